@@ -1,0 +1,16 @@
+"""roadhealth: GPR surveys of city roads to defect maps and hot in-place recycling plans."""
+
+from roadhealth._version import __version__
+from roadhealth.errors import FormatError, GeoreferenceError, RoadHealthError, SurveyContractError
+from roadhealth.survey import add_history, make_survey, validate
+
+__all__ = [
+    "FormatError",
+    "GeoreferenceError",
+    "RoadHealthError",
+    "SurveyContractError",
+    "__version__",
+    "add_history",
+    "make_survey",
+    "validate",
+]

@@ -1,0 +1,194 @@
+"""Helpers shared by the format readers and writers.
+
+Nothing here knows a particular format: checked binary views, lazy arrays over memory maps,
+``KEY: VALUE`` text headers, and atomic writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from roadhealth.errors import FormatError
+
+#: Files whose sample block is larger than this open lazily (dask over a memory map) by default.
+LAZY_THRESHOLD_BYTES = 256 * 2**20
+
+#: Target size of one dask chunk along ``trace``.
+CHUNK_BYTES = 64 * 2**20
+
+
+def want_lazy(lazy: bool | None, nbytes: int) -> bool:
+    """Decide whether to open lazily: ``lazy`` if given, else by size."""
+    return nbytes > LAZY_THRESHOLD_BYTES if lazy is None else bool(lazy)
+
+
+def trace_chunks(n_trace: int, bytes_per_trace: int, chunk_bytes: int = CHUNK_BYTES) -> int:
+    """Number of traces per dask chunk so one chunk holds about ``chunk_bytes``."""
+    return int(max(1, min(n_trace, chunk_bytes // max(1, bytes_per_trace))))
+
+
+def memmap_traces(
+    path: str | os.PathLike,
+    offset: int,
+    dtype: np.dtype,
+    shape: tuple[int, ...],
+) -> np.memmap:
+    """Read-only memory map of a fixed-stride block, after checking the file is long enough."""
+    dtype = np.dtype(dtype)
+    need = offset + int(np.prod(shape)) * dtype.itemsize
+    size = os.path.getsize(path)
+    if size < need:
+        raise FormatError(path, None, f"file is {size} bytes; the header promises at least {need}")
+    if int(np.prod(shape)) == 0:
+        return np.zeros(shape, dtype=dtype)  # np.memmap refuses empty maps
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
+
+
+def lazy_or_loaded(block: np.ndarray, lazy: bool, trace_axis: int, convert=None, chunk_traces: int | None = None):
+    """Wrap a (memory-mapped) block either as a dask array chunked along traces or as a numpy copy.
+
+    Parameters
+    ----------
+    block : numpy.ndarray or numpy.memmap
+    lazy : bool
+        True: dask array; nothing is read until computed. False: numpy array in memory.
+    trace_axis : int
+        Axis of ``block`` that indexes traces (chunked when lazy).
+    convert : callable, optional
+        Applied per block (e.g. removal of an unsigned offset); must be elementwise.
+    """
+    if not lazy:
+        out = np.array(block)  # copy out of the memory map
+        return convert(out) if convert is not None else out
+    import dask.array as da
+
+    row_bytes = block.dtype.itemsize * int(np.prod(block.shape)) // max(1, block.shape[trace_axis])
+    n = chunk_traces or trace_chunks(block.shape[trace_axis], row_bytes)
+    chunks = tuple(n if ax == trace_axis else -1 for ax in range(block.ndim))
+    arr = da.from_array(block, chunks=chunks, asarray=True, lock=False, fancy=False)
+    if convert is not None:
+        sample = convert(np.zeros((1,) * block.ndim, dtype=block.dtype))
+        arr = arr.map_blocks(convert, dtype=sample.dtype)
+    return arr
+
+
+_KV = re.compile(r"^\s*([^:=]+?)\s*[:=]\s*(.*?)\s*$")
+
+
+def parse_text_header(text: str) -> dict[str, str]:
+    """Parse ``KEY: VALUE`` or ``KEY = VALUE`` lines into an ordered dict (keys upper-cased, stripped).
+
+    Lines without a separator are kept under ``_line<N>`` so nothing in the header is lost.
+    """
+    out: dict[str, str] = {}
+    for i, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        m = _KV.match(line)
+        if m:
+            out[m.group(1).strip().upper()] = m.group(2)
+        else:
+            out[f"_line{i}"] = line.strip()
+    return out
+
+
+def read_text(path: str | os.PathLike, max_bytes: int = 1 << 20) -> str:
+    """Read a small text companion file, tolerating Latin-1 bytes and stray NULs."""
+    with open(path, "rb") as f:
+        raw = f.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise FormatError(path, None, f"text header is larger than {max_bytes} bytes; is this really a header?")
+    return raw.replace(b"\x00", b"").decode("latin-1")
+
+
+def header_number(path, header: dict[str, str], key: str, kind=float, default=None, required=True):
+    """Fetch ``header[key]`` as a number, with a FormatError naming the file and field if it is bad."""
+    if key not in header or header[key].strip() == "":
+        if required and default is None:
+            raise FormatError(path, key, "required field is missing")
+        return default
+    text = header[key].strip().split()[0]
+    try:
+        value = kind(float(text)) if kind is int else kind(text)
+    except ValueError:
+        raise FormatError(path, key, f"expected a number; got {header[key]!r}") from None
+    if isinstance(value, float) and not np.isfinite(value):
+        raise FormatError(path, key, f"expected a finite number; got {header[key]!r}")
+    return value
+
+
+def find_companion(path: str | os.PathLike, *extensions: str) -> Path | None:
+    """The file next to ``path`` with the same stem and one of ``extensions`` (any case), or None."""
+    p = Path(path)
+    wanted = {e.lower().lstrip(".") for e in extensions}
+    try:
+        siblings = list(p.parent.iterdir())
+    except OSError:
+        return None
+    for ext in extensions:  # preference order
+        for cand in siblings:
+            if cand.stem == p.stem and cand.suffix.lower().lstrip(".") == ext.lower().lstrip("."):
+                return cand
+    for cand in siblings:
+        if cand.stem.lower() == p.stem.lower() and cand.suffix.lower().lstrip(".") in wanted:
+            return cand
+    return None
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator:
+    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (for libraries that write by name); rename on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".part", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if os.path.isdir(tmp):
+                import shutil
+
+                shutil.rmtree(tmp)
+            else:
+                os.unlink(tmp)
+        raise
+
+
+def antenna_mhz_from_name(name: str) -> float | None:
+    """Centre frequency from an antenna name such as ``"500_shielded"``, ``"400MHz"`` or ``"1.6 GHz"``."""
+    if not name:
+        return None
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(GHz|MHz)", name, flags=re.IGNORECASE)
+    if m:
+        v = float(m.group(1))
+        return v * 1000.0 if m.group(2).lower() == "ghz" else v
+    m = re.match(r"\s*(\d{2,4})(?:\D|$)", name)
+    if m:
+        return float(m.group(1))
+    return None

@@ -1,0 +1,265 @@
+"""The survey data model: one labelled array for every radar file and processing result.
+
+A survey is an :class:`xarray.DataArray` with dims ``("channel", "trace", "sample")``. The full
+contract is written down in ``docs/data-model.md``; :func:`validate` checks it and
+:func:`make_survey` builds a survey that satisfies it. Readers, writers, processing steps and the
+detector all rely on this module, and nothing here knows about any file format.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from roadhealth._version import __version__
+from roadhealth.errors import SurveyContractError
+
+__all__ = [
+    "DIMS",
+    "add_history",
+    "make_survey",
+    "validate",
+]
+
+#: The dimension names of every survey, in order.
+DIMS = ("channel", "trace", "sample")
+
+#: Required coordinates and the dims each must have.
+REQUIRED_COORDS: dict[str, tuple[str, ...]] = {
+    "twt_ns": ("sample",),
+    "distance_m": ("channel", "trace"),
+    "x": ("channel", "trace"),
+    "y": ("channel", "trace"),
+    "offset_m": ("channel",),
+}
+
+#: Optional coordinates and the dims they may have (first listed is the usual one).
+OPTIONAL_COORDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "lon": (("channel", "trace"),),
+    "lat": (("channel", "trace"),),
+    "elevation_m": (("channel", "trace"),),
+    "time": (("trace",), ("channel", "trace")),
+    "mark": (("trace",), ("channel", "trace")),
+    "trace_number": (("trace",), ("channel", "trace")),
+    "depth_m": (("sample",), ("channel", "trace", "sample")),
+}
+
+REQUIRED_ATTRS = ("format", "instrument", "antenna_mhz", "dt_ns", "source", "crs", "history")
+
+
+def make_survey(
+    data,
+    *,
+    dt_ns: float,
+    time_zero_ns: float = 0.0,
+    distance_m=None,
+    offset_m=None,
+    x=None,
+    y=None,
+    crs: str | None = None,
+    format: str = "memory",
+    instrument: str = "",
+    antenna_mhz: float | None = None,
+    source: str | None = None,
+    coords: Mapping[str, Any] | None = None,
+    attrs: Mapping[str, Any] | None = None,
+    name: str = "amplitude",
+) -> xr.DataArray:
+    """Build a survey DataArray that satisfies the contract.
+
+    Parameters
+    ----------
+    data : array_like or dask array, shape (n_channel, n_trace, n_sample) or (n_trace, n_sample)
+        Amplitudes in the file's own scale. A 2-D array is taken as one channel.
+    dt_ns : float
+        Sample interval, ns. ``twt_ns = time_zero_ns + dt_ns * arange(n_sample)``.
+    time_zero_ns : float
+        Two-way time of sample 0, ns (negative when recording starts before the surface).
+    distance_m : array_like, shape (n_trace,) or (n_channel, n_trace), optional
+        Along-track distance, m. Defaults to the trace index (unit spacing) with a warning-free
+        ``attrs["distance_source"] = "trace index"`` so users can see it is not a measurement.
+    offset_m : array_like, shape (n_channel,), optional
+        Across-track offset of each channel, m (positive to the left of travel). Default 0.
+    x, y : array_like, shape (n_channel, n_trace), optional
+        Projected coordinates in ``crs``. Default: a local frame with ``x = distance_m`` and
+        ``y = offset_m`` and ``crs = None``.
+    crs : str or None
+        CRS of ``x``/``y`` ("EPSG:4545", WKT) or None for a local frame.
+    coords : mapping, optional
+        Further coordinates (``time``, ``mark``, ``lon``, ``lat`` ...), as ``(dims, values)``.
+    attrs : mapping, optional
+        Further attributes (format header, etc.).
+
+    Returns
+    -------
+    xarray.DataArray
+    """
+    if getattr(data, "ndim", None) is None:
+        data = np.asarray(data)
+    if data.ndim == 2:
+        data = data[None, :, :]
+    if data.ndim != 3:
+        raise SurveyContractError(
+            f"survey data must have 3 dims (channel, trace, sample) or 2 (trace, sample); got shape {data.shape}"
+        )
+    n_chan, n_trace, n_samp = (int(n) for n in data.shape)
+    dt_ns = float(dt_ns)
+    if not np.isfinite(dt_ns) or dt_ns <= 0:
+        raise SurveyContractError(f"dt_ns must be a positive finite number of ns; got {dt_ns!r}")
+
+    extra_attrs: dict[str, Any] = {}
+    if distance_m is None:
+        distance = np.broadcast_to(np.arange(n_trace, dtype=float), (n_chan, n_trace)).copy()
+        extra_attrs["distance_source"] = "trace index"
+    else:
+        distance = _per_channel_trace(distance_m, n_chan, n_trace, "distance_m")
+    offsets = np.zeros(n_chan) if offset_m is None else np.asarray(offset_m, dtype=float).reshape(-1)
+    if offsets.shape != (n_chan,):
+        raise SurveyContractError(f"offset_m must have {n_chan} values (one per channel); got {offsets.shape}")
+    if x is None or y is None:
+        if x is not None or y is not None:
+            raise SurveyContractError("give both x and y, or neither")
+        xx = distance.copy()
+        yy = np.broadcast_to(offsets[:, None], (n_chan, n_trace)).copy()
+        crs = None
+    else:
+        xx = _per_channel_trace(x, n_chan, n_trace, "x")
+        yy = _per_channel_trace(y, n_chan, n_trace, "y")
+
+    all_coords: dict[str, Any] = {
+        "channel": ("channel", np.arange(n_chan)),
+        "twt_ns": ("sample", time_zero_ns + dt_ns * np.arange(n_samp)),
+        "distance_m": (("channel", "trace"), distance),
+        "x": (("channel", "trace"), xx),
+        "y": (("channel", "trace"), yy),
+        "offset_m": ("channel", offsets),
+    }
+    if coords:
+        all_coords.update(coords)
+    all_attrs: dict[str, Any] = {
+        "format": format,
+        "instrument": instrument,
+        "antenna_mhz": None if antenna_mhz is None else float(antenna_mhz),
+        "dt_ns": dt_ns,
+        "source": None if source is None else str(source),
+        "crs": crs,
+        "history": [],
+    }
+    all_attrs.update(extra_attrs)
+    if attrs:
+        all_attrs.update(attrs)
+    da = xr.DataArray(data, dims=DIMS, coords=all_coords, attrs=all_attrs, name=name)
+    return da
+
+
+def _per_channel_trace(values, n_chan: int, n_trace: int, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    try:
+        return np.broadcast_to(arr, (n_chan, n_trace)).copy()
+    except ValueError:
+        raise SurveyContractError(
+            f"{name} must have shape ({n_trace},) or ({n_chan}, {n_trace}); got {np.shape(values)}"
+        ) from None
+
+
+def validate(survey: xr.DataArray) -> xr.DataArray:
+    """Check a DataArray against the survey contract.
+
+    Returns the survey unchanged when it is valid, so it can be used inline
+    (``s = validate(read(path))``).
+
+    Raises
+    ------
+    SurveyContractError
+        Listing every violation found, not only the first.
+    """
+    problems: list[str] = []
+    if not isinstance(survey, xr.DataArray):
+        raise SurveyContractError(f"a survey is an xarray.DataArray; got {type(survey).__name__}")
+    if tuple(survey.dims) != DIMS:
+        problems.append(f"dims must be {DIMS}; got {tuple(survey.dims)}")
+    for name, dims in REQUIRED_COORDS.items():
+        if name not in survey.coords:
+            problems.append(f"missing coordinate {name!r} with dims {dims}")
+        elif tuple(survey.coords[name].dims) != dims:
+            problems.append(f"coordinate {name!r} must have dims {dims}; got {tuple(survey.coords[name].dims)}")
+    for name, allowed in OPTIONAL_COORDS.items():
+        if name in survey.coords and tuple(survey.coords[name].dims) not in allowed:
+            problems.append(
+                f"coordinate {name!r} must have dims {' or '.join(map(str, allowed))}; "
+                f"got {tuple(survey.coords[name].dims)}"
+            )
+    for key in REQUIRED_ATTRS:
+        if key not in survey.attrs:
+            problems.append(f"missing attribute {key!r}")
+    if "history" in survey.attrs and not isinstance(survey.attrs["history"], list):
+        problems.append(f"attribute 'history' must be a list of records; got {type(survey.attrs['history']).__name__}")
+    dt = survey.attrs.get("dt_ns")
+    if dt is not None:
+        try:
+            ok = float(dt) > 0 and np.isfinite(float(dt))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            problems.append(f"attribute 'dt_ns' must be a positive number of ns; got {dt!r}")
+        elif "twt_ns" in survey.coords and survey.sizes.get("sample", 0) > 1:
+            steps = np.diff(np.asarray(survey.coords["twt_ns"].values, dtype=float))
+            if not np.allclose(steps, float(dt), rtol=1e-6, atol=1e-9):
+                problems.append(
+                    f"coordinate 'twt_ns' must step by dt_ns={float(dt)}; got steps {steps.min()}..{steps.max()}"
+                )
+    if "distance_m" in survey.coords and survey.coords["distance_m"].size:
+        d = np.asarray(survey.coords["distance_m"].values, dtype=float)
+        if not np.all(np.isfinite(d)):
+            problems.append("coordinate 'distance_m' has non-finite values")
+    if problems:
+        raise SurveyContractError("not a valid survey:\n  - " + "\n  - ".join(problems))
+    return survey
+
+
+def add_history(survey: xr.DataArray, step: str, **parameters: Any) -> xr.DataArray:
+    """Return ``survey`` with one record appended to ``attrs["history"]``.
+
+    The input's history list is copied, never mutated, so earlier results keep their own record.
+
+    Parameters
+    ----------
+    step : str
+        Name of the step, e.g. ``"dewow"`` or ``"read"``.
+    **parameters
+        The parameters the step ran with (JSON-serialisable values preferred).
+    """
+    history = list(copy.deepcopy(survey.attrs.get("history", [])))
+    history.append(
+        {
+            "step": step,
+            "parameters": _jsonable(parameters),
+            "version": __version__,
+            "time": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        }
+    )
+    out = survey.copy(deep=False)
+    out.attrs = dict(survey.attrs)
+    out.attrs["history"] = history
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
