@@ -1,0 +1,251 @@
+"""GSSI DZT: real files against independently measured facts, round trips, damaged files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import roadhealth
+from roadhealth.errors import FormatError, RoadHealthWarning
+from roadhealth.io import detect_format, read
+from roadhealth.io.gssi import HEADER_DTYPE, read_dzt, read_dzt_header, write_dzt
+
+DZT_KEYS = [
+    "gssi/impdar_sir4000/test_gssi.DZT",
+    "gssi/gprpy_400mhz/FILE____032.DZT",
+    *[f"gssi/gprdata_grid/lines/FILE____{i:03d}.DZT" for i in (1, 17, 46)],
+]
+
+
+def _raw_words(survey) -> np.ndarray:
+    """The words as stored in the file, from the survey and its documented offset."""
+    return np.asarray(survey.values, dtype=np.int64) + survey.attrs["raw_offset"]
+
+
+@pytest.mark.parametrize("key", DZT_KEYS)
+def test_real_dzt_matches_expected(samples_dir, expected, key):
+    e = expected[key]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RoadHealthWarning)  # DZX/DZG remarks are tested separately
+        s = read(samples_dir / key)
+    roadhealth.validate(s)
+    assert detect_format(samples_dir / key) == "gssi_dzt"
+    assert s.sizes == {"channel": e["n_channels"], "trace": e["n_traces"], "sample": e["n_samples"]}
+    assert s.attrs["time_window_ns"] == pytest.approx(e["time_window_ns"], abs=1e-9)
+    assert s.attrs["dt_ns"] == pytest.approx(e["dt_ns"], abs=1e-12)
+    assert s.coords["twt_ns"].values[1] - s.coords["twt_ns"].values[0] == pytest.approx(e["dt_ns"])
+    assert s.attrs["antenna_mhz"] == e["antenna_mhz"]
+    assert s.attrs["header"]["antenna_name"] == e["antenna_name"]
+    assert s.attrs["bits"] == e["bits"]
+    raw = _raw_words(s)[0]
+    assert raw[0, :8].tolist() == e["first_values"]
+    assert raw[0].sum() == e["sum_trace0"]
+    for field, value in {
+        "last_values_trace0": raw[0, -4:].tolist(),
+        "first_values_last_trace": raw[-1, :8].tolist(),
+        "min_all": raw.min(),
+        "max_all": raw.max(),
+    }.items():
+        if field in e:
+            assert value == e[field], field
+    h = s.attrs["header"]
+    for field in ("rh_data", "rh_tag", "rh_zero", "rh_system"):
+        if field in e:
+            assert h[field] == e[field], field
+    if "data_offset_bytes" in e:
+        assert h["data_offset"] == e["data_offset_bytes"]
+    if "scans_per_second" in e:
+        assert h["rhf_sps"] == e["scans_per_second"]
+        assert h["rhf_spm"] == e["scans_per_meter"]
+    if "rhf_position_ns" in e:
+        assert h["rhf_position"] == e["rhf_position_ns"]
+        assert h["rhf_epsr"] == pytest.approx(e["rhf_epsr"], rel=1e-7)
+    if "created" in e:
+        assert dt.datetime.fromisoformat(h["created"]) == dt.datetime.fromisoformat(e["created"])
+
+
+def test_real_dzt_marks_and_trace_numbers(samples_dir):
+    s = read(samples_dir / "gssi/gprpy_400mhz/FILE____032.DZT")
+    assert s.attrs["header_words"] == 2
+    np.testing.assert_array_equal(np.flatnonzero(s.coords["mark"].values), np.arange(0, 1001, 100))
+    np.testing.assert_array_equal(s.coords["trace_number"].values, np.arange(1040))
+    # survey wheel: 50 scans per metre
+    np.testing.assert_allclose(s.coords["distance_m"].values[0, :3], [0, 0.02, 0.04])
+    assert s.attrs["instrument"] == "GSSI SIR-3000"
+
+
+def test_real_dzt_companions(samples_dir):
+    """The DZX scan count disagrees with the data (342 vs 345): warn, read all scans. DZG has 14 fixes."""
+    with pytest.warns(RoadHealthWarning, match="342 scans"):
+        s = read(samples_dir / "gssi/impdar_sir4000/test_gssi.DZT")
+    assert s.sizes["trace"] == 345
+    assert s.attrs["instrument"] == "GSSI SIR4K"
+    # All 14 fixes have quality 0 at one point: the position is kept, flagged, never silently trusted.
+    assert "lat" in s.coords or s.attrs.get("gnss_fix_count") == 14
+    if "lat" in s.coords:
+        np.testing.assert_allclose(s.coords["lat"].values[0, 23], 47.6542533, atol=1e-6)
+        np.testing.assert_allclose(s.coords["lon"].values[0, 23], -122.3096917, atol=1e-6)
+        assert s.attrs["gnss_qc"]
+
+
+def test_lazy_equals_eager(samples_dir):
+    p = samples_dir / "gssi/impdar_sir4000/test_gssi.DZT"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RoadHealthWarning)
+        lazy = read(p, lazy=True, gnss=False)
+        eager = read(p, lazy=False, gnss=False)
+    assert hasattr(lazy.data, "dask")
+    np.testing.assert_array_equal(lazy.values, eager.values)
+    assert int(lazy.sum().compute()) == int(eager.sum())
+
+
+def _synthetic(nchan: int, bits: int, n_trace: int = 37, nsamp: int = 64, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    dtype = {8: np.int8, 16: np.int16, 32: np.int32}[bits]
+    data = rng.integers(lo, hi, size=(nchan, n_trace, nsamp), endpoint=True).astype(dtype)
+    data[:, :, -1] = hi  # extremes survive the offset arithmetic
+    data[:, :, -2] = lo
+    return roadhealth.make_survey(
+        data,
+        dt_ns=0.1,
+        distance_m=np.arange(n_trace) * 0.02,
+        offset_m=np.arange(nchan) * 0.075,
+        antenna_mhz=400,
+        format="memory",
+    )
+
+
+@pytest.mark.parametrize("nchan", [1, 2, 4])
+@pytest.mark.parametrize("bits", [8, 16, 32])
+def test_write_read_round_trip(tmp_path, nchan, bits):
+    s = _synthetic(nchan, bits, seed=nchan * bits)
+    p = write_dzt(s, tmp_path / "line.dzt", bits=bits)
+    back = read_dzt(p)
+    assert back.shape == s.shape
+    assert back.dtype == s.dtype
+    np.testing.assert_array_equal(back.values, s.values)  # bit-exact
+    assert back.attrs["dt_ns"] == pytest.approx(0.1, rel=1e-7)
+    assert back.attrs["antenna_mhz"] == 400
+    assert back.attrs["header"]["rh_nchan"] == nchan
+    assert back.attrs["header"]["rhf_spm"] == pytest.approx(50.0, rel=1e-6)
+    np.testing.assert_allclose(back.coords["distance_m"].values[0], s.coords["distance_m"].values[0], atol=1e-9)
+    # channels are interleaved scan by scan in the file
+    raw = np.fromfile(p, dtype={8: "u1", 16: "<u2", 32: "<i4"}[bits], offset=1024 * nchan)
+    raw = raw.reshape(s.sizes["trace"], nchan, s.sizes["sample"]).astype(np.int64)
+    np.testing.assert_array_equal(raw - back.attrs["raw_offset"], s.values.transpose(1, 0, 2))
+
+
+def test_write_header_words_and_date(tmp_path):
+    s = _synthetic(2, 16, n_trace=300)
+    s = s.assign_coords(mark=("trace", np.isin(np.arange(300), [0, 150])))
+    when = dt.datetime(2026, 5, 4, 13, 22, 10)
+    p = write_dzt(s, tmp_path / "m.dzt", header_words=True, created=when, scans_per_second=64)
+    back = read_dzt(p)
+    assert back.attrs["header_words"] == 2
+    np.testing.assert_array_equal(back.coords["trace_number"].values, np.arange(300))
+    np.testing.assert_array_equal(np.flatnonzero(back.coords["mark"].values), [0, 150])
+    assert back.attrs["header"]["created"] == "2026-05-04T13:22:10+00:00"
+    assert back.coords["time"].values[64] == np.datetime64("2026-05-04T13:22:11")
+    np.testing.assert_array_equal(back.values[:, :, 2:], s.values[:, :, 2:])
+
+
+def test_write_refuses_values_that_do_not_fit(tmp_path):
+    s = _synthetic(1, 32)
+    with pytest.raises(FormatError, match="do not fit 16-bit"):
+        write_dzt(s, tmp_path / "x.dzt", bits=16)
+    f = s.astype(float) + 0.5
+    f.attrs = s.attrs
+    with pytest.raises(FormatError, match="whole numbers"):
+        write_dzt(f, tmp_path / "y.dzt")
+    assert not (tmp_path / "x.dzt").exists() and not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_bad_headers_raise_format_error(tmp_path):
+    s = _synthetic(1, 16)
+    p = write_dzt(s, tmp_path / "ok.dzt")
+    hdr = np.fromfile(p, dtype=HEADER_DTYPE, count=1)
+    for field, value, message in [
+        ("rh_bits", 12, "rh_bits"),
+        ("rh_nsamp", 0, "rh_nsamp"),
+        ("rh_nchan", 0, "rh_nchan"),
+        ("rhf_range", np.nan, "rhf_range"),
+    ]:
+        bad = hdr.copy()
+        bad[field] = value
+        q = tmp_path / f"bad_{field}.dzt"
+        shutil.copy(p, q)
+        with open(q, "r+b") as f:
+            f.write(bad.tobytes())
+        with pytest.raises(FormatError, match=message) as info:
+            read(q)
+        assert str(q) in str(info.value)
+    q = tmp_path / "short.dzt"
+    q.write_bytes(p.read_bytes()[:500])
+    with pytest.raises(FormatError, match="at least 1024"):
+        read(q)
+
+
+def test_truncated_scan_warns_and_keeps_whole_scans(tmp_path):
+    s = _synthetic(2, 16, n_trace=10, nsamp=32)
+    p = write_dzt(s, tmp_path / "t.dzt")
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) - 50])
+    with pytest.warns(RoadHealthWarning, match="incomplete scan"):
+        back = read(p)
+    assert back.sizes["trace"] == 9
+    np.testing.assert_array_equal(back.values, s.values[:, :9])
+
+
+@pytest.fixture(scope="module")
+def small_dzt(tmp_path_factory):
+    s = _synthetic(2, 16, n_trace=12, nsamp=16, seed=7)
+    p = write_dzt(s, tmp_path_factory.mktemp("dzt") / "prop.dzt")
+    return s, p.read_bytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=1024 * 2 + 2 * 12 * 16 * 2))
+def test_cut_at_any_byte_gives_error_or_correct_prefix(tmp_path_factory, small_dzt, cut):
+    s, blob = small_dzt
+    p = tmp_path_factory.mktemp("cut") / "c.dzt"
+    p.write_bytes(blob[:cut])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RoadHealthWarning)
+        try:
+            back = read(p)
+        except FormatError:
+            return
+    n = back.sizes["trace"]
+    np.testing.assert_array_equal(back.values, s.values[:, :n])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pos=st.integers(min_value=0, max_value=127), byte=st.integers(min_value=0, max_value=255))
+def test_corrupt_header_byte_gives_error_or_consistent_result(tmp_path_factory, small_dzt, pos, byte):
+    s, blob = small_dzt
+    bad = bytearray(blob)
+    bad[pos] = byte
+    p = tmp_path_factory.mktemp("corrupt") / "c.dzt"
+    p.write_bytes(bytes(bad))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RoadHealthWarning)
+        try:
+            back = read(p)
+        except FormatError:
+            return
+    roadhealth.validate(back)
+    h = read_dzt_header(p)[0]
+    # Whatever was read is exactly what the (corrupted) header describes, from the same bytes.
+    words = np.frombuffer(bytes(bad), dtype={8: "u1", 16: "<u2", 32: "<i4"}[h["rh_bits"]], offset=h["data_offset"],
+                          count=back.size)
+    expect = words.reshape(back.sizes["trace"], back.sizes["channel"], back.sizes["sample"]).transpose(1, 0, 2)
+    np.testing.assert_array_equal(np.asarray(back.values, np.int64) + back.attrs["raw_offset"], expect)
+    if (h["rh_bits"], h["rh_nsamp"], h["rh_nchan"], h["data_offset"]) == (16, 16, 2, 2048):
+        np.testing.assert_array_equal(back.values, s.values)
