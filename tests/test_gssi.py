@@ -134,6 +134,7 @@ def test_write_read_round_trip(tmp_path, nchan, bits):
     assert back.attrs["dt_ns"] == pytest.approx(0.1, rel=1e-7)
     assert back.attrs["antenna_mhz"] == 400
     assert back.attrs["header"]["rh_nchan"] == nchan
+    np.testing.assert_allclose(back.coords["offset_m"].values, s.coords["offset_m"].values)
     assert back.attrs["header"]["rhf_spm"] == pytest.approx(50.0, rel=1e-6)
     np.testing.assert_allclose(back.coords["distance_m"].values[0], s.coords["distance_m"].values[0], atol=1e-9)
     # channels are interleaved scan by scan in the file

@@ -142,6 +142,13 @@ def find_companion(path: str | os.PathLike, *extensions: str) -> Path | None:
     return None
 
 
+def _umask_permissions(path: str) -> None:
+    """mkstemp creates 0600 files; give the final file the usual 0666 & ~umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
@@ -151,6 +158,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb") -> Iterator:
     try:
         with os.fdopen(fd, mode) as f:
             yield f
+        _umask_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -168,6 +176,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     os.unlink(tmp)
     try:
         yield Path(tmp)
+        if os.path.isfile(tmp):
+            _umask_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -101,7 +101,7 @@ HEADER_DTYPE = np.dtype(
 )
 
 #: rh_system codes seen in real files (high 5 bits of byte 113); others are reported by number.
-_SYSTEMS = {3: "SIR-3000", 8: "SIR-4000"}
+_SYSTEMS = {0: "(system not recorded)", 3: "SIR-3000", 8: "SIR-4000"}
 
 _WORD = {8: np.dtype("u1"), 16: np.dtype("<u2"), 32: np.dtype("<i4")}
 
@@ -191,6 +191,15 @@ def _decode_header(path, rec: np.void, raw: bytes, channel: int) -> dict:
     h["antenna_name"] = h["rh_antname"]
     h["antenna_mhz"] = antenna_frequency(h["rh_antname"])
     h["gain_points_db"] = _gain_points(raw, h["rh_rgain"], h["rh_nrgain"])
+    text = raw[h["rh_text"] : h["rh_text"] + h["rh_ntext"]] if h["rh_text"] < len(raw) else b""
+    h["text"] = text.split(b"\x00", 1)[0].decode("latin-1")
+    m = re.search(r"offset_m=([-+0-9.eE,\s]+)", h["text"])
+    h["text_offset_m"] = None
+    if m:
+        try:
+            h["text_offset_m"] = [float(v) for v in m.group(1).split(",") if v.strip()]
+        except ValueError:
+            h["text_offset_m"] = None
     h["rh_proc_bytes"] = raw[h["rh_proc"] : h["rh_proc"] + h["rh_nproc"]].hex() if h["rh_proc"] < len(raw) else ""
     return h
 
@@ -275,6 +284,7 @@ def read_dzt(
     crs: str | None = None,
     gnss: bool = True,
     antenna_mhz: float | None = None,
+    offset_m=None,
 ):
     """Read a GSSI DZT file (all channels) into a survey.
 
@@ -291,6 +301,11 @@ def read_dzt(
         Read the ``.DZG`` companion and georeference the traces.
     antenna_mhz : float, optional
         Override the antenna centre frequency (when the header's antenna name is unknown).
+    offset_m : sequence of float, optional
+        Across-track offset of each channel, m (positive to the left). DZT has no standard field
+        for it; files written by roadhealth keep it in the header text area (``offset_m=...``),
+        which is used when this is not given. Otherwise 0 for every channel, with
+        ``attrs["offset_source"]`` saying so.
 
     Returns
     -------
@@ -355,10 +370,17 @@ def read_dzt(
         for h in headers
     ]
     instrument = _system_name(path, h0)
+    if offset_m is None:
+        offset_m, attrs_extra["offset_source"] = h0["text_offset_m"], "header text (offset_m=)"
+        if offset_m is None or len(offset_m) != nchan:
+            offset_m, attrs_extra["offset_source"] = np.zeros(nchan), "not recorded: all 0"
+    else:
+        attrs_extra["offset_source"] = "given"
     survey = make_survey(
         data,
         dt_ns=h0["rhf_range"] / nsamp,
         distance_m=distance,
+        offset_m=offset_m,
         format="gssi_dzt",
         instrument=instrument,
         antenna_mhz=ant,
@@ -550,12 +572,20 @@ def write_dzt(
     hdr["rhb_mdt"] = _encode_date(created)
     hdr["rh_nchan"] = nchan
     hdr["rhf_epsr"] = float(attrs.get("epsr", 0.0) or 0.0)
+    text = ("offset_m=" + ",".join(f"{v:.6g}" for v in survey.coords["offset_m"].values)).encode("ascii")
+    if len(text) > MINHEADSIZE - 2 * PARAREASIZE:
+        text = b""
     hdr["rh_text"] = PARAREASIZE
-    hdr["rh_proc"] = PARAREASIZE
+    hdr["rh_ntext"] = len(text)
+    hdr["rh_proc"] = PARAREASIZE + len(text)
     hdr["rh_antname"] = name.encode("latin-1")[:14]
     hdr["rh_name"] = path.stem.encode("latin-1")[:12]
+    header_bytes = bytearray(hdr.tobytes())
+    for ch in range(nchan):
+        start = ch * MINHEADSIZE + PARAREASIZE
+        header_bytes[start : start + len(text)] = text
     with atomic_write(path) as f:
-        f.write(hdr.tobytes())
+        f.write(bytes(header_bytes))
         f.write(np.ascontiguousarray(words).tobytes())
     if gnss and "lon" in survey.coords and "lat" in survey.coords:
         _write_dzg(path.with_suffix(".DZG"), survey, scans_per_second)

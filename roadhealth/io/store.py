@@ -90,7 +90,7 @@ def to_zarr(survey: xr.DataArray, path: str | os.PathLike) -> Path:
         ds[name].encoding = {}
     path = Path(path)
     with atomic_path(path) as tmp:
-        ds.to_zarr(tmp, mode="w")
+        ds.to_zarr(tmp, mode="w", consolidated=False)
     return path
 
 
@@ -105,7 +105,7 @@ def open_survey(path: str | os.PathLike, *, lazy: bool | None = None, **_ignored
     path = Path(path)
     try:
         if path.is_dir():
-            ds = xr.open_zarr(path)
+            ds = xr.open_zarr(path, consolidated=False)
         else:
             ds = xr.open_dataset(path, engine="h5netcdf", chunks={} if lazy in (None, True) else None)
     except (OSError, ValueError, KeyError) as exc:

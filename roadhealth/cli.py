@@ -1,0 +1,141 @@
+"""The ``roadhealth`` command. Thin: it parses arguments and calls the library.
+
+Sub-commands
+------------
+``roadhealth info FILE...``
+    Summarise radar files (format, instrument, size, sampling, antenna, GNSS, CRS). Bad files are
+    reported and skipped; the exit status is 1 if any file failed, 0 otherwise.
+``roadhealth convert IN OUT``
+    Read any supported file and write it in the format of OUT's extension (``.nc``, ``.zarr``,
+    ``.dzt``, ``.sgy`` ...), atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from roadhealth._version import __version__
+from roadhealth.errors import RoadHealthError
+
+
+def _summary(survey) -> dict:
+    a = survey.attrs
+    info = {
+        "source": a.get("source"),
+        "format": a.get("format"),
+        "instrument": a.get("instrument"),
+        "channels": int(survey.sizes["channel"]),
+        "traces": int(survey.sizes["trace"]),
+        "samples": int(survey.sizes["sample"]),
+        "dtype": str(survey.dtype),
+        "dt_ns": a.get("dt_ns"),
+        "time_window_ns": float(a["dt_ns"]) * int(survey.sizes["sample"]),
+        "antenna_mhz": a.get("antenna_mhz"),
+        "crs": a.get("crs"),
+        "length_m": None,
+        "lazy": hasattr(survey.data, "dask"),
+    }
+    d = np.asarray(survey.coords["distance_m"].values[0], float)
+    if d.size:
+        info["length_m"] = float(d[-1] - d[0])
+    info["distance_source"] = a.get("distance_source", "GNSS" if a.get("crs") else "file")
+    if "lat" in survey.coords:
+        lat = np.asarray(survey.coords["lat"].values, float)
+        lon = np.asarray(survey.coords["lon"].values, float)
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        if ok.any():
+            info["first_position_lonlat"] = [float(lon[ok][0]), float(lat[ok][0])]
+    if "x" in survey.coords and a.get("crs"):
+        info["first_position_xy"] = [float(survey.coords["x"].values[0, 0]), float(survey.coords["y"].values[0, 0])]
+    if "mark" in survey.coords:
+        info["marks"] = int(np.count_nonzero(np.asarray(survey.coords["mark"].values)))
+    if a.get("gnss_qc"):
+        info["gnss_qc"] = a["gnss_qc"]
+    return info
+
+
+def _print_summary(info: dict) -> None:
+    print(f"{info['source']}")
+    width = max(len(k) for k in info)
+    for k, v in info.items():
+        if k == "source":
+            continue
+        if isinstance(v, float):
+            v = f"{v:.6g}"
+        elif isinstance(v, dict):
+            v = json.dumps(v)[:200]
+        print(f"  {k:<{width}} : {v}")
+
+
+def cmd_info(args) -> int:
+    from roadhealth.io import read
+
+    failed = 0
+    results = []
+    for path in args.files:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                survey = read(path, crs=args.crs)
+            info = _summary(survey)
+            info["warnings"] = [str(w.message) for w in caught]
+        except (RoadHealthError, FileNotFoundError) as exc:
+            failed += 1
+            print(f"roadhealth: skipped {path}: {exc}", file=sys.stderr)
+            continue
+        results.append(info)
+        if not args.json:
+            _print_summary(info)
+            for w in info["warnings"]:
+                print(f"  warning: {w}")
+    if args.json:
+        json.dump(results, sys.stdout, indent=1, default=str)
+        print()
+    if failed:
+        print(f"roadhealth: {failed} of {len(args.files)} file(s) could not be read", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_convert(args) -> int:
+    from roadhealth.io import read, write
+
+    try:
+        survey = read(args.input, crs=args.crs)
+        out = write(survey, args.output)
+    except (RoadHealthError, FileNotFoundError) as exc:
+        print(f"roadhealth: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="roadhealth", description="GPR road surveys: read, process, detect, plan.")
+    p.add_argument("--version", action="version", version=f"roadhealth {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    info = sub.add_parser("info", help="summarise radar files")
+    info.add_argument("files", nargs="+", type=Path)
+    info.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
+    info.add_argument("--json", action="store_true", help="print JSON instead of text")
+    info.set_defaults(func=cmd_info)
+    conv = sub.add_parser("convert", help="convert a radar file to another format (by OUT's extension)")
+    conv.add_argument("input", type=Path)
+    conv.add_argument("output", type=Path)
+    conv.add_argument("--crs", default=None)
+    conv.set_defaults(func=cmd_convert)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
