@@ -2,6 +2,7 @@
 
 from roadhealth._version import __version__
 from roadhealth.errors import FormatError, GeoreferenceError, RoadHealthError, SurveyContractError
+from roadhealth.io import read, write
 from roadhealth.survey import add_history, make_survey, validate
 
 __all__ = [
@@ -12,5 +13,7 @@ __all__ = [
     "__version__",
     "add_history",
     "make_survey",
+    "read",
     "validate",
+    "write",
 ]

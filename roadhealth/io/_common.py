@@ -51,12 +51,62 @@ def memmap_traces(
     return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
 
 
-def lazy_or_loaded(block: np.ndarray, lazy: bool, trace_axis: int, convert=None, chunk_traces: int | None = None):
+class FileBlock:
+    """A read-only, picklable array-like over a fixed-stride block of a file.
+
+    ``__getitem__`` reads only the rows (first axis) asked for with one ``np.fromfile`` call, so a
+    dask array built on it streams the file chunk by chunk without mapping it: memory stays
+    bounded by the chunks in flight (a memory map would keep every touched page resident in the
+    process, which counts towards its RSS).
+    """
+
+    def __init__(self, path, offset: int, dtype, shape: tuple[int, ...]):
+        self.path = os.fspath(path)
+        self.offset = int(offset)
+        self.dtype = np.dtype(dtype)
+        self.shape = tuple(int(n) for n in shape)
+        self.ndim = len(self.shape)
+        self._row = int(np.prod(self.shape[1:], dtype=np.int64))
+
+    def __getitem__(self, key):
+        if not isinstance(key, tuple):
+            key = (key,)
+        first = key[0] if key else slice(None)
+        rest = key[1:]
+        if isinstance(first, slice) and first.step in (None, 1):
+            start, stop, _ = first.indices(self.shape[0])
+            rows = self._read(start, max(start, stop))
+        else:
+            idx = np.arange(self.shape[0])[first]
+            if np.ndim(idx) == 0:
+                return self._read(int(idx), int(idx) + 1)[0][rest] if rest else self._read(int(idx), int(idx) + 1)[0]
+            rows = self._read(0, self.shape[0])[idx]
+        return rows[(slice(None), *rest)] if rest else rows
+
+    def _read(self, start: int, stop: int) -> np.ndarray:
+        n = stop - start
+        if n <= 0:
+            return np.empty((0, *self.shape[1:]), dtype=self.dtype)
+        out = np.fromfile(
+            self.path, dtype=self.dtype, count=n * self._row, offset=self.offset + start * self._row * self.dtype.itemsize
+        )
+        if out.size != n * self._row:
+            raise FormatError(self.path, None, f"file shrank while reading: rows {start}..{stop} are missing")
+        return out.reshape((n, *self.shape[1:]))
+
+    def __array__(self, dtype=None, copy=None):
+        out = self._read(0, self.shape[0])
+        return out if dtype is None else out.astype(dtype)
+
+
+def lazy_or_loaded(block, lazy: bool, trace_axis: int, convert=None, chunk_traces: int | None = None):
     """Wrap a (memory-mapped) block either as a dask array chunked along traces or as a numpy copy.
 
     Parameters
     ----------
-    block : numpy.ndarray or numpy.memmap
+    block : numpy.ndarray, numpy.memmap or FileBlock
+        A plain C-contiguous ``np.memmap`` straight from :func:`memmap_traces` is streamed with
+        :class:`FileBlock` when lazy (bounded memory); other arrays are wrapped as they are.
     lazy : bool
         True: dask array; nothing is read until computed. False: numpy array in memory.
     trace_axis : int
@@ -69,10 +119,19 @@ def lazy_or_loaded(block: np.ndarray, lazy: bool, trace_axis: int, convert=None,
         return convert(out) if convert is not None else out
     import dask.array as da
 
+    if (
+        isinstance(block, np.memmap)
+        and trace_axis == 0
+        and block.flags.c_contiguous
+        and getattr(block, "filename", None)
+        and block.base is not None
+        and not isinstance(block.base, np.ndarray)
+    ):
+        block = FileBlock(block.filename, block.offset, block.dtype, block.shape)
     row_bytes = block.dtype.itemsize * int(np.prod(block.shape)) // max(1, block.shape[trace_axis])
     n = chunk_traces or trace_chunks(block.shape[trace_axis], row_bytes)
     chunks = tuple(n if ax == trace_axis else -1 for ax in range(block.ndim))
-    arr = da.from_array(block, chunks=chunks, asarray=True, lock=False, fancy=False)
+    arr = da.from_array(block, chunks=chunks, asarray=True, lock=False, fancy=False, meta=np.empty((0,) * block.ndim, block.dtype))
     if convert is not None:
         sample = convert(np.zeros((1,) * block.ndim, dtype=block.dtype))
         arr = arr.map_blocks(convert, dtype=sample.dtype)

@@ -340,18 +340,24 @@ def read_dzt(
     if not lazy_flag:
         data = np.ascontiguousarray(data)
 
-    # Header words: word 0 a scan counter, word 1 a mark flag (read from the raw words, few bytes).
+    # Header words: word 0 a scan counter, word 1 a mark flag. Recognised from the first scans
+    # (a few kB); for a lazy survey the two coordinates stay lazy too, so opening reads no data.
     coords: dict = {}
     header_words = 0
     if n_trace and nsamp > 2:
-        w0 = np.asarray(block[:, 0, 0]).astype(np.int64)
-        w1 = np.asarray(block[:, 0, 1]).astype(np.int64)
-        modulus = 1 << bits if bits < 32 else 1 << 32
-        steps = np.mod(np.diff(w0), modulus)
-        if (n_trace == 1 and w0[0] == 0) or (n_trace > 1 and np.mean(steps == 1) > 0.95):
+        n_probe = min(n_trace, 256)
+        probe = np.fromfile(path, dtype=word, count=n_probe * nchan * nsamp, offset=offset)
+        probe = probe.reshape(n_probe, nchan, nsamp)[:, 0, :2].astype(np.int64)
+        modulus = 1 << bits
+        steps = np.mod(np.diff(probe[:, 0]), modulus)
+        if (n_probe == 1 and probe[0, 0] == 0) or (n_probe > 1 and np.mean(steps == 1) > 0.95):
             header_words = 2
-            coords["trace_number"] = ("trace", w0)
-            coords["mark"] = ("trace", w1 != 0)
+            if lazy_flag:
+                words01 = lazy_or_loaded(block, True, trace_axis=0)[:, 0, :2]
+            else:
+                words01 = np.asarray(block[:, 0, :2])
+            coords["trace_number"] = ("trace", words01[:, 0].astype(np.int64))
+            coords["mark"] = ("trace", words01[:, 1] != 0)
 
     sps, spm = h0["rhf_sps"], h0["rhf_spm"]
     attrs_extra: dict = {}
