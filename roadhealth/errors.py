@@ -16,6 +16,7 @@ __all__ = [
     "RoadHealthWarning",
     "SurveyContractError",
     "UnknownFormatError",
+    "WriteError",
 ]
 
 
@@ -48,6 +49,10 @@ class FormatError(RoadHealthError, ValueError):
 
 class UnknownFormatError(FormatError):
     """The format of a file could not be recognised from its content or extension."""
+
+
+class WriteError(RoadHealthError, ValueError):
+    """A survey cannot be written in the requested format as it is (e.g. values that do not fit)."""
 
 
 class GeoreferenceError(RoadHealthError, ValueError):

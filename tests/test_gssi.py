@@ -250,3 +250,33 @@ def test_corrupt_header_byte_gives_error_or_consistent_result(tmp_path_factory, 
     np.testing.assert_array_equal(np.asarray(back.values, np.int64) + back.attrs["raw_offset"], expect)
     if (h["rh_bits"], h["rh_nsamp"], h["rh_nchan"], h["data_offset"]) == (16, 16, 2, 2048):
         np.testing.assert_array_equal(back.values, s.values)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frac=st.floats(min_value=0.0, max_value=1.0))
+def test_cut_real_file_gives_error_or_correct_prefix(samples_dir, tmp_path_factory, frac):
+    src = samples_dir / "gssi/gprpy_400mhz/FILE____032.DZT"
+    blob = src.read_bytes()
+    cut = int(frac * len(blob))
+    p = tmp_path_factory.mktemp("realcut") / "FILE____032.DZT"
+    p.write_bytes(blob[:cut])
+    full = _real_032(src)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RoadHealthWarning)
+        try:
+            back = read(p)
+        except FormatError:
+            assert cut < 1024 + 1024  # only a file without one whole scan may fail
+            return
+    n = back.sizes["trace"]
+    assert n == (cut - 1024) // 1024
+    np.testing.assert_array_equal(back.values, full[:, :n])
+
+
+_CACHE: dict = {}
+
+
+def _real_032(src):
+    if "032" not in _CACHE:
+        _CACHE["032"] = read(src).values
+    return _CACHE["032"]

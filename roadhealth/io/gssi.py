@@ -323,6 +323,9 @@ def read_dzt(
         raise FormatError(path, "rh_data", f"data should start at byte {offset} but the file has only {size} bytes")
     scan_bytes = nchan * nsamp * word.itemsize
     n_trace, extra = divmod(size - offset, scan_bytes)
+    if n_trace == 0:
+        raise FormatError(path, "data", f"no complete scan: {size - offset} data bytes, one scan is {scan_bytes} "
+                          f"({nchan} channel(s) x {nsamp} samples x {bits} bits)")
     if extra:
         warnings.warn(
             f"{path}: the sample block ({size - offset} bytes) is not a whole number of scans of "

@@ -1,0 +1,699 @@
+"""MALA RAMAC / ProEx / GroundExplorer profiles: ``.rd3`` (int16) or ``.rd7`` (int32) + ``.rad`` + ``.cor``.
+
+Layout
+------
+``NAME.rad``
+    Text header, one ``KEY:VALUE`` per line (``SAMPLES``, ``FREQUENCY``, ``TIMEWINDOW``,
+    ``LAST TRACE``, ``ANTENNAS``, ``DISTANCE FLAG``, ``DISTANCE INTERVAL``, ``SIGNAL POSITION`` ...).
+``NAME.rd3`` / ``NAME.rd7``
+    No file header and no trace headers: ``n_trace`` traces of ``SAMPLES`` little-endian samples,
+    int16 in ``.rd3``, int32 in ``.rd7``. Read as one memory-mapped ``(n_trace, SAMPLES)`` block.
+``NAME.cor`` (optional)
+    Tab-separated GNSS fixes tied to trace numbers; parsed by
+    :func:`roadhealth.io.gnss.read_mala_cor` and applied with
+    :func:`roadhealth.io.georef.georeference`.
+
+Sample interval: which header field is trusted
+----------------------------------------------
+A ``.rad`` gives the sample interval twice: ``FREQUENCY`` (the digitiser's sampling frequency,
+MHz, so ``dt = 1000 / FREQUENCY`` ns) and ``TIMEWINDOW`` (ns, so ``dt = TIMEWINDOW / SAMPLES``).
+They normally agree, but not always: in the EGRIP sample ``ten_col.rad`` ``TIMEWINDOW`` is exactly
+``2 x SAMPLES / FREQUENCY`` (422.06 ns against 211.03 ns). ImpDAR trusts ``FREQUENCY``; GPRPy and
+RGPR trust ``TIMEWINDOW``.
+
+This reader trusts ``FREQUENCY`` by default (``dt_source="frequency"``) because
+
+* it is the one quantity that directly defines the spacing of the samples (the sampling rate of
+  the digitiser); ``TIMEWINDOW`` is a derived, display-oriented value;
+* in the MALA files seen elsewhere (the Svalbard ``.rad`` sets of erikmannerfelt/ridal) both
+  agree, so where they differ it is by an exact integer factor - a bookkeeping artefact, not a
+  measurement;
+* physically, for the 500 MHz antenna of ``ten_col``, ``1/FREQUENCY`` = 0.412 ns gives about five
+  samples per period at the centre frequency, whereas 0.824 ns (1.21 GHz sampling) would sample
+  the antenna's band (up to about 1 GHz) at the Nyquist limit, which no instrument is set up to do.
+
+When the two disagree by more than 0.1 % a :class:`~roadhealth.errors.RoadHealthWarning` says so,
+and both values are kept in the attributes (``dt_ns_frequency``, ``dt_ns_timewindow``,
+``time_window_ns`` = ``TIMEWINDOW`` as recorded). ``dt_source="timewindow"`` takes the other
+reading. If ``FREQUENCY`` is missing or not positive, ``TIMEWINDOW`` is used, with a warning.
+
+Trace count: ``LAST TRACE`` against the file size
+-------------------------------------------------
+* The file holds a whole number of traces, ``n``: ``n`` is used. If ``LAST TRACE`` says otherwise
+  (a cut or appended file), a :class:`~roadhealth.errors.RoadHealthWarning` names both numbers.
+* The file does not hold a whole number of traces (truncated during copy, or ``SAMPLES`` is
+  wrong): :class:`~roadhealth.errors.FormatError`, unless ``allow_partial=True``, which reads the
+  whole traces and warns.
+* No complete trace: :class:`~roadhealth.errors.FormatError`.
+
+Distance
+--------
+``DISTANCE FLAG`` = 1 and ``DISTANCE INTERVAL`` > 0 (wheel-triggered): ``START POSITION + i *
+DISTANCE INTERVAL`` m, ``attrs["distance_source"] = "wheel (.rad DISTANCE INTERVAL)"``. Otherwise the
+trace index, with ``attrs["distance_source"] = "trace index"``.
+
+Time zero
+---------
+``SIGNAL POSITION`` is kept as ``attrs["signal_position"]`` exactly as recorded (MALA describes it as
+the position of the direct signal; its unit is not stated in the file and is believed to be ns).
+The data are not shifted: ``twt_ns`` starts at 0 at the first recorded sample.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from roadhealth.errors import FormatError, RoadHealthWarning, WriteError
+from roadhealth.io._common import (
+    antenna_mhz_from_name,
+    atomic_write,
+    find_companion,
+    header_number,
+    lazy_or_loaded,
+    memmap_traces,
+    parse_text_header,
+    read_text,
+    want_lazy,
+)
+from roadhealth.survey import make_survey
+
+__all__ = ["read_mala", "write_mala"]
+
+#: Sample type per data-file extension (little-endian, as MALA writes them).
+MALA_DTYPES = {".rd3": np.dtype("<i2"), ".rd7": np.dtype("<i4")}
+
+#: Relative disagreement between ``TIMEWINDOW`` and ``SAMPLES / FREQUENCY`` that triggers a warning.
+DT_TOLERANCE = 1e-3
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers shared with the other KEY:VALUE radar formats (ImpulseRadar, pulseEKKO)
+# --------------------------------------------------------------------------------------------
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, RoadHealthWarning, stacklevel=3)
+
+
+def _with_extension(path: Path, extensions) -> Path | None:
+    """``path`` + ``.ext`` for the first ``ext`` that exists (any case), or None.
+
+    Unlike :func:`find_companion` this keeps every dot of a bare name (``LINE.001`` -> ``LINE.001.rd3``).
+    """
+    try:
+        siblings = {c.name.lower(): c for c in path.parent.iterdir()}
+    except OSError:
+        return None
+    for ext in extensions:
+        hit = siblings.get(f"{path.name}.{ext.lstrip('.')}".lower())
+        if hit is not None and hit.is_file():
+            return hit
+    return None
+
+
+def header_int(path, header: Mapping[str, str], key: str, *, required: bool = True, default=None):
+    """``header[key]`` as a whole number; FormatError (naming file and field) if it is not one."""
+    value = header_number(path, header, key, float, required=required, default=default)
+    if value is None or isinstance(value, int):
+        return value
+    if not float(value).is_integer():
+        raise FormatError(path, key, f"expected a whole number; got {header[key]!r}")
+    return int(value)
+
+
+def _usable_dt(dt: float, n_samples: int) -> bool:
+    return bool(np.isfinite(dt) and dt > 0 and np.isfinite(dt * n_samples))
+
+
+def check_dt(path, field: str, dt: float, n_samples: int) -> float:
+    """``dt`` (ns) if it is positive and the time axis it implies is finite, else FormatError."""
+    if not _usable_dt(dt, n_samples):
+        raise FormatError(
+            path, field, f"implies a sample interval of {dt!r} ns; expected a positive finite value"
+        )
+    return float(dt)
+
+
+def finite_distance(path, distance, source: str):
+    """``(distance, source)``, or ``(None, "trace index")`` with a warning if it is not finite."""
+    if distance is None or np.all(np.isfinite(distance)):
+        return distance, source
+    _warn(
+        f"{os.fspath(path)}: distances from {source} are not finite; using the trace index instead"
+    )
+    return None, "trace index"
+
+
+def resolve_trace_count(
+    path,
+    data_bytes: int,
+    bytes_per_trace: int,
+    header_count: int | None,
+    field: str,
+    *,
+    allow_partial: bool = False,
+) -> int:
+    """Number of traces to read, from the data size checked against the header's count.
+
+    Parameters
+    ----------
+    path : path-like
+        The data file (for messages).
+    data_bytes : int
+        Bytes available for traces (file size less any file header), bytes.
+    bytes_per_trace : int
+        Bytes per trace including any trace header, bytes.
+    header_count : int or None
+        Number of traces the header promises.
+    field : str
+        Header field that holds ``header_count`` (for messages).
+    allow_partial : bool
+        Read the whole traces of a file that ends inside a trace, with a warning, instead of
+        raising.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    FormatError
+        The data do not hold a whole number of traces (and ``allow_partial`` is False), or no
+        complete trace.
+    """
+    if bytes_per_trace <= 0:
+        raise FormatError(
+            path, field, f"a trace would be {bytes_per_trace} bytes; expected a positive size"
+        )
+    n_file, rest = divmod(int(data_bytes), int(bytes_per_trace))
+    if rest:
+        msg = (
+            f"the file holds {data_bytes} bytes of traces: {n_file} whole traces of {bytes_per_trace} "
+            f"bytes plus {rest} bytes; the header says {field} = {header_count}"
+        )
+        if not allow_partial:
+            raise FormatError(
+                path,
+                field,
+                msg + "; expected a whole number of traces (truncated file or wrong header; "
+                "allow_partial=True reads the whole traces)",
+            )
+        _warn(f"{os.fspath(path)}: {msg}; reading the {n_file} whole traces only")
+    if n_file == 0:
+        raise FormatError(
+            path,
+            field,
+            f"the file holds no complete trace ({data_bytes} bytes; one trace is {bytes_per_trace} bytes)",
+        )
+    if header_count is not None and header_count != n_file and not rest:
+        _warn(
+            f"{os.fspath(path)}: header says {field} = {header_count} but the file size holds "
+            f"{n_file} whole traces; using {n_file}"
+        )
+    return n_file
+
+
+def dt_from_frequency_or_window(
+    path,
+    header: Mapping[str, str],
+    n_samples: int,
+    dt_source: str,
+    *,
+    frequency_key: str = "FREQUENCY",
+    window_key: str = "TIMEWINDOW",
+) -> tuple[float, dict[str, Any]]:
+    """Sample interval (ns) of a MALA-style header, and the attributes that document the choice.
+
+    See the module docstring for why ``FREQUENCY`` (sampling frequency, MHz) is trusted by default.
+    """
+    if dt_source not in ("frequency", "timewindow"):
+        raise WriteError(f"dt_source must be 'frequency' or 'timewindow'; got {dt_source!r}")
+    freq = header_number(path, header, frequency_key, float, required=False)
+    window = header_number(path, header, window_key, float, required=False)
+    dt_freq = 1000.0 / freq if freq is not None and freq > 0 else None
+    dt_win = window / n_samples if window is not None and window > 0 else None
+    # a value that implies no usable time axis counts as absent (reported if nothing else is left)
+    dt_freq = dt_freq if dt_freq is not None and _usable_dt(dt_freq, n_samples) else None
+    dt_win = dt_win if dt_win is not None and _usable_dt(dt_win, n_samples) else None
+    attrs: dict[str, Any] = {
+        "sampling_frequency_mhz": freq,
+        "time_window_ns": window,
+        "dt_ns_frequency": dt_freq,
+        "dt_ns_timewindow": dt_win,
+    }
+    if dt_source == "frequency":
+        if dt_freq is not None:
+            dt, used = dt_freq, "frequency"
+        elif dt_win is not None:
+            _warn(
+                f"{os.fspath(path)}: {frequency_key} = {header.get(frequency_key)!r} is not a positive "
+                f"sampling frequency; taking dt from {window_key} / SAMPLES = {dt_win} ns"
+            )
+            dt, used = dt_win, "timewindow"
+        else:
+            raise FormatError(
+                path,
+                frequency_key,
+                f"expected a positive sampling frequency in MHz (or a positive {window_key}); "
+                f"got {header.get(frequency_key)!r}",
+            )
+    else:
+        if dt_win is None:
+            raise FormatError(
+                path,
+                window_key,
+                f"dt_source='timewindow' needs a positive time window in ns; got {header.get(window_key)!r}",
+            )
+        dt, used = dt_win, "timewindow"
+    if dt_freq is not None and dt_win is not None and abs(dt_win / dt_freq - 1.0) > DT_TOLERANCE:
+        _warn(
+            f"{os.fspath(path)}: {window_key} = {window} ns is {dt_win / dt_freq:.4g} x SAMPLES / {frequency_key} "
+            f"({n_samples} x {dt_freq:.6g} ns = {n_samples * dt_freq:.6g} ns); using dt = {dt:.6g} ns from "
+            f"{'the sampling frequency' if used == 'frequency' else 'the time window'} "
+            f"(dt_source={used!r}; the other reading is kept in attrs)"
+        )
+    attrs["dt_source"] = used
+    check_dt(path, frequency_key if used == "frequency" else window_key, dt, n_samples)
+    return dt, attrs
+
+
+def attach_gnss(
+    survey: xr.DataArray, gnss_path: Path, parser_name: str, crs: str | None
+) -> xr.DataArray:
+    """Georeference ``survey`` with the fixes of a companion GNSS file.
+
+    Parameters
+    ----------
+    gnss_path : Path
+        The companion (``.cor``, ``.GPS``).
+    parser_name : str
+        Name of the parser in :mod:`roadhealth.io.gnss` (``read_mala_cor``, ``read_sensors_gps``).
+    crs : str or None
+        Target projected CRS for ``x``/``y``; passed to :func:`roadhealth.io.georef.georeference`.
+    """
+    try:
+        from roadhealth.io import gnss as _gnss
+        from roadhealth.io.georef import georeference
+
+        parse = getattr(_gnss, parser_name)
+    except (ImportError, AttributeError):
+        _warn(
+            f"{os.fspath(gnss_path)}: GNSS companion found but roadhealth.io.gnss.{parser_name} or "
+            "roadhealth.io.georef.georeference is not available; positions were not read"
+        )
+        return survey
+    fixes = parse(gnss_path)
+    out = georeference(survey, fixes, crs=crs)
+    out.attrs["gnss_source"] = os.fspath(gnss_path)
+    return out
+
+
+def integer_samples(survey: xr.DataArray, dtype: np.dtype, what: str) -> np.ndarray:
+    """The survey's samples as ``dtype``, refusing (never clipping) values the type cannot hold.
+
+    Returns an array of shape (n_channel, n_trace, n_sample).
+    """
+    arr = np.asarray(survey.transpose("channel", "trace", "sample").values)
+    info = np.iinfo(dtype)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise WriteError(f"{what}: samples must be numbers; got dtype {arr.dtype}")
+    if arr.size:
+        if arr.dtype.kind == "f":
+            if not np.all(np.isfinite(arr)):
+                raise WriteError(f"{what}: samples contain NaN or infinity")
+            if not np.all(arr == np.round(arr)):
+                raise WriteError(
+                    f"{what}: samples are not whole numbers; {dtype} files store raw integer counts "
+                    "(scale and round the data first)"
+                )
+        lo, hi = arr.min(), arr.max()
+        if lo < info.min or hi > info.max:
+            raise WriteError(
+                f"{what}: samples span {lo}..{hi}, outside the {dtype} range {info.min}..{info.max} "
+                "(rescale the data or write more bits)"
+            )
+    return arr.astype(dtype, copy=False)
+
+
+def uniform_spacing(distance: np.ndarray) -> float | None:
+    """The constant positive step of ``distance`` (m), or None if it is not uniform."""
+    d = np.asarray(distance, dtype=float).reshape(-1)
+    if d.size < 2:
+        return None
+    step = np.diff(d)
+    if step[0] > 0 and np.allclose(step, step[0], rtol=1e-6, atol=1e-9):
+        return float(step[0])
+    return None
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as the same float (``repr``), without a trailing ``.0``."""
+    v = float(value)
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def write_cor(survey: xr.DataArray, path: Path, channel: int = 0) -> None:
+    """Write a MALA/ImpulseRadar ``.cor`` (one fix per trace, trace numbers counted from 1).
+
+    Columns (tab-separated): trace, date, time, latitude, N|S, longitude, E|W, elevation, ``M``,
+    accuracy. Times come from the ``time`` coordinate when present (else 1970-01-01 00:00:00).
+    """
+    lon = np.asarray(survey.coords["lon"].values, dtype=float)
+    lat = np.asarray(survey.coords["lat"].values, dtype=float)
+    if lon.ndim == 2:
+        lon, lat = lon[channel], lat[channel]
+    n = lon.size
+    if "elevation_m" in survey.coords:
+        elev = np.asarray(survey.coords["elevation_m"].values, dtype=float)
+        elev = elev[channel] if elev.ndim == 2 else elev
+    else:
+        elev = np.zeros(n)
+    if "time" in survey.coords:
+        t = np.asarray(survey.coords["time"].values)
+        t = t[channel] if t.ndim == 2 else t
+        t = t.astype("datetime64[ms]")
+    else:
+        t = np.full(n, np.datetime64("1970-01-01T00:00:00", "ms"))
+    lines = []
+    for i in range(n):  # text output: one line per fix is the format itself
+        if not (np.isfinite(lon[i]) and np.isfinite(lat[i])):
+            continue
+        stamp = str(t[i]) if not np.isnat(t[i]) else "1970-01-01T00:00:00.000"
+        day, clock = stamp.split("T")
+        e = elev[i] if np.isfinite(elev[i]) else 0.0
+        lines.append(
+            f"{i + 1}\t{day}\t{clock[:12]}\t{abs(lat[i]):.11f}\t{'N' if lat[i] >= 0 else 'S'}\t"
+            f"{abs(lon[i]):.11f}\t{'E' if lon[i] >= 0 else 'W'}\t{e:.3f}\tM\t0.000"
+        )
+    with atomic_write(path, "w") as f:
+        f.write("\n".join(lines) + ("\n" if lines else ""))
+
+
+def has_lonlat(survey: xr.DataArray) -> bool:
+    return "lon" in survey.coords and "lat" in survey.coords
+
+
+# --------------------------------------------------------------------------------------------
+# MALA reader
+# --------------------------------------------------------------------------------------------
+
+
+def _mala_files(path) -> tuple[Path, Path]:
+    """(data file, .rad header) for a ``.rd3``/``.rd7``/``.rad`` path or a bare name."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in MALA_DTYPES:
+        if not p.is_file():
+            raise FileNotFoundError(f"{p}: no such MALA data file")
+        rad = find_companion(p, "rad")
+        if rad is None:
+            raise FormatError(
+                p,
+                "rad",
+                f"missing companion header {p.with_suffix('.rad').name} (MALA .rad) next to the data file",
+            )
+        return p, rad
+    if suffix == ".rad":
+        if not p.is_file():
+            raise FileNotFoundError(f"{p}: no such MALA header file")
+        data = find_companion(p, "rd3", "rd7")
+        if data is None:
+            raise FormatError(
+                p,
+                "rd3",
+                f"missing companion data file {p.stem}.rd3 or {p.stem}.rd7 next to the header",
+            )
+        return data, p
+    data = _with_extension(p, ["rd3", "rd7"])
+    rad = _with_extension(p, ["rad"])
+    if data is None and rad is None:
+        raise FileNotFoundError(f"{p}: no MALA file {p.name}.rd3, {p.name}.rd7 or {p.name}.rad")
+    if rad is None:
+        raise FormatError(
+            data, "rad", f"missing companion header {p.name}.rad (MALA .rad) next to the data file"
+        )
+    if data is None:
+        raise FormatError(
+            rad,
+            "rd3",
+            f"missing companion data file {p.name}.rd3 or {p.name}.rd7 next to the header",
+        )
+    return data, rad
+
+
+def read_mala(
+    path,
+    *,
+    lazy: bool | None = None,
+    crs: str | None = None,
+    dt_source: str = "frequency",
+    allow_partial: bool = False,
+    gnss: bool = True,
+) -> xr.DataArray:
+    """Read a MALA ``.rd3`` (16-bit) or ``.rd7`` (32-bit) profile with its ``.rad`` header.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.rd3``, ``.rd7`` or ``.rad`` file, or the bare name without extension.
+    lazy : bool, optional
+        True: a dask array over a memory map (nothing read until computed). False: numpy array in
+        memory. None (default): lazy for files over 256 MiB.
+    crs : str, optional
+        Projected CRS for ``x``/``y`` when a ``.cor`` is georeferenced (e.g. ``"EPSG:4545"``).
+    dt_source : {"frequency", "timewindow"}
+        Sample interval from ``1000 / FREQUENCY`` (default, see module docstring) or from
+        ``TIMEWINDOW / SAMPLES``.
+    allow_partial : bool
+        Read the whole traces of a file that ends inside a trace (with a warning) instead of
+        raising :class:`FormatError`.
+    gnss : bool
+        Georeference with the companion ``.cor`` when there is one.
+
+    Returns
+    -------
+    xarray.DataArray
+        Survey of shape (1, n_trace, SAMPLES), int16 (``.rd3``) or int32 (``.rd7``) raw values;
+        ``twt_ns`` from 0 in steps of ``attrs["dt_ns"]`` (ns). ``attrs["header"]`` holds the whole
+        ``.rad``.
+
+    Raises
+    ------
+    FormatError
+        Missing ``.rad``, missing or malformed fields, or a data file inconsistent with them.
+    """
+    data_path, rad_path = _mala_files(path)
+    header = parse_text_header(read_text(rad_path))
+    dtype = MALA_DTYPES.get(data_path.suffix.lower(), np.dtype("<i2"))
+    fmt = "mala_rd7" if dtype.itemsize == 4 else "mala_rd3"
+
+    n_samples = header_int(rad_path, header, "SAMPLES")
+    if n_samples <= 0:
+        raise FormatError(
+            rad_path, "SAMPLES", f"expected a positive number of samples per trace; got {n_samples}"
+        )
+    last_trace = header_int(rad_path, header, "LAST TRACE", required=False)
+    dt, dt_attrs = dt_from_frequency_or_window(rad_path, header, n_samples, dt_source)
+
+    size = os.path.getsize(data_path)
+    n_trace = resolve_trace_count(
+        data_path,
+        size,
+        n_samples * dtype.itemsize,
+        last_trace,
+        "LAST TRACE",
+        allow_partial=allow_partial,
+    )
+    block = memmap_traces(data_path, 0, dtype, (n_trace, n_samples))
+    data = lazy_or_loaded(block, want_lazy(lazy, block.nbytes), trace_axis=0)
+
+    distance = None
+    attrs: dict[str, Any] = {}
+    dflag = header_number(rad_path, header, "DISTANCE FLAG", float, required=False, default=0.0)
+    dx = header_number(rad_path, header, "DISTANCE INTERVAL", float, required=False, default=0.0)
+    if dflag and dx and dx > 0:
+        start = header_number(
+            rad_path, header, "START POSITION", float, required=False, default=0.0
+        )
+        distance, source = finite_distance(
+            rad_path, start + dx * np.arange(n_trace), "wheel (.rad DISTANCE INTERVAL)"
+        )
+        if distance is not None:
+            attrs["distance_source"] = source
+
+    antenna_name = header.get("ANTENNAS", "").strip()
+    attrs.update(dt_attrs)
+    attrs.update(
+        {
+            "header": dict(header),
+            "antenna_name": antenna_name,
+            "bits": 8 * dtype.itemsize,
+            "n_traces_header": last_trace,
+            "signal_position": header_number(
+                rad_path, header, "SIGNAL POSITION", float, required=False
+            ),
+            "antenna_separation_m": header_number(
+                rad_path, header, "ANTENNA SEPARATION", float, required=False
+            ),
+            "stacks": header_number(rad_path, header, "STACKS", float, required=False),
+            "header_file": os.fspath(rad_path),
+        }
+    )
+    survey = make_survey(
+        data,
+        dt_ns=dt,
+        distance_m=distance,
+        format=fmt,
+        instrument="MALA",
+        antenna_mhz=antenna_mhz_from_name(antenna_name),
+        source=os.fspath(data_path),
+        attrs=attrs,
+    )
+    if gnss:
+        cor = find_companion(data_path, "cor")
+        if cor is not None:
+            survey = attach_gnss(survey, cor, "read_mala_cor", crs)
+    return survey
+
+
+# --------------------------------------------------------------------------------------------
+# MALA writer
+# --------------------------------------------------------------------------------------------
+
+#: Field order of a ``.rad`` as MALA software writes it (fields not known are appended).
+RAD_FIELDS = (
+    "SAMPLES", "FREQUENCY", "FREQUENCY STEPS", "SIGNAL POSITION", "RAW SIGNAL POSITION",
+    "DISTANCE FLAG", "TIME FLAG", "PROGRAM FLAG", "EXTERNAL FLAG", "TIME INTERVAL",
+    "DISTANCE INTERVAL", "OPERATOR", "CUSTOMER", "SITE", "ANTENNAS", "ANTENNA ORIENTATION",
+    "ANTENNA SEPARATION", "COMMENT", "TIMEWINDOW", "STACKS", "STACK EXPONENT", "STACKING TIME",
+    "LAST TRACE", "STOP POSITION", "SYSTEM CALIBRATION", "START POSITION", "SHORT FLAG",
+    "INTERMEDIATE FLAG", "LONG FLAG", "PREPROCESSING", "HIGH", "LOW", "FIXED INCREMENT",
+    "FIXED MOVES UP", "FIXED MOVES DOWN", "FIXED POSITION", "WHEEL CALIBRATION", "POSITIVE DIRECTION",
+)  # fmt: skip
+
+
+def _survey_header(survey: xr.DataArray, prefix: str) -> dict[str, str]:
+    """The text header a survey was read with, if it came from a format starting with ``prefix``."""
+    hdr = survey.attrs.get("header")
+    if str(survey.attrs.get("format", "")).startswith(prefix) and isinstance(hdr, Mapping):
+        return {str(k): str(v) for k, v in hdr.items() if not str(k).startswith("_line")}
+    return {}
+
+
+def rad_style_fields(survey: xr.DataArray, prefix: str) -> dict[str, str]:
+    """Header fields shared by MALA ``.rad`` and ImpulseRadar ``.iprh`` for one channel's data."""
+    n_trace, n_samples = int(survey.sizes["trace"]), int(survey.sizes["sample"])
+    dt = float(survey.attrs["dt_ns"])
+    old = _survey_header(survey, prefix)
+    fields = dict(old)
+    # A recorded FREQUENCY/TIMEWINDOW pair is kept verbatim (even when the two disagree, as in
+    # ten_col.rad) while the samples are still those it describes: same count, same dt.
+    unchanged = False
+    if old:
+        try:
+            unchanged = int(float(old.get("SAMPLES", "nan"))) == n_samples
+        except ValueError:
+            unchanged = False
+        read_dt = survey.attrs.get(f"dt_ns_{survey.attrs.get('dt_source', 'frequency')}")
+        unchanged = (
+            unchanged and read_dt is not None and bool(np.isclose(float(read_dt), dt, rtol=1e-12))
+        )
+    fields["SAMPLES"] = str(n_samples)
+    if not (unchanged and "FREQUENCY" in old and "TIMEWINDOW" in old):
+        fields["FREQUENCY"] = format_number(1000.0 / dt)
+        fields["TIMEWINDOW"] = format_number(n_samples * dt)
+    fields["LAST TRACE"] = str(n_trace)
+    distance = np.asarray(survey.coords["distance_m"].values, dtype=float)[0]
+    step = (
+        None if survey.attrs.get("distance_source") == "trace index" else uniform_spacing(distance)
+    )
+    if step is not None:
+        fields["DISTANCE FLAG"] = "1"
+        fields["DISTANCE INTERVAL"] = format_number(step)
+        fields["START POSITION"] = format_number(distance[0])
+        fields["STOP POSITION"] = format_number(distance[-1])
+    else:
+        fields["DISTANCE FLAG"] = "0"
+        fields["DISTANCE INTERVAL"] = "0"
+    if survey.attrs.get("antenna_separation_m") is not None:
+        fields["ANTENNA SEPARATION"] = format_number(survey.attrs["antenna_separation_m"])
+    if survey.attrs.get("signal_position") is not None:
+        fields["SIGNAL POSITION"] = format_number(survey.attrs["signal_position"])
+    return fields
+
+
+def _rad_text(fields: Mapping[str, str]) -> str:
+    order = [k for k in RAD_FIELDS if k in fields] + [k for k in fields if k not in RAD_FIELDS]
+    return "".join(f"{k}:{fields[k]}\n" for k in order)
+
+
+def write_mala(survey: xr.DataArray, path, *, bits: int = 16) -> Path:
+    """Write a one-channel survey as MALA ``.rd3`` (16-bit) or ``.rd7`` (32-bit) + ``.rad`` (+ ``.cor``).
+
+    Each file is written atomically (temporary file renamed into place). Samples are written as
+    raw integers and must fit the chosen type; they are never clipped or rescaled.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray
+        A survey with one channel; ``attrs["dt_ns"]`` (ns) becomes ``FREQUENCY`` (MHz).
+    path : str or path-like
+        Target name: ``NAME.rd3``, ``NAME.rd7``, ``NAME.rad`` or ``NAME``.
+    bits : {16, 32}
+        16 writes ``.rd3`` (int16), 32 writes ``.rd7`` (int32).
+
+    Returns
+    -------
+    Path
+        The data file written. A ``.cor`` is written when the survey has ``lon``/``lat``.
+
+    Raises
+    ------
+    ValueError
+        More than one channel, ``bits`` not 16/32, an extension that contradicts ``bits``, or
+        samples that do not fit the sample type.
+    """
+    if bits not in (16, 32):
+        raise WriteError(f"bits must be 16 (.rd3) or 32 (.rd7); got {bits!r}")
+    if survey.sizes.get("channel", 1) != 1:
+        raise WriteError(
+            f"a MALA .rd3/.rd7 file holds one channel; this survey has {survey.sizes['channel']} "
+            "(select one with survey.isel(channel=[k]))"
+        )
+    ext = ".rd3" if bits == 16 else ".rd7"
+    p = Path(path)
+    if p.suffix.lower() in (".rd3", ".rd7", ".rad"):
+        if p.suffix.lower() != ".rad" and p.suffix.lower() != ext:
+            raise WriteError(
+                f"{p}: extension {p.suffix} does not match bits={bits} (expected {ext})"
+            )
+        base = p.with_suffix("")
+    else:
+        base = p
+    data_path = base.parent / (base.name + ext)
+    rad_path = base.parent / (base.name + ".rad")
+    samples = integer_samples(survey, MALA_DTYPES[ext], os.fspath(data_path))[0]
+
+    fields = rad_style_fields(survey, "mala_")
+    fields.setdefault("ANTENNAS", str(survey.attrs.get("antenna_name") or _antenna_label(survey)))
+    with atomic_write(data_path) as f:
+        f.write(np.ascontiguousarray(samples).tobytes())
+    with atomic_write(rad_path, "w") as f:
+        f.write(_rad_text(fields))
+    if has_lonlat(survey):
+        write_cor(survey, base.parent / (base.name + ".cor"))
+    return data_path
+
+
+def _antenna_label(survey: xr.DataArray) -> str:
+    mhz = survey.attrs.get("antenna_mhz")
+    return f"{format_number(mhz)}MHz" if mhz else ""
