@@ -55,8 +55,13 @@ def _summary(survey) -> dict:
         info["first_position_xy"] = [float(survey.coords["x"].values[0, 0]), float(survey.coords["y"].values[0, 0])]
     if "mark" in survey.coords:
         info["marks"] = int(np.count_nonzero(np.asarray(survey.coords["mark"].values)))
-    if a.get("gnss_qc"):
-        info["gnss_qc"] = a["gnss_qc"]
+    qc = a.get("gnss_qc")
+    if qc:
+        info["gnss"] = (
+            f"{qc.get('n_used', '?')} of {qc.get('n_fixes', '?')} fixes used; "
+            f"outliers {qc.get('outliers', {}).get('count', 0)}, jumps {qc.get('jumps', {}).get('count', 0)}, "
+            f"gaps {qc.get('gaps', {}).get('count', 0)}, quality-0 {qc.get('quality0', {}).get('count', 0)}"
+        )
     return info
 
 

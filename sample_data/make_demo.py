@@ -62,7 +62,7 @@ def main() -> Path:
     ints = np.round(data / np.abs(data).max() * 20000).astype(np.int16)
 
     # GNSS: a straight 20 m line heading 60 degrees east of north in CGCS2000 / GK CM 108E (EPSG:4545)
-    x0, y0, heading = 486_000.0, 3_408_000.0, np.deg2rad(60.0)
+    x0, y0, heading = 536_000.0, 3_409_000.0, np.deg2rad(60.0)
     ex, ny = x0 + x * np.sin(heading), y0 + x * np.cos(heading)
     lon, lat = Transformer.from_crs("EPSG:4545", "EPSG:4490", always_xy=True).transform(ex, ny)
     start = np.datetime64("2026-05-04T02:30:00", "ns")

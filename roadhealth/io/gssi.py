@@ -604,13 +604,13 @@ def write_dzt(
 def _antenna_name_for(mhz) -> str:
     if mhz is None:
         return ""
-    return f"{int(round(float(mhz)))}MHz"
+    return f"{round(float(mhz))}MHz"
 
 
 def _write_dzg(path: Path, survey, sps: float) -> None:
     """Write ``$GSSIS`` + ``$GPGGA`` pairs for channel 0, one per second of scans (or every 10 traces)."""
     n_trace = survey.sizes["trace"]
-    step = max(1, int(round(sps))) if sps and sps > 0 else 10
+    step = max(1, round(sps)) if sps and sps > 0 else 10
     idx = np.arange(0, n_trace, step)
     lon = np.asarray(survey.coords["lon"].values[0], float)[idx]
     lat = np.asarray(survey.coords["lat"].values[0], float)[idx]
@@ -627,6 +627,8 @@ def _write_dzg(path: Path, survey, sps: float) -> None:
         t = None if times is None else times[k]
         lines.append(f"$GSSIS,{int(i)},{(i / sps) if sps else 0:.3f}")
         lines.append(_format_gga(lon[k], lat[k], elev[k], t))
+        if t is not None and not np.isnat(t):
+            lines.append(_format_rmc(lon[k], lat[k], t))
         lines.append("")
     with atomic_write(path, "w") as f:
         f.write("\r\n".join(lines) + "\r\n")
@@ -639,16 +641,29 @@ def _nmea_checksum(body: str) -> str:
     return f"{c:02X}"
 
 
-def _format_gga(lon: float, lat: float, elev: float, time=None) -> str:
-    """One ``$GPGGA`` sentence (fix quality 1, 8 satellites) with 7-decimal minutes (~0.2 mm)."""
-    hhmmss = "000000.00"
-    if time is not None and not np.isnat(time):
-        s = str(np.datetime_as_string(time, unit="ms"))
-        hhmmss = s[11:13] + s[14:16] + s[17:19] + "." + s[20:22]
+def _nmea_lat_lon(lon: float, lat: float) -> str:
     alat, alon = abs(lat), abs(lon)
     lat_s = f"{int(alat):02d}{(alat - int(alat)) * 60:010.7f}"
     lon_s = f"{int(alon):03d}{(alon - int(alon)) * 60:010.7f}"
+    return f"{lat_s},{'N' if lat >= 0 else 'S'},{lon_s},{'E' if lon >= 0 else 'W'}"
+
+
+def _nmea_time(time) -> str:
+    s = str(np.datetime_as_string(time, unit="ms"))
+    return s[11:13] + s[14:16] + s[17:19] + "." + s[20:22]
+
+
+def _format_rmc(lon: float, lat: float, time) -> str:
+    """One ``$GPRMC`` sentence carrying the date of the fix."""
+    s = str(np.datetime_as_string(time, unit="D"))
+    ddmmyy = s[8:10] + s[5:7] + s[2:4]
+    body = f"GPRMC,{_nmea_time(time)},A,{_nmea_lat_lon(lon, lat)},0.0,0.0,{ddmmyy},,,A"
+    return f"${body}*{_nmea_checksum(body)}"
+
+
+def _format_gga(lon: float, lat: float, elev: float, time=None) -> str:
+    """One ``$GPGGA`` sentence (fix quality 1, 8 satellites) with 7-decimal minutes (~0.2 mm)."""
+    hhmmss = _nmea_time(time) if time is not None and not np.isnat(time) else "000000.00"
     el = "" if not np.isfinite(elev) else f"{elev:.3f}"
-    body = (f"GPGGA,{hhmmss},{lat_s},{'N' if lat >= 0 else 'S'},{lon_s},{'E' if lon >= 0 else 'W'},"
-            f"1,08,0.9,{el},M,0.0,M,,")
+    body = f"GPGGA,{hhmmss},{_nmea_lat_lon(lon, lat)},1,08,0.9,{el},M,0.0,M,,"
     return f"${body}*{_nmea_checksum(body)}"

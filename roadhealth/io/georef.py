@@ -1,0 +1,805 @@
+"""Georeferencing: GNSS fixes to trace positions, along-track distance and uniform trace spacing.
+
+* :func:`georeference` ties :class:`~roadhealth.io.gnss.GnssFixes` to the traces of a survey,
+  interpolates positions linearly in a projected CRS, offsets each channel across the track,
+  computes the along-track distance and reports GNSS quality problems in ``attrs["gnss_qc"]``.
+* :func:`regularize` resamples a survey to uniform along-track spacing.
+* :func:`utm_crs_for` and :func:`along_track_distance` are the small helpers both use.
+
+Everything is vectorised over fixes and traces; nothing loops over traces in Python.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from roadhealth.errors import GeoreferenceError, ProcessingError, RoadHealthWarning
+from roadhealth.io.gnss import GnssFixes
+from roadhealth.survey import DIMS, add_history
+
+__all__ = [
+    "along_track_distance",
+    "georeference",
+    "regularize",
+    "utm_crs_for",
+]
+
+#: Geographic CRS of GNSS fixes (WGS84; CGCS2000 differs by centimetres, below GNSS noise here).
+GEOGRAPHIC_CRS = "EPSG:4326"
+
+#: ``distance_source`` values (substrings) that mean a measured wheel/encoder distance.
+MEASURED_DISTANCE_SOURCES = ("wheel", "odometer", "encoder", "dmi", "measured")
+
+#: Without fix times, a segment whose length per trace exceeds this many times the median (and
+#: is longer than :data:`JUMP_MIN_M`) is called a jump.
+JUMP_STEP_FACTOR = 10.0
+#: Smallest position change, m, that can be called a jump (GNSS noise is below this).
+JUMP_MIN_M = 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def utm_crs_for(lon: float, lat: float) -> str:
+    """The WGS84 / UTM zone CRS containing a point.
+
+    Parameters
+    ----------
+    lon, lat : float
+        Geographic coordinates, degrees.
+
+    Returns
+    -------
+    str
+        ``"EPSG:326zz"`` (north) or ``"EPSG:327zz"`` (south), with the Norway (32V) and
+        Svalbard (31X-37X) exceptions applied.
+
+    Raises
+    ------
+    GeoreferenceError
+        If the coordinates are not finite or out of range.
+    """
+    lon = float(lon)
+    lat = float(lat)
+    if not (np.isfinite(lon) and np.isfinite(lat)) or abs(lat) > 90:
+        raise GeoreferenceError(f"cannot choose a UTM zone for lon={lon!r}, lat={lat!r}")
+    lon = (lon + 180.0) % 360.0 - 180.0
+    zone = min(int(np.floor((lon + 180.0) / 6.0)) + 1, 60)
+    if 56.0 <= lat < 64.0 and 3.0 <= lon < 12.0:
+        zone = 32
+    elif 72.0 <= lat <= 84.0 and 0.0 <= lon < 42.0:
+        zone = 31 if lon < 9 else 33 if lon < 21 else 35 if lon < 33 else 37
+    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
+
+
+def along_track_distance(x, y) -> np.ndarray:
+    """Cumulative distance along a polyline.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (..., n)
+        Projected coordinates, m; the last axis runs along the track.
+
+    Returns
+    -------
+    ndarray, shape (..., n)
+        Distance from the first point, m (0 at the first point). Steps touching a NaN
+        position count as 0 m, so the result is always finite and non-decreasing.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same shape; got {x.shape} and {y.shape}")
+    if x.shape[-1:] == (0,):
+        return np.zeros_like(x)
+    step = np.hypot(np.diff(x, axis=-1), np.diff(y, axis=-1))
+    step = np.where(np.isfinite(step), step, 0.0)
+    zero = np.zeros((*x.shape[:-1], 1))
+    return np.concatenate([zero, np.cumsum(step, axis=-1)], axis=-1)
+
+
+def _ranges(mask: np.ndarray) -> list[list[int]]:
+    """Inclusive ``[first, last]`` index ranges of the True runs of a 1-D boolean mask."""
+    m = np.asarray(mask, dtype=bool).astype(np.int8)
+    if not m.any():
+        return []
+    edges = np.diff(np.r_[0, m, 0])
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1) - 1
+    return [[int(a), int(b)] for a, b in zip(starts, ends, strict=True)]
+
+
+def _floats(a) -> list[float]:
+    return [float(v) for v in np.asarray(a, dtype=float).ravel()]
+
+
+def _extrapolate(t: np.ndarray, ft: np.ndarray, fv: np.ndarray, max_extra: float, beyond: str):
+    """Linear interpolation of ``fv(ft)`` at ``t``, linear extrapolation up to ``max_extra``.
+
+    Returns the values and masks of the extrapolated and the held (beyond the limit) points.
+    """
+    v = np.interp(t, ft, fv)
+    lo = t < ft[0]
+    hi = t > ft[-1]
+    held = (t < ft[0] - max_extra) | (t > ft[-1] + max_extra)
+    if ft.size >= 2:
+        s_lo = (fv[1] - fv[0]) / (ft[1] - ft[0])
+        s_hi = (fv[-1] - fv[-2]) / (ft[-1] - ft[-2])
+        t_lo = np.maximum(t, ft[0] - max_extra)
+        t_hi = np.minimum(t, ft[-1] + max_extra)
+        v = np.where(lo, fv[0] + (t_lo - ft[0]) * s_lo, v)
+        v = np.where(hi, fv[-1] + (t_hi - ft[-1]) * s_hi, v)
+    else:
+        held = lo | hi
+    if beyond == "nan":
+        v = np.where(held, np.nan, v)
+    return v, (lo | hi) & ~held, held
+
+
+def _transformer(src: str, dst: str):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def _check_projected(crs: str, source: str) -> str:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        c = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise GeoreferenceError(f"{source}: unknown CRS {crs!r}: {exc}") from None
+    if not c.is_projected:
+        raise GeoreferenceError(
+            f"{source}: CRS {crs!r} is not projected; x/y and distances need a projected CRS in metres "
+            "(e.g. a UTM zone or 'EPSG:4545')"
+        )
+    return crs if isinstance(crs, str) else c.to_string()
+
+
+# --------------------------------------------------------------------------------------------
+# georeference
+# --------------------------------------------------------------------------------------------
+
+
+def georeference(
+    survey: xr.DataArray,
+    fixes: GnssFixes,
+    *,
+    crs: str | None = None,
+    max_speed_m_s: float = 40.0,
+    use_distance: str = "auto",
+    min_quality: int = 1,
+    max_extrapolate_traces: float | None = None,
+    beyond: str = "hold",
+    max_gap_traces: float | None = None,
+) -> xr.DataArray:
+    """Give every trace of a survey a position from GNSS fixes, and report the fixes' quality.
+
+    Steps: drop fixes without a position or below ``min_quality``; drop duplicate fixes (a second
+    fix at the same trace, or a stale repeat of the previous fix with the same time and
+    position); project to ``crs``; find outliers (an isolated fix whose implied speed to both
+    neighbours exceeds ``max_speed_m_s``) and drop them; interpolate x, y and elevation linearly
+    over the trace index (extrapolating linearly at the ends up to ``max_extrapolate_traces``,
+    then holding the last position or NaN, see ``beyond``); offset each channel across the
+    track; compute lon/lat back from x/y and the along-track distance.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray
+        A survey (dims ``channel, trace, sample``); data may be dask-backed (it is not touched).
+    fixes : GnssFixes
+        Fixes tied to 0-based (possibly fractional) trace indices.
+    crs : str, optional
+        Projected CRS of the output x/y ("EPSG:4545", "EPSG:32649", WKT ...). Default: the UTM
+        zone of the median fix position.
+    max_speed_m_s : float
+        Highest plausible speed between consecutive fixes, m/s. Segments above it are jumps;
+        an isolated fix with both its segments above it is an outlier and is not used. Without
+        fix times, a segment longer than ``JUMP_STEP_FACTOR`` times the median length per trace
+        (and longer than ``JUMP_MIN_M``) counts instead.
+    use_distance : {"auto", "gnss", "keep"}
+        ``distance_m`` from the GNSS track ("gnss"), the survey's own ("keep"), or ("auto") the
+        survey's own only when ``attrs["distance_source"]`` names a measured distance (wheel,
+        odometer, encoder, DMI).
+    min_quality : int
+        Lowest GGA fix quality used (1 = autonomous GPS). Quality 0 ("invalid") fixes are always
+        reported; pass 0 to use them anyway. Unknown quality (-1) is always used.
+    max_extrapolate_traces : float, optional
+        How far past the first/last usable fix positions are extrapolated, traces. Default: the
+        median trace spacing between fixes (at least 1).
+    beyond : {"hold", "nan"}
+        Traces farther than that from any fix keep the last extrapolated position ("hold") or
+        get NaN x/y/lon/lat ("nan"); either way they are reported.
+    max_gap_traces : float, optional
+        Fixes further apart than this many traces leave a gap that is reported. Default: 5 times
+        the median trace spacing between fixes (at least 2).
+
+    Returns
+    -------
+    xarray.DataArray
+        The survey with coords ``x``, ``y``, ``lon``, ``lat``, ``elevation_m`` (channel, trace)
+        and ``distance_m`` set; attrs ``crs``, ``gnss_source``, ``gnss_qc`` (JSON-serialisable
+        dict) and, when GNSS distances are used, ``distance_source = "gnss"``; one history record.
+        Channel positions are the track position plus ``offset_m`` (m, positive to the left of
+        the direction of travel) along the left normal of the track. ``distance_m`` is the
+        distance along the track (the GNSS antenna path), the same for every channel.
+
+    Raises
+    ------
+    GeoreferenceError
+        If no fix is usable (naming the source file and why), or the CRS is not projected.
+
+    Warns
+    -----
+    RoadHealthWarning
+        Summarising quality-0, duplicate, outlier, jump, gap and extrapolated/held traces.
+    """
+    if use_distance not in ("auto", "gnss", "keep"):
+        raise GeoreferenceError(
+            f"use_distance must be 'auto', 'gnss' or 'keep'; got {use_distance!r}"
+        )
+    if beyond not in ("hold", "nan"):
+        raise GeoreferenceError(f"beyond must be 'hold' or 'nan'; got {beyond!r}")
+    if tuple(survey.dims) != DIMS:
+        raise GeoreferenceError(f"survey dims must be {DIMS}; got {tuple(survey.dims)}")
+    source = fixes.source or "<GNSS fixes>"
+    n_chan, n_trace = int(survey.sizes["channel"]), int(survey.sizes["trace"])
+
+    trace = np.asarray(fixes.trace, dtype=float).ravel()
+    lon = np.asarray(fixes.lon, dtype=float).ravel()
+    lat = np.asarray(fixes.lat, dtype=float).ravel()
+    elev = np.asarray(fixes.elevation_m, dtype=float).ravel()
+    quality = np.asarray(fixes.quality, dtype=int).ravel()
+    ftime = np.asarray(fixes.time).astype("datetime64[ns]").ravel()
+    n_fix = trace.size
+    if not (lon.size == lat.size == elev.size == quality.size == ftime.size == n_fix):
+        raise GeoreferenceError(f"{source}: GnssFixes arrays have different lengths")
+
+    has_pos = (
+        np.isfinite(trace)
+        & np.isfinite(lon)
+        & np.isfinite(lat)
+        & (np.abs(lat) <= 90)
+        & (np.abs(lon) <= 360)
+    )
+    q_ok = (quality < 0) | (quality >= min_quality)
+    q0 = quality == 0
+    use = has_pos & q_ok
+    if not use.any():
+        why = [f"{n_fix} fixes"]
+        if (~has_pos).any():
+            why.append(f"{int((~has_pos).sum())} without a position or trace")
+        if (has_pos & ~q_ok).any():
+            why.append(
+                f"{int((has_pos & ~q_ok).sum())} below fix quality {min_quality} "
+                f"({int((has_pos & q0).sum())} with quality 0 = invalid)"
+            )
+        hint = (
+            "; pass min_quality=0 to use quality-0 fixes anyway" if (has_pos & ~q_ok).any() else ""
+        )
+        raise GeoreferenceError(f"{source}: no usable GNSS fix: {', '.join(why)}{hint}")
+
+    # ---- sort by trace, drop duplicates ------------------------------------------------
+    idx = np.flatnonzero(use)
+    idx = idx[np.argsort(trace[idx], kind="stable")]
+    t_s, lon_s, lat_s, tm_s = trace[idx], lon[idx], lat[idx], ftime[idx]
+    same_trace = np.r_[False, np.diff(t_s) == 0]
+    same_pos = np.r_[False, (np.diff(lon_s) == 0) & (np.diff(lat_s) == 0)]
+    same_time = np.r_[False, (tm_s[1:] == tm_s[:-1]) & ~np.isnat(tm_s[1:])]
+    dup = same_trace | (same_pos & same_time)
+    keep = idx[~dup]
+
+    if crs is None:
+        crs = utm_crs_for(np.median(lon[keep]), np.median(lat[keep]))
+    crs = _check_projected(crs, source)
+    fwd = _transformer(GEOGRAPHIC_CRS, crs)
+    inv = _transformer(crs, GEOGRAPHIC_CRS)
+
+    ft = trace[keep]
+    fx, fy = fwd.transform(lon[keep], lat[keep])
+    fx, fy = np.asarray(fx, dtype=float), np.asarray(fy, dtype=float)
+    fz = elev[keep]
+    fts = ftime[keep]
+
+    # ---- outliers and jumps ---------------------------------------------------------------
+    bad_seg, seg_speed, seg_dist, n_time_rev = _bad_segments(ft, fx, fy, fts, max_speed_m_s)
+    m = ft.size
+    outlier = np.zeros(m, dtype=bool)
+    if m >= 3:
+        b_prev = np.r_[False, bad_seg]  # segment ending at fix k
+        b_next = np.r_[bad_seg, False]  # segment starting at fix k
+        interior = b_prev & b_next
+        # the bridge k-1 -> k+1 must be plausible for k to be the odd one out
+        bridge_ok = np.zeros(m, dtype=bool)
+        bb, _, _, _ = _bad_segments(
+            ft[:-2], fx[:-2], fy[:-2], fts[:-2], max_speed_m_s, to=(ft[2:], fx[2:], fy[2:], fts[2:])
+        )
+        bridge_ok[1:-1] = ~bb
+        outlier = interior & bridge_ok
+        # an end fix whose only segment is bad while the next one is fine
+        outlier[0] |= bad_seg[0] and not bad_seg[1]
+        outlier[-1] |= bad_seg[-1] and not bad_seg[-2]
+    seg_near_outlier = np.r_[outlier[:-1] | outlier[1:]] if m >= 2 else np.zeros(0, dtype=bool)
+    jump = bad_seg & ~seg_near_outlier
+    good = ~outlier
+    ft, fx, fy, fz, fts = ft[good], fx[good], fy[good], fz[good], fts[good]
+
+    # ---- interpolation -------------------------------------------------------------------
+    steps = np.diff(ft)
+    med_step = float(np.median(steps)) if steps.size else 1.0
+    if max_extrapolate_traces is None:
+        max_extrapolate_traces = max(med_step, 1.0)
+    if max_gap_traces is None:
+        max_gap_traces = max(5.0 * med_step, 2.0)
+    t = np.arange(n_trace, dtype=float)
+    cx, extra, held = _extrapolate(t, ft, fx, float(max_extrapolate_traces), beyond)
+    cy, _, _ = _extrapolate(t, ft, fy, float(max_extrapolate_traces), beyond)
+    zok = np.isfinite(fz)
+    if zok.any():
+        cz, _, _ = _extrapolate(t, ft[zok], fz[zok], float(max_extrapolate_traces), beyond)
+    else:
+        cz = np.full(n_trace, np.nan)
+
+    gap_seg = steps > max_gap_traces
+    in_gap = np.zeros(n_trace, dtype=bool)
+    if gap_seg.any():
+        # traces strictly between the two fixes of a gap segment: ft[k] < t < ft[k+1]
+        k = np.searchsorted(ft, t, side="right") - 1
+        kc = np.clip(k, 0, gap_seg.size - 1)
+        in_gap = (k >= 0) & (k < gap_seg.size) & gap_seg[kc] & (t > ft[np.clip(k, 0, ft.size - 1)])
+
+    # ---- channel offsets, lon/lat ------------------------------------------------------------
+    offsets = (
+        np.asarray(survey.coords["offset_m"].values, dtype=float).reshape(-1)
+        if "offset_m" in survey.coords
+        else np.zeros(n_chan)
+    )
+    nx, ny, heading_ok = _left_normal(cx, cy)
+    no_heading = bool(np.any(offsets != 0) and not heading_ok)
+    X = cx[None, :] + offsets[:, None] * nx[None, :]
+    Y = cy[None, :] + offsets[:, None] * ny[None, :]
+    LON, LAT = inv.transform(X.ravel(), Y.ravel())
+    LON = np.asarray(LON, dtype=float).reshape(X.shape)
+    LAT = np.asarray(LAT, dtype=float).reshape(X.shape)
+    bad_xy = ~(np.isfinite(X) & np.isfinite(Y))
+    LON[bad_xy | ~np.isfinite(LON)] = np.nan
+    LAT[bad_xy | ~np.isfinite(LAT)] = np.nan
+    Z = np.broadcast_to(cz[None, :], (n_chan, n_trace)).copy()
+
+    # ---- distance -----------------------------------------------------------------------------
+    gnss_dist = along_track_distance(cx, cy)
+    dist_src = str(survey.attrs.get("distance_source") or "")
+    measured = any(s in dist_src.lower() for s in MEASURED_DISTANCE_SOURCES)
+    keep_distance = use_distance == "keep" or (use_distance == "auto" and measured)
+    if keep_distance and "distance_m" not in survey.coords:
+        keep_distance = False
+    if keep_distance:
+        distance = np.asarray(survey.coords["distance_m"].values, dtype=float)
+    else:
+        distance = np.broadcast_to(gnss_dist[None, :], (n_chan, n_trace)).copy()
+
+    # ---- QC report -------------------------------------------------------------------------
+    fix_trace = np.asarray(trace, dtype=float)
+    dup_traces = fix_trace[idx[dup]]
+    out_traces = trace[keep][outlier]
+    jump_segments = [
+        [float(a), float(b), round(float(d), 3), None if not np.isfinite(s) else round(float(s), 3)]
+        for a, b, d, s in zip(
+            trace[keep][:-1][jump],
+            trace[keep][1:][jump],
+            seg_dist[jump],
+            seg_speed[jump],
+            strict=True,
+        )
+    ]
+    speeds = seg_speed[np.isfinite(seg_speed) & ~bad_seg]
+    qc: dict[str, Any] = {
+        "source": fixes.source,
+        "crs": crs,
+        "n_fixes": int(n_fix),
+        "n_used": int(ft.size),
+        "min_quality": int(min_quality),
+        "no_position": {
+            "count": int((~has_pos).sum()),
+            "fix_index": [int(i) for i in np.flatnonzero(~has_pos)],
+        },
+        "quality0": {
+            "count": int(q0.sum()),
+            "traces": _floats(trace[q0]),
+            "used": bool(min_quality <= 0 and (q0 & has_pos).any()),
+        },
+        "below_min_quality": {
+            "count": int((has_pos & ~q_ok).sum()),
+            "traces": _floats(trace[has_pos & ~q_ok]),
+        },
+        "duplicates": {"count": int(dup.sum()), "traces": _floats(dup_traces)},
+        "outliers": {
+            "count": int(outlier.sum()),
+            "traces": _floats(out_traces),
+            "max_speed_m_s": float(max_speed_m_s),
+        },
+        "jumps": {
+            "count": len(jump_segments),
+            "segments": jump_segments,
+            "columns": ["trace_from", "trace_to", "distance_m", "speed_m_s"],
+        },
+        "time_reversals": int(n_time_rev),
+        "gaps": {
+            "count": int(gap_seg.sum()),
+            "n_traces": int(in_gap.sum()),
+            "ranges": _ranges(in_gap),
+            "max_gap_traces": float(max_gap_traces),
+        },
+        "extrapolated": {
+            "n_traces": int(extra.sum()),
+            "ranges": _ranges(extra),
+            "max_extrapolate_traces": float(max_extrapolate_traces),
+        },
+        "unpositioned": {"n_traces": int(held.sum()), "ranges": _ranges(held), "action": beyond},
+        "fix_spacing_traces_median": med_step,
+        "speed_m_s_median": float(np.median(speeds)) if speeds.size else None,
+        "track_length_m": float(gnss_dist[-1]) if n_trace else 0.0,
+        "distance": "survey" if keep_distance else "gnss",
+        "notes": list(fixes.notes),
+    }
+    if keep_distance and n_trace > 1:
+        own = float(distance[0, -1] - distance[0, 0])
+        qc["gnss_to_survey_length_ratio"] = float(gnss_dist[-1] / own) if own > 0 else None
+    if no_heading:
+        qc["offsets_not_applied"] = (
+            "track has no direction (stationary); channel offsets not applied"
+        )
+
+    problems = []
+    if qc["quality0"]["count"]:
+        act = "used" if qc["quality0"]["used"] else "not used"
+        problems.append(f"{qc['quality0']['count']} fixes of quality 0 ({act})")
+    if qc["no_position"]["count"]:
+        problems.append(f"{qc['no_position']['count']} fixes without position")
+    if qc["duplicates"]["count"]:
+        problems.append(f"{qc['duplicates']['count']} duplicate/stale fixes dropped")
+    if qc["outliers"]["count"]:
+        problems.append(
+            f"{qc['outliers']['count']} outlier fixes dropped at traces {qc['outliers']['traces'][:5]}"
+        )
+    if qc["jumps"]["count"]:
+        problems.append(
+            f"{qc['jumps']['count']} position jumps (e.g. traces {jump_segments[0][0]:g}-{jump_segments[0][1]:g}, "
+            f"{jump_segments[0][2]:.1f} m)"
+        )
+    if qc["gaps"]["count"]:
+        problems.append(
+            f"{qc['gaps']['count']} gaps between fixes covering {qc['gaps']['n_traces']} traces"
+        )
+    if qc["unpositioned"]["n_traces"]:
+        problems.append(f"{qc['unpositioned']['n_traces']} traces too far from any fix ({beyond})")
+    if n_time_rev:
+        problems.append(f"{n_time_rev} segments where fix time goes backwards")
+    if no_heading:
+        problems.append("channel offsets not applied (no track direction)")
+    if problems:
+        warnings.warn(
+            f"{source}: GNSS QC: " + "; ".join(problems) + " (details in attrs['gnss_qc'])",
+            RoadHealthWarning,
+            stacklevel=2,
+        )
+
+    dims2 = ("channel", "trace")
+    out = survey.assign_coords(
+        x=(dims2, X),
+        y=(dims2, Y),
+        lon=(dims2, LON),
+        lat=(dims2, LAT),
+        elevation_m=(dims2, Z),
+        distance_m=(dims2, distance),
+    )
+    out.attrs = dict(survey.attrs)
+    out.attrs["crs"] = crs
+    out.attrs["gnss_source"] = fixes.source
+    out.attrs["gnss_qc"] = qc
+    if not keep_distance:
+        out.attrs["distance_source"] = "gnss"
+    return add_history(
+        out,
+        "georeference",
+        source=fixes.source,
+        crs=crs,
+        max_speed_m_s=max_speed_m_s,
+        use_distance=use_distance,
+        min_quality=min_quality,
+        max_extrapolate_traces=max_extrapolate_traces,
+        beyond=beyond,
+        max_gap_traces=max_gap_traces,
+        n_fixes=int(n_fix),
+        n_used=int(ft.size),
+    )
+
+
+def _bad_segments(ft, fx, fy, fts, max_speed, to=None):
+    """Flag implausible segments between fixes ``k`` and ``k+1`` (or ``k`` and ``to[k]``).
+
+    With times on both ends (and time advancing): speed > ``max_speed``. Otherwise: length per
+    trace > ``JUMP_STEP_FACTOR`` x median and length > ``JUMP_MIN_M``.
+
+    Returns
+    -------
+    bad, speed_m_s, distance_m : ndarray, shape (n_seg,)
+    n_time_reversals : int
+    """
+    if to is None:
+        a = (ft[:-1], fx[:-1], fy[:-1], fts[:-1])
+        b = (ft[1:], fx[1:], fy[1:], fts[1:])
+    else:
+        a, b = (ft, fx, fy, fts), to
+    dist = np.hypot(b[1] - a[1], b[2] - a[2])
+    dtr = np.abs(b[0] - a[0])
+    timed = ~np.isnat(a[3]) & ~np.isnat(b[3])
+    dt = np.where(timed, (b[3] - a[3]).astype("timedelta64[ns]").astype(np.int64) / 1e9, np.nan)
+    n_rev = int(np.sum(timed & (dt < 0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = np.where(
+            dt > 0, dist / dt, np.where((dt == 0) & (dist > JUMP_MIN_M), np.inf, np.nan)
+        )
+        per_trace = np.where(dtr > 0, dist / dtr, np.inf)
+    use_speed = timed & (dt >= 0) & ~np.isnan(speed)
+    bad = np.where(use_speed, speed > max_speed, False)
+    untimed = ~use_speed
+    if untimed.any():
+        finite = per_trace[np.isfinite(per_trace)]
+        med = float(np.median(finite)) if finite.size else 0.0
+        bad = np.where(untimed, (per_trace > JUMP_STEP_FACTOR * med) & (dist > JUMP_MIN_M), bad)
+    return bad.astype(bool), speed, dist, n_rev
+
+
+def _left_normal(cx: np.ndarray, cy: np.ndarray):
+    """Unit vectors to the left of the direction of travel at each trace.
+
+    Stationary traces (no direction) take the direction interpolated from their neighbours.
+    Returns ``nx, ny, ok`` where ``ok`` is False when the whole track has no direction.
+    """
+    n = cx.size
+    if n < 2:
+        return np.zeros(n), np.zeros(n), False
+    hx = np.gradient(np.nan_to_num(cx, nan=0.0))
+    hy = np.gradient(np.nan_to_num(cy, nan=0.0))
+    norm = np.hypot(hx, hy)
+    scale = max(float(np.nanmax(norm)), 1e-300)
+    ok = (norm > 1e-9 * scale) & np.isfinite(cx) & np.isfinite(cy) & (norm > 0)
+    if not ok.any():
+        return np.zeros(n), np.zeros(n), False
+    t = np.arange(n, dtype=float)
+    ux = np.interp(t, t[ok], hx[ok] / norm[ok])
+    uy = np.interp(t, t[ok], hy[ok] / norm[ok])
+    un = np.hypot(ux, uy)
+    un = np.where(un > 0, un, 1.0)
+    ux, uy = ux / un, uy / un
+    return -uy, ux, True
+
+
+# --------------------------------------------------------------------------------------------
+# regularize
+# --------------------------------------------------------------------------------------------
+
+
+def regularize(
+    survey: xr.DataArray,
+    spacing_m: float,
+    *,
+    method: str = "linear",
+    stationary: str = "first",
+    backwards: str = "drop",
+) -> xr.DataArray:
+    """Resample a survey along ``trace`` to uniform along-track spacing.
+
+    The new traces lie at ``d0 + spacing_m * k`` (``k = 0, 1, ...`` up to the last trace), where
+    ``d`` is ``distance_m`` of channel 0. Amplitudes (all channels and samples at once) and every
+    per-trace coordinate are interpolated with the same indices and weights; no Python loop over
+    traces. Dask-backed data stay lazy (fancy indexing along ``trace`` and elementwise
+    arithmetic only).
+
+    Parameters
+    ----------
+    survey : xarray.DataArray
+        A survey with finite ``distance_m``.
+    spacing_m : float
+        New trace spacing, m (> 0).
+    method : {"linear", "nearest"}
+        Interpolation of amplitudes and numeric coordinates between the two neighbouring traces.
+    stationary : {"first", "mean"}
+        Traces recorded without moving (equal distance, within 1e-6 x spacing) are reduced to
+        the first of each run, or to their mean (a stack; coords from the first).
+    backwards : {"drop", "raise"}
+        Traces whose distance is behind the furthest distance reached so far (the antenna moved
+        backwards) are dropped with a :class:`RoadHealthWarning`, or raise.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same channels and samples, ``n = floor((d_last - d0) / spacing_m) + 1`` traces.
+        ``distance_m`` is exactly uniform; ``mark`` values move to the nearest new trace;
+        non-numeric coordinates (and ``trace_number``) take the nearest trace's value; float
+        coordinates (x, y, lon, lat, elevation_m ...) and ``time`` are interpolated.
+        ``attrs["trace_spacing_m"]`` is set and one history record added.
+
+    Raises
+    ------
+    ProcessingError
+        If ``spacing_m`` is not positive, distances are not finite, fewer than one trace remains,
+        or ``backwards="raise"`` and the track goes backwards.
+    """
+    spacing_m = float(spacing_m)
+    if not np.isfinite(spacing_m) or spacing_m <= 0:
+        raise ProcessingError(f"spacing_m must be a positive number of metres; got {spacing_m!r}")
+    if method not in ("linear", "nearest"):
+        raise ProcessingError(f"method must be 'linear' or 'nearest'; got {method!r}")
+    if stationary not in ("first", "mean"):
+        raise ProcessingError(f"stationary must be 'first' or 'mean'; got {stationary!r}")
+    if backwards not in ("drop", "raise"):
+        raise ProcessingError(f"backwards must be 'drop' or 'raise'; got {backwards!r}")
+    if tuple(survey.dims) != DIMS:
+        raise ProcessingError(f"survey dims must be {DIMS}; got {tuple(survey.dims)}")
+    n_trace = int(survey.sizes["trace"])
+    if n_trace == 0:
+        raise ProcessingError("survey has no traces to regularize")
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float)[0]
+    if not np.all(np.isfinite(d)):
+        raise ProcessingError("distance_m of channel 0 has non-finite values; cannot regularize")
+
+    # ---- backwards motion and stationary runs -------------------------------------------------
+    behind = d < np.maximum.accumulate(d)
+    n_back = int(behind.sum())
+    if n_back:
+        ranges = _ranges(behind)
+        if backwards == "raise":
+            raise ProcessingError(
+                f"distance_m goes backwards at {n_back} traces (ranges {ranges[:5]})"
+            )
+        warnings.warn(
+            f"regularize: {n_back} traces where the antenna moved backwards dropped (ranges {ranges[:5]})",
+            RoadHealthWarning,
+            stacklevel=2,
+        )
+    fwd_idx = np.flatnonzero(~behind)
+    dk_all = d[fwd_idx]
+    tol = 1e-6 * spacing_m
+    new_run = np.r_[True, np.diff(dk_all) > tol]
+    first_of_run = fwd_idx[new_run]
+    n_stationary = int((~new_run).sum())
+    dk = d[first_of_run]
+    m = dk.size
+
+    data = survey.data
+    if stationary == "mean" and n_stationary:
+        # mean of each run from a cumulative sum along trace (numpy or dask alike, no groupby):
+        # mean = (S[end] - S[start - 1]) / count; single-trace runs are copied exactly
+        sub = data[:, fwd_idx, :]
+        starts = np.flatnonzero(new_run)
+        ends = np.r_[starts[1:] - 1, fwd_idx.size - 1]
+        count = (ends - starts + 1).astype(float)[None, :, None]
+        csum = np.cumsum(sub, axis=1, dtype=np.float64)
+        before = csum[:, np.maximum(starts - 1, 0), :] * (starts > 0)[None, :, None]
+        run_mean = (csum[:, ends, :] - before) / count
+        data_base = np.where(count == 1, sub[:, starts, :], run_mean)
+        if np.issubdtype(np.dtype(data.dtype), np.floating):
+            data_base = data_base.astype(data.dtype)
+        base_index = None  # rows of data_base are runs
+    else:
+        data_base = data
+        base_index = first_of_run  # rows of the original data
+
+    # ---- new grid, indices and weights ---------------------------------------------------------
+    n_new = int(np.floor((dk[-1] - dk[0]) / spacing_m + 1e-9)) + 1 if m > 1 else 1
+    d_new = dk[0] + spacing_m * np.arange(n_new)
+    if m > 1:
+        i0 = np.clip(np.searchsorted(dk, d_new, side="right") - 1, 0, m - 2)
+        i1 = i0 + 1
+        w = np.clip((d_new - dk[i0]) / (dk[i1] - dk[i0]), 0.0, 1.0)
+    else:
+        i0 = i1 = np.zeros(n_new, dtype=int)
+        w = np.zeros(n_new)
+    if method == "nearest":
+        i0 = np.where(w < 0.5, i0, i1)
+        w = np.zeros(n_new)
+
+    def rows(r):
+        return r if base_index is None else base_index[r]
+
+    a0 = data_base[:, rows(i0), :]
+    if method == "linear" and m > 1:
+        a1 = data_base[:, rows(i1), :]
+        wdt = np.result_type(getattr(data_base, "dtype", float), np.float32)
+        ww = w.astype(wdt)[None, :, None]
+        new_data = a0 * (1 - ww) + a1 * ww
+    else:
+        new_data = a0
+
+    # ---- coordinates --------------------------------------------------------------------------
+    orig_rows0 = first_of_run[i0]
+    orig_rows1 = first_of_run[i1]
+    nearest_rows = np.where(w < 0.5, orig_rows0, orig_rows1)
+    coords: dict[str, Any] = {}
+    for name, c in survey.coords.items():
+        if "trace" not in c.dims:
+            coords[name] = c.variable
+            continue
+        vals = np.asarray(c.values)
+        ax = c.dims.index("trace")
+        if name == "distance_m":
+            same = np.all(vals == vals[:1])
+            new_vals = (
+                np.broadcast_to(d_new, (*vals.shape[:ax], n_new, *vals.shape[ax + 1 :])).copy()
+                if same
+                else _lerp(vals, ax, orig_rows0, orig_rows1, w)
+            )
+        elif name == "mark":
+            new_vals = _move_marks(vals, ax, d, d_new, spacing_m)
+        elif name != "trace_number" and (
+            np.issubdtype(vals.dtype, np.floating) or np.issubdtype(vals.dtype, np.datetime64)
+        ):
+            new_vals = _lerp(vals, ax, orig_rows0, orig_rows1, w)
+        else:
+            new_vals = np.take(vals, nearest_rows, axis=ax)
+        coords[name] = (c.dims, new_vals)
+    out = xr.DataArray(
+        new_data, dims=DIMS, coords=coords, attrs=dict(survey.attrs), name=survey.name
+    )
+    out.attrs["trace_spacing_m"] = spacing_m
+    return add_history(
+        out,
+        "regularize",
+        spacing_m=spacing_m,
+        method=method,
+        stationary=stationary,
+        backwards=backwards,
+        n_traces_in=n_trace,
+        n_traces_out=n_new,
+        n_backwards_dropped=n_back,
+        n_stationary=n_stationary,
+    )
+
+
+def _lerp(vals: np.ndarray, ax: int, r0: np.ndarray, r1: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Linear interpolation between rows ``r0`` and ``r1`` of ``vals`` along axis ``ax``."""
+    shape = [1] * vals.ndim
+    shape[ax] = w.size
+    ww = w.reshape(shape)
+    if np.issubdtype(vals.dtype, np.datetime64):
+        v = vals.astype("datetime64[ns]")
+        nat = np.take(np.isnat(v), r0, axis=ax) | np.take(np.isnat(v), r1, axis=ax)
+        iv = v.astype(np.int64).astype(float)
+        a, b = np.take(iv, r0, axis=ax), np.take(iv, r1, axis=ax)
+        res = np.round(a + (b - a) * ww).astype(np.int64).astype("datetime64[ns]")
+        res[nat] = np.datetime64("NaT")
+        return res
+    a, b = np.take(vals, r0, axis=ax), np.take(vals, r1, axis=ax)
+    res = a * (1.0 - ww) + b * ww
+    return np.where(ww == 0, a, np.where(ww == 1, b, res))
+
+
+def _move_marks(
+    vals: np.ndarray, ax: int, d: np.ndarray, d_new: np.ndarray, spacing_m: float
+) -> np.ndarray:
+    """Move every marked trace's mark to the new trace nearest its distance."""
+    v = np.moveaxis(vals, ax, -1)
+    if v.dtype.kind in "US":
+        marked = v != ""
+    elif v.dtype.kind == "O":
+        marked = np.array([bool(x) for x in v.ravel()], dtype=bool).reshape(v.shape)
+    else:
+        marked = v != 0
+    out = np.zeros((*v.shape[:-1], d_new.size), dtype=v.dtype)
+    if v.dtype.kind == "O":
+        out[...] = None
+    j = np.clip(np.rint((d - d_new[0]) / spacing_m), 0, d_new.size - 1).astype(int)
+    any_mark = marked.reshape(-1, v.shape[-1]).any(axis=0)
+    src = np.flatnonzero(any_mark)
+    out[..., j[src]] = v[..., src]
+    return np.moveaxis(out, -1, ax)
