@@ -3,6 +3,7 @@
 from roadhealth._version import __version__
 from roadhealth.errors import FormatError, GeoreferenceError, RoadHealthError, SurveyContractError
 from roadhealth.io import read, write
+from roadhealth.io.georef import georeference, regularize
 from roadhealth.survey import add_history, make_survey, validate
 
 __all__ = [
@@ -12,8 +13,10 @@ __all__ = [
     "SurveyContractError",
     "__version__",
     "add_history",
+    "georeference",
     "make_survey",
     "read",
+    "regularize",
     "validate",
     "write",
 ]

@@ -1,0 +1,335 @@
+"""Shared machinery of the processing steps: numpy/dask dispatch, dtypes, parameter checks.
+
+Every processing step is a plain function ``step(survey, **params) -> survey``. The heavy lifting is
+a small numpy kernel that works on a 3-D block ``(channel, trace, sample)``; the two helpers here run
+such a kernel on a numpy-backed survey directly, or on a dask-backed one block by block:
+
+* :func:`apply_along_samples` for kernels that only look along the sample (time) axis. The sample
+  axis is made a single chunk first, then the kernel runs with ``map_blocks``.
+* :func:`apply_along_traces` for kernels that look across neighbouring traces (moving windows along
+  track). The sample axis is made a single chunk and the kernel runs with ``map_overlap`` with a
+  halo of ``depth_traces`` traces and no artificial boundary, so every output value sees exactly the
+  traces it would see in memory and the dask result equals the in-memory one.
+
+Output dtype
+------------
+Integer and float32 inputs give **float32** output (half the memory of float64, ample for radar
+amplitudes that come from 16- or 32-bit digitisers); float64 input stays float64, so analytic tests
+and users who want double precision keep it. See :func:`result_dtype`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from roadhealth.errors import ProcessingError
+
+__all__ = [
+    "apply_along_samples",
+    "apply_along_traces",
+    "centre_frequency_mhz",
+    "estimate_centre_frequency_mhz",
+    "header_words",
+    "is_dask",
+    "result_dtype",
+    "samples_from_ns",
+    "trace_spacing_m",
+    "traces_from_window",
+]
+
+
+def is_dask(data: Any) -> bool:
+    """True when ``data`` is a dask array (without importing dask for numpy data)."""
+    return type(data).__module__.startswith("dask")
+
+
+def result_dtype(dtype: Any) -> np.dtype:
+    """The floating dtype a step returns for input of ``dtype``.
+
+    float64 stays float64; everything else (int16, int32, uint16, float32, ...) becomes float32.
+    """
+    dtype = np.dtype(dtype)
+    return np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
+
+
+def check_survey(survey: Any, step: str) -> xr.DataArray:
+    """Raise :class:`ProcessingError` unless ``survey`` is a DataArray with the survey dims."""
+    if not isinstance(survey, xr.DataArray):
+        raise ProcessingError(f"{step}: expected a survey (xarray.DataArray); got {type(survey).__name__}")
+    if tuple(survey.dims) != ("channel", "trace", "sample"):
+        raise ProcessingError(
+            f"{step}: survey dims must be ('channel', 'trace', 'sample'); got {tuple(survey.dims)}"
+        )
+    if "dt_ns" not in survey.attrs:
+        raise ProcessingError(f"{step}: survey has no attrs['dt_ns'] (sample interval, ns)")
+    return survey
+
+
+def header_words(survey: xr.DataArray) -> int:
+    """Number of leading samples that are not radar samples (GSSI header words), >= 0."""
+    n = survey.attrs.get("header_words", 0) or 0
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        raise ProcessingError(f"attrs['header_words'] must be an integer; got {n!r}") from None
+    if n < 0 or n >= survey.sizes["sample"]:
+        raise ProcessingError(
+            f"attrs['header_words']={n} must be in [0, n_sample={survey.sizes['sample']})"
+        )
+    return n
+
+
+def samples_from_ns(value_ns: float, dt_ns: float, name: str, *, minimum: int = 1,
+                    maximum: int | None = None, odd: bool = False) -> int:
+    """Convert a duration in ns to a whole number of samples, checking the range.
+
+    Parameters
+    ----------
+    value_ns : float
+        Duration, ns.
+    dt_ns : float
+        Sample interval, ns.
+    name : str
+        Parameter name, for the error message.
+    minimum, maximum : int
+        Allowed range of the result (inclusive).
+    odd : bool
+        Round up to an odd number (centred windows).
+    """
+    v = check_positive(value_ns, name)
+    n = round(v / float(dt_ns))
+    if odd and n % 2 == 0:
+        n += 1
+    if n < minimum or (maximum is not None and n > maximum):
+        hi = "" if maximum is None else f" and <= {maximum} samples ({maximum * dt_ns:g} ns)"
+        raise ProcessingError(
+            f"{name}={value_ns!r} ns is {n} samples at dt_ns={dt_ns:g}; expected >= {minimum} samples{hi}"
+        )
+    return n
+
+
+def check_positive(value: Any, name: str) -> float:
+    """Return ``float(value)`` or raise ProcessingError unless it is a positive finite number."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ProcessingError(f"{name} must be a positive number; got {value!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise ProcessingError(f"{name} must be a positive finite number; got {value!r}")
+    return v
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """Raise ProcessingError unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        raise ProcessingError(f"{name} must be one of {choices}; got {value!r}")
+    return value
+
+
+def is_auto(value: Any) -> bool:
+    """True for the recipe keyword ``"auto"`` (and None)."""
+    return value is None or (isinstance(value, str) and value.lower() == "auto")
+
+
+# --------------------------------------------------------------------------------------------------
+# frequency of the antenna
+# --------------------------------------------------------------------------------------------------
+
+def centre_frequency_mhz(survey: xr.DataArray) -> float:
+    """Centre frequency of the survey's antenna, MHz.
+
+    ``attrs["antenna_mhz"]`` when present and positive; else ``attrs["centre_mhz_estimate"]`` (set by
+    :func:`roadhealth.processing.apply` once per run); else estimated from the data with
+    :func:`estimate_centre_frequency_mhz`.
+    """
+    for key in ("antenna_mhz", "centre_mhz_estimate"):
+        v = survey.attrs.get(key)
+        if v is not None:
+            try:
+                f = float(v)
+            except (TypeError, ValueError):
+                continue
+            if math.isfinite(f) and f > 0:
+                return f
+    return estimate_centre_frequency_mhz(survey)
+
+
+def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64) -> float:
+    """Estimate the dominant frequency of the radar wavelet from the mean amplitude spectrum, MHz.
+
+    Up to ``max_traces`` evenly spaced traces per channel are read (only those are computed for a
+    dask survey), each is linearly detrended and tapered, and the frequency of the peak of the mean
+    amplitude spectrum (ignoring the lowest bins, where wow and drift live) is returned, refined
+    by a parabola through the peak bin and its neighbours.
+    """
+    from scipy.signal import detrend
+
+    n_trace = survey.sizes["trace"]
+    idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
+    x = np.asarray(survey.isel(trace=idx).values, dtype=np.float64)
+    x[..., : header_words(survey)] = 0.0
+    n = x.shape[-1]
+    if n < 8:
+        raise ProcessingError(f"cannot estimate the centre frequency from {n} samples per trace")
+    x = detrend(x, axis=-1) * np.hanning(n)
+    spec = np.abs(np.fft.rfft(x, axis=-1)).reshape(-1, n // 2 + 1).mean(axis=0)
+    freqs = np.fft.rfftfreq(n, float(survey.attrs["dt_ns"])) * 1000.0  # MHz
+    lo = 3  # below 3 cycles per trace: drift, not radar signal
+    k = lo + int(np.argmax(spec[lo:]))
+    if 0 < k < len(spec) - 1:
+        a, b, c = spec[k - 1], spec[k], spec[k + 1]
+        denom = a - 2 * b + c
+        shift = 0.5 * (a - c) / denom if denom != 0 else 0.0
+    else:
+        shift = 0.0
+    f = float(freqs[k] + shift * (freqs[1] - freqs[0]))
+    if not (f > 0 and math.isfinite(f)):
+        raise ProcessingError("could not estimate the centre frequency: the data have no spectral peak")
+    return f
+
+
+def trace_spacing_m(survey: xr.DataArray) -> float:
+    """Median along-track trace spacing, m (from ``distance_m``)."""
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float)
+    if d.shape[-1] < 2:
+        raise ProcessingError("need at least 2 traces to know the trace spacing")
+    step = np.median(np.abs(np.diff(d, axis=-1)))
+    if not (step > 0):
+        raise ProcessingError("distance_m does not advance (median trace spacing is 0 m)")
+    return float(step)
+
+
+def traces_from_window(survey: xr.DataArray, window_m: Any, window_traces: Any, step: str) -> int:
+    """Resolve a moving-window length given in metres or in traces to a number of traces (odd)."""
+    if window_m is not None and window_traces is not None:
+        raise ProcessingError(f"{step}: give window_m or window_traces, not both")
+    if window_m is not None:
+        w = check_positive(window_m, "window_m")
+        n = round(w / trace_spacing_m(survey))
+    else:
+        n = window_traces
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise ProcessingError(f"{step}: window_traces must be an integer; got {n!r}")
+        n = int(n)
+    n = max(n, 1)
+    if n % 2 == 0:
+        n += 1
+    if n < 3:
+        raise ProcessingError(f"{step}: the moving window must span at least 3 traces; got {n}")
+    return n
+
+
+# --------------------------------------------------------------------------------------------------
+# dispatch
+# --------------------------------------------------------------------------------------------------
+
+def _prepare(x: np.ndarray, dtype: np.dtype, n_header: int) -> np.ndarray:
+    """A fresh float copy of a block with the header words zeroed (kernels may write into it)."""
+    y = np.array(x, dtype=dtype, copy=True)
+    if n_header:
+        y[..., :n_header] = 0
+    return y
+
+
+def apply_along_samples(
+    survey: xr.DataArray,
+    func: Callable[..., np.ndarray],
+    *,
+    n_sample_out: int | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Run a kernel that looks only along the sample axis, on numpy or dask data.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+        Input survey; numpy- or dask-backed.
+    func : callable
+        ``func(block, **kwargs) -> ndarray`` where ``block`` is a fresh float copy (the kernel may
+        modify it in place) of shape (n_channel_block, n_trace_block, n_sample) with the header
+        words (``attrs["header_words"]``) set to zero. Must return an array of the same shape
+        (or with ``n_sample_out`` samples) and the same dtype.
+    n_sample_out : int, optional
+        Number of output samples, if the kernel changes it.
+
+    Returns
+    -------
+    numpy.ndarray or dask.array.Array
+        The new data (not a DataArray), of dtype :func:`result_dtype`.
+    """
+    data = survey.data
+    dtype = result_dtype(data.dtype)
+    n_header = header_words(survey)
+
+    def block(x):
+        return func(_prepare(x, dtype, n_header), **kwargs)
+
+    if is_dask(data):
+        data = data.rechunk({2: -1})
+        chunks = None
+        if n_sample_out is not None:
+            chunks = (data.chunks[0], data.chunks[1], (int(n_sample_out),))
+        return data.map_blocks(block, dtype=dtype, chunks=chunks)
+    return block(np.asarray(data))
+
+
+def apply_along_traces(
+    survey: xr.DataArray,
+    func: Callable[..., np.ndarray],
+    depth_traces: int,
+    **kwargs: Any,
+) -> Any:
+    """Run a kernel that looks across neighbouring traces (and possibly samples), numpy or dask.
+
+    For dask data the sample axis is made one chunk and ``map_overlap`` gives every block a halo of
+    ``depth_traces`` traces on each side (none beyond the ends of the survey: the kernel's own edge
+    handling applies there, as in memory), so results equal the in-memory run.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+    func : callable
+        ``func(block, **kwargs) -> ndarray`` of the same shape and dtype; ``block`` is a fresh float
+        copy with header words zeroed.
+    depth_traces : int
+        How far (in traces) the kernel looks to either side: at least half its window.
+    """
+    data = survey.data
+    dtype = result_dtype(data.dtype)
+    n_header = header_words(survey)
+
+    def block(x):
+        return func(_prepare(x, dtype, n_header), **kwargs)
+
+    if is_dask(data):
+        depth = int(min(max(depth_traces, 0), max(survey.sizes["trace"] - 1, 0)))
+        data = data.rechunk({2: -1})
+        if depth == 0 or len(data.chunks[1]) == 1:
+            return data.map_blocks(block, dtype=dtype)
+        # every chunk must be at least as long as the halo
+        if min(data.chunks[1]) < depth:
+            size = max(depth, max(data.chunks[1]))
+            data = data.rechunk({1: size})
+        return data.map_overlap(block, depth={0: 0, 1: depth, 2: 0}, boundary="none",
+                                dtype=dtype, trim=True)
+    return block(np.asarray(data))
+
+
+def finish(survey: xr.DataArray, data: Any, step: str, params: dict[str, Any],
+           *, coords: dict[str, Any] | None = None, attrs: dict[str, Any] | None = None
+           ) -> xr.DataArray:
+    """Wrap new data in a copy of ``survey`` (same coords and attrs), then record the step."""
+    from roadhealth.survey import add_history
+
+    out = survey.copy(data=data)
+    if coords:
+        out = out.assign_coords(coords)
+    out.attrs = dict(survey.attrs)
+    if attrs:
+        out.attrs.update(attrs)
+    return add_history(out, step, **params)

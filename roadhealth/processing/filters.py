@@ -1,0 +1,367 @@
+"""Filters: dewow, zero-phase band-pass, background removal.
+
+All steps take and return a survey (``xarray.DataArray`` with dims ``(channel, trace, sample)``),
+work on numpy- and dask-backed data alike, return float32 unless the input is float64 (see
+:mod:`roadhealth.processing._core`) and append one record to ``attrs["history"]``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import scipy.fft as sfft
+import xarray as xr
+from scipy import ndimage, signal
+
+from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import (
+    apply_along_samples,
+    apply_along_traces,
+    centre_frequency_mhz,
+    check_choice,
+    check_positive,
+    check_survey,
+    finish,
+    is_auto,
+    is_dask,
+    samples_from_ns,
+    traces_from_window,
+)
+
+__all__ = [
+    "background_removal",
+    "bandpass",
+    "bandpass_response",
+    "design_bandpass",
+    "dewow",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# dewow
+# --------------------------------------------------------------------------------------------------
+
+def dewow(
+    survey: xr.DataArray,
+    *,
+    window_ns: float | str = "auto",
+    method: str = "mean",
+    cutoff_mhz: float | str = "auto",
+) -> xr.DataArray:
+    """Remove the low-frequency "wow" (DC offset and slow drift) from every trace.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+    window_ns : float or "auto"
+        Length of the running window, ns (methods "mean" and "median"). "auto": one period of the
+        antenna centre frequency, ``1000 / antenna_mhz`` ns, so the radar wavelet averages to ~0 in
+        the window and is kept while anything slower is removed.
+    method : {"mean", "median", "highpass"}
+        "mean": subtract the running mean; "median": subtract the running median (robust to
+        spikes, slower); "highpass": zero-phase Butterworth high-pass at ``cutoff_mhz``.
+    cutoff_mhz : float or "auto"
+        High-pass corner (-3 dB of the zero-phase response), MHz; method "highpass" only.
+        "auto": a quarter of the antenna centre frequency.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same shape and coords; float32 (float64 for float64 input).
+    """
+    check_survey(survey, "dewow")
+    check_choice(method, "dewow method", ("mean", "median", "highpass"))
+    dt = float(survey.attrs["dt_ns"])
+    n = survey.sizes["sample"]
+    if method == "highpass":
+        if is_auto(cutoff_mhz):
+            cutoff_mhz = centre_frequency_mhz(survey) / 4.0
+        cutoff_mhz = check_positive(cutoff_mhz, "cutoff_mhz")
+        sos = design_bandpass(cutoff_mhz, None, dt_ns=dt, order=4)
+        data = apply_along_samples(survey, _sos_kernel, sos=sos)
+        return finish(survey, data, "dewow", {"method": method, "cutoff_mhz": cutoff_mhz})
+    if is_auto(window_ns):
+        window_ns = 1000.0 / centre_frequency_mhz(survey)
+    w = samples_from_ns(window_ns, dt, "window_ns", minimum=2, maximum=n)
+    data = apply_along_samples(survey, _dewow_kernel, size=w, method=method)
+    return finish(survey, data, "dewow", {"method": method, "window_ns": float(window_ns)})
+
+
+def _dewow_kernel(x: np.ndarray, size: int, method: str) -> np.ndarray:
+    if method == "mean":
+        trend = ndimage.uniform_filter1d(x, size, axis=-1, mode="nearest")
+        if size % 2 == 0:
+            # an even window is not centred: average it with the one shifted by a sample, i.e. a
+            # centred window of size+1 with half weight at both ends (still zero for one period)
+            trend += ndimage.uniform_filter1d(x, size, axis=-1, mode="nearest", origin=-1)
+            trend *= 0.5
+    else:
+        trend = ndimage.median_filter(x, size=(1, 1, size | 1), mode="nearest")
+    x -= trend
+    return x
+
+
+# --------------------------------------------------------------------------------------------------
+# band-pass
+# --------------------------------------------------------------------------------------------------
+
+def _corner_factor(n: int) -> float:
+    # A Butterworth edge of order n has |H|^2 = 1 / (1 + r^(2n)), r = warped f / warped corner.
+    # Zero-phase amplitude |H|^2 = 1/sqrt(2) (-3 dB) needs r^(2n) = sqrt(2) - 1: move each single-pass
+    # corner by this factor (in bilinear-warped frequency, where the formula is exact).
+    return (math.sqrt(2.0) - 1.0) ** (1.0 / (2.0 * n))
+
+
+def design_bandpass(
+    low_mhz: float | None,
+    high_mhz: float | None,
+    *,
+    dt_ns: float,
+    order: int = 4,
+) -> np.ndarray:
+    """Design the single-pass Butterworth filter whose zero-phase (forward-backward) run has the
+    requested response.
+
+    Running a filter forward and backward squares its magnitude: ``|H_zp(f)|^2 = |H(f)|^2`` with
+    twice the roll-off and -6 dB at the single-pass corners. We therefore design each edge with
+    half the requested order and move its corner so that the zero-phase response is -3 dB (power
+    ratio 1/2, amplitude gain ``1/sqrt(2)``) exactly at ``low_mhz`` and ``high_mhz`` (exact for a
+    single edge; in a narrow band the other edge adds a little).
+
+    Parameters
+    ----------
+    low_mhz : float or None
+        Low corner (high-pass edge), MHz, or None for a low-pass.
+    high_mhz : float or None
+        High corner (low-pass edge), MHz, or None for a high-pass.
+    dt_ns : float
+        Sample interval, ns (sampling frequency ``1000 / dt_ns`` MHz).
+    order : int
+        Order of each edge of the zero-phase response (even, >= 2): it rolls off at
+        ``6 * order`` dB per octave. Each single pass uses ``order // 2``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_sections, 6)
+        Second-order sections of the single-pass filter (apply with ``sosfiltfilt``).
+    """
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 2 or order % 2:
+        raise ProcessingError(
+            f"order must be an even integer >= 2 (the zero-phase order; each pass uses order/2); got {order!r}"
+        )
+    dt_ns = check_positive(dt_ns, "dt_ns")
+    fs = 1000.0 / dt_ns  # MHz
+    nyq = fs / 2.0
+    n = int(order) // 2
+    k = _corner_factor(n)
+    if low_mhz is None and high_mhz is None:
+        raise ProcessingError("give low_mhz, high_mhz or both")
+    for name, f in (("low_mhz", low_mhz), ("high_mhz", high_mhz)):
+        if f is not None:
+            f = check_positive(f, name)
+            if f >= nyq:
+                raise ProcessingError(
+                    f"{name}={f:g} MHz must be below the Nyquist frequency {nyq:g} MHz (dt_ns={dt_ns:g})"
+                )
+    if low_mhz is not None and high_mhz is not None and not float(low_mhz) < float(high_mhz):
+        raise ProcessingError(f"low_mhz={low_mhz} must be below high_mhz={high_mhz}")
+
+    def warp(f: float, factor: float) -> float:
+        return fs / math.pi * math.atan(math.tan(math.pi * f / fs) * factor)
+
+    sections = []
+    if low_mhz is not None:
+        sections.append(signal.butter(n, warp(float(low_mhz), k), "highpass", fs=fs, output="sos"))
+    if high_mhz is not None:
+        sections.append(signal.butter(n, warp(float(high_mhz), 1.0 / k), "lowpass", fs=fs, output="sos"))
+    return np.vstack(sections)
+
+
+def bandpass_response(sos: np.ndarray, freqs_mhz: Any, *, dt_ns: float) -> np.ndarray:
+    """Power response ``|H_zp(f)|^2`` of the zero-phase run of ``sos`` at ``freqs_mhz``.
+
+    The zero-phase amplitude response is ``|H(f)|^2`` (forward and backward); this returns its
+    square, the power ratio, so that ``10 * log10`` of it is the response in dB.
+    """
+    fs = 1000.0 / float(dt_ns)
+    _, h = signal.sosfreqz(sos, worN=np.asarray(freqs_mhz, dtype=float), fs=fs)
+    return np.abs(h) ** 4
+
+
+def bandpass(
+    survey: xr.DataArray,
+    *,
+    low_mhz: float | str = "auto",
+    high_mhz: float | str = "auto",
+    order: int = 4,
+    method: str = "fft",
+) -> xr.DataArray:
+    """Zero-phase Butterworth band-pass along the samples of every trace.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+    low_mhz, high_mhz : float or "auto"
+        Corners of the zero-phase response (-3 dB), MHz. "auto": ``antenna_mhz / 4`` and
+        ``2 * antenna_mhz`` (capped at 0.8 x Nyquist), which keeps the band of a GPR wavelet.
+    order : int
+        Roll-off order of each edge of the zero-phase response (even; see :func:`design_bandpass`).
+    method : {"fft", "sos"}
+        "sos": ``scipy.signal.sosfiltfilt`` (forward-backward second-order sections, odd
+        extension at the ends). "fft": multiply the spectrum of the trace, extended at both ends
+        by odd reflection and zero-padded, by the same zero-phase response ``|H(f)|^2``; same
+        response, several times faster. Both give exactly the designed ``|H|^2``.
+
+    Returns
+    -------
+    xarray.DataArray
+        Same shape and coords; float32 (float64 for float64 input).
+    """
+    check_survey(survey, "bandpass")
+    check_choice(method, "bandpass method", ("fft", "sos"))
+    dt = float(survey.attrs["dt_ns"])
+    nyq = 500.0 / dt
+    if is_auto(low_mhz):
+        low_mhz = centre_frequency_mhz(survey) / 4.0
+    if is_auto(high_mhz):
+        high_mhz = min(2.0 * centre_frequency_mhz(survey), 0.8 * nyq)
+    low_mhz, high_mhz = float(low_mhz), float(high_mhz)
+    sos = design_bandpass(low_mhz, high_mhz, dt_ns=dt, order=order)
+    if method == "sos":
+        data = apply_along_samples(survey, _sos_kernel, sos=sos)
+    else:
+        n = survey.sizes["sample"]
+        pad = min(n - 1, max(16, math.ceil(2000.0 / (low_mhz * dt))))
+        m = sfft.next_fast_len(n + 2 * pad, real=True)
+        freqs = np.fft.rfftfreq(m, dt) * 1000.0
+        h2 = (np.abs(signal.sosfreqz(sos, worN=freqs, fs=1000.0 / dt)[1]) ** 2)
+        data = apply_along_samples(survey, _fft_filter_kernel, h2=h2, pad=pad, m=m)
+    params = {"low_mhz": low_mhz, "high_mhz": high_mhz, "order": int(order), "method": method}
+    return finish(survey, data, "bandpass", params)
+
+
+def _sos_kernel(x: np.ndarray, sos: np.ndarray) -> np.ndarray:
+    return signal.sosfiltfilt(sos, x, axis=-1).astype(x.dtype, copy=False)
+
+
+def _fft_filter_kernel(x: np.ndarray, h2: np.ndarray, pad: int, m: int) -> np.ndarray:
+    """Zero-phase filtering by spectral multiplication with odd extension at both ends."""
+    n = x.shape[-1]
+    ext = np.empty((*x.shape[:-1], n + 2 * pad), dtype=x.dtype)
+    ext[..., pad:pad + n] = x
+    if pad:
+        # odd extension (as scipy's filtfilt): 2 x[0] - x[pad:0:-1], 2 x[-1] - x[-2:-pad-2:-1]
+        np.subtract(2 * x[..., :1], x[..., pad:0:-1], out=ext[..., :pad])
+        np.subtract(2 * x[..., -1:], x[..., -2:-pad - 2:-1], out=ext[..., pad + n:])
+    spec = sfft.rfft(ext, n=m, axis=-1)
+    spec *= h2.astype(spec.real.dtype, copy=False)
+    y = sfft.irfft(spec, n=m, axis=-1)[..., pad:pad + n]
+    return np.ascontiguousarray(y, dtype=x.dtype)
+
+
+# --------------------------------------------------------------------------------------------------
+# background removal
+# --------------------------------------------------------------------------------------------------
+
+def background_removal(
+    survey: xr.DataArray,
+    *,
+    method: str = "mean",
+    window_m: float | str | None = None,
+    window_traces: int | None = None,
+) -> xr.DataArray:
+    """Subtract the average trace (horizontal banding: antenna ringing, flat layers).
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+    method : {"mean", "median"}
+        Statistic of the background trace.
+    window_m, window_traces : float or int, optional
+        Along-track length of a moving window, in metres (converted with the median trace spacing
+        of ``distance_m``) or in traces (made odd). When neither is given the background is the
+        global statistic over all traces of each channel, which removes ringing *and* every flat
+        layer (road-structure interfaces). A moving window removes only what stays flat over
+        longer than the window: choose it longer than the defects you look for (a hyperbola
+        apex or a local void survives) and shorter than the layers you want removed; choose it
+        very long (or global) to keep nothing flat, or skip the step to keep layer reflections.
+        ``window_m="auto"``: 10 m when ``distance_m`` is measured, else 201 traces, at most the
+        whole survey (recorded resolved in the history).
+
+    Returns
+    -------
+    xarray.DataArray
+        Same shape and coords; float32 (float64 for float64 input).
+    """
+    check_survey(survey, "background_removal")
+    check_choice(method, "background_removal method", ("mean", "median"))
+    if isinstance(window_m, str):
+        if not is_auto(window_m):
+            raise ProcessingError(f"background_removal: window_m must be a number of m or 'auto'; got {window_m!r}")
+        if window_traces is not None:
+            raise ProcessingError("background_removal: give window_m or window_traces, not both")
+        if survey.attrs.get("distance_source") == "trace index":
+            window_m, window_traces = None, AUTO_WINDOW_TRACES
+        else:
+            window_m = AUTO_WINDOW_M
+        n_auto = traces_from_window(survey, window_m, window_traces, "background_removal")
+        n_max = survey.sizes["trace"] - (1 - survey.sizes["trace"] % 2)  # odd, <= n_trace
+        if n_auto > n_max:  # a survey shorter than the window: the whole survey
+            window_m, window_traces = None, max(n_max, 3)
+    if window_m is None and window_traces is None:
+        data = survey.data
+        if is_dask(data):
+            import dask.array as da
+
+            from roadhealth.processing._core import _prepare, header_words, result_dtype
+
+            dtype = result_dtype(data.dtype)
+            x = data.map_blocks(_prepare, dtype, header_words(survey), dtype=dtype)
+            if method == "mean":
+                bg = x.mean(axis=1, keepdims=True, dtype=np.float64).astype(dtype)
+            else:
+                bg = da.median(x.rechunk({1: -1}), axis=1, keepdims=True).astype(dtype)
+            data = x - bg
+        else:
+            data = apply_along_samples(survey, _global_background_kernel, method=method)
+        return finish(survey, data, "background_removal", {"method": method})
+    n_win = traces_from_window(survey, window_m, window_traces, "background_removal")
+    if n_win > survey.sizes["trace"]:
+        raise ProcessingError(
+            f"background_removal: moving window of {n_win} traces is longer than the survey "
+            f"({survey.sizes['trace']} traces); use the global background (no window)"
+        )
+    data = apply_along_traces(survey, _moving_background_kernel, n_win // 2 + 1, size=n_win,
+                              method=method)
+    params: dict[str, Any] = {"method": method}
+    if window_m is not None:
+        params["window_m"] = float(window_m)
+    else:
+        params["window_traces"] = int(window_traces)
+    return finish(survey, data, "background_removal", params)
+
+
+#: "auto" moving-window length of background removal: long against road defects (0.2-3 m) and
+#: hyperbola flanks, short against changes of the pavement structure along a street.
+AUTO_WINDOW_M = 10.0
+AUTO_WINDOW_TRACES = 201
+
+
+def _global_background_kernel(x: np.ndarray, method: str) -> np.ndarray:
+    if method == "mean":
+        bg = x.mean(axis=1, keepdims=True, dtype=np.float64).astype(x.dtype)
+    else:
+        bg = np.median(x, axis=1, keepdims=True)
+    x -= bg
+    return x
+
+
+def _moving_background_kernel(x: np.ndarray, size: int, method: str) -> np.ndarray:
+    if method == "mean":
+        bg = ndimage.uniform_filter1d(x, size, axis=1, mode="reflect")
+    else:
+        bg = ndimage.median_filter(x, size=(1, size, 1), mode="reflect")
+    x -= bg
+    return x

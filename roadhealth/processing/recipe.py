@@ -1,0 +1,290 @@
+"""Processing recipes: a named list of steps and their parameters, kept in TOML.
+
+A recipe file looks like::
+
+    name = "road-default"
+
+    [[steps]]
+    name = "dewow"
+    params = { window_ns = "auto" }
+
+    [[steps]]
+    name = "bandpass"
+    low_mhz = 100.0          # parameters may also sit directly in the step table
+    high_mhz = 800.0
+
+:func:`apply` runs a recipe (a path, a TOML string, a dict or a list of steps) on a survey. Each
+step records its *resolved* parameters in ``attrs["history"]`` ("auto" replaced by the value that
+was used), so :func:`recipe_from_history` rebuilds from a result a recipe that reproduces it
+exactly from the raw survey, without any "auto" left. TOML has no null: ``None`` is written as
+the string ``"none"`` and read back as ``None``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import estimate_centre_frequency_mhz
+from roadhealth.processing.attributes import (
+    coherence,
+    dominant_frequency,
+    envelope,
+    instantaneous_frequency,
+    instantaneous_phase,
+)
+from roadhealth.processing.filters import background_removal, bandpass, dewow
+from roadhealth.processing.gain import agc, exp_gain, sec_gain, tpower_gain
+from roadhealth.processing.stack import resample_traces, stack
+from roadhealth.processing.timezero import time_zero
+
+__all__ = [
+    "DEFAULT_RECIPE",
+    "STEPS",
+    "apply",
+    "default_recipe",
+    "load_recipe",
+    "recipe_from_history",
+    "recipe_to_toml",
+    "register_step",
+]
+
+#: The default recipe file for road surveys (400 MHz - 2 GHz antennas).
+DEFAULT_RECIPE = Path(__file__).with_name("default_recipe.toml")
+
+#: Step name -> function ``f(survey, **params) -> survey``.
+STEPS: dict[str, Callable[..., xr.DataArray]] = {}
+
+
+def register_step(name: str, func: Callable[..., xr.DataArray]) -> Callable[..., xr.DataArray]:
+    """Make ``func`` available to recipes under ``name`` (the name it records in the history)."""
+    if not callable(func):
+        raise ProcessingError(f"register_step: {name!r} is not callable")
+    STEPS[str(name)] = func
+    return func
+
+
+for _f in (
+    time_zero,
+    dewow,
+    bandpass,
+    background_removal,
+    tpower_gain,
+    exp_gain,
+    sec_gain,
+    agc,
+    stack,
+    resample_traces,
+    envelope,
+    instantaneous_phase,
+    instantaneous_frequency,
+    dominant_frequency,
+    coherence,
+):
+    register_step(_f.__name__, _f)
+
+
+def _register_optional_modules() -> None:
+    """Register the survey -> survey steps of the velocity/migration/depth/grid/slices modules.
+
+    Every public function of those modules whose first parameter is ``survey`` (and that is not
+    annotated to return something other than a DataArray) is registered under its own name.
+    """
+    for mod_name in ("velocity", "migration", "depth", "grid", "slices"):
+        mod = importlib.import_module(f"roadhealth.processing.{mod_name}")
+        for name in getattr(mod, "__all__", []):
+            f = getattr(mod, name, None)
+            if not inspect.isfunction(f) or name in STEPS:
+                continue
+            sig = inspect.signature(f)
+            params = list(sig.parameters)
+            ret = sig.return_annotation
+            returns_survey = ret is inspect.Signature.empty or "DataArray" in str(ret)
+            if params and params[0] == "survey" and returns_survey:
+                register_step(name, f)
+
+
+_register_optional_modules()
+
+
+# --------------------------------------------------------------------------------------------------
+# reading and writing recipes
+# --------------------------------------------------------------------------------------------------
+
+def _none_from_toml(value: Any) -> Any:
+    if isinstance(value, str) and value == "none":
+        return None
+    if isinstance(value, list):
+        return [_none_from_toml(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _none_from_toml(v) for k, v in value.items()}
+    return value
+
+
+def load_recipe(recipe: Any = None) -> dict[str, Any]:
+    """Normalise a recipe to ``{"name": str, "steps": [{"name": str, "params": dict}, ...]}``.
+
+    Parameters
+    ----------
+    recipe : path, str, dict, list or None
+        A ``.toml`` file path, a TOML document as a string, a dict with a ``steps`` list, a list
+        of steps, or None for the default recipe. A step is a mapping with ``name`` and either a
+        ``params`` table or its parameters directly.
+    """
+    source = "<dict>"
+    from_toml = False
+    if recipe is None:
+        recipe = DEFAULT_RECIPE
+    if isinstance(recipe, (str, os.PathLike)):
+        text = str(recipe)
+        is_path = isinstance(recipe, os.PathLike) or ("\n" not in text and text.endswith(".toml"))
+        if is_path:
+            path = Path(recipe)
+            if not path.is_file():
+                raise ProcessingError(f"recipe file {path} not found")
+            source = str(path)
+            text = path.read_text(encoding="utf-8")
+        else:
+            source = "<string>"
+        try:
+            recipe = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ProcessingError(f"recipe {source} is not valid TOML: {exc}") from None
+        from_toml = True
+    if isinstance(recipe, list):
+        recipe = {"steps": recipe}
+    if not isinstance(recipe, Mapping) or "steps" not in recipe:
+        raise ProcessingError(f"recipe {source} must have a 'steps' list; got {type(recipe).__name__}")
+    steps = []
+    for i, step in enumerate(recipe["steps"]):
+        if not isinstance(step, Mapping) or "name" not in step:
+            raise ProcessingError(f"recipe {source}: steps[{i}] must be a table with a 'name'; got {step!r}")
+        name = step["name"]
+        if name not in STEPS:
+            raise ProcessingError(
+                f"recipe {source}: steps[{i}] names unknown step {name!r}; known steps: {sorted(STEPS)}"
+            )
+        params = dict(step.get("params", {}))
+        params.update({k: v for k, v in step.items() if k not in ("name", "params")})
+        if from_toml:
+            params = _none_from_toml(params)
+        steps.append({"name": name, "params": params})
+    return {"name": str(recipe.get("name", "")), "steps": steps}
+
+
+def default_recipe() -> dict[str, Any]:
+    """The default recipe for road surveys (see ``default_recipe.toml``)."""
+    return load_recipe(DEFAULT_RECIPE)
+
+
+def _toml_value(v: Any) -> str:
+    if v is None:
+        return '"none"'
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise ProcessingError(f"cannot write {v!r} ({type(v).__name__}) to a TOML recipe")
+
+
+def _toml_key(k: str) -> str:
+    return k if k.replace("_", "").replace("-", "").isalnum() else _toml_value(str(k))
+
+
+def recipe_to_toml(recipe: Any) -> str:
+    """Write a recipe (anything :func:`load_recipe` accepts) as a TOML document."""
+    r = load_recipe(recipe)
+    lines = []
+    if r["name"]:
+        lines += [f"name = {_toml_value(r['name'])}", ""]
+    for step in r["steps"]:
+        lines += ["[[steps]]", f"name = {_toml_value(step['name'])}"]
+        if step["params"]:
+            lines.append(f"params = {_toml_value(step['params'])}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# running recipes
+# --------------------------------------------------------------------------------------------------
+
+def apply(survey: xr.DataArray, recipe: Any = None) -> xr.DataArray:
+    """Run a recipe on a survey, step by step.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+        numpy- or dask-backed (stays lazy for dask).
+    recipe : path, str, dict, list or None
+        See :func:`load_recipe`; None runs the default recipe.
+
+    Returns
+    -------
+    xarray.DataArray
+        The processed survey; its history has one record per step, with resolved parameters.
+
+    Notes
+    -----
+    When ``attrs["antenna_mhz"]`` is missing, the centre frequency is estimated once from the
+    input's spectrum (:func:`estimate_centre_frequency_mhz`) and kept in
+    ``attrs["centre_mhz_estimate"]``, so "auto" parameters of every step derive from the same
+    value (and later steps do not look at already filtered data).
+    """
+    r = load_recipe(recipe)
+    if not isinstance(survey, xr.DataArray):
+        raise ProcessingError(f"apply: expected a survey (xarray.DataArray); got {type(survey).__name__}")
+    if r["steps"] and not _has_antenna(survey) and survey.attrs.get("centre_mhz_estimate") is None:
+        survey = survey.assign_attrs(centre_mhz_estimate=estimate_centre_frequency_mhz(survey))
+    for i, step in enumerate(r["steps"]):
+        func = STEPS[step["name"]]
+        try:
+            survey = func(survey, **step["params"])
+        except TypeError as exc:
+            raise ProcessingError(f"recipe step {i} ({step['name']}): bad parameters {step['params']}: {exc}") from None
+    return survey
+
+
+def _has_antenna(survey: xr.DataArray) -> bool:
+    v = survey.attrs.get("antenna_mhz")
+    try:
+        return v is not None and float(v) > 0 and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def recipe_from_history(survey: xr.DataArray, *, since: int = 0) -> dict[str, Any]:
+    """Rebuild the recipe that produced ``survey`` from its ``attrs["history"]``.
+
+    Records from index ``since`` on whose step is a registered recipe step are kept, in order,
+    with the parameters they recorded (already resolved, no "auto"); records of other steps
+    (``read``, georeferencing ...) are skipped. Applying the result to the raw survey reproduces
+    ``survey``.
+    """
+    history = survey.attrs.get("history", [])
+    steps = []
+    for rec in history[since:]:
+        if isinstance(rec, Mapping) and rec.get("step") in STEPS:
+            steps.append({"name": rec["step"], "params": dict(rec.get("parameters", {}))})
+    return {"name": "from-history", "steps": steps}
