@@ -32,7 +32,7 @@ def ricker(t_ns, f_mhz):
     return (1 - 2 * a) * np.exp(-a)
 
 
-def main() -> Path:
+def main(out: Path = OUT) -> Path:
     rng = np.random.default_rng(SEED)
     n_chan, n_trace, n_samp, dt_ns, f = 2, 400, 512, 0.09765625, 400.0
     spacing = 0.05
@@ -80,10 +80,10 @@ def main() -> Path:
             "mark": ("trace", np.isin(np.arange(n_trace), [0, 200, 399])),
         },
     )
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     return write_dzt(
         survey,
-        OUT / "WANZHOU_DEMO.DZT",
+        out / "WANZHOU_DEMO.DZT",
         header_words=True,
         scans_per_second=40.0,
         created=dt.datetime(2026, 5, 4, 2, 30, 0),
