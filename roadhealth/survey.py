@@ -149,6 +149,8 @@ def make_survey(
         "source": None if source is None else str(source),
         "crs": crs,
         "history": [],
+        "raw_offset": 0,
+        "header_words": 0,
     }
     all_attrs.update(extra_attrs)
     if attrs:

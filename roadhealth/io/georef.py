@@ -523,6 +523,58 @@ def georeference(
     )
 
 
+def georeference_from_file(
+    survey: xr.DataArray,
+    gnss_path,
+    parser,
+    *,
+    crs: str | None = None,
+    **parser_options: Any,
+) -> xr.DataArray:
+    """Georeference a survey with the fixes of a companion GNSS file, never failing the read.
+
+    Readers call this for ``.DZG``, ``.cor`` and ``.GPS`` companions. A companion that cannot be
+    parsed, holds no fix, or holds no usable fix leaves the survey in its local frame with a
+    :class:`~roadhealth.errors.RoadHealthWarning`, and ``attrs["gnss_qc"]`` records what happened
+    (``n_fixes``, ``n_used`` = 0 and ``error``), so nothing is lost silently.
+
+    Parameters
+    ----------
+    gnss_path : path-like
+        The companion file.
+    parser : callable
+        ``parser(path, **parser_options) -> GnssFixes`` (from :mod:`roadhealth.io.gnss`).
+    crs : str, optional
+        Target projected CRS (default: the UTM zone of the data).
+    """
+    import os
+
+    from roadhealth.errors import FormatError
+
+    source = os.fspath(gnss_path)
+
+    def _unused(n_fixes: int, error: str) -> xr.DataArray:
+        warnings.warn(f"{source}: GNSS not used, survey left in a local frame: {error}", RoadHealthWarning,
+                      stacklevel=3)
+        out = survey.copy()
+        out.attrs = dict(survey.attrs)
+        out.attrs["gnss_qc"] = {"source": source, "n_fixes": n_fixes, "n_used": 0, "error": error}
+        return out
+
+    try:
+        fixes = parser(gnss_path, **parser_options)
+    except FormatError as exc:
+        return _unused(0, str(exc))
+    if len(fixes) == 0:
+        return _unused(0, "no GNSS fix in the file")
+    try:
+        out = georeference(survey, fixes, crs=crs)
+    except GeoreferenceError as exc:
+        return _unused(len(fixes), str(exc))
+    out.attrs["gnss_source"] = source
+    return out
+
+
 def _bad_segments(ft, fx, fy, fts, max_speed, to=None):
     """Flag implausible segments between fixes ``k`` and ``k+1`` (or ``k`` and ``to[k]``).
 

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from roadhealth.errors import FormatError, GeoreferenceError, RoadHealthWarning
+from roadhealth.errors import FormatError, RoadHealthWarning
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
@@ -409,7 +409,10 @@ def read_dzt(
     if gnss:
         dzg = find_companion(path, "DZG")
         if dzg is not None:
-            survey = _attach_dzg(survey, dzg, n_trace, crs)
+            from roadhealth.io.georef import georeference_from_file
+            from roadhealth.io.gnss import read_dzg
+
+            survey = georeference_from_file(survey, dzg, read_dzg, crs=crs, n_traces=n_trace)
     return survey
 
 
@@ -462,28 +465,6 @@ def _check_dzx(path: Path, n_trace: int) -> None:
                 RoadHealthWarning,
                 stacklevel=3,
             )
-
-
-def _attach_dzg(survey, dzg: Path, n_trace: int, crs):
-    from roadhealth.io.georef import georeference
-    from roadhealth.io.gnss import read_dzg
-
-    try:
-        fixes = read_dzg(dzg, n_traces=n_trace)
-    except FormatError as exc:
-        warnings.warn(f"GNSS companion not used: {exc}", RoadHealthWarning, stacklevel=3)
-        return survey
-    if len(fixes) == 0:
-        warnings.warn(f"{dzg}: no GNSS fixes found; survey left in a local frame", RoadHealthWarning, stacklevel=3)
-        return survey
-    try:
-        return georeference(survey, fixes, crs=crs)
-    except GeoreferenceError as exc:
-        warnings.warn(f"{dzg}: GNSS fixes not usable, survey left in a local frame: {exc}", RoadHealthWarning,
-                      stacklevel=3)
-        out = survey.copy()
-        out.attrs["gnss_fix_count"] = len(fixes)
-        return out
 
 
 def write_dzt(

@@ -298,21 +298,10 @@ def attach_gnss(
     crs : str or None
         Target projected CRS for ``x``/``y``; passed to :func:`roadhealth.io.georef.georeference`.
     """
-    try:
-        from roadhealth.io import gnss as _gnss
-        from roadhealth.io.georef import georeference
+    from roadhealth.io import gnss as _gnss
+    from roadhealth.io.georef import georeference_from_file
 
-        parse = getattr(_gnss, parser_name)
-    except (ImportError, AttributeError):
-        _warn(
-            f"{os.fspath(gnss_path)}: GNSS companion found but roadhealth.io.gnss.{parser_name} or "
-            "roadhealth.io.georef.georeference is not available; positions were not read"
-        )
-        return survey
-    fixes = parse(gnss_path)
-    out = georeference(survey, fixes, crs=crs)
-    out.attrs["gnss_source"] = os.fspath(gnss_path)
-    return out
+    return georeference_from_file(survey, gnss_path, getattr(_gnss, parser_name), crs=crs)
 
 
 def integer_samples(survey: xr.DataArray, dtype: np.dtype, what: str) -> np.ndarray:
