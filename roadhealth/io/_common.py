@@ -60,13 +60,19 @@ class FileBlock:
     process, which counts towards its RSS).
     """
 
-    def __init__(self, path, offset: int, dtype, shape: tuple[int, ...]):
+    def __init__(self, path, offset: int, dtype, shape: tuple[int, ...], field: str | None = None):
         self.path = os.fspath(path)
         self.offset = int(offset)
-        self.dtype = np.dtype(dtype)
-        self.shape = tuple(int(n) for n in shape)
+        self._dtype = np.dtype(dtype)  # as stored (a record dtype when ``field`` is given)
+        self.field = field
+        self._row = int(np.prod(tuple(shape)[1:], dtype=np.int64))
+        if field is None:
+            self.dtype, self.shape = self._dtype, tuple(int(n) for n in shape)
+        else:  # e.g. records [('hdr', ...), ('data', '<i2', (n,))]: expose the 'data' field only
+            sub = self._dtype.fields[field][0]
+            self.dtype = sub.base
+            self.shape = (*(int(n) for n in shape), *sub.shape)
         self.ndim = len(self.shape)
-        self._row = int(np.prod(self.shape[1:], dtype=np.int64))
 
     def __getitem__(self, key):
         if not isinstance(key, tuple):
@@ -88,10 +94,13 @@ class FileBlock:
         if n <= 0:
             return np.empty((0, *self.shape[1:]), dtype=self.dtype)
         out = np.fromfile(
-            self.path, dtype=self.dtype, count=n * self._row, offset=self.offset + start * self._row * self.dtype.itemsize
+            self.path, dtype=self._dtype, count=n * self._row,
+            offset=self.offset + start * self._row * self._dtype.itemsize,
         )
         if out.size != n * self._row:
             raise FormatError(self.path, None, f"file shrank while reading: rows {start}..{stop} are missing")
+        if self.field is not None:
+            out = np.ascontiguousarray(out[self.field])
         return out.reshape((n, *self.shape[1:]))
 
     def __array__(self, dtype=None, copy=None):

@@ -53,6 +53,7 @@ import xarray as xr
 
 from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
+    FileBlock,
     atomic_write,
     find_companion,
     header_number,
@@ -306,10 +307,10 @@ def read_dt1(
             f"trace {k + 1} header says {trace_headers['n_points'][k]!r} points per trace but {hd_path.name} says "
             f"{n_points}; the .HD and .DT1 disagree on the record length",
         )
-    block = records["data"]
-    data = lazy_or_loaded(
-        block, want_lazy(lazy, n_trace * n_points * sample_type.itemsize), trace_axis=0
-    )
+    lazy_flag = want_lazy(lazy, n_trace * n_points * sample_type.itemsize)
+    # Lazy: stream whole records and keep the samples (bounded memory, no mapping of the file).
+    block = FileBlock(data_path, 0, record, (n_trace,), field="data") if lazy_flag else records["data"]
+    data = lazy_or_loaded(block, lazy_flag, trace_axis=0)
 
     unit, scale = _position_scale(hd_path, header)
     distance, distance_source = _distance(hd_path, header, trace_headers["position"], scale)
