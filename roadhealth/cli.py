@@ -8,6 +8,9 @@ Sub-commands
 ``roadhealth convert IN OUT``
     Read any supported file and write it in the format of OUT's extension (``.nc``, ``.zarr``,
     ``.dzt``, ``.sgy`` ...), atomically.
+``roadhealth synth OUT [--roads N] [--length-m L] [--seed S]``
+    Generate a synthetic campaign (DZT + DZG surveys, truth, centrelines, surface condition,
+    cores) with the layout of the bundled Longdu sample, with a progress bar.
 """
 
 from __future__ import annotations
@@ -120,6 +123,14 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    from roadhealth.synth.campaign import generate_campaign
+
+    out = generate_campaign(args.out, n_roads=args.roads, length_m=args.length_m, seed=args.seed, progress=True)
+    print(f"wrote {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="roadhealth", description="GPR road surveys: read, process, detect, plan.")
     p.add_argument("--version", action="version", version=f"roadhealth {__version__}")
@@ -134,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("output", type=Path)
     conv.add_argument("--crs", default=None)
     conv.set_defaults(func=cmd_convert)
+    syn = sub.add_parser("synth", help="generate a synthetic survey campaign with known truth")
+    syn.add_argument("out", type=Path, help="output folder")
+    syn.add_argument("--roads", type=int, default=25, help="number of roads (default 25)")
+    syn.add_argument("--length-m", type=float, default=1000.0, help="surveyed length per road, m (default 1000)")
+    syn.add_argument("--seed", type=int, default=1)
+    syn.set_defaults(func=cmd_synth)
     return p
 
 

@@ -1,8 +1,7 @@
-"""The bundled demo, the Quickstart command and the notebooks keep working."""
+"""The Quickstart command, the synth CLI and the notebooks keep working on the bundled sample data."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -13,25 +12,34 @@ import pytest
 from roadhealth.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "sample_data" / "demo" / "WANZHOU_DEMO.DZT"
+LONGDU = ROOT / "sample_data" / "longdu"
 
 
-def test_demo_is_reproducible(tmp_path):
-    spec = importlib.util.spec_from_file_location("make_demo", ROOT / "sample_data" / "make_demo.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    out = mod.main(tmp_path)
-    assert out.read_bytes() == DEMO.read_bytes()
-    assert out.with_suffix(".DZG").read_bytes() == DEMO.with_suffix(".DZG").read_bytes()
+def test_cli_synth_small_campaign(tmp_path, capsys):
+    assert main(["synth", str(tmp_path / "c"), "--roads", "1", "--length-m", "6", "--seed", "3"]) == 0
+    capsys.readouterr()
+    dzts = sorted((tmp_path / "c").glob("*.DZT"))
+    assert len(dzts) == 1 and (tmp_path / "c" / "truth.gpkg").exists()
+    assert main(["info", str(dzts[0]), "--crs", "EPSG:4545", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)[0]
+    assert info["crs"] == "EPSG:4545" and info["channels"] == 12
+    assert abs(info["length_m"] - 6.0) < 0.2
 
 
 def test_quickstart_main_job(capsys):
-    assert main(["info", str(DEMO), "--crs", "EPSG:4545", "--json"]) == 0
-    info = json.loads(capsys.readouterr().out)[0]
-    assert info["crs"] == "EPSG:4545" and info["channels"] == 2 and info["antenna_mhz"] == 400
-    x, y = info["first_position_xy"]
-    assert abs(x - 536_000) < 0.01 and abs(y - 3_409_000) < 0.01  # the generator's track start, in EPSG:4545
-    assert info["warnings"] == []
+    import geopandas as gpd
+    import shapely
+
+    paths = sorted(LONGDU.glob("*.DZT"))
+    assert len(paths) == 3
+    assert main(["info", *map(str, paths), "--crs", "EPSG:4545", "--json"]) == 0
+    infos = json.loads(capsys.readouterr().out)
+    roads = gpd.read_file(LONGDU / "centrelines.gpkg").to_crs("EPSG:4545")
+    near = shapely.unary_union(list(roads.geometry)).buffer(15.0)
+    for info in infos:
+        assert info["crs"] == "EPSG:4545" and info["channels"] == 12 and info["antenna_mhz"] == 600
+        assert near.contains(shapely.Point(*info["first_position_xy"]))  # on its road, in EPSG:4545
+        assert info["warnings"] == []
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)

@@ -162,3 +162,17 @@ def test_longdu_reads_back_with_gnss_and_truth_matches_model():
     assert total < 20 * 2**20
     cl = gpd.read_file(LONGDU / "centrelines.gpkg", layer="centrelines")
     assert set(cl.name) == {"外贸路", "金陵路", "富康路"}
+
+
+def test_truth_satisfies_the_anomaly_contract():
+    from roadhealth.anomalies import validate_anomalies
+    from roadhealth.synth.campaign import read_truth
+
+    root = Path(__file__).resolve().parents[1] / "sample_data" / "longdu"
+    table = read_truth(root / "truth.gpkg", survey="WAIMAO")
+    validate_anomalies(table[ANOMALY_COLUMNS])
+    assert set(table["kind"]) == {"cavity", "void", "loose", "water_rich"}
+    broken = table[ANOMALY_COLUMNS].copy()
+    broken.loc[broken.index[0], "kind"] = "pothole"
+    with pytest.raises(Exception, match="pothole"):
+        validate_anomalies(broken)

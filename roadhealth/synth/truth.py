@@ -11,35 +11,13 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
+from roadhealth.anomalies import ANOMALY_COLUMNS, ANOMALY_KINDS, anomaly_table, empty_anomalies
 from roadhealth.synth.model import ANOMALY_TYPES, Manhole, Pipe, RoadModel, Undulation
 
 __all__ = ["ANOMALY_COLUMNS", "ANOMALY_KINDS", "CLUTTER_COLUMNS", "clutter_truth", "empty_anomalies",
            "risk_level", "truth"]
-
-#: Columns of an anomaly table, in order (shared/design.md).
-ANOMALY_COLUMNS = [
-    "kind",
-    "confidence",
-    "distance_start_m",
-    "distance_end_m",
-    "offset_start_m",
-    "offset_end_m",
-    "depth_top_m",
-    "depth_bottom_m",
-    "length_m",
-    "width_m",
-    "height_m",
-    "cover_m",
-    "risk",
-    "evidence",
-    "geometry",
-]
-
-#: Allowed values of ``kind``.
-ANOMALY_KINDS = ("cavity", "void", "loose", "water_rich")
 
 #: Columns of a clutter table, in order.
 CLUTTER_COLUMNS = [
@@ -54,36 +32,8 @@ CLUTTER_COLUMNS = [
     "geometry",
 ]
 
-_DTYPES = {
-    "kind": "object",
-    "confidence": "float64",
-    "distance_start_m": "float64",
-    "distance_end_m": "float64",
-    "offset_start_m": "float64",
-    "offset_end_m": "float64",
-    "depth_top_m": "float64",
-    "depth_bottom_m": "float64",
-    "length_m": "float64",
-    "width_m": "float64",
-    "height_m": "float64",
-    "cover_m": "float64",
-    "risk": "object",
-    "evidence": "object",
-    "description": "object",
-}
-
-
-def _frame(rows: list[dict], columns: list[str], crs) -> gpd.GeoDataFrame:
-    data = {c: [r[c] for r in rows] for c in columns if c != "geometry"}
-    df = pd.DataFrame(data, columns=[c for c in columns if c != "geometry"])
-    for c in df.columns:
-        df[c] = df[c].astype(_DTYPES[c])
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries([r["geometry"] for r in rows], crs=crs), crs=crs)[columns]
-
-
-def empty_anomalies(crs=None) -> gpd.GeoDataFrame:
-    """An anomaly table with no rows and the exact columns and dtypes."""
-    return _frame([], ANOMALY_COLUMNS, crs)
+_CLUTTER_DTYPES = {c: "float64" for c in CLUTTER_COLUMNS if c not in ("kind", "description", "geometry")}
+_CLUTTER_DTYPES.update(kind="object", description="object")
 
 
 def risk_level(kind: str, cover_m: float, width_m: float) -> str:
@@ -144,7 +94,7 @@ def truth(model: RoadModel) -> gpd.GeoDataFrame:
             }
         )
     assert all(isinstance(o, ANOMALY_TYPES) for o in model.anomalies)
-    return _frame(rows, ANOMALY_COLUMNS, model.frame.crs)
+    return anomaly_table(rows, model.frame.crs)
 
 
 def clutter_truth(model: RoadModel, half_length_m: float = 3.0) -> gpd.GeoDataFrame:
@@ -195,4 +145,4 @@ def clutter_truth(model: RoadModel, half_length_m: float = 3.0) -> gpd.GeoDataFr
                          "offset_start_m": obj.u_m - b, "offset_end_m": obj.u_m + b,
                          "depth_top_m": z - max(obj.amplitude_m, 0), "depth_bottom_m": z - min(obj.amplitude_m, 0),
                          "description": obj.description(), "geometry": geom})
-    return _frame(rows, CLUTTER_COLUMNS, model.frame.crs)
+    return anomaly_table(rows, model.frame.crs, columns=CLUTTER_COLUMNS, dtypes=_CLUTTER_DTYPES)
