@@ -11,7 +11,7 @@ machine, peak < 1 GB.
 
 Usage::
 
-    python benchmarks/processing.py [--traces 20000] [--chunk-traces 1000] [--chunk-channels 4]
+    python benchmarks/processing.py [--traces 20000] [--chunk-traces 1000] [--chunk-channels 4] [--steps]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -107,12 +108,51 @@ def worker(args) -> dict:
     }
 
 
+def per_step(n_trace: int = 4000, rep: int = 5) -> None:
+    """Single-thread ns per sample of each default-recipe step (numpy, 4 channels) and the floor:
+    one numpy.fft rfft + irfft pass over the same array (float32 input)."""
+    import numpy as np
+
+    import roadhealth.processing as P
+    from roadhealth import make_survey
+    from roadhealth.processing.filters import dewow_bandpass
+
+    rng = np.random.default_rng(0)
+    x = _templates()[rng.integers(0, 64, size=(4, n_trace))]
+    x = x + rng.integers(-120, 121, size=x.shape, dtype=np.int16)
+    s = make_survey(x, dt_ns=DT_NS, antenna_mhz=ANTENNA_MHZ, distance_m=SPACING_M * np.arange(n_trace))
+
+    def best(f, *a, **k):
+        t = []
+        for _ in range(rep):
+            t0 = time.perf_counter()
+            r = f(*a, **k)
+            t.append(time.perf_counter() - t0)
+        return min(t) * 1e9 / x.size, r
+
+    cur, inputs = s, {}
+    for st in P.default_recipe()["steps"]:
+        inputs[st["name"]] = (cur, st["params"])
+        ns, cur = best(P.STEPS[st["name"]], cur, **st["params"])
+        print(f"  {st['name']:28s} {ns:6.1f} ns/sample")
+    ns_fused, _ = best(dewow_bandpass, inputs["dewow"][0], inputs["dewow"][1], inputs["bandpass"][1])
+    print(f"  {'dewow+bandpass fused':28s} {ns_fused:6.1f} ns/sample")
+    ns_apply, _ = best(P.apply, s)
+    print(f"  {'apply(default recipe)':28s} {ns_apply:6.1f} ns/sample")
+    xf = x.astype(np.float32)
+    ns_fft, _ = best(lambda a: np.fft.irfft(np.fft.rfft(a, axis=-1), n=a.shape[-1], axis=-1), xf)
+    print(f"  {'floor: numpy rfft+irfft':28s} {ns_fft:6.1f} ns/sample -> recipe / floor = "
+          f"{ns_apply / ns_fft:.1f}")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--traces", type=int, default=N_TRACE)
     p.add_argument("--chunk-traces", type=int, default=1000)
     p.add_argument("--chunk-channels", type=int, default=4)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--steps", action="store_true",
+                   help="also time each step single-threaded (numpy) against an FFT floor")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -138,6 +178,10 @@ def main(argv=None) -> int:
     print(f"peak memory (max RSS of the worker process): {peak_mb:.0f} MB")
     ok = r["mb_per_s"] > 50 and peak_mb < 1024
     print("targets (> 50 MB/s, < 1 GB):", "met" if ok else "MISSED")
+    print("load average (1, 5, 15 min):", " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    if args.steps:
+        print("per step, single thread, in memory:")
+        per_step()
     return 0
 
 

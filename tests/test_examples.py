@@ -50,7 +50,7 @@ def test_notebook_code_runs(notebook, monkeypatch):
     namespace: dict = {}
     for cell in cells:
         if cell["cell_type"] == "code":
-            exec(compile("".join(cell["source"]), f"{notebook.name}", "exec"), namespace)  # noqa: S102
+            exec(compile("".join(cell["source"]), f"{notebook.name}", "exec"), namespace)
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -171,3 +171,42 @@ def test_design_matches_scipy_single_edge():
     np.testing.assert_allclose(10 * np.log10(p), -3.0103, atol=1e-3)
     assert sos.shape == (2, 6)  # order 6 zero-phase = order 3 per pass (2 sections)
     assert np.allclose(signal.sosfreqz(sos, worN=[0.0], fs=1000 / DT)[1], 1.0)
+
+
+def test_dewow_mean_removes_a_linear_trend_up_to_the_ends():
+    # odd extension at the ends: a straight line is its own running mean, to the last sample
+    n = 300
+    t = DT * np.arange(n)
+    for size_ns in (2.0, 2.1):  # odd and even windows (in samples)
+        out = dewow(_survey((3.0 + 0.7 * t)[None, None, :]), window_ns=size_ns)
+        np.testing.assert_allclose(out.values, 0.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("antenna_mhz", [250.0, 500.0, 1500.0])
+def test_fused_dewow_bandpass_equals_the_two_steps(dtype, antenna_mhz):
+    from roadhealth.processing import apply, recipe_from_history
+
+    rng = np.random.default_rng(3)
+    n = 400
+    t = DT * np.arange(n)
+    f = antenna_mhz / 1000
+    wavelet = np.exp(-(((t - 4.0) * f * 3) ** 2)) * np.cos(2 * np.pi * f * (t - 4.0))
+    data = 5.0 + 0.02 * t + wavelet + 0.05 * rng.standard_normal((2, 7, n))
+    s = make_survey(data.astype(dtype), dt_ns=DT, antenna_mhz=antenna_mhz)
+    recipe = [{"name": "dewow", "params": {}}, {"name": "bandpass", "params": {}}]
+    fused = apply(s, recipe)
+    plain = apply(s, recipe, fuse=False)
+    assert fused.dtype == plain.dtype == dtype
+    scale = np.abs(plain.values).max()
+    # the fused pass differs only by what the band-pass carries across its extension: < 1e-4
+    np.testing.assert_allclose(fused.values, plain.values, rtol=0, atol=1e-4 * scale)
+    inner = slice(n // 4, -n // 4)
+    np.testing.assert_allclose(fused.values[..., inner], plain.values[..., inner], rtol=0,
+                               atol=2e-5 * scale)
+    strip = [{k: v for k, v in r.items() if k != "time"} for r in fused.attrs["history"]]
+    assert strip == [{k: v for k, v in r.items() if k != "time"} for r in plain.attrs["history"]]
+    assert [st["name"] for st in recipe_from_history(fused)["steps"]] == ["dewow", "bandpass"]
+    # a header word survey, or highpass dewow, is not fused (still the same result)
+    hp = [{"name": "dewow", "params": {"method": "highpass"}}, {"name": "bandpass", "params": {}}]
+    np.testing.assert_array_equal(apply(s, hp).values, apply(s, hp, fuse=False).values)

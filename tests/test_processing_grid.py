@@ -7,7 +7,7 @@ import pytest
 import rasterio
 
 from roadhealth.errors import ProcessingError
-from roadhealth.processing import grid, slices
+from roadhealth.processing import grid, resample_traces, slices
 from roadhealth.survey import make_survey, validate
 
 
@@ -90,12 +90,14 @@ def test_assemble_grid_from_start_end_points_zigzag():
     assert np.all(energy[:, on].min(axis=1) > 3 * energy[:, off].max(axis=1))
 
 
-def test_regularize_and_errors():
+def test_resample_traces_regularizes_a_line_and_errors():
+    # grid.regularize is gone: resample_traces (over roadhealth.io.georef.regularize) is the one
     s = line(50, 2.0, 1.0)
-    r = grid.regularize(s, 0.1)
+    r = resample_traces(s, spacing_m=0.1)
     np.testing.assert_allclose(r.distance_m.values[0], np.arange(21) * 0.1, atol=1e-12)
+    assert not hasattr(grid, "regularize")
     with pytest.raises(ProcessingError):
-        grid.regularize(s, 0)
+        resample_traces(s, spacing_m=0)
     with pytest.raises(ProcessingError):
         grid.assemble_grid([s, s], spacing_m=0.1)  # no positions
     with pytest.raises(ProcessingError):

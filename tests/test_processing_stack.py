@@ -58,3 +58,29 @@ def test_resample_to_uniform_spacing_is_linear():
     np.testing.assert_allclose(resample_traces(lazy, spacing_m=0.05).values, out.values)
     with pytest.raises(ProcessingError):
         resample_traces(make_survey(x, dt_ns=0.1, distance_m=dist[::-1]), spacing_m=0.05)
+
+
+def test_resample_traces_start_end_crop_and_extend():
+    # resample_traces delegates to roadhealth.io.georef.regularize; start_m/end_m crop inside
+    # the record (interpolating between the two neighbours) and repeat the end traces beyond it
+    n_tr = 30
+    rng = np.random.default_rng(4)
+    dist = 1.0 + np.concatenate([[0.0], np.cumsum(rng.uniform(0.03, 0.09, n_tr - 1))])
+    x = (3.0 * dist[None, :, None] + np.arange(6)[None, None, :]).repeat(2, axis=0)
+    mark = np.zeros(n_tr, dtype=bool)
+    mark[[0, 12]] = True
+    s = make_survey(x, dt_ns=0.1, distance_m=dist, coords={"mark": ("trace", mark)})
+    for lo, hi in ((1.234, 2.0), (0.5, dist[-1] + 0.4), (dist[3], dist[20])):
+        out = resample_traces(s, spacing_m=0.05, start_m=lo, end_m=hi)
+        validate(out)
+        grid = out.coords["distance_m"].values[0]
+        np.testing.assert_allclose(grid, lo + 0.05 * np.arange(grid.size), atol=1e-12)
+        assert grid[-1] <= hi + 1e-9 and grid[-1] + 0.05 > hi - 1e-9
+        expected = 3.0 * np.interp(grid, dist, dist)[None, :, None] + np.arange(6)
+        np.testing.assert_allclose(out.values, np.broadcast_to(expected, out.shape), atol=1e-9)
+        np.testing.assert_allclose(out.coords["x"].values[0], np.interp(grid, dist, dist), atol=1e-9)
+        assert out.coords["mark"].values.sum() == ((dist[[0, 12]] >= lo - 0.025)
+                                                   & (dist[[0, 12]] <= hi + 0.025)).sum()
+        rec = out.attrs["history"][-1]
+        assert rec["step"] == "resample_traces" and rec["parameters"]["start_m"] == lo
+        assert [r["step"] for r in out.attrs["history"]].count("regularize") == 0

@@ -8,9 +8,9 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import SAMPLES_DIR, samples_available
 
 import roadhealth
-from conftest import SAMPLES_DIR, samples_available
 from roadhealth.errors import RoadHealthWarning
 
 KEYS = (

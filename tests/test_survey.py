@@ -47,7 +47,7 @@ def test_validate_lists_every_problem():
     assert "offset_m" in msg and "history" in msg and "twt_ns" in msg
     with pytest.raises(SurveyContractError, match="dims"):
         roadhealth.validate(s.transpose("trace", "channel", "sample"))
-    with pytest.raises(SurveyContractError, match="xarray.DataArray"):
+    with pytest.raises(SurveyContractError, match=r"xarray\.DataArray"):
         roadhealth.validate(np.zeros((1, 2, 3)))
     with pytest.raises(SurveyContractError, match="dt_ns"):
         roadhealth.make_survey(np.zeros((2, 3)), dt_ns=0)
@@ -80,13 +80,13 @@ def test_store_round_trip_keeps_everything(tmp_path, writer):
 def test_read_unknown_and_missing(tmp_path):
     p = tmp_path / "notes.txt"
     p.write_text("hello")
-    with pytest.raises(UnknownFormatError, match="notes.txt"):
+    with pytest.raises(UnknownFormatError, match=r"notes\.txt"):
         read(p)
     with pytest.raises(FileNotFoundError):
         read(tmp_path / "absent.dzt")
     q = tmp_path / "empty.dzt"
     q.write_bytes(b"")
-    with pytest.raises(FormatError, match="empty.dzt"):
+    with pytest.raises(FormatError, match=r"empty\.dzt"):
         read(q)
 
 

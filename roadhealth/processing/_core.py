@@ -25,14 +25,19 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import scipy.fft as sfft
 import xarray as xr
 
 from roadhealth.errors import ProcessingError
 
 __all__ = [
+    "analytic_signal",
     "apply_along_samples",
     "apply_along_traces",
     "centre_frequency_mhz",
+    "check_dims",
+    "envelope_array",
+    "envelope_kernel",
     "estimate_centre_frequency_mhz",
     "header_words",
     "is_dask",
@@ -57,14 +62,21 @@ def result_dtype(dtype: Any) -> np.dtype:
     return np.dtype(np.float64) if dtype == np.float64 else np.dtype(np.float32)
 
 
-def check_survey(survey: Any, step: str) -> xr.DataArray:
+def check_dims(survey: Any, step: str = "") -> xr.DataArray:
     """Raise :class:`ProcessingError` unless ``survey`` is a DataArray with the survey dims."""
+    where = f"{step}: " if step else ""
     if not isinstance(survey, xr.DataArray):
-        raise ProcessingError(f"{step}: expected a survey (xarray.DataArray); got {type(survey).__name__}")
+        raise ProcessingError(f"{where}expected a survey (xarray.DataArray); got {type(survey).__name__}")
     if tuple(survey.dims) != ("channel", "trace", "sample"):
         raise ProcessingError(
-            f"{step}: survey dims must be ('channel', 'trace', 'sample'); got {tuple(survey.dims)}"
+            f"{where}survey dims must be ('channel', 'trace', 'sample'); got {tuple(survey.dims)}"
         )
+    return survey
+
+
+def check_survey(survey: Any, step: str) -> xr.DataArray:
+    """:func:`check_dims`, and the survey must have ``attrs["dt_ns"]``."""
+    check_dims(survey, step)
     if "dt_ns" not in survey.attrs:
         raise ProcessingError(f"{step}: survey has no attrs['dt_ns'] (sample interval, ns)")
     return survey
@@ -134,6 +146,59 @@ def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
 def is_auto(value: Any) -> bool:
     """True for the recipe keyword ``"auto"`` (and None)."""
     return value is None or (isinstance(value, str) and value.lower() == "auto")
+
+
+# --------------------------------------------------------------------------------------------------
+# analytic signal and envelope (the one implementation; attributes, time zero, velocity, slices)
+# --------------------------------------------------------------------------------------------------
+
+def analytic_signal(x: np.ndarray, *, pad: bool = True) -> np.ndarray:
+    """Analytic signal ``x + i H[x]`` along the last axis (complex64 for float32 input).
+
+    As :func:`scipy.signal.hilbert`, but keeps single precision and, with ``pad=True``, zero-pads
+    the FFT to twice the trace length so the strong early part of a trace does not wrap around
+    onto its weak end (the FFT Hilbert transform is circular).
+    """
+    n = x.shape[-1]
+    m = sfft.next_fast_len(2 * n, real=True) if pad else n
+    spec = sfft.rfft(x, n=m, axis=-1)
+    full = np.zeros((*x.shape[:-1], m), dtype=spec.dtype)
+    full[..., : m // 2 + 1] = spec
+    full[..., 1:(m + 1) // 2] *= 2
+    z = sfft.ifft(full, axis=-1, overwrite_x=True)
+    return z[..., :n] if pad else z
+
+
+def envelope_kernel(x: np.ndarray, *, pad: bool = False) -> np.ndarray:
+    """Envelope ``|x + i H[x]|`` along the last axis of a numpy array, in the float dtype of ``x``
+    (float32 for integer input).
+
+    ``pad=False``: circular (as :func:`scipy.signal.hilbert`), from one rfft/irfft pair - the
+    cheap form for picking. ``pad=True``: zero-padded :func:`analytic_signal`.
+    """
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float32)
+    if pad:
+        return np.abs(analytic_signal(x)).astype(x.dtype, copy=False)
+    n = x.shape[-1]
+    spec = sfft.rfft(x, axis=-1)
+    spec *= -1j
+    spec[..., 0] = 0
+    if n % 2 == 0:
+        spec[..., -1] = 0
+    h = sfft.irfft(spec, n=n, axis=-1, overwrite_x=True)
+    h *= h
+    h += x * x
+    return np.sqrt(h, out=h)
+
+
+def envelope_array(data: Any, *, pad: bool = False) -> Any:
+    """:func:`envelope_kernel` on numpy data, or block by block (whole traces) on dask data."""
+    if is_dask(data):
+        data = data.rechunk({data.ndim - 1: -1})
+        return data.map_blocks(envelope_kernel, pad=pad, dtype=result_dtype(data.dtype))
+    return envelope_kernel(data, pad=pad)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -236,6 +301,18 @@ def _prepare(x: np.ndarray, dtype: np.dtype, n_header: int) -> np.ndarray:
     return y
 
 
+def _block_kernel(survey: xr.DataArray, func: Callable[..., np.ndarray], kwargs: dict[str, Any]
+                  ) -> tuple[np.dtype, Callable[[Any], np.ndarray]]:
+    """(output dtype, ``block(x) = func(prepared copy of x, **kwargs)``) for a survey's blocks."""
+    dtype = result_dtype(survey.dtype)
+    n_header = header_words(survey)
+
+    def block(x):
+        return func(_prepare(x, dtype, n_header), **kwargs)
+
+    return dtype, block
+
+
 def apply_along_samples(
     survey: xr.DataArray,
     func: Callable[..., np.ndarray],
@@ -263,12 +340,7 @@ def apply_along_samples(
         The new data (not a DataArray), of dtype :func:`result_dtype`.
     """
     data = survey.data
-    dtype = result_dtype(data.dtype)
-    n_header = header_words(survey)
-
-    def block(x):
-        return func(_prepare(x, dtype, n_header), **kwargs)
-
+    dtype, block = _block_kernel(survey, func, kwargs)
     if is_dask(data):
         data = data.rechunk({2: -1})
         chunks = None
@@ -300,12 +372,7 @@ def apply_along_traces(
         How far (in traces) the kernel looks to either side: at least half its window.
     """
     data = survey.data
-    dtype = result_dtype(data.dtype)
-    n_header = header_words(survey)
-
-    def block(x):
-        return func(_prepare(x, dtype, n_header), **kwargs)
-
+    dtype, block = _block_kernel(survey, func, kwargs)
     if is_dask(data):
         depth = int(min(max(depth_traces, 0), max(survey.sizes["trace"] - 1, 0)))
         data = data.rechunk({2: -1})

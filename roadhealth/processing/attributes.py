@@ -17,10 +17,12 @@ from scipy import ndimage
 
 from roadhealth.errors import ProcessingError
 from roadhealth.processing._core import (
+    analytic_signal,
     apply_along_samples,
     apply_along_traces,
     centre_frequency_mhz,
     check_survey,
+    envelope_kernel,
     finish,
     is_auto,
     is_dask,
@@ -41,23 +43,6 @@ __all__ = [
 ]
 
 
-def analytic_signal(x: np.ndarray, *, pad: bool = True) -> np.ndarray:
-    """Analytic signal ``x + i H[x]`` along the last axis (complex64 for float32 input).
-
-    As :func:`scipy.signal.hilbert`, but keeps single precision and, with ``pad=True``, zero-pads
-    the FFT to twice the trace length so the strong early part of a trace does not wrap around
-    onto its weak end (the FFT Hilbert transform is circular).
-    """
-    n = x.shape[-1]
-    m = sfft.next_fast_len(2 * n, real=True) if pad else n
-    spec = sfft.rfft(x, n=m, axis=-1)
-    full = np.zeros((*x.shape[:-1], m), dtype=spec.dtype)
-    full[..., : m // 2 + 1] = spec
-    full[..., 1:(m + 1) // 2] *= 2
-    z = sfft.ifft(full, axis=-1, overwrite_x=True)
-    return z[..., :n] if pad else z
-
-
 def _analytic_and_derivative(x: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
     """Analytic signal and its exact (spectral) time derivative, per ns; zero-padded FFT."""
     n = x.shape[-1]
@@ -75,7 +60,7 @@ def _analytic_and_derivative(x: np.ndarray, dt: float) -> tuple[np.ndarray, np.n
 
 
 def _envelope_kernel(x: np.ndarray) -> np.ndarray:
-    return np.abs(analytic_signal(x)).astype(x.dtype, copy=False)
+    return envelope_kernel(x, pad=True)
 
 
 def _phase_kernel(x: np.ndarray) -> np.ndarray:

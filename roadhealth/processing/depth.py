@@ -28,6 +28,7 @@ import xarray as xr
 
 from roadhealth.constants import C0_M_PER_NS, velocity_m_per_ns
 from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import check_dims, is_dask
 from roadhealth.survey import add_history
 
 __all__ = [
@@ -259,13 +260,6 @@ def _time_of_depth_block(
     return t
 
 
-def _check_survey(survey) -> None:
-    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
-        raise ProcessingError(
-            "expected a survey DataArray with dims ('channel', 'trace', 'sample')"
-        )
-
-
 def add_depth(survey: xr.DataArray, model, *, surface_twt_ns=0.0) -> xr.DataArray:
     """Attach a ``depth_m`` coordinate computed through a layered velocity model.
 
@@ -284,7 +278,7 @@ def add_depth(survey: xr.DataArray, model, *, surface_twt_ns=0.0) -> xr.DataArra
         surface are laterally constant, else ``(channel, trace, sample)`` (a dask array when the
         survey is dask-backed).
     """
-    _check_survey(survey)
+    check_dims(survey)
     lateral = (survey.sizes["channel"], survey.sizes["trace"])
     tops, bottoms, v = interface_twt(
         model, surface_twt_ns, lateral if _shape_of(model, surface_twt_ns) else None
@@ -292,7 +286,7 @@ def add_depth(survey: xr.DataArray, model, *, surface_twt_ns=0.0) -> xr.DataArra
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     if tops.ndim == 1:
         depth = ("sample", _depth_block(t, tops, bottoms, v))
-    elif _is_dask(survey):
+    elif is_dask(survey.data):
         import dask.array as da
 
         chunks = survey.data.chunks[:2]
@@ -353,7 +347,7 @@ def to_depth(
         ``2 * depth_m / attrs["pseudo_velocity_m_per_ns"]`` with the model's average velocity over
         the output range; use ``depth_m`` for anything physical. Samples outside the record are NaN.
     """
-    _check_survey(survey)
+    check_dims(survey)
     dz_m = float(dz_m)
     if not np.isfinite(dz_m) or dz_m <= 0:
         raise ProcessingError(f"dz_m must be a positive number of metres; got {dz_m!r}")
@@ -375,7 +369,7 @@ def to_depth(
         tz = _time_of_depth_block(z, tops, bottoms, v)
         data = _interp_samples(survey.data, (tz - t0) / dt)
         twt_model = ("sample", tz)
-    elif _is_dask(survey):
+    elif is_dask(survey.data):
         import dask.array as da
 
         arr = survey.data.rechunk({2: -1})
@@ -454,19 +448,11 @@ def _interp_samples(arr, index):
 
 
 def _where(mask, a, fill):
-    if _is_dask_array(a):
+    if is_dask(a):
         import dask.array as da
 
         return da.where(mask, a, fill).astype(a.dtype)
     return np.where(mask, a, fill).astype(a.dtype)
-
-
-def _is_dask_array(a) -> bool:
-    return type(a).__module__.startswith("dask")
-
-
-def _is_dask(survey: xr.DataArray) -> bool:
-    return _is_dask_array(survey.data)
 
 
 def interval_velocity(twt_ns, model, surface_twt_ns=0.0) -> np.ndarray:

@@ -24,11 +24,13 @@ from roadhealth.processing._core import (
     check_positive,
     check_survey,
     finish,
+    header_words,
     is_auto,
     is_dask,
     samples_from_ns,
     traces_from_window,
 )
+from roadhealth.survey import add_history
 
 __all__ = [
     "background_removal",
@@ -36,6 +38,7 @@ __all__ = [
     "bandpass_response",
     "design_bandpass",
     "dewow",
+    "dewow_bandpass",
 ]
 
 
@@ -71,34 +74,75 @@ def dewow(
     xarray.DataArray
         Same shape and coords; float32 (float64 for float64 input).
     """
+    params, size = _dewow_plan(survey, window_ns=window_ns, method=method, cutoff_mhz=cutoff_mhz)
+    if method == "highpass":
+        sos = design_bandpass(params["cutoff_mhz"], None, dt_ns=float(survey.attrs["dt_ns"]), order=4)
+        data = apply_along_samples(survey, _sos_kernel, sos=sos)
+    else:
+        data = apply_along_samples(survey, _dewow_kernel, size=size, method=method)
+    return finish(survey, data, "dewow", params)
+
+
+def _dewow_plan(survey: xr.DataArray, *, window_ns: Any = "auto", method: str = "mean",
+                cutoff_mhz: Any = "auto") -> tuple[dict[str, Any], int]:
+    """Resolve the parameters of :func:`dewow` -> (recorded parameters, window in samples or 0)."""
     check_survey(survey, "dewow")
     check_choice(method, "dewow method", ("mean", "median", "highpass"))
-    dt = float(survey.attrs["dt_ns"])
-    n = survey.sizes["sample"]
     if method == "highpass":
         if is_auto(cutoff_mhz):
             cutoff_mhz = centre_frequency_mhz(survey) / 4.0
         cutoff_mhz = check_positive(cutoff_mhz, "cutoff_mhz")
-        sos = design_bandpass(cutoff_mhz, None, dt_ns=dt, order=4)
-        data = apply_along_samples(survey, _sos_kernel, sos=sos)
-        return finish(survey, data, "dewow", {"method": method, "cutoff_mhz": cutoff_mhz})
+        return {"method": method, "cutoff_mhz": cutoff_mhz}, 0
     if is_auto(window_ns):
         window_ns = 1000.0 / centre_frequency_mhz(survey)
-    w = samples_from_ns(window_ns, dt, "window_ns", minimum=2, maximum=n)
-    data = apply_along_samples(survey, _dewow_kernel, size=w, method=method)
-    return finish(survey, data, "dewow", {"method": method, "window_ns": float(window_ns)})
+    n = survey.sizes["sample"]
+    w = samples_from_ns(window_ns, float(survey.attrs["dt_ns"]), "window_ns", minimum=2, maximum=n)
+    return {"method": method, "window_ns": float(window_ns)}, w
+
+
+def _box_weights(size: int) -> np.ndarray:
+    """Weights of the centred running mean of ``size`` samples, length ``2 * (size // 2) + 1``.
+
+    An odd window is a plain box; an even one is not centred, so it is averaged with the same box
+    shifted by one sample: a centred window of ``size + 1`` with half weight at both ends (still
+    exactly zero response at one period of ``size`` samples).
+    """
+    h = size // 2
+    wts = np.full(2 * h + 1, 1.0 / size)
+    if size % 2 == 0:
+        wts[0] = wts[-1] = 0.5 / size
+    return wts
+
+
+def _odd_extend(x: np.ndarray, pad: int, total: int | None = None) -> np.ndarray:
+    """``x`` extended by ``pad`` samples at both ends by odd (point) reflection about its end
+    samples, as :func:`scipy.signal.filtfilt` does: ``2 x[0] - x[k]`` before, ``2 x[-1] - x[-1-k]``
+    after; the rest of a ``total``-sample buffer is zero."""
+    n = x.shape[-1]
+    total = n + 2 * pad if total is None else total
+    ext = np.empty((*x.shape[:-1], total), dtype=x.dtype)
+    ext[..., pad:pad + n] = x
+    if pad:
+        np.subtract(2 * x[..., :1], x[..., pad:0:-1], out=ext[..., :pad])
+        np.subtract(2 * x[..., -1:], x[..., -2:-pad - 2:-1], out=ext[..., pad + n:2 * pad + n])
+    ext[..., 2 * pad + n:] = 0
+    return ext
 
 
 def _dewow_kernel(x: np.ndarray, size: int, method: str) -> np.ndarray:
     if method == "mean":
-        trend = ndimage.uniform_filter1d(x, size, axis=-1, mode="nearest")
-        if size % 2 == 0:
-            # an even window is not centred: average it with the one shifted by a sample, i.e. a
-            # centred window of size+1 with half weight at both ends (still zero for one period)
-            trend += ndimage.uniform_filter1d(x, size, axis=-1, mode="nearest", origin=-1)
+        # running mean (scipy's O(n) running sum, double accumulator) of the trace extended by
+        # odd reflection: a linear trend is removed exactly up to the ends, and dewow commutes
+        # with the odd extension of the FFT band-pass (see dewow_bandpass)
+        h, n = size // 2, x.shape[-1]
+        ext = _odd_extend(x, h)
+        trend = ndimage.uniform_filter1d(ext, size, axis=-1, mode="nearest")
+        if size % 2 == 0:  # centred size+1 window with half weight at both ends
+            trend += ndimage.uniform_filter1d(ext, size, axis=-1, mode="nearest", origin=-1)
             trend *= 0.5
-    else:
-        trend = ndimage.median_filter(x, size=(1, 1, size | 1), mode="nearest")
+        x -= trend[..., h:h + n]
+        return x
+    trend = ndimage.median_filter(x, size=(1, 1, size | 1), mode="nearest")
     x -= trend
     return x
 
@@ -219,6 +263,21 @@ def bandpass(
     xarray.DataArray
         Same shape and coords; float32 (float64 for float64 input).
     """
+    params, sos, fft = _bandpass_plan(survey, low_mhz=low_mhz, high_mhz=high_mhz, order=order,
+                                      method=method)
+    if method == "sos":
+        data = apply_along_samples(survey, _sos_kernel, sos=sos)
+    else:
+        data = apply_along_samples(survey, _fft_filter_kernel, **fft)
+    return finish(survey, data, "bandpass", params)
+
+
+def _bandpass_plan(survey: xr.DataArray, *, low_mhz: Any = "auto", high_mhz: Any = "auto",
+                   order: int = 4, method: str = "fft"
+                   ) -> tuple[dict[str, Any], np.ndarray, dict[str, Any]]:
+    """Resolve :func:`bandpass` -> (recorded parameters, sos, FFT kernel arguments ``h``, ``pad``,
+    ``m``: the zero-phase response on the rfft bins of an ``m``-sample buffer holding the trace
+    with ``pad`` samples of odd extension at both ends)."""
     check_survey(survey, "bandpass")
     check_choice(method, "bandpass method", ("fft", "sos"))
     dt = float(survey.attrs["dt_ns"])
@@ -229,36 +288,80 @@ def bandpass(
         high_mhz = min(2.0 * centre_frequency_mhz(survey), 0.8 * nyq)
     low_mhz, high_mhz = float(low_mhz), float(high_mhz)
     sos = design_bandpass(low_mhz, high_mhz, dt_ns=dt, order=order)
-    if method == "sos":
-        data = apply_along_samples(survey, _sos_kernel, sos=sos)
-    else:
-        n = survey.sizes["sample"]
-        pad = min(n - 1, max(16, math.ceil(2000.0 / (low_mhz * dt))))
-        m = sfft.next_fast_len(n + 2 * pad, real=True)
-        freqs = np.fft.rfftfreq(m, dt) * 1000.0
-        h2 = (np.abs(signal.sosfreqz(sos, worN=freqs, fs=1000.0 / dt)[1]) ** 2)
-        data = apply_along_samples(survey, _fft_filter_kernel, h2=h2, pad=pad, m=m)
     params = {"low_mhz": low_mhz, "high_mhz": high_mhz, "order": int(order), "method": method}
-    return finish(survey, data, "bandpass", params)
+    n = survey.sizes["sample"]
+    # odd extension of two periods of the low corner: the impulse response has decayed by then
+    pad = min(n - 1, max(16, math.ceil(2000.0 / (low_mhz * dt))))
+    m = sfft.next_fast_len(n + 2 * pad, real=True)
+    freqs = np.fft.rfftfreq(m, dt) * 1000.0
+    h2 = np.abs(signal.sosfreqz(sos, worN=freqs, fs=1000.0 / dt)[1]) ** 2
+    return params, sos, {"h": h2, "pad": pad, "m": m}
 
 
 def _sos_kernel(x: np.ndarray, sos: np.ndarray) -> np.ndarray:
     return signal.sosfiltfilt(sos, x, axis=-1).astype(x.dtype, copy=False)
 
 
-def _fft_filter_kernel(x: np.ndarray, h2: np.ndarray, pad: int, m: int) -> np.ndarray:
-    """Zero-phase filtering by spectral multiplication with odd extension at both ends."""
+def _fft_filter_kernel(x: np.ndarray, h: np.ndarray, pad: int, m: int,
+                       ramp: bool = False) -> np.ndarray:
+    """Zero-phase filtering by spectral multiplication with odd extension at both ends.
+
+    ``h`` (real, ``m // 2 + 1`` values) is the response on the rfft bins of the ``m``-sample
+    buffer; one single-precision rfft/irfft pair for float32 data. ``ramp``: fill the rest of the
+    buffer with a straight line from the end of the extension back to its start (circularly)
+    instead of zeros, so a filter that removes DC and trends (dewow) sees no step there.
+    """
     n = x.shape[-1]
-    ext = np.empty((*x.shape[:-1], n + 2 * pad), dtype=x.dtype)
-    ext[..., pad:pad + n] = x
-    if pad:
-        # odd extension (as scipy's filtfilt): 2 x[0] - x[pad:0:-1], 2 x[-1] - x[-2:-pad-2:-1]
-        np.subtract(2 * x[..., :1], x[..., pad:0:-1], out=ext[..., :pad])
-        np.subtract(2 * x[..., -1:], x[..., -2:-pad - 2:-1], out=ext[..., pad + n:])
-    spec = sfft.rfft(ext, n=m, axis=-1)
-    spec *= h2.astype(spec.real.dtype, copy=False)
-    y = sfft.irfft(spec, n=m, axis=-1)[..., pad:pad + n]
-    return np.ascontiguousarray(y, dtype=x.dtype)
+    ext = _odd_extend(x, pad, m)
+    rest = m - n - 2 * pad
+    if ramp and rest:
+        a, b = ext[..., n + 2 * pad - 1:n + 2 * pad], ext[..., :1]
+        frac = (np.arange(1, rest + 1) / (rest + 1)).astype(x.dtype)
+        np.multiply(b - a, frac, out=ext[..., n + 2 * pad:])
+        ext[..., n + 2 * pad:] += a
+    spec = sfft.rfft(ext, axis=-1, overwrite_x=True)
+    spec *= h.astype(spec.real.dtype, copy=False)
+    y = sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)
+    return np.ascontiguousarray(y[..., pad:pad + n], dtype=x.dtype)
+
+
+def dewow_bandpass(survey: xr.DataArray, dewow_params: dict[str, Any] | None = None,
+                   bandpass_params: dict[str, Any] | None = None) -> xr.DataArray:
+    """:func:`dewow` (running mean) then :func:`bandpass` (FFT), fused into one rfft/irfft pass.
+
+    The running mean is a linear, shift-invariant filter with the real response ``B(f)`` of its
+    (centred) weights, so ``dewow`` then ``bandpass`` is the band-pass with response
+    ``|H(f)|^2 (1 - B(f))``. Because dewow's running mean uses odd extension at the trace ends
+    (as the band-pass does), the two commute with the extension and the fused result equals the
+    two steps run one after the other (it differs only through what the
+    band-pass impulse response carries across its ``pad`` samples of extension, which is below
+    1e-4 of the largest amplitude, below the quantisation of 16-bit data; tests check it).
+    :func:`roadhealth.processing.apply` uses it for a ``dewow`` (method "mean") directly followed
+    by a ``bandpass`` (method "fft"). Traces shorter than the band-pass extension (two periods of
+    the low corner on each side) and surveys with header words run the two steps instead.
+
+    Returns the same survey, with the same two history records, as
+    ``bandpass(dewow(survey, **dewow_params), **bandpass_params)``.
+    """
+    dewow_params = dict(dewow_params or {})
+    bandpass_params = dict(bandpass_params or {})
+    p1, size = _dewow_plan(survey, **dewow_params)
+    p2, _, fft = _bandpass_plan(survey, **bandpass_params)
+    # not fused: other methods, header words (zeroed again between the two steps), or traces
+    # too short for the full extension (the response would reach across the buffer's ends)
+    if (p1["method"] != "mean" or p2["method"] != "fft" or header_words(survey)
+            or fft["pad"] >= survey.sizes["sample"] - 1):
+        return bandpass(dewow(survey, **dewow_params), **bandpass_params)
+    m, h = fft["m"], fft["h"]
+    wts = np.zeros(m)
+    k = size // 2
+    wts[: k + 1] = _box_weights(size)[k:]
+    wts[m - k:] = _box_weights(size)[:k]
+    response = h * (1.0 - sfft.rfft(wts).real)
+    data = apply_along_samples(survey, _fft_filter_kernel, h=response, pad=fft["pad"], m=m,
+                               ramp=True)
+    out = finish(survey, data, "dewow", p1)
+    return add_history(out, "bandpass", **p2)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ turns them into one survey whose ``channel`` axis is the line, ready for 3-D mig
 
 1. each line's along-track coordinate is expressed in the frame of the first line (from line start
    and end points when given, so zig-zag lines recorded in alternate directions are reversed);
-2. each line is interpolated onto a common trace spacing over the common distance range
-   (:func:`regularize` does the same for a single survey);
+2. each line is interpolated onto a common trace spacing over the common distance range with
+   :func:`roadhealth.processing.stack.resample_traces` (the recipe step in front of the library's
+   one along-track resampler, :func:`roadhealth.io.georef.regularize`);
 3. time zero is aligned: each line is shifted onto a common ``twt_ns`` axis by its own first break
    (or a given time zero), so ``twt_ns = 0`` is time zero on every line;
 4. the lines are stacked into channels with ``offset_m`` the across-track line positions and ``x``,
@@ -28,131 +29,11 @@ import numpy as np
 import xarray as xr
 
 from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import check_dims, is_dask
+from roadhealth.processing.stack import resample_traces
 from roadhealth.survey import add_history, make_survey
 
-__all__ = ["assemble_grid", "first_break_ns", "read_topo_lines", "regularize"]
-
-
-def _is_dask(a) -> bool:
-    return type(a).__module__.startswith("dask")
-
-
-def _check_survey(survey) -> None:
-    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
-        raise ProcessingError(
-            "expected a survey DataArray with dims ('channel', 'trace', 'sample')"
-        )
-
-
-def _interp_weights(d: np.ndarray, g: np.ndarray):
-    """Indices and weights to interpolate a monotonic non-decreasing ``d`` (n,) at ``g`` (m,)."""
-    i0 = np.clip(np.searchsorted(d, g, side="right") - 1, 0, max(d.size - 2, 0))
-    i1 = np.minimum(i0 + 1, d.size - 1)
-    den = d[i1] - d[i0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        w = np.where(den > 0, (g - d[i0]) / den, 0.0)
-    return i0, i1, np.clip(w, 0.0, 1.0)
-
-
-def _lerp_traces(arr, i0, i1, w):
-    """arr (T, S) numpy or dask -> (G, S) interpolated along traces."""
-    w = w.astype(np.float32)[:, None]
-    return arr[i0] * (1 - w) + arr[i1] * w
-
-
-def regularize(
-    survey: xr.DataArray,
-    spacing_m: float,
-    *,
-    start_m: float | None = None,
-    end_m: float | None = None,
-) -> xr.DataArray:
-    """Interpolate every channel onto a regular along-track spacing.
-
-    Parameters
-    ----------
-    survey : xarray.DataArray (channel, trace, sample)
-        ``distance_m`` must be monotonic along each channel (either direction; decreasing channels
-        are reversed); repeated distances (a stationary wheel) are tolerated.
-    spacing_m : float
-        Output trace spacing, m.
-    start_m, end_m : float, optional
-        Output distance range, m. Default: the range common to all channels.
-
-    Returns
-    -------
-    xarray.DataArray
-        ``distance_m = start_m + spacing_m * k`` on every channel; float coordinates on
-        ``(channel, trace)`` (``x``, ``y``, ``elevation_m``, ``lon``, ``lat``) interpolated linearly,
-        others taken from the nearest trace; amplitudes linearly interpolated (float32).
-        The loop is over channels; numpy or dask data.
-    """
-    _check_survey(survey)
-    spacing_m = float(spacing_m)
-    if not np.isfinite(spacing_m) or spacing_m <= 0:
-        raise ProcessingError(f"spacing_m must be a positive number of metres; got {spacing_m!r}")
-    dist = np.asarray(survey.coords["distance_m"].values, dtype=float)
-    order = []
-    for c in range(dist.shape[0]):
-        d = dist[c]
-        if d.size > 1 and d[-1] < d[0]:
-            order.append(np.arange(d.size)[::-1])
-        else:
-            order.append(np.arange(d.size))
-        dd = d[order[-1]]
-        if np.any(np.diff(dd) < -1e-9):
-            raise ProcessingError(f"channel {c}: distance_m is not monotonic; cannot regularise")
-    lo = (
-        max(float(dist[c].min()) for c in range(dist.shape[0]))
-        if start_m is None
-        else float(start_m)
-    )
-    hi = min(float(dist[c].max()) for c in range(dist.shape[0])) if end_m is None else float(end_m)
-    if not hi > lo:
-        raise ProcessingError(f"no common distance range: start {lo} m >= end {hi} m")
-    g = lo + spacing_m * np.arange(int(np.floor((hi - lo) / spacing_m + 1e-9)) + 1)
-    chans, weights = [], []
-    for c in range(dist.shape[0]):  # a loop over channels, vectorised over traces
-        dd = np.maximum.accumulate(dist[c][order[c]])
-        i0, i1, w = _interp_weights(dd, g)
-        i0, i1 = order[c][i0], order[c][i1]
-        weights.append((i0, i1, w))
-        chans.append(_lerp_traces(survey.data[c], i0, i1, w))
-    if _is_dask(survey.data):
-        import dask.array as da
-
-        data = da.stack(chans)
-    else:
-        data = np.stack(chans)
-    coords = {}
-    for name, coord in survey.coords.items():
-        if "trace" not in coord.dims:
-            if name != "distance_m":
-                coords[name] = coord
-            continue
-        if "sample" in coord.dims:
-            continue  # e.g. a 3-D depth_m: recompute after regularising
-        vals = np.asarray(coord.values)
-        if coord.dims == ("trace",):
-            vals = np.broadcast_to(vals, dist.shape)
-        rows = []
-        for c, (i0, i1, w) in enumerate(weights):
-            if np.issubdtype(vals.dtype, np.floating):
-                rows.append(vals[c, i0] * (1 - w) + vals[c, i1] * w)
-            else:
-                rows.append(np.where(w < 0.5, vals[c, i0], vals[c, i1]))
-        arr = np.stack(rows)
-        coords[name] = (
-            (("channel", "trace"), arr) if coord.dims != ("trace",) else ("trace", arr[0])
-        )
-    coords["distance_m"] = (
-        ("channel", "trace"),
-        np.broadcast_to(g, (dist.shape[0], g.size)).copy(),
-    )
-    out = xr.DataArray(
-        data, dims=survey.dims, coords=coords, attrs=dict(survey.attrs), name=survey.name
-    )
-    return add_history(out, "regularize", spacing_m=spacing_m, start_m=lo, end_m=float(g[-1]))
+__all__ = ["assemble_grid", "first_break_ns", "read_topo_lines"]
 
 
 def first_break_ns(
@@ -175,7 +56,7 @@ def first_break_ns(
     float
         Two-way time on the survey's ``twt_ns`` axis, ns.
     """
-    _check_survey(survey)
+    check_dims(survey)
     if not 0 < threshold <= 1:
         raise ProcessingError(f"threshold must be in (0, 1]; got {threshold!r}")
     skip = (
@@ -185,7 +66,7 @@ def first_break_ns(
     a = a.astype(np.float32)
     a = a - a.mean(axis=-1, keepdims=True)
     m = abs(a).mean(axis=(0, 1))
-    m = np.asarray(m.compute() if _is_dask(m) else m, dtype=float)
+    m = np.asarray(m.compute() if is_dask(m) else m, dtype=float)
     if m.size < 2 or not np.isfinite(m).all() or m.max() <= 0:
         raise ProcessingError("cannot find a first break: the traces are empty or flat")
     level = threshold * m.max()
@@ -295,7 +176,7 @@ def assemble_grid(
         raise ProcessingError("assemble_grid needs at least one survey")
     n = len(surveys)
     for i, s in enumerate(surveys):
-        _check_survey(s)
+        check_dims(s)
         if s.sizes["channel"] != 1:
             raise ProcessingError(
                 f"surveys[{i}] has {s.sizes['channel']} channels; assemble_grid takes one line per survey"
@@ -411,12 +292,12 @@ def assemble_grid(
             idx, u = idx[::-1], u[::-1]
         if np.any(np.diff(u) < -1e-9):
             raise ProcessingError(f"surveys[{i}]: distance_m is not monotonic")
-        u = np.maximum.accumulate(u)
-        i0, i1, w = _interp_weights(u, g)
-        arr = s.data[0]
-        if not _is_dask(arr):
-            arr = np.asarray(arr)
-        arr = _lerp_traces(arr.astype(np.float32), idx[i0], idx[i1], w)
+        line_i = s.isel(trace=idx).assign_coords(
+            distance_m=(("channel", "trace"), np.maximum.accumulate(u)[None, :]))
+        line_i = resample_traces(line_i, spacing_m=spacing_m, start_m=float(g[0]), end_m=float(g[-1]))
+        arr = line_i.data[0].astype(np.float32, copy=False)
+        if arr.shape[0] != g.size:
+            raise ProcessingError(f"surveys[{i}]: resampled to {arr.shape[0]} traces, expected {g.size}")
         twt = np.asarray(s.coords["twt_ns"].values, dtype=float)
         f = (t_out + tz[i] - twt[0]) / dt
         s0 = np.clip(np.floor(f).astype(np.intp), 0, twt.size - 2)
@@ -426,10 +307,10 @@ def assemble_grid(
         xs.append(x)
         ys.append(y)
         zs.append(z)
-    if any(_is_dask(r) for r in rows):
+    if any(is_dask(r) for r in rows):
         import dask.array as da
 
-        data = da.stack([r if _is_dask(r) else da.from_array(r) for r in rows])
+        data = da.stack([r if is_dask(r) else da.from_array(r) for r in rows])
     else:
         data = np.stack(rows)
     first = surveys[int(order[0])]

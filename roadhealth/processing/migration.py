@@ -20,7 +20,7 @@ memory: dask-backed surveys are rechunked to whole channels (and to the whole vo
 The velocity is given as ``velocity_m_per_ns`` (m/ns), ``eps_r``, or a layered ``model`` (see
 :func:`roadhealth.processing.depth.layer_model`); laterally varying models are reduced to their
 lateral mean. The trace spacing must be regular (see
-:func:`roadhealth.processing.grid.regularize`).
+:func:`roadhealth.processing.resample_traces`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from scipy import fft as sfft
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import check_dims
 from roadhealth.processing.depth import _model_record, interval_velocity, rms_velocity
 from roadhealth.survey import add_history
 
@@ -39,10 +40,7 @@ __all__ = ["kirchhoff_migrate", "phase_shift_migrate", "stolt_migrate"]
 
 # ----------------------------------------------------------------------------- shared helpers
 def _check_survey(survey) -> None:
-    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
-        raise ProcessingError(
-            "expected a survey DataArray with dims ('channel', 'trace', 'sample')"
-        )
+    check_dims(survey)
     if "depth_m" in survey.coords and survey.attrs.get("domain") == "depth":
         raise ProcessingError("migration works on two-way time data; migrate before to_depth()")
 
@@ -77,7 +75,7 @@ def _spacing(values: np.ndarray, what: str, coord: str) -> float:
     if not step > 0 or np.max(np.abs(np.abs(d) - step)) > 0.1 * step:
         raise ProcessingError(
             f"{what} spacing from coordinate {coord!r} is not regular (steps {np.min(np.abs(d)):.4g}.."
-            f"{np.max(np.abs(d)):.4g} m); regularise with roadhealth.processing.grid.regularize first"
+            f"{np.max(np.abs(d)):.4g} m); regularise with roadhealth.processing.resample_traces first"
         )
     return step
 

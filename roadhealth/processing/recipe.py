@@ -42,7 +42,7 @@ from roadhealth.processing.attributes import (
     instantaneous_frequency,
     instantaneous_phase,
 )
-from roadhealth.processing.filters import background_removal, bandpass, dewow
+from roadhealth.processing.filters import background_removal, bandpass, dewow, dewow_bandpass
 from roadhealth.processing.gain import agc, exp_gain, sec_gain, tpower_gain
 from roadhealth.processing.stack import resample_traces, stack
 from roadhealth.processing.timezero import time_zero
@@ -230,7 +230,7 @@ def recipe_to_toml(recipe: Any) -> str:
 # running recipes
 # --------------------------------------------------------------------------------------------------
 
-def apply(survey: xr.DataArray, recipe: Any = None) -> xr.DataArray:
+def apply(survey: xr.DataArray, recipe: Any = None, *, fuse: bool = True) -> xr.DataArray:
     """Run a recipe on a survey, step by step.
 
     Parameters
@@ -239,6 +239,11 @@ def apply(survey: xr.DataArray, recipe: Any = None) -> xr.DataArray:
         numpy- or dask-backed (stays lazy for dask).
     recipe : path, str, dict, list or None
         See :func:`load_recipe`; None runs the default recipe.
+    fuse : bool
+        Run a ``dewow`` (method "mean") directly followed by a ``bandpass`` (method "fft") as one
+        rfft/irfft pass (:func:`roadhealth.processing.filters.dewow_bandpass`): same result to
+        float rounding, same two history records, about half the time of the pair. False runs
+        every step on its own.
 
     Returns
     -------
@@ -257,13 +262,31 @@ def apply(survey: xr.DataArray, recipe: Any = None) -> xr.DataArray:
         raise ProcessingError(f"apply: expected a survey (xarray.DataArray); got {type(survey).__name__}")
     if r["steps"] and not _has_antenna(survey) and survey.attrs.get("centre_mhz_estimate") is None:
         survey = survey.assign_attrs(centre_mhz_estimate=estimate_centre_frequency_mhz(survey))
-    for i, step in enumerate(r["steps"]):
-        func = STEPS[step["name"]]
+    steps = r["steps"]
+    i = 0
+    while i < len(steps):
+        step = steps[i]
         try:
-            survey = func(survey, **step["params"])
+            if fuse and _fusable(steps, i):
+                survey = dewow_bandpass(survey, step["params"], steps[i + 1]["params"])
+                i += 2
+                continue
+            survey = STEPS[step["name"]](survey, **step["params"])
         except TypeError as exc:
             raise ProcessingError(f"recipe step {i} ({step['name']}): bad parameters {step['params']}: {exc}") from None
+        i += 1
     return survey
+
+
+def _fusable(steps: list[dict[str, Any]], i: int) -> bool:
+    """True when steps i, i+1 are the built-in dewow (mean) and bandpass (fft)."""
+    if i + 1 >= len(steps):
+        return False
+    a, b = steps[i], steps[i + 1]
+    return (a["name"] == "dewow" and STEPS["dewow"] is dewow
+            and a["params"].get("method", "mean") == "mean"
+            and b["name"] == "bandpass" and STEPS["bandpass"] is bandpass
+            and b["params"].get("method", "fft") == "fft")
 
 
 def _has_antenna(survey: xr.DataArray) -> bool:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
-from scipy import signal
 
 from roadhealth.errors import ProcessingError, RoadHealthWarning
 from roadhealth.io._common import atomic_path
+from roadhealth.processing._core import check_dims, envelope_array
 from roadhealth.survey import add_history
 
 __all__ = ["cscan", "cscans", "write_geotiff"]
@@ -31,27 +31,12 @@ __all__ = ["cscan", "cscans", "write_geotiff"]
 STATISTICS = ("mean_abs", "envelope", "energy")
 
 
-def _check_survey(survey) -> None:
-    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
-        raise ProcessingError(
-            "expected a survey DataArray with dims ('channel', 'trace', 'sample')"
-        )
-
-
-def _envelope_np(a: np.ndarray) -> np.ndarray:
-    return np.abs(signal.hilbert(np.asarray(a, dtype=np.float32), axis=-1)).astype(np.float32)
-
-
 def _statistic(survey: xr.DataArray, statistic: str) -> xr.DataArray:
     if statistic not in STATISTICS:
         raise ProcessingError(f"statistic must be one of {STATISTICS}; got {statistic!r}")
     if statistic == "mean_abs":
         return abs(survey.astype(np.float32))
-    data = survey.data
-    if type(data).__module__.startswith("dask"):
-        env = data.rechunk({2: -1}).map_blocks(_envelope_np, dtype=np.float32)
-    else:
-        env = _envelope_np(np.asarray(data))
+    env = envelope_array(survey.data.astype(np.float32))
     out = survey.copy(data=env)
     return out**2 if statistic == "energy" else out
 
@@ -101,7 +86,7 @@ def cscan(
         In memory; keeps ``offset_m``, ``distance_m``, ``x``, ``y``; attrs ``window``, ``top``,
         ``bottom``, ``statistic``, ``crs`` and the history.
     """
-    _check_survey(survey)
+    check_dims(survey)
     mask, info = _mask(survey, twt_ns, depth_m)
     vals = _statistic(survey, statistic)
     out = vals.where(mask).mean("sample", skipna=True)
@@ -137,7 +122,7 @@ def cscans(
         Coords ``top`` and ``bottom`` (slice), in ns or m as given. The statistic is computed once;
         the loop is over slices.
     """
-    _check_survey(survey)
+    check_dims(survey)
     if (edges_ns is None) == (edges_m is None):
         raise ProcessingError("give exactly one of edges_ns and edges_m")
     edges = np.asarray(edges_ns if edges_ns is not None else edges_m, dtype=float).reshape(-1)

@@ -2,7 +2,9 @@
 
 Both change the trace axis, so they also rebuild the per-trace coordinates: stacking averages
 ``distance_m``, ``x``, ``y`` (and ``lon``/``lat``/``elevation_m``/``time``) over each group of
-traces; resampling interpolates them linearly to the new distances.
+traces; resampling interpolates them linearly to the new distances. Resampling is done by
+:func:`roadhealth.io.georef.regularize`, the one along-track resampler of the library;
+:func:`resample_traces` is its recipe step.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import xarray as xr
 from scipy import ndimage
 
 from roadhealth.errors import ProcessingError
+from roadhealth.io.georef import regularize
 from roadhealth.processing._core import (
     _prepare,
+    apply_along_samples,
     apply_along_traces,
     check_choice,
     check_positive,
@@ -113,92 +117,106 @@ def resample_traces(
     spacing_m: float,
     start_m: float | None = None,
     end_m: float | None = None,
+    method: str = "linear",
+    stationary: str = "first",
+    backwards: str = "raise",
 ) -> xr.DataArray:
-    """Resample every channel to traces at uniform along-track spacing, by linear interpolation.
+    """Resample to uniform along-track trace spacing: the recipe step in front of
+    :func:`roadhealth.io.georef.regularize`, which does the work.
 
-    Uses ``distance_m`` of each channel, which must not decrease along the trace axis (repeated
-    distances, as when the vehicle stops, are fine: the interpolation picks the last trace at
-    that distance and the first after it). Output traces lie at
-    ``start_m + spacing_m * k`` within the range every channel covers.
+    ``regularize`` (the one along-track resampler of roadhealth) puts the new traces at
+    ``d0 + spacing_m * k`` from the first distance ``d0`` of channel 0 to its last, interpolating
+    amplitudes of all channels and every per-trace coordinate with the same indices and weights
+    (channels of an array were recorded together, so they are resampled together). This step
+    adds what processing needs on top:
+
+    * float output (float32 unless float64) with GSSI header words zeroed, like every step;
+    * ``start_m`` / ``end_m``: an output range of ``start_m + spacing_m * k``, up to ``end_m``.
+      Inside the recorded range the traces are interpolated between their two neighbours; beyond
+      it the first or last trace is repeated. (Done by handing ``regularize`` a first trace at a
+      distance on the requested grid - a copy of the trace at or before ``start_m``, or of the
+      first trace - and a copy of the last trace at ``end_m``, then cropping.)
+    * ``backwards="raise"`` by default: a processing recipe should not silently drop traces.
+    * one history record ``resample_traces`` with these parameters (so
+      :func:`roadhealth.processing.recipe_from_history` rebuilds it), in place of regularize's.
 
     Parameters
     ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
     spacing_m : float
         New trace spacing, m.
     start_m, end_m : float, optional
-        Range of the output distances, m (default: the range covered by all channels).
+        Range of the output distances, m (default: the first and last distance of channel 0).
+    method, stationary, backwards
+        As in :func:`roadhealth.io.georef.regularize` ("linear"/"nearest", "first"/"mean",
+        "raise"/"drop").
 
     Returns
     -------
     xarray.DataArray
-        float32 (float64 for float64 input); ``distance_m`` uniform and equal for all channels;
-        the other numeric per-trace coordinates (``x``, ``y``, ``lon``, ``lat``, ``time``...)
-        interpolated linearly; ``mark``/``trace_number`` take the nearest trace.
+        float32 (float64 for float64 input); ``distance_m`` uniform; ``x``, ``y``, ``lon``,
+        ``lat``, ``time`` ... interpolated, ``mark``/``trace_number`` from the nearest trace.
     """
     check_survey(survey, "resample_traces")
     spacing = check_positive(spacing_m, "spacing_m")
+    prepared = survey.copy(data=apply_along_samples(survey, _identity))
+    prepared.attrs = dict(survey.attrs)
     d = np.asarray(survey.coords["distance_m"].values, dtype=float)
-    if np.any(np.diff(d, axis=-1) < 0):
+    d = d if d.ndim == 1 else d[0]
+    if not np.all(np.isfinite(d)):
+        raise ProcessingError("resample_traces: distance_m of channel 0 has non-finite values")
+    if backwards == "raise" and np.any(np.diff(d) < 0):
         raise ProcessingError(
             "resample_traces: distance_m decreases along the trace axis (the survey reverses); "
-            "split or reverse it first"
+            "split or reverse it first, or pass backwards='drop'"
         )
-    lo = float(np.max(d[:, 0])) if start_m is None else float(start_m)
-    hi = float(np.min(d[:, -1])) if end_m is None else float(end_m)
-    if not hi > lo:
+    reach = np.maximum.accumulate(d)
+    lo = float(d[0]) if start_m is None else float(start_m)
+    hi = float(reach[-1]) if end_m is None else float(end_m)
+    if not hi >= lo:
         raise ProcessingError(f"resample_traces: empty distance range {lo:g}..{hi:g} m")
-    grid = lo + spacing * np.arange(int(np.floor((hi - lo) / spacing + 1e-9)) + 1)
-    n_chan = d.shape[0]
-    # per channel: index of the trace at or before each grid distance, and the weight of the next
-    i1 = np.empty((n_chan, grid.size), dtype=np.intp)
-    for c in range(n_chan):  # a loop over channels (a handful), not traces
-        i1[c] = np.searchsorted(d[c], grid, side="right")
-    n_tr = d.shape[1]
-    i1 = np.clip(i1, 1, n_tr - 1)
-    i0 = i1 - 1
-    d0 = np.take_along_axis(d, i0, -1)
-    d1 = np.take_along_axis(d, i1, -1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(d1 > d0, (grid[None, :] - d0) / (d1 - d0), 0.0)
-    w = np.clip(w, 0.0, 1.0)
+    n_out = int(np.floor((hi - lo) / spacing + 1e-9)) + 1
+    # first trace handed to regularize: a copy of the trace at or before `lo` (or of the first),
+    # moved back by whole spacings to a distance at or before that trace's own distance
+    j0 = max(int(np.searchsorted(reach, lo, side="right")) - 1, 0)
+    k0 = max(0, int(np.ceil((lo - d[j0]) / spacing - 1e-9)))
+    first = lo - k0 * spacing
+    j1 = min(int(np.searchsorted(reach, hi, side="left")), d.size - 1)  # last trace needed
+    idx = [j0, *range(j0, j1 + 1)]
+    move = {0: first - d[j0]}
+    if hi > reach[-1]:  # extend: a copy of the last trace at end_m
+        idx.append(d.size - 1)
+        move[len(idx) - 1] = hi - d[-1]
+    work = _moved_traces(prepared, idx, move)
+    out = regularize(work, spacing, method=method, stationary=stationary, backwards=backwards)
+    out = out.isel(trace=slice(k0, k0 + n_out))
+    grid = lo + spacing * np.arange(out.sizes["trace"])
+    dist = out.coords["distance_m"]
+    same = dist.ndim == 1 or bool(np.all(dist.values == dist.values[:1]))
+    if same:
+        out = out.assign_coords(distance_m=(dist.dims, np.broadcast_to(grid, dist.shape).copy()))
+    out.attrs["history"] = list(survey.attrs.get("history", []))  # drop regularize's record
+    return add_history(out, "resample_traces", spacing_m=spacing, start_m=start_m, end_m=end_m,
+                       method=method, stationary=stationary, backwards=backwards)
 
-    data = survey.data
-    dtype = result_dtype(data.dtype)
-    nh = header_words(survey)
-    wd = w.astype(dtype)[..., None]
-    if is_dask(data):
-        import dask.array as da
 
-        x = data.rechunk({2: -1}).map_blocks(_prepare, dtype, nh, dtype=dtype)
-        chans = [x[c][i0[c]] * (1 - wd[c]) + x[c][i1[c]] * wd[c] for c in range(n_chan)]
-        new = da.stack(chans, axis=0)
-    else:
-        x = _prepare(np.asarray(data), dtype, nh)
-        a = np.take_along_axis(x, i0[..., None], axis=1)
-        b = np.take_along_axis(x, i1[..., None], axis=1)
-        new = a + wd * (b - a)
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
 
-    coords: dict[str, Any] = {}
-    for name, coord in _trace_coords(survey).items():
-        v = np.asarray(coord.values)
-        per_chan = coord.dims == ("channel", "trace")
-        vv = v if per_chan else np.broadcast_to(v, (n_chan, v.shape[-1]))
-        if name == "distance_m":
-            g = np.broadcast_to(grid, (n_chan, grid.size)).copy()
-        elif name in ("mark", "trace_number") or not (np.issubdtype(v.dtype, np.number)
-                                                     or np.issubdtype(v.dtype, np.datetime64)):
-            g = np.take_along_axis(vv, np.where(w < 0.5, i0, i1), -1)
-        elif np.issubdtype(v.dtype, np.datetime64):
-            a = np.take_along_axis(vv, i0, -1)
-            b = np.take_along_axis(vv, i1, -1)
-            g = a + ((b - a).astype("m8[ns]").astype(np.int64) * w).astype("m8[ns]")
-        else:
-            a = np.take_along_axis(vv.astype(float), i0, -1)
-            b = np.take_along_axis(vv.astype(float), i1, -1)
-            g = a + w * (b - a)
-        coords[name] = (coord.dims, g if per_chan else g[0])
-    other = {k: v for k, v in survey.coords.items() if "trace" not in v.dims}
-    attrs = dict(survey.attrs)
-    attrs.pop("distance_source", None)
-    out = xr.DataArray(new, dims=survey.dims, coords={**other, **coords}, attrs=attrs, name=survey.name)
-    return add_history(out, "resample_traces", spacing_m=spacing, start_m=start_m, end_m=end_m)
+
+def _moved_traces(survey: xr.DataArray, idx: list[int], move: dict[int, float]) -> xr.DataArray:
+    """``survey.isel(trace=idx)`` with ``distance_m`` of the selected positions in ``move``
+    shifted by the given metres and their marks cleared (copies must not duplicate marks)."""
+    out = survey.isel(trace=np.asarray(idx, dtype=np.intp))
+    pos = np.fromiter(move, dtype=np.intp)
+    shift = np.fromiter(move.values(), dtype=float)
+    dist = out.coords["distance_m"]
+    dv = np.array(dist.values, dtype=float)
+    dv[..., pos] += shift
+    out = out.assign_coords(distance_m=(dist.dims, dv))
+    if "mark" in out.coords:
+        mark = out.coords["mark"]
+        mv = np.array(mark.values)
+        mv[..., pos] = "" if mv.dtype.kind in "US" else (None if mv.dtype.kind == "O" else 0)
+        out = out.assign_coords(mark=(mark.dims, mv))
+    return out

@@ -31,6 +31,7 @@ from roadhealth.processing._core import (
     centre_frequency_mhz,
     check_choice,
     check_survey,
+    envelope_kernel,
     finish,
     header_words,
     is_auto,
@@ -39,21 +40,6 @@ from roadhealth.processing._core import (
 )
 
 __all__ = ["pick_time_zero", "time_zero"]
-
-
-def _fast_envelope(x: np.ndarray) -> np.ndarray:
-    """Envelope ``sqrt(x^2 + H[x]^2)`` with the Hilbert transform from one rfft/irfft pair
-    (circular, unpadded: only the first break matters here), in the dtype of ``x``."""
-    n = x.shape[-1]
-    spec = sfft.rfft(x, axis=-1)
-    spec *= -1j
-    spec[..., 0] = 0
-    if n % 2 == 0:
-        spec[..., -1] = 0
-    h = sfft.irfft(spec, n=n, axis=-1, overwrite_x=True)
-    h *= h
-    h += x * x
-    return np.sqrt(h, out=h)
 
 
 def _first_above(env: np.ndarray, thr: np.ndarray) -> np.ndarray:
@@ -101,7 +87,7 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     n = x.shape[-1]
     y = x - x[..., n_header:].mean(axis=-1, keepdims=True, dtype=np.float64).astype(x.dtype)
     y[..., :n_header] = 0
-    env = _fast_envelope(y)
+    env = envelope_kernel(y)
     env[..., :n_header] = 0
     if search is not None:
         env[..., search:] = 0
@@ -140,20 +126,23 @@ def _shift_kernel(x: np.ndarray, shift: np.ndarray, n_header: int, interpolation
         spec *= np.exp(2j * np.pi * f * shift[..., None]).astype(spec.dtype)
         y = sfft.irfft(spec, n=m, axis=-1)[..., :n]
         return np.ascontiguousarray(y, dtype=x.dtype)
-    # edge-padded copy: n samples of x[n_header] before the data, n of x[-1] after it
-    pad = np.empty((*x.shape[:-1], 3 * n + 1), dtype=x.dtype)
-    pad[..., : n + n_header] = x[..., n_header:n_header + 1]
-    pad[..., n + n_header:2 * n] = x[..., n_header:]
-    pad[..., 2 * n:] = x[..., -1:]
-    rows = np.lib.stride_tricks.sliding_window_view(pad, n, axis=-1)  # (c, t, 2n+2, n) view
+    # edge-padded copy, padded only as far as this block's shifts reach: `lo` samples of
+    # x[n_header] before the data (and over the header words), `hi` of x[-1] after it
+    i0 = np.floor(shift) if interpolation == "linear" else np.rint(shift)
+    lo = max(n_header, int(-i0.min(initial=0)))
+    hi = max(0, int(i0.max(initial=0))) + 1
+    pad = np.empty((*x.shape[:-1], lo + n + hi), dtype=x.dtype)
+    pad[..., :lo + n_header] = x[..., n_header:n_header + 1]
+    pad[..., lo + n_header:lo + n] = x[..., n_header:]
+    pad[..., lo + n:] = x[..., -1:]
+    rows = np.lib.stride_tricks.sliding_window_view(pad, n, axis=-1)  # (c, t, lo+hi+1, n) view
     ci, ti = np.indices(x.shape[:-1], sparse=True)
+    k = i0.astype(np.intp) + lo
     if interpolation == "nearest":
-        return rows[ci, ti, np.rint(shift).astype(np.intp) + n]
-    i0 = np.floor(shift)
+        return rows[ci, ti, k]
     w = (shift - i0).astype(x.dtype)[..., None]
-    i0 = i0.astype(np.intp) + n
-    a = rows[ci, ti, i0]
-    b = rows[ci, ti, i0 + 1]
+    a = rows[ci, ti, k]
+    b = rows[ci, ti, k + 1]
     b -= a
     b *= w
     a += b

@@ -16,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import ndimage, signal
+from scipy import ndimage
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import check_dims, envelope_array, envelope_kernel
 from roadhealth.survey import add_history
 
 __all__ = [
@@ -31,23 +32,8 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------- helpers
-def _check_survey(survey) -> None:
-    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
-        raise ProcessingError(
-            "expected a survey DataArray with dims ('channel', 'trace', 'sample')"
-        )
-
-
-def _envelope_np(a: np.ndarray) -> np.ndarray:
-    return np.abs(signal.hilbert(np.asarray(a, dtype=np.float32), axis=-1)).astype(np.float32)
-
-
-def _envelope(arr):
-    """Instantaneous amplitude along the last axis (numpy, or dask with whole traces per block)."""
-    if type(arr).__module__.startswith("dask"):
-        arr = arr.rechunk({arr.ndim - 1: -1})
-        return arr.map_blocks(_envelope_np, dtype=np.float32)
-    return _envelope_np(arr)
+def _envelope32(a: np.ndarray) -> np.ndarray:
+    return envelope_kernel(np.asarray(a, dtype=np.float32))
 
 
 def _sample_window(survey, window_ns, what: str) -> slice:
@@ -127,11 +113,11 @@ def surface_permittivity(
     ProcessingError
         If ``Ap`` is not positive.
     """
-    _check_survey(survey)
+    check_dims(survey)
     win = _sample_window(survey, window_ns, "window_ns")
     a0 = np.abs(survey.isel(sample=win)).max("sample")
     if isinstance(plate_amplitude, xr.DataArray):
-        _check_survey(plate_amplitude)
+        check_dims(plate_amplitude)
         pw = _sample_window(plate_amplitude, window_ns, "window_ns")
         peaks = np.abs(plate_amplitude.isel(sample=pw)).max("sample")
         ap = np.asarray(peaks.median("trace").values, dtype=float)
@@ -285,7 +271,7 @@ def hyperbola_velocities(
         ``velocity_sigma_m_per_ns``, ``eps_r``, ``depth_m``, ``rms_residual_ns``, ``n_picks``,
         ``scan_velocity_m_per_ns``. ``attrs["history"]`` records the call.
     """
-    _check_survey(survey)
+    check_dims(survey)
     if n_max < 1:
         raise ProcessingError(f"n_max must be >= 1; got {n_max}")
     if not aperture_m > 0:
@@ -304,7 +290,7 @@ def hyperbola_velocities(
         period_ns = 1000.0 / float(mhz) if mhz else 10 * dt
     half = max(1, round(0.5 * period_ns / dt))
     data = np.asarray(survey.values, dtype=np.float32)
-    env = _envelope_np(data)
+    env = _envelope32(data)
     dist = np.asarray(survey.coords["distance_m"].values, dtype=float)
     spacing = float(np.nanmedian(np.abs(np.diff(dist, axis=1)))) if dist.shape[1] > 1 else 1.0
     k_ap = max(2, round(aperture_m / spacing))
@@ -372,7 +358,7 @@ def _find_apexes(data, survey, window_ns, n_max, k_ap, half, threshold):
     resid = data - data.mean(axis=1, keepdims=True)
     # smoothing along the track favours the flat top of a hyperbola over its steep flanks
     env = ndimage.uniform_filter1d(
-        _envelope_np(resid), size=max(3, k_ap // 4), axis=1, mode="nearest"
+        _envelope32(resid), size=max(3, k_ap // 4), axis=1, mode="nearest"
     )
     win = _sample_window(survey, window_ns, "window_ns")
     mask = np.zeros(env.shape, bool)
@@ -431,7 +417,7 @@ def pick_layers(
         trace): envelope at the pick; with velocities also ``thickness_m`` and ``depth_m`` (layer,
         channel, trace), m, and ``velocity_m_per_ns`` (layer). Lateral coordinates are kept.
     """
-    _check_survey(survey)
+    check_dims(survey)
     try:
         windows = [(float(a), float(b)) for a, b in windows_ns]
     except (TypeError, ValueError):
@@ -468,7 +454,7 @@ def pick_layers(
 
     slices = [_sample_window(survey, w, f"windows_ns[{i}]") for i, w in enumerate(windows)]
     lo, hi = min(s.start for s in slices), max(s.stop for s in slices)
-    env = _envelope(survey.data)[..., lo:hi]
+    env = envelope_array(survey.data.astype(np.float32))[..., lo:hi]
     if type(env).__module__.startswith("dask"):
         env = env.compute()
     env = np.asarray(env)
