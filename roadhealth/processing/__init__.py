@@ -6,6 +6,7 @@ contract and appends one record (step, resolved parameters, version) to ``attrs[
 :func:`apply` runs a TOML recipe of steps; :func:`recipe_from_history` rebuilds one from a result.
 """
 
+from roadhealth.processing import accessor as _accessor  # noqa: F401  (registers survey.rh)
 from roadhealth.processing._core import (
     apply_along_samples,
     apply_along_traces,
