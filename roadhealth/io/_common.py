@@ -270,3 +270,67 @@ def antenna_mhz_from_name(name: str) -> float | None:
     if m:
         return float(m.group(1))
     return None
+
+
+def with_extension(path: Path, extensions) -> Path | None:
+    """``path`` + ``.ext`` for the first ``ext`` that exists (any case), or None.
+
+    Unlike :func:`find_companion` this keeps every dot of a bare name (``LINE.001`` -> ``LINE.001.rd3``).
+    """
+    try:
+        siblings = {c.name.lower(): c for c in Path(path).parent.iterdir()}
+    except OSError:
+        return None
+    for ext in extensions:
+        hit = siblings.get(f"{Path(path).name}.{ext.lstrip('.')}".lower())
+        if hit is not None and hit.is_file():
+            return hit
+    return None
+
+
+def data_and_header(path, data_exts: list[str], header_exts: list[str], label: str) -> tuple[Path, Path]:
+    """Resolve the (data file, header file) pair of a two-file format from either file or a bare name.
+
+    Parameters
+    ----------
+    path : path-like
+        The data file, the header file, or the common name without extension.
+    data_exts, header_exts : list of str
+        Extensions of the data and the header file, preferred first (any case matches).
+    label : str
+        Format name for messages, e.g. ``"MALA"``.
+
+    Raises
+    ------
+    FileNotFoundError
+        Neither file exists.
+    FormatError
+        One of the two is missing (naming the missing companion).
+    """
+    p = Path(path)
+    suffix = p.suffix.lower().lstrip(".")
+    data_names = " or ".join(f"{p.stem if suffix else p.name}.{e}" for e in data_exts)
+    header_names = " or ".join(f"{p.stem if suffix else p.name}.{e}" for e in header_exts)
+    if suffix in {e.lower() for e in data_exts}:
+        if not p.is_file():
+            raise FileNotFoundError(f"{p}: no such {label} data file")
+        header = find_companion(p, *header_exts)
+        if header is None:
+            raise FormatError(p, header_exts[0], f"missing companion header {header_names} ({label}) next to the data file")
+        return p, header
+    if suffix in {e.lower() for e in header_exts}:
+        if not p.is_file():
+            raise FileNotFoundError(f"{p}: no such {label} header file")
+        data = find_companion(p, *data_exts)
+        if data is None:
+            raise FormatError(p, data_exts[0], f"missing companion data file {data_names} ({label}) next to the header")
+        return data, p
+    data = with_extension(p, data_exts)
+    header = with_extension(p, header_exts)
+    if data is None and header is None:
+        raise FileNotFoundError(f"{p}: no {label} file {data_names} or {header_names}")
+    if header is None:
+        raise FormatError(data, header_exts[0], f"missing companion header {header_names} ({label}) next to the data file")
+    if data is None:
+        raise FormatError(header, data_exts[0], f"missing companion data file {data_names} ({label}) next to the header")
+    return data, header

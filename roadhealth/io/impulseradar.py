@@ -55,6 +55,7 @@ from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
+    data_and_header,
     find_companion,
     header_number,
     lazy_or_loaded,
@@ -65,7 +66,6 @@ from roadhealth.io._common import (
 )
 from roadhealth.io.mala import (
     _warn,
-    _with_extension,
     attach_gnss,
     dt_from_frequency_or_window,
     finite_distance,
@@ -102,39 +102,8 @@ _RAD_ONLY = {"DISTANCE FLAG", "START POSITION"}
 
 
 def _ipr_files(path) -> tuple[Path, Path]:
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".iprb":
-        if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such ImpulseRadar data file")
-        hdr = find_companion(p, "iprh")
-        if hdr is None:
-            raise FormatError(
-                p, "iprh", f"missing companion header {p.stem}.iprh next to the data file"
-            )
-        return p, hdr
-    if suffix == ".iprh":
-        if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such ImpulseRadar header file")
-        data = find_companion(p, "iprb")
-        if data is None:
-            raise FormatError(
-                p, "iprb", f"missing companion data file {p.stem}.iprb next to the header"
-            )
-        return data, p
-    data = _with_extension(p, ["iprb"])
-    hdr = _with_extension(p, ["iprh"])
-    if data is None and hdr is None:
-        raise FileNotFoundError(f"{p}: no ImpulseRadar file {p.name}.iprb or {p.name}.iprh")
-    if hdr is None:
-        raise FormatError(
-            data, "iprh", f"missing companion header {p.name}.iprh next to the data file"
-        )
-    if data is None:
-        raise FormatError(
-            hdr, "iprb", f"missing companion data file {p.name}.iprb next to the header"
-        )
-    return data, hdr
+    """(data file, .iprh header) for a ``.iprb``/``.iprh`` path or a bare name."""
+    return data_and_header(path, ["iprb"], ["iprh"], "ImpulseRadar")
 
 
 def _read_one(path, *, lazy, dt_source, allow_partial) -> dict[str, Any]:

@@ -74,6 +74,7 @@ from roadhealth.errors import FormatError, RoadHealthWarning, WriteError
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
+    data_and_header,
     find_companion,
     header_number,
     lazy_or_loaded,
@@ -100,22 +101,6 @@ DT_TOLERANCE = 1e-3
 
 def _warn(message: str) -> None:
     warnings.warn(message, RoadHealthWarning, stacklevel=3)
-
-
-def _with_extension(path: Path, extensions) -> Path | None:
-    """``path`` + ``.ext`` for the first ``ext`` that exists (any case), or None.
-
-    Unlike :func:`find_companion` this keeps every dot of a bare name (``LINE.001`` -> ``LINE.001.rd3``).
-    """
-    try:
-        siblings = {c.name.lower(): c for c in path.parent.iterdir()}
-    except OSError:
-        return None
-    for ext in extensions:
-        hit = siblings.get(f"{path.name}.{ext.lstrip('.')}".lower())
-        if hit is not None and hit.is_file():
-            return hit
-    return None
 
 
 def header_int(path, header: Mapping[str, str], key: str, *, required: bool = True, default=None):
@@ -398,45 +383,7 @@ def has_lonlat(survey: xr.DataArray) -> bool:
 
 def _mala_files(path) -> tuple[Path, Path]:
     """(data file, .rad header) for a ``.rd3``/``.rd7``/``.rad`` path or a bare name."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in MALA_DTYPES:
-        if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such MALA data file")
-        rad = find_companion(p, "rad")
-        if rad is None:
-            raise FormatError(
-                p,
-                "rad",
-                f"missing companion header {p.with_suffix('.rad').name} (MALA .rad) next to the data file",
-            )
-        return p, rad
-    if suffix == ".rad":
-        if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such MALA header file")
-        data = find_companion(p, "rd3", "rd7")
-        if data is None:
-            raise FormatError(
-                p,
-                "rd3",
-                f"missing companion data file {p.stem}.rd3 or {p.stem}.rd7 next to the header",
-            )
-        return data, p
-    data = _with_extension(p, ["rd3", "rd7"])
-    rad = _with_extension(p, ["rad"])
-    if data is None and rad is None:
-        raise FileNotFoundError(f"{p}: no MALA file {p.name}.rd3, {p.name}.rd7 or {p.name}.rad")
-    if rad is None:
-        raise FormatError(
-            data, "rad", f"missing companion header {p.name}.rad (MALA .rad) next to the data file"
-        )
-    if data is None:
-        raise FormatError(
-            rad,
-            "rd3",
-            f"missing companion data file {p.name}.rd3 or {p.name}.rd7 next to the header",
-        )
-    return data, rad
+    return data_and_header(path, ["rd3", "rd7"], ["rad"], "MALA")
 
 
 def read_mala(

@@ -55,6 +55,7 @@ from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
     FileBlock,
     atomic_write,
+    data_and_header,
     find_companion,
     header_number,
     lazy_or_loaded,
@@ -66,7 +67,6 @@ from roadhealth.io._common import (
 from roadhealth.io.mala import (
     _survey_header,
     _warn,
-    _with_extension,
     attach_gnss,
     check_dt,
     finite_distance,
@@ -123,37 +123,8 @@ _SAMPLE_TYPES = {2: np.dtype("<i2"), 4: np.dtype("<i4")}
 
 
 def _dt1_files(path) -> tuple[Path, Path]:
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".dt1":
-        if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such pulseEKKO data file")
-        hd = find_companion(p, "HD", "hd")
-        if hd is None:
-            raise FormatError(
-                p,
-                "HD",
-                f"missing companion header {p.stem}.HD (pulseEKKO .HD) next to the data file",
-            )
-        return p, hd
-    if suffix == ".hd":
-        if not p.is_file():
-            raise FileNotFoundError(f"{p}: no such pulseEKKO header file")
-        data = find_companion(p, "DT1", "dt1")
-        if data is None:
-            raise FormatError(
-                p, "DT1", f"missing companion data file {p.stem}.DT1 next to the header"
-            )
-        return data, p
-    data = _with_extension(p, ["DT1"])
-    hd = _with_extension(p, ["HD"])
-    if data is None and hd is None:
-        raise FileNotFoundError(f"{p}: no pulseEKKO file {p.name}.DT1 or {p.name}.HD")
-    if hd is None:
-        raise FormatError(data, "HD", f"missing companion header {p.name}.HD next to the data file")
-    if data is None:
-        raise FormatError(hd, "DT1", f"missing companion data file {p.name}.DT1 next to the header")
-    return data, hd
+    """(data file, .HD header) for a ``.DT1``/``.HD`` path or a bare name."""
+    return data_and_header(path, ["DT1"], ["HD"], "pulseEKKO")
 
 
 def _free_lines(header: Mapping[str, str]) -> list[str]:
