@@ -6,7 +6,10 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from roadhealth.errors import FormatError, RoadHealthWarning
 
 #: ../shared/gpr_samples relative to the repository root; override with ROADHEALTH_SAMPLES.
 SAMPLES_DIR = Path(
@@ -35,3 +38,22 @@ def samples_dir() -> Path:
 def expected(samples_dir) -> dict:
     with open(samples_dir / "expected.json") as f:
         return json.load(f)
+
+
+def read_outcome(read, original: np.ndarray) -> str:
+    """Outcome of reading a damaged file: ``"error"`` (a FormatError), ``"equal"`` (the original
+    data) or ``"warned"`` (different data announced by a RoadHealthWarning, e.g. the whole traces
+    of a cut file). Anything else (another exception, silently different data) fails the test."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            s = read()
+        except FormatError:
+            return "error"
+    got = s.values
+    if got.shape == original.shape and np.array_equal(got, original):
+        return "equal"
+    assert any(issubclass(w.category, RoadHealthWarning) for w in caught), "silently different data"
+    return "warned"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import read_outcome
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -276,20 +277,6 @@ def test_writer_refuses_bad_input(tmp_path):
 # ------------------------------------------------------------------ property tests
 
 
-def _outcome(read, original: np.ndarray) -> str:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            s = read()
-        except FormatError:
-            return "error"
-    got = s.values
-    if got.shape == original.shape and np.array_equal(got, original):
-        return "equal"
-    assert any(issubclass(w.category, RoadHealthWarning) for w in caught), "silently different data"
-    return "warned"
-
-
 @FAST
 @given(bits=st.sampled_from([16, 32]), cut=st.integers(min_value=0, max_value=6 * 256 * 4))
 def test_truncated_iprb_never_silently_wrong(bits, cut):
@@ -299,7 +286,7 @@ def test_truncated_iprb_never_silently_wrong(bits, cut):
         cut = min(cut, 6 * trace_bytes)
         with open(path, "r+b") as f:
             f.truncate(cut)
-        result = _outcome(lambda: read_iprb(path), data[None])
+        result = read_outcome(lambda: read_iprb(path), data[None])
         if result == "warned":
             assert cut % trace_bytes == 0
             with warnings.catch_warnings():
@@ -342,4 +329,4 @@ def test_corrupted_iprh_field_never_raises_anything_else(field, value):
         else:
             lines = [f"{field}: {value}" if ln.split(":")[0] == field else ln for ln in lines]
         hdr.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        _outcome(lambda: read_iprb(path), data[None])
+        read_outcome(lambda: read_iprb(path), data[None])

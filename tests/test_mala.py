@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import read_outcome
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -316,21 +317,6 @@ def test_roundtrip_with_lonlat_writes_cor(tmp_path, samples_dir):
 # ------------------------------------------------------------------ property tests
 
 
-def _outcome(read, original: np.ndarray) -> str:
-    """FormatError, the original data, or (with a warning) a prefix of it; never anything else."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            s = read()
-        except FormatError:
-            return "error"
-    got = s.values
-    if got.shape == original.shape and np.array_equal(got, original):
-        return "equal"
-    assert any(issubclass(w.category, RoadHealthWarning) for w in caught), "silently different data"
-    return "warned"
-
-
 @FAST
 @given(cut=st.integers(min_value=0, max_value=10240))
 def test_truncated_rd3_never_silently_wrong(samples_dir, cut):
@@ -339,7 +325,7 @@ def test_truncated_rd3_never_silently_wrong(samples_dir, cut):
         path = _copy_ten_col(samples_dir, Path(d))
         with open(path, "r+b") as f:
             f.truncate(cut)
-        result = _outcome(lambda: read_mala(path), original)
+        result = read_outcome(lambda: read_mala(path), original)
         if result == "warned":  # cut at a trace boundary: the whole traces, with a warning
             assert cut % 1024 == 0
             np.testing.assert_array_equal(_read(path).values, original[:, : cut // 1024])
@@ -355,7 +341,7 @@ def test_truncated_rad_never_raises_anything_else(samples_dir, cut):
         path = _copy_ten_col(samples_dir, Path(d))
         rad = Path(d) / "t.rad"
         rad.write_bytes(rad.read_bytes()[:cut])
-        _outcome(lambda: read_mala(path), original)
+        read_outcome(lambda: read_mala(path), original)
 
 
 _FIELDS = [
@@ -391,4 +377,4 @@ def test_corrupted_rad_field_never_raises_anything_else(samples_dir, field, valu
         else:
             lines = [f"{field}:{value}" if ln.split(":")[0] == field else ln for ln in lines]
         rad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        _outcome(lambda: read_mala(path), original)
+        read_outcome(lambda: read_mala(path), original)

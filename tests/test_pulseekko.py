@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import read_outcome
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -280,20 +281,6 @@ def test_writer_refuses_bad_input(tmp_path):
 # ------------------------------------------------------------------ property tests
 
 
-def _outcome(read, original: np.ndarray) -> str:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            s = read()
-        except FormatError:
-            return "error"
-    got = s.values
-    if got.shape == original.shape and np.array_equal(got, original):
-        return "equal"
-    assert any(issubclass(w.category, RoadHealthWarning) for w in caught), "silently different data"
-    return "warned"
-
-
 @FAST
 @given(cut=st.integers(min_value=0, max_value=40 * CMP_RECORD))
 def test_truncated_dt1_never_silently_wrong(samples_dir, cut):
@@ -302,7 +289,7 @@ def test_truncated_dt1_never_silently_wrong(samples_dir, cut):
         path = _copy(samples_dir, Path(d))
         with open(path, "r+b") as f:
             f.truncate(cut)
-        result = _outcome(lambda: read_dt1(path), original)
+        result = read_outcome(lambda: read_dt1(path), original)
         if result == "warned":
             assert cut % CMP_RECORD == 0
             with warnings.catch_warnings():
@@ -322,7 +309,7 @@ def test_truncated_hd_never_raises_anything_else(samples_dir, cut):
         path = _copy(samples_dir, Path(d))
         hd = Path(d) / "t.HD"
         hd.write_bytes(hd.read_bytes()[:cut])
-        _outcome(lambda: read_dt1(path), original)
+        read_outcome(lambda: read_dt1(path), original)
 
 
 _FIELDS = [
@@ -360,7 +347,7 @@ def test_corrupted_hd_field_never_raises_anything_else(samples_dir, field, value
                 f"{field} = {value}" if ln.split("=")[0].strip() == field else ln for ln in lines
             ]
         hd.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-        _outcome(lambda: read_dt1(path), original)
+        read_outcome(lambda: read_dt1(path), original)
 
 
 @FAST
@@ -373,4 +360,4 @@ def test_corrupted_trace_header_never_raises_anything_else(samples_dir, offset, 
         raw[offset : offset + len(value)] = value
         raw = raw[: 40 * CMP_RECORD]
         path.write_bytes(bytes(raw))
-        _outcome(lambda: read_dt1(path), original)
+        read_outcome(lambda: read_dt1(path), original)
