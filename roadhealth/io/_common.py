@@ -20,8 +20,10 @@ from roadhealth.errors import FormatError
 #: Files whose sample block is larger than this open lazily (dask over a memory map) by default.
 LAZY_THRESHOLD_BYTES = 256 * 2**20
 
-#: Target size of one dask chunk along ``trace``.
-CHUNK_BYTES = 64 * 2**20
+#: Target size of one dask chunk along ``trace``, as stored. Processing makes several float32
+#: copies of a chunk per task (2 bytes -> 4, FFT buffers), so 16 MiB keeps a 2-thread run of the
+#: default recipe under 1 GB; larger chunks bought no speed in benchmarks/peers.py.
+CHUNK_BYTES = 16 * 2**20
 
 
 def want_lazy(lazy: bool | None, nbytes: int) -> bool:
@@ -29,8 +31,9 @@ def want_lazy(lazy: bool | None, nbytes: int) -> bool:
     return nbytes > LAZY_THRESHOLD_BYTES if lazy is None else bool(lazy)
 
 
-def trace_chunks(n_trace: int, bytes_per_trace: int, chunk_bytes: int = CHUNK_BYTES) -> int:
-    """Number of traces per dask chunk so one chunk holds about ``chunk_bytes``."""
+def trace_chunks(n_trace: int, bytes_per_trace: int, chunk_bytes: int | None = None) -> int:
+    """Number of traces per dask chunk so one chunk holds about ``chunk_bytes`` (default :data:`CHUNK_BYTES`)."""
+    chunk_bytes = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     return int(max(1, min(n_trace, chunk_bytes // max(1, bytes_per_trace))))
 
 
@@ -193,21 +196,35 @@ def header_number(path, header: dict[str, str], key: str, kind=float, default=No
 
 
 def find_companion(path: str | os.PathLike, *extensions: str) -> Path | None:
-    """The file next to ``path`` with the same stem and one of ``extensions`` (any case), or None."""
+    """The file next to ``path`` with the same stem and one of ``extensions``, or None.
+
+    Tries the exact, upper-, lower- and capitalised spellings of each extension first (a few
+    ``stat`` calls), and lists the folder for other case variants only when none exists and the
+    folder is small: reading one file of a folder of thousands stays cheap.
+    """
     p = Path(path)
+    for ext in extensions:  # preference order
+        e = ext.lstrip(".")
+        for variant in dict.fromkeys((e, e.upper(), e.lower(), e.capitalize())):
+            cand = p.with_name(f"{p.stem}.{variant}")
+            if cand.is_file():
+                return cand
     wanted = {e.lower().lstrip(".") for e in extensions}
     try:
-        siblings = list(p.parent.iterdir())
+        with os.scandir(p.parent) as it:
+            names = [entry.name for _, entry in zip(range(_MAX_SCAN), it, strict=False)]
     except OSError:
         return None
-    for ext in extensions:  # preference order
-        for cand in siblings:
-            if cand.stem == p.stem and cand.suffix.lower().lstrip(".") == ext.lower().lstrip("."):
-                return cand
-    for cand in siblings:
-        if cand.stem.lower() == p.stem.lower() and cand.suffix.lower().lstrip(".") in wanted:
-            return cand
+    stem = p.stem.lower()
+    for name in names:
+        base, dot, ext = name.rpartition(".")
+        if dot and base.lower() == stem and ext.lower() in wanted:
+            return p.with_name(name)
     return None
+
+
+#: Folders larger than this are not listed when looking for oddly-cased companion files.
+_MAX_SCAN = 512
 
 
 def _umask_permissions(path: str) -> None:

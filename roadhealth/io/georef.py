@@ -11,6 +11,7 @@ Everything is vectorised over fixes and traces; nothing loops over traces in Pyt
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -142,7 +143,9 @@ def _extrapolate(t: np.ndarray, ft: np.ndarray, fv: np.ndarray, max_extra: float
     return v, (lo | hi) & ~held, held
 
 
+@functools.lru_cache(maxsize=32)
 def _transformer(src: str, dst: str):
+    """A cached pyproj Transformer (building one costs milliseconds; batches reuse a few)."""
     from pyproj import Transformer
 
     return Transformer.from_crs(src, dst, always_xy=True)

@@ -7,6 +7,7 @@ work on numpy- and dask-backed data alike, return float32 unless the input is fl
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -287,19 +288,32 @@ def _bandpass_plan(survey: xr.DataArray, *, low_mhz: Any = "auto", high_mhz: Any
     if is_auto(high_mhz):
         high_mhz = min(2.0 * centre_frequency_mhz(survey), 0.8 * nyq)
     low_mhz, high_mhz = float(low_mhz), float(high_mhz)
-    sos = design_bandpass(low_mhz, high_mhz, dt_ns=dt, order=order)
     params = {"low_mhz": low_mhz, "high_mhz": high_mhz, "order": int(order), "method": method}
-    n = survey.sizes["sample"]
+    sos, h2, pad, m = _bandpass_design(low_mhz, high_mhz, dt, int(order), survey.sizes["sample"])
+    return params, sos, {"h": h2, "pad": pad, "m": m}
+
+
+@functools.lru_cache(maxsize=64)
+def _bandpass_design(low_mhz: float, high_mhz: float, dt: float, order: int, n: int):
+    """Filter sections, zero-phase power response on the padded rfft bins, pad and buffer length.
+
+    Cached: a batch over many files with one antenna and sampling designs the filter once (the
+    design and its response on every bin cost milliseconds, more than filtering a short line).
+    The response is returned read-only since it is shared; callers copy the sections they filter with.
+    """
+    sos = design_bandpass(low_mhz, high_mhz, dt_ns=dt, order=order)
     # odd extension of two periods of the low corner: the impulse response has decayed by then
     pad = min(n - 1, max(16, math.ceil(2000.0 / (low_mhz * dt))))
     m = sfft.next_fast_len(n + 2 * pad, real=True)
     freqs = np.fft.rfftfreq(m, dt) * 1000.0
     h2 = np.abs(signal.sosfreqz(sos, worN=freqs, fs=1000.0 / dt)[1]) ** 2
-    return params, sos, {"h": h2, "pad": pad, "m": m}
+
+    h2.setflags(write=False)
+    return sos, h2, pad, m
 
 
 def _sos_kernel(x: np.ndarray, sos: np.ndarray) -> np.ndarray:
-    return signal.sosfiltfilt(sos, x, axis=-1).astype(x.dtype, copy=False)
+    return signal.sosfiltfilt(np.array(sos), x, axis=-1).astype(x.dtype, copy=False)  # cached design: copy
 
 
 def _fft_filter_kernel(x: np.ndarray, h: np.ndarray, pad: int, m: int,

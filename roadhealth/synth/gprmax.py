@@ -155,7 +155,9 @@ def to_gprmax(
         add(f"#domain: {_fmt(lx)} {_fmt(ny_u)} {_fmt(top_y)}")
         add(f"#dx_dy_dz: {_fmt(dx_m)} {_fmt(dx_m)} {_fmt(dx_m)}")
     add(f"#time_window: {time_window_ns * 1e-9:.4e}")
-    add(f"#pml_cells: {pml_cells}")
+    # one value would also put PML cells on the one-cell-thick z axis of a 2D model, which gprMax 4
+    # rejects ("too many cells for the domain size"): give the six faces (x0 y0 z0 xmax ymax zmax)
+    add(f"#pml_cells: {pml_cells} {pml_cells} 0 {pml_cells} {pml_cells} 0" if two_d else f"#pml_cells: {pml_cells}")
 
     # ---- materials ----------------------------------------------------------------------
     mats: dict[str, tuple[float, float]] = {}
@@ -191,7 +193,9 @@ def to_gprmax(
             xa = X(edges[k]) if k else 0.0
             xb = X(edges[k + 1]) if k + 1 < mids.size else lx
             vb = V(tops[i, k])
-            va = 0.0 if i + 1 == len(model.layers) else V(tops[i + 1, k])
+            va = 0.0 if i + 1 == len(model.layers) else max(V(tops[i + 1, k]), 0.0)
+            if vb <= va:  # the layer lies below the exported depth here
+                continue
             if two_d:
                 box(xa, va, xb, vb, name)
             else:
