@@ -238,9 +238,9 @@ def test_roundtrip_in_feet(tmp_path):
     s = _synthetic()
     out = write_dt1(s, tmp_path / "feet.DT1", position_units="ft")
     text = (tmp_path / "feet.HD").read_bytes().decode("latin-1")
-    assert "POSITION UNITS     = ft\r\n" in text
-    assert "STEP SIZE USED     = 0.5\r\n" in text
-    assert "STARTING POSITION  = 5\r\n" in text
+    assert "POSITION UNITS     = ft\r\r\n" in text
+    assert "STEP SIZE USED     = 0.5\r\r\n" in text
+    assert "STARTING POSITION  = 5\r\r\n" in text
     t = read_dt1(out)
     np.testing.assert_array_equal(t.values, s.values)
     assert t.attrs["position_units"] == "ft"

@@ -47,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import FormatError, RoadHealthWarning
 from roadhealth.io._common import (
     antenna_mhz_from_name,
@@ -478,6 +479,7 @@ def write_dzt(
     scans_per_second: float | None = None,
     created: _dt.datetime | None = None,
     gnss: bool = True,
+    epsr: float | None = None,
 ) -> Path:
     """Write a survey as a GSSI DZT file (all channels, interleaved), atomically.
 
@@ -492,6 +494,10 @@ def write_dzt(
     header_words : bool
         Overwrite samples 0 and 1 of every scan with the scan number and the mark flag, as GSSI
         systems do (the survey should then keep its first two samples free).
+    epsr : float, optional
+        Relative permittivity written to ``rhf_epsr`` (with the range in metres it implies in
+        ``rhf_depth``); it only sets the depth scale vendor software displays. Default:
+        ``attrs["epsr"]``, else 6.0.
     gnss : bool
         Write a ``.DZG`` companion with one fix per ``scans_per_second`` (or every 10 traces)
         when the survey has ``lon``/``lat``.
@@ -561,7 +567,9 @@ def write_dzt(
     hdr["rhb_cdt"] = _encode_date(created)
     hdr["rhb_mdt"] = _encode_date(created)
     hdr["rh_nchan"] = nchan
-    hdr["rhf_epsr"] = float(attrs.get("epsr", 0.0) or 0.0)
+    epsr = float(epsr if epsr is not None else (attrs.get("epsr") or 6.0))
+    hdr["rhf_epsr"] = epsr
+    hdr["rhf_depth"] = dt * nsamp * C0_M_PER_NS / np.sqrt(epsr) / 2.0  # range in metres at that epsr
     text = ("offset_m=" + ",".join(f"{v:.6g}" for v in survey.coords["offset_m"].values)).encode("ascii")
     if len(text) > MINHEADSIZE - 2 * PARAREASIZE:
         text = b""

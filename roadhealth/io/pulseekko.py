@@ -447,7 +447,8 @@ def write_dt1(survey: xr.DataArray, path, *, position_units: str = "m") -> Path:
     with atomic_write(data_path) as f:
         f.write(out.tobytes())
     with atomic_write(hd_path) as f:
-        f.write(("\r\n".join(lines) + "\r\n").encode("latin-1", errors="replace"))
+        # pulseEKKO software ends header lines with CR CR LF; some readers (ImpDAR) rely on it
+        f.write(("\r\r\n".join(lines) + "\r\r\n").encode("latin-1", errors="replace"))
     if has_lonlat(survey):
         _warn(
             f"{os.fspath(data_path)}: lon/lat are not written (no .GPS writer); positions are lost"
