@@ -8,6 +8,9 @@ Sub-commands
 ``roadhealth convert IN OUT``
     Read any supported file and write it in the format of OUT's extension (``.nc``, ``.zarr``,
     ``.dzt``, ``.sgy`` ...), atomically.
+``roadhealth process FILE... --out DIR [--recipe R.toml] [--format nc]``
+    Run a processing recipe (default: the road recipe) over many files on all cores, writing
+    each result atomically with its history; bad files are reported and skipped (exit status 1).
 ``roadhealth synth OUT [--roads N] [--length-m L] [--seed S]``
     Generate a synthetic campaign (DZT + DZG surveys, truth, centrelines, surface condition,
     cores) with the layout of the bundled Longdu sample, with a progress bar.
@@ -123,6 +126,20 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_process(args) -> int:
+    from roadhealth.processing.batch import process_files
+
+    try:
+        result = process_files(args.files, args.recipe, out_dir=args.out, suffix="." + args.format.lstrip("."),
+                               workers=args.workers, progress=not args.quiet,
+                               read_options={"crs": args.crs} if args.crs else None)
+    except RoadHealthError as exc:  # a bad recipe stops the batch before any file is read
+        print(f"roadhealth: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary(), file=sys.stderr if result.failed else sys.stdout)
+    return 1 if result.failed else 0
+
+
 def cmd_synth(args) -> int:
     from roadhealth.synth.campaign import generate_campaign
 
@@ -145,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     conv.add_argument("output", type=Path)
     conv.add_argument("--crs", default=None)
     conv.set_defaults(func=cmd_convert)
+    proc = sub.add_parser("process", help="run a processing recipe over many files")
+    proc.add_argument("files", nargs="+", type=Path)
+    proc.add_argument("--out", type=Path, required=True, help="output folder")
+    proc.add_argument("--recipe", default=None, help="TOML recipe file (default: the road recipe)")
+    proc.add_argument("--format", default="nc", help="output format by extension: nc (default), zarr, dzt, sgy")
+    proc.add_argument("--workers", type=int, default=None, help="files processed at once (default: CPUs, max 4)")
+    proc.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
+    proc.add_argument("--quiet", action="store_true", help="no progress bar")
+    proc.set_defaults(func=cmd_process)
     syn = sub.add_parser("synth", help="generate a synthetic survey campaign with known truth")
     syn.add_argument("out", type=Path, help="output folder")
     syn.add_argument("--roads", type=int, default=25, help="number of roads (default 25)")

@@ -8,7 +8,6 @@ detector all rely on this module, and nothing here knows about any file format.
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +21,7 @@ from roadhealth.errors import SurveyContractError
 __all__ = [
     "DIMS",
     "add_history",
+    "history_record",
     "make_survey",
     "validate",
 ]
@@ -229,7 +229,8 @@ def validate(survey: xr.DataArray) -> xr.DataArray:
 def add_history(survey: xr.DataArray, step: str, **parameters: Any) -> xr.DataArray:
     """Return ``survey`` with one record appended to ``attrs["history"]``.
 
-    The input's history list is copied, never mutated, so earlier results keep their own record.
+    The input's history list is copied, never mutated, so earlier results keep their own record
+    (records themselves are never modified once written, so they are shared, not deep-copied).
 
     Parameters
     ----------
@@ -238,19 +239,20 @@ def add_history(survey: xr.DataArray, step: str, **parameters: Any) -> xr.DataAr
     **parameters
         The parameters the step ran with (JSON-serialisable values preferred).
     """
-    history = list(copy.deepcopy(survey.attrs.get("history", [])))
-    history.append(
-        {
-            "step": step,
-            "parameters": _jsonable(parameters),
-            "version": __version__,
-            "time": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        }
-    )
     out = survey.copy(deep=False)
     out.attrs = dict(survey.attrs)
-    out.attrs["history"] = history
+    out.attrs["history"] = [*survey.attrs.get("history", []), history_record(step, **parameters)]
     return out
+
+
+def history_record(step: str, **parameters: Any) -> dict[str, Any]:
+    """One processing record: ``{step, parameters, version, time}`` (JSON-serialisable)."""
+    return {
+        "step": step,
+        "parameters": _jsonable(parameters),
+        "version": __version__,
+        "time": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -21,6 +21,7 @@ and users who want double precision keep it. See :func:`result_dtype`.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -301,6 +302,16 @@ def _prepare(x: np.ndarray, dtype: np.dtype, n_header: int) -> np.ndarray:
     return y
 
 
+def _in_memory(block: Callable[[Any], np.ndarray], data: Any) -> np.ndarray:
+    """Run a kernel on an in-memory survey with every core for its FFTs.
+
+    Dask runs one task per core already, so FFTs inside dask blocks stay single-threaded; an
+    in-memory survey is one block, so its FFTs may use all cores (scipy.fft ``workers``).
+    """
+    with sfft.set_workers(os.cpu_count() or 1):
+        return block(np.asarray(data))
+
+
 def _block_kernel(survey: xr.DataArray, func: Callable[..., np.ndarray], kwargs: dict[str, Any]
                   ) -> tuple[np.dtype, Callable[[Any], np.ndarray]]:
     """(output dtype, ``block(x) = func(prepared copy of x, **kwargs)``) for a survey's blocks."""
@@ -347,7 +358,7 @@ def apply_along_samples(
         if n_sample_out is not None:
             chunks = (data.chunks[0], data.chunks[1], (int(n_sample_out),))
         return data.map_blocks(block, dtype=dtype, chunks=chunks)
-    return block(np.asarray(data))
+    return _in_memory(block, data)
 
 
 def apply_along_traces(
@@ -384,19 +395,22 @@ def apply_along_traces(
             data = data.rechunk({1: size})
         return data.map_overlap(block, depth={0: 0, 1: depth, 2: 0}, boundary="none",
                                 dtype=dtype, trim=True)
-    return block(np.asarray(data))
+    return _in_memory(block, data)
 
 
 def finish(survey: xr.DataArray, data: Any, step: str, params: dict[str, Any],
            *, coords: dict[str, Any] | None = None, attrs: dict[str, Any] | None = None
            ) -> xr.DataArray:
     """Wrap new data in a copy of ``survey`` (same coords and attrs), then record the step."""
-    from roadhealth.survey import add_history
+    from roadhealth.survey import history_record
 
-    out = survey.copy(data=data)
-    if coords:
-        out = out.assign_coords(coords)
-    out.attrs = dict(survey.attrs)
+    # one shallow copy (coords are shared, never written in place); new attrs and history list
+    out = survey.copy(deep=False, data=data)
+    for name, value in (coords or {}).items():
+        out.coords[name] = value
+    new_attrs = dict(survey.attrs)
     if attrs:
-        out.attrs.update(attrs)
-    return add_history(out, step, **params)
+        new_attrs.update(attrs)
+    new_attrs["history"] = [*survey.attrs.get("history", []), history_record(step, **params)]
+    out.attrs = new_attrs
+    return out
