@@ -662,6 +662,18 @@ def chain_child(kind: str, target: str, workers: int, chunk_traces: int | None) 
     if kind == "recipe-assembled":  # many small files -> one survey, one recipe run
         stages[0] = Stage("read+assemble_grid", _read_assemble_stage)
         paths = [folder]
+    if kind == "recipe-batch":  # many small files through the library's batch path (threads)
+        from roadhealth.processing.batch import process_files
+
+        sums: list[float] = []
+        sink = CHAIN[-1].fn
+        process_files(paths[:1], progress=False, sink=lambda s, p: sink(s))  # warm-up
+        res = process_files(paths, progress=False, workers=workers, sink=lambda s, p: sums.append(sink(s)))
+        if res.failed:
+            raise RuntimeError(res.summary())
+        return {"kind": kind, "target": target, "files": len(paths), "mb": mb, "s": res.seconds,
+                "mb_s": mb / res.seconds, "peak_rss_mb": peak_rss_mb(), "result": float(sum(sums)),
+                "stages": ["process_files(read -> process -> sink)"]}
     with dask.config.set(scheduler="threads", num_workers=workers):
         if target != "grid":  # warm-up (imports, page cache)
             run_chain(paths[:1], stages)
@@ -983,7 +995,7 @@ def main(argv=None) -> int:
               + "".join(f"\n      {k}: {e}" for k, e in rec["errors"].items()), flush=True)
     chains = []
     if inputs.sample(inputs.GRID_LINES) is not None:
-        for kind in ("recipe", "recipe-assembled", "floor"):
+        for kind in ("recipe", "recipe-batch", "recipe-assembled", "floor"):
             chains.append(spawn_chain(kind, "lines", args.workers))
             print(chains[-1], flush=True)
     if not (args.quick or args.no_grid):
