@@ -153,6 +153,14 @@ def read_dzt_header(path: str | os.PathLike) -> list[dict]:
     h0 = headers[0]
     rh_data = int(first["rh_data"])
     h0["data_offset"] = rh_data * MINHEADSIZE if rh_data < MINHEADSIZE else MINHEADSIZE * nchan
+    # SIR-4000 files keep the range-gain block beyond the first 1024 bytes (inside their
+    # 128 kB header): read it from the file when it lies before the data
+    if h0["rh_nrgain"] and h0["rh_rgain"] >= MINHEADSIZE and h0["rh_rgain"] + h0["rh_nrgain"] <= h0["data_offset"]:
+        with open(path, "rb") as f:
+            f.seek(h0["rh_rgain"])
+            block = f.read(h0["rh_nrgain"])
+        h0["rh_rgain_bytes"] = block.hex()
+        h0["gain_points_db"] = _gain_points(block, 0, len(block))
     for h in headers[1:]:
         h["data_offset"] = h0["data_offset"]
         for key in ("rh_nsamp", "rh_bits"):
@@ -192,6 +200,9 @@ def _decode_header(path, rec: np.void, raw: bytes, channel: int) -> dict:
     h["antenna_name"] = h["rh_antname"]
     h["antenna_mhz"] = antenna_frequency(h["rh_antname"])
     h["gain_points_db"] = _gain_points(raw, h["rh_rgain"], h["rh_nrgain"])
+    # the range-gain block as stored, so nothing is lost when its layout is not the documented one
+    # (SIR-4000 files put it beyond the first 1024 bytes, which only the full header read covers)
+    h["rh_rgain_bytes"] = raw[h["rh_rgain"] : h["rh_rgain"] + h["rh_nrgain"]].hex()
     text = raw[h["rh_text"] : h["rh_text"] + h["rh_ntext"]] if h["rh_text"] < len(raw) else b""
     h["text"] = text.split(b"\x00", 1)[0].decode("latin-1")
     m = re.search(r"offset_m=([-+0-9.eE,\s]+)", h["text"])
