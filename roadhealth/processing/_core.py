@@ -225,27 +225,38 @@ def centre_frequency_mhz(survey: xr.DataArray) -> float:
     return estimate_centre_frequency_mhz(survey)
 
 
-def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64) -> float:
-    """Estimate the dominant frequency of the radar wavelet from the mean amplitude spectrum, MHz.
+def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64,
+                                  floor_mhz: float = 50.0) -> float:
+    """Estimate the dominant frequency of the radar wavelet, MHz.
 
     Up to ``max_traces`` evenly spaced traces per channel are read (only those are computed for a
-    dask survey), each is linearly detrended and tapered, and the frequency of the peak of the mean
-    amplitude spectrum (ignoring the lowest bins, where wow and drift live) is returned, refined
-    by a parabola through the peak bin and its neighbours.
+    dask survey). In each, a window of an eighth of the trace (at least 32 samples) around the
+    strongest arrival (the direct wave / surface reflection: the cleanest copy of the wavelet,
+    where low-frequency wow and late noise weigh least) is detrended, tapered and zero-padded
+    to the trace length; the peak of the mean amplitude spectrum above ``floor_mhz`` (below it
+    lives drift, not road-radar signal) is returned, refined by a parabola through the peak bin
+    and its neighbours.
     """
     from scipy.signal import detrend
 
     n_trace = survey.sizes["trace"]
     idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
-    x = np.asarray(survey.isel(trace=idx).values, dtype=np.float64)
-    x[..., : header_words(survey)] = 0.0
+    x = np.asarray(survey.isel(trace=idx).values, dtype=np.float64).reshape(-1, survey.sizes["sample"])
+    x[:, : header_words(survey)] = 0.0
     n = x.shape[-1]
     if n < 8:
         raise ProcessingError(f"cannot estimate the centre frequency from {n} samples per trace")
-    x = detrend(x, axis=-1) * np.hanning(n)
-    spec = np.abs(np.fft.rfft(x, axis=-1)).reshape(-1, n // 2 + 1).mean(axis=0)
+    x = x - x.mean(axis=-1, keepdims=True)
+    w = min(n, max(32, n // 8))
+    centre = np.argmax(np.abs(x), axis=-1)
+    start = np.clip(centre - w // 2, 0, n - w)
+    win = np.take_along_axis(x, start[:, None] + np.arange(w), axis=-1)
+    win = detrend(win, axis=-1) * np.hanning(w)
+    spec = np.abs(np.fft.rfft(win, n=n, axis=-1)).mean(axis=0)
     freqs = np.fft.rfftfreq(n, float(survey.attrs["dt_ns"])) * 1000.0  # MHz
-    lo = 3  # below 3 cycles per trace: drift, not radar signal
+    lo = max(1, int(np.searchsorted(freqs, floor_mhz)))
+    if lo >= len(spec) - 1:
+        raise ProcessingError(f"cannot estimate the centre frequency: no spectrum above {floor_mhz} MHz")
     k = lo + int(np.argmax(spec[lo:]))
     if 0 < k < len(spec) - 1:
         a, b, c = spec[k - 1], spec[k], spec[k + 1]

@@ -419,14 +419,25 @@ def background_removal(
             raise ProcessingError(f"background_removal: window_m must be a number of m or 'auto'; got {window_m!r}")
         if window_traces is not None:
             raise ProcessingError("background_removal: give window_m or window_traces, not both")
-        if survey.attrs.get("distance_source") == "trace index":
-            window_m, window_traces = None, AUTO_WINDOW_TRACES
+        if survey.sizes["trace"] < 3:  # too short for any moving window: the global background
+            window_m, window_traces = None, None
+            import warnings
+
+            from roadhealth.errors import RoadHealthWarning
+
+            warnings.warn(
+                f"background_removal on {survey.sizes['trace']} trace(s) of {survey.attrs.get('source') or 'a survey'}: "
+                "the background is the traces themselves, so little or nothing is left",
+                RoadHealthWarning, stacklevel=2)
         else:
-            window_m = AUTO_WINDOW_M
-        n_auto = traces_from_window(survey, window_m, window_traces, "background_removal")
-        n_max = survey.sizes["trace"] - (1 - survey.sizes["trace"] % 2)  # odd, <= n_trace
-        if n_auto > n_max:  # a survey shorter than the window: the whole survey
-            window_m, window_traces = None, max(n_max, 3)
+            if survey.attrs.get("distance_source") == "trace index":
+                window_m, window_traces = None, AUTO_WINDOW_TRACES
+            else:
+                window_m = AUTO_WINDOW_M
+            n_auto = traces_from_window(survey, window_m, window_traces, "background_removal")
+            n_max = survey.sizes["trace"] - (1 - survey.sizes["trace"] % 2)  # odd, <= n_trace
+            if n_auto > n_max:  # a survey shorter than the window: the whole survey
+                window_m, window_traces = None, max(n_max, 3)
     if window_m is None and window_traces is None:
         data = survey.data
         if is_dask(data):

@@ -81,9 +81,34 @@ def _refine(env, thr, i, has, interpolate):
     return np.where(has, pick, np.nan)
 
 
+def _peak_after(env: np.ndarray, pick: np.ndarray, width: int) -> np.ndarray:
+    """Fractional index of the envelope maximum in ``[pick, pick + width]`` (parabolic refinement).
+
+    env: (..., n); pick: (...,) float (finite). Vectorised: one gather of ``width + 1`` samples per
+    trace, no loop.
+    """
+    n = env.shape[-1]
+    start = np.floor(pick).astype(np.intp)
+    k = np.clip(start[..., None] + np.arange(width + 1), 0, n - 1)
+    win = np.take_along_axis(env, k, -1).astype(np.float64)
+    j = np.argmax(win, axis=-1)
+    i = np.take_along_axis(k, j[..., None], -1)[..., 0]
+    im, ip = np.clip(i - 1, 0, n - 1), np.clip(i + 1, 0, n - 1)
+    ym = np.take_along_axis(env, im[..., None], -1)[..., 0].astype(np.float64)
+    y0 = np.take_along_axis(env, i[..., None], -1)[..., 0].astype(np.float64)
+    yp = np.take_along_axis(env, ip[..., None], -1)[..., 0].astype(np.float64)
+    den = ym - 2 * y0 + yp
+    frac = np.where((den < 0) & (i > 0) & (i < n - 1), 0.5 * (ym - yp) / np.where(den < 0, den, -1.0), 0.0)
+    return i + np.clip(frac, -0.5, 0.5)
+
+
 def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float | None,
-                 search: int | None) -> np.ndarray:
-    """Fractional pick index per trace, shape (..., ) float64."""
+                 search: int | None, peak_width: int | None = None) -> np.ndarray:
+    """Fractional pick index per trace, shape (..., ) float64.
+
+    ``peak_width`` (samples): move each threshold crossing (the onset of the wavelet) to the peak
+    of the envelope within that many samples after it (the reflection time of the surface).
+    """
     n = x.shape[-1]
     y = x - x[..., n_header:].mean(axis=-1, keepdims=True, dtype=np.float64).astype(x.dtype)
     y[..., :n_header] = 0
@@ -99,8 +124,11 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
         masked = np.where(np.arange(n) >= start, env, 0)
         thr = threshold * masked.max(axis=-1, keepdims=True)
         pick = _first_rise(env, thr, start)
+    found = np.isfinite(pick)
+    if peak_width:
+        pick = np.where(found, _peak_after(env, np.where(found, pick, 0.0), peak_width), pick)
     # no rise at all (dead trace): leave it where it is
-    return np.where(np.isfinite(pick), pick, float(n_header))
+    return np.where(found, pick, float(n_header))
 
 
 def _shift_kernel(x: np.ndarray, shift: np.ndarray, n_header: int, interpolation: str) -> np.ndarray:
@@ -177,6 +205,14 @@ def _skip_samples(survey, pick, skip_ns) -> tuple[float | None, float | None]:
     return skip_ns, skip_ns / float(survey.attrs["dt_ns"])
 
 
+def _peak_width(survey, reference: str) -> int | None:
+    """Samples searched after the onset for the envelope peak: one antenna period."""
+    check_choice(reference, "time_zero reference", ("peak", "onset"))
+    if reference == "onset":
+        return None
+    return max(1, int(np.ceil(1000.0 / centre_frequency_mhz(survey) / float(survey.attrs["dt_ns"]))))
+
+
 def _search_samples(survey, search_ns) -> int | None:
     if search_ns is None:
         return None
@@ -191,6 +227,7 @@ def pick_time_zero(
     pick: str = "first",
     skip_ns: float | str = "auto",
     search_ns: float | None = None,
+    reference: str = "peak",
 ) -> xr.DataArray:
     """Two-way time of the first break (or surface reflection) of every trace, ns.
 
@@ -208,7 +245,8 @@ def pick_time_zero(
     search = _search_samples(survey, search_ns)
     data = survey.data
     dtype = result_dtype(data.dtype)
-    kw = dict(threshold=threshold, n_header=n_header, skip=skip, search=search)
+    kw = dict(threshold=threshold, n_header=n_header, skip=skip, search=search,
+              peak_width=_peak_width(survey, reference))
 
     def block(x):
         return _pick_kernel(np.asarray(x, dtype=dtype), **kw)
@@ -234,6 +272,8 @@ def time_zero(
     search_ns: float | None = None,
     pre_ns: float = 0.0,
     interpolation: str = "linear",
+    reference: str = "peak",
+    surface_delay_ns: float = 0.0,
 ) -> xr.DataArray:
     """Align every trace on its first break (or surface reflection) and set ``twt_ns = 0`` there.
 
@@ -254,6 +294,17 @@ def time_zero(
         Only look for the pick before this two-way time (input frame), ns.
     pre_ns : float
         Time kept above the pick, ns (>= 0): output ``twt_ns`` starts at ``-pre_ns``.
+    reference : {"peak", "onset"}
+        What ``twt_ns = 0`` marks. "peak": the envelope maximum of the picked wavelet (within one
+        antenna period after the threshold crossing), i.e. the reflection time of the surface, so
+        that depths measured from 0 are depths below the road surface. "onset": the threshold
+        crossing itself (the start of the wavelet, about half a period earlier).
+    surface_delay_ns : float
+        Two-way time from the picked arrival to the road surface, ns, added to every pick. With a
+        ground-coupled antenna the first (and strongest) arrival is the direct wave from
+        transmitter to receiver, which overlaps the surface reflection and precedes it by about
+        ``2 h / c`` for an antenna ``h`` above the road (0.33 ns at 5 cm); give that antenna
+        constant here so depths are measured from the road surface. Default 0.
     interpolation : {"linear", "nearest", "fft"}
         How traces are shifted by fractions of a sample: linear interpolation between the two
         nearest samples, the nearest sample, or an exact band-limited FFT phase shift (slower).
@@ -278,10 +329,16 @@ def time_zero(
         raise ProcessingError(f"time_zero: pre_ns must be in [0, {n * dt:g}) ns; got {pre_ns!r}")
     n_header = header_words(survey)
     search = _search_samples(survey, search_ns)
-    pre = pre_ns / dt
+    peak_width = _peak_width(survey, reference)
+    try:
+        surface_delay_ns = float(surface_delay_ns)
+    except (TypeError, ValueError):
+        raise ProcessingError(f"time_zero: surface_delay_ns must be a number of ns; got {surface_delay_ns!r}") from None
+    pre = (pre_ns - surface_delay_ns) / dt
 
     def kernel(x):
-        p = _pick_kernel(x, threshold=threshold, n_header=n_header, skip=skip, search=search)
+        p = _pick_kernel(x, threshold=threshold, n_header=n_header, skip=skip, search=search,
+                         peak_width=peak_width)
         return _shift_kernel(x, p - pre, n_header, interpolation)
 
     data = apply_along_samples(survey, kernel)
@@ -289,6 +346,7 @@ def time_zero(
     params: dict[str, Any] = {"threshold": threshold, "pick": pick}
     if pick == "surface":
         params["skip_ns"] = skip_ns
-    params.update({"search_ns": search_ns, "pre_ns": pre_ns, "interpolation": interpolation})
+    params.update({"search_ns": search_ns, "pre_ns": pre_ns, "interpolation": interpolation,
+                   "reference": reference, "surface_delay_ns": surface_delay_ns})
     return finish(survey, data, "time_zero", params, coords={"twt_ns": ("sample", twt)},
                   attrs={"header_words": 0})
