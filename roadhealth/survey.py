@@ -221,9 +221,42 @@ def validate(survey: xr.DataArray) -> xr.DataArray:
         d = np.asarray(survey.coords["distance_m"].values, dtype=float)
         if not np.all(np.isfinite(d)):
             problems.append("coordinate 'distance_m' has non-finite values")
+    for key, value in survey.attrs.items():
+        bad = unstorable(value)
+        if bad:
+            problems.append(f"attribute {key!r} cannot be stored (NetCDF/Zarr/JSON): {bad}")
     if problems:
         raise SurveyContractError("not a valid survey:\n  - " + "\n  - ".join(problems))
     return survey
+
+
+def unstorable(value: Any, _depth: int = 0) -> str | None:
+    """Why ``value`` cannot be stored as a JSON attribute, or None when it can.
+
+    Allowed: None, bool, int, float, str, numpy scalars, and lists/tuples/dicts (with str keys)
+    of those, nested.
+    """
+    if value is None or isinstance(value, (bool, int, float, str, np.generic)):
+        if isinstance(value, np.generic) and not isinstance(value, (np.number, np.bool_)):
+            return f"numpy {type(value).__name__} value {value!r}"
+        return None
+    if _depth > 20:
+        return "nested too deeply"
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            bad = unstorable(v, _depth + 1)
+            if bad:
+                return bad
+        return None
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                return f"non-string key {k!r}"
+            bad = unstorable(v, _depth + 1)
+            if bad:
+                return f"{k}: {bad}"
+        return None
+    return f"{type(value).__name__} value {value!r}"
 
 
 def add_history(survey: xr.DataArray, step: str, **parameters: Any) -> xr.DataArray:

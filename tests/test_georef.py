@@ -466,3 +466,23 @@ def test_regularize_nearest_and_georeferenced():
     np.testing.assert_allclose(np.diff(out.distance_m.values[0]), 0.5, atol=1e-9)
     assert np.all(np.isfinite(out.lon.values)) and out.attrs["crs"] == CRS
     assert [h["step"] for h in out.attrs["history"]] == ["georeference", "regularize"]
+
+
+def test_bad_target_crs_is_an_error_not_a_silent_local_frame(samples_dir):
+    import roadhealth
+    from roadhealth.errors import GeoreferenceError
+
+    path = samples_dir / "pulseekko/rgpr_isola_grid/YLINEA0.DT1"
+    for crs in ("EPSG:4490", "EPSG:4326", "not a crs"):  # geographic or unknown: no metres
+        with pytest.raises(GeoreferenceError, match="crs"):
+            roadhealth.read(path, crs=crs)
+    # a projected CRS far from the data (EPSG:4545 is for 106.5-109.5 E; this line is at 9.7 E)
+    with pytest.warns(RoadHealthWarning, match="area of use"):
+        roadhealth.read(path, crs="EPSG:4545")
+
+
+def test_utm_zone_across_the_antimeridian():
+    from roadhealth.io.georef import _central_longitude
+
+    assert abs(abs(_central_longitude(np.array([179.9999, -179.9999]))) - 180.0) < 1e-3
+    assert utm_crs_for(_central_longitude(np.array([179.99, -179.99])), 60.0) in ("EPSG:32601", "EPSG:32660")

@@ -115,3 +115,17 @@ def test_cli_convert(tmp_path, capsys):
     good = write(_survey().astype(np.int16).assign_attrs(_survey().attrs), tmp_path / "g.dzt")
     assert main(["convert", str(good), str(tmp_path / "g.nc")]) == 0
     np.testing.assert_array_equal(read(tmp_path / "g.nc").values, read(good).values)
+
+
+def test_validate_rejects_attributes_that_cannot_be_stored(tmp_path):
+    from pathlib import Path
+
+    s = _survey()
+    s.attrs["gnss_source"] = Path("/x/y.DZG")
+    s.attrs["header"] = {"a": {1, 2}}
+    with pytest.raises(SurveyContractError) as info:
+        roadhealth.validate(s)
+    assert "gnss_source" in str(info.value) and "header" in str(info.value)
+    with pytest.raises(SurveyContractError):
+        to_netcdf(s, tmp_path / "x.nc")  # refused before anything is written
+    assert not list(tmp_path.iterdir())

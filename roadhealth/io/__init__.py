@@ -106,6 +106,13 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
     FormatError
         The file is truncated, corrupted or inconsistent; the message names the file and field.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"read() takes one file path (str or path-like); got {type(path).__name__}"
+                        " (for many files use roadhealth.processing.batch.process_files)")
+    if options.get("crs") is not None:
+        from roadhealth.io.georef import check_target_crs
+
+        check_target_crs(options["crs"])
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
         raise UnknownFormatError(path, None, f"format {fmt!r} is not one of {sorted(FORMATS)}")

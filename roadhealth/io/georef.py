@@ -151,6 +151,41 @@ def _transformer(src: str, dst: str):
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
+def _central_longitude(lon: np.ndarray) -> float:
+    """Circular mean of longitudes, degrees (fixes either side of 180 degrees average to ~180)."""
+    rad = np.deg2rad(np.asarray(lon, dtype=float))
+    return float(np.rad2deg(np.arctan2(np.sin(rad).mean(), np.cos(rad).mean())))
+
+
+def _warn_outside_area_of_use(crs: str, lon: np.ndarray, lat: np.ndarray, source: str) -> None:
+    """Warn when the fixes lie outside the CRS's area of use (e.g. data near 9 E in EPSG:4545)."""
+    from pyproj import CRS
+
+    area = CRS.from_user_input(crs).area_of_use
+    if area is None or not np.size(lon):
+        return
+    west, south, east, north = area.bounds
+    lon = np.asarray(lon, dtype=float)
+    inside_lon = (lon >= west) & (lon <= east) if west <= east else (lon >= west) | (lon <= east)
+    inside = inside_lon & (lat >= south) & (lat <= north)
+    margin = 1.0  # degrees: zones are used a little beyond their nominal edges
+    near_lon = (lon >= west - margin) & (lon <= east + margin) if west <= east else inside_lon
+    near = near_lon & (lat >= south - margin) & (lat <= north + margin)
+    if not np.all(near):
+        warnings.warn(
+            f"{source}: {int(np.count_nonzero(~inside))} of {lon.size} GNSS fixes lie outside the area of use of "
+            f"{crs} ({area.name}: lon {west:g}..{east:g}, lat {south:g}..{north:g}); projected positions there "
+            "are distorted or meaningless. Choose the CRS of the survey area (default: its UTM zone).",
+            RoadHealthWarning, stacklevel=3)
+
+
+def check_target_crs(crs, source: str = "crs argument") -> str | None:
+    """Validate a user-given target CRS before any file is read: projected, known. None passes."""
+    if crs is None:
+        return None
+    return _check_projected(crs, source)
+
+
 def _check_projected(crs: str, source: str) -> str:
     from pyproj import CRS
     from pyproj.exceptions import CRSError
@@ -301,8 +336,9 @@ def georeference(
     keep = idx[~dup]
 
     if crs is None:
-        crs = utm_crs_for(np.median(lon[keep]), np.median(lat[keep]))
+        crs = utm_crs_for(_central_longitude(lon[keep]), np.median(lat[keep]))
     crs = _check_projected(crs, source)
+    _warn_outside_area_of_use(crs, lon[keep], lat[keep], source)
     fwd = _transformer(GEOGRAPHIC_CRS, crs)
     inv = _transformer(crs, GEOGRAPHIC_CRS)
 
@@ -555,6 +591,7 @@ def georeference_from_file(
     from roadhealth.errors import FormatError
 
     source = os.fspath(gnss_path)
+    check_target_crs(crs)  # a bad crs= is the caller's error: raise it, never swallow it below
 
     def _unused(n_fixes: int, error: str) -> xr.DataArray:
         warnings.warn(f"{source}: GNSS not used, survey left in a local frame: {error}", RoadHealthWarning,

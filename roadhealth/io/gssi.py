@@ -153,6 +153,9 @@ def read_dzt_header(path: str | os.PathLike) -> list[dict]:
     h0 = headers[0]
     rh_data = int(first["rh_data"])
     h0["data_offset"] = rh_data * MINHEADSIZE if rh_data < MINHEADSIZE else MINHEADSIZE * nchan
+    if h0["data_offset"] < MINHEADSIZE * nchan:
+        raise FormatError(path, "rh_data", f"data offset {h0['data_offset']} bytes (rh_data={rh_data}) would start "
+                          f"inside the {nchan} channel header(s) of {MINHEADSIZE} bytes each")
     # SIR-4000 files keep the range-gain block beyond the first 1024 bytes (inside their
     # 128 kB header): read it from the file when it lies before the data
     if h0["rh_nrgain"] and h0["rh_rgain"] >= MINHEADSIZE and h0["rh_rgain"] + h0["rh_nrgain"] <= h0["data_offset"]:
@@ -192,8 +195,8 @@ def _decode_header(path, rec: np.void, raw: bytes, channel: int) -> dict:
         if not (np.isfinite(rng) and 0 < rng < 1e6):
             raise FormatError(path, "rhf_range", f"expected a positive time range in ns; got {rng}")
         for key in ("rhf_sps", "rhf_spm"):
-            if not (np.isfinite(h[key]) and 0 <= h[key] < 1e7):
-                raise FormatError(path, key, f"expected a non-negative rate; got {h[key]}")
+            if not (np.isfinite(h[key]) and (h[key] == 0 or 1e-3 <= h[key] < 1e7)):
+                raise FormatError(path, key, f"expected 0 (not used) or a rate of 0.001..1e7 per s or m; got {h[key]}")
     h["rh_system"] = h["rh_version"] >> 3  # high 5 bits: system type; low 3: header version
     h["created"] = _decode_date(rec["rhb_cdt"])
     h["modified"] = _decode_date(rec["rhb_mdt"])

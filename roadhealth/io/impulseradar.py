@@ -53,6 +53,7 @@ import xarray as xr
 
 from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
+    FileBlock,
     antenna_mhz_from_name,
     atomic_write,
     data_and_header,
@@ -243,7 +244,15 @@ def read_iprb(
         )
     total_bytes = sum(ch["block"][:n_trace].nbytes for ch in channels)
     is_lazy = want_lazy(lazy, total_bytes)
-    arrays = [lazy_or_loaded(ch["block"][:n_trace], is_lazy, trace_axis=0) for ch in channels]
+    # lazy: stream each channel file chunk by chunk (FileBlock), never map it (bounded RSS)
+    arrays = [
+        lazy_or_loaded(
+            FileBlock(ch["data_path"], 0, ch["block"].dtype, (n_trace, ch["block"].shape[1]))
+            if is_lazy else ch["block"][:n_trace],
+            is_lazy, trace_axis=0,
+        )
+        for ch in channels
+    ]
     if is_lazy:
         import dask.array as da
 

@@ -113,15 +113,21 @@ def header_int(path, header: Mapping[str, str], key: str, *, required: bool = Tr
     return int(value)
 
 
+#: Sample intervals plausible for GPR, ns: 1 ps (beyond any road antenna) to 100 ns (a 1 MHz
+#: digitiser; the lowest-frequency GPR systems sample at a few ns).
+DT_PLAUSIBLE_NS = (1e-3, 100.0)
+
+
 def _usable_dt(dt: float, n_samples: int) -> bool:
-    return bool(np.isfinite(dt) and dt > 0 and np.isfinite(dt * n_samples))
+    return bool(np.isfinite(dt) and DT_PLAUSIBLE_NS[0] <= dt <= DT_PLAUSIBLE_NS[1] and np.isfinite(dt * n_samples))
 
 
 def check_dt(path, field: str, dt: float, n_samples: int) -> float:
-    """``dt`` (ns) if it is positive and the time axis it implies is finite, else FormatError."""
+    """``dt`` (ns) if it is plausible for GPR and the time axis it implies is finite, else FormatError."""
     if not _usable_dt(dt, n_samples):
         raise FormatError(
-            path, field, f"implies a sample interval of {dt!r} ns; expected a positive finite value"
+            path, field, f"implies a sample interval of {dt!r} ns; expected {DT_PLAUSIBLE_NS[0]}-"
+            f"{DT_PLAUSIBLE_NS[1]} ns"
         )
     return float(dt)
 
@@ -238,7 +244,7 @@ def dt_from_frequency_or_window(
             dt, used = dt_freq, "frequency"
         elif dt_win is not None:
             _warn(
-                f"{os.fspath(path)}: {frequency_key} = {header.get(frequency_key)!r} is not a positive "
+                f"{os.fspath(path)}: {frequency_key} = {header.get(frequency_key)!r} is not a plausible "
                 f"sampling frequency; taking dt from {window_key} / SAMPLES = {dt_win} ns"
             )
             dt, used = dt_win, "timewindow"

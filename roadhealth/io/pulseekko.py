@@ -290,7 +290,7 @@ def read_dt1(
     sep = header_number(hd_path, header, "ANTENNA SEPARATION", float, required=False)
     date = _survey_date(header)
     coords: dict[str, Any] = {
-        "trace_number": ("trace", trace_headers["trace_number"].astype(np.int64))
+        "trace_number": ("trace", _trace_numbers(data_path, trace_headers["trace_number"]))
     }
     times = _trace_times(date, trace_headers["time_of_day"])
     if times is not None:
@@ -339,6 +339,15 @@ _HD_FIELDS = (
     "STARTING POSITION", "FINAL POSITION", "STEP SIZE USED", "POSITION UNITS",
     "NOMINAL FREQUENCY", "ANTENNA SEPARATION", "NUMBER OF STACKS", "SURVEY MODE",
 )  # fmt: skip
+
+
+def _trace_numbers(path, stored: np.ndarray) -> np.ndarray:
+    """Trace numbers from the trace headers (float32 words), or 1..n with a warning if unusable."""
+    stored = np.asarray(stored, dtype=np.float64)
+    if stored.size and (not np.all(np.isfinite(stored)) or np.abs(stored).max() > 2**31):
+        _warn(f"{os.fspath(path)}: trace-header trace numbers are not finite integers; numbered 1..{stored.size}")
+        return np.arange(1, stored.size + 1, dtype=np.int64)
+    return np.rint(stored).astype(np.int64)
 
 
 def write_dt1(survey: xr.DataArray, path, *, position_units: str = "m") -> Path:

@@ -39,6 +39,7 @@ import xarray as xr
 
 from roadhealth.errors import FormatError, RoadHealthWarning
 from roadhealth.io._common import (
+    FileBlock,
     antenna_mhz_from_name,
     atomic_path,
     lazy_or_loaded,
@@ -483,8 +484,7 @@ def read_segy(
         lazy_flag = want_lazy(lazy, n_total * ns * itemsize)
         if lazy_flag:
             convert = _ibm_to_float32 if fmt == 1 else _to_native
-            block = mm["data"]
-            data = _arrange(block, groups, lazy=True, convert=convert)
+            data = _arrange_lazy(FileBlock(path, trace0, rec, (n_total,), field="data"), groups, convert)
         else:
             try:
                 raw = sf.trace.raw[:]
@@ -770,6 +770,23 @@ def _group_lines(
     return single, None
 
 
+def _arrange_lazy(block: FileBlock, groups: np.ndarray, convert) -> Any:
+    """(n_total, n_sample) traces streamed from the file -> dask (n_chan, n_trace, n_sample).
+
+    The file is read chunk by chunk (:class:`FileBlock`, never memory-mapped, so resident memory
+    stays bounded); lines stored one after another or interleaved become a reshape, any other
+    order a gather.
+    """
+    n_chan, n_trace = groups.shape
+    n_total = block.shape[0]
+    arr = lazy_or_loaded(block, True, trace_axis=0, convert=convert)
+    if np.array_equal(groups.ravel(), np.arange(n_total)):
+        return arr.reshape(n_chan, n_trace, block.shape[1])
+    if np.array_equal(groups, np.arange(n_total).reshape(n_trace, n_chan).T):
+        return arr.reshape(n_trace, n_chan, block.shape[1]).transpose(1, 0, 2)
+    return arr[groups.ravel()].reshape(n_chan, n_trace, -1)
+
+
 def _arrange(block: np.ndarray, groups: np.ndarray, lazy: bool, convert) -> Any:
     """(n_total, n_sample) traces -> (n_chan, n_trace, n_sample), as views where possible."""
     n_chan, n_trace = groups.shape
@@ -804,7 +821,7 @@ def _dt_text(lines: list[str]) -> list[float]:
                     found.append(value)
         for m in _FREQ_RE.finditer(ln):
             f = float(m.group(1)) * (1.0 if m.group(2).upper() == "GHZ" else 1e-3)
-            if f > 0:
+            if f > 0 and math.isfinite(f):
                 found.append(1.0 / f)
     return found
 
@@ -842,7 +859,17 @@ def _resolve_dt(
     t0 = float(t0_text) if t0_text is not None else 0.0
     if not math.isfinite(t0):
         t0 = 0.0
-    text_dts = _dt_text(lines)
+    all_text_dts = _dt_text(lines)
+    text_dts = [v for v in all_text_dts if _plausible(v)]
+    if len(text_dts) < len(all_text_dts):
+        implausible = [v for v in all_text_dts if not _plausible(v)]
+        notes.append(f"textual header sample interval(s) {implausible} ns implausible for GPR; ignored")
+        warnings.warn(
+            f"{path}: the textual header states a sample interval of {implausible} ns, outside the "
+            f"{DT_PLAUSIBLE_NS[0]}-{DT_PLAUSIBLE_NS[1]} ns plausible for GPR; ignored (pass dt_ns= to override)",
+            RoadHealthWarning,
+            stacklevel=3,
+        )
     text_dt = text_dts[0] if text_dts else None
     if text_dts and not np.allclose(text_dts, text_dt, rtol=1e-6):
         warnings.warn(
