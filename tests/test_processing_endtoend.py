@@ -61,3 +61,15 @@ def test_default_recipe_on_very_short_surveys(n_trace):
     assert out.shape == s.shape and np.all(np.isfinite(out.values))
     warned = any(issubclass(w.category, RoadHealthWarning) and "background" in str(w.message) for w in caught)
     assert warned == (n_trace < 3)
+
+
+def test_a_nan_sample_does_not_spread():
+    from roadhealth import make_survey
+
+    data = np.random.default_rng(1).standard_normal((2, 241, 256)).astype("float32")
+    data[0, 10, 100] = np.nan
+    s = make_survey(data, dt_ns=0.1, antenna_mhz=600, distance_m=np.arange(241) * 0.05)
+    out = rp.apply(s)
+    assert np.all(np.isfinite(out.values))
+    clean = rp.apply(s.where(np.isfinite(s), 0.0))
+    np.testing.assert_array_equal(out.values, clean.values)  # NaN counts as 0 ("no data")

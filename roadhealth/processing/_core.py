@@ -242,6 +242,7 @@ def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64,
     n_trace = survey.sizes["trace"]
     idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
     x = np.asarray(survey.isel(trace=idx).values, dtype=np.float64).reshape(-1, survey.sizes["sample"])
+    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     x[:, : header_words(survey)] = 0.0
     n = x.shape[-1]
     if n < 8:
@@ -306,8 +307,15 @@ def traces_from_window(survey: xr.DataArray, window_m: Any, window_traces: Any, 
 # --------------------------------------------------------------------------------------------------
 
 def _prepare(x: np.ndarray, dtype: np.dtype, n_header: int) -> np.ndarray:
-    """A fresh float copy of a block with the header words zeroed (kernels may write into it)."""
+    """A fresh float copy of a block with the header words zeroed (kernels may write into it).
+
+    Non-finite samples (NaN marks "no data", e.g. below the record after :func:`to_depth`) become
+    0, the usual convention of GPR processing: otherwise one NaN would spread along its trace
+    through every FFT and across the background-removal window to its neighbours.
+    """
     y = np.array(x, dtype=dtype, copy=True)
+    if not np.isfinite(y).all():
+        np.nan_to_num(y, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
     if n_header:
         y[..., :n_header] = 0
     return y

@@ -102,8 +102,16 @@ def layer_model(layers) -> list[Layer]:
     out: list[Layer] = []
     for i, lay in enumerate(layers):
         if isinstance(lay, Mapping):
+            for key in ("thickness_m", "bottom_twt_ns"):
+                if isinstance(lay.get(key), Mapping) and lay[key].get("per_trace"):
+                    raise ProcessingError(
+                        f"layer {i} ({lay.get('name') or 'unnamed'}): {key} varied along the survey and was "
+                        f"only summarised in the history ({lay[key]}); give the per-trace values again "
+                        "(e.g. from pick_layers) to replay this step"
+                    )
             try:
-                lay = Layer(**lay)
+                lay = Layer(**{k: (np.asarray(v, dtype=float) if isinstance(v, list) else v)
+                               for k, v in lay.items()})
             except TypeError as exc:
                 raise ProcessingError(f"layer {i}: {exc}") from None
         elif isinstance(lay, tuple):
@@ -395,7 +403,8 @@ def to_depth(
         twt_model = (("channel", "trace", "sample"), tz)
 
     t_end = _time_of_depth_block(np.array([z[-1]]), tops, bottoms, v)
-    mean_t = float(np.mean(t_end - tops[0])) if z[-1] > 0 else 0.0
+    # t_end: (..., 1) for a laterally varying model, (1,) otherwise; tops[0]: (...) or scalar
+    mean_t = float(np.mean(t_end[..., 0] - tops[0])) if z[-1] > 0 else 0.0
     v_pseudo = 2.0 * float(z[-1]) / mean_t if mean_t > 0 else float(v[0])
     dt_pseudo = 2.0 * dz_m / v_pseudo
     sample_coords = [k for k, c in survey.coords.items() if "sample" in c.dims]
@@ -501,9 +510,16 @@ def rms_velocity(twt_ns, model, surface_twt_ns=0.0) -> np.ndarray:
     return np.where(tau > 0, vr, v[0])
 
 
+#: Per-trace layer values up to this many are recorded in full in the history (so the step can be
+#: replayed); larger ones are summarised, and replaying them asks for the values again.
+MAX_RECORDED_VALUES = 20000
+
+
 def _record_value(value):
     if isinstance(value, xr.DataArray) or np.ndim(value) > 0:
         arr = np.asarray(value, dtype=float)
+        if arr.size <= MAX_RECORDED_VALUES:
+            return arr.tolist()
         return {
             "per_trace": True,
             "mean": float(np.nanmean(arr)),
@@ -514,17 +530,17 @@ def _record_value(value):
 
 
 def _model_record(model) -> list[dict]:
+    """The model as it was given (one speed per layer), JSON-serialisable and replayable."""
     rec = []
     for lay in layer_model(model):
-        rec.append(
-            {
-                "name": lay.name,
-                "eps_r": None if lay.eps_r is None else float(lay.eps_r),
-                "velocity_m_per_ns": lay.velocity,
-                "thickness_m": None if lay.thickness_m is None else _record_value(lay.thickness_m),
-                "bottom_twt_ns": None
-                if lay.bottom_twt_ns is None
-                else _record_value(lay.bottom_twt_ns),
-            }
-        )
+        r: dict = {"name": lay.name}
+        if lay.eps_r is not None:
+            r["eps_r"] = float(lay.eps_r)
+        else:
+            r["velocity_m_per_ns"] = float(lay.velocity_m_per_ns)
+        if lay.thickness_m is not None:
+            r["thickness_m"] = _record_value(lay.thickness_m)
+        if lay.bottom_twt_ns is not None:
+            r["bottom_twt_ns"] = _record_value(lay.bottom_twt_ns)
+        rec.append(r)
     return rec
