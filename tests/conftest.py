@@ -42,7 +42,7 @@ def expected(samples_dir) -> dict:
 
 def read_outcome(read, original: np.ndarray) -> str:
     """Outcome of reading a damaged file: ``"error"`` (a FormatError), ``"equal"`` (the original
-    data) or ``"warned"`` (different data announced by a RoadHealthWarning, e.g. the whole traces
+    data; when ``original`` is a survey, also its dt, time and distance axes) or ``"warned"`` (different data announced by a RoadHealthWarning, e.g. the whole traces
     of a cut file). Anything else (another exception, silently different data) fails the test."""
     import warnings
 
@@ -53,7 +53,16 @@ def read_outcome(read, original: np.ndarray) -> str:
         except FormatError:
             return "error"
     got = s.values
-    if got.shape == original.shape and np.array_equal(got, original):
+    same = got.shape == original.shape and np.array_equal(got, original)
+    if same and hasattr(original, "attrs"):  # a survey: its time and distance axes must agree too
+        same = (
+            np.isclose(s.attrs["dt_ns"], original.attrs["dt_ns"], rtol=1e-9)
+            and np.allclose(s.twt_ns.values, original.twt_ns.values, rtol=1e-9)
+            # float32 positions in trace headers: a flipped low mantissa byte moves a trace by under
+            # 1 mm, which no check can tell from a real position; more than that must be announced
+            and np.allclose(s.distance_m.values, original.distance_m.values, rtol=0, atol=1e-3, equal_nan=True)
+        )
+    if same:
         return "equal"
     assert any(issubclass(w.category, RoadHealthWarning) for w in caught), "silently different data"
     return "warned"

@@ -320,7 +320,7 @@ def test_roundtrip_with_lonlat_writes_cor(tmp_path, samples_dir):
 @FAST
 @given(cut=st.integers(min_value=0, max_value=10240))
 def test_truncated_rd3_never_silently_wrong(samples_dir, cut):
-    original = _read(samples_dir / TEN_COL, gnss=False).values
+    original = _read(samples_dir / TEN_COL, gnss=False)
     with tempfile.TemporaryDirectory() as d:
         path = _copy_ten_col(samples_dir, Path(d))
         with open(path, "r+b") as f:
@@ -336,7 +336,7 @@ def test_truncated_rd3_never_silently_wrong(samples_dir, cut):
 @FAST
 @given(cut=st.integers(min_value=0, max_value=761))
 def test_truncated_rad_never_raises_anything_else(samples_dir, cut):
-    original = _read(samples_dir / TEN_COL, gnss=False).values
+    original = _read(samples_dir / TEN_COL, gnss=False)
     with tempfile.TemporaryDirectory() as d:
         path = _copy_ten_col(samples_dir, Path(d))
         rad = Path(d) / "t.rad"
@@ -367,7 +367,7 @@ _VALUES = st.one_of(
 @FAST
 @given(field=st.sampled_from(_FIELDS), value=st.one_of(st.none(), _VALUES))
 def test_corrupted_rad_field_never_raises_anything_else(samples_dir, field, value):
-    original = _read(samples_dir / TEN_COL, gnss=False).values
+    original = _read(samples_dir / TEN_COL, gnss=False)
     with tempfile.TemporaryDirectory() as d:
         path = _copy_ten_col(samples_dir, Path(d))
         rad = Path(d) / "t.rad"

@@ -153,11 +153,26 @@ def lazy_or_loaded(block, lazy: bool, trace_axis: int, convert=None, chunk_trace
 _KV = re.compile(r"^\s*([^:=]+?)\s*[:=]\s*(.*?)\s*$")
 
 
-def parse_text_header(text: str) -> dict[str, str]:
+def parse_text_header(text: str, source=None) -> dict[str, str]:
     """Parse ``KEY: VALUE`` or ``KEY = VALUE`` lines into an ordered dict (keys upper-cased, stripped).
 
-    Lines without a separator are kept under ``_line<N>`` so nothing in the header is lost.
+    Lines without a separator are kept under ``_line<N>`` so nothing in the header is lost. A
+    header that ends in the middle of a line (a cut file: ``FREQUENCY:24`` for ``2426.19``) is
+    read, with a warning naming ``source`` and the last line, whose value may be incomplete.
     """
+    stripped = text.rstrip(" \t\x00\x1a")
+    if stripped and not stripped.endswith(("\n", "\r")):
+        import warnings
+
+        from roadhealth.errors import RoadHealthWarning
+
+        last = stripped.splitlines()[-1]
+        warnings.warn(
+            f"{os.fspath(source) if source is not None else 'text header'}: ends in the middle of a line "
+            f"(truncated?); its last line {last!r} may be incomplete",
+            RoadHealthWarning,
+            stacklevel=3,
+        )
     out: dict[str, str] = {}
     for i, line in enumerate(text.splitlines()):
         if not line.strip():

@@ -110,7 +110,7 @@ def _ipr_files(path) -> tuple[Path, Path]:
 def _read_one(path, *, lazy, dt_source, allow_partial) -> dict[str, Any]:
     """Parse one channel file: memory-mapped block plus everything taken from its header."""
     data_path, hdr_path = _ipr_files(path)
-    header = parse_text_header(read_text(hdr_path))
+    header = parse_text_header(read_text(hdr_path), hdr_path)
     bits = header_int(hdr_path, header, "DATA VERSION", required=False)
     if bits is None:
         _warn(f"{os.fspath(hdr_path)}: DATA VERSION missing; assuming 16-bit samples")

@@ -434,7 +434,7 @@ def read_mala(
         Missing ``.rad``, missing or malformed fields, or a data file inconsistent with them.
     """
     data_path, rad_path = _mala_files(path)
-    header = parse_text_header(read_text(rad_path))
+    header = parse_text_header(read_text(rad_path), rad_path)
     dtype = MALA_DTYPES.get(data_path.suffix.lower(), np.dtype("<i2"))
     fmt = "mala_rd7" if dtype.itemsize == 4 else "mala_rd3"
 

@@ -161,6 +161,27 @@ def _position_scale(path, header: Mapping[str, str]) -> tuple[str, float]:
     return unit, scale
 
 
+def _check_dt_against_trace_headers(hd_path, data_path, dt: float, n_points: int, word: np.ndarray) -> None:
+    """Warn when the .HD sample interval disagrees with the trace headers' time word.
+
+    pulseEKKO PRO writes the sample interval in ps there (see the module docstring); the
+    format description says the time window in ns. A value matching neither means the .HD or
+    the trace headers are wrong, and the user must know which dt was used.
+    """
+    w = np.asarray(word, dtype=np.float64)
+    w = w[np.isfinite(w) & (w > 0)]
+    if not w.size:
+        return
+    v = float(np.median(w))
+    if np.isclose(v / 1000.0, dt, rtol=1e-3) or np.isclose(v, dt * n_points, rtol=1e-3):
+        return
+    _warn(
+        f"{os.fspath(hd_path)}: TOTAL TIME WINDOW / NUMBER OF PTS/TRC gives dt = {dt:g} ns, but the trace headers "
+        f"of {os.fspath(data_path)} hold {v:g} (as ps: dt = {v / 1000:g} ns; as a window: dt = {v / n_points:g} "
+        "ns); using the .HD value"
+    )
+
+
 def _distance(path, header, positions: np.ndarray, scale: float) -> tuple[np.ndarray | None, str]:
     """Along-track distance (in the file's unit) and where it came from."""
     n = positions.size
@@ -178,6 +199,14 @@ def _distance(path, header, positions: np.ndarray, scale: float) -> tuple[np.nda
             grid = first + step * idx
             if np.allclose(grid, pos, rtol=1e-6, atol=1e-6):
                 return grid, "measured: trace header position (on the .HD STEP SIZE USED grid)"
+            steps = np.diff(pos)
+            odd = np.flatnonzero(np.abs(steps - np.median(steps)) > 0.5 * abs(step)) if n > 2 else np.array([])
+            if odd.size:
+                _warn(
+                    f"{os.fspath(path)}: trace-header positions jump at {odd.size} place(s) (first between traces "
+                    f"{int(odd[0]) + 1} and {int(odd[0]) + 2}: {pos[odd[0]]:g} -> {pos[odd[0] + 1]:g}) against a "
+                    f"step of {step:g}; positions used as recorded"
+                )
         return pos, "measured: trace header position"
     if step:
         return start + step * idx, "nominal: .HD STARTING POSITION + i x STEP SIZE USED"
@@ -230,7 +259,7 @@ def read_dt1(
         Missing ``.HD``, missing or malformed fields, or a ``.DT1`` inconsistent with them.
     """
     data_path, hd_path = _dt1_files(path)
-    header = parse_text_header(read_text(hd_path))
+    header = parse_text_header(read_text(hd_path), hd_path)
     n_points = header_int(hd_path, header, "NUMBER OF PTS/TRC")
     if n_points <= 0:
         raise FormatError(
@@ -278,6 +307,7 @@ def read_dt1(
             f"trace {k + 1} header says {trace_headers['n_points'][k]!r} points per trace but {hd_path.name} says "
             f"{n_points}; the .HD and .DT1 disagree on the record length",
         )
+    _check_dt_against_trace_headers(hd_path, data_path, dt, n_points, trace_headers["time_window"])
     lazy_flag = want_lazy(lazy, n_trace * n_points * sample_type.itemsize)
     # Lazy: stream whole records and keep the samples (bounded memory, no mapping of the file).
     block = FileBlock(data_path, 0, record, (n_trace,), field="data") if lazy_flag else records["data"]
