@@ -199,6 +199,18 @@ def _distance(path, header, positions: np.ndarray, scale: float) -> tuple[np.nda
             grid = first + step * idx
             if np.allclose(grid, pos, rtol=1e-6, atol=1e-6):
                 return grid, "measured: trace header position (on the .HD STEP SIZE USED grid)"
+            # all but a few traces on a regular grid (from the .HD start, or from the second trace):
+            # those few are suspect
+            for g in (start + step * idx, pos[min(1, n - 1)] + step * (idx - min(1, n - 1))):
+                on_grid = np.isclose(g, pos, rtol=1e-6, atol=1e-6)
+                if on_grid.mean() >= 0.9:
+                    off = np.flatnonzero(~on_grid)
+                    _warn(
+                        f"{os.fspath(path)}: {off.size} trace-header position(s) depart from the regular grid "
+                        f"of step {step:g} that the others follow (first: trace {int(off[0]) + 1} at "
+                        f"{pos[off[0]]:g} instead of {g[off[0]]:g}); positions used as recorded"
+                    )
+                    break
             steps = np.diff(pos)
             odd = np.flatnonzero(np.abs(steps - np.median(steps)) > 0.5 * abs(step)) if n > 2 else np.array([])
             if odd.size:
