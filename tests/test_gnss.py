@@ -260,3 +260,22 @@ def test_gga_only_log_uses_given_date_and_rolls_over_midnight(tmp_path):
     f = read_nmea_file(p, date="2024-12-31")
     assert f.time[0] == np.datetime64("2024-12-31T23:59:59")
     assert f.time[1] == np.datetime64("2025-01-01T00:00:00")
+
+
+def test_tie_by_mark_pairs_fixes_with_marked_traces_in_order():
+    from roadhealth.io.gnss import GnssFixes, tie_by_mark
+
+    n = 3
+    fixes = GnssFixes(trace=np.full(n, np.nan), lon=np.array([108.0, 108.001, 108.002]),
+                      lat=np.full(n, 30.8), elevation_m=np.full(n, np.nan),
+                      time=np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
+                      quality=np.ones(n, int), n_satellites=np.full(n, -1), hdop=np.full(n, np.nan), source="log")
+    marks = np.zeros(100, bool)
+    marks[[5, 40, 90]] = True
+    tied = tie_by_mark(fixes, marks)
+    np.testing.assert_array_equal(tied.trace, [5, 40, 90])
+    short = tie_by_mark(fixes, marks & (np.arange(100) < 50))
+    np.testing.assert_array_equal(short.trace[:2], [5, 40])
+    assert np.isnan(short.trace[2]) and "2 paired" in short.notes[-1]
+    with pytest.raises(GeoreferenceError, match="no marks"):
+        tie_by_mark(fixes, np.zeros(10, bool))

@@ -926,3 +926,49 @@ def tie_by_time(fixes: GnssFixes, trace_times: np.ndarray) -> GnssFixes:
         notes=notes,
         accuracy_m=None if fixes.accuracy_m is None else np.array(fixes.accuracy_m, dtype=float),
     )
+
+
+def tie_by_mark(fixes: GnssFixes, marks) -> GnssFixes:
+    """Tie fixes to marked traces, in order: the k-th fix belongs to the k-th mark.
+
+    For surveys where the operator pressed the mark button at surveyed points (or a GNSS logger
+    triggered the marks) and the positions come as an ordered list.
+
+    Parameters
+    ----------
+    fixes : GnssFixes
+        In the order the marks were made.
+    marks : array_like of bool, shape (n_trace,), or a survey with a ``mark`` coordinate
+
+    Returns
+    -------
+    GnssFixes
+        A copy with ``trace`` set to the marked traces. When the counts differ, the first
+        ``min(n_fixes, n_marks)`` are paired, the rest of the fixes get NaN, and ``notes`` says so.
+
+    Raises
+    ------
+    GeoreferenceError
+        If there are no marks.
+    """
+    import dataclasses
+
+    from roadhealth.errors import GeoreferenceError
+
+    if hasattr(marks, "coords"):
+        if "mark" not in marks.coords:
+            raise GeoreferenceError(f"{fixes.source}: the survey has no 'mark' coordinate to tie fixes to")
+        marks = marks.coords["mark"].values
+    m = np.asarray(marks, dtype=bool)
+    if m.ndim == 2:
+        m = m.any(axis=0)
+    marked = np.flatnonzero(m)
+    if marked.size == 0:
+        raise GeoreferenceError(f"{fixes.source}: the survey has no marks to tie {len(fixes)} fixes to")
+    n = min(len(fixes), marked.size)
+    trace = np.full(len(fixes), np.nan)
+    trace[:n] = marked[:n]
+    notes = list(fixes.notes)
+    if len(fixes) != marked.size:
+        notes.append(f"{len(fixes)} fixes for {marked.size} marks: the first {n} paired in order")
+    return dataclasses.replace(fixes, trace=trace, notes=notes)
