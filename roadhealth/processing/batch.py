@@ -34,6 +34,7 @@ class FileResult:
     bytes_in: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    value: Any = None  # what ``sink`` returned for this file
 
 
 @dataclass
@@ -99,7 +100,8 @@ def process_files(
         Passed to :func:`roadhealth.io.read` (e.g. ``{"crs": "EPSG:4545"}``).
     sink : callable, optional
         ``sink(result_survey, input_path)``, called for each processed survey (e.g. to reduce it
-        or hand it to detection); its exceptions count as the file's failure.
+        or hand it to detection); its return value is kept in ``FileResult.value``, and its
+        exceptions count as the file's failure.
 
     Returns
     -------
@@ -129,7 +131,7 @@ def process_files(
             if out is not None:
                 res.output = str(write(result, out / (path.stem + suffix)))
             if sink is not None:
-                sink(result, path)
+                res.value = sink(result, path)
             res.ok = True
         except (RoadHealthError, OSError, ValueError, MemoryError) as exc:
             res.error = f"{type(exc).__name__}: {exc}"
