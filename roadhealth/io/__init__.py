@@ -22,7 +22,7 @@ import importlib
 import os
 from pathlib import Path
 
-from roadhealth.errors import FormatError, UnknownFormatError
+from roadhealth.errors import FormatError, RoadHealthError, UnknownFormatError
 
 __all__ = ["FORMATS", "detect_format", "read", "write"]
 
@@ -120,7 +120,7 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
     func = getattr(importlib.import_module(module), reader)
     try:
         return func(path, **options)
-    except (FormatError, FileNotFoundError, TypeError):
+    except (RoadHealthError, FileNotFoundError, TypeError):
         raise
     except MemoryError:
         raise
