@@ -493,7 +493,7 @@ def read_segy(
                     path, "trace block", f"segyio cannot read the traces: {exc}"
                 ) from None
             raw = np.asarray(raw).reshape(n_total, ns)
-            data = _arrange(raw, groups, lazy=False, convert=None)
+            data = _arrange(raw, groups)
 
     hdr_g = th[groups]  # (n_chan, n_trace)
     dt, dt_source, t0 = _resolve_dt(
@@ -770,45 +770,45 @@ def _group_lines(
     return single, None
 
 
+def _line_layout(groups: np.ndarray) -> str | None:
+    """How the lines of a file are stored: "sequential" (one after another), "interleaved"
+    (trace by trace across lines), or None (any other order, needing a gather)."""
+    n_chan, n_trace = groups.shape
+    n_total = n_chan * n_trace
+    if np.array_equal(groups.ravel(), np.arange(n_total)):
+        return "sequential"
+    if np.array_equal(groups, np.arange(n_total).reshape(n_trace, n_chan).T):
+        return "interleaved"
+    return None
+
+
 def _arrange_lazy(block: FileBlock, groups: np.ndarray, convert) -> Any:
     """(n_total, n_sample) traces streamed from the file -> dask (n_chan, n_trace, n_sample).
 
     The file is read chunk by chunk (:class:`FileBlock`, never memory-mapped, so resident memory
-    stays bounded); lines stored one after another or interleaved become a reshape, any other
-    order a gather.
+    stays bounded); sequential or interleaved lines become a reshape, any other order a gather.
     """
     n_chan, n_trace = groups.shape
-    n_total = block.shape[0]
+    ns = block.shape[1]
     arr = lazy_or_loaded(block, True, trace_axis=0, convert=convert)
-    if np.array_equal(groups.ravel(), np.arange(n_total)):
-        return arr.reshape(n_chan, n_trace, block.shape[1])
-    if np.array_equal(groups, np.arange(n_total).reshape(n_trace, n_chan).T):
-        return arr.reshape(n_trace, n_chan, block.shape[1]).transpose(1, 0, 2)
-    return arr[groups.ravel()].reshape(n_chan, n_trace, -1)
+    layout = _line_layout(groups)
+    if layout == "sequential":
+        return arr.reshape(n_chan, n_trace, ns)
+    if layout == "interleaved":
+        return arr.reshape(n_trace, n_chan, ns).transpose(1, 0, 2)
+    return arr[groups.ravel()].reshape(n_chan, n_trace, ns)
 
 
-def _arrange(block: np.ndarray, groups: np.ndarray, lazy: bool, convert) -> Any:
-    """(n_total, n_sample) traces -> (n_chan, n_trace, n_sample), as views where possible."""
+def _arrange(block: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """(n_total, n_sample) traces in memory -> (n_chan, n_trace, n_sample), C-contiguous."""
     n_chan, n_trace = groups.shape
-    n_total = block.shape[0]
-    view = None
-    try:  # setting .shape never copies: it raises instead, and then the general path is taken
-        if np.array_equal(groups.ravel(), np.arange(n_total)):
-            view = block.view()
-            view.shape = (n_chan, n_trace, block.shape[1])
-        elif np.array_equal(groups, np.arange(n_total).reshape(n_trace, n_chan).T):
-            view = block.view()
-            view.shape = (n_trace, n_chan, block.shape[1])
-            view = view.transpose(1, 0, 2)
-    except AttributeError:
-        view = None
-    if view is not None:
-        return lazy_or_loaded(view, lazy, trace_axis=1, convert=convert)
-    if not lazy:
-        out = block[groups]
-        return convert(out) if convert is not None else out
-    arr = lazy_or_loaded(block, True, trace_axis=0, convert=convert)
-    return arr[groups.ravel()].reshape(n_chan, n_trace, -1)
+    ns = block.shape[1]
+    layout = _line_layout(groups)
+    if layout == "sequential":
+        return np.ascontiguousarray(block.reshape(n_chan, n_trace, ns))
+    if layout == "interleaved":
+        return np.ascontiguousarray(block.reshape(n_trace, n_chan, ns).transpose(1, 0, 2))
+    return block[groups]
 
 
 def _dt_text(lines: list[str]) -> list[float]:
