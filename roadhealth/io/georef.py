@@ -688,11 +688,14 @@ def regularize(
     method: str = "linear",
     stationary: str = "first",
     backwards: str = "drop",
+    start_m: float | None = None,
+    end_m: float | None = None,
 ) -> xr.DataArray:
     """Resample a survey along ``trace`` to uniform along-track spacing.
 
-    The new traces lie at ``d0 + spacing_m * k`` (``k = 0, 1, ...`` up to the last trace), where
-    ``d`` is ``distance_m`` of channel 0. Amplitudes (all channels and samples at once) and every
+    The new traces lie at ``start_m + spacing_m * k`` (``k = 0, 1, ...`` up to ``end_m``), by
+    default from the first to the last distance of channel 0 (``distance_m``); beyond the
+    recorded range the first or last trace is repeated. Amplitudes (all channels and samples at once) and every
     per-trace coordinate are interpolated with the same indices and weights; no Python loop over
     traces. Dask-backed data stay lazy (fancy indexing along ``trace`` and elementwise
     arithmetic only).
@@ -711,6 +714,9 @@ def regularize(
     backwards : {"drop", "raise"}
         Traces whose distance is behind the furthest distance reached so far (the antenna moved
         backwards) are dropped with a :class:`RoadHealthWarning`, or raise.
+    start_m, end_m : float, optional
+        Range of the new distances, m (default: the first and last recorded distance). Marks
+        more than one spacing outside it are dropped.
 
     Returns
     -------
@@ -788,8 +794,12 @@ def regularize(
         base_index = first_of_run  # rows of the original data
 
     # ---- new grid, indices and weights ---------------------------------------------------------
-    n_new = int(np.floor((dk[-1] - dk[0]) / spacing_m + 1e-9)) + 1 if m > 1 else 1
-    d_new = dk[0] + spacing_m * np.arange(n_new)
+    lo = float(dk[0]) if start_m is None else float(start_m)
+    hi = float(dk[-1]) if end_m is None else float(end_m)
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi >= lo):
+        raise ProcessingError(f"regularize: empty or invalid distance range {lo:g}..{hi:g} m")
+    n_new = int(np.floor((hi - lo) / spacing_m + 1e-9)) + 1
+    d_new = lo + spacing_m * np.arange(n_new)
     if m > 1:
         i0 = np.clip(np.searchsorted(dk, d_new, side="right") - 1, 0, m - 2)
         i1 = i0 + 1
@@ -851,6 +861,8 @@ def regularize(
         method=method,
         stationary=stationary,
         backwards=backwards,
+        start_m=start_m,
+        end_m=end_m,
         n_traces_in=n_trace,
         n_traces_out=n_new,
         n_backwards_dropped=n_back,
@@ -891,7 +903,9 @@ def _move_marks(
     if v.dtype.kind == "O":
         out[...] = None
     j = np.clip(np.rint((d - d_new[0]) / spacing_m), 0, d_new.size - 1).astype(int)
-    any_mark = marked.reshape(-1, v.shape[-1]).any(axis=0)
+    # marks more than one spacing outside the new range (cropped away) are dropped
+    covered = (d >= d_new[0] - spacing_m) & (d <= d_new[-1] + spacing_m)
+    any_mark = marked.reshape(-1, v.shape[-1]).any(axis=0) & covered
     src = np.flatnonzero(any_mark)
     out[..., j[src]] = v[..., src]
     return np.moveaxis(out, -1, ax)

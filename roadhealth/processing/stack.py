@@ -131,11 +131,8 @@ def resample_traces(
     adds what processing needs on top:
 
     * float output (float32 unless float64) with GSSI header words zeroed, like every step;
-    * ``start_m`` / ``end_m``: an output range of ``start_m + spacing_m * k``, up to ``end_m``.
-      Inside the recorded range the traces are interpolated between their two neighbours; beyond
-      it the first or last trace is repeated. (Done by handing ``regularize`` a first trace at a
-      distance on the requested grid - a copy of the trace at or before ``start_m``, or of the
-      first trace - and a copy of the last trace at ``end_m``, then cropping.)
+    * ``start_m`` / ``end_m`` (passed on): an output range of ``start_m + spacing_m * k``, up to
+      ``end_m``; beyond the recorded range the first or last trace is repeated;
     * ``backwards="raise"`` by default: a processing recipe should not silently drop traces.
     * one history record ``resample_traces`` with these parameters (so
       :func:`roadhealth.processing.recipe_from_history` rebuilds it), in place of regularize's.
@@ -170,53 +167,12 @@ def resample_traces(
             "resample_traces: distance_m decreases along the trace axis (the survey reverses); "
             "split or reverse it first, or pass backwards='drop'"
         )
-    reach = np.maximum.accumulate(d)
-    lo = float(d[0]) if start_m is None else float(start_m)
-    hi = float(reach[-1]) if end_m is None else float(end_m)
-    if not hi >= lo:
-        raise ProcessingError(f"resample_traces: empty distance range {lo:g}..{hi:g} m")
-    n_out = int(np.floor((hi - lo) / spacing + 1e-9)) + 1
-    # first trace handed to regularize: a copy of the trace at or before `lo` (or of the first),
-    # moved back by whole spacings to a distance at or before that trace's own distance
-    j0 = max(int(np.searchsorted(reach, lo, side="right")) - 1, 0)
-    k0 = max(0, int(np.ceil((lo - d[j0]) / spacing - 1e-9)))
-    first = lo - k0 * spacing
-    j1 = min(int(np.searchsorted(reach, hi, side="left")), d.size - 1)  # last trace needed
-    idx = [j0, *range(j0, j1 + 1)]
-    move = {0: first - d[j0]}
-    if hi > reach[-1]:  # extend: a copy of the last trace at end_m
-        idx.append(d.size - 1)
-        move[len(idx) - 1] = hi - d[-1]
-    work = _moved_traces(prepared, idx, move)
-    out = regularize(work, spacing, method=method, stationary=stationary, backwards=backwards)
-    out = out.isel(trace=slice(k0, k0 + n_out))
-    grid = lo + spacing * np.arange(out.sizes["trace"])
-    dist = out.coords["distance_m"]
-    same = dist.ndim == 1 or bool(np.all(dist.values == dist.values[:1]))
-    if same:
-        out = out.assign_coords(distance_m=(dist.dims, np.broadcast_to(grid, dist.shape).copy()))
-    out.attrs["history"] = list(survey.attrs.get("history", []))  # drop regularize's record
+    out = regularize(prepared, spacing, method=method, stationary=stationary, backwards=backwards,
+                     start_m=start_m, end_m=end_m)
+    out.attrs["history"] = list(survey.attrs.get("history", []))  # one record: this step's
     return add_history(out, "resample_traces", spacing_m=spacing, start_m=start_m, end_m=end_m,
                        method=method, stationary=stationary, backwards=backwards)
 
 
 def _identity(x: np.ndarray) -> np.ndarray:
     return x
-
-
-def _moved_traces(survey: xr.DataArray, idx: list[int], move: dict[int, float]) -> xr.DataArray:
-    """``survey.isel(trace=idx)`` with ``distance_m`` of the selected positions in ``move``
-    shifted by the given metres and their marks cleared (copies must not duplicate marks)."""
-    out = survey.isel(trace=np.asarray(idx, dtype=np.intp))
-    pos = np.fromiter(move, dtype=np.intp)
-    shift = np.fromiter(move.values(), dtype=float)
-    dist = out.coords["distance_m"]
-    dv = np.array(dist.values, dtype=float)
-    dv[..., pos] += shift
-    out = out.assign_coords(distance_m=(dist.dims, dv))
-    if "mark" in out.coords:
-        mark = out.coords["mark"]
-        mv = np.array(mark.values)
-        mv[..., pos] = "" if mv.dtype.kind in "US" else (None if mv.dtype.kind == "O" else 0)
-        out = out.assign_coords(mark=(mark.dims, mv))
-    return out
