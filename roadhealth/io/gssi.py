@@ -393,7 +393,8 @@ def read_dzt(
         {"antenna_name": h["antenna_name"], "antenna_mhz": h["antenna_mhz"], "rh_chanmask": h.get("rh_pass0TX")}
         for h in headers
     ]
-    instrument = _system_name(path, h0)
+    dzx, dzx_text = _read_dzx(path)
+    instrument = _system_name(dzx_text, h0)
     if offset_m is None:
         offset_m, attrs_extra["offset_source"] = h0["text_offset_m"], "header text (offset_m=)"
         if offset_m is None or len(offset_m) != nchan:
@@ -420,7 +421,7 @@ def read_dzt(
             **attrs_extra,
         },
     )
-    _check_dzx(path, n_trace)
+    _check_dzx(path, dzx, dzx_text, n_trace)
     if gnss:
         dzg = find_companion(path, "DZG")
         if dzg is not None:
@@ -448,29 +449,27 @@ def _add_offset(values: np.ndarray, bits: int) -> np.ndarray:
     return values.astype("<i4")
 
 
-def _system_name(path, h0) -> str:
+def _read_dzx(path: Path) -> tuple[Path | None, str]:
+    """The DZX companion and its text ("" when absent; unreadable: warned)."""
     dzx = find_companion(path, "DZX")
-    if dzx is not None:
-        try:
-            text = dzx.read_text(errors="replace")
-        except OSError:
-            text = ""
-        m = re.search(r"<system>([^<]+)</system>", text)
-        if m:
-            return f"GSSI {m.group(1).strip()}"
+    if dzx is None:
+        return None, ""
+    try:
+        return dzx, dzx.read_text(errors="replace")
+    except OSError as exc:
+        warnings.warn(f"{dzx}: could not read the DZX companion ({exc})", RoadHealthWarning, stacklevel=3)
+        return dzx, ""
+
+
+def _system_name(dzx_text: str, h0) -> str:
+    m = re.search(r"<system>([^<]+)</system>", dzx_text)
+    if m:
+        return f"GSSI {m.group(1).strip()}"
     return f"GSSI {_SYSTEMS.get(h0['rh_system'], 'rh_system ' + str(h0['rh_system']))}"
 
 
-def _check_dzx(path: Path, n_trace: int) -> None:
-    dzx = find_companion(path, "DZX")
-    if dzx is None:
-        return
-    try:
-        text = dzx.read_text(errors="replace")
-    except OSError as exc:
-        warnings.warn(f"{dzx}: could not read the DZX companion ({exc})", RoadHealthWarning, stacklevel=3)
-        return
-    m = re.search(r"<scanRange>\s*(\d+)\s*,\s*(\d+)\s*</scanRange>", text)
+def _check_dzx(path: Path, dzx: Path | None, dzx_text: str, n_trace: int) -> None:
+    m = re.search(r"<scanRange>\s*(\d+)\s*,\s*(\d+)\s*</scanRange>", dzx_text)
     if m:
         n_dzx = int(m.group(2)) - int(m.group(1)) + 1
         if n_dzx != n_trace:

@@ -65,9 +65,10 @@ from roadhealth.io._common import (
     read_text,
     want_lazy,
 )
+from roadhealth.io.georef import georeference_from_file
+from roadhealth.io.gnss import read_mala_cor
 from roadhealth.io.mala import (
     _warn,
-    attach_gnss,
     dt_from_frequency_or_window,
     finite_distance,
     format_number,
@@ -310,7 +311,7 @@ def read_iprb(
     if gnss:
         cor = find_companion(first["data_path"], "cor")
         if cor is not None:
-            survey = attach_gnss(survey, cor, "read_mala_cor", crs)
+            survey = georeference_from_file(survey, cor, read_mala_cor, crs=crs)
     return survey
 
 

@@ -83,6 +83,8 @@ from roadhealth.io._common import (
     read_text,
     want_lazy,
 )
+from roadhealth.io.georef import georeference_from_file
+from roadhealth.io.gnss import read_mala_cor
 from roadhealth.survey import make_survey
 
 __all__ = ["read_mala", "write_mala"]
@@ -273,26 +275,6 @@ def dt_from_frequency_or_window(
     attrs["dt_source"] = used
     check_dt(path, frequency_key if used == "frequency" else window_key, dt, n_samples)
     return dt, attrs
-
-
-def attach_gnss(
-    survey: xr.DataArray, gnss_path: Path, parser_name: str, crs: str | None
-) -> xr.DataArray:
-    """Georeference ``survey`` with the fixes of a companion GNSS file.
-
-    Parameters
-    ----------
-    gnss_path : Path
-        The companion (``.cor``, ``.GPS``).
-    parser_name : str
-        Name of the parser in :mod:`roadhealth.io.gnss` (``read_mala_cor``, ``read_sensors_gps``).
-    crs : str or None
-        Target projected CRS for ``x``/``y``; passed to :func:`roadhealth.io.georef.georeference`.
-    """
-    from roadhealth.io import gnss as _gnss
-    from roadhealth.io.georef import georeference_from_file
-
-    return georeference_from_file(survey, gnss_path, getattr(_gnss, parser_name), crs=crs)
 
 
 def integer_samples(survey: xr.DataArray, dtype: np.dtype, what: str) -> np.ndarray:
@@ -503,7 +485,7 @@ def read_mala(
     if gnss:
         cor = find_companion(data_path, "cor")
         if cor is not None:
-            survey = attach_gnss(survey, cor, "read_mala_cor", crs)
+            survey = georeference_from_file(survey, cor, read_mala_cor, crs=crs)
     return survey
 
 

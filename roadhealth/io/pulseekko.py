@@ -64,10 +64,11 @@ from roadhealth.io._common import (
     read_text,
     want_lazy,
 )
+from roadhealth.io.georef import georeference_from_file
+from roadhealth.io.gnss import read_sensors_gps
 from roadhealth.io.mala import (
     _survey_header,
     _warn,
-    attach_gnss,
     check_dt,
     finite_distance,
     format_number,
@@ -367,7 +368,7 @@ def read_dt1(
     if gnss:
         gps = find_companion(data_path, "GPS", "gps")
         if gps is not None:
-            survey = attach_gnss(survey, gps, "read_sensors_gps", crs)
+            survey = georeference_from_file(survey, gps, read_sensors_gps, crs=crs)
     return survey
 
 
