@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 __all__ = [
+    "AnomalyTableError",
     "FormatError",
     "GeoreferenceError",
     "ProcessingError",
@@ -61,6 +62,10 @@ class GeoreferenceError(RoadHealthError, ValueError):
 
 class SurveyContractError(RoadHealthError, ValueError):
     """A DataArray does not satisfy the survey contract (see ``docs/data-model.md``)."""
+
+
+class AnomalyTableError(RoadHealthError, ValueError):
+    """A table does not satisfy the anomaly-table contract (see ``docs/anomalies.md``)."""
 
 
 class ProcessingError(RoadHealthError, ValueError):

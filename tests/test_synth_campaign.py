@@ -165,7 +165,7 @@ def test_longdu_reads_back_with_gnss_and_truth_matches_model():
 
 
 def test_truth_satisfies_the_anomaly_contract():
-    from roadhealth.anomalies import validate_anomalies
+    from roadhealth.anomalies import AnomalyTableError, validate_anomalies
     from roadhealth.synth.campaign import read_truth
 
     root = Path(__file__).resolve().parents[1] / "sample_data" / "longdu"
@@ -173,6 +173,7 @@ def test_truth_satisfies_the_anomaly_contract():
     validate_anomalies(table[ANOMALY_COLUMNS])
     assert set(table["kind"]) == {"cavity", "void", "loose", "water_rich"}
     broken = table[ANOMALY_COLUMNS].copy()
+    broken["kind"] = broken["kind"].astype(object)
     broken.loc[broken.index[0], "kind"] = "pothole"
-    with pytest.raises(Exception, match="pothole"):
+    with pytest.raises(AnomalyTableError, match="pothole"):
         validate_anomalies(broken)

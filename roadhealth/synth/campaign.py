@@ -43,6 +43,7 @@ from roadhealth.synth.model import (
     WaterRichZone,
     default_layers,
 )
+from roadhealth.anomalies import read_anomalies
 from roadhealth.synth.truth import ANOMALY_COLUMNS, clutter_truth, truth
 
 __all__ = [
@@ -247,13 +248,15 @@ def read_truth(path: str | os.PathLike, survey: str | None = None, layer: str = 
         and ``road`` columns are kept).
     layer : {"anomalies", "clutter"}
     """
+    if layer == "anomalies":
+        df = read_anomalies(path, layer)
+        if survey is None:
+            return df
+        return df[df["survey"] == survey].reset_index(drop=True)[ANOMALY_COLUMNS]
     df = gpd.read_file(path, layer=layer)
     if survey is None:
         return df
-    df = df[df["survey"] == survey].reset_index(drop=True)
-    if layer == "anomalies":
-        return df[ANOMALY_COLUMNS]
-    return df.drop(columns=["survey", "road"])
+    return df[df["survey"] == survey].reset_index(drop=True).drop(columns=["survey", "road"])
 
 
 def write_campaign(
@@ -333,8 +336,8 @@ def write_campaign(
         write_dzt(ints, path, header_words=True, scans_per_second=SPEED_M_S / acq.trace_spacing_m,
                   created=(started + dt.timedelta(minutes=20 * k)).replace(tzinfo=None))
         tr = truth(model)
-        tr.insert(0, "road", road["name"])
-        tr.insert(0, "survey", road["code"])
+        tr["survey"] = road["code"]      # named extras of the anomaly table, after the core columns
+        tr["road"] = road["name"]
         anomalies.append(tr)
         ct = clutter_truth(model)
         ct.insert(0, "road", road["name"])
