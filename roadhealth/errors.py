@@ -10,6 +10,7 @@ import os
 
 __all__ = [
     "AnomalyTableError",
+    "DetectionError",
     "FormatError",
     "GeoreferenceError",
     "ProcessingError",
@@ -70,6 +71,11 @@ class AnomalyTableError(RoadHealthError, ValueError):
 
 class ProcessingError(RoadHealthError, ValueError):
     """A processing step got parameters or data it cannot work with."""
+
+
+class DetectionError(RoadHealthError, ValueError):
+    """A survey cannot be searched for defects as it is (no samples, no signal, a time window too
+    short to see below the pavement, depth-domain data without a velocity)."""
 
 
 class RoadHealthWarning(UserWarning):
