@@ -131,7 +131,7 @@ def test_acceptance_epsg4545_positions_within_1cm_distance_within_0p1_percent():
 
 
 def test_default_crs_is_utm_and_dask_data_untouched():
-    da = pytest.importorskip("dask.array")
+    import dask.array as da
     survey, lines, fix_traces, s_trace = synthetic(n_trace=600, fix_every=5)
     survey = survey.copy(data=da.from_array(survey.values, chunks=(1, 100, -1)))
     out = georeference(survey, fixes_from_lines(lines, fix_traces))
@@ -448,7 +448,7 @@ def test_regularize_backwards():
 
 
 def test_regularize_dask_stays_lazy():
-    da = pytest.importorskip("dask.array")
+    import dask.array as da
     survey, _ = _irregular_survey(lazy=True, stationary=range(10, 15))
     eager, _ = _irregular_survey(lazy=False, stationary=range(10, 15))
     for how in ("first", "mean"):

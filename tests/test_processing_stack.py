@@ -25,7 +25,7 @@ def test_block_stack_averages_data_and_coordinates():
 
 
 def test_stack_dask_and_running():
-    da = pytest.importorskip("dask.array")
+    import dask.array as da
     x = np.random.default_rng(0).standard_normal((2, 50, 16))
     s = make_survey(x, dt_ns=0.1)
     lazy = make_survey(da.from_array(x, chunks=(1, 7, 16)), dt_ns=0.1)
@@ -53,7 +53,7 @@ def test_resample_to_uniform_spacing_is_linear():
     expected = np.broadcast_to(2.0 * grid[None, :, None] + np.arange(8), out.shape)
     np.testing.assert_allclose(out.values, expected, atol=1e-9)
     np.testing.assert_allclose(out.coords["x"].values[0], grid)
-    da = pytest.importorskip("dask.array")
+    import dask.array as da
     lazy = make_survey(da.from_array(x, chunks=(1, 9, 8)), dt_ns=0.1, distance_m=dist)
     np.testing.assert_allclose(resample_traces(lazy, spacing_m=0.05).values, out.values)
     with pytest.raises(ProcessingError):

@@ -106,7 +106,7 @@ def test_lazy_equals_eager(samples_dir):
 
 
 def test_ylinea0_gps(samples_dir, expected):
-    pytest.importorskip("roadhealth.io.georef")
+    import roadhealth.io.georef  # noqa: F401  (a broken module fails, not skips)
     from roadhealth.io.gnss import read_sensors_gps
 
     facts = expected[SAMPLES[0]]
