@@ -85,6 +85,9 @@ def make_survey(
         ``attrs["distance_source"] = "trace index"`` so users can see it is not a measurement.
     offset_m : array_like, shape (n_channel,), optional
         Across-track offset of each channel, m (positive to the left of travel). Default 0.
+        Channels given in another order are put in ascending ``offset_m`` order (a stable sort,
+        the contract's channel order); the ``source_channel`` coordinate then holds each
+        channel's index in the input, so a writer can restore the file's own channel order.
     x, y : array_like, shape (n_channel, n_trace), optional
         Projected coordinates in ``crs``. Default: a local frame with ``x = distance_m`` and
         ``y = offset_m`` and ``crs = None``.
@@ -156,7 +159,24 @@ def make_survey(
     if attrs:
         all_attrs.update(attrs)
     da = xr.DataArray(data, dims=DIMS, coords=all_coords, attrs=all_attrs, name=name)
-    return da
+    return _ascending_channels(da)
+
+
+def _ascending_channels(da: xr.DataArray) -> xr.DataArray:
+    """``da`` with its channels in ascending ``offset_m`` (stable), recording the input order.
+
+    Unchanged when the offsets already ascend (ties keep their order). Otherwise every
+    channel-indexed coordinate moves with its channel, ``channel`` is renumbered 0..n-1 and
+    ``source_channel`` (channel) holds each channel's index in the input (its file order).
+    """
+    offsets = np.asarray(da.coords["offset_m"].values, dtype=float)
+    if offsets.size < 2 or not np.all(np.isfinite(offsets)) or np.all(np.diff(offsets) >= 0):
+        return da
+    order = np.argsort(offsets, kind="stable")
+    out = da.isel(channel=order)
+    source = (np.asarray(da.coords["source_channel"].values)[order] if "source_channel" in da.coords
+              else order.astype(np.int64))
+    return out.assign_coords(channel=np.arange(order.size), source_channel=("channel", source))
 
 
 def _per_channel_trace(values, n_chan: int, n_trace: int, name: str) -> np.ndarray:
@@ -217,6 +237,17 @@ def validate(survey: xr.DataArray) -> xr.DataArray:
                 problems.append(
                     f"coordinate 'twt_ns' must step by dt_ns={float(dt)}; got steps {steps.min()}..{steps.max()}"
                 )
+    if "offset_m" in survey.coords and survey.coords["offset_m"].dims == ("channel",):
+        off = np.asarray(survey.coords["offset_m"].values, dtype=float)
+        if not np.all(np.isfinite(off)):
+            problems.append(f"coordinate 'offset_m' has non-finite values: {off.tolist()}")
+        elif off.size > 1 and np.any(np.diff(off) < 0):
+            k = int(np.argmax(np.diff(off) < 0))
+            problems.append(
+                f"channels must be in ascending 'offset_m' (positive left of travel); channel {k + 1} "
+                f"({off[k + 1]:g} m) comes after channel {k} ({off[k]:g} m); "
+                "reorder with survey.sortby('offset_m') or build it with make_survey"
+            )
     if "distance_m" in survey.coords and survey.coords["distance_m"].size:
         d = np.asarray(survey.coords["distance_m"].values, dtype=float)
         if not np.all(np.isfinite(d)):

@@ -330,3 +330,19 @@ def test_corrupted_iprh_field_never_raises_anything_else(field, value):
             lines = [f"{field}: {value}" if ln.split(":")[0] == field else ln for ln in lines]
         hdr.write_text("\n".join(lines) + "\n", encoding="utf-8")
         read_outcome(lambda: read_iprb(path), data[None])
+
+
+def test_array_channels_right_to_left_read_ascending_and_write_back_as_recorded(tmp_path):
+    s = _survey(n_chan=3)
+    written = write_iprb(s, tmp_path / "raptor")
+    for k, p in enumerate(written):  # make A01 the leftmost channel: offsets descend in file order
+        h = p.with_suffix(".iprh")
+        h.write_text(h.read_text().replace(f"CH_X_OFFSET: {[-0.5, 0, 0.5][k]:g}\n",
+                                           f"CH_X_OFFSET: {[0.5, 0, -0.5][k]:g}\n"))
+    t = read_iprb(written)
+    np.testing.assert_allclose(t.offset_m.values, [-0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(t.values, s.values[::-1])
+    out = write_iprb(t, tmp_path / "copy" / "raptor")
+    for a, b in zip(written, out, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    assert "CH_X_OFFSET: 0.5\n" in out[0].with_suffix(".iprh").read_text()

@@ -660,3 +660,19 @@ def test_targeted_binary_header_corruption(originals, tmp_path, rev, pos):
         buf = bytearray(raw)
         buf[pos] = value
         _check_never_silently_wrong(bytes(buf), original, tmp_path)
+
+
+def test_lines_in_descending_offset_read_ascending_and_write_back_in_file_order(tmp_path):
+    s = _survey(n_chan=3)
+    data = s.values.copy()
+    flipped = make_survey(data[::-1], dt_ns=0.05, distance_m=s.distance_m.values, offset_m=s.offset_m.values[::-1],
+                          x=s.x.values[::-1], y=s.y.values[::-1], crs=CRS, antenna_mhz=400)
+    np.testing.assert_array_equal(flipped.source_channel.values, [2, 1, 0])
+    p = write_segy(flipped, tmp_path / "desc.sgy")
+    with segyio.open(p, ignore_geometry=True) as f:  # line 1 in the file is the leftmost (given first)
+        np.testing.assert_array_equal(f.trace[0], data[2, 0])
+    r = _read_quiet(p)
+    assert np.all(np.diff(r.offset_m.values) > 0)
+    np.testing.assert_array_equal(r.values, data)
+    q = write_segy(r, tmp_path / "again.sgy")
+    assert q.read_bytes() == p.read_bytes()

@@ -129,3 +129,38 @@ def test_validate_rejects_attributes_that_cannot_be_stored(tmp_path):
     with pytest.raises(SurveyContractError):
         to_netcdf(s, tmp_path / "x.nc")  # refused before anything is written
     assert not list(tmp_path.iterdir())
+
+
+# --- channel order: ascending offset_m ---------------------------------------------------------
+
+
+def test_make_survey_puts_channels_in_ascending_offset_and_records_the_input_order():
+    data = np.arange(3 * 4 * 5).reshape(3, 4, 5)
+    s = roadhealth.make_survey(data, dt_ns=0.1, offset_m=[0.5, -0.5, 0.0],
+                               coords={"lon": (("channel", "trace"), np.arange(12.0).reshape(3, 4))})
+    np.testing.assert_array_equal(s.offset_m.values, [-0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(s.source_channel.values, [1, 2, 0])
+    np.testing.assert_array_equal(s.channel.values, [0, 1, 2])
+    # every channel-indexed value moved with its channel
+    np.testing.assert_array_equal(s.values, data[[1, 2, 0]])
+    np.testing.assert_array_equal(s.y.values[:, 0], [-0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(s.lon.values, np.arange(12.0).reshape(3, 4)[[1, 2, 0]])
+    roadhealth.validate(s)
+
+
+def test_make_survey_keeps_ascending_and_tied_offsets_as_given():
+    s = roadhealth.make_survey(np.zeros((3, 2, 4)), dt_ns=0.1, offset_m=[0.0, 0.0, 0.0])
+    assert "source_channel" not in s.coords
+    s = roadhealth.make_survey(np.arange(24).reshape(3, 2, 4), dt_ns=0.1, offset_m=[-1, 0, 1])
+    assert "source_channel" not in s.coords and s.values[0, 0, 0] == 0
+
+
+def test_validate_refuses_descending_channels():
+    s = _survey(n_chan=3)
+    flipped = s.isel(channel=[2, 1, 0])
+    with pytest.raises(SurveyContractError, match="ascending 'offset_m'.*channel 1"):
+        roadhealth.validate(flipped)
+    roadhealth.validate(flipped.sortby("offset_m"))
+    bad = s.assign_coords(offset_m=("channel", [0.0, np.nan, 1.0]))
+    with pytest.raises(SurveyContractError, match="offset_m' has non-finite"):
+        roadhealth.validate(bad)

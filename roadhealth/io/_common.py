@@ -26,6 +26,20 @@ LAZY_THRESHOLD_BYTES = 256 * 2**20
 CHUNK_BYTES = 16 * 2**20
 
 
+def file_channel_order(survey) -> np.ndarray:
+    """Indices that put a survey's channels back in its source file's order, for writers.
+
+    Surveys hold channels in ascending ``offset_m``; a reader that had to reorder them keeps each
+    channel's index in the file in the ``source_channel`` coordinate (see
+    :func:`roadhealth.survey.make_survey`). Writing ``survey.isel(channel=order)`` reproduces the
+    file's channel order (and so its bytes); without ``source_channel`` the order is the survey's.
+    """
+    n = int(survey.sizes["channel"])
+    if "source_channel" not in survey.coords or survey.coords["source_channel"].dims != ("channel",):
+        return np.arange(n)
+    return np.argsort(np.asarray(survey.coords["source_channel"].values), kind="stable")
+
+
 def want_lazy(lazy: bool | None, nbytes: int) -> bool:
     """Decide whether to open lazily: ``lazy`` if given, else by size."""
     return nbytes > LAZY_THRESHOLD_BYTES if lazy is None else bool(lazy)

@@ -52,6 +52,7 @@ from roadhealth.errors import FormatError, RoadHealthWarning
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
+    file_channel_order,
     find_companion,
     lazy_or_loaded,
     memmap_traces,
@@ -326,6 +327,9 @@ def read_dzt(
     -------
     xarray.DataArray
         dims ``(channel, trace, sample)``; int8/int16/int32 values (see module docstring).
+        Channels in ascending ``offset_m``; when the file stores them in another order,
+        ``source_channel`` holds each one's index in the file (:func:`write_dzt` writes them
+        back in that order).
     """
     path = Path(path)
     headers = read_dzt_header(path)
@@ -523,6 +527,9 @@ def write_dzt(
 
     validate(survey)
     path = Path(path)
+    order = file_channel_order(survey)
+    if np.any(order != np.arange(order.size)):
+        survey = survey.isel(channel=order)  # the source file's channel order (its bytes)
     nchan, n_trace, nsamp = (int(n) for n in survey.shape)
     if bits is None:
         bits = int(survey.attrs.get("bits") or {1: 8, 2: 16, 4: 32}.get(survey.dtype.itemsize, 16))

@@ -38,7 +38,7 @@ Assumed
 * Along-track spacing: ``USER DISTANCE INTERVAL`` if positive, else ``DISTANCE INTERVAL`` if
   positive, else the trace index.
 * ``CH_X_OFFSET`` (m) is the channel's across-track offset (``offset_m``); its sign convention is
-  unknown and taken as recorded. ``CH_Y_OFFSET`` is kept in ``attrs["channel_y_offsets_m"]``.
+  unknown and taken as recorded. ``CH_Y_OFFSET`` is kept in ``attrs["channel_y_offsets_m"]`` (file order).
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from roadhealth.io._common import (
     FileBlock,
     antenna_mhz_from_name,
     atomic_write,
+    file_channel_order,
     data_and_header,
     find_companion,
     header_number,
@@ -343,10 +344,11 @@ def write_iprb(survey: xr.DataArray, path, *, bits: int = 16) -> list[Path]:
         raise WriteError(f"bits must be 16 or 32; got {bits!r}")
     p = Path(path)
     base = p.with_suffix("") if p.suffix.lower() in (".iprb", ".iprh") else p
+    survey = survey.isel(channel=file_channel_order(survey))  # the recording's channel files A01, A02 ...
     n_chan = int(survey.sizes["channel"])
     samples = integer_samples(survey, IPRB_DTYPES[bits], os.fspath(base))
     offsets = np.asarray(survey.coords["offset_m"].values, dtype=float)
-    y_offsets = survey.attrs.get("channel_y_offsets_m") or [0.0] * n_chan
+    y_offsets = _y_offsets(survey)
     written = []
     for k in range(n_chan):
         name = base.name if n_chan == 1 else f"{base.name}_A{k + 1:02d}"
@@ -388,6 +390,19 @@ def write_iprb(survey: xr.DataArray, path, *, bits: int = 16) -> list[Path]:
             write_cor(survey, base.parent / f"{name}.cor", channel=k)
         written.append(data_path)
     return written
+
+
+def _y_offsets(survey) -> list[float]:
+    """``CH_Y_OFFSET`` of each channel, m: ``attrs["channel_y_offsets_m"]`` is in file order."""
+    n_chan = int(survey.sizes["channel"])
+    stored = list(survey.attrs.get("channel_y_offsets_m") or [])
+    if "source_channel" in survey.coords:
+        index = [int(k) for k in np.asarray(survey.coords["source_channel"].values)]
+    elif len(stored) == n_chan:
+        index = list(range(n_chan))
+    else:
+        return [0.0] * n_chan
+    return [float(stored[k]) if 0 <= k < len(stored) else 0.0 for k in index]
 
 
 def channel_files(path) -> list[Path]:

@@ -42,6 +42,7 @@ from roadhealth.io._common import (
     FileBlock,
     antenna_mhz_from_name,
     atomic_path,
+    file_channel_order,
     lazy_or_loaded,
     memmap_traces,
     want_lazy,
@@ -1163,6 +1164,9 @@ def write_segy(
         )
 
     code, np_dtype = WRITE_FORMATS[sample_format]
+    order = file_channel_order(survey)
+    if np.any(order != np.arange(order.size)):
+        survey = survey.isel(channel=order)  # the source file's line order
     n_chan, n_trace, ns = (int(survey.sizes[d]) for d in ("channel", "trace", "sample"))
     if ns > 65535 and revision < 2:
         raise ValueError(f"{ns} samples per trace need revision=2 (rev 1 holds at most 65535)")
