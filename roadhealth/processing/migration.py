@@ -16,6 +16,8 @@ Three zero-offset (exploding-reflector) migrations, all returning a survey on th
 See ``docs/migration.md`` for which one to use when. All three need every trace of a channel in
 memory: dask-backed surveys are rechunked to whole channels (and to the whole volume for
 ``stolt_migrate(mode="3d")``) and migrated block by block with ``map_blocks``.
+Their FFTs use :func:`roadhealth._threads.fft_workers` threads, asked when a block runs: one inside
+a dask task or a batch worker thread, the process's thread budget in the main thread.
 
 The velocity is given as ``velocity_m_per_ns`` (m/ns), ``eps_r``, or a layered ``model`` (see
 :func:`roadhealth.processing.depth.layer_model`); laterally varying models are reduced to their
@@ -29,6 +31,7 @@ import numpy as np
 import xarray as xr
 from scipy import fft as sfft
 
+from roadhealth._threads import fft_workers
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import ProcessingError
 from roadhealth.processing._core import check_dims
@@ -85,7 +88,8 @@ def _apply(survey: xr.DataArray, func, whole_volume: bool = False) -> xr.DataArr
     data = survey.data
     if type(data).__module__.startswith("dask"):
         arr = data.rechunk({0: -1 if whole_volume else 1, 1: -1, 2: -1})
-        out = arr.map_blocks(func, dtype=np.float32)
+        # meta given: dask does not probe ``func`` on an empty block in the calling thread
+        out = arr.map_blocks(func, dtype=np.float32, meta=np.empty((0, 0, 0), np.float32))
     else:
         out = func(np.asarray(data))
     res = survey.copy(data=out)
@@ -227,13 +231,14 @@ def _lin(a: np.ndarray, index: np.ndarray) -> np.ndarray:
 def _stolt_block(a, dt, t_first, v, dx, dy, w_factor, pad_factor):
     """Constant-velocity Stolt migration of a (C, T, S) block; t_first = time of sample 0 - surface."""
     a = np.asarray(a, dtype=np.float32)
+    workers = fft_workers()  # asked when the block runs: 1 inside a dask task (see _threads)
     nc, ntr, ns = a.shape
     ns_p = sfft.next_fast_len(int(np.ceil(pad_factor * ns)), real=True)
     nt_p = sfft.next_fast_len(ntr + ntr // 2 + 1)
     axes = (1,) if dy is None else (0, 1)
     shape = (nt_p,) if dy is None else (sfft.next_fast_len(nc + nc // 2 + 1), nt_p)
-    spec = sfft.rfft(a, n=ns_p, axis=-1, workers=-1)
-    spec = sfft.fftn(spec, s=shape, axes=axes, workers=-1, overwrite_x=True)
+    spec = sfft.rfft(a, n=ns_p, axis=-1, workers=workers)
+    spec = sfft.fftn(spec, s=shape, axes=axes, workers=workers, overwrite_x=True)
     omega = 2 * np.pi * sfft.rfftfreq(ns_p, dt)  # rad/ns
     d_omega = omega[1]
     kx = 2 * np.pi * sfft.fftfreq(nt_p, dx)  # rad/m
@@ -262,12 +267,12 @@ def _stolt_block(a, dt, t_first, v, dx, dy, w_factor, pad_factor):
     spec = (lo * (1 - frac) + hi * frac) * np.where(valid, jac, 0.0).astype(np.float32)
     if t_first != 0:
         spec *= np.exp(1j * omega * t_first).astype(np.complex64)
-    spec = sfft.ifftn(spec, axes=axes, workers=-1, overwrite_x=True)
+    spec = sfft.ifftn(spec, axes=axes, workers=workers, overwrite_x=True)
     if dy is None:
         spec = spec[:, :ntr]
     else:
         spec = spec[:nc, :ntr]
-    return sfft.irfft(spec, n=ns_p, axis=-1, workers=-1)[..., :ns].astype(np.float32)
+    return sfft.irfft(spec, n=ns_p, axis=-1, workers=workers)[..., :ns].astype(np.float32)
 
 
 # ----------------------------------------------------------------------------- Gazdag phase shift
@@ -340,14 +345,15 @@ def _phase_shift_block(a, t, dt, js, surface, vint, dx, fmax_ghz):
     out = a.copy()
     if js >= ns:
         return out
+    workers = fft_workers()  # asked when the block runs: 1 inside a dask task (see _threads)
     ns_p = sfft.next_fast_len(ns + ns // 2, real=True)
     nt_p = sfft.next_fast_len(ntr + ntr // 2 + 1)
     freq = sfft.rfftfreq(ns_p, dt)  # GHz
     n_f = freq.size if fmax_ghz is None else max(2, int(np.searchsorted(freq, fmax_ghz)) + 1)
     n_f = min(n_f, freq.size)
     omega = (2 * np.pi * freq[:n_f]).astype(np.float32)
-    spec = sfft.rfft(a, n=ns_p, axis=-1, workers=-1)[..., :n_f]
-    spec = sfft.fft(spec, n=nt_p, axis=1, workers=-1).astype(np.complex64)
+    spec = sfft.rfft(a, n=ns_p, axis=-1, workers=workers)[..., :n_f]
+    spec = sfft.fft(spec, n=nt_p, axis=1, workers=workers).astype(np.complex64)
     kx = (2 * np.pi * sfft.fftfreq(nt_p, dx)).astype(np.float32)
     # sum over all (+ and -) frequencies of a real signal = Re(DC + 2 * sum_{omega>0})
     nyquist = n_f == freq.size and ns_p % 2 == 0
@@ -371,7 +377,7 @@ def _phase_shift_block(a, t, dt, js, surface, vint, dx, fmax_ghz):
             )
             cache[vj] = step
         spec *= step
-    img = sfft.ifft(image_k, axis=1, workers=-1)[:, :ntr].real / ns_p
+    img = sfft.ifft(image_k, axis=1, workers=workers)[:, :ntr].real / ns_p
     out[..., js:] = img.astype(np.float32)
     return out
 
@@ -468,12 +474,13 @@ def kirchhoff_migrate(
 
 def _rho(a: np.ndarray, dt: float) -> np.ndarray:
     ns = a.shape[-1]
+    workers = fft_workers()  # asked when the block runs: 1 inside a dask task (see _threads)
     n = sfft.next_fast_len(2 * ns, real=True)
     omega = 2 * np.pi * sfft.rfftfreq(n, dt)
     filt = np.sqrt(omega) * np.exp(1j * np.pi / 4)
     filt /= np.sqrt(omega[-1] / 4)  # keep amplitudes of order one
-    spec = sfft.rfft(a, n=n, axis=-1, workers=-1) * filt.astype(np.complex64)
-    return sfft.irfft(spec, n=n, axis=-1, workers=-1)[..., :ns].astype(np.float32)
+    spec = sfft.rfft(a, n=n, axis=-1, workers=workers) * filt.astype(np.complex64)
+    return sfft.irfft(spec, n=n, axis=-1, workers=workers)[..., :ns].astype(np.float32)
 
 
 def _kirchhoff_block(a, t, dt, js, surface, vr, dx, aperture_m, tan_max, taper, rho_filter):
