@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import scipy.fft as sfft
+from scipy.ndimage import median_filter
 import xarray as xr
 
 from roadhealth.errors import ProcessingError
@@ -104,19 +105,27 @@ def _peak_after(env: np.ndarray, pick: np.ndarray, width: int) -> np.ndarray:
 
 def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float | None,
                  search: int | None, peak_width: int | None = None) -> np.ndarray:
-    """Fractional pick index per trace, shape (..., ) float64.
+    """Fractional pick index per trace, shape (..., ) float64; NaN where a trace has no arrival.
 
-    ``peak_width`` (samples): move each threshold crossing (the onset of the wavelet) to the peak
-    of the envelope within that many samples after it (the reflection time of the surface).
+    The trace's DC level is its median (a radar trace oscillates about it; the mean is pulled by
+    the strong first lobes), and the header words continue the first radar sample, so neither a
+    DC step nor the header words make an envelope edge that could be picked. The envelope is
+    taken with zero padding, so the strong early part of the trace does not wrap onto its end
+    and the end onto the start. ``peak_width`` (samples): move each threshold crossing (the onset
+    of the wavelet) to the peak of the envelope within that many samples after it (the
+    reflection time of the surface).
     """
     n = x.shape[-1]
-    y = x - x[..., n_header:].mean(axis=-1, keepdims=True, dtype=np.float64).astype(x.dtype)
-    y[..., :n_header] = 0
-    env = envelope_kernel(y)
+    y = np.asarray(x, dtype=np.float32 if x.dtype != np.float64 else np.float64).copy()
+    y -= np.median(y[..., n_header:], axis=-1, keepdims=True).astype(y.dtype)
+    if n_header:
+        y[..., :n_header] = y[..., n_header:n_header + 1]
+    env = envelope_kernel(y, pad=True)
     env[..., :n_header] = 0
     if search is not None:
         env[..., search:] = 0
-    thr = threshold * env.max(axis=-1, keepdims=True)
+    peak = env.max(axis=-1, keepdims=True)
+    thr = threshold * peak
     pick = _first_above(env, thr)  # header words are zero: never above
     if skip is not None:
         s = np.nan_to_num(pick, nan=float(n)) + skip
@@ -124,20 +133,82 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
         masked = np.where(np.arange(n) >= start, env, 0)
         thr = threshold * masked.max(axis=-1, keepdims=True)
         pick = _first_rise(env, thr, start)
-    found = np.isfinite(pick)
+    found = np.isfinite(pick) & (peak[..., 0] > 0)
     if peak_width:
-        pick = np.where(found, _peak_after(env, np.where(found, pick, 0.0), peak_width), pick)
-    # no rise at all (dead trace): leave it where it is
-    return np.where(found, pick, float(n_header))
+        pick = np.where(found, _peak_after(env, np.where(found, pick, 0.0), peak_width), np.nan)
+    return np.where(found, pick, np.nan)
+
+
+def _fill_along_traces(p: np.ndarray, good: np.ndarray) -> np.ndarray:
+    """Linear interpolation of ``p`` (channel, trace) over the traces where ``good`` is False.
+
+    Vectorised with running maxima of the indices of good picks (no loop over traces); ends
+    repeat the nearest good pick; a channel with no good pick is NaN throughout.
+    """
+    n = p.shape[-1]
+    idx = np.broadcast_to(np.arange(n), p.shape)
+    prev = np.maximum.accumulate(np.where(good, idx, -1), axis=-1)
+    nxt = np.minimum.accumulate(np.where(good, idx, n)[..., ::-1], axis=-1)[..., ::-1]
+    has_prev, has_next = prev >= 0, nxt < n
+    vp = np.take_along_axis(p, np.clip(prev, 0, n - 1), -1)
+    vn = np.take_along_axis(p, np.clip(nxt, 0, n - 1), -1)
+    w = np.where(has_prev & has_next, (idx - prev) / np.maximum(nxt - prev, 1), 0.0)
+    out = np.where(has_prev, vp + w * (vn - vp), vn)
+    out = np.where(has_prev | has_next, out, np.nan)
+    return np.where(good, p, out)
+
+
+def clean_picks(picks: np.ndarray, *, tolerance: float, window: int = 21, iterations: int = 4
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check picks against their neighbours: reject outliers, interpolate over them.
+
+    Parameters
+    ----------
+    picks : ndarray (channel, trace)
+        Raw picks (any unit; NaN = no pick).
+    tolerance : float
+        A pick further than this from the running median of its ``window`` neighbours (same
+        unit) is rejected.
+    window : int
+        Length of the running median, traces (odd).
+
+    Returns
+    -------
+    cleaned, rejected, confidence : ndarray (channel, trace)
+        Cleaned picks (rejected ones replaced by linear interpolation between the nearest kept
+        picks of the same channel, then held within ``tolerance`` of the running median of the
+        cleaned series); the rejection mask; a pick confidence in 0..1 (1 - deviation /
+        (2 tolerance) for kept picks, 0 for rejected ones).
+    """
+    p = np.asarray(picks, dtype=np.float64)
+    window = max(1, int(window) | 1)
+    rejected = ~np.isfinite(p)
+    filled = _fill_along_traces(p, ~rejected)
+    med = filled
+    for _ in range(iterations):
+        ok = np.isfinite(filled)
+        med = median_filter(np.where(ok, filled, 0.0), size=(1, window), mode="nearest")
+        new = rejected | (np.abs(p - med) > tolerance) | ~np.isfinite(p)
+        if np.array_equal(new, rejected):
+            break
+        rejected = new
+        filled = _fill_along_traces(p, ~rejected)
+    ok = np.isfinite(filled)
+    med = median_filter(np.where(ok, filled, 0.0), size=(1, window), mode="nearest")
+    cleaned = np.where(ok, np.clip(filled, med - tolerance, med + tolerance), np.nan)
+    dev = np.abs(np.where(rejected, 0.0, p) - med)
+    confidence = np.where(rejected, 0.0, np.clip(1.0 - dev / (2.0 * tolerance), 0.0, 1.0))
+    return cleaned, rejected, confidence
 
 
 def _shift_kernel(x: np.ndarray, shift: np.ndarray, n_header: int, interpolation: str) -> np.ndarray:
-    """out[..., k] = x[..., k + shift] (shift in samples, one per trace), edge samples repeated.
+    """out[..., k] = x[..., k + shift] (shift in samples, one per trace).
 
     x: (c, t, n) float; shift: (c, t) float64. The integer part of each shift selects a whole row
-    of a sliding-window view of the edge-padded traces (a row copy per trace, no per-sample index
+    of a sliding-window view of the padded traces (a row copy per trace, no per-sample index
     arrays); the fractional part is applied per trace by linear interpolation between two such
-    rows, or by an FFT phase ramp.
+    rows, or by an FFT phase ramp. Samples taken from beyond the record (or from the header
+    words) repeat the edge sample; :func:`time_zero` trims them off.
     """
     n = x.shape[-1]
     shift = np.clip(np.nan_to_num(shift), -(n - 1), n - 1)
@@ -220,6 +291,74 @@ def _search_samples(survey, search_ns) -> int | None:
     return int(np.searchsorted(t, float(search_ns), side="right"))
 
 
+def _tolerance_ns(survey, max_dev_ns) -> float:
+    """Neighbour-check tolerance, ns: "auto" = min(max(1 ns, 2 dt), max(2 dt, a quarter period))."""
+    dt = float(survey.attrs["dt_ns"])
+    if is_auto(max_dev_ns):
+        quarter = 250.0 / centre_frequency_mhz(survey)
+        return float(min(max(1.0, 2 * dt), max(2 * dt, quarter)))
+    try:
+        tol = float(max_dev_ns)
+    except (TypeError, ValueError):
+        raise ProcessingError(f"time_zero: max_dev_ns must be a number of ns or 'auto'; got {max_dev_ns!r}") from None
+    if not tol > 0:
+        raise ProcessingError(f"time_zero: max_dev_ns must be > 0 ns; got {max_dev_ns!r}")
+    return tol
+
+
+def _window(window_traces) -> int:
+    if isinstance(window_traces, bool) or not isinstance(window_traces, (int, np.integer)) or window_traces < 1:
+        raise ProcessingError(f"time_zero: window_traces must be a positive integer; got {window_traces!r}")
+    return int(window_traces) | 1
+
+
+def _raw_picks(survey, *, threshold, pick, skip_ns, search_ns, reference) -> np.ndarray:
+    """Raw per-trace picks (channel, trace) in samples of the input (NaN: no arrival)."""
+    _, skip = _skip_samples(survey, pick, skip_ns)
+    kw = dict(threshold=threshold, n_header=header_words(survey), skip=skip,
+              search=_search_samples(survey, search_ns), peak_width=_peak_width(survey, reference))
+    data = survey.data
+    dtype = result_dtype(data.dtype)
+
+    def block(x):
+        x = np.asarray(x, dtype=dtype)
+        if not np.isfinite(x).all():
+            x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+        return _pick_kernel(x, **kw)
+
+    if is_dask(data):
+        data = data.rechunk({2: -1})
+        if kw["search"] is not None:
+            data = data[..., : max(kw["search"], 2)]
+        return np.asarray(data.map_blocks(block, drop_axis=2, dtype=np.float64).compute())
+    return block(np.asarray(data))
+
+
+def _resolve_per(per: str, pick: str) -> str:
+    check_choice(per, "time_zero per", ("auto", "channel", "trace"))
+    if per == "auto":
+        return "trace" if pick == "surface" else "channel"
+    return per
+
+
+def _picks(survey, *, threshold, pick, skip_ns, search_ns, reference, per, window_traces, max_dev_ns):
+    """Checked picks in samples: (shift per trace (c, t), rejected, confidence, tolerance ns, per)."""
+    raw = _raw_picks(survey, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
+                     reference=reference)
+    dt = float(survey.attrs["dt_ns"])
+    tol_ns = _tolerance_ns(survey, max_dev_ns)
+    cleaned, rejected, conf = clean_picks(raw, tolerance=tol_ns / dt, window=_window(window_traces))
+    per = _resolve_per(per, pick)
+    if per == "channel":
+        kept = np.where(rejected, np.nan, raw)
+        with np.errstate(all="ignore"):
+            level = np.nanmedian(np.where(np.isfinite(kept).any(-1, keepdims=True), kept, 0.0), axis=-1)
+        cleaned = np.broadcast_to(level[:, None], raw.shape).copy()
+    dead = ~np.isfinite(cleaned)  # channels without a single usable pick: leave them unshifted
+    cleaned[dead] = header_words(survey)
+    return cleaned, rejected, conf, tol_ns, per
+
+
 def pick_time_zero(
     survey: xr.DataArray,
     *,
@@ -228,39 +367,45 @@ def pick_time_zero(
     skip_ns: float | str = "auto",
     search_ns: float | None = None,
     reference: str = "peak",
+    per: str = "trace",
+    window_traces: int = 21,
+    max_dev_ns: float | str = "auto",
 ) -> xr.DataArray:
-    """Two-way time of the first break (or surface reflection) of every trace, ns.
+    """Two-way time of the first break (or surface reflection) of every trace, ns, checked.
 
-    Parameters are those of :func:`time_zero`.
+    Parameters are those of :func:`time_zero` (``per="trace"`` by default here: the checked
+    per-trace picks; ``per="channel"`` gives each channel's single time zero on every trace).
 
     Returns
     -------
     xarray.DataArray, dims (channel, trace), float64
-        Pick times in the input's ``twt_ns`` frame, ns (lazy for dask input).
+        Pick times in the input's ``twt_ns`` frame, ns, after the neighbour check (rejected picks
+        interpolated), with coordinates ``raw_pick_ns`` (the picks before the check, NaN where a
+        trace has no arrival), ``rejected`` (bool) and ``confidence`` (0-1). Always computed
+        (a small array), also for dask input.
     """
     check_survey(survey, "pick_time_zero")
     threshold = _check(threshold, pick, "linear", survey)
-    _, skip = _skip_samples(survey, pick, skip_ns)
-    n_header = header_words(survey)
-    search = _search_samples(survey, search_ns)
-    data = survey.data
-    dtype = result_dtype(data.dtype)
-    kw = dict(threshold=threshold, n_header=n_header, skip=skip, search=search,
-              peak_width=_peak_width(survey, reference))
-
-    def block(x):
-        return _pick_kernel(np.asarray(x, dtype=dtype), **kw)
-
-    if is_dask(data):
-        data = data.rechunk({2: -1})
-        picks = data.map_blocks(block, drop_axis=2, dtype=np.float64)
-    else:
-        picks = block(np.asarray(data))
+    raw = _raw_picks(survey, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
+                     reference=reference)
+    picks, rejected, conf, _, _ = _picks(survey, threshold=threshold, pick=pick, skip_ns=skip_ns,
+                                         search_ns=search_ns, reference=reference, per=per,
+                                         window_traces=window_traces, max_dev_ns=max_dev_ns)
     t0 = float(survey.coords["twt_ns"].values[0])
     dt = float(survey.attrs["dt_ns"])
     coords = {k: v for k, v in survey.coords.items() if set(v.dims) <= {"channel", "trace"}}
-    return xr.DataArray(picks * dt + t0, dims=("channel", "trace"), coords=coords, name="time_zero_ns",
-                        attrs={"units": "ns"})
+    out = xr.DataArray(picks * dt + t0, dims=("channel", "trace"), coords=coords, name="time_zero_ns",
+                       attrs={"units": "ns"})
+    return out.assign_coords(raw_pick_ns=(("channel", "trace"), raw * dt + t0),
+                             rejected=(("channel", "trace"), rejected),
+                             confidence=(("channel", "trace"), conf))
+
+
+def _valid_range(shift: np.ndarray, n: int, n_header: int) -> tuple[int, int]:
+    """Output samples ``[k_lo, k_hi)`` that every trace recorded: ``n_header <= k + shift <= n-1``."""
+    k_lo = max(0, int(np.ceil(np.max(n_header - shift) - 1e-9)))
+    k_hi = min(n, int(np.floor(np.min(n - 1 - shift) + 1e-9)) + 1)
+    return k_lo, k_hi
 
 
 def time_zero(
@@ -274,8 +419,18 @@ def time_zero(
     interpolation: str = "linear",
     reference: str = "peak",
     surface_delay_ns: float = 0.0,
+    per: str = "auto",
+    window_traces: int = 21,
+    max_dev_ns: float | str = "auto",
 ) -> xr.DataArray:
     """Align every trace on its first break (or surface reflection) and set ``twt_ns = 0`` there.
+
+    Each trace is picked (:func:`pick_time_zero`), the picks are checked against their
+    neighbours (a running median of ``window_traces``; a pick further than ``max_dev_ns`` from
+    it is rejected and replaced by interpolation between the nearest kept picks), and the traces
+    are shifted by one time per channel (``per="channel"``) or per trace (``per="trace"``).
+    The window is then trimmed to the samples that every trace recorded: nothing is invented
+    above the first or below the last recorded sample.
 
     Parameters
     ----------
@@ -285,40 +440,57 @@ def time_zero(
         ground-coupled and air-coupled road antennas; raise it for noisy data.
     pick : {"first", "surface"}
         "first": the first arrival (ground-coupled: the surface; air-coupled: the direct wave).
-        "surface": the first rise after ``skip_ns`` past the first arrival (air-coupled antennas:
-        the road-surface reflection).
+        "surface": the first rise after ``skip_ns`` past the first arrival (air-coupled antennas,
+        or full-wave simulations whose time zero is the source: the road-surface reflection).
     skip_ns : float or "auto"
         How long after the first arrival to ignore when ``pick="surface"``, ns. "auto": 1.5
         antenna periods (``1500 / antenna_mhz``).
     search_ns : float, optional
         Only look for the pick before this two-way time (input frame), ns.
     pre_ns : float
-        Time kept above the pick, ns (>= 0): output ``twt_ns`` starts at ``-pre_ns``.
+        Time kept above the pick, ns (>= 0): output ``twt_ns`` starts at ``-pre_ns`` (later if
+        some trace did not record that much above its pick).
     reference : {"peak", "onset"}
         What ``twt_ns = 0`` marks. "peak": the envelope maximum of the picked wavelet (within one
         antenna period after the threshold crossing), i.e. the reflection time of the surface, so
         that depths measured from 0 are depths below the road surface. "onset": the threshold
         crossing itself (the start of the wavelet, about half a period earlier).
     surface_delay_ns : float
-        Two-way time from the picked arrival to the road surface, ns, added to every pick. With a
-        ground-coupled antenna the first (and strongest) arrival is the direct wave from
-        transmitter to receiver, which overlaps the surface reflection and precedes it by about
-        ``2 h / c`` for an antenna ``h`` above the road (0.33 ns at 5 cm); give that antenna
-        constant here so depths are measured from the road surface. Default 0.
+        Two-way time from the picked arrival to the road surface, ns, added to every pick (the
+        antenna constant of a ground-coupled antenna whose direct wave precedes the surface
+        reflection: about ``2 h / c``, 0.33 ns at 5 cm). Default 0.
     interpolation : {"linear", "nearest", "fft"}
         How traces are shifted by fractions of a sample: linear interpolation between the two
         nearest samples, the nearest sample, or an exact band-limited FFT phase shift (slower).
-        Samples shifted in from beyond the record repeat the edge sample.
+    per : {"auto", "channel", "trace"}
+        "channel": one shift per channel, the median of its kept picks: right for ground-coupled
+        antennas, whose height above the road does not change, so that every trace-to-trace
+        change of the first arrival is the ground (or noise), not the system; no trace is moved
+        against its neighbours, so no stripes. "trace": each trace on its own checked pick:
+        for air-coupled antennas that bounce, and for slow system drift. "auto" (default):
+        "trace" with ``pick="surface"``, else "channel".
+    window_traces : int
+        Length of the running median the picks are checked against, traces.
+    max_dev_ns : float or "auto"
+        A pick further than this from the running median is rejected, ns. "auto":
+        ``min(max(1 ns, 2 dt), max(2 dt, period / 4))``.
 
     Returns
     -------
     xarray.DataArray
-        Same shape; float32 (float64 for float64 input); ``twt_ns`` restarted at ``-pre_ns``;
-        ``attrs["header_words"] = 0``.
+        float32 (float64 for float64 input); trimmed to the samples every trace recorded;
+        ``twt_ns`` with 0 at the pick (``-pre_ns`` first); ``attrs["header_words"] = 0``;
+        ``attrs["time_zero_qc"]``: the number of picks rejected and the time zero of each
+        channel, ns.
+
+    Raises
+    ------
+    ProcessingError
+        When no trace has a usable arrival, or nothing is left of the record after alignment.
     """
     check_survey(survey, "time_zero")
     threshold = _check(threshold, pick, interpolation, survey)
-    skip_ns, skip = _skip_samples(survey, pick, skip_ns)
+    skip_ns_used, _ = _skip_samples(survey, pick, skip_ns)
     try:
         pre_ns = float(pre_ns)
     except (TypeError, ValueError):
@@ -327,26 +499,67 @@ def time_zero(
     n = survey.sizes["sample"]
     if not 0 <= pre_ns < n * dt:
         raise ProcessingError(f"time_zero: pre_ns must be in [0, {n * dt:g}) ns; got {pre_ns!r}")
-    n_header = header_words(survey)
-    search = _search_samples(survey, search_ns)
-    peak_width = _peak_width(survey, reference)
     try:
         surface_delay_ns = float(surface_delay_ns)
     except (TypeError, ValueError):
         raise ProcessingError(f"time_zero: surface_delay_ns must be a number of ns; got {surface_delay_ns!r}") from None
+    n_header = header_words(survey)
+    picks, rejected, _, tol_ns, per_used = _picks(
+        survey, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
+        reference=reference, per=per, window_traces=window_traces, max_dev_ns=max_dev_ns)
+    if rejected.all():
+        src = survey.attrs.get("source") or "survey"
+        raise ProcessingError(f"time_zero: {src}: no trace has a usable first arrival (all-zero or flat data?)")
     pre = (pre_ns - surface_delay_ns) / dt
+    shift = picks - pre
+    if interpolation == "nearest":
+        shift = np.rint(shift)
+    k_lo, k_hi = _valid_range(shift, n, n_header)
+    if k_hi - k_lo < 2:
+        raise ProcessingError(f"time_zero: after alignment fewer than 2 samples are common to all traces "
+                              f"(time zero at {np.nanmin(picks) * dt:.3g}-{np.nanmax(picks) * dt:.3g} ns "
+                              f"of a {n * dt:.3g} ns record)")
+    n_out = k_hi - k_lo
 
-    def kernel(x):
-        p = _pick_kernel(x, threshold=threshold, n_header=n_header, skip=skip, search=search,
-                         peak_width=peak_width)
-        return _shift_kernel(x, p - pre, n_header, interpolation)
+    def kernel(x, s):
+        y = _shift_kernel(x, s[..., 0], n_header, interpolation)
+        return np.ascontiguousarray(y[..., k_lo:k_hi])
 
-    data = apply_along_samples(survey, kernel)
-    twt = -pre_ns + dt * np.arange(n)
+    data = _apply_shift(survey, kernel, shift, n_out)
+    twt = -pre_ns + dt * np.arange(k_lo, k_hi)
     params: dict[str, Any] = {"threshold": threshold, "pick": pick}
     if pick == "surface":
-        params["skip_ns"] = skip_ns
+        params["skip_ns"] = skip_ns_used
     params.update({"search_ns": search_ns, "pre_ns": pre_ns, "interpolation": interpolation,
-                   "reference": reference, "surface_delay_ns": surface_delay_ns})
-    return finish(survey, data, "time_zero", params, coords={"twt_ns": ("sample", twt)},
-                  attrs={"header_words": 0})
+                   "reference": reference, "surface_delay_ns": surface_delay_ns, "per": per_used,
+                   "window_traces": _window(window_traces), "max_dev_ns": tol_ns})
+    qc = {"picks_rejected": int(rejected.sum()), "picks": int(rejected.size),
+          "channel_time_zero_ns": [round(float(v), 4) for v in np.nanmedian(picks, axis=-1) * dt
+                                   + float(survey.coords["twt_ns"].values[0])],
+          "samples_trimmed_top": int(k_lo), "samples_trimmed_bottom": int(n - k_hi)}
+    out = survey.isel(sample=slice(0, n_out))
+    return finish(out, data, "time_zero", params, coords={"twt_ns": ("sample", twt)},
+                  attrs={"header_words": 0, "time_zero_qc": qc})
+
+
+def _apply_shift(survey: xr.DataArray, kernel, shift: np.ndarray, n_out: int):
+    """Run ``kernel(block, shift_block[..., None])`` over numpy or dask data; ``n_out`` samples out."""
+    dtype = result_dtype(survey.dtype)
+    n_header = header_words(survey)
+
+    def block(x, s):
+        y = np.array(x, dtype=dtype, copy=True)
+        if not np.isfinite(y).all():
+            np.nan_to_num(y, copy=False, nan=0.0, posinf=0.0, neginf=0.0)
+        return kernel(y, s)
+
+    data = survey.data
+    if is_dask(data):
+        import dask.array as da
+
+        data = data.rechunk({2: -1})
+        s = da.from_array(shift[..., None], chunks=(data.chunks[0], data.chunks[1], 1))
+        return da.map_blocks(block, data, s, dtype=dtype,
+                             chunks=(data.chunks[0], data.chunks[1], (int(n_out),)))
+    del n_header
+    return block(np.asarray(data), shift[..., None])
