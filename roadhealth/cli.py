@@ -5,12 +5,17 @@ Sub-commands
 ``roadhealth info FILE...``
     Summarise radar files (format, instrument, size, sampling, antenna, GNSS, CRS). Bad files are
     reported and skipped; the exit status is 1 if any file failed, 0 otherwise.
-``roadhealth convert IN OUT``
+``roadhealth convert IN OUT [--overwrite]``
     Read any supported file and write it in the format of OUT's extension (``.nc``, ``.zarr``,
-    ``.dzt``, ``.sgy`` ...), atomically.
-``roadhealth process FILE... --out DIR [--recipe R.toml] [--format nc]``
+    ``.dzt``, ``.sgy`` ...), atomically. Never writes over IN or its companions; an existing OUT
+    is replaced only with ``--overwrite``.
+``roadhealth process FILE... --out DIR [--recipe R.toml] [--format nc] [--overwrite]``
     Run a processing recipe (default: the road recipe) over many files on all cores, writing
-    each result atomically with its history; bad files are reported and skipped (exit status 1).
+    each result atomically with its history, in the inputs' folder structure below DIR (two
+    ``FILE____001.DZT`` from different folders do not collide); bad files are reported and
+    skipped (exit status 1). Existing outputs stop the run before any work unless
+    ``--overwrite``. Integer-only formats (``dzt``, ``rd3``, ``DT1``, ``iprb``) are refused:
+    processed surveys are float, and how to scale them to integer words is the user's choice.
 ``roadhealth synth OUT [--roads N] [--length-m L] [--seed S]``
     Generate a synthetic campaign (DZT + DZG surveys, truth, centrelines, surface condition,
     cores) with the layout of the bundled Longdu sample, with a progress bar.
@@ -114,9 +119,10 @@ def cmd_info(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from roadhealth.io import read, write
+    from roadhealth.io import check_targets, read, write
 
     try:
+        check_targets([args.input], [args.output], overwrite=args.overwrite)
         survey = read(args.input, crs=args.crs)
         out = write(survey, args.output)
     except (RoadHealthError, FileNotFoundError) as exc:
@@ -127,13 +133,21 @@ def cmd_convert(args) -> int:
 
 
 def cmd_process(args) -> int:
+    from roadhealth.io import INTEGER_FORMATS, output_format
     from roadhealth.processing.batch import process_files
 
+    suffix = "." + args.format.lstrip(".")
     try:
-        result = process_files(args.files, args.recipe, out_dir=args.out, suffix="." + args.format.lstrip("."),
+        fmt = output_format("out" + suffix)
+        if fmt in INTEGER_FORMATS:
+            # Processed surveys are float; these formats hold integer words. Scaling to them would
+            # be a choice about dynamic range that belongs to the user, so refuse before any work.
+            raise RoadHealthError(f"--format {args.format}: {fmt} stores integer samples and processed surveys "
+                                  "are float; use nc, zarr or sgy (IEEE float), or scale to integers in Python first")
+        result = process_files(args.files, args.recipe, out_dir=args.out, suffix=suffix,
                                workers=args.workers, progress=not args.quiet,
-                               read_options={"crs": args.crs} if args.crs else None)
-    except RoadHealthError as exc:  # a bad recipe stops the batch before any file is read
+                               read_options={"crs": args.crs} if args.crs else None, overwrite=args.overwrite)
+    except RoadHealthError as exc:  # a bad recipe, format or output stops the batch before any file is read
         print(f"roadhealth: {exc}", file=sys.stderr)
         return 2
     print(result.summary(), file=sys.stderr if result.failed else sys.stdout)
@@ -160,13 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     conv = sub.add_parser("convert", help="convert a radar file to another format (by OUT's extension)")
     conv.add_argument("input", type=Path)
     conv.add_argument("output", type=Path)
-    conv.add_argument("--crs", default=None)
+    conv.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
+    conv.add_argument("--overwrite", action="store_true", help="replace OUT if it exists (never the input)")
     conv.set_defaults(func=cmd_convert)
     proc = sub.add_parser("process", help="run a processing recipe over many files")
     proc.add_argument("files", nargs="+", type=Path)
     proc.add_argument("--out", type=Path, required=True, help="output folder")
     proc.add_argument("--recipe", default=None, help="TOML recipe file (default: the road recipe)")
-    proc.add_argument("--format", default="nc", help="output format by extension: nc (default), zarr, dzt, sgy")
+    proc.add_argument("--format", default="nc", help="output format by extension: nc (default), zarr, sgy")
+    proc.add_argument("--overwrite", action="store_true", help="replace outputs that exist (never an input)")
     proc.add_argument("--workers", type=int, default=None, help="files processed at once (default: CPUs, max 4)")
     proc.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
     proc.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -22,9 +22,9 @@ import importlib
 import os
 from pathlib import Path
 
-from roadhealth.errors import FormatError, RoadHealthError, UnknownFormatError
+from roadhealth.errors import FormatError, RoadHealthError, UnknownFormatError, WriteError
 
-__all__ = ["FORMATS", "detect_format", "read", "write"]
+__all__ = ["FORMATS", "check_targets", "detect_format", "output_format", "read", "write", "written_files"]
 
 #: format name -> (module, reader, writer, extensions). Extensions are lower-case, without dot.
 FORMATS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {
@@ -37,6 +37,28 @@ FORMATS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {
     "netcdf": ("roadhealth.io.store", "open_survey", "to_netcdf", ("nc", "nc4", "netcdf")),
     "zarr": ("roadhealth.io.store", "open_survey", "to_zarr", ("zarr",)),
 }
+
+
+#: Companion files a format's writer (or reader) puts beside the data file, by extension.
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "gssi_dzt": ("dzt", "dzg", "dzx"),
+    "mala_rd3": ("rd3", "rad", "cor"),
+    "mala_rd7": ("rd7", "rad", "cor"),
+    "pulseekko_dt1": ("dt1", "hd", "gps"),
+    "impulseradar_iprb": ("iprb", "iprh", "cor"),
+}
+
+#: Companion files each writer creates beside its target (a subset of :data:`COMPANIONS`).
+WRITTEN_COMPANIONS: dict[str, tuple[str, ...]] = {
+    "gssi_dzt": ("DZG",),
+    "mala_rd3": ("rad", "cor"),
+    "mala_rd7": ("rad", "cor"),
+    "pulseekko_dt1": ("HD", "GPS"),
+    "impulseradar_iprb": ("iprh", "cor"),
+}
+
+#: Formats that store integer samples only (a processed, float survey must be scaled first).
+INTEGER_FORMATS = ("gssi_dzt", "mala_rd3", "mala_rd7", "pulseekko_dt1", "impulseradar_iprb")
 
 
 def detect_format(path: str | os.PathLike) -> str:
@@ -129,15 +151,86 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         raise FormatError(path, None, f"could not be read as {fmt}: {type(exc).__name__}: {exc}") from exc
 
 
-def write(survey, path: str | os.PathLike, *, format: str | None = None, **options) -> Path:
-    """Write a survey in the format named by ``format`` or by the extension of ``path``."""
+def output_format(path: str | os.PathLike) -> str:
+    """Name of the format :func:`write` uses for ``path``, from its extension.
+
+    Raises
+    ------
+    UnknownFormatError
+        The extension names no format roadhealth can write.
+    """
     p = Path(path)
-    fmt = format
+    ext = p.suffix.lower().lstrip(".")
+    fmt = next((f for f, (_m, _r, w, exts) in FORMATS.items() if w and ext in exts), None)
     if fmt is None:
-        ext = p.suffix.lower().lstrip(".")
-        fmt = next((f for f, (_m, _r, w, exts) in FORMATS.items() if w and ext in exts), None)
-        if fmt is None:
-            raise UnknownFormatError(p, None, f"cannot tell the output format from extension {ext!r}")
+        raise UnknownFormatError(p, None, f"cannot tell the output format from extension {ext!r}")
+    return fmt
+
+
+def written_files(path: str | os.PathLike, format: str | None = None) -> list[Path]:
+    """The files a write to ``path`` creates or replaces: ``path`` and its format's companions."""
+    p = Path(path)
+    fmt = format or output_format(p)
+    return [p, *(p.with_suffix("." + e) for e in WRITTEN_COMPANIONS.get(fmt, ()))]
+
+
+def _key(path: Path) -> str:
+    # companions are found in any case (LINE.DZG, line.dzg), so compare paths case-insensitively
+    return os.path.normcase(os.path.abspath(path)).lower()
+
+
+def check_targets(inputs, outputs, *, overwrite: bool = False) -> None:
+    """Refuse writes that would replace an input file, or an existing file unless ``overwrite``.
+
+    Parameters
+    ----------
+    inputs : iterable of path-like
+        Files being read. Each one's companions (same folder, same name, any known companion
+        extension, any case) count as inputs too: writing ``LINE.rad`` would replace ``LINE.rd3``'s
+        header.
+    outputs : iterable of path-like
+        Targets of :func:`write` (each with the companions its format writes).
+    overwrite : bool
+        Allow replacing existing files that are not inputs.
+
+    Raises
+    ------
+    WriteError
+        Naming the input that would be written over, or the existing outputs (up to 5) and the
+        way to allow replacing them.
+    """
+    protected: dict[str, Path] = {}
+    companion_exts = sorted({e for exts in COMPANIONS.values() for e in exts})
+    for src in inputs:
+        src = Path(src)
+        protected[_key(src)] = src
+        for e in companion_exts:
+            protected.setdefault(_key(src.with_suffix("." + e)), src)
+    existing: list[Path] = []
+    for out in outputs:
+        for f in written_files(out):
+            hit = protected.get(_key(f))
+            if hit is not None:
+                what = "the input" if _key(f) == _key(hit) else f"a companion of the input {hit}:"
+                raise WriteError(f"{out}: refusing to write over {what} {f}; choose another output name or folder")
+            if f.exists():
+                existing.append(f)
+    if existing and not overwrite:
+        shown = ", ".join(map(str, existing[:5])) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+        raise WriteError(f"{len(existing)} output file(s) exist already: {shown}; "
+                         "pass overwrite=True (--overwrite) to replace them")
+
+
+def write(survey, path: str | os.PathLike, *, format: str | None = None, **options) -> Path:
+    """Write a survey in the format named by ``format`` or by the extension of ``path``.
+
+    Replaces ``path`` (atomically) if it exists; :func:`check_targets` is the guard the
+    command line uses first.
+    """
+    p = Path(path)
+    fmt = format or output_format(p)
+    if fmt not in FORMATS:
+        raise UnknownFormatError(p, None, f"format {fmt!r} is not one of {sorted(FORMATS)}")
     module, _reader, writer, _exts = FORMATS[fmt]
     if writer is None:
         raise UnknownFormatError(p, None, f"no writer for format {fmt!r}")

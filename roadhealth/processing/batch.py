@@ -20,7 +20,7 @@ from typing import Any
 
 from roadhealth.errors import RoadHealthError
 
-__all__ = ["BatchResult", "FileResult", "process_files"]
+__all__ = ["BatchResult", "FileResult", "output_paths", "process_files"]
 
 
 @dataclass
@@ -68,6 +68,31 @@ class BatchResult:
         return "\n".join(lines)
 
 
+def output_paths(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, suffix: str) -> dict[Path, Path]:
+    """Collision-free output path of each input: its folder below the inputs' common folder, under ``out_dir``.
+
+    Inputs from one folder map to ``out_dir/<stem><suffix>``; inputs from several folders keep
+    the folders below their deepest common folder (``x/a/F.DZT``, ``x/b/F.DZT`` ->
+    ``out/a/F.nc``, ``out/b/F.nc``). Two inputs that differ only in extension (``F.DZT``,
+    ``F.sgy``) keep it: ``F.DZT.nc``, ``F.sgy.nc``. The same input given twice maps to one output.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return {}
+    absolute = [Path(os.path.abspath(p)) for p in paths]
+    common = Path(os.path.commonpath([str(a.parent) for a in absolute]))
+    rel = {p: a.parent.relative_to(common) for p, a in zip(paths, absolute, strict=True)}
+    by_stem: dict[Path, set[Path]] = {}
+    for p, a in zip(paths, absolute, strict=True):
+        by_stem.setdefault(rel[p] / (a.stem + suffix), set()).add(a)
+    out = Path(out_dir)
+    names = {}
+    for p, a in zip(paths, absolute, strict=True):
+        name = a.stem + suffix if len(by_stem[rel[p] / (a.stem + suffix)]) == 1 else a.name + suffix
+        names[p] = out / rel[p] / name
+    return names
+
+
 def process_files(
     paths: Iterable[str | os.PathLike],
     recipe: Any = None,
@@ -78,6 +103,7 @@ def process_files(
     progress: bool = True,
     read_options: dict[str, Any] | None = None,
     sink: Callable[[Any, Path], Any] | None = None,
+    overwrite: bool = False,
 ) -> BatchResult:
     """Run a recipe over many files, skipping and reporting the ones that fail.
 
@@ -88,8 +114,10 @@ def process_files(
     recipe : path, TOML text, dict or None
         The processing recipe (None: the default road recipe); see :func:`roadhealth.processing.apply`.
     out_dir : path-like, optional
-        Where to write each result as ``<stem><suffix>`` (written atomically, with its history).
-        None: results are not written (use ``sink``).
+        Where to write each result as ``<stem><suffix>`` (written atomically, with its history),
+        in the inputs' folder structure below their common folder, so ``a/FILE____001.DZT`` and
+        ``b/FILE____001.DZT`` give ``a/FILE____001.nc`` and ``b/FILE____001.nc``
+        (see :func:`output_paths`). None: results are not written (use ``sink``).
     suffix : str
         Output extension, which picks the format (``.nc``, ``.zarr``, ``.dzt``, ``.sgy`` ...).
     workers : int, optional
@@ -102,6 +130,10 @@ def process_files(
         ``sink(result_survey, input_path)``, called for each processed survey (e.g. to reduce it
         or hand it to detection); its return value is kept in ``FileResult.value``, and its
         exceptions count as the file's failure.
+    overwrite : bool
+        Replace outputs that exist already. Without it the batch stops before reading any file
+        when one exists; an output that would replace an input (or its companions) is always
+        refused (:func:`roadhealth.io.check_targets`).
 
     Returns
     -------
@@ -116,7 +148,12 @@ def process_files(
     paths = [Path(p) for p in paths]
     steps = load_recipe(recipe)  # a bad recipe fails the batch at once, before any file is read
     out = Path(out_dir) if out_dir is not None else None
+    targets: dict[Path, Path] = {}
     if out is not None:
+        from roadhealth.io import check_targets
+
+        targets = output_paths(paths, out, suffix)
+        check_targets(paths, targets.values(), overwrite=overwrite)
         out.mkdir(parents=True, exist_ok=True)
     workers = workers or min(4, os.cpu_count() or 1)
     read_options = dict(read_options or {})
@@ -129,7 +166,7 @@ def process_files(
             survey = read(path, **read_options)
             result = apply(survey, steps)
             if out is not None:
-                res.output = str(write(result, out / (path.stem + suffix)))
+                res.output = str(write(result, targets[path]))
             if sink is not None:
                 res.value = sink(result, path)
             res.ok = True

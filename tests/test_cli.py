@@ -1,0 +1,113 @@
+"""The ``roadhealth`` command: safety of outputs (no collisions, no overwriting inputs), messages."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import roadhealth
+from roadhealth.cli import main
+from roadhealth.io import check_targets
+from roadhealth.io.gssi import write_dzt
+from roadhealth.processing.batch import output_paths
+
+
+def _dzt(path, seed=0, n_trace=40):
+    rng = np.random.default_rng(seed)
+    data = (rng.standard_normal((1, n_trace, 64)) * 1000).astype(np.int16)
+    s = roadhealth.make_survey(data, dt_ns=0.1, distance_m=np.arange(n_trace) * 0.05, antenna_mhz=800)
+    return write_dzt(s, path)
+
+
+# --- process: collision-free outputs, no surprise overwrites ------------------------------------
+
+
+def test_process_same_file_name_from_two_folders_gives_two_outputs(tmp_path, capsys):
+    a = _dzt(tmp_path / "day1" / "FILE____001.DZT", seed=1)
+    b = _dzt(tmp_path / "day2" / "FILE____001.DZT", seed=2)
+    rc = main(["process", str(a), str(b), "--out", str(tmp_path / "out"), "--quiet"])
+    assert rc == 0, capsys.readouterr().err
+    outs = sorted((tmp_path / "out").rglob("*.nc"))
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in outs] == ["day1/FILE____001.nc", "day2/FILE____001.nc"]
+    import roadhealth.processing as rp
+
+    for src, res in zip((a, b), outs, strict=True):  # each result is its own input's
+        np.testing.assert_array_equal(roadhealth.read(res).values, rp.apply(roadhealth.read(src)).values)
+
+
+def test_output_paths_one_folder_flat_and_same_stem_keeps_extension(tmp_path):
+    got = output_paths([tmp_path / "in" / "L1.DZT", tmp_path / "in" / "L2.DZT"], tmp_path / "o", ".nc")
+    assert sorted(p.name for p in got.values()) == ["L1.nc", "L2.nc"]
+    assert {p.parent for p in got.values()} == {tmp_path / "o"}
+    got = output_paths([tmp_path / "L1.DZT", tmp_path / "L1.sgy", tmp_path / "L2.sgy"], tmp_path / "o", ".nc")
+    assert sorted(p.name for p in got.values()) == ["L1.DZT.nc", "L1.sgy.nc", "L2.nc"]
+    got = output_paths([tmp_path / "x" / "a" / "deep" / "F.DZT", tmp_path / "x" / "b" / "F.DZT"], tmp_path / "o", ".nc")
+    assert sorted(p.relative_to(tmp_path / "o").as_posix() for p in got.values()) == ["a/deep/F.nc", "b/F.nc"]
+
+
+def test_process_refuses_existing_outputs_without_overwrite(tmp_path, capsys):
+    a = _dzt(tmp_path / "in" / "L1.DZT")
+    out = tmp_path / "out"
+    assert main(["process", str(a), "--out", str(out), "--quiet"]) == 0
+    first = (out / "L1.nc").stat().st_mtime_ns
+    capsys.readouterr()
+    assert main(["process", str(a), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "exist already" in err and "--overwrite" in err and "L1.nc" in err
+    assert (out / "L1.nc").stat().st_mtime_ns == first
+    assert main(["process", str(a), "--out", str(out), "--quiet", "--overwrite"]) == 0
+
+
+def test_process_never_writes_over_an_input(tmp_path, capsys):
+    a = _dzt(tmp_path / "L1.DZT")
+    nc = roadhealth.io.write(roadhealth.read(a), tmp_path / "L1.nc")
+    before = nc.read_bytes()
+    assert main(["process", str(nc), "--out", str(tmp_path), "--quiet", "--overwrite"]) == 2
+    assert "refusing to write over the input" in capsys.readouterr().err
+    assert nc.read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["dzt", "rd3", "DT1", "iprb"])
+def test_process_to_an_integer_format_is_refused_up_front(tmp_path, capsys, fmt):
+    a = _dzt(tmp_path / "in" / "L1.DZT")
+    rc = main(["process", str(a), "--out", str(tmp_path / "out"), "--format", fmt, "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1
+    assert "integer samples" in err and "float" in err and "sgy" in err
+    assert not (tmp_path / "out").exists()  # nothing read, nothing written
+
+
+# --- convert ------------------------------------------------------------------------------------
+
+
+def test_convert_refuses_to_write_over_its_input(tmp_path, capsys):
+    a = _dzt(tmp_path / "L1.DZT")
+    before = a.read_bytes()
+    assert main(["convert", str(a), str(a)]) == 1
+    assert "refusing to write over the input" in capsys.readouterr().err
+    assert main(["convert", str(a), str(a), "--overwrite"]) == 1
+    assert a.read_bytes() == before
+
+
+def test_convert_asks_before_replacing_an_output(tmp_path, capsys):
+    a = _dzt(tmp_path / "L1.DZT", seed=1)
+    b = _dzt(tmp_path / "L2.DZT", seed=2)
+    out = tmp_path / "L2.sgy"
+    assert main(["convert", str(b), str(out)]) == 0
+    old = out.read_bytes()
+    assert main(["convert", str(a), str(out)]) == 1
+    assert "exist already" in capsys.readouterr().err and out.read_bytes() == old
+    assert main(["convert", str(a), str(out), "--overwrite"]) == 0
+    np.testing.assert_array_equal(roadhealth.read(out).values, roadhealth.read(a).values)
+
+
+def test_check_targets_protects_companions_of_the_input(tmp_path):
+    from roadhealth.errors import WriteError
+
+    with pytest.raises(WriteError, match="companion of the input"):
+        check_targets([tmp_path / "LINE.rd3"], [tmp_path / "line.rad"])
+    with pytest.raises(WriteError, match="companion of the input"):  # writing LINE.DZT writes LINE.DZG
+        check_targets([tmp_path / "LINE.DZG"], [tmp_path / "LINE.DZT"])
+    check_targets([tmp_path / "LINE.rd3"], [tmp_path / "LINE2.rd3"])
