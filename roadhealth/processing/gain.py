@@ -2,7 +2,18 @@
 
 Time-varying gains use the two-way time ``twt_ns`` of each sample, so run time-zero correction
 first: the gain is 1 down to ``start_ns`` (default one period of the antenna wavelet below the
-surface, so the surface reflection is left as recorded) and grows below it.
+surface, so the surface reflection is left as recorded) and grows below it, up to two limits:
+
+* a cap, ``max_gain_db`` (amplitude dB; 40 dB by default for the t-power and exponential gains,
+  60 dB for SEC), and
+* a noise-floor stop, ``stop_ns``: the gain stops growing where the signal reaches the noise
+  floor, so the deep noise of a long record is not amplified over the reflections. "auto"
+  estimates it from the data (:func:`noise_floor_ns`): the first time below ``start_ns`` where
+  the RMS amplitude over the traces, smoothed over two antenna periods, comes within 6 dB of its
+  lowest value (the noise floor). On a record that never reaches its noise floor (a short window)
+  the stop falls at the end of the record and changes nothing.
+
+Both are recorded, resolved, in the history.
 """
 
 from __future__ import annotations
@@ -21,13 +32,14 @@ from roadhealth.processing._core import (
     check_positive,
     check_survey,
     finish,
+    header_words,
     is_auto,
     is_dask,
     result_dtype,
     samples_from_ns,
 )
 
-__all__ = ["agc", "exp_gain", "gain_curve", "sec_gain", "tpower_gain"]
+__all__ = ["agc", "exp_gain", "gain_curve", "noise_floor_ns", "sec_gain", "tpower_gain"]
 
 #: Nepers per decibel (amplitude): 1 dB = ln(10) / 20 Np.
 NP_PER_DB = math.log(10.0) / 20.0
@@ -40,16 +52,19 @@ def gain_curve(
     alpha_db_per_ns: float = 0.0,
     start_ns: float = 1.0,
     max_gain_db: float | None = None,
+    stop_ns: float | None = None,
 ) -> np.ndarray:
     """The spreading-and-attenuation gain ``g(t)`` (dimensionless), shape of ``twt_ns``.
 
-    ``g(t) = (t / t0)^power * exp(alpha * (t - t0))`` for ``t > t0 = start_ns`` and 1 above it,
-    with ``alpha`` in nepers per ns (``alpha_db_per_ns * ln(10) / 20``); clipped to
-    ``max_gain_db`` (amplitude dB) when given.
+    ``g(t) = (t / t0)^power * exp(alpha * (t - t0))`` for ``t0 = start_ns < t < stop_ns``, 1 above
+    ``t0`` and ``g(stop_ns)`` below ``stop_ns``, with ``alpha`` in nepers per ns
+    (``alpha_db_per_ns * ln(10) / 20``); clipped to ``max_gain_db`` (amplitude dB) when given.
     """
     t = np.asarray(twt_ns, dtype=float)
     t0 = check_positive(start_ns, "start_ns")
     tt = np.maximum(t, t0)
+    if stop_ns is not None:
+        tt = np.minimum(tt, max(float(stop_ns), t0))
     g = (tt / t0) ** float(power) * np.exp(float(alpha_db_per_ns) * NP_PER_DB * (tt - t0))
     if max_gain_db is not None:
         g = np.minimum(g, 10.0 ** (float(max_gain_db) / 20.0))
@@ -60,6 +75,81 @@ def _start(survey: xr.DataArray, start_ns: Any) -> float:
     if is_auto(start_ns):
         return 1000.0 / centre_frequency_mhz(survey)
     return check_positive(start_ns, "start_ns")
+
+
+def _cap(max_gain_db: Any, step: str) -> float | None:
+    if max_gain_db is None:
+        return None
+    try:
+        v = float(max_gain_db)
+    except (TypeError, ValueError):
+        raise ProcessingError(f"{step}: max_gain_db must be a number of dB or None; got {max_gain_db!r}") from None
+    if not (math.isfinite(v) and v >= 0):
+        raise ProcessingError(f"{step}: max_gain_db must be >= 0 dB; got {max_gain_db!r}")
+    return v
+
+
+def _rms_profile(survey: xr.DataArray, max_traces: int = 512) -> np.ndarray:
+    """RMS amplitude per sample over (up to ``max_traces`` evenly spaced) traces of every channel."""
+    n_trace = survey.sizes["trace"]
+    idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
+    sub = survey.isel(trace=idx)
+    x = np.asarray(sub.values, dtype=np.float64)
+    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    x[..., : header_words(survey)] = 0.0
+    return np.sqrt(np.mean(x * x, axis=(0, 1)))
+
+
+def noise_floor_ns(survey: xr.DataArray, *, start_ns: float | str = "auto", margin_db: float = 6.0,
+                   flat_db: float = 1.0) -> float:
+    """Two-way time where the signal reaches the noise floor, ns (the end of the record if never).
+
+    The RMS amplitude over the traces (up to 512 per channel, evenly spaced), smoothed over two
+    antenna periods, is read in dB. The record has reached its noise floor when its last quarter
+    is flat (its two halves differ by less than ``flat_db``): the floor is then the median of
+    that quarter, and the time below ``start_ns`` from which on the profile stays within
+    ``margin_db`` of the floor is returned. A record still decaying at its end (a short window)
+    has not reached the floor: its end is returned. Records whose amplitude does not decay at all
+    (an instrument's range gain already applied, as GSSI SIR systems store it) stop at once: the
+    amplitude has nothing left to compensate. Run it on data without gain (after background
+    removal, so that antenna ringing does not hide the floor).
+    """
+    check_survey(survey, "noise_floor_ns")
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    t0 = _start(survey, start_ns)
+    rms = _rms_profile(survey)
+    dt = float(survey.attrs["dt_ns"])
+    w = max(3, int(round(2000.0 / centre_frequency_mhz(survey) / dt)))
+    smooth = ndimage.uniform_filter1d(rms, min(w, rms.size), mode="nearest")
+    below = t > t0
+    below[-w:] = False  # the last samples carry the filters' end effects, not the floor
+    tail = np.flatnonzero(below)[-max(8, int(below.sum()) // 4):]
+    if below.sum() < 16 or not np.all(smooth[tail] > 0):
+        return float(t[-1])
+    db = 20.0 * np.log10(smooth[tail])
+    half = db.size // 2
+    if abs(float(np.mean(db[:half]) - np.mean(db[half:]))) >= float(flat_db):
+        return float(t[-1])  # still decaying at the end of the record: no floor reached
+    floor = float(np.median(smooth[tail]))
+    above = below & (smooth > floor * 10.0 ** (float(margin_db) / 20.0))
+    if not above.any():
+        return float(t[np.argmax(below)])
+    last = int(np.flatnonzero(above)[-1])
+    return float(t[min(last + 1, t.size - 1)])
+
+
+def _stop(survey: xr.DataArray, stop_ns: Any, start_ns: float, step: str) -> float | None:
+    if stop_ns is None:
+        return None
+    if is_auto(stop_ns):
+        return noise_floor_ns(survey, start_ns=start_ns)
+    try:
+        v = float(stop_ns)
+    except (TypeError, ValueError):
+        raise ProcessingError(f"{step}: stop_ns must be a number of ns, 'auto' or None; got {stop_ns!r}") from None
+    if not math.isfinite(v):
+        raise ProcessingError(f"{step}: stop_ns must be finite; got {stop_ns!r}")
+    return v
 
 
 def _apply_curve(survey: xr.DataArray, g: np.ndarray) -> Any:
@@ -77,7 +167,8 @@ def tpower_gain(
     *,
     power: float = 1.0,
     start_ns: float | str = "auto",
-    max_gain_db: float | None = None,
+    max_gain_db: float | None = 40.0,
+    stop_ns: float | str | None = "auto",
 ) -> xr.DataArray:
     """Multiply each trace by ``(t / start_ns)^power`` below ``start_ns`` (geometric spreading).
 
@@ -89,14 +180,19 @@ def tpower_gain(
         choice for spreading plus typical losses.
     start_ns : float or "auto"
         Two-way time below which the gain is 1, ns. "auto": one antenna period, 1000/antenna_mhz.
-    max_gain_db : float, optional
-        Upper limit of the gain, amplitude dB.
+    max_gain_db : float or None
+        Upper limit of the gain, amplitude dB (default 40 dB: a factor of 100).
+    stop_ns : float, "auto" or None
+        The gain stops growing below this two-way time, ns. "auto" (default): where the signal
+        reaches the noise floor (:func:`noise_floor_ns`); None: no stop.
     """
     check_survey(survey, "tpower_gain")
     start_ns = _start(survey, start_ns)
+    max_gain_db = _cap(max_gain_db, "tpower_gain")
+    stop_ns = _stop(survey, stop_ns, start_ns, "tpower_gain")
     g = gain_curve(survey.coords["twt_ns"].values, power=float(power), start_ns=start_ns,
-                   max_gain_db=max_gain_db)
-    params = {"power": float(power), "start_ns": start_ns, "max_gain_db": max_gain_db}
+                   max_gain_db=max_gain_db, stop_ns=stop_ns)
+    params = {"power": float(power), "start_ns": start_ns, "max_gain_db": max_gain_db, "stop_ns": stop_ns}
     return finish(survey, _apply_curve(survey, g), "tpower_gain", params)
 
 
@@ -105,7 +201,8 @@ def exp_gain(
     *,
     alpha_db_per_ns: float,
     start_ns: float | str = "auto",
-    max_gain_db: float | None = None,
+    max_gain_db: float | None = 40.0,
+    stop_ns: float | str | None = "auto",
 ) -> xr.DataArray:
     """Multiply each trace by ``exp(alpha (t - start_ns))`` below ``start_ns`` (attenuation).
 
@@ -113,11 +210,11 @@ def exp_gain(
     ----------
     alpha_db_per_ns : float
         Amplitude attenuation to compensate, dB per ns of two-way time (>= 0).
-    start_ns, max_gain_db
+    start_ns, max_gain_db, stop_ns
         As in :func:`tpower_gain`.
     """
     return _sec(survey, "exp_gain", power=0.0, alpha_db_per_ns=alpha_db_per_ns,
-                start_ns=start_ns, max_gain_db=max_gain_db)
+                start_ns=start_ns, max_gain_db=max_gain_db, stop_ns=stop_ns)
 
 
 def sec_gain(
@@ -127,6 +224,7 @@ def sec_gain(
     alpha_db_per_ns: float | str = "auto",
     start_ns: float | str = "auto",
     max_gain_db: float | None = 60.0,
+    stop_ns: float | str | None = "auto",
 ) -> xr.DataArray:
     """Spreading-and-exponential compensation: ``(t / t0)^power * exp(alpha (t - t0))``.
 
@@ -143,14 +241,18 @@ def sec_gain(
         Time below which the gain is 1, ns ("auto": one antenna period).
     max_gain_db : float or None
         Upper limit of the gain, amplitude dB (default 60 dB, so noise is not blown up).
+    stop_ns : float, "auto" or None
+        As in :func:`tpower_gain`.
     """
     return _sec(survey, "sec_gain", power=power, alpha_db_per_ns=alpha_db_per_ns,
-                start_ns=start_ns, max_gain_db=max_gain_db)
+                start_ns=start_ns, max_gain_db=max_gain_db, stop_ns=stop_ns)
 
 
-def _sec(survey, step, *, power, alpha_db_per_ns, start_ns, max_gain_db):
+def _sec(survey, step, *, power, alpha_db_per_ns, start_ns, max_gain_db, stop_ns):
     check_survey(survey, step)
     start_ns = _start(survey, start_ns)
+    max_gain_db = _cap(max_gain_db, step)
+    stop_ns = _stop(survey, stop_ns, start_ns, step)
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     if is_auto(alpha_db_per_ns):
         alpha_db_per_ns = estimate_attenuation_db_per_ns(survey, power=float(power), start_ns=start_ns)
@@ -161,8 +263,9 @@ def _sec(survey, step, *, power, alpha_db_per_ns, start_ns, max_gain_db):
     if not math.isfinite(alpha) or alpha < 0:
         raise ProcessingError(f"{step}: alpha_db_per_ns must be >= 0 dB/ns; got {alpha_db_per_ns!r}")
     g = gain_curve(t, power=float(power), alpha_db_per_ns=alpha, start_ns=start_ns,
-                   max_gain_db=max_gain_db)
-    params = {"alpha_db_per_ns": alpha, "start_ns": start_ns, "max_gain_db": max_gain_db}
+                   max_gain_db=max_gain_db, stop_ns=stop_ns)
+    params = {"alpha_db_per_ns": alpha, "start_ns": start_ns, "max_gain_db": max_gain_db,
+              "stop_ns": stop_ns}
     if step == "sec_gain":
         params = {"power": float(power), **params}
     return finish(survey, _apply_curve(survey, g), step, params)
