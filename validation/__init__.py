@@ -1,0 +1,1 @@
+"""Validation sets of roadhealth.detect (scripts; see docs/detection.md, "Validation results")."""

@@ -1,0 +1,145 @@
+"""Helpers shared by the validation scripts (not part of the installed package).
+
+* truth tables are stored as GeoJSON text (small, diffable): :func:`write_table`, :func:`read_table`;
+* instrument-like noise is added after a simulation: :func:`add_noise`;
+* set metrics are written as JSON and a markdown table: :func:`write_metrics`.
+
+Run the scripts from the repository root (``python validation/fastmodel_set.py ...``); they put
+the repository root on ``sys.path`` so the working tree's ``roadhealth`` is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from roadhealth.anomalies import EXTRA_COLUMNS, conform_anomalies, empty_anomalies
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def write_table(table: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+    """Write an anomaly (or clutter) table as GeoJSON text, rows or none.
+
+    Categorical columns are written as plain strings; :func:`read_table` restores the contract.
+    """
+    path = Path(path)
+    out = table.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(object)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(out.to_json(drop_id=True, na="null"), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_table(path: str | os.PathLike, *, anomalies: bool = True) -> gpd.GeoDataFrame:
+    """Read a table written by :func:`write_table`.
+
+    Parameters
+    ----------
+    path : path-like
+        GeoJSON file.
+    anomalies : bool
+        True: the result is put into the anomaly contract (:func:`roadhealth.anomalies
+        .conform_anomalies`; an empty file gives :func:`empty_anomalies` with a ``survey``
+        column). False: returned as read (clutter tables).
+    """
+    path = Path(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not doc.get("features"):
+        if anomalies:
+            return empty_anomalies(None, extras=("survey",))
+        return gpd.GeoDataFrame({"kind": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([]))
+    table = gpd.GeoDataFrame.from_features(doc["features"], crs=None)
+    if not anomalies:
+        return table
+    keep = [c for c in table.columns if c in EXTRA_COLUMNS or c in (
+        "kind", "confidence", "distance_start_m", "distance_end_m", "offset_start_m", "offset_end_m",
+        "depth_top_m", "depth_bottom_m", "length_m", "width_m", "height_m", "cover_m", "risk",
+        "evidence", "geometry")]
+    return conform_anomalies(table[keep], source=str(path))
+
+
+def add_noise(data: np.ndarray, dt_ns: float, frequency_mhz: float, *, noise_rel: float = 0.005,
+              wow_rel: float = 0.02, seed: int = 0) -> np.ndarray:
+    """Add instrument-like noise to traces (last axis = time).
+
+    Parameters
+    ----------
+    data : numpy.ndarray, shape (..., n_sample)
+    dt_ns : float
+        Sample interval, ns.
+    frequency_mhz : float
+        Antenna centre frequency, MHz: the random noise is band-limited to 0.25-2.5 times it.
+    noise_rel : float
+        RMS of the band-limited random noise, relative to the largest absolute amplitude of the
+        data (the direct wave and surface reflection): 0.005 is -46 dB.
+    wow_rel : float
+        Peak of the low-frequency "wow" (a slow, decaying drift, different on every trace),
+        relative to the same reference.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, same shape.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.asarray(data, dtype=float)
+    ref = float(np.max(np.abs(x))) or 1.0
+    n = x.shape[-1]
+    white = rng.standard_normal(x.shape)
+    f_ghz = np.fft.rfftfreq(n, dt_ns)
+    f0 = frequency_mhz * 1e-3
+    band = ((f_ghz >= 0.25 * f0) & (f_ghz <= 2.5 * f0)).astype(float)
+    noise = np.fft.irfft(np.fft.rfft(white, axis=-1) * band, n, axis=-1)
+    noise *= noise_rel * ref / max(float(noise.std()), 1e-30)
+    t = np.arange(n) * dt_ns
+    window = t[-1] if n > 1 else 1.0
+    phase = rng.uniform(0, 2 * np.pi, (*x.shape[:-1], 1))
+    amp = rng.uniform(0.5, 1.0, (*x.shape[:-1], 1))
+    wow = wow_rel * ref * amp * np.sin(2 * np.pi * t / (0.8 * window) + phase) * np.exp(-t / (0.5 * window))
+    return x + noise + wow
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    return str(v)
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A DataFrame as a GitHub markdown table (index as the first column)."""
+    cols = [df.index.name or ""] + [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for idx, row in df.iterrows():
+        lines.append("| " + " | ".join([str(idx)] + [_fmt(v) for v in row.tolist()]) + " |")
+    return "\n".join(lines)
+
+
+def write_metrics(report, path_json: str | os.PathLike, path_md: str | os.PathLike, *, title: str,
+                  notes: list[str] | None = None) -> None:
+    """Write an :class:`~roadhealth.detect.evaluate.EvaluationReport` as JSON and markdown."""
+    path_json, path_md = Path(path_json), Path(path_md)
+    doc = report.to_dict()
+    if notes:
+        doc["notes"] = notes
+    path_json.write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    parts = [f"# {title}", ""]
+    parts += [f"* {n}" for n in notes or []]
+    parts += ["", "## Per kind", "", markdown_table(report.summary()), "",
+              "## Confusion (rows: truth, columns: detection)", "", markdown_table(report.confusion), "",
+              "## Calibration of confidence", "", markdown_table(report.calibration.set_index("bin")), ""]
+    path_md.write_text("\n".join(parts), encoding="utf-8")
