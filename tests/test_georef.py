@@ -274,11 +274,24 @@ def test_keep_measured_wheel_distance():
     wheel = 1.02 * s_trace
     survey = survey.assign_coords(distance_m=(("channel", "trace"), wheel[None, :]))
     survey.attrs["distance_source"] = "wheel"
-    out = georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS)
+    # the wheel reads 2 % long: more than the 1 % tolerated, so it is warned about either way
+    with pytest.warns(RoadHealthWarning, match=r"wheel measured .* \(-2\.0 %, more than 1 %\).*the wheel's"):
+        out = georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS)
     np.testing.assert_array_equal(out.distance_m.values[0], wheel)
     assert out.attrs["gnss_qc"]["gnss_to_survey_length_ratio"] == pytest.approx(1 / 1.02, rel=1e-3)
-    out2 = georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS, use_distance="gnss")
+    with pytest.warns(RoadHealthWarning, match="the GNSS's"):
+        out2 = georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS, use_distance="gnss")
     np.testing.assert_allclose(out2.distance_m.values[0, -1], s_trace[-1], rtol=1e-3)
+
+
+def test_wheel_within_one_percent_of_gnss_is_quiet():
+    survey, lines, fix_traces, s_trace = synthetic(n_trace=300)
+    survey = survey.assign_coords(distance_m=(("channel", "trace"), 1.008 * s_trace[None, :]))
+    survey.attrs["distance_source"] = "survey wheel (rhf_spm)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RoadHealthWarning)
+        out = georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS)
+    assert out.attrs["gnss_qc"]["gnss_to_survey_length_ratio"] == pytest.approx(1 / 1.008, rel=1e-3)
 
 
 def test_plain_nmea_log_tied_by_time(tmp_path):
@@ -486,3 +499,105 @@ def test_utm_zone_across_the_antimeridian():
 
     assert abs(abs(_central_longitude(np.array([179.9999, -179.9999]))) - 180.0) < 1e-3
     assert utm_crs_for(_central_longitude(np.array([179.99, -179.99])), 60.0) in ("EPSG:32601", "EPSG:32660")
+
+
+
+# ---------------------------------------------------------------------------------------------
+# lever arm, latency, CRS units, unused options, where warnings point
+# ---------------------------------------------------------------------------------------------
+
+
+def test_lever_arm_moves_positions_from_the_gnss_antenna_to_the_array_centre():
+    offsets = np.array([-0.5, 0.5])
+    survey, lines, fix_traces, s_trace = synthetic(n_trace=400, n_chan=2, offsets=offsets)
+    fixes = fixes_from_lines(lines, fix_traces)
+    along, across = 0.6, -0.3  # antenna 0.6 m ahead of the array centre and 0.3 m to its right
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RoadHealthWarning)
+        out = georeference(survey, fixes, crs=CRS, lever_arm_m=(along, across))
+    tx, ty, ux, uy = track(s_trace)  # the antenna path
+    nx, ny = -uy, ux
+    on_line = s_trace < L_STRAIGHT - 5  # exact on the straight part
+    cx, cy = tx - along * ux - across * nx, ty - along * uy - across * ny
+    for k, off in enumerate(offsets):
+        err = np.hypot(out.x.values[k] - (cx + off * nx), out.y.values[k] - (cy + off * ny))
+        assert err[on_line].max() < 0.01, err[on_line].max()
+    base = georeference(survey, fixes, crs=CRS)
+    # the whole array sits 0.6 m behind and 0.3 m left of where it would be without the lever arm
+    shift = np.hypot(out.x.values[0] - base.x.values[0], out.y.values[0] - base.y.values[0])
+    np.testing.assert_allclose(shift[on_line], np.hypot(along, across), atol=0.01)
+    rec = out.attrs["history"][-1]
+    assert rec["step"] == "georeference" and rec["parameters"]["lever_arm_m"] == [along, across]
+    assert out.attrs["gnss_qc"]["lever_arm_m"] == [along, across]
+
+
+def test_latency_shifts_fixes_to_earlier_traces():
+    survey, lines, fix_traces, s_trace = synthetic(n_trace=2200, speed=10.0)
+    fixes = fixes_from_lines(lines, fix_traces)
+    latency = 0.2  # s: at 10 m/s the fixes are 2 m late
+    out = georeference(survey, fixes, crs=CRS, latency_s=latency)
+    tx, ty, _, _ = track(s_trace + 10.0 * latency)  # each trace gets the position 2 m further on
+    on_line = s_trace < L_STRAIGHT - 5
+    err = np.hypot(out.x.values[0] - tx, out.y.values[0] - ty)
+    assert err[on_line][5:].max() < 0.01, err[on_line].max()
+    assert out.attrs["history"][-1]["parameters"]["latency_s"] == latency
+    # without fix times or trace times there is no trace rate: an error naming the source
+    no_time = fixes_from_nmea(lines, trace=fix_traces, source="untimed.nmea", date="2024-05-15")
+    no_time.time[:] = np.datetime64("NaT")
+    with pytest.raises(GeoreferenceError, match=r"untimed\.nmea: latency_s=0\.2 needs the trace rate"):
+        georeference(survey, no_time, crs=CRS, latency_s=latency)
+
+
+@pytest.mark.parametrize("bad", [(1.0,), ("a", 1), (np.nan, 0.0), 3.0])
+def test_bad_lever_arm_is_an_error(bad):
+    survey, lines, fix_traces, _ = synthetic(n_trace=100)
+    with pytest.raises(GeoreferenceError, match="lever_arm_m must be"):
+        georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS, lever_arm_m=bad)
+    with pytest.raises(GeoreferenceError, match="latency_s must be"):
+        georeference(survey, fixes_from_lines(lines, fix_traces), crs=CRS, latency_s=float("inf"))
+
+
+@pytest.mark.parametrize("crs", ["EPSG:2227", "EPSG:4326"])  # US survey feet; degrees
+def test_crs_not_in_metres_is_refused(crs):
+    survey, lines, fix_traces, _ = synthetic(n_trace=100)
+    with pytest.raises(GeoreferenceError, match="metres"):
+        georeference(survey, fixes_from_lines(lines, fix_traces), crs=crs)
+
+
+def test_read_options_reach_georeference_and_history(samples_dir):
+    import roadhealth
+
+    path = samples_dir / "mala/impdar_ten_col/ten_col.rd3"
+    plain = roadhealth.read(path)
+    moved = roadhealth.read(path, lever_arm_m=(0.0, 1.0), latency_s=0.0)
+    rec = moved.attrs["history"][-1]
+    assert rec["step"] == "georeference" and rec["parameters"]["lever_arm_m"] == [0.0, 1.0]
+    shift = np.hypot(moved.x.values - plain.x.values, moved.y.values - plain.y.values)
+    np.testing.assert_allclose(shift, 1.0, atol=1e-6)  # the centre is 1 m right of the antenna
+
+
+def test_crs_on_a_file_without_positions_warns_at_the_callers_line(samples_dir):
+    import roadhealth
+
+    path = samples_dir / "gssi/gprpy_400mhz/FILE____032.DZT"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        s = roadhealth.read(path, crs="EPSG:4545")
+    assert s.attrs["crs"] is None
+    msgs = [w for w in caught if "not used" in str(w.message)]
+    assert len(msgs) == 1 and "crs='EPSG:4545'" in str(msgs[0].message) and "no positions" in str(msgs[0].message)
+    assert msgs[0].filename == __file__
+
+
+def test_reader_warnings_point_at_the_callers_line(samples_dir):
+    """However deep the warning is raised (read -> read_dzt -> georeference), it names this file."""
+    import roadhealth
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        roadhealth.read(samples_dir / "gssi/impdar_sir4000/test_gssi.DZT")  # DZX disagrees; DZG quality 0
+        line = __import__("inspect").currentframe().f_lineno - 1
+    assert len(caught) >= 2
+    for w in caught:
+        assert w.filename == __file__, (w.filename, str(w.message))
+        assert w.lineno == line

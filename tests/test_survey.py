@@ -158,7 +158,7 @@ def test_make_survey_keeps_ascending_and_tied_offsets_as_given():
 def test_validate_refuses_descending_channels():
     s = _survey(n_chan=3)
     flipped = s.isel(channel=[2, 1, 0])
-    with pytest.raises(SurveyContractError, match="ascending 'offset_m'.*channel 1"):
+    with pytest.raises(SurveyContractError, match=r"ascending 'offset_m'.*channel 1"):
         roadhealth.validate(flipped)
     roadhealth.validate(flipped.sortby("offset_m"))
     bad = s.assign_coords(offset_m=("channel", [0.0, np.nan, 1.0]))

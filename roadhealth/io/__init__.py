@@ -116,7 +116,12 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         Force a format (a key of :data:`FORMATS`) instead of detecting it.
     **options
         Passed to the format's reader: common ones are ``lazy`` (bool or None), ``crs``
-        (target CRS of x/y, e.g. ``"EPSG:4545"``) and ``gnss`` (read GNSS companions).
+        (target CRS of x/y in metres, e.g. ``"EPSG:4545"``), ``gnss`` (read GNSS companions),
+        ``lever_arm_m`` (GNSS antenna relative to the array centre, ``(along, across)`` m,
+        along positive forward, across positive left) and ``latency_s`` (GNSS latency, s);
+        the last two go to :func:`roadhealth.io.georef.georeference` and its history record.
+        ``crs``, ``lever_arm_m`` or ``latency_s`` given for a file whose positions could not be
+        used is warned about.
 
     Returns
     -------
@@ -135,13 +140,17 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         from roadhealth.io.georef import check_target_crs
 
         check_target_crs(options["crs"])
+    if options.get("lever_arm_m") is not None or options.get("latency_s"):
+        from roadhealth.io.georef import check_gnss_options
+
+        check_gnss_options(options.get("lever_arm_m"), options.get("latency_s", 0.0))
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
         raise UnknownFormatError(path, None, f"format {fmt!r} is not one of {sorted(FORMATS)}")
     module, reader, _writer, _exts = FORMATS[fmt]
     func = getattr(importlib.import_module(module), reader)
     try:
-        return func(path, **options)
+        survey = func(path, **options)
     except (RoadHealthError, FileNotFoundError, TypeError):
         raise
     except MemoryError:
@@ -149,6 +158,28 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
     except (ValueError, IndexError, KeyError, OSError, OverflowError) as exc:
         # A reader should raise FormatError itself; this is the safety net that keeps the file name.
         raise FormatError(path, None, f"could not be read as {fmt}: {type(exc).__name__}: {exc}") from exc
+    _warn_unused_positioning(survey, path, options)
+    return survey
+
+
+def _warn_unused_positioning(survey, path, options: dict) -> None:
+    """Warn when ``crs``, ``lever_arm_m`` or ``latency_s`` were given but no GNSS position was used."""
+    asked = [f"{k}={options[k]!r}" for k in ("crs", "lever_arm_m", "latency_s") if options.get(k)]
+    qc = survey.attrs.get("gnss_qc") or {}
+    if not asked or qc.get("n_used"):
+        return
+    if asked == [f"crs={options['crs']!r}"] and survey.attrs.get("crs") is not None:
+        return  # the file's own coordinates (SEG-Y) were labelled with it
+    if qc.get("error"):
+        why = "its GNSS could not be used (see the warning before this one)"
+    elif options.get("gnss") is False:
+        why = "gnss=False"
+    else:
+        why = "the file has no positions (no GNSS companion or coordinates)"
+    local = "; x/y stay in the local frame (crs None)" if survey.attrs.get("crs") is None else ""
+    from roadhealth.io._common import warn
+
+    warn(f"{path}: {', '.join(asked)} not used: {why}{local}")
 
 
 def output_format(path: str | os.PathLike) -> str:

@@ -9,13 +9,35 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from roadhealth.errors import FormatError
+from roadhealth.errors import FormatError, RoadHealthWarning
+
+#: The folder of the roadhealth package: warnings are attributed to the first caller outside it.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def warn(message: str, category: type[Warning] = RoadHealthWarning) -> None:
+    """Issue a warning attributed to the user's line: the first caller outside the roadhealth package.
+
+    However deep inside roadhealth a warning is raised (``read`` -> reader -> georeference ...),
+    ``w.filename`` and ``w.lineno`` name the user's script or notebook cell, where it can be
+    acted on (and filtered by module), not ``roadhealth/io/__init__.py``.
+    """
+    if sys.version_info >= (3, 12):
+        warnings.warn(message, category, skip_file_prefixes=(_PACKAGE_DIR,))
+        return
+    frame, level = sys._getframe(1), 2  # level 2: the caller of warn()
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
 
 #: Files whose sample block is larger than this open lazily (dask over a memory map) by default.
 LAZY_THRESHOLD_BYTES = 256 * 2**20
@@ -176,17 +198,9 @@ def parse_text_header(text: str, source=None) -> dict[str, str]:
     """
     stripped = text.rstrip(" \t\x00\x1a")
     if stripped and not stripped.endswith(("\n", "\r")):
-        import warnings
-
-        from roadhealth.errors import RoadHealthWarning
-
         last = stripped.splitlines()[-1]
-        warnings.warn(
-            f"{os.fspath(source) if source is not None else 'text header'}: ends in the middle of a line "
-            f"(truncated?); its last line {last!r} may be incomplete",
-            RoadHealthWarning,
-            stacklevel=3,
-        )
+        warn(f"{os.fspath(source) if source is not None else 'text header'}: ends in the middle of a line "
+             f"(truncated?); its last line {last!r} may be incomplete")
     out: dict[str, str] = {}
     for i, line in enumerate(text.splitlines()):
         if not line.strip():

@@ -12,13 +12,14 @@ Everything is vectorised over fixes and traces; nothing loops over traces in Pyt
 from __future__ import annotations
 
 import functools
-import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from roadhealth.errors import GeoreferenceError, ProcessingError, RoadHealthWarning
+from roadhealth.errors import GeoreferenceError, ProcessingError
+from roadhealth.io._common import warn
 from roadhealth.io.gnss import GnssFixes
 from roadhealth.survey import DIMS, add_history
 
@@ -172,11 +173,9 @@ def _warn_outside_area_of_use(crs: str, lon: np.ndarray, lat: np.ndarray, source
     near_lon = (lon >= west - margin) & (lon <= east + margin) if west <= east else inside_lon
     near = near_lon & (lat >= south - margin) & (lat <= north + margin)
     if not np.all(near):
-        warnings.warn(
-            f"{source}: {int(np.count_nonzero(~inside))} of {lon.size} GNSS fixes lie outside the area of use of "
-            f"{crs} ({area.name}: lon {west:g}..{east:g}, lat {south:g}..{north:g}); projected positions there "
-            "are distorted or meaningless. Choose the CRS of the survey area (default: its UTM zone).",
-            RoadHealthWarning, stacklevel=3)
+        warn(f"{source}: {int(np.count_nonzero(~inside))} of {lon.size} GNSS fixes lie outside the area of use of "
+             f"{crs} ({area.name}: lon {west:g}..{east:g}, lat {south:g}..{north:g}); projected positions there "
+             "are distorted or meaningless. Choose the CRS of the survey area (default: its UTM zone).")
 
 
 def check_target_crs(crs, source: str = "crs argument") -> str | None:
@@ -199,12 +198,56 @@ def _check_projected(crs: str, source: str) -> str:
             f"{source}: CRS {crs!r} is not projected; x/y and distances need a projected CRS in metres "
             "(e.g. a UTM zone or 'EPSG:4545')"
         )
+    units = {(a.unit_name or "").lower() for a in c.axis_info[:2]}
+    if not units <= {"metre", "meter", "m"}:
+        raise GeoreferenceError(
+            f"{source}: CRS {crs!r} ({c.name}) measures x/y in {', '.join(sorted(units))}; survey coordinates "
+            "and distances (x, y, distance_m, offset_m) are in metres: choose a projected CRS in metres "
+            "(e.g. a UTM zone or 'EPSG:4545')"
+        )
     return crs if isinstance(crs, str) else c.to_string()
 
 
 # --------------------------------------------------------------------------------------------
 # georeference
 # --------------------------------------------------------------------------------------------
+
+#: A survey-wheel length and the GNSS path length further apart than this (relative) are warned about.
+WHEEL_GNSS_TOLERANCE = 0.01
+
+
+@dataclass
+class _Fixes:
+    """The fixes of one georeferencing run, as flat arrays, with the masks that sorted them."""
+
+    trace: np.ndarray  # 0-based trace index of each fix (after any latency shift)
+    lon: np.ndarray
+    lat: np.ndarray
+    elev: np.ndarray
+    quality: np.ndarray
+    time: np.ndarray  # datetime64[ns], NaT when unknown
+    has_pos: np.ndarray
+    q_ok: np.ndarray
+
+    @property
+    def q0(self) -> np.ndarray:
+        return self.quality == 0
+
+
+@dataclass
+class _Track:
+    """Antenna positions per trace interpolated from the fixes, with what was filled in."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    extrapolated: np.ndarray  # bool per trace
+    held: np.ndarray  # bool per trace: too far from any fix
+    in_gap: np.ndarray  # bool per trace: between two fixes further apart than max_gap_traces
+    gap_segments: np.ndarray  # bool per used-fix segment
+    fix_spacing: float  # median traces between used fixes
+    max_extrapolate_traces: float
+    max_gap_traces: float
 
 
 def georeference(
@@ -218,16 +261,19 @@ def georeference(
     max_extrapolate_traces: float | None = None,
     beyond: str = "hold",
     max_gap_traces: float | None = None,
+    lever_arm_m: tuple[float, float] | None = None,
+    latency_s: float = 0.0,
 ) -> xr.DataArray:
     """Give every trace of a survey a position from GNSS fixes, and report the fixes' quality.
 
-    Steps: drop fixes without a position or below ``min_quality``; drop duplicate fixes (a second
-    fix at the same trace, or a stale repeat of the previous fix with the same time and
-    position); project to ``crs``; find outliers (an isolated fix whose implied speed to both
-    neighbours exceeds ``max_speed_m_s``) and drop them; interpolate x, y and elevation linearly
-    over the trace index (extrapolating linearly at the ends up to ``max_extrapolate_traces``,
-    then holding the last position or NaN, see ``beyond``); offset each channel across the
-    track; compute lon/lat back from x/y and the along-track distance.
+    Steps: shift the fixes by the GNSS ``latency_s``; drop fixes without a position or below
+    ``min_quality``; drop duplicate fixes (a second fix at the same trace, or a stale repeat of
+    the previous fix with the same time and position); project to ``crs``; find outliers (an
+    isolated fix whose implied speed to both neighbours exceeds ``max_speed_m_s``) and drop
+    them; interpolate x, y and elevation linearly over the trace index (extrapolating linearly at
+    the ends up to ``max_extrapolate_traces``, then holding the last position or NaN, see
+    ``beyond``); move from the GNSS antenna to the array centre (``lever_arm_m``); offset each
+    channel across the track; compute lon/lat back from x/y and the along-track distance.
 
     Parameters
     ----------
@@ -236,8 +282,8 @@ def georeference(
     fixes : GnssFixes
         Fixes tied to 0-based (possibly fractional) trace indices.
     crs : str, optional
-        Projected CRS of the output x/y ("EPSG:4545", "EPSG:32649", WKT ...). Default: the UTM
-        zone of the median fix position.
+        Projected CRS of the output x/y in metres ("EPSG:4545", "EPSG:32649", WKT ...). Default:
+        the UTM zone of the median fix position. A CRS in feet or degrees is refused.
     max_speed_m_s : float
         Highest plausible speed between consecutive fixes, m/s. Segments above it are jumps;
         an isolated fix with both its segments above it is an outlier and is not used. Without
@@ -246,7 +292,8 @@ def georeference(
     use_distance : {"auto", "gnss", "keep"}
         ``distance_m`` from the GNSS track ("gnss"), the survey's own ("keep"), or ("auto") the
         survey's own only when ``attrs["distance_source"]`` names a measured distance (wheel,
-        odometer, encoder, DMI).
+        odometer, encoder, DMI). A measured length that differs from the GNSS path by more than
+        ``WHEEL_GNSS_TOLERANCE`` (1 %) is warned about either way.
     min_quality : int
         Lowest GGA fix quality used (1 = autonomous GPS). Quality 0 ("invalid") fixes are always
         reported; pass 0 to use them anyway. Unknown quality (-1) is always used.
@@ -259,287 +306,99 @@ def georeference(
     max_gap_traces : float, optional
         Fixes further apart than this many traces leave a gap that is reported. Default: 5 times
         the median trace spacing between fixes (at least 2).
+    lever_arm_m : (float, float), optional
+        Position of the GNSS antenna relative to the centre of the antenna array, m:
+        ``(along, across)``, along positive in the direction of travel, across positive to the
+        left. The track (and ``distance_m``) is that of the array centre. Default ``(0, 0)``.
+    latency_s : float
+        GNSS latency, s: how long after a position was valid the radar tagged a trace with it
+        (positive: the fixes arrive late, so each fix belongs to an earlier trace). Converted to
+        traces with the trace rate from the fix times (or the survey's ``time`` coordinate).
 
     Returns
     -------
     xarray.DataArray
         The survey with coords ``x``, ``y``, ``lon``, ``lat``, ``elevation_m`` (channel, trace)
         and ``distance_m`` set; attrs ``crs``, ``gnss_source``, ``gnss_qc`` (JSON-serialisable
-        dict) and, when GNSS distances are used, ``distance_source = "gnss"``; one history record.
-        Channel positions are the track position plus ``offset_m`` (m, positive to the left of
-        the direction of travel) along the left normal of the track. ``distance_m`` is the
-        distance along the track (the GNSS antenna path), the same for every channel.
+        dict) and, when GNSS distances are used, ``distance_source = "gnss"``; one history record
+        (with the lever arm and latency). Channel positions are the array centre plus
+        ``offset_m`` (m, positive to the left of the direction of travel) along the left normal
+        of the track. ``distance_m`` is the distance along the array centre's path, the same for
+        every channel.
 
     Raises
     ------
     GeoreferenceError
-        If no fix is usable (naming the source file and why), or the CRS is not projected.
+        If no fix is usable (naming the source file and why), the CRS is not projected in
+        metres, an option is invalid, or ``latency_s`` is set but no times tell the trace rate.
 
     Warns
     -----
     RoadHealthWarning
-        Summarising quality-0, duplicate, outlier, jump, gap and extrapolated/held traces.
+        Summarising quality-0, duplicate, outlier, jump, gap and extrapolated/held traces, and a
+        wheel length that disagrees with the GNSS path.
     """
-    if use_distance not in ("auto", "gnss", "keep"):
-        raise GeoreferenceError(
-            f"use_distance must be 'auto', 'gnss' or 'keep'; got {use_distance!r}"
-        )
-    if beyond not in ("hold", "nan"):
-        raise GeoreferenceError(f"beyond must be 'hold' or 'nan'; got {beyond!r}")
+    along_m, across_m = _check_georeference_options(use_distance, beyond, lever_arm_m, latency_s)
     if tuple(survey.dims) != DIMS:
         raise GeoreferenceError(f"survey dims must be {DIMS}; got {tuple(survey.dims)}")
     source = fixes.source or "<GNSS fixes>"
     n_chan, n_trace = int(survey.sizes["channel"]), int(survey.sizes["trace"])
 
-    trace = np.asarray(fixes.trace, dtype=float).ravel()
-    lon = np.asarray(fixes.lon, dtype=float).ravel()
-    lat = np.asarray(fixes.lat, dtype=float).ravel()
-    elev = np.asarray(fixes.elevation_m, dtype=float).ravel()
-    quality = np.asarray(fixes.quality, dtype=int).ravel()
-    ftime = np.asarray(fixes.time).astype("datetime64[ns]").ravel()
-    n_fix = trace.size
-    if not (lon.size == lat.size == elev.size == quality.size == ftime.size == n_fix):
-        raise GeoreferenceError(f"{source}: GnssFixes arrays have different lengths")
-
-    has_pos = (
-        np.isfinite(trace)
-        & np.isfinite(lon)
-        & np.isfinite(lat)
-        & (np.abs(lat) <= 90)
-        & (np.abs(lon) <= 360)
-    )
-    q_ok = (quality < 0) | (quality >= min_quality)
-    q0 = quality == 0
-    use = has_pos & q_ok
-    if not use.any():
-        why = [f"{n_fix} fixes"]
-        if (~has_pos).any():
-            why.append(f"{int((~has_pos).sum())} without a position or trace")
-        if (has_pos & ~q_ok).any():
-            why.append(
-                f"{int((has_pos & ~q_ok).sum())} below fix quality {min_quality} "
-                f"({int((has_pos & q0).sum())} with quality 0 = invalid)"
-            )
-        hint = (
-            "; pass min_quality=0 to use quality-0 fixes anyway" if (has_pos & ~q_ok).any() else ""
-        )
-        raise GeoreferenceError(f"{source}: no usable GNSS fix: {', '.join(why)}{hint}")
-
-    # ---- sort by trace, drop duplicates ------------------------------------------------
-    idx = np.flatnonzero(use)
-    idx = idx[np.argsort(trace[idx], kind="stable")]
-    t_s, lon_s, lat_s, tm_s = trace[idx], lon[idx], lat[idx], ftime[idx]
-    same_trace = np.r_[False, np.diff(t_s) == 0]
-    same_pos = np.r_[False, (np.diff(lon_s) == 0) & (np.diff(lat_s) == 0)]
-    same_time = np.r_[False, (tm_s[1:] == tm_s[:-1]) & ~np.isnat(tm_s[1:])]
-    dup = same_trace | (same_pos & same_time)
-    keep = idx[~dup]
+    fx_all = _fix_arrays(fixes, min_quality, source)
+    if latency_s:
+        fx_all.trace = fx_all.trace - _latency_traces(fx_all, survey, float(latency_s), source)
+    idx, dup, keep = _deduplicate(fx_all)
 
     if crs is None:
-        crs = utm_crs_for(_central_longitude(lon[keep]), np.median(lat[keep]))
+        crs = utm_crs_for(_central_longitude(fx_all.lon[keep]), np.median(fx_all.lat[keep]))
     crs = _check_projected(crs, source)
-    _warn_outside_area_of_use(crs, lon[keep], lat[keep], source)
-    fwd = _transformer(GEOGRAPHIC_CRS, crs)
-    inv = _transformer(crs, GEOGRAPHIC_CRS)
+    _warn_outside_area_of_use(crs, fx_all.lon[keep], fx_all.lat[keep], source)
+    ft = fx_all.trace[keep]
+    px, py = _transformer(GEOGRAPHIC_CRS, crs).transform(fx_all.lon[keep], fx_all.lat[keep])
+    px, py = np.asarray(px, dtype=float), np.asarray(py, dtype=float)
+    fz, fts = fx_all.elev[keep], fx_all.time[keep]
 
-    ft = trace[keep]
-    fx, fy = fwd.transform(lon[keep], lat[keep])
-    fx, fy = np.asarray(fx, dtype=float), np.asarray(fy, dtype=float)
-    fz = elev[keep]
-    fts = ftime[keep]
-
-    # ---- outliers and jumps ---------------------------------------------------------------
-    bad_seg, seg_speed, seg_dist, n_time_rev = _bad_segments(ft, fx, fy, fts, max_speed_m_s)
-    m = ft.size
-    outlier = np.zeros(m, dtype=bool)
-    if m >= 3:
-        b_prev = np.r_[False, bad_seg]  # segment ending at fix k
-        b_next = np.r_[bad_seg, False]  # segment starting at fix k
-        interior = b_prev & b_next
-        # the bridge k-1 -> k+1 must be plausible for k to be the odd one out
-        bridge_ok = np.zeros(m, dtype=bool)
-        bb, _, _, _ = _bad_segments(
-            ft[:-2], fx[:-2], fy[:-2], fts[:-2], max_speed_m_s, to=(ft[2:], fx[2:], fy[2:], fts[2:])
-        )
-        bridge_ok[1:-1] = ~bb
-        outlier = interior & bridge_ok
-        # an end fix whose only segment is bad while the next one is fine
-        outlier[0] |= bad_seg[0] and not bad_seg[1]
-        outlier[-1] |= bad_seg[-1] and not bad_seg[-2]
-    seg_near_outlier = np.r_[outlier[:-1] | outlier[1:]] if m >= 2 else np.zeros(0, dtype=bool)
-    jump = bad_seg & ~seg_near_outlier
+    outlier, jump, bad_seg, seg_speed, seg_dist, n_time_rev = _outliers_and_jumps(ft, px, py, fts, max_speed_m_s)
     good = ~outlier
-    ft, fx, fy, fz, fts = ft[good], fx[good], fy[good], fz[good], fts[good]
+    track = _interpolate_track(ft[good], px[good], py[good], fz[good], n_trace, max_extrapolate_traces,
+                               max_gap_traces, beyond)
 
-    # ---- interpolation -------------------------------------------------------------------
-    steps = np.diff(ft)
-    med_step = float(np.median(steps)) if steps.size else 1.0
-    if max_extrapolate_traces is None:
-        max_extrapolate_traces = max(med_step, 1.0)
-    if max_gap_traces is None:
-        max_gap_traces = max(5.0 * med_step, 2.0)
-    t = np.arange(n_trace, dtype=float)
-    cx, extra, held = _extrapolate(t, ft, fx, float(max_extrapolate_traces), beyond)
-    cy, _, _ = _extrapolate(t, ft, fy, float(max_extrapolate_traces), beyond)
-    zok = np.isfinite(fz)
-    if zok.any():
-        cz, _, _ = _extrapolate(t, ft[zok], fz[zok], float(max_extrapolate_traces), beyond)
-    else:
-        cz = np.full(n_trace, np.nan)
+    offsets = (np.asarray(survey.coords["offset_m"].values, dtype=float).reshape(-1)
+               if "offset_m" in survey.coords else np.zeros(n_chan))
+    cx, cy, X, Y, heading_ok = _channel_positions(track, offsets, along_m, across_m)
+    no_heading = bool((np.any(offsets != 0) or along_m or across_m) and not heading_ok)
+    LON, LAT = _to_lonlat(X, Y, crs)
+    Z = np.broadcast_to(track.z[None, :], (n_chan, n_trace)).copy()
 
-    gap_seg = steps > max_gap_traces
-    in_gap = np.zeros(n_trace, dtype=bool)
-    if gap_seg.any():
-        # traces strictly between the two fixes of a gap segment: ft[k] < t < ft[k+1]
-        k = np.searchsorted(ft, t, side="right") - 1
-        kc = np.clip(k, 0, gap_seg.size - 1)
-        in_gap = (k >= 0) & (k < gap_seg.size) & gap_seg[kc] & (t > ft[np.clip(k, 0, ft.size - 1)])
+    centre_dist = along_track_distance(cx, cy)
+    distance, keep_distance, own_length = _choose_distance(survey, use_distance, centre_dist, n_chan)
 
-    # ---- channel offsets, lon/lat ------------------------------------------------------------
-    offsets = (
-        np.asarray(survey.coords["offset_m"].values, dtype=float).reshape(-1)
-        if "offset_m" in survey.coords
-        else np.zeros(n_chan)
-    )
-    nx, ny, heading_ok = _left_normal(cx, cy)
-    no_heading = bool(np.any(offsets != 0) and not heading_ok)
-    X = cx[None, :] + offsets[:, None] * nx[None, :]
-    Y = cy[None, :] + offsets[:, None] * ny[None, :]
-    LON, LAT = inv.transform(X.ravel(), Y.ravel())
-    LON = np.asarray(LON, dtype=float).reshape(X.shape)
-    LAT = np.asarray(LAT, dtype=float).reshape(X.shape)
-    bad_xy = ~(np.isfinite(X) & np.isfinite(Y))
-    LON[bad_xy | ~np.isfinite(LON)] = np.nan
-    LAT[bad_xy | ~np.isfinite(LAT)] = np.nan
-    Z = np.broadcast_to(cz[None, :], (n_chan, n_trace)).copy()
-
-    # ---- distance -----------------------------------------------------------------------------
-    gnss_dist = along_track_distance(cx, cy)
-    dist_src = str(survey.attrs.get("distance_source") or "")
-    measured = any(s in dist_src.lower() for s in MEASURED_DISTANCE_SOURCES)
-    keep_distance = use_distance == "keep" or (use_distance == "auto" and measured)
-    if keep_distance and "distance_m" not in survey.coords:
-        keep_distance = False
-    if keep_distance:
-        distance = np.asarray(survey.coords["distance_m"].values, dtype=float)
-    else:
-        distance = np.broadcast_to(gnss_dist[None, :], (n_chan, n_trace)).copy()
-
-    # ---- QC report -------------------------------------------------------------------------
-    fix_trace = np.asarray(trace, dtype=float)
-    dup_traces = fix_trace[idx[dup]]
-    out_traces = trace[keep][outlier]
-    jump_segments = [
-        [float(a), float(b), round(float(d), 3), None if not np.isfinite(s) else round(float(s), 3)]
-        for a, b, d, s in zip(
-            trace[keep][:-1][jump],
-            trace[keep][1:][jump],
-            seg_dist[jump],
-            seg_speed[jump],
-            strict=True,
-        )
-    ]
-    speeds = seg_speed[np.isfinite(seg_speed) & ~bad_seg]
-    qc: dict[str, Any] = {
+    qc = {
         "source": fixes.source,
         "crs": crs,
-        "n_fixes": int(n_fix),
-        "n_used": int(ft.size),
+        "n_fixes": int(fx_all.trace.size),
+        "n_used": int(good.sum()),
         "min_quality": int(min_quality),
-        "no_position": {
-            "count": int((~has_pos).sum()),
-            "fix_index": [int(i) for i in np.flatnonzero(~has_pos)],
-        },
-        "quality0": {
-            "count": int(q0.sum()),
-            "traces": _floats(trace[q0]),
-            "used": bool(min_quality <= 0 and (q0 & has_pos).any()),
-        },
-        "below_min_quality": {
-            "count": int((has_pos & ~q_ok).sum()),
-            "traces": _floats(trace[has_pos & ~q_ok]),
-        },
-        "duplicates": {"count": int(dup.sum()), "traces": _floats(dup_traces)},
-        "outliers": {
-            "count": int(outlier.sum()),
-            "traces": _floats(out_traces),
-            "max_speed_m_s": float(max_speed_m_s),
-        },
-        "jumps": {
-            "count": len(jump_segments),
-            "segments": jump_segments,
-            "columns": ["trace_from", "trace_to", "distance_m", "speed_m_s"],
-        },
-        "time_reversals": int(n_time_rev),
-        "gaps": {
-            "count": int(gap_seg.sum()),
-            "n_traces": int(in_gap.sum()),
-            "ranges": _ranges(in_gap),
-            "max_gap_traces": float(max_gap_traces),
-        },
-        "extrapolated": {
-            "n_traces": int(extra.sum()),
-            "ranges": _ranges(extra),
-            "max_extrapolate_traces": float(max_extrapolate_traces),
-        },
-        "unpositioned": {"n_traces": int(held.sum()), "ranges": _ranges(held), "action": beyond},
-        "fix_spacing_traces_median": med_step,
-        "speed_m_s_median": float(np.median(speeds)) if speeds.size else None,
-        "track_length_m": float(gnss_dist[-1]) if n_trace else 0.0,
+        "lever_arm_m": [along_m, across_m],
+        "latency_s": float(latency_s),
+        **_fix_counts(fx_all, idx, dup, min_quality),
+        **_motion_report(fx_all.trace[keep], outlier, jump, bad_seg, seg_speed, seg_dist, max_speed_m_s,
+                         n_time_rev),
+        **_track_report(track, beyond),
+        "track_length_m": float(centre_dist[-1]) if n_trace else 0.0,
         "distance": "survey" if keep_distance else "gnss",
         "notes": list(fixes.notes),
     }
-    if keep_distance and n_trace > 1:
-        own = float(distance[0, -1] - distance[0, 0])
-        qc["gnss_to_survey_length_ratio"] = float(gnss_dist[-1] / own) if own > 0 else None
+    if own_length is not None:
+        qc["gnss_to_survey_length_ratio"] = float(centre_dist[-1] / own_length) if own_length > 0 else None
     if no_heading:
-        qc["offsets_not_applied"] = (
-            "track has no direction (stationary); channel offsets not applied"
-        )
-
-    problems = []
-    if qc["quality0"]["count"]:
-        act = "used" if qc["quality0"]["used"] else "not used"
-        problems.append(f"{qc['quality0']['count']} fixes of quality 0 ({act})")
-    if qc["no_position"]["count"]:
-        problems.append(f"{qc['no_position']['count']} fixes without position")
-    if qc["duplicates"]["count"]:
-        problems.append(f"{qc['duplicates']['count']} duplicate/stale fixes dropped")
-    if qc["outliers"]["count"]:
-        problems.append(
-            f"{qc['outliers']['count']} outlier fixes dropped at traces {qc['outliers']['traces'][:5]}"
-        )
-    if qc["jumps"]["count"]:
-        problems.append(
-            f"{qc['jumps']['count']} position jumps (e.g. traces {jump_segments[0][0]:g}-{jump_segments[0][1]:g}, "
-            f"{jump_segments[0][2]:.1f} m)"
-        )
-    if qc["gaps"]["count"]:
-        problems.append(
-            f"{qc['gaps']['count']} gaps between fixes covering {qc['gaps']['n_traces']} traces"
-        )
-    if qc["unpositioned"]["n_traces"]:
-        problems.append(f"{qc['unpositioned']['n_traces']} traces too far from any fix ({beyond})")
-    if n_time_rev:
-        problems.append(f"{n_time_rev} segments where fix time goes backwards")
-    if no_heading:
-        problems.append("channel offsets not applied (no track direction)")
-    if problems:
-        warnings.warn(
-            f"{source}: GNSS QC: " + "; ".join(problems) + " (details in attrs['gnss_qc'])",
-            RoadHealthWarning,
-            stacklevel=2,
-        )
+        qc["offsets_not_applied"] = "track has no direction (stationary); channel offsets and lever arm not applied"
+    _warn_quality(qc, source, beyond, no_heading)
+    _warn_wheel_length(qc, own_length, source, keep_distance)
 
     dims2 = ("channel", "trace")
-    out = survey.assign_coords(
-        x=(dims2, X),
-        y=(dims2, Y),
-        lon=(dims2, LON),
-        lat=(dims2, LAT),
-        elevation_m=(dims2, Z),
-        distance_m=(dims2, distance),
-    )
+    out = survey.assign_coords(x=(dims2, X), y=(dims2, Y), lon=(dims2, LON), lat=(dims2, LAT),
+                               elevation_m=(dims2, Z), distance_m=(dims2, distance))
     out.attrs = dict(survey.attrs)
     out.attrs["crs"] = crs
     out.attrs["gnss_source"] = fixes.source
@@ -554,12 +413,300 @@ def georeference(
         max_speed_m_s=max_speed_m_s,
         use_distance=use_distance,
         min_quality=min_quality,
-        max_extrapolate_traces=max_extrapolate_traces,
+        max_extrapolate_traces=track.max_extrapolate_traces,
         beyond=beyond,
-        max_gap_traces=max_gap_traces,
-        n_fixes=int(n_fix),
-        n_used=int(ft.size),
+        max_gap_traces=track.max_gap_traces,
+        lever_arm_m=[along_m, across_m],
+        latency_s=float(latency_s),
+        n_fixes=int(fx_all.trace.size),
+        n_used=int(good.sum()),
     )
+
+
+def _check_georeference_options(use_distance, beyond, lever_arm_m, latency_s) -> tuple[float, float]:
+    """Validate the options of :func:`georeference`; returns the lever arm as ``(along_m, across_m)``."""
+    if use_distance not in ("auto", "gnss", "keep"):
+        raise GeoreferenceError(f"use_distance must be 'auto', 'gnss' or 'keep'; got {use_distance!r}")
+    if beyond not in ("hold", "nan"):
+        raise GeoreferenceError(f"beyond must be 'hold' or 'nan'; got {beyond!r}")
+    return check_gnss_options(lever_arm_m, latency_s)
+
+
+def check_gnss_options(lever_arm_m, latency_s) -> tuple[float, float]:
+    """Validate ``lever_arm_m`` (along, across; m) and ``latency_s`` (s); returns the lever arm.
+
+    Raises
+    ------
+    GeoreferenceError
+        A lever arm that is not two finite numbers of metres, or a latency that is not a finite
+        number of seconds within 10 s.
+    """
+    if lever_arm_m is None:
+        lever = (0.0, 0.0)
+    else:
+        try:
+            lever = tuple(float(v) for v in lever_arm_m)
+        except (TypeError, ValueError):
+            lever = ()
+        if len(lever) != 2 or not all(np.isfinite(lever)):
+            raise GeoreferenceError(
+                f"lever_arm_m must be (along, across) in metres (GNSS antenna relative to the array "
+                f"centre, along positive forward, across positive left); got {lever_arm_m!r}")
+    try:
+        lat = float(latency_s)
+    except (TypeError, ValueError):
+        lat = float("nan")
+    if not (np.isfinite(lat) and abs(lat) <= 10.0):
+        raise GeoreferenceError(f"latency_s must be a finite number of seconds within +-10 s; got {latency_s!r}")
+    return float(lever[0]), float(lever[1])
+
+
+def _fix_arrays(fixes: GnssFixes, min_quality: int, source: str) -> _Fixes:
+    """Flat arrays of the fixes and which have a position and enough quality; raises when none is usable."""
+    trace = np.asarray(fixes.trace, dtype=float).ravel()
+    lon = np.asarray(fixes.lon, dtype=float).ravel()
+    lat = np.asarray(fixes.lat, dtype=float).ravel()
+    elev = np.asarray(fixes.elevation_m, dtype=float).ravel()
+    quality = np.asarray(fixes.quality, dtype=int).ravel()
+    ftime = np.asarray(fixes.time).astype("datetime64[ns]").ravel()
+    n_fix = trace.size
+    if not (lon.size == lat.size == elev.size == quality.size == ftime.size == n_fix):
+        raise GeoreferenceError(f"{source}: GnssFixes arrays have different lengths")
+    has_pos = np.isfinite(trace) & np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 360)
+    q_ok = (quality < 0) | (quality >= min_quality)
+    f = _Fixes(trace, lon, lat, elev, quality, ftime, has_pos, q_ok)
+    if not (has_pos & q_ok).any():
+        why = [f"{n_fix} fixes"]
+        if (~has_pos).any():
+            why.append(f"{int((~has_pos).sum())} without a position or trace")
+        if (has_pos & ~q_ok).any():
+            why.append(f"{int((has_pos & ~q_ok).sum())} below fix quality {min_quality} "
+                       f"({int((has_pos & f.q0).sum())} with quality 0 = invalid)")
+        hint = "; pass min_quality=0 to use quality-0 fixes anyway" if (has_pos & ~q_ok).any() else ""
+        raise GeoreferenceError(f"{source}: no usable GNSS fix: {', '.join(why)}{hint}")
+    return f
+
+
+def _latency_traces(f: _Fixes, survey: xr.DataArray, latency_s: float, source: str) -> np.ndarray:
+    """``latency_s`` in traces at each fix: latency x the local trace rate (traces per second).
+
+    The rate comes from the fixes' own (trace, time) pairs, else from the survey's ``time``
+    coordinate; it is piecewise constant between the pairs (speed changes are followed).
+    """
+    ok = np.isfinite(f.trace) & ~np.isnat(f.time)
+    rel_t, rel_s = f.trace[ok], f.time[ok]
+    if rel_t.size < 2 and "time" in survey.coords:
+        tc = np.asarray(survey.coords["time"].values).reshape(-1)[: int(survey.sizes["trace"])]
+        if np.issubdtype(tc.dtype, np.datetime64):
+            good = ~np.isnat(tc)
+            rel_t, rel_s = np.arange(tc.size, dtype=float)[good], tc[good].astype("datetime64[ns]")
+    if rel_t.size >= 2:
+        order = np.argsort(rel_t, kind="stable")
+        rel_t = rel_t[order]
+        sec = (rel_s[order] - rel_s[order][0]).astype("timedelta64[ns]").astype(np.int64) / 1e9
+        inc = np.r_[True, (np.diff(rel_t) > 0) & (np.diff(sec) > 0)]
+        rel_t, sec = rel_t[inc], sec[inc]
+    if rel_t.size < 2:
+        raise GeoreferenceError(
+            f"{source}: latency_s={latency_s} needs the trace rate, but neither the fixes nor the survey have "
+            "times for two traces")
+    rate = np.diff(rel_t) / np.diff(sec)  # traces per second, per segment
+    seg = np.clip(np.searchsorted(rel_t, f.trace, side="right") - 1, 0, rate.size - 1)
+    return latency_s * rate[seg]
+
+
+def _deduplicate(f: _Fixes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Usable fixes sorted by trace, without duplicates.
+
+    Returns ``idx`` (usable fixes sorted by trace), ``dup`` (mask over ``idx``: a second fix at
+    the same trace, or a stale repeat with the same time and position) and ``keep = idx[~dup]``.
+    """
+    idx = np.flatnonzero(f.has_pos & f.q_ok)
+    idx = idx[np.argsort(f.trace[idx], kind="stable")]
+    t_s, lon_s, lat_s, tm_s = f.trace[idx], f.lon[idx], f.lat[idx], f.time[idx]
+    same_trace = np.r_[False, np.diff(t_s) == 0]
+    same_pos = np.r_[False, (np.diff(lon_s) == 0) & (np.diff(lat_s) == 0)]
+    same_time = np.r_[False, (tm_s[1:] == tm_s[:-1]) & ~np.isnat(tm_s[1:])]
+    dup = same_trace | (same_pos & same_time)
+    return idx, dup, idx[~dup]
+
+
+def _outliers_and_jumps(ft, fx, fy, fts, max_speed_m_s: float):
+    """Isolated implausible fixes (outliers) and implausible segments between good fixes (jumps).
+
+    Returns ``outlier`` (per fix), ``jump`` and ``bad`` (per segment: a jump, or implausible
+    because it touches an outlier), segment speeds and lengths, and the number of segments where
+    time runs backwards.
+    """
+    bad_seg, seg_speed, seg_dist, n_time_rev = _bad_segments(ft, fx, fy, fts, max_speed_m_s)
+    m = ft.size
+    outlier = np.zeros(m, dtype=bool)
+    if m >= 3:
+        b_prev = np.r_[False, bad_seg]  # segment ending at fix k
+        b_next = np.r_[bad_seg, False]  # segment starting at fix k
+        # the bridge k-1 -> k+1 must be plausible for k to be the odd one out
+        bridge_ok = np.zeros(m, dtype=bool)
+        bb, _, _, _ = _bad_segments(ft[:-2], fx[:-2], fy[:-2], fts[:-2], max_speed_m_s,
+                                    to=(ft[2:], fx[2:], fy[2:], fts[2:]))
+        bridge_ok[1:-1] = ~bb
+        outlier = b_prev & b_next & bridge_ok
+        # an end fix whose only segment is bad while the next one is fine
+        outlier[0] |= bad_seg[0] and not bad_seg[1]
+        outlier[-1] |= bad_seg[-1] and not bad_seg[-2]
+    seg_near_outlier = np.r_[outlier[:-1] | outlier[1:]] if m >= 2 else np.zeros(0, dtype=bool)
+    return outlier, bad_seg & ~seg_near_outlier, bad_seg, seg_speed, seg_dist, n_time_rev
+
+
+def _interpolate_track(ft, fx, fy, fz, n_trace: int, max_extrapolate_traces, max_gap_traces, beyond) -> _Track:
+    """Antenna x, y, elevation at every trace from the used fixes, with extrapolation and gaps marked."""
+    steps = np.diff(ft)
+    med_step = float(np.median(steps)) if steps.size else 1.0
+    if max_extrapolate_traces is None:
+        max_extrapolate_traces = max(med_step, 1.0)
+    if max_gap_traces is None:
+        max_gap_traces = max(5.0 * med_step, 2.0)
+    t = np.arange(n_trace, dtype=float)
+    cx, extra, held = _extrapolate(t, ft, fx, float(max_extrapolate_traces), beyond)
+    cy, _, _ = _extrapolate(t, ft, fy, float(max_extrapolate_traces), beyond)
+    zok = np.isfinite(fz)
+    cz = (_extrapolate(t, ft[zok], fz[zok], float(max_extrapolate_traces), beyond)[0] if zok.any()
+          else np.full(n_trace, np.nan))
+    gap_seg = steps > max_gap_traces
+    in_gap = np.zeros(n_trace, dtype=bool)
+    if gap_seg.any():
+        # traces strictly between the two fixes of a gap segment: ft[k] < t < ft[k+1]
+        k = np.searchsorted(ft, t, side="right") - 1
+        kc = np.clip(k, 0, gap_seg.size - 1)
+        in_gap = (k >= 0) & (k < gap_seg.size) & gap_seg[kc] & (t > ft[np.clip(k, 0, ft.size - 1)])
+    return _Track(cx, cy, cz, extra, held, in_gap, gap_seg, med_step, float(max_extrapolate_traces),
+                  float(max_gap_traces))
+
+
+def _channel_positions(track: _Track, offsets: np.ndarray, along_m: float, across_m: float):
+    """Array-centre path and channel positions from the antenna path, the lever arm and the offsets.
+
+    Returns ``cx, cy`` (centre, per trace), ``X, Y`` (channel, trace) and whether the track has
+    a direction (without one, neither the lever arm nor the offsets can be applied).
+    """
+    nx, ny, heading_ok = _left_normal(track.x, track.y)
+    ux, uy = ny, -nx  # direction of travel: the left normal turned back by 90 degrees
+    cx = track.x - along_m * ux - across_m * nx
+    cy = track.y - along_m * uy - across_m * ny
+    X = cx[None, :] + offsets[:, None] * nx[None, :]
+    Y = cy[None, :] + offsets[:, None] * ny[None, :]
+    return cx, cy, X, Y, heading_ok
+
+
+def _to_lonlat(X: np.ndarray, Y: np.ndarray, crs: str):
+    """Geographic lon/lat of projected positions; NaN where the position is not finite."""
+    lon, lat = _transformer(crs, GEOGRAPHIC_CRS).transform(X.ravel(), Y.ravel())
+    lon = np.asarray(lon, dtype=float).reshape(X.shape)
+    lat = np.asarray(lat, dtype=float).reshape(X.shape)
+    bad = ~(np.isfinite(X) & np.isfinite(Y))
+    lon[bad | ~np.isfinite(lon)] = np.nan
+    lat[bad | ~np.isfinite(lat)] = np.nan
+    return lon, lat
+
+
+def _choose_distance(survey: xr.DataArray, use_distance: str, centre_dist: np.ndarray, n_chan: int):
+    """``distance_m`` to use, whether it is the survey's own, and the survey's measured length (or None)."""
+    dist_src = str(survey.attrs.get("distance_source") or "")
+    measured = any(s in dist_src.lower() for s in MEASURED_DISTANCE_SOURCES) and "distance_m" in survey.coords
+    keep = (use_distance == "keep" or (use_distance == "auto" and measured)) and "distance_m" in survey.coords
+    own_length = None
+    if measured and survey.sizes["trace"] > 1:
+        d0 = np.asarray(survey.coords["distance_m"].values, dtype=float).reshape(-1, survey.sizes["trace"])[0]
+        own_length = float(d0[-1] - d0[0])
+    if keep:
+        return np.asarray(survey.coords["distance_m"].values, dtype=float), True, own_length
+    return np.broadcast_to(centre_dist[None, :], (n_chan, centre_dist.size)).copy(), False, own_length
+
+
+def _fix_counts(f: _Fixes, idx: np.ndarray, dup: np.ndarray, min_quality: int) -> dict[str, Any]:
+    """QC entries about the fixes themselves: no position, quality 0, below quality, duplicates."""
+    q0, has_pos, q_ok = f.q0, f.has_pos, f.q_ok
+    return {
+        "no_position": {"count": int((~has_pos).sum()), "fix_index": [int(i) for i in np.flatnonzero(~has_pos)]},
+        "quality0": {"count": int(q0.sum()), "traces": _floats(f.trace[q0]),
+                     "used": bool(min_quality <= 0 and (q0 & has_pos).any())},
+        "below_min_quality": {"count": int((has_pos & ~q_ok).sum()), "traces": _floats(f.trace[has_pos & ~q_ok])},
+        "duplicates": {"count": int(dup.sum()), "traces": _floats(f.trace[idx[dup]])},
+    }
+
+
+def _motion_report(kept_trace, outlier, jump, bad_seg, seg_speed, seg_dist, max_speed_m_s,
+                   n_time_rev) -> dict[str, Any]:
+    """QC entries about motion between fixes: outliers, jumps, time reversals, median speed."""
+    jump_segments = [
+        [float(a), float(b), round(float(d), 3), None if not np.isfinite(s) else round(float(s), 3)]
+        for a, b, d, s in zip(kept_trace[:-1][jump], kept_trace[1:][jump], seg_dist[jump], seg_speed[jump],
+                              strict=True)
+    ]
+    speeds = seg_speed[np.isfinite(seg_speed) & ~bad_seg]
+    return {
+        "outliers": {"count": int(outlier.sum()), "traces": _floats(kept_trace[outlier]),
+                     "max_speed_m_s": float(max_speed_m_s)},
+        "jumps": {"count": len(jump_segments), "segments": jump_segments,
+                  "columns": ["trace_from", "trace_to", "distance_m", "speed_m_s"]},
+        "time_reversals": int(n_time_rev),
+        "speed_m_s_median": float(np.median(speeds)) if speeds.size else None,
+    }
+
+
+def _track_report(track: _Track, beyond: str) -> dict[str, Any]:
+    """QC entries about the interpolated track: gaps, extrapolated and unpositioned traces."""
+    return {
+        "gaps": {"count": int(track.gap_segments.sum()), "n_traces": int(track.in_gap.sum()),
+                 "ranges": _ranges(track.in_gap), "max_gap_traces": track.max_gap_traces},
+        "extrapolated": {"n_traces": int(track.extrapolated.sum()), "ranges": _ranges(track.extrapolated),
+                         "max_extrapolate_traces": track.max_extrapolate_traces},
+        "unpositioned": {"n_traces": int(track.held.sum()), "ranges": _ranges(track.held), "action": beyond},
+        "fix_spacing_traces_median": track.fix_spacing,
+    }
+
+
+def quality_problems(qc: dict[str, Any]) -> list[str]:
+    """The GNSS quality problems of a ``gnss_qc`` report, one short phrase each (as warned)."""
+    if qc.get("error"):
+        return [f"not used: {qc['error']}"]
+    problems = []
+    if qc.get("quality0", {}).get("count"):
+        act = "used" if qc["quality0"]["used"] else "not used"
+        problems.append(f"{qc['quality0']['count']} fixes of quality 0 ({act})")
+    if qc.get("no_position", {}).get("count"):
+        problems.append(f"{qc['no_position']['count']} fixes without position")
+    if qc.get("duplicates", {}).get("count"):
+        problems.append(f"{qc['duplicates']['count']} duplicate/stale fixes dropped")
+    if qc.get("outliers", {}).get("count"):
+        problems.append(f"{qc['outliers']['count']} outlier fixes dropped at traces {qc['outliers']['traces'][:5]}")
+    if qc.get("jumps", {}).get("count"):
+        a, b, d, _ = qc["jumps"]["segments"][0]
+        problems.append(f"{qc['jumps']['count']} position jumps (e.g. traces {a:g}-{b:g}, {d:.1f} m)")
+    if qc.get("gaps", {}).get("count"):
+        problems.append(f"{qc['gaps']['count']} gaps between fixes covering {qc['gaps']['n_traces']} traces")
+    if qc.get("unpositioned", {}).get("n_traces"):
+        problems.append(f"{qc['unpositioned']['n_traces']} traces too far from any fix "
+                        f"({qc['unpositioned'].get('action')})")
+    if qc.get("time_reversals"):
+        problems.append(f"{qc['time_reversals']} segments where fix time goes backwards")
+    if qc.get("offsets_not_applied"):
+        problems.append("channel offsets not applied (no track direction)")
+    return problems
+
+
+def _warn_quality(qc: dict[str, Any], source: str, beyond: str, no_heading: bool) -> None:
+    problems = quality_problems(qc)
+    if problems:
+        warn(f"{source}: GNSS QC: " + "; ".join(problems) + " (details in attrs['gnss_qc'])")
+
+
+def _warn_wheel_length(qc: dict[str, Any], own_length: float | None, source: str, keep_distance: bool) -> None:
+    ratio = qc.get("gnss_to_survey_length_ratio")
+    if own_length is None or ratio is None or abs(ratio - 1.0) <= WHEEL_GNSS_TOLERANCE:
+        return
+    warn(f"{source}: the survey wheel measured {own_length:.2f} m but the GNSS path is {qc['track_length_m']:.2f} m "
+         f"({100 * (ratio - 1):+.1f} %, more than {100 * WHEEL_GNSS_TOLERANCE:g} %): check the wheel calibration "
+         f"or the GNSS; distance_m is {'the wheel' if keep_distance else 'the GNSS'}'s")
 
 
 def georeference_from_file(
@@ -568,6 +715,8 @@ def georeference_from_file(
     parser,
     *,
     crs: str | None = None,
+    lever_arm_m: tuple[float, float] | None = None,
+    latency_s: float = 0.0,
     **parser_options: Any,
 ) -> xr.DataArray:
     """Georeference a survey with the fixes of a companion GNSS file, never failing the read.
@@ -584,18 +733,22 @@ def georeference_from_file(
     parser : callable
         ``parser(path, **parser_options) -> GnssFixes`` (from :mod:`roadhealth.io.gnss`).
     crs : str, optional
-        Target projected CRS (default: the UTM zone of the data).
+        Target projected CRS in metres (default: the UTM zone of the data).
+    lever_arm_m, latency_s
+        GNSS antenna position relative to the array centre ``(along, across)``, m, and GNSS
+        latency, s; see :func:`georeference`.
     """
     import os
 
     from roadhealth.errors import FormatError
 
     source = os.fspath(gnss_path)
-    check_target_crs(crs)  # a bad crs= is the caller's error: raise it, never swallow it below
+    # the caller's own errors (a bad crs=, lever arm or latency) raise; they are never swallowed below
+    check_target_crs(crs)
+    check_gnss_options(lever_arm_m, latency_s)
 
     def _unused(n_fixes: int, error: str) -> xr.DataArray:
-        warnings.warn(f"{source}: GNSS not used, survey left in a local frame: {error}", RoadHealthWarning,
-                      stacklevel=3)
+        warn(f"{source}: GNSS not used, survey left in a local frame: {error}")
         out = survey.copy()
         out.attrs = dict(survey.attrs)
         out.attrs["gnss_qc"] = {"source": source, "n_fixes": n_fixes, "n_used": 0, "error": error}
@@ -608,7 +761,7 @@ def georeference_from_file(
     if len(fixes) == 0:
         return _unused(0, "no GNSS fix in the file")
     try:
-        out = georeference(survey, fixes, crs=crs)
+        out = georeference(survey, fixes, crs=crs, lever_arm_m=lever_arm_m, latency_s=latency_s)
     except GeoreferenceError as exc:
         return _unused(len(fixes), str(exc))
     out.attrs["gnss_source"] = source
@@ -760,11 +913,7 @@ def regularize(
             raise ProcessingError(
                 f"distance_m goes backwards at {n_back} traces (ranges {ranges[:5]})"
             )
-        warnings.warn(
-            f"regularize: {n_back} traces where the antenna moved backwards dropped (ranges {ranges[:5]})",
-            RoadHealthWarning,
-            stacklevel=2,
-        )
+        warn(f"regularize: {n_back} traces where the antenna moved backwards dropped (ranges {ranges[:5]})")
     fwd_idx = np.flatnonzero(~behind)
     dk_all = d[fwd_idx]
     tol = 1e-6 * spacing_m

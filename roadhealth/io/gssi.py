@@ -42,13 +42,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from roadhealth.constants import C0_M_PER_NS
-from roadhealth.errors import FormatError, RoadHealthWarning
+from roadhealth.errors import FormatError
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
@@ -57,6 +56,7 @@ from roadhealth.io._common import (
     lazy_or_loaded,
     memmap_traces,
     want_lazy,
+    warn,
 )
 from roadhealth.survey import make_survey
 
@@ -299,6 +299,8 @@ def read_dzt(
     lazy: bool | None = None,
     crs: str | None = None,
     gnss: bool = True,
+    lever_arm_m: tuple[float, float] | None = None,
+    latency_s: float = 0.0,
     antenna_mhz: float | None = None,
     offset_m=None,
 ):
@@ -315,6 +317,11 @@ def read_dzt(
         Target CRS of ``x``/``y`` when GNSS is present (default: the UTM zone of the data).
     gnss : bool
         Read the ``.DZG`` companion and georeference the traces.
+    lever_arm_m : (float, float), optional
+        GNSS antenna position relative to the array centre, m: ``(along, across)``, along
+        positive forward, across positive left (see :func:`roadhealth.io.georef.georeference`).
+    latency_s : float
+        GNSS latency, s (positive: fixes tagged to traces recorded after the position was valid).
     antenna_mhz : float, optional
         Override the antenna centre frequency (when the header's antenna name is unknown).
     offset_m : sequence of float, optional
@@ -346,12 +353,8 @@ def read_dzt(
         raise FormatError(path, "data", f"no complete scan: {size - offset} data bytes, one scan is {scan_bytes} "
                           f"({nchan} channel(s) x {nsamp} samples x {bits} bits)")
     if extra:
-        warnings.warn(
-            f"{path}: the sample block ({size - offset} bytes) is not a whole number of scans of "
-            f"{scan_bytes} bytes; the last {extra} bytes (an incomplete scan) were not read",
-            RoadHealthWarning,
-            stacklevel=2,
-        )
+        warn(f"{path}: the sample block ({size - offset} bytes) is not a whole number of scans of "
+             f"{scan_bytes} bytes; the last {extra} bytes (an incomplete scan) were not read")
     block = memmap_traces(path, offset, word, (n_trace, nchan, nsamp))
     lazy_flag = want_lazy(lazy, n_trace * scan_bytes)
 
@@ -432,7 +435,7 @@ def read_dzt(
             from roadhealth.io.georef import georeference_from_file
             from roadhealth.io.gnss import read_dzg
 
-            survey = georeference_from_file(survey, dzg, read_dzg, crs=crs, n_traces=n_trace)
+            survey = georeference_from_file(survey, dzg, read_dzg, crs=crs, n_traces=n_trace, lever_arm_m=lever_arm_m, latency_s=latency_s)
     return survey
 
 
@@ -461,7 +464,7 @@ def _read_dzx(path: Path) -> tuple[Path | None, str]:
     try:
         return dzx, dzx.read_text(errors="replace")
     except OSError as exc:
-        warnings.warn(f"{dzx}: could not read the DZX companion ({exc})", RoadHealthWarning, stacklevel=3)
+        warn(f"{dzx}: could not read the DZX companion ({exc})")
         return dzx, ""
 
 
@@ -477,12 +480,8 @@ def _check_dzx(path: Path, dzx: Path | None, dzx_text: str, n_trace: int) -> Non
     if m:
         n_dzx = int(m.group(2)) - int(m.group(1)) + 1
         if n_dzx != n_trace:
-            warnings.warn(
-                f"{dzx}: scanRange {m.group(1)},{m.group(2)} describes {n_dzx} scans but {path.name} holds "
-                f"{n_trace}; all {n_trace} scans in the data file were read",
-                RoadHealthWarning,
-                stacklevel=3,
-            )
+            warn(f"{dzx}: scanRange {m.group(1)},{m.group(2)} describes {n_dzx} scans but {path.name} holds "
+                 f"{n_trace}; all {n_trace} scans in the data file were read")
 
 
 def write_dzt(

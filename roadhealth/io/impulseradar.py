@@ -56,8 +56,8 @@ from roadhealth.io._common import (
     FileBlock,
     antenna_mhz_from_name,
     atomic_write,
-    file_channel_order,
     data_and_header,
+    file_channel_order,
     find_companion,
     header_number,
     lazy_or_loaded,
@@ -181,6 +181,8 @@ def read_iprb(
     dt_source: str = "frequency",
     allow_partial: bool = False,
     gnss: bool = True,
+    lever_arm_m: tuple[float, float] | None = None,
+    latency_s: float = 0.0,
 ) -> xr.DataArray:
     """Read an ImpulseRadar ``.iprb`` profile with its ``.iprh`` header, or several channel files.
 
@@ -201,6 +203,11 @@ def read_iprb(
         raising :class:`FormatError`.
     gnss : bool
         Georeference with the ``.cor`` of the first channel file when there is one.
+    lever_arm_m : (float, float), optional
+        GNSS antenna position relative to the array centre, m: ``(along, across)``, along
+        positive forward, across positive left (see :func:`roadhealth.io.georef.georeference`).
+    latency_s : float
+        GNSS latency, s (positive: fixes tagged to traces recorded after the position was valid).
 
     Returns
     -------
@@ -312,7 +319,7 @@ def read_iprb(
     if gnss:
         cor = find_companion(first["data_path"], "cor")
         if cor is not None:
-            survey = georeference_from_file(survey, cor, read_mala_cor, crs=crs)
+            survey = georeference_from_file(survey, cor, read_mala_cor, crs=crs, lever_arm_m=lever_arm_m, latency_s=latency_s)
     return survey
 
 

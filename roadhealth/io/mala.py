@@ -62,7 +62,6 @@ The data are not shifted: ``twt_ns`` starts at 0 at the first recorded sample.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,7 +69,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from roadhealth.errors import FormatError, RoadHealthWarning, WriteError
+from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
@@ -82,6 +81,7 @@ from roadhealth.io._common import (
     parse_text_header,
     read_text,
     want_lazy,
+    warn,
 )
 from roadhealth.io.georef import georeference_from_file
 from roadhealth.io.gnss import read_mala_cor
@@ -102,7 +102,7 @@ DT_TOLERANCE = 1e-3
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, RoadHealthWarning, stacklevel=3)
+    warn(message)
 
 
 def header_int(path, header: Mapping[str, str], key: str, *, required: bool = True, default=None):
@@ -382,6 +382,8 @@ def read_mala(
     dt_source: str = "frequency",
     allow_partial: bool = False,
     gnss: bool = True,
+    lever_arm_m: tuple[float, float] | None = None,
+    latency_s: float = 0.0,
 ) -> xr.DataArray:
     """Read a MALA ``.rd3`` (16-bit) or ``.rd7`` (32-bit) profile with its ``.rad`` header.
 
@@ -402,6 +404,11 @@ def read_mala(
         raising :class:`FormatError`.
     gnss : bool
         Georeference with the companion ``.cor`` when there is one.
+    lever_arm_m : (float, float), optional
+        GNSS antenna position relative to the array centre, m: ``(along, across)``, along
+        positive forward, across positive left (see :func:`roadhealth.io.georef.georeference`).
+    latency_s : float
+        GNSS latency, s (positive: fixes tagged to traces recorded after the position was valid).
 
     Returns
     -------
@@ -485,7 +492,7 @@ def read_mala(
     if gnss:
         cor = find_companion(data_path, "cor")
         if cor is not None:
-            survey = georeference_from_file(survey, cor, read_mala_cor, crs=crs)
+            survey = georeference_from_file(survey, cor, read_mala_cor, crs=crs, lever_arm_m=lever_arm_m, latency_s=latency_s)
     return survey
 
 

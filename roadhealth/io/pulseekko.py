@@ -243,6 +243,8 @@ def read_dt1(
     crs: str | None = None,
     allow_partial: bool = False,
     gnss: bool = True,
+    lever_arm_m: tuple[float, float] | None = None,
+    latency_s: float = 0.0,
 ) -> xr.DataArray:
     """Read a pulseEKKO ``.DT1`` profile with its ``.HD`` header (and ``.GPS`` when present).
 
@@ -259,6 +261,11 @@ def read_dt1(
         raising :class:`FormatError`.
     gnss : bool
         Georeference with the companion ``.GPS`` when there is one.
+    lever_arm_m : (float, float), optional
+        GNSS antenna position relative to the array centre, m: ``(along, across)``, along
+        positive forward, across positive left (see :func:`roadhealth.io.georef.georeference`).
+    latency_s : float
+        GNSS latency, s (positive: fixes tagged to traces recorded after the position was valid).
 
     Returns
     -------
@@ -368,7 +375,7 @@ def read_dt1(
     if gnss:
         gps = find_companion(data_path, "GPS", "gps")
         if gps is not None:
-            survey = georeference_from_file(survey, gps, read_sensors_gps, crs=crs)
+            survey = georeference_from_file(survey, gps, read_sensors_gps, crs=crs, lever_arm_m=lever_arm_m, latency_s=latency_s)
     return survey
 
 

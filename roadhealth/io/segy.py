@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from roadhealth.errors import FormatError, RoadHealthWarning
+from roadhealth.errors import FormatError
 from roadhealth.io._common import (
     FileBlock,
     antenna_mhz_from_name,
@@ -46,6 +46,7 @@ from roadhealth.io._common import (
     lazy_or_loaded,
     memmap_traces,
     want_lazy,
+    warn,
 )
 from roadhealth.survey import make_survey
 
@@ -517,12 +518,8 @@ def read_segy(
             to_m = 1.0
             if int(b["MeasurementSystem"]) == 2:
                 to_m = 0.3048
-                warnings.warn(
-                    f"{path}: binary header MeasurementSystem = 2 (feet): distances and offsets converted to "
-                    "metres; x/y left in feet",
-                    RoadHealthWarning,
-                    stacklevel=2,
-                )
+                warn(f"{path}: binary header MeasurementSystem = 2 (feet): distances and offsets converted to "
+                     "metres; x/y left in feet")
                 notes.append("coordinates in feet; distance_m and offset_m converted to metres")
             x, y = cx, cy
             crs_out = crs if crs is not None else stated_crs
@@ -865,19 +862,11 @@ def _resolve_dt(
     if len(text_dts) < len(all_text_dts):
         implausible = [v for v in all_text_dts if not _plausible(v)]
         notes.append(f"textual header sample interval(s) {implausible} ns implausible for GPR; ignored")
-        warnings.warn(
-            f"{path}: the textual header states a sample interval of {implausible} ns, outside the "
-            f"{DT_PLAUSIBLE_NS[0]}-{DT_PLAUSIBLE_NS[1]} ns plausible for GPR; ignored (pass dt_ns= to override)",
-            RoadHealthWarning,
-            stacklevel=3,
-        )
+        warn(f"{path}: the textual header states a sample interval of {implausible} ns, outside the "
+             f"{DT_PLAUSIBLE_NS[0]}-{DT_PLAUSIBLE_NS[1]} ns plausible for GPR; ignored (pass dt_ns= to override)")
     text_dt = text_dts[0] if text_dts else None
     if text_dts and not np.allclose(text_dts, text_dt, rtol=1e-6):
-        warnings.warn(
-            f"{path}: the textual header states several sample intervals {text_dts} ns; using {text_dt} ns",
-            RoadHealthWarning,
-            stacklevel=3,
-        )
+        warn(f"{path}: the textual header states several sample intervals {text_dts} ns; using {text_dt} ns")
     ival, ival_name, ival_field = _integer_interval(b, th)
 
     if dt_ns is not None:
@@ -885,46 +874,30 @@ def _resolve_dt(
 
     def conflict(dt: float, source: str) -> None:
         if text_dt is not None and not math.isclose(dt, text_dt, rel_tol=rel_tol):
-            warnings.warn(
-                f"{path}: sample interval {dt} ns from the {source} disagrees with {text_dt} ns stated in the "
-                "textual header; using the former (pass dt_ns= to override)",
-                RoadHealthWarning,
-                stacklevel=4,
-            )
+            warn(f"{path}: sample interval {dt} ns from the {source} disagrees with {text_dt} ns stated in the "
+                 "textual header; using the former (pass dt_ns= to override)")
             notes.append(f"textual header states dt {text_dt} ns")
 
     ext = float(b["ExtInterval"])
     if rev >= 2 and math.isfinite(ext) and ext > 0:
-        for factor, unit, warn in ((1e3, "us", False), (1.0, "ns", True), (1e-3, "ps", True)):
+        for factor, unit, inferred in ((1e3, "us", False), (1.0, "ns", True), (1e-3, "ps", True)):
             dt = float(f"{ext * factor:.15g}")  # drop the noise of the µs <-> ns conversion
             if _plausible(dt):
                 source = f"binary header ExtInterval (rev 2, bytes 3273-3280) in {unit}"
-                if warn:
-                    warnings.warn(
-                        f"{path}: rev 2 extended sample interval {ext!r} is implausible in microseconds; read as "
-                        f"{unit}: dt = {dt} ns",
-                        RoadHealthWarning,
-                        stacklevel=3,
-                    )
+                if inferred:
+                    warn(f"{path}: rev 2 extended sample interval {ext!r} is implausible in microseconds; read as "
+                         f"{unit}: dt = {dt} ns")
                 conflict(dt, source)
                 return dt, source, t0
         notes.append(f"rev 2 extended sample interval {ext!r} is implausible for GPR; ignored")
-        warnings.warn(
-            f"{path}: rev 2 extended sample interval {ext!r} µs is implausible for GPR; ignored",
-            RoadHealthWarning,
-            stacklevel=3,
-        )
+        warn(f"{path}: rev 2 extended sample interval {ext!r} µs is implausible for GPR; ignored")
 
     if text_dt is not None:
         if ival and not (
             abs(ival - text_dt * 1e3) < 1 or abs(ival - text_dt) < 1 or ival == round(text_dt / 1e3)
         ):
-            warnings.warn(
-                f"{path}: {ival_field} = {ival} matches neither ps, ns nor µs of the {text_dt} ns stated in the "
-                "textual header; using the textual header",
-                RoadHealthWarning,
-                stacklevel=3,
-            )
+            warn(f"{path}: {ival_field} = {ival} matches neither ps, ns nor µs of the {text_dt} ns stated in the "
+                 "textual header; using the textual header")
             notes.append(f"{ival_field} = {ival} contradicts the textual header")
         return text_dt, "textual header", t0
 
@@ -946,12 +919,8 @@ def _resolve_dt(
             f"sample interval {ival} is implausible for GPR as microseconds, nanoseconds or picoseconds "
             f"(expected {DT_PLAUSIBLE_NS[0]}-{DT_PLAUSIBLE_NS[1]} ns); pass dt_ns=",
         )
-    warnings.warn(
-        f"{path}: sample interval inferred from {ival_field} = {ival} read as {how}: dt = {dt} ns "
-        "(pass dt_ns= if this is wrong)",
-        RoadHealthWarning,
-        stacklevel=3,
-    )
+    warn(f"{path}: sample interval inferred from {ival_field} = {ival} read as {how}: dt = {dt} ns "
+         "(pass dt_ns= if this is wrong)")
     return dt, f"{ival_field} as {how.split(' ')[0]}", t0
 
 
@@ -1019,17 +988,9 @@ def _resolve_offsets(path, lines, n_chan, local_xy, notes) -> tuple[np.ndarray, 
     spacing = _first_match(_SPACING_RE, lines)
     if spacing is not None:
         sp = float(spacing)
-        warnings.warn(
-            f"{path}: channel offsets from the stated line spacing {sp} m, assuming channel numbers increase to the left",
-            RoadHealthWarning,
-            stacklevel=3,
-        )
+        warn(f"{path}: channel offsets from the stated line spacing {sp} m, assuming channel numbers increase to the left")
         return (np.arange(n_chan) - (n_chan - 1) / 2.0) * sp, "textual header line spacing"
-    warnings.warn(
-        f"{path}: {n_chan} lines but no coordinates or line spacing: offset_m set to 0 for every channel",
-        RoadHealthWarning,
-        stacklevel=3,
-    )
+    warn(f"{path}: {n_chan} lines but no coordinates or line spacing: offset_m set to 0 for every channel")
     notes.append("channel offsets unknown; set to 0")
     return np.zeros(n_chan), "unknown (0)"
 
@@ -1187,12 +1148,8 @@ def write_segy(
         and not (dt_encoding == "us" and ival == 0)
         and not math.isclose(ival, ival_exact, rel_tol=1e-9, abs_tol=1e-9)
     ):
-        warnings.warn(
-            f"dt {dt} ns is {ival_exact} {dt_encoding}; the integer interval fields hold {ival} "
-            "(the textual header and rev 2 extended field keep the exact value)",
-            RoadHealthWarning,
-            stacklevel=2,
-        )
+        warn(f"dt {dt} ns is {ival_exact} {dt_encoding}; the integer interval fields hold {ival} "
+             "(the textual header and rev 2 extended field keep the exact value)")
 
     x = np.asarray(survey.coords["x"].values, dtype=float).reshape(n_total)
     y = np.asarray(survey.coords["y"].values, dtype=float).reshape(n_total)
@@ -1357,11 +1314,7 @@ def _default_text(survey, code, endian, ns, n_total, n_chan, dt, t0, revision, s
         except Exception:  # pyproj raises CRSError and others for odd inputs
             pass
     if len(crs_text) > 70:
-        warnings.warn(
-            f"crs {crs_text[:40]}... is too long for the textual header; not stored",
-            RoadHealthWarning,
-            stacklevel=3,
-        )
+        warn(f"crs {crs_text[:40]}... is too long for the textual header; not stored")
         crs_text = "SEE METADATA (NOT STORED)"
     rows += [
         f"CRS: {crs_text}",
