@@ -25,7 +25,8 @@ def two_layer_survey(n_trace=20, time_zero_ns=-1.0):
     dt = 0.02
     t = time_zero_ns + np.arange(1000) * dt
     data = np.repeat(ricker(t - t_if, 1.0)[None], n_trace, 0)
-    return make_survey(data.astype(np.float32), dt_ns=dt, time_zero_ns=time_zero_ns), t_if
+    return make_survey(data.astype(np.float32), dt_ns=dt, time_zero_ns=time_zero_ns,
+                       attrs={"time_zero_at_surface": True}), t_if
 
 
 def test_interface_at_060_m_within_2_cm():

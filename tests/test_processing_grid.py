@@ -26,7 +26,8 @@ def line(n_trace, length_m, time_zero_ns, dt=0.1, n_sample=200, reverse=False, t
         lo, hi = target
         dd = length_m - d if reverse else d
         data[(dd >= lo) & (dd <= hi)] += ricker(t - time_zero_ns - 10.0, 0.8)[None]
-    return make_survey(data.astype(np.float32), dt_ns=dt, distance_m=d, antenna_mhz=800)
+    return make_survey(data.astype(np.float32), dt_ns=dt, distance_m=d, antenna_mhz=800,
+                       attrs={"time_zero_at_surface": True})
 
 
 def test_assemble_grid_offsets_spacing_and_time_zero():
@@ -133,7 +134,8 @@ def _grid_with_target(crs="EPSG:32633", rotate=False):
         x = np.broadcast_to(500000 + d[None], (n_ch, n_tr))
         y = np.broadcast_to(4000000 + off[:, None], (n_ch, n_tr))
     return make_survey(
-        data, dt_ns=0.1, distance_m=d, offset_m=off, x=x, y=y, crs=crs, antenna_mhz=800
+        data, dt_ns=0.1, distance_m=d, offset_m=off, x=x, y=y, crs=crs, antenna_mhz=800,
+        attrs={"time_zero_at_surface": True},
     )
 
 
@@ -202,5 +204,7 @@ def test_assemble_real_gssi_grid(samples_dir):
     assert np.ptp(g.time_zero_ns.values) < 2.0
     assert float(g.twt_ns[0]) < 0 < float(g.twt_ns[-1])
     assert np.any(np.isclose(g.twt_ns.values, 0.0))
-    c = slices.cscan(g, twt_ns=(10, 15))
+    with pytest.raises(ProcessingError, match="time_zero"):  # the first break is not the surface
+        slices.cscan(g, twt_ns=(10, 15))
+    c = slices.cscan(g.assign_attrs(time_zero_at_surface=True), twt_ns=(10, 15))
     assert np.isfinite(c.values).all()

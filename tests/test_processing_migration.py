@@ -37,6 +37,7 @@ def hyperbola(
         distance_m=x,
         offset_m=y,
         antenna_mhz=F_GHZ * 1000,
+        attrs={"time_zero_at_surface": True},  # modelled with twt_ns = 0 at the surface
     )
 
 
@@ -117,7 +118,7 @@ def test_layered_phase_shift_focuses_below_interface():
     tt = np.interp(np.abs(xo), dxr, tr)
     t = np.arange(256) * DT
     data = ricker(t[None, :] - tt[:, None], F_GHZ).astype(np.float32)
-    s = make_survey(data, dt_ns=DT, distance_m=x, antenna_mhz=400)
+    s = make_survey(data, dt_ns=DT, distance_m=x, antenna_mhz=400, attrs={"time_zero_at_surface": True})
     model = [Layer(velocity_m_per_ns=v1, bottom_twt_ns=t1), Layer(velocity_m_per_ns=v2)]
     j, t_peak, _ = focus(migration.phase_shift_migrate(s, model=model))
     assert abs(j - 64) <= 1 and abs(t_peak - t0) <= DT + 1e-9

@@ -137,7 +137,7 @@ def test_history_replays_layered_model_steps_including_per_trace_layers():
 
     from roadhealth.processing.depth import Layer
 
-    raw = _raw()
+    raw = _raw().assign_attrs(time_zero_at_surface=True)
     n_ch, n_tr = raw.sizes["channel"], raw.sizes["trace"]
     bottom = xr.DataArray(2.0 + 0.5 * np.sin(np.arange(n_tr) / 7.0)[None, :].repeat(n_ch, 0), dims=("channel", "trace"))
     model = [Layer(eps_r=5.5, bottom_twt_ns=bottom, name="asphalt"), Layer(velocity_m_per_ns=0.1, thickness_m=0.3),

@@ -68,7 +68,8 @@ def test_hyperbola_velocity_within_3_percent(v_true):
         tt = np.sqrt(t0**2 + (2 * (x - x0) / v_true) ** 2)
         data += (t0 / tt)[:, None] * ricker(t[None] - tt[:, None], 0.8)  # with spreading
     data += rng.normal(0, 0.05, data.shape)
-    s = make_survey(data.astype(np.float32), dt_ns=dt, distance_m=x, antenna_mhz=800)
+    s = make_survey(data.astype(np.float32), dt_ns=dt, distance_m=x, antenna_mhz=800,
+                    attrs={"time_zero_at_surface": True})
     df = velocity.hyperbola_velocities(s, n_max=2, window_ns=(5, 18), aperture_m=0.8)
     assert len(df) == 2
     assert np.all(np.abs(df.velocity_m_per_ns / v_true - 1) < 0.03)
@@ -90,7 +91,8 @@ def test_pick_layers_follows_undulating_layer():
     data = ricker(t[None] - t_asphalt[:, None], 1.0) + 0.6 * ricker(t[None] - t_base[:, None], 1.0)
     data += rng.normal(0, 0.05, data.shape)
     data[150, 300:320] += 5.0  # an isolated strong event: continuity must ignore it
-    s = make_survey(data.astype(np.float32), dt_ns=dt, distance_m=x, antenna_mhz=1000)
+    s = make_survey(data.astype(np.float32), dt_ns=dt, distance_m=x, antenna_mhz=1000,
+                    attrs={"time_zero_at_surface": True})
     ds = velocity.pick_layers(s, [(0.5, 4.0), (5.0, 12.0)], eps_r=[5.0, 9.0])
     assert ds.twt_ns.dims == ("layer", "channel", "trace")
     assert np.max(np.abs(ds.twt_ns.values[0, 0] - t_asphalt)) < 0.1

@@ -97,6 +97,48 @@ def header_words(survey: xr.DataArray) -> int:
     return n
 
 
+def time_zero_at_surface(survey: xr.DataArray) -> bool:
+    """True when ``twt_ns = 0`` is known to be the road surface.
+
+    That is the case after :func:`roadhealth.processing.time_zero` (its record is in the history)
+    or when the user says so with ``attrs["time_zero_at_surface"] = True`` (data aligned by other
+    software, or simulated with time zero at the surface).
+    """
+    if bool(survey.attrs.get("time_zero_at_surface", False)):
+        return True
+    return any(isinstance(r, dict) and r.get("step") == "time_zero" for r in survey.attrs.get("history", []))
+
+
+def require(survey: xr.DataArray, step: str, *, surface: bool = True, time_domain: bool = True) -> None:
+    """Check a step's preconditions and raise a :class:`ProcessingError` naming what to run first.
+
+    Parameters
+    ----------
+    surface : bool
+        The step needs ``twt_ns = 0`` at the road surface (depth conversion, migration, velocity
+        analysis, depth slices).
+    time_domain : bool
+        The step works on two-way time, not on a depth axis.
+
+    Every step that needs them also needs the header words gone (GSSI scan counters and marks in
+    the first samples of every trace are not radar samples); ``time_zero`` removes them.
+    """
+    src = survey.attrs.get("source") or "this survey"
+    if time_domain and survey.attrs.get("domain") == "depth":
+        raise ProcessingError(f"{step}: {src} is already on a depth axis (to_depth was run); {step} works on "
+                              f"two-way time: run it before to_depth")
+    n_header = header_words(survey)
+    if n_header:
+        raise ProcessingError(f"{step}: the first {n_header} samples of every trace of {src} are header words "
+                              f"(attrs['header_words'] = {n_header}), not radar samples: run time_zero first "
+                              f"(survey.rh.time_zero() or roadhealth.processing.apply(survey)), which removes them")
+    if surface and not time_zero_at_surface(survey):
+        raise ProcessingError(f"{step}: twt_ns = 0 is not the road surface of {src} yet (no time_zero in its "
+                              f"history): run time_zero first (survey.rh.time_zero() or "
+                              f"roadhealth.processing.apply(survey)); if it already is (aligned by other "
+                              f"software), set survey.attrs['time_zero_at_surface'] = True")
+
+
 def samples_from_ns(value_ns: float, dt_ns: float, name: str, *, minimum: int = 1,
                     maximum: int | None = None, odd: bool = False) -> int:
     """Convert a duration in ns to a whole number of samples, checking the range.

@@ -28,7 +28,7 @@ import xarray as xr
 
 from roadhealth.constants import C0_M_PER_NS, velocity_m_per_ns
 from roadhealth.errors import ProcessingError
-from roadhealth.processing._core import check_dims, is_dask
+from roadhealth.processing._core import check_dims, is_dask, require
 from roadhealth.survey import add_history
 
 __all__ = [
@@ -268,6 +268,13 @@ def _time_of_depth_block(
     return t
 
 
+def _surface_default(surface_twt_ns) -> bool:
+    """True when the caller left ``surface_twt_ns`` at 0 (so twt_ns = 0 must be the surface)."""
+    if isinstance(surface_twt_ns, (int, float)) and not isinstance(surface_twt_ns, bool):
+        return float(surface_twt_ns) == 0.0
+    return False
+
+
 def add_depth(survey: xr.DataArray, model, *, surface_twt_ns=0.0) -> xr.DataArray:
     """Attach a ``depth_m`` coordinate computed through a layered velocity model.
 
@@ -285,8 +292,15 @@ def add_depth(survey: xr.DataArray, model, *, surface_twt_ns=0.0) -> xr.DataArra
         Same data; ``depth_m`` (m, positive down) with dims ``(sample,)`` when the model and the
         surface are laterally constant, else ``(channel, trace, sample)`` (a dask array when the
         survey is dask-backed).
+
+    Raises
+    ------
+    ProcessingError
+        When the survey still has header words, is already on a depth axis, or (with the default
+        ``surface_twt_ns=0``) has not been time-zero corrected to the surface.
     """
     check_dims(survey)
+    require(survey, "add_depth", surface=_surface_default(surface_twt_ns))
     lateral = (survey.sizes["channel"], survey.sizes["trace"])
     tops, bottoms, v = interface_twt(
         model, surface_twt_ns, lateral if _shape_of(model, surface_twt_ns) else None
@@ -354,8 +368,15 @@ def to_depth(
         (``twt_ns`` steps by ``dt_ns``) ``twt_ns`` becomes a *pseudo-time*
         ``2 * depth_m / attrs["pseudo_velocity_m_per_ns"]`` with the model's average velocity over
         the output range; use ``depth_m`` for anything physical. Samples outside the record are NaN.
+
+    Raises
+    ------
+    ProcessingError
+        When the survey still has header words, is already on a depth axis, or (with the default
+        ``surface_twt_ns=0``) has not been time-zero corrected to the surface.
     """
     check_dims(survey)
+    require(survey, "to_depth", surface=_surface_default(surface_twt_ns))
     dz_m = float(dz_m)
     if not np.isfinite(dz_m) or dz_m <= 0:
         raise ProcessingError(f"dz_m must be a positive number of metres; got {dz_m!r}")

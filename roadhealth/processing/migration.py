@@ -34,7 +34,7 @@ from scipy import fft as sfft
 from roadhealth._threads import fft_workers
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import ProcessingError
-from roadhealth.processing._core import check_dims
+from roadhealth.processing._core import check_dims, require
 from roadhealth.processing.depth import _model_record, interval_velocity, rms_velocity
 from roadhealth.survey import add_history
 
@@ -42,10 +42,9 @@ __all__ = ["kirchhoff_migrate", "phase_shift_migrate", "stolt_migrate"]
 
 
 # ----------------------------------------------------------------------------- shared helpers
-def _check_survey(survey) -> None:
+def _check_survey(survey, step: str = "migration") -> None:
     check_dims(survey)
-    if "depth_m" in survey.coords and survey.attrs.get("domain") == "depth":
-        raise ProcessingError("migration works on two-way time data; migrate before to_depth()")
+    require(survey, step)
 
 
 def _velocity(velocity_m_per_ns, eps_r, model):
@@ -148,7 +147,7 @@ def stolt_migrate(
     xarray.DataArray
         Migrated survey (float32), same coords, ``attrs["migrated"] = "stolt"``.
     """
-    _check_survey(survey)
+    _check_survey(survey, "stolt_migrate")
     v, lmodel, vrec = _velocity(velocity_m_per_ns, eps_r, model)
     if mode not in ("2d", "3d"):
         raise ProcessingError(f"mode must be '2d' or '3d'; got {mode!r}")
@@ -310,7 +309,7 @@ def phase_shift_migrate(
     xarray.DataArray
         Migrated survey (float32), ``attrs["migrated"] = "phase_shift"``.
     """
-    _check_survey(survey)
+    _check_survey(survey, "phase_shift_migrate")
     v, lmodel, vrec = _velocity(velocity_m_per_ns, eps_r, model)
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     dt = float(survey.attrs.get("dt_ns") or (t[1] - t[0]))
@@ -427,7 +426,7 @@ def kirchhoff_migrate(
     xarray.DataArray
         Migrated survey (float32), ``attrs["migrated"] = "kirchhoff"``.
     """
-    _check_survey(survey)
+    _check_survey(survey, "kirchhoff_migrate")
     v, lmodel, vrec = _velocity(velocity_m_per_ns, eps_r, model)
     if not 0 < float(max_angle_deg) < 90:
         raise ProcessingError(f"max_angle_deg must be in (0, 90); got {max_angle_deg!r}")

@@ -23,7 +23,7 @@ import xarray as xr
 
 from roadhealth.errors import ProcessingError, RoadHealthWarning
 from roadhealth.io._common import atomic_path
-from roadhealth.processing._core import check_dims, envelope_array
+from roadhealth.processing._core import check_dims, envelope_array, require
 from roadhealth.survey import add_history
 
 __all__ = ["cscan", "cscans", "write_geotiff"]
@@ -87,6 +87,7 @@ def cscan(
         ``bottom``, ``statistic``, ``crs`` and the history.
     """
     check_dims(survey)
+    require(survey, "cscan", time_domain=False)
     mask, info = _mask(survey, twt_ns, depth_m)
     vals = _statistic(survey, statistic)
     out = vals.where(mask).mean("sample", skipna=True)
@@ -123,6 +124,7 @@ def cscans(
         the loop is over slices.
     """
     check_dims(survey)
+    require(survey, "cscans", time_domain=False)
     if (edges_ns is None) == (edges_m is None):
         raise ProcessingError("give exactly one of edges_ns and edges_m")
     edges = np.asarray(edges_ns if edges_ns is not None else edges_m, dtype=float).reshape(-1)

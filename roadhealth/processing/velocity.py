@@ -20,7 +20,7 @@ from scipy import ndimage
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import ProcessingError
-from roadhealth.processing._core import check_dims, envelope_array, envelope_kernel
+from roadhealth.processing._core import check_dims, envelope_array, envelope_kernel, require
 from roadhealth.survey import add_history
 
 __all__ = [
@@ -114,6 +114,7 @@ def surface_permittivity(
         If ``Ap`` is not positive.
     """
     check_dims(survey)
+    require(survey, "surface_permittivity", surface=False)
     win = _sample_window(survey, window_ns, "window_ns")
     a0 = np.abs(survey.isel(sample=win)).max("sample")
     if isinstance(plate_amplitude, xr.DataArray):
@@ -272,6 +273,7 @@ def hyperbola_velocities(
         ``scan_velocity_m_per_ns``. ``attrs["history"]`` records the call.
     """
     check_dims(survey)
+    require(survey, "hyperbola_velocities")
     if n_max < 1:
         raise ProcessingError(f"n_max must be >= 1; got {n_max}")
     if not aperture_m > 0:
@@ -418,6 +420,7 @@ def pick_layers(
         channel, trace), m, and ``velocity_m_per_ns`` (layer). Lateral coordinates are kept.
     """
     check_dims(survey)
+    require(survey, "pick_layers", surface=isinstance(surface_twt_ns, (int, float)) and surface_twt_ns == 0)
     try:
         windows = [(float(a), float(b)) for a, b in windows_ns]
     except (TypeError, ValueError):
