@@ -241,3 +241,116 @@ def test_bad_input_is_a_clear_error():
         evaluate(table(TRUTH), None)
     with pytest.raises(DetectionError, match="survey_length_km"):
         evaluate(table(TRUTH), table(TRUTH), survey_length_km=-1)
+
+
+# ---- the validation runners (validation/), exercised with fake detectors built from truth ----------
+def _validation():
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import validation.fastmodel_set as fm
+    import validation.fullwave_set as fw
+
+    return fm, fw
+
+
+def test_fastmodel_set_is_varied_deterministic_and_split():
+    fm, _ = _validation()
+    scs = fm.scenarios()
+    assert len(scs) >= 300
+    assert fm.scenario(17) == fm.scenario(17)
+    split = [s["split"] for s in scs]
+    assert 0.35 < split.count("test") / len(scs) < 0.45
+    assert {s["frequency_mhz"] for s in scs} == {400, 600, 900, 1200, 1600}
+    chans = [s["n_channels"] for s in scs]
+    assert 1 in chans and min(c for c in chans if c > 1) >= 8 and max(chans) <= 16
+    types = {o["type"] for s in scs for o in s["objects"]}
+    assert {"cavity", "void", "loose", "water_rich", "pipe", "manhole", "undulation", "stone"} <= types
+    assert {"metal", "pvc"} <= {o["material"] for s in scs for o in s["objects"] if o["type"] == "pipe"}
+    assert any(not s["objects"] for s in scs) and {s["soil"] for s in scs} >= {"dry_sand", "wet_clay"}
+    sizes = [o["length_m"] for s in scs for o in s["objects"] if o["type"] == "cavity"]
+    tops = [o["depth_top_m"] for s in scs for o in s["objects"] if o["type"] == "cavity"]
+    assert min(sizes) < 0.3 and max(sizes) > 2.0 and max(tops) > 1.5
+
+
+def test_fastmodel_runner_scores_a_fake_detector(tmp_path, monkeypatch):
+    fm, _ = _validation()
+    monkeypatch.setattr(fm, "WORK", tmp_path / "work")
+    monkeypatch.setattr(fm, "OUT", tmp_path)
+    test = [s for s in fm.scenarios("test") if s["n_defects"] >= 1 and s["n_channels"] == 1][:2]
+    names = {s["name"]: s for s in test}
+    monkeypatch.setattr(fm, "scenarios", lambda split=None: test)
+
+    def fake_detect(survey):  # the truth, shifted 0.1 m along track and 0.05 m deeper
+        t, _ = fm.tables(names[survey.attrs["source"]])
+        t = t.drop(columns="survey")
+        for c in ("distance_start_m", "distance_end_m"):
+            t[c] = t[c] + 0.1
+        t["depth_top_m"] = t["depth_top_m"] + 0.05
+        t["depth_bottom_m"] = t["depth_bottom_m"] + 0.05
+        t["confidence"] = 0.9
+        return t
+
+    assert fm.run("test", detector=fake_detect) == 2
+    assert fm.run("test", detector=fake_detect) == 0  # resumable: nothing left
+    rep = fm.score("test")
+    n = sum(s["n_defects"] for s in test)
+    assert rep.overall["matched"] == n and rep.overall["false_alarms"] == 0
+    assert rep.overall["depth_top_median_abs_m"] == pytest.approx(0.05)
+    assert rep.overall["along_median_abs_m"] == pytest.approx(0.1)
+    assert (tmp_path / "metrics_test.json").exists() and (tmp_path / "metrics_test.md").exists()
+
+
+def test_fullwave_scenarios_and_grid_rule():
+    _, fw = _validation()
+    scs = fw.scenarios()
+    assert len(scs) >= 40 and len({s["name"] for s in scs}) == len(scs)
+    assert {s["frequency_mhz"] for s in scs} == {400, 900}
+    assert {"cavity", "void", "loose", "water_rich", "pipe", "clean"} <= {s["group"] for s in scs}
+    for sc in scs[:6]:
+        model = fw.build_model(sc)
+        dx = fw.cell_size_m(model, sc["frequency_mhz"])
+        eps_max = float(model.eps(np.linspace(0, model.length_m, 101), 0.0).max())
+        lam = 0.299792458 / np.sqrt(eps_max) / (2 * sc["frequency_mhz"] * 1e-3)
+        assert 0 < dx <= lam / 10 and 20 <= fw.n_traces(sc) <= 60
+
+
+def test_fullwave_export_writes_segy_as_exporters_do(tmp_path, monkeypatch):
+    import roadhealth
+    from roadhealth.synth.forward import ricker
+
+    _, fw = _validation()
+    monkeypatch.setattr(fw, "OUT", tmp_path)
+    monkeypatch.setattr(fw, "RAW", tmp_path / "raw")
+    (tmp_path / "raw").mkdir()
+    sc = next(s for s in fw.scenarios() if s["frequency_mhz"] == 900 and s["group"] == "cavity")
+    n = fw.n_traces(sc)
+    dt_s = 7.5e-12  # a gprMax-like time step
+    t_ns = np.arange(3000) * dt_s * 1e9
+    ez = np.tile(ricker(t_ns - 5.0, 900.0), (n, 1)).astype(np.float32)
+    np.savez_compressed(tmp_path / "raw" / f"{sc['name']}.npz", ez=ez, dt_s=dt_s, gprmax="4.0.1")
+    fw.export(sc)
+    assert fw.exported(sc)
+    raw = (tmp_path / f"{sc['name']}_clean.sgy").read_bytes()
+    assert int.from_bytes(raw[3216:3218], "big") == 40  # sample interval in picoseconds
+    assert b"SAMPLE INTERVAL" not in raw[:3200]  # like exporters: the text does not state it
+    with pytest.warns(Warning):
+        sv = roadhealth.read(tmp_path / f"{sc['name']}_clean.sgy")
+    assert sv.attrs["dt_ns"] == pytest.approx(0.04)
+    assert float(sv.twt_ns[0]) == 0.0  # time zero at the source
+    assert sv.sizes["trace"] == n
+    np.testing.assert_allclose(np.diff(sv.distance_m.values[0]), 0.05, atol=1e-6)
+    k = int(np.argmax(np.abs(sv.values[0, 0])))
+    assert float(sv.twt_ns[k]) == pytest.approx(5.0, abs=0.04)  # the pulse stays where it was
+    with pytest.warns(Warning):
+        noisy = roadhealth.read(tmp_path / f"{sc['name']}_noisy.sgy")
+    assert np.allclose(noisy.values, np.round(noisy.values)) and np.abs(noisy.values).max() <= 32767
+    t = fw.read_table(tmp_path / f"{sc['name']}_truth.geojson")
+    model = fw.build_model(sc)
+    assert len(t) == 1 and t["survey"].iloc[0] == sc["name"]
+    obj = model.anomalies[0]
+    assert t["distance_start_m"].iloc[0] == pytest.approx(obj.extent()[0] - fw.midpoints_m(sc)[0])
+    assert t["depth_top_m"].iloc[0] == pytest.approx(obj.depth_top_m)

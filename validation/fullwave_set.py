@@ -1,0 +1,494 @@
+"""Full-wave validation set: 2-D gprMax B-scans of road models, exported as SEG-Y the way exporters do.
+
+This set *decides* (issue 10): the fast model (:mod:`roadhealth.synth.forward`) only trains.
+Every scenario is a :class:`roadhealth.synth.RoadModel` written with the project's own exporter
+(:func:`roadhealth.synth.gprmax.to_gprmax`, a 2-D slice along the track), run with gprMax 4
+(FDTD, Hertzian dipole, Ricker source, transmitter-receiver separation kept), and written as
+
+* ``fullwave/<name>_clean.sgy``: IEEE float32, the gprMax receiver field resampled to an
+  integer number of picoseconds;
+* ``fullwave/<name>_noisy.sgy``: the same plus band-limited random noise (-46 dB of the direct
+  wave) and a slow, decaying "wow" on every trace, stored as 16-bit integers;
+* ``fullwave/<name>_truth.geojson`` (defects, anomaly schema, ``survey`` = name) and
+  ``fullwave/<name>_clutter.geojson`` (pipes, manholes, undulations: what must not be flagged).
+
+Both SEG-Y files are written as many exporters write GPR: time zero AT THE SOURCE (the first
+sample is the source's start; the Ricker peaks ``sqrt(2)/f`` later, then the direct wave and the
+surface reflection follow), the sample interval as PICOSECONDS in the integer interval fields
+(binary bytes 3217-3218 and trace bytes 117-118; ``write_segy(dt_encoding="ps")``), and a
+textual header that states neither the interval nor the antenna frequency. Trace CDP X is the
+transmitter-receiver midpoint along the track (cm, scalar -100), so the survey's ``distance_m``
+starts at 0 at the first midpoint; truth distances are shifted to that frame.
+
+Grid: the coarsest that is still physical, ``dx <= lambda_min / 10`` with ``lambda_min`` the
+wavelength at twice the centre frequency in the slowest medium of the scenario (the exporter's own
+rule), rounded down to 0.5 mm. B-scans are short (about 50 traces): 900 MHz over 2.6 m at 5 cm
+(51 traces, 1.0 m of ground, 22 ns), 400 MHz over 4.0 m at 8 cm (49 traces, 2.1 m, 50 ns).
+
+Usage (from the repository root; gprMax in a separate virtualenv works)::
+
+    python validation/fullwave_set.py list                      # scenarios -> fullwave/scenarios.json
+    nohup nice -n 15 /tmp/gprmaxenv/bin/python validation/fullwave_set.py run --threads 1 \
+        > validation/fullwave/work/run.log 2>&1 &                 # resumable; one process
+    python validation/fullwave_set.py export                    # (re)write SEG-Y from fullwave/raw/*.npz
+    python validation/fullwave_set.py evaluate                  # detect + evaluate finished scenarios
+
+``run`` skips scenarios whose SEG-Y files exist, resumes a killed B-scan from its last complete
+trace (gprMax ``-restart``), keeps the receiver field of each finished run in
+``fullwave/raw/<name>.npz`` (not committed) and appends one line per scenario to
+``fullwave/runs.jsonl`` (cells, iterations, wall time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from roadhealth.constants import C0_M_PER_NS
+from roadhealth.synth.gprmax import to_gprmax
+from roadhealth.synth.model import (
+    MATERIALS,
+    Cavity,
+    LooseZone,
+    Manhole,
+    Pipe,
+    PointScatterer,
+    RoadModel,
+    Undulation,
+    Void,
+    WaterRichZone,
+    _Body,
+    default_layers,
+)
+from roadhealth.synth.truth import clutter_truth, truth
+from validation.common import add_noise, read_table, write_metrics, write_table
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "fullwave"
+RAW = OUT / "raw"
+WORK = OUT / "work"
+
+#: Acquisition per antenna: track length, trace step, Tx-Rx separation, ground depth in the
+#: domain, time window, exported sample interval (whole picoseconds).
+ANTENNAS = {
+    900: dict(length_m=2.6, step_m=0.05, sep_m=0.10, depth_m=1.0, window_ns=22.0, dt_ps=40),
+    400: dict(length_m=4.0, step_m=0.08, sep_m=0.16, depth_m=2.1, window_ns=50.0, dt_ps=100),
+}
+ANTENNA_HEIGHT_M = 0.02
+AIR_M = 0.10
+PML_CELLS = 10
+NOISE_REL = 0.005  # -46 dB of the largest amplitude (the direct wave)
+WOW_REL = 0.02
+
+
+# ---- scenarios --------------------------------------------------------------------------------------
+def _templates() -> list[tuple[str, int, str, dict]]:
+    """(group, frequency MHz, object type, parameters); sizes in m."""
+    t: list[tuple[str, int, str, dict]] = []
+    for L, H, z in ((0.30, 0.15, 0.35), (0.50, 0.10, 0.50), (0.80, 0.30, 0.60), (0.40, 0.20, 0.80),
+                    (1.20, 0.40, 0.45), (0.25, 0.25, 0.70)):
+        t.append(("cavity", 900, "cavity", dict(length_m=L, height_m=H, depth_top_m=z)))
+    for L, H, under in ((0.6, 0.02, "asphalt"), (1.0, 0.04, "asphalt"), (1.5, 0.05, "asphalt"),
+                        (0.8, 0.03, "base"), (1.2, 0.05, "base")):
+        t.append(("void", 900, "void", dict(length_m=L, height_m=H, under=under)))
+    for L, H, z in ((0.8, 0.30, 0.30), (1.2, 0.40, 0.45), (1.5, 0.50, 0.55)):
+        t.append(("loose", 900, "loose", dict(length_m=L, height_m=H, depth_top_m=z)))
+    for L, H, z, e in ((0.6, 0.20, 0.30, 20.0), (1.0, 0.30, 0.45, 25.0), (1.5, 0.35, 0.55, 22.0)):
+        t.append(("water_rich", 900, "water_rich", dict(length_m=L, height_m=H, depth_top_m=z, eps_r=e)))
+    t += [("pipe", 900, "pipe", dict(depth_m=0.40, diameter_m=0.10, material="metal")),
+          ("pipe", 900, "pipe", dict(depth_m=0.60, diameter_m=0.30, material="metal")),
+          ("pipe", 900, "pipe", dict(depth_m=0.50, diameter_m=0.20, material="pvc")),
+          ("clutter", 900, "manhole", dict(diameter_m=0.7)),
+          ("clean", 900, "clean", {}),
+          ("clutter", 900, "undulation", dict(amplitude_m=0.06, interface="base")),
+          ("clutter", 900, "stones", dict(n=5)),
+          ("cavity", 900, "cavity+pipe", dict(length_m=0.6, height_m=0.25, depth_top_m=0.55))]
+    for L, H, z in ((0.50, 0.10, 1.50), (0.50, 0.10, 1.50), (0.80, 0.40, 1.20), (1.50, 0.60, 1.40),
+                    (0.60, 0.30, 1.00), (3.00, 0.80, 0.90), (0.30, 0.20, 0.50)):
+        t.append(("cavity", 400, "cavity", dict(length_m=L, height_m=H, depth_top_m=z)))
+    t.append(("void", 400, "void", dict(length_m=1.5, height_m=0.05, under="base")))
+    for L, H, z in ((1.5, 0.6, 0.8), (2.5, 0.8, 1.2)):
+        t.append(("loose", 400, "loose", dict(length_m=L, height_m=H, depth_top_m=z)))
+    for L, H, z, e in ((1.5, 0.4, 1.0, 25.0), (2.5, 0.5, 0.6, 20.0)):
+        t.append(("water_rich", 400, "water_rich", dict(length_m=L, height_m=H, depth_top_m=z, eps_r=e)))
+    t += [("pipe", 400, "pipe", dict(depth_m=1.20, diameter_m=0.20, material="metal")),
+          ("pipe", 400, "pipe", dict(depth_m=0.80, diameter_m=0.30, material="pvc")),
+          ("clean", 400, "clean", {}),
+          ("clutter", 400, "undulation", dict(amplitude_m=0.08, interface="subbase")),
+          ("clutter", 400, "manhole", dict(diameter_m=0.8))]
+    return t
+
+
+def scenarios() -> list[dict]:
+    """The full-wave scenarios, in run order (kinds and antennas interleaved, so that an
+    interrupted run has finished a varied subset).
+
+    Each is a dict: ``name``, ``index`` (its seed), ``group``, ``frequency_mhz``, ``object`` and
+    ``params`` (the template) plus ``jitter`` (the drawn position and layer thicknesses).
+    """
+    out = []
+    counters: dict[str, int] = {}
+    for i, (group, f, obj, params) in enumerate(_templates()):
+        rng = np.random.default_rng([2026, i])
+        key = f"{obj.split('+')[0]}{f}"
+        counters[key] = counters.get(key, 0) + 1
+        acq = ANTENNAS[f]
+        out.append({
+            "name": f"fw{f}_{obj.replace('+', '_')}_{counters[key]:02d}",
+            "index": i,
+            "group": group,
+            "frequency_mhz": f,
+            "object": obj,
+            "params": params,
+            "jitter": {
+                "s_m": round(float(acq["length_m"] / 2 + rng.uniform(-0.25, 0.25)), 3),
+                "asphalt_m": round(float(rng.uniform(0.12, 0.24)), 3),
+                "base_m": round(float(rng.uniform(0.22, 0.36)), 3),
+                "subbase_m": round(float(rng.uniform(0.18, 0.30)), 3),
+            },
+        })
+    # round-robin over (group, frequency) so every kind and both antennas come early
+    buckets: dict[tuple, list] = {}
+    for sc in out:
+        buckets.setdefault((sc["group"], sc["frequency_mhz"]), []).append(sc)
+    ordered = []
+    while any(buckets.values()):
+        for key in list(buckets):
+            if buckets[key]:
+                ordered.append(buckets[key].pop(0))
+    return ordered
+
+
+def build_model(sc: dict) -> RoadModel:
+    """The road model of a scenario (2-D: bodies are centred on the profile, u = 0)."""
+    j, p, f = sc["jitter"], sc["params"], sc["frequency_mhz"]
+    acq = ANTENNAS[f]
+    layers = default_layers(asphalt_m=j["asphalt_m"], base_m=j["base_m"], subbase_m=j["subbase_m"])
+    s = j["s_m"]
+    obj = sc["object"]
+    objects: list = []
+    if obj.startswith("cavity"):
+        objects.append(Cavity(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
+                              width_m=max(p["length_m"], 0.5), height_m=p["height_m"]))
+        if obj == "cavity+pipe":
+            side = 0.8 if s < acq["length_m"] / 2 else -0.8
+            objects.append(Pipe(s + side, 0.0, depth_m=0.45, diameter_m=0.12, material="metal"))
+    elif obj == "void":
+        objects.append(Void(s_m=s, u_m=0.0, length_m=p["length_m"], width_m=1.0, height_m=p["height_m"],
+                            under=p["under"]))
+    elif obj == "loose":
+        objects.append(LooseZone(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
+                                 width_m=p["length_m"], height_m=p["height_m"]))
+    elif obj == "water_rich":
+        objects.append(WaterRichZone(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
+                                     width_m=p["length_m"], height_m=p["height_m"], eps_r=p["eps_r"]))
+    elif obj == "pipe":
+        objects.append(Pipe(s, 0.0, depth_m=p["depth_m"], diameter_m=p["diameter_m"], material=p["material"]))
+    elif obj == "manhole":
+        objects.append(Manhole(s, 0.0, diameter_m=p["diameter_m"]))
+    elif obj == "undulation":
+        objects.append(Undulation(s, 0.0, length_m=1.6, width_m=6.0, amplitude_m=p["amplitude_m"],
+                                  interface=p["interface"]))
+    elif obj == "stones":
+        rng = np.random.default_rng([2026, sc["index"], 1])
+        for _ in range(p["n"]):
+            objects.append(PointScatterer(float(rng.uniform(0.3, acq["length_m"] - 0.3)), 0.0,
+                                          depth_m=float(rng.uniform(0.25, acq["depth_m"] * 0.7)),
+                                          radius_m=float(rng.uniform(0.02, 0.05)),
+                                          eps_r=float(rng.choice([1.0, 4.0, 6.0]))))
+    elif obj != "clean":
+        raise ValueError(f"unknown scenario object {obj!r}")
+    return RoadModel(acq["length_m"], layers=layers, objects=objects, seed=1000 + sc["index"],
+                     scatterer_density_per_m3=0.0, name=sc["name"])
+
+
+def cell_size_m(model: RoadModel, frequency_mhz: float) -> float:
+    """FDTD cell: a tenth of the wavelength at twice the centre frequency in the slowest medium,
+    rounded down to 0.5 mm (gprMax's own guidance: at least ten cells per shortest wavelength)."""
+    s = np.linspace(0.0, model.length_m, 101)
+    eps = [float(model.eps(s, 0.0).max())]
+    eps += [o.material().eps_r for o in model.objects if isinstance(o, _Body) and o.material().eps_r < 100]
+    eps += [o.eps_r for o in model.objects if isinstance(o, PointScatterer)]
+    eps += [MATERIALS["pvc"].eps_r for o in model.objects if isinstance(o, Pipe) and o.material == "pvc"]
+    lam_m = C0_M_PER_NS / math.sqrt(max(eps)) / (2 * frequency_mhz * 1e-3)
+    return math.floor(lam_m / 10 / 0.0005) * 0.0005
+
+
+def export_options(sc: dict, model: RoadModel) -> dict:
+    acq = ANTENNAS[sc["frequency_mhz"]]
+    dx = cell_size_m(model, sc["frequency_mhz"])
+    return dict(dims="2d", u_m=0.0, s_range_m=(0.0, acq["length_m"]), depth_m=acq["depth_m"], air_m=AIR_M,
+                dx_m=dx, frequency_mhz=float(sc["frequency_mhz"]), time_window_ns=acq["window_ns"],
+                antenna_height_m=ANTENNA_HEIGHT_M, antenna_separation_m=acq["sep_m"], trace_step_m=acq["step_m"],
+                body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}")
+
+
+def n_traces(sc: dict) -> int:
+    acq = ANTENNAS[sc["frequency_mhz"]]
+    return math.floor((acq["length_m"] - acq["sep_m"]) / acq["step_m"] + 1e-9) + 1
+
+
+def midpoints_m(sc: dict) -> np.ndarray:
+    """Along-track Tx-Rx midpoints of the traces, m (model frame)."""
+    acq = ANTENNAS[sc["frequency_mhz"]]
+    return acq["sep_m"] / 2 + acq["step_m"] * np.arange(n_traces(sc))
+
+
+# ---- gprMax --------------------------------------------------------------------------------------
+def _complete_h5(workdir: Path, stem: str, n: int) -> int:
+    """Number of leading B-scan traces whose output files are complete."""
+    import h5py
+
+    done = 0
+    for i in range(1, n + 1):
+        f = workdir / f"{stem}{i}.h5"
+        try:
+            with h5py.File(f, "r") as h:
+                h["rxs/rx1/Ez"][-1]
+        except Exception:  # missing or truncated file: restart there
+            break
+        done = i
+    return done
+
+
+def run_gprmax(sc: dict, *, threads: int, python: str) -> dict:
+    """Run (or resume) one scenario's B-scan; keep the receiver Ez in ``raw/<name>.npz``."""
+    import h5py
+
+    model = build_model(sc)
+    opts = export_options(sc, model)
+    n = n_traces(sc)
+    workdir = WORK / sc["name"]
+    workdir.mkdir(parents=True, exist_ok=True)
+    src = workdir / f"{sc['name']}.in"
+    src.write_text(to_gprmax(model, **opts), encoding="ascii")
+    done = _complete_h5(workdir, src.stem, n)
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_WAIT_POLICY="PASSIVE")
+    t0 = time.time()
+    if done < n:
+        cmd = [python, "-m", "gprMax", str(src), "-n", str(n - done), "--geometry-fixed", "--hide-progress-bars",
+               "--log-level", "30"]
+        if done:
+            cmd += ["-restart", str(done + 1)]
+        print(f"{time.strftime('%H:%M:%S')} {sc['name']}: gprMax traces {done + 1}-{n} of {n}, dx {opts['dx_m'] * 1e3:g} mm",
+              flush=True)
+        subprocess.run(cmd, check=True, env=env, cwd=workdir, stdout=subprocess.DEVNULL)
+    wall = time.time() - t0
+    traces = []
+    for i in range(1, n + 1):
+        with h5py.File(workdir / f"{src.stem}{i}.h5", "r") as h:
+            dt_s = float(h.attrs["dt"])
+            traces.append(np.asarray(h["rxs/rx1/Ez"][:], dtype=np.float32))
+            version = str(h.attrs.get("gprMax", "?"))
+            cells = [int(v) for v in h.attrs["nx_ny_nz"]]
+            iterations = int(h.attrs["Iterations"])
+    RAW.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(RAW / f"{sc['name']}.npz", ez=np.stack(traces), dt_s=dt_s, gprmax=version)
+    for i in range(1, n + 1):
+        (workdir / f"{src.stem}{i}.h5").unlink()
+    rec = {"name": sc["name"], "frequency_mhz": sc["frequency_mhz"], "dx_m": opts["dx_m"], "cells": cells,
+           "iterations": iterations, "traces": n, "resumed_from": done, "wall_s": round(wall, 1),
+           "s_per_trace": round(wall / max(n - done, 1), 2), "threads": threads, "gprmax": version,
+           "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    with open(OUT / "runs.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(rec) + "\n")
+    print(f"{time.strftime('%H:%M:%S')} {sc['name']}: {n} traces, {cells[0]}x{cells[1]} cells, "
+          f"{iterations} iterations, {wall:.0f} s", flush=True)
+    return rec
+
+
+# ---- export --------------------------------------------------------------------------------------
+def resample(ez: np.ndarray, dt_in_ns: float, dt_out_ns: float, window_ns: float) -> np.ndarray:
+    """Band-limit to 0.8 of the new Nyquist frequency and resample to ``dt_out_ns`` from t = 0.
+
+    Parameters
+    ----------
+    ez : numpy.ndarray, shape (n_trace, n_in)
+    dt_in_ns, dt_out_ns, window_ns : float
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_trace, floor(window_ns / dt_out_ns))
+    """
+    from scipy.interpolate import CubicSpline
+
+    n_in = ez.shape[-1]
+    nfft = 2 * n_in
+    f = np.fft.rfftfreq(nfft, dt_in_ns)
+    f_cut = 0.8 * 0.5 / dt_out_ns
+    taper = np.clip((1.1 * f_cut - f) / (0.2 * f_cut) + 0.5, 0.0, 1.0)  # linear roll-off around f_cut
+    low = np.fft.irfft(np.fft.rfft(ez, nfft, axis=-1) * taper, nfft, axis=-1)[..., :n_in]
+    t_in = dt_in_ns * np.arange(n_in)
+    n_out = math.floor(min(window_ns, t_in[-1]) / dt_out_ns + 1e-9)
+    t_out = dt_out_ns * np.arange(n_out)
+    return CubicSpline(t_in, low, axis=-1)(t_out)
+
+
+def _textual_header(sc: dict) -> str:
+    return "\n".join([
+        "SYNTHETIC GPR PROFILE, 2-D FDTD (GPRMAX 4)",
+        f"LINE {sc['name'].upper()}",
+        "ROADHEALTH FULL-WAVE VALIDATION SET",
+        "ONE CHANNEL; CDP X = TRANSMITTER-RECEIVER MIDPOINT ALONG THE TRACK",
+    ])
+
+
+def export(sc: dict) -> list[Path]:
+    """Write ``<name>_clean.sgy``, ``<name>_noisy.sgy`` and the truth tables from ``raw/<name>.npz``."""
+    import warnings
+
+    from roadhealth.io.segy import write_segy
+    from roadhealth.survey import make_survey
+
+    acq = ANTENNAS[sc["frequency_mhz"]]
+    with np.load(RAW / f"{sc['name']}.npz") as z:
+        ez = z["ez"].astype(np.float64)
+        dt_in_ns = float(z["dt_s"]) * 1e9
+    dt_ns = acq["dt_ps"] / 1000.0
+    clean = resample(ez, dt_in_ns, dt_ns, acq["window_ns"])
+    x = midpoints_m(sc)
+    paths = []
+    peak = float(np.max(np.abs(clean)))
+    noisy = add_noise(clean, dt_ns, sc["frequency_mhz"], noise_rel=NOISE_REL, wow_rel=WOW_REL,
+                      seed=7000 + sc["index"])
+    noisy = np.clip(np.round(noisy * 30000.0 / peak), -32767, 32767)
+    for variant, data, fmt in (("clean", clean.astype(np.float32), "ieee"), ("noisy", noisy, "int16")):
+        sv = make_survey(data[None], dt_ns=dt_ns, time_zero_ns=0.0, distance_m=x - x[0], x=x[None],
+                         y=np.zeros((1, x.size)), format="segy", source=f"{sc['name']}_{variant}")
+        path = OUT / f"{sc['name']}_{variant}.sgy"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            write_segy(sv, path, sample_format=fmt, revision=1, dt_encoding="ps", coordinate_scalar=-100,
+                       textual_header=_textual_header(sc))
+        paths.append(path)
+    model = build_model(sc)
+    shift = float(x[0])
+    for kind, table in (("truth", truth(model)), ("clutter", clutter_truth(model))):
+        table = table.copy()
+        for c in ("distance_start_m", "distance_end_m"):
+            table[c] = table[c] - shift
+        if len(table):
+            table["geometry"] = table.geometry.translate(xoff=-shift)
+        if kind == "truth":
+            table["survey"] = sc["name"]
+        paths.append(write_table(table, OUT / f"{sc['name']}_{kind}.geojson"))
+    return paths
+
+
+def exported(sc: dict) -> bool:
+    return all((OUT / f"{sc['name']}_{v}").exists() for v in ("clean.sgy", "noisy.sgy", "truth.geojson",
+                                                               "clutter.geojson"))
+
+
+# ---- evaluation -----------------------------------------------------------------------------------
+def evaluate_set(names: list[str] | None = None) -> dict:
+    """Run ``roadhealth.detect.detect`` on every finished scenario (clean and noisy) and score it.
+
+    Writes ``fullwave/metrics_clean.json``/``.md`` and ``fullwave/metrics_noisy.json``/``.md``;
+    returns the two reports' dicts.
+    """
+    import pandas as pd
+
+    import roadhealth
+    from roadhealth.detect import detect
+    from roadhealth.detect.evaluate import evaluate
+
+    done = [sc for sc in scenarios() if exported(sc) and (names is None or sc["name"] in names)]
+    results = {}
+    for variant in ("clean", "noisy"):
+        dets, truths, clutters, errors, timings = [], [], [], {}, {}
+        length_m = 0.0
+        for sc in done:
+            path = OUT / f"{sc['name']}_{variant}.sgy"
+            t0 = time.time()
+            try:
+                survey = roadhealth.read(path)
+                d = detect(survey)
+            except Exception as exc:  # report every failure, keep scoring the rest
+                errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
+                continue
+            timings[sc["name"]] = round(time.time() - t0, 2)
+            d = d.copy()
+            d["survey"] = sc["name"]
+            dets.append(d)
+            truths.append(read_table(OUT / f"{sc['name']}_truth.geojson"))
+            cl = read_table(OUT / f"{sc['name']}_clutter.geojson", anomalies=False)
+            if len(cl):
+                cl["survey"] = sc["name"]
+                clutters.append(cl)
+            length_m += float(midpoints_m(sc)[-1] - midpoints_m(sc)[0])
+        det = pd.concat(dets, ignore_index=True) if dets else None
+        tru = pd.concat(truths, ignore_index=True) if truths else None
+        clu = pd.concat(clutters, ignore_index=True) if clutters else None
+        if det is None:
+            results[variant] = {"errors": errors}
+            continue
+        rep = evaluate(det, tru, clutter=clu, survey_length_km=length_m / 1000.0)
+        notes = [f"{len(dets)} scenarios scored ({variant}), {length_m:.1f} m of profile",
+                 f"detect failed on {len(errors)}: {errors}" if errors else "detect ran on every scenario",
+                 f"detect time per scenario: median {np.median(list(timings.values())):.2f} s" if timings else ""]
+        write_metrics(rep, OUT / f"metrics_{variant}.json", OUT / f"metrics_{variant}.md",
+                      title=f"Full-wave set, {variant}", notes=[n for n in notes if n])
+        results[variant] = rep.to_dict()
+    return results
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("list", help="write fullwave/scenarios.json and print the scenarios")
+    r = sub.add_parser("run", help="run gprMax on every pending scenario (resumable) and export it")
+    r.add_argument("--threads", type=int, default=1)
+    r.add_argument("--python", default=sys.executable, help="interpreter with gprMax installed")
+    r.add_argument("--only", nargs="*", help="scenario names")
+    sub.add_parser("export", help="rewrite SEG-Y and truth from fullwave/raw/*.npz")
+    e = sub.add_parser("evaluate", help="detect + evaluate the finished scenarios")
+    e.add_argument("--only", nargs="*")
+    a = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    scs = scenarios()
+    if a.cmd == "list":
+        doc = []
+        for sc in scs:
+            model = build_model(sc)
+            opts = export_options(sc, model)
+            doc.append({**sc, "dx_m": opts["dx_m"], "traces": n_traces(sc), "split": "test"})
+            print(f"{sc['name']:28s} {sc['group']:10s} dx {opts['dx_m'] * 1e3:4.1f} mm  {n_traces(sc)} traces")
+        (OUT / "scenarios.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    elif a.cmd == "run":
+        for sc in scs:
+            if a.only and sc["name"] not in a.only:
+                continue
+            if exported(sc):
+                continue
+            try:
+                if not (RAW / f"{sc['name']}.npz").exists():
+                    run_gprmax(sc, threads=a.threads, python=a.python)
+                export(sc)
+                print(f"{time.strftime('%H:%M:%S')} {sc['name']}: exported", flush=True)
+            except Exception as exc:  # one failed scenario must not stop the set
+                print(f"{time.strftime('%H:%M:%S')} {sc['name']}: FAILED {type(exc).__name__}: {exc}", flush=True)
+    elif a.cmd == "export":
+        for sc in scs:
+            if (RAW / f"{sc['name']}.npz").exists():
+                export(sc)
+                print(f"{sc['name']}: exported")
+    elif a.cmd == "evaluate":
+        res = evaluate_set(a.only)
+        print(json.dumps({k: v.get("overall", v) for k, v in res.items()}, indent=1))
+    return 0
+
+
+
+if __name__ == "__main__":
+    sys.exit(main())
