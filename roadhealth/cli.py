@@ -2,9 +2,10 @@
 
 Sub-commands
 ------------
-``roadhealth info FILE...``
-    Summarise radar files (format, instrument, size, sampling, antenna, GNSS, CRS). Bad files are
-    reported and skipped; the exit status is 1 if any file failed, 0 otherwise.
+``roadhealth info FILE... [--crs CRS] [--json]``
+    Summarise radar files (format, instrument, size, sampling, antenna, GNSS, CRS), each
+    warning once. Bad files are reported and skipped (with ``--json``: listed with
+    ``"ok": false`` and their ``"error"``); the exit status is 1 if any file failed, 0 otherwise.
 ``roadhealth convert IN OUT [--overwrite]``
     Read any supported file and write it in the format of OUT's extension (``.nc``, ``.zarr``,
     ``.dzt``, ``.sgy`` ...), atomically. Never writes over IN or its companions; an existing OUT
@@ -52,10 +53,14 @@ def _summary(survey) -> dict:
         "length_m": None,
         "lazy": hasattr(survey.data, "dask"),
     }
-    d = np.asarray(survey.coords["distance_m"].values[0], float)
-    if d.size:
-        info["length_m"] = float(d[-1] - d[0])
     info["distance_source"] = a.get("distance_source", "GNSS" if a.get("crs") else "file")
+    d = np.asarray(survey.coords["distance_m"].values[0], float)
+    if d.size and info["distance_source"] == "trace index":
+        # nothing measured the distance: a count of trace steps, not metres
+        del info["length_m"]
+        info["length_traces"] = int(d.size - 1)
+    elif d.size:
+        info["length_m"] = float(d[-1] - d[0])
     if "lat" in survey.coords:
         lat = np.asarray(survey.coords["lat"].values, float)
         lon = np.asarray(survey.coords["lon"].values, float)
@@ -68,11 +73,12 @@ def _summary(survey) -> dict:
         info["marks"] = int(np.count_nonzero(np.asarray(survey.coords["mark"].values)))
     qc = a.get("gnss_qc")
     if qc:
-        info["gnss"] = (
-            f"{qc.get('n_used', '?')} of {qc.get('n_fixes', '?')} fixes used; "
-            f"outliers {qc.get('outliers', {}).get('count', 0)}, jumps {qc.get('jumps', {}).get('count', 0)}, "
-            f"gaps {qc.get('gaps', {}).get('count', 0)}, quality-0 {qc.get('quality0', {}).get('count', 0)}"
-        )
+        from roadhealth.io.georef import quality_problems
+
+        # the same phrases as the GNSS QC warning, so the two never disagree
+        problems = quality_problems(qc)
+        info["gnss"] = f"{qc.get('n_used', '?')} of {qc.get('n_fixes', '?')} fixes used" + (
+            ("; " + "; ".join(problems)) if problems else "; no quality problems")
     return info
 
 
@@ -80,7 +86,7 @@ def _print_summary(info: dict) -> None:
     print(f"{info['source']}")
     width = max(len(k) for k in info)
     for k, v in info.items():
-        if k == "source":
+        if k in ("source", "warnings"):  # warnings follow, one line each
             continue
         if isinstance(v, float):
             v = f"{v:.6g}"
@@ -99,15 +105,16 @@ def cmd_info(args) -> int:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 survey = read(path, crs=args.crs)
-            info = _summary(survey)
-            info["warnings"] = [str(w.message) for w in caught]
+            info = {"ok": True, **_summary(survey)}
+            info["warnings"] = list(dict.fromkeys(str(w.message) for w in caught))  # each once, in order
         except (RoadHealthError, FileNotFoundError) as exc:
             failed += 1
             print(f"roadhealth: skipped {path}: {exc}", file=sys.stderr)
+            results.append({"ok": False, "source": str(path), "error": f"{type(exc).__name__}: {exc}"})
             continue
         results.append(info)
         if not args.json:
-            _print_summary(info)
+            _print_summary({k: v for k, v in info.items() if k != "ok"})
             for w in info["warnings"]:
                 print(f"  warning: {w}")
     if args.json:

@@ -109,3 +109,34 @@ def test_check_targets_protects_companions_of_the_input(tmp_path):
     with pytest.raises(WriteError, match="companion of the input"):  # writing LINE.DZT writes LINE.DZG
         check_targets([tmp_path / "LINE.DZG"], [tmp_path / "LINE.DZT"])
     check_targets([tmp_path / "LINE.rd3"], [tmp_path / "LINE2.rd3"])
+
+
+# --- info ---------------------------------------------------------------------------------------
+
+
+def test_info_text_each_warning_once_gnss_summary_agrees_length_in_traces(samples_dir, capsys):
+    path = samples_dir / "gssi/impdar_sir4000/test_gssi.DZT"
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    # the DZX disagreement and the unusable DZG are each reported once
+    assert out.count("scanRange 0,341") == 1
+    assert out.count("GNSS not used") == 1
+    gnss = next(line for line in out.splitlines() if line.strip().startswith("gnss"))
+    assert "0 of 14 fixes used" in gnss and "14 with quality 0" in gnss and "quality-0 0" not in gnss
+    # no wheel, no GNSS: the length is a count of traces, never shown as metres
+    assert "length_m" not in out
+    assert "length_traces   : 344" in out
+
+
+def test_info_json_lists_failed_files_with_their_error(samples_dir, tmp_path, capsys):
+    bad = tmp_path / "BROKEN.DZT"
+    bad.write_bytes(b"\x01" * 300)
+    good = samples_dir / "gssi/gprpy_400mhz/FILE____032.DZT"
+    assert main(["info", str(bad), str(good), "--json"]) == 1
+    import json
+
+    got = json.loads(capsys.readouterr().out)
+    assert [r["ok"] for r in got] == [False, True]
+    assert got[0]["source"] == str(bad) and "FormatError" in got[0]["error"] and "BROKEN.DZT" in got[0]["error"]
+    assert got[1]["length_m"] == pytest.approx(20.78, abs=0.01) and got[1]["distance_source"].startswith("survey wheel")
+    assert got[1]["warnings"] == []

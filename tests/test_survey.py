@@ -107,7 +107,9 @@ def test_cli_info_reports_and_skips_bad_files(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert rc == 1
     info = json.loads(out)
-    assert len(info) == 1 and info[0]["channels"] == 2 and info[0]["traces"] == 30
+    assert [r["ok"] for r in info] == [True, False]
+    assert info[0]["channels"] == 2 and info[0]["traces"] == 30
+    assert info[1]["source"] == str(bad) and "b.dzt" in info[1]["error"]
     assert "b.dzt" in err and "skipped" in err
 
 

@@ -668,7 +668,7 @@ def _track_report(track: _Track, beyond: str) -> dict[str, Any]:
 def quality_problems(qc: dict[str, Any]) -> list[str]:
     """The GNSS quality problems of a ``gnss_qc`` report, one short phrase each (as warned)."""
     if qc.get("error"):
-        return [f"not used: {qc['error']}"]
+        return [str(qc["error"])]
     problems = []
     if qc.get("quality0", {}).get("count"):
         act = "used" if qc["quality0"]["used"] else "not used"
@@ -748,6 +748,7 @@ def georeference_from_file(
     check_gnss_options(lever_arm_m, latency_s)
 
     def _unused(n_fixes: int, error: str) -> xr.DataArray:
+        error = error.removeprefix(f"{source}: ")  # the message names the file once
         warn(f"{source}: GNSS not used, survey left in a local frame: {error}")
         out = survey.copy()
         out.attrs = dict(survey.attrs)
