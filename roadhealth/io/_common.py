@@ -1,7 +1,8 @@
 """Helpers shared by the format readers and writers.
 
-Nothing here knows a particular format: checked binary views, lazy arrays over memory maps,
-``KEY: VALUE`` text headers, and atomic writes.
+Nothing here knows a particular format: checked binary views, lazy arrays that stream a file
+chunk by chunk, ``KEY: VALUE`` text headers, shared header/sample checks, atomic writes, the
+channel order of writers, and :func:`warn` (warnings attributed to the user's line).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def warn(message: str, category: type[Warning] = RoadHealthWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
-#: Files whose sample block is larger than this open lazily (dask over a memory map) by default.
+#: Files whose sample block is larger than this open lazily (a dask array streaming the file) by default.
 LAZY_THRESHOLD_BYTES = 256 * 2**20
 
 #: Target size of one dask chunk along ``trace``, as stored. Processing makes several float32
@@ -148,7 +149,7 @@ class FileBlock:
 
 
 def lazy_or_loaded(block, lazy: bool, trace_axis: int, convert=None, chunk_traces: int | None = None):
-    """Wrap a (memory-mapped) block either as a dask array chunked along traces or as a numpy copy.
+    """Wrap a block either as a dask array streaming the file along traces or as a numpy copy.
 
     Parameters
     ----------

@@ -311,8 +311,9 @@ def read_dzt(
     path : path-like
         The ``.DZT`` file. Companions with the same stem (``.DZG``, ``.DZX``) are read when present.
     lazy : bool or None
-        True: a dask array over a memory map (nothing is read until computed). False: read into
-        memory. None: lazy for files over 256 MiB.
+        True: a dask array that streams the file in chunks of ``io._common.CHUNK_BYTES`` along
+        ``trace`` (nothing is read until computed). False: read into memory. None: lazy for files
+        over 256 MiB.
     crs : str, optional
         Target CRS of ``x``/``y`` when GNSS is present (default: the UTM zone of the data).
     gnss : bool

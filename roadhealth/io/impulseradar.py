@@ -110,7 +110,7 @@ def _ipr_files(path) -> tuple[Path, Path]:
 
 
 def _read_one(path, *, lazy, dt_source, allow_partial) -> dict[str, Any]:
-    """Parse one channel file: memory-mapped block plus everything taken from its header."""
+    """Parse one channel file: its sample block (not read yet) plus everything taken from its header."""
     data_path, hdr_path = _ipr_files(path)
     header = parse_text_header(read_text(hdr_path), hdr_path)
     bits = header_int(hdr_path, header, "DATA VERSION", required=False)
@@ -193,7 +193,7 @@ def read_iprb(
         recording (``NAME_A01.iprb``, ``NAME_A02.iprb`` ...), stacked along ``channel`` in the
         order given.
     lazy : bool, optional
-        True: dask arrays over memory maps; False: numpy; None: lazy above 256 MiB (all channels).
+        True: dask arrays streaming the files chunk by chunk; False: numpy; None: lazy above 256 MiB (all channels).
     crs : str, optional
         Projected CRS for ``x``/``y`` when a ``.cor`` is georeferenced.
     dt_source : {"frequency", "timewindow"}

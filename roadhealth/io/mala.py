@@ -7,7 +7,7 @@ Layout
     ``LAST TRACE``, ``ANTENNAS``, ``DISTANCE FLAG``, ``DISTANCE INTERVAL``, ``SIGNAL POSITION`` ...).
 ``NAME.rd3`` / ``NAME.rd7``
     No file header and no trace headers: ``n_trace`` traces of ``SAMPLES`` little-endian samples,
-    int16 in ``.rd3``, int32 in ``.rd7``. Read as one memory-mapped ``(n_trace, SAMPLES)`` block.
+    int16 in ``.rd3``, int32 in ``.rd7``. Read as one ``(n_trace, SAMPLES)`` block (streamed chunk by chunk when lazy).
 ``NAME.cor`` (optional)
     Tab-separated GNSS fixes tied to trace numbers; parsed by
     :func:`roadhealth.io.gnss.read_mala_cor` and applied with
@@ -392,7 +392,7 @@ def read_mala(
     path : str or path-like
         The ``.rd3``, ``.rd7`` or ``.rad`` file, or the bare name without extension.
     lazy : bool, optional
-        True: a dask array over a memory map (nothing read until computed). False: numpy array in
+        True: a dask array streaming the file chunk by chunk (nothing read until computed). False: numpy array in
         memory. None (default): lazy for files over 256 MiB.
     crs : str, optional
         Projected CRS for ``x``/``y`` when a ``.cor`` is georeferenced (e.g. ``"EPSG:4545"``).

@@ -10,8 +10,8 @@ Layout
     ``NOMINAL FREQUENCY`` (MHz), ``ANTENNA SEPARATION``, ``NUMBER OF STACKS``, ``SURVEY MODE`` ...
 ``NAME.DT1``
     No file header; ``n_trace`` records of a 128-byte trace header (:data:`DT1_TRACE_HEADER`)
-    followed by ``NUMBER OF PTS/TRC`` little-endian int16 samples. Read as one memory-mapped array
-    of the structured dtype ``[("header", DT1_TRACE_HEADER), ("data", "<i2", (n_points,))]``.
+    followed by ``NUMBER OF PTS/TRC`` little-endian int16 samples. Read as one array (streamed
+    chunk by chunk when lazy) of the structured dtype ``[("header", DT1_TRACE_HEADER), ("data", "<i2", (n_points,))]``.
 ``NAME.GPS`` (optional)
     ``Trace #N at position X`` blocks of NMEA sentences; parsed by
     :func:`roadhealth.io.gnss.read_sensors_gps` and applied with
@@ -253,7 +253,7 @@ def read_dt1(
     path : str or path-like
         The ``.DT1`` or ``.HD`` file, or the bare name without extension.
     lazy : bool, optional
-        True: dask array over a memory map; False: numpy array; None: lazy above 256 MiB.
+        True: dask array streaming the file chunk by chunk; False: numpy array; None: lazy above 256 MiB.
     crs : str, optional
         Projected CRS for ``x``/``y`` when a ``.GPS`` file is georeferenced.
     allow_partial : bool

@@ -21,7 +21,8 @@ Layout, as the standard names it (byte positions are 1-based, as in the standard
 
 The headers are described once, declaratively, as numpy structured dtypes with the field names
 segyio uses (:class:`segyio.BinField`, :class:`segyio.TraceField`). Trace data are read with
-segyio (eager) or as a dask array over a ``numpy.memmap`` of the fixed-stride trace block (lazy).
+segyio (eager) or as a dask array that streams the fixed-stride trace block chunk by chunk (lazy,
+:class:`roadhealth.io._common.FileBlock`; never memory-mapped).
 """
 
 from __future__ import annotations
@@ -268,8 +269,8 @@ def read_segy(
     dt_ns : float, optional
         Sample interval, ns. Overrides whatever the file says (``dt_source = "argument"``).
     lazy : bool, optional
-        True: a dask array over a memory map of the trace block, chunked along ``trace``; nothing
-        is read until computed. False: read everything with segyio. None: lazy for files whose
+        True: a dask array streaming the trace block in chunks of ``io._common.CHUNK_BYTES``
+        along ``trace``; nothing is read until computed. False: read everything with segyio. None: lazy for files whose
         sample block is larger than ``roadhealth.io._common.LAZY_THRESHOLD_BYTES``.
     crs : str, optional
         CRS of the file's projected coordinates (``"EPSG:4545"``), or the CRS to project

@@ -17,7 +17,7 @@ import numpy as np
 import xarray as xr
 
 from roadhealth.errors import FormatError
-from roadhealth.io._common import atomic_path
+from roadhealth.io._common import atomic_path, trace_chunks, want_lazy
 from roadhealth.survey import validate
 
 __all__ = ["open_survey", "to_netcdf", "to_zarr"]
@@ -83,11 +83,22 @@ def to_netcdf(survey: xr.DataArray, path: str | os.PathLike, *, compress: bool =
     return path
 
 
+def _trace_chunk(survey: xr.DataArray) -> int:
+    """Traces per chunk: the one chunk size of roadhealth (``io._common.CHUNK_BYTES`` of samples)."""
+    n_chan, n_trace, n_samp = (int(survey.sizes[d]) for d in ("channel", "trace", "sample"))
+    return trace_chunks(n_trace, n_chan * n_samp * survey.dtype.itemsize)
+
+
 def to_zarr(survey: xr.DataArray, path: str | os.PathLike) -> Path:
-    """Write a survey to a Zarr store (chunked along ``trace`` as it is), atomically."""
+    """Write a survey to a Zarr store, atomically, in chunks along ``trace`` of ``CHUNK_BYTES``.
+
+    The store's chunks are the size every lazy read uses (about 16 MiB of samples, whole
+    channels and samples), whatever the chunks of the survey in memory.
+    """
     ds = _to_dataset(survey)
     for name in ds.variables:
         ds[name].encoding = {}
+    ds[_VAR] = ds[_VAR].chunk({"channel": -1, "trace": _trace_chunk(survey), "sample": -1})
     path = Path(path)
     with atomic_path(path) as tmp:
         ds.to_zarr(tmp, mode="w", consolidated=False)
@@ -100,14 +111,19 @@ def open_survey(path: str | os.PathLike, *, lazy: bool | None = None, **_ignored
     Parameters
     ----------
     lazy : bool or None
-        True or None: dask-backed (chunks as stored); False: loaded into memory.
+        True: dask-backed, in chunks along ``trace`` of ``io._common.CHUNK_BYTES`` (Zarr: as
+        stored, which :func:`to_zarr` makes that size); False: loaded into memory; None: lazy
+        when the samples exceed ``io._common.LAZY_THRESHOLD_BYTES`` (256 MiB), as for the
+        instrument formats.
     """
     path = Path(path)
     try:
         if path.is_dir():
             ds = xr.open_zarr(path, consolidated=False)
         else:
-            ds = xr.open_dataset(path, engine="h5netcdf", chunks={} if lazy in (None, True) else None)
+            ds = xr.open_dataset(path, engine="h5netcdf", chunks=None)  # lazily indexed: nothing read yet
+            if _VAR in ds and want_lazy(lazy, ds[_VAR].nbytes):
+                ds = ds.chunk({"trace": _trace_chunk(ds[_VAR])})
     except (OSError, ValueError, KeyError) as exc:
         raise FormatError(path, None, f"not a readable NetCDF/Zarr survey: {exc}") from exc
     if _VAR not in ds:
@@ -116,6 +132,6 @@ def open_survey(path: str | os.PathLike, *, lazy: bool | None = None, **_ignored
     da.attrs = _decode_attrs(dict(ds.attrs))
     for name in da.coords:
         da[name].attrs = _decode_attrs(dict(da[name].attrs))
-    if lazy is False:
+    if not want_lazy(lazy, da.nbytes):
         da = da.load()
     return validate(da)
