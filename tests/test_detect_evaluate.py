@@ -63,7 +63,7 @@ def test_one_missed_defect():
 
 
 def test_one_false_alarm_per_km():
-    dets = TRUTH + [row("cavity", 50.0, 50.6, 0.5, 0.7, conf=0.4)]
+    dets = [*TRUTH, row("cavity", 50.0, 50.6, 0.5, 0.7, conf=0.4)]
     rep = evaluate(table(dets), table(TRUTH), survey_length_km=0.5)
     assert rep.overall["false_alarms"] == 1
     assert rep.overall["false_alarms_per_km"] == pytest.approx(2.0)
@@ -123,7 +123,7 @@ def test_along_and_across_tolerances():
 def test_error_statistics_exact():
     truth = [row("cavity", 10.0 * i, 10.0 * i + 1.0, 0.5, 0.8) for i in range(1, 5)]
     shifts = [0.0, 0.1, -0.2, 0.3]
-    dets = [row("cavity", 10.0 * i + d, 10.0 * i + 1.0 + d, 0.5, 0.8) for i, d in zip(range(1, 5), shifts)]
+    dets = [row("cavity", 10.0 * i + d, 10.0 * i + 1.0 + d, 0.5, 0.8) for i, d in zip(range(1, 5), shifts, strict=False)]
     rep = evaluate(table(dets), table(truth))
     e = rep.errors.loc[("cavity", "along_m")]
     assert e["n"] == 4
@@ -157,7 +157,7 @@ def test_assignment_is_optimal_not_greedy():
     dets = table([row("cavity", 10.2, 10.5, 0.5, 0.7), row("cavity", 9.0, 9.5, 0.5, 0.7)])
     rep = evaluate(dets, truth)
     assert rep.overall["matched"] == 2
-    pairs = dict(zip(rep.matches["detection"], rep.matches["truth"]))
+    pairs = dict(zip(rep.matches["detection"], rep.matches["truth"], strict=False))
     assert pairs == {0: 1, 1: 0}
 
 
@@ -354,3 +354,33 @@ def test_fullwave_export_writes_segy_as_exporters_do(tmp_path, monkeypatch):
     obj = model.anomalies[0]
     assert t["distance_start_m"].iloc[0] == pytest.approx(obj.extent()[0] - fw.midpoints_m(sc)[0])
     assert t["depth_top_m"].iloc[0] == pytest.approx(obj.depth_top_m)
+
+
+def test_matching_equals_one_dense_assignment():
+    """Per-group matching gives the same number of matches and total cost as one dense problem."""
+    import importlib
+
+    from scipy.optimize import linear_sum_assignment
+
+    ev = importlib.import_module("roadhealth.detect.evaluate")  # the package re-exports the function
+
+    rng = np.random.default_rng(5)
+    kinds = ["cavity", "void", "loose", "water_rich"]
+    truth = [row(kinds[i % 4], s, s + L, z, z + 0.3) for i, (s, L, z) in
+             enumerate(zip(rng.uniform(0, 40, 30), rng.uniform(0.2, 2.0, 30), rng.uniform(0.1, 1.5, 30), strict=False))]
+    dets = [row(kinds[rng.integers(4)], s, s + L, z, z + 0.2) for s, L, z in
+            zip(rng.uniform(0, 40, 45), rng.uniform(0.2, 1.5, 45), rng.uniform(0.1, 1.5, 45), strict=False)]
+    d, t = table(dets), table(truth)
+    rep = evaluate(d, t)
+    pi, pj = ev._pairs(d, t, (0.5, 0.5, 0.2))
+    da, _ = ev._centres(d)
+    ta, _ = ev._centres(t)
+    full = np.full((len(d), len(t)), 1e9)
+    full[pi, pj] = (np.sqrt(((da[pi] - ta[pj]) / 0.5) ** 2
+                            + ((d["depth_top_m"].to_numpy()[pi] - t["depth_top_m"].to_numpy()[pj]) / 0.2) ** 2)
+                    + (d["kind"].astype(str).to_numpy()[pi] != t["kind"].astype(str).to_numpy()[pj]))
+    r, c = linear_sum_assignment(full)
+    ok = full[r, c] < 1e9
+    assert rep.overall["matched"] == int(ok.sum()) > 5
+    mine = full[rep.matches["detection"].to_numpy(), rep.matches["truth"].to_numpy()].sum()
+    assert mine == pytest.approx(full[r[ok], c[ok]].sum())

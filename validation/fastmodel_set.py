@@ -335,7 +335,8 @@ def main(argv=None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     if a.cmd == "list":
         scs = scenarios()
-        (OUT / "scenarios.json").write_text(json.dumps(scs, indent=0) + "\n", encoding="utf-8")
+        text = "[\n" + ",\n".join(json.dumps(s, separators=(",", ":")) for s in scs) + "\n]\n"
+        (OUT / "scenarios.json").write_text(text, encoding="utf-8")  # one scenario per line
         import pandas as pd
 
         df = pd.DataFrame([{"split": s["split"], "f": s["frequency_mhz"], "array": s["n_channels"] > 1,

@@ -226,27 +226,62 @@ def _gap(a0, a1, b0, b1) -> np.ndarray:
 
 
 def _survey_codes(a: pd.DataFrame, b: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """Integer codes of the ``survey`` column of both tables (-1: missing), or None when either
+    table has no such column."""
     if "survey" not in a.columns or "survey" not in b.columns:
         return None
-    sa = a["survey"].astype(object).where(a["survey"].notna(), None).to_numpy()
-    sb = b["survey"].astype(object).where(b["survey"].notna(), None).to_numpy()
-    cats = pd.Index(pd.unique(pd.Series([s for s in np.r_[sa, sb] if s is not None], dtype=object)))
-    ca = np.array([-1 if s is None else cats.get_loc(s) for s in sa], dtype=np.int64)
-    cb = np.array([-1 if s is None else cats.get_loc(s) for s in sb], dtype=np.int64)
-    return ca, cb
+    sa = pd.Series(a["survey"].astype(object).to_numpy(), dtype=object)
+    sb = pd.Series(b["survey"].astype(object).to_numpy(), dtype=object)
+    codes, _ = pd.factorize(pd.concat([sa, sb], ignore_index=True), use_na_sentinel=True)
+    return codes[: len(sa)].astype(np.int64), codes[len(sa):].astype(np.int64)
 
 
-def _feasible(det: pd.DataFrame, other: pd.DataFrame, tol: tuple[float, float, float]) -> np.ndarray:
-    """Boolean (n_det, n_other): grown boxes overlap on all three axes, same survey."""
+def _block_pairs(a: dict, b: dict, ia: np.ndarray, ib: np.ndarray, tol) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (rows of ``a``, rows of ``b``) among ``ia`` x ``ib`` whose grown boxes overlap."""
+    out_i, out_j = [], []
+    step = max(1, 4_000_000 // max(ib.size, 1))  # bound the dense block to ~4 M pairs
+    for k in range(0, ia.size, step):
+        ra = ia[k:k + step]
+        ok = _gap(a["distance_start_m"][ra], a["distance_end_m"][ra], b["distance_start_m"][ib],
+                  b["distance_end_m"][ib]) <= tol[0] + 1e-9
+        ok &= _gap(a["offset_start_m"][ra], a["offset_end_m"][ra], b["offset_start_m"][ib],
+                   b["offset_end_m"][ib]) <= tol[1] + 1e-9
+        ok &= _gap(a["depth_top_m"][ra], a["depth_bottom_m"][ra], b["depth_top_m"][ib],
+                   b["depth_bottom_m"][ib]) <= tol[2] + 1e-9
+        r, c = np.nonzero(ok)
+        out_i.append(ra[r])
+        out_j.append(ib[c])
+    if not out_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
+def _pairs(det: pd.DataFrame, other: pd.DataFrame, tol: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs (detection row, other row): grown boxes overlap on all three axes, and the
+    surveys agree when both tables name them (a missing survey matches any). Computed per survey,
+    so memory grows with the largest survey, not with the whole campaign."""
     a, b = _boxes(det), _boxes(other)
-    ok = _gap(a["distance_start_m"], a["distance_end_m"], b["distance_start_m"], b["distance_end_m"]) <= tol[0] + 1e-9
-    ok &= _gap(a["offset_start_m"], a["offset_end_m"], b["offset_start_m"], b["offset_end_m"]) <= tol[1] + 1e-9
-    ok &= _gap(a["depth_top_m"], a["depth_bottom_m"], b["depth_top_m"], b["depth_bottom_m"]) <= tol[2] + 1e-9
+    n_a, n_b = len(det), len(other)
+    if n_a == 0 or n_b == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     codes = _survey_codes(det, other)
-    if codes is not None:
-        ca, cb = codes
-        ok &= (ca[:, None] == cb[None, :]) | (ca[:, None] < 0) | (cb[None, :] < 0)
-    return ok
+    if codes is None:
+        return _block_pairs(a, b, np.arange(n_a), np.arange(n_b), tol)
+    ca, cb = codes
+    parts = []
+    order_a, order_b = np.argsort(ca, kind="stable"), np.argsort(cb, kind="stable")
+    for c in np.intersect1d(ca[ca >= 0], cb[cb >= 0]):
+        ia = order_a[np.searchsorted(ca[order_a], c):np.searchsorted(ca[order_a], c, side="right")]
+        ib = order_b[np.searchsorted(cb[order_b], c):np.searchsorted(cb[order_b], c, side="right")]
+        parts.append(_block_pairs(a, b, ia, ib, tol))
+    wild_a, wild_b = np.flatnonzero(ca < 0), np.flatnonzero(cb < 0)
+    if wild_a.size:  # detections without a survey: against everything
+        parts.append(_block_pairs(a, b, wild_a, np.arange(n_b), tol))
+    if wild_b.size:  # others without a survey: against the detections that have one
+        parts.append(_block_pairs(a, b, np.flatnonzero(ca >= 0), wild_b, tol))
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def _centres(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -255,29 +290,39 @@ def _centres(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return along, across
 
 
-def _assign(feasible: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Optimal one-to-one assignment restricted to feasible pairs, solved per connected group."""
+def _assign(ii: np.ndarray, jj: np.ndarray, cost: np.ndarray, n_d: int, n_t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Optimal one-to-one assignment over candidate pairs ``(ii, jj)`` with ``cost`` per pair.
+
+    The bipartite graph of candidate pairs splits into connected groups; a group of one detection
+    and one defect is assigned directly (vectorised), larger groups by
+    :func:`scipy.optimize.linear_sum_assignment` on their small dense cost matrix.
+    """
     from scipy.optimize import linear_sum_assignment
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    n_d, n_t = feasible.shape
-    ii, jj = np.nonzero(feasible)
     if ii.size == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     graph = coo_matrix((np.ones(ii.size), (ii, n_d + jj)), shape=(n_d + n_t, n_d + n_t))
     _, labels = connected_components(graph, directed=False)
-    lab_d, lab_t = labels[:n_d], labels[n_d:]
-    rows, cols = [], []
-    # one small assignment problem per group of detections and defects that can match each other
-    for g in np.unique(lab_d[ii]):
-        di = np.flatnonzero(lab_d == g)
-        tj = np.flatnonzero(lab_t == g)
-        sub = np.where(feasible[np.ix_(di, tj)], cost[np.ix_(di, tj)], _INFEASIBLE)
-        r, c = linear_sum_assignment(sub)
-        keep = sub[r, c] < _INFEASIBLE
-        rows.append(di[r[keep]])
-        cols.append(tj[c[keep]])
+    lab = labels[ii]
+    n_d_in = np.bincount(labels[:n_d], minlength=labels.max() + 1)
+    n_t_in = np.bincount(labels[n_d:], minlength=labels.max() + 1)
+    single = (n_d_in[lab] == 1) & (n_t_in[lab] == 1)
+    rows, cols = [ii[single]], [jj[single]]
+    multi = np.flatnonzero(~single)
+    if multi.size:
+        order = multi[np.argsort(lab[multi], kind="stable")]
+        groups = np.split(order, np.flatnonzero(np.diff(lab[order])) + 1)
+        for g in groups:  # one small assignment problem per connected group
+            di, pos_d = np.unique(ii[g], return_inverse=True)
+            tj, pos_t = np.unique(jj[g], return_inverse=True)
+            sub = np.full((di.size, tj.size), _INFEASIBLE)
+            sub[pos_d, pos_t] = cost[g]
+            r, c = linear_sum_assignment(sub)
+            keep = sub[r, c] < _INFEASIBLE
+            rows.append(di[r[keep]])
+            cols.append(tj[c[keep]])
     return np.concatenate(rows), np.concatenate(cols)
 
 
@@ -369,16 +414,16 @@ def evaluate(
     conf = det["confidence"].to_numpy(float)
 
     # ---- matching ---------------------------------------------------------------------------
-    feasible = _feasible(det, tru, tol) if n_d and n_t else np.zeros((n_d, n_t), bool)
+    pi, pj = _pairs(det, tru, tol)
     da, dc = _centres(det)
     ta, tc = _centres(tru)
     scale = [max(t, 1e-3) for t in tol]
     d_top = det["depth_top_m"].to_numpy(float)
     t_top = tru["depth_top_m"].to_numpy(float)
-    cost = np.sqrt(((da[:, None] - ta[None, :]) / scale[0]) ** 2 + ((dc[:, None] - tc[None, :]) / scale[1]) ** 2
-                   + ((d_top[:, None] - t_top[None, :]) / scale[2]) ** 2)
-    cost = cost + _WRONG_KIND_PENALTY * (kd[:, None] != kt[None, :])
-    mi, mj = _assign(feasible, cost)
+    cost = np.sqrt(((da[pi] - ta[pj]) / scale[0]) ** 2 + ((dc[pi] - tc[pj]) / scale[1]) ** 2
+                   + ((d_top[pi] - t_top[pj]) / scale[2]) ** 2)
+    cost = cost + _WRONG_KIND_PENALTY * (kd[pi] != kt[pj])
+    mi, mj = _assign(pi, pj, cost, n_d, n_t)
     matched_d = np.zeros(n_d, bool)
     matched_d[mi] = True
     matched_t = np.zeros(n_t, bool)
@@ -401,17 +446,23 @@ def evaluate(
 
     # ---- unmatched detections: duplicates, false alarms, clutter ---------------------------------
     un = np.flatnonzero(~matched_d)
-    dup = feasible[un][:, matched_t].any(axis=1) if n_t else np.zeros(un.size, bool)
+    dup_d = np.zeros(n_d, bool)
+    dup_d[pi[matched_t[pj] & ~matched_d[pi]]] = True
+    dup = dup_d[un]
     on_clutter = np.full(un.size, None, dtype=object)
     clutter_rows = []
     if clutter is not None and len(clutter):
         cl = _clutter_frame(clutter)
-        hits = _feasible(det.iloc[un], cl, tol) if un.size else np.zeros((0, len(cl)), bool)
-        hits &= ~dup[:, None]
-        first = np.where(hits.any(axis=1), hits.argmax(axis=1), -1)
+        fa = un[~dup]  # false alarms only
+        ci, cj = _pairs(det.iloc[fa].reset_index(drop=True), cl, tol)
         ck = cl["kind"].astype(str).to_numpy()
-        on_clutter[first >= 0] = ck[first[first >= 0]]
-        flagged = hits.any(axis=0)
+        first = np.full(fa.size, -1)
+        first[ci[::-1]] = cj[::-1]  # the first clutter object each false alarm lies on
+        on_fa = np.full(fa.size, None, dtype=object)
+        on_fa[first >= 0] = ck[first[first >= 0]]
+        on_clutter[~dup] = on_fa
+        flagged = np.zeros(len(cl), bool)
+        flagged[cj] = True
         for k in sorted(set(ck)):
             sel = ck == k
             clutter_rows.append({"clutter_kind": k, "n": int(sel.sum()), "flagged": int(flagged[sel].sum()),
