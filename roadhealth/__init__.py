@@ -4,6 +4,7 @@ from roadhealth._version import __version__
 from roadhealth.errors import FormatError, GeoreferenceError, RoadHealthError, SurveyContractError
 from roadhealth.io import read, write
 from roadhealth.io.georef import georeference, regularize
+from roadhealth.processing import accessor as _accessor  # noqa: F401  (registers survey.rh)
 from roadhealth.survey import add_history, make_survey, validate
 
 __all__ = [

@@ -28,5 +28,37 @@ def test_accessor_equals_plain_functions():
 
 
 def test_accessor_unknown_step():
-    with pytest.raises(ProcessingError, match="no processing step 'dewoww'"):
+    with pytest.raises(AttributeError, match="no step or method 'dewoww'"):
         _survey().rh.dewoww()
+    assert not hasattr(_survey().rh, "dewoww") and hasattr(_survey().rh, "dewow")
+
+
+def test_import_roadhealth_alone_registers_the_accessor():
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, roadhealth\n"
+            "s = roadhealth.make_survey(np.zeros((1, 4, 16)), dt_ns=0.1)\n"
+            "print(type(s.rh).__name__, 'roadhealth.processing' in __import__('sys').modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["SurveyAccessor", "True"]
+
+
+def test_steps_are_survey_to_survey_only():
+    from roadhealth.processing import STEPS
+
+    assert {"cscan", "cscans", "surface_permittivity", "hyperbola_velocities", "pick_layers"}.isdisjoint(STEPS)
+    assert {"time_zero", "dewow", "bandpass", "to_depth", "stolt_migrate"} <= set(STEPS)
+
+
+def test_an_error_inside_a_step_is_not_called_bad_parameters(monkeypatch):
+    from roadhealth.processing import recipe
+
+    def broken(survey, *, factor=1.0):
+        raise TypeError("internal bug")
+
+    monkeypatch.setitem(recipe.STEPS, "broken", broken)
+    with pytest.raises(TypeError, match="internal bug"):
+        rp.apply(_survey(), [{"name": "broken", "params": {"factor": 2.0}}])
+    with pytest.raises(ProcessingError, match="bad parameters"):
+        rp.apply(_survey(), [{"name": "broken", "params": {"facto": 2.0}}])

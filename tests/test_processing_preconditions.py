@@ -40,7 +40,7 @@ GUARDED = {
 @pytest.mark.parametrize("step", sorted(GUARDED))
 def test_raw_input_raises_naming_what_to_run(raw, step):
     """On raw GSSI data (header words in samples 0-1, twt_ns = 0 at the start of the record)."""
-    with pytest.raises(ProcessingError, match=f"{step}.*header words.*run time_zero first"):
+    with pytest.raises(ProcessingError, match=rf"{step}.*header words.*run time_zero first"):
         GUARDED[step](raw)
 
 
@@ -53,7 +53,7 @@ def test_after_time_zero_the_step_runs(processed, step):
 @pytest.mark.parametrize("step", ["add_depth", "stolt_migrate", "cscan"])
 def test_no_time_zero_raises_even_without_header_words(raw, step):
     s = raw.isel(sample=slice(2, None)).assign_attrs(header_words=0)
-    with pytest.raises(ProcessingError, match="not the road surface.*run time_zero first"):
+    with pytest.raises(ProcessingError, match=r"not the road surface.*run time_zero first"):
         GUARDED[step](s)
     # the user may say the data are aligned already (processed by other software)
     GUARDED[step](s.assign_attrs(time_zero_at_surface=True))
@@ -69,5 +69,5 @@ def test_an_explicit_surface_time_is_enough_for_depth(raw):
 @pytest.mark.parametrize("step", ["stolt_migrate", "to_depth", "hyperbola_velocities"])
 def test_depth_domain_input_is_refused(processed, step):
     d = depth.to_depth(processed, MODEL, 0.01)
-    with pytest.raises(ProcessingError, match="already on a depth axis"):
+    with pytest.raises(ProcessingError, match=r"already on a depth axis"):
         GUARDED[step](d)

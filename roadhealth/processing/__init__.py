@@ -7,6 +7,7 @@ contract and appends one record (step, resolved parameters, version) to ``attrs[
 """
 
 from roadhealth.processing import accessor as _accessor  # noqa: F401  (registers survey.rh)
+from roadhealth.processing import depth, grid, migration, slices, velocity
 from roadhealth.processing._core import (
     apply_along_samples,
     apply_along_traces,
@@ -23,6 +24,16 @@ from roadhealth.processing.attributes import (
     instantaneous_frequency,
     instantaneous_phase,
 )
+from roadhealth.processing.depth import (
+    Layer,
+    add_depth,
+    depth_of_twt,
+    interface_twt,
+    interval_velocity,
+    layer_model,
+    rms_velocity,
+    to_depth,
+)
 from roadhealth.processing.filters import (
     background_removal,
     bandpass,
@@ -30,24 +41,48 @@ from roadhealth.processing.filters import (
     design_bandpass,
     dewow,
 )
-from roadhealth.processing.gain import agc, exp_gain, gain_curve, sec_gain, tpower_gain
+from roadhealth.processing.gain import (
+    agc,
+    exp_gain,
+    gain_curve,
+    noise_floor_ns,
+    sec_gain,
+    tpower_gain,
+)
+from roadhealth.processing.grid import assemble_grid, first_break_ns, read_topo_lines
+from roadhealth.processing.migration import kirchhoff_migrate, phase_shift_migrate, stolt_migrate
+from roadhealth.processing.slices import cscan, cscans, write_geotiff
 from roadhealth.processing.stack import resample_traces, stack
-from roadhealth.processing.timezero import pick_time_zero, time_zero
+from roadhealth.processing.timezero import clean_picks, pick_time_zero, time_zero
+from roadhealth.processing.velocity import (
+    fit_hyperbola,
+    hyperbola_velocities,
+    pick_layers,
+    surface_permittivity,
+)
 
 __all__ = [
     "STEPS",
+    "Layer",
+    "add_depth",
     "agc",
     "analytic_signal",
     "apply",
     "apply_along_samples",
     "apply_along_traces",
+    "assemble_grid",
     "attenuation",
     "background_removal",
     "bandpass",
     "bandpass_response",
     "centre_frequency_mhz",
+    "clean_picks",
     "coherence",
+    "cscan",
+    "cscans",
     "default_recipe",
+    "depth",
+    "depth_of_twt",
     "design_bandpass",
     "dewow",
     "dominant_frequency",
@@ -55,36 +90,42 @@ __all__ = [
     "envelope",
     "estimate_centre_frequency_mhz",
     "exp_gain",
+    "first_break_ns",
+    "fit_hyperbola",
     "gain_curve",
+    "grid",
+    "hyperbola_velocities",
     "instantaneous_frequency",
     "instantaneous_phase",
+    "interface_twt",
+    "interval_velocity",
+    "kirchhoff_migrate",
+    "layer_model",
     "load_recipe",
+    "migration",
+    "noise_floor_ns",
+    "phase_shift_migrate",
+    "pick_layers",
     "pick_time_zero",
+    "read_topo_lines",
     "recipe_from_history",
     "recipe_to_toml",
     "register_step",
     "resample_traces",
+    "rms_velocity",
     "sec_gain",
+    "slices",
     "stack",
+    "stolt_migrate",
+    "surface_permittivity",
     "time_zero",
+    "to_depth",
     "tpower_gain",
+    "velocity",
+    "write_geotiff",
 ]
 
-# The velocity / migration / depth / grid / slices steps (their modules' own __all__), re-exported.
-from roadhealth.processing import depth as _depth
-from roadhealth.processing import grid as _grid
-from roadhealth.processing import migration as _migration
-from roadhealth.processing import slices as _slices
-from roadhealth.processing import velocity as _velocity
-
-for _mod in (_velocity, _migration, _depth, _grid, _slices):
-    for _attr in _mod.__all__:
-        globals()[_attr] = getattr(_mod, _attr)
-        if _attr not in __all__:
-            __all__.append(_attr)
-del _mod, _attr
-
-from roadhealth.processing.recipe import (  # noqa: E402
+from roadhealth.processing.recipe import (
     STEPS,
     apply,
     default_recipe,

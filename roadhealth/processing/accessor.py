@@ -1,9 +1,11 @@
-"""``survey.rh``: a fluent front for the processing steps, for notebooks.
+"""``survey.rh``: a fluent front for the processing steps, plots and detection, for notebooks.
 
 ``survey.rh.dewow(window_ns=2.5).rh.bandpass()`` is exactly
 ``bandpass(dewow(survey, window_ns=2.5))``: every registered step (see
 :data:`roadhealth.processing.recipe.STEPS`) is reachable as a method, calling the same plain
-function, which stays the primary API (as rioxarray's ``.rio`` fronts rasterio).
+function, which stays the primary API (as rioxarray's ``.rio`` fronts rasterio). ``plot`` and
+``plot_slice`` front :mod:`roadhealth.plot`; ``detect`` fronts :func:`roadhealth.detect.detect`.
+The accessor is registered by ``import roadhealth``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import functools
 
 import xarray as xr
 
-from roadhealth.errors import ProcessingError
 
 
 @xr.register_dataarray_accessor("rh")
@@ -34,6 +35,24 @@ class SurveyAccessor:
 
         return validate(self._survey)
 
+    def plot(self, **kwargs):
+        """Draw the B-scan (distance right, time or depth down); see :func:`roadhealth.plot.bscan`."""
+        from roadhealth.plot import bscan
+
+        return bscan(self._survey, **kwargs)
+
+    def plot_slice(self, **kwargs):
+        """Draw a time or depth slice of a grid; see :func:`roadhealth.plot.slice_map`."""
+        from roadhealth.plot import slice_map
+
+        return slice_map(self._survey, **kwargs)
+
+    def detect(self, recipe="default", **kwargs):
+        """Detect and classify defects; see :func:`roadhealth.detect.detect`."""
+        from roadhealth.detect import detect
+
+        return detect(self._survey, recipe, **kwargs)
+
     @property
     def steps(self) -> list[str]:
         """Names of the steps available as methods."""
@@ -47,7 +66,8 @@ class SurveyAccessor:
         from roadhealth.processing.recipe import STEPS
 
         if name not in STEPS:
-            raise ProcessingError(f"no processing step {name!r}; available: {', '.join(sorted(STEPS))}")
+            # AttributeError, so that hasattr() and getattr(..., default) work as for any object
+            raise AttributeError(f"survey.rh has no step or method {name!r}; steps: {', '.join(sorted(STEPS))}")
         func = STEPS[name]
         return functools.wraps(func)(functools.partial(func, self._survey))
 

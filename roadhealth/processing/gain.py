@@ -119,7 +119,7 @@ def noise_floor_ns(survey: xr.DataArray, *, start_ns: float | str = "auto", marg
     t0 = _start(survey, start_ns)
     rms = _rms_profile(survey)
     dt = float(survey.attrs["dt_ns"])
-    w = max(3, int(round(2000.0 / centre_frequency_mhz(survey) / dt)))
+    w = max(3, round(2000.0 / centre_frequency_mhz(survey) / dt))
     smooth = ndimage.uniform_filter1d(rms, min(w, rms.size), mode="nearest")
     below = t > t0
     below[-w:] = False  # the last samples carry the filters' end effects, not the floor

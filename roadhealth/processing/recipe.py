@@ -22,7 +22,6 @@ the string ``"none"`` and read back as ``None``.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import math
 import os
@@ -42,8 +41,10 @@ from roadhealth.processing.attributes import (
     instantaneous_frequency,
     instantaneous_phase,
 )
+from roadhealth.processing.depth import add_depth, to_depth
 from roadhealth.processing.filters import background_removal, bandpass, dewow, dewow_bandpass
 from roadhealth.processing.gain import agc, exp_gain, sec_gain, tpower_gain
+from roadhealth.processing.migration import kirchhoff_migrate, phase_shift_migrate, stolt_migrate
 from roadhealth.processing.stack import resample_traces, stack
 from roadhealth.processing.timezero import time_zero
 
@@ -73,7 +74,11 @@ def register_step(name: str, func: Callable[..., xr.DataArray]) -> Callable[...,
     return func
 
 
-for _f in (
+#: The built-in recipe steps, in the order a road recipe usually runs them. Only survey -> survey
+#: functions are steps (same dims, a history record); functions that return something else
+#: (``cscan``, ``surface_permittivity``, ``hyperbola_velocities``, ``pick_layers``) are analysis
+#: functions, called directly.
+BUILTIN_STEPS = (
     time_zero,
     dewow,
     bandpass,
@@ -89,31 +94,16 @@ for _f in (
     instantaneous_frequency,
     dominant_frequency,
     coherence,
-):
+    add_depth,
+    to_depth,
+    stolt_migrate,
+    phase_shift_migrate,
+    kirchhoff_migrate,
+)
+
+for _f in BUILTIN_STEPS:
     register_step(_f.__name__, _f)
-
-
-def _register_optional_modules() -> None:
-    """Register the survey -> survey steps of the velocity/migration/depth/grid/slices modules.
-
-    Every public function of those modules whose first parameter is ``survey`` (and that is not
-    annotated to return something other than a DataArray) is registered under its own name.
-    """
-    for mod_name in ("velocity", "migration", "depth", "grid", "slices"):
-        mod = importlib.import_module(f"roadhealth.processing.{mod_name}")
-        for name in getattr(mod, "__all__", []):
-            f = getattr(mod, name, None)
-            if not inspect.isfunction(f) or name in STEPS:
-                continue
-            sig = inspect.signature(f)
-            params = list(sig.parameters)
-            ret = sig.return_annotation
-            returns_survey = ret is inspect.Signature.empty or "DataArray" in str(ret)
-            if params and params[0] == "survey" and returns_survey:
-                register_step(name, f)
-
-
-_register_optional_modules()
+del _f
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,16 +256,26 @@ def apply(survey: xr.DataArray, recipe: Any = None, *, fuse: bool = True) -> xr.
     i = 0
     while i < len(steps):
         step = steps[i]
-        try:
-            if fuse and _fusable(steps, i):
-                survey = dewow_bandpass(survey, step["params"], steps[i + 1]["params"])
-                i += 2
-                continue
-            survey = STEPS[step["name"]](survey, **step["params"])
-        except TypeError as exc:
-            raise ProcessingError(f"recipe step {i} ({step['name']}): bad parameters {step['params']}: {exc}") from None
+        if fuse and _fusable(steps, i):
+            _bind(dewow, step, i)
+            _bind(bandpass, steps[i + 1], i + 1)
+            survey = dewow_bandpass(survey, step["params"], steps[i + 1]["params"])
+            i += 2
+            continue
+        func = STEPS[step["name"]]
+        _bind(func, step, i)
+        survey = func(survey, **step["params"])
         i += 1
     return survey
+
+
+def _bind(func: Callable[..., xr.DataArray], step: dict[str, Any], i: int) -> None:
+    """Check a step's parameters against its signature (a TypeError raised *inside* a step is a
+    bug to report, not bad parameters, so only the binding is translated)."""
+    try:
+        inspect.signature(func).bind(None, **step["params"])
+    except TypeError as exc:
+        raise ProcessingError(f"recipe step {i} ({step['name']}): bad parameters {step['params']}: {exc}") from None
 
 
 def _fusable(steps: list[dict[str, Any]], i: int) -> bool:
