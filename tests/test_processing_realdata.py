@@ -11,12 +11,11 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import SAMPLES_DIR, requires_samples
 from scipy.ndimage import median_filter
 
 import roadhealth as rh
 from roadhealth.processing import apply, load_recipe, pick_time_zero
-
-from conftest import SAMPLES_DIR, requires_samples
 
 GRID = sorted((SAMPLES_DIR / "gssi" / "gprdata_grid" / "lines").glob("FILE____0*.DZT"))
 SINGLE = [SAMPLES_DIR / "gssi" / "gprpy_400mhz" / "FILE____032.DZT",

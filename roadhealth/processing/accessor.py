@@ -15,7 +15,6 @@ import functools
 import xarray as xr
 
 
-
 @xr.register_dataarray_accessor("rh")
 class SurveyAccessor:
     """Processing steps as methods of a survey DataArray."""

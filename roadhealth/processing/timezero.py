@@ -23,12 +23,11 @@ from typing import Any
 
 import numpy as np
 import scipy.fft as sfft
-from scipy.ndimage import median_filter
 import xarray as xr
+from scipy.ndimage import median_filter
 
 from roadhealth.errors import ProcessingError
 from roadhealth.processing._core import (
-    apply_along_samples,
     centre_frequency_mhz,
     check_choice,
     check_survey,
