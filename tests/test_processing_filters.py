@@ -210,3 +210,29 @@ def test_fused_dewow_bandpass_equals_the_two_steps(dtype, antenna_mhz):
     # a header word survey, or highpass dewow, is not fused (still the same result)
     hp = [{"name": "dewow", "params": {"method": "highpass"}}, {"name": "bandpass", "params": {}}]
     np.testing.assert_array_equal(apply(s, hp).values, apply(s, hp, fuse=False).values)
+
+
+@pytest.mark.parametrize("size", [51, 101, 201])
+def test_running_median_tracks_the_exact_one(size):
+    """The median of block medians: within the noise of the exact running median on a slowly
+    varying background, and as robust to a short strong target."""
+    from scipy import ndimage
+
+    from roadhealth.processing.filters import running_median
+
+    rng = np.random.default_rng(size)
+    n_tr, n = 900, 64
+    tr = np.arange(n_tr)
+    bg = 100.0 * np.sin(tr / 300.0)[None, :, None] * np.cos(np.arange(n) / 7.0)[None, None, :]
+    x = (bg + 10.0 * rng.standard_normal((2, n_tr, n))).astype(np.float32)
+    x[:, 400:400 + size // 5, 20:30] += 1000.0  # a target a fifth of the window long
+    fast = running_median(x, size, axis=1)
+    exact = ndimage.median_filter(x, size=(1, size, 1), mode="reflect")
+    assert fast.shape == x.shape and fast.dtype == x.dtype
+    err = fast - exact
+    assert np.sqrt(np.mean(err**2)) < 0.25 * 10.0  # a quarter of the noise
+    # the target does not leak into the background (the exact median rejects it too)
+    assert np.abs(fast[:, 400:400 + size // 5, 20:30] - bg[:, 400:400 + size // 5, 20:30]).max() < 60.0
+    # short windows use the exact filter
+    np.testing.assert_array_equal(running_median(x, 21, axis=1),
+                                  ndimage.median_filter(x, size=(1, 21, 1), mode="reflect"))

@@ -490,6 +490,66 @@ def _moving_background_kernel(x: np.ndarray, size: int, method: str) -> np.ndarr
     if method == "mean":
         bg = ndimage.uniform_filter1d(x, size, axis=1, mode="reflect")
     else:
-        bg = ndimage.median_filter(x, size=(1, size, 1), mode="reflect")
+        bg = running_median(x, size, axis=1)
     x -= bg
     return x
+
+
+#: Blocks per window of :func:`running_median`.
+MEDIAN_BLOCKS = 9
+
+
+def running_median(x: np.ndarray, size: int, axis: int = 1, *, blocks: int = MEDIAN_BLOCKS) -> np.ndarray:
+    """Centred running median of ``size`` samples along ``axis``, as a median of block medians.
+
+    The axis is cut into blocks of ``b = size // blocks`` samples (about ``blocks`` per window);
+    each block's median is taken (one vectorised partition), the running median of ``blocks``
+    consecutive block medians gives the background at each block centre, and it is interpolated
+    linearly between block centres. A median of medians rejects what a median rejects - a target
+    covering fewer than half the blocks of the window - at a cost independent of the window length
+    (``ndimage.median_filter`` costs ``O(size)`` per sample: 21 s for one 45 m, 12-channel
+    survey). For a background that varies smoothly over the window (what background removal
+    removes) it agrees with the exact running median to a small fraction of the signal; windows
+    shorter than ``3 * blocks`` samples use the exact filter. Edges are reflected, as
+    ``mode="reflect"`` of scipy.ndimage.
+
+    Parameters
+    ----------
+    x : ndarray
+    size : int
+        Window length, samples (made odd).
+    axis : int
+    blocks : int
+        Blocks per window (odd).
+
+    Returns
+    -------
+    ndarray, shape and dtype of ``x``.
+    """
+    size = int(size) | 1
+    blocks = max(3, int(blocks) | 1)
+    b = max(1, (size // blocks - 1) | 1)  # odd: the median is one element, found by a partition
+    shape = [1] * x.ndim
+    shape[axis] = size
+    if b < 5 or x.shape[axis] < size:
+        return ndimage.median_filter(x, size=tuple(shape), mode="reflect")
+    y = np.ascontiguousarray(np.moveaxis(x, axis, -1))
+    n = y.shape[-1]
+    # block medians over a reflected extension covering half a window on each side
+    half = (blocks // 2 + 1) * b
+    pad_lo = np.flip(y[..., :min(half, n)], axis=-1)
+    pad_hi = np.flip(y[..., max(n - half, 0):], axis=-1)
+    ext = np.concatenate([pad_lo, y, pad_hi], axis=-1)
+    m = ext.shape[-1]
+    nb = m // b
+    med = np.partition(ext[..., : nb * b].reshape(*ext.shape[:-1], nb, b), b // 2, axis=-1)[..., b // 2]
+    # running median of `blocks` consecutive block medians (a few per window: a small gather)
+    win = np.lib.stride_tricks.sliding_window_view(med, blocks, axis=-1)
+    run = np.partition(win, blocks // 2, axis=-1)[..., blocks // 2]  # centre: block j + blocks // 2
+    centres = (np.arange(run.shape[-1]) + blocks // 2) * b + (b - 1) / 2 - pad_lo.shape[-1]
+    # linear interpolation of the running median from block centres onto every sample
+    k = np.arange(n, dtype=np.float64)
+    j = np.clip(np.searchsorted(centres, k, side="right") - 1, 0, centres.size - 2)
+    w = np.clip((k - centres[j]) / (centres[j + 1] - centres[j]), 0.0, 1.0).astype(x.dtype)
+    out = run[..., j] + (run[..., j + 1] - run[..., j]) * w
+    return np.moveaxis(out.astype(x.dtype, copy=False), -1, axis)
