@@ -676,3 +676,62 @@ def test_lines_in_descending_offset_read_ascending_and_write_back_in_file_order(
     np.testing.assert_array_equal(r.values, data)
     q = write_segy(r, tmp_path / "again.sgy")
     assert q.read_bytes() == p.read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# full-wave simulation exports: whole picoseconds, time zero at the source, no interval in the text
+# ---------------------------------------------------------------------------------------------
+
+SIM_TEXT = "SYNTHETIC GPR PROFILE, 2-D FDTD\nONE CHANNEL; CDP X = MIDPOINT ALONG THE TRACK"
+
+
+def _simulation(tmp_path, dt_ps: int, n_samp: int, text=SIM_TEXT, name="sim.sgy"):
+    s = _survey(n_chan=1, n_trace=12, n_samp=n_samp, dt_ns=dt_ps / 1000.0)
+    path = write_segy(s, tmp_path / name, dt_encoding="ps", revision=1, textual_header=text)
+    return s, path
+
+
+def test_simulation_export_in_picoseconds_reads_back_with_a_warning(tmp_path):
+    s, path = _simulation(tmp_path, dt_ps=40, n_samp=550)  # 900 MHz set: 40 ps, 22 ns
+    with segyio.open(path, ignore_geometry=True) as f:
+        assert f.bin[segyio.BinField.Interval] == 40 and f.header[0][segyio.TraceField.TRACE_SAMPLE_INTERVAL] == 40
+    with pytest.warns(RoadHealthWarning, match=r"Interval .*= 40 read as picoseconds.*dt = 0\.04 ns"):
+        r = read_segy(path)
+    assert r.attrs["dt_ns"] == pytest.approx(0.04, rel=1e-12)
+    assert r.twt_ns.values[0] == 0.0  # time zero at the source: the first sample
+    np.testing.assert_array_equal(r.values, s.values)
+    assert r.attrs["header"]["dt_source"].endswith("as picoseconds")
+    quiet = _read_quiet(path, interval_unit="ps")  # saying so needs no warning
+    assert quiet.attrs["dt_ns"] == pytest.approx(0.04, rel=1e-12)
+    assert "interval_unit" in quiet.attrs["header"]["dt_source"]
+
+
+def test_one_to_four_picoseconds_told_from_nanoseconds_by_the_window(tmp_path):
+    # 2 ps x 6000 samples: as ns the window would be 12 us, beyond any GPR
+    _, path = _simulation(tmp_path, dt_ps=2, n_samp=6000)
+    with pytest.warns(RoadHealthWarning, match=r"read as picoseconds \(as ns, 6000 samples would span 12000 ns"):
+        r = read_segy(path)
+    assert r.attrs["dt_ns"] == pytest.approx(0.002)
+    # a low-frequency GPR at 2 ns x 512 samples (1024 ns) stays nanoseconds, and the warning names the alternative
+    _, path = _simulation(tmp_path, dt_ps=2, n_samp=512, name="short.sgy")
+    with pytest.warns(RoadHealthWarning, match=r"read as nanoseconds.*interval_unit='ps'"):
+        r = read_segy(path)
+    assert r.attrs["dt_ns"] == 2.0
+    assert _read_quiet(path, interval_unit="ps").attrs["dt_ns"] == pytest.approx(0.002)
+
+
+def test_one_to_four_picoseconds_told_by_the_antenna_frequency(tmp_path):
+    # 3 as ns would sample a 900 MHz antenna below its Nyquist rate: picoseconds
+    _, path = _simulation(tmp_path, dt_ps=3, n_samp=512, text=SIM_TEXT + "\nANTENNA: 900 MHZ")
+    with pytest.warns(RoadHealthWarning, match=r"picoseconds \(as ns, the 900 MHz antenna .* Nyquist"):
+        r = read_segy(path)
+    assert r.attrs["dt_ns"] == pytest.approx(0.003)
+    assert r.attrs["antenna_mhz"] == 900.0
+
+
+def test_interval_unit_is_checked(tmp_path):
+    _, path = _simulation(tmp_path, dt_ps=40, n_samp=64)
+    with pytest.raises(ValueError, match="interval_unit"):
+        read_segy(path, interval_unit="ms")
+    with pytest.raises(FormatError, match=r"40 ns is 40|outside the"):
+        read_segy(path, interval_unit="ns")  # 40 ns is no GPR interval

@@ -32,6 +32,7 @@ import os
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,20 @@ import xarray as xr
 from roadhealth.errors import FormatError
 from roadhealth.io._common import (
     FileBlock,
-    antenna_mhz_from_name,
     atomic_path,
     file_channel_order,
     lazy_or_loaded,
     memmap_traces,
     want_lazy,
     warn,
+)
+from roadhealth.io.segy_infer import (
+    antenna_mhz_from_text,
+    check_interval_unit,
+    coordinates,
+    instrument_from_text,
+    resolve_dt,
+    resolve_offsets,
 )
 from roadhealth.survey import make_survey
 
@@ -62,11 +70,6 @@ TEXT_HEADER_BYTES = 3200
 BINARY_HEADER_BYTES = 400
 TRACE_HEADER_BYTES = 240
 
-#: Plausible GPR sample intervals, ns (5 ps ... 5 ns).
-DT_PLAUSIBLE_NS = (0.005, 5.0)
-
-#: Mean Earth radius, m (IUGG mean radius R1 of WGS84), for the local tangent-plane offsets.
-EARTH_RADIUS_M = 6_371_008.8
 
 #: Byte-order constant of SEG-Y rev 2 (binary header bytes 3297-3300).
 BYTE_ORDER_CONSTANT = 0x01020304
@@ -196,54 +199,15 @@ WRITE_FORMATS = {
     "ieee": (5, np.float32),
 }
 
-_COORD_PAIRS = (("CDP_X", "CDP_Y"), ("SourceX", "SourceY"), ("GroupX", "GroupY"))
 _LINE_KEYS = {
     "inline": "INLINE_3D",
     "field_record": "FieldRecord",
     "trace_sequence": "TRACE_SEQUENCE_LINE",
 }
-
-_NUM = r"([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|[-+]?\.\d+(?:[eE][-+]?\d+)?)"
-_DT_RES = (
-    re.compile(
-        r"\b(?:SAMPLE|SAMPLING)\s*(?:INTERVAL|RATE|PERIOD|TIME|STEP)?\b[^0-9+\-.\n]{0,24}?"
-        + _NUM
-        + r"\s*(NS|PS|US|µS|NSEC|PSEC)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"\b(?:DT|TIME\s*STEP|TIME\s*INTERVAL)\s*[:=]?\s*" + _NUM + r"\s*(NS|PS|US|µS|NSEC|PSEC)\b",
-        re.IGNORECASE,
-    ),
-)
-_FREQ_RE = re.compile(
-    r"\bSAMPLING\s*FREQUENCY\b[^0-9\n]{0,12}" + _NUM + r"\s*(GHZ|MHZ)\b", re.IGNORECASE
-)
-_T0_RE = re.compile(r"\bTIME\s+OF\s+FIRST\s+SAMPLE\s*[:=]?\s*" + _NUM + r"\s*NS\b", re.IGNORECASE)
-_ANTENNA_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(MHZ|GHZ)\b", re.IGNORECASE)
-_INSTRUMENT_RE = re.compile(
-    r"\b(?:INSTRUMENT|SYSTEM|RADAR|EQUIPMENT)\s*[:=]\s*(\S.*?)\s*$", re.IGNORECASE
-)
-_CRS_RE = re.compile(r"\bCRS\s*[:=]\s*(\S.*?)\s*$", re.IGNORECASE)
-_OFFSETS_RE = re.compile(r"\bCHANNEL\s+OFFSETS\s+M\s+(\d+)-(\d+)\s*:\s*(.*?)\s*$", re.IGNORECASE)
-_SPACING_RE = re.compile(
-    r"\b(?:LINE|CHANNEL)\s+SPACING\s*[:=]?\s*" + _NUM + r"\s*M\b", re.IGNORECASE
-)
 _LAYOUT_RE = re.compile(
     r"\bLAYOUT\s+FORMAT=(\d+)\s+ORDER=(BIG|LITTLE)\s+NS=(\d+)\s+TRACES=(\d+)\s+LINES=(\d+)",
     re.IGNORECASE,
 )
-_VENDORS = (
-    "GSSI",
-    "MALA",
-    "SENSORS & SOFTWARE",
-    "PULSEEKKO",
-    "IDS",
-    "IMPULSERADAR",
-    "3D-RADAR",
-    "GEOSCANNERS",
-)
-_UNIT_TO_NS = {"NS": 1.0, "NSEC": 1.0, "PS": 1e-3, "PSEC": 1e-3, "US": 1e3, "µS": 1e3}
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,6 +223,7 @@ def read_segy(
     crs: str | None = None,
     endian: str = "auto",
     line_key: str | None = "auto",
+    interval_unit: str | None = None,
 ) -> xr.DataArray:
     """Read a SEG-Y file (rev 0, 1 or 2) into a survey.
 
@@ -285,6 +250,10 @@ def read_segy(
         if it takes 2 or more values with at least 2 traces each, else the field record number
         (bytes 9-12) likewise, else runs of the trace sequence number within line (bytes 1-4)
         starting again, else one line. None: the whole file is one line.
+    interval_unit : {None, "us", "ns", "ps"}
+        What the integer interval fields hold, when neither the rev 2 extended interval nor the
+        textual header gives the interval: None infers it (see Notes, with a warning); "ps" for
+        full-wave simulation exports (gprMax and the like write whole picoseconds).
 
     Returns
     -------
@@ -320,15 +289,20 @@ def read_segy(
     1. ``dt_ns=`` argument.
     2. rev >= 2 and the extended sample interval (bytes 3273-3280, IEEE double) is a positive finite
        number: it is in microseconds by the standard, ``dt_ns = value * 1000``. No warning when
-       that lies in 0.005-5 ns; otherwise the value is tried as ns, then as ps (with a warning),
+       that lies in 0.001-5 ns; otherwise the value is tried as ns, then as ps (with a warning),
        and ignored when no reading is plausible.
     3. The textual header states it with a unit: "SAMPLE INTERVAL 0.05 NS", "dt=0.1 ns",
        "sampling interval: 50 ps", "SAMPLING FREQUENCY 20 GHZ". No warning unless two statements
        disagree or the binary-header integer contradicts it.
     4. The integer binary-header interval (bytes 3217-3218), else the most common trace-header
-       interval (bytes 117-118); neither can hold a GPR interval in microseconds. Always warned:
-       5 <= value <= 5000 is read as picoseconds (the same as "ns x 1000"), 1 <= value <= 4 as
-       whole nanoseconds. Any other value is a FormatError asking for ``dt_ns=``.
+       interval (bytes 117-118); neither can hold a GPR interval in microseconds. In the unit
+       ``interval_unit=`` names, when given (no warning). Otherwise always warned, naming the
+       inference: 5 <= value <= 5000 is read as picoseconds (the same as "ns x 1000");
+       1 <= value <= 4 as picoseconds when, read as nanoseconds, the recording window would
+       exceed 10 µs or the textual header's antenna frequency would lie above the Nyquist
+       frequency (full-wave simulation exports: whole picoseconds, time zero at the source),
+       else as whole nanoseconds. Any other value is a FormatError asking for ``dt_ns=``.
+       The inference lives in :mod:`roadhealth.io.segy_infer`.
 
     The decision is recorded in ``attrs["header"]["dt_source"]``.
 
@@ -357,8 +331,6 @@ def read_segy(
     :func:`write_segy` puts in the textual header, which also pins the format code, byte order,
     sample and line counts).
     """
-    import segyio
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such SEG-Y file: {path}")
@@ -370,7 +342,75 @@ def read_segy(
         )
     if dt_ns is not None and not (np.isfinite(float(dt_ns)) and float(dt_ns) > 0):
         raise ValueError(f"dt_ns must be a positive number of ns; got {dt_ns!r}")
+    check_interval_unit(interval_unit)
 
+    hd = _read_headers(path, endian)
+    th, data, groups, key_used, layout = _read_traces(path, hd, line_key, lazy)
+    n_chan, n_trace = groups.shape
+    notes: list[str] = []
+    dt, dt_source, t0 = resolve_dt(path, dt_ns, hd.binary, hd.revision, hd.lines, th, notes,
+                                   n_samples=hd.n_samples, interval_unit=interval_unit,
+                                   exact_text=layout is not None)
+    pos = coordinates(path, th[groups], hd.binary, hd.lines, crs, notes)
+    offsets, offset_source = resolve_offsets(path, hd.lines, n_chan, pos.local_xy, notes)
+    x, y = pos.x, pos.y
+    if x is None and pos.distance is not None:  # geographic without crs: local frame
+        x = pos.distance
+        y = np.broadcast_to(offsets[:, None], (n_chan, n_trace)).copy()
+
+    header = {k: _jsonable(v) for k, v in hd.binary.items()}
+    header.update(
+        {
+            "textual": hd.text,
+            "revision": f"{hd.revision}.{int(hd.binary['SEGYRevisionMinor'])}",
+            "endian": hd.endian,
+            "sample_format": SAMPLE_FORMATS[hd.format][1],
+            "n_traces_in_file": int(th.shape[0]),
+            "dt_source": dt_source,
+            "line_key": key_used,
+            "coordinate_source": pos.source,
+            "coordinate_units": pos.units_name,
+            "offset_source": offset_source,
+            "notes": notes,
+        }
+    )
+    return make_survey(
+        data,
+        dt_ns=dt,
+        time_zero_ns=t0,
+        distance_m=pos.distance,
+        offset_m=offsets,
+        x=x if pos.distance is not None else None,
+        y=y if pos.distance is not None else None,
+        crs=pos.crs,
+        format="segy",
+        instrument=instrument_from_text(hd.lines),
+        antenna_mhz=antenna_mhz_from_text(hd.lines),
+        source=str(path),
+        coords=pos.lonlat or None,
+        attrs={"header": header},
+    )
+
+
+@dataclass(frozen=True)
+class _Headers:
+    """The textual and binary headers of a SEG-Y file and the trace layout they promise."""
+
+    size: int  # file size, bytes
+    text: str
+    lines: list[str]  # card images without their "C nn" prefix
+    endian: str
+    binary: dict[str, Any]  # binary header fields by segyio's names
+    revision: int
+    format: int  # data sample format code
+    n_samples: int
+    itemsize: int  # bytes per sample
+    stride: int  # bytes per trace, header included
+    trace0: int  # byte offset of the first trace
+
+
+def _read_headers(path: Path, endian: str) -> _Headers:
+    """Parse the textual and binary headers and check the file holds whole traces of the promised size."""
     size = path.stat().st_size
     head_len = TEXT_HEADER_BYTES + BINARY_HEADER_BYTES
     with open(path, "rb") as f:
@@ -381,9 +421,7 @@ def read_segy(
             "binary header",
             f"file is {size} bytes; a SEG-Y file starts with {head_len} bytes of headers",
         )
-    notes: list[str] = []
     text = _decode_text(head[:TEXT_HEADER_BYTES])
-    lines = _card_lines(text)
     order = _detect_endian(path, head, endian)
     bdt = BINARY_HEADER_DTYPE.newbyteorder("<") if order == "little" else BINARY_HEADER_DTYPE
     binh = np.frombuffer(head, dtype=bdt, count=1, offset=TEXT_HEADER_BYTES)[0]
@@ -403,7 +441,6 @@ def read_segy(
             "ExtendedHeaders",
             f"{b['ExtendedHeaders']}: a variable number of extended textual headers is not supported",
         )
-
     # the layout the binary header promises, checked before segyio sees it (segyio would allocate
     # per-sample arrays for an absurd sample count, and its trace size can wrap around 32 bits)
     if ns <= 0:
@@ -411,83 +448,57 @@ def read_segy(
     itemsize = np.dtype(SAMPLE_FORMATS[fmt][0]).itemsize
     stride = TRACE_HEADER_BYTES + ns * itemsize
     n_ext = int(b["ExtendedHeaders"]) if rev >= 1 else 0
-    trace0_expected = head_len + TEXT_HEADER_BYTES * max(n_ext, 0)
-    body = size - trace0_expected
+    trace0 = head_len + TEXT_HEADER_BYTES * max(n_ext, 0)
+    body = size - trace0
     if body < stride or body % stride:
         raise FormatError(
             path,
             "trace block",
-            f"file is {size} bytes: after {trace0_expected} bytes of headers, {body} bytes are not a whole number "
+            f"file is {size} bytes: after {trace0} bytes of headers, {body} bytes are not a whole number "
             f"of traces of {stride} bytes (240-byte header + {ns} samples x {itemsize} bytes); truncated or corrupted",
         )
+    return _Headers(size, text, _card_lines(text), order, b, rev, fmt, ns, itemsize, stride, trace0)
 
-    # segyio checks that the file size is a whole number of fixed-length traces
+
+def _read_traces(path: Path, hd: _Headers, line_key, lazy):
+    """Trace headers, samples arranged as (line, trace, sample), the line grouping and the LAYOUT line.
+
+    segyio opens the file (and checks it is a whole number of fixed-length traces); the trace
+    headers are read in one block; samples are read by segyio (eager) or streamed (lazy).
+    """
+    import segyio
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sf = segyio.open(str(path), "r", ignore_geometry=True, endian=order)
+            sf = segyio.open(str(path), "r", ignore_geometry=True, endian=hd.endian)
     except FileNotFoundError:
         raise
     except Exception as exc:  # segyio raises RuntimeError, OSError, IndexError, ValueError ...
         raise FormatError(path, "trace block", f"segyio cannot open the file: {exc}") from None
     with sf:
-        metrics = sf.xfd.metrics()
-        n_total = int(metrics["tracecount"])
-        trace0 = int(metrics["trace0"])
-        if int(metrics["samplecount"]) != ns:
-            raise FormatError(
-                path,
-                "Samples",
-                f"binary header says {ns} samples per trace; the traces hold {metrics['samplecount']}",
-            )
-        if n_total <= 0:
-            raise FormatError(path, "trace block", f"file is {size} bytes and holds no traces")
-        if trace0 != trace0_expected or trace0 + n_total * stride != size:
-            raise FormatError(
-                path,
-                "trace block",
-                f"file is {size} bytes; expected {trace0} + {n_total} x {stride}",
-            )
-        if rev >= 2:
-            if b["FirstTraceOffset"] and int(b["FirstTraceOffset"]) != trace0:
-                raise FormatError(
-                    path,
-                    "FirstTraceOffset",
-                    f"{b['FirstTraceOffset']}; expected {trace0} (traces after the headers)",
-                )
-            if b["NumberOfTraces"] and int(b["NumberOfTraces"]) != n_total:
-                raise FormatError(
-                    path,
-                    "NumberOfTraces",
-                    f"binary header says {b['NumberOfTraces']} traces; the file holds {n_total}",
-                )
-        layout = _check_layout(path, lines, fmt, order, ns, n_total)
-
-        data_dtype = np.dtype(SAMPLE_FORMATS[fmt][0])
+        n_total = _check_trace_count(path, hd, sf.xfd.metrics())
+        layout = _check_layout(path, hd.lines, hd.format, hd.endian, hd.n_samples, n_total)
+        data_dtype = np.dtype(SAMPLE_FORMATS[hd.format][0])
         tdt = TRACE_HEADER_DTYPE
-        if order == "little":
+        if hd.endian == "little":
             data_dtype = data_dtype.newbyteorder("<")
             tdt = tdt.newbyteorder("<")
-        rec = np.dtype([("hdr", tdt), ("data", data_dtype, (ns,))])
-        mm = memmap_traces(path, trace0, rec, (n_total,))
-        th = np.array(mm["hdr"])  # all trace headers, (n_total,)
+        rec = np.dtype([("hdr", tdt), ("data", data_dtype, (hd.n_samples,))])
+        th = np.array(memmap_traces(path, hd.trace0, rec, (n_total,))["hdr"])  # all trace headers
         counts = th["TRACE_SAMPLE_COUNT"].astype(np.int64)
-        bad = (counts != 0) & (counts != ns)
+        bad = (counts != 0) & (counts != hd.n_samples)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise FormatError(
                 path,
                 "TRACE_SAMPLE_COUNT",
-                f"trace {i} header says {counts[i]} samples; binary header says {ns}",
+                f"trace {i} header says {counts[i]} samples; binary header says {hd.n_samples}",
             )
-
         groups, key_used = _group_lines(path, th, line_key, layout)
-        n_chan, n_trace = groups.shape
-
-        lazy_flag = want_lazy(lazy, n_total * ns * itemsize)
-        if lazy_flag:
-            convert = _ibm_to_float32 if fmt == 1 else _to_native
-            data = _arrange_lazy(FileBlock(path, trace0, rec, (n_total,), field="data"), groups, convert)
+        if want_lazy(lazy, n_total * hd.n_samples * hd.itemsize):
+            convert = _ibm_to_float32 if hd.format == 1 else _to_native
+            data = _arrange_lazy(FileBlock(path, hd.trace0, rec, (n_total,), field="data"), groups, convert)
         else:
             try:
                 raw = sf.trace.raw[:]
@@ -495,130 +506,43 @@ def read_segy(
                 raise FormatError(
                     path, "trace block", f"segyio cannot read the traces: {exc}"
                 ) from None
-            raw = np.asarray(raw).reshape(n_total, ns)
-            data = _arrange(raw, groups)
+            data = _arrange(np.asarray(raw).reshape(n_total, hd.n_samples), groups)
+    return th, data, groups, key_used, layout
 
-    hdr_g = th[groups]  # (n_chan, n_trace)
-    dt, dt_source, t0 = _resolve_dt(
-        path, dt_ns, b, rev, lines, th, notes, exact_text=layout is not None
-    )
 
-    # ---- coordinates -------------------------------------------------------------------------
-    coords_extra: dict[str, Any] = {}
-    x = y = None
-    distance = None
-    coord_source, units = _pick_coordinates(hdr_g)
-    stated_crs = _first_match(_CRS_RE, lines)
-    if stated_crs is not None and stated_crs.strip().upper() in ("LOCAL", "NONE", "UNKNOWN", ""):
-        stated_crs = None
-    crs_out = None
-    local_xy = None  # metric coordinates used for offsets, (n_chan, n_trace, 2)
-    if coord_source is not None:
-        cx, cy = _scaled_coordinates(path, hdr_g, coord_source)
-        if units in (0, 1):
-            to_m = 1.0
-            if int(b["MeasurementSystem"]) == 2:
-                to_m = 0.3048
-                warn(f"{path}: binary header MeasurementSystem = 2 (feet): distances and offsets converted to "
-                     "metres; x/y left in feet")
-                notes.append("coordinates in feet; distance_m and offset_m converted to metres")
-            x, y = cx, cy
-            crs_out = crs if crs is not None else stated_crs
-            if crs is None and stated_crs is not None:
-                notes.append(f"crs {stated_crs!r} taken from the textual header")
-            elif crs_out is None:
-                notes.append(
-                    "no crs given or stated: x/y are in a local or unknown frame (crs None)"
-                )
-            local_xy = np.stack([cx * to_m, cy * to_m], axis=-1)
-            steps = np.hypot(np.diff(local_xy[..., 0], axis=1), np.diff(local_xy[..., 1], axis=1))
-            distance = np.concatenate([np.zeros((n_chan, 1)), np.cumsum(steps, axis=1)], axis=1)
-        else:
-            if units == 4:
-                lon, lat = _dms_to_degrees(cx), _dms_to_degrees(cy)
-            elif units == 2:
-                lon, lat = cx / 3600.0, cy / 3600.0
-            else:
-                lon, lat = cx, cy
-            if not (np.all(np.abs(lat) <= 90) and np.all(np.abs(lon) <= 360)):
-                raise FormatError(
-                    path,
-                    "CoordinateUnits",
-                    f"units {units} (geographic) but latitudes reach {np.abs(lat).max()}",
-                )
-            coords_extra["lon"] = (("channel", "trace"), lon)
-            coords_extra["lat"] = (("channel", "trace"), lat)
-            distance = _geodesic_distance(lon, lat)
-            lat0 = math.radians(float(np.mean(lat)))
-            local_xy = np.stack(
-                [
-                    EARTH_RADIUS_M * math.cos(lat0) * np.radians(lon - np.mean(lon)),
-                    EARTH_RADIUS_M * np.radians(lat - np.mean(lat)),
-                ],
-                axis=-1,
+def _check_trace_count(path: Path, hd: _Headers, metrics: dict) -> int:
+    """Number of traces, after checking segyio's view of the file against the headers."""
+    n_total = int(metrics["tracecount"])
+    trace0 = int(metrics["trace0"])
+    if int(metrics["samplecount"]) != hd.n_samples:
+        raise FormatError(
+            path,
+            "Samples",
+            f"binary header says {hd.n_samples} samples per trace; the traces hold {metrics['samplecount']}",
+        )
+    if n_total <= 0:
+        raise FormatError(path, "trace block", f"file is {hd.size} bytes and holds no traces")
+    if trace0 != hd.trace0 or trace0 + n_total * hd.stride != hd.size:
+        raise FormatError(
+            path,
+            "trace block",
+            f"file is {hd.size} bytes; expected {trace0} + {n_total} x {hd.stride}",
+        )
+    b = hd.binary
+    if hd.revision >= 2:
+        if b["FirstTraceOffset"] and int(b["FirstTraceOffset"]) != trace0:
+            raise FormatError(
+                path,
+                "FirstTraceOffset",
+                f"{b['FirstTraceOffset']}; expected {trace0} (traces after the headers)",
             )
-            if crs is not None:
-                from pyproj import Transformer
-
-                tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-                x, y = (np.asarray(v, dtype=float) for v in tr.transform(lon, lat))
-                crs_out = crs
-            else:
-                notes.append(
-                    "geographic coordinates kept as lon/lat; x/y are the local frame (crs None); "
-                    "pass crs= to project them"
-                )
-    else:
-        notes.append("no coordinates in the trace headers: distance_m is the trace index")
-
-    offsets, offset_source = _resolve_offsets(path, lines, n_chan, local_xy, notes)
-    if x is None and distance is not None:  # geographic without crs: local frame
-        x = distance
-        y = np.broadcast_to(offsets[:, None], (n_chan, n_trace)).copy()
-
-    header = {k: _jsonable(v) for k, v in b.items()}
-    header.update(
-        {
-            "textual": text,
-            "revision": f"{rev}.{int(b['SEGYRevisionMinor'])}",
-            "endian": order,
-            "sample_format": SAMPLE_FORMATS[fmt][1],
-            "n_traces_in_file": n_total,
-            "dt_source": dt_source,
-            "line_key": key_used,
-            "coordinate_source": coord_source,
-            "coordinate_units": {
-                0: "length",
-                1: "length",
-                2: "arc seconds",
-                3: "degrees",
-                4: "DMS",
-            }.get(units)
-            if coord_source
-            else None,
-            "offset_source": offset_source,
-            "notes": notes,
-        }
-    )
-    instrument = _instrument(lines)
-    antenna = _antenna_mhz(lines)
-    survey = make_survey(
-        data,
-        dt_ns=dt,
-        time_zero_ns=t0,
-        distance_m=distance,
-        offset_m=offsets,
-        x=x if distance is not None else None,
-        y=y if distance is not None else None,
-        crs=crs_out,
-        format="segy",
-        instrument=instrument,
-        antenna_mhz=antenna,
-        source=str(path),
-        coords=coords_extra or None,
-        attrs={"header": header},
-    )
-    return survey
+        if b["NumberOfTraces"] and int(b["NumberOfTraces"]) != n_total:
+            raise FormatError(
+                path,
+                "NumberOfTraces",
+                f"binary header says {b['NumberOfTraces']} traces; the file holds {n_total}",
+            )
+    return n_total
 
 
 def _jsonable(v):
@@ -659,14 +583,6 @@ def _card_lines(text: str) -> list[str]:
         text.splitlines() if "\n" in text else [text[i : i + 80] for i in range(0, len(text), 80)]
     )
     return [re.sub(r"^C\s?\d{0,2}\s?", "", r.rstrip(), count=1).strip() for r in rows if r.strip()]
-
-
-def _first_match(regex: re.Pattern, lines: list[str]) -> str | None:
-    for ln in lines:
-        m = regex.search(ln)
-        if m:
-            return m.group(1)
-    return None
 
 
 def _detect_endian(path: Path, head: bytes, endian: str) -> str:
@@ -810,244 +726,6 @@ def _arrange(block: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return block[groups]
 
 
-def _dt_text(lines: list[str]) -> list[float]:
-    found: list[float] = []
-    for ln in lines:
-        for rx in _DT_RES:
-            for m in rx.finditer(ln):
-                value = float(m.group(1)) * _UNIT_TO_NS[m.group(2).upper().replace("Μ", "µ")]
-                if value > 0 and math.isfinite(value):
-                    found.append(value)
-        for m in _FREQ_RE.finditer(ln):
-            f = float(m.group(1)) * (1.0 if m.group(2).upper() == "GHZ" else 1e-3)
-            if f > 0 and math.isfinite(f):
-                found.append(1.0 / f)
-    return found
-
-
-def _plausible(dt: float) -> bool:
-    return DT_PLAUSIBLE_NS[0] * (1 - 1e-9) <= dt <= DT_PLAUSIBLE_NS[1] * (1 + 1e-9)
-
-
-def _integer_interval(b: dict, th: np.ndarray) -> tuple[int, str, str]:
-    """The integer interval: value, field name and a description of where it was found."""
-    if int(b["Interval"]) > 0:
-        return int(b["Interval"]), "Interval", "binary header Interval (bytes 3217-3218)"
-    vals = th["TRACE_SAMPLE_INTERVAL"].astype(np.int64)
-    vals = vals[vals > 0]
-    if vals.size:
-        field = "TRACE_SAMPLE_INTERVAL"
-        return (
-            int(np.bincount(vals).argmax()),
-            field,
-            "trace header TRACE_SAMPLE_INTERVAL (bytes 117-118)",
-        )
-    return 0, "Interval", "binary header Interval"
-
-
-def _resolve_dt(
-    path, dt_ns, b, rev, lines, th, notes, exact_text=False
-) -> tuple[float, str, float]:
-    """Sample interval (ns), how it was found, and the time of the first sample (ns).
-
-    ``exact_text``: the textual header was written by :func:`write_segy` (shortest round-trip
-    decimals), so any difference from the rev 2 field is a conflict; otherwise 1 ppm is tolerated.
-    """
-    rel_tol = 1e-12 if exact_text else 1e-6
-    t0_text = _first_match(_T0_RE, lines)
-    t0 = float(t0_text) if t0_text is not None else 0.0
-    if not math.isfinite(t0):
-        t0 = 0.0
-    all_text_dts = _dt_text(lines)
-    text_dts = [v for v in all_text_dts if _plausible(v)]
-    if len(text_dts) < len(all_text_dts):
-        implausible = [v for v in all_text_dts if not _plausible(v)]
-        notes.append(f"textual header sample interval(s) {implausible} ns implausible for GPR; ignored")
-        warn(f"{path}: the textual header states a sample interval of {implausible} ns, outside the "
-             f"{DT_PLAUSIBLE_NS[0]}-{DT_PLAUSIBLE_NS[1]} ns plausible for GPR; ignored (pass dt_ns= to override)")
-    text_dt = text_dts[0] if text_dts else None
-    if text_dts and not np.allclose(text_dts, text_dt, rtol=1e-6):
-        warn(f"{path}: the textual header states several sample intervals {text_dts} ns; using {text_dt} ns")
-    ival, ival_name, ival_field = _integer_interval(b, th)
-
-    if dt_ns is not None:
-        return float(dt_ns), "argument", t0
-
-    def conflict(dt: float, source: str) -> None:
-        if text_dt is not None and not math.isclose(dt, text_dt, rel_tol=rel_tol):
-            warn(f"{path}: sample interval {dt} ns from the {source} disagrees with {text_dt} ns stated in the "
-                 "textual header; using the former (pass dt_ns= to override)")
-            notes.append(f"textual header states dt {text_dt} ns")
-
-    ext = float(b["ExtInterval"])
-    if rev >= 2 and math.isfinite(ext) and ext > 0:
-        for factor, unit, inferred in ((1e3, "us", False), (1.0, "ns", True), (1e-3, "ps", True)):
-            dt = float(f"{ext * factor:.15g}")  # drop the noise of the µs <-> ns conversion
-            if _plausible(dt):
-                source = f"binary header ExtInterval (rev 2, bytes 3273-3280) in {unit}"
-                if inferred:
-                    warn(f"{path}: rev 2 extended sample interval {ext!r} is implausible in microseconds; read as "
-                         f"{unit}: dt = {dt} ns")
-                conflict(dt, source)
-                return dt, source, t0
-        notes.append(f"rev 2 extended sample interval {ext!r} is implausible for GPR; ignored")
-        warn(f"{path}: rev 2 extended sample interval {ext!r} µs is implausible for GPR; ignored")
-
-    if text_dt is not None:
-        if ival and not (
-            abs(ival - text_dt * 1e3) < 1 or abs(ival - text_dt) < 1 or ival == round(text_dt / 1e3)
-        ):
-            warn(f"{path}: {ival_field} = {ival} matches neither ps, ns nor µs of the {text_dt} ns stated in the "
-                 "textual header; using the textual header")
-            notes.append(f"{ival_field} = {ival} contradicts the textual header")
-        return text_dt, "textual header", t0
-
-    if ival == 0:
-        raise FormatError(
-            path,
-            "Interval",
-            "no sample interval in the binary header (0), the trace headers, the rev 2 extended field or the "
-            "textual header; pass dt_ns=",
-        )
-    if 5 <= ival <= 5000:
-        dt, how = ival / 1000.0, "picoseconds (ns x 1000)"
-    elif 1 <= ival <= 4:
-        dt, how = float(ival), "nanoseconds"
-    else:
-        raise FormatError(
-            path,
-            ival_name,
-            f"sample interval {ival} is implausible for GPR as microseconds, nanoseconds or picoseconds "
-            f"(expected {DT_PLAUSIBLE_NS[0]}-{DT_PLAUSIBLE_NS[1]} ns); pass dt_ns=",
-        )
-    warn(f"{path}: sample interval inferred from {ival_field} = {ival} read as {how}: dt = {dt} ns "
-         "(pass dt_ns= if this is wrong)")
-    return dt, f"{ival_field} as {how.split(' ')[0]}", t0
-
-
-def _pick_coordinates(hdr: np.ndarray) -> tuple[str | None, int]:
-    """First coordinate pair that is not all zero, and the coordinate units code."""
-    for fx, fy in _COORD_PAIRS:
-        if np.any(hdr[fx] != 0) or np.any(hdr[fy] != 0):
-            return f"{fx}/{fy}", int(
-                np.bincount(np.clip(hdr["CoordinateUnits"].ravel(), 0, 4).astype(np.int64)).argmax()
-            )
-    return None, 1
-
-
-def _scaled_coordinates(path, hdr: np.ndarray, source: str) -> tuple[np.ndarray, np.ndarray]:
-    units = hdr["CoordinateUnits"]
-    if np.any((units < 0) | (units > 4)) or np.unique(np.where(units == 0, 1, units)).size > 1:
-        raise FormatError(
-            path,
-            "CoordinateUnits",
-            f"expected one of 0-4 on every trace; got {np.unique(units)[:8]}",
-        )
-    scalar = hdr["SourceGroupScalar"].astype(np.float64)
-    factor = np.ones_like(scalar)  # 0: no scaling
-    factor[scalar > 0] = scalar[scalar > 0]  # positive: multiply
-    factor[scalar < 0] = 1.0 / -scalar[scalar < 0]  # negative: divide
-    fx, fy = source.split("/")
-    return hdr[fx].astype(np.float64) * factor, hdr[fy].astype(np.float64) * factor
-
-
-def _dms_to_degrees(v: np.ndarray) -> np.ndarray:
-    """±DDDMMSS.ss to decimal degrees."""
-    a = np.abs(v)
-    d = np.floor(a / 10000.0)
-    m = np.floor((a - d * 10000.0) / 100.0)
-    s = a - d * 10000.0 - m * 100.0
-    return np.sign(v) * (d + m / 60.0 + s / 3600.0)
-
-
-def _geodesic_distance(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    from pyproj import Geod
-
-    _, _, step = Geod(ellps="WGS84").inv(lon[:, :-1], lat[:, :-1], lon[:, 1:], lat[:, 1:])
-    step = np.asarray(step, dtype=float).reshape(lon.shape[0], -1)
-    return np.concatenate([np.zeros((lon.shape[0], 1)), np.cumsum(step, axis=1)], axis=1)
-
-
-def _resolve_offsets(path, lines, n_chan, local_xy, notes) -> tuple[np.ndarray, str]:
-    stated = _stated_offsets(lines)
-    if stated is not None and stated.size == n_chan:
-        return stated, "textual header"
-    if n_chan == 1:
-        return np.zeros(1), "single channel"
-    if local_xy is not None:
-        centre = local_xy.mean(axis=0)  # (n_trace, 2)
-        direction = np.gradient(centre, axis=0) if centre.shape[0] > 1 else np.zeros_like(centre)
-        norm = np.hypot(direction[:, 0], direction[:, 1])
-        ok = norm > 0
-        if ok.any():
-            u = direction[ok] / norm[ok, None]
-            rel = local_xy[:, ok, :] - centre[None, ok, :]
-            left = u[None, :, 0] * rel[..., 1] - u[None, :, 1] * rel[..., 0]
-            return np.median(
-                left, axis=1
-            ), "coordinates (perpendicular distance from the centre line)"
-    spacing = _first_match(_SPACING_RE, lines)
-    if spacing is not None:
-        sp = float(spacing)
-        warn(f"{path}: channel offsets from the stated line spacing {sp} m, assuming channel numbers increase to the left")
-        return (np.arange(n_chan) - (n_chan - 1) / 2.0) * sp, "textual header line spacing"
-    warn(f"{path}: {n_chan} lines but no coordinates or line spacing: offset_m set to 0 for every channel")
-    notes.append("channel offsets unknown; set to 0")
-    return np.zeros(n_chan), "unknown (0)"
-
-
-def _stated_offsets(lines: list[str]) -> np.ndarray | None:
-    parts: dict[int, list[float]] = {}
-    for ln in lines:
-        m = _OFFSETS_RE.search(ln)
-        if not m:
-            continue
-        first, last = int(m.group(1)), int(m.group(2))
-        try:
-            vals = [float(v) for v in m.group(3).split()]
-        except ValueError:
-            return None
-        if len(vals) != last - first + 1:
-            return None
-        parts[first] = vals
-    if not parts:
-        return None
-    out: list[float] = []
-    for first in sorted(parts):
-        if first != len(out) + 1:
-            return None
-        out.extend(parts[first])
-    arr = np.asarray(out, dtype=float)
-    return arr if np.all(np.isfinite(arr)) else None
-
-
-def _instrument(lines: list[str]) -> str:
-    value = _first_match(_INSTRUMENT_RE, lines)
-    if value and value.upper() not in ("UNKNOWN", "NONE"):
-        return value
-    for ln in lines:
-        for vendor in _VENDORS:
-            if vendor in ln.upper():
-                return vendor
-    return ""
-
-
-def _antenna_mhz(lines: list[str]) -> float | None:
-    for ln in lines:
-        if "SAMPLING" in ln.upper():
-            continue
-        if "ANTENNA" in ln.upper() or "FREQ" in ln.upper():
-            m = _ANTENNA_RE.search(ln)
-            if m:
-                return antenna_mhz_from_name(m.group(0))
-    for ln in lines:
-        if "SAMPLING" not in ln.upper():
-            m = _ANTENNA_RE.search(ln)
-            if m:
-                return antenna_mhz_from_name(m.group(0))
-    return None
-
-
 # --------------------------------------------------------------------------------------------
 # writing
 # --------------------------------------------------------------------------------------------
@@ -1086,7 +764,11 @@ def write_segy(
         standard's unit, 0 for any GPR interval) or 0. A RoadHealthWarning is emitted when the
         integer cannot hold ``dt_ns`` exactly (except "us" giving 0, which is what the standard's
         unit leaves for any GPR interval); the textual header (and rev 2's extended field) always
-        carry the exact value.
+        carry the exact value. A file as full-wave simulation exporters write it (whole
+        picoseconds, time zero at the source, a textual header that states neither interval nor
+        antenna) is ``dt_encoding="ps", revision=1, textual_header="..."`` with the survey's
+        ``twt_ns`` starting at 0; :func:`read_segy` reads it back (warning that the interval was
+        inferred as picoseconds; ``interval_unit="ps"`` says so instead).
     coordinate_scalar : int
         SEG-Y coordinate scalar (bytes 71-72): -100 stores centimetres, 1 metres, 10 decametres.
     textual_header : str, optional
