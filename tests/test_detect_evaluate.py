@@ -37,7 +37,7 @@ def test_perfect_match():
     rep = evaluate(table(TRUTH), table(TRUTH))
     assert isinstance(rep, EvaluationReport)
     pk = rep.per_kind
-    for k in ("cavity", "void", "loose", "water_rich", "cavity|void", "all"):
+    for k in ("cavity", "void", "loose", "water_rich", "cavity+void", "all"):
         assert pk.loc[k, "precision"] == 1.0
         assert pk.loc[k, "recall"] == 1.0
         assert pk.loc[k, "f1"] == 1.0
@@ -87,8 +87,8 @@ def test_wrong_kind_is_found_but_wrong():
     assert pk.loc["all", "precision"] == 1.0 and pk.loc["all", "recall"] == 1.0  # both defects located
     assert pk.loc["all", "kind_accuracy"] == 0.0
     # air-filled group: a void called a cavity is right, a cavity called loose is not
-    assert pk.loc["cavity|void", "recall"] == pytest.approx(0.5)
-    assert pk.loc["cavity|void", "precision"] == 1.0
+    assert pk.loc["cavity+void", "recall"] == pytest.approx(0.5)
+    assert pk.loc["cavity+void", "precision"] == 1.0
     assert rep.confusion.loc["cavity", "loose"] == 1 and rep.confusion.loc["void", "cavity"] == 1
     assert rep.overall["kind_accuracy"] == 0.0
 
@@ -384,3 +384,33 @@ def test_matching_equals_one_dense_assignment():
     assert rep.overall["matched"] == int(ok.sum()) > 5
     mine = full[rep.matches["detection"].to_numpy(), rep.matches["truth"].to_numpy()].sum()
     assert mine == pytest.approx(full[r[ok], c[ok]].sum())
+
+
+def test_realdata_runner_reports_every_file(samples_dir):
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import validation.realdata as rd
+
+    calls = []
+
+    def fake_detect(survey):  # nothing found on grid lines, a clear error or a crash elsewhere
+        calls.append(survey.sizes["channel"])
+        if survey.sizes["sample"] == 2048:
+            raise DetectionError("a time window this long is not a road survey")
+        if survey.sizes["channel"] > 1:
+            raise ValueError("deep numpy trouble")
+        return empty_anomalies(None)
+
+    doc = rd.run(fake_detect, samples_dir, grid_lines=2)
+    recs = {r["input"]: r for r in doc["records"]}
+    assert recs["gprdata_grid/lines/FILE____001.DZT"]["status"] == "ok"
+    assert recs["gprdata_grid/lines/FILE____001.DZT"]["km"] == pytest.approx(0.009, rel=0.1)
+    assert recs["gprdata_grid/lines/FILE____001.DZT"]["per_km"] == 0.0
+    assert recs["gprdata_grid assembled (2 lines)"]["status"] == "crash"
+    assert recs["gssi/impdar_sir4000/test_gssi.DZT"]["status"] == "clear error"
+    assert doc["summary"]["grid_lines_km"] == pytest.approx(0.018, rel=0.1)
+    assert doc["summary"]["files"] == len(doc["records"]) == 2 + 1 + len(rd.SINGLE_FILES)

@@ -129,16 +129,53 @@ def markdown_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def per_survey_rates(report, lengths_m: dict[str, float], groups: dict[str, set[str]]) -> dict:
+    """False alarms per km within groups of surveys (e.g. the clean roads).
+
+    Parameters
+    ----------
+    report : EvaluationReport
+        Its ``unmatched`` table has a ``survey`` column.
+    lengths_m : dict
+        Survey name -> profile length, m.
+    groups : dict
+        Group name -> survey names.
+
+    Returns
+    -------
+    dict
+        Group -> ``{"surveys", "km", "false_alarms", "false_alarms_per_km",
+        "false_alarms_conf_ge_0.8_per_km"}``.
+    """
+    un = report.unmatched
+    fa = un[un["status"] == "false alarm"]
+    out = {}
+    for name, members in groups.items():
+        km = sum(lengths_m[m] for m in members) / 1000.0
+        sel = fa[fa["survey"].isin(members)]
+        n = len(sel)
+        n8 = int((sel["confidence"] >= 0.8).sum())
+        out[name] = {"surveys": len(members), "km": round(km, 4), "false_alarms": n,
+                     "false_alarms_per_km": round(n / km, 3) if km else None,
+                     "false_alarms_conf_ge_0.8_per_km": round(n8 / km, 3) if km else None}
+    return out
+
+
 def write_metrics(report, path_json: str | os.PathLike, path_md: str | os.PathLike, *, title: str,
-                  notes: list[str] | None = None) -> None:
-    """Write an :class:`~roadhealth.detect.evaluate.EvaluationReport` as JSON and markdown."""
+                  notes: list[str] | None = None, extra: dict | None = None) -> None:
+    """Write an :class:`~roadhealth.detect.evaluate.EvaluationReport` as JSON and markdown
+    (``extra``: further JSON-able results, e.g. :func:`per_survey_rates`)."""
     path_json, path_md = Path(path_json), Path(path_md)
     doc = report.to_dict()
     if notes:
         doc["notes"] = notes
+    if extra:
+        doc.update(extra)
     path_json.write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     parts = [f"# {title}", ""]
     parts += [f"* {n}" for n in notes or []]
+    for k, v in (extra or {}).items():
+        parts.append(f"* {k}: {json.dumps(v)}")
     parts += ["", "## Per kind", "", markdown_table(report.summary()), "",
               "## Confusion (rows: truth, columns: detection)", "", markdown_table(report.confusion), "",
               "## Calibration of confidence", "", markdown_table(report.calibration.set_index("bin")), ""]

@@ -57,7 +57,13 @@ from roadhealth.synth.model import (
     WaterRichZone,
 )
 from roadhealth.synth.truth import clutter_truth, truth
-from validation.common import markdown_table, read_table, write_metrics, write_table
+from validation.common import (
+    markdown_table,
+    per_survey_rates,
+    read_table,
+    write_metrics,
+    write_table,
+)
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "fastmodel"
@@ -315,9 +321,28 @@ def score(split: str):
     notes = [f"{len(scored)} scenarios of the {split} split scored ({lengths:.0f} m of road)",
              f"detect failed on {len(errors)} scenario(s)" + (f": {dict(list(errors.items())[:5])}" if errors else ""),
              f"detect time per scenario: median {np.median(times):.2f} s" if times else "no timings"]
+    length_of = {sc["name"]: sc["length_m"] for sc in scored}
+    groups = {"clean roads (nothing buried)": {sc["name"] for sc in scored if not sc["objects"]},
+              "clutter only (no defect)": {sc["name"] for sc in scored if sc["objects"] and not sc["n_defects"]},
+              "all": set(length_of)}
+    extra = {"rates": per_survey_rates(rep, length_of, groups),
+             "per_antenna": {str(f): _subset_summary(rep, {sc["name"] for sc in scored if sc["frequency_mhz"] == f})
+                             for f in sorted(ANTENNAS)}}
     write_metrics(rep, OUT / f"metrics_{split}.json", OUT / f"metrics_{split}.md",
-                  title=f"Fast-model set, {split} split", notes=notes)
+                  title=f"Fast-model set, {split} split", notes=notes, extra=extra)
     return rep
+
+
+def _subset_summary(rep, names: set[str]) -> dict:
+    """Recall (defect found), kind accuracy and false alarms of a subset of surveys."""
+    m = rep.matches[rep.matches["survey"].isin(names)]
+    un = rep.unmatched[rep.unmatched["survey"].isin(names)]
+    missed = int(rep.missed["survey"].isin(names).sum()) if "survey" in rep.missed else 0
+    n_truth = len(m) + missed
+    return {"scenarios": len(names), "n_truth": n_truth, "found": len(m),
+            "recall_found": round(len(m) / n_truth, 3) if n_truth else None,
+            "right_kind": int((m["kind_detected"] == m["kind_true"]).sum()),
+            "false_alarms": int((un["status"] == "false alarm").sum())}
 
 
 def main(argv=None) -> int:

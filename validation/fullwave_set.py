@@ -71,7 +71,7 @@ from roadhealth.synth.model import (
     default_layers,
 )
 from roadhealth.synth.truth import clutter_truth, truth
-from validation.common import add_noise, read_table, write_metrics, write_table
+from validation.common import add_noise, per_survey_rates, read_table, write_metrics, write_table
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "fullwave"
@@ -437,10 +437,37 @@ def evaluate_set(names: list[str] | None = None) -> dict:
         notes = [f"{len(dets)} scenarios scored ({variant}), {length_m:.1f} m of profile",
                  f"detect failed on {len(errors)}: {errors}" if errors else "detect ran on every scenario",
                  f"detect time per scenario: median {np.median(list(timings.values())):.2f} s" if timings else ""]
+        scored = [sc for sc in done if sc["name"] not in errors]
+        length_of = {sc["name"]: float(midpoints_m(sc)[-1] - midpoints_m(sc)[0]) for sc in scored}
+        groups = {"clean roads": {sc["name"] for sc in scored if sc["group"] == "clean"},
+                  "clutter only (pipes, manholes, undulations, stones)":
+                      {sc["name"] for sc in scored if sc["group"] in ("pipe", "clutter")},
+                  "all": set(length_of)}
+        extra = {"rates": per_survey_rates(rep, length_of, groups),
+                 "per_scenario": _per_scenario(rep, scored)}
         write_metrics(rep, OUT / f"metrics_{variant}.json", OUT / f"metrics_{variant}.md",
-                      title=f"Full-wave set, {variant}", notes=[n for n in notes if n])
+                      title=f"Full-wave set, {variant}", notes=[n for n in notes if n], extra=extra)
         results[variant] = rep.to_dict()
     return results
+
+
+def _per_scenario(rep, scored: list[dict]) -> dict:
+    """Per scenario: what was buried, what was found (kind, top-depth error), false alarms."""
+    out = {}
+    for sc in scored:
+        m = rep.matches[rep.matches["survey"] == sc["name"]]
+        un = rep.unmatched[rep.unmatched["survey"] == sc["name"]]
+        missed = rep.missed[rep.missed["survey"] == sc["name"]] if "survey" in rep.missed else rep.missed.iloc[:0]
+        out[sc["name"]] = {
+            "object": sc["object"], "frequency_mhz": sc["frequency_mhz"],
+            "found": [f"{a}->{b} (top {e:+.2f} m)" for a, b, e in
+                      zip(m["kind_true"], m["kind_detected"], m["depth_top_m"], strict=True)],
+            "missed": [str(k) for k in missed["kind"].astype(str)],
+            "false_alarms": [f"{k} {c:.2f}" + (f" on {o}" if o else "") for k, c, o, st in
+                             zip(un["kind"], un["confidence"], un["on_clutter"], un["status"], strict=True)
+                             if st == "false alarm"],
+        }
+    return out
 
 
 def main(argv=None) -> int:

@@ -73,7 +73,7 @@ class EvaluationReport:
     Attributes
     ----------
     per_kind : pandas.DataFrame
-        Index: each kind, ``"cavity|void"`` (air-filled defects, a void called a cavity counts as
+        Index: each kind, ``"cavity+void"`` (air-filled defects, a void called a cavity counts as
         right) and ``"all"``; columns ``n_truth``, ``n_detected`` (detections of that kind),
         ``found`` (defects of that kind found by a detection of any kind), ``right_kind``,
         ``recall_found``, ``recall``, ``precision``, ``f1``, ``kind_accuracy``.
@@ -113,7 +113,7 @@ class EvaluationReport:
     tolerances: dict = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
-        """Per-kind scores with the headline errors: one row per kind, ``cavity|void`` and ``all``.
+        """Per-kind scores with the headline errors: one row per kind, ``cavity+void`` and ``all``.
 
         Columns: those of :attr:`per_kind` plus ``depth_top_median_abs_m``,
         ``depth_top_p95_abs_m``, ``along_median_abs_m`` and ``along_p95_abs_m``.
@@ -480,16 +480,16 @@ def evaluate(
 
     # ---- per kind -------------------------------------------------------------------------------
     rows = {}
-    groups = [(k, (k,)) for k in ANOMALY_KINDS] + [("cavity|void", AIR_KINDS), ("all", ANOMALY_KINDS)]
+    groups = [(k, (k,)) for k in ANOMALY_KINDS] + [("cavity+void", AIR_KINDS), ("all", ANOMALY_KINDS)]
     for name, kinds in groups:
         t_in = np.isin(kt, kinds)
         d_in = np.isin(kd, kinds)
         n_truth = int(t_in.sum())
         n_det = int(d_in.sum())
         found = int(np.isin(kt[mj], kinds).sum())
-        # right kind: within the group (a void called a cavity is right for "cavity|void"; any
+        # right kind: within the group (a void called a cavity is right for "cavity+void"; any
         # defect called a defect is right for "all" only when the kinds agree)
-        if name == "cavity|void":
+        if name == "cavity+void":
             ok_pair = np.isin(kt[mj], kinds) & np.isin(kd[mi], kinds)
         else:
             ok_pair = np.isin(kt[mj], kinds) & right
@@ -499,7 +499,7 @@ def evaluate(
             recall = _ratio(found, n_truth)
             prec_kind = _ratio(right_kind, n_det)
         else:
-            det_ok = np.isin(kd[mi], kinds) & (np.isin(kt[mj], kinds) if name == "cavity|void" else right)
+            det_ok = np.isin(kd[mi], kinds) & (np.isin(kt[mj], kinds) if name == "cavity+void" else right)
             prec_kind = precision = _ratio(int(det_ok.sum()), n_det)
             recall = _ratio(right_kind, n_truth)
         rows[name] = {
@@ -526,7 +526,7 @@ def evaluate(
 
     # ---- error statistics ---------------------------------------------------------------------
     err_rows = []
-    for name, kinds in [("all", ANOMALY_KINDS)] + [(k, (k,)) for k in ANOMALY_KINDS] + [("cavity|void", AIR_KINDS)]:
+    for name, kinds in [("all", ANOMALY_KINDS)] + [(k, (k,)) for k in ANOMALY_KINDS] + [("cavity+void", AIR_KINDS)]:
         sel = np.isin(kt[mj], kinds)
         for q in _ERROR_QUANTITIES:
             e = err[q][sel]
