@@ -42,16 +42,138 @@ def test_quickstart_main_job(capsys):
         assert info["warnings"] == []
 
 
-@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
-def test_notebook_code_runs(notebook, monkeypatch):
-    matplotlib.use("Agg")
-    monkeypatch.chdir(ROOT)
+# --------------------------------------------------------------------------------------------------
+# notebooks: each one runs, and what it computes is checked (per notebook, keyed by file name)
+# --------------------------------------------------------------------------------------------------
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _run_notebook(notebook: Path) -> tuple[dict, list]:
+    """Execute the code cells of ``notebook`` in one namespace -> (namespace, open figures)."""
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
     cells = json.loads(notebook.read_text())["cells"]
     namespace: dict = {}
     for cell in cells:
         if cell["cell_type"] == "code":
             exec(compile("".join(cell["source"]), f"{notebook.name}", "exec"), namespace)
+    return namespace, [plt.figure(n) for n in plt.get_fignums()]
+
+
+def _history_steps(survey) -> list[str]:
+    return [h["step"] for h in survey.attrs.get("history", [])]
+
+
+def _check_01_read_and_inspect(ns: dict, figures: list) -> None:
+    """Waimao Road: the DZT read with its GNSS in EPSG:4545, then the default recipe."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    import roadhealth.processing as rp
+
+    survey = ns["survey"]
+    assert survey.dims == ("channel", "trace", "sample")
+    assert survey.shape == (12, 1201, 256) and survey.dtype == np.int16  # README: 12 ch, 256 samples, 16 bit
+    a = survey.attrs
+    assert (a["format"], a["antenna_mhz"], a["crs"], a["header_words"]) == ("gssi_dzt", 600.0, "EPSG:4545", 2)
+    assert a["dt_ns"] == pytest.approx(32.0 / 256)  # 256 samples over 32 ns
+    offsets = survey.offset_m.values
+    np.testing.assert_allclose(np.diff(offsets), 0.075, atol=1e-6)  # ascending, 0.075 m apart
+    d = survey.distance_m.values
+    assert np.all(np.diff(d, axis=-1) > 0)
+    assert d[0, -1] - d[0, 0] == pytest.approx(1200 * 0.05, rel=0.01)  # a trace every 5 cm
+    # every trace of every channel on Waimao Road (EPSG:4545), within the road and the GNSS noise
+    roads = gpd.read_file(LONGDU / "centrelines.gpkg").to_crs("EPSG:4545")
+    near = shapely.unary_union(list(roads.geometry)).buffer(15.0)
+    xy = shapely.points(survey.x.values.ravel(), survey.y.values.ravel())
+    assert shapely.contains(near, xy).all()
+    qc = ns["qc"]
+    assert 0 < qc["n_used"] <= qc["n_fixes"] and qc["n_fixes"] >= 25  # ~1 fix per 2 m over 60 m
+    processed = ns["processed"]
+    assert processed.dims == survey.dims and processed.dtype == np.float32
+    assert processed.shape[:2] == survey.shape[:2] and 200 <= processed.sizes["sample"] <= 256
+    assert np.isfinite(processed.values).all() and processed.values.std() > 0
+    recipe_steps = [s["name"] for s in rp.load_recipe(rp.default_recipe())["steps"]]
+    steps = _history_steps(processed)
+    assert steps[: len(_history_steps(survey))] == _history_steps(survey)
+    assert steps[len(_history_steps(survey)):] == recipe_steps
+    assert processed.twt_ns.values[0] == pytest.approx(0.0, abs=1e-9)  # time zero at the surface
+    # "the history rebuilds the recipe": the explicit recipe reproduces the result from the raw survey
+    again = rp.apply(survey.astype("float32").assign_attrs(survey.attrs), rp.recipe_from_history(processed))
+    scale = float(np.abs(processed.values).max())
+    np.testing.assert_allclose(again.values, processed.values, rtol=0, atol=1e-5 * scale)
+    assert len(figures) == 2  # the tracks, raw against processed
+
+
+def _check_02_synthetic_road(ns: dict, figures: list) -> None:
+    """The synthetic road: simulate, process, migrate; the time slice finds the two defects."""
+    import numpy as np
+    from scipy import ndimage
+
+    from roadhealth.synth.truth import truth
+
+    survey, processed, migrated, cscan = ns["survey"], ns["processed"], ns["migrated"], ns["cscan"]
+    assert survey.shape == (6, 301, 384)  # 6 channels, 12 m at 0.04 m, 384 samples
+    assert survey.attrs["antenna_mhz"] == 800.0 and survey.attrs["dt_ns"] == pytest.approx(24.0 / 384)
+    np.testing.assert_allclose(survey.offset_m.values, 0.1 * np.arange(6) - 0.25, atol=1e-9)
+    assert processed.shape[:2] == survey.shape[:2] and processed.sizes["sample"] <= 384
+    assert _history_steps(migrated)[-1] == "stolt_migrate" and migrated.attrs["migrated"] == "stolt"
+    assert migrated.attrs["history"][-1]["parameters"]["eps_r"] == 8.0
+    assert migrated.shape == processed.shape
+    assert cscan.dims == ("channel", "trace") and cscan.shape == (6, 301)
+
+    # the slice (5-9 ns) against the truth: along track, the cross-track mean of the slice stands
+    # above 1.5 x its median exactly where the cavity and the water-rich zone are (both span
+    # every channel), their ends within 0.2 m (5 traces) of the truth; the pipe (0.6 m deep) is
+    # below the slice and makes no third region
+    t = truth(ns["model"]).sort_values("distance_start_m")
+    assert list(t["kind"]) == ["cavity", "water_rich"]
+    d = migrated.distance_m.values[0]
+    profile = np.asarray(cscan.values).mean(axis=0)
+    labels, n = ndimage.label(profile > 1.5 * np.median(profile))
+    found = sorted((d[labels == i].min(), d[labels == i].max()) for i in range(1, n + 1))
+    assert len(found) == len(t), found
+    for (start, end), row in zip(found, t.itertuples(), strict=True):
+        assert start == pytest.approx(row.distance_start_m, abs=0.2), (row.kind, start, end)
+        assert end == pytest.approx(row.distance_end_m, abs=0.2), (row.kind, start, end)
+        inside = (d >= row.distance_start_m) & (d <= row.distance_end_m)
+        assert profile[inside].mean() > 2.0 * np.median(profile), row.kind
+    assert len(figures) == 2  # the three sections, the slice with the truth
+
+
+NOTEBOOK_CHECKS = {
+    "01_read_and_inspect.ipynb": _check_01_read_and_inspect,
+    "02_synthetic_road.ipynb": _check_02_synthetic_road,
+}
+
+
+def _check_unknown_notebook(ns: dict, figures: list) -> None:
+    """A notebook without checks of its own must at least draw a figure or compute a result."""
+    import geopandas as gpd
+    import pandas as pd
+    import xarray as xr
+
+    results = [k for k, v in ns.items() if not k.startswith("_")
+               and isinstance(v, (xr.DataArray, xr.Dataset, pd.DataFrame, gpd.GeoDataFrame))]
+    assert figures or results, "the notebook draws no figure and computes no survey or table"
+
+
+def test_every_notebook_check_has_its_notebook():
+    assert set(NOTEBOOK_CHECKS) <= {p.name for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_code_runs(notebook, monkeypatch):
     import matplotlib.pyplot as plt
 
-    plt.close("all")
+    matplotlib.use("Agg")
+    monkeypatch.chdir(ROOT)
+    try:
+        ns, figures = _run_notebook(notebook)
+        NOTEBOOK_CHECKS.get(notebook.name, _check_unknown_notebook)(ns, figures)
+    finally:
+        plt.close("all")
     assert os.getcwd() == str(ROOT)
