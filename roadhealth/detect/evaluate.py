@@ -336,7 +336,8 @@ def _f1(p: float, r: float) -> float:
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
-def _length_km(survey_length_km, det: pd.DataFrame, tru: pd.DataFrame) -> float:
+def _length_km(survey_length_km) -> float:
+    """Surveyed length, km, from a number, a mapping survey -> km, or surveys (their distance span)."""
     if survey_length_km is None:
         return math.nan
     if isinstance(survey_length_km, Mapping):
@@ -407,7 +408,7 @@ def evaluate(
                              f"got {list(confidence_bins)!r}")
     det = _as_table(detections, "detections").reset_index(drop=True)
     tru = _as_table(truth, "truth").reset_index(drop=True)
-    length_km = _length_km(survey_length_km, det, tru)
+    length_km = _length_km(survey_length_km)
     n_d, n_t = len(det), len(tru)
     kd = det["kind"].astype(str).to_numpy()
     kt = tru["kind"].astype(str).to_numpy()
