@@ -888,6 +888,57 @@ def regularize(
         or ``backwards="raise"`` and the track goes backwards.
     """
     spacing_m = float(spacing_m)
+    _check_regularize_options(survey, spacing_m, method, stationary, backwards)
+    n_trace = int(survey.sizes["trace"])
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float)[0]
+    if not np.all(np.isfinite(d)):
+        raise ProcessingError("distance_m of channel 0 has non-finite values; cannot regularize")
+
+    fwd_idx, new_run, n_back = _forward_runs(d, spacing_m, backwards)
+    first_of_run = fwd_idx[new_run]
+    n_stationary = int((~new_run).sum())
+    dk = d[first_of_run]  # distinct forward distances, one per run of stationary traces
+    if stationary == "mean" and n_stationary:
+        data_base, base_index = _run_means(survey.data, fwd_idx, new_run), None  # rows are runs
+    else:
+        data_base, base_index = survey.data, first_of_run  # rows of the original data
+
+    lo = float(dk[0]) if start_m is None else float(start_m)
+    hi = float(dk[-1]) if end_m is None else float(end_m)
+    if not (np.isfinite(lo) and np.isfinite(hi) and hi >= lo):
+        raise ProcessingError(f"regularize: empty or invalid distance range {lo:g}..{hi:g} m")
+    d_new, i0, i1, w = _grid_weights(dk, lo, hi, spacing_m, method)
+    rows0, rows1 = (i0, i1) if base_index is None else (base_index[i0], base_index[i1])
+    a0 = data_base[:, rows0, :]
+    if method == "linear" and dk.size > 1:
+        wdt = np.result_type(getattr(data_base, "dtype", float), np.float32)
+        ww = w.astype(wdt)[None, :, None]
+        new_data = a0 * (1 - ww) + data_base[:, rows1, :] * ww
+    else:
+        new_data = a0
+
+    coords = _resampled_coords(survey, d, d_new, first_of_run[i0], first_of_run[i1], w, spacing_m)
+    out = xr.DataArray(
+        new_data, dims=DIMS, coords=coords, attrs=dict(survey.attrs), name=survey.name
+    )
+    out.attrs["trace_spacing_m"] = spacing_m
+    return add_history(
+        out,
+        "regularize",
+        spacing_m=spacing_m,
+        method=method,
+        stationary=stationary,
+        backwards=backwards,
+        start_m=start_m,
+        end_m=end_m,
+        n_traces_in=n_trace,
+        n_traces_out=int(d_new.size),
+        n_backwards_dropped=n_back,
+        n_stationary=n_stationary,
+    )
+
+
+def _check_regularize_options(survey, spacing_m: float, method: str, stationary: str, backwards: str) -> None:
     if not np.isfinite(spacing_m) or spacing_m <= 0:
         raise ProcessingError(f"spacing_m must be a positive number of metres; got {spacing_m!r}")
     if method not in ("linear", "nearest"):
@@ -898,14 +949,18 @@ def regularize(
         raise ProcessingError(f"backwards must be 'drop' or 'raise'; got {backwards!r}")
     if tuple(survey.dims) != DIMS:
         raise ProcessingError(f"survey dims must be {DIMS}; got {tuple(survey.dims)}")
-    n_trace = int(survey.sizes["trace"])
-    if n_trace == 0:
+    if int(survey.sizes["trace"]) == 0:
         raise ProcessingError("survey has no traces to regularize")
-    d = np.asarray(survey.coords["distance_m"].values, dtype=float)[0]
-    if not np.all(np.isfinite(d)):
-        raise ProcessingError("distance_m of channel 0 has non-finite values; cannot regularize")
 
-    # ---- backwards motion and stationary runs -------------------------------------------------
+
+def _forward_runs(d: np.ndarray, spacing_m: float, backwards: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Traces that move forward and where each run of stationary ones starts.
+
+    Returns ``fwd_idx`` (traces not behind the furthest distance reached so far), ``new_run``
+    (mask over them: the first trace of a run whose distances differ by at most 1e-6 spacing)
+    and the number of traces dropped for moving backwards (warned, or raised with
+    ``backwards="raise"``).
+    """
     behind = d < np.maximum.accumulate(d)
     n_back = int(behind.sum())
     if n_back:
@@ -916,40 +971,34 @@ def regularize(
             )
         warn(f"regularize: {n_back} traces where the antenna moved backwards dropped (ranges {ranges[:5]})")
     fwd_idx = np.flatnonzero(~behind)
-    dk_all = d[fwd_idx]
-    tol = 1e-6 * spacing_m
-    new_run = np.r_[True, np.diff(dk_all) > tol]
-    first_of_run = fwd_idx[new_run]
-    n_stationary = int((~new_run).sum())
-    dk = d[first_of_run]
-    m = dk.size
+    new_run = np.r_[True, np.diff(d[fwd_idx]) > 1e-6 * spacing_m]
+    return fwd_idx, new_run, n_back
 
-    data = survey.data
-    if stationary == "mean" and n_stationary:
-        # mean of each run from a cumulative sum along trace (numpy or dask alike, no groupby):
-        # mean = (S[end] - S[start - 1]) / count; single-trace runs are copied exactly
-        sub = data[:, fwd_idx, :]
-        starts = np.flatnonzero(new_run)
-        ends = np.r_[starts[1:] - 1, fwd_idx.size - 1]
-        count = (ends - starts + 1).astype(float)[None, :, None]
-        csum = np.cumsum(sub, axis=1, dtype=np.float64)
-        before = csum[:, np.maximum(starts - 1, 0), :] * (starts > 0)[None, :, None]
-        run_mean = (csum[:, ends, :] - before) / count
-        data_base = np.where(count == 1, sub[:, starts, :], run_mean)
-        if np.issubdtype(np.dtype(data.dtype), np.floating):
-            data_base = data_base.astype(data.dtype)
-        base_index = None  # rows of data_base are runs
-    else:
-        data_base = data
-        base_index = first_of_run  # rows of the original data
 
-    # ---- new grid, indices and weights ---------------------------------------------------------
-    lo = float(dk[0]) if start_m is None else float(start_m)
-    hi = float(dk[-1]) if end_m is None else float(end_m)
-    if not (np.isfinite(lo) and np.isfinite(hi) and hi >= lo):
-        raise ProcessingError(f"regularize: empty or invalid distance range {lo:g}..{hi:g} m")
+def _run_means(data, fwd_idx: np.ndarray, new_run: np.ndarray):
+    """Mean of every run of stationary traces (numpy or dask alike, no groupby).
+
+    From a cumulative sum along trace: mean = (S[end] - S[start - 1]) / count; single-trace runs
+    are copied exactly. Float data keep their dtype.
+    """
+    sub = data[:, fwd_idx, :]
+    starts = np.flatnonzero(new_run)
+    ends = np.r_[starts[1:] - 1, fwd_idx.size - 1]
+    count = (ends - starts + 1).astype(float)[None, :, None]
+    csum = np.cumsum(sub, axis=1, dtype=np.float64)
+    before = csum[:, np.maximum(starts - 1, 0), :] * (starts > 0)[None, :, None]
+    run_mean = (csum[:, ends, :] - before) / count
+    out = np.where(count == 1, sub[:, starts, :], run_mean)
+    if np.issubdtype(np.dtype(data.dtype), np.floating):
+        out = out.astype(data.dtype)
+    return out
+
+
+def _grid_weights(dk: np.ndarray, lo: float, hi: float, spacing_m: float, method: str):
+    """New distances ``lo + spacing_m * k`` up to ``hi`` and, for each, the two neighbouring rows of ``dk`` and the weight of the second."""
     n_new = int(np.floor((hi - lo) / spacing_m + 1e-9)) + 1
     d_new = lo + spacing_m * np.arange(n_new)
+    m = dk.size
     if m > 1:
         i0 = np.clip(np.searchsorted(dk, d_new, side="right") - 1, 0, m - 2)
         i1 = i0 + 1
@@ -960,22 +1009,12 @@ def regularize(
     if method == "nearest":
         i0 = np.where(w < 0.5, i0, i1)
         w = np.zeros(n_new)
+    return d_new, i0, i1, w
 
-    def rows(r):
-        return r if base_index is None else base_index[r]
 
-    a0 = data_base[:, rows(i0), :]
-    if method == "linear" and m > 1:
-        a1 = data_base[:, rows(i1), :]
-        wdt = np.result_type(getattr(data_base, "dtype", float), np.float32)
-        ww = w.astype(wdt)[None, :, None]
-        new_data = a0 * (1 - ww) + a1 * ww
-    else:
-        new_data = a0
-
-    # ---- coordinates --------------------------------------------------------------------------
-    orig_rows0 = first_of_run[i0]
-    orig_rows1 = first_of_run[i1]
+def _resampled_coords(survey, d, d_new, orig_rows0, orig_rows1, w, spacing_m: float) -> dict[str, Any]:
+    """Every coordinate on the new traces: distance exact, marks moved, floats and times interpolated, others nearest."""
+    n_new = d_new.size
     nearest_rows = np.where(w < 0.5, orig_rows0, orig_rows1)
     coords: dict[str, Any] = {}
     for name, c in survey.coords.items():
@@ -1000,24 +1039,7 @@ def regularize(
         else:
             new_vals = np.take(vals, nearest_rows, axis=ax)
         coords[name] = (c.dims, new_vals)
-    out = xr.DataArray(
-        new_data, dims=DIMS, coords=coords, attrs=dict(survey.attrs), name=survey.name
-    )
-    out.attrs["trace_spacing_m"] = spacing_m
-    return add_history(
-        out,
-        "regularize",
-        spacing_m=spacing_m,
-        method=method,
-        stationary=stationary,
-        backwards=backwards,
-        start_m=start_m,
-        end_m=end_m,
-        n_traces_in=n_trace,
-        n_traces_out=n_new,
-        n_backwards_dropped=n_back,
-        n_stationary=n_stationary,
-    )
+    return coords
 
 
 def _lerp(vals: np.ndarray, ax: int, r0: np.ndarray, r1: np.ndarray, w: np.ndarray) -> np.ndarray:

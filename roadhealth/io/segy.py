@@ -791,22 +791,7 @@ def write_segy(
     """
     import segyio
 
-    if sample_format not in WRITE_FORMATS:
-        raise ValueError(
-            f"sample_format must be one of {sorted(WRITE_FORMATS)}; got {sample_format!r}"
-        )
-    if revision not in (1, 2):
-        raise ValueError(f"revision must be 1 or 2; got {revision!r}")
-    if dt_encoding not in ("ps", "ns", "us", "none"):
-        raise ValueError(f"dt_encoding must be 'ps', 'ns', 'us' or 'none'; got {dt_encoding!r}")
-    if endian not in ("big", "little"):
-        raise ValueError(f"endian must be 'big' or 'little'; got {endian!r}")
-    coordinate_scalar = int(coordinate_scalar)
-    if coordinate_scalar == 0 or abs(coordinate_scalar) > 32767:
-        raise ValueError(
-            f"coordinate_scalar must be a non-zero 16-bit integer; got {coordinate_scalar}"
-        )
-
+    coordinate_scalar = _check_write_options(sample_format, revision, dt_encoding, endian, coordinate_scalar)
     code, np_dtype = WRITE_FORMATS[sample_format]
     order = file_channel_order(survey)
     if np.any(order != np.arange(order.size)):
@@ -817,28 +802,13 @@ def write_segy(
     n_total = n_chan * n_trace
     values = np.asarray(survey.transpose("channel", "trace", "sample").values)
     data = _cast_samples(values, np_dtype, sample_format).reshape(n_total, ns)
-
     dt = float(survey.attrs["dt_ns"])
     t0 = float(survey.coords["twt_ns"].values[0]) if ns else 0.0
-    ival_exact = {"ps": dt * 1e3, "ns": dt, "us": dt / 1e3, "none": 0.0}[dt_encoding]
-    ival = round(ival_exact)
-    if ival > 65535:
-        raise ValueError(
-            f"dt {dt} ns is {ival_exact} in {dt_encoding}; the interval field holds at most 65535"
-        )
-    if (
-        dt_encoding != "none"
-        and not (dt_encoding == "us" and ival == 0)
-        and not math.isclose(ival, ival_exact, rel_tol=1e-9, abs_tol=1e-9)
-    ):
-        warn(f"dt {dt} ns is {ival_exact} {dt_encoding}; the integer interval fields hold {ival} "
-             "(the textual header and rev 2 extended field keep the exact value)")
-
-    x = np.asarray(survey.coords["x"].values, dtype=float).reshape(n_total)
-    y = np.asarray(survey.coords["y"].values, dtype=float).reshape(n_total)
-    cdp_x = _scale_coordinate(x, coordinate_scalar, "x")
-    cdp_y = _scale_coordinate(y, coordinate_scalar, "y")
-
+    ival = _integer_interval_field(dt, dt_encoding)
+    cdp_x = _scale_coordinate(np.asarray(survey.coords["x"].values, dtype=float).reshape(n_total),
+                              coordinate_scalar, "x")
+    cdp_y = _scale_coordinate(np.asarray(survey.coords["y"].values, dtype=float).reshape(n_total),
+                              coordinate_scalar, "y")
     if textual_header is None:
         text = _default_text(
             survey, code, endian, ns, n_total, n_chan, dt, t0, revision, coordinate_scalar
@@ -860,41 +830,14 @@ def write_segy(
         # headers, vectorised over a memory map of the file segyio laid out
         order = "<" if endian == "little" else ">"
         bdt = BINARY_HEADER_DTYPE.newbyteorder(order)
-        tdt = TRACE_HEADER_DTYPE.newbyteorder(order)
-        fields: dict[str, Any] = {
-            "LineNumber": 1,
-            "Traces": min(n_trace, 32767),
-            "Interval": ival,
-            "IntervalOriginal": ival,
-            "Samples": min(ns, 65535),
-            "SamplesOriginal": min(ns, 65535),
-            "Format": code,
-            "SortingCode": 1,  # as recorded
-            "MeasurementSystem": 1,  # metres
-            "SEGYRevision": revision,
-            "SEGYRevisionMinor": 0,
-            "TraceFlag": 1,  # fixed-length traces
-        }
-        if revision >= 2:
-            fields.update(
-                {
-                    "ExtTraces": n_trace,
-                    "ExtSamples": ns,
-                    "ExtSamplesOriginal": ns,
-                    "ExtInterval": dt / 1e3,  # microseconds
-                    "ExtIntervalOriginal": dt / 1e3,
-                    "ByteOrder": BYTE_ORDER_CONSTANT,
-                    "NumberOfTraces": n_total,
-                    "FirstTraceOffset": TEXT_HEADER_BYTES + BINARY_HEADER_BYTES,
-                }
-            )
         bh = np.zeros(1, dtype=bdt)
-        for name, value in fields.items():
+        for name, value in _binary_fields(code, revision, n_chan, n_trace, ns, dt, ival).items():
             bh[name] = value
         binh = np.memmap(tmp, dtype=bdt, mode="r+", offset=TEXT_HEADER_BYTES, shape=(1,))
         binh[:] = bh
         binh.flush()
         del binh
+        tdt = TRACE_HEADER_DTYPE.newbyteorder(order)
         rec = np.dtype([("hdr", tdt), ("data", f"V{ns * np.dtype(np_dtype).itemsize}")])
         traces = np.memmap(
             tmp,
@@ -903,28 +846,106 @@ def write_segy(
             offset=TEXT_HEADER_BYTES + BINARY_HEADER_BYTES,
             shape=(n_total,),
         )
-        th = np.zeros(n_total, dtype=tdt)
-        chan = np.repeat(np.arange(n_chan), n_trace)
-        trace = np.tile(np.arange(n_trace), n_chan)
-        th["TRACE_SEQUENCE_LINE"] = trace + 1
-        th["TRACE_SEQUENCE_FILE"] = np.arange(n_total) + 1
-        th["FieldRecord"] = chan + 1
-        th["TraceNumber"] = trace + 1
-        th["CDP"] = trace + 1
-        th["CDP_TRACE"] = 1
-        th["TraceIdentificationCode"] = 1  # time-domain seismic data (the only "data" code)
-        th["SourceGroupScalar"] = coordinate_scalar
-        th["CoordinateUnits"] = 1
-        th["TRACE_SAMPLE_COUNT"] = min(ns, 65535)
-        th["TRACE_SAMPLE_INTERVAL"] = ival
-        th["CDP_X"] = cdp_x
-        th["CDP_Y"] = cdp_y
-        th["INLINE_3D"] = chan + 1
-        th["CROSSLINE_3D"] = trace + 1
-        traces["hdr"] = th
+        traces["hdr"] = _trace_headers(tdt, n_chan, n_trace, ns, ival, coordinate_scalar, cdp_x, cdp_y)
         traces.flush()
         del traces
     return path
+
+
+def _check_write_options(sample_format, revision, dt_encoding, endian, coordinate_scalar) -> int:
+    """Refuse unknown options of :func:`write_segy`; returns the coordinate scalar as an int."""
+    if sample_format not in WRITE_FORMATS:
+        raise ValueError(
+            f"sample_format must be one of {sorted(WRITE_FORMATS)}; got {sample_format!r}"
+        )
+    if revision not in (1, 2):
+        raise ValueError(f"revision must be 1 or 2; got {revision!r}")
+    if dt_encoding not in ("ps", "ns", "us", "none"):
+        raise ValueError(f"dt_encoding must be 'ps', 'ns', 'us' or 'none'; got {dt_encoding!r}")
+    if endian not in ("big", "little"):
+        raise ValueError(f"endian must be 'big' or 'little'; got {endian!r}")
+    coordinate_scalar = int(coordinate_scalar)
+    if coordinate_scalar == 0 or abs(coordinate_scalar) > 32767:
+        raise ValueError(
+            f"coordinate_scalar must be a non-zero 16-bit integer; got {coordinate_scalar}"
+        )
+    return coordinate_scalar
+
+
+def _integer_interval_field(dt: float, dt_encoding: str) -> int:
+    """The value of the integer interval fields for ``dt`` ns, warning when it is not exact."""
+    ival_exact = {"ps": dt * 1e3, "ns": dt, "us": dt / 1e3, "none": 0.0}[dt_encoding]
+    ival = round(ival_exact)
+    if ival > 65535:
+        raise ValueError(
+            f"dt {dt} ns is {ival_exact} in {dt_encoding}; the interval field holds at most 65535"
+        )
+    if (
+        dt_encoding != "none"
+        and not (dt_encoding == "us" and ival == 0)
+        and not math.isclose(ival, ival_exact, rel_tol=1e-9, abs_tol=1e-9)
+    ):
+        warn(f"dt {dt} ns is {ival_exact} {dt_encoding}; the integer interval fields hold {ival} "
+             "(the textual header and rev 2 extended field keep the exact value)")
+    return ival
+
+
+def _binary_fields(code: int, revision: int, n_chan: int, n_trace: int, ns: int, dt: float,
+                   ival: int) -> dict[str, Any]:
+    """The binary header fields roadhealth writes (segyio's names)."""
+    fields: dict[str, Any] = {
+        "LineNumber": 1,
+        "Traces": min(n_trace, 32767),
+        "Interval": ival,
+        "IntervalOriginal": ival,
+        "Samples": min(ns, 65535),
+        "SamplesOriginal": min(ns, 65535),
+        "Format": code,
+        "SortingCode": 1,  # as recorded
+        "MeasurementSystem": 1,  # metres
+        "SEGYRevision": revision,
+        "SEGYRevisionMinor": 0,
+        "TraceFlag": 1,  # fixed-length traces
+    }
+    if revision >= 2:
+        fields.update(
+            {
+                "ExtTraces": n_trace,
+                "ExtSamples": ns,
+                "ExtSamplesOriginal": ns,
+                "ExtInterval": dt / 1e3,  # microseconds
+                "ExtIntervalOriginal": dt / 1e3,
+                "ByteOrder": BYTE_ORDER_CONSTANT,
+                "NumberOfTraces": n_chan * n_trace,
+                "FirstTraceOffset": TEXT_HEADER_BYTES + BINARY_HEADER_BYTES,
+            }
+        )
+    return fields
+
+
+def _trace_headers(tdt: np.dtype, n_chan: int, n_trace: int, ns: int, ival: int, coordinate_scalar: int,
+                   cdp_x: np.ndarray, cdp_y: np.ndarray) -> np.ndarray:
+    """All trace headers at once: line = channel + 1 (inline, field record), trace + 1 (crossline, CDP)."""
+    n_total = n_chan * n_trace
+    th = np.zeros(n_total, dtype=tdt)
+    chan = np.repeat(np.arange(n_chan), n_trace)
+    trace = np.tile(np.arange(n_trace), n_chan)
+    th["TRACE_SEQUENCE_LINE"] = trace + 1
+    th["TRACE_SEQUENCE_FILE"] = np.arange(n_total) + 1
+    th["FieldRecord"] = chan + 1
+    th["TraceNumber"] = trace + 1
+    th["CDP"] = trace + 1
+    th["CDP_TRACE"] = 1
+    th["TraceIdentificationCode"] = 1  # time-domain seismic data (the only "data" code)
+    th["SourceGroupScalar"] = coordinate_scalar
+    th["CoordinateUnits"] = 1
+    th["TRACE_SAMPLE_COUNT"] = min(ns, 65535)
+    th["TRACE_SAMPLE_INTERVAL"] = ival
+    th["CDP_X"] = cdp_x
+    th["CDP_Y"] = cdp_y
+    th["INLINE_3D"] = chan + 1
+    th["CROSSLINE_3D"] = trace + 1
+    return th
 
 
 def _cast_samples(values: np.ndarray, np_dtype, name: str) -> np.ndarray:
