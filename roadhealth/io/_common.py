@@ -13,12 +13,16 @@ import re
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from roadhealth.errors import FormatError, RoadHealthWarning
+from roadhealth.errors import FormatError, RoadHealthWarning, WriteError
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: The folder of the roadhealth package: warnings are attributed to the first caller outside it.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -395,3 +399,176 @@ def data_and_header(path, data_exts: list[str], header_exts: list[str], label: s
     if data is None:
         raise FormatError(header, data_exts[0], f"missing companion data file {data_names} ({label}) next to the header")
     return data, header
+
+
+# --------------------------------------------------------------------------------------------
+# Checks and values shared by the KEY:VALUE radar formats (MALA, ImpulseRadar, pulseEKKO)
+# --------------------------------------------------------------------------------------------
+
+
+def header_int(path, header: Mapping[str, str], key: str, *, required: bool = True, default=None):
+    """``header[key]`` as a whole number; FormatError (naming file and field) if it is not one."""
+    value = header_number(path, header, key, float, required=required, default=default)
+    if value is None or isinstance(value, int):
+        return value
+    if not float(value).is_integer():
+        raise FormatError(path, key, f"expected a whole number; got {header[key]!r}")
+    return int(value)
+
+
+#: Sample intervals plausible for GPR, ns: 1 ps (beyond any road antenna) to 100 ns (a 1 MHz
+#: digitiser; the lowest-frequency GPR systems sample at a few ns).
+DT_PLAUSIBLE_NS = (1e-3, 100.0)
+
+
+def usable_dt(dt: float, n_samples: int) -> bool:
+    """Whether ``dt`` (ns) is plausible for GPR and the time axis of ``n_samples`` it implies is finite."""
+    return bool(np.isfinite(dt) and DT_PLAUSIBLE_NS[0] <= dt <= DT_PLAUSIBLE_NS[1] and np.isfinite(dt * n_samples))
+
+
+def check_dt(path, field: str, dt: float, n_samples: int) -> float:
+    """``dt`` (ns) if it is plausible for GPR and the time axis it implies is finite, else FormatError."""
+    if not usable_dt(dt, n_samples):
+        raise FormatError(
+            path, field, f"implies a sample interval of {dt!r} ns; expected {DT_PLAUSIBLE_NS[0]}-"
+            f"{DT_PLAUSIBLE_NS[1]} ns"
+        )
+    return float(dt)
+
+
+def finite_distance(path, distance, source: str):
+    """``(distance, source)``, or ``(None, "trace index")`` with a warning if it is not finite."""
+    if distance is None or np.all(np.isfinite(distance)):
+        return distance, source
+    warn(
+        f"{os.fspath(path)}: distances from {source} are not finite; using the trace index instead"
+    )
+    return None, "trace index"
+
+
+def resolve_trace_count(
+    path,
+    data_bytes: int,
+    bytes_per_trace: int,
+    header_count: int | None,
+    field: str,
+    *,
+    allow_partial: bool = False,
+) -> int:
+    """Number of traces to read, from the data size checked against the header's count.
+
+    Parameters
+    ----------
+    path : path-like
+        The data file (for messages).
+    data_bytes : int
+        Bytes available for traces (file size less any file header), bytes.
+    bytes_per_trace : int
+        Bytes per trace including any trace header, bytes.
+    header_count : int or None
+        Number of traces the header promises.
+    field : str
+        Header field that holds ``header_count`` (for messages).
+    allow_partial : bool
+        Read the whole traces of a file that ends inside a trace, with a warning, instead of
+        raising.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    FormatError
+        The data do not hold a whole number of traces (and ``allow_partial`` is False), or no
+        complete trace.
+    """
+    if bytes_per_trace <= 0:
+        raise FormatError(
+            path, field, f"a trace would be {bytes_per_trace} bytes; expected a positive size"
+        )
+    n_file, rest = divmod(int(data_bytes), int(bytes_per_trace))
+    if rest:
+        msg = (
+            f"the file holds {data_bytes} bytes of traces: {n_file} whole traces of {bytes_per_trace} "
+            f"bytes plus {rest} bytes; the header says {field} = {header_count}"
+        )
+        if not allow_partial:
+            raise FormatError(
+                path,
+                field,
+                msg + "; expected a whole number of traces (truncated file or wrong header; "
+                "allow_partial=True reads the whole traces)",
+            )
+        warn(f"{os.fspath(path)}: {msg}; reading the {n_file} whole traces only")
+    if n_file == 0:
+        raise FormatError(
+            path,
+            field,
+            f"the file holds no complete trace ({data_bytes} bytes; one trace is {bytes_per_trace} bytes)",
+        )
+    if header_count is not None and header_count != n_file and not rest:
+        warn(
+            f"{os.fspath(path)}: header says {field} = {header_count} but the file size holds "
+            f"{n_file} whole traces; using {n_file}"
+        )
+    return n_file
+
+
+def integer_samples(survey: xr.DataArray, dtype: np.dtype, what: str) -> np.ndarray:
+    """The survey's samples as ``dtype``, refusing (never clipping) values the type cannot hold.
+
+    Returns an array of shape (n_channel, n_trace, n_sample).
+    """
+    arr = np.asarray(survey.transpose("channel", "trace", "sample").values)
+    info = np.iinfo(dtype)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        raise WriteError(f"{what}: samples must be numbers; got dtype {arr.dtype}")
+    if arr.size:
+        if arr.dtype.kind == "f":
+            if not np.all(np.isfinite(arr)):
+                raise WriteError(f"{what}: samples contain NaN or infinity")
+            if not np.all(arr == np.round(arr)):
+                raise WriteError(
+                    f"{what}: samples are not whole numbers; {dtype} files store raw integer counts "
+                    "(scale and round the data first)"
+                )
+        lo, hi = arr.min(), arr.max()
+        if lo < info.min or hi > info.max:
+            raise WriteError(
+                f"{what}: samples span {lo}..{hi}, outside the {dtype} range {info.min}..{info.max} "
+                "(rescale the data or write more bits)"
+            )
+    return arr.astype(dtype, copy=False)
+
+
+def uniform_spacing(distance: np.ndarray) -> float | None:
+    """The constant positive step of ``distance`` (m), or None if it is not uniform."""
+    d = np.asarray(distance, dtype=float).reshape(-1)
+    if d.size < 2:
+        return None
+    step = np.diff(d)
+    if step[0] > 0 and np.allclose(step, step[0], rtol=1e-6, atol=1e-9):
+        return float(step[0])
+    return None
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as the same float (``repr``), without a trailing ``.0``."""
+    v = float(value)
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def has_lonlat(survey: xr.DataArray) -> bool:
+    """Whether the survey has geographic ``lon``/``lat`` coordinates."""
+    return "lon" in survey.coords and "lat" in survey.coords
+
+
+def survey_header(survey: xr.DataArray, prefix: str) -> dict[str, str]:
+    """The text header a survey was read with, if it came from a format starting with ``prefix``."""
+    hdr = survey.attrs.get("header")
+    if str(survey.attrs.get("format", "")).startswith(prefix) and isinstance(hdr, Mapping):
+        return {str(k): str(v) for k, v in hdr.items() if not str(k).startswith("_line")}
+    return {}

@@ -59,26 +59,26 @@ from roadhealth.io._common import (
     data_and_header,
     file_channel_order,
     find_companion,
-    header_number,
-    lazy_or_loaded,
-    memmap_traces,
-    parse_text_header,
-    read_text,
-    want_lazy,
-)
-from roadhealth.io.georef import georeference_from_file
-from roadhealth.io.gnss import read_mala_cor
-from roadhealth.io.mala import (
-    _warn,
-    dt_from_frequency_or_window,
     finite_distance,
     format_number,
     has_lonlat,
     header_int,
+    header_number,
     integer_samples,
-    rad_style_fields,
+    lazy_or_loaded,
+    memmap_traces,
+    parse_text_header,
+    read_text,
     resolve_trace_count,
     uniform_spacing,
+    want_lazy,
+    warn,
+)
+from roadhealth.io.georef import georeference_from_file
+from roadhealth.io.gnss import read_mala_cor
+from roadhealth.io.mala import (
+    dt_from_frequency_or_window,
+    rad_style_fields,
     write_cor,
 )
 from roadhealth.survey import make_survey
@@ -115,7 +115,7 @@ def _read_one(path, *, lazy, dt_source, allow_partial) -> dict[str, Any]:
     header = parse_text_header(read_text(hdr_path), hdr_path)
     bits = header_int(hdr_path, header, "DATA VERSION", required=False)
     if bits is None:
-        _warn(f"{os.fspath(hdr_path)}: DATA VERSION missing; assuming 16-bit samples")
+        warn(f"{os.fspath(hdr_path)}: DATA VERSION missing; assuming 16-bit samples")
         bits = 16
     if bits not in IPRB_DTYPES:
         raise FormatError(
@@ -246,7 +246,7 @@ def read_iprb(
             )
     n_trace = min(ch["n_trace"] for ch in channels)
     if any(ch["n_trace"] != n_trace for ch in channels):
-        _warn(
+        warn(
             "channel files hold different numbers of traces ("
             + ", ".join(f"{ch['data_path'].name}: {ch['n_trace']}" for ch in channels)
             + f"); keeping the first {n_trace} traces of each"

@@ -73,13 +73,23 @@ from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
+    check_dt,
     data_and_header,
     find_companion,
+    finite_distance,
+    format_number,
+    has_lonlat,
+    header_int,
     header_number,
+    integer_samples,
     lazy_or_loaded,
     memmap_traces,
     parse_text_header,
     read_text,
+    resolve_trace_count,
+    survey_header,
+    uniform_spacing,
+    usable_dt,
     want_lazy,
     warn,
 )
@@ -97,120 +107,8 @@ DT_TOLERANCE = 1e-3
 
 
 # --------------------------------------------------------------------------------------------
-# Helpers shared with the other KEY:VALUE radar formats (ImpulseRadar, pulseEKKO)
+# MALA-family headers (MALA .rad, ImpulseRadar .iprh) and .cor files
 # --------------------------------------------------------------------------------------------
-
-
-def _warn(message: str) -> None:
-    warn(message)
-
-
-def header_int(path, header: Mapping[str, str], key: str, *, required: bool = True, default=None):
-    """``header[key]`` as a whole number; FormatError (naming file and field) if it is not one."""
-    value = header_number(path, header, key, float, required=required, default=default)
-    if value is None or isinstance(value, int):
-        return value
-    if not float(value).is_integer():
-        raise FormatError(path, key, f"expected a whole number; got {header[key]!r}")
-    return int(value)
-
-
-#: Sample intervals plausible for GPR, ns: 1 ps (beyond any road antenna) to 100 ns (a 1 MHz
-#: digitiser; the lowest-frequency GPR systems sample at a few ns).
-DT_PLAUSIBLE_NS = (1e-3, 100.0)
-
-
-def _usable_dt(dt: float, n_samples: int) -> bool:
-    return bool(np.isfinite(dt) and DT_PLAUSIBLE_NS[0] <= dt <= DT_PLAUSIBLE_NS[1] and np.isfinite(dt * n_samples))
-
-
-def check_dt(path, field: str, dt: float, n_samples: int) -> float:
-    """``dt`` (ns) if it is plausible for GPR and the time axis it implies is finite, else FormatError."""
-    if not _usable_dt(dt, n_samples):
-        raise FormatError(
-            path, field, f"implies a sample interval of {dt!r} ns; expected {DT_PLAUSIBLE_NS[0]}-"
-            f"{DT_PLAUSIBLE_NS[1]} ns"
-        )
-    return float(dt)
-
-
-def finite_distance(path, distance, source: str):
-    """``(distance, source)``, or ``(None, "trace index")`` with a warning if it is not finite."""
-    if distance is None or np.all(np.isfinite(distance)):
-        return distance, source
-    _warn(
-        f"{os.fspath(path)}: distances from {source} are not finite; using the trace index instead"
-    )
-    return None, "trace index"
-
-
-def resolve_trace_count(
-    path,
-    data_bytes: int,
-    bytes_per_trace: int,
-    header_count: int | None,
-    field: str,
-    *,
-    allow_partial: bool = False,
-) -> int:
-    """Number of traces to read, from the data size checked against the header's count.
-
-    Parameters
-    ----------
-    path : path-like
-        The data file (for messages).
-    data_bytes : int
-        Bytes available for traces (file size less any file header), bytes.
-    bytes_per_trace : int
-        Bytes per trace including any trace header, bytes.
-    header_count : int or None
-        Number of traces the header promises.
-    field : str
-        Header field that holds ``header_count`` (for messages).
-    allow_partial : bool
-        Read the whole traces of a file that ends inside a trace, with a warning, instead of
-        raising.
-
-    Returns
-    -------
-    int
-
-    Raises
-    ------
-    FormatError
-        The data do not hold a whole number of traces (and ``allow_partial`` is False), or no
-        complete trace.
-    """
-    if bytes_per_trace <= 0:
-        raise FormatError(
-            path, field, f"a trace would be {bytes_per_trace} bytes; expected a positive size"
-        )
-    n_file, rest = divmod(int(data_bytes), int(bytes_per_trace))
-    if rest:
-        msg = (
-            f"the file holds {data_bytes} bytes of traces: {n_file} whole traces of {bytes_per_trace} "
-            f"bytes plus {rest} bytes; the header says {field} = {header_count}"
-        )
-        if not allow_partial:
-            raise FormatError(
-                path,
-                field,
-                msg + "; expected a whole number of traces (truncated file or wrong header; "
-                "allow_partial=True reads the whole traces)",
-            )
-        _warn(f"{os.fspath(path)}: {msg}; reading the {n_file} whole traces only")
-    if n_file == 0:
-        raise FormatError(
-            path,
-            field,
-            f"the file holds no complete trace ({data_bytes} bytes; one trace is {bytes_per_trace} bytes)",
-        )
-    if header_count is not None and header_count != n_file and not rest:
-        _warn(
-            f"{os.fspath(path)}: header says {field} = {header_count} but the file size holds "
-            f"{n_file} whole traces; using {n_file}"
-        )
-    return n_file
 
 
 def dt_from_frequency_or_window(
@@ -233,8 +131,8 @@ def dt_from_frequency_or_window(
     dt_freq = 1000.0 / freq if freq is not None and freq > 0 else None
     dt_win = window / n_samples if window is not None and window > 0 else None
     # a value that implies no usable time axis counts as absent (reported if nothing else is left)
-    dt_freq = dt_freq if dt_freq is not None and _usable_dt(dt_freq, n_samples) else None
-    dt_win = dt_win if dt_win is not None and _usable_dt(dt_win, n_samples) else None
+    dt_freq = dt_freq if dt_freq is not None and usable_dt(dt_freq, n_samples) else None
+    dt_win = dt_win if dt_win is not None and usable_dt(dt_win, n_samples) else None
     attrs: dict[str, Any] = {
         "sampling_frequency_mhz": freq,
         "time_window_ns": window,
@@ -245,7 +143,7 @@ def dt_from_frequency_or_window(
         if dt_freq is not None:
             dt, used = dt_freq, "frequency"
         elif dt_win is not None:
-            _warn(
+            warn(
                 f"{os.fspath(path)}: {frequency_key} = {header.get(frequency_key)!r} is not a plausible "
                 f"sampling frequency; taking dt from {window_key} / SAMPLES = {dt_win} ns"
             )
@@ -266,7 +164,7 @@ def dt_from_frequency_or_window(
             )
         dt, used = dt_win, "timewindow"
     if dt_freq is not None and dt_win is not None and abs(dt_win / dt_freq - 1.0) > DT_TOLERANCE:
-        _warn(
+        warn(
             f"{os.fspath(path)}: {window_key} = {window} ns is {dt_win / dt_freq:.4g} x SAMPLES / {frequency_key} "
             f"({n_samples} x {dt_freq:.6g} ns = {n_samples * dt_freq:.6g} ns); using dt = {dt:.6g} ns from "
             f"{'the sampling frequency' if used == 'frequency' else 'the time window'} "
@@ -275,52 +173,6 @@ def dt_from_frequency_or_window(
     attrs["dt_source"] = used
     check_dt(path, frequency_key if used == "frequency" else window_key, dt, n_samples)
     return dt, attrs
-
-
-def integer_samples(survey: xr.DataArray, dtype: np.dtype, what: str) -> np.ndarray:
-    """The survey's samples as ``dtype``, refusing (never clipping) values the type cannot hold.
-
-    Returns an array of shape (n_channel, n_trace, n_sample).
-    """
-    arr = np.asarray(survey.transpose("channel", "trace", "sample").values)
-    info = np.iinfo(dtype)
-    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
-        raise WriteError(f"{what}: samples must be numbers; got dtype {arr.dtype}")
-    if arr.size:
-        if arr.dtype.kind == "f":
-            if not np.all(np.isfinite(arr)):
-                raise WriteError(f"{what}: samples contain NaN or infinity")
-            if not np.all(arr == np.round(arr)):
-                raise WriteError(
-                    f"{what}: samples are not whole numbers; {dtype} files store raw integer counts "
-                    "(scale and round the data first)"
-                )
-        lo, hi = arr.min(), arr.max()
-        if lo < info.min or hi > info.max:
-            raise WriteError(
-                f"{what}: samples span {lo}..{hi}, outside the {dtype} range {info.min}..{info.max} "
-                "(rescale the data or write more bits)"
-            )
-    return arr.astype(dtype, copy=False)
-
-
-def uniform_spacing(distance: np.ndarray) -> float | None:
-    """The constant positive step of ``distance`` (m), or None if it is not uniform."""
-    d = np.asarray(distance, dtype=float).reshape(-1)
-    if d.size < 2:
-        return None
-    step = np.diff(d)
-    if step[0] > 0 and np.allclose(step, step[0], rtol=1e-6, atol=1e-9):
-        return float(step[0])
-    return None
-
-
-def format_number(value: float) -> str:
-    """Shortest text that reads back as the same float (``repr``), without a trailing ``.0``."""
-    v = float(value)
-    if v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    return repr(v)
 
 
 def write_cor(survey: xr.DataArray, path: Path, channel: int = 0) -> None:
@@ -358,10 +210,6 @@ def write_cor(survey: xr.DataArray, path: Path, channel: int = 0) -> None:
         )
     with atomic_write(path, "w") as f:
         f.write("\n".join(lines) + ("\n" if lines else ""))
-
-
-def has_lonlat(survey: xr.DataArray) -> bool:
-    return "lon" in survey.coords and "lat" in survey.coords
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,19 +360,11 @@ RAD_FIELDS = (
 )  # fmt: skip
 
 
-def _survey_header(survey: xr.DataArray, prefix: str) -> dict[str, str]:
-    """The text header a survey was read with, if it came from a format starting with ``prefix``."""
-    hdr = survey.attrs.get("header")
-    if str(survey.attrs.get("format", "")).startswith(prefix) and isinstance(hdr, Mapping):
-        return {str(k): str(v) for k, v in hdr.items() if not str(k).startswith("_line")}
-    return {}
-
-
 def rad_style_fields(survey: xr.DataArray, prefix: str) -> dict[str, str]:
     """Header fields shared by MALA ``.rad`` and ImpulseRadar ``.iprh`` for one channel's data."""
     n_trace, n_samples = int(survey.sizes["trace"]), int(survey.sizes["sample"])
     dt = float(survey.attrs["dt_ns"])
-    old = _survey_header(survey, prefix)
+    old = survey_header(survey, prefix)
     fields = dict(old)
     # A recorded FREQUENCY/TIMEWINDOW pair is kept verbatim (even when the two disagree, as in
     # ten_col.rad) while the samples are still those it describes: same count, same dt.

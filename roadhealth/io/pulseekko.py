@@ -25,7 +25,7 @@ Facts and decisions
   used; the window comes from the ``.HD``. The writer stores dt in ps, as the instruments do.
 * Every trace header's ``n_points`` must equal ``NUMBER OF PTS/TRC``; otherwise the ``.HD`` and the
   ``.DT1`` disagree about the record length and :class:`~roadhealth.errors.FormatError` is raised.
-* Trace count: as for MALA (:func:`roadhealth.io.mala.resolve_trace_count`): the file size decides
+* Trace count: as for MALA (:func:`roadhealth.io._common.resolve_trace_count`): the file size decides
   when it is a whole number of records (warning if ``NUMBER OF TRACES`` differs); a partial last
   record is a FormatError unless ``allow_partial=True``.
 * Distance: the trace-header ``position`` word, converted to metres from ``POSITION UNITS``
@@ -55,29 +55,27 @@ from roadhealth.errors import FormatError, WriteError
 from roadhealth.io._common import (
     FileBlock,
     atomic_write,
+    check_dt,
     data_and_header,
     find_companion,
-    header_number,
-    lazy_or_loaded,
-    memmap_traces,
-    parse_text_header,
-    read_text,
-    want_lazy,
-)
-from roadhealth.io.georef import georeference_from_file
-from roadhealth.io.gnss import read_sensors_gps
-from roadhealth.io.mala import (
-    _survey_header,
-    _warn,
-    check_dt,
     finite_distance,
     format_number,
     has_lonlat,
     header_int,
+    header_number,
     integer_samples,
+    lazy_or_loaded,
+    memmap_traces,
+    parse_text_header,
+    read_text,
     resolve_trace_count,
+    survey_header,
     uniform_spacing,
+    want_lazy,
+    warn,
 )
+from roadhealth.io.georef import georeference_from_file
+from roadhealth.io.gnss import read_sensors_gps
 from roadhealth.survey import make_survey
 
 __all__ = ["DT1_TRACE_HEADER", "read_dt1", "write_dt1"]
@@ -155,7 +153,7 @@ def _position_scale(path, header: Mapping[str, str]) -> tuple[str, float]:
     unit = header.get("POSITION UNITS", "m").strip() or "m"
     scale = POSITION_UNITS_TO_M.get(unit.lower())
     if scale is None:
-        _warn(
+        warn(
             f"{os.fspath(path)}: POSITION UNITS = {unit!r} is not a known unit; positions taken as metres"
         )
         scale = 1.0
@@ -176,7 +174,7 @@ def _check_dt_against_trace_headers(hd_path, data_path, dt: float, n_points: int
     v = float(np.median(w))
     if np.isclose(v / 1000.0, dt, rtol=1e-3) or np.isclose(v, dt * n_points, rtol=1e-3):
         return
-    _warn(
+    warn(
         f"{os.fspath(hd_path)}: TOTAL TIME WINDOW / NUMBER OF PTS/TRC gives dt = {dt:g} ns, but the trace headers "
         f"of {os.fspath(data_path)} hold {v:g} (as ps: dt = {v / 1000:g} ns; as a window: dt = {v / n_points:g} "
         "ns); using the .HD value"
@@ -206,7 +204,7 @@ def _distance(path, header, positions: np.ndarray, scale: float) -> tuple[np.nda
                 on_grid = np.isclose(g, pos, rtol=1e-6, atol=1e-6)
                 if on_grid.mean() >= 0.9:
                     off = np.flatnonzero(~on_grid)
-                    _warn(
+                    warn(
                         f"{os.fspath(path)}: {off.size} trace-header position(s) depart from the regular grid "
                         f"of step {step:g} that the others follow (first: trace {int(off[0]) + 1} at "
                         f"{pos[off[0]]:g} instead of {g[off[0]]:g}); positions used as recorded"
@@ -215,7 +213,7 @@ def _distance(path, header, positions: np.ndarray, scale: float) -> tuple[np.nda
             steps = np.diff(pos)
             odd = np.flatnonzero(np.abs(steps - np.median(steps)) > 0.5 * abs(step)) if n > 2 else np.array([])
             if odd.size:
-                _warn(
+                warn(
                     f"{os.fspath(path)}: trace-header positions jump at {odd.size} place(s) (first between traces "
                     f"{int(odd[0]) + 1} and {int(odd[0]) + 2}: {pos[odd[0]]:g} -> {pos[odd[0] + 1]:g}) against a "
                     f"step of {step:g}; positions used as recorded"
@@ -395,7 +393,7 @@ def _trace_numbers(path, stored: np.ndarray) -> np.ndarray:
     """Trace numbers from the trace headers (float32 words), or 1..n with a warning if unusable."""
     stored = np.asarray(stored, dtype=np.float64)
     if stored.size and (not np.all(np.isfinite(stored)) or np.abs(stored).max() > 2**31):
-        _warn(f"{os.fspath(path)}: trace-header trace numbers are not finite integers; numbered 1..{stored.size}")
+        warn(f"{os.fspath(path)}: trace-header trace numbers are not finite integers; numbered 1..{stored.size}")
         return np.arange(1, stored.size + 1, dtype=np.int64)
     return np.rint(stored).astype(np.int64)
 
@@ -445,7 +443,7 @@ def write_dt1(survey: xr.DataArray, path, *, position_units: str = "m") -> Path:
     if step is None:
         step = float(np.mean(np.diff(pos))) if n_trace > 1 else 0.0
 
-    old = _survey_header(survey, "pulseekko")
+    old = survey_header(survey, "pulseekko")
     window = n_points * dt
     if old and old.get("NUMBER OF PTS/TRC", "").strip() == str(n_points):
         rec = survey.attrs.get("time_window_ns")
@@ -509,7 +507,7 @@ def write_dt1(survey: xr.DataArray, path, *, position_units: str = "m") -> Path:
         # pulseEKKO software ends header lines with CR CR LF; some readers (ImpDAR) rely on it
         f.write(("\r\r\n".join(lines) + "\r\r\n").encode("latin-1", errors="replace"))
     if has_lonlat(survey):
-        _warn(
+        warn(
             f"{os.fspath(data_path)}: lon/lat are not written (no .GPS writer); positions are lost"
         )
     return data_path
