@@ -340,19 +340,33 @@ def _resolve_per(per: str, pick: str) -> str:
     return per
 
 
-def _picks(survey, *, threshold, pick, skip_ns, search_ns, reference, per, window_traces, max_dev_ns):
-    """Checked picks in samples: (shift per trace (c, t), rejected, confidence, tolerance ns, per)."""
-    raw = _raw_picks(survey, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
+#: ``per="channel"``: at most this many traces per channel are picked (evenly spaced): a channel's
+#: time zero is the median of its kept picks, which a few hundred traces fix as well as all.
+MAX_CHANNEL_PICKS = 1024
+
+
+def _picks(survey, *, threshold, pick, skip_ns, search_ns, reference, per, window_traces, max_dev_ns,
+           max_picks: int | None = None):
+    """Checked picks in samples: (shift per trace (c, t), rejected, confidence, tolerance ns, per).
+
+    With ``per="channel"`` and ``max_picks``, only every k-th trace is picked (rejected and
+    confidence then have the decimated shape; the shifts have the full one).
+    """
+    per = _resolve_per(per, pick)
+    n_trace = survey.sizes["trace"]
+    picked = survey
+    if per == "channel" and max_picks and n_trace > max_picks:
+        picked = survey.isel(trace=slice(0, None, int(np.ceil(n_trace / max_picks))))
+    raw = _raw_picks(picked, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
                      reference=reference)
     dt = float(survey.attrs["dt_ns"])
     tol_ns = _tolerance_ns(survey, max_dev_ns)
     cleaned, rejected, conf = clean_picks(raw, tolerance=tol_ns / dt, window=_window(window_traces))
-    per = _resolve_per(per, pick)
     if per == "channel":
         kept = np.where(rejected, np.nan, raw)
         with np.errstate(all="ignore"):
             level = np.nanmedian(np.where(np.isfinite(kept).any(-1, keepdims=True), kept, 0.0), axis=-1)
-        cleaned = np.broadcast_to(level[:, None], raw.shape).copy()
+        cleaned = np.broadcast_to(level[:, None], (raw.shape[0], n_trace)).copy()
     dead = ~np.isfinite(cleaned)  # channels without a single usable pick: leave them unshifted
     cleaned[dead] = header_words(survey)
     return cleaned, rejected, conf, tol_ns, per
@@ -505,7 +519,8 @@ def time_zero(
     n_header = header_words(survey)
     picks, rejected, _, tol_ns, per_used = _picks(
         survey, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
-        reference=reference, per=per, window_traces=window_traces, max_dev_ns=max_dev_ns)
+        reference=reference, per=per, window_traces=window_traces, max_dev_ns=max_dev_ns,
+        max_picks=MAX_CHANNEL_PICKS)
     if rejected.all():
         src = survey.attrs.get("source") or "survey"
         raise ProcessingError(f"time_zero: {src}: no trace has a usable first arrival (all-zero or flat data?)")
@@ -521,6 +536,8 @@ def time_zero(
     n_out = k_hi - k_lo
 
     def kernel(x, s):
+        if per_used == "channel" and interpolation != "fft":
+            return _channel_shift_kernel(x, s[:, 0, 0], k_lo, k_hi, interpolation)
         y = _shift_kernel(x, s[..., 0], n_header, interpolation)
         return np.ascontiguousarray(y[..., k_lo:k_hi])
 
@@ -539,6 +556,35 @@ def time_zero(
     out = survey.isel(sample=slice(0, n_out))
     return finish(out, data, "time_zero", params, coords={"twt_ns": ("sample", twt)},
                   attrs={"header_words": 0, "time_zero_qc": qc})
+
+
+def _channel_shift_kernel(x: np.ndarray, shift: np.ndarray, k_lo: int, k_hi: int,
+                          interpolation: str) -> np.ndarray:
+    """``out[c, :, k] = x[c, :, k + shift[c]]`` for ``k`` in ``[k_lo, k_hi)``: one shift per channel.
+
+    Two slices and a weighted sum per channel (the loop is over channels, not traces): every
+    sample read lies inside the record (:func:`_valid_range`).
+    """
+    out = np.empty((*x.shape[:-1], k_hi - k_lo), dtype=x.dtype)
+    n = x.shape[-1]
+    for c, sh in enumerate(shift):
+        if interpolation == "nearest":
+            i0 = int(np.rint(sh)) + k_lo
+            out[c] = x[c, :, i0:i0 + k_hi - k_lo]
+            continue
+        i0 = int(np.floor(sh))
+        w = x.dtype.type(sh - i0)
+        a = x[c, :, i0 + k_lo:i0 + k_hi]
+        if w == 0:
+            out[c] = a
+            continue
+        hi = min(i0 + k_hi + 1, n)
+        b = x[c, :, i0 + k_lo + 1:hi]
+        if b.shape[-1] < a.shape[-1]:  # the last output sample sits exactly on the last record sample
+            b = np.concatenate([b, a[..., -1:]], axis=-1)
+        np.multiply(a, 1 - w, out=out[c])
+        out[c] += w * b
+    return out
 
 
 def _apply_shift(survey: xr.DataArray, kernel, shift: np.ndarray, n_out: int):
