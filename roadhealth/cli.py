@@ -17,6 +17,10 @@ Sub-commands
     skipped (exit status 1). Existing outputs stop the run before any work unless
     ``--overwrite``. Integer-only formats (``dzt``, ``rd3``, ``DT1``, ``iprb``) are refused:
     processed surveys are float, and how to scale them to integer words is the user's choice.
+``roadhealth run CAMPAIGN --out OUT [--scheduler ADDRESS] [-v|-q]``
+    Run a campaign folder into OUT (anomalies.gpkg, plan.gpkg, work_orders.csv, report.html,
+    slices/*.tif, run.json); resumable; ``report``, ``detect``, ``plan`` and ``evaluate`` run
+    single stages (see docs/campaign.md).
 ``roadhealth synth OUT [--roads N] [--length-m L] [--seed S]``
     Generate a synthetic campaign (DZT + DZG surveys, truth, centrelines, surface condition,
     cores) with the layout of the bundled Longdu sample, with a progress bar.
@@ -169,6 +173,226 @@ def cmd_synth(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Campaign commands: run, detect, plan, report, evaluate (exit status 0 ok, 1 inputs skipped,
+# 2 usage). They log through `logging` (-v more, -q less) and show tqdm progress bars on stderr.
+# ---------------------------------------------------------------------------------------------
+
+
+def _campaign_logging(args) -> None:
+    import logging
+
+    level = logging.WARNING - 10 * getattr(args, "verbose", 0) + (20 if getattr(args, "quiet", False) else 0)
+    logger = logging.getLogger("roadhealth")
+    logger.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
+    for h in [h for h in logger.handlers if getattr(h, "_roadhealth_cli", False)]:
+        logger.removeHandler(h)  # a handler of an earlier call may hold a stale stderr
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("roadhealth: %(message)s"))
+    handler._roadhealth_cli = True
+    logger.addHandler(handler)
+    logger.propagate = False
+
+
+def _verbosity(parser) -> None:
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more messages (-vv: debugging)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="errors only, no progress bars")
+
+
+def cmd_run(args) -> int:
+    import logging
+
+    from roadhealth.campaign import run_campaign
+
+    _campaign_logging(args)
+    log = logging.getLogger("roadhealth.campaign")
+    try:
+        result = run_campaign(args.campaign, args.out, scheduler=args.scheduler, workers=args.workers,
+                              progress=not args.quiet, anomalies=getattr(args, "anomalies", None))
+    except RoadHealthError as exc:
+        log.error("%s", exc)
+        return 2
+    for s in result.stages:
+        log.info("%-9s %s: %s", s["stage"], s["status"], s.get("detail", ""))
+    if result.skipped:
+        log.warning("%d input(s) skipped (listed above, in run.json and in the report)", len(result.skipped))
+    if not args.quiet:
+        print(f"wrote {result.out} (report: {result.out / 'report.html'})")
+    return result.exit_code
+
+
+def cmd_detect(args) -> int:
+    import logging
+
+    _campaign_logging(args)
+    log = logging.getLogger("roadhealth.detect")
+    try:
+        from roadhealth.detect import detect
+    except ImportError:
+        log.error("roadhealth.detect is not available in this installation")
+        return 2
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from roadhealth.anomalies import conform_anomalies
+    from roadhealth.io import read
+    from roadhealth.io._common import atomic_path
+
+    out = Path(args.out).resolve()
+    if any(Path(f).resolve() == out for f in args.files):
+        log.error("--out %s is one of the inputs; choose another file", out)
+        return 2
+    tables, failed = [], 0
+    for path in tqdm(args.files, unit="file", desc="detecting", disable=args.quiet):
+        try:
+            found = detect(read(path, crs=args.crs), recipe=args.recipe or "default", risk=args.risk)
+            found["survey"] = Path(path).stem
+            tables.append(found)
+        except (RoadHealthError, OSError) as exc:
+            failed += 1
+            log.warning("skipped %s: %s", path, " ".join(str(exc).split()))
+    if not tables:
+        log.error("no survey could be searched")
+        return 1
+    import geopandas as gpd
+
+    merged = gpd.GeoDataFrame(pd.concat([t.astype({"risk": object}) for t in tables], ignore_index=True),
+                              geometry="geometry", crs=tables[0].crs)
+    merged = conform_anomalies(merged, source="detections")
+    with atomic_path(out) as tmp:
+        merged.to_file(tmp, layer="anomalies", driver="GPKG", engine="pyogrio")
+    if not args.quiet:
+        print(f"wrote {out} ({len(merged)} anomalies from {len(tables)} survey(s))")
+    return 1 if failed else 0
+
+
+def cmd_plan(args) -> int:
+    import logging
+
+    _campaign_logging(args)
+    log = logging.getLogger("roadhealth.plan")
+    try:
+        from roadhealth.plan import plan
+    except ImportError:
+        log.error("roadhealth.plan is not available in this installation")
+        return 2
+    from roadhealth.anomalies import read_anomalies
+    from roadhealth.campaign import load_campaign
+    from roadhealth.campaign.cache import write_text_atomic
+
+    try:
+        camp = load_campaign(args.campaign)
+        missing = [n for n in ("centrelines", "condition", "cores") if getattr(camp, n) is None]
+        if missing:
+            log.error("%s: the campaign has no %s; a plan needs them", args.campaign, ", ".join(missing))
+            return 2
+        out = Path(args.out).resolve()
+        if out == camp.root or any(out in f.resolve().parents for f in camp.inputs()):
+            log.error("--out %s holds campaign inputs; choose another folder", out)
+            return 2
+        anomalies = read_anomalies(args.anomalies)
+        import geopandas as gpd
+
+        cl = gpd.read_file(camp.centrelines, engine="pyogrio")
+        if camp.crs and cl.crs is not None and cl.crs != camp.crs:
+            log.warning("%s is in %s; reprojected to %s", camp.centrelines, cl.crs.to_string(), camp.crs)
+            cl = cl.to_crs(camp.crs)
+        config = args.config or camp.plan.get("config") or None
+        result = plan(cl, anomalies, camp.condition, camp.cores, config)
+    except RoadHealthError as exc:
+        log.error("%s", exc)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    result.to_gpkg(out / "plan.gpkg")
+    write_text_atomic(out / "work_orders.csv", result.work_orders().to_csv(index=False, lineterminator="\n"))
+    if not args.quiet:
+        print(f"wrote {out / 'plan.gpkg'} and {out / 'work_orders.csv'}: {len(result.sections)} section(s), "
+              f"{len(result.hir_runs)} HIR run(s), {len(result.pretreatments)} pre-treatment(s)")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    import logging
+
+    _campaign_logging(args)
+    log = logging.getLogger("roadhealth.detect")
+    try:
+        from roadhealth.detect import evaluate
+    except ImportError:
+        log.error("roadhealth.detect.evaluate is not available in this installation")
+        return 2
+    from roadhealth.anomalies import read_anomalies
+    from roadhealth.campaign.runner import _plain_eval
+
+    try:
+        scores = _plain_eval(evaluate(read_anomalies(args.detections), read_anomalies(args.truth)))
+    except RoadHealthError as exc:
+        log.error("%s", exc)
+        return 2
+    if args.json:
+        json.dump(scores, sys.stdout, indent=1, default=str)
+        print()
+    else:
+        for k, v in scores.items():
+            print(f"{k:<24} {v}")
+    return 0
+
+
+def _add_campaign_commands(sub) -> None:
+    import os
+
+    run = sub.add_parser("run", help="run a whole campaign folder: slices, anomalies, plan, report",
+                         description="Run a campaign folder (campaign.toml, or found by convention) into OUT: "
+                                     "anomalies.gpkg, plan.gpkg, work_orders.csv, report.html, slices/*.tif, "
+                                     "run.json. Resumable: a re-run redoes only what is missing. Exit status 0 "
+                                     "ok, 1 some inputs skipped, 2 usage.")
+    run.add_argument("campaign", type=Path, help="campaign folder")
+    run.add_argument("--out", type=Path, required=True, help="output folder (not among the inputs)")
+    run.add_argument("--scheduler", default=os.environ.get("ROADHEALTH_SCHEDULER"),
+                     help="dask.distributed scheduler address, e.g. tcp://10.0.0.5:8786 "
+                          "(default: $ROADHEALTH_SCHEDULER, else threads on this machine)")
+    run.add_argument("--workers", type=int, default=None, help="local threads (default: CPUs, max 4)")
+    run.add_argument("--anomalies", type=Path, default=None,
+                     help="use this anomaly table (GeoPackage) instead of running detection")
+    _verbosity(run)
+    run.set_defaults(func=cmd_run)
+
+    rep = sub.add_parser("report", help="(re)write OUT/report.html of a campaign, reusing every cached result",
+                         description="Write the campaign report (and the other outputs, all reused from OUT's "
+                                     "cache when still valid); --anomalies reports an anomaly table of your own.")
+    rep.add_argument("campaign", type=Path, help="campaign folder")
+    rep.add_argument("--out", type=Path, required=True, help="output folder of the run")
+    rep.add_argument("--anomalies", type=Path, default=None, help="anomaly table to report instead of detection")
+    rep.add_argument("--scheduler", default=os.environ.get("ROADHEALTH_SCHEDULER"), help=argparse.SUPPRESS)
+    rep.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
+    _verbosity(rep)
+    rep.set_defaults(func=cmd_run)
+
+    det = sub.add_parser("detect", help="find anomalies in radar files (GeoPackage out)")
+    det.add_argument("files", nargs="+", type=Path)
+    det.add_argument("--out", type=Path, required=True, help="anomaly GeoPackage to write (layer 'anomalies')")
+    det.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
+    det.add_argument("--recipe", default=None, help="processing recipe TOML (default: the road recipe)")
+    det.add_argument("--risk", default="beijing", help="risk grading preset (default beijing)")
+    _verbosity(det)
+    det.set_defaults(func=cmd_detect)
+
+    pl = sub.add_parser("plan", help="plan hot in-place recycling from a campaign's tables and an anomaly table")
+    pl.add_argument("campaign", type=Path, help="campaign folder (centrelines, condition, cores)")
+    pl.add_argument("--anomalies", type=Path, required=True, help="anomaly GeoPackage (e.g. OUT/anomalies.gpkg)")
+    pl.add_argument("--out", type=Path, required=True, help="folder for plan.gpkg and work_orders.csv")
+    pl.add_argument("--config", default=None, help="plan configuration TOML (overrides the defaults)")
+    _verbosity(pl)
+    pl.set_defaults(func=cmd_plan)
+
+    ev = sub.add_parser("evaluate", help="score detections against truth")
+    ev.add_argument("detections", type=Path, help="anomaly GeoPackage of detections")
+    ev.add_argument("truth", type=Path, help="anomaly GeoPackage of truth (e.g. a campaign's truth.gpkg)")
+    ev.add_argument("--json", action="store_true", help="print JSON")
+    _verbosity(ev)
+    ev.set_defaults(func=cmd_evaluate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="roadhealth", description="GPR road surveys: read, process, detect, plan.")
     p.add_argument("--version", action="version", version=f"roadhealth {__version__}")
@@ -200,6 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--length-m", type=float, default=1000.0, help="surveyed length per road, m (default 1000)")
     syn.add_argument("--seed", type=int, default=1)
     syn.set_defaults(func=cmd_synth)
+    _add_campaign_commands(sub)
     return p
 
 
