@@ -23,6 +23,7 @@ __all__ = [
     "add_history",
     "history_record",
     "make_survey",
+    "sort_channels",
     "validate",
 ]
 
@@ -159,10 +160,10 @@ def make_survey(
     if attrs:
         all_attrs.update(attrs)
     da = xr.DataArray(data, dims=DIMS, coords=all_coords, attrs=all_attrs, name=name)
-    return _ascending_channels(da)
+    return sort_channels(da)
 
 
-def _ascending_channels(da: xr.DataArray) -> xr.DataArray:
+def sort_channels(da: xr.DataArray) -> xr.DataArray:
     """``da`` with its channels in ascending ``offset_m`` (stable), recording the input order.
 
     Unchanged when the offsets already ascend (ties keep their order). Otherwise every

@@ -166,3 +166,19 @@ def test_validate_refuses_descending_channels():
     bad = s.assign_coords(offset_m=("channel", [0.0, np.nan, 1.0]))
     with pytest.raises(SurveyContractError, match="offset_m' has non-finite"):
         roadhealth.validate(bad)
+
+
+def test_stored_survey_with_descending_channels_opens_ascending(tmp_path):
+    """A NetCDF written before channels were ordered (synth wrote them right to left) still opens, ascending."""
+    from roadhealth.io import store
+
+    s = roadhealth.make_survey(np.arange(24.0).reshape(3, 2, 4), dt_ns=1.0, offset_m=[-1.0, 0.0, 1.0])
+    old = s.isel(channel=[2, 1, 0]).assign_coords(channel=[0, 1, 2])
+    ds = old.rename("amplitude").to_dataset()
+    ds.attrs = store._encode_attrs(dict(old.attrs))
+    ds["amplitude"].attrs = {}
+    ds.to_netcdf(tmp_path / "old.nc", engine="h5netcdf")
+    back = read(tmp_path / "old.nc")
+    np.testing.assert_array_equal(back.offset_m.values, [-1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(back.values, s.values)
+    np.testing.assert_array_equal(back.source_channel.values, [2, 1, 0])

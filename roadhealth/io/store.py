@@ -18,7 +18,7 @@ import xarray as xr
 
 from roadhealth.errors import FormatError
 from roadhealth.io._common import atomic_path, trace_chunks, want_lazy
-from roadhealth.survey import validate
+from roadhealth.survey import sort_channels, validate
 
 __all__ = ["open_survey", "to_netcdf", "to_zarr"]
 
@@ -134,4 +134,6 @@ def open_survey(path: str | os.PathLike, *, lazy: bool | None = None, **_ignored
         da[name].attrs = _decode_attrs(dict(da[name].attrs))
     if not want_lazy(lazy, da.nbytes):
         da = da.load()
+    if "offset_m" in da.coords and da.coords["offset_m"].dims == ("channel",):
+        da = sort_channels(da)  # stores written before channels were ordered read ascending too
     return validate(da)
