@@ -135,7 +135,7 @@ def test_per_channel_shift_is_one_time_per_channel(interpolation):
     from roadhealth.processing.timezero import _shift_kernel
 
     rng = np.random.default_rng(11)
-    n_chan, n_tr, n = 3, 80, 256
+    n_tr, n = 80, 256
     t = DT * np.arange(n)
     t0 = np.array([5.0, 5.37, 6.02])[:, None] * np.ones((1, n_tr))
     data = _ricker(t - t0[..., None]) + 0.3 * _ricker(t - t0[..., None] - 8.0)
