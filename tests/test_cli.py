@@ -140,3 +140,14 @@ def test_info_json_lists_failed_files_with_their_error(samples_dir, tmp_path, ca
     assert got[0]["source"] == str(bad) and "FormatError" in got[0]["error"] and "BROKEN.DZT" in got[0]["error"]
     assert got[1]["length_m"] == pytest.approx(20.78, abs=0.01) and got[1]["distance_source"].startswith("survey wheel")
     assert got[1]["warnings"] == []
+
+
+def test_convert_overwrite_replaces_a_zarr_store(tmp_path, capsys):
+    a = _dzt(tmp_path / "L1.DZT", seed=1)
+    b = _dzt(tmp_path / "L2.DZT", seed=2)
+    out = tmp_path / "L.zarr"
+    assert main(["convert", str(a), str(out)]) == 0
+    assert main(["convert", str(b), str(out)]) == 1 and "exist already" in capsys.readouterr().err
+    assert main(["convert", str(b), str(out), "--overwrite"]) == 0
+    np.testing.assert_array_equal(roadhealth.read(out).values, roadhealth.read(b).values)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing left aside

@@ -311,7 +311,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         yield Path(tmp)
         if os.path.isfile(tmp):
             _umask_permissions(tmp)
-        os.replace(tmp, path)
+        if os.path.isdir(tmp) and os.path.isdir(path):
+            _replace_folder(Path(tmp), path)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             if os.path.isdir(tmp):
@@ -321,6 +324,25 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             else:
                 os.unlink(tmp)
         raise
+
+
+def _replace_folder(new: Path, path: Path) -> None:
+    """Put folder ``new`` in place of the existing folder ``path`` (a Zarr store written again).
+
+    ``os.replace`` cannot replace a non-empty folder: the old one is moved aside first and
+    removed once the new one is in place.
+    """
+    import shutil
+
+    old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent))
+    os.rmdir(old)
+    os.replace(path, old)
+    try:
+        os.replace(new, path)
+    except BaseException:
+        os.replace(old, path)  # put the previous store back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def antenna_mhz_from_name(name: str) -> float | None:
