@@ -120,3 +120,24 @@ def test_deep_noise_of_a_long_record_is_not_amplified():
     shallow = np.sqrt(np.mean(x[:, (t > 20) & (t < 200)] ** 2))
     deep = np.sqrt(np.mean(x[:, t > 1500] ** 2))
     assert deep < 0.5 * shallow
+
+
+def test_grid_of_processed_lines_keeps_the_surface_and_shows_the_targets():
+    """46 lines -> default recipe -> grid: twt_ns = 0 stays the surface (slices allowed), and the
+    grid's linear target near y = 5 m stands out of the 0.3-0.4 m depth slice."""
+    from roadhealth.processing import assemble_grid, cscan, read_topo_lines, to_depth
+    from roadhealth.processing.depth import Layer
+
+    starts, ends = read_topo_lines(SAMPLES_DIR / "gssi" / "gprdata_grid" / "topo")
+    lines = [apply(_read(p)) for p in GRID]
+    g = assemble_grid(lines, spacing_m=0.02, starts=starts, ends=ends, distance="line", align="none")
+    steps = [r["step"] for r in g.attrs["history"]]
+    assert steps[0] == "time_zero" and steps[-1] == "assemble_grid"
+    d = to_depth(g, [Layer(eps_r=9.0)], 0.01)
+    c = cscan(d, depth_m=(0.3, 0.4)).values  # (line, trace)
+    y = g.offset_m.values
+    band = (y > 4.6) & (y < 5.6)
+    x = g.distance_m.values[0]
+    along = (x > 2.0) & (x < 6.0)
+    # along the target the slice is brighter than on the lines well away from it
+    assert np.median(c[band][:, along]) > 1.3 * np.median(c[(y < 3.5)][:, along])

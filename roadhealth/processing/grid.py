@@ -29,7 +29,7 @@ import numpy as np
 import xarray as xr
 
 from roadhealth.errors import ProcessingError
-from roadhealth.processing._core import check_dims, is_dask
+from roadhealth.processing._core import check_dims, is_dask, time_zero_at_surface
 from roadhealth.processing.stack import resample_traces
 from roadhealth.survey import add_history, make_survey
 
@@ -340,6 +340,11 @@ def assemble_grid(
     )
     if starts is None:
         out.attrs["crs"] = None
+    if align == "none" and time_zero_ns is None and all(time_zero_at_surface(s) for s in surveys):
+        # lines processed alike (e.g. the default recipe on each): the grid keeps the first line's
+        # processing history, and twt_ns = 0 stays the road surface
+        out.attrs["history"] = list(first.attrs.get("history", []))
+        out.attrs["time_zero_at_surface"] = True
     return add_history(
         out,
         "assemble_grid",
