@@ -735,3 +735,15 @@ def test_interval_unit_is_checked(tmp_path):
         read_segy(path, interval_unit="ms")
     with pytest.raises(FormatError, match=r"40 ns is 40|outside the"):
         read_segy(path, interval_unit="ns")  # 40 ns is no GPR interval
+
+
+def test_inference_warning_points_at_the_callers_line(tmp_path):
+    import roadhealth
+
+    _, path = _simulation(tmp_path, dt_ps=40, n_samp=64)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        roadhealth.read(path)  # read -> read_segy -> resolve_dt, three frames inside roadhealth
+    ours = [w for w in caught if issubclass(w.category, RoadHealthWarning)]
+    assert len(ours) == 1 and "picoseconds" in str(ours[0].message)
+    assert ours[0].filename == __file__
