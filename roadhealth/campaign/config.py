@@ -33,6 +33,11 @@ the key, the value and what was expected.
     risk = "beijing"
     # anomalies = "my_picks.gpkg"        # use this anomaly table instead of running detection
 
+    [thickness]                          # asphalt thickness from the radar, for the planner
+    window_ns = [2.2, 5.0]               # two-way time window of the asphalt-bottom reflection
+    eps_r = 5.5                          # asphalt permittivity (then calibrated to the cores)
+    step_traces = 20                     # one thickness point every 20 traces
+
     [plan]                               # options of roadhealth.plan.plan
     # config = "plan.toml"               # or inline overrides: [plan.hir] depth_mm = 50 ...
 
@@ -100,7 +105,7 @@ DEFAULT_DEPTH: dict[str, Any] = {"eps_r": 8.0}
 _TOP_KEYS = {
     "title": str, "crs": str, "surveys": (list, str), "centrelines": str, "centrelines_layer": str,
     "condition": str, "cores": str, "truth": str, "recipe": (str, dict), "depth": dict,
-    "slices": dict, "detect": dict, "plan": dict, "evidence": dict,
+    "slices": dict, "detect": dict, "plan": dict, "evidence": dict, "thickness": dict,
 }
 
 #: Report evidence for high-risk anomalies: B-scan and slice crops around each one.
@@ -139,6 +144,7 @@ class Campaign:
     detect: dict = field(default_factory=dict)
     plan: dict = field(default_factory=dict)
     evidence: dict = field(default_factory=lambda: copy.deepcopy(DEFAULT_EVIDENCE))
+    thickness: dict | None = None
     problems: list[dict] = field(default_factory=list)
 
     def inputs(self) -> list[Path]:
@@ -205,6 +211,7 @@ class Campaign:
             "detect": detect,
             "plan": plan,
             "evidence": self.evidence,
+            "thickness": self.thickness,
         }
 
 
@@ -326,6 +333,22 @@ def _check_depth(source: str, d: dict) -> dict:
     return {"layers": layers}
 
 
+def _check_thickness(source: str, t: dict) -> dict:
+    out = _merge_known(source, "thickness", {"window_ns": None, "eps_r": 5.5, "step_traces": 20}, t)
+    w = out["window_ns"]
+    if (not isinstance(w, list) or len(w) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in w)
+            or not 0 <= w[0] < w[1]):
+        raise CampaignError(f"{source}: [thickness] window_ns = {w!r}; expected [start, end] in ns, 0 <= start < end, "
+                            f"bracketing the asphalt-bottom reflection")
+    e = out["eps_r"]
+    if isinstance(e, bool) or not isinstance(e, (int, float)) or not 1.0 <= e <= 81.0:
+        raise CampaignError(f"{source}: [thickness] eps_r = {e!r}; expected a relative permittivity 1..81")
+    n = out["step_traces"]
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise CampaignError(f"{source}: [thickness] step_traces = {n!r}; expected a positive integer")
+    return {"window_ns": [float(w[0]), float(w[1])], "eps_r": float(e), "step_traces": n}
+
+
 def load_campaign(folder: str | os.PathLike, *, exclude: list[os.PathLike] = ()) -> Campaign:
     """Describe a campaign folder from its ``campaign.toml``, or by convention when there is none.
 
@@ -436,6 +459,7 @@ def load_campaign(folder: str | os.PathLike, *, exclude: list[os.PathLike] = ())
         detect=detect,
         plan=plan,
         evidence=_merge_known(source, "evidence", DEFAULT_EVIDENCE, cfg.get("evidence", {})),
+        thickness=_check_thickness(source, cfg["thickness"]) if "thickness" in cfg else None,
         problems=problems,
     )
 

@@ -40,6 +40,17 @@ def _facts(row) -> list[tuple[str, str]]:
     return f
 
 
+def _flat(d: dict, prefix: str = "") -> dict:
+    """Nested scores as one level of ``a.b`` labels (what the report lists)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        elif not isinstance(v, list):
+            out[f"{prefix}{k}"] = v
+    return out
+
+
 def build_report(camp: Campaign, ok: list[dict], results: list[dict], anomalies, centrelines, plan_obj,
                  plan_note: str, stages: list[dict], skipped: list[dict], notes: list[dict], recipe: dict,
                  evaluation: dict | None, anomaly_source: str | None) -> Callable:
@@ -152,7 +163,7 @@ def build_report(camp: Campaign, ok: list[dict], results: list[dict], anomalies,
             plan_figures=plan_figures,
             plan_tables=plan_tables,
             plan_note=plan_note,
-            evaluation=evaluation,
+            evaluation=_flat(evaluation) if evaluation else None,
             surveys=surveys,
             recipe_toml=recipe_to_toml(recipe),
             configuration=camp.describe(),

@@ -478,17 +478,20 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
         anomaly_source = "detect"
     else:
         anomaly_source = None
+    thickness_cfg = camp.thickness if camp.thickness and _available(
+        "roadhealth.processing.thickness", "asphalt_thickness") else None
     names = _survey_names(camp.surveys, camp.root)
     tasks = []
     for path, name in zip(camp.surveys, names, strict=True):
         comp = {p.name: hashes.get(str(p)) or file_sha256(p) for p in companions(path)}
         key = key_of("survey", code, hashes[str(path)], comp, name, camp.crs, recipe, camp.depth, camp.slices,
                      camp.evidence, anomaly_source, detect_opts if anomaly_source == "detect" else None,
-                     hashes.get(anomaly_file) if anomaly_file else None)
+                     hashes.get(anomaly_file) if anomaly_file else None, thickness_cfg)
         tasks.append(SurveyTask(
             path=str(path), name=name, stem=path.stem, key=key, cache_dir=str(cache / "surveys"), crs=camp.crs,
             recipe=recipe, depth=camp.depth, slices=camp.slices, evidence=camp.evidence,
             detect=detect_opts if anomaly_source == "detect" else None, anomaly_file=anomaly_file,
+            thickness=thickness_cfg,
         ))
 
     # --- per-survey work
@@ -563,6 +566,7 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
             log.warning("%s %s", n_["input"], n_["reason"])
     condition = _read_table(camp.condition, "condition", camp, skipped)
     cores = _read_table(camp.cores, "cores", camp, skipped)
+    thickness, thickness_report = _thickness(camp, ok, cores, thickness_cfg, stages, notes)
     plan_obj = None
     plan_note = ""
     if plan_fn is None:
@@ -580,7 +584,8 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
 
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                plan_obj = plan_fn(centrelines, anomalies, condition, cores, plan_cfg)
+                plan_obj = plan_fn(centrelines, anomalies, condition, thickness if thickness is not None else cores,
+                                   plan_cfg, cores=cores if thickness is not None else None)
             for w in caught:
                 notes.append({"input": "plan", "stage": "plan", "reason": f"{w.category.__name__}: {w.message}"})
         except RoadHealthError as exc:
@@ -589,7 +594,9 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
             log.warning("plan: %s", plan_note)
     if plan_obj is not None:
         pkey = key_of("plan", code, records_key(out, "anomalies.gpkg"), hashes.get(str(camp.centrelines)),
-                      hashes.get(str(camp.condition)), hashes.get(str(camp.cores)), camp.plan, crs)
+                      hashes.get(str(camp.condition)), hashes.get(str(camp.cores)), camp.plan, crs,
+                      None if thickness is None else hashlib.sha256(
+                          thickness.to_csv(index=False).encode()).hexdigest())
         files = ["plan.gpkg", "work_orders.csv"]
         if not records.valid("plan", pkey, files):
             with _gdal_reproducible(), _gpkg_temp(out / "plan.gpkg") as tmp:
@@ -653,6 +660,7 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
         "skipped": skipped,
         "notes": notes,
         "evaluation": evaluation,
+        "thickness": thickness_report,
         "outputs": {f: file_sha256(out / f) for f in OUTPUTS[:-1] if (out / f).is_file()}
         | {f"slices/{n}": file_sha256(slices_dir / n) for n in sorted(wanted)},
         "timings": {k: round(v, 3) for k, v in timings.items()},
@@ -665,6 +673,42 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
     log.info("%d of %d survey(s) used, %d input(s) skipped; outputs in %s (%.1f s)", len(ok), len(tasks),
              len(skipped), out, timings["total_s"])
     return result
+
+
+def _thickness(camp: Campaign, ok: list[dict], cores, cfg: dict | None, stages: list, notes: list):
+    """Radar asphalt thickness of all surveys, calibrated to the cores; (table or None, report)."""
+    import pandas as pd
+
+    if camp.thickness is None:
+        return None, None
+    if cfg is None:
+        stages.append({"stage": "thickness", "status": "not available",
+                       "detail": "roadhealth.processing.thickness is not available; the plan uses the cores only"})
+        return None, None
+    parts = [pd.read_csv(Path(m["dir"]) / "thickness.csv") for m in ok if m.get("thickness_rows")]
+    if not parts:
+        stages.append({"stage": "thickness", "status": "skipped", "detail": "no survey gave thickness picks"})
+        return None, None
+    table = pd.concat(parts, ignore_index=True)
+    report: dict = {"points": len(table), "window_ns": cfg["window_ns"], "eps_r": cfg["eps_r"]}
+    if cores is not None and {"x", "y", "asphalt_mm"} <= set(cores.columns):
+        from roadhealth.processing.thickness import calibrate_thickness
+
+        try:
+            table, cal = calibrate_thickness(table, cores)
+            report.update({k: cal[k] for k in ("factor", "eps_r_factor", "n_cores", "residual_mm_rms") if k in cal})
+            detail = (f"{len(table)} radar points, calibrated to {cal.get('n_cores')} core(s): factor "
+                      f"{cal['factor']:.3f}, residual {cal.get('residual_mm_rms', float('nan')):.1f} mm RMS")
+        except RoadHealthError as exc:
+            msg = " ".join(str(exc).split())
+            notes.append({"input": _rel(camp.cores, camp.root), "stage": "thickness",
+                          "reason": f"radar thickness not calibrated: {msg}"})
+            detail = f"{len(table)} radar points, not calibrated ({msg})"
+    else:
+        detail = f"{len(table)} radar points, not calibrated (no cores with x, y, asphalt_mm)"
+    table = table.round({"x": 3, "y": 3, "thickness_m": 5, "asphalt_mm": 2})
+    stages.append({"stage": "thickness", "status": "done", "detail": detail})
+    return table, report
 
 
 def records_key(out: Path, name: str) -> str | None:

@@ -20,7 +20,7 @@ import threading
 import time
 import traceback
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +62,9 @@ class SurveyTask:
         Options of ``roadhealth.detect.detect``; None when detection is not run for this survey.
     anomaly_file : str or None
         Anomaly table to take this survey's rows from (its ``survey`` column = ``stem``).
+    thickness : dict or None
+        ``window_ns``, ``eps_r``, ``step_traces``: pick the asphalt bottom and write a thickness
+        table (:func:`roadhealth.processing.thickness.asphalt_thickness`); None: not done.
     """
 
     path: str
@@ -76,7 +79,7 @@ class SurveyTask:
     evidence: dict
     detect: dict | None = None
     anomaly_file: str | None = None
-    extra: dict = field(default_factory=dict)
+    thickness: dict | None = None
 
 
 # ------------------------------------------------------------------------------ warnings per task
@@ -166,7 +169,8 @@ def _find_anomalies(task: SurveyTask, survey, processed):
     if task.detect is not None and _detection_available():
         from roadhealth.detect import detect
 
-        return detect(survey, **task.detect)
+        opts = {"recipe": task.recipe, **task.detect}
+        return detect(survey, **opts)
     return None
 
 
@@ -274,6 +278,19 @@ def _compute(task: SurveyTask, out: Path) -> dict:
                               tile_length_m=float(s["tile_length_m"]), crs=crs)
     timings["slices_s"] = time.perf_counter() - t
 
+    thickness_rows = None
+    if task.thickness is not None:
+        t = time.perf_counter()
+        from roadhealth.processing.thickness import asphalt_thickness
+        from roadhealth.processing.velocity import pick_layers
+
+        th = task.thickness
+        picks = pick_layers(processed, [tuple(th["window_ns"])], eps_r=[th["eps_r"]])
+        tt = asphalt_thickness(picks, survey=task.stem, step=int(th["step_traces"]))
+        tt.to_csv(out / "thickness.csv", index=False, lineterminator="\n")
+        thickness_rows = len(tt)
+        timings["thickness_s"] = time.perf_counter() - t
+
     t = time.perf_counter()
     table = _survey_anomalies(task, survey, processed)
     timings["anomalies_s"] = time.perf_counter() - t
@@ -304,6 +321,7 @@ def _compute(task: SurveyTask, out: Path) -> dict:
         "anomalies": None if table is None else len(table),
         "anomaly_source": None if table is None else ("file" if task.anomaly_file else "detect"),
         "evidence": evidence,
+        "thickness_rows": thickness_rows,
         "track": _track(processed),
         "history": [h.get("step") for h in processed.attrs.get("history", [])],
         "timings": {k: round(v, 3) for k, v in timings.items()},
