@@ -308,11 +308,12 @@ def test_time_zero_twice_is_once_within_a_sample(seed, jitter_ns, per):
     the top of the record biases the envelope pick (circular Hilbert transform) by ~0.2 samples."""
     raw = _survey(_radar(seed, (2, 30, 256), jitter_ns=jitter_ns, dtype=np.float64))
     once = rp.time_zero(raw, per=per, pre_ns=2.5)
-    # the checked picks of the result are at twt_ns = 0 to within half a sample (not exactly:
-    # shifting by a fraction of a sample interpolates the noise, which moves the broad envelope
-    # peak a little)
-    picks = rp.pick_time_zero(once, per=per).values
-    assert np.all(np.abs(picks) < 0.5 * DT), np.abs(picks).max() / DT
+    # the checked picks of the result are at twt_ns = 0: typically within a tenth of a
+    # sample, every one within a sample (not exactly: shifting by a fraction of a sample
+    # interpolates the noise, which moves the broad envelope peak a little, and a pick the
+    # neighbour check replaced was shifted by its neighbours' time, not its own)
+    picks = np.abs(rp.pick_time_zero(once, per=per).values) / DT
+    assert np.median(picks) < 0.25 and picks.max() < 1.0, (np.median(picks), picks.max())
     twice = rp.time_zero(once, per=per, pre_ns=2.5)
     # the same times on both (a sample may be trimmed at either end)
     k = round(float(twice.twt_ns.values[0] - once.twt_ns.values[0]) / DT)
