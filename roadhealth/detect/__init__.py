@@ -1,0 +1,22 @@
+"""Detection: candidates -> features -> kinds -> risk, from a survey to a table of defects.
+
+``roadhealth.detect.detect(survey, recipe="default", *, risk="beijing", **options)`` returns the
+anomaly table (``docs/anomalies.md``); ``candidates(survey)`` the unclassified regions with their
+measured features; ``explain(row)`` a sentence; :mod:`roadhealth.detect.risk` the grading presets.
+The method is described in ``docs/detection.md``.
+"""
+
+from roadhealth.detect import risk
+from roadhealth.detect.core import candidates, detect
+from roadhealth.detect.explain import explain
+from roadhealth.errors import DetectionError
+
+__all__ = ["DetectionError", "candidates", "detect", "explain", "risk"]
+
+try:  # evaluation against truth lives in its own module (roadhealth/detect/evaluate.py)
+    from roadhealth.detect.evaluate import evaluate  # noqa: F401
+except ModuleNotFoundError as _exc:  # pragma: no cover - only while that module does not exist
+    if _exc.name != "roadhealth.detect.evaluate":
+        raise
+else:
+    __all__.append("evaluate")

@@ -1,0 +1,164 @@
+"""Kinds from measured features: physics rules with scores, every decision explainable.
+
+Each candidate region gets a score in 0-1 for every kind and for every kind of clutter, from
+smooth ramps of its features (:mod:`roadhealth.detect.features`); the highest score wins, and
+clutter wins are dropped. The rules, from the physics of the reflections (``docs/detection.md``):
+
+================  ===============================================================================
+kind              evidence
+================  ===============================================================================
+cavity            a strong top reflection of polarity opposite to the surface's (soil to air),
+                  curved or with diffraction flanks (not a point hyperbola), often ringing
+void              a strong, flat, laterally continuous reflection in the pavement or base (top
+                  within ``void_max_depth_m``): a thin air gap; its polarity is not used (the
+                  top and bottom of a gap thinner than a quarter wavelength merge into one
+                  wavelet whose sign at the envelope peak is undefined)
+water_rich        a reflection of the surface's polarity (soil to wetter, slower soil) that is
+                  broader than a point diffractor; attenuation and frequency loss below add to it
+loose             chaotic, incoherent scattering: no consistent polarity, low lateral coherence,
+                  energy spread over many periods, moderately above the background
+pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
+                  velocity (a pipe of finite radius looks faster) with a small residual, at most
+                  ``pipe_max_length_m`` long; in an array also the same on every channel: all
+                  channels reached with similar strength, apexes on a line in plan
+surface (clutter) a region whose surface reflection is itself anomalous, or a shallow region that
+                  rings (metal manhole covers, plates)
+layer (clutter)   a flat, coherent event that is weak or longer than ``layer_min_length_m``: a
+                  change of layer thickness or an interface, not a defect
+================  ===============================================================================
+
+``confidence`` combines how far the region stands above the background (``z``) with the margin
+of the winning kind over the runner-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KIND_RULES", "Thresholds", "classify"]
+
+KINDS = ("cavity", "void", "water_rich", "loose")
+CLUTTER = ("pipe", "surface", "layer", "weak")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Thresholds of the rules (units in the names)."""
+
+    void_max_depth_m: float = 0.8
+    void_min_z: float = 8.0
+    pipe_max_length_m: float = 1.6
+    layer_min_length_m: float = 8.0
+    surface_ratio: float = 0.08
+    min_z: float = 5.0
+
+
+#: Short statement of every rule, for ``docs`` and ``explain``.
+KIND_RULES = {
+    "cavity": "strong reflection of polarity opposite to the surface's, not a point hyperbola",
+    "void": "strong flat continuous reflection directly under the pavement",
+    "water_rich": "reflection of the surface's polarity, broader than a point diffractor",
+    "loose": "chaotic incoherent scattering with no consistent polarity",
+    "pipe": "point-diffractor hyperbola fitting the survey velocity",
+    "surface": "anomalous surface reflection (manhole cover, metal plate)",
+    "layer": "flat coherent event, weak or long: a layer change",
+    "weak": "too weak above the background",
+}
+
+
+def ramp(x, lo, hi):
+    """0 below ``lo``, 1 above ``hi``, linear in between (``lo > hi`` reverses it); NaN -> 0."""
+    x = np.asarray(x, dtype=float)
+    out = np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+    return np.nan_to_num(out, nan=0.0)
+
+
+def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
+    """Score of every kind and clutter class for every region (rows of ``f``), 0-1."""
+    pol = f["polarity"].to_numpy(float)
+    z = f["z_top"].to_numpy(float)
+    zpk = f["z_peak"].to_numpy(float)
+    coh = f["coherence"].to_numpy(float)
+    rng_p = (f["top_range_ns"] / f["period_ns"]).to_numpy(float)  # top spread in periods
+    length = (f["distance_end_m"] - f["distance_start_m"]).to_numpy(float)
+    depth = f["depth_top_m"].to_numpy(float)
+    ring = f["ringing"].to_numpy(float)
+    vr = f["hyperbola_v_ratio"].to_numpy(float)
+    hrms = (f["hyperbola_rms_ns"] / f["period_ns"]).to_numpy(float)
+    strong = ramp(zpk, th.min_z, th.min_z + 3)
+    flat = ramp(rng_p, 0.78, 0.55)
+    continuous = ramp(coh, 0.6, 0.85)
+    opposite = ramp(pol, 0.2, 0.6)
+    same = ramp(pol, -0.2, -0.6)
+    chaotic = ramp(np.abs(pol), 0.5, 0.2) * ramp(coh, 0.7, 0.5)
+    logv = np.log(np.where(np.isfinite(vr) & (vr > 0), vr, 1e9))
+    point = (ramp(logv, np.log(1.42), np.log(1.32)) * ramp(logv, np.log(0.6), np.log(0.7))
+             * ramp(hrms, 0.4, 0.25) * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m))
+    # in an array a pipe is the same hyperbola on every channel: it reaches all channels with
+    # similar strength and its apexes lie on a straight line in plan (the apex *times* are not
+    # used: channel time-zero differences of half a period are common)
+    n_ch = f["n_channels_survey"].to_numpy(float) if "n_channels_survey" in f else np.ones(len(f))
+    array = n_ch >= 4
+    linear = (ramp(f["channel_fraction"].to_numpy(float), 0.75, 0.9)
+              * ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.35, 0.5)
+              * ramp(np.nan_to_num(f["apex_line_rms_m"].to_numpy(float), nan=1.0), 0.25, 0.12))
+    point = np.where(array, point * linear, point)
+    shallow = ramp(depth, th.void_max_depth_m + 0.1, th.void_max_depth_m - 0.1)
+    out = pd.DataFrame(index=f.index)
+    out["void"] = strong * flat * continuous * shallow * ramp(z, th.void_min_z - 2, th.void_min_z + 1)
+    out["cavity"] = strong * opposite * (1 - point) * (1 - 0.5 * out["void"])
+    out["water_rich"] = strong * same * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
+    out["loose"] = ramp(zpk, th.min_z - 1, th.min_z + 2) * chaotic * ramp(ring, 0.2, 0.4)
+    out["pipe"] = point * np.maximum(same, opposite)
+    out["surface"] = np.maximum(ramp(f["surface_ratio"].to_numpy(float), 0.6 * th.surface_ratio, th.surface_ratio)
+                                * ramp(f["z_surface"].to_numpy(float), 6.0, 10.0),
+                                ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25))
+    out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1, th.void_min_z - 4),
+                                                  ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
+    out["weak"] = ramp(zpk, th.min_z, th.min_z - 2)
+    return out
+
+
+def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
+    """Decide each region's kind (or clutter class) and confidence.
+
+    Parameters
+    ----------
+    f : pandas.DataFrame
+        Region features, with ``polarity`` relative to the surface (+1 opposite).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``f`` plus ``decision`` (a kind or a clutter class), ``is_defect``, ``score``, ``margin``,
+        ``confidence`` and one ``score_<class>`` column per class.
+    """
+    if f.empty:
+        return f.assign(decision=pd.Series(dtype=object), is_defect=pd.Series(dtype=bool),
+                        confidence=pd.Series(dtype=float))
+    s = scores(f, th)
+    arr = s.to_numpy().copy()
+    # clutter wins ties: a defect must beat every clutter explanation by a margin
+    is_clutter = np.isin(np.array(s.columns), CLUTTER)
+    arr[:, is_clutter] += 0.05
+    order = np.argsort(-arr, axis=1)
+    best = arr[np.arange(len(arr)), order[:, 0]]
+    second = arr[np.arange(len(arr)), order[:, 1]]
+    decision = np.array(s.columns)[order[:, 0]]
+    decision = np.where(best < 0.15, "weak", decision)
+    is_defect = np.isin(decision, KINDS)
+    strength = ramp(f["z_peak"].to_numpy(float), th.min_z, 3 * th.min_z)
+    margin = best - second
+    conf = np.clip(0.35 + 0.35 * best + 0.2 * strength + 0.1 * ramp(margin, 0, 0.5), 0, 1)
+    out = f.copy()
+    for c in s.columns:
+        out[f"score_{c}"] = s[c]
+    out["decision"] = decision
+    out["is_defect"] = is_defect
+    out["score"] = best
+    out["margin"] = margin
+    out["confidence"] = np.where(is_defect, conf, 0.0)
+    return out

@@ -1,0 +1,320 @@
+"""``detect`` and ``candidates``: from a survey to a table of defects.
+
+survey -> :func:`~roadhealth.detect.prepare.prepare` (recipe, surface, velocity) ->
+:func:`~roadhealth.detect.candidates.attributes` / :func:`~roadhealth.detect.candidates.regions`
+(robust per-depth scores, 3D components) -> :func:`~roadhealth.detect.features.region_features`
+-> :func:`~roadhealth.detect.classify.classify` (physics rules) -> :func:`roadhealth.detect.risk.grade`
+-> :func:`roadhealth.anomalies.anomaly_table`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from roadhealth.anomalies import anomaly_table, empty_anomalies
+from roadhealth.detect import risk as _risk
+from roadhealth.detect.candidates import attributes, regions
+from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
+from roadhealth.detect.features import region_features
+from roadhealth.detect.prepare import Prepared, prepare
+from roadhealth.errors import DetectionError
+
+__all__ = ["EXTRAS", "candidates", "detect"]
+
+#: Named extras every detection table carries.
+EXTRAS = ("risk_score", "features", "anomaly_id", "survey")
+
+#: Features written to the ``features`` JSON of each anomaly (and shown by ``explain``).
+FEATURE_KEYS = ("z_peak", "z_top", "polarity", "top_range_ns", "coherence", "ringing", "below_db",
+                "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
+                "velocity_m_per_ns", "severity")
+
+_OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
+            "min_confidence", "survey_name", "thresholds"}
+
+
+def _survey_name(survey, name=None) -> str:
+    if name:
+        return str(name)
+    src = survey.attrs.get("source")
+    if src and not str(src).startswith("synthetic:"):
+        return Path(str(src)).stem
+    if src:
+        return str(src).split(":", 1)[1] or "survey"
+    return "survey"
+
+
+def _check_options(options: dict) -> None:
+    unknown = set(options) - _OPTIONS
+    if unknown:
+        raise DetectionError(f"detect: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTIONS)}")
+
+
+def _spacing(d: np.ndarray) -> float:
+    if d.shape[-1] < 2:
+        return 0.05
+    step = np.abs(np.diff(d, axis=-1))
+    step = step[np.isfinite(step) & (step > 0)]
+    return float(np.median(step)) if step.size else 0.05
+
+
+def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
+    pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
+                 eps_r=options.get("eps_r"))
+    s = pr.survey
+    dt = float(s.attrs["dt_ns"])
+    t0 = float(s.coords["twt_ns"].values[0])
+    dist = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float),
+                           (s.sizes["channel"], s.sizes["trace"]))
+    if "offset_m" in s.coords:
+        off = np.asarray(s.coords["offset_m"].values, dtype=float)
+    else:
+        off = np.zeros(s.sizes["channel"])
+    att = attributes(np.asarray(s.values), dt_ns=dt, centre_mhz=pr.centre_mhz, surface_ns=pr.surface_ns,
+                     t0_ns=t0, spacing_m=_spacing(dist[0]))
+    kw = {k: float(options[k]) for k in ("z_seed", "z_low", "zc_seed", "zc_low") if k in options}
+    reg = regions(att, **kw)
+    feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
+                                    centre_mhz=pr.centre_mhz, velocity_m_per_ns=pr.velocity_m_per_ns,
+                                    distance_m=dist, offset_m=off)
+    if not feats.empty:
+        feats["polarity"] = -pr.surface_polarity * feats["polarity_raw"]
+        feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
+        feats["n_channels_survey"] = s.sizes["channel"]
+        ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
+                                          t_max=("t", "max"))
+        feats = feats.join(ext)
+    return pr, feats, strong
+
+
+def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
+    """Footprint polygons from the x/y of the first/last channel over the region's traces."""
+    n_c, n_t = s.sizes["channel"], s.sizes["trace"]
+    crs = s.attrs.get("crs")
+    if "x" in s.coords and "y" in s.coords:
+        x = np.broadcast_to(np.asarray(s.coords["x"].values, dtype=float), (n_c, n_t))
+        y = np.broadcast_to(np.asarray(s.coords["y"].values, dtype=float), (n_c, n_t))
+    else:
+        x = y = None
+    if x is None or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        x = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
+        off = np.asarray(s.coords["offset_m"].values, dtype=float) if "offset_m" in s.coords else np.zeros(n_c)
+        y = np.broadcast_to(off[:, None], (n_c, n_t))
+        crs = None
+    off = np.asarray(s.coords["offset_m"].values, dtype=float) if "offset_m" in s.coords else np.zeros(n_c)
+    ch_sp = float(np.median(np.abs(np.diff(off)))) if n_c > 1 else 0.0
+    polys = []
+    for (_, r), w in zip(feats.iterrows(), width_m, strict=True):  # one polygon per region
+        t0, t1 = int(r["t_min"]), int(r["t_max"])
+        js = np.unique(np.linspace(t0, t1, min(t1 - t0 + 1, 24)).round().astype(int))
+        c_left = int(r["c_min"]) if off[int(r["c_min"])] >= off[int(r["c_max"])] else int(r["c_max"])
+        c_right = int(r["c_max"]) if c_left == int(r["c_min"]) else int(r["c_min"])
+        # left normal of the track at each trace, from the channel of the left edge
+        jm, jp = np.clip(js - 1, 0, n_t - 1), np.clip(js + 1, 0, n_t - 1)
+        tx, ty = x[c_left, jp] - x[c_left, jm], y[c_left, jp] - y[c_left, jm]
+        norm = np.hypot(tx, ty)
+        norm = np.where(norm > 0, norm, 1.0)
+        nx, ny = -ty / norm, tx / norm
+        if not np.any(np.hypot(tx, ty) > 0):
+            nx, ny = np.zeros_like(nx), np.ones_like(ny)
+        pad = 0.5 * ch_sp if c_left != c_right or n_c > 1 else 0.5 * w
+        if n_c == 1:
+            pad = 0.5 * w
+        lx, ly = x[c_left, js] + pad * nx, y[c_left, js] + pad * ny
+        rx, ry = x[c_right, js] - pad * nx, y[c_right, js] - pad * ny
+        if js.size == 1:  # one trace: a small square
+            d = max(pad, 0.01)
+            lx, ly = np.r_[lx - d * ny, lx + d * ny], np.r_[ly + d * nx, ly - d * nx]
+            rx, ry = np.r_[rx + d * ny, rx - d * ny], np.r_[ry - d * nx, ry + d * nx]
+        ring = np.column_stack([np.r_[lx, rx[::-1]], np.r_[ly, ry[::-1]]])
+        poly = shapely.Polygon(ring)
+        if not poly.is_valid:
+            poly = shapely.make_valid(poly).buffer(0)
+            if poly.geom_type not in ("Polygon", "MultiPolygon"):
+                poly = shapely.convex_hull(shapely.MultiPoint(ring))
+        polys.append(poly)
+    return polys, crs
+
+
+def _severity(kind: str, z: float, below_db: float) -> str | None:
+    """Severity of loose and water-rich zones from their strength above the background."""
+    if kind == "loose":
+        return "severe" if z >= 14 else "medium" if z >= 9 else "slight"
+    if kind == "water_rich":
+        return "severe" if (z >= 14 or below_db <= -6) else "medium"
+    return None
+
+
+def _evidence(r, pr: Prepared) -> str:
+    pol = r["polarity"]
+    pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
+               else "inconsistent")
+    parts = [f"{KIND_RULES[r['decision']]}",
+             f"top reflection {r['z_top']:.0f} robust SD above the background, polarity {pol_txt} ({pol:+.2f})",
+             f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
+    if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
+        parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
+    parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_source}")
+    return "; ".join(parts)
+
+
+def _round(v):
+    if isinstance(v, (float, np.floating)):
+        return None if not math.isfinite(float(v)) else round(float(v), 4)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    return v
+
+
+def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options) -> gpd.GeoDataFrame:
+    """Find, classify and grade the defects of a survey.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+        A raw survey (no processing steps in its history: ``recipe`` is run first, with uneven
+        trace spacing regularised before it) or a processed one (used as it is). One profile, a
+        multi-channel array or an assembled grid; any reader's output.
+    recipe : "default", path, TOML string, dict or None
+        Processing recipe for a raw survey (:func:`roadhealth.processing.apply`).
+    risk : str, path or dict
+        Grading: a preset (``"beijing"``, ``"seoul"``, ``"japan"``), a TOML file or a dict
+        (:mod:`roadhealth.detect.risk`).
+    **options
+        ``velocity_m_per_ns`` or ``eps_r`` (force the depth velocity), ``asphalt_m`` (asphalt
+        thickness, m, for the Seoul rules), ``z_seed``/``z_low``/``zc_seed``/``zc_low``
+        (candidate thresholds, robust SD), ``min_confidence`` (drop weaker detections, default
+        0), ``survey_name`` (the ``survey`` column; default the file stem), ``thresholds``
+        (a :class:`roadhealth.detect.classify.Thresholds`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The anomaly table (``docs/anomalies.md``) with the extras ``risk_score``, ``features``,
+        ``anomaly_id`` and ``survey``; footprints in the survey CRS (local along/across metres
+        and ``crs`` None when the survey has no positions). ``attrs["detect"]`` records the
+        velocity, polarity reference, processing notes and the number of candidates and
+        rejected regions by reason.
+
+    Raises
+    ------
+    DetectionError
+        No samples, all-zero or all-NaN data, depth-domain data without a velocity, a time
+        window too short to see below the pavement, a bad option or risk table.
+    """
+    _check_options(options)
+    table = _risk.load_table(risk)
+    pr, feats, _ = _analyse(survey, recipe, options)
+    s = pr.survey
+    name = _survey_name(survey, options.get("survey_name"))
+    th = options.get("thresholds") or Thresholds()
+    cls = classify(feats, th) if not feats.empty else feats
+    crs_out = s.attrs.get("crs")
+    info = {"velocity_m_per_ns": pr.velocity_m_per_ns, "velocity_source": pr.velocity_source,
+            "surface_polarity": pr.surface_polarity, "surface_measured": pr.surface_measured,
+            "polarity_source": pr.polarity_source,
+            "surface_ns": pr.surface_ns, "centre_mhz": pr.centre_mhz, "notes": list(pr.notes),
+            "n_candidates": len(cls), "risk": table["name"]}
+    min_conf = float(options.get("min_confidence", 0.0))
+    if cls.empty:
+        dets = cls
+    else:
+        info["rejected"] = {k: int(v) for k, v in cls.loc[~cls["is_defect"], "decision"].value_counts().items()}
+        dets = cls[cls["is_defect"] & (cls["confidence"] >= min_conf)]
+    if dets.empty:
+        out = empty_anomalies(_crs_or_none(s, crs_out), extras=EXTRAS, risk_levels=table["grades"])
+        out.attrs["detect"] = info
+        return out
+    dets = dets.sort_values(["distance_start_m", "offset_min"]).reset_index()
+    n_c = s.sizes["channel"]
+    off = np.asarray(s.coords["offset_m"].values, dtype=float) if "offset_m" in s.coords else np.zeros(n_c)
+    ch_sp = float(np.median(np.abs(np.diff(off)))) if n_c > 1 else 0.0
+    sp = _spacing(np.asarray(s.coords["distance_m"].values, dtype=float).reshape(-1, s.sizes["trace"])[0])
+    length = (dets["distance_end_m"] - dets["distance_start_m"]).to_numpy(float) + sp
+    if n_c > 1:
+        width = (dets["offset_max"] - dets["offset_min"]).to_numpy(float) + ch_sp
+        o_start = dets["offset_min"].to_numpy(float) - 0.5 * ch_sp
+        o_end = dets["offset_max"].to_numpy(float) + 0.5 * ch_sp
+    else:  # one profile: the width is not measured; a round footprint is assumed
+        width = length.copy()
+        o_start = off[0] - 0.5 * width
+        o_end = off[0] + 0.5 * width
+    kinds = dets["decision"].astype(str).to_numpy()
+    severity = [_severity(k, z, b) for k, z, b in zip(kinds, dets["z_peak"], dets["below_db"], strict=True)]
+    cover = dets["depth_top_m"].to_numpy(float)
+    asphalt = options.get("asphalt_m")
+    asphalt_arr = None if asphalt is None else np.minimum(cover, float(asphalt))
+    grades, rscore, _ = _risk.grade(kinds, cover, length, width, severity=severity, asphalt_m=asphalt_arr,
+                                    risk=table)
+    polys, crs = _footprints(s, dets.set_index("label"), width)
+    rows = []
+    for i, r in dets.iterrows():
+        feat = {k: _round(r[k]) for k in FEATURE_KEYS if k in r.index}
+        feat["severity"] = severity[i]
+        top = float(r["depth_top_m"])
+        bottom = max(float(r["depth_bottom_m"]), top)
+        rows.append({
+            "kind": kinds[i], "confidence": float(r["confidence"]),
+            "distance_start_m": float(r["distance_start_m"]) - 0.5 * sp,
+            "distance_end_m": float(r["distance_end_m"]) + 0.5 * sp,
+            "offset_start_m": float(o_start[i]), "offset_end_m": float(o_end[i]),
+            "depth_top_m": top, "depth_bottom_m": bottom,
+            "length_m": float(length[i]), "width_m": float(width[i]), "height_m": bottom - top,
+            "cover_m": top, "risk": grades[i], "evidence": _evidence(r, pr), "geometry": polys[i],
+            "risk_score": float(rscore[i]), "features": json.dumps(feat, sort_keys=True),
+            "anomaly_id": f"{name}-{i + 1:04d}", "survey": name,
+        })
+    out = anomaly_table(rows, crs, risk_levels=table["grades"])
+    out.attrs["detect"] = info
+    return out
+
+
+def _crs_or_none(s, crs):
+    if "x" not in s.coords:
+        return None
+    x = np.asarray(s.coords["x"].values, dtype=float)
+    return crs if np.all(np.isfinite(x)) else None
+
+
+def candidates(survey, recipe: Any = "default", **options) -> gpd.GeoDataFrame:
+    """The unclassified candidate regions of a survey, with their measured features.
+
+    Parameters are those of :func:`detect` (without ``risk``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per region: ``candidate`` (id), ``distance_start_m``, ``distance_end_m``,
+        ``offset_start_m``, ``offset_end_m``, ``depth_top_m``, ``depth_bottom_m`` and every
+        feature of :mod:`roadhealth.detect.features` (``polarity`` relative to the surface),
+        footprints as ``geometry``.
+    """
+    _check_options(options)
+    pr, feats, _ = _analyse(survey, recipe, options)
+    s = pr.survey
+    cols = ["candidate", "distance_start_m", "distance_end_m", "offset_start_m", "offset_end_m",
+            "depth_top_m", "depth_bottom_m"]
+    if feats.empty:
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object if c == "candidate" else float) for c in cols},
+                                geometry=gpd.GeoSeries([], crs=_crs_or_none(s, s.attrs.get("crs"))))
+    name = _survey_name(survey, options.get("survey_name"))
+    n_c = s.sizes["channel"]
+    off = np.asarray(s.coords["offset_m"].values, dtype=float) if "offset_m" in s.coords else np.zeros(n_c)
+    ch_sp = float(np.median(np.abs(np.diff(off)))) if n_c > 1 else 0.0
+    f = feats.reset_index().rename(columns={"index": "label"})
+    width = np.maximum((f["offset_max"] - f["offset_min"]).to_numpy(float) + ch_sp,
+                       (f["distance_end_m"] - f["distance_start_m"]).to_numpy(float) if n_c == 1 else 0)
+    polys, crs = _footprints(s, f.set_index("label"), width)
+    f.insert(0, "candidate", [f"{name}-c{i + 1:04d}" for i in range(len(f))])
+    f["offset_start_m"] = f["offset_min"] - 0.5 * ch_sp
+    f["offset_end_m"] = f["offset_max"] + 0.5 * ch_sp
+    rest = [c for c in f.columns if c not in cols and c not in ("offset_min", "offset_max", "polarity_raw")]
+    return gpd.GeoDataFrame(f[cols + rest], geometry=polys, crs=crs)

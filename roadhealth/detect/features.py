@@ -1,0 +1,260 @@
+"""Measured attributes of each candidate region, vectorised over columns and regions.
+
+A *column* is one trace of one channel crossing a region. For every column the first sample of
+the region is found, and the envelope maximum within 1.5 antenna periods after it is the
+region's *top reflection* on that trace: its time, signed amplitude and envelope.
+Columns whose top envelope reaches half the region's strongest are the region's *strong
+columns*: they define its extent (along track and across channels), its top depth (the
+shallowest strong top: the apex), its polarity and the windows where the other attributes are
+measured:
+
+================  =================================================================================
+feature           meaning
+================  =================================================================================
+``z_peak``        highest robust envelope score in the region (strength above the background)
+``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
+                  reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
+                  (into a slower medium: water, metal)
+``top_range_ns``  spread of the top times over the strong columns (0 for a flat top)
+``ringing``       energy 1-4 periods after the top over the energy of the top lobe (multiples,
+                  bottom reflections, reverberation)
+``below_db``      envelope energy 1-5 periods below the region over the background at the same
+                  times, dB (negative: attenuation / shadow below)
+``freq_ratio``    spectral centroid of the top lobe over the antenna centre frequency
+``coherence``     zero-dip semblance of the top over 5 neighbouring traces (1: a continuous event)
+``surface_ratio`` strongest envelope score at the surface over the region's (manhole covers, plates)
+``hyperbola_v``   velocity of a diffraction hyperbola fitted to the top times (NaN when they do not
+                  bend like one), and ``hyperbola_v_ratio`` over the survey velocity
+``apex_range_ns`` spread of the per-channel apex times across the channels (0: a horizontal pipe)
+``channel_amplitude_ratio``  weakest over strongest per-channel apex envelope (1: uniform across)
+``channel_fraction``  fraction of the array's channels the region reaches
+``apex_line_rms_m``   misfit of a straight line through the per-channel apexes in plan (a pipe)
+================  =================================================================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from roadhealth.detect.candidates import Attributes, Regions
+
+__all__ = ["column_records", "region_features"]
+
+
+def _group_reduce(ufunc, values, starts):
+    return ufunc.reduceat(values, starts) if values.size else values
+
+
+def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
+    """One row per (region, channel, trace) column: first/last sample and the top reflection."""
+    n_c, n_t, n_s = att.x.shape
+    flat = np.flatnonzero(reg.labels)
+    if flat.size == 0:
+        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top"])
+    lab = reg.labels.ravel()[flat].astype(np.int64)
+    col = flat // n_s
+    s = flat % n_s
+    key = lab * (n_c * n_t) + col
+    order = np.argsort(key, kind="stable")
+    key, s, col, lab = key[order], s[order], col[order], lab[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    s_first = s[starts]
+    s_last = np.maximum.reduceat(s, starts)
+    col_u = col[starts]
+    lab_u = lab[starts]
+    c = col_u // n_t
+    t = col_u % n_t
+    p = att.period_samples
+    k = np.clip(s_first[:, None] + np.arange((3 * p) // 2 + 1)[None, :], 0, n_s - 1)
+    env_cols = att.env.reshape(n_c * n_t, n_s)
+    win = env_cols[col_u[:, None], k]
+    # the envelope maximum within 1.5 periods of the region's first sample: the top wavelet
+    j = np.argmax(win, axis=1)
+    s_top = k[np.arange(k.shape[0]), j]
+    a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
+    e_top = win[np.arange(k.shape[0]), j]
+    return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
+                         "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float)})
+
+
+def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray) -> np.ndarray:
+    """Sum of arr2d[col, centre+lo : centre+hi] per column (clipped to the trace)."""
+    n_s = arr2d.shape[1]
+    k = centre[:, None] + np.arange(lo, hi)[None, :]
+    inside = (k >= 0) & (k < n_s)
+    vals = arr2d[cols[:, None], np.clip(k, 0, n_s - 1)]
+    return np.where(inside, vals, 0.0).sum(axis=1), inside.sum(axis=1)
+
+
+def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float, surface_ns: float,
+                    centre_mhz: float, velocity_m_per_ns: float, distance_m: np.ndarray,
+                    offset_m: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Features of every region (one row per region, indexed by label) and its strong columns.
+
+    Parameters
+    ----------
+    distance_m : numpy.ndarray (channel, trace)
+        Along-track position of every trace, m.
+    offset_m : numpy.ndarray (channel,)
+        Across-track offset of every channel, m.
+
+    Returns
+    -------
+    features : pandas.DataFrame
+        See the module notes; also ``t_top_ns``, ``t_bottom_ns``, ``depth_top_m``,
+        ``depth_bottom_m``, ``distance_start_m``, ``distance_end_m``, ``offset_start_m``,
+        ``offset_end_m``, ``n_channels``, ``n_columns``.
+    strong : pandas.DataFrame
+        The strong columns (label, c, t, s_top, a_top, e_top, ...).
+    """
+    recs = column_records(att, reg)
+    if recs.empty:
+        return pd.DataFrame(), recs
+    n_c, n_t, n_s = att.x.shape
+    p = att.period_samples
+    # the apex: the top time of the strongest columns; strong columns are those reaching half the
+    # strongest whose top is not shallower than the apex (shallower events joined to the region
+    # through weak voxels are not its top)
+    e_max = recs.groupby("label")["e_top"].transform("max")
+    t_apex = recs["s_top"].where(recs["e_top"] >= 0.8 * e_max).groupby(recs["label"]).transform("median")
+    strong = recs[(recs["e_top"] >= 0.5 * e_max) & (recs["s_top"] >= t_apex - 0.5 * p)].reset_index(drop=True)
+    strong["apex"] = strong["e_top"] >= 0.8 * strong.groupby("label")["e_top"].transform("max")
+    cols = (strong["c"].to_numpy() * n_t + strong["t"].to_numpy()).astype(np.int64)
+    s_top = strong["s_top"].to_numpy()
+    env2 = (att.env.reshape(n_c * n_t, n_s).astype(np.float64)) ** 2
+    half = max(1, p // 2)
+    e1, _ = _window_energy(cols, s_top, -half, half + 1, env2)
+    e2, _ = _window_energy(cols, s_top, p + half, 4 * p, env2)
+    # below the region: 1-5 periods under its last sample, against the background there
+    s_last = strong["s_last"].to_numpy()
+    bg2 = (att.bg_median.astype(np.float64) ** 2)  # (channel, sample)
+    eb, nb = _window_energy(cols, s_last, p, 5 * p, env2)
+    k = s_last[:, None] + np.arange(p, 5 * p)[None, :]
+    inside = k < n_s
+    bgw = np.where(inside, bg2[strong["c"].to_numpy()[:, None], np.clip(k, 0, n_s - 1)], 0.0).sum(axis=1)
+    # top-lobe spectral centroid: windows of two periods around the top
+    w = 2 * p
+    kk = np.clip(s_top[:, None] + np.arange(-p, p)[None, :], 0, n_s - 1)
+    seg = att.x.reshape(n_c * n_t, n_s)[cols[:, None], kk].astype(np.float64)
+    seg *= np.hanning(w)[None, :]
+    spec = np.abs(np.fft.rfft(seg, n=max(64, 4 * w), axis=1)) ** 2
+    f = np.fft.rfftfreq(max(64, 4 * w), d=dt_ns) * 1000.0  # MHz
+    centroid = (spec * f).sum(axis=1) / np.maximum(spec.sum(axis=1), 1e-30)
+    # lateral semblance of the top over 5 traces of the same channel
+    tt = strong["t"].to_numpy()
+    cc = strong["c"].to_numpy()
+    offs = np.arange(-2, 3)
+    tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
+    kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
+    blk = att.x[cc[:, None, None], tn[:, :, None], kw[:, None, :]].astype(np.float64)
+    num = (blk.sum(axis=1) ** 2).sum(axis=1)
+    den = offs.size * (blk ** 2).sum(axis=(1, 2))
+    semblance = num / np.maximum(den, 1e-30)
+    # surface: strongest score of the surface rows in the column
+    s_surf = round((surface_ns - t0_ns) / dt_ns)
+    ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
+    env_s = att.env.reshape(n_c * n_t, n_s)[cols[:, None], ks[None, :]]
+    zs = ((env_s - att.bg_median[cc][:, ks]) / att.bg_scale[cc][:, ks]).max(axis=1)
+    z_top = ((strong["e_top"].to_numpy() - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top])
+
+    strong = strong.assign(e1=e1, e2=e2, eb=eb, nb=nb, bgw=bgw, centroid=centroid, semblance=semblance,
+                           z_surface=zs, z_top=z_top,
+                           distance=distance_m[cc, tt], offset=offset_m[cc],
+                           t_top=t0_ns + s_top * dt_ns, t_last=t0_ns + s_last * dt_ns)
+    g = strong.groupby("label")
+    absa = strong["a_top"].abs()
+    feats = pd.DataFrame({
+        "n_columns": g.size(),
+        "n_channels": g["c"].nunique(),
+        "distance_start_m": g["distance"].min(),
+        "distance_end_m": g["distance"].max(),
+        "offset_min": g["offset"].min(),
+        "offset_max": g["offset"].max(),
+        "t_top_ns": strong["t_top"].where(strong["apex"]).groupby(strong["label"]).median(),
+        "t_top_median_ns": g["t_top"].median(),
+        "top_range_ns": g["t_top"].quantile(0.9) - g["t_top"].quantile(0.1),
+        "t_bottom_ns": g["t_last"].median(),
+        "polarity_raw": (strong["a_top"].groupby(strong["label"]).sum()
+                         / absa.groupby(strong["label"]).sum().clip(lower=1e-30)),
+        "ringing": g["e2"].sum() / g["e1"].sum().clip(lower=1e-30),
+        "below_db": 10 * np.log10(g["eb"].sum().clip(lower=1e-30) / g["bgw"].sum().clip(lower=1e-30)),
+        "centroid_mhz": g["centroid"].median(),
+        "coherence": g["semblance"].median(),
+        "z_surface": g["z_surface"].median(),
+        "z_top": g["z_top"].median(),
+    })
+    # across the channels: the apex of each channel (its strongest column)
+    per_ch = strong.sort_values("e_top", ascending=False).drop_duplicates(["label", "c"])
+    gc = per_ch.groupby("label")
+    ch_apex = strong.groupby(["label", "c"])["t_top"].quantile(0.1).groupby("label")
+    feats["apex_range_ns"] = ch_apex.quantile(0.9) - ch_apex.quantile(0.1)
+    feats["channel_amplitude_ratio"] = gc["e_top"].quantile(0.1) / gc["e_top"].max().clip(lower=1e-30)
+    feats["channel_fraction"] = gc.size() / n_c
+    feats["apex_line_rms_m"] = _line_rms(per_ch)
+    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns)
+    feats = feats.join(hyp)
+    feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
+    zpk = np.asarray(_labels_max(att.z, reg))
+    feats["z_peak"] = zpk[feats.index.to_numpy() - 1]
+    feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
+    feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
+    v = velocity_m_per_ns
+    feats["depth_top_m"] = np.maximum(v * (feats["t_top_ns"] - surface_ns) / 2, 0.0)
+    feats["depth_bottom_m"] = np.maximum(v * (feats["t_bottom_ns"] - surface_ns - 0.5 * p * dt_ns) / 2,
+                                         feats["depth_top_m"])
+    feats["period_ns"] = p * dt_ns
+    return feats, strong
+
+
+def _line_rms(per_ch: pd.DataFrame) -> pd.Series:
+    """RMS misfit (m) of a straight line distance = a + b * offset through each region's channel
+    apexes (a pipe crossing the array at any angle is a line in plan); NaN with < 3 channels."""
+    g = per_ch.groupby("label")
+    n = g.size()
+    mo, md = g["offset"].transform("mean"), g["distance"].transform("mean")
+    do, dd = per_ch["offset"] - mo, per_ch["distance"] - md
+    sxx = (do * do).groupby(per_ch["label"]).sum()
+    sxy = (do * dd).groupby(per_ch["label"]).sum()
+    syy = (dd * dd).groupby(per_ch["label"]).sum()
+    resid = (syy - sxy ** 2 / sxx.where(sxx > 0)).clip(lower=0)
+    return np.sqrt(resid / n).where(n >= 3)
+
+
+def _labels_max(z: np.ndarray, reg: Regions) -> np.ndarray:
+    flat = np.flatnonzero(reg.labels)
+    out = np.full(reg.n + 1, -np.inf)
+    np.maximum.at(out, reg.labels.ravel()[flat], z.ravel()[flat])
+    return out[1:]
+
+
+def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns: float,
+                max_regions: int = 400) -> pd.DataFrame:
+    """Diffraction-hyperbola fit of each region's top times in its best channel.
+
+    The channel with the most columns whose top envelope reaches 30 % of the region's strongest
+    is fitted with :func:`roadhealth.processing.fit_hyperbola` (weights: the top envelope). The
+    loop runs over regions (at most ``max_regions``, the largest), never over traces.
+
+    Returns
+    -------
+    pandas.DataFrame indexed by label
+        ``hyperbola_v`` (m/ns, NaN when the tops do not bend like a hyperbola),
+        ``hyperbola_rms_ns`` (fit residual) and ``hyperbola_x0_m`` (apex position).
+    """
+    from roadhealth.processing.velocity import fit_hyperbola
+
+    r = recs[recs["e_top"] >= 0.3 * recs.groupby("label")["e_top"].transform("max")]
+    counts = r.groupby(["label", "c"]).size().rename("n").reset_index()
+    best = counts.sort_values(["label", "n"], ascending=[True, False]).drop_duplicates("label")
+    best = best.sort_values("n", ascending=False).head(max_regions)
+    sel = r.merge(best[["label", "c"]], on=["label", "c"])
+    rows = {}
+    for lab, g in sel.groupby("label"):
+        if len(g) < 5:
+            continue
+        fit = fit_hyperbola(distance_m[g["c"].to_numpy(), g["t"].to_numpy()],
+                            t0_ns + g["s_top"].to_numpy() * dt_ns, weights=g["e_top"].to_numpy())
+        rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"])
+    return pd.DataFrame.from_dict(rows, orient="index",
+                                  columns=["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m"])
