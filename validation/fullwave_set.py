@@ -470,6 +470,43 @@ def _per_scenario(rep, scored: list[dict]) -> dict:
     return out
 
 
+def status(scs: list[dict]) -> dict:
+    """Finished scenarios, measured wall time per scenario by antenna, and the time the rest needs
+    at that pace (cost scales with cells x iterations x traces, so the estimate uses the measured
+    seconds per cell-update of each antenna's runs)."""
+    runs = []
+    if (OUT / "runs.jsonl").exists():
+        runs = [json.loads(x) for x in (OUT / "runs.jsonl").read_text().splitlines() if x.strip()]
+    done = {r["name"] for r in runs}
+    out: dict = {"finished": sum(exported(sc) for sc in scs), "total": len(scs), "by_antenna": {}}
+    rest_s = 0.0
+
+    def rate(rs):  # seconds per cell update
+        return (sum(r["wall_s"] for r in rs) / sum(r["cells"][0] * r["cells"][1] * r["iterations"] * r["traces"]
+                                                   for r in rs)) if rs else None
+
+    fresh = [r for r in runs if not r.get("resumed_from")]
+    for f in sorted(ANTENNAS):
+        rs = [r for r in fresh if r["frequency_mhz"] == f]
+        per_update = rate(rs) or rate(fresh)
+        pending = [sc for sc in scs if sc["frequency_mhz"] == f and sc["name"] not in done]
+        est = 0.0
+        for sc in pending:
+            model = build_model(sc)
+            o = export_options(sc, model)
+            m = o["pml_cells"] * o["dx_m"] + 0.05
+            nx = (ANTENNAS[f]["length_m"] + 2 * m) / o["dx_m"]
+            ny = (ANTENNAS[f]["depth_m"] + 2 * m + AIR_M) / o["dx_m"]
+            it = ANTENNAS[f]["window_ns"] / (o["dx_m"] / C0_M_PER_NS / math.sqrt(2))
+            est += nx * ny * it * n_traces(sc) * (per_update or 0.0)
+        rest_s += est
+        out["by_antenna"][str(f)] = {
+            "finished": len(rs), "median_wall_s": float(np.median([r["wall_s"] for r in rs])) if rs else None,
+            "pending": len(pending), "estimated_rest_h": round(est / 3600, 2) if per_update else None}
+    out["estimated_rest_h"] = round(rest_s / 3600, 2)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -479,6 +516,7 @@ def main(argv=None) -> int:
     r.add_argument("--python", default=sys.executable, help="interpreter with gprMax installed")
     r.add_argument("--only", nargs="*", help="scenario names")
     sub.add_parser("export", help="rewrite SEG-Y and truth from fullwave/raw/*.npz")
+    sub.add_parser("status", help="finished scenarios, time per scenario, estimated time for the rest")
     e = sub.add_parser("evaluate", help="detect + evaluate the finished scenarios")
     e.add_argument("--only", nargs="*")
     a = ap.parse_args(argv)
@@ -510,6 +548,8 @@ def main(argv=None) -> int:
             if (RAW / f"{sc['name']}.npz").exists():
                 export(sc)
                 print(f"{sc['name']}: exported")
+    elif a.cmd == "status":
+        print(json.dumps(status(scs), indent=1))
     elif a.cmd == "evaluate":
         res = evaluate_set(a.only)
         print(json.dumps({k: v.get("overall", v) for k, v in res.items()}, indent=1))
