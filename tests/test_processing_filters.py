@@ -236,3 +236,16 @@ def test_running_median_tracks_the_exact_one(size):
     # short windows use the exact filter
     np.testing.assert_array_equal(running_median(x, 21, axis=1),
                                   ndimage.median_filter(x, size=(1, 21, 1), mode="reflect"))
+
+
+@pytest.mark.parametrize("chunks", [(1, 137, 64), (2, 400, 64), (1, 50, 64)])
+def test_moving_median_background_is_the_same_on_dask(chunks):
+    """The block grid of the median of medians is aligned to the survey, not to dask chunks."""
+    import dask.array as da
+
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((2, 1500, 64)) + 5 * np.sin(np.arange(1500) / 200)[None, :, None]).astype(np.float32)
+    dist = np.arange(1500) * 0.05
+    ref = background_removal(_survey(x, distance_m=dist), method="median", window_traces=201).values
+    lazy = make_survey(da.from_array(x, chunks=chunks), dt_ns=DT, antenna_mhz=F_ANT, distance_m=dist)
+    np.testing.assert_array_equal(background_removal(lazy, method="median", window_traces=201).values, ref)

@@ -426,6 +426,8 @@ def apply_along_traces(
     survey: xr.DataArray,
     func: Callable[..., np.ndarray],
     depth_traces: int,
+    *,
+    multiple: int = 1,
     **kwargs: Any,
 ) -> Any:
     """Run a kernel that looks across neighbouring traces (and possibly samples), numpy or dask.
@@ -442,18 +444,34 @@ def apply_along_traces(
         copy with header words zeroed.
     depth_traces : int
         How far (in traces) the kernel looks to either side: at least half its window.
+    multiple : int
+        For kernels that work on blocks of traces counted from the start of what they are given
+        (:func:`roadhealth.processing.filters.running_median`): chunk starts and the halo are made
+        multiples of this, so every dask block sees the same block grid as the whole survey.
     """
     data = survey.data
     dtype, block = _block_kernel(survey, func, kwargs)
     if is_dask(data):
+        multiple = max(1, int(multiple))
         depth = int(min(max(depth_traces, 0), max(survey.sizes["trace"] - 1, 0)))
+        depth = -(-depth // multiple) * multiple
         data = data.rechunk({2: -1})
         if depth == 0 or len(data.chunks[1]) == 1:
             return data.map_blocks(block, dtype=dtype)
-        # every chunk must be at least as long as the halo
-        if min(data.chunks[1]) < depth:
-            size = max(depth, max(data.chunks[1]))
-            data = data.rechunk({1: size})
+        # every chunk must be at least as long as the halo, and start at a multiple of `multiple`
+        n_trace = survey.sizes["trace"]
+        if depth >= n_trace:
+            return data.rechunk({1: -1}).map_blocks(block, dtype=dtype)
+        chunks = data.chunks[1]
+        if min(chunks) < depth or any(c % multiple for c in chunks[:-1]):
+            size = -(-max(depth, max(chunks)) // multiple) * multiple
+            sizes = [size] * (n_trace // size)
+            rest = n_trace - sum(sizes)
+            if rest and rest < depth and sizes:  # a short tail joins the chunk before it
+                sizes[-1] += rest
+            elif rest:
+                sizes.append(rest)
+            data = data.rechunk({1: tuple(sizes)})
         return data.map_overlap(block, depth={0: 0, 1: depth, 2: 0}, boundary="none",
                                 dtype=dtype, trim=True)
     return _in_memory(block, data)

@@ -461,8 +461,13 @@ def background_removal(
             f"background_removal: moving window of {n_win} traces is longer than the survey "
             f"({survey.sizes['trace']} traces); use the global background (no window)"
         )
-    data = apply_along_traces(survey, _moving_background_kernel, n_win // 2 + 1, size=n_win,
-                              method=method)
+    if method == "median":
+        b = median_block(n_win)  # running_median works on blocks: a halo covering its reach
+        data = apply_along_traces(survey, _moving_background_kernel, (MEDIAN_BLOCKS // 2 + 3) * b + n_win // 2,
+                                  multiple=b, size=n_win, method=method)
+    else:
+        data = apply_along_traces(survey, _moving_background_kernel, n_win // 2 + 1, size=n_win,
+                                  method=method)
     params: dict[str, Any] = {"method": method}
     if window_m is not None:
         params["window_m"] = float(window_m)
@@ -499,6 +504,13 @@ def _moving_background_kernel(x: np.ndarray, size: int, method: str) -> np.ndarr
 MEDIAN_BLOCKS = 9
 
 
+def median_block(size: int, blocks: int = MEDIAN_BLOCKS) -> int:
+    """Block length of :func:`running_median` for a window of ``size`` samples (odd, so the median
+    of a block is one element found by a partition); 1 where the exact filter is used."""
+    b = max(1, (int(size) // max(3, int(blocks) | 1) - 1) | 1)
+    return b if b >= 5 else 1
+
+
 def running_median(x: np.ndarray, size: int, axis: int = 1, *, blocks: int = MEDIAN_BLOCKS) -> np.ndarray:
     """Centred running median of ``size`` samples along ``axis``, as a median of block medians.
 
@@ -528,7 +540,7 @@ def running_median(x: np.ndarray, size: int, axis: int = 1, *, blocks: int = MED
     """
     size = int(size) | 1
     blocks = max(3, int(blocks) | 1)
-    b = max(1, (size // blocks - 1) | 1)  # odd: the median is one element, found by a partition
+    b = median_block(size, blocks)
     shape = [1] * x.ndim
     shape[axis] = size
     if b < 5 or x.shape[axis] < size:

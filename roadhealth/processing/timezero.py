@@ -103,7 +103,7 @@ def _peak_after(env: np.ndarray, pick: np.ndarray, width: int) -> np.ndarray:
 
 
 def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float | None,
-                 search: int | None, peak_width: int | None = None) -> np.ndarray:
+                 search: int | None, peak_width: int | None = None, window: int | None = None) -> np.ndarray:
     """Fractional pick index per trace, shape (..., ) float64; NaN where a trace has no arrival.
 
     The trace's DC level is its median (a radar trace oscillates about it; the mean is pulled by
@@ -112,14 +112,24 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     taken with zero padding, so the strong early part of the trace does not wrap onto its end
     and the end onto the start. ``peak_width`` (samples): move each threshold crossing (the onset
     of the wavelet) to the peak of the envelope within that many samples after it (the
-    reflection time of the surface).
+    reflection time of the surface). ``window`` (samples): compute the envelope over the first
+    ``window`` samples only (:func:`_pick_window`).
     """
     n = x.shape[-1]
     y = np.asarray(x, dtype=np.float32 if x.dtype != np.float64 else np.float64).copy()
-    y -= np.median(y[..., n_header:], axis=-1, keepdims=True).astype(y.dtype)
+    body = y[..., n_header:]
+    k = (body.shape[-1] - 1) // 2  # the (lower) median by one partition: np.median is slower
+    y -= np.partition(body, k, axis=-1)[..., k:k + 1]
     if n_header:
         y[..., :n_header] = y[..., n_header:n_header + 1]
-    env = envelope_kernel(y, pad=True)
+    if search is not None:
+        y[..., search:] = 0
+    if window is not None and window < n:
+        w = int(window)
+        env = np.zeros_like(y)
+        env[..., :w] = _padded_envelope(np.ascontiguousarray(y[..., :w]))
+    else:
+        env = _padded_envelope(y)
     env[..., :n_header] = 0
     if search is not None:
         env[..., search:] = 0
@@ -136,6 +146,22 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     if peak_width:
         pick = np.where(found, _peak_after(env, np.where(found, pick, 0.0), peak_width), np.nan)
     return np.where(found, pick, np.nan)
+
+
+def _padded_envelope(y: np.ndarray) -> np.ndarray:
+    """Envelope ``sqrt(y^2 + H[y]^2)`` along the last axis with the Hilbert transform taken over a
+    zero-padded length (about 2n: no wrap-around), by one real FFT pair."""
+    n = y.shape[-1]
+    m = sfft.next_fast_len(2 * n, real=True)
+    spec = sfft.rfft(y, n=m, axis=-1)
+    spec *= -1j
+    spec[..., 0] = 0
+    if m % 2 == 0:
+        spec[..., -1] = 0
+    h = sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)[..., :n]
+    h *= h
+    h += y * y
+    return np.sqrt(h, out=h)
 
 
 def _fill_along_traces(p: np.ndarray, good: np.ndarray) -> np.ndarray:
@@ -311,11 +337,35 @@ def _window(window_traces) -> int:
     return int(window_traces) | 1
 
 
+def _pick_window(survey, max_traces: int = 256) -> int:
+    """Samples of each trace the first-break envelope needs (a property of the survey, so picks do
+    not depend on dask chunking).
+
+    The first break comes no later than the strongest arrival: the envelope is needed down to a
+    few antenna periods below the latest strongest arrival, over up to ``max_traces`` evenly
+    spaced traces per channel (99th percentile), a fraction of the record for road data. Traces
+    whose strongest arrival lies deeper are still picked right: their first break and its
+    envelope peak lie inside the window, and the threshold is relative to the window's maximum.
+    """
+    n_trace, n = survey.sizes["trace"], survey.sizes["sample"]
+    idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
+    x = np.asarray(survey.isel(trace=idx).values, dtype=np.float32)
+    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    n_header = header_words(survey)
+    x = x[..., n_header:]
+    k = (x.shape[-1] - 1) // 2
+    x = x - np.partition(x, k, axis=-1)[..., k:k + 1]
+    last = float(np.percentile(np.argmax(np.abs(x), axis=-1), 99)) + n_header
+    period = _peak_width(survey, "peak")
+    return int(min(n, np.ceil(last) + 4 * period + 8))
+
+
 def _raw_picks(survey, *, threshold, pick, skip_ns, search_ns, reference) -> np.ndarray:
     """Raw per-trace picks (channel, trace) in samples of the input (NaN: no arrival)."""
     _, skip = _skip_samples(survey, pick, skip_ns)
     kw = dict(threshold=threshold, n_header=header_words(survey), skip=skip,
-              search=_search_samples(survey, search_ns), peak_width=_peak_width(survey, reference))
+              search=_search_samples(survey, search_ns), peak_width=_peak_width(survey, reference),
+              window=None if skip is not None else _pick_window(survey))
     data = survey.data
     dtype = result_dtype(data.dtype)
 
