@@ -234,15 +234,17 @@ def test_the_default_steps_are_all_checked_for_chunking():
     assert MUST_RUN_ON_DEFAULTS <= ran, MUST_RUN_ON_DEFAULTS - ran
 
 
-def _partition(draw, n: int, max_parts: int) -> tuple[int, ...]:
-    cuts = sorted(draw(st.sets(st.integers(1, n - 1), max_size=min(max_parts - 1, n - 1))))
+def _partition(draw, n: int, max_parts: int, min_parts: int = 1) -> tuple[int, ...]:
+    cuts = sorted(draw(st.sets(st.integers(1, n - 1), min_size=min_parts - 1,
+                               max_size=min(max_parts - 1, n - 1))))
     edges = [0, *cuts, n]
     return tuple(b - a for a, b in itertools.pairwise(edges))
 
 
 @st.composite
-def chunkings(draw, shape=SHAPE):
-    return (_partition(draw, shape[0], 3), _partition(draw, shape[1], 6), _partition(draw, shape[2], 3))
+def chunkings(draw, shape=SHAPE, min_sample_chunks=1):
+    return (_partition(draw, shape[0], 3), _partition(draw, shape[1], 6),
+            _partition(draw, shape[2], 3, min_sample_chunks))
 
 
 #: further parameters worth the same check: the other code paths (moving windows along track,
@@ -283,6 +285,51 @@ def test_dask_chunking_gives_the_in_memory_result(name, params, seed, chunks):
     np.testing.assert_allclose(got.twt_ns.values, ref.twt_ns.values, rtol=0, atol=1e-9)
     scale = float(np.abs(ref.values).max())
     np.testing.assert_allclose(got.values, ref.values, rtol=1e-4, atol=2e-5 * scale)
+
+
+# --------------------------------------------------------------------------------------------------
+# GSSI header words: ignored by every step, also in dask blocks split along the samples
+# --------------------------------------------------------------------------------------------------
+
+HW = 2  # GSSI SIR-3000/4000: scan counter and mark flag in words 0 and 1 of every scan
+
+
+def _with_header_words(x, seed):
+    y = x.copy()
+    y[..., :HW] = np.random.default_rng(seed).integers(0, 30000, y[..., :HW].shape)
+    return make_survey(y, dt_ns=DT, antenna_mhz=F, attrs={"header_words": HW})
+
+
+CHUNK_CASES = [(n, {}) for n in CANDIDATES] + NON_DEFAULT
+
+
+@pytest.mark.parametrize("name, params", CHUNK_CASES,
+                         ids=lambda v: ",".join(f"{k}={w}" for k, w in v.items()) if isinstance(v, dict) else v)
+@FEW
+@given(seed=seeds, chunks=chunkings(min_sample_chunks=2))
+def test_header_words_are_ignored_also_in_sample_chunks(name, params, seed, chunks):
+    """The header words' content does not reach the data (in memory), and a dask survey split along
+    the samples gives the in-memory result (header words only at the start of each trace)."""
+    step = rp.STEPS[name]
+    x = _radar(seed, SHAPE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ref = step(_with_header_words(x, seed), **params)
+        except ProcessingError:  # needs parameters, or refuses header words (migrations)
+            pytest.skip(f"{name} needs parameters or a survey without header words")
+        if ref.dims != ("channel", "trace", "sample"):
+            pytest.skip(f"{name} does not return a survey")
+        other = step(_with_header_words(x, seed + 1), **params)
+        raw = _with_header_words(x, seed)
+        lazy = step(raw.copy(data=da.from_array(raw.values, chunks=chunks)), **params)
+    h = ref.attrs.get("header_words", 0)
+    assert h in (0, HW)
+    scale = float(np.abs(ref.values[..., h:]).max())
+    np.testing.assert_allclose(other.values[..., h:], ref.values[..., h:], rtol=0, atol=1e-6 * scale)
+    with dask.config.set(scheduler="threads"):
+        got = lazy.values
+    np.testing.assert_allclose(got, ref.values, rtol=1e-4, atol=2e-5 * scale)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -446,6 +446,9 @@ def background_removal(
             from roadhealth.processing._core import _prepare, header_words, result_dtype
 
             dtype = result_dtype(data.dtype)
+            # whole traces per block, so the header words are zeroed at the start of each trace
+            # only (not at the start of every sample chunk)
+            data = data.rechunk({2: -1})
             x = data.map_blocks(_prepare, dtype, header_words(survey), dtype=dtype)
             if method == "mean":
                 bg = x.mean(axis=1, keepdims=True, dtype=np.float64).astype(dtype)
