@@ -137,7 +137,8 @@ def _line(lazy: bool):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((3, 40, 64)).astype(np.float32)
     data = da.from_array(x, chunks=(1, 40, 64)) if lazy else x
-    return make_survey(data, dt_ns=0.1, distance_m=0.05 * np.arange(40), offset_m=[0.0, 0.1, 0.2])
+    return make_survey(data, dt_ns=0.1, distance_m=0.05 * np.arange(40), offset_m=[0.0, 0.1, 0.2],
+                       attrs={"time_zero_at_surface": True})
 
 
 MIGRATIONS = {

@@ -21,7 +21,6 @@ and users who want double precision keep it. See :func:`result_dtype`.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -364,12 +363,15 @@ def _prepare(x: np.ndarray, dtype: np.dtype, n_header: int) -> np.ndarray:
 
 
 def _in_memory(block: Callable[[Any], np.ndarray], data: Any) -> np.ndarray:
-    """Run a kernel on an in-memory survey with every core for its FFTs.
+    """Run a kernel on an in-memory survey with the FFT threads the thread policy allows.
 
-    Dask runs one task per core already, so FFTs inside dask blocks stay single-threaded; an
-    in-memory survey is one block, so its FFTs may use all cores (scipy.fft ``workers``).
+    An in-memory survey is one block: in the main thread its FFTs may use the whole budget
+    (``ROADHEALTH_NUM_THREADS`` or every CPU), in a batch worker thread or a dask task one thread
+    (:func:`roadhealth._threads.fft_workers`), so batch runs never oversubscribe the machine.
     """
-    with sfft.set_workers(os.cpu_count() or 1):
+    from roadhealth._threads import fft_workers
+
+    with sfft.set_workers(fft_workers()):
         return block(np.asarray(data))
 
 

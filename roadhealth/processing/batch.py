@@ -155,7 +155,11 @@ def process_files(
         targets = output_paths(paths, out, suffix)
         check_targets(paths, targets.values(), overwrite=overwrite)
         out.mkdir(parents=True, exist_ok=True)
-    workers = workers or min(4, os.cpu_count() or 1)
+    from roadhealth._threads import thread_budget
+
+    # one level of parallelism: files in threads; each thread's kernels then run single-threaded
+    # (roadhealth._threads.fft_workers), so the batch never uses more than the thread budget
+    workers = workers or min(4, thread_budget())
     read_options = dict(read_options or {})
 
     def one(path: Path) -> FileResult:
