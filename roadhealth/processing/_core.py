@@ -96,6 +96,26 @@ def header_words(survey: xr.DataArray) -> int:
     return n
 
 
+def parabolic_peak(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Sub-sample position of a peak: the vertex of the parabola through ``idx - 1, idx, idx + 1``.
+
+    Vectorised along the last axis of ``values`` (``idx`` has its other dims); the correction is
+    kept within half a sample, and is 0 at the ends or where the three points are not concave.
+    The one implementation (time-zero picks, hyperbola and layer picks).
+    """
+    n = values.shape[-1]
+    idx = np.asarray(idx, dtype=np.intp)
+    im = np.clip(idx - 1, 0, n - 1)
+    ip = np.clip(idx + 1, 0, n - 1)
+    ym = np.take_along_axis(values, im[..., None], -1)[..., 0].astype(np.float64)
+    y0 = np.take_along_axis(values, idx[..., None], -1)[..., 0].astype(np.float64)
+    yp = np.take_along_axis(values, ip[..., None], -1)[..., 0].astype(np.float64)
+    den = ym - 2 * y0 + yp
+    ok = (den < 0) & (idx > 0) & (idx < n - 1)
+    delta = np.where(ok, 0.5 * (ym - yp) / np.where(ok, den, -1.0), 0.0)
+    return idx + np.clip(delta, -0.5, 0.5)
+
+
 def time_zero_at_surface(survey: xr.DataArray) -> bool:
     """True when ``twt_ns = 0`` is known to be the road surface.
 

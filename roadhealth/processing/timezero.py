@@ -31,11 +31,11 @@ from roadhealth.processing._core import (
     centre_frequency_mhz,
     check_choice,
     check_survey,
-    envelope_kernel,
     finish,
     header_words,
     is_auto,
     is_dask,
+    parabolic_peak,
     result_dtype,
 )
 
@@ -92,14 +92,7 @@ def _peak_after(env: np.ndarray, pick: np.ndarray, width: int) -> np.ndarray:
     k = np.clip(start[..., None] + np.arange(width + 1), 0, n - 1)
     win = np.take_along_axis(env, k, -1).astype(np.float64)
     j = np.argmax(win, axis=-1)
-    i = np.take_along_axis(k, j[..., None], -1)[..., 0]
-    im, ip = np.clip(i - 1, 0, n - 1), np.clip(i + 1, 0, n - 1)
-    ym = np.take_along_axis(env, im[..., None], -1)[..., 0].astype(np.float64)
-    y0 = np.take_along_axis(env, i[..., None], -1)[..., 0].astype(np.float64)
-    yp = np.take_along_axis(env, ip[..., None], -1)[..., 0].astype(np.float64)
-    den = ym - 2 * y0 + yp
-    frac = np.where((den < 0) & (i > 0) & (i < n - 1), 0.5 * (ym - yp) / np.where(den < 0, den, -1.0), 0.0)
-    return i + np.clip(frac, -0.5, 0.5)
+    return parabolic_peak(env, np.take_along_axis(k, j[..., None], -1)[..., 0])
 
 
 def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float | None,

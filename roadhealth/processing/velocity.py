@@ -20,7 +20,13 @@ from scipy import ndimage
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import ProcessingError
-from roadhealth.processing._core import check_dims, envelope_array, envelope_kernel, require
+from roadhealth.processing._core import (
+    check_dims,
+    envelope_array,
+    envelope_kernel,
+    parabolic_peak,
+    require,
+)
 from roadhealth.survey import add_history
 
 __all__ = [
@@ -52,20 +58,6 @@ def _sample_window(survey, window_ns, what: str) -> slice:
             f"{what} {window_ns!r} ns covers fewer than 2 samples of twt_ns {t[0]:.3f}..{t[-1]:.3f} ns"
         )
     return slice(int(i0), int(i1))
-
-
-def _parabolic(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Sub-sample peak position: parabola through idx-1, idx, idx+1 along the last axis."""
-    n = values.shape[-1]
-    im = np.clip(idx - 1, 0, n - 1)
-    ip = np.clip(idx + 1, 0, n - 1)
-    ym = np.take_along_axis(values, im[..., None], -1)[..., 0]
-    y0 = np.take_along_axis(values, idx[..., None], -1)[..., 0]
-    yp = np.take_along_axis(values, ip[..., None], -1)[..., 0]
-    den = ym - 2 * y0 + yp
-    with np.errstate(invalid="ignore", divide="ignore"):
-        delta = np.where((den < 0) & (idx > 0) & (idx < n - 1), 0.5 * (ym - yp) / den, 0.0)
-    return idx + np.clip(delta, -0.5, 0.5)
 
 
 def _lateral_coords(survey) -> dict:
@@ -332,7 +324,7 @@ def hyperbola_velocities(
         k = np.argmax(sub, axis=1)
         pick_idx = np.clip(cols[np.arange(js.size), k], 0, n_s - 1)
         amp = e[np.arange(js.size), pick_idx]
-        refined = _parabolic(e, pick_idx)
+        refined = parabolic_peak(e, pick_idx)
         good = (centre < n_s) & (amp >= threshold * env[ch, j0, i0])
         fit = fit_hyperbola(dist[ch, js][good], (t[0] + refined * dt)[good], weights=amp[good])
         fit.update(channel=int(ch), scan_velocity_m_per_ns=v_scan)
@@ -474,7 +466,7 @@ def pick_layers(
         offs = np.arange(e.shape[-1])
         near = np.abs(offs[None, None, :] - smooth[..., None]) <= band
         k = np.argmax(np.where(near, e, -np.inf), axis=-1)
-        pos = _parabolic(e, k) + s.start
+        pos = parabolic_peak(e, k) + s.start
         if (
             smooth_traces > 1
         ):  # the running median again, on the refined picks: smooth but keeps steps
