@@ -11,9 +11,12 @@ only, so a batch run never oversubscribes the machine:
   scheduler) a kernel may use the whole budget: ``ROADHEALTH_NUM_THREADS`` when set (a positive
   integer), else the CPUs this process may run on.
 * :func:`limit_threads` overrides both for the code inside it, in the thread (or asyncio task)
-  that enters it: a batch that runs ``k`` files at once gives each worker thread
+  that enters it: code that runs ``k`` tasks in threads of its own can give each
   ``limit_threads(max(1, thread_budget() // k))``; a user limits a notebook with
   ``with limit_threads(2): ...``. A limit is never raised above the budget.
+
+:func:`roadhealth.processing.batch.process_files` runs ``min(4, thread_budget())`` files at once in
+worker threads, whose kernels are then single-threaded.
 
 Kernels ask :func:`fft_workers` *when they run* (inside the block function, not when the dask graph
 is built), and pass it as ``workers=`` to :mod:`scipy.fft`. Never pass ``workers=-1``.
