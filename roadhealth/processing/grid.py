@@ -199,110 +199,14 @@ def assemble_grid(
     if (starts is None) != (ends is None):
         raise ProcessingError("give both starts and ends, or neither")
 
-    # --- along-track coordinate of every trace, in the frame of the first line
-    along, pos_fn, offsets = [], [], None
-    if starts is not None:
-        st = np.asarray(starts, dtype=float)
-        en = np.asarray(ends, dtype=float)
-        if st.shape != en.shape or st.ndim != 2 or st.shape[0] != n or st.shape[1] not in (2, 3):
-            raise ProcessingError(
-                f"starts and ends must have shape ({n}, 2 or 3); got {st.shape} and {en.shape}"
-            )
-        vec = en[:, :2] - st[:, :2]
-        length = np.hypot(vec[:, 0], vec[:, 1])
-        if np.any(length <= 0):
-            raise ProcessingError(
-                f"lines {np.nonzero(length <= 0)[0].tolist()} have zero length (start == end)"
-            )
-        e = vec / length[:, None]
-        u_ref = e[0]
-        n_ref = np.array([-u_ref[1], u_ref[0]])
-        origin = st[0, :2]
-        offsets = (st[:, :2] - origin) @ n_ref
-        for i, s in enumerate(surveys):
-            d = np.asarray(s.coords["distance_m"].values[0], dtype=float)
-            mode = distance
-            if mode == "auto":
-                mode = "line" if s.attrs.get("distance_source") == "trace index" else "survey"
-            if mode == "line":
-                d = np.linspace(0.0, length[i], d.size)
-            u0 = float((st[i, :2] - origin) @ u_ref)
-            sgn = float(e[i] @ u_ref)
-            if abs(sgn) < 0.5:
-                raise ProcessingError(f"line {i} is not parallel to line 0 (angle > 60 degrees)")
-            along.append(u0 + sgn * d)
-
-            def pos(g, i=i, u0=u0, sgn=sgn):
-                dd = (g - u0) / sgn
-                xy = st[i, :2][None, :] + dd[:, None] * e[i][None, :]
-                z = None if st.shape[1] < 3 else st[i, 2] + (en[i, 2] - st[i, 2]) * dd / length[i]
-                return xy[:, 0], xy[:, 1], z
-
-            pos_fn.append(pos)
-    else:
-        if line_offsets_m is None:
-            raise ProcessingError("give line_offsets_m, or starts and ends, to place the lines")
-        for s in surveys:
-            along.append(np.asarray(s.coords["distance_m"].values[0], dtype=float))
-        crs = None
-    if line_offsets_m is not None:
-        offsets = np.asarray(line_offsets_m, dtype=float).reshape(-1)
-        if offsets.shape != (n,):
-            raise ProcessingError(
-                f"line_offsets_m must have {n} values; got {np.shape(line_offsets_m)}"
-            )
-    if starts is None:
-        pos_fn = [lambda g, o=o: (g, np.full(g.shape, o), None) for o in offsets]
-
-    lo = max(float(u.min()) for u in along)
-    hi = min(float(u.max()) for u in along)
-    if not hi > lo:
-        raise ProcessingError(
-            f"the lines have no common along-track range (start {lo:.3f} m >= end {hi:.3f} m)"
-        )
-    g = lo + spacing_m * np.arange(int(np.floor((hi - lo) / spacing_m + 1e-9)) + 1)
-
-    # --- time zero of each line
-    if time_zero_ns is not None:
-        tz = np.broadcast_to(np.asarray(time_zero_ns, dtype=float), (n,)).copy()
-    elif align == "first_break":
-        tz = np.array([first_break_ns(s, threshold=threshold) for s in surveys])
-    else:
-        tz = np.zeros(n)
-    skips = [int(s.attrs.get("header_words", 0) or 0) for s in surveys]
-    t_lo = max(
-        float(s.coords["twt_ns"].values[k]) - z for s, k, z in zip(surveys, skips, tz, strict=True)
-    )
-    t_hi = min(float(s.coords["twt_ns"].values[-1]) - z for s, z in zip(surveys, tz, strict=True))
-    k0, k1 = int(np.ceil(t_lo / dt - 1e-6)), int(np.floor(t_hi / dt + 1e-6))
-    if k1 - k0 < 1:
-        raise ProcessingError(
-            f"the lines share no time range after aligning time zero ({t_lo:.3f}..{t_hi:.3f} ns)"
-        )
-    t_out = dt * np.arange(k0, k1 + 1)
-
-    # --- regularise each line (loop over lines; vectorised over traces and samples)
+    along, pos_fn, offsets, crs = _place_lines(surveys, starts, ends, line_offsets_m, distance, crs)
+    g = _common_grid(along, spacing_m)
+    tz = _line_time_zeros(surveys, time_zero_ns, align, threshold)
+    t_out = _common_times(surveys, tz, dt)
     order = np.argsort(offsets, kind="stable")
     rows, xs, ys, zs = [], [], [], []
-    for i in order:
-        s = surveys[i]
-        u = along[i]
-        idx = np.arange(u.size)
-        if u[-1] < u[0]:
-            idx, u = idx[::-1], u[::-1]
-        if np.any(np.diff(u) < -1e-9):
-            raise ProcessingError(f"surveys[{i}]: distance_m is not monotonic")
-        line_i = s.isel(trace=idx).assign_coords(
-            distance_m=(("channel", "trace"), np.maximum.accumulate(u)[None, :]))
-        line_i = resample_traces(line_i, spacing_m=spacing_m, start_m=float(g[0]), end_m=float(g[-1]))
-        arr = line_i.data[0].astype(np.float32, copy=False)
-        if arr.shape[0] != g.size:
-            raise ProcessingError(f"surveys[{i}]: resampled to {arr.shape[0]} traces, expected {g.size}")
-        twt = np.asarray(s.coords["twt_ns"].values, dtype=float)
-        f = (t_out + tz[i] - twt[0]) / dt
-        s0 = np.clip(np.floor(f).astype(np.intp), 0, twt.size - 2)
-        ws = np.clip(f - s0, 0, 1).astype(np.float32)
-        rows.append(arr[:, s0] * (1 - ws) + arr[:, s0 + 1] * ws)
+    for i in order:  # loop over lines; vectorised over traces and samples
+        rows.append(_line_on_grid(surveys[i], i, along[i], g, spacing_m, t_out, tz[i], dt))
         x, y, z = pos_fn[i](g)
         xs.append(x)
         ys.append(y)
@@ -358,3 +262,121 @@ def assemble_grid(
         start_m=float(g[0]),
         end_m=float(g[-1]),
     )
+
+
+def _place_lines(surveys, starts, ends, line_offsets_m, distance, crs):
+    """Along-track coordinate of every trace in the frame of the first line, a function giving
+    x, y (, z) of grid positions on each line, the across-track offset of each line, and the CRS
+    (None when the lines are placed by offsets only)."""
+    n = len(surveys)
+    along, pos_fn, offsets = [], [], None
+    if starts is not None:
+        st = np.asarray(starts, dtype=float)
+        en = np.asarray(ends, dtype=float)
+        if st.shape != en.shape or st.ndim != 2 or st.shape[0] != n or st.shape[1] not in (2, 3):
+            raise ProcessingError(
+                f"starts and ends must have shape ({n}, 2 or 3); got {st.shape} and {en.shape}"
+            )
+        vec = en[:, :2] - st[:, :2]
+        length = np.hypot(vec[:, 0], vec[:, 1])
+        if np.any(length <= 0):
+            raise ProcessingError(
+                f"lines {np.nonzero(length <= 0)[0].tolist()} have zero length (start == end)"
+            )
+        e = vec / length[:, None]
+        u_ref = e[0]
+        n_ref = np.array([-u_ref[1], u_ref[0]])
+        origin = st[0, :2]
+        offsets = (st[:, :2] - origin) @ n_ref
+        for i, s in enumerate(surveys):
+            d = np.asarray(s.coords["distance_m"].values[0], dtype=float)
+            mode = distance
+            if mode == "auto":
+                mode = "line" if s.attrs.get("distance_source") == "trace index" else "survey"
+            if mode == "line":
+                d = np.linspace(0.0, length[i], d.size)
+            u0 = float((st[i, :2] - origin) @ u_ref)
+            sgn = float(e[i] @ u_ref)
+            if abs(sgn) < 0.5:
+                raise ProcessingError(f"line {i} is not parallel to line 0 (angle > 60 degrees)")
+            along.append(u0 + sgn * d)
+
+            def pos(g, i=i, u0=u0, sgn=sgn):
+                dd = (g - u0) / sgn
+                xy = st[i, :2][None, :] + dd[:, None] * e[i][None, :]
+                z = None if st.shape[1] < 3 else st[i, 2] + (en[i, 2] - st[i, 2]) * dd / length[i]
+                return xy[:, 0], xy[:, 1], z
+
+            pos_fn.append(pos)
+    else:
+        if line_offsets_m is None:
+            raise ProcessingError("give line_offsets_m, or starts and ends, to place the lines")
+        for s in surveys:
+            along.append(np.asarray(s.coords["distance_m"].values[0], dtype=float))
+        crs = None
+    if line_offsets_m is not None:
+        offsets = np.asarray(line_offsets_m, dtype=float).reshape(-1)
+        if offsets.shape != (n,):
+            raise ProcessingError(
+                f"line_offsets_m must have {n} values; got {np.shape(line_offsets_m)}"
+            )
+    if starts is None:
+        pos_fn = [lambda g, o=o: (g, np.full(g.shape, o), None) for o in offsets]
+    return along, pos_fn, offsets, crs
+
+
+def _common_grid(along, spacing_m: float) -> np.ndarray:
+    """Regular along-track positions over the range every line covers."""
+    lo = max(float(u.min()) for u in along)
+    hi = min(float(u.max()) for u in along)
+    if not hi > lo:
+        raise ProcessingError(
+            f"the lines have no common along-track range (start {lo:.3f} m >= end {hi:.3f} m)"
+        )
+    return lo + spacing_m * np.arange(int(np.floor((hi - lo) / spacing_m + 1e-9)) + 1)
+
+
+def _line_time_zeros(surveys, time_zero_ns, align: str, threshold: float) -> np.ndarray:
+    """Time zero of each line on its own twt_ns, ns: given, first break, or 0."""
+    n = len(surveys)
+    if time_zero_ns is not None:
+        return np.broadcast_to(np.asarray(time_zero_ns, dtype=float), (n,)).copy()
+    if align == "first_break":
+        return np.array([first_break_ns(s, threshold=threshold) for s in surveys])
+    return np.zeros(n)
+
+
+def _common_times(surveys, tz: np.ndarray, dt: float) -> np.ndarray:
+    """Output two-way times (multiples of dt, 0 at time zero) that every line recorded."""
+    skips = [int(s.attrs.get("header_words", 0) or 0) for s in surveys]
+    t_lo = max(
+        float(s.coords["twt_ns"].values[k]) - z for s, k, z in zip(surveys, skips, tz, strict=True)
+    )
+    t_hi = min(float(s.coords["twt_ns"].values[-1]) - z for s, z in zip(surveys, tz, strict=True))
+    k0, k1 = int(np.ceil(t_lo / dt - 1e-6)), int(np.floor(t_hi / dt + 1e-6))
+    if k1 - k0 < 1:
+        raise ProcessingError(
+            f"the lines share no time range after aligning time zero ({t_lo:.3f}..{t_hi:.3f} ns)"
+        )
+    return dt * np.arange(k0, k1 + 1)
+
+
+def _line_on_grid(s, i: int, u: np.ndarray, g: np.ndarray, spacing_m: float, t_out: np.ndarray,
+                  tz: float, dt: float):
+    """One line's samples at the grid positions ``g`` and output times ``t_out`` (trace, sample)."""
+    idx = np.arange(u.size)
+    if u[-1] < u[0]:
+        idx, u = idx[::-1], u[::-1]
+    if np.any(np.diff(u) < -1e-9):
+        raise ProcessingError(f"surveys[{i}]: distance_m is not monotonic")
+    line_i = s.isel(trace=idx).assign_coords(
+        distance_m=(("channel", "trace"), np.maximum.accumulate(u)[None, :]))
+    line_i = resample_traces(line_i, spacing_m=spacing_m, start_m=float(g[0]), end_m=float(g[-1]))
+    arr = line_i.data[0].astype(np.float32, copy=False)
+    if arr.shape[0] != g.size:
+        raise ProcessingError(f"surveys[{i}]: resampled to {arr.shape[0]} traces, expected {g.size}")
+    twt = np.asarray(s.coords["twt_ns"].values, dtype=float)
+    f = (t_out + tz - twt[0]) / dt
+    s0 = np.clip(np.floor(f).astype(np.intp), 0, twt.size - 2)
+    ws = np.clip(f - s0, 0, 1).astype(np.float32)
+    return arr[:, s0] * (1 - ws) + arr[:, s0 + 1] * ws
