@@ -111,6 +111,38 @@ def test_linear_steps_are_linear(name, seed, a, b, shape):
     assert np.abs(fx).max() > 0  # the step did not just zero everything
 
 
+HOMOGENEOUS = {  # name -> (step, output factor k(a) for input a x, signs of a allowed)
+    "agc": (lambda s: rp.agc(s), np.sign, (-1, 1)),
+    "envelope": (lambda s: rp.envelope(s), np.abs, (-1, 1)),
+    "coherence": (lambda s: rp.coherence(s), lambda a: 1.0, (-1, 1)),
+    "dominant_frequency": (lambda s: rp.dominant_frequency(s), lambda a: 1.0, (-1, 1)),
+    "instantaneous_frequency": (lambda s: rp.instantaneous_frequency(s), lambda a: 1.0, (-1, 1)),
+    "sec_gain auto": (lambda s: rp.sec_gain(s), lambda a: a, (-1, 1)),
+    "dewow median": (lambda s: rp.dewow(s, method="median"), lambda a: a, (1,)),
+    "background median": (lambda s: rp.background_removal(s, method="median"), lambda a: a, (1,)),
+    "background moving median": (lambda s: rp.background_removal(s, method="median", window_traces=5),
+                                 lambda a: a, (1,)),
+    # picks on the normalised envelope: the same shifts at any gain (the DC level is the lower
+    # median of the trace, so a change of polarity may move a pick by a hundredth of a sample)
+    "time_zero": (lambda s: rp.time_zero(s), lambda a: a, (1,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOMOGENEOUS))
+@FAST
+@given(seed=seeds, data=st.data(), magnitude=st.floats(-6.0, 6.0))
+def test_nonlinear_steps_do_not_depend_on_the_amplitude_unit(name, seed, data, magnitude):
+    """``step(a x) == k(a) step(x)``: no absolute amplitude threshold hides in a step, so the
+    result does not depend on the digitiser's scale (int16 counts, mV, normalised)."""
+    step, k, signs = HOMOGENEOUS[name]
+    a = data.draw(st.sampled_from(signs)) * 10.0 ** magnitude
+    x = _radar(seed, (2, 24, 160), dtype=np.float64)
+    ref = step(_survey(x)).values
+    out = step(_survey(a * x)).values
+    assert out.shape == ref.shape
+    np.testing.assert_allclose(out, k(a) * ref, rtol=1e-9, atol=1e-9 * abs(k(a)) * np.abs(ref).max())
+
+
 # --------------------------------------------------------------------------------------------------
 # along track: permutation and shift equivariance
 # --------------------------------------------------------------------------------------------------
