@@ -1,12 +1,16 @@
 """Property tests (hypothesis) of the processing steps.
 
-* linearity of the linear filters: ``step(a x + b y) == a step(x) + b step(y)``;
+* linearity of the linear filters: ``step(a x + b y) == a step(x) + b step(y)``; the non-linear
+  steps do not depend on the amplitude unit (``step(a x) == k(a) step(x)``);
 * equivariance along track: steps that work trace by trace (and the global background) give
   permuted output for permuted traces; moving-window steps commute with a shift of the traces
   away from the ends of the line;
 * time-shift invariance of the band-pass (and the running-mean dewow) away from the trace ends;
 * chunking invariance: a dask-backed survey in random chunks along channel, trace and sample gives
-  the in-memory result, for every registered survey -> survey step that runs on default parameters;
+  the in-memory result, for every registered survey -> survey step that runs on default parameters
+  (and the other code paths: moving windows, stacks, resampling, other methods); GSSI header
+  words never reach the data, also with dask chunks split along the samples (the migrations,
+  which need a velocity, are checked lazy against eager in ``test_threads.py``);
 * idempotence where it holds: the global background removal, and time zero to within a sample.
 
 Surveys are small (a few channels, tens of traces, a few hundred samples) so that the whole file
