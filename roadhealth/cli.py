@@ -235,8 +235,8 @@ def cmd_detect(args) -> int:
     from tqdm.auto import tqdm
 
     from roadhealth.anomalies import conform_anomalies
+    from roadhealth.campaign.cache import write_gpkg
     from roadhealth.io import read
-    from roadhealth.io._common import atomic_path
 
     out = Path(args.out).resolve()
     if any(Path(f).resolve() == out for f in args.files):
@@ -256,11 +256,12 @@ def cmd_detect(args) -> int:
         return 1
     import geopandas as gpd
 
+    risk0 = tables[0]["risk"].dtype
+    levels = list(risk0.categories) if getattr(risk0, "ordered", False) else None  # one preset for all files
     merged = gpd.GeoDataFrame(pd.concat([t.astype({"risk": object}) for t in tables], ignore_index=True),
                               geometry="geometry", crs=tables[0].crs)
-    merged = conform_anomalies(merged, source="detections")
-    with atomic_path(out) as tmp:
-        merged.to_file(tmp, layer="anomalies", driver="GPKG", engine="pyogrio")
+    merged = conform_anomalies(merged, risk_levels=levels, source="detections")
+    write_gpkg(out, {"anomalies": merged})
     if not args.quiet:
         print(f"wrote {out} ({len(merged)} anomalies from {len(tables)} survey(s))")
     return 1 if failed else 0

@@ -30,12 +30,18 @@ __all__ = [
     "atomic_dir",
     "canonical_json",
     "file_sha256",
+    "gpkg_temp",
     "key_of",
+    "reproducible_gpkg",
     "write_bytes_atomic",
+    "write_gpkg",
     "write_text_atomic",
 ]
 
 _CHUNK = 8 << 20
+
+#: GeoPackages store a "last change" time stamp; a fixed one makes them reproducible byte for byte.
+_GPKG_DATE = "2000-01-01T00:00:00.000Z"
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -187,3 +193,37 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+@contextlib.contextmanager
+def reproducible_gpkg():
+    """Fixed GeoPackage time stamps while writing (restored afterwards)."""
+    import pyogrio
+
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _GPKG_DATE})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+
+
+@contextlib.contextmanager
+def gpkg_temp(path: Path):
+    """A temporary ``.part.gpkg`` name beside ``path`` (GDAL wants the extension); renamed on success."""
+    import uuid
+
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part.gpkg")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def write_gpkg(path: Path, layers: dict) -> None:
+    """Write GeoDataFrames as layers of one GeoPackage, atomically and reproducibly."""
+    with reproducible_gpkg(), gpkg_temp(path) as tmp:
+        for layer, gdf in layers.items():
+            gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")

@@ -48,6 +48,15 @@ from roadhealth.campaign.cache import (
     remove_parts,
     write_text_atomic,
 )
+from roadhealth.campaign.cache import (
+    gpkg_temp as _gpkg_temp,
+)
+from roadhealth.campaign.cache import (
+    reproducible_gpkg as _gdal_reproducible,
+)
+from roadhealth.campaign.cache import (
+    write_gpkg as _write_gpkg,
+)
 from roadhealth.campaign.config import Campaign, CampaignError, companions, load_campaign
 from roadhealth.campaign.survey_task import SurveyTask, run_survey
 from roadhealth.errors import RoadHealthError
@@ -58,9 +67,6 @@ log = logging.getLogger("roadhealth.campaign")
 
 #: Environment variable naming a dask.distributed scheduler address.
 ENV_SCHEDULER = "ROADHEALTH_SCHEDULER"
-
-#: GeoPackages store a "last change" time stamp; a fixed one makes them reproducible byte for byte.
-_GPKG_DATE = "2000-01-01T00:00:00.000Z"
 
 #: Output names (a contract: scripts rely on them).
 OUTPUTS = ("anomalies.gpkg", "plan.gpkg", "work_orders.csv", "report.html", "run.json")
@@ -210,40 +216,6 @@ class _Records:
     def forget(self, name: str) -> None:
         with contextlib.suppress(OSError):
             (self.folder / f"{name}.json").unlink()
-
-
-@contextlib.contextmanager
-def _gdal_reproducible():
-    """Fixed GeoPackage time stamps while writing (restored afterwards)."""
-    import pyogrio
-
-    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _GPKG_DATE})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
-
-
-@contextlib.contextmanager
-def _gpkg_temp(path: Path):
-    """A temporary ``.part.gpkg`` name beside ``path`` (GDAL wants the extension); renamed on success."""
-    import uuid
-
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.part.gpkg")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def _write_gpkg(path: Path, layers: dict) -> None:
-    """Write GeoDataFrames as layers of one GeoPackage, atomically and reproducibly."""
-    with _gdal_reproducible(), _gpkg_temp(path) as tmp:
-        for layer, gdf in layers.items():
-            gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
 
 
 # ----------------------------------------------------------------------------- execution
@@ -504,6 +476,10 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
         if not r.get("ok"):
             skipped.append({"input": rel, "stage": "survey", "reason": r["error"]})
             log.warning("skipped %s: %s", rel, r["error"])
+        for stage, err in (r.get("stage_errors") or {}).items():
+            # the survey's slices were made; this stage of it was not
+            skipped.append({"input": rel, "stage": stage, "reason": err})
+            log.warning("skipped %s (%s only): %s", rel, stage, err)
         for w in r.get("warnings", []):
             notes.append({"input": rel, "stage": "survey", "reason": w})
             log.info("%s: %s", rel, w)

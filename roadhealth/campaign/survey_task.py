@@ -278,6 +278,9 @@ def _compute(task: SurveyTask, out: Path) -> dict:
                               tile_length_m=float(s["tile_length_m"]), crs=crs)
     timings["slices_s"] = time.perf_counter() - t
 
+    # A failure of a later stage loses only that stage: the slices above are kept, and the failure
+    # (deterministic for this key) is recorded in the manifest and reported by the runner.
+    stage_errors: dict[str, str] = {}
     thickness_rows = None
     if task.thickness is not None:
         t = time.perf_counter()
@@ -285,14 +288,21 @@ def _compute(task: SurveyTask, out: Path) -> dict:
         from roadhealth.processing.velocity import pick_layers
 
         th = task.thickness
-        picks = pick_layers(processed, [tuple(th["window_ns"])], eps_r=[th["eps_r"]])
-        tt = asphalt_thickness(picks, survey=task.stem, step=int(th["step_traces"]))
-        tt.to_csv(out / "thickness.csv", index=False, lineterminator="\n")
-        thickness_rows = len(tt)
+        try:
+            picks = pick_layers(processed, [tuple(th["window_ns"])], eps_r=[th["eps_r"]])
+            tt = asphalt_thickness(picks, survey=task.stem, step=int(th["step_traces"]))
+            tt.to_csv(out / "thickness.csv", index=False, lineterminator="\n")
+            thickness_rows = len(tt)
+        except RoadHealthError as exc:
+            stage_errors["thickness"] = _one_line(exc, task.path)
         timings["thickness_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    table = _survey_anomalies(task, survey, processed)
+    try:
+        table = _survey_anomalies(task, survey, processed)
+    except RoadHealthError as exc:
+        table = None
+        stage_errors["anomalies"] = _one_line(exc, task.path)
     timings["anomalies_s"] = time.perf_counter() - t
     evidence: list[dict] = []
     if table is not None:
@@ -322,6 +332,7 @@ def _compute(task: SurveyTask, out: Path) -> dict:
         "anomaly_source": None if table is None else ("file" if task.anomaly_file else "detect"),
         "evidence": evidence,
         "thickness_rows": thickness_rows,
+        "stage_errors": stage_errors,
         "track": _track(processed),
         "history": [h.get("step") for h in processed.attrs.get("history", [])],
         "timings": {k: round(v, 3) for k, v in timings.items()},
