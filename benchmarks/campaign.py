@@ -51,9 +51,9 @@ def _peak_rss_mb() -> float:
 
 
 def _warm() -> float:
-    import roadhealth.campaign  # noqa: F401
-    import roadhealth.detect  # noqa: F401
-    import roadhealth.report  # noqa: F401
+    import roadhealth.campaign
+    import roadhealth.detect
+    import roadhealth.report  # noqa: F401  (imported for its cost, not used)
 
     return _peak_rss_mb()
 
