@@ -238,7 +238,7 @@ def test_multichannel_grid_and_positions():
     s = simulate(model, acq)
     validate(s)
     assert s.shape == (16, 201, 256)
-    np.testing.assert_allclose(s.offset_m.values, (7.5 - np.arange(16)) * 0.075)
+    np.testing.assert_allclose(s.offset_m.values, (np.arange(16) - 7.5) * 0.075)  # ascending (data model)
     # channels are spaced 7.5 cm across the track, traces 2.5 cm along it
     dx = np.hypot(np.diff(s.x.values, axis=0), np.diff(s.y.values, axis=0))
     np.testing.assert_allclose(dx, 0.075, atol=1e-6)
