@@ -122,17 +122,24 @@ def test_loose_zone_in_the_sample_campaign():
 
 
 def test_sample_campaign_recall_and_kinds():
-    """The Longdu campaign: every detection matches a true defect of the same kind, and at least
-    7 of the 9 defects are found (measured: the deep 0.9 m Fukang cavity and the Jinling loose zone
-    are missed)."""
+    """The Longdu campaign: every detection matches a true defect of the same kind (or is the
+    air-filled PVC pipe, reported as a doubtful cavity), and at least 7 of the 9 defects are found
+    (measured: the deep 0.9 m Fukang cavity and the Jinling loose zone are missed)."""
     from roadhealth.synth.campaign import read_truth
 
     found = 0
     for name in ("WAIMAO", "JINLING", "FUKANG"):
         d = detect(roadhealth.read(f"sample_data/longdu/{name}.DZT"))
         t = read_truth("sample_data/longdu/truth.gpkg", survey=name)
+        clutter = read_truth("sample_data/longdu/truth.gpkg", survey=name, layer="clutter")
         for _, r in d.iterrows():
             hit = t[(t["distance_start_m"] - 0.3 < _centre(r)) & (_centre(r) < t["distance_end_m"] + 0.3)]
+            on_pvc = clutter[(clutter["distance_start_m"] - 0.3 < _centre(r))
+                             & (_centre(r) < clutter["distance_end_m"] + 0.3)
+                             & clutter["description"].str.contains("PVC")]
+            if len(hit) == 0 and len(on_pvc) == 1:
+                assert r["kind"] == "cavity" and "air-filled pipe cannot be excluded" in r["evidence"]
+                continue
             assert len(hit) == 1, f"{name}: false alarm {r['kind']} at {_centre(r):.2f} m"
             assert hit.iloc[0]["kind"] == r["kind"]
             assert abs(hit.iloc[0]["depth_top_m"] - r["depth_top_m"]) <= 0.15
@@ -142,13 +149,24 @@ def test_sample_campaign_recall_and_kinds():
 
 # ------------------------------------------------------------------------------------ clutter
 @pytest.mark.parametrize("acq", [ACQ6, ACQ1], ids=["array", "profile"])
-@pytest.mark.parametrize("material", ["metal", "pvc"])
-def test_pipes_are_not_defects(material, acq):
-    if material == "pvc" and acq.n_channels == 1:
-        pytest.skip("an air-filled PVC pipe and a small cavity look alike on one profile (documented)")
-    _, s = road([Pipe(s_m=8, u_m=0.0, depth_m=0.6, diameter_m=0.2, azimuth_deg=80, material=material)], acq=acq)
+@pytest.mark.parametrize("azimuth", [60, 80, 95])
+def test_metal_pipes_are_not_defects(azimuth, acq):
+    _, s = road([Pipe(s_m=8, u_m=0.0, depth_m=0.6, diameter_m=0.2, azimuth_deg=azimuth, material="metal")],
+                acq=acq)
     d = detect(s)
     assert len(d) == 0, d[["kind", "distance_start_m", "depth_top_m", "features"]].to_string()
+    assert d.attrs["detect"]["rejected"] == {"pipe": 1}
+
+
+def test_air_filled_pvc_pipe_is_at_most_a_doubtful_cavity():
+    """An air-filled PVC pipe and a small cavity give the same picture (opposite polarity, a
+    near-point hyperbola); the detector errs on the side of the cavity but says so."""
+    _, s = road([Pipe(s_m=8, u_m=0.0, depth_m=0.6, diameter_m=0.2, azimuth_deg=80, material="pvc")], acq=ACQ1)
+    d = detect(s)
+    assert set(d["kind"].astype(str)) <= {"cavity"}
+    for _, r in d.iterrows():
+        assert "air-filled pipe cannot be excluded" in r["evidence"]
+        assert r["confidence"] < 0.9
 
 
 def test_manhole_is_not_a_defect():

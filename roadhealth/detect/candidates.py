@@ -20,14 +20,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.fft as sfft
 from scipy import ndimage
-
-from roadhealth.processing._core import envelope_kernel
 
 __all__ = ["Attributes", "Regions", "attributes", "regions"]
 
 #: MAD -> standard deviation of a normal distribution.
 MAD_TO_SD = 1.4826
+
+
+def _hilbert(x: np.ndarray) -> np.ndarray:
+    """Hilbert transform along the last axis, the FFT zero-padded to a fast length (float32).
+
+    (A trace of 233 samples, a prime, costs three times a padded one.)
+    """
+    n = x.shape[-1]
+    m = sfft.next_fast_len(n, real=True)
+    spec = sfft.rfft(x, n=m, axis=-1)
+    spec *= -1j
+    spec[..., 0] = 0
+    if m % 2 == 0:
+        spec[..., -1] = 0
+    return np.ascontiguousarray(sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)[..., :n], dtype=np.float32)
+
+
+def _magnitude(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = np.square(a, dtype=np.float32)
+    out += np.square(b, dtype=np.float32)
+    return np.sqrt(out, out=out)
 
 
 @dataclass
@@ -39,18 +59,21 @@ class Attributes:
     x : float32 array
         Processed amplitudes.
     env : float32 array
-        Envelope.
+        Envelope of ``x`` (the features are measured on ``x`` and ``env``).
     z : float32 array
-        Smoothed robust score of the envelope against its per-row background.
+        Robust score of the envelope of the *stacked* data (about 0.25 m along track and three
+        channels of an array) against its per-row background, smoothed: detection only.
     z_coarse : float32 array
         The mean of ``z`` over about 0.75 m along track, two periods and three channels: raised
         by chaotic scattering that no single voxel shows clearly.
     bg_median, bg_scale : float32 arrays (channel, sample)
-        Background envelope level and spread per row.
+        Background level and spread of ``env`` per row (median and 1.4826 MAD along track).
     start : int
         First sample searched (just below the surface wavelet).
     period_samples : int
         One antenna period, samples.
+    x_raw : float32 array
+        The processed amplitudes (the same array as ``x``; kept for lateral coherence).
     """
 
     x: np.ndarray
@@ -62,10 +85,11 @@ class Attributes:
     start: int
     period_samples: int
     smooth_traces: int
+    x_raw: np.ndarray
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
-               spacing_m: float, max_background_traces: int = 256) -> Attributes:
+               spacing_m: float, max_background_traces: int = 192) -> Attributes:
     """Envelope and robust scores of a processed survey (see the module notes).
 
     Parameters
@@ -84,7 +108,18 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     x = np.nan_to_num(np.asarray(x, dtype=np.float32), copy=False)
     n_c, n_t, n_s = x.shape
     period = max(2, round(1000.0 / centre_mhz / dt_ns))
-    env = envelope_kernel(x)
+    h = _hilbert(x)
+    env_raw = _magnitude(x, h)
+    # stacked over neighbouring traces (and channels): noise drops by the square root of their
+    # number while reflectors that are flat over the window (defect tops, hyperbola apexes) keep
+    # their amplitude; the Hilbert transform is linear, so the stack's envelope is the magnitude
+    # of the stacked analytic signal
+    k_st = max(1, round(0.25 / max(spacing_m, 1e-6)) | 1)
+    k_st = min(k_st, n_t if n_t % 2 else max(1, n_t - 1))
+    k_ch = 3 if n_c >= 3 else 1
+    xs = ndimage.uniform_filter(x, size=(k_ch, k_st, 1), mode="nearest")
+    hs = ndimage.uniform_filter(h, size=(k_ch, k_st, 1), mode="nearest")
+    env = _magnitude(xs, hs)
     # the surface wavelet (residual after background removal, manhole covers) is not searched
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
     step = max(1, n_t // max_background_traces)
@@ -96,24 +131,35 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     floor = 0.05 * float(np.median(scale[:, start:])) if n_s > start else 0.0
     floor = max(floor, 1e-6 * float(env.max()) + np.finfo(np.float32).tiny)
     scale = np.maximum(scale, floor).astype(np.float32)
-    z = (env - med[:, None, :]) / scale[:, None, :]
+    z = env - med[:, None, :]
+    z /= scale[:, None, :]
     k_tr = max(1, round(0.2 / max(spacing_m, 1e-6)) | 1)
     k_tr = min(k_tr, n_t if n_t % 2 else max(1, n_t - 1))
     k_s = max(1, (period // 2) | 1)
-    z = ndimage.uniform_filter(z, size=(1, k_tr, k_s), mode="nearest")
+    z = ndimage.uniform_filter1d(z, k_tr, axis=1, mode="nearest")
+    z = ndimage.uniform_filter1d(z, k_s, axis=2, mode="nearest")
     z[..., :start] = 0.0
     z[..., max(start, n_s - period):] = 0.0  # the circular envelope wraps the top onto the end
-    # coarse score: the mean score over ~0.75 m, 2 periods and 3 channels (chaotic scattering),
-    # computed on a grid decimated to a quarter of the window (and repeated back): 1/16 the work
+    # coarse score: the mean robust score of the *unstacked* envelope over ~0.75 m, 2 periods and
+    # 3 channels (chaotic scattering, which stacking would cancel), computed on a grid decimated
+    # to a quarter of the window (and repeated back): 1/16 the work
     k_tr2 = max(1, round(0.75 / max(spacing_m, 1e-6)))
     st_t, st_s = max(1, k_tr2 // 4), max(1, period // 2)
-    zd = z[:, ::st_t, ::st_s]
+    sub_r = env_raw[:, ::step]
+    med_r = np.median(sub_r, axis=1)
+    scale_r = MAD_TO_SD * np.median(np.abs(sub_r - med_r[:, None, :]), axis=1)
+    floor_r = 0.05 * float(np.median(scale_r[:, start:])) if n_s > start else 0.0
+    floor_r = max(floor_r, 1e-6 * float(env_raw.max()) + np.finfo(np.float32).tiny)
+    scale_r = np.maximum(scale_r, floor_r).astype(np.float32)
+    zd = (env_raw[:, ::st_t, ::st_s] - med_r[:, None, ::st_s]) / scale_r[:, None, ::st_s]
+    zd[..., : -(-start // st_s)] = 0.0
+    zd[..., max(0, (n_s - period) // st_s):] = 0.0
     zcd = ndimage.uniform_filter(zd, size=(min(3, n_c), max(1, k_tr2 // st_t) | 1,
                                            max(1, (2 * period) // st_s) | 1), mode="nearest")
     zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][..., np.minimum(np.arange(n_s) // st_s,
                                                                                       zcd.shape[2] - 1)]
-    return Attributes(x, env, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
-                      med.astype(np.float32), scale, start, period, k_tr)
+    return Attributes(x, env_raw, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
+                      med_r.astype(np.float32), scale_r, start, period, k_tr, x)
 
 
 @dataclass
@@ -132,7 +178,7 @@ class Regions:
     n: int
 
 
-def regions(att: Attributes, *, z_seed: float = 6.0, z_low: float = 4.0, zc_seed: float = 2.0,
+def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed: float = 2.0,
             zc_low: float = 1.2, min_traces: int = 3) -> Regions:
     """Hysteresis thresholds of the robust scores and 3D connected components.
 
@@ -155,20 +201,13 @@ def regions(att: Attributes, *, z_seed: float = 6.0, z_low: float = 4.0, zc_seed
     labels, n = ndimage.label(mask, structure=structure)
     if n == 0:
         return Regions(labels.astype(np.int32), 0)
-    n_t, n_s = labels.shape[1], labels.shape[2]
-    flat = np.flatnonzero(labels)
-    lab = labels.ravel()[flat]
-    tr = (flat // n_s) % n_t
-    t_min = np.full(n + 1, n_t)
-    t_max = np.full(n + 1, -1)
-    np.minimum.at(t_min, lab, tr)
-    np.maximum.at(t_max, lab, tr)
-    zpk = np.full(n + 1, -np.inf)
-    np.maximum.at(zpk, lab, att.z.ravel()[flat])
-    zcpk = np.full(n + 1, -np.inf)
-    np.maximum.at(zcpk, lab, att.z_coarse.ravel()[flat])
-    keep = (t_max - t_min + 1 >= min_traces) & ((zpk >= z_seed) | (zcpk >= zc_seed))
-    keep[0] = False
+    seeded = np.zeros(n + 1, dtype=bool)
+    seeded[labels[att.z >= z_seed]] = True
+    seeded[labels[att.z_coarse >= zc_seed]] = True
+    seeded[0] = False
+    span = np.zeros(n + 1, dtype=np.int64)
+    span[1:] = [0 if o is None else o[1].stop - o[1].start for o in ndimage.find_objects(labels)]
+    keep = seeded & (span >= min_traces)
     lut = np.zeros(n + 1, dtype=np.int32)
     lut[keep] = np.arange(1, int(keep.sum()) + 1, dtype=np.int32)
     return Regions(lut[labels], int(keep.sum()))

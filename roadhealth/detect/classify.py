@@ -48,12 +48,12 @@ CLUTTER = ("pipe", "surface", "layer", "weak")
 class Thresholds:
     """Thresholds of the rules (units in the names)."""
 
-    void_max_depth_m: float = 0.8
-    void_min_z: float = 8.0
+    void_max_depth_m: float = 0.65
+    void_min_z: float = 6.5
     pipe_max_length_m: float = 1.6
     layer_min_length_m: float = 8.0
     surface_ratio: float = 0.08
-    min_z: float = 5.0
+    min_z: float = 8.0
 
 
 #: Short statement of every rule, for ``docs`` and ``explain``.
@@ -106,19 +106,28 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
               * ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.35, 0.5)
               * ramp(np.nan_to_num(f["apex_line_rms_m"].to_numpy(float), nan=1.0), 0.25, 0.12))
     point = np.where(array, point * linear, point)
+    # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
+    # cavity is the worse error, so it counts as a pipe only on strict evidence
+    strict = (ramp(logv, np.log(1.25), np.log(1.15)) * ramp(logv, np.log(0.8), np.log(0.88))
+              * ramp(hrms, 0.2, 0.12)
+              * np.where(array, ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.55, 0.7), 1.0))
+    point_opposite = point * strict
     shallow = ramp(depth, th.void_max_depth_m + 0.1, th.void_max_depth_m - 0.1)
     out = pd.DataFrame(index=f.index)
-    out["void"] = strong * flat * continuous * shallow * ramp(z, th.void_min_z - 2, th.void_min_z + 1)
-    out["cavity"] = strong * opposite * (1 - point) * (1 - 0.5 * out["void"])
+    out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
+                   * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5))
+    out["cavity"] = (strong * opposite * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
+                     * ramp(length, 0.25, 0.45))
     out["water_rich"] = strong * same * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
-    out["loose"] = ramp(zpk, th.min_z - 1, th.min_z + 2) * chaotic * ramp(ring, 0.2, 0.4)
-    out["pipe"] = point * np.maximum(same, opposite)
+    out["loose"] = ramp(zpk, th.min_z - 1, th.min_z + 2) * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
+    out["pipe"] = np.maximum(point * same, point_opposite * opposite)
     out["surface"] = np.maximum(ramp(f["surface_ratio"].to_numpy(float), 0.6 * th.surface_ratio, th.surface_ratio)
                                 * ramp(f["z_surface"].to_numpy(float), 6.0, 10.0),
                                 ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25))
-    out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1, th.void_min_z - 4),
+    out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
     out["weak"] = ramp(zpk, th.min_z, th.min_z - 2)
+    out.attrs["point_like"] = point
     return out
 
 
@@ -156,6 +165,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out = f.copy()
     for c in s.columns:
         out[f"score_{c}"] = s[c]
+    out["point_like"] = np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float)
     out["decision"] = decision
     out["is_defect"] = is_defect
     out["score"] = best

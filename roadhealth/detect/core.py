@@ -24,7 +24,7 @@ from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
 from roadhealth.detect.features import region_features
-from roadhealth.detect.prepare import Prepared, prepare
+from roadhealth.detect.prepare import Prepared, prepare, velocity_from_hyperbolas
 from roadhealth.errors import DetectionError
 
 __all__ = ["EXTRAS", "candidates", "detect"]
@@ -85,6 +85,16 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=pr.velocity_m_per_ns,
                                     distance_m=dist, offset_m=off)
+    if not feats.empty and pr.velocity_is_default:
+        est = velocity_from_hyperbolas(feats["hyperbola_v"], feats["hyperbola_rms_ns"],
+                                       feats["distance_end_m"] - feats["distance_start_m"],
+                                       float(feats["period_ns"].iloc[0]))
+        if est is not None:
+            scale = est[0] / pr.velocity_m_per_ns
+            for c in ("depth_top_m", "depth_bottom_m"):
+                feats[c] = feats[c] * scale
+            feats["hyperbola_v_ratio"] = feats["hyperbola_v_ratio"] / scale
+            pr.velocity_m_per_ns, pr.velocity_source = est
     if not feats.empty:
         feats["polarity"] = -pr.surface_polarity * feats["polarity_raw"]
         feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
@@ -162,6 +172,8 @@ def _evidence(r, pr: Prepared) -> str:
              f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
     if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
         parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
+    if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.3:
+        parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
     parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_source}")
     return "; ".join(parts)
 

@@ -51,7 +51,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     n_c, n_t, n_s = att.x.shape
     flat = np.flatnonzero(reg.labels)
     if flat.size == 0:
-        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top"])
+        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "z_max"])
     lab = reg.labels.ravel()[flat].astype(np.int64)
     col = flat // n_s
     s = flat % n_s
@@ -61,6 +61,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     s_first = s[starts]
     s_last = np.maximum.reduceat(s, starts)
+    z_col = np.maximum.reduceat(att.z.ravel()[flat[order]], starts)
     col_u = col[starts]
     lab_u = lab[starts]
     c = col_u // n_t
@@ -75,15 +76,20 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
     e_top = win[np.arange(k.shape[0]), j]
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
-                         "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float)})
+                         "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
+                         "z_max": z_col.astype(float)})
 
 
-def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray) -> np.ndarray:
-    """Sum of arr2d[col, centre+lo : centre+hi] per column (clipped to the trace)."""
+def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray,
+                   square: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of arr2d[col, centre+lo : centre+hi] (squared) per column (clipped to the trace), and
+    the number of samples summed."""
     n_s = arr2d.shape[1]
     k = centre[:, None] + np.arange(lo, hi)[None, :]
     inside = (k >= 0) & (k < n_s)
-    vals = arr2d[cols[:, None], np.clip(k, 0, n_s - 1)]
+    vals = arr2d[cols[:, None], np.clip(k, 0, n_s - 1)].astype(np.float64)
+    if square:
+        vals *= vals
     return np.where(inside, vals, 0.0).sum(axis=1), inside.sum(axis=1)
 
 
@@ -122,7 +128,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     strong["apex"] = strong["e_top"] >= 0.8 * strong.groupby("label")["e_top"].transform("max")
     cols = (strong["c"].to_numpy() * n_t + strong["t"].to_numpy()).astype(np.int64)
     s_top = strong["s_top"].to_numpy()
-    env2 = (att.env.reshape(n_c * n_t, n_s).astype(np.float64)) ** 2
+    env2 = att.env.reshape(n_c * n_t, n_s)
     half = max(1, p // 2)
     e1, _ = _window_energy(cols, s_top, -half, half + 1, env2)
     e2, _ = _window_energy(cols, s_top, p + half, 4 * p, env2)
@@ -147,7 +153,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     offs = np.arange(-2, 3)
     tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
     kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
-    blk = att.x[cc[:, None, None], tn[:, :, None], kw[:, None, :]].astype(np.float64)
+    blk = att.x_raw[cc[:, None, None], tn[:, :, None], kw[:, None, :]].astype(np.float64)
     num = (blk.sum(axis=1) ** 2).sum(axis=1)
     den = offs.size * (blk ** 2).sum(axis=(1, 2))
     semblance = num / np.maximum(den, 1e-30)
@@ -195,8 +201,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns)
     feats = feats.join(hyp)
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
-    zpk = np.asarray(_labels_max(att.z, reg))
-    feats["z_peak"] = zpk[feats.index.to_numpy() - 1]
+    feats["z_peak"] = recs.groupby("label")["z_max"].max()
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
     v = velocity_m_per_ns
@@ -219,13 +224,6 @@ def _line_rms(per_ch: pd.DataFrame) -> pd.Series:
     syy = (dd * dd).groupby(per_ch["label"]).sum()
     resid = (syy - sxy ** 2 / sxx.where(sxx > 0)).clip(lower=0)
     return np.sqrt(resid / n).where(n >= 3)
-
-
-def _labels_max(z: np.ndarray, reg: Regions) -> np.ndarray:
-    flat = np.flatnonzero(reg.labels)
-    out = np.full(reg.n + 1, -np.inf)
-    np.maximum.at(out, reg.labels.ravel()[flat], z.ravel()[flat])
-    return out[1:]
 
 
 def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns: float,

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
 
-__all__ = ["DEFAULT_EPS_R", "Prepared", "check_input", "first_arrival_vote", "prepare", "velocity_model"]
+__all__ = ["DEFAULT_EPS_R", "Prepared", "check_input", "first_arrival_vote", "prepare", "velocity_from_hyperbolas",
+           "velocity_model"]
 
 #: Relative permittivity used for depths when the data give no velocity: the average of a
 #: flexible pavement over granular base and subgrade down to ~1 m (asphalt 4-7, base 6-10,
@@ -72,6 +72,7 @@ class Prepared:
     surface_ns: float = 0.0
     notes: list = field(default_factory=list)
     polarity_source: str = "assumed (negative surface reflection)"
+    velocity_is_default: bool = False
 
 
 def _source(survey) -> str:
@@ -295,64 +296,47 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     return assumed
 
 
-def velocity_model(survey: xr.DataArray, centre_mhz: float, *, velocity_m_per_ns=None,
-                   eps_r=None) -> tuple[float, str]:
-    """The velocity used for depths, m/ns, and how it was obtained.
+def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) -> tuple[float, str, bool]:
+    """The velocity used for depths, m/ns, how it was obtained, and whether it is the default.
 
     Order: a velocity or permittivity given by the caller; the velocity of a depth-domain survey;
-    the diffraction hyperbolas found in the data (:func:`roadhealth.processing.hyperbola_velocities`:
-    fits with a standard error under 10 %, a residual under 0.15 period and a velocity in
-    :data:`VELOCITY_RANGE`, merged per diffractor; with at least three diffractors their lower
-    quartile, since curved or extended bodies look faster than the medium and points do not);
-    else :data:`DEFAULT_EPS_R`.
+    else :data:`DEFAULT_EPS_R`, which :func:`velocity_from_hyperbolas` may then replace with a
+    velocity measured on the survey's own diffraction hyperbolas.
     """
     if velocity_m_per_ns is not None:
         v = float(velocity_m_per_ns)
         if not 0 < v <= C0_M_PER_NS:
             raise DetectionError(f"velocity_m_per_ns must be in (0, {C0_M_PER_NS:.3f}]; got {velocity_m_per_ns!r}")
-        return v, f"given velocity {v:.3f} m/ns"
+        return v, f"given velocity {v:.3f} m/ns", False
     if eps_r is not None:
         e = float(eps_r)
         if not e >= 1:
             raise DetectionError(f"eps_r must be >= 1; got {eps_r!r}")
-        return C0_M_PER_NS / math.sqrt(e), f"given permittivity {e:g}"
+        return C0_M_PER_NS / math.sqrt(e), f"given permittivity {e:g}", False
     if survey.attrs.get("domain") == "depth":
         v = float(survey.attrs["pseudo_velocity_m_per_ns"])
-        return v, f"depth-domain survey's velocity {v:.3f} m/ns"
-    from roadhealth.processing import hyperbola_velocities
-
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    period = 1000.0 / centre_mhz
-    found = None
-    if survey.sizes["trace"] >= 24 and t[-1] > 3 * period:
-        try:
-            n_c = survey.sizes["channel"]
-            sub = survey.isel(channel=sorted({n_c // 3, (2 * n_c) // 3}))
-            found = hyperbola_velocities(sub.assign_attrs(antenna_mhz=centre_mhz),
-                                         window_ns=(2 * period, t[-1] - period), n_max=8,
-                                         aperture_m=max(0.4, 6 * period * 0.05))
-        except (ProcessingError, ValueError, IndexError):
-            found = None
-    if found is not None and len(found):
-        v = found["velocity_m_per_ns"].to_numpy(float)
-        sig = found["velocity_sigma_m_per_ns"].to_numpy(float)
-        rms = found["rms_residual_ns"].to_numpy(float)
-        good = (np.isfinite(v) & (v >= VELOCITY_RANGE[0]) & (v <= VELOCITY_RANGE[1])
-                & np.isfinite(sig) & (sig < 0.1 * v) & (rms < 0.15 * period)
-                & (found["n_picks"].to_numpy() >= 6))
-        if good.any():
-            # one velocity per diffractor (fits on several channels of one object are one object);
-            # an extended or curved body looks faster than the medium, a point never slower, so
-            # the lower quartile of the objects is the estimate
-            obj = pd.DataFrame({"x": found["x0_m"].to_numpy(float)[good], "v": v[good]})
-            obj["key"] = np.floor(obj["x"] / 0.5).astype(int)
-            per_obj = obj.groupby("key")["v"].median()
-            if len(per_obj) >= 3:
-                vm = float(np.quantile(per_obj.to_numpy(), 0.25))
-                return vm, (f"lower quartile of {len(per_obj)} diffraction hyperbolas, {vm:.3f} m/ns "
-                            f"(eps_r {(C0_M_PER_NS / vm) ** 2:.1f})")
+        return v, f"depth-domain survey's velocity {v:.3f} m/ns", False
     v = C0_M_PER_NS / math.sqrt(DEFAULT_EPS_R)
-    return v, f"default eps_r {DEFAULT_EPS_R:g} ({v:.3f} m/ns; no usable hyperbola in the data)"
+    return v, f"default eps_r {DEFAULT_EPS_R:g} ({v:.3f} m/ns; no usable hyperbola in the data)", True
+
+
+def velocity_from_hyperbolas(v_fit, rms_ns, length_m, period_ns: float) -> tuple[float, str] | None:
+    """A velocity from the diffraction hyperbolas of the candidate regions, or None.
+
+    Regions at most 1.6 m long whose top times fit a hyperbola
+    (:func:`roadhealth.processing.fit_hyperbola`) with a residual under 0.15 period and a velocity
+    in :data:`VELOCITY_RANGE` are point-like diffractors (stones, pipes, small voids); with at
+    least three of them, their *lower quartile* is the estimate: a curved or extended body looks
+    faster than the medium, a point never slower.
+    """
+    v = np.asarray(v_fit, dtype=float)
+    good = (np.isfinite(v) & (v >= VELOCITY_RANGE[0]) & (v <= VELOCITY_RANGE[1])
+            & (np.asarray(rms_ns, dtype=float) < 0.15 * period_ns) & (np.asarray(length_m, dtype=float) <= 1.6))
+    if good.sum() < 3:
+        return None
+    vm = float(np.quantile(v[good], 0.25))
+    return vm, (f"lower quartile of {int(good.sum())} diffraction hyperbolas, {vm:.3f} m/ns "
+                f"(eps_r {(C0_M_PER_NS / vm) ** 2:.1f})")
 
 
 def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=None,
@@ -427,6 +411,6 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             f"{_source(survey)}: the time window ends {below:.2f} ns below the road surface; a search "
             f"below the pavement needs at least {MIN_PERIODS_BELOW * period:.2f} ns "
             f"({MIN_PERIODS_BELOW:g} periods of the {centre:.0f} MHz antenna)")
-    v, vsrc = velocity_model(out, centre, velocity_m_per_ns=velocity_m_per_ns, eps_r=eps_r)
+    v, vsrc, default_v = velocity_model(out, velocity_m_per_ns=velocity_m_per_ns, eps_r=eps_r)
     return Prepared(out, centre, polarity, surface_measured and not pol_src.startswith("assumed"), v, vsrc,
-                    surface_ns, notes, pol_src)
+                    surface_ns, notes, pol_src, default_v)
