@@ -397,7 +397,7 @@ def read_dzt(
 
     ant = antenna_mhz if antenna_mhz is not None else h0["antenna_mhz"]
     header = {k: v for k, v in h0.items() if k != "channel"}
-    header["channels"] = [
+    header["channels"] = [  # in file order; ``source_channel`` maps survey channels to it
         {"antenna_name": h["antenna_name"], "antenna_mhz": h["antenna_mhz"], "rh_chanmask": h.get("rh_pass0TX")}
         for h in headers
     ]

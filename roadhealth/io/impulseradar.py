@@ -303,6 +303,7 @@ def read_iprb(
         }
     )
     if len(channels) > 1:
+        # per-channel lists stay in file order (A01, A02 ...); source_channel maps channels to them
         attrs["channel_files"] = [os.fspath(ch["data_path"]) for ch in channels]
         attrs["channel_headers"] = [dict(ch["header"]) for ch in channels]
     survey = make_survey(
