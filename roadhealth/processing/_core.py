@@ -214,12 +214,15 @@ def is_auto(value: Any) -> bool:
 # analytic signal and envelope (the one implementation; attributes, time zero, velocity, slices)
 # --------------------------------------------------------------------------------------------------
 
-def analytic_signal(x: np.ndarray, *, pad: bool = True) -> np.ndarray:
-    """Analytic signal ``x + i H[x]`` along the last axis (complex64 for float32 input).
+def analytic_spectrum(x: np.ndarray, *, pad: bool = True) -> tuple[np.ndarray, int]:
+    """One-sided spectrum of the analytic signal of ``x`` along the last axis, and its FFT length.
 
-    As :func:`scipy.signal.hilbert`, but keeps single precision and, with ``pad=True``, zero-pads
-    the FFT to twice the trace length so the strong early part of a trace does not wrap around
-    onto its weak end (the FFT Hilbert transform is circular).
+    ``full[..., k]`` is twice the spectrum of ``x`` for positive frequencies, the DC (and Nyquist)
+    bins once, 0 for negative frequencies; ``ifft(full)[..., :n]`` is the analytic signal. With
+    ``pad=True`` the FFT is zero-padded to about twice the trace length, so the strong early part
+    of a trace does not wrap around onto its weak end (the FFT Hilbert transform is circular).
+    The one implementation behind :func:`analytic_signal`, the envelope and the instantaneous
+    attributes.
     """
     n = x.shape[-1]
     m = sfft.next_fast_len(2 * n, real=True) if pad else n
@@ -227,29 +230,42 @@ def analytic_signal(x: np.ndarray, *, pad: bool = True) -> np.ndarray:
     full = np.zeros((*x.shape[:-1], m), dtype=spec.dtype)
     full[..., : m // 2 + 1] = spec
     full[..., 1:(m + 1) // 2] *= 2
+    return full, m
+
+
+def analytic_signal(x: np.ndarray, *, pad: bool = True) -> np.ndarray:
+    """Analytic signal ``x + i H[x]`` along the last axis (complex64 for float32 input).
+
+    As :func:`scipy.signal.hilbert`, but keeps single precision and, with ``pad=True``, zero-pads
+    the FFT (see :func:`analytic_spectrum`).
+    """
+    n = x.shape[-1]
+    full, _ = analytic_spectrum(x, pad=pad)
     z = sfft.ifft(full, axis=-1, overwrite_x=True)
-    return z[..., :n] if pad else z
+    return z[..., :n]
 
 
 def envelope_kernel(x: np.ndarray, *, pad: bool = False) -> np.ndarray:
     """Envelope ``|x + i H[x]|`` along the last axis of a numpy array, in the float dtype of ``x``
     (float32 for integer input).
 
-    ``pad=False``: circular (as :func:`scipy.signal.hilbert`), from one rfft/irfft pair - the
-    cheap form for picking. ``pad=True``: zero-padded :func:`analytic_signal`.
+    The Hilbert transform ``H[x]`` comes from one real FFT pair (``-i sign(f)`` on the rfft),
+    the cheap form of ``|analytic_signal(x)|``: circular over the trace (``pad=False``, as
+    :func:`scipy.signal.hilbert`) or over a zero-padded length of about twice the trace
+    (``pad=True``: no wrap-around of the trace's end onto its start).
     """
     x = np.asarray(x)
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
-    if pad:
-        return np.abs(analytic_signal(x)).astype(x.dtype, copy=False)
     n = x.shape[-1]
-    spec = sfft.rfft(x, axis=-1)
+    m = sfft.next_fast_len(2 * n, real=True) if pad else n
+    spec = sfft.rfft(x, n=m, axis=-1)
     spec *= -1j
     spec[..., 0] = 0
-    if n % 2 == 0:
+    if m % 2 == 0:
         spec[..., -1] = 0
-    h = sfft.irfft(spec, n=n, axis=-1, overwrite_x=True)
+    h = sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)[..., :n]
+    h = np.array(h, dtype=x.dtype, copy=not pad)  # a contiguous float array of its own
     h *= h
     h += x * x
     return np.sqrt(h, out=h)

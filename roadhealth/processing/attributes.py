@@ -18,6 +18,7 @@ from scipy import ndimage
 from roadhealth.errors import ProcessingError
 from roadhealth.processing._core import (
     analytic_signal,
+    analytic_spectrum,
     apply_along_samples,
     apply_along_traces,
     centre_frequency_mhz,
@@ -46,13 +47,8 @@ __all__ = [
 def _analytic_and_derivative(x: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
     """Analytic signal and its exact (spectral) time derivative, per ns; zero-padded FFT."""
     n = x.shape[-1]
-    m = sfft.next_fast_len(2 * n, real=True)
-    spec = sfft.rfft(x, n=m, axis=-1)
-    full = np.zeros((*x.shape[:-1], m), dtype=spec.dtype)
-    full[..., : m // 2 + 1] = spec
-    full[..., 1:(m + 1) // 2] *= 2
-    full[..., (m + 1) // 2:] = 0
-    omega = (2 * np.pi * sfft.fftfreq(m, dt)).astype(spec.real.dtype)  # rad/ns
+    full, m = analytic_spectrum(x, pad=True)
+    omega = (2 * np.pi * sfft.fftfreq(m, dt)).astype(full.real.dtype)  # rad/ns
     dfull = full * (1j * omega)
     z = sfft.ifft(full, axis=-1, overwrite_x=True)[..., :n]
     dz = sfft.ifft(dfull, axis=-1, overwrite_x=True)[..., :n]

@@ -23,7 +23,7 @@ import xarray as xr
 
 from roadhealth.errors import ProcessingError, RoadHealthWarning
 from roadhealth.io._common import atomic_path
-from roadhealth.processing._core import check_dims, envelope_array, require
+from roadhealth.processing._core import check_dims, envelope_array, is_dask, require
 from roadhealth.survey import add_history
 
 __all__ = ["cscan", "cscans", "write_geotiff"]
@@ -92,7 +92,7 @@ def cscan(
     vals = _statistic(survey, statistic)
     out = vals.where(mask).mean("sample", skipna=True)
     out = out.drop_vars([k for k, c in out.coords.items() if "sample" in c.dims], errors="ignore")
-    out = out.compute() if hasattr(out.data, "dask") else out
+    out = out.compute() if is_dask(out.data) else out
     out.name = f"cscan_{statistic}"
     out.attrs = {
         **info,
@@ -136,7 +136,7 @@ def cscans(
     if name not in survey.coords:
         raise ProcessingError(f"the survey has no {name!r} coordinate")
     vals = _statistic(survey, statistic)
-    if hasattr(vals.data, "dask"):
+    if is_dask(vals.data):
         vals = vals.persist()
     maps = []
     for a, b in itertools.pairwise(edges):  # a loop over slices
@@ -146,7 +146,7 @@ def cscans(
             m.drop_vars([k for k, c in m.coords.items() if "sample" in c.dims], errors="ignore")
         )
     out = xr.concat(maps, dim="slice")
-    out = out.compute() if hasattr(out.data, "dask") else out
+    out = out.compute() if is_dask(out.data) else out
     out = out.assign_coords(top=("slice", edges[:-1]), bottom=("slice", edges[1:]))
     out.name = f"cscan_{statistic}"
     out.attrs = {

@@ -31,6 +31,7 @@ from roadhealth.processing._core import (
     centre_frequency_mhz,
     check_choice,
     check_survey,
+    envelope_kernel,
     finish,
     header_words,
     is_auto,
@@ -120,9 +121,9 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     if window is not None and window < n:
         w = int(window)
         env = np.zeros_like(y)
-        env[..., :w] = _padded_envelope(np.ascontiguousarray(y[..., :w]))
+        env[..., :w] = envelope_kernel(np.ascontiguousarray(y[..., :w]), pad=True)
     else:
-        env = _padded_envelope(y)
+        env = envelope_kernel(y, pad=True)
     env[..., :n_header] = 0
     if search is not None:
         env[..., search:] = 0
@@ -139,22 +140,6 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     if peak_width:
         pick = np.where(found, _peak_after(env, np.where(found, pick, 0.0), peak_width), np.nan)
     return np.where(found, pick, np.nan)
-
-
-def _padded_envelope(y: np.ndarray) -> np.ndarray:
-    """Envelope ``sqrt(y^2 + H[y]^2)`` along the last axis with the Hilbert transform taken over a
-    zero-padded length (about 2n: no wrap-around), by one real FFT pair."""
-    n = y.shape[-1]
-    m = sfft.next_fast_len(2 * n, real=True)
-    spec = sfft.rfft(y, n=m, axis=-1)
-    spec *= -1j
-    spec[..., 0] = 0
-    if m % 2 == 0:
-        spec[..., -1] = 0
-    h = sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)[..., :n]
-    h *= h
-    h += y * y
-    return np.sqrt(h, out=h)
 
 
 def _fill_along_traces(p: np.ndarray, good: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from roadhealth.processing._core import (
     check_dims,
     envelope_array,
     envelope_kernel,
+    is_dask,
     parabolic_peak,
     require,
 )
@@ -127,7 +128,7 @@ def surface_permittivity(
     ratio = a0 / xr.DataArray(ap, dims="channel")
     ratio = ratio.where(ratio < 1.0)
     eps = ((1.0 + ratio) / (1.0 - ratio)) ** 2
-    eps = eps.astype(float).compute() if hasattr(eps.data, "dask") else eps.astype(float)
+    eps = eps.astype(float).compute() if is_dask(eps.data) else eps.astype(float)
     eps = eps.drop_vars(
         [k for k in eps.coords if k not in _lateral_coords(survey)], errors="ignore"
     )

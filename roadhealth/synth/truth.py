@@ -1,7 +1,7 @@
 """Truth tables of a road model, in the anomaly schema the detector returns.
 
 :func:`truth` lists the defects (cavity, void, loose, water_rich) with exactly the columns of
-:data:`ANOMALY_COLUMNS` (``shared/design.md``); :func:`clutter_truth` lists what a detector must
+:data:`ANOMALY_COLUMNS` (``docs/anomalies.md``); :func:`clutter_truth` lists what a detector must
 *not* flag (pipes, manholes, layer undulations). Along-track distances and across-track offsets
 are in the survey track frame (``distance_m`` and ``offset_m`` of the simulated survey);
 footprints are polygons in the model frame's CRS (EPSG:4545 for the sample campaign).
