@@ -321,6 +321,10 @@ def score(split: str):
     notes = [f"{len(scored)} scenarios of the {split} split scored ({lengths:.0f} m of road)",
              f"detect failed on {len(errors)} scenario(s)" + (f": {dict(list(errors.items())[:5])}" if errors else ""),
              f"detect time per scenario: median {np.median(times):.2f} s" if times else "no timings"]
+    sims = [r.get("simulate_s") for r in log.values() if r.get("simulate_s") is not None]
+    if sims:
+        notes.append(f"simulation time per scenario (2 shared cores): median {np.median(sims):.2f} s, "
+                     f"max {np.max(sims):.1f} s")
     length_of = {sc["name"]: sc["length_m"] for sc in scored}
     groups = {"clean roads (nothing buried)": {sc["name"] for sc in scored if not sc["objects"]},
               "clutter only (no defect)": {sc["name"] for sc in scored if sc["objects"] and not sc["n_defects"]},
