@@ -249,3 +249,16 @@ def test_moving_median_background_is_the_same_on_dask(chunks):
     ref = background_removal(_survey(x, distance_m=dist), method="median", window_traces=201).values
     lazy = make_survey(da.from_array(x, chunks=chunks), dt_ns=DT, antenna_mhz=F_ANT, distance_m=dist)
     np.testing.assert_array_equal(background_removal(lazy, method="median", window_traces=201).values, ref)
+
+
+@pytest.mark.parametrize("step", ["bandpass", "dewow", "envelope", "coherence", "agc"])
+def test_filters_leave_the_header_words_zero(step):
+    """The samples that stand for GSSI scan counters and marks carry no filter response."""
+    import roadhealth.processing as rp
+
+    x = np.random.default_rng(0).standard_normal((1, 10, 128))
+    x[..., :2] = 1000.0
+    s = make_survey(x, dt_ns=DT, antenna_mhz=F_ANT, attrs={"header_words": 2})
+    out = rp.STEPS[step](s)
+    assert out.attrs["header_words"] == 2
+    assert np.all(out.values[..., :2] == 0)

@@ -413,12 +413,20 @@ def _in_memory(block: Callable[[Any], np.ndarray], data: Any) -> np.ndarray:
 
 def _block_kernel(survey: xr.DataArray, func: Callable[..., np.ndarray], kwargs: dict[str, Any]
                   ) -> tuple[np.dtype, Callable[[Any], np.ndarray]]:
-    """(output dtype, ``block(x) = func(prepared copy of x, **kwargs)``) for a survey's blocks."""
+    """(output dtype, ``block(x) = func(prepared copy of x, **kwargs)``) for a survey's blocks.
+
+    The header words are zero on the way in and on the way out: a filter's response must not
+    leave values in the samples that stand for GSSI scan counters and marks (``header_words``
+    stays on the result, and a DZT writer would store them there).
+    """
     dtype = result_dtype(survey.dtype)
     n_header = header_words(survey)
 
     def block(x):
-        return func(_prepare(x, dtype, n_header), **kwargs)
+        out = func(_prepare(x, dtype, n_header), **kwargs)
+        if n_header and out.shape[-1] == x.shape[-1]:
+            out[..., :n_header] = 0
+        return out
 
     return dtype, block
 

@@ -112,8 +112,10 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     n = x.shape[-1]
     y = np.asarray(x, dtype=np.float32 if x.dtype != np.float64 else np.float64).copy()
     body = y[..., n_header:]
-    k = (body.shape[-1] - 1) // 2  # the (lower) median by one partition: np.median is slower
-    y -= np.partition(body, k, axis=-1)[..., k:k + 1]
+    k = (body.shape[-1] - 1) // 2  # the median by one partition (np.median is slower)
+    part = np.partition(body, (k, k + 1) if body.shape[-1] % 2 == 0 else k, axis=-1)
+    dc = part[..., k:k + 1] if body.shape[-1] % 2 else 0.5 * (part[..., k:k + 1] + part[..., k + 1:k + 2])
+    y -= dc
     if n_header:
         y[..., :n_header] = y[..., n_header:n_header + 1]
     if search is not None:
