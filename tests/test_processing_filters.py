@@ -256,7 +256,7 @@ def test_filters_leave_the_header_words_zero(step):
     """The samples that stand for GSSI scan counters and marks carry no filter response."""
     import roadhealth.processing as rp
 
-    x = np.random.default_rng(0).standard_normal((1, 10, 128))
+    x = np.random.default_rng(0).standard_normal((1, 10, 512))
     x[..., :2] = 1000.0
     s = make_survey(x, dt_ns=DT, antenna_mhz=F_ANT, attrs={"header_words": 2})
     out = rp.STEPS[step](s)
