@@ -23,8 +23,10 @@ pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1
                   channels reached with similar strength, apexes on a line in plan
 surface (clutter) a region whose surface reflection is itself anomalous, or a shallow region that
                   rings (metal manhole covers, plates)
-layer (clutter)   a flat, coherent event that is weak or longer than ``layer_min_length_m``: a
-                  change of layer thickness or an interface, not a defect
+layer (clutter)   a flat, coherent event that is weak or longer than ``layer_min_length_m``, or a
+                  dipping planar event longer than ``planar_min_length_m``, or a planar
+                  continuous event longer than 2-3 m not much stronger than the background: a
+                  change of layer thickness or strength or an interface, not a defect
 ================  ===============================================================================
 
 ``confidence`` combines how far the region stands above the background (``z``) with the margin
@@ -52,6 +54,7 @@ class Thresholds:
     void_min_z: float = 6.5
     pipe_max_length_m: float = 1.6
     layer_min_length_m: float = 8.0
+    planar_min_length_m: float = 1.2
     surface_ratio: float = 0.08
     min_z: float = 8.0
 
@@ -126,6 +129,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                 ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25))
     out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
+    # a planar event (flat or dipping) longer than a defect top: a layer or interface
+    planar = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.3, 0.15)
+              * ramp(length, th.planar_min_length_m, th.planar_min_length_m + 1.0)
+              * ramp(np.abs(f["dip_ns_per_m"].to_numpy(float)), 0.2, 0.4))
+    # a long, continuous, planar event that is not much stronger than the background: a layer
+    # whose strength or depth varies along the road (left over by the background removal)
+    planar_long = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.25, 0.15)
+                   * ramp(length, 2.0, 3.0) * ramp(coh, 0.8, 0.9) * ramp(z, 12.0, 8.0))
+    out["layer"] = np.maximum(out["layer"], np.nan_to_num(np.maximum(planar, planar_long), nan=0.0))
     out["weak"] = ramp(zpk, th.min_z, th.min_z - 2)
     out.attrs["point_like"] = point
     return out

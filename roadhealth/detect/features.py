@@ -29,6 +29,8 @@ feature           meaning
 ``channel_amplitude_ratio``  weakest over strongest per-channel apex envelope (1: uniform across)
 ``channel_fraction``  fraction of the array's channels the region reaches
 ``apex_line_rms_m``   misfit of a straight line through the per-channel apexes in plan (a pipe)
+``plane_rms_ns``  misfit of a straight line through the top times along track (0: a flat or
+                  dipping plane, a layer), and its slope ``dip_ns_per_m``
 ================  =================================================================================
 """
 
@@ -238,7 +240,9 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
     -------
     pandas.DataFrame indexed by label
         ``hyperbola_v`` (m/ns, NaN when the tops do not bend like a hyperbola),
-        ``hyperbola_rms_ns`` (fit residual) and ``hyperbola_x0_m`` (apex position).
+        ``hyperbola_rms_ns`` (fit residual) and ``hyperbola_x0_m`` (apex position); the slope
+        ``dip_ns_per_m`` and residual ``plane_rms_ns`` of a straight line through the same tops
+        (a flat or dipping layer).
     """
     from roadhealth.processing.velocity import fit_hyperbola
 
@@ -251,8 +255,14 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
     for lab, g in sel.groupby("label"):
         if len(g) < 5:
             continue
-        fit = fit_hyperbola(distance_m[g["c"].to_numpy(), g["t"].to_numpy()],
-                            t0_ns + g["s_top"].to_numpy() * dt_ns, weights=g["e_top"].to_numpy())
-        rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"])
+        xd = distance_m[g["c"].to_numpy(), g["t"].to_numpy()]
+        tt = t0_ns + g["s_top"].to_numpy() * dt_ns
+        fit = fit_hyperbola(xd, tt, weights=g["e_top"].to_numpy())
+        # a plane (flat or dipping layer): straight line t(x)
+        a = np.vstack([np.ones_like(xd), xd - xd.mean()]).T
+        coef, *_ = np.linalg.lstsq(a, tt, rcond=None)
+        line_rms = float(np.sqrt(np.mean((a @ coef - tt) ** 2)))
+        rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]), line_rms)
     return pd.DataFrame.from_dict(rows, orient="index",
-                                  columns=["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m"])
+                                  columns=["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m", "dip_ns_per_m",
+                                           "plane_rms_ns"])
