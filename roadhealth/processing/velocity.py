@@ -414,6 +414,53 @@ def pick_layers(
     """
     check_dims(survey)
     require(survey, "pick_layers", surface=isinstance(surface_twt_ns, (int, float)) and surface_twt_ns == 0)
+    windows, smooth_traces, vel = _layer_parameters(windows_ns, smooth_traces, eps_r, velocity_m_per_ns)
+    n_layer = len(windows)
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    dt = float(survey.attrs.get("dt_ns") or (t[1] - t[0]))
+    if track_ns is None:
+        mhz = survey.attrs.get("antenna_mhz")
+        track_ns = 500.0 / float(mhz) if mhz else 5 * dt
+    band = max(1, round(float(track_ns) / dt))
+
+    slices = [_sample_window(survey, w, f"windows_ns[{i}]") for i, w in enumerate(windows)]
+    picks, amps = _track_layers(survey, slices, t, dt, smooth_traces, band)
+    twt = np.stack(picks)
+    lateral = {k: v for k, v in _lateral_coords(survey).items()}
+    names = [f"layer{i}" for i in range(n_layer)] if names is None else [str(n) for n in names]
+    if len(names) != n_layer:
+        raise ProcessingError(f"names must have {n_layer} entries; got {names!r}")
+    ds = xr.Dataset(
+        {
+            "twt_ns": (
+                ("layer", "channel", "trace"),
+                twt,
+                {"units": "ns", "long_name": "layer bottom two-way time"},
+            ),
+            "amplitude": (
+                ("layer", "channel", "trace"),
+                np.stack(amps),
+                {"long_name": "envelope at pick"},
+            ),
+        },
+        coords={"layer": names, **lateral},
+    )
+    if vel is not None:
+        _add_thickness(ds, twt, vel, surface_twt_ns)
+    ds.attrs = {"history": list(survey.attrs.get("history", [])), "crs": survey.attrs.get("crs")}
+    return add_history(
+        ds,
+        "pick_layers",
+        windows_ns=windows,
+        eps_r=eps_r,
+        velocity_m_per_ns=velocity_m_per_ns,
+        smooth_traces=smooth_traces,
+        track_ns=float(track_ns),
+    )
+
+
+def _layer_parameters(windows_ns, smooth_traces, eps_r, velocity_m_per_ns):
+    """Checked windows [(start, end) ns], odd running-median length, and layer velocities (or None)."""
     try:
         windows = [(float(a), float(b)) for a, b in windows_ns]
     except (TypeError, ValueError):
@@ -441,17 +488,18 @@ def pick_layers(
             raise ProcessingError(
                 f"velocity_m_per_ns must have {n_layer} positive values; got {velocity_m_per_ns!r}"
             )
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    dt = float(survey.attrs.get("dt_ns") or (t[1] - t[0]))
-    if track_ns is None:
-        mhz = survey.attrs.get("antenna_mhz")
-        track_ns = 500.0 / float(mhz) if mhz else 5 * dt
-    band = max(1, round(float(track_ns) / dt))
+    return windows, smooth_traces, vel
 
-    slices = [_sample_window(survey, w, f"windows_ns[{i}]") for i, w in enumerate(windows)]
+
+def _track_layers(survey, slices, t, dt, smooth_traces, band):
+    """Per layer window: envelope-maximum picks, smoothed, re-picked near the smooth line with
+    sub-sample refinement, smoothed again; each layer no shallower than the one above.
+
+    Returns lists (one per layer) of two-way times (channel, trace), ns, and pick amplitudes.
+    """
     lo, hi = min(s.start for s in slices), max(s.stop for s in slices)
     env = envelope_array(survey.data.astype(np.float32))[..., lo:hi]
-    if type(env).__module__.startswith("dask"):
+    if is_dask(env):
         env = env.compute()
     env = np.asarray(env)
     picks, amps = [], []
@@ -468,9 +516,7 @@ def pick_layers(
         near = np.abs(offs[None, None, :] - smooth[..., None]) <= band
         k = np.argmax(np.where(near, e, -np.inf), axis=-1)
         pos = parabolic_peak(e, k) + s.start
-        if (
-            smooth_traces > 1
-        ):  # the running median again, on the refined picks: smooth but keeps steps
+        if smooth_traces > 1:  # the running median again, on the refined picks: smooth but keeps steps
             pos = ndimage.median_filter(pos, size=(1, smooth_traces), mode="nearest")
         tw = t[0] + pos * dt
         if prev is not None:
@@ -478,44 +524,18 @@ def pick_layers(
         prev = tw
         picks.append(tw)
         amps.append(np.take_along_axis(e, k[..., None], -1)[..., 0])
-    twt = np.stack(picks)
-    lateral = {k: v for k, v in _lateral_coords(survey).items()}
-    names = [f"layer{i}" for i in range(n_layer)] if names is None else [str(n) for n in names]
-    if len(names) != n_layer:
-        raise ProcessingError(f"names must have {n_layer} entries; got {names!r}")
-    ds = xr.Dataset(
-        {
-            "twt_ns": (
-                ("layer", "channel", "trace"),
-                twt,
-                {"units": "ns", "long_name": "layer bottom two-way time"},
-            ),
-            "amplitude": (
-                ("layer", "channel", "trace"),
-                np.stack(amps),
-                {"long_name": "envelope at pick"},
-            ),
-        },
-        coords={"layer": names, **lateral},
+    return picks, amps
+
+
+def _add_thickness(ds: xr.Dataset, twt: np.ndarray, vel: np.ndarray, surface_twt_ns) -> None:
+    """Layer thickness and bottom depth (layer, channel, trace), m, from the picks and velocities."""
+    surf = np.broadcast_to(np.asarray(surface_twt_ns, dtype=float), twt.shape[1:])
+    tops = np.concatenate([surf[None], twt[:-1]])
+    thick = vel[:, None, None] * np.maximum(twt - tops, 0.0) / 2.0
+    ds["thickness_m"] = (("layer", "channel", "trace"), thick, {"units": "m"})
+    ds["depth_m"] = (
+        ("layer", "channel", "trace"),
+        np.cumsum(thick, axis=0),
+        {"units": "m", "positive": "down"},
     )
-    if vel is not None:
-        surf = np.broadcast_to(np.asarray(surface_twt_ns, dtype=float), twt.shape[1:])
-        tops = np.concatenate([surf[None], twt[:-1]])
-        thick = vel[:, None, None] * np.maximum(twt - tops, 0.0) / 2.0
-        ds["thickness_m"] = (("layer", "channel", "trace"), thick, {"units": "m"})
-        ds["depth_m"] = (
-            ("layer", "channel", "trace"),
-            np.cumsum(thick, axis=0),
-            {"units": "m", "positive": "down"},
-        )
-        ds["velocity_m_per_ns"] = ("layer", vel, {"units": "m/ns"})
-    ds.attrs = {"history": list(survey.attrs.get("history", [])), "crs": survey.attrs.get("crs")}
-    return add_history(
-        ds,
-        "pick_layers",
-        windows_ns=windows,
-        eps_r=eps_r,
-        velocity_m_per_ns=velocity_m_per_ns,
-        smooth_traces=smooth_traces,
-        track_ns=float(track_ns),
-    )
+    ds["velocity_m_per_ns"] = ("layer", vel, {"units": "m/ns"})
