@@ -739,13 +739,50 @@ def simulate(
     s_all = acq.positions(model.length_m)
     u_ch = acq.offsets_m
     nc, nt, ns = acq.n_channels, s_all.size, acq.n_samples
-    f0 = acq.frequency_mhz * 1e-3
     rng0 = np.random.default_rng([seed & 0xFFFFFFFF, 101])
     ch_gain = 1 + effects.channel_gain_sd * rng0.standard_normal(nc)
     ch_t0 = effects.channel_t0_sd_ns * rng0.standard_normal(nc)
     ch_phase = rng0.uniform(0, 2 * np.pi, nc)
     wow_field = SmoothField(1.0, 0.1, (4.0, 30.0), seed=int(rng0.integers(2**31)), across=0.0)
+    inst = {"ch_gain": ch_gain, "ch_t0": ch_t0, "ch_phase": ch_phase, "wow_field": wow_field}
 
+    groups, bodies, manholes, pipes = _object_groups(model, acq)
+
+    # depth reached by the record, for the background scatterers
+    z_max = 0.5 * (acq.window_ns - acq.time_zero_ns) * C0_M_PER_NS / np.sqrt(min(lay.material.eps_r for lay in model.layers))
+    z_max = min(z_max, 3.0)
+    bg_aperture = 45.0
+    bg_reach = np.tan(np.deg2rad(bg_aperture)) * z_max
+
+    out = np.empty((nc, nt, ns), dtype=dtype)
+    nb = max(1, block_rows // nc)
+    t_direct = acq.time_zero_ns - 2 * acq.antenna_height_m / C0_M_PER_NS
+    for bi, b0 in enumerate(range(0, nt, nb)):
+        b1 = min(nt, b0 + nb)
+        Sb = s_all[b0:b1]
+        S = np.broadcast_to(Sb[None, :], (nc, b1 - b0)).ravel()
+        U = np.broadcast_to(u_ch[:, None], (nc, b1 - b0)).ravel()
+        n_rows = S.size
+        spectra = _Spectra(n_rows, acq)
+        rows = np.arange(n_rows)
+
+        _layer_events(spectra, model, acq, S, U, rows, bodies, manholes, pipes)
+
+        # ---- direct wave --------------------------------------------------------------
+        if effects.direct_wave:
+            spectra.add_events(np.full(n_rows, t_direct), np.full(n_rows, effects.direct_wave), 0.0, rows)
+
+        _kirchhoff(spectra, model, acq, groups, Sb, u_ch, z_max, bg_aperture, bg_reach)
+
+        traces = _instrument(spectra, effects, acq, S, b0, b1, bi, seed, inst)
+        out[:, b0:b1, :] = traces.reshape(nc, b1 - b0, ns).astype(dtype, copy=False)
+
+    return _synthetic_survey(out, model, acq, effects, seed, s_all, u_ch)
+
+
+def _object_groups(model: RoadModel, acq: Acquisition):
+    """Kirchhoff point groups of the model's bodies, point scatterers and manhole rims, and the
+    bodies, manholes and pipes (which also modify the layer events)."""
     groups: list[dict] = []
     bodies = [o for o in model.objects if isinstance(o, _Body)]
     for i, obj in enumerate(bodies):
@@ -762,141 +799,142 @@ def simulate(
                                    mh.u_m + mh.diameter_m / 2 * np.sin(ang), np.full(ang.size, 0.06),
                                    np.full(ang.size, -0.6), kind="point", radius=0.03))
     pipes = [o for o in model.objects if isinstance(o, Pipe)]
+    return groups, bodies, manholes, pipes
 
-    # depth reached by the record, for the background scatterers
-    z_max = 0.5 * (acq.window_ns - acq.time_zero_ns) * C0_M_PER_NS / np.sqrt(min(lay.material.eps_r for lay in model.layers))
-    z_max = min(z_max, 3.0)
-    bg_aperture = 45.0
-    bg_reach = np.tan(np.deg2rad(bg_aperture)) * z_max
 
-    out = np.empty((nc, nt, ns), dtype=dtype)
-    nb = max(1, block_rows // nc)
+def _layer_events(spectra: _Spectra, model: RoadModel, acq: Acquisition, S, U, rows,
+                  bodies, manholes, pipes) -> None:
+    """The layer interfaces, delayed, dimmed or cut by the bodies above them, manholes and pipes
+    (with their own echoes), added to ``spectra`` for rows at track positions ``S``, offsets ``U``."""
+    f0 = acq.frequency_mhz * 1e-3
+    ev = interface_events(model, S, U, acq)
+    tau, amp, tst = ev["tau_ns"].copy(), ev["amp"].copy(), ev["tstar_ns"].copy()
+    depth = ev["depth_m"]
+    n_if = tau.shape[0]
+    for i, obj in enumerate(bodies):
+        top, bottom, w = obj.vertical(S, U)
+        inside = np.isfinite(top)
+        if not inside.any():
+            continue
+        zmid = np.where(inside, (np.nan_to_num(top) + np.nan_to_num(bottom)) / 2, 0.0)
+        host = column(model, S, U, zmid)
+        q_host = np.array([lay.material.q for lay in model.layers])[host["layer"]]
+        dtau, famp, dtst = _through_body(obj, top, bottom, host["eps"], q_host)
+        a_host = attenuation_np_per_m(model.sigma()[host["layer"]], host["eps"])
+        famp = famp * np.exp(2 * a_host * np.nan_to_num(bottom - top))
+        famp = famp * (1 - SHADOW_STRENGTH.get(obj.kind, 0.0) * w)
+        if isinstance(obj, LooseZone):
+            fa = SmoothField(0.0, 1.0, (0.1, 0.8), seed=model._seed(32, i))
+            ft = SmoothField(0.0, 1.0, (0.1, 0.8), seed=model._seed(33, i))
+            famp = famp * np.clip(1 + 0.5 * fa(S, U), 0.15, 1.5) ** w
+            dtau = dtau + 0.25 / f0 * ft(S, U) * w
+        for k in range(1, n_if):
+            zk = depth[k]
+            tol = 0.02
+            cross = inside & (zk >= np.nan_to_num(top) - tol) & (zk <= np.nan_to_num(bottom) + tol)
+            below = inside & (zk > np.nan_to_num(bottom) + tol)
+            amp[k] = np.where(cross, 0.0, amp[k])
+            amp[k] = np.where(below, amp[k] * famp, amp[k])
+            tau[k] = np.where(below, tau[k] + dtau, tau[k])
+            tst[k] = np.where(below, tst[k] + dtst, tst[k])
+    for mh in manholes:
+        w = mh.weight(S, U)
+        amp[0] = (1 - w) * amp[0] + w * (-0.95) * ev["spread"][0]
+        amp[1:] = amp[1:] * (1 - w)
+        for k in range(1, 5):
+            spectra.add_events(tau[0] + k * 1.3 / f0, w * (-0.95) * ev["spread"][0] * (-0.55) ** k, 0.0, rows)
+    for p in pipes:
+        zc = p.depth_m + p.radius_m
+        col = column(model, S, U, np.full(S.shape, zc))
+        d = p.horizontal_distance(S, U)
+        R = np.sqrt(zc**2 + d**2)
+        cos_t = zc / R
+        cos_ap = np.cos(np.deg2rad(acq.aperture_deg))
+        taper = np.clip((cos_t - cos_ap) / (0.15 * (1 - cos_ap)), 0.0, 1.0)
+        trel = np.sqrt(col["t0_ns"] ** 2 + 4 * d**2 / col["vrms"] ** 2)
+        tau_p = acq.time_zero_ns + trel - 2 * p.radius_m / col["vint"]
+        dist = np.maximum(R - p.radius_m, 1e-3)
+        go = np.sqrt(p.radius_m / (p.radius_m + dist))
+        base = (col["trans"] * np.exp(-2 * col["loss_np"] / cos_t) * spreading(2 * acq.antenna_height_m + 2 * dist)
+                * go * cos_t**acq.beam_power * taper)
+        if p.material == "metal":
+            r = -1.0
+            spectra.add_events(tau_p, r * base, col["tstar_ns"], rows)
+            for k in range(1, 4):
+                spectra.add_events(tau_p + k * 1.1 / f0, r * base * (-0.45) ** k, col["tstar_ns"], rows)
+            shadow = 0.85
+        else:
+            fill = MATERIALS["water"] if p.fill == "water" else MATERIALS["air"]
+            r = fresnel(col["eps"], fill.eps_r)
+            spectra.add_events(tau_p, r * base, col["tstar_ns"], rows)
+            rb = fresnel(fill.eps_r, col["eps"])
+            inner = 4 * p.radius_m / fill.velocity_m_per_ns * cos_t
+            spectra.add_events(tau_p + inner, rb * (1 - r**2) * base * np.exp(-4 * fill.alpha_np_per_m * p.radius_m),
+                               col["tstar_ns"], rows)
+            shadow = 0.3
+        under = np.exp(-((d / (p.radius_m + 0.05)) ** 2)) * shadow
+        deeper = depth > zc
+        amp = np.where(deeper, amp * (1 - under[None, :]), amp)
+    for k in range(n_if):
+        spectra.add_events(tau[k], amp[k], tst[k], rows)
+
+
+def _kirchhoff(spectra: _Spectra, model: RoadModel, acq: Acquisition, groups, Sb, u_ch, z_max: float,
+               bg_aperture: float, bg_reach: float) -> None:
+    """Diffractions: the point groups, and the background scatterers around this block of traces."""
+    for g in groups:
+        _scatter_group(spectra, g, Sb, u_ch, acq)
+    if model.scatterer_density_per_m3 > 0:
+        bg = model.background_scatterers(Sb[0] - bg_reach, Sb[-1] + bg_reach, u_ch.min() - bg_reach,
+                                         u_ch.max() + bg_reach, z_max)
+        if bg["s"].size:
+            g = _point_group(model, acq, bg["s"], bg["u"], bg["z"], bg["r"], kind="point", radius=0.03,
+                             aperture_deg=bg_aperture)
+            g["tstar"] = 0.0
+            _scatter_group(spectra, g, Sb, u_ch, acq)
+
+
+def _instrument(spectra: _Spectra, effects: SystemEffects, acq: Acquisition, S, b0: int, b1: int, bi: int,
+                seed: int, inst: dict) -> np.ndarray:
+    """Traces of one block with the instrument's effects: time-zero jitter and channel offsets,
+    ringing, wow, band-limited noise, interference and channel gains. Rows (channel-major)."""
+    nc, ns = acq.n_channels, acq.n_samples
+    n_rows = S.size
+    f0 = acq.frequency_mhz * 1e-3
     t = np.arange(ns) * acq.dt_ns
     t_direct = acq.time_zero_ns - 2 * acq.antenna_height_m / C0_M_PER_NS
-    for bi, b0 in enumerate(range(0, nt, nb)):
-        b1 = min(nt, b0 + nb)
-        Sb = s_all[b0:b1]
-        S = np.broadcast_to(Sb[None, :], (nc, b1 - b0)).ravel()
-        U = np.broadcast_to(u_ch[:, None], (nc, b1 - b0)).ravel()
-        n_rows = S.size
-        spectra = _Spectra(n_rows, acq)
-        rows = np.arange(n_rows)
+    ch_gain, ch_t0, ch_phase, wow_field = inst["ch_gain"], inst["ch_t0"], inst["ch_phase"], inst["wow_field"]
+    rngb = np.random.default_rng([seed & 0xFFFFFFFF, 202, bi])
+    shifts = np.repeat(ch_t0, b1 - b0) + effects.jitter_ns * rngb.standard_normal(n_rows)
+    traces = spectra.traces(shifts if (effects.jitter_ns or effects.channel_t0_sd_ns) else None)
+    x = np.clip(t - t_direct, 0.0, None)
+    if effects.ringing:
+        onset = np.clip(x * f0 * 2, 0, 1)
+        ring = np.sin(2 * np.pi * 0.85 * f0 * x[None, :] + ch_phase[:, None]) * (np.exp(-x * f0 / 1.5) * onset)[None, :]
+        traces += effects.ringing * np.repeat(ring, b1 - b0, axis=0)
+    if effects.wow:
+        tw = 6.0 / f0 + 2.0
+        xw = x / tw
+        wow = xw * np.exp(1 - xw)
+        traces += effects.wow * wow_field(S)[:, None] * wow[None, :]
+    if effects.noise_sd:
+        spec = rngb.standard_normal((n_rows, spectra.f.size)) + 1j * rngb.standard_normal((n_rows, spectra.f.size))
+        band = spectra.w / np.abs(spectra.w).max()
+        noise = sfft.irfft(spec * band, n=spectra.n_pad, axis=1)[:, :ns]
+        noise *= effects.noise_sd / max(float(noise.std()), 1e-30)
+        traces += noise
+    if effects.rfi:
+        jg = np.tile(np.arange(b0, b1), nc)
+        phi = 2 * np.pi * ((0.173 * jg) % 1.0) + np.repeat(ch_phase, b1 - b0)
+        traces += effects.rfi * np.sin(2 * np.pi * effects.rfi_mhz * 1e-3 * t[None, :] + phi[:, None])
+    traces *= np.repeat(ch_gain, b1 - b0)[:, None]
+    return traces
 
-        # ---- layers, modified by bodies, pipes and manholes --------------------------
-        ev = interface_events(model, S, U, acq)
-        tau, amp, tst = ev["tau_ns"].copy(), ev["amp"].copy(), ev["tstar_ns"].copy()
-        depth = ev["depth_m"]
-        n_if = tau.shape[0]
-        for i, obj in enumerate(bodies):
-            top, bottom, w = obj.vertical(S, U)
-            inside = np.isfinite(top)
-            if not inside.any():
-                continue
-            zmid = np.where(inside, (np.nan_to_num(top) + np.nan_to_num(bottom)) / 2, 0.0)
-            host = column(model, S, U, zmid)
-            q_host = np.array([lay.material.q for lay in model.layers])[host["layer"]]
-            dtau, famp, dtst = _through_body(obj, top, bottom, host["eps"], q_host)
-            a_host = attenuation_np_per_m(model.sigma()[host["layer"]], host["eps"])
-            famp = famp * np.exp(2 * a_host * np.nan_to_num(bottom - top))
-            famp = famp * (1 - SHADOW_STRENGTH.get(obj.kind, 0.0) * w)
-            if isinstance(obj, LooseZone):
-                fa = SmoothField(0.0, 1.0, (0.1, 0.8), seed=model._seed(32, i))
-                ft = SmoothField(0.0, 1.0, (0.1, 0.8), seed=model._seed(33, i))
-                famp = famp * np.clip(1 + 0.5 * fa(S, U), 0.15, 1.5) ** w
-                dtau = dtau + 0.25 / f0 * ft(S, U) * w
-            for k in range(1, n_if):
-                zk = depth[k]
-                tol = 0.02
-                cross = inside & (zk >= np.nan_to_num(top) - tol) & (zk <= np.nan_to_num(bottom) + tol)
-                below = inside & (zk > np.nan_to_num(bottom) + tol)
-                amp[k] = np.where(cross, 0.0, amp[k])
-                amp[k] = np.where(below, amp[k] * famp, amp[k])
-                tau[k] = np.where(below, tau[k] + dtau, tau[k])
-                tst[k] = np.where(below, tst[k] + dtst, tst[k])
-        for mh in manholes:
-            w = mh.weight(S, U)
-            amp[0] = (1 - w) * amp[0] + w * (-0.95) * ev["spread"][0]
-            amp[1:] = amp[1:] * (1 - w)
-            for k in range(1, 5):
-                spectra.add_events(tau[0] + k * 1.3 / f0, w * (-0.95) * ev["spread"][0] * (-0.55) ** k, 0.0, rows)
-        for p in pipes:
-            zc = p.depth_m + p.radius_m
-            col = column(model, S, U, np.full(S.shape, zc))
-            d = p.horizontal_distance(S, U)
-            R = np.sqrt(zc**2 + d**2)
-            cos_t = zc / R
-            cos_ap = np.cos(np.deg2rad(acq.aperture_deg))
-            taper = np.clip((cos_t - cos_ap) / (0.15 * (1 - cos_ap)), 0.0, 1.0)
-            trel = np.sqrt(col["t0_ns"] ** 2 + 4 * d**2 / col["vrms"] ** 2)
-            tau_p = acq.time_zero_ns + trel - 2 * p.radius_m / col["vint"]
-            dist = np.maximum(R - p.radius_m, 1e-3)
-            go = np.sqrt(p.radius_m / (p.radius_m + dist))
-            base = (col["trans"] * np.exp(-2 * col["loss_np"] / cos_t) * spreading(2 * acq.antenna_height_m + 2 * dist)
-                    * go * cos_t**acq.beam_power * taper)
-            if p.material == "metal":
-                r = -1.0
-                spectra.add_events(tau_p, r * base, col["tstar_ns"], rows)
-                for k in range(1, 4):
-                    spectra.add_events(tau_p + k * 1.1 / f0, r * base * (-0.45) ** k, col["tstar_ns"], rows)
-                shadow = 0.85
-            else:
-                fill = MATERIALS["water"] if p.fill == "water" else MATERIALS["air"]
-                r = fresnel(col["eps"], fill.eps_r)
-                spectra.add_events(tau_p, r * base, col["tstar_ns"], rows)
-                rb = fresnel(fill.eps_r, col["eps"])
-                inner = 4 * p.radius_m / fill.velocity_m_per_ns * cos_t
-                spectra.add_events(tau_p + inner, rb * (1 - r**2) * base * np.exp(-4 * fill.alpha_np_per_m * p.radius_m),
-                                   col["tstar_ns"], rows)
-                shadow = 0.3
-            under = np.exp(-((d / (p.radius_m + 0.05)) ** 2)) * shadow
-            deeper = depth > zc
-            amp = np.where(deeper, amp * (1 - under[None, :]), amp)
-        for k in range(n_if):
-            spectra.add_events(tau[k], amp[k], tst[k], rows)
 
-        # ---- direct wave --------------------------------------------------------------
-        if effects.direct_wave:
-            spectra.add_events(np.full(n_rows, t_direct), np.full(n_rows, effects.direct_wave), 0.0, rows)
-
-        # ---- Kirchhoff groups ----------------------------------------------------------
-        for g in groups:
-            _scatter_group(spectra, g, Sb, u_ch, acq)
-        if model.scatterer_density_per_m3 > 0:
-            bg = model.background_scatterers(Sb[0] - bg_reach, Sb[-1] + bg_reach, u_ch.min() - bg_reach,
-                                             u_ch.max() + bg_reach, z_max)
-            if bg["s"].size:
-                g = _point_group(model, acq, bg["s"], bg["u"], bg["z"], bg["r"], kind="point", radius=0.03,
-                                 aperture_deg=bg_aperture)
-                g["tstar"] = 0.0
-                _scatter_group(spectra, g, Sb, u_ch, acq)
-
-        # ---- instrument ---------------------------------------------------------------
-        rngb = np.random.default_rng([seed & 0xFFFFFFFF, 202, bi])
-        shifts = np.repeat(ch_t0, b1 - b0) + effects.jitter_ns * rngb.standard_normal(n_rows)
-        traces = spectra.traces(shifts if (effects.jitter_ns or effects.channel_t0_sd_ns) else None)
-        x = np.clip(t - t_direct, 0.0, None)
-        if effects.ringing:
-            onset = np.clip(x * f0 * 2, 0, 1)
-            ring = np.sin(2 * np.pi * 0.85 * f0 * x[None, :] + ch_phase[:, None]) * (np.exp(-x * f0 / 1.5) * onset)[None, :]
-            traces += effects.ringing * np.repeat(ring, b1 - b0, axis=0)
-        if effects.wow:
-            tw = 6.0 / f0 + 2.0
-            xw = x / tw
-            wow = xw * np.exp(1 - xw)
-            traces += effects.wow * wow_field(S)[:, None] * wow[None, :]
-        if effects.noise_sd:
-            spec = rngb.standard_normal((n_rows, spectra.f.size)) + 1j * rngb.standard_normal((n_rows, spectra.f.size))
-            band = spectra.w / np.abs(spectra.w).max()
-            noise = sfft.irfft(spec * band, n=spectra.n_pad, axis=1)[:, :ns]
-            noise *= effects.noise_sd / max(float(noise.std()), 1e-30)
-            traces += noise
-        if effects.rfi:
-            jg = np.tile(np.arange(b0, b1), nc)
-            phi = 2 * np.pi * ((0.173 * jg) % 1.0) + np.repeat(ch_phase, b1 - b0)
-            traces += effects.rfi * np.sin(2 * np.pi * effects.rfi_mhz * 1e-3 * t[None, :] + phi[:, None])
-        traces *= np.repeat(ch_gain, b1 - b0)[:, None]
-        out[:, b0:b1, :] = traces.reshape(nc, b1 - b0, ns).astype(dtype, copy=False)
-
+def _synthetic_survey(out: np.ndarray, model: RoadModel, acq: Acquisition, effects: SystemEffects, seed: int,
+                      s_all, u_ch):
+    """Wrap simulated samples as a survey in the model frame, with the synthetic record."""
+    nc, nt = out.shape[:2]
     S2 = np.broadcast_to(s_all[None, :], (nc, nt))
     U2 = np.broadcast_to(u_ch[:, None], (nc, nt))
     coords = {}
