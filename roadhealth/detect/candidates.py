@@ -44,6 +44,26 @@ def _hilbert(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)[..., :n], dtype=np.float32)
 
 
+def _box_mean(a: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Running mean over ``k`` (odd) samples along ``axis``, edges repeated (as
+    ``ndimage.uniform_filter1d(mode="nearest")``), by shifted slice additions: for the short
+    windows used here several times faster than the strided filter along a non-contiguous axis."""
+    r = k // 2
+    if r == 0 or a.shape[axis] == 1:
+        return a.copy()
+    src = np.moveaxis(a, axis, 0)
+    out = src.copy()
+    n = src.shape[0]
+    for d in range(1, r + 1):
+        m = min(d, n)
+        out[d:] += src[: n - d]
+        out[:m] += src[:1]
+        out[: n - d] += src[d:]
+        out[n - m:] += src[-1:]
+    out /= np.float32(2 * r + 1)
+    return np.moveaxis(out, 0, axis)
+
+
 def _magnitude(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.square(a, dtype=np.float32)
     out += np.square(b, dtype=np.float32)
@@ -89,7 +109,7 @@ class Attributes:
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
-               spacing_m: float, max_background_traces: int = 192) -> Attributes:
+               spacing_m: float, max_background_traces: int = 128) -> Attributes:
     """Envelope and robust scores of a processed survey (see the module notes).
 
     Parameters
@@ -117,9 +137,10 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     k_st = max(1, round(0.25 / max(spacing_m, 1e-6)) | 1)
     k_st = min(k_st, n_t if n_t % 2 else max(1, n_t - 1))
     k_ch = 3 if n_c >= 3 else 1
-    xs = ndimage.uniform_filter(x, size=(k_ch, k_st, 1), mode="nearest")
-    hs = ndimage.uniform_filter(h, size=(k_ch, k_st, 1), mode="nearest")
+    xs = _box_mean(_box_mean(x, k_ch, 0), k_st, 1)
+    hs = _box_mean(_box_mean(h, k_ch, 0), k_st, 1)
     env = _magnitude(xs, hs)
+    del xs, hs
     # the surface wavelet (residual after background removal, manhole covers) is not searched
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
     step = max(1, n_t // max_background_traces)
@@ -136,7 +157,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     k_tr = max(1, round(0.2 / max(spacing_m, 1e-6)) | 1)
     k_tr = min(k_tr, n_t if n_t % 2 else max(1, n_t - 1))
     k_s = max(1, (period // 2) | 1)
-    z = ndimage.uniform_filter1d(z, k_tr, axis=1, mode="nearest")
+    z = _box_mean(z, k_tr, 1)
     z = ndimage.uniform_filter1d(z, k_s, axis=2, mode="nearest")
     z[..., :start] = 0.0
     z[..., max(start, n_s - period):] = 0.0  # the circular envelope wraps the top onto the end
