@@ -8,7 +8,9 @@ clutter wins are dropped. The rules, from the physics of the reflections (``docs
 kind              evidence
 ================  ===============================================================================
 cavity            a strong top reflection of polarity opposite to the surface's (soil to air),
-                  curved or with diffraction flanks (not a point hyperbola), often ringing
+                  curved or with diffraction flanks (not a point hyperbola), often ringing; or,
+                  for an air body thinner than a quarter wavelength, a strong continuous
+                  reflection of undefined polarity (top and bottom merged)
 void              a strong, flat, laterally continuous reflection in the pavement or base (top
                   within ``void_max_depth_m``): a thin air gap; its polarity is not used (the
                   top and bottom of a gap thinner than a quarter wavelength merge into one
@@ -119,7 +121,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out = pd.DataFrame(index=f.index)
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5))
-    out["cavity"] = (strong * opposite * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
+    # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
+    # into one wavelet of undefined polarity; continuous (unlike chaotic loose soil)
+    thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh, 0.6, 0.75)
+    air = np.maximum(opposite, 0.8 * thin)
+    out["cavity"] = (strong * air * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45))
     out["water_rich"] = strong * same * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
     out["loose"] = ramp(zpk, th.min_z - 1, th.min_z + 2) * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
