@@ -1,11 +1,13 @@
 """Make the Longdu sample campaign in ``sample_data/longdu/`` (run from the repository root).
 
-    python sample_data/make_longdu.py            # the campaign (about a minute)
+    python sample_data/make_longdu.py            # the campaign (about 1.5 minutes on 2 cores)
     python sample_data/make_longdu.py --docs     # also the figures in docs/img and docs/gprmax/*.in
 
 Three roads of Longdu, Wanzhou (外贸路 Waimao Road, 金陵路 Jinling Road, 富康路 Fukang Road) with
-illustrative geometry, a 12-channel 600 MHz GPR pass of each (GSSI DZT + DZG), the truth of every
-defect and clutter object, a surface-condition survey and asphalt cores. Everything comes from
+illustrative geometry, 320-420 m each; two 600 MHz GPR passes of each in its right-hand lane (GSSI
+DZT + DZG): a short 12-channel pass (5 cm) over the first 40-60 m and a long 3-channel pass (25 cm)
+over the rest; the truth of every defect and clutter object, a surface-condition survey by
+stretches (sound, distressed on top, structurally failed) and asphalt cores. Everything comes from
 ``roadhealth.synth`` with the fixed seed ``roadhealth.synth.campaign.LONGDU_SEED``.
 """
 
@@ -16,7 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from roadhealth.synth.campaign import ILLUSTRATIVE, LONGDU_ACQ, longdu_roads, make_longdu
+from roadhealth.synth.campaign import (
+    ILLUSTRATIVE,
+    LONGDU_ACQ,
+    LONGDU_LONG_ACQ,
+    longdu_roads,
+    make_longdu,
+)
 
 ROOT = Path(__file__).resolve().parent
 OUT = ROOT / "longdu"
@@ -30,16 +38,19 @@ Regenerate with `python sample_data/make_longdu.py` (fixed seed; see `campaign.j
 
 | file | content |
 |---|---|
-| `centrelines.gpkg` | layer `centrelines` (EPSG:4545): `name`, `name_en`, `width_m`, `lanes`, `length_m`; the metadata repeat that the geometry is illustrative |
-| `WAIMAO.DZT`, `JINLING.DZT`, `FUKANG.DZT` | GSSI DZT, 12 channels ({spacing} m apart across track), 600 MHz, 256 samples over 32 ns, 16-bit, a trace every 5 cm (survey wheel: `rhf_spm` = 20), 40 scans/s; header words 0/1 hold the scan counter and marks (every 10 m) |
+| `centrelines.gpkg` | layer `centrelines` (EPSG:4545): `name`, `name_en`, `width_m`, `lanes`, `length_m` (Waimao 420 m, Jinling 320 m, Fukang 340 m); the metadata repeat that the geometry is illustrative |
+| `WAIMAO.DZT`, `JINLING.DZT`, `FUKANG.DZT` | the short passes (chainage 0-60 m, 0-40 m, 0-40 m): GSSI DZT, 12 channels ({spacing} m apart across track), 600 MHz, 256 samples over 32 ns, 16-bit, a trace every 5 cm (survey wheel: `rhf_spm` = 20), 40 scans/s; header words 0/1 hold the scan counter and marks (every 10 m) |
+| `WAIMAO_LONG.DZT`, `JINLING_LONG.DZT`, `FUKANG_LONG.DZT` | the long passes, from where the short pass ends to 5 m before the road's end (355, 274 and 295 m): the same radar with {long_channels} channels {long_spacing} m apart and a trace every {long_step} m (8 scans/s), to keep the folder under 25 MB |
 | `*.DZG` | GNSS of the array centre (`$GSSIS` + `$GPGGA`, one fix per second = 2 m; 1 cm noise) |
-| `truth.gpkg` | layer `anomalies`: every defect in the anomaly schema plus `survey` and `road`; layer `clutter`: pipes, manholes and layer undulations that must not be flagged |
-| `surface_condition.csv` | by road and 20 m section: `cracking_pct`, `rutting_mm`, `ravelling` (none/light/moderate/severe), `pci` (0-100) |
-| `cores.csv` | asphalt cores in the surveyed lane: chainage, offset from the centreline, x/y (EPSG:4545), `asphalt_mm` |
+| `truth.gpkg` | layer `anomalies`: every defect in the anomaly schema plus `survey` and `road`; layer `clutter`: pipes, manholes and layer undulations that must not be flagged (one thins the asphalt of Jinling Road to about 5 cm around chainage 185 m) |
+| `surface_condition.csv` | by road and 20 m section: `cracking_pct`, `rutting_mm`, `ravelling` (none/light/moderate/severe), `pci` (0-100); by stretches: sound, distressed in the top layer, structurally failed (Jinling Road 140-220 m); worse where defects lie beneath |
+| `cores.csv` | asphalt cores in the surveyed lane, 7 per road: chainage, offset from the centreline, x/y (EPSG:4545), `asphalt_mm` |
+| `campaign.toml` | how `roadhealth run` reads this folder (written by hand, kept when regenerating) |
 | `campaign.json` | the generator's parameters: acquisition, instrument effects, seeds, and each road model (layers, objects) |
 
-Each survey is one pass in the right-hand lane next to the centreline, starting at chainage 0 and
-running in the direction of the centreline. Truth `distance_*_m` is along that pass from its first
+Each survey is one pass in the right-hand lane next to the centreline, running in the direction of
+the centreline; the short passes start at chainage 0, the long ones where the short ones end
+(`chainage_start_m` in `campaign.json`). Truth `distance_*_m` is along that pass from its first
 trace (the survey's `distance_m`), `offset_*_m` across it, positive to the left (the survey's
 `offset_m`), depths in metres below the road surface. Radar amplitudes are the model's amplitudes
 times `amplitude_scale` (in `campaign.json`).
@@ -55,7 +66,9 @@ truth = read_truth("sample_data/longdu/truth.gpkg", survey="WAIMAO")
 
 def write_readme(out: Path) -> None:
     (out / "README.md").write_text(
-        README.format(note=ILLUSTRATIVE, spacing=LONGDU_ACQ.channel_spacing_m), encoding="utf-8"
+        README.format(note=ILLUSTRATIVE, spacing=LONGDU_ACQ.channel_spacing_m,
+                      long_channels=LONGDU_LONG_ACQ.n_channels, long_spacing=LONGDU_LONG_ACQ.channel_spacing_m,
+                      long_step=LONGDU_LONG_ACQ.trace_spacing_m), encoding="utf-8"
     )
 
 

@@ -340,13 +340,15 @@ def test_far_points_are_reported_not_snapped():
 
 # ----------------------------------------------------------------------------- the sample campaign
 def longdu_thickness():
-    from roadhealth.synth.campaign import longdu_roads
+    """Asphalt thickness along every Longdu pass from the road models (what calibrated radar picks
+    give, without the radar processing), 3 lines 0.3 m apart every 0.5 m."""
+    from roadhealth.synth.campaign import longdu_passes
 
     rows = []
-    for r in longdu_roads():
+    for r in longdu_passes():
         m = r["model"]
         s = np.arange(0.0, m.length_m, 0.5)
-        for u in (-0.4, 0.0, 0.4):
+        for u in (-0.3, 0.0, 0.3):
             h = m.interfaces(s, np.full_like(s, u))[1]
             x, y = m.frame.to_xy(s, u)
             rows.append(pd.DataFrame({"x": x, "y": y, "asphalt_mm": 1000 * h}))
@@ -363,9 +365,46 @@ def test_longdu_plan_every_row_has_its_reason():
     for table in (p.sections, p.hir_runs, p.pretreatments):
         assert table["reason"].map(lambda r: isinstance(r, str) and len(r) > 10).all()
     text = p.explain()
-    for r in p.sections.itertuples():
-        assert r.reason in text
-    for r in p.pretreatments.itertuples():
-        assert r.reason in text
+    for table in (p.sections, p.hir_runs, p.pretreatments):
+        for r in table.itertuples():
+            assert r.reason in text
     assert len(p.defects) == len(gpd.read_file(LONGDU / "truth.gpkg", layer="anomalies"))
     assert p.defects["decision"].notna().all()
+    # the campaign means something: every road has a run in its surveyed lane, the failed stretch of
+    # Jinling Road is reconstructed, defects beneath runs are pre-treated, sound stretches left alone
+    assert set(p.hir_runs["road"]) == {"外贸路", "金陵路", "富康路"} and set(p.hir_runs["lane"]) == {"R1"}
+    jl = p.sections[(p.sections.road == "金陵路") & (p.sections.lane == "R1")]
+    failed = jl[(jl.chainage_from_m < 185) & (jl.chainage_to_m > 185)]
+    assert failed["treatment"].tolist() == ["reconstruction"]
+    assert set(p.sections["treatment"]) >= {"no_action", "hir", "pretreat_then_hir", "reconstruction",
+                                             "survey_first"}
+    assert (p.pretreatments["runs"] != "").sum() >= 5 and p.pretreatments["emergency"].any()
+    check_runs(p)
+    check_schedule(p)
+
+
+def test_longdu_programme_schedule_one_train_two_phases():
+    """The Longdu programme: 25 roads, 8 in phase 1, one 8-machine train, all before March."""
+    from roadhealth.synth.campaign import programme_inputs
+
+    d = programme_inputs(25, 8, length_m=(300.0, 360.0))
+    cfg = {"schedule": {"start_date": "2026-05-04", "deadline": "2027-02-28",
+                        "phase_deadlines": {"1": "2026-07-31"}, "trains": 1}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = plan(d["centrelines"], d["anomalies"], d["condition"], d["thickness"], cfg)
+    assert p.summary["roads"] == 25 and len(p.hir_runs) >= 8
+    hir = p.schedule[p.schedule.kind == "hir_run"]
+    assert set(hir["train"]) == {"train 1"}
+    phase = dict(zip(d["centrelines"]["name"], d["centrelines"]["phase"], strict=True))
+    assert max(hir[hir.road.map(phase) == 1]["end"]) <= dt.date(2026, 7, 31)
+    assert p.summary["deadlines_met"] and "phase 1 (8 roads)" in p.summary["deadlines"][0]
+    check_runs(p)
+    check_schedule(p)
+    # the same programme against an impossible phase-1 deadline: missed, and by how much
+    late = {"schedule": {**cfg["schedule"], "phase_deadlines": {"1": "2026-05-06"}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        q = plan(d["centrelines"], d["anomalies"], d["condition"], d["thickness"], late)
+    assert not q.summary["deadlines_met"]
+    assert any("phase 1" in line and "MISSED" in line and "working days" in line for line in q.summary["deadlines"])

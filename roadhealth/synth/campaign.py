@@ -3,13 +3,16 @@
 A campaign folder holds, for a set of roads:
 
 * ``centrelines.gpkg`` (layer ``centrelines``, EPSG:4545): name, name_en, width_m, lanes, length_m;
-* one GSSI ``.DZT`` per surveyed road with its ``.DZG`` GNSS companion (positions of the array
-  centre), written by :func:`roadhealth.io.gssi.write_dzt`;
+* one GSSI ``.DZT`` per survey pass with its ``.DZG`` GNSS companion (positions of the array
+  centre), written by :func:`roadhealth.io.gssi.write_dzt`; the Longdu sample has two passes per
+  road in its right-hand lane: a short 12-channel pass (5 cm) over the first 40-60 m and a long
+  3-channel pass (25 cm) over the rest (:func:`longdu_passes`);
 * ``truth.gpkg``: layer ``anomalies`` (the anomaly schema plus ``survey`` and ``road``) and layer
   ``clutter`` (pipes, manholes, undulations); :func:`read_truth` returns one survey's anomalies
   in the exact schema;
 * ``surface_condition.csv``: cracking, rutting, ravelling and a pavement condition index by road
-  and 20 m section; ``cores.csv``: asphalt thickness measured on cores;
+  and 20 m section (the Longdu roads by stretches: sound, distressed on top, structurally failed:
+  :data:`LONGDU_STRETCHES`); ``cores.csv``: asphalt thickness measured on cores;
 * ``campaign.json`` (what was generated, with which parameters and seed) and ``README.md``.
 
 Everything is reproducible from the seed. Geometry is illustrative (see :data:`ILLUSTRATIVE`).
@@ -30,6 +33,7 @@ import pandas as pd
 import shapely
 from shapely.ops import substring
 
+from roadhealth.anomalies import read_anomalies
 from roadhealth.synth.forward import Acquisition, SystemEffects, simulate, to_int16
 from roadhealth.synth.model import (
     Cavity,
@@ -43,17 +47,20 @@ from roadhealth.synth.model import (
     WaterRichZone,
     default_layers,
 )
-from roadhealth.anomalies import read_anomalies
 from roadhealth.synth.truth import ANOMALY_COLUMNS, clutter_truth, truth
 
 __all__ = [
     "CRS",
     "ILLUSTRATIVE",
+    "LONGDU_LONG_ACQ",
     "LONGDU_SEED",
+    "LONGDU_STRETCHES",
     "centreline",
     "generate_campaign",
+    "longdu_passes",
     "longdu_roads",
     "make_longdu",
+    "programme_inputs",
     "random_road_model",
     "read_truth",
     "write_campaign",
@@ -142,7 +149,7 @@ def longdu_roads() -> list[dict]:
              start=(108.4018, 30.8021), heading=148.0, curvature=-0.0008, length=320.0, survey=40.0,
              layers=dict(asphalt_m=0.15, base_m=0.28, subbase_m=0.22)),
         dict(name="富康路", name_en="Fukang Road", code="FUKANG", width_m=10.0, lanes=2,
-             start=(108.3991, 30.7986), heading=18.0, curvature=0.0015, length=280.0, survey=40.0,
+             start=(108.3991, 30.7986), heading=18.0, curvature=0.0015, length=340.0, survey=40.0,
              layers=dict(asphalt_m=0.22, base_m=0.32, subbase_m=0.25)),
     ]
     objects = {
@@ -181,8 +188,76 @@ def longdu_roads() -> list[dict]:
         out.append({
             "name": sp["name"], "name_en": sp["name_en"], "code": sp["code"], "width_m": sp["width_m"],
             "lanes": sp["lanes"], "line": line, "lane_offset_m": lane_offset, "chainage_start_m": 0.0,
-            "model": model,
+            "model": model, "stretches": LONGDU_STRETCHES[sp["code"]],
         })
+    return out
+
+
+#: Surface state along each Longdu road (chainage from/to, m): "sound", "surface" (distressed in the
+#: top layer only) or "failed" (structural). Defects lie beneath some "surface" stretches (the
+#: short 12-channel passes and the ends of the long ones) and under one sound stretch.
+LONGDU_STRETCHES = {
+    "WAIMAO": [(0.0, 60.0, "surface"), (60.0, 160.0, "sound"), (160.0, 300.0, "surface"),
+               (300.0, 420.0, "surface")],
+    "JINLING": [(0.0, 40.0, "surface"), (40.0, 140.0, "surface"), (140.0, 230.0, "failed"),
+                (230.0, 320.0, "sound")],
+    "FUKANG": [(0.0, 40.0, "surface"), (40.0, 120.0, "sound"), (120.0, 250.0, "surface"),
+               (250.0, 340.0, "surface")],
+}
+
+#: Acquisition of the long passes: 3 channels 0.3 m apart, a trace every 25 cm (the 12-channel
+#: array at 5 cm over the whole roads would take about 120 MB; this keeps sample_data under 25 MB).
+LONGDU_LONG_ACQ = Acquisition(frequency_mhz=600.0, n_samples=256, window_ns=32.0, trace_spacing_m=0.25,
+                              n_channels=3, channel_spacing_m=0.3, time_zero_ns=3.0)
+
+
+def _long_objects(code: str) -> list:
+    """Defects and clutter of the long passes; ``s_m`` along the pass (which starts where the
+    short pass ends: 60 m on Waimao, 40 m on Jinling and Fukang)."""
+    if code == "WAIMAO":  # pass from chainage 60 m
+        return [
+            Cavity(s_m=50.0, u_m=0.1, depth_top_m=0.75, length_m=1.0, width_m=0.8, height_m=0.35),  # sound stretch
+            Pipe(140.0, 0.0, depth_m=0.7, diameter_m=0.3, azimuth_deg=85.0, material="metal"),
+            Manhole(190.0, 0.3, diameter_m=0.7),
+            Cavity(s_m=270.0, u_m=-0.05, depth_top_m=0.6, length_m=1.6, width_m=1.2, height_m=0.5),
+            Void(s_m=295.0, u_m=0.1, length_m=2.2, width_m=1.3, height_m=0.05, under="asphalt"),
+            LooseZone(s_m=322.0, u_m=0.0, depth_top_m=0.5, length_m=3.5, width_m=1.8, height_m=0.7),
+            WaterRichZone(s_m=342.0, u_m=0.05, depth_top_m=0.55, length_m=4.0, width_m=2.5, height_m=0.5),
+        ]
+    if code == "JINLING":  # pass from chainage 40 m
+        return [
+            Pipe(30.0, 0.0, depth_m=0.6, diameter_m=0.2, azimuth_deg=100.0, material="pvc", fill="water"),
+            # the structurally failed stretch: asphalt thinned to about 5 cm around chainage 185 m
+            Undulation(145.0, 0.0, length_m=160.0, width_m=40.0, amplitude_m=-0.10, interface="asphalt"),
+            Manhole(120.0, -0.3, diameter_m=0.7),
+            Cavity(s_m=230.0, u_m=0.05, depth_top_m=0.8, length_m=1.1, width_m=0.9, height_m=0.45),  # sound stretch
+        ]
+    if code == "FUKANG":  # pass from chainage 40 m
+        return [
+            Manhole(110.0, 0.3, diameter_m=0.7),
+            Pipe(160.0, 0.0, depth_m=0.8, diameter_m=0.25, azimuth_deg=70.0, material="metal"),
+            Void(s_m=230.0, u_m=0.0, length_m=1.8, width_m=1.1, height_m=0.04, under="base"),
+            Cavity(s_m=262.0, u_m=-0.1, depth_top_m=0.55, length_m=1.3, width_m=1.0, height_m=0.45),
+            LooseZone(s_m=282.0, u_m=0.05, depth_top_m=0.6, length_m=3.0, width_m=1.5, height_m=0.6),
+        ]
+    return []
+
+
+def longdu_passes() -> list[dict]:
+    """Every survey pass of the Longdu sample: the three short 12-channel passes of
+    :func:`longdu_roads` and a long 3-channel pass per road from where the short one ends to 5 m
+    before the road's end (key ``acq``: its :class:`Acquisition`), in the same lane."""
+    short = longdu_roads()
+    out = list(short)
+    for i, r in enumerate(short):
+        start = r["model"].length_m
+        length = float(np.floor(r["line"].length - 5.0 - start))
+        track = _track(r["line"], r["lane_offset_m"], start, length)
+        layers = list(r["model"].layers)
+        model = RoadModel(length, layers=layers, objects=_long_objects(r["code"]), frame=TrackFrame(track, CRS),
+                          seed=LONGDU_SEED + 10 + i, name=f"{r['code']}_LONG")
+        out.append({**r, "code": f"{r['code']}_LONG", "chainage_start_m": start, "model": model,
+                    "acq": LONGDU_LONG_ACQ})
     return out
 
 
@@ -191,23 +266,51 @@ def longdu_roads() -> list[dict]:
 # --------------------------------------------------------------------------------------------
 
 
-def _condition(road: dict, rng: np.random.Generator, section_m: float = 20.0) -> pd.DataFrame:
-    """Surface condition by 20 m section: worse where defects lie beneath."""
+#: Ranges of the surface condition of each stretch state: cracking %, rutting mm, ravelling grades.
+_STATE = {
+    "sound": {"crack": (2.0, 7.0), "rut": (1.5, 4.0), "rav": (0, 1)},
+    "surface": {"crack": (12.0, 24.0), "rut": (5.0, 10.0), "rav": (1, 2)},
+    "failed": {"crack": (45.0, 65.0), "rut": (26.0, 34.0), "rav": (3, 3)},
+}
+
+
+def _condition(passes: list[dict], rng: np.random.Generator, section_m: float = 20.0) -> pd.DataFrame:
+    """Surface condition of one road by 20 m section: by the road's stretches (sound, distressed
+    on top, structurally failed) when it has them, else random; worse where defects lie beneath."""
+    road = passes[0]
     length = road["line"].length
     starts = np.arange(0.0, length, section_m)
     ends = np.minimum(starts + section_m, length)
-    base_crack = rng.uniform(3, 12)
-    crack = np.clip(base_crack + rng.gamma(2.0, 2.0, starts.size), 0, 100)
-    rut = np.clip(rng.normal(6.0, 2.0, starts.size), 0, None)
-    model: RoadModel = road["model"]
-    c0 = road["chainage_start_m"]
-    for obj in model.anomalies:
-        s0, s1, _, _ = obj.extent()
-        hit = (ends > c0 + s0) & (starts < c0 + s1)
-        weight = {"cavity": 12, "void": 18, "loose": 8, "water_rich": 10}[obj.kind]
-        crack = np.where(hit, np.clip(crack + weight + rng.uniform(0, 6), 0, 100), crack)
-        rut = np.where(hit, rut + rng.uniform(2, 6), rut)
-    rav_score = np.clip(np.round(rng.normal(1.0, 0.8, starts.size) + crack / 25), 0, 3).astype(int)
+    stretches = road.get("stretches")
+    if stretches:
+        mid = 0.5 * (starts + ends)
+        state = np.full(starts.size, "sound", dtype=object)
+        for a, b, st in stretches:
+            state[(mid >= a) & (mid < b)] = st
+        lo = {k: np.array([_STATE[t][k][0] for t in state]) for k in ("crack", "rut", "rav")}
+        hi = {k: np.array([_STATE[t][k][1] for t in state]) for k in ("crack", "rut", "rav")}
+        crack = rng.uniform(lo["crack"], hi["crack"])
+        rut = rng.uniform(lo["rut"], hi["rut"])
+        rav_score = rng.integers(lo["rav"], hi["rav"] + 1)
+    else:
+        base_crack = rng.uniform(3, 12)
+        crack = np.clip(base_crack + rng.gamma(2.0, 2.0, starts.size), 0, 100)
+        rut = np.clip(rng.normal(6.0, 2.0, starts.size), 0, None)
+        rav_score = None
+    for p in passes:
+        model: RoadModel = p["model"]
+        c0 = p["chainage_start_m"]
+        for obj in model.anomalies:
+            s0, s1, _, _ = obj.extent()
+            hit = (ends > c0 + s0) & (starts < c0 + s1)
+            weight = {"cavity": 12, "void": 18, "loose": 8, "water_rich": 10}[obj.kind]
+            if stretches:  # defects show through a distressed surface only, and less
+                hit &= state != "sound"
+                weight /= 3
+            crack = np.where(hit, np.clip(crack + weight + rng.uniform(0, 6 if not stretches else 2), 0, 100), crack)
+            rut = np.where(hit, rut + rng.uniform(2, 6) / (3 if stretches else 1), rut)
+    if rav_score is None:
+        rav_score = np.clip(np.round(rng.normal(1.0, 0.8, starts.size) + crack / 25), 0, 3).astype(int)
     ravelling = np.array(["none", "light", "moderate", "severe"])[rav_score]
     pci = np.clip(100 - 1.1 * crack - 1.4 * rut - 6 * rav_score, 0, 100)
     return pd.DataFrame({
@@ -218,7 +321,7 @@ def _condition(road: dict, rng: np.random.Generator, section_m: float = 20.0) ->
     })
 
 
-def _cores(road: dict, rng: np.random.Generator, n: int = 3) -> pd.DataFrame:
+def _cores(road: dict, rng: np.random.Generator, n: int = 3, first: int = 1) -> pd.DataFrame:
     """Asphalt cores in the surveyed lane: the model's asphalt thickness plus 3 mm measurement error."""
     model: RoadModel = road["model"]
     s = np.sort(rng.uniform(2.0, model.length_m - 2.0, n))
@@ -227,7 +330,7 @@ def _cores(road: dict, rng: np.random.Generator, n: int = 3) -> pd.DataFrame:
     x, y = model.frame.to_xy(s, u)
     return pd.DataFrame({
         "road": road["name"], "road_en": road["name_en"],
-        "core_id": [f"{road['code']}-C{k + 1}" for k in range(n)],
+        "core_id": [f"{road['code'].split('_')[0]}-C{k + first}" for k in range(n)],
         "chainage_m": np.round(road["chainage_start_m"] + s, 2),
         "offset_from_centreline_m": np.round(road["lane_offset_m"] + u, 2),
         "x": np.round(x, 3), "y": np.round(y, 3),
@@ -276,9 +379,11 @@ def write_campaign(
     ----------
     out_dir : path-like
     roads : list of dict
-        As returned by :func:`longdu_roads` (one survey pass per road).
+        Survey passes as returned by :func:`longdu_roads` or :func:`longdu_passes`: one per
+        survey; passes of one road share its ``name`` (one centreline, one condition survey) and
+        may carry their own ``acq`` and the road's ``stretches``.
     acq, effects
-        Acquisition and system effects of every survey.
+        Acquisition (of the passes without their own) and system effects of every survey.
     seed : int
         Seed of noise, surface condition and cores.
     started : datetime.datetime
@@ -295,15 +400,19 @@ def write_campaign(
     rng = np.random.default_rng(seed)
     from roadhealth.io.gssi import write_dzt
 
+    by_road: dict[str, list[dict]] = {}
+    for r in roads:
+        by_road.setdefault(r["name"], []).append(r)
+    firsts = [p[0] for p in by_road.values()]
     cl = gpd.GeoDataFrame(
         {
-            "name": [r["name"] for r in roads],
-            "name_en": [r["name_en"] for r in roads],
-            "width_m": [r["width_m"] for r in roads],
-            "lanes": [r["lanes"] for r in roads],
-            "length_m": [round(r["line"].length, 2) for r in roads],
+            "name": [r["name"] for r in firsts],
+            "name_en": [r["name_en"] for r in firsts],
+            "width_m": [r["width_m"] for r in firsts],
+            "lanes": [r["lanes"] for r in firsts],
+            "length_m": [round(r["line"].length, 2) for r in firsts],
         },
-        geometry=[r["line"] for r in roads],
+        geometry=[r["line"] for r in firsts],
         crs=CRS,
     )
     meta = {"DESCRIPTION": ILLUSTRATIVE, "SOURCE": "roadhealth.synth.campaign", "CRS": CRS}
@@ -312,9 +421,11 @@ def write_campaign(
     anomalies, clutter, conditions, cores, surveys = [], [], [], [], []
     for k, road in enumerate(roads):
         model: RoadModel = road["model"]
+        pacq: Acquisition = road.get("acq", acq)
         if progress:
-            print(f"simulating {road['code']} ({model.length_m:g} m)", flush=True)
-        survey = simulate(model, acq, effects, seed=seed + 1000 + k)
+            print(f"simulating {road['code']} ({model.length_m:g} m, {pacq.n_channels} channels, "
+                  f"{pacq.trace_spacing_m:g} m)", flush=True)
+        survey = simulate(model, pacq, effects, seed=seed + 1000 + k)
         t0 = np.datetime64(started.replace(tzinfo=None), "ns") + np.timedelta64(20 * 60 * k, "s")
         times = t0 + (survey.distance_m.values[0] / SPEED_M_S * 1e9).astype("timedelta64[ns]")
         ints = to_int16(survey)
@@ -330,10 +441,10 @@ def write_campaign(
             lon=(("channel", "trace"), np.broadcast_to(lon, (nc, s_tr.size))),
             lat=(("channel", "trace"), np.broadcast_to(lat, (nc, s_tr.size))),
             time=("trace", times),
-            mark=("trace", np.isin(np.arange(s_tr.size), np.arange(0, s_tr.size, round(10 / acq.trace_spacing_m)))),
+            mark=("trace", np.isin(np.arange(s_tr.size), np.arange(0, s_tr.size, round(10 / pacq.trace_spacing_m)))),
         )
         path = out / f"{road['code']}.DZT"
-        write_dzt(ints, path, header_words=True, scans_per_second=SPEED_M_S / acq.trace_spacing_m,
+        write_dzt(ints, path, header_words=True, scans_per_second=SPEED_M_S / pacq.trace_spacing_m,
                   created=(started + dt.timedelta(minutes=20 * k)).replace(tzinfo=None))
         tr = truth(model)
         tr["survey"] = road["code"]      # named extras of the anomaly table, after the core columns
@@ -343,8 +454,6 @@ def write_campaign(
         ct.insert(0, "road", road["name"])
         ct.insert(0, "survey", road["code"])
         clutter.append(ct)
-        conditions.append(_condition(road, rng))
-        cores.append(_cores(road, rng))
         surveys.append({
             "file": path.name, "gnss": path.with_suffix(".DZG").name, "road": road["name"],
             "road_en": road["name_en"], "chainage_start_m": road["chainage_start_m"],
@@ -352,7 +461,15 @@ def write_campaign(
             "n_traces": int(survey.sizes["trace"]), "amplitude_scale": float(ints.attrs["synthetic_scale"]),
             "started_utc": str(np.datetime_as_string(times[0], unit="s")) + "Z",
             "model": model.summary(),
+            **({"acquisition": dataclasses.asdict(pacq)} if pacq != acq else {}),
         })
+    for passes in by_road.values():  # condition and cores per road, over all its passes
+        conditions.append(_condition(passes, rng))
+        first = 1
+        for p in passes:
+            n = 3 if p["model"].length_m <= 100 else 4
+            cores.append(_cores(p, rng, n=n, first=first))
+            first += n
 
     ta = pd.concat(anomalies, ignore_index=True)
     gpd.GeoDataFrame(ta, geometry="geometry", crs=CRS).to_file(out / "truth.gpkg", layer="anomalies", driver="GPKG",
@@ -381,8 +498,8 @@ def write_campaign(
 
 
 def make_longdu(out_dir: str | os.PathLike, progress: bool = False) -> Path:
-    """Write the Longdu sample campaign (three roads) into ``out_dir``."""
-    return write_campaign(out_dir, longdu_roads(), seed=LONGDU_SEED, title="Longdu sample campaign (synthetic)",
+    """Write the Longdu sample campaign (three roads, six passes: :func:`longdu_passes`) into ``out_dir``."""
+    return write_campaign(out_dir, longdu_passes(), seed=LONGDU_SEED, title="Longdu sample campaign (synthetic)",
                           progress=progress)
 
 
@@ -498,3 +615,75 @@ def generate_campaign(out_dir: str | os.PathLike, n_roads: int = 25, length_m: f
                       "chainage_start_m": round(start, 2), "model": model})
     return write_campaign(out_dir, roads, acq=acq, effects=effects, seed=seed,
                           title=f"Generated synthetic campaign ({n_roads} roads x {length_m:g} m)", progress=progress)
+
+
+def programme_inputs(n_roads: int = 25, phase1: int = 8, length_m: tuple[float, float] = (300.0, 1200.0),
+                     seed: int = LONGDU_SEED, thickness_step_m: float = 0.5) -> dict:
+    """Planner inputs of a road programme, without simulating radar (the Longdu programme: 25 roads,
+    8 of them in the first phase).
+
+    Each road gets a random centreline near Longdu, a random layered model with defects and
+    clutter (:func:`random_road_model`) surveyed in its right-hand lane over its whole length,
+    stretches of surface condition (sound, distressed on top, now and then structurally failed)
+    and asphalt thickness along the surveyed lane from the model (what calibrated radar picks give).
+
+    Parameters
+    ----------
+    n_roads : int
+    phase1 : int
+        The first ``phase1`` roads are phase 1, the others phase 2 (centrelines' ``phase``).
+    length_m : (float, float)
+        Range of road lengths, m.
+    seed : int
+    thickness_step_m : float
+        Spacing of the thickness points along the lane, m (on 3 lines 0.3 m apart).
+
+    Returns
+    -------
+    dict
+        ``centrelines`` (GeoDataFrame: name, name_en, width_m, lanes, phase), ``anomalies`` (truth
+        in the anomaly schema with ``survey`` and ``road``), ``condition`` (DataFrame),
+        ``thickness`` (DataFrame: x, y, asphalt_mm) and ``roads`` (the pass dicts).
+    """
+    rng = np.random.default_rng([seed, 11])
+    roads, anomalies, conditions, thick = [], [], [], []
+    for i in range(n_roads):
+        total = float(rng.uniform(*length_m))
+        lanes = int(rng.choice([2, 2, 4]))
+        width = lanes * 3.5 + float(rng.uniform(0, 1.5))
+        line = centreline(108.37 + rng.uniform(0, 0.06), 30.78 + rng.uniform(0, 0.04), rng.uniform(0, 360), total,
+                          rng.uniform(-0.0015, 0.0015))
+        lane_offset = -width / lanes / 2
+        length = float(np.floor(total - 2.0))
+        code = f"ROAD{i + 1:02d}"
+        model = random_road_model(length, TrackFrame(_track(line, lane_offset, 0.0, length), CRS), rng,
+                                  seed=seed * 100 + i, defects_per_100m=1.5, clutter_per_100m=1.0, name=code)
+        cuts = np.sort(rng.uniform(0, total, rng.integers(2, 6)))
+        edges = np.r_[0.0, cuts, total]
+        states = rng.choice(["sound", "surface", "failed"], size=edges.size - 1, p=[0.4, 0.52, 0.08])
+        road = {"name": f"龙都{i + 1:02d}路", "name_en": f"Longdu Road {i + 1:02d}", "code": code,
+                "width_m": round(width, 1), "lanes": lanes, "line": line, "lane_offset_m": lane_offset,
+                "chainage_start_m": 0.0, "model": model,
+                "stretches": [(float(a), float(b), str(st)) for a, b, st in zip(edges[:-1], edges[1:], states,
+                                                                                  strict=True)]}
+        roads.append(road)
+        tr = truth(model)
+        tr["survey"] = code
+        tr["road"] = road["name"]
+        anomalies.append(tr)
+        conditions.append(_condition([road], rng))
+        s = np.arange(0.0, length, thickness_step_m)
+        for u in (-0.3, 0.0, 0.3):
+            x, y = model.frame.to_xy(s, u)
+            thick.append(pd.DataFrame({"x": x, "y": y, "asphalt_mm": 1000 * model.interfaces(s, u)[1]}))
+    cl = gpd.GeoDataFrame({
+        "name": [r["name"] for r in roads], "name_en": [r["name_en"] for r in roads],
+        "width_m": [r["width_m"] for r in roads], "lanes": [r["lanes"] for r in roads],
+        "phase": [1 if i < phase1 else 2 for i in range(n_roads)],
+    }, geometry=[r["line"] for r in roads], crs=CRS)
+    an = gpd.GeoDataFrame(pd.concat(anomalies, ignore_index=True), geometry="geometry", crs=CRS)
+    from roadhealth.anomalies import conform_anomalies
+
+    return {"centrelines": cl, "anomalies": conform_anomalies(an, source="programme truth"),
+            "condition": pd.concat(conditions, ignore_index=True),
+            "thickness": pd.concat(thick, ignore_index=True), "roads": roads}
