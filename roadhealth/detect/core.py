@@ -240,7 +240,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         dets = cls
     else:
         info["rejected"] = {k: int(v) for k, v in cls.loc[~cls["is_defect"], "decision"].value_counts().items()}
-        dets = cls[cls["is_defect"] & (cls["confidence"] >= min_conf)]
+        dets = _suppress_echoes(cls[cls["is_defect"] & (cls["confidence"] >= min_conf)], info)
     if dets.empty:
         out = empty_anomalies(_crs_or_none(s, crs_out), extras=EXTRAS, risk_levels=table["grades"])
         out.attrs["detect"] = info
@@ -287,6 +287,36 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     out = anomaly_table(rows, crs, risk_levels=table["grades"])
     out.attrs["detect"] = info
     return out
+
+
+def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
+    """Drop a detection lying under another: the bottom reflection or the multiples of the defect
+    above (over at least half of its along-track extent and across the same channels, its top
+    within 0.5 m below the other's bottom); the shallower one, whose top is the defect's top, is
+    kept. The loop runs over detections, not traces."""
+    if len(dets) < 2:
+        return dets
+    order = dets.sort_values("depth_top_m")
+    kept: list = []
+    dropped = 0
+    for lab, r in order.iterrows():
+        echo = False
+        for k in kept:
+            q = order.loc[k]
+            ov = min(r["distance_end_m"], q["distance_end_m"]) - max(r["distance_start_m"], q["distance_start_m"])
+            span = max(r["distance_end_m"] - r["distance_start_m"], 1e-6)
+            across = min(r["c_max"], q["c_max"]) >= max(r["c_min"], q["c_min"])
+            below = q["depth_top_m"] <= r["depth_top_m"] <= q["depth_bottom_m"] + 0.5
+            if ov >= 0.5 * span and across and below:
+                echo = True
+                break
+        if echo:
+            dropped += 1
+        else:
+            kept.append(lab)
+    if dropped:
+        info.setdefault("rejected", {})["echo"] = dropped
+    return dets.loc[[k for k in dets.index if k in set(kept)]]
 
 
 def _crs_or_none(s, crs):
