@@ -57,7 +57,6 @@ def rasterise(values: np.ndarray, x: np.ndarray, y: np.ndarray, resolution_m: fl
         spacing, or half a pixel, from every trace).
     transform : affine.Affine
     """
-    from rasterio.transform import Affine
     from scipy.interpolate import LinearNDInterpolator
     from scipy.spatial import cKDTree
 
@@ -78,23 +77,49 @@ def rasterise(values: np.ndarray, x: np.ndarray, y: np.ndarray, resolution_m: fl
             f"{source}: a slice tile would be {nx} x {ny} pixels at {res} m "
             f"(more than {MAX_PIXELS}); the positions are implausible or tile_length_m too large"
         )
-    gx = x0 + res * np.arange(nx)
-    gy = y1 - res * np.arange(ny)
-    mx, my = np.meshgrid(gx, gy)
-    q = np.column_stack([mx.ravel(), my.ravel()])
     gap = max(0.75 * _spacing(np.where(ok, x, np.nan), np.where(ok, y, np.nan)), 0.5 * res)
-    dist, _ = cKDTree(pts).query(q, k=1, distance_upper_bound=gap + 1e-9)
-    inside = np.isfinite(dist)
-    img = np.full((vals.shape[1], q.shape[0]), np.nan, dtype=np.float32)
-    if inside.any():
-        try:
-            interp = LinearNDInterpolator(pts, vals)
-            img[:, inside] = interp(q[inside]).T
-        except Exception:  # collinear traces (one channel, straight line): nearest trace instead
-            _, idx = cKDTree(pts).query(q[inside], k=1)
-            img[:, inside] = vals[idx].T
-    transform = Affine(res, 0.0, x0 - res / 2, 0.0, -res, y1 + res / 2)
-    return img.reshape(vals.shape[1], ny, nx), transform
+    # Only pixels near a channel's line can be inside the strip: burn the lines, buffered, into a
+    # mask (fast, in C), then measure the distance to the nearest trace for those pixels alone.
+    rows, cols = np.nonzero(_near_lines(x, y, ok, gap + res, (ny, nx), transform_of(x0, y1, res)))
+    q = np.column_stack([x0 + res * cols, y1 - res * rows])
+    img = np.full((vals.shape[1], ny, nx), np.nan, dtype=np.float32)
+    if q.shape[0]:
+        tree = cKDTree(pts)
+        dist, idx = tree.query(q, k=1, distance_upper_bound=gap + 1e-9)
+        inside = np.isfinite(dist)
+        rows, cols, q, idx = rows[inside], cols[inside], q[inside], idx[inside]
+        if q.shape[0]:
+            try:
+                img[:, rows, cols] = LinearNDInterpolator(pts, vals)(q).T
+            except Exception:  # collinear traces (one channel, straight line): nearest trace instead
+                img[:, rows, cols] = vals[idx].T
+    return img, transform_of(x0, y1, res)
+
+
+def transform_of(x0: float, y1: float, res: float):
+    """North-up affine transform whose pixel (0, 0) is centred on (x0, y1)."""
+    from rasterio.transform import Affine
+
+    return Affine(res, 0.0, x0 - res / 2, 0.0, -res, y1 + res / 2)
+
+
+def _near_lines(x: np.ndarray, y: np.ndarray, ok: np.ndarray, width_m: float, shape, transform) -> np.ndarray:
+    """Pixels within the strip between the channels' lines, widened by ``width_m`` (bool, rows x cols)."""
+    import shapely
+    from rasterio.features import geometry_mask
+
+    lines = []
+    for xc, yc, okc in zip(x, y, ok, strict=True):
+        if okc.sum() >= 2:
+            lines.append(shapely.LineString(np.column_stack([xc[okc], yc[okc]])))
+        elif okc.sum() == 1:
+            lines.append(shapely.Point(xc[okc][0], yc[okc][0]))
+    geoms = [shapely.GeometryCollection(lines).buffer(width_m)]
+    if len(lines) > 1 and all(isinstance(g, shapely.LineString) for g in (lines[0], lines[-1])):
+        # the band between the outermost channels (the strip itself, whatever the channel spacing)
+        ring = np.vstack([shapely.get_coordinates(lines[0]), shapely.get_coordinates(lines[-1])[::-1]])
+        geoms.append(shapely.make_valid(shapely.Polygon(ring)).buffer(width_m))
+    return geometry_mask(geoms, out_shape=shape, transform=transform, invert=True, all_touched=True)
 
 
 def write_cog(path: str | os.PathLike, image: np.ndarray, transform, crs, *, descriptions=(), tags=None) -> Path:

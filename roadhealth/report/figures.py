@@ -24,11 +24,11 @@ __all__ = [
 KIND_COLOURS = {"cavity": "#D55E00", "void": "#CC79A7", "loose": "#E69F00", "water_rich": "#0072B2"}
 
 
-def _figure(w_in: float, h_in: float):
+def _figure(w_in: float, h_in: float, layout: str | None = "constrained"):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(w_in, h_in), dpi=96, layout="constrained")
+    fig = Figure(figsize=(w_in, h_in), dpi=96, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -89,7 +89,8 @@ def bscan_figure(amplitude: np.ndarray, distance_m: np.ndarray, depth_m: np.ndar
     offset_m : float, optional
         Across-track position of the channel shown, m (in the axis label).
     """
-    fig = _figure(6.2, 3.0)
+    fig = _figure(6.2, 3.0, layout=None)  # fixed margins: constrained layout costs more than the drawing
+    fig.subplots_adjust(left=0.11, right=0.98, bottom=0.16, top=0.9)
     ax = fig.add_subplot()
     a = np.asarray(amplitude, float)
     finite = a[np.isfinite(a)]
@@ -123,7 +124,8 @@ def slice_figure(values: np.ndarray, distance_m: np.ndarray, offset_m: np.ndarra
         Across-track offsets, m (positive left of travel; drawn upwards).
     box : (distance_start_m, distance_end_m, offset_start_m, offset_end_m), optional
     """
-    fig = _figure(6.2, 2.4)
+    fig = _figure(6.2, 2.4, layout=None)
+    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.2, top=0.88)
     ax = fig.add_subplot()
     v = np.asarray(values, float)
     order = np.argsort(offset_m)
