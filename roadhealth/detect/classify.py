@@ -56,7 +56,8 @@ class Thresholds:
     void_min_z: float = 6.5
     pipe_max_length_m: float = 1.6
     layer_min_length_m: float = 8.0
-    planar_min_length_m: float = 1.2
+    planar_min_length_m: float = 0.8
+    cavity_max_length_m: float = 3.5
     surface_ratio: float = 0.08
     min_z: float = 8.0
 
@@ -126,7 +127,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh, 0.6, 0.75)
     air = np.maximum(opposite, 0.8 * thin)
     out["cavity"] = (strong * air * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
-                     * ramp(length, 0.25, 0.45))
+                     * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     out["water_rich"] = strong * same * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
     out["loose"] = ramp(zpk, th.min_z - 1, th.min_z + 2) * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
     out["pipe"] = np.maximum(point * same, point_opposite * opposite)
