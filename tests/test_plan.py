@@ -113,6 +113,23 @@ def test_structural_thin_and_unsurveyed_lanes():
     assert (p.sections[p.sections.road == "road2"]["treatment"].isin(["survey_first", "reconstruction"])).all()
 
 
+def test_radar_coverage_counts_gaps_and_never_cores():
+    cl, an, cond, th = base_inputs()
+    sparse = th[np.isclose((th["x"] - T.X0) % 20.0, 0.0)]  # a radar point every 20 m: 5 m of 20 covered
+    p = plan(cl, an, cond, sparse, CFG)
+    d = p.sections[(p.sections.road == "road1") & (p.sections.lane == "R1") & (p.sections.chainage_from_m == 100)]
+    assert d["treatment"].tolist() == ["survey_first"] and "radar covers 24 %" in d["reason"].iloc[0]  # 9.5 x 5 m of 200 m
+    assert d["coverage"].iloc[0] == pytest.approx(47.5 / 200)
+    # dense cores add thickness but no coverage; with min_coverage 0 the lane is planned anyway
+    q = plan(cl, an, cond, sparse, CFG, cores=th)
+    assert q.sections.set_index(["road", "lane", "chainage_from_m"]).loc[("road1", "R1", 100.0), "treatment"] == \
+        "survey_first"
+    r = plan(cl, an, cond, sparse, {**CFG, "runs": {"min_coverage": 0.0, "min_run_m": 60.0, "bridge_gap_m": 25.0}})
+    assert r.sections.set_index(["road", "lane", "chainage_from_m"]).loc[("road1", "R1", 100.0), "treatment"] == "hir"
+    dense = plan(cl, an, cond, th[np.isclose((th["x"] - T.X0) % 5.0, 0.0)], CFG)  # every 5 m: no gap
+    assert (dense.sections[dense.sections.lane.isin(["R1", "L1"])]["coverage"] > 0.97).all()
+
+
 def test_runs_bridge_short_gaps_and_drop_short_runs():
     # distressed 0-100, sound 100-120 (bridged), distressed 120-300, sound 300-400 (too long to
     # bridge), distressed 400-440 (40 m: no run -> mill and inlay)

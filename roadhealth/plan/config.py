@@ -87,8 +87,8 @@ def _check(cfg: dict, source: str) -> dict:
     if not s["step_m"] > 0 or not s["min_length_m"] >= s["step_m"]:
         bad("sections.step_m/min_length_m", (s["step_m"], s["min_length_m"]), "step_m > 0 and min_length_m >= step_m")
     r = cfg["runs"]
-    if r["min_run_m"] < 0 or r["bridge_gap_m"] < 0 or not 0 <= r["min_coverage"] <= 1:
-        bad("runs", r, "min_run_m >= 0, bridge_gap_m >= 0, 0 <= min_coverage <= 1")
+    if r["min_run_m"] < 0 or r["bridge_gap_m"] < 0 or not 0 <= r["min_coverage"] <= 1 or not r["coverage_gap_m"] > 0:
+        bad("runs", r, "min_run_m >= 0, bridge_gap_m >= 0, 0 <= min_coverage <= 1, coverage_gap_m > 0")
     c = cfg["condition"]
     if c["ravelling_sound"] not in c["ravelling_grades"]:
         bad("condition.ravelling_sound", c["ravelling_sound"], f"one of {c['ravelling_grades']}")
@@ -120,6 +120,8 @@ def _check(cfg: dict, source: str) -> dict:
         bad("schedule.months", sc["months"], "a non-empty list of 1..12")
     if sc["move_days"] < 0:
         bad("schedule.move_days", sc["move_days"], ">= 0")
+    if sc["search_time_s"] < 0 or sc["exact_max_jobs"] < 0:
+        bad("schedule.search_time_s/exact_max_jobs", (sc["search_time_s"], sc["exact_max_jobs"]), ">= 0")
     return cfg
 
 

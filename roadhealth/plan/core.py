@@ -233,6 +233,30 @@ class Plan:
         return ax
 
 
+def _coverage(k: np.ndarray, lane: np.ndarray, chainage: np.ndarray, bounds: np.ndarray, gap_m: float) -> dict:
+    """Share of each section (index ``k``, edges ``bounds``) and lane covered by radar points, each
+    point covering ``gap_m / 2`` either side (the union of those intervals, clipped to the section).
+
+    Returns
+    -------
+    dict
+        ``(k, lane) -> covered share`` (0-1) for the section-lanes with points.
+    """
+    if not len(chainage):
+        return {}
+    df = pd.DataFrame({"k": k, "lane": lane, "c": chainage}).sort_values(["k", "lane", "c"], kind="stable")
+    kk = df["k"].to_numpy()
+    lo = np.maximum(df["c"].to_numpy() - gap_m / 2, bounds[kk])
+    hi = np.minimum(df["c"].to_numpy() + gap_m / 2, bounds[kk + 1])
+    same = np.r_[(kk[1:] == kk[:-1]) & (df["lane"].to_numpy()[1:] == df["lane"].to_numpy()[:-1]), False]
+    nxt = np.r_[lo[1:], np.inf]
+    # equal intervals sorted by start: the union is the sum of each one up to the next start
+    part = np.where(same, np.clip(np.minimum(hi, nxt) - lo, 0, None), np.clip(hi - lo, 0, None))
+    covered = pd.Series(part).groupby([kk, df["lane"].to_numpy()]).sum()
+    length = bounds[1:] - bounds[:-1]
+    return {key: min(1.0, v / max(length[key[0]], 1e-9)) for key, v in covered.items()}
+
+
 def _series(road: str, length: float, step: float, cond: pd.DataFrame, thick: pd.DataFrame):
     """Condition and thickness sampled every ``step`` m along a road (bin centres)."""
     n = max(1, math.ceil(length / step - 1e-9))
@@ -329,9 +353,9 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
 
     # --- condition and thickness
     cond = check_condition(condition, cl, cfg["condition"]["ravelling_grades"])
-    th = check_thickness(thickness)
-    if cores is not None:
-        th = pd.concat([th, check_thickness(cores)], ignore_index=True)
+    th = check_thickness(thickness).assign(radar=True)
+    if cores is not None:  # cores add thickness, not radar coverage
+        th = pd.concat([th, check_thickness(cores).assign(radar=False)], ignore_index=True)
     if "x" in th:
         tl = locate_points(th["x"], th["y"], cl, tolerance_m=cfg["referencing"]["tolerance_m"])
         ok = tl["referenced"].to_numpy(bool)
@@ -341,7 +365,8 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
                                        "nearest_road": tl["road"].to_numpy(object)[~ok],
                                        "distance_m": tl["distance_m"].to_numpy()[~ok]}))
         th = pd.DataFrame({"road": tl["road"], "chainage_m": tl["chainage_m"], "offset_m": tl["offset_m"],
-                           "lane": tl["lane"], "asphalt_mm": th["asphalt_mm"].to_numpy()})[ok]
+                           "lane": tl["lane"], "asphalt_mm": th["asphalt_mm"].to_numpy(),
+                           "radar": th["radar"].to_numpy(bool)})[ok]
     else:
         known = set(cl["name"])
         bad_r = ~th["road"].isin(known).to_numpy()
@@ -385,15 +410,17 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
         edges = np.r_[0, cps, len(ser)].astype(int)
         bounds = np.r_[0.0, np.asarray(cps, dtype=float) * step, length]
         bands = lane_bands(road["width_m"], road["lanes"], road["direction"])
-        n_bins = len(ser)
-        # thickness statistics per section and lane: one groupby
+        # thickness statistics per section and lane (one groupby), road-wide p10 for lanes without
+        # points, and the share of each section-lane the radar covers
         ch = t_road["chainage_m"].to_numpy(float)
-        stats = pd.DataFrame({
-            "k": np.clip(np.searchsorted(bounds, ch, side="right") - 1, 0, len(edges) - 2),
-            "lane": t_road["lane"].to_numpy(object), "mm": t_road["asphalt_mm"].to_numpy(float),
-            "bin": np.clip((ch // step).astype(int), 0, n_bins - 1)}).groupby(["k", "lane"])
-        p10 = stats["mm"].quantile(0.1)
-        nbins = stats["bin"].nunique()
+        k_pt = np.clip(np.searchsorted(bounds, ch, side="right") - 1, 0, len(edges) - 2)
+        stats = pd.DataFrame({"k": k_pt, "lane": t_road["lane"].to_numpy(object),
+                              "mm": t_road["asphalt_mm"].to_numpy(float)})
+        p10 = stats.groupby(["k", "lane"])["mm"].quantile(0.1)
+        p10_road = stats.groupby("k")["mm"].quantile(0.1)
+        radar = t_road["radar"].to_numpy(bool) if "radar" in t_road else np.ones(len(t_road), bool)
+        cov = _coverage(k_pt[radar], t_road["lane"].to_numpy(object)[radar], ch[radar], bounds,
+                        cfg["runs"]["coverage_gap_m"])
         for k in range(len(edges) - 1):  # sections of one road
             part = ser.iloc[edges[k]:edges[k + 1]]
             a, b = float(bounds[k]), float(bounds[k + 1])
@@ -405,8 +432,9 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
                     "pci": part["pci"].mean(), "cracking_pct": part["cracking_pct"].mean(),
                     "rutting_mm": part["rutting_mm"].mean(),
                     "ravelling_grade": part["ravelling_grade"].max(),
-                    "asphalt_p10_mm": float(p10.get((k, lane), np.nan)),
-                    "coverage": float(nbins.get((k, lane), 0)) / max(1, edges[k + 1] - edges[k]),
+                    "asphalt_p10_mm": float(p10.get((k, lane), p10_road.get(k, np.nan))),
+                    "asphalt_in_lane": (k, lane) in p10.index,
+                    "coverage": float(cov.get((k, lane), 0.0)),
                 })
     sec = pd.DataFrame(rows)
     sec["ravelling"] = [cfg["condition"]["ravelling_grades"][int(g)] if np.isfinite(g) else "" for g in
@@ -484,7 +512,8 @@ def _schedule(cl, runs, pre, cfg, weather, rate_m_per_day):
         jobs.append(Job(r.run_id, r.length_m / rate_m_per_day, max([0.0] + [ready[w] for w in waits]), r.road,
                         float(cal.days_up_to(deadline_of(r.road))),
                         (ph if ph > 0 else 99, road_order[r.road], r.lane, r.chainage_from_m)))
-    ts = schedule_trains(jobs, int(sc["trains"]), float(sc["move_days"]), exact_max_jobs=int(sc["exact_max_jobs"]))
+    ts = schedule_trains(jobs, int(sc["trains"]), float(sc["move_days"]), exact_max_jobs=int(sc["exact_max_jobs"]),
+                         search_time_s=float(sc["search_time_s"]))
     rows = []
     for i, r in enumerate(pre.itertuples()):
         rows.append({"train": f"crew {crew[i] + 1}", "job": r.pretreatment_id, "kind": "pretreatment", "road": r.road,

@@ -302,7 +302,8 @@ def _improve(jobs, seqs, trains, move_days, time_limit_s: float = 5.0):
     return best
 
 
-def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, exact_max_jobs: int = 8) -> TrainSchedule:
+def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, exact_max_jobs: int = 8,
+                    search_time_s: float = 5.0) -> TrainSchedule:
     """Sequences for ``trains`` identical trains (see the module docstring for the objective)."""
     n = len(jobs)
     if trains < 1:
@@ -314,7 +315,7 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, exact
         seqs = _exact(jobs, trains, move_days)
         method = "exact (branch and bound)"
     else:
-        seqs = _improve(jobs, _greedy(jobs, trains, move_days), trains, move_days)
+        seqs = _improve(jobs, _greedy(jobs, trains, move_days), trains, move_days, time_limit_s=search_time_s)
         method = "priority list scheduling + local search"
     start, end, obj, moves_at = evaluate(jobs, seqs, move_days)
     if method.startswith("exact"):

@@ -85,6 +85,8 @@ def decide(sec: pd.DataFrame, defects: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     pci, crack, rut = (sec[k].to_numpy(float) for k in ("pci", "cracking_pct", "rutting_mm"))
     rav = sec["ravelling_grade"].to_numpy(float)
     thick = sec["asphalt_p10_mm"].to_numpy(float)
+    own = sec["asphalt_in_lane"].to_numpy(bool) if "asphalt_in_lane" in sec else np.ones(n, dtype=bool)
+    src = np.where(own, "", " (road-wide: no points in this lane)")
     cov = sec["coverage"].to_numpy(float)
     treatment = np.empty(n, dtype=object)
     rule = np.empty(n, dtype=object)
@@ -113,10 +115,10 @@ def decide(sec: pd.DataFrame, defects: pd.DataFrame, cfg: dict) -> pd.DataFrame:
          lambda i: (f"surface distress (PCI {pci[i]:.0f}) but radar covers {100 * np.nan_to_num(cov[i]):.0f} % "
                     f"of this lane < {100 * r['min_coverage']:.0f} %: survey before recycling"))
     fire(thick < min_mm, "mill_and_overlay", "S3",
-         lambda i: (f"asphalt {thick[i]:.0f} mm (10th percentile) < HIR depth {h['depth_mm']:g} + "
+         lambda i: (f"asphalt {thick[i]:.0f} mm (10th percentile){src[i]} < HIR depth {h['depth_mm']:g} + "
                     f"{h['min_remaining_mm']:g} mm to remain"))
     distress = lambda i: (f"PCI {pci[i]:.0f}, cracking {crack[i]:.1f} %, rutting {rut[i]:.1f} mm, "  # noqa: E731
-                          f"ravelling {grades[int(rav[i])]}; asphalt {thick[i]:.0f} mm >= {min_mm:g} mm")
+                          f"ravelling {grades[int(rav[i])]}; asphalt {thick[i]:.0f} mm{src[i]} >= {min_mm:g} mm")
     fire(beneath != "", "pretreat_then_hir", "P1",
          lambda i: f"surface distress ({distress(i)}); defects beneath or within {buf:g} m: {beneath[i]}")
     fire(np.ones(n, dtype=bool), "hir", "H1", lambda i: f"distress in the surface course: {distress(i)}")
