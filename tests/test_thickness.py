@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from roadhealth.constants import C0_M_PER_NS
-from roadhealth.errors import ProcessingError
+from roadhealth.errors import ProcessingError, RoadHealthWarning
 from roadhealth.processing.thickness import asphalt_thickness, calibrate_thickness
 
 
@@ -70,6 +70,19 @@ def test_calibration_recovers_the_velocity_factor():
     _, rep2 = calibrate_thickness(t, far)
     assert rep2["n_cores"] == 4 and not rep2["cores"].set_index("core_id").loc["FAR", "used"]
     assert rep2["factor"] == pytest.approx(rep["factor"])
+    assert rep["disagree"] == []
+
+
+def test_a_core_the_radar_misses_is_announced_and_does_not_move_the_factor():
+    ds, h = picks(eps_r=6.0)
+    t = asphalt_thickness(ds, eps_r=6.0)
+    k = np.array([40, 150, 260, 350, 390])
+    mm = 1000 * h[k]
+    mm[2] = 50.0  # thin asphalt the radar does not resolve: the pick lies on something deeper
+    cores = pd.DataFrame({"core_id": [f"C{i}" for i in range(5)], "x": 1000 + k * 0.05, "y": 2000.0, "asphalt_mm": mm})
+    with pytest.warns(RoadHealthWarning, match=r"C2 \(core 50 mm"):
+        _, rep = calibrate_thickness(t, cores)
+    assert rep["disagree"] == ["C2"] and rep["factor"] == pytest.approx(1.0, rel=0.01)
 
 
 def test_errors():

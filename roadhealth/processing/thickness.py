@@ -104,7 +104,8 @@ def asphalt_thickness(picks: xr.Dataset, *, layer=0, eps_r: float | None = None,
 
 
 def calibrate_thickness(table: pd.DataFrame, cores: pd.DataFrame, *, max_distance_m: float = 0.5,
-                        radius_m: float = 0.25) -> tuple[pd.DataFrame, dict]:
+                        radius_m: float = 0.25, tolerance_mm: float = 20.0,
+                        tolerance_rel: float = 0.15) -> tuple[pd.DataFrame, dict]:
     """Scale radar thicknesses to cores (one factor: the asphalt velocity error).
 
     Each core is matched to the radar thickness around it (median of the points within
@@ -120,6 +121,12 @@ def calibrate_thickness(table: pd.DataFrame, cores: pd.DataFrame, *, max_distanc
         ``x``, ``y`` (the same CRS) and ``asphalt_mm``; optional ``core_id``.
     max_distance_m, radius_m : float
         Matching distances, m.
+    tolerance_mm, tolerance_rel : float
+        A matched core whose calibrated radar thickness departs from it by more than both
+        ``tolerance_mm`` and ``tolerance_rel`` of the core is listed in ``report["disagree"]`` and
+        announced by a :class:`~roadhealth.errors.RoadHealthWarning`: there the radar misses the
+        asphalt bottom (asphalt thinner than the radar resolves, a pick window that excludes it, a
+        layer change) and the cores, not the radar, tell the thickness.
 
     Returns
     -------
@@ -128,7 +135,7 @@ def calibrate_thickness(table: pd.DataFrame, cores: pd.DataFrame, *, max_distanc
     report : dict
         ``factor``, ``eps_r_factor`` (the permittivity is divided by ``factor**2``), ``n_cores``,
         ``residual_mm_rms`` (after calibration), ``cores`` (a DataFrame: core_id, distance_m,
-        radar_mm, core_mm, calibrated_mm, residual_mm).
+        radar_mm, core_mm, calibrated_mm, residual_mm, used), ``disagree`` (core ids).
 
     Raises
     ------
@@ -173,6 +180,19 @@ def calibrate_thickness(table: pd.DataFrame, cores: pd.DataFrame, *, max_distanc
     rep = pd.DataFrame({"core_id": ids, "distance_m": dist, "radar_mm": np.where(far, np.nan, radar_mm),
                         "core_mm": core_mm, "calibrated_mm": np.where(far, np.nan, cal), "residual_mm": res,
                         "used": use})
+    bad = use & (np.abs(res) > tolerance_mm) & (np.abs(res) > tolerance_rel * core_mm)
     report = {"factor": factor, "eps_r_factor": 1 / factor ** 2, "n_cores": int(use.sum()),
-              "residual_mm_rms": float(np.sqrt(np.nanmean(res ** 2))), "cores": rep}
+              "residual_mm_rms": float(np.sqrt(np.nanmean(res ** 2))), "cores": rep,
+              "disagree": [str(i) for i in ids[bad]]}
+    if bad.any():
+        import warnings
+
+        from roadhealth.errors import RoadHealthWarning
+
+        shown = ", ".join(f"{i} (core {c:.0f} mm, radar {r:.0f} mm)" for i, c, r in
+                          zip(ids[bad][:5], core_mm[bad][:5], cal[bad][:5], strict=True))
+        warnings.warn(f"{int(bad.sum())} core(s) disagree with the calibrated radar thickness by more than "
+                      f"{tolerance_mm:g} mm and {100 * tolerance_rel:g} %: {shown}; the radar misses the asphalt "
+                      "bottom there (too thin to resolve, or outside the pick window)", RoadHealthWarning,
+                      stacklevel=2)
     return out, report
