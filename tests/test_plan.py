@@ -154,6 +154,11 @@ def test_breaks_split_runs():
     # 100-300 split at 150 and 290: 100-150 (50 m < 60: dropped), 150-290, 290-300 (dropped)
     assert r[["chainage_from_m", "chainage_to_m"]].values.tolist()[0] == [150, 290]
     check_runs(p)
+    # the same breaks as points (e.g. the manholes of a survey), referenced to the nearest road
+    pts = gpd.GeoDataFrame({"kind": ["manhole", "junction", "far"]}, crs=T.CRS,
+                           geometry=shapely.points([(T.X0 + 150, T.Y0 - 1.5), (T.X0 + 290, T.Y0 + 2), (T.X0, T.Y0 + 50)]))
+    q = plan(cl, an, cond, th, CFG, breaks=pts)
+    pd.testing.assert_frame_equal(q.hir_runs.drop(columns="geometry"), p.hir_runs.drop(columns="geometry"))
 
 
 def check_runs(p, breaks=None):

@@ -306,8 +306,10 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
         Cores (``x``, ``y``, ``asphalt_mm``) added to the thickness points.
     weather : DataFrame or path, optional
         Weather calendar: ``date`` and ``workable`` or ``ambient_c`` and ``rain_mm``.
-    breaks : DataFrame or path, optional
-        Where runs must stop: ``road``, ``chainage_m``, optional ``kind`` (intersection, manhole).
+    breaks : DataFrame or path or GeoDataFrame, optional
+        Where runs must stop: ``road``, ``chainage_m``, optional ``kind`` (intersection, manhole);
+        or a GeoDataFrame of points or footprints (e.g. the manholes of a survey), referenced to
+        the nearest road (those too far from every road are ignored).
 
     Returns
     -------
@@ -440,6 +442,13 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
     sec["ravelling"] = [cfg["condition"]["ravelling_grades"][int(g)] if np.isfinite(g) else "" for g in
                         sec["ravelling_grade"]]
     sec = decide(sec, defects, cfg)
+    if isinstance(breaks, gpd.GeoDataFrame) and "chainage_m" not in breaks:  # e.g. manholes of a survey
+        b = breaks.to_crs(crs) if breaks.crs is not None and breaks.crs != crs else breaks
+        xy = shapely.get_coordinates(shapely.centroid(b.geometry.values))
+        bl = locate_points(xy[:, 0], xy[:, 1], cl, tolerance_m=cfg["referencing"]["tolerance_m"])
+        ok = bl["referenced"].to_numpy(bool)
+        breaks = pd.DataFrame({"road": bl["road"][ok], "chainage_m": bl["chainage_m"][ok],
+                               "kind": (b["kind"].astype(str).to_numpy(object)[ok] if "kind" in b else "break")})
     breaks_t = check_breaks(breaks)
     runs, sec = form_runs(sec, breaks_t, cfg)
 
