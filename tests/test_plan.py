@@ -336,6 +336,10 @@ def test_input_errors_name_file_row_and_field(tmp_path):
         plan(cl, an, c, th)
     with pytest.raises(PlanError, match="lacks column"):
         plan(cl, an, cond.drop(columns="rutting_mm"), th)
+    c = cond.copy()
+    c.loc[4, "chainage_end_m"] = 130.0  # 80-130 m overlaps 100-120 m
+    with pytest.raises(PlanError, match=r"rows 4 and 5 of road 'road1' overlap"):
+        plan(cl, an, c, th)
     with pytest.raises(PlanError, match="ravelling"):
         plan(cl, an, cond.assign(ravelling="awful"), th)
     with pytest.raises(PlanError, match="thickness_m' or 'asphalt_mm"):

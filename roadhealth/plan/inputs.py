@@ -195,7 +195,23 @@ def check_condition(obj, centrelines: gpd.GeoDataFrame, grades) -> pd.DataFrame:
     out["ravelling_grade"] = np.asarray(g, dtype=float)
     if "lane" in df:
         out["lane"] = df["lane"].astype(str).to_numpy(object)
-    return out[out["chainage_end_m"] > out["chainage_start_m"]].reset_index(drop=True)
+    # records of one road (and lane) must not overlap: which one would hold?
+    keys = ["road", "lane"] if "lane" in out else ["road"]
+    live = out[out["chainage_end_m"] > out["chainage_start_m"]]
+    srt = live.sort_values([*keys, "chainage_start_m"], kind="stable")
+    same = np.ones(len(srt) - 1, dtype=bool) if len(srt) > 1 else np.zeros(0, dtype=bool)
+    for k in keys:
+        v = srt[k].to_numpy(object)
+        same &= v[1:] == v[:-1]
+    overlap = same & (srt["chainage_start_m"].to_numpy()[1:] < srt["chainage_end_m"].to_numpy()[:-1] - 0.1)
+    if overlap.any():
+        i = int(np.flatnonzero(overlap)[0])
+        r0, r1 = srt.index[i], srt.index[i + 1]
+        raise PlanError(f"{source}: rows {r0} and {r1} of road {srt['road'].iloc[i]!r} overlap "
+                        f"({srt['chainage_start_m'].iloc[i]:g}-{srt['chainage_end_m'].iloc[i]:g} m and "
+                        f"{srt['chainage_start_m'].iloc[i + 1]:g}-{srt['chainage_end_m'].iloc[i + 1]:g} m); "
+                        "expected one condition record per stretch")
+    return live.reset_index(drop=True)
 
 
 def check_thickness(obj, *, source: str | None = None) -> pd.DataFrame:
