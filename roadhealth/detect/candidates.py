@@ -94,6 +94,9 @@ class Attributes:
         One antenna period, samples.
     x_raw : float32 array
         The processed amplitudes (the same array as ``x``; kept for lateral coherence).
+    ds : int
+        ``z`` and ``z_coarse`` are sampled every ``ds`` samples (shape (channel, trace,
+        ceil(sample / ds))).
     """
 
     x: np.ndarray
@@ -106,6 +109,7 @@ class Attributes:
     period_samples: int
     smooth_traces: int
     x_raw: np.ndarray
+    ds: int = 1
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
@@ -137,50 +141,59 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     k_st = max(1, round(0.25 / max(spacing_m, 1e-6)) | 1)
     k_st = min(k_st, n_t if n_t % 2 else max(1, n_t - 1))
     k_ch = 3 if n_c >= 3 else 1
-    xs = _box_mean(_box_mean(x, k_ch, 0), k_st, 1)
-    hs = _box_mean(_box_mean(h, k_ch, 0), k_st, 1)
+    # the detection score is sampled every ``ds`` samples (six per period or more: the envelope
+    # of the analytic signal is smooth, and sampling it loses nothing a defect needs)
+    ds = max(1, period // 6)
+    xs = _box_mean(_box_mean(x[..., ::ds], k_ch, 0), k_st, 1)
+    hs = _box_mean(_box_mean(h[..., ::ds], k_ch, 0), k_st, 1)
     env = _magnitude(xs, hs)
     del xs, hs
+    n_s2 = env.shape[-1]
     # the surface wavelet (residual after background removal, manhole covers) is not searched
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
+    start2 = -(-start // ds)
     step = max(1, n_t // max_background_traces)
     sub = env[:, ::step]
     med = np.median(sub, axis=1)  # (channel, sample)
     mad = np.median(np.abs(sub - med[:, None, :]), axis=1)
     scale = MAD_TO_SD * mad
     # floor: rows that are (nearly) constant (padding, clipped ends) must not explode
-    floor = 0.05 * float(np.median(scale[:, start:])) if n_s > start else 0.0
+    floor = 0.05 * float(np.median(scale[:, start2:])) if n_s2 > start2 else 0.0
     floor = max(floor, 1e-6 * float(env.max()) + np.finfo(np.float32).tiny)
     scale = np.maximum(scale, floor).astype(np.float32)
     z = env - med[:, None, :]
     z /= scale[:, None, :]
     k_tr = max(1, round(0.2 / max(spacing_m, 1e-6)) | 1)
     k_tr = min(k_tr, n_t if n_t % 2 else max(1, n_t - 1))
-    k_s = max(1, (period // 2) | 1)
+    k_s = max(1, ((period // 2) // ds) | 1)
     z = _box_mean(z, k_tr, 1)
     z = ndimage.uniform_filter1d(z, k_s, axis=2, mode="nearest")
-    z[..., :start] = 0.0
-    z[..., max(start, n_s - period):] = 0.0  # the circular envelope wraps the top onto the end
+    z[..., :start2] = 0.0
+    z[..., max(start2, (n_s - period) // ds):] = 0.0  # the last period: trace-end effects
     # coarse score: the mean robust score of the *unstacked* envelope over ~0.75 m, 2 periods and
     # 3 channels (chaotic scattering, which stacking would cancel), computed on a grid decimated
     # to a quarter of the window (and repeated back): 1/16 the work
     k_tr2 = max(1, round(0.75 / max(spacing_m, 1e-6)))
     st_t, st_s = max(1, k_tr2 // 4), max(1, period // 2)
-    sub_r = env_raw[:, ::step]
+    # background of the unstacked envelope, on the same sample grid as z, repeated to every sample
+    sub_r = env_raw[:, ::step, ::ds]
     med_r = np.median(sub_r, axis=1)
     scale_r = MAD_TO_SD * np.median(np.abs(sub_r - med_r[:, None, :]), axis=1)
-    floor_r = 0.05 * float(np.median(scale_r[:, start:])) if n_s > start else 0.0
+    floor_r = 0.05 * float(np.median(scale_r[:, start2:])) if n_s2 > start2 else 0.0
     floor_r = max(floor_r, 1e-6 * float(env_raw.max()) + np.finfo(np.float32).tiny)
     scale_r = np.maximum(scale_r, floor_r).astype(np.float32)
+    if ds > 1:
+        med_r = np.repeat(med_r, ds, axis=-1)[:, :n_s]
+        scale_r = np.repeat(scale_r, ds, axis=-1)[:, :n_s]
     zd = (env_raw[:, ::st_t, ::st_s] - med_r[:, None, ::st_s]) / scale_r[:, None, ::st_s]
     zd[..., : -(-start // st_s)] = 0.0
     zd[..., max(0, (n_s - period) // st_s):] = 0.0
     zcd = ndimage.uniform_filter(zd, size=(min(3, n_c), max(1, k_tr2 // st_t) | 1,
                                            max(1, (2 * period) // st_s) | 1), mode="nearest")
-    zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][..., np.minimum(np.arange(n_s) // st_s,
-                                                                                      zcd.shape[2] - 1)]
+    zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][
+        ..., np.minimum((np.arange(n_s2) * ds) // st_s, zcd.shape[2] - 1)]
     return Attributes(x, env_raw, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
-                      med_r.astype(np.float32), scale_r, start, period, k_tr, x)
+                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds)
 
 
 @dataclass
@@ -218,7 +231,7 @@ def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed
     """
     structure = np.ones((3, 3, 3), dtype=bool)
     mask = (att.z > z_low) | (att.z_coarse > zc_low)
-    mask[..., :att.start] = False
+    mask[..., : -(-att.start // att.ds)] = False
     labels, n = ndimage.label(mask, structure=structure)
     if n == 0:
         return Regions(labels.astype(np.int32), 0)
@@ -231,4 +244,9 @@ def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed
     keep = seeded & (span >= min_traces)
     lut = np.zeros(n + 1, dtype=np.int32)
     lut[keep] = np.arange(1, int(keep.sum()) + 1, dtype=np.int32)
-    return Regions(lut[labels], int(keep.sum()))
+    out = lut[labels]
+    if att.ds > 1:  # back to every sample
+        n_s = att.x.shape[-1]
+        out = np.repeat(out, att.ds, axis=-1)[..., :n_s]
+        out[..., : att.start] = 0
+    return Regions(out, int(keep.sum()))

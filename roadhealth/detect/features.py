@@ -63,7 +63,9 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     s_first = s[starts]
     s_last = np.maximum.reduceat(s, starts)
-    z_col = np.maximum.reduceat(att.z.ravel()[flat[order]], starts)
+    f_sorted = flat[order]
+    z_vox = att.z.reshape(n_c * n_t, -1)[f_sorted // n_s, (f_sorted % n_s) // att.ds]
+    z_col = np.maximum.reduceat(z_vox, starts)
     col_u = col[starts]
     lab_u = lab[starts]
     c = col_u // n_t
