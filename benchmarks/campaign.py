@@ -6,7 +6,8 @@ so every copy is real work: the cache keys differ), runs it from a fresh output 
 default local threads), and reports:
 
 * wall time of the whole run (surveys, anomalies, plan, report, run.json);
-* throughput in MB (1e6 bytes) of radar input per second of wall time;
+* throughput in MB (1e6 bytes) of radar input per second of wall time, and per CPU-second the
+  workers spent (independent of what else the machine is running);
 * peak resident memory of each worker process (``ru_maxrss``) and its baseline before the run
   (the worker with roadhealth imported), MB.
 
@@ -50,6 +51,11 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
+def _cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _warm() -> float:
     import roadhealth.campaign
     import roadhealth.detect
@@ -66,13 +72,16 @@ def run_cluster(camp: Path, out: Path, workers: int, nbytes: int) -> dict:
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         base = client.run(_warm)
+        cpu0 = client.run(_cpu_s)
         t0 = time.perf_counter()
         result = run_campaign(camp, out, scheduler=cluster.scheduler_address, progress=False)
         wall = time.perf_counter() - t0
         peak = client.run(_peak_rss_mb)
+        cpu = sum(client.run(_cpu_s).values()) - sum(cpu0.values())
     assert result.exit_code == 0, result.skipped
     return {"mode": f"LocalCluster {workers} worker(s) x 1 thread", "workers": workers, "wall_s": round(wall, 1),
             "mb_per_s": round(nbytes / 1e6 / wall, 2),
+            "worker_cpu_s": round(cpu, 1), "mb_per_worker_cpu_s": round(nbytes / 1e6 / cpu, 2),
             "worker_peak_rss_mb": sorted(round(v, 0) for v in peak.values()),
             "worker_baseline_rss_mb": sorted(round(v, 0) for v in base.values())}
 
@@ -99,7 +108,8 @@ def main() -> None:
         tmp = Path(tmp)
         camp = tmp / "campaign"
         nbytes = make_campaign(camp, args.copies)
-        print(f"campaign: {3 * args.copies} surveys, {nbytes / 1e6:.1f} MB of radar data")
+        n_surveys = len(list(camp.glob("*.DZT")))
+        print(f"campaign: {n_surveys} surveys, {nbytes / 1e6:.1f} MB of radar data")
         rows = []
         for w in args.workers:
             rows.append(run_cluster(camp, tmp / f"out-cluster-{w}", w, nbytes))
@@ -107,14 +117,14 @@ def main() -> None:
         if args.threads:
             rows.append(run_threads(camp, tmp / "out-threads", max(args.workers), nbytes))
             print(rows[-1], flush=True)
-    result = {"surveys": 3 * args.copies, "input_mb": round(nbytes / 1e6, 1), "runs": rows}
+    result = {"surveys": n_surveys, "input_mb": round(nbytes / 1e6, 1), "runs": rows}
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n")
-    print("| mode | wall (s) | MB/s | peak RSS per worker (MB) |")
-    print("|---|---|---|---|")
+    print("| mode | wall (s) | MB/s (wall) | MB per worker CPU-s | peak RSS per worker (MB) |")
+    print("|---|---|---|---|---|")
     for r in rows:
         peak = r.get("worker_peak_rss_mb", r.get("process_peak_rss_mb"))
-        print(f"| {r['mode']} | {r['wall_s']} | {r['mb_per_s']} | {peak} |")
+        print(f"| {r['mode']} | {r['wall_s']} | {r['mb_per_s']} | {r.get('mb_per_worker_cpu_s', '')} | {peak} |")
 
 
 if __name__ == "__main__":

@@ -671,7 +671,14 @@ def _thickness(camp: Campaign, ok: list[dict], cores, cfg: dict | None, stages: 
         from roadhealth.processing.thickness import calibrate_thickness
 
         try:
-            table, cal = calibrate_thickness(table, cores)
+            import warnings
+
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                table, cal = calibrate_thickness(table, cores)
+            for w in caught:
+                notes.append({"input": _rel(camp.cores, camp.root), "stage": "thickness",
+                              "reason": f"{w.category.__name__}: {' '.join(str(w.message).split())}"})
             report.update({k: cal[k] for k in ("factor", "eps_r_factor", "n_cores", "residual_mm_rms") if k in cal})
             detail = (f"{len(table)} radar points, calibrated to {cal.get('n_cores')} core(s): factor "
                       f"{cal['factor']:.3f}, residual {cal.get('residual_mm_rms', float('nan')):.1f} mm RMS")

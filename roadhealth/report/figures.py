@@ -230,5 +230,9 @@ def anomaly_map_figure(centrelines, tracks: Mapping[str, tuple], anomalies, *, t
         half = 0.5 * max(np.nanmax(x) - np.nanmin(x), np.nanmax(y) - np.nanmin(y)) + pad
         ax.set_xlim(cx - half, cx + half)
         ax.set_ylim(cy - half, cy + half)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.set_title(str(name), fontsize=9)
     return fig

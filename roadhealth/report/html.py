@@ -136,7 +136,7 @@ h3{font-size:1.05em;margin:1.2em 0 .3em}
 table{border-collapse:collapse;font-size:12px;margin:.4em 0} th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#eef2f7} table.sortable th{cursor:pointer;user-select:none} table.sortable th:after{content:' \\2195';color:#999}
 img.fig{max-width:100%;height:auto;border:1px solid #ddd} .pair{display:flex;flex-wrap:wrap;gap:8px}
-.pair img{max-width:49%} .missing{color:#a33} pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
+.pair img{max-width:49%} .scroll{overflow-x:auto;max-width:100%} .missing{color:#a33} pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
 .ok{color:#176617} .na{color:#a05a00} .bad{color:#a33} dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px}
 dt{font-weight:600} dd{margin:0} table.sortable td:last-child{min-width:260px} .anomaly{border-left:4px solid #D55E00;padding-left:10px;margin:14px 0}
 """
@@ -186,7 +186,7 @@ def render_report(c: ReportContent) -> str:
         w("<p>No anomalies found.</p>")
     else:
         w("<p>Click a column heading to sort.</p>")
-        w(_table(c.anomalies, table_id="anomaly-table", sortable=True))
+        w('<div class="scroll">' + _table(c.anomalies, table_id="anomaly-table", sortable=True) + "</div>")
 
     w('<h2 id="high-risk">High-risk anomalies</h2>')
     if not c.evidence:
@@ -211,7 +211,7 @@ def render_report(c: ReportContent) -> str:
         w(_img(png, caption))
     for caption, df in c.plan_tables:
         w(f"<h3>{e(caption)}</h3>")
-        w(_table(df, sortable=True) if len(df) else "<p>None.</p>")
+        w('<div class="scroll">' + _table(df, sortable=True) + "</div>" if len(df) else "<p>None.</p>")
 
     if c.evaluation:
         w('<h2 id="evaluation">Detection against truth</h2><dl>')
