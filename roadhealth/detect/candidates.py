@@ -97,6 +97,10 @@ class Attributes:
     ds : int
         ``z`` and ``z_coarse`` are sampled every ``ds`` samples (shape (channel, trace,
         ceil(sample / ds))).
+    zc_noise_sd : float
+        Standard deviation of ``z_coarse`` over noise (1 / sqrt of the independent samples it
+        averages): coarse thresholds are at least 4 (region) and 6 (seed) times it, so sparse
+        traces or short windows do not turn noise into candidates.
     """
 
     x: np.ndarray
@@ -110,6 +114,7 @@ class Attributes:
     smooth_traces: int
     x_raw: np.ndarray
     ds: int = 1
+    zc_noise_sd: float = 0.1
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
@@ -188,12 +193,16 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     zd = (env_raw[:, ::st_t, ::st_s] - med_r[:, None, ::st_s]) / scale_r[:, None, ::st_s]
     zd[..., : -(-start // st_s)] = 0.0
     zd[..., max(0, (n_s - period) // st_s):] = 0.0
-    zcd = ndimage.uniform_filter(zd, size=(min(3, n_c), max(1, k_tr2 // st_t) | 1,
-                                           max(1, (2 * period) // st_s) | 1), mode="nearest")
+    size = (min(3, n_c), max(1, k_tr2 // st_t) | 1, max(1, (2 * period) // st_s) | 1)
+    zcd = ndimage.uniform_filter(zd, size=size, mode="nearest")
+    # standard deviation of that mean over noise: the robust score has SD ~1 per independent
+    # envelope sample, and the envelope decorrelates over about half a period
+    n_eff = size[0] * size[1] * st_t * max(1.0, size[2] * st_s / max(1.0, period / 2))
+    zc_sd = 1.0 / np.sqrt(max(n_eff, 1.0))
     zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][
         ..., np.minimum((np.arange(n_s2) * ds) // st_s, zcd.shape[2] - 1)]
     return Attributes(x, env_raw, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
-                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds)
+                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd))
 
 
 @dataclass
@@ -212,8 +221,8 @@ class Regions:
     n: int
 
 
-def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed: float = 2.0,
-            zc_low: float = 1.2, min_traces: int = 3) -> Regions:
+def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed: float = 1.6,
+            zc_low: float = 1.1, min_traces: int = 3) -> Regions:
     """Hysteresis thresholds of the robust scores and 3D connected components.
 
     Voxels above the low threshold of the fine score (``z_low``: strong reflections) or of the
@@ -230,6 +239,8 @@ def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed
         Regions spanning fewer traces along track are dropped.
     """
     structure = np.ones((3, 3, 3), dtype=bool)
+    zc_low = max(zc_low, 4.0 * att.zc_noise_sd)
+    zc_seed = max(zc_seed, 6.0 * att.zc_noise_sd)
     mask = (att.z > z_low) | (att.z_coarse > zc_low)
     mask[..., : -(-att.start // att.ds)] = False
     labels, n = ndimage.label(mask, structure=structure)

@@ -129,7 +129,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["cavity"] = (strong * air * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     out["water_rich"] = strong * same * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
-    out["loose"] = ramp(zpk, th.min_z - 1, th.min_z + 2) * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
+    zcpk = f["zc_peak"].to_numpy(float) if "zc_peak" in f else np.zeros(len(f))
+    scattering = np.maximum(ramp(zpk, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
+    out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
     out["pipe"] = np.maximum(point * same, point_opposite * opposite)
     out["surface"] = np.maximum(ramp(f["surface_ratio"].to_numpy(float), 0.6 * th.surface_ratio, th.surface_ratio)
                                 * ramp(f["z_surface"].to_numpy(float), 6.0, 10.0),
@@ -145,7 +147,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     planar_long = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.25, 0.15)
                    * ramp(length, 2.0, 3.0) * ramp(coh, 0.8, 0.9) * ramp(z, 12.0, 8.0))
     out["layer"] = np.maximum(out["layer"], np.nan_to_num(np.maximum(planar, planar_long), nan=0.0))
-    out["weak"] = ramp(zpk, th.min_z, th.min_z - 2)
+    out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
     out.attrs["point_like"] = point
     return out
 

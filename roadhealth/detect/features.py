@@ -12,6 +12,7 @@ measured:
 feature           meaning
 ================  =================================================================================
 ``z_peak``        highest robust envelope score in the region (strength above the background)
+``zc_peak``       highest coarse score (chaotic scattering above the background)
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
                   reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
                   (into a slower medium: water, metal)
@@ -53,7 +54,8 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     n_c, n_t, n_s = att.x.shape
     flat = np.flatnonzero(reg.labels)
     if flat.size == 0:
-        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "z_max"])
+        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "z_max",
+                                     "zc_max"])
     lab = reg.labels.ravel()[flat].astype(np.int64)
     col = flat // n_s
     s = flat % n_s
@@ -66,6 +68,8 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     f_sorted = flat[order]
     z_vox = att.z.reshape(n_c * n_t, -1)[f_sorted // n_s, (f_sorted % n_s) // att.ds]
     z_col = np.maximum.reduceat(z_vox, starts)
+    zc_col = np.maximum.reduceat(att.z_coarse.reshape(n_c * n_t, -1)[f_sorted // n_s, (f_sorted % n_s) // att.ds],
+                                 starts)
     col_u = col[starts]
     lab_u = lab[starts]
     c = col_u // n_t
@@ -81,7 +85,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     e_top = win[np.arange(k.shape[0]), j]
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
                          "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
-                         "z_max": z_col.astype(float)})
+                         "z_max": z_col.astype(float), "zc_max": zc_col.astype(float)})
 
 
 def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray,
@@ -206,6 +210,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats = feats.join(hyp)
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
     feats["z_peak"] = recs.groupby("label")["z_max"].max()
+    feats["zc_peak"] = recs.groupby("label")["zc_max"].max()
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
     v = velocity_m_per_ns
