@@ -240,6 +240,13 @@ def test_segy_with_time_zero_at_the_source_gives_the_same_detections(tmp_path, c
     assert np.allclose(d["distance_start_m"], cavity_detections["distance_start_m"], atol=0.1)
 
 
+def test_dask_backed_survey_gives_the_same_table(cavity_road, cavity_detections):
+    d = detect(cavity_road[1].chunk({"trace": 97}))
+    assert list(d["kind"].astype(str)) == list(cavity_detections["kind"].astype(str))
+    assert np.allclose(d["depth_top_m"], cavity_detections["depth_top_m"])
+    assert np.allclose(d["distance_start_m"], cavity_detections["distance_start_m"])
+
+
 def test_candidates_table(cavity_road):
     c = candidates(cavity_road[1])
     assert len(c) >= 1

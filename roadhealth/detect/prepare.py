@@ -264,9 +264,8 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     from roadhealth.processing._core import envelope_kernel
 
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    x = np.asarray(survey.values, dtype=np.float32)
-    step = max(1, x.shape[1] // 512)
-    sub = np.nan_to_num(x[:, ::step])
+    step = max(1, survey.sizes["trace"] // 512)
+    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float32))
     mean = sub.mean(axis=(0, 1), dtype=np.float64)
     env = envelope_kernel(mean[None].astype(np.float32), pad=True)[0]
     period = 1000.0 / centre_mhz
