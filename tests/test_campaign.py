@@ -362,3 +362,17 @@ def test_detect_and_evaluate_commands(tmp_path, capsys):
     scores = json.loads(capsys.readouterr().out)
     assert scores["overall"]["n_truth"] == int((t["survey"] == "JINLING").sum())
     assert scores["overall"]["n_detections"] == len(found)
+
+
+def test_scheduler_from_the_environment_and_unreachable(tmp_path, monkeypatch):
+    """ROADHEALTH_SCHEDULER is used when --scheduler is not given; an unreachable one is a usage
+    error (exit 2) before any work."""
+    pytest.importorskip("distributed")
+    from roadhealth.cli import main
+
+    camp = small_campaign(tmp_path / "camp", surveys=("FUKANG",))
+    monkeypatch.setenv("ROADHEALTH_SCHEDULER", "tcp://127.0.0.1:9")  # discard port: nothing listens
+    with pytest.raises(CampaignError, match=r"cannot reach the dask scheduler at 'tcp://127\.0\.0\.1:9'"):
+        run_campaign(camp, tmp_path / "out", progress=False)
+    assert main(["run", str(camp), "--out", str(tmp_path / "out2"), "-q"]) == 2
+    assert not (tmp_path / "out2" / "report.html").exists()

@@ -87,7 +87,8 @@ def build_report(camp: Campaign, ok: list[dict], results: list[dict], anomalies,
                 ("high risk", str(n_high)),
             ]
         else:
-            summary.append(("anomalies", "not available (no detection in this installation)"))
+            why = next((st["detail"] for st in stages if st["stage"] == "detect"), "no anomaly table")
+            summary.append(("anomalies", f"none: {why}"))
         if plan_obj is not None:
             summary.append(("plan", f"{len(plan_obj.sections)} section(s); {len(plan_obj.hir_runs)} HIR run(s), "
                                     f"{plan_obj.treated_length_m:.0f} m recycled; "
@@ -158,7 +159,8 @@ def build_report(camp: Campaign, ok: list[dict], results: list[dict], anomalies,
             stages=[{k: s.get(k) for k in ("stage", "status", "detail")} for s in stages],
             map_png=map_png,
             anomalies=None if anomalies is None else _anomaly_rows(anomalies),
-            anomalies_note="No anomaly table: roadhealth.detect is not available in this installation.",
+            anomalies_note="No anomaly table: " + next((st["detail"] for st in stages if st["stage"] == "detect"),
+                                                       "no detection"),
             evidence=evidence,
             plan_figures=plan_figures,
             plan_tables=plan_tables,

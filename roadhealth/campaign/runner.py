@@ -229,7 +229,7 @@ def _execute(tasks: list[SurveyTask], scheduler: str | None, workers: int | None
             from distributed import Client, as_completed
 
             try:
-                client = Client(scheduler, timeout="30s")
+                client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError) as exc:
                 raise CampaignError(f"cannot reach the dask scheduler at {scheduler!r}: {exc}") from None
             try:
@@ -518,6 +518,9 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
         stages.append({"stage": "detect", "status": "not available",
                        "detail": "roadhealth.detect is not available in this installation; no anomaly table was made"})
         _drop(out / "anomalies.gpkg", records, "anomalies")
+    elif not ok:
+        stages.append({"stage": "detect", "status": "skipped", "detail": "no survey could be processed"})
+        _drop(out / "anomalies.gpkg", records, "anomalies")
     else:
         try:
             anomalies = _merge_anomalies(ok, crs)
@@ -548,7 +551,7 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
     if plan_fn is None:
         plan_note = "roadhealth.plan is not available in this installation"
     elif anomalies is None:
-        plan_note = "no anomaly table (detection not available), so no plan"
+        plan_note = "no anomaly table, so no plan"
     elif centrelines is None or condition is None or cores is None:
         missing = [n for n, v in (("centrelines", centrelines), ("condition", condition), ("cores", cores)) if v is None]
         plan_note = f"the campaign has no usable {', '.join(missing)}, so no plan"
