@@ -120,15 +120,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     point_opposite = point * strict
     shallow = ramp(depth, th.void_max_depth_m + 0.1, th.void_max_depth_m - 0.1)
     out = pd.DataFrame(index=f.index)
+    # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
+    top_main = ramp(ring, 2.0, 1.2)
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
-                   * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5))
+                   * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main)
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity; continuous (unlike chaotic loose soil)
     thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh, 0.6, 0.75)
     air = np.maximum(opposite, 0.8 * thin)
-    out["cavity"] = (strong * air * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
+    out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
-    out["water_rich"] = strong * same * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
+    out["water_rich"] = strong * same * top_main * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
     zcpk = f["zc_peak"].to_numpy(float) if "zc_peak" in f else np.zeros(len(f))
     scattering = np.maximum(ramp(zpk, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
     out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)

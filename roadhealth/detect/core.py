@@ -38,7 +38,12 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "top_range_ns", "coherence", "rin
                 "velocity_m_per_ns", "severity")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
-            "min_confidence", "survey_name", "thresholds"}
+            "min_confidence", "survey_name", "thresholds", "max_depth_m"}
+
+#: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
+#: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
+#: low-frequency survey are geology, not road defects.
+MAX_DEPTH_M = 3.0
 
 
 def _survey_name(survey, name=None) -> str:
@@ -205,7 +210,8 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         thickness, m, for the Seoul rules), ``z_seed``/``z_low``/``zc_seed``/``zc_low``
         (candidate thresholds, robust SD), ``min_confidence`` (drop weaker detections, default
         0), ``survey_name`` (the ``survey`` column; default the file stem), ``thresholds``
-        (a :class:`roadhealth.detect.classify.Thresholds`).
+        (a :class:`roadhealth.detect.classify.Thresholds`), ``max_depth_m`` (deepest top
+        reported, default :data:`MAX_DEPTH_M` = 3 m; None for no limit).
 
     Returns
     -------
@@ -240,7 +246,11 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         dets = cls
     else:
         info["rejected"] = {k: int(v) for k, v in cls.loc[~cls["is_defect"], "decision"].value_counts().items()}
-        dets = _suppress_echoes(cls[cls["is_defect"] & (cls["confidence"] >= min_conf)], info)
+        max_depth = options.get("max_depth_m", MAX_DEPTH_M)
+        deep = cls["is_defect"] & (cls["depth_top_m"] > (np.inf if max_depth is None else float(max_depth)))
+        if deep.any():
+            info["rejected"]["deeper than max_depth_m"] = int(deep.sum())
+        dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & (cls["confidence"] >= min_conf)], info)
     if dets.empty:
         out = empty_anomalies(_crs_or_none(s, crs_out), extras=EXTRAS, risk_levels=table["grades"])
         out.attrs["detect"] = info
