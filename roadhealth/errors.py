@@ -10,9 +10,11 @@ import os
 
 __all__ = [
     "AnomalyTableError",
+    "CampaignError",
     "DetectionError",
     "FormatError",
     "GeoreferenceError",
+    "PlanError",
     "ProcessingError",
     "RoadHealthError",
     "RoadHealthWarning",
@@ -80,3 +82,15 @@ class DetectionError(RoadHealthError, ValueError):
 
 class RoadHealthWarning(UserWarning):
     """Something was inferred or repaired; the result is usable but the user should know."""
+
+
+class PlanError(RoadHealthError, ValueError):
+    """Inputs or configuration of the planner are missing or inconsistent.
+
+    Messages name the file (or table), the row and the field concerned, the value found and what
+    was expected.
+    """
+
+
+class CampaignError(RoadHealthError, ValueError):
+    """A campaign folder or its ``campaign.toml`` cannot be used as it is (names file, key, value)."""

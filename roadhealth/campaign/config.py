@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roadhealth.errors import RoadHealthError
+from roadhealth.errors import CampaignError, RoadHealthError
 
 __all__ = [
     "COMPANION_EXTENSIONS",
@@ -69,10 +69,6 @@ __all__ = [
     "CampaignError",
     "load_campaign",
 ]
-
-
-class CampaignError(RoadHealthError, ValueError):
-    """A campaign folder or its ``campaign.toml`` cannot be used as it is (names file, key, value)."""
 
 
 #: Extensions (lower case, no dot) of radar data files: a survey each.

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from roadhealth.errors import RoadHealthError
+from roadhealth.errors import PlanError
 
 __all__ = ["DEFAULT_CONFIG_PATH", "PlanError", "default_config", "load_config"]
 
@@ -23,14 +23,6 @@ DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_plan.toml")
 
 #: Tables whose keys are the user's own (grade names, phases): any key is accepted there.
 _OPEN_TABLES = {("pretreatment", "risk_scores"), ("schedule", "phase_deadlines")}
-
-
-class PlanError(RoadHealthError, ValueError):
-    """Inputs or configuration of the planner are missing or inconsistent.
-
-    Messages name the file (or table), the row and the field concerned, the value found and what
-    was expected.
-    """
 
 
 def default_config() -> dict:

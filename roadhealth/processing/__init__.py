@@ -53,6 +53,7 @@ from roadhealth.processing.grid import assemble_grid, first_break_ns, read_topo_
 from roadhealth.processing.migration import kirchhoff_migrate, phase_shift_migrate, stolt_migrate
 from roadhealth.processing.slices import cscan, cscans, write_geotiff
 from roadhealth.processing.stack import resample_traces, stack
+from roadhealth.processing.thickness import asphalt_thickness, calibrate_thickness
 from roadhealth.processing.timezero import clean_picks, pick_time_zero, time_zero
 from roadhealth.processing.velocity import (
     fit_hyperbola,
@@ -70,11 +71,13 @@ __all__ = [
     "apply",
     "apply_along_samples",
     "apply_along_traces",
+    "asphalt_thickness",
     "assemble_grid",
     "attenuation",
     "background_removal",
     "bandpass",
     "bandpass_response",
+    "calibrate_thickness",
     "centre_frequency_mhz",
     "clean_picks",
     "coherence",
