@@ -74,6 +74,14 @@ def test_schema_of_a_detection_table(cavity_detections):
     assert info["velocity_m_per_ns"] > 0 and info["surface_measured"]
 
 
+def test_the_package_is_callable(cavity_road, cavity_detections):
+    import roadhealth.detect as rd
+
+    d = rd(cavity_road[1], risk="beijing")
+    assert list(d.columns) == list(cavity_detections.columns)
+    assert np.allclose(d["depth_top_m"], cavity_detections["depth_top_m"])
+
+
 def test_clean_road_gives_an_empty_table_with_every_column():
     _, s = road([], seed=3)
     d = detect(s, risk="seoul")

@@ -4,7 +4,13 @@
 anomaly table (``docs/anomalies.md``); ``candidates(survey)`` the unclassified regions with their
 measured features; ``explain(row)`` a sentence; :mod:`roadhealth.detect.risk` the grading presets.
 The method is described in ``docs/detection.md``.
+
+The package module itself is callable: ``roadhealth.detect(survey, ...)`` is
+``roadhealth.detect.detect(survey, ...)``.
 """
+
+import sys as _sys
+import types as _types
 
 from roadhealth.detect import risk
 from roadhealth.detect.core import candidates, detect
@@ -20,3 +26,13 @@ except ModuleNotFoundError as _exc:  # pragma: no cover - only while that module
         raise
 else:
     __all__.append("evaluate")
+
+
+class _CallableModule(_types.ModuleType):
+    """``roadhealth.detect`` the module, callable as ``roadhealth.detect.detect``."""
+
+    def __call__(self, survey, recipe="default", *, risk="beijing", **options):
+        return detect(survey, recipe, risk=risk, **options)
+
+
+_sys.modules[__name__].__class__ = _CallableModule
