@@ -211,8 +211,9 @@ class Regions:
 
     Attributes
     ----------
-    labels : int32 array (channel, trace, sample)
-        0 outside, 1..n inside region n.
+    labels : int32 array (channel, trace, ceil(sample / ds))
+        0 outside, 1..n inside region n, on the sample grid of the scores (every ``ds`` samples
+        of :class:`Attributes`).
     n : int
         Number of regions.
     """
@@ -255,9 +256,4 @@ def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed
     keep = seeded & (span >= min_traces)
     lut = np.zeros(n + 1, dtype=np.int32)
     lut[keep] = np.arange(1, int(keep.sum()) + 1, dtype=np.int32)
-    out = lut[labels]
-    if att.ds > 1:  # back to every sample
-        n_s = att.x.shape[-1]
-        out = np.repeat(out, att.ds, axis=-1)[..., :n_s]
-        out[..., : att.start] = 0
-    return Regions(out, int(keep.sum()))
+    return Regions(lut[labels], int(keep.sum()))

@@ -52,24 +52,23 @@ def _group_reduce(ufunc, values, starts):
 def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     """One row per (region, channel, trace) column: first/last sample and the top reflection."""
     n_c, n_t, n_s = att.x.shape
-    flat = np.flatnonzero(reg.labels)
+    lab3 = reg.labels  # sampled every att.ds samples
+    n_s2 = lab3.shape[-1]
+    flat = np.flatnonzero(lab3)
     if flat.size == 0:
         return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "z_max",
                                      "zc_max"])
-    lab = reg.labels.ravel()[flat].astype(np.int64)
-    col = flat // n_s
-    s = flat % n_s
+    lab = lab3.ravel()[flat].astype(np.int64)
+    col = flat // n_s2
     key = lab * (n_c * n_t) + col
     order = np.argsort(key, kind="stable")
-    key, s, col, lab = key[order], s[order], col[order], lab[order]
+    key, col, lab, f_sorted = key[order], col[order], lab[order], flat[order]
+    s2 = f_sorted % n_s2
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    s_first = s[starts]
-    s_last = np.maximum.reduceat(s, starts)
-    f_sorted = flat[order]
-    z_vox = att.z.reshape(n_c * n_t, -1)[f_sorted // n_s, (f_sorted % n_s) // att.ds]
-    z_col = np.maximum.reduceat(z_vox, starts)
-    zc_col = np.maximum.reduceat(att.z_coarse.reshape(n_c * n_t, -1)[f_sorted // n_s, (f_sorted % n_s) // att.ds],
-                                 starts)
+    s_first = np.maximum(s2[starts] * att.ds, att.start)
+    s_last = np.minimum(np.maximum.reduceat(s2, starts) * att.ds + att.ds - 1, n_s - 1)
+    z_col = np.maximum.reduceat(att.z.ravel()[f_sorted], starts)
+    zc_col = np.maximum.reduceat(att.z_coarse.ravel()[f_sorted], starts)
     col_u = col[starts]
     lab_u = lab[starts]
     c = col_u // n_t
