@@ -213,6 +213,8 @@ def test_report_content(sample_report):
     # map + (B-scan + slice) per high-risk anomaly + plan map + Gantt
     assert len(imgs) == 1 + 2 * n_high + 2, imgs
     assert sum("B-scan" in a for a in imgs) == n_high and sum("depth slice" in a for a in imgs) == n_high
+    assert f"<dt>high risk</dt><dd>{n_high}</dd>" in html  # the summary counts what the section shows
+    assert html.count('<div class="anomaly">') == n_high
     assert "Evidence:</b> synthetic truth: air gap" in html
     assert 'src="http' not in html and "<link" not in html
     rows = re.search(r'<table id="anomaly-table".*?</table>', html, flags=re.S).group(0).count("<tr>") - 1

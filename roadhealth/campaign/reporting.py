@@ -77,7 +77,7 @@ def build_report(camp: Campaign, ok: list[dict], results: list[dict], anomalies,
         if anomalies is not None:
             n_high = int(high_risk_mask(anomalies).sum())
             by_kind = anomalies["kind"].astype(str).value_counts().sort_index()
-            by_risk = anomalies["risk"].value_counts(sort=False)
+            by_risk = anomalies["risk"].value_counts(sort=False).iloc[::-1]  # most urgent grade first
             src = ("detection" if anomaly_source == "detect"
                    else f"supplied table {camp.anomaly_file.name} (detection not run)")
             summary += [

@@ -324,21 +324,22 @@ def _merge_anomalies(ok: list[dict], crs: str | None):
     from roadhealth.anomalies import conform_anomalies, empty_anomalies, read_anomalies
 
     parts = []
+    grades = {tuple(m["risk_levels"]) for m in ok if m.get("risk_levels")}
+    levels = list(next(iter(grades))) if len(grades) == 1 else None
     for m in ok:
         p = Path(m["dir"]) / "anomalies.gpkg"
         if m.get("anomalies") is None or not p.is_file():
             continue
-        t = read_anomalies(p)
-        parts.append(t)
+        parts.append(read_anomalies(p, risk_levels=levels))
     if not parts:
-        return empty_anomalies(crs, extras=("anomaly_id", "survey"))
+        return empty_anomalies(crs, extras=("anomaly_id", "survey"), risk_levels=levels)
     nonempty = [p for p in parts if len(p)]
     if not nonempty:
         return parts[0]
-    levels = None
-    cats = [p["risk"].dtype for p in nonempty]
-    if all(getattr(c, "ordered", False) for c in cats) and all(list(c.categories) == list(cats[0].categories) for c in cats):
-        levels = list(cats[0].categories)
+    if levels is None:
+        cats = [p["risk"].dtype for p in nonempty]
+        if all(getattr(c, "ordered", False) for c in cats) and all(list(c.categories) == list(cats[0].categories) for c in cats):
+            levels = list(cats[0].categories)
     for p in nonempty:
         p["risk"] = p["risk"].astype(object)
         p["kind"] = p["kind"].astype(object)

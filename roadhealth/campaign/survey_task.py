@@ -153,7 +153,9 @@ def _survey_anomalies(task: SurveyTask, survey, processed):
     else:
         table["anomaly_id"] = ids
     table["survey"] = task.stem
-    return conform_anomalies(table, source=task.path)
+    risk = table["risk"].dtype
+    levels = list(map(str, risk.categories)) if getattr(risk, "ordered", False) else None  # keep the preset's order
+    return conform_anomalies(table, risk_levels=levels, source=task.path)
 
 
 def _find_anomalies(task: SurveyTask, survey, processed):
@@ -330,6 +332,9 @@ def _compute(task: SurveyTask, out: Path) -> dict:
         "tiles": tiles,
         "anomalies": None if table is None else len(table),
         "anomaly_source": None if table is None else ("file" if task.anomaly_file else "detect"),
+        # the grade order of the risk preset (least urgent first): a GeoPackage does not keep it
+        "risk_levels": (list(map(str, table["risk"].dtype.categories))
+                        if table is not None and getattr(table["risk"].dtype, "ordered", False) else None),
         "evidence": evidence,
         "thickness_rows": thickness_rows,
         "stage_errors": stage_errors,
