@@ -175,28 +175,30 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
                            z_surface=zs, z_top=z_top,
                            distance=distance_m[cc, tt], offset=offset_m[cc],
                            t_top=t0_ns + s_top * dt_ns, t_last=t0_ns + s_last * dt_ns)
-    g = strong.groupby("label")
-    absa = strong["a_top"].abs()
+    grp = _Groups(strong["label"].to_numpy())
+    a_top = strong["a_top"].to_numpy(float)
+    t_top = strong["t_top"].to_numpy(float)
+    apex_t = np.where(strong["apex"].to_numpy(), t_top, np.nan)
     feats = pd.DataFrame({
-        "n_columns": g.size(),
-        "n_channels": g["c"].nunique(),
-        "distance_start_m": g["distance"].min(),
-        "distance_end_m": g["distance"].max(),
-        "offset_min": g["offset"].min(),
-        "offset_max": g["offset"].max(),
-        "t_top_ns": strong["t_top"].where(strong["apex"]).groupby(strong["label"]).median(),
-        "t_top_median_ns": g["t_top"].median(),
-        "top_range_ns": g["t_top"].quantile(0.9) - g["t_top"].quantile(0.1),
-        "t_bottom_ns": g["t_last"].median(),
-        "polarity_raw": (strong["a_top"].groupby(strong["label"]).sum()
-                         / absa.groupby(strong["label"]).sum().clip(lower=1e-30)),
-        "ringing": g["e2"].sum() / g["e1"].sum().clip(lower=1e-30),
-        "below_db": 10 * np.log10(g["eb"].sum().clip(lower=1e-30) / g["bgw"].sum().clip(lower=1e-30)),
-        "centroid_mhz": g["centroid"].median(),
-        "coherence": g["semblance"].median(),
-        "z_surface": g["z_surface"].median(),
-        "z_top": g["z_top"].median(),
-    })
+        "n_columns": grp.count(),
+        "n_channels": grp.nunique(strong["c"].to_numpy()),
+        "distance_start_m": grp.min(strong["distance"].to_numpy(float)),
+        "distance_end_m": grp.max(strong["distance"].to_numpy(float)),
+        "offset_min": grp.min(strong["offset"].to_numpy(float)),
+        "offset_max": grp.max(strong["offset"].to_numpy(float)),
+        "t_top_ns": grp.quantile(apex_t, 0.5),
+        "t_top_median_ns": grp.quantile(t_top, 0.5),
+        "top_range_ns": grp.quantile(t_top, 0.9) - grp.quantile(t_top, 0.1),
+        "t_bottom_ns": grp.quantile(strong["t_last"].to_numpy(float), 0.5),
+        "polarity_raw": grp.sum(a_top) / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
+        "ringing": grp.sum(strong["e2"].to_numpy(float)) / np.maximum(grp.sum(strong["e1"].to_numpy(float)), 1e-30),
+        "below_db": 10 * np.log10(np.maximum(grp.sum(strong["eb"].to_numpy(float)), 1e-30)
+                                  / np.maximum(grp.sum(strong["bgw"].to_numpy(float)), 1e-30)),
+        "centroid_mhz": grp.quantile(strong["centroid"].to_numpy(float), 0.5),
+        "coherence": grp.quantile(strong["semblance"].to_numpy(float), 0.5),
+        "z_surface": grp.quantile(strong["z_surface"].to_numpy(float), 0.5),
+        "z_top": grp.quantile(strong["z_top"].to_numpy(float), 0.5),
+    }, index=pd.Index(grp.keys, name="label"))
     # across the channels: the apex of each channel (its strongest column)
     per_ch = strong.sort_values("e_top", ascending=False).drop_duplicates(["label", "c"])
     gc = per_ch.groupby("label")
@@ -218,6 +220,53 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
                                          feats["depth_top_m"])
     feats["period_ns"] = p * dt_ns
     return feats, strong
+
+
+class _Groups:
+    """Per-group reductions of arrays aligned with integer group keys (numpy, one sort)."""
+
+    def __init__(self, keys: np.ndarray):
+        self.keys, self.inv = np.unique(keys, return_inverse=True)
+        self.n = self.keys.size
+        self.counts = np.bincount(self.inv, minlength=self.n)
+
+    def count(self) -> np.ndarray:
+        return self.counts
+
+    def sum(self, v: np.ndarray) -> np.ndarray:
+        return np.bincount(self.inv, weights=v, minlength=self.n)
+
+    def min(self, v: np.ndarray) -> np.ndarray:
+        out = np.full(self.n, np.inf)
+        np.minimum.at(out, self.inv, v)
+        return out
+
+    def max(self, v: np.ndarray) -> np.ndarray:
+        out = np.full(self.n, -np.inf)
+        np.maximum.at(out, self.inv, v)
+        return out
+
+    def nunique(self, v: np.ndarray) -> np.ndarray:
+        pairs = np.unique(np.stack([self.inv, np.asarray(v)]), axis=1)
+        return np.bincount(pairs[0], minlength=self.n)
+
+    def quantile(self, v: np.ndarray, q: float) -> np.ndarray:
+        """Linear-interpolation quantile per group, NaN values ignored (as pandas)."""
+        v = np.asarray(v, dtype=float)
+        ok = ~np.isnan(v)
+        inv, vv = self.inv[ok], v[ok]
+        order = np.lexsort((vv, inv))
+        inv, vv = inv[order], vv[order]
+        n = np.bincount(inv, minlength=self.n)
+        start = np.r_[0, np.cumsum(n)[:-1]]
+        pos = q * np.maximum(n - 1, 0)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+        frac = pos - lo
+        safe = np.maximum(vv.size - 1, 0)
+        a = vv[np.minimum(start + lo, safe)] if vv.size else np.zeros(self.n)
+        b = vv[np.minimum(start + hi, safe)] if vv.size else np.zeros(self.n)
+        return np.where(n > 0, a + frac * (b - a), np.nan)
 
 
 def _line_rms(per_ch: pd.DataFrame) -> pd.Series:
