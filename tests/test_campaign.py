@@ -142,6 +142,21 @@ def test_rerun_redoes_nothing_and_gives_the_same_bytes(sample_run):
     assert {f: (out / f).stat().st_mtime_ns for f in first} == mtimes  # not even rewritten
 
 
+def test_damaged_or_deleted_outputs_are_made_again(sample_run):
+    out, _, _, _ = sample_run
+    before = tree_hashes(out)
+    tif = sorted((out / "slices").glob("*.tif"))[0]
+    tif.write_bytes(b"not a tiff any more")
+    (out / "report.html").write_text("edited by hand")
+    (out / "work_orders.csv").unlink()
+    stray = out / "slices" / "OLD_SURVEY.tif"
+    stray.write_bytes(b"from an earlier campaign")
+    result = run_campaign(SAMPLE, out, progress=False, anomalies=TRUTH)
+    assert result.exit_code == 0
+    assert tree_hashes(out) == before
+    assert not stray.exists()  # OUT holds this run's outputs only
+
+
 def test_refuses_to_write_into_its_inputs(tmp_path):
     camp = small_campaign(tmp_path / "camp", surveys=("FUKANG",))
     with pytest.raises(CampaignError, match="campaign folder itself"):

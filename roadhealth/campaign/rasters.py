@@ -172,7 +172,8 @@ def write_slice_tiles(
     Returns
     -------
     list of dict
-        Per tile: ``file`` (name), ``distance_start_m``, ``distance_end_m``, ``width``, ``height``.
+        Per tile: ``file`` (name), ``distance_start_m``, ``distance_end_m``, ``width``, ``height``,
+        ``sha256``.
     """
     folder = Path(folder)
     crs = crs if crs is not None else slices.attrs.get("crs")
@@ -201,6 +202,9 @@ def write_slice_tiles(
         write_cog(folder / fname, img, transform, crs, descriptions=desc,
                   tags={"statistic": stat, "window": slices.attrs.get("window", ""),
                         "distance_start_m": f"{a:.3f}", "distance_end_m": f"{b:.3f}"})
+        from roadhealth.campaign.cache import file_sha256
+
         out.append({"file": fname, "distance_start_m": round(a, 3), "distance_end_m": round(b, 3),
-                    "width": int(img.shape[2]), "height": int(img.shape[1])})
+                    "width": int(img.shape[2]), "height": int(img.shape[1]),
+                    "sha256": file_sha256(folder / fname)})
     return out

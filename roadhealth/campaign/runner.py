@@ -156,6 +156,11 @@ def _survey_names(surveys: list[Path], root: Path) -> list[str]:
     return names
 
 
+def _stamp(p: Path) -> str:
+    st = p.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
 def _hashes(files: list[Path], cache: Path) -> dict[str, str]:
     """SHA-256 of every input, reusing ``cache/hashes.json`` for files whose size and mtime are unchanged."""
     index_path = cache / "hashes.json"
@@ -263,13 +268,30 @@ def _execute(tasks: list[SurveyTask], scheduler: str | None, workers: int | None
 
 
 # ----------------------------------------------------------------------------- stages
+#: Why an optional stage's module could not be used (module -> one line), for the stage reports.
+_UNAVAILABLE: dict[str, str] = {}
+
+
 def _available(module: str, name: str):
+    """``module.name`` when it can be imported, else None (and the reason in ``_UNAVAILABLE``).
+
+    A module that fails to import for another reason than being absent (a broken installation)
+    is reported, not raised: the other stages of the campaign still run.
+    """
     try:
         mod = __import__(module, fromlist=[name])
     except ImportError:
+        _UNAVAILABLE[module] = f"{module} is not available in this installation"
+        return None
+    except Exception as exc:
+        _UNAVAILABLE[module] = f"{module} failed to import: {type(exc).__name__}: {' '.join(str(exc).split())}"
+        log.error("%s", _UNAVAILABLE[module])
         return None
     f = getattr(mod, name, None)
-    return f if callable(f) else None
+    if not callable(f):
+        _UNAVAILABLE[module] = f"{module} has no {name}() in this installation"
+        return None
+    return f
 
 
 def _read_centrelines(camp: Campaign, crs: str | None, skipped: list, notes: list):
@@ -495,17 +517,30 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
     t = time.perf_counter()
     slices_dir = out / "slices"
     slices_dir.mkdir(exist_ok=True)
-    wanted = set()
+    # A copy is valid when its size and modification time are the ones recorded right after it was
+    # made from the cached tile of the same SHA-256: large campaigns are not re-read on every run.
+    slice_record = cache / "outputs" / "slices.json"
+    try:
+        copied = json.loads(slice_record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        copied = {}
+    wanted: dict[str, str] = {}
     for m in ok:
         for tile in m.get("tiles", []):
             src = Path(m["dir"]) / "slices" / tile["file"]
             dst = slices_dir / tile["file"]
-            wanted.add(tile["file"])
-            if not (dst.is_file() and dst.stat().st_size == src.stat().st_size and file_sha256(dst) == file_sha256(src)):
-                atomic_copy(src, dst)
+            sha = tile.get("sha256") or file_sha256(src)
+            wanted[tile["file"]] = sha
+            rec = copied.get(tile["file"])
+            if dst.is_file() and rec and rec["sha256"] == sha and rec["stamp"] == _stamp(dst):
+                continue
+            atomic_copy(src, dst)
+            copied[tile["file"]] = {"sha256": sha, "stamp": _stamp(dst)}
     for old in slices_dir.glob("*.tif"):
         if old.name not in wanted:
             old.unlink()
+    copied = {k: v for k, v in copied.items() if k in wanted}
+    write_text_atomic(slice_record, canonical_json(copied, indent=0))
     timings["slices_s"] = time.perf_counter() - t
     stages.append({"stage": "slices", "status": "done" if wanted else "skipped",
                    "detail": f"{len(wanted)} GeoTIFF tile(s) in slices/", "seconds": round(timings["slices_s"], 3)})
@@ -516,8 +551,8 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
     t = time.perf_counter()
     anomalies = None
     if anomaly_source is None:
-        stages.append({"stage": "detect", "status": "not available",
-                       "detail": "roadhealth.detect is not available in this installation; no anomaly table was made"})
+        why = _UNAVAILABLE.get("roadhealth.detect", "roadhealth.detect is not available in this installation")
+        stages.append({"stage": "detect", "status": "not available", "detail": f"{why}; no anomaly table was made"})
         _drop(out / "anomalies.gpkg", records, "anomalies")
     elif not ok:
         stages.append({"stage": "detect", "status": "skipped", "detail": "no survey could be processed"})
@@ -550,7 +585,7 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
     plan_obj = None
     plan_note = ""
     if plan_fn is None:
-        plan_note = "roadhealth.plan is not available in this installation"
+        plan_note = _UNAVAILABLE.get("roadhealth.plan", "roadhealth.plan is not available in this installation")
     elif anomalies is None:
         plan_note = "no anomaly table, so no plan"
     elif centrelines is None or condition is None or cores is None:
@@ -642,7 +677,7 @@ def _run(camp, out, cache, scheduler, workers, progress, t_start, started, timin
         "evaluation": evaluation,
         "thickness": thickness_report,
         "outputs": {f: file_sha256(out / f) for f in OUTPUTS[:-1] if (out / f).is_file()}
-        | {f"slices/{n}": file_sha256(slices_dir / n) for n in sorted(wanted)},
+        | {f"slices/{n}": wanted[n] for n in sorted(wanted)},
         "timings": {k: round(v, 3) for k, v in timings.items()},
         "throughput_mb_s": round(sum(Path(r["path"]).stat().st_size for r in ok) / 1e6 / timings["total_s"], 3)
         if timings["total_s"] > 0 else None,
