@@ -185,6 +185,10 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     strength = ramp(f["z_peak"].to_numpy(float), th.min_z, 3 * th.min_z)
     margin = best - second
     conf = np.clip(0.35 + 0.35 * best + 0.2 * strength + 0.1 * ramp(margin, 0, 0.5), 0, 1)
+    # a cavity shorter than the first Fresnel zone looks like any small opposite-polarity
+    # scatterer (an air-filled pipe, a cobble with a void): less sure
+    length = (f["distance_end_m"] - f["distance_start_m"]).to_numpy(float)
+    conf = np.where(decision == "cavity", conf * (0.7 + 0.3 * ramp(length, 0.4, 0.9)), conf)
     out = f.copy()
     for c in s.columns:
         out[f"score_{c}"] = s[c]
