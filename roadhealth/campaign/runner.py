@@ -374,10 +374,11 @@ def _merge_anomalies(ok: list[dict], crs: str | None):
 
 def _anomaly_rows(table):
     """The anomaly table as the report shows it (no geometry or JSON features; rounded)."""
+    # offsets and heights are in anomalies.gpkg and in each high-risk anomaly's facts; the table
+    # keeps what an engineer sorts by, and leaves the evidence room to be read
     cols = [c for c in ("anomaly_id", "survey", "road", "kind", "risk", "risk_score", "confidence",
-                        "distance_start_m", "distance_end_m", "offset_start_m", "offset_end_m", "depth_top_m",
-                        "depth_bottom_m", "length_m", "width_m", "height_m", "chainage_start_m", "chainage_end_m",
-                        "lane", "evidence") if c in table.columns]
+                        "distance_start_m", "distance_end_m", "depth_top_m", "depth_bottom_m", "length_m",
+                        "width_m", "chainage_start_m", "chainage_end_m", "lane", "evidence") if c in table.columns]
     df = table[cols].copy()
     for c in df.columns:
         if df[c].dtype.kind == "f":

@@ -138,7 +138,7 @@ th{background:#eef2f7} table.sortable th{cursor:pointer;user-select:none} table.
 img.fig{max-width:100%;height:auto;border:1px solid #ddd} .pair{display:flex;flex-wrap:wrap;gap:8px}
 .pair img{max-width:49%} .scroll{overflow-x:auto;max-width:100%} .missing{color:#a33} pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}
 .ok{color:#176617} .na{color:#a05a00} .bad{color:#a33} dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px}
-dt{font-weight:600} dd{margin:0} table.sortable td:last-child{min-width:260px} .anomaly{border-left:4px solid #D55E00;padding-left:10px;margin:14px 0}
+dt{font-weight:600} dd{margin:0} table.sortable td:last-child{min-width:260px} #anomaly-table td:last-child{min-width:420px} .anomaly{border-left:4px solid #D55E00;padding-left:10px;margin:14px 0}
 """
 
 # Sorts a table.sortable by the clicked column: numbers by their data-v value, text otherwise.
