@@ -1,4 +1,5 @@
-"""Schedules: optimal against brute force on small instances; feasible on a weather calendar."""
+"""Schedules: CP-SAT against brute force on small instances; feasible on a weather calendar;
+bounds, missed deadlines and determinism."""
 
 from __future__ import annotations
 
@@ -11,22 +12,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from roadhealth._threads import limit_threads
 from roadhealth.plan.config import PlanError
-from roadhealth.plan.schedule import (
-    Calendar,
-    Job,
-    brute_force,
-    evaluate,
-    schedule_crews,
-    schedule_trains,
-)
+from roadhealth.plan.schedule import Calendar, Job, evaluate, schedule_crews, schedule_trains
+
+
+def brute_force(jobs, trains, move_days):
+    """Every assignment of runs to trains and every order on each train (tiny instances only)."""
+    n = len(jobs)
+    best = None
+    for perm in itertools.permutations(range(n)):
+        for cuts in itertools.combinations_with_replacement(range(n + 1), trains - 1):
+            bounds = [0, *cuts, n]
+            seqs = [list(perm[bounds[i]:bounds[i + 1]]) for i in range(trains)]
+            obj = evaluate(jobs, seqs, move_days)[2]
+            if best is None or obj < best[0]:
+                best = (obj, seqs)
+    return best
 
 
 @st.composite
-def instances(draw):
-    n = draw(st.integers(1, 5))
+def instances(draw, grid=True, max_runs=6):
+    """Runs on a 0.25-day grid (exact in the solver's 0.01-day steps) or off it."""
+    n = draw(st.integers(1, max_runs))
     trains = draw(st.integers(1, 2))
-    jobs = [Job(str(i), duration=draw(st.floats(0.25, 4.0)),
+    dur = (st.integers(1, 16).map(lambda k: k * 0.25) if grid else st.floats(0.05, 4.0))
+    jobs = [Job(str(i), duration=draw(dur),
                 release=draw(st.sampled_from([0.0, 0.0, 1.0, 2.5, 4.0])),
                 road=draw(st.sampled_from("abc")),
                 deadline=draw(st.sampled_from([np.inf, np.inf, 3.0, 6.0])))
@@ -34,45 +45,72 @@ def instances(draw):
     return jobs, trains, draw(st.sampled_from([0.0, 0.5, 1.0]))
 
 
-@settings(max_examples=60, deadline=None)
-@given(inst=instances())
-def test_exact_schedule_matches_brute_force(inst):
-    jobs, trains, move = inst
-    ts = schedule_trains(jobs, trains, move, exact_max_jobs=8)
-    best, _ = brute_force(jobs, trains, move)
-    assert ts.objective == best
-    assert ts.gap == 0.0
-    # the heuristic is never better than the optimum, and its bound never above it
-    heur = schedule_trains(jobs, trains, move, exact_max_jobs=0)
-    assert heur.objective >= best
-    assert heur.lower_bound <= best[1] + 1e-9
+def check_feasible(jobs, trains, move, ts, step=0.01):
+    """Every run once on one train, after its release, for its duration rounded up to the step;
+    no train in two places (consecutive runs of a train do not overlap, moves between roads fit)."""
+    assert len(ts.sequences) == trains
+    assert sorted(j for s in ts.sequences for j in s) == list(range(len(jobs)))
+    for j, job in enumerate(jobs):
+        assert ts.start[j] >= job.release - 1e-9
+        assert ts.end[j] - ts.start[j] == pytest.approx(np.ceil(job.duration / step - 1e-9) * step)
+        assert ts.end[j] - ts.start[j] >= job.duration - 1e-9
+    for seq in ts.sequences:
+        for a, b in itertools.pairwise(seq):
+            gap = move if jobs[a].road != jobs[b].road else 0.0
+            assert ts.start[b] >= ts.end[a] + gap - 1e-9
+    # the reported objective is that of the schedule itself
+    late = max([0.0] + [ts.end[j] - jobs[j].deadline for j in range(len(jobs))])
+    assert ts.objective[0] == pytest.approx(late) and ts.objective[1] == pytest.approx(ts.end.max())
+    assert ts.moves == sum(jobs[a].road != jobs[b].road for s in ts.sequences for a, b in itertools.pairwise(s))
 
 
 @settings(max_examples=40, deadline=None)
 @given(inst=instances())
-def test_schedule_is_feasible(inst):
+def test_cpsat_matches_brute_force(inst):
     jobs, trains, move = inst
-    for exact in (8, 0):
-        ts = schedule_trains(jobs, trains, move, exact_max_jobs=exact)
-        assert sorted(j for s in ts.sequences for j in s) == list(range(len(jobs)))  # every run once
-        for j, job in enumerate(jobs):
-            assert ts.start[j] >= job.release - 1e-9
-            assert ts.end[j] == pytest.approx(ts.start[j] + job.duration)
-        for seq in ts.sequences:  # no train in two places: consecutive runs do not overlap, moves fit
-            for a, b in itertools.pairwise(seq):
-                gap = move if jobs[a].road != jobs[b].road else 0.0
-                assert ts.start[b] >= ts.end[a] + gap - 1e-9
+    ts = schedule_trains(jobs, trains, move, search_time_s=5.0)
+    best, _ = brute_force(jobs, trains, move)
+    assert ts.objective == pytest.approx(best)  # lateness, makespan, moves: each optimal in turn
+    assert ts.status == "OPTIMAL" and ts.gap == 0.0
+    for stage in ts.stages:
+        assert stage.bound <= stage.value + 1e-9
+    assert ts.lower_bound == pytest.approx(best[1]) and ts.moves_bound == best[2]
+    assert ts.lateness_bound == pytest.approx(best[0])
+    check_feasible(jobs, trains, move, ts)
 
 
-def test_heuristic_groups_roads_and_reports_gap():
+@settings(max_examples=30, deadline=None)
+@given(inst=instances(grid=False, max_runs=8))
+def test_schedule_is_feasible_off_the_grid(inst):
+    jobs, trains, move = inst
+    ts = schedule_trains(jobs, trains, move, search_time_s=2.0)
+    check_feasible(jobs, trains, move, ts)
+    assert all(s.bound <= s.value + 1e-9 for s in ts.stages)
+
+
+def test_larger_instance_reports_bounds_below_the_objective():
+    rng = np.random.default_rng(3)
+    jobs = [Job(f"r{i}", float(rng.uniform(0.2, 1.5)), float(rng.choice([0, 0, 2, 5, 9])), road=f"road{i % 9}",
+                deadline=float(rng.choice([np.inf, 12.0])))
+            for i in range(30)]
+    ts = schedule_trains(jobs, 2, 0.5, search_time_s=1.0)
+    check_feasible(jobs, 2, 0.5, ts)
+    assert [s.name for s in ts.stages] == ["lateness", "makespan", "moves"]
+    assert all(s.status in ("OPTIMAL", "FEASIBLE") for s in ts.stages)
+    assert ts.lower_bound <= ts.makespan + 1e-9 and 0 <= ts.gap < 1
+    assert ts.moves_bound <= ts.moves and ts.moves_bound >= 9 - 2  # moves >= roads - trains
+    assert "CP-SAT" in ts.method
+
+
+def test_one_train_groups_roads_with_the_fewest_moves():
     rng = np.random.default_rng(0)
     jobs = [Job(f"r{i}", float(rng.uniform(0.3, 1.0)), 0.0, road=f"road{i % 6}") for i in range(30)]
-    ts = schedule_trains(jobs, 1, 1.0, exact_max_jobs=8)
-    assert ts.method.startswith("priority")
-    assert ts.moves == 5  # one block per road: the fewest moves possible
-    total = sum(j.duration for j in jobs)
+    ts = schedule_trains(jobs, 1, 1.0)
+    assert ts.moves == 5 and ts.moves_bound == 5  # one block per road: the fewest moves possible
+    total = sum(np.ceil(j.duration / 0.01 - 1e-9) * 0.01 for j in jobs)
     assert ts.makespan == pytest.approx(total + 5.0)
     assert ts.lower_bound == pytest.approx(total + 5.0) and ts.gap == pytest.approx(0.0)
+    assert ts.status == "OPTIMAL" and ts.stages[0].status == "skipped"  # no deadline
 
 
 def test_deadline_lateness_is_minimised_first():
@@ -81,6 +119,69 @@ def test_deadline_lateness_is_minimised_first():
     assert ts.sequences == [[1, 0]] and ts.objective[0] == 0.0
     _, _, obj, _ = evaluate(jobs, [[0, 1]], 0.0)
     assert obj[0] == pytest.approx(5.0)  # the other order is 5 days late
+
+
+def test_missed_deadline_reports_the_shortfall():
+    # the urgent run is released on day 2 and lasts 3 days: it cannot end before day 5, due day 4.
+    # One train: either the other run first (0-2, move, urgent 3-6: 2 days late) or the urgent one
+    # first (2-5, move, other 6-8, due day 6: 2 days late). Two trains: 1 day late.
+    jobs = [Job("urgent", 3.0, 2.0, road="a", deadline=4.0), Job("other", 2.0, 0.0, road="b", deadline=6.0)]
+    one = schedule_trains(jobs, 1, 1.0)
+    assert one.lateness == pytest.approx(2.0) and one.lateness_bound == pytest.approx(2.0)
+    assert one.stages[0].status == "OPTIMAL"
+    two = schedule_trains(jobs, 2, 1.0)
+    assert two.lateness == pytest.approx(1.0) and two.lateness_bound == pytest.approx(1.0)
+    assert two.end[0] == pytest.approx(5.0) and two.moves == 0
+    # three urgent runs of 2 days, due day 2, one train: the best is 4 days late (proven)
+    jobs = [Job(f"u{i}", 2.0, 0.0, road="a", deadline=2.0) for i in range(3)]
+    ts = schedule_trains(jobs, 1, 0.0)
+    assert ts.lateness == pytest.approx(4.0) and ts.lateness_bound == pytest.approx(4.0)
+    two = schedule_trains(jobs, 2, 0.0)
+    assert two.lateness == pytest.approx(2.0) and two.lateness_bound == pytest.approx(2.0)
+
+
+def test_same_inputs_same_schedule():
+    """CP-SAT runs with a fixed seed and a deterministic time limit: a schedule cut short by the limit
+    (FEASIBLE, not proven) is the same from one run to the next for the same thread budget."""
+    rng = np.random.default_rng(7)
+    jobs = [Job(f"r{i}", float(rng.uniform(0.2, 1.5)), float(rng.choice([0, 1, 3, 6])), road=f"road{i % 7}",
+                deadline=float(rng.choice([np.inf, 8.0]))) for i in range(24)]
+    for threads in (1, 2):
+        runs = []
+        for _ in range(2):
+            with limit_threads(threads):
+                ts = schedule_trains(jobs, 2, 1.0, search_time_s=0.3)
+            runs.append((ts.sequences, ts.start.tolist(), ts.objective, [(s.status, s.bound) for s in ts.stages]))
+        assert runs[0] == runs[1]
+        check_feasible(jobs, 2, 1.0, ts)
+
+
+def test_schedule_on_a_weather_calendar_uses_working_days_only():
+    weather = pd.Series({dt.date(2026, 6, d): d not in (2, 3, 9) for d in range(1, 15)})
+    cal = Calendar(dt.date(2026, 6, 1), weekdays=[0, 1, 2, 3, 4], weather=weather)
+    jobs = [Job("a1", 1.5, 0.0, road="a"), Job("b1", 2.0, cal.release_after(0.5, 2), road="b"),
+            Job("a2", 0.7, 0.0, road="a", deadline=float(cal.days_up_to(dt.date(2026, 6, 5))))]
+    ts = schedule_trains(jobs, 1, 1.0)
+    check_feasible(jobs, 1, 1.0, ts)
+    for j in range(len(jobs)):  # every day a run touches is a working, dry weekday
+        for k in range(int(np.floor(ts.start[j])), int(np.ceil(ts.end[j] - 1e-9))):
+            d = cal.date(k)
+            assert d.weekday() < 5 and weather.get(d, True), (jobs[j].id, d)
+    assert cal.end_date(ts.end[2]) <= dt.date(2026, 6, 5) and ts.lateness == 0.0
+
+
+def test_bad_parameters_are_named():
+    jobs = [Job("a", 1.0)]
+    with pytest.raises(PlanError, match=r"schedule\.trains"):
+        schedule_trains(jobs, 0, 1.0)
+    with pytest.raises(PlanError, match="time_step_days"):
+        schedule_trains(jobs, 1, 1.0, time_step_days=0.0)
+    with pytest.raises(PlanError, match="search_time_s"):
+        schedule_trains(jobs, 1, 1.0, search_time_s=0.0)
+    with pytest.raises(PlanError, match="run 'b': duration"):
+        schedule_trains([*jobs, Job("b", np.nan)], 1, 1.0)
+    empty = schedule_trains([], 2, 1.0)
+    assert empty.sequences == [[], []] and empty.objective == (0.0, 0.0, 0)
 
 
 def test_calendar_skips_weather_weekends_and_months():

@@ -12,17 +12,19 @@ Two stages:
    free first (list scheduling). A run may start once each of its pre-treatments has ended and
    cured (curing counts calendar days: grout cures in the rain);
 2. recycling trains (identical, parallel) take the runs, each with that release time, its duration
-   and a deadline; moving a train between roads costs ``move_days``. Objective, lexicographic:
-   the largest lateness past a deadline, then the finish of the last run (makespan), then the
-   number of moves. Up to ``exact_max_jobs`` runs the trains' sequences are found exactly by
-   branch and bound; larger instances by priority list scheduling improved by local search
-   (moves of one run or one road's block), reported with a lower bound and the gap to it.
+   and a deadline; moving a train between roads costs ``move_days``. The trains' sequences are
+   solved with OR-Tools CP-SAT (:func:`schedule_trains`) on the working-day axis in integer steps of
+   ``time_step_days``. Objective, lexicographic, one solve per stage, each stage fixing the
+   optimum (or best value found) of the one before: the largest lateness past a deadline, then the
+   finish of the last run (makespan), then the number of moves. Each stage reports CP-SAT's
+   status, its objective, its bound (``BestObjectiveBound``) and the relative gap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -31,7 +33,7 @@ import pandas as pd
 
 from roadhealth.plan.config import PlanError
 
-__all__ = ["Calendar", "Job", "TrainSchedule", "evaluate", "schedule_crews", "schedule_trains"]
+__all__ = ["Calendar", "Job", "Stage", "TrainSchedule", "evaluate", "schedule_crews", "schedule_trains"]
 
 
 class Calendar:
@@ -110,7 +112,11 @@ class Calendar:
 
 @dataclass
 class Job:
-    """A run for a train: duration and release on the working-day axis, road, deadline."""
+    """A run for a train: duration and release on the working-day axis, road, deadline.
+
+    ``duration``, ``release`` and ``deadline`` are in working days (``deadline``: the run must end
+    by then; ``inf`` for none); ``priority`` orders the first solution handed to the solver.
+    """
 
     id: str
     duration: float
@@ -121,8 +127,39 @@ class Job:
 
 
 @dataclass
+class Stage:
+    """One solve of the lexicographic objective: its CP-SAT status, value and bound.
+
+    ``value`` and ``bound`` are in working days (``lateness``, ``makespan``) or a count
+    (``moves``); the bound of a later stage holds given the values fixed by the earlier ones.
+    ``status`` is CP-SAT's (``OPTIMAL``, ``FEASIBLE``, ``UNKNOWN`` when it found nothing better than
+    the solution it was handed) or ``skipped`` (no deadline: lateness is 0).
+    """
+
+    name: str
+    status: str
+    value: float
+    bound: float
+    wall_s: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        """Relative gap ``(value - bound) / value`` (0 when proven optimal or when the value is 0)."""
+        if self.status in ("OPTIMAL", "skipped") or self.value <= 0:
+            return 0.0
+        return max(0.0, (self.value - self.bound) / self.value)
+
+
+@dataclass
 class TrainSchedule:
-    """Sequences of job indices per train, their start/end times and the objective."""
+    """Sequences of job indices per train, their start/end times and the objective.
+
+    ``start``/``end`` are working days (multiples of ``time_step_days``; ``end - start`` is the
+    duration rounded up to the step); ``objective`` is ``(max lateness, makespan, moves)``;
+    ``lower_bound`` the solver's bound on the makespan, ``lateness_bound`` its bound on the
+    lateness (> 0: the deadlines cannot all be met, by at least that many working days),
+    ``moves_bound`` its bound on the moves; ``stages`` every solve.
+    """
 
     sequences: list[list[int]]
     start: np.ndarray
@@ -132,24 +169,45 @@ class TrainSchedule:
     lower_bound: float
     moves: int
     moves_at: list = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    lateness_bound: float = 0.0
+    moves_bound: int = 0
+    time_step_days: float = 0.0
 
     @property
     def makespan(self) -> float:
+        """Finish of the last run, working days."""
         return float(self.objective[1])
 
     @property
+    def lateness(self) -> float:
+        """Largest lateness of a run past its deadline, working days (0: every deadline met)."""
+        return float(self.objective[0])
+
+    @property
     def gap(self) -> float:
-        """Relative gap of the makespan to its lower bound (0: proven optimal)."""
+        """Relative gap of the makespan to the solver's bound (0: proven optimal)."""
         return 0.0 if self.makespan <= 0 else max(0.0, (self.makespan - self.lower_bound) / self.makespan)
+
+    @property
+    def status(self) -> str:
+        """``OPTIMAL`` when every stage is proven optimal, else the weakest stage status."""
+        run = [s.status for s in self.stages if s.status != "skipped"]
+        for weak in ("UNKNOWN", "FEASIBLE"):
+            if weak in run:
+                return weak
+        return "OPTIMAL"
 
 
 def evaluate(jobs: Sequence[Job], sequences: Sequence[Sequence[int]], move_days: float):
-    """Semi-active schedule of given train sequences.
+    """Semi-active schedule of given train sequences (each run as early as its train allows).
 
     Returns
     -------
     start, end : numpy.ndarray (n,)
-    objective : tuple (max lateness >= 0, makespan, moves)
+        Working days.
+    objective : tuple
+        (max lateness >= 0, makespan, moves), working days and a count.
     moves_at : list of (train, job index, move start)
     """
     n = len(jobs)
@@ -157,7 +215,7 @@ def evaluate(jobs: Sequence[Job], sequences: Sequence[Sequence[int]], move_days:
     end = np.zeros(n)
     moves = 0
     moves_at = []
-    for t, seq in enumerate(sequences):
+    for t, seq in enumerate(sequences):  # a loop over trains and their runs (sequential by nature)
         now, road = 0.0, None
         for j in seq:
             job = jobs[j]
@@ -173,66 +231,11 @@ def evaluate(jobs: Sequence[Job], sequences: Sequence[Sequence[int]], move_days:
     return start, end, (round(late, 9), round(mk, 9), moves), moves_at
 
 
-def lower_bound(jobs: Sequence[Job], trains: int, move_days: float) -> float:
-    """Makespan lower bound: the latest release plus duration, and the work shared by the trains."""
-    if not jobs:
-        return 0.0
-    r = np.array([j.release for j in jobs])
-    p = np.array([j.duration for j in jobs])
-    roads = len({j.road for j in jobs})
-    share = r.min() + (p.sum() + move_days * max(0, roads - trains)) / trains
-    return float(max((r + p).max(), share))
-
-
-def _exact(jobs: Sequence[Job], trains: int, move_days: float):
-    """Branch and bound over train sequences (trains identical: a train's first job has a higher
-    index than the previous train's first job)."""
-    n = len(jobs)
-    r = np.array([j.release for j in jobs])
-    p = np.array([j.duration for j in jobs])
-    dl = np.array([j.deadline for j in jobs])
-    best = {"obj": (np.inf, np.inf, np.inf), "seqs": None}
-
-    def bound(times, late, moves, remaining):
-        if remaining:
-            rem = list(remaining)
-            mk = max(max(times), float((r[rem] + p[rem]).max()),
-                     min(times) + float(p[rem].sum()) / max(1, trains))
-        else:
-            mk = max(times)
-        return (round(late, 9), round(mk, 9), moves)
-
-    def rec(t, seqs, times, roads, late, moves, remaining):
-        if bound(times, late, moves, remaining) >= best["obj"]:
-            return
-        if not remaining:
-            obj = (round(late, 9), round(max(times), 9), moves)
-            if obj < best["obj"]:
-                best["obj"], best["seqs"] = obj, [list(s) for s in seqs]
-            return
-        for j in sorted(remaining):
-            if not seqs[t] and t > 0 and seqs[t - 1] and j < seqs[t - 1][0]:
-                continue  # symmetry: trains ordered by their first job
-            mv = roads[t] is not None and jobs[j].road != roads[t]
-            now = times[t] + (move_days if mv else 0.0)
-            e = max(now, r[j]) + p[j]
-            seqs[t].append(j)
-            old = (times[t], roads[t])
-            times[t], roads[t] = e, jobs[j].road
-            rec(t, seqs, times, roads, max(late, e - dl[j]), moves + mv, remaining - {j})
-            times[t], roads[t] = old
-            seqs[t].pop()
-        if t + 1 < trains and seqs[t]:
-            rec(t + 1, seqs, times, roads, late, moves, remaining)
-
-    rec(0, [[] for _ in range(trains)], [0.0] * trains, [None] * trains, 0.0, 0, frozenset(range(n)))
-    return best["seqs"]
-
-
-def _greedy(jobs: Sequence[Job], trains: int, move_days: float) -> list[list[int]]:
-    """Priority list scheduling: the train free first takes the next run of its road that is
-    ready, else the ready run (or, if none is ready, the one ready first) of highest priority."""
-    order = sorted(range(len(jobs)), key=lambda j: (jobs[j].deadline, jobs[j].priority, jobs[j].release))
+def _first_solution(jobs: Sequence[Job], trains: int, move_days: float) -> list[list[int]]:
+    """A first solution handed to CP-SAT as its hint: the train free first takes the next ready run
+    of its road, else the ready run (or the one ready first) of earliest deadline and priority.
+    Trains are numbered by their first run (the solver's symmetry breaking)."""
+    order = sorted(range(len(jobs)), key=lambda j: (jobs[j].deadline, jobs[j].priority, jobs[j].release, j))
     rank = {j: k for k, j in enumerate(order)}
     remaining = set(order)
     seqs: list[list[int]] = [[] for _ in range(trains)]
@@ -241,11 +244,11 @@ def _greedy(jobs: Sequence[Job], trains: int, move_days: float) -> list[list[int
     while remaining:  # one iteration per run
         t = int(np.argmin(times))
         now = times[t]
-        same = [j for j in remaining if jobs[j].road == roads[t] and jobs[j].release <= now + 1e-9]
+        same = [j for j in remaining if jobs[j].road == roads[t] and jobs[j].release <= now]
         if same:
             j = min(same, key=rank.__getitem__)
         else:
-            ready = [j for j in remaining if jobs[j].release <= now + move_days + 1e-9]
+            ready = [j for j in remaining if jobs[j].release <= now + move_days]
             pool = ready or [min(remaining, key=lambda j: (jobs[j].release, rank[j]))]
             j = min(pool, key=rank.__getitem__)
         mv = roads[t] is not None and jobs[j].road != roads[t]
@@ -253,88 +256,264 @@ def _greedy(jobs: Sequence[Job], trains: int, move_days: float) -> list[list[int
         roads[t] = jobs[j].road
         seqs[t].append(j)
         remaining.discard(j)
-    return seqs
+    return sorted(seqs, key=lambda s: min(s) if s else len(jobs) + 1)
 
 
-def _blocks(jobs, seq) -> list[tuple[int, int]]:
-    """(start, stop) positions of the runs of one road in a row."""
-    out, i = [], 0
-    while i < len(seq):
-        k = i
-        while k + 1 < len(seq) and jobs[seq[k + 1]].road == jobs[seq[i]].road:
-            k += 1
-        out.append((i, k + 1))
-        i = k + 1
-    return out
+def _steps(jobs: Sequence[Job], move_days: float, step: float):
+    """The instance in integer time steps: durations, releases and moves rounded up, deadlines down."""
+    for j in jobs:
+        for name in ("duration", "release"):
+            v = getattr(j, name)
+            if not np.isfinite(v) or v < 0:
+                raise PlanError(f"schedule: run {j.id!r}: {name} = {v!r} working days; expected a finite value >= 0")
+        if np.isnan(j.deadline):
+            raise PlanError(f"schedule: run {j.id!r}: deadline = nan; expected working days or inf")
+    dur = np.array([math.ceil(j.duration / step - 1e-9) for j in jobs], dtype=np.int64)
+    rel = np.array([math.ceil(j.release / step - 1e-9) for j in jobs], dtype=np.int64)
+    dl = [math.floor(j.deadline / step + 1e-9) if np.isfinite(j.deadline) else None for j in jobs]
+    mv = math.ceil(move_days / step - 1e-9)
+    return dur, rel, dl, mv
 
 
-def _improve(jobs, seqs, trains, move_days, time_limit_s: float = 5.0):
-    """Local search: move one road's block of runs to another block boundary (any train); first
-    improvement, until none improves or the time limit."""
+def _tail_bound(dur, rel, roads, trains: int, mv: int) -> int:
+    """Makespan lower bound (steps): for every release time ``tau``, the runs released at or after it
+    all lie in ``[tau, makespan)`` on at most ``trains`` trains, with one move per road of them but
+    one per train: ``makespan >= tau + (work + mv * max(0, roads - trains)) / trains``."""
+    order = np.lexsort((np.arange(len(rel)), -np.asarray(rel)))  # latest release first
+    r, p = np.asarray(rel)[order], np.asarray(dur)[order]
+    rd = np.asarray(roads)[order]
+    _, first = np.unique(rd, return_index=True)
+    new_road = np.zeros(len(rd), dtype=np.int64)
+    new_road[first] = 1
+    work, n_roads = np.cumsum(p), np.cumsum(new_road)
+    last = np.r_[r[1:] != r[:-1], True]  # the last run of each release group (all runs >= tau)
+    need = r[last] * trains + work[last] + mv * np.maximum(0, n_roads[last] - trains)
+    return int(np.max(-(-need // trains))) if len(need) else 0
+
+
+class _Model:
+    """The CP-SAT model of the trains: one start per run, an optional interval per train that may
+    take it (exactly one chosen), a circuit per train whose arcs order its runs and carry the move
+    time between roads, and the three objective variables."""
+
+    def __init__(self, dur, rel, dl, roads, trains: int, mv: int):
+        from ortools.sat.python import cp_model
+
+        n = len(dur)
+        self.n, self.trains, self.mv, self.dur, self.roads = n, trains, mv, dur, roads
+        self.horizon = h = int(rel.max() + dur.sum() + mv * n + 1)
+        m = self.m = cp_model.CpModel()
+        self.s = [m.NewIntVar(int(rel[j]), h - int(dur[j]), f"s{j}") for j in range(n)]
+        ivs = [m.NewFixedSizeIntervalVar(self.s[j], int(dur[j]), f"run{j}") for j in range(n)]
+        m.AddCumulative(ivs, [1] * n, trains)  # redundant: at most `trains` runs at once
+        # identical trains: run j may only go to trains 0..j (trains numbered by their first run)
+        self.x = {(j, t): m.NewBoolVar(f"x{j}_{t}") for j in range(n) for t in range(min(trains, j + 1))}
+        for j in range(n):
+            m.AddExactlyOne([self.x[j, t] for t in range(min(trains, j + 1))])
+        self.used = [m.NewBoolVar(f"used{t}") for t in range(trains)]
+        self.arc: dict[tuple[int, int, int], object] = {}
+        move_lits = []
+        for t in range(trains):  # one circuit per train over its candidate runs (node 0: the depot)
+            cand = [j for j in range(n) if (j, t) in self.x]
+            arcs = [(0, 0, self.used[t].Not())]
+            if trains > 1:
+                m.AddNoOverlap([m.NewOptionalFixedSizeIntervalVar(self.s[j], int(dur[j]), self.x[j, t], f"r{j}t{t}")
+                                for j in cand])
+            for j in cand:
+                m.AddImplication(self.x[j, t], self.used[t])
+                arcs.append((j + 1, j + 1, self.x[j, t].Not()))
+                for key, arc in (((t, -1, j), (0, j + 1)), ((t, j, -1), (j + 1, 0))):
+                    self.arc[key] = lit = m.NewBoolVar(f"a{key}")
+                    arcs.append((*arc, lit))
+            for i in cand:  # arcs between runs: n^2 literals per train
+                for j in cand:
+                    if i == j:
+                        continue
+                    self.arc[t, i, j] = lit = m.NewBoolVar(f"a{t}_{i}_{j}")
+                    arcs.append((i + 1, j + 1, lit))
+                    gap = mv if roads[i] != roads[j] else 0
+                    m.Add(self.s[j] >= self.s[i] + int(dur[i]) + gap).OnlyEnforceIf(lit)
+                    if roads[i] != roads[j]:
+                        move_lits.append(lit)
+            m.AddCircuit(arcs)
+        self.moves = m.NewIntVar(0, n, "moves")
+        m.Add(self.moves == sum(move_lits))
+        # redundant: every road is visited, each train's visits but its first need a move
+        m.Add(self.moves >= max(0, len(set(roads)) - trains))
+        self.late = m.NewIntVar(0, h, "lateness")
+        self.deadlines = dl
+        self.has_deadline = any(d is not None for d in dl)
+        for j, d in enumerate(dl):
+            if d is not None:
+                m.Add(self.late >= self.s[j] + int(dur[j]) - d)
+        self.makespan = m.NewIntVar(0, h, "makespan")
+        for j in range(n):
+            m.Add(self.makespan >= self.s[j] + int(dur[j]))
+        self.tail_bound = _tail_bound(dur, rel, roads, trains, mv)
+        m.Add(self.makespan >= self.tail_bound)  # a valid cut (see _tail_bound)
+
+    def hint(self, seqs, start) -> None:
+        """Hand the solver the solution ``seqs`` (train sequences) with integer ``start`` times."""
+        m = self.m
+        m.ClearHints()
+        train_of = {j: t for t, seq in enumerate(seqs) for j in seq}
+        for j in range(self.n):
+            m.AddHint(self.s[j], int(start[j]))
+        for (j, t), v in self.x.items():
+            m.AddHint(v, train_of[j] == t)
+        on = set()
+        for t, seq in enumerate(seqs):
+            if seq:
+                on |= {(t, -1, seq[0]), (t, seq[-1], -1), *((t, a, b) for a, b in itertools.pairwise(seq))}
+        for key, v in self.arc.items():
+            m.AddHint(v, key in on)
+        for t in range(self.trains):
+            m.AddHint(self.used[t], bool(seqs[t]))
+        end = np.asarray(start) + self.dur
+        m.AddHint(self.makespan, int(end.max()))
+        late = [int(end[j]) - d for j, d in enumerate(self.deadlines) if d is not None]
+        m.AddHint(self.late, max([0, *late]))
+        moves = sum(self.roads[a] != self.roads[b] for seq in seqs for a, b in itertools.pairwise(seq))
+        m.AddHint(self.moves, int(moves))
+
+    def sequences(self, solver) -> tuple[list[list[int]], np.ndarray]:
+        """The trains' sequences (runs by start) and the starts of the solver's solution."""
+        start = np.array([solver.Value(v) for v in self.s], dtype=np.int64)
+        seqs = [[] for _ in range(self.trains)]
+        for (j, t), v in self.x.items():
+            if solver.BooleanValue(v):
+                seqs[t].append(j)
+        return [sorted(seq, key=lambda j: (start[j], j)) for seq in seqs], start
+
+
+def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, search_time_s: float = 5.0,
+                    time_step_days: float = 0.01, seed: int = 0) -> TrainSchedule:
+    """Sequences for ``trains`` identical trains, solved with OR-Tools CP-SAT.
+
+    Time is counted in integer steps of ``time_step_days`` working days: durations, releases and the
+    move time are rounded up to a step, deadlines down, so the schedule never promises more than
+    the real one. Each run is one interval on the working-day axis, taken by exactly one train (an
+    optional interval per train, exactly one present); each train's runs are ordered by a circuit
+    (``AddCircuit``, one per train, a literal per arc) whose arcs enforce ``start(next) >=
+    end(previous) + move`` (``move_days`` between different roads, 0 on the same road) and count
+    the moves. Redundant constraints help the bounds: at most ``trains`` runs at once
+    (``AddCumulative``), moves >= roads - trains. Identical trains are numbered by their first run.
+
+    Objective, lexicographic, one solve per stage, each stage keeping the value of the one before:
+
+    1. the largest lateness of a run past its deadline (skipped when no run has a deadline);
+    2. the finish of the last run (makespan);
+    3. the number of moves between roads.
+
+    Each stage starts from the previous solution (a hint; the first from a priority list
+    schedule) and is limited to ``search_time_s`` of CP-SAT's deterministic time, with
+    ``interleave_search`` and a fixed ``seed``: the same inputs give the same schedule whatever
+    the number of threads (:func:`roadhealth._threads.fft_workers`). A wall-clock limit of
+    ``4 * search_time_s + 1`` s guards each solve. The final sequences are shifted left (each run
+    as early as its train allows), which can only improve every objective.
+
+    Parameters
+    ----------
+    jobs : sequence of Job
+        Runs: durations, releases and deadlines in working days.
+    trains : int
+        Identical recycling trains, >= 1.
+    move_days : float
+        Working days to move a train between roads, >= 0.
+    search_time_s : float
+        Limit of each stage, CP-SAT deterministic seconds (> 0).
+    time_step_days : float
+        Time step of the model, working days (> 0).
+    seed : int
+        CP-SAT's random seed.
+
+    Returns
+    -------
+    TrainSchedule
+        ``objective`` (lateness, makespan, moves), ``lower_bound`` (the makespan's bound),
+        ``lateness_bound``, ``moves_bound``, ``stages`` (status, value, bound, gap of each solve).
+
+    Raises
+    ------
+    PlanError
+        On a bad parameter or run (naming it), or when CP-SAT rejects the model.
+    """
     import time
 
-    t_end = time.perf_counter() + time_limit_s
-    best = [list(s) for s in seqs]
-    best_obj = evaluate(jobs, best, move_days)[2]
-    improved = True
-    while improved and time.perf_counter() < t_end:  # each pass scans all block moves
-        improved = False
-        for t, seq in enumerate(best):
-            for a, b in _blocks(jobs, seq):
-                block, rest = seq[a:b], seq[:a] + seq[b:]
-                for t2 in range(trains):
-                    base = rest if t2 == t else best[t2]
-                    cuts = sorted({0, len(base), *(e for _, e in _blocks(jobs, base))})
-                    for pos in cuts:
-                        cand = [list(s) for s in best]
-                        cand[t] = list(rest)
-                        cand[t2] = base[:pos] + block + base[pos:]
-                        obj = evaluate(jobs, cand, move_days)[2]
-                        if obj < best_obj:
-                            best, best_obj, improved = cand, obj, True
-                            break
-                    if improved or time.perf_counter() > t_end:
-                        break
-                if improved or time.perf_counter() > t_end:
-                    break
-            if improved or time.perf_counter() > t_end:
-                break
-    return best
+    from ortools.sat.python import cp_model
 
+    from roadhealth._threads import fft_workers
 
-def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, exact_max_jobs: int = 8,
-                    search_time_s: float = 5.0) -> TrainSchedule:
-    """Sequences for ``trains`` identical trains (see the module docstring for the objective)."""
     n = len(jobs)
-    if trains < 1:
-        raise PlanError(f"schedule.trains = {trains}; expected at least 1")
-    lb = lower_bound(jobs, trains, move_days)
+    if int(trains) != trains or trains < 1:
+        raise PlanError(f"schedule.trains = {trains!r}; expected an integer >= 1")
+    trains = int(trains)
+    if not np.isfinite(move_days) or move_days < 0:
+        raise PlanError(f"schedule.move_days = {move_days!r}; expected working days >= 0")
+    if not np.isfinite(search_time_s) or search_time_s <= 0:
+        raise PlanError(f"schedule.search_time_s = {search_time_s!r}; expected seconds > 0")
+    if not np.isfinite(time_step_days) or not 0 < time_step_days <= 1:
+        raise PlanError(f"schedule.time_step_days = {time_step_days!r}; expected working days in (0, 1]")
+    step = float(time_step_days)
     if n == 0:
-        return TrainSchedule([[] for _ in range(trains)], np.zeros(0), np.zeros(0), (0.0, 0.0, 0), "empty", 0.0, 0)
-    if n <= exact_max_jobs:
-        seqs = _exact(jobs, trains, move_days)
-        method = "exact (branch and bound)"
-    else:
-        seqs = _improve(jobs, _greedy(jobs, trains, move_days), trains, move_days, time_limit_s=search_time_s)
-        method = "priority list scheduling + local search"
-    start, end, obj, moves_at = evaluate(jobs, seqs, move_days)
-    if method.startswith("exact"):
-        lb = obj[1]
-    return TrainSchedule(seqs, start, end, obj, method, lb, obj[2], moves_at)
+        return TrainSchedule([[] for _ in range(trains)], np.zeros(0), np.zeros(0), (0.0, 0.0, 0), "empty", 0.0, 0,
+                             time_step_days=step)
+    dur, rel, dl, mv = _steps(jobs, move_days, step)
+    road_id = {r: k for k, r in enumerate(dict.fromkeys(j.road for j in jobs))}
+    roads = [road_id[j.road] for j in jobs]
+    ijobs = [Job(j.id, float(dur[k]), float(rel[k]), j.road, float(dl[k]) if dl[k] is not None else np.inf,
+                 j.priority) for k, j in enumerate(jobs)]  # the instance in steps (exact integers)
+
+    model = _Model(dur, rel, dl, roads, trains, mv)
+    seqs = _first_solution(ijobs, trains, float(mv))
+    start = evaluate(ijobs, seqs, float(mv))[0]
+    workers = max(1, fft_workers())
+    stages: list[Stage] = []
+    plan_ = [("lateness", model.late)] if model.has_deadline else []
+    plan_ += [("makespan", model.makespan), ("moves", model.moves)]
+    if not model.has_deadline:
+        stages.append(Stage("lateness", "skipped", 0.0, 0.0))
+    for name, var in plan_:  # the lexicographic stages
+        model.hint(seqs, start)
+        model.m.Minimize(var)
+        solver = cp_model.CpSolver()  # a fresh solver per stage
+        prm = solver.parameters
+        prm.num_workers = workers
+        prm.random_seed = int(seed)
+        prm.interleave_search = True
+        prm.max_deterministic_time = float(search_time_s)
+        prm.max_time_in_seconds = 4.0 * float(search_time_s) + 1.0
+        t0 = time.perf_counter()
+        status = solver.Solve(model.m)
+        wall = time.perf_counter() - t0
+        sname = solver.StatusName(status)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            seqs, start = model.sequences(solver)
+        elif status != cp_model.UNKNOWN:  # INFEASIBLE / MODEL_INVALID: the model is wrong
+            raise PlanError(f"schedule: CP-SAT answered {sname} in the {name} stage "
+                            f"({n} runs, {trains} train(s)); please report this")
+        start, _, obj, _ = evaluate(ijobs, seqs, float(mv))  # shift left
+        value = {"lateness": obj[0], "makespan": obj[1], "moves": obj[2]}[name]
+        bound = float(solver.BestObjectiveBound())
+        bound = min(max(bound, 0.0), value) if np.isfinite(bound) else 0.0
+        scale = 1.0 if name == "moves" else step
+        stages.append(Stage(name, sname, value * scale, math.ceil(bound - 1e-9) * scale, wall))
+        model.m.Add(var <= round(value))  # fix this stage's value for the next ones
+    start_i, end_i, obj, moves_at = evaluate(ijobs, seqs, float(mv))
+    by = {s.name: s for s in stages}
+    method = (f"OR-Tools CP-SAT {_ortools_version()} (" + ", ".join(f"{s.name} {s.status}" for s in stages) + ")")
+    return TrainSchedule(
+        sequences=seqs, start=start_i * step, end=end_i * step,
+        objective=(round(obj[0] * step, 9), round(obj[1] * step, 9), int(obj[2])), method=method,
+        lower_bound=by["makespan"].bound, moves=int(obj[2]),
+        moves_at=[(t, j, at * step) for t, j, at in moves_at], stages=stages,
+        lateness_bound=by["lateness"].bound, moves_bound=int(by["moves"].bound), time_step_days=step)
 
 
-def brute_force(jobs: Sequence[Job], trains: int, move_days: float):
-    """Every assignment of runs to trains and every order on each train (tests; tiny instances)."""
-    n = len(jobs)
-    best = None
-    for perm in itertools.permutations(range(n)):
-        for cuts in itertools.combinations_with_replacement(range(n + 1), trains - 1):
-            bounds = [0, *cuts, n]
-            seqs = [list(perm[bounds[i]:bounds[i + 1]]) for i in range(trains)]
-            obj = evaluate(jobs, seqs, move_days)[2]
-            if best is None or obj < best[0]:
-                best = (obj, seqs)
-    return best
+def _ortools_version() -> str:
+    import ortools
+
+    return getattr(ortools, "__version__", "?")
 
 
 def schedule_crews(durations: np.ndarray, priority: Sequence, crews: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
