@@ -21,3 +21,15 @@ __all__ = [
     "validate",
     "write",
 ]
+
+#: Subpackages imported on first use (``roadhealth.detect(survey)``, ``roadhealth.plan.plan(...)``),
+#: so ``import roadhealth`` stays light.
+_LAZY = ("detect", "plan", "campaign", "report", "synth", "processing", "plot")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"roadhealth.{name}")
+    raise AttributeError(f"module 'roadhealth' has no attribute {name!r}")

@@ -62,3 +62,15 @@ def test_an_error_inside_a_step_is_not_called_bad_parameters(monkeypatch):
         rp.apply(_survey(), [{"name": "broken", "params": {"factor": 2.0}}])
     with pytest.raises(ProcessingError, match="bad parameters"):
         rp.apply(_survey(), [{"name": "broken", "params": {"facto": 2.0}}])
+
+
+def test_subpackages_are_reachable_from_import_roadhealth():
+    """roadhealth.detect(survey) and roadhealth.plan.plan(...) after a bare `import roadhealth`."""
+    import subprocess
+    import sys
+
+    code = ("import roadhealth\\n"
+            "print(callable(roadhealth.detect), callable(roadhealth.plan.plan))\\n"
+            "try:\\n    roadhealth.nothing_here\\nexcept AttributeError:\\n    print('AttributeError')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "AttributeError"]
