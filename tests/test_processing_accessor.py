@@ -69,8 +69,8 @@ def test_subpackages_are_reachable_from_import_roadhealth():
     import subprocess
     import sys
 
-    code = ("import roadhealth\\n"
-            "print(callable(roadhealth.detect), callable(roadhealth.plan.plan))\\n"
-            "try:\\n    roadhealth.nothing_here\\nexcept AttributeError:\\n    print('AttributeError')")
+    code = ("import roadhealth\n"
+            "print(callable(roadhealth.detect), callable(roadhealth.plan.plan))\n"
+            "try:\n    roadhealth.nothing_here\nexcept AttributeError:\n    print('AttributeError')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True", "AttributeError"]
