@@ -248,6 +248,15 @@ def test_segy_with_time_zero_at_the_source_gives_the_same_detections(tmp_path, c
     assert np.allclose(d["distance_start_m"], cavity_detections["distance_start_m"], atol=0.1)
 
 
+def test_a_line_recorded_backwards_is_not_regularised_away(cavity_road, cavity_detections):
+    s = cavity_road[1]
+    back = s.assign_coords(distance_m=(("channel", "trace"), s["distance_m"].values[:, ::-1].copy()))
+    d = detect(back)
+    assert not any("regularised" in n for n in d.attrs["detect"]["notes"])
+    assert list(d["kind"].astype(str)) == list(cavity_detections["kind"].astype(str))
+    assert abs(_centre(d.iloc[0]) - (16.0 - _centre(cavity_detections.iloc[0]))) < 0.15
+
+
 def test_dask_backed_survey_gives_the_same_table(cavity_road, cavity_detections):
     d = detect(cavity_road[1].chunk({"trace": 97}))
     assert list(d["kind"].astype(str)) == list(cavity_detections["kind"].astype(str))

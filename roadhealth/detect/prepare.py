@@ -164,7 +164,8 @@ def _regularise_if_uneven(survey: xr.DataArray, notes: list) -> xr.DataArray:
     med = float(np.median(np.abs(step)))
     if not med > 0:
         return survey
-    if np.all(step > 0) and float(np.max(np.abs(step - med))) <= 0.1 * med:
+    monotonic = np.all(step > 0) or np.all(step < 0)  # a line may be recorded backwards
+    if monotonic and float(np.max(np.abs(np.abs(step) - med))) <= 0.1 * med:
         return survey
     try:
         out = resample_traces(survey, spacing_m=med, backwards="drop")
