@@ -124,7 +124,7 @@ def test_each_kind_found_with_depth_and_position(kind, acq):
 def test_small_thin_cavity_at_400_mhz():
     """A 50 x 50 x 10 cm air cavity 0.8 m deep, 400 MHz, one profile: thinner than a quarter
     wavelength, so its polarity is undefined; still a cavity, at the right depth and place."""
-    model, s = road([Cavity(s_m=8, u_m=0.0, depth_top_m=0.8, length_m=0.5, width_m=0.5, height_m=0.1)],
+    _, s = road([Cavity(s_m=8, u_m=0.0, depth_top_m=0.8, length_m=0.5, width_m=0.5, height_m=0.1)],
                     acq=Acquisition(frequency_mhz=400, n_channels=1, trace_spacing_m=0.05, n_samples=256,
                                     window_ns=60.0), seed=7)
     d = detect(s)
