@@ -114,9 +114,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     point = np.where(array, point * linear, point)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
+    # (on a single profile never: nothing there tells a pipe from a small cavity)
     strict = (ramp(logv, np.log(1.25), np.log(1.15)) * ramp(logv, np.log(0.8), np.log(0.88))
               * ramp(hrms, 0.2, 0.12)
-              * np.where(array, ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.55, 0.7), 1.0))
+              * np.where(array, ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.55, 0.7), 0.0))
     point_opposite = point * strict
     shallow = ramp(depth, th.void_max_depth_m + 0.1, th.void_max_depth_m - 0.1)
     out = pd.DataFrame(index=f.index)

@@ -177,7 +177,7 @@ def _evidence(r, pr: Prepared) -> str:
              f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
     if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
         parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
-    if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.3:
+    if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
     parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_source}")
     return "; ".join(parts)

@@ -1,7 +1,7 @@
 """Measured attributes of each candidate region, vectorised over columns and regions.
 
 A *column* is one trace of one channel crossing a region. For every column the first sample of
-the region is found, and the envelope maximum within 1.5 antenna periods after it is the
+the region is found, and the envelope maximum within 2.5 antenna periods after it is the
 region's *top reflection* on that trace: its time, signed amplitude and envelope.
 Columns whose top envelope reaches half the region's strongest are the region's *strong
 columns*: they define its extent (along track and across channels), its top depth (the
@@ -74,10 +74,10 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     c = col_u // n_t
     t = col_u % n_t
     p = att.period_samples
-    k = np.clip(s_first[:, None] + np.arange((3 * p) // 2 + 1)[None, :], 0, n_s - 1)
+    k = np.clip(s_first[:, None] + np.arange((5 * p) // 2 + 1)[None, :], 0, n_s - 1)
     env_cols = att.env.reshape(n_c * n_t, n_s)
     win = env_cols[col_u[:, None], k]
-    # the envelope maximum within 1.5 periods of the region's first sample: the top wavelet
+    # the envelope maximum within 2.5 periods of the region's first sample: the top wavelet
     j = np.argmax(win, axis=1)
     s_top = k[np.arange(k.shape[0]), j]
     a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
