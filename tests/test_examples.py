@@ -71,7 +71,7 @@ def _history_steps(survey) -> list[str]:
     return [h["step"] for h in survey.attrs.get("history", [])]
 
 
-def _check_01_read_and_inspect(ns: dict, figures: list) -> None:
+def _check_05_read_and_inspect(ns: dict, figures: list) -> None:
     """Waimao Road: the DZT read with its GNSS in EPSG:4545, then the default recipe."""
     import geopandas as gpd
     import numpy as np
@@ -113,7 +113,7 @@ def _check_01_read_and_inspect(ns: dict, figures: list) -> None:
     assert len(figures) == 2  # the tracks, raw against processed
 
 
-def _check_02_synthetic_road(ns: dict, figures: list) -> None:
+def _check_06_synthetic_road(ns: dict, figures: list) -> None:
     """The synthetic road: simulate, process, migrate; the time slice finds the two defects."""
     import numpy as np
     from scipy import ndimage
@@ -149,7 +149,7 @@ def _check_02_synthetic_road(ns: dict, figures: list) -> None:
     assert len(figures) == 2  # the three sections, the slice with the truth
 
 
-def _check_04_real_grid(ns: dict, figures: list) -> None:
+def _check_08_real_grid(ns: dict, figures: list) -> None:
     """The real grid walk-through: 46 lines, checked picks, a grid with the lines' history, 8 slices."""
     lines, grid, picks = ns["lines"], ns["grid"], ns["picks"]
     assert len(lines) == 46 and lines[0].shape == (1, 451, 512)
@@ -162,13 +162,13 @@ def _check_04_real_grid(ns: dict, figures: list) -> None:
 
 
 NOTEBOOK_CHECKS = {
-    "01_read_and_inspect.ipynb": _check_01_read_and_inspect,
-    "02_synthetic_road.ipynb": _check_02_synthetic_road,
-    "04_real_grid.ipynb": _check_04_real_grid,
+    "05_read_and_inspect.ipynb": _check_05_read_and_inspect,
+    "06_synthetic_road.ipynb": _check_06_synthetic_road,
+    "08_real_grid.ipynb": _check_08_real_grid,
 }
 
 #: Notebooks that read the real instrument samples in ../shared/gpr_samples.
-NEEDS_SAMPLES = {"04_real_grid.ipynb"}
+NEEDS_SAMPLES = {"08_real_grid.ipynb"}
 
 
 def _check_unknown_notebook(ns: dict, figures: list) -> None:
