@@ -166,9 +166,12 @@ def cmd_process(args) -> int:
 
 
 def cmd_synth(args) -> int:
+    from roadhealth._threads import thread_budget
     from roadhealth.synth.campaign import generate_campaign
 
-    out = generate_campaign(args.out, n_roads=args.roads, length_m=args.length_m, seed=args.seed, progress=True)
+    workers = args.workers or thread_budget()
+    out = generate_campaign(args.out, n_roads=args.roads, length_m=args.length_m, seed=args.seed, progress=True,
+                            workers=workers)
     print(f"wrote {out}")
     return 0
 
@@ -424,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
     syn.add_argument("--roads", type=int, default=25, help="number of roads (default 25)")
     syn.add_argument("--length-m", type=float, default=1000.0, help="surveyed length per road, m (default 1000)")
     syn.add_argument("--seed", type=int, default=1)
+    syn.add_argument("--workers", type=int, default=0,
+                     help="roads simulated at once in worker processes (default: one per CPU)")
     syn.set_defaults(func=cmd_synth)
     _add_campaign_commands(sub)
     return p

@@ -208,3 +208,12 @@ def test_truth_satisfies_the_anomaly_contract():
     broken.loc[broken.index[0], "kind"] = "pothole"
     with pytest.raises(AnomalyTableError, match="pothole"):
         validate_anomalies(broken)
+
+
+def test_roads_simulated_in_worker_processes_give_the_same_files(tmp_path):
+    from roadhealth.synth.campaign import generate_campaign
+
+    one = generate_campaign(tmp_path / "one", n_roads=2, length_m=12.0, seed=9, workers=1)
+    two = generate_campaign(tmp_path / "two", n_roads=2, length_m=12.0, seed=9, workers=2)
+    for name in ("ROAD01.DZT", "ROAD02.DZT", "ROAD01.DZG", "campaign.json", "surface_condition.csv"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name

@@ -362,6 +362,57 @@ def read_truth(path: str | os.PathLike, survey: str | None = None, layer: str = 
     return df[df["survey"] == survey].reset_index(drop=True).drop(columns=["survey", "road"])
 
 
+def _write_road(k: int, road: dict, out: Path, acq: Acquisition, effects, seed: int, started,
+                progress: bool):
+    """Simulate and write one survey of a campaign (a process-pool task: everything it needs is in
+    its arguments, its seed is the road's own, so the files do not depend on the number of
+    workers). Returns its truth, its clutter truth and its record for campaign.json."""
+    from roadhealth.io.gssi import write_dzt
+
+    model: RoadModel = road["model"]
+    pacq: Acquisition = road.get("acq", acq)
+    if progress:
+        print(f"simulating {road['code']} ({model.length_m:g} m, {pacq.n_channels} channels, "
+              f"{pacq.trace_spacing_m:g} m)", flush=True)
+    survey = simulate(model, pacq, effects, seed=seed + 1000 + k)
+    t0 = np.datetime64(started.replace(tzinfo=None), "ns") + np.timedelta64(20 * 60 * k, "s")
+    times = t0 + (survey.distance_m.values[0] / SPEED_M_S * 1e9).astype("timedelta64[ns]")
+    ints = to_int16(survey)
+    # the GNSS antenna sits at the array centre: DZG positions follow the track (offset 0)
+    from pyproj import Transformer
+
+    s_tr = survey.distance_m.values[0]
+    gx, gy = model.frame.to_xy(s_tr, 0.0)
+    noise = np.random.default_rng([seed, 77, k]).normal(0, 0.01, (2, s_tr.size))  # 1 cm RTK noise
+    lon, lat = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(gx + noise[0], gy + noise[1])
+    nc = survey.sizes["channel"]
+    ints = ints.assign_coords(
+        lon=(("channel", "trace"), np.broadcast_to(lon, (nc, s_tr.size))),
+        lat=(("channel", "trace"), np.broadcast_to(lat, (nc, s_tr.size))),
+        time=("trace", times),
+        mark=("trace", np.isin(np.arange(s_tr.size), np.arange(0, s_tr.size, round(10 / pacq.trace_spacing_m)))),
+    )
+    path = out / f"{road['code']}.DZT"
+    write_dzt(ints, path, header_words=True, scans_per_second=SPEED_M_S / pacq.trace_spacing_m,
+              created=(started + dt.timedelta(minutes=20 * k)).replace(tzinfo=None))
+    tr = truth(model)
+    tr["survey"] = road["code"]      # named extras of the anomaly table, after the core columns
+    tr["road"] = road["name"]
+    ct = clutter_truth(model)
+    ct.insert(0, "road", road["name"])
+    ct.insert(0, "survey", road["code"])
+    record = {
+        "file": path.name, "gnss": path.with_suffix(".DZG").name, "road": road["name"],
+        "road_en": road["name_en"], "chainage_start_m": road["chainage_start_m"],
+        "lane_offset_m": road["lane_offset_m"], "length_m": model.length_m,
+        "n_traces": int(survey.sizes["trace"]), "amplitude_scale": float(ints.attrs["synthetic_scale"]),
+        "started_utc": str(np.datetime_as_string(times[0], unit="s")) + "Z",
+        "model": model.summary(),
+        **({"acquisition": dataclasses.asdict(pacq)} if pacq != acq else {}),
+    }
+    return tr, ct, record
+
+
 def write_campaign(
     out_dir: str | os.PathLike,
     roads: list[dict],
@@ -372,6 +423,7 @@ def write_campaign(
     title: str = "Synthetic GPR campaign",
     started: dt.datetime = dt.datetime(2026, 5, 4, 2, 30, 0),
     progress: bool = False,
+    workers: int = 1,
 ) -> Path:
     """Simulate and write a campaign folder (see the module docstring for its contents).
 
@@ -388,6 +440,9 @@ def write_campaign(
         Seed of noise, surface condition and cores.
     started : datetime.datetime
         UTC start of the first survey; later surveys follow 20 minutes apart.
+    workers : int
+        Surveys simulated at once in worker processes (1: in this process). The files are the
+        same for any number of workers.
 
     Returns
     -------
@@ -398,8 +453,6 @@ def write_campaign(
     out.mkdir(parents=True, exist_ok=True)
     effects = effects if effects is not None else SystemEffects()
     rng = np.random.default_rng(seed)
-    from roadhealth.io.gssi import write_dzt
-
     by_road: dict[str, list[dict]] = {}
     for r in roads:
         by_road.setdefault(r["name"], []).append(r)
@@ -419,50 +472,18 @@ def write_campaign(
     cl.to_file(out / "centrelines.gpkg", layer="centrelines", driver="GPKG", layer_metadata=meta)
 
     anomalies, clutter, conditions, cores, surveys = [], [], [], [], []
-    for k, road in enumerate(roads):
-        model: RoadModel = road["model"]
-        pacq: Acquisition = road.get("acq", acq)
-        if progress:
-            print(f"simulating {road['code']} ({model.length_m:g} m, {pacq.n_channels} channels, "
-                  f"{pacq.trace_spacing_m:g} m)", flush=True)
-        survey = simulate(model, pacq, effects, seed=seed + 1000 + k)
-        t0 = np.datetime64(started.replace(tzinfo=None), "ns") + np.timedelta64(20 * 60 * k, "s")
-        times = t0 + (survey.distance_m.values[0] / SPEED_M_S * 1e9).astype("timedelta64[ns]")
-        ints = to_int16(survey)
-        # the GNSS antenna sits at the array centre: DZG positions follow the track (offset 0)
-        from pyproj import Transformer
+    tasks = [(k, road, out, acq, effects, seed, started, progress) for k, road in enumerate(roads)]
+    if workers > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
-        s_tr = survey.distance_m.values[0]
-        gx, gy = model.frame.to_xy(s_tr, 0.0)
-        noise = np.random.default_rng([seed, 77, k]).normal(0, 0.01, (2, s_tr.size))  # 1 cm RTK noise
-        lon, lat = Transformer.from_crs(CRS, "EPSG:4326", always_xy=True).transform(gx + noise[0], gy + noise[1])
-        nc = survey.sizes["channel"]
-        ints = ints.assign_coords(
-            lon=(("channel", "trace"), np.broadcast_to(lon, (nc, s_tr.size))),
-            lat=(("channel", "trace"), np.broadcast_to(lat, (nc, s_tr.size))),
-            time=("trace", times),
-            mark=("trace", np.isin(np.arange(s_tr.size), np.arange(0, s_tr.size, round(10 / pacq.trace_spacing_m)))),
-        )
-        path = out / f"{road['code']}.DZT"
-        write_dzt(ints, path, header_words=True, scans_per_second=SPEED_M_S / pacq.trace_spacing_m,
-                  created=(started + dt.timedelta(minutes=20 * k)).replace(tzinfo=None))
-        tr = truth(model)
-        tr["survey"] = road["code"]      # named extras of the anomaly table, after the core columns
-        tr["road"] = road["name"]
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            results = list(pool.map(_write_road, *zip(*tasks, strict=True)))
+    else:
+        results = [_write_road(*t) for t in tasks]
+    for tr, ct, record in results:
         anomalies.append(tr)
-        ct = clutter_truth(model)
-        ct.insert(0, "road", road["name"])
-        ct.insert(0, "survey", road["code"])
         clutter.append(ct)
-        surveys.append({
-            "file": path.name, "gnss": path.with_suffix(".DZG").name, "road": road["name"],
-            "road_en": road["name_en"], "chainage_start_m": road["chainage_start_m"],
-            "lane_offset_m": road["lane_offset_m"], "length_m": model.length_m,
-            "n_traces": int(survey.sizes["trace"]), "amplitude_scale": float(ints.attrs["synthetic_scale"]),
-            "started_utc": str(np.datetime_as_string(times[0], unit="s")) + "Z",
-            "model": model.summary(),
-            **({"acquisition": dataclasses.asdict(pacq)} if pacq != acq else {}),
-        })
+        surveys.append(record)
     for passes in by_road.values():  # condition and cores per road, over all its passes
         conditions.append(_condition(passes, rng))
         first = 1
@@ -569,7 +590,7 @@ def random_road_model(length_m: float, frame: TrackFrame, rng: np.random.Generat
 def generate_campaign(out_dir: str | os.PathLike, n_roads: int = 25, length_m: float = 1000.0, seed: int = 1,
                       *, acq: Acquisition = LONGDU_ACQ, effects: SystemEffects | None = None,
                       defects_per_100m: float = 2.0, clutter_per_100m: float = 2.0,
-                      progress: bool = False) -> Path:
+                      progress: bool = False, workers: int = 1) -> Path:
     """Generate a larger campaign of random roads near Longdu, with the same layout of files.
 
     Parameters
@@ -583,6 +604,8 @@ def generate_campaign(out_dir: str | os.PathLike, n_roads: int = 25, length_m: f
         Acquisition and instrument effects (default: the Longdu array).
     defects_per_100m, clutter_per_100m : float
         Mean densities of defects and clutter.
+    workers : int
+        Roads simulated at once in worker processes (the files do not depend on it).
 
     Returns
     -------
@@ -614,7 +637,8 @@ def generate_campaign(out_dir: str | os.PathLike, n_roads: int = 25, length_m: f
                       "width_m": round(width, 1), "lanes": lanes, "line": line, "lane_offset_m": lane_offset,
                       "chainage_start_m": round(start, 2), "model": model})
     return write_campaign(out_dir, roads, acq=acq, effects=effects, seed=seed,
-                          title=f"Generated synthetic campaign ({n_roads} roads x {length_m:g} m)", progress=progress)
+                          title=f"Generated synthetic campaign ({n_roads} roads x {length_m:g} m)", progress=progress,
+                          workers=workers)
 
 
 def programme_inputs(n_roads: int = 25, phase1: int = 8, length_m: tuple[float, float] = (300.0, 1200.0),
