@@ -93,7 +93,7 @@ def test_larger_instance_reports_bounds_below_the_objective():
     jobs = [Job(f"r{i}", float(rng.uniform(0.2, 1.5)), float(rng.choice([0, 0, 2, 5, 9])), road=f"road{i % 9}",
                 deadline=float(rng.choice([np.inf, 12.0])))
             for i in range(30)]
-    ts = schedule_trains(jobs, 2, 0.5, search_time_s=1.0)
+    ts = schedule_trains(jobs, 2, 0.5, search_time_s=0.5)
     check_feasible(jobs, 2, 0.5, ts)
     assert [s.name for s in ts.stages] == ["lateness", "makespan", "moves"]
     assert all(s.status in ("OPTIMAL", "FEASIBLE") for s in ts.stages)
@@ -145,13 +145,16 @@ def test_same_inputs_same_schedule():
     (FEASIBLE, not proven) is the same from one run to the next for the same thread budget."""
     rng = np.random.default_rng(7)
     jobs = [Job(f"r{i}", float(rng.uniform(0.2, 1.5)), float(rng.choice([0, 1, 3, 6])), road=f"road{i % 7}",
-                deadline=float(rng.choice([np.inf, 8.0]))) for i in range(24)]
+                deadline=float(rng.choice([np.inf, 8.0]))) for i in range(16)]
     for threads in (1, 2):
         runs = []
         for _ in range(2):
             with limit_threads(threads):
-                ts = schedule_trains(jobs, 2, 1.0, search_time_s=0.3)
+                ts = schedule_trains(jobs, 2, 1.0, search_time_s=0.2)
+            if any(s.wall_limited for s in ts.stages):
+                pytest.skip("the machine is too loaded: a stage hit the wall-clock guard before its deterministic limit")
             runs.append((ts.sequences, ts.start.tolist(), ts.objective, [(s.status, s.bound) for s in ts.stages]))
+        assert "FEASIBLE" in [s for s, _ in runs[0][3]]  # the deterministic limit did stop a stage
         assert runs[0] == runs[1]
         check_feasible(jobs, 2, 1.0, ts)
 

@@ -141,6 +141,7 @@ class Stage:
     value: float
     bound: float
     wall_s: float = 0.0
+    wall_limited: bool = False  #: stopped by the wall-clock guard (the result may vary between runs)
 
     @property
     def gap(self) -> float:
@@ -292,9 +293,14 @@ def _tail_bound(dur, rel, roads, trains: int, mv: int) -> int:
 
 
 class _Model:
-    """The CP-SAT model of the trains: one start per run, an optional interval per train that may
-    take it (exactly one chosen), a circuit per train whose arcs order its runs and carry the move
-    time between roads, and the three objective variables."""
+    """The CP-SAT model of the trains: one start per run, and the trains' routes through the runs.
+
+    The routes are one circuit (``AddCircuit``, one train) or several through a depot node 0
+    (``AddMultipleCircuit``, at most ``trains`` of them: the trains are identical, so a route is a
+    train and no run carries a train index); each arc ``i -> j`` is a literal that enforces
+    ``start(j) >= end(i) + move`` (``mv`` steps between different roads, 0 on the same road) and
+    counts a move when the roads differ.
+    """
 
     def __init__(self, dur, rel, dl, roads, trains: int, mv: int):
         from ortools.sat.python import cp_model
@@ -306,36 +312,33 @@ class _Model:
         self.s = [m.NewIntVar(int(rel[j]), h - int(dur[j]), f"s{j}") for j in range(n)]
         ivs = [m.NewFixedSizeIntervalVar(self.s[j], int(dur[j]), f"run{j}") for j in range(n)]
         m.AddCumulative(ivs, [1] * n, trains)  # redundant: at most `trains` runs at once
-        # identical trains: run j may only go to trains 0..j (trains numbered by their first run)
-        self.x = {(j, t): m.NewBoolVar(f"x{j}_{t}") for j in range(n) for t in range(min(trains, j + 1))}
-        for j in range(n):
-            m.AddExactlyOne([self.x[j, t] for t in range(min(trains, j + 1))])
-        self.used = [m.NewBoolVar(f"used{t}") for t in range(trains)]
-        self.arc: dict[tuple[int, int, int], object] = {}
+        # identical runs (same road, duration, release, deadline) start in index order
+        self.kind = [(roads[j], int(dur[j]), int(rel[j]), dl[j]) for j in range(n)]
+        prev = {}
+        for j, k in enumerate(self.kind):
+            if k in prev:
+                m.Add(self.s[prev[k]] <= self.s[j])
+            prev[k] = j
+        self.first = [m.NewBoolVar(f"first{j}") for j in range(n)]
+        self.last = [m.NewBoolVar(f"last{j}") for j in range(n)]
+        arcs = [(0, j + 1, self.first[j]) for j in range(n)] + [(j + 1, 0, self.last[j]) for j in range(n)]
+        self.arc: dict[tuple[int, int], object] = {}
         move_lits = []
-        for t in range(trains):  # one circuit per train over its candidate runs (node 0: the depot)
-            cand = [j for j in range(n) if (j, t) in self.x]
-            arcs = [(0, 0, self.used[t].Not())]
-            if trains > 1:
-                m.AddNoOverlap([m.NewOptionalFixedSizeIntervalVar(self.s[j], int(dur[j]), self.x[j, t], f"r{j}t{t}")
-                                for j in cand])
-            for j in cand:
-                m.AddImplication(self.x[j, t], self.used[t])
-                arcs.append((j + 1, j + 1, self.x[j, t].Not()))
-                for key, arc in (((t, -1, j), (0, j + 1)), ((t, j, -1), (j + 1, 0))):
-                    self.arc[key] = lit = m.NewBoolVar(f"a{key}")
-                    arcs.append((*arc, lit))
-            for i in cand:  # arcs between runs: n^2 literals per train
-                for j in cand:
-                    if i == j:
-                        continue
-                    self.arc[t, i, j] = lit = m.NewBoolVar(f"a{t}_{i}_{j}")
-                    arcs.append((i + 1, j + 1, lit))
-                    gap = mv if roads[i] != roads[j] else 0
-                    m.Add(self.s[j] >= self.s[i] + int(dur[i]) + gap).OnlyEnforceIf(lit)
-                    if roads[i] != roads[j]:
-                        move_lits.append(lit)
+        for i in range(n):  # arcs between runs: n (n - 1) literals
+            for j in range(n):
+                if i == j:
+                    continue
+                self.arc[i, j] = lit = m.NewBoolVar(f"a{i}_{j}")
+                arcs.append((i + 1, j + 1, lit))
+                gap = mv if roads[i] != roads[j] else 0
+                m.Add(self.s[j] >= self.s[i] + int(dur[i]) + gap).OnlyEnforceIf(lit)
+                if roads[i] != roads[j]:
+                    move_lits.append(lit)
+        if trains == 1:
             m.AddCircuit(arcs)
+        else:
+            m.AddMultipleCircuit(arcs)
+            m.Add(sum(self.first) <= trains)
         self.moves = m.NewIntVar(0, n, "moves")
         m.Add(self.moves == sum(move_lits))
         # redundant: every road is visited, each train's visits but its first need a move
@@ -352,52 +355,73 @@ class _Model:
         self.tail_bound = _tail_bound(dur, rel, roads, trains, mv)
         m.Add(self.makespan >= self.tail_bound)  # a valid cut (see _tail_bound)
 
+    def canonical(self, seqs, start):
+        """The same schedule with identical runs swapped into index order (as the model wants)."""
+        pos = sorted((start[j], t, k, j) for t, seq in enumerate(seqs) for k, j in enumerate(seq))
+        by_kind: dict = {}
+        for _, t, k, j in pos:  # slots of each kind in time order
+            by_kind.setdefault(self.kind[j], []).append((t, k, j))
+        out = [list(seq) for seq in seqs]
+        start = np.array(start, copy=True)
+        old = start.copy()
+        for slots in by_kind.values():
+            for (t, k, _), j in zip(slots, sorted(j for _, _, j in slots), strict=True):
+                out[t][k] = j
+                start[j] = old[seqs[t][k]]
+        return out, start
+
     def hint(self, seqs, start) -> None:
         """Hand the solver the solution ``seqs`` (train sequences) with integer ``start`` times."""
+        seqs, start = self.canonical(seqs, start)
         m = self.m
         m.ClearHints()
-        train_of = {j: t for t, seq in enumerate(seqs) for j in seq}
         for j in range(self.n):
             m.AddHint(self.s[j], int(start[j]))
-        for (j, t), v in self.x.items():
-            m.AddHint(v, train_of[j] == t)
-        on = set()
-        for t, seq in enumerate(seqs):
-            if seq:
-                on |= {(t, -1, seq[0]), (t, seq[-1], -1), *((t, a, b) for a, b in itertools.pairwise(seq))}
+        on = {(a, b) for seq in seqs for a, b in itertools.pairwise(seq)}
+        firsts = {seq[0] for seq in seqs if seq}
+        lasts = {seq[-1] for seq in seqs if seq}
+        for j in range(self.n):
+            m.AddHint(self.first[j], j in firsts)
+            m.AddHint(self.last[j], j in lasts)
         for key, v in self.arc.items():
             m.AddHint(v, key in on)
-        for t in range(self.trains):
-            m.AddHint(self.used[t], bool(seqs[t]))
         end = np.asarray(start) + self.dur
         m.AddHint(self.makespan, int(end.max()))
         late = [int(end[j]) - d for j, d in enumerate(self.deadlines) if d is not None]
         m.AddHint(self.late, max([0, *late]))
-        moves = sum(self.roads[a] != self.roads[b] for seq in seqs for a, b in itertools.pairwise(seq))
+        moves = sum(self.roads[a] != self.roads[b] for a, b in on)
         m.AddHint(self.moves, int(moves))
 
     def sequences(self, solver) -> tuple[list[list[int]], np.ndarray]:
-        """The trains' sequences (runs by start) and the starts of the solver's solution."""
+        """The trains' sequences (the routes from the depot, numbered by their first run; empty
+        trains last) and the starts of the solver's solution."""
         start = np.array([solver.Value(v) for v in self.s], dtype=np.int64)
-        seqs = [[] for _ in range(self.trains)]
-        for (j, t), v in self.x.items():
-            if solver.BooleanValue(v):
-                seqs[t].append(j)
-        return [sorted(seq, key=lambda j: (start[j], j)) for seq in seqs], start
+        nxt = {i: j for (i, j), v in self.arc.items() if solver.BooleanValue(v)}
+        seqs = []
+        for j in range(self.n):  # routes in the order of their first run
+            if solver.BooleanValue(self.first[j]):
+                seq = [j]
+                while seq[-1] in nxt:
+                    seq.append(nxt[seq[-1]])
+                seqs.append(seq)
+        return seqs + [[] for _ in range(self.trains - len(seqs))], start
 
 
-def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, search_time_s: float = 5.0,
+def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, search_time_s: float = 1.0,
                     time_step_days: float = 0.01, seed: int = 0) -> TrainSchedule:
     """Sequences for ``trains`` identical trains, solved with OR-Tools CP-SAT.
 
     Time is counted in integer steps of ``time_step_days`` working days: durations, releases and the
     move time are rounded up to a step, deadlines down, so the schedule never promises more than
-    the real one. Each run is one interval on the working-day axis, taken by exactly one train (an
-    optional interval per train, exactly one present); each train's runs are ordered by a circuit
-    (``AddCircuit``, one per train, a literal per arc) whose arcs enforce ``start(next) >=
-    end(previous) + move`` (``move_days`` between different roads, 0 on the same road) and count
-    the moves. Redundant constraints help the bounds: at most ``trains`` runs at once
-    (``AddCumulative``), moves >= roads - trains. Identical trains are numbered by their first run.
+    the real one. Each run is one interval on the working-day axis (start >= its release). The
+    trains are routes through the runs: one circuit (``AddCircuit``) for one train, else at most
+    ``trains`` circuits through a depot (``AddMultipleCircuit``: identical trains, so a route is a
+    train and no symmetric train labels exist); each arc is a literal that enforces
+    ``start(next) >= end(previous) + move`` (``move_days`` between different roads, 0 on the same
+    road) and counts a move when the roads differ. Redundant constraints help the bounds: at most
+    ``trains`` runs at once (``AddCumulative``), moves >= roads - trains, the makespan at least the
+    work released after any date (:func:`_tail_bound`), and identical runs start in index order.
+    Trains are numbered by their first run.
 
     Objective, lexicographic, one solve per stage, each stage keeping the value of the one before:
 
@@ -407,9 +431,11 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
 
     Each stage starts from the previous solution (a hint; the first from a priority list
     schedule) and is limited to ``search_time_s`` of CP-SAT's deterministic time, with
-    ``interleave_search`` and a fixed ``seed``: the same inputs give the same schedule whatever
-    the number of threads (:func:`roadhealth._threads.fft_workers`). A wall-clock limit of
-    ``4 * search_time_s + 1`` s guards each solve. The final sequences are shifted left (each run
+    ``interleave_search`` and a fixed ``seed``: the same inputs give the same schedule for the
+    same number of threads (``num_workers`` is :func:`roadhealth._threads.fft_workers`: the
+    thread budget, 1 inside a parallel worker). A wall-clock limit of ``5 * search_time_s + 1`` s
+    guards each solve; a stage it stops is flagged (``Stage.wall_limited``, and in ``method``): its
+    result may then vary from run to run. The final sequences are shifted left (each run
     as early as its train allows), which can only improve every objective.
 
     Parameters
@@ -482,7 +508,7 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
         prm.random_seed = int(seed)
         prm.interleave_search = True
         prm.max_deterministic_time = float(search_time_s)
-        prm.max_time_in_seconds = 4.0 * float(search_time_s) + 1.0
+        prm.max_time_in_seconds = 5.0 * float(search_time_s) + 1.0
         t0 = time.perf_counter()
         status = solver.Solve(model.m)
         wall = time.perf_counter() - t0
@@ -497,11 +523,14 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
         bound = float(solver.BestObjectiveBound())
         bound = min(max(bound, 0.0), value) if np.isfinite(bound) else 0.0
         scale = 1.0 if name == "moves" else step
-        stages.append(Stage(name, sname, value * scale, math.ceil(bound - 1e-9) * scale, wall))
+        walled = status != cp_model.OPTIMAL and solver.deterministic_time < 0.99 * float(search_time_s)
+        stages.append(Stage(name, sname, value * scale, math.ceil(bound - 1e-9) * scale, wall, walled))
         model.m.Add(var <= round(value))  # fix this stage's value for the next ones
     start_i, end_i, obj, moves_at = evaluate(ijobs, seqs, float(mv))
     by = {s.name: s for s in stages}
-    method = (f"OR-Tools CP-SAT {_ortools_version()} (" + ", ".join(f"{s.name} {s.status}" for s in stages) + ")")
+    method = (f"OR-Tools CP-SAT {_ortools_version()} ("
+              + ", ".join(f"{s.name} {s.status}" + (" at the wall-clock limit" if s.wall_limited else "")
+                          for s in stages) + ")")
     return TrainSchedule(
         sequences=seqs, start=start_i * step, end=end_i * step,
         objective=(round(obj[0] * step, 9), round(obj[1] * step, 9), int(obj[2])), method=method,
