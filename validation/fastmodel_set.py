@@ -42,6 +42,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import itertools
+
 from roadhealth.synth import Acquisition, SystemEffects, simulate
 from roadhealth.synth.model import (
     Cavity,
@@ -232,6 +234,28 @@ def tables(sc: dict, model: RoadModel | None = None):
     return tru, clu
 
 
+def loss_to_top_db(sc: dict, model: RoadModel | None = None) -> np.ndarray:
+    """Two-way conductive loss from the surface to each defect's top, dB (truth-table order).
+
+    ``2 * 8.686 * sum_j alpha_j * h_j`` over the layers above the top at the defect's centre, with
+    the low-loss ``alpha`` of :func:`roadhealth.synth.model.attenuation_np_per_m`; spreading,
+    constant-Q loss and transmission are left out, so it is a lower bound of the real loss. It
+    tells a defect the antenna could not see in that soil from one the detector missed.
+    """
+    from roadhealth.synth.model import attenuation_np_per_m
+
+    model = model if model is not None else model_of(sc)[0]
+    out = []
+    for obj in model.anomalies:
+        tops = model.interfaces(obj.s_m, obj.u_m)[:, ...].ravel()
+        eps = model.eps(obj.s_m, obj.u_m).ravel()
+        alpha = attenuation_np_per_m(model.sigma(), eps)
+        bottoms = np.r_[tops[1:], np.inf]
+        h = np.clip(np.minimum(bottoms, obj.depth_top_m) - tops, 0.0, None)
+        out.append(float(2 * 8.686 * np.sum(alpha * h)))
+    return np.asarray(out)
+
+
 def build(sc: dict):
     """Simulate a scenario: (survey, truth table with ``survey``, clutter table)."""
     model, acq, effects = model_of(sc)
@@ -293,7 +317,7 @@ def score(split: str):
     from roadhealth.detect.evaluate import evaluate
 
     d = WORK / split
-    dets, trus, clus, lengths = [], [], [], 0.0
+    dets, trus, clus, lengths, losses = [], [], [], 0.0, []
     errors = {}
     log = {}
     if (d / "log.jsonl").exists():
@@ -311,6 +335,7 @@ def score(split: str):
         dets.append(read_table(path))
         model_truth, model_clutter = tables(sc)
         trus.append(model_truth)
+        losses.append(loss_to_top_db(sc))
         clus.append(model_clutter)
         lengths += sc["length_m"]
     if not scored:
@@ -329,7 +354,17 @@ def score(split: str):
     groups = {"clean roads (nothing buried)": {sc["name"] for sc in scored if not sc["objects"]},
               "clutter only (no defect)": {sc["name"] for sc in scored if sc["objects"] and not sc["n_defects"]},
               "all": set(length_of)}
-    extra = {"rates": per_survey_rates(rep, length_of, groups),
+    loss = np.concatenate(losses) if losses else np.zeros(0)
+    found = np.zeros(loss.size, bool)
+    found[rep.matches["truth"].to_numpy()] = True
+    edges = [0, 10, 20, 40, 60, np.inf]
+    by_loss = {}
+    for lo, hi in itertools.pairwise(edges):
+        sel = (loss >= lo) & (loss < hi)
+        by_loss[f"{lo:g}-{hi:g} dB"] = {"n_truth": int(sel.sum()),
+                                        "recall_found": round(float(found[sel].mean()), 3) if sel.any() else None}
+    extra = {"recall_by_two_way_loss_to_top": by_loss,
+             "rates": per_survey_rates(rep, length_of, groups),
              "per_antenna": {str(f): _subset_summary(rep, {sc["name"] for sc in scored if sc["frequency_mhz"] == f})
                              for f in sorted(ANTENNAS)}}
     write_metrics(rep, OUT / f"metrics_{split}.json", OUT / f"metrics_{split}.md",
