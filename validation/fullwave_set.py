@@ -17,8 +17,10 @@ sample is the source's start; the Ricker peaks ``sqrt(2)/f`` later, then the dir
 surface reflection follow), the sample interval as PICOSECONDS in the integer interval fields
 (binary bytes 3217-3218 and trace bytes 117-118; ``write_segy(dt_encoding="ps")``), and a
 textual header that states neither the interval nor the antenna frequency. Trace CDP X is the
-transmitter-receiver midpoint along the track (cm, scalar -100), so the survey's ``distance_m``
-starts at 0 at the first midpoint; truth distances are shifted to that frame.
+transmitter-receiver midpoint along the track (mm, scalar -1000), so the survey's ``distance_m``
+starts at 0 at the first midpoint; truth distances are shifted to that frame. gprMax puts the
+antennas and their steps on whole cells, so the real step differs from the nominal one by up to
+half a cell per trace (4.8 cm instead of 5 at dx = 4 mm); the midpoints written are gprMax's.
 
 Grid: the coarsest that is still physical, ``dx <= lambda_min / 10`` with ``lambda_min`` the
 wavelength at twice the centre frequency in the slowest medium of the scenario (the exporter's own
@@ -42,6 +44,7 @@ trace (gprMax ``-restart``), keeps the receiver field of each finished run in
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -233,15 +236,52 @@ def export_options(sc: dict, model: RoadModel) -> dict:
                 body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}")
 
 
-def n_traces(sc: dict) -> int:
+def _round_int(value: float) -> int:
+    """gprMax's rounding to a cell index (half values down, of the float as parsed)."""
+    import decimal
+
+    return int(decimal.Decimal(float(value)).quantize(decimal.Decimal("1"), rounding=decimal.ROUND_HALF_DOWN))
+
+
+@functools.cache
+def _geometry(name: str) -> tuple[int, tuple[float, ...]]:
+    """Number of traces and Tx-Rx midpoints (model frame, m) as gprMax places them.
+
+    gprMax puts the transmitter, the receiver and their steps on whole cells (nearest cell of the
+    value written in the input file), so with ``dx = 4 mm`` a 5 cm step becomes 13 cells (5.2 cm);
+    the midpoints follow the cells, and the trace count is cut so that the last receiver stays
+    outside the absorbing boundary.
+    """
+    sc = next(s for s in scenarios() if s["name"] == name)
+    model = build_model(sc)
+    opts = export_options(sc, model)
+    text = to_gprmax(model, **opts)
+    vals = {}
+    for ln in text.splitlines():
+        key = ln.split(":")[0]
+        if key in ("#domain", "#dx_dy_dz", "#hertzian_dipole", "#rx", "#src_steps"):
+            vals[key] = ln.split(":", 1)[1].split()
+    dx = float(vals["#dx_dy_dz"][0])
+    nx = _round_int(float(vals["#domain"][0]) / dx)
+    tx = _round_int(float(vals["#hertzian_dipole"][1]) / dx)
+    rx = _round_int(float(vals["#rx"][0]) / dx)
+    step = _round_int(float(vals["#src_steps"][0]) / dx)
     acq = ANTENNAS[sc["frequency_mhz"]]
-    return math.floor((acq["length_m"] - acq["sep_m"]) / acq["step_m"] + 1e-9) + 1
+    nominal = math.floor((acq["length_m"] - acq["sep_m"]) / acq["step_m"] + 1e-9) + 1
+    n = min(nominal, (nx - opts["pml_cells"] - 1 - max(tx, rx)) // step + 1)
+    margin = opts["pml_cells"] * opts["dx_m"] + 0.05  # the exporter's x of s = 0
+    mids = (0.5 * (tx + rx) + step * np.arange(n)) * dx - margin
+    return int(n), tuple(float(v) for v in mids)
+
+
+def n_traces(sc: dict) -> int:
+    """Traces of a scenario's B-scan (``-n`` of gprMax)."""
+    return _geometry(sc["name"])[0]
 
 
 def midpoints_m(sc: dict) -> np.ndarray:
-    """Along-track Tx-Rx midpoints of the traces, m (model frame)."""
-    acq = ANTENNAS[sc["frequency_mhz"]]
-    return acq["sep_m"] / 2 + acq["step_m"] * np.arange(n_traces(sc))
+    """Along-track Tx-Rx midpoints of the traces, m (model frame), on gprMax's cells."""
+    return np.asarray(_geometry(sc["name"])[1])
 
 
 # ---- gprMax --------------------------------------------------------------------------------------
@@ -279,7 +319,7 @@ def run_gprmax(sc: dict, *, threads: int, python: str) -> dict:
         cmd = [python, "-m", "gprMax", str(src), "-n", str(n - done), "--geometry-fixed", "--hide-progress-bars",
                "--log-level", "30"]
         if done:
-            cmd += ["-restart", str(done + 1)]
+            cmd += ["-i", str(done + 1)]  # gprMax 4: model number to restart from
         print(f"{time.strftime('%H:%M:%S')} {sc['name']}: gprMax traces {done + 1}-{n} of {n}, dx {opts['dx_m'] * 1e3:g} mm",
               flush=True)
         subprocess.run(cmd, check=True, env=env, cwd=workdir, stdout=subprocess.DEVNULL)
@@ -357,6 +397,9 @@ def export(sc: dict) -> list[Path]:
     dt_ns = acq["dt_ps"] / 1000.0
     clean = resample(ez, dt_in_ns, dt_ns, acq["window_ns"])
     x = midpoints_m(sc)
+    if x.size < clean.shape[0]:
+        raise ValueError(f"{sc['name']}: raw file has {clean.shape[0]} traces; gprMax geometry allows {x.size}")
+    x = x[: clean.shape[0]]
     paths = []
     peak = float(np.max(np.abs(clean)))
     noisy = add_noise(clean, dt_ns, sc["frequency_mhz"], noise_rel=NOISE_REL, wow_rel=WOW_REL,
@@ -368,7 +411,7 @@ def export(sc: dict) -> list[Path]:
         path = OUT / f"{sc['name']}_{variant}.sgy"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            write_segy(sv, path, sample_format=fmt, revision=1, dt_encoding="ps", coordinate_scalar=-100,
+            write_segy(sv, path, sample_format=fmt, revision=1, dt_encoding="ps", coordinate_scalar=-1000,
                        textual_header=_textual_header(sc))
         paths.append(path)
     model = build_model(sc)
