@@ -71,6 +71,132 @@ def _history_steps(survey) -> list[str]:
     return [h["step"] for h in survey.attrs.get("history", [])]
 
 
+def _check_01_quickstart(ns: dict, figures: list) -> None:
+    """Read Waimao Road in EPSG:4545, the default recipe, detection, the map over the centreline."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    import roadhealth.processing as rp
+    from roadhealth.anomalies import validate_anomalies
+
+    survey, processed, anomalies = ns["survey"], ns["processed"], ns["anomalies"]
+    assert survey.dims == ("channel", "trace", "sample") and survey.shape == (12, 1201, 256)
+    assert survey.attrs["crs"] == "EPSG:4545"
+    recipe_steps = [s["name"] for s in rp.load_recipe(rp.default_recipe())["steps"]]
+    n_read = len(_history_steps(survey))
+    assert _history_steps(processed)[:n_read] == _history_steps(survey)
+    assert _history_steps(processed)[n_read:] == recipe_steps
+    assert np.isfinite(processed.values).all() and processed.values.std() > 0
+    validate_anomalies(anomalies)  # raises AnomalyTableError when the table breaks the contract
+    assert len(anomalies) >= 1 and anomalies.crs == "EPSG:4545"
+    # every footprint lies on Waimao Road (within its half-width and the GNSS noise)
+    roads = gpd.read_file(LONGDU / "centrelines.gpkg").to_crs("EPSG:4545")
+    waimao = roads.loc[roads["name_en"] == "Waimao Road"].geometry.iloc[0]
+    assert shapely.contains(waimao.buffer(10.0), anomalies.geometry.values).all()
+    # the map: the anomaly footprints drawn as patches over the centreline line
+    map_fig = ns["map_fig"]
+    assert map_fig in figures and ns["bscan_fig"] in figures and len(figures) == 2
+    ax = map_fig.axes[0]
+    assert len(ax.collections) >= 1 + anomalies["kind"].nunique() and len(ax.texts) == len(anomalies)
+
+
+def _check_02_processing(ns: dict, figures: list) -> None:
+    """Each default-recipe step run by hand: one before/after figure and one history record per step."""
+    import numpy as np
+
+    import roadhealth.processing as rp
+
+    steps = rp.load_recipe(rp.default_recipe())["steps"]
+    names = [s["name"] for s in steps]
+    results = ns["results"]
+    assert list(results) == names
+    assert len(figures) == len(names) and all(len(f.axes) == 2 for f in figures)
+    before = ns["survey"]
+    for name in names:
+        after = results[name]
+        record = after.attrs["history"][-1]
+        assert record["step"] == name
+        assert len(after.attrs["history"]) == len(before.attrs["history"]) + 1
+        assert "auto" not in record["parameters"].values(), (name, record["parameters"])  # resolved
+        if after.shape == before.shape:  # every step changes the data (time zero may trim samples)
+            assert not np.allclose(after.values, before.values), name
+        before = after
+    final = ns["current"]
+    assert _history_steps(final)[-len(names):] == names
+    assert final.twt_ns.values[0] == pytest.approx(0.0, abs=1e-9)  # time zero at the surface
+
+
+def _check_03_defects(ns: dict, figures: list) -> None:
+    """Explanations, features, three risk presets, detection boxes, and the evaluation against truth."""
+    import numpy as np
+
+    from roadhealth.detect.risk import load_table
+
+    detections, sentences = ns["detections"], ns["sentences"]
+    assert len(detections) >= 1 and list(sentences) == list(detections["anomaly_id"])
+    for row in detections.itertuples():
+        sentence = sentences[row.anomaly_id].lower()
+        assert str(row.kind).replace("_", "-") in sentence, (row.kind, sentence)
+        assert f"risk {str(row.risk).lower()}" in sentence, (row.risk, sentence)
+    features = ns["features"]
+    assert len(features) == len(detections) and {"z_peak", "polarity", "coherence"} <= set(features.columns)
+    assert (features["velocity_m_per_ns"] > 0).all() and (features["velocity_m_per_ns"] < 0.3).all()
+    grades = ns["grades"]
+    assert list(grades.columns) == ["kind", "beijing", "seoul", "japan"] and len(grades) == len(detections)
+    for preset in ("beijing", "seoul", "japan"):
+        levels = set(map(str, load_table(preset)["grades"]))
+        assert grades[preset].notna().all() and set(map(str, grades[preset])) <= levels, preset
+    assert len(ns["boxes"]) == len(detections)
+    assert ns["bscan_fig"] in figures and ns["calibration_fig"] in figures
+    # the evaluation: a row per true kind (and the aggregates), counts that add up
+    truth, report, summary = ns["truth"], ns["report"], ns["summary"]
+    assert set(truth["kind"].astype(str)) <= set(summary.index) and "all" in summary.index
+    assert summary.loc["all", "n_truth"] == len(truth) and summary.loc["all", "n_detected"] == len(detections)
+    conf = report.confusion
+    assert conf.drop(index="false alarm").to_numpy().sum() == len(truth)
+    assert int(report.calibration["n"].sum()) == len(detections)
+    # the sample's four defects are separated and strong: detection finds them
+    assert summary.loc["all", "recall_found"] >= 0.75 and np.isfinite(summary.loc["all", "precision"])
+
+
+def _check_04_hir_plan(ns: dict, figures: list) -> None:
+    """The planner on the sample campaign: sections, runs, pre-treatments with reasons, the Gantt chart."""
+    hir, anomalies = ns["hir"], ns["anomalies"]
+    assert len(anomalies) > 0 and ns["calibration"]["n_cores"] >= 3
+    for name in ("sections", "hir_runs", "pretreatments"):
+        table = getattr(hir, name)
+        assert len(table) > 0, name
+        reasons = table["reason"].astype(str).str.strip()
+        assert (reasons != "").all() and table["reason"].notna().all(), name
+    # the sections tile every road: from 0 to the road's length in every lane
+    roads = ns["centrelines"].set_index("name")
+    for (road, lane), g in hir.sections.groupby(["road", "lane"]):
+        g = g.sort_values("chainage_from_m")
+        assert g["chainage_from_m"].iloc[0] == pytest.approx(0.0)
+        assert (g["chainage_from_m"].to_numpy()[1:] == g["chainage_to_m"].to_numpy()[:-1]).all(), (road, lane)
+        assert g["chainage_to_m"].iloc[-1] == pytest.approx(roads.loc[road, "length_m"], abs=1.0), (road, lane)
+    assert (hir.hir_runs["length_m"] >= 100.0).all()
+    orders = ns["work_orders"]
+    ids = set(orders["order_id"])
+    assert set(hir.hir_runs["run_id"]) <= ids and set(hir.pretreatments["pretreatment_id"]) <= ids
+    assert (orders["reason"].astype(str).str.strip() != "").all()
+    gantt = ns["gantt_ax"]
+    assert gantt.figure in figures and ns["map_fig"] in figures
+    assert len(gantt.patches) == len(hir.schedule) > 0  # one bar per scheduled job
+
+
+def _check_07_campaign(ns: dict, figures: list) -> None:
+    """The sample campaign runs clean: exit code 0, anomalies, run.json with the evaluation."""
+    result, run, anomalies = ns["result"], ns["run"], ns["anomalies"]
+    assert result.exit_code == 0 and run["exit_code"] == 0 and run["skipped"] == []
+    assert len(anomalies) > 0 and anomalies.crs == "EPSG:4545"
+    overall = run["evaluation"]["overall"]
+    assert overall["n_truth"] > 0 and overall["n_detections"] == len(anomalies)
+    assert 0.0 <= overall["precision"] <= 1.0 and 0.0 <= overall["recall_found"] <= 1.0
+    assert len(figures) == 1
+
+
 def _check_05_read_and_inspect(ns: dict, figures: list) -> None:
     """Waimao Road: the DZT read with its GNSS in EPSG:4545, then the default recipe."""
     import geopandas as gpd
@@ -162,8 +288,13 @@ def _check_08_real_grid(ns: dict, figures: list) -> None:
 
 
 NOTEBOOK_CHECKS = {
+    "01_quickstart.ipynb": _check_01_quickstart,
+    "02_processing.ipynb": _check_02_processing,
+    "03_defects.ipynb": _check_03_defects,
+    "04_hir_plan.ipynb": _check_04_hir_plan,
     "05_read_and_inspect.ipynb": _check_05_read_and_inspect,
     "06_synthetic_road.ipynb": _check_06_synthetic_road,
+    "07_campaign.ipynb": _check_07_campaign,
     "08_real_grid.ipynb": _check_08_real_grid,
 }
 
