@@ -275,14 +275,10 @@ def cmd_plan(args) -> int:
 
     _campaign_logging(args)
     log = logging.getLogger("roadhealth.plan")
-    try:
-        from roadhealth.plan import plan
-    except ImportError:
-        log.error("roadhealth.plan is not available in this installation")
-        return 2
     from roadhealth.anomalies import read_anomalies
     from roadhealth.campaign import load_campaign
     from roadhealth.campaign.cache import write_text_atomic
+    from roadhealth.plan import plan
 
     try:
         camp = load_campaign(args.campaign)
@@ -302,7 +298,15 @@ def cmd_plan(args) -> int:
             log.warning("%s is in %s; reprojected to %s", camp.centrelines, cl.crs.to_string(), camp.crs)
             cl = cl.to_crs(camp.crs)
         config = args.config or camp.plan.get("config") or None
-        result = plan(cl, anomalies, camp.condition, camp.cores, config)
+        if args.thickness is not None:
+            result = plan(cl, anomalies, camp.condition, args.thickness, config, cores=camp.cores)
+        else:
+            # without radar thickness the cores are the only thickness points; they never count as
+            # radar coverage, so lanes come out 'survey first' where nothing rules out a defect
+            log.warning("no --thickness given: only the cores tell the asphalt thickness, and lanes without "
+                        "radar coverage are planned 'survey first'; pass a radar thickness table "
+                        "(roadhealth.processing.asphalt_thickness) or use 'roadhealth run' for the whole chain")
+            result = plan(cl, anomalies, camp.condition, camp.cores, config)
     except RoadHealthError as exc:
         log.error("%s", exc)
         return 2
@@ -386,6 +390,9 @@ def _add_campaign_commands(sub) -> None:
     pl.add_argument("--anomalies", type=Path, required=True, help="anomaly GeoPackage (e.g. OUT/anomalies.gpkg)")
     pl.add_argument("--out", type=Path, required=True, help="folder for plan.gpkg and work_orders.csv")
     pl.add_argument("--config", default=None, help="plan configuration TOML (overrides the defaults)")
+    pl.add_argument("--thickness", type=Path, default=None,
+                    help="radar asphalt-thickness points (CSV: x, y, asphalt_mm or thickness_m), e.g. from "
+                         "roadhealth.processing.asphalt_thickness; the campaign's cores are added to them")
     _verbosity(pl)
     pl.set_defaults(func=cmd_plan)
 

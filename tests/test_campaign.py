@@ -327,7 +327,8 @@ def test_killed_runs_resume_to_identical_outputs(small_reference, tmp_path):
 
 @pytest.mark.slow
 def test_localcluster_gives_the_local_outputs(small_reference, tmp_path):
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     camp, ref = small_reference
     out = tmp_path / "out"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -346,7 +347,6 @@ def test_cli_help_and_usage():
 
 
 def test_plan_command_from_an_anomaly_table(tmp_path):
-    pytest.importorskip("roadhealth.plan")
     import pyogrio
 
     from roadhealth.cli import main
@@ -359,9 +359,6 @@ def test_plan_command_from_an_anomaly_table(tmp_path):
 
 
 def test_detect_and_evaluate_commands(tmp_path, capsys):
-    detect = pytest.importorskip("roadhealth.detect")
-    if not hasattr(detect, "evaluate"):
-        pytest.skip("roadhealth.detect.evaluate is not available in this installation")
     from roadhealth.anomalies import read_anomalies
     from roadhealth.cli import main
 
@@ -382,7 +379,6 @@ def test_detect_and_evaluate_commands(tmp_path, capsys):
 def test_scheduler_from_the_environment_and_unreachable(tmp_path, monkeypatch):
     """ROADHEALTH_SCHEDULER is used when --scheduler is not given; an unreachable one is a usage
     error (exit 2) before any work."""
-    pytest.importorskip("distributed")
     from roadhealth.cli import main
 
     camp = small_campaign(tmp_path / "camp", surveys=("FUKANG",))
@@ -391,3 +387,31 @@ def test_scheduler_from_the_environment_and_unreachable(tmp_path, monkeypatch):
         run_campaign(camp, tmp_path / "out", progress=False)
     assert main(["run", str(camp), "--out", str(tmp_path / "out2"), "-q"]) == 2
     assert not (tmp_path / "out2" / "report.html").exists()
+
+
+def test_plan_command_with_radar_thickness(tmp_path):
+    """With radar thickness points along the roads, the planner has coverage and plans HIR runs;
+    without them (cores only) it says so and plans no run where nothing rules out a defect."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import pyogrio
+    import shapely
+
+    from roadhealth.cli import main
+
+    cl = gpd.read_file(SAMPLE / "centrelines.gpkg").to_crs("EPSG:4545")
+    pts = []
+    for line in cl.geometry:
+        d = np.arange(0.0, line.length, 1.0)
+        for off in (-1.75, 1.75):  # both lanes' wheel paths
+            xy = shapely.get_coordinates(line.offset_curve(off).interpolate(d * line.offset_curve(off).length / line.length))
+            pts.append(pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "asphalt_mm": 140.0}))
+    thickness = tmp_path / "thickness.csv"
+    pd.concat(pts).to_csv(thickness, index=False)
+    out = tmp_path / "plan"
+    assert main(["plan", str(SAMPLE), "--anomalies", str(TRUTH), "--thickness", str(thickness),
+                 "--out", str(out), "-q"]) == 0
+    runs = gpd.read_file(out / "plan.gpkg", layer="hir_runs")
+    assert len(runs) > 0
+    assert "hir_runs" in {lyr[0] for lyr in pyogrio.list_layers(out / "plan.gpkg")}

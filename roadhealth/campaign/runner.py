@@ -252,7 +252,9 @@ def _execute(tasks: list[SurveyTask], scheduler: str | None, workers: int | None
         import dask
         from dask.callbacks import Callback
 
-        n = workers or min(4, os.cpu_count() or 1)
+        from roadhealth._threads import thread_budget
+
+        n = workers or min(4, thread_budget())
 
         class _Progress(Callback):
             def _posttask(self, key, result, dsk, state, id):
