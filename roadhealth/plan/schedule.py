@@ -323,7 +323,7 @@ class _Model:
         self.last = [m.NewBoolVar(f"last{j}") for j in range(n)]
         arcs = [(0, j + 1, self.first[j]) for j in range(n)] + [(j + 1, 0, self.last[j]) for j in range(n)]
         self.arc: dict[tuple[int, int], object] = {}
-        move_lits = []
+        same_in = [[] for _ in range(n)]
         for i in range(n):  # arcs between runs: n (n - 1) literals
             for j in range(n):
                 if i == j:
@@ -332,15 +332,22 @@ class _Model:
                 arcs.append((i + 1, j + 1, lit))
                 gap = mv if roads[i] != roads[j] else 0
                 m.Add(self.s[j] >= self.s[i] + int(dur[i]) + gap).OnlyEnforceIf(lit)
-                if roads[i] != roads[j]:
-                    move_lits.append(lit)
+                if roads[i] == roads[j]:
+                    same_in[j].append(lit)
         if trains == 1:
             m.AddCircuit(arcs)
         else:
             m.AddMultipleCircuit(arcs)
             m.Add(sum(self.first) <= trains)
+        # a run is first on its train, follows a run of its road, or follows a move: counting the
+        # first two (a few terms each) keeps the moves' sum short (n terms, not n^2)
+        self.same = {}
+        for j in range(n):
+            if same_in[j]:
+                self.same[j] = v = m.NewBoolVar(f"same{j}")
+                m.Add(v == sum(same_in[j]))
         self.moves = m.NewIntVar(0, n, "moves")
-        m.Add(self.moves == sum(move_lits))
+        m.Add(self.moves == n - sum(self.first) - sum(self.same.values()))
         # redundant: every road is visited, each train's visits but its first need a move
         m.Add(self.moves >= max(0, len(set(roads)) - trains))
         self.late = m.NewIntVar(0, h, "lateness")
@@ -385,6 +392,9 @@ class _Model:
             m.AddHint(self.last[j], j in lasts)
         for key, v in self.arc.items():
             m.AddHint(v, key in on)
+        follows_same = {b for a, b in on if self.roads[a] == self.roads[b]}
+        for j, v in self.same.items():
+            m.AddHint(v, j in follows_same)
         end = np.asarray(start) + self.dur
         m.AddHint(self.makespan, int(end.max()))
         late = [int(end[j]) - d for j, d in enumerate(self.deadlines) if d is not None]
