@@ -6,7 +6,7 @@ figures of ``docs/realdata.md`` to ``docs/img/realdata_*.png`` and the GeoTIFF s
 
     python docs/realdata/walkthrough.py [OUT]
 
-The notebook ``notebooks/04_real_grid.ipynb`` runs the same steps interactively.
+The notebook ``notebooks/08_real_grid.ipynb`` runs the same steps interactively.
 """
 
 from __future__ import annotations
