@@ -231,9 +231,10 @@ def apply(survey: xr.DataArray, recipe: Any = None, *, fuse: bool = True) -> xr.
         See :func:`load_recipe`; None runs the default recipe.
     fuse : bool
         Run a ``dewow`` (method "mean") directly followed by a ``bandpass`` (method "fft") as one
-        rfft/irfft pass (:func:`roadhealth.processing.filters.dewow_bandpass`): same result to
-        float rounding, same two history records, about half the time of the pair. False runs
-        every step on its own.
+        rfft/irfft pass (:func:`roadhealth.processing.filters.dewow_bandpass`): the same result
+        within 1e-4 of the largest amplitude (what the band-pass carries across its extension at
+        the trace ends; a later gain scales that too), the same two history records, about half
+        the time of the pair. False runs every step on its own.
 
     Returns
     -------
