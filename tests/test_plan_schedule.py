@@ -212,3 +212,35 @@ def test_crews_take_jobs_in_priority_order_on_the_crew_free_first():
     assert start.tolist() == [0.0, 0.0, 1.0, 2.0]
     assert crew.tolist() == [1, 0, 0, 0]
     assert end.tolist() == [2.0, 1.0, 2.0, 5.0]
+
+
+def test_plan_summary_reports_the_solver_and_an_unmeetable_deadline():
+    """plan(): the summary carries CP-SAT's stages (status, objective, bound <= objective, gap), and
+    says by how much a deadline that no schedule can meet is missed."""
+    import warnings
+
+    from roadhealth.plan import plan
+    from roadhealth.synth.campaign import programme_inputs
+
+    d = programme_inputs(6, 3, length_m=(300.0, 360.0))
+    cfg = {"schedule": {"start_date": "2026-05-04", "deadline": "2027-02-28", "trains": 1,
+                        "phase_deadlines": {"1": "2026-05-04"}}}  # phase 1 due on its first day
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p = plan(d["centrelines"], d["anomalies"], d["condition"], d["thickness"], cfg)
+    s = p.summary
+    assert [g["stage"] for g in s["solver_stages"]] == ["lateness", "makespan", "moves"]
+    for g in s["solver_stages"]:
+        assert g["status"] in ("OPTIMAL", "FEASIBLE") and g["bound"] <= g["objective"] + 1e-9
+        assert 0 <= g["gap"] <= 1
+    assert s["solver_status"] in ("OPTIMAL", "FEASIBLE") and "CP-SAT" in s["schedule_method"]
+    assert s["lower_bound_working_days"] <= s["makespan_working_days"] + 1e-9
+    assert s["moves_bound"] <= s["moves"]
+    # phase 1 cannot be done on its first day: the solver proves a shortfall and the plan says so
+    assert not s["deadlines_met"]
+    assert 0 < s["lateness_bound_working_days"] <= s["lateness_working_days"]
+    hir = p.schedule[p.schedule.kind == "hir_run"]
+    assert s["lateness_working_days"] == pytest.approx(hir["late_days"].max())
+    text = "\n".join(s["deadlines"])
+    assert "phase 1" in text and "MISSED" in text
+    assert f"at least {s['lateness_bound_working_days']:.2f} working days late" in text
