@@ -412,5 +412,6 @@ def test_realdata_runner_reports_every_file(samples_dir):
     assert recs["gprdata_grid/lines/FILE____001.DZT"]["per_km"] == 0.0
     assert recs["gprdata_grid assembled (2 lines)"]["status"] == "crash"
     assert recs["gssi/impdar_sir4000/test_gssi.DZT"]["status"] == "clear error"
-    assert doc["summary"]["grid_lines_km"] == pytest.approx(0.018, rel=0.1)
+    assert doc["summary"]["grid_lines"]["km"] == pytest.approx(0.018, rel=0.1)
+    assert doc["summary"]["grid_lines"]["per_km"] == 0.0
     assert doc["summary"]["files"] == len(doc["records"]) == 2 + 1 + len(rd.SINGLE_FILES)
