@@ -418,7 +418,7 @@ class _Model:
 
 
 def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, search_time_s: float = 1.0,
-                    time_step_days: float = 0.01, seed: int = 0) -> TrainSchedule:
+                    time_step_days: float = 0.01, seed: int = 0, max_wall_s: float | None = None) -> TrainSchedule:
     """Sequences for ``trains`` identical trains, solved with OR-Tools CP-SAT.
 
     Time is counted in integer steps of ``time_step_days`` working days: durations, releases and the
@@ -440,9 +440,10 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
     3. the number of moves between roads.
 
     Each stage starts from the previous solution (a hint; the first from a priority list
-    schedule) and is limited to ``search_time_s`` of CP-SAT's deterministic time, with
-    ``interleave_search`` and a fixed ``seed``: the same inputs give the same schedule for the
-    same number of threads (``num_workers`` is :func:`roadhealth._threads.fft_workers`: the
+    schedule) and is limited to ``search_time_s`` of CP-SAT's deterministic time, with a fixed
+    ``seed`` and, with more than one worker, ``interleave_search`` (CP-SAT's deterministic
+    parallel search; one worker searches sequentially): the same inputs give the same schedule
+    for the same number of threads (``num_workers`` is :func:`roadhealth._threads.fft_workers`: the
     thread budget, 1 inside a parallel worker). A wall-clock limit of ``5 * search_time_s + 1`` s
     guards each solve; a stage it stops is flagged (``Stage.wall_limited``, and in ``method``): its
     result may then vary from run to run. The final sequences are shifted left (each run
@@ -462,6 +463,8 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
         Time step of the model, working days (> 0).
     seed : int
         CP-SAT's random seed.
+    max_wall_s : float, optional
+        Wall-clock guard of each stage, s (default ``5 * search_time_s + 1``).
 
     Returns
     -------
@@ -516,9 +519,9 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
         prm = solver.parameters
         prm.num_workers = workers
         prm.random_seed = int(seed)
-        prm.interleave_search = True
+        prm.interleave_search = workers > 1  # deterministic parallel search; one worker is sequential
         prm.max_deterministic_time = float(search_time_s)
-        prm.max_time_in_seconds = 5.0 * float(search_time_s) + 1.0
+        prm.max_time_in_seconds = 5.0 * float(search_time_s) + 1.0 if max_wall_s is None else float(max_wall_s)
         t0 = time.perf_counter()
         status = solver.Solve(model.m)
         wall = time.perf_counter() - t0
@@ -533,7 +536,7 @@ def schedule_trains(jobs: Sequence[Job], trains: int, move_days: float, *, searc
         bound = float(solver.BestObjectiveBound())
         bound = min(max(bound, 0.0), value) if np.isfinite(bound) else 0.0
         scale = 1.0 if name == "moves" else step
-        walled = status != cp_model.OPTIMAL and solver.deterministic_time < 0.99 * float(search_time_s)
+        walled = status != cp_model.OPTIMAL and solver.wall_time >= 0.98 * prm.max_time_in_seconds
         stages.append(Stage(name, sname, value * scale, math.ceil(bound - 1e-9) * scale, wall, walled))
         model.m.Add(var <= round(value))  # fix this stage's value for the next ones
     start_i, end_i, obj, moves_at = evaluate(ijobs, seqs, float(mv))
