@@ -112,8 +112,10 @@ def _check(cfg: dict, source: str) -> dict:
         bad("schedule.months", sc["months"], "a non-empty list of 1..12")
     if sc["move_days"] < 0:
         bad("schedule.move_days", sc["move_days"], ">= 0")
-    if sc["search_time_s"] < 0 or sc["exact_max_jobs"] < 0:
-        bad("schedule.search_time_s/exact_max_jobs", (sc["search_time_s"], sc["exact_max_jobs"]), ">= 0")
+    if not sc["search_time_s"] > 0:
+        bad("schedule.search_time_s", sc["search_time_s"], "> 0 s (CP-SAT's deterministic time per solve)")
+    if not 0 < sc["time_step_days"] <= 1:
+        bad("schedule.time_step_days", sc["time_step_days"], "in (0, 1] working days")
     return cfg
 
 
