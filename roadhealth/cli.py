@@ -229,16 +229,12 @@ def cmd_detect(args) -> int:
 
     _campaign_logging(args)
     log = logging.getLogger("roadhealth.detect")
-    try:
-        from roadhealth.detect import detect
-    except ImportError:
-        log.error("roadhealth.detect is not available in this installation")
-        return 2
     import pandas as pd
     from tqdm.auto import tqdm
 
     from roadhealth.anomalies import conform_anomalies
     from roadhealth.campaign.cache import write_gpkg
+    from roadhealth.detect import detect
     from roadhealth.io import read
 
     out = Path(args.out).resolve()
@@ -324,13 +320,9 @@ def cmd_evaluate(args) -> int:
 
     _campaign_logging(args)
     log = logging.getLogger("roadhealth.detect")
-    try:
-        from roadhealth.detect import evaluate
-    except ImportError:
-        log.error("roadhealth.detect.evaluate is not available in this installation")
-        return 2
     from roadhealth.anomalies import read_anomalies
     from roadhealth.campaign.runner import _plain_eval
+    from roadhealth.detect import evaluate
 
     try:
         scores = _plain_eval(evaluate(read_anomalies(args.detections), read_anomalies(args.truth)))

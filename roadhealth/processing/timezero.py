@@ -30,6 +30,7 @@ from roadhealth.errors import ProcessingError
 from roadhealth.processing._core import (
     centre_frequency_mhz,
     check_choice,
+    check_positive,
     check_survey,
     envelope_kernel,
     finish,
@@ -272,12 +273,7 @@ def _skip_samples(survey, pick, skip_ns) -> tuple[float | None, float | None]:
         return None, None
     if is_auto(skip_ns):
         skip_ns = 1500.0 / centre_frequency_mhz(survey)  # 1.5 periods: the direct wavelet
-    try:
-        skip_ns = float(skip_ns)
-    except (TypeError, ValueError):
-        raise ProcessingError(f"time_zero: skip_ns must be a number of ns; got {skip_ns!r}") from None
-    if not skip_ns > 0:
-        raise ProcessingError(f"time_zero: skip_ns must be > 0 ns; got {skip_ns!r}")
+    skip_ns = check_positive(skip_ns, "time_zero: skip_ns (ns)")
     return skip_ns, skip_ns / float(survey.attrs["dt_ns"])
 
 
@@ -302,13 +298,7 @@ def _tolerance_ns(survey, max_dev_ns) -> float:
     if is_auto(max_dev_ns):
         quarter = 250.0 / centre_frequency_mhz(survey)
         return float(min(max(1.0, 2 * dt), max(2 * dt, quarter)))
-    try:
-        tol = float(max_dev_ns)
-    except (TypeError, ValueError):
-        raise ProcessingError(f"time_zero: max_dev_ns must be a number of ns or 'auto'; got {max_dev_ns!r}") from None
-    if not tol > 0:
-        raise ProcessingError(f"time_zero: max_dev_ns must be > 0 ns; got {max_dev_ns!r}")
-    return tol
+    return check_positive(max_dev_ns, "time_zero: max_dev_ns (ns, or 'auto')")
 
 
 def _window(window_traces) -> int:
