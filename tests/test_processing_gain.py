@@ -83,7 +83,7 @@ def _echoes_then_noise(n_tr=200, n=2000, t_signal_ns=60.0, noise=0.01, seed=2):
 
 
 def test_tpower_gain_is_capped_by_default():
-    s, t = _echoes_then_noise()
+    s, _ = _echoes_then_noise()
     out = tpower_gain(s, power=2.0, start_ns=1.0, stop_ns=None)
     gain = out.values[0].std(axis=0) / np.maximum(s.values[0].std(axis=0), 1e-30)
     assert gain.max() == pytest.approx(100.0, rel=0.05)  # 40 dB
