@@ -77,16 +77,19 @@ def _start(survey: xr.DataArray, start_ns: Any) -> float:
     return check_positive(start_ns, "start_ns")
 
 
-def _cap(max_gain_db: Any, step: str) -> float | None:
-    if max_gain_db is None:
-        return None
+def _non_negative(value: Any, name: str, unit: str, step: str) -> float:
+    """``float(value)``, or a ProcessingError unless it is a finite number >= 0."""
     try:
-        v = float(max_gain_db)
+        v = float(value)
     except (TypeError, ValueError):
-        raise ProcessingError(f"{step}: max_gain_db must be a number of dB or None; got {max_gain_db!r}") from None
+        raise ProcessingError(f"{step}: {name} must be a number ({unit}); got {value!r}") from None
     if not (math.isfinite(v) and v >= 0):
-        raise ProcessingError(f"{step}: max_gain_db must be >= 0 dB; got {max_gain_db!r}")
+        raise ProcessingError(f"{step}: {name} must be >= 0 {unit}; got {value!r}")
     return v
+
+
+def _cap(max_gain_db: Any, step: str) -> float | None:
+    return None if max_gain_db is None else _non_negative(max_gain_db, "max_gain_db", "dB", step)
 
 
 def _rms_profile(survey: xr.DataArray, max_traces: int = 512) -> np.ndarray:
@@ -256,12 +259,7 @@ def _sec(survey, step, *, power, alpha_db_per_ns, start_ns, max_gain_db, stop_ns
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     if is_auto(alpha_db_per_ns):
         alpha_db_per_ns = estimate_attenuation_db_per_ns(survey, power=float(power), start_ns=start_ns)
-    try:
-        alpha = float(alpha_db_per_ns)
-    except (TypeError, ValueError):
-        raise ProcessingError(f"{step}: alpha_db_per_ns must be a number (dB/ns); got {alpha_db_per_ns!r}") from None
-    if not math.isfinite(alpha) or alpha < 0:
-        raise ProcessingError(f"{step}: alpha_db_per_ns must be >= 0 dB/ns; got {alpha_db_per_ns!r}")
+    alpha = _non_negative(alpha_db_per_ns, "alpha_db_per_ns", "dB/ns", step)
     g = gain_curve(t, power=float(power), alpha_db_per_ns=alpha, start_ns=start_ns,
                    max_gain_db=max_gain_db, stop_ns=stop_ns)
     params = {"alpha_db_per_ns": alpha, "start_ns": start_ns, "max_gain_db": max_gain_db,
