@@ -13,6 +13,7 @@ import sys as _sys
 import types as _types
 
 from roadhealth.detect import risk
+from roadhealth.detect.chunked import detect_chunked as detect_chunked  # re-exported
 from roadhealth.detect.core import candidates, detect
 from roadhealth.detect.explain import explain
 from roadhealth.errors import DetectionError

@@ -1,0 +1,431 @@
+"""Detection over along-track windows: surveys larger than memory, in bounded memory.
+
+:func:`roadhealth.detect.detect` holds the whole processed survey and every attribute of it in
+memory (about 8 float32 copies of the survey at the peak of the default recipe), so a 1 km
+32-channel grid (1.6 GB of int16 at 2 cm and 512 samples) does not fit. :func:`detect_chunked`
+runs the same per-survey pipeline on overlapping along-track windows instead:
+
+1. The survey's traces are cut into *cores* of about equal length that tile it without gaps;
+   each core is widened by ``overlap_m`` on both sides (where the survey allows) into its
+   *window* (:func:`plan_windows`).
+2. Each window is taken from the survey (computed from dask only when its turn comes, so a lazily
+   read file is never held whole) and searched with :func:`roadhealth.detect.core.detect`: a raw
+   survey gets the recipe per window, on the whole window, so the moving background removal and
+   time zero see the overlap as context.
+3. A detection is kept by the window whose core contains its along-track centre (widened by
+   :data:`CLAIM_MARGIN_M`); where the two windows of a seam both keep the same defect (they
+   overlap along and across track and in depth), the one seen further from its window's ends is
+   kept. ``anomaly_id`` is renumbered along the survey.
+
+The overlap must cover half the longest defect plus the context the processing and the
+detector need around it: half the moving background window (5 m for the default recipe) and
+about a metre of detection context (stacking, the coarse score, hyperbola flanks). The default
+(:func:`default_overlap_m`) derives it from the recipe and the classifier thresholds.
+
+What differs from one whole-survey call: the robust background statistics of the detector, the
+time-zero shift per channel and the velocity from diffraction hyperbolas are measured per window
+(``attrs["detect"]["windows"]`` lists each window's velocity), so confidences and depths may
+differ slightly from :func:`~roadhealth.detect.core.detect` on the whole survey; a survey that
+fits in one window gives exactly its result.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from roadhealth._threads import limit_threads, thread_budget
+from roadhealth.anomalies import conform_anomalies
+from roadhealth.detect import core as _core
+from roadhealth.detect import risk as _risk
+from roadhealth.detect.classify import Thresholds
+from roadhealth.errors import DetectionError
+
+__all__ = ["BYTES_PER_SAMPLE", "CLAIM_MARGIN_M", "DEFAULT_MEMORY_MB", "Window", "default_overlap_m",
+           "detect_chunked", "plan_windows"]
+
+#: Peak bytes per sample of one window in :func:`roadhealth.detect.core.detect` on a raw int16
+#: survey: the default recipe holds about 8 float32 copies at its peak (measured with tracemalloc
+#: on 32 x 1000 x 512 int16: 532 MB for 65.5 MB of float32), plus the int16 window itself.
+BYTES_PER_SAMPLE = 34.0
+
+#: Default memory budget of the windows in flight, MB (the interpreter and its libraries, about
+#: 250 MB, come on top).
+DEFAULT_MEMORY_MB = 640.0
+
+#: A window's core claims detections whose centre lies up to this far outside it, m; duplicates
+#: this creates at a seam are resolved by :func:`_resolve_seams`.
+CLAIM_MARGIN_M = 0.5
+
+#: Detection context around a defect, m: the stacking (0.25 m) and coarse-score (0.75 m) windows
+#: of :func:`roadhealth.detect.candidates.attributes` and the flanks of diffraction hyperbolas.
+CONTEXT_M = 1.0
+
+#: Background-removal window assumed when the recipe's is "auto" (the processing default), m.
+_AUTO_BACKGROUND_M = 10.0
+
+#: Shortest core, in overlaps: a window whose core is shorter than its overlap does more than
+#: three times the work of its core.
+_MIN_CORE_OVERLAPS = 1.0
+
+
+@dataclass(frozen=True)
+class Window:
+    """One window of :func:`plan_windows`: traces ``[start, stop)`` are searched, detections
+    centred in ``[core_start, core_stop)`` are kept (trace indices of the survey)."""
+
+    start: int
+    stop: int
+    core_start: int
+    core_stop: int
+
+
+def plan_windows(n_trace: int, window_traces: int, overlap_traces: int) -> list[Window]:
+    """Cut ``n_trace`` traces into cores of about equal length, each widened by the overlap.
+
+    Parameters
+    ----------
+    n_trace : int
+        Traces of the survey.
+    window_traces : int
+        Longest window, traces (core plus an overlap on each side); when the whole survey is no
+        longer, there is one window.
+    overlap_traces : int
+        Overlap on each side of a core, traces (>= 0).
+
+    Returns
+    -------
+    list of Window
+        Cores tile ``[0, n_trace)`` without gaps; windows stay inside the survey.
+
+    Raises
+    ------
+    DetectionError
+        When the window leaves no core (``window_traces <= 2 * overlap_traces``).
+    """
+    n_trace, window_traces, overlap_traces = int(n_trace), int(window_traces), int(overlap_traces)
+    if overlap_traces < 0:
+        raise DetectionError(f"detect_chunked: overlap must be >= 0 traces; got {overlap_traces}")
+    if n_trace <= window_traces:
+        return [Window(0, n_trace, 0, n_trace)]
+    core = window_traces - 2 * overlap_traces
+    if core < 1:
+        raise DetectionError(
+            f"detect_chunked: a window of {window_traces} traces leaves no core after an overlap of "
+            f"{overlap_traces} traces on each side; expected window > 2 x overlap")
+    n_win = math.ceil(n_trace / core)
+    edges = np.linspace(0, n_trace, n_win + 1).round().astype(int)
+    return [Window(max(0, int(a) - overlap_traces), min(n_trace, int(b) + overlap_traces), int(a), int(b))
+            for a, b in itertools.pairwise(edges)]
+
+
+def _is_processed(survey: xr.DataArray) -> bool:
+    from roadhealth.processing import STEPS
+
+    return any(isinstance(r, dict) and r.get("step") in STEPS for r in survey.attrs.get("history", []))
+
+
+def _background_window_m(recipe: Any) -> float:
+    """The moving background window of a recipe, m (0 when it has none or a global one)."""
+    from roadhealth.processing.recipe import load_recipe
+
+    try:
+        r = load_recipe(None if recipe in (None, "default") else recipe)
+    except Exception:  # a bad recipe is reported by detect() itself, with its reason
+        return _AUTO_BACKGROUND_M
+    for step in r["steps"]:
+        if step["name"] != "background_removal":
+            continue
+        w = step["params"].get("window_m")
+        if w is None:
+            n = step["params"].get("window_traces")
+            return 0.0 if n is None else math.inf  # traces: converted by the caller's spacing
+        return _AUTO_BACKGROUND_M if isinstance(w, str) else float(w)
+    return 0.0
+
+
+def default_overlap_m(recipe: Any = "default", *, processed: bool = False,
+                      thresholds: Thresholds | None = None) -> float:
+    """Overlap on each side of a window, m: half the longest defect plus the context around it.
+
+    ``0.5 * (cavity_max_length_m + 1)`` (the longest region still scored a cavity) ``+
+    CONTEXT_M``, plus half the recipe's moving background window for a raw survey (the recipe
+    runs per window; 5 m for the default recipe): 8.25 m by default, 3.25 m for a processed
+    survey.
+    """
+    th = thresholds or Thresholds()
+    ov = 0.5 * (th.cavity_max_length_m + 1.0) + CONTEXT_M
+    if not processed:
+        bg = _background_window_m(recipe)
+        ov += 0.5 * bg if math.isfinite(bg) else 0.5 * _AUTO_BACKGROUND_M
+    return float(ov)
+
+
+def _distance_axis(survey: xr.DataArray) -> np.ndarray:
+    """Along-track distance of each trace (median over channels), m; the trace index when absent."""
+    n_t = survey.sizes["trace"]
+    if "distance_m" not in survey.coords:
+        return np.arange(n_t, dtype=float)
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float).reshape(-1, n_t)
+    with np.errstate(all="ignore"):
+        out = np.nanmedian(d, axis=0) if d.shape[0] > 1 else d[0]
+    if not np.all(np.isfinite(out)):
+        return np.arange(n_t, dtype=float)
+    return out
+
+
+def _spacing_m(d: np.ndarray) -> float:
+    step = np.abs(np.diff(d))
+    step = step[np.isfinite(step) & (step > 0)]
+    return float(np.median(step)) if step.size else 1.0
+
+
+def _window_data(survey: xr.DataArray, w: Window) -> xr.DataArray:
+    """The window's traces, in memory (a dask-backed survey is computed here, window by window)."""
+    sub = survey.isel(trace=slice(w.start, w.stop))
+    data = sub.data
+    if type(data).__module__.startswith("dask"):
+        data = data.compute(scheduler="synchronous")
+        sub = sub.copy(data=np.asarray(data))
+    return sub
+
+
+def _blank(x: np.ndarray) -> bool:
+    """True when a window has no finite non-zero sample (a dead stretch of the record)."""
+    if np.issubdtype(x.dtype, np.floating):
+        return not bool(np.any(np.isfinite(x) & (x != 0)))
+    return not bool(x.any())
+
+
+def _search(survey, w: Window, recipe, risk, options, n_threads: int):
+    """Run core.detect on one window; (table, info) or (None, reason) for a blank window."""
+    with limit_threads(n_threads):
+        sub = _window_data(survey, w)
+        hdr = int(survey.attrs.get("header_words", 0) or 0)
+        body = np.asarray(sub.data)[..., hdr:] if 0 < hdr < sub.sizes["sample"] else np.asarray(sub.data)
+        if _blank(body):
+            return None, "every sample is zero or NaN"
+        out = _core.detect(sub, recipe, risk=risk, **options)
+    return out, out.attrs.get("detect", {})
+
+
+def _claim(table: gpd.GeoDataFrame, w: Window, d: np.ndarray, sp: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows of a window's table its (widened) core claims, and their distance to the
+    window's nearer end (m, larger is better seen)."""
+    if table.empty:
+        return np.zeros(0, dtype=bool), np.zeros(0)
+    centre = 0.5 * (table["distance_start_m"].to_numpy(float) + table["distance_end_m"].to_numpy(float))
+    # the survey's distance may run backwards: work in trace indices (monotonic interpolation)
+    order = np.argsort(d, kind="stable")
+    idx = np.interp(centre, d[order], order.astype(float))
+    margin = CLAIM_MARGIN_M / sp
+    lo = w.core_start - (margin if w.core_start > 0 else np.inf)
+    hi = w.core_stop - 1 + (margin if w.core_stop < d.size else np.inf)
+    keep = (idx >= lo - 0.5) & (idx <= hi + 0.5)
+    inner = np.minimum(idx - w.start if w.start > 0 else np.inf, w.stop - 1 - idx if w.stop < d.size else np.inf)
+    return keep, inner * sp
+
+
+def _resolve_seams(table: pd.DataFrame, depth_tol_m: float = 0.3) -> np.ndarray:
+    """Rows to keep: of two detections from different windows that overlap along track, across
+    track and in depth (within ``depth_tol_m``), the one further inside its window.
+
+    The loop runs over pairs of detections near each other (sorted along track), not traces.
+    """
+    n = len(table)
+    keep = np.ones(n, dtype=bool)
+    if n < 2:
+        return keep
+    a0 = table["distance_start_m"].to_numpy(float)
+    a1 = table["distance_end_m"].to_numpy(float)
+    lo, hi = np.minimum(a0, a1), np.maximum(a0, a1)
+    o0, o1 = table["offset_start_m"].to_numpy(float), table["offset_end_m"].to_numpy(float)
+    z0, z1 = table["depth_top_m"].to_numpy(float), table["depth_bottom_m"].to_numpy(float)
+    win = table["_window"].to_numpy()
+    inner = table["_inner_m"].to_numpy(float)
+    conf = table["confidence"].to_numpy(float)
+    order = np.argsort(lo, kind="stable")
+    for ii, i in enumerate(order):
+        for j in order[ii + 1:]:
+            if lo[j] > hi[i]:
+                break
+            if win[i] == win[j] or not (keep[i] and keep[j]):
+                continue
+            across = min(o1[i], o1[j]) >= max(o0[i], o0[j])
+            depth = min(z1[i], z1[j]) + depth_tol_m >= max(z0[i], z0[j])
+            if across and depth:
+                worse = j if (inner[i], conf[i]) >= (inner[j], conf[j]) else i
+                keep[worse] = False
+    return keep
+
+
+def _merge_info(infos: list[dict], windows: list[dict], table_name: str, extra: dict) -> dict:
+    """One ``attrs["detect"]`` from the windows': counts summed, measurements per window."""
+    if not infos:
+        return {"risk": table_name, "n_candidates": 0, "notes": [], "windows": windows, "chunked": extra}
+    vel = [float(i["velocity_m_per_ns"]) for i in infos if "velocity_m_per_ns" in i]
+    srcs = [str(i.get("velocity_source", "")) for i in infos]
+    info: dict[str, Any] = {
+        "velocity_m_per_ns": float(np.median(vel)) if vel else math.nan,
+        "velocity_source": srcs[0] if len(set(srcs)) == 1 else
+        "measured per window (median of the windows' velocities; see 'windows')",
+        "surface_polarity": Counter(float(i.get("surface_polarity", -1.0)) for i in infos).most_common(1)[0][0],
+        "surface_measured": all(bool(i.get("surface_measured", False)) for i in infos),
+        "polarity_source": Counter(str(i.get("polarity_source", "")) for i in infos).most_common(1)[0][0],
+        "surface_ns": float(np.median([float(i.get("surface_ns", 0.0)) for i in infos])),
+        "centre_mhz": float(np.median([float(i.get("centre_mhz", math.nan)) for i in infos])),
+        "notes": list(dict.fromkeys(n for i in infos for n in i.get("notes", []))),
+        "n_candidates": int(sum(int(i.get("n_candidates", 0)) for i in infos)),
+        "risk": table_name,
+    }
+    rejected: Counter = Counter()
+    for i in infos:
+        rejected.update({k: int(v) for k, v in i.get("rejected", {}).items()})
+    if rejected:
+        info["rejected"] = dict(rejected)
+    info["windows"] = windows
+    info["chunked"] = extra
+    return info
+
+
+def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any = "beijing",
+                   window_m: float | None = None, overlap_m: float | None = None,
+                   memory_mb: float = DEFAULT_MEMORY_MB, workers: int = 1, progress: bool = False,
+                   **options) -> gpd.GeoDataFrame:
+    """Find, classify and grade the defects of a long survey window by window.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+        Raw or processed, numpy- or dask-backed (a lazily read file is computed one window at a
+        time).
+    recipe, risk, **options
+        As :func:`roadhealth.detect.detect` (the recipe runs per window on a raw survey).
+    window_m : float, optional
+        Window length along track, m (core plus both overlaps). Default: the longest window whose
+        peak memory (:data:`BYTES_PER_SAMPLE` per sample) fits ``memory_mb / workers``, and at
+        least three overlaps long.
+    overlap_m : float, optional
+        Overlap on each side of a core, m (default :func:`default_overlap_m`).
+    memory_mb : float
+        Memory budget of the windows in flight, MB (default :data:`DEFAULT_MEMORY_MB`).
+    workers : int
+        Windows searched at once in threads (each with ``thread_budget() // workers`` kernel
+        threads, :mod:`roadhealth._threads`), sharing ``memory_mb``.
+    progress : bool
+        Show a progress bar (tqdm, on stderr).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The anomaly table of :func:`roadhealth.detect.detect`, ``anomaly_id`` numbered along the
+        survey. ``attrs["detect"]``: the windows' counts summed (candidates and rejections of
+        overlaps are counted in each window that saw them), the median velocity, the union of
+        their notes, ``windows`` (per window: traces, core along track, velocity, candidates,
+        detections kept) and ``chunked`` (window and overlap, m; detections dropped as seam
+        duplicates; windows skipped as blank).
+
+    Raises
+    ------
+    DetectionError
+        As :func:`roadhealth.detect.detect`; also for a bad ``window_m``, ``overlap_m``,
+        ``memory_mb`` or ``workers``, or when every window is blank.
+    """
+    _core._check_options(options)
+    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
+        _core.detect(survey, recipe, risk=risk, **options)  # raises its clear error
+    for key, val in (("window_m", window_m), ("overlap_m", overlap_m), ("memory_mb", memory_mb)):
+        if val is None:
+            continue
+        try:
+            ok = math.isfinite(float(val)) and float(val) >= (0 if key == "overlap_m" else 1e-9)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise DetectionError(f"detect_chunked: {key} must be a positive number; got {val!r}")
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise DetectionError(f"detect_chunked: workers must be an integer >= 1; got {workers!r}")
+    table = _risk.load_table(risk)
+    n_c, n_t, n_s = (survey.sizes[k] for k in ("channel", "trace", "sample"))
+    d = _distance_axis(survey)
+    sp = _spacing_m(d)
+    processed = _is_processed(survey)
+    if overlap_m is None:
+        overlap_m = default_overlap_m(recipe, processed=processed, thresholds=options.get("thresholds"))
+    ov_t = math.ceil(float(overlap_m) / sp - 1e-6)
+    if window_m is None:
+        fit = int(float(memory_mb) * 1e6 / (BYTES_PER_SAMPLE * n_c * n_s * workers))
+        win_t = max(fit, int((2 + _MIN_CORE_OVERLAPS) * ov_t) + 1)
+    else:
+        win_t = max(1, round(float(window_m) / sp))
+    plan = plan_windows(n_t, win_t, ov_t)
+    name = _core._survey_name(survey, options.get("survey_name"))
+    opts = {**options, "survey_name": name}
+    extra = {"window_m": round(win_t * sp, 3), "overlap_m": round(ov_t * sp, 3), "n_windows": len(plan),
+             "workers": int(workers), "memory_mb": float(memory_mb)}
+    if len(plan) == 1:  # fits in one window: exactly the whole-survey detection
+        out = _core.detect(survey, recipe, risk=risk, **options)
+        out.attrs["detect"] = {**out.attrs.get("detect", {}), "chunked": extra}
+        return out
+
+    from tqdm.auto import tqdm
+
+    n_threads = max(1, thread_budget() // workers)
+    results: list = [None] * len(plan)
+    with tqdm(total=len(plan), unit="window", desc="detecting", disable=not progress) as bar:
+        if workers == 1:
+            for k, w in enumerate(plan):
+                results[k] = _search(survey, w, recipe, risk, opts, n_threads)
+                bar.update()
+        else:
+            with ThreadPoolExecutor(max_workers=int(workers), thread_name_prefix="rh-detect") as pool:
+                futs = [pool.submit(_search, survey, w, recipe, risk, opts, n_threads) for w in plan]
+                for k, f in enumerate(futs):  # in order: the memory of finished windows is freed
+                    results[k] = f.result()
+                    bar.update()
+    parts, infos, win_info, skipped = [], [], [], []
+    for k, (w, (tab, info)) in enumerate(zip(plan, results, strict=True)):
+        core_m = [float(d[w.core_start]), float(d[w.core_stop - 1])]
+        if tab is None:
+            skipped.append({"window": k, "reason": info})
+            win_info.append({"window": k, "traces": [w.start, w.stop], "core_m": core_m, "skipped": info})
+            continue
+        keep, inner = _claim(tab, w, d, sp)
+        kept = tab.loc[keep].copy()
+        kept["_window"] = k
+        kept["_inner_m"] = inner[keep]
+        parts.append(kept)
+        infos.append(info)
+        win_info.append({"window": k, "traces": [w.start, w.stop], "core_m": core_m,
+                         "velocity_m_per_ns": info.get("velocity_m_per_ns"),
+                         "velocity_source": info.get("velocity_source"),
+                         "n_candidates": info.get("n_candidates", 0), "n_detections": int(keep.sum())})
+    if not infos:
+        raise DetectionError(f"{survey.attrs.get('source') or '<survey>'}: every window of the survey is blank "
+                             "(every sample zero or NaN); no radar data to search")
+    extra["skipped_windows"] = skipped
+    nonempty = [p for p in parts if len(p)]
+    if nonempty:
+        allrows = pd.concat(nonempty, ignore_index=True)
+        sel = _resolve_seams(allrows)
+        extra["seam_duplicates_dropped"] = int((~sel).sum())
+        allrows = allrows.loc[sel]
+        allrows = allrows.sort_values(["distance_start_m", "offset_start_m"], kind="stable").reset_index(drop=True)
+        allrows = allrows.drop(columns=["_window", "_inner_m"])
+        allrows["anomaly_id"] = [f"{name}-{i + 1:04d}" for i in range(len(allrows))]
+        out = conform_anomalies(gpd.GeoDataFrame(allrows, geometry="geometry", crs=nonempty[0].crs),
+                                risk_levels=table["grades"])
+    else:
+        extra["seam_duplicates_dropped"] = 0
+        out = parts[0].drop(columns=["_window", "_inner_m"]).iloc[:0]
+    out.attrs["detect"] = _merge_info(infos, win_info, table["name"], extra)
+    return out

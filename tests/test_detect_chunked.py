@@ -1,0 +1,203 @@
+"""roadhealth.detect.chunked: detection over along-track windows of a long survey.
+
+A survey that fits in one window gives exactly ``detect``'s table; on an 80 m synthetic road cut
+into six windows, with a cavity centred right on a seam, the windows together find the defects the
+whole-survey detection finds, at the same places and depths, once each.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roadhealth.anomalies import ANOMALY_COLUMNS, validate_anomalies
+from roadhealth.detect import DetectionError, detect, risk
+from roadhealth.detect.chunked import (
+    Window,
+    _resolve_seams,
+    default_overlap_m,
+    detect_chunked,
+    plan_windows,
+)
+from roadhealth.synth import Acquisition, Cavity, RoadModel, Void, WaterRichZone, simulate
+
+ACQ6 = Acquisition(frequency_mhz=600, n_channels=6, trace_spacing_m=0.05, n_samples=256, window_ns=32.0)
+SPACING_M = 0.05
+LENGTH_M = 80.0
+WINDOW_M, OVERLAP_M = 30.0, 8.0
+EXTRAS = ["risk_score", "features", "anomaly_id", "survey"]
+
+
+def _plan():
+    n = round(LENGTH_M / SPACING_M) + 1
+    return plan_windows(n, round(WINDOW_M / SPACING_M), round(OVERLAP_M / SPACING_M))
+
+
+def _seam_m(k: int = 1) -> float:
+    """Along-track position of the start of core ``k`` (the seam between windows k-1 and k), m."""
+    return _plan()[k].core_start * SPACING_M
+
+
+def _centre(t) -> np.ndarray:
+    return 0.5 * (t["distance_start_m"].to_numpy(float) + t["distance_end_m"].to_numpy(float))
+
+
+@pytest.fixture(scope="module")
+def cavity_road():
+    model = RoadModel(16.0, objects=[Cavity(s_m=8, u_m=0.0, depth_top_m=0.6, length_m=1.0, width_m=0.8,
+                                            height_m=0.4)], seed=1, name="test")
+    return simulate(model, ACQ6)
+
+
+@pytest.fixture(scope="module")
+def long_road():
+    """80 m, 6 channels: a void, a cavity centred on the first seam, a water-rich zone."""
+    objects = [
+        Void(s_m=8, u_m=0.0, length_m=1.5, width_m=1.0, height_m=0.04, under="asphalt"),
+        Cavity(s_m=_seam_m(1), u_m=0.0, depth_top_m=0.6, length_m=1.0, width_m=0.8, height_m=0.4),
+        WaterRichZone(s_m=45, u_m=0.0, depth_top_m=0.5, length_m=3.0, width_m=2.0, height_m=0.5),
+    ]
+    return simulate(RoadModel(LENGTH_M, objects=objects, seed=2, name="long"), ACQ6)
+
+
+@pytest.fixture(scope="module")
+def long_whole(long_road):
+    return detect(long_road)
+
+
+@pytest.fixture(scope="module")
+def long_chunked(long_road):
+    return detect_chunked(long_road, window_m=WINDOW_M, overlap_m=OVERLAP_M)
+
+
+# ------------------------------------------------------------------------------------ the plan
+@pytest.mark.parametrize(("n", "win", "ov"), [(1601, 600, 160), (1000, 999, 0), (5000, 700, 200), (10, 20, 5)])
+def test_plan_cores_tile_the_survey_and_windows_carry_the_overlap(n, win, ov):
+    plan = plan_windows(n, win, ov)
+    assert plan[0].core_start == 0 and plan[-1].core_stop == n
+    for a, b in itertools.pairwise(plan):
+        assert a.core_stop == b.core_start  # no gap, no overlap between cores
+    for w in plan:
+        assert 0 <= w.start <= w.core_start < w.core_stop <= w.stop <= n
+        assert w.core_start - w.start == min(ov, w.core_start)
+        assert w.stop - w.core_stop == min(ov, n - w.core_stop)
+        assert w.stop - w.start <= max(win, 1) or len(plan) == 1
+    if n <= win:
+        assert plan == [Window(0, n, 0, n)]
+
+
+def test_plan_without_a_core_is_an_error():
+    with pytest.raises(DetectionError, match="no core"):
+        plan_windows(1000, 100, 50)
+
+
+def test_default_overlap_covers_the_background_window_and_the_longest_cavity():
+    raw, proc = default_overlap_m("default"), default_overlap_m("default", processed=True)
+    assert raw == pytest.approx(proc + 5.0)  # half the 10 m "auto" moving background
+    assert proc >= 0.5 * 3.5  # half the longest cavity
+    longer = default_overlap_m({"steps": [{"name": "background_removal", "window_m": 30.0}]})
+    assert longer == pytest.approx(proc + 15.0)
+
+
+# ------------------------------------------------------------------------------------ one window
+def test_a_survey_that_fits_in_one_window_gives_exactly_detect(cavity_road):
+    whole = detect(cavity_road)
+    assert len(whole) >= 1
+    for kw in ({}, {"window_m": 100.0}):
+        out = detect_chunked(cavity_road, **kw)
+        assert out.attrs["detect"]["chunked"]["n_windows"] == 1
+        pd.testing.assert_frame_equal(pd.DataFrame(out.drop(columns="geometry")),
+                                      pd.DataFrame(whole.drop(columns="geometry")))
+        assert out.geometry.geom_equals_exact(whole.geometry, tolerance=0).all()
+        info = {k: v for k, v in out.attrs["detect"].items() if k != "chunked"}
+        assert info == whole.attrs["detect"]
+
+
+# ------------------------------------------------------------------------------------ long survey
+def test_long_survey_is_cut_into_windows(long_chunked):
+    ch = long_chunked.attrs["detect"]["chunked"]
+    assert ch["n_windows"] == len(_plan()) == 6
+    assert ch["window_m"] == pytest.approx(WINDOW_M) and ch["overlap_m"] == pytest.approx(OVERLAP_M)
+    wins = long_chunked.attrs["detect"]["windows"]
+    assert [w["traces"] for w in wins] == [[w.start, w.stop] for w in _plan()]
+    assert all(w["velocity_m_per_ns"] > 0 for w in wins)
+    # counts are the windows' sums
+    assert long_chunked.attrs["detect"]["n_candidates"] == sum(w["n_candidates"] for w in wins)
+
+
+def test_chunked_finds_the_same_defects_as_the_whole_survey(long_whole, long_chunked):
+    assert list(long_chunked.columns) == ANOMALY_COLUMNS + EXTRAS
+    validate_anomalies(long_chunked, risk_levels=risk.load_table("beijing")["grades"])
+    assert len(long_whole) == 3, long_whole[["kind", "distance_start_m", "depth_top_m"]]
+    assert len(long_chunked) == len(long_whole), long_chunked[["kind", "distance_start_m", "depth_top_m"]]
+    assert list(long_chunked["kind"].astype(str)) == list(long_whole["kind"].astype(str))
+    assert np.allclose(_centre(long_chunked), _centre(long_whole), atol=0.2)
+    assert np.allclose(long_chunked["depth_top_m"], long_whole["depth_top_m"], atol=0.1)
+    assert np.allclose(long_chunked["offset_start_m"], long_whole["offset_start_m"], atol=0.25)
+    assert list(long_chunked["anomaly_id"]) == [f"long-{i:04d}" for i in range(1, len(long_chunked) + 1)]
+
+
+def test_a_defect_on_a_seam_is_reported_once(long_chunked):
+    seam = _seam_m(1)
+    near = np.abs(_centre(long_chunked) - seam) < 1.5
+    assert near.sum() == 1, long_chunked[["kind", "distance_start_m", "distance_end_m"]]
+    assert long_chunked.loc[near, "kind"].iloc[0] == "cavity"
+    # both windows of the seam found it (its centre is within the claim margin of both cores), and
+    # the seam resolution dropped one copy
+    assert long_chunked.attrs["detect"]["chunked"]["seam_duplicates_dropped"] >= 1
+
+
+def test_threads_and_dask_give_the_same_table(long_road, long_chunked):
+    two = detect_chunked(long_road, window_m=WINDOW_M, overlap_m=OVERLAP_M, workers=2)
+    lazy = detect_chunked(long_road.chunk({"trace": 256}), window_m=WINDOW_M, overlap_m=OVERLAP_M)
+    for other in (two, lazy):
+        pd.testing.assert_frame_equal(pd.DataFrame(other.drop(columns="geometry")),
+                                      pd.DataFrame(long_chunked.drop(columns="geometry")))
+
+
+def test_processed_survey_is_searched_per_window(long_road, long_chunked):
+    import roadhealth.processing as rp
+
+    proc = rp.apply(long_road)
+    whole = detect(proc)
+    out = detect_chunked(proc, window_m=WINDOW_M)
+    assert out.attrs["detect"]["chunked"]["overlap_m"] == pytest.approx(default_overlap_m(processed=True), abs=0.05)
+    assert len(out) == len(whole)
+    assert list(out["kind"].astype(str)) == list(whole["kind"].astype(str))
+    assert np.allclose(_centre(out), _centre(whole), atol=0.2)
+
+
+# ------------------------------------------------------------------------------------ seams, errors
+def _rows(**cols):
+    base = {"distance_start_m": [10.0, 10.1], "distance_end_m": [11.0, 11.1], "offset_start_m": [0.0, 0.0],
+            "offset_end_m": [0.5, 0.5], "depth_top_m": [0.6, 0.62], "depth_bottom_m": [0.9, 0.9],
+            "confidence": [0.9, 0.8], "_window": [0, 1], "_inner_m": [7.0, 9.0]}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_seam_duplicates_keep_the_copy_further_inside_its_window():
+    assert list(_resolve_seams(_rows())) == [False, True]
+    assert list(_resolve_seams(_rows(_inner_m=[9.0, 7.0]))) == [True, False]
+    # same window: two defects, both kept; apart in depth or across track: both kept
+    assert list(_resolve_seams(_rows(_window=[1, 1]))) == [True, True]
+    assert list(_resolve_seams(_rows(depth_top_m=[0.3, 1.5], depth_bottom_m=[0.5, 1.7]))) == [True, True]
+    assert list(_resolve_seams(_rows(offset_start_m=[0.0, 1.0], offset_end_m=[0.5, 1.5]))) == [True, True]
+    assert list(_resolve_seams(_rows(distance_start_m=[10.0, 12.0], distance_end_m=[11.0, 13.0]))) == [True, True]
+
+
+@pytest.mark.parametrize(("kw", "match"), [({"window_m": -1.0}, "window_m"), ({"overlap_m": float("nan")}, "overlap_m"),
+                                           ({"memory_mb": 0}, "memory_mb"), ({"workers": 0}, "workers"),
+                                           ({"bogus": 1}, "unknown option")])
+def test_bad_arguments_raise_a_clear_error(cavity_road, kw, match):
+    with pytest.raises(DetectionError, match=match):
+        detect_chunked(cavity_road, **kw)
+
+
+def test_an_all_zero_long_survey_is_a_clear_error(long_road):
+    with pytest.raises(DetectionError, match="zero"):
+        detect_chunked(long_road.copy(data=np.zeros(long_road.shape, np.float32)), window_m=WINDOW_M,
+                       overlap_m=OVERLAP_M)
