@@ -28,6 +28,12 @@ __all__ = ["Attributes", "Regions", "attributes", "regions"]
 #: MAD -> standard deviation of a normal distribution.
 MAD_TO_SD = 1.4826
 
+#: Dynamic range of a radar record, dB: the background spread of a row is never taken below the
+#: strongest envelope of the section less this many dB. Real receivers stop there (quantisation,
+#: thermal and system noise); without it a noise-free simulation, whose background rows are
+#: identical trace after trace, would turn any numerical difference into a huge score.
+DYNAMIC_RANGE_DB = 60.0
+
 
 def _hilbert(x: np.ndarray) -> np.ndarray:
     """Hilbert transform along the last axis, the FFT zero-padded to a fast length (float32).
@@ -101,6 +107,9 @@ class Attributes:
         Standard deviation of ``z_coarse`` over noise (1 / sqrt of the independent samples it
         averages): coarse thresholds are at least 4 (region) and 6 (seed) times it, so sparse
         traces or short windows do not turn noise into candidates.
+    h : float32 array or None
+        Hilbert transform of ``x`` (``x + 1j * h`` is the analytic signal: the phase of the
+        wavelets).
     """
 
     x: np.ndarray
@@ -115,10 +124,12 @@ class Attributes:
     x_raw: np.ndarray
     ds: int = 1
     zc_noise_sd: float = 0.1
+    h: np.ndarray | None = None
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
-               spacing_m: float, max_background_traces: int = 128) -> Attributes:
+               spacing_m: float, max_background_traces: int = 128,
+               background_traces: np.ndarray | None = None) -> Attributes:
     """Envelope and robust scores of a processed survey (see the module notes).
 
     Parameters
@@ -133,6 +144,9 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
         Along-track trace spacing, m.
     max_background_traces : int
         The background statistics use at most this many evenly spread traces per channel.
+    background_traces : bool array (channel, trace), optional
+        The traces that define the background (those no defect disturbs, on a line shorter
+        than the background window); default every trace.
     """
     x = np.nan_to_num(np.asarray(x, dtype=np.float32), copy=False)
     n_c, n_t, n_s = x.shape
@@ -158,13 +172,23 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
     start2 = -(-start // ds)
     step = max(1, n_t // max_background_traces)
-    sub = env[:, ::step]
-    med = np.median(sub, axis=1)  # (channel, sample)
-    mad = np.median(np.abs(sub - med[:, None, :]), axis=1)
+    if background_traces is not None:
+        keep = np.asarray(background_traces, dtype=bool)[:, ::step, None]
+        robust_median = np.nanmedian
+    else:
+        keep = None
+        robust_median = np.median
+
+    def _bg_rows(a):  # background traces of ``a`` (channel, trace, sample), others NaN
+        return a[:, ::step] if keep is None else np.where(keep, a[:, ::step], np.nan)
+
+    sub = _bg_rows(env)
+    med = robust_median(sub, axis=1)  # (channel, sample)
+    mad = robust_median(np.abs(sub - med[:, None, :]), axis=1)
     scale = MAD_TO_SD * mad
     # floor: rows that are (nearly) constant (padding, clipped ends) must not explode
     floor = 0.05 * float(np.median(scale[:, start2:])) if n_s2 > start2 else 0.0
-    floor = max(floor, 1e-6 * float(env.max()) + np.finfo(np.float32).tiny)
+    floor = max(floor, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env.max()) + np.finfo(np.float32).tiny)
     scale = np.maximum(scale, floor).astype(np.float32)
     z = env - med[:, None, :]
     z /= scale[:, None, :]
@@ -181,11 +205,11 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     k_tr2 = max(1, round(0.75 / max(spacing_m, 1e-6)))
     st_t, st_s = max(1, k_tr2 // 4), max(1, period // 2)
     # background of the unstacked envelope, on the same sample grid as z, repeated to every sample
-    sub_r = env_raw[:, ::step, ::ds]
-    med_r = np.median(sub_r, axis=1)
-    scale_r = MAD_TO_SD * np.median(np.abs(sub_r - med_r[:, None, :]), axis=1)
+    sub_r = _bg_rows(env_raw)[..., ::ds]
+    med_r = robust_median(sub_r, axis=1)
+    scale_r = MAD_TO_SD * robust_median(np.abs(sub_r - med_r[:, None, :]), axis=1)
     floor_r = 0.05 * float(np.median(scale_r[:, start2:])) if n_s2 > start2 else 0.0
-    floor_r = max(floor_r, 1e-6 * float(env_raw.max()) + np.finfo(np.float32).tiny)
+    floor_r = max(floor_r, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env_raw.max()) + np.finfo(np.float32).tiny)
     scale_r = np.maximum(scale_r, floor_r).astype(np.float32)
     if ds > 1:
         med_r = np.repeat(med_r, ds, axis=-1)[:, :n_s]
@@ -202,7 +226,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][
         ..., np.minimum((np.arange(n_s2) * ds) // st_s, zcd.shape[2] - 1)]
     return Attributes(x, env_raw, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
-                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd))
+                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd), h)
 
 
 @dataclass

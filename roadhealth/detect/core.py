@@ -24,7 +24,7 @@ from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
 from roadhealth.detect.features import region_features
-from roadhealth.detect.prepare import Prepared, prepare, velocity_from_hyperbolas
+from roadhealth.detect.prepare import Prepared, prepare, relative_polarity, velocity_from_hyperbolas
 from roadhealth.errors import DetectionError
 
 __all__ = ["EXTRAS", "candidates", "detect"]
@@ -33,7 +33,7 @@ __all__ = ["EXTRAS", "candidates", "detect"]
 EXTRAS = ("risk_score", "features", "anomaly_id", "survey")
 
 #: Features written to the ``features`` JSON of each anomaly (and shown by ``explain``).
-FEATURE_KEYS = ("z_peak", "z_top", "polarity", "top_range_ns", "coherence", "ringing", "below_db",
+FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", "coherence", "ringing", "below_db",
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity")
 
@@ -88,7 +88,7 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
     else:
         off = np.zeros(s.sizes["channel"])
     att = attributes(np.asarray(s.values), dt_ns=dt, centre_mhz=pr.centre_mhz, surface_ns=pr.surface_ns,
-                     t0_ns=t0, spacing_m=_spacing(dist[0]))
+                     t0_ns=t0, spacing_m=_spacing(dist[0]), background_traces=pr.background_traces)
     kw = {k: float(options[k]) for k in ("z_seed", "z_low", "zc_seed", "zc_low") if k in options}
     reg = regions(att, **kw)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
@@ -105,7 +105,14 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
             feats["hyperbola_v_ratio"] = feats["hyperbola_v_ratio"] / scale
             pr.velocity_m_per_ns, pr.velocity_source = est
     if not feats.empty:
-        feats["polarity"] = -pr.surface_polarity * feats["polarity_raw"]
+        # polarity relative to the surface reflection: from the top wavelet's phase against a
+        # layer reflection of the same section where one stands out (valid for thin bodies
+        # too), else the sign at the envelope peak against the surface's
+        feats["polarity_peak"] = -pr.surface_polarity * feats["polarity_raw"]
+        if np.isfinite(pr.layer_phase_rad):
+            feats["polarity"] = relative_polarity(feats["phase_top_rad"], pr.layer_phase_rad)
+        else:
+            feats["polarity"] = feats["polarity_peak"]
         feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
         feats["n_channels_survey"] = s.sizes["channel"]
         ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
@@ -183,7 +190,9 @@ def _evidence(r, pr: Prepared) -> str:
         parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
     if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
-    parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_source}")
+    ref = ("the phase of the road's layer reflections" if np.isfinite(pr.layer_phase_rad)
+           else pr.polarity_source)
+    parts.append(f"depth from {pr.velocity_source}; polarity reference: {ref}")
     return "; ".join(parts)
 
 
@@ -243,7 +252,8 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     crs_out = s.attrs.get("crs")
     info = {"velocity_m_per_ns": pr.velocity_m_per_ns, "velocity_source": pr.velocity_source,
             "surface_polarity": pr.surface_polarity, "surface_measured": pr.surface_measured,
-            "polarity_source": pr.polarity_source,
+            "polarity_source": (f"phase against a layer reflection ({pr.layer_strength:.2f} of the surface's)"
+                                if np.isfinite(pr.layer_phase_rad) else pr.polarity_source),
             "surface_ns": pr.surface_ns, "centre_mhz": pr.centre_mhz, "notes": list(pr.notes),
             "n_candidates": len(cls), "risk": table["name"]}
     min_conf = float(options.get("min_confidence", MIN_CONFIDENCE))

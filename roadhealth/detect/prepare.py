@@ -61,6 +61,12 @@ class Prepared:
         How that velocity was obtained (for the evidence text).
     notes : list of str
         What was done to the input (processing, regularisation, surface shift).
+    surface_phase_rad : float
+        Phase (analytic signal, at the envelope peak) of the surface reflection of the filtered
+        data: the reference of :func:`relative_polarity`; NaN when it could not be measured.
+    background_traces : bool array (channel, trace) or None
+        The traces that define the background of a line shorter than the background window
+        (:func:`undisturbed_background`); None: every trace.
     """
 
     survey: xr.DataArray
@@ -73,6 +79,10 @@ class Prepared:
     notes: list = field(default_factory=list)
     polarity_source: str = "assumed (negative surface reflection)"
     velocity_is_default: bool = False
+    background_traces: np.ndarray | None = None
+    surface_phase_rad: float = math.nan
+    layer_phase_rad: float = math.nan
+    layer_strength: float = 0.0
 
 
 def _source(survey) -> str:
@@ -296,6 +306,196 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     return assumed
 
 
+def _window_covers_line(survey: xr.DataArray, params: dict) -> bool:
+    """Whether the background-removal step with ``params`` would use one background for the
+    whole line (a line shorter than its moving window, or no window)."""
+    from roadhealth.processing.filters import AUTO_WINDOW_M, AUTO_WINDOW_TRACES
+
+    n_t = survey.sizes["trace"]
+    wm, wt = params.get("window_m"), params.get("window_traces")
+    if wm is None and wt is None:
+        return True
+    if wt is not None:
+        return int(wt) >= n_t
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float).reshape(-1, n_t)[0] \
+        if "distance_m" in survey.coords else None
+    if isinstance(wm, str):  # "auto"
+        if d is None or survey.attrs.get("distance_source") == "trace index":
+            return n_t <= AUTO_WINDOW_TRACES
+        wm = AUTO_WINDOW_M
+    if d is None or not np.all(np.isfinite(d)):
+        return False
+    return float(np.ptp(d)) <= float(wm)
+
+
+#: Fraction of the traces at each end of a short line that seed its background estimate.
+END_FRACTION = 0.2
+
+#: A trace whose residual RMS against the seed background exceeds this many times the typical
+#: residual of the end traces is disturbed (it crosses a defect or clutter).
+DISTURBED_RATIO = 2.5
+
+#: ... unless that residual is below this fraction of the seed trace's own RMS (the same window).
+QUIET_LEVEL = 0.1
+
+
+def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0
+                           ) -> tuple[xr.DataArray, np.ndarray] | None:
+    """Background removal for a line shorter than the background window: the mean of the
+    traces that no defect disturbs.
+
+    On a short line (a full-wave B-scan, a few metres over a target) one background for the
+    whole line is needed, and the mean (or even the median) trace is biased by a defect covering
+    a large part of the line: subtracting it paints the defect's reflection, inverted, on every
+    other trace, and a void or a wide cavity then looks like a long flat layer. Layers continue
+    beyond the ends of the line while a defect is bounded, so the traces at both ends
+    (:data:`END_FRACTION` of the line each) seed the background: their median trace. Every trace
+    whose residual RMS against that seed is within :data:`DISTURBED_RATIO` times the typical
+    residual of the end traces, or within :data:`QUIET_LEVEL` of the seed's own RMS (the
+    ends of a simulated line, near its absorbing boundary, differ slightly from the rest), is
+    undisturbed; the residuals are measured below ``skip_ns`` (the direct wave and the surface
+    reflection, identical on every trace, would hide them). The background is the mean of the
+    undisturbed traces, per channel. When fewer than a quarter of the traces are undisturbed the
+    seed is not trusted and the median trace of the whole line is used.
+
+    Parameters
+    ----------
+    survey : xarray.DataArray (channel, trace, sample)
+        Time-zero corrected and filtered, before background removal.
+    skip_ns : float
+        Residuals are measured from this two-way time on (ns; the surface wavelet's end).
+
+    Returns
+    -------
+    (xarray.DataArray, bool array (channel, trace)) or None
+        The survey less its background (history recorded) and the undisturbed traces; None for
+        lines of fewer than 10 traces (the recipe's own step is then used).
+    """
+    from roadhealth.survey import add_history
+
+    n_t = survey.sizes["trace"]
+    if n_t < 10:
+        return None
+    x = np.nan_to_num(np.asarray(survey.values, dtype=np.float32))
+    n_end = max(3, round(END_FRACTION * n_t))
+    ends = np.r_[0:n_end, n_t - n_end:n_t]
+    seed = np.median(x[:, ends], axis=1)  # (channel, sample)
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    below = t >= skip_ns
+    if below.sum() < 4:
+        below[:] = True
+    rms = np.sqrt(np.mean(np.square(x[..., below] - seed[:, None, below], dtype=np.float64), axis=-1))
+    typical = np.median(rms[:, ends], axis=1)  # (channel,)
+    level = QUIET_LEVEL * np.sqrt(np.mean(np.square(seed[:, below], dtype=np.float64), axis=-1)) + 1e-30
+    quiet = rms <= np.maximum(DISTURBED_RATIO * typical, level)[:, None]
+    enough = quiet.sum(axis=1) >= max(5, n_t // 4)
+    w = np.where(quiet & enough[:, None], 1.0, 0.0)
+    bg = np.einsum("ct,cts->cs", w, x, dtype=np.float64) / np.maximum(w.sum(axis=1), 1.0)[:, None]
+    if not enough.all():
+        med = np.median(x, axis=1)
+        bg = np.where(enough[:, None], bg, med)
+        quiet = np.where(enough[:, None], quiet, True)
+    out = survey.copy(data=(x - bg[:, None, :].astype(np.float32)).astype(survey.dtype if
+                                                                          survey.dtype.kind == "f" else np.float32))
+    out = add_history(out, "background_removal", method="mean of undisturbed traces",
+                      end_fraction=END_FRACTION, disturbed_ratio=DISTURBED_RATIO,
+                      undisturbed_traces=[int(v) for v in quiet.sum(axis=1)])
+    return out, quiet
+
+
+def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, polarity_source: str) -> float:
+    """Phase (rad) of the surface reflection, the reference of the relative polarity of targets.
+
+    The mean trace of ``survey`` (filtered, before background removal) is turned into its
+    analytic signal; its phase at the envelope peak within half a period of the surface is the
+    phase of the surface wavelet. For a ground-coupled antenna that arrival is the direct wave,
+    whose polarity is opposite to the surface reflection's (:func:`_surface_wavelet`): pi is
+    added. NaN when the reference was assumed, not measured.
+    """
+    from scipy.signal import hilbert
+
+    if polarity_source.startswith("assumed"):
+        return math.nan
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    step = max(1, survey.sizes["trace"] // 512)
+    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float64))
+    mean = sub.mean(axis=(0, 1))
+    mean -= np.median(mean)
+    n = mean.size
+    xa = hilbert(np.r_[mean, np.zeros(n)])[:n]
+    near = np.abs(t - surface_ns) <= 0.5 * 1000.0 / centre_mhz
+    if not near.any():
+        return math.nan
+    i = int(np.flatnonzero(near)[np.argmax(np.abs(xa[near]))])
+    phase = float(np.angle(xa[i]))
+    if polarity_source.startswith("opposite of the direct wave"):
+        phase += math.pi
+    return float(math.remainder(phase, 2 * math.pi))
+
+
+#: Weakest layer reflection (envelope over the surface's) trusted as the phase reference.
+MIN_LAYER_STRENGTH = 0.08
+
+
+def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
+                traces: np.ndarray | None = None) -> tuple[float, float]:
+    """Phase (rad) of the strongest layer reflection of the mean trace, and its strength.
+
+    The mean trace of ``survey`` (filtered, time zero at the surface, before background
+    removal) holds the reflections of the road's layer interfaces; between 1.5 and 12 antenna
+    periods below the surface the strongest of them (its envelope peak) is taken. Road layers
+    grow slower with depth (asphalt eps_r 4-7 over base 6-10 over subgrade 8-20), so it is a
+    reflection into a slower medium, of the surface's polarity, and it went through the same
+    ground, antenna and filters as the targets' reflections: a phase reference free of the
+    direct wave's. Returns NaN when no reflection stands out (no local envelope peak there, or
+    the strongest under :data:`MIN_LAYER_STRENGTH` of the surface's: a weaker one may be the
+    antenna's ringing rather than an interface).
+    """
+    from scipy.signal import hilbert
+
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    step = max(1, survey.sizes["trace"] // 512)
+    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float64))
+    mean = sub.mean(axis=(0, 1))
+    mean -= np.median(mean)
+    n = mean.size
+    xa = hilbert(np.r_[mean, np.zeros(n)])[:n]
+    env = np.abs(xa)
+    period = 1000.0 / centre_mhz
+    near = np.abs(t - surface_ns) <= 0.5 * period
+    win = (t >= surface_ns + 1.5 * period) & (t <= surface_ns + 12 * period)
+    if not near.any() or win.sum() < 3:
+        return math.nan, 0.0
+    peak = np.zeros(n, dtype=bool)
+    peak[1:-1] = (env[1:-1] >= env[:-2]) & (env[1:-1] > env[2:])
+    cand = np.flatnonzero(win & peak)
+    if cand.size == 0:
+        return math.nan, 0.0
+    i = int(cand[np.argmax(env[cand])])
+    strength = float(env[i] / max(env[near].max(), 1e-30))
+    if strength < MIN_LAYER_STRENGTH:
+        return math.nan, strength
+    return float(np.angle(xa[i])), strength
+
+
+def relative_polarity(phase_rad, reference_rad: float):
+    """Polarity of target reflections from their phase relative to the surface reflection.
+
+    A reflection into a faster medium (soil to air) is the surface wavelet inverted (relative
+    phase pi); into a slower one (to water, metal) the surface wavelet itself (0). A body
+    thinner than about a quarter wavelength returns the *derivative* of that (its top and
+    bottom reflections, of opposite signs, merge), turned by a further +pi/2: a thin air gap
+    -pi/2, a thin wet layer +pi/2. So air lies at -3pi/4 +- pi/4 and slower media at +pi/4
+    +- pi/4, whatever the thickness, and ``sqrt(2) cos(phase + 3pi/4)`` (clipped to -1..1) is
+    +1 for both air cases and -1 for both slower ones. The sign at the envelope peak, which is
+    what a polarity vote measures, is undefined for thin bodies. The reference is a reflection
+    into a slower medium (:func:`layer_phase`), so its relative phase is 0. Returns NaN where
+    the reference is NaN.
+    """
+    d = np.asarray(phase_rad, dtype=float) - float(reference_rad)
+    return np.clip(np.sqrt(2.0) * np.cos(d + 0.75 * np.pi), -1.0, 1.0)
+
+
 def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) -> tuple[float, str, bool]:
     """The velocity used for depths, m/ns, how it was obtained, and whether it is the default.
 
@@ -363,6 +563,9 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     check_input(survey)
     notes: list[str] = []
     processed = _is_processed(survey)
+    background_traces = None
+    ref_phase = math.nan
+    lay_phase = (math.nan, 0.0)
     if not _has_antenna(survey):
         est = survey.attrs.get("centre_mhz_estimate")
         if est is None:
@@ -387,8 +590,20 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         try:
             head = rp.apply(survey, {"name": r["name"], "steps": steps[:k]})
             surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=survey)
+            ref_phase = surface_phase(head, surface_ns, centre, pol_src)
             surface_measured = True
-            out = rp.apply(head, {"name": r["name"], "steps": steps[k:]}) if k < len(steps) else head
+            short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre) if k < len(steps)
+                     and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
+            lay_phase = layer_phase(head, surface_ns, centre, traces=None if short is None else short[1])
+            if short is not None:
+                out, background_traces = short
+                notes.append(f"line shorter than the background window: background from the "
+                             f"{int(background_traces.sum())} of {background_traces.size} traces no "
+                             "defect disturbs (undisturbed_background)")
+                if k + 1 < len(steps):
+                    out = rp.apply(out, {"name": r["name"], "steps": steps[k + 1:]})
+            else:
+                out = rp.apply(head, {"name": r["name"], "steps": steps[k:]}) if k < len(steps) else head
         except ProcessingError as exc:
             raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
         notes.append(f"processed with recipe {r['name'] or 'default'!r} ({len(steps)} steps)")
@@ -397,6 +612,8 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         steps_done = _history_steps(survey)
         if "background_removal" not in steps_done:
             surface_ns, polarity, pol_src = _surface_wavelet(out, centre)
+            ref_phase = surface_phase(out, surface_ns, centre, pol_src)
+            lay_phase = layer_phase(out, surface_ns, centre)
             surface_measured = True
         notes.append("used as processed (" + ", ".join(s for s in steps_done if s) + ")")
     out = out.astype(np.float32) if out.dtype != np.float64 else out
@@ -413,4 +630,5 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             f"({MIN_PERIODS_BELOW:g} periods of the {centre:.0f} MHz antenna)")
     v, vsrc, default_v = velocity_model(out, velocity_m_per_ns=velocity_m_per_ns, eps_r=eps_r)
     return Prepared(out, centre, polarity, surface_measured and not pol_src.startswith("assumed"), v, vsrc,
-                    surface_ns, notes, pol_src, default_v)
+                    surface_ns, notes, pol_src, default_v, background_traces, ref_phase, lay_phase[0],
+                    lay_phase[1])
