@@ -189,6 +189,16 @@ def tpower_gain(
         The gain stops growing below this two-way time, ns. "auto" (default): where the signal
         reaches the noise floor (:func:`noise_floor_ns`); None: no stop.
     """
+    g, params = _tpower_plan(survey, power=power, start_ns=start_ns, max_gain_db=max_gain_db,
+                             stop_ns=stop_ns)
+    return finish(survey, _apply_curve(survey, g), "tpower_gain", params)
+
+
+def _tpower_plan(survey: xr.DataArray, *, power: float = 1.0, start_ns: float | str = "auto",
+                 max_gain_db: float | None = 40.0, stop_ns: float | str | None = "auto"
+                 ) -> tuple[np.ndarray, dict[str, Any]]:
+    """Resolve :func:`tpower_gain` on ``survey`` -> (gain curve per sample, recorded parameters).
+    ``stop_ns="auto"`` reads the survey's noise floor (:func:`noise_floor_ns`)."""
     check_survey(survey, "tpower_gain")
     start_ns = _start(survey, start_ns)
     max_gain_db = _cap(max_gain_db, "tpower_gain")
@@ -196,7 +206,7 @@ def tpower_gain(
     g = gain_curve(survey.coords["twt_ns"].values, power=float(power), start_ns=start_ns,
                    max_gain_db=max_gain_db, stop_ns=stop_ns)
     params = {"power": float(power), "start_ns": start_ns, "max_gain_db": max_gain_db, "stop_ns": stop_ns}
-    return finish(survey, _apply_curve(survey, g), "tpower_gain", params)
+    return g, params
 
 
 def exp_gain(

@@ -43,10 +43,11 @@ from roadhealth.processing.attributes import (
 )
 from roadhealth.processing.depth import add_depth, to_depth
 from roadhealth.processing.filters import background_removal, bandpass, dewow, dewow_bandpass
+from roadhealth.processing.fused import background_tpower_gain
 from roadhealth.processing.gain import agc, exp_gain, sec_gain, tpower_gain
 from roadhealth.processing.migration import kirchhoff_migrate, phase_shift_migrate, stolt_migrate
 from roadhealth.processing.stack import resample_traces, stack
-from roadhealth.processing.timezero import time_zero
+from roadhealth.processing.timezero import _time_zero_plan, time_zero
 
 __all__ = [
     "DEFAULT_RECIPE",
@@ -230,11 +231,22 @@ def apply(survey: xr.DataArray, recipe: Any = None, *, fuse: bool = True) -> xr.
     recipe : path, str, dict, list or None
         See :func:`load_recipe`; None runs the default recipe.
     fuse : bool
-        Run a ``dewow`` (method "mean") directly followed by a ``bandpass`` (method "fft") as one
-        rfft/irfft pass (:func:`roadhealth.processing.filters.dewow_bandpass`): the same result
-        within 1e-4 of the largest amplitude (what the band-pass carries across its extension at
-        the trace ends; a later gain scales that too), the same two history records, about half
-        the time of the pair. False runs every step on its own.
+        Run adjacent steps as one pass where that is equivalent (the same history records):
+
+        * a ``dewow`` (method "mean") directly followed by a ``bandpass`` (method "fft") as one
+          rfft/irfft pass (:func:`roadhealth.processing.filters.dewow_bandpass`): the same result
+          within 1e-4 of the largest amplitude (what the band-pass carries across its extension
+          at the trace ends; a later gain scales that too), about half the time of the pair;
+        * a ``time_zero`` right before them, when it shifts by one time per channel (the
+          default): the shift becomes a per-channel phase ramp in that FFT pass. The same result
+          inside the record; within the filter's reach (about two periods of the band-pass low
+          corner) of the window edges time zero trims, the filter sees the recorded samples
+          beyond the cut instead of an odd reflection (see ``dewow_bandpass``);
+        * a ``background_removal`` (moving "mean" window) followed by ``tpower_gain``:
+          the gain multiplies the background-removed array in place
+          (:func:`roadhealth.processing.fused.background_tpower_gain`), the same result.
+
+        False runs every step on its own.
 
     Returns
     -------
@@ -257,10 +269,25 @@ def apply(survey: xr.DataArray, recipe: Any = None, *, fuse: bool = True) -> xr.
     i = 0
     while i < len(steps):
         step = steps[i]
+        if fuse and step["name"] == "time_zero" and STEPS["time_zero"] is time_zero and _fusable(steps, i + 1):
+            for k, f in ((0, time_zero), (1, dewow), (2, bandpass)):
+                _bind(f, steps[i + k], i + k)
+            plan = _time_zero_plan(survey, **step["params"])
+            survey = dewow_bandpass(survey, steps[i + 1]["params"], steps[i + 2]["params"],
+                                    time_zero=plan, contiguous=i + 3 == len(steps))
+            i += 3
+            continue
         if fuse and _fusable(steps, i):
             _bind(dewow, step, i)
             _bind(bandpass, steps[i + 1], i + 1)
-            survey = dewow_bandpass(survey, step["params"], steps[i + 1]["params"])
+            survey = dewow_bandpass(survey, step["params"], steps[i + 1]["params"],
+                                    contiguous=i + 2 == len(steps))
+            i += 2
+            continue
+        if fuse and _background_gain_fusable(steps, i):
+            _bind(background_removal, step, i)
+            _bind(tpower_gain, steps[i + 1], i + 1)
+            survey = background_tpower_gain(survey, step["params"], steps[i + 1]["params"])
             i += 2
             continue
         func = STEPS[step["name"]]
@@ -288,6 +315,16 @@ def _fusable(steps: list[dict[str, Any]], i: int) -> bool:
             and a["params"].get("method", "mean") == "mean"
             and b["name"] == "bandpass" and STEPS["bandpass"] is bandpass
             and b["params"].get("method", "fft") == "fft")
+
+
+def _background_gain_fusable(steps: list[dict[str, Any]], i: int) -> bool:
+    """True when steps i, i+1 are the built-in background_removal (mean) and tpower_gain."""
+    if i + 1 >= len(steps):
+        return False
+    a, b = steps[i], steps[i + 1]
+    return (a["name"] == "background_removal" and STEPS["background_removal"] is background_removal
+            and a["params"].get("method", "mean") == "mean"
+            and b["name"] == "tpower_gain" and STEPS["tpower_gain"] is tpower_gain)
 
 
 def _has_antenna(survey: xr.DataArray) -> bool:

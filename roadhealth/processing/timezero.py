@@ -521,6 +521,24 @@ def time_zero(
     ProcessingError
         When no trace has a usable arrival, or nothing is left of the record after alignment.
     """
+    plan = _time_zero_plan(survey, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
+                           pre_ns=pre_ns, interpolation=interpolation, reference=reference,
+                           surface_delay_ns=surface_delay_ns, per=per, window_traces=window_traces,
+                           max_dev_ns=max_dev_ns)
+    return _apply_plan(survey, plan)
+
+
+def _time_zero_plan(survey: xr.DataArray, *, threshold: float = 0.2, pick: str = "first",
+                    skip_ns: float | str = "auto", search_ns: float | None = None, pre_ns: float = 0.0,
+                    interpolation: str = "linear", reference: str = "peak",
+                    surface_delay_ns: float = 0.0, per: str = "auto", window_traces: int = 21,
+                    max_dev_ns: float | str = "auto") -> dict[str, Any]:
+    """Everything :func:`time_zero` decides before it moves a sample: the checked picks, the shift
+    of every trace (samples, ``out[k] = x[k + shift]``), the output window ``[k_lo, k_hi)`` of
+    samples that every trace recorded, the new ``twt_ns``, the resolved parameters and the QC
+    record. :func:`_apply_plan` applies it; the recipe runner can instead fold a per-channel
+    shift into the FFT pass of the band-pass that follows
+    (:func:`roadhealth.processing.filters.dewow_bandpass`)."""
     check_survey(survey, "time_zero")
     threshold = _check(threshold, pick, interpolation, survey)
     skip_ns_used, _ = _skip_samples(survey, pick, skip_ns)
@@ -553,15 +571,6 @@ def time_zero(
         raise ProcessingError(f"time_zero: after alignment fewer than 2 samples are common to all traces "
                               f"(time zero at {np.nanmin(picks) * dt:.3g}-{np.nanmax(picks) * dt:.3g} ns "
                               f"of a {n * dt:.3g} ns record)")
-    n_out = k_hi - k_lo
-
-    def kernel(x, s):
-        if per_used == "channel" and interpolation != "fft":
-            return _channel_shift_kernel(x, s[:, 0, 0], k_lo, k_hi, interpolation)
-        y = _shift_kernel(x, s[..., 0], n_header, interpolation)
-        return np.ascontiguousarray(y[..., k_lo:k_hi])
-
-    data = _apply_shift(survey, kernel, shift, n_out)
     twt = -pre_ns + dt * np.arange(k_lo, k_hi)
     params: dict[str, Any] = {"threshold": threshold, "pick": pick}
     if pick == "surface":
@@ -573,9 +582,31 @@ def time_zero(
           "channel_time_zero_ns": [round(float(v), 4) for v in np.nanmedian(picks, axis=-1) * dt
                                    + float(survey.coords["twt_ns"].values[0])],
           "samples_trimmed_top": int(k_lo), "samples_trimmed_bottom": int(n - k_hi)}
-    out = survey.isel(sample=slice(0, n_out))
-    return finish(out, data, "time_zero", params, coords={"twt_ns": ("sample", twt)},
-                  attrs={"header_words": 0, "time_zero_qc": qc})
+    return {"shift": shift, "k_lo": k_lo, "k_hi": k_hi, "per": per_used, "interpolation": interpolation,
+            "n_header": n_header, "twt_ns": twt, "params": params, "qc": qc}
+
+
+def _apply_plan(survey: xr.DataArray, plan: dict[str, Any]) -> xr.DataArray:
+    """Shift and trim the traces as planned by :func:`_time_zero_plan` (the ``time_zero`` step)."""
+    k_lo, k_hi, n_header = plan["k_lo"], plan["k_hi"], plan["n_header"]
+    per_used, interpolation = plan["per"], plan["interpolation"]
+
+    def kernel(x, s):
+        if per_used == "channel" and interpolation != "fft":
+            return _channel_shift_kernel(x, s[:, 0, 0], k_lo, k_hi, interpolation)
+        y = _shift_kernel(x, s[..., 0], n_header, interpolation)
+        return np.ascontiguousarray(y[..., k_lo:k_hi])
+
+    data = _apply_shift(survey, kernel, plan["shift"], k_hi - k_lo)
+    return finish_plan(survey, plan, data)
+
+
+def finish_plan(survey: xr.DataArray, plan: dict[str, Any], data: Any) -> xr.DataArray:
+    """The ``time_zero`` result around ``data`` (already shifted and trimmed): new ``twt_ns``,
+    ``header_words = 0``, the QC record and the history record."""
+    out = survey.isel(sample=slice(0, plan["k_hi"] - plan["k_lo"]))
+    return finish(out, data, "time_zero", plan["params"], coords={"twt_ns": ("sample", plan["twt_ns"])},
+                  attrs={"header_words": 0, "time_zero_qc": plan["qc"]})
 
 
 def _channel_shift_kernel(x: np.ndarray, shift: np.ndarray, k_lo: int, k_hi: int,
