@@ -33,7 +33,11 @@ SPACING_M = 0.05
 
 @functools.lru_cache(maxsize=1)
 def _templates():
-    """64 int16 traces: a surface wavelet jittered by +-0.6 ns, a layer 4 ns below, wow, DC."""
+    """64 int16 traces: a surface wavelet jittered by +-0.6 ns, a layer 4 ns below, wow, DC.
+
+    The wow is a slow bump that starts at 0 (peak 0.2 of the wavelet at 5 ns), so the record
+    begins quietly, as a real one does, and time zero picks the surface wavelet at about 3 ns
+    (a wow that starts at its maximum is a step at the first sample, which time zero picks)."""
     import numpy as np
 
     t = DT_NS * np.arange(N_SAMPLE)
@@ -44,7 +48,7 @@ def _templates():
         a = (np.pi * f * u) ** 2
         return (1 - 2 * a) * np.exp(-a)
 
-    x = ricker(t - tz) + 0.3 * ricker(t - tz - 4.0) + 0.2 * np.exp(-t / 5.0)
+    x = ricker(t - tz) + 0.3 * ricker(t - tz - 4.0) + 0.2 * (t / 5.0) * np.exp(1.0 - t / 5.0)
     return (6000 * x + 200).astype(np.int16)
 
 

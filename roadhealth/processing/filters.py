@@ -418,7 +418,7 @@ def dewow_bandpass(survey: xr.DataArray, dewow_params: dict[str, Any] | None = N
         m = sfft.next_fast_len(n_rec + 2 * pad, real=True)
         response = _dewow_bandpass_response(p2["low_mhz"], p2["high_mhz"], p2["order"], size, m,
                                             float(survey.attrs["dt_ns"]))
-        data = _shift_filter(survey, plan, response, pad, m, contiguous)
+        data = _shift_filter(survey, plan, response, pad, m)
         out = finish(aligned, data, "dewow", p1)
         return add_history(out, "bandpass", **p2)
     p1, size = _dewow_plan(survey, **dewow_params)
@@ -468,34 +468,45 @@ def _shift_response(shift: np.ndarray, m: int, interpolation: str) -> np.ndarray
     return np.exp(2j * np.pi * f * shift)
 
 
+#: Bytes of the FFT buffer per tile of :func:`_shift_filter_kernel`: a tile's buffers stay in cache
+#: and the allocator recycles them (whole-survey buffers are fresh pages on every call).
+TILE_BYTES = 1 << 20
+
+
 def _shift_filter_kernel(x: np.ndarray, shift: np.ndarray, *, response: np.ndarray, pad: int, m: int,
-                         n_header: int, k_lo: int, k_hi: int, interpolation: str, dtype: np.dtype,
-                         contiguous: bool) -> np.ndarray:
+                         n_header: int, k_lo: int, k_hi: int, interpolation: str, dtype: np.dtype
+                         ) -> np.ndarray:
     """Raw block (channel, trace, n) -> filtered, shifted by one time per channel, trimmed.
 
     ``shift`` (channel, trace, 1): the time-zero shift of every trace in samples of ``x`` (one
     value per channel); ``out[..., k - k_lo] = filtered(x)[..., k + shift]``, ``k`` in
-    ``[k_lo, k_hi)``. One rfft/irfft pair of the odd-extended record (header words left out).
+    ``[k_lo, k_hi)``. One rfft/irfft pair of the odd-extended record (header words left out),
+    run over tiles of traces of one channel (:data:`TILE_BYTES`), written into the output.
     """
-    ext = _odd_extend(x[..., n_header:], pad, m, dtype=dtype, ramp=True)
-    spec = sfft.rfft(ext, axis=-1, overwrite_x=True)
-    del ext
+    c, t, _ = x.shape
+    out = np.empty((c, t, k_hi - k_lo), dtype=dtype)
     resp = response * _shift_response(shift[:, 0, 0] - n_header, m, interpolation)
-    spec *= resp[:, None, :].astype(spec.dtype)
-    y = sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)
-    out = y[..., pad + k_lo:pad + k_hi]
-    return np.ascontiguousarray(out) if contiguous else out
+    resp = resp.astype(np.complex64 if dtype == np.float32 else np.complex128)
+    tile = max(1, TILE_BYTES // (m * np.dtype(dtype).itemsize))
+    for ch in range(c):
+        for t0 in range(0, t, tile):
+            ext = _odd_extend(x[ch, t0:t0 + tile, n_header:], pad, m, dtype=dtype, ramp=True)
+            spec = sfft.rfft(ext, axis=-1, overwrite_x=True)
+            spec *= resp[ch]
+            y = sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)
+            out[ch, t0:t0 + tile] = y[:, pad + k_lo:pad + k_hi]
+    return out
 
 
-def _shift_filter(survey: xr.DataArray, plan: dict[str, Any], response: np.ndarray, pad: int, m: int,
-                  contiguous: bool) -> Any:
+def _shift_filter(survey: xr.DataArray, plan: dict[str, Any], response: np.ndarray, pad: int, m: int
+                  ) -> Any:
     """Run :func:`_shift_filter_kernel` on numpy or dask data (whole traces per block)."""
     from roadhealth.processing._core import result_dtype
 
     dtype = result_dtype(survey.dtype)
     k_lo, k_hi = plan["k_lo"], plan["k_hi"]
     kw = dict(response=response, pad=pad, m=m, n_header=plan["n_header"], k_lo=k_lo, k_hi=k_hi,
-              interpolation=plan["interpolation"], contiguous=contiguous)
+              interpolation=plan["interpolation"])
     kernel = functools.partial(_shift_filter_kernel, dtype=dtype)
     shift = plan["shift"][..., None]
     data = survey.data
@@ -712,50 +723,60 @@ def subtract_moving_mean(x: np.ndarray, size: int, *, gain: np.ndarray | None = 
     -------
     ndarray, the shape and dtype of ``x``.
     """
-    c, t, n = x.shape
+    c, t, _ = x.shape
     w = int(size)
     if w % 2 == 0 or w > t:
         raise ProcessingError(f"subtract_moving_mean: size must be odd and at most {t} traces; got {size}")
+    res = np.empty(x.shape, dtype=x.dtype) if out is None else out
+    g = None if gain is None else np.asarray(gain).astype(x.dtype, copy=False)
+    if t // w < 2 or w < 3:  # a window as long as the blocks: the line filter is as cheap
+        bg = ndimage.uniform_filter1d(x, w, axis=1, mode="reflect")
+        np.subtract(x, bg, out=res)
+    else:
+        # channel by channel: the scratch arrays are one channel's, recycled by the allocator
+        for ch in range(c):
+            xc, oc = x[ch], res[ch]
+            bg = np.empty_like(oc) if np.may_share_memory(xc, oc) else oc
+            _moving_mean_into(xc, w, bg)
+            np.subtract(xc, bg, out=oc)
+    if g is not None:
+        res *= g
+    return res
+
+
+def _moving_mean_into(x: np.ndarray, w: int, bg: np.ndarray) -> None:
+    """``bg`` = boxcar mean of ``w`` traces (odd) of ``x`` (trace, sample), ends reflected
+    (:func:`subtract_moving_mean`; at least two whole blocks of ``w`` traces)."""
+    t, n = x.shape
     h = w // 2
-    dtype = x.dtype
+    dtype = bg.dtype
     inv = 1.0 / w
     nfull = t // w
-    if nfull < 2 or w < 3:  # a window as long as the block: the line filter is as cheap
-        bg = ndimage.uniform_filter1d(x, w, axis=1, mode="reflect")
-        res = np.subtract(x, bg, out=out if out is not None else bg)
-        if gain is not None:
-            res *= gain.astype(dtype, copy=False)
-        return res
     # running sums within blocks of w traces, scaled by 1 / w (a scratch copy: x is not written)
-    blocks = np.empty((c, (nfull + 1) * w, n), dtype=dtype)
-    np.multiply(x, dtype.type(inv), out=blocks[:, :t])
-    blocks[:, t:] = 0
-    b4 = blocks.reshape(c, nfull + 1, w, n)
+    blocks = np.empty(((nfull + 1) * w, n), dtype=dtype)
+    np.multiply(x, dtype.type(inv), out=blocks[:t])
+    blocks[t:] = 0
+    b3 = blocks.reshape(nfull + 1, w, n)
     for j in range(1, w):
-        b4[:, :, j] += b4[:, :, j - 1]
-    lower, upper = _edge_window_sums(x, w)
-    bg = out if out is not None and out is not x else np.empty((c, t, n), dtype=dtype)
+        b3[:, j] += b3[:, j - 1]
     # windows [b, b + w) for b = 0 .. t - w (centre b + h): b = q w + j
     nb = t - w + 1
     nq = nb // w
     if nq:
-        o4 = bg[:, h:h + nq * w].reshape(c, nq, w, n)
-        np.subtract(b4[:, 1:nq + 1, :w - 1], b4[:, :nq, :w - 1], out=o4[:, :, 1:])
-        o4[:, :, 1:] += b4[:, :nq, w - 1:w]
-        o4[:, :, 0] = b4[:, :nq, w - 1]
+        o3 = bg[h:h + nq * w].reshape(nq, w, n)
+        np.subtract(b3[1:nq + 1, :w - 1], b3[:nq, :w - 1], out=o3[:, 1:])
+        o3[:, 1:] += b3[:nq, w - 1:w]
+        o3[:, 0] = b3[:nq, w - 1]
     rest = nb - nq * w
     if rest:
-        o = bg[:, h + nq * w:h + nb]
-        o[:, 0] = b4[:, nq, w - 1]
+        o = bg[h + nq * w:h + nb]
+        o[0] = b3[nq, w - 1]
         if rest > 1:
-            np.subtract(b4[:, nq + 1, :rest - 1], b4[:, nq, :rest - 1], out=o[:, 1:])
-            o[:, 1:] += b4[:, nq, w - 1:w]
-    np.multiply(lower, inv, out=bg[:, :h])
-    np.multiply(upper, inv, out=bg[:, t - h:])
-    res = np.subtract(x, bg, out=x if out is x else bg)
-    if gain is not None:
-        res *= gain.astype(dtype, copy=False)
-    return res
+            np.subtract(b3[nq + 1, :rest - 1], b3[nq, :rest - 1], out=o[1:])
+            o[1:] += b3[nq, w - 1]
+    lower, upper = _edge_window_sums(x[None], w)
+    np.multiply(lower[0], inv, out=bg[:h])
+    np.multiply(upper[0], inv, out=bg[t - h:])
 
 
 #: Blocks per window of :func:`running_median`.

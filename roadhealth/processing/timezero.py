@@ -114,8 +114,12 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     y = np.asarray(x, dtype=np.float32 if x.dtype != np.float64 else np.float64).copy()
     body = y[..., n_header:]
     k = (body.shape[-1] - 1) // 2  # the median by one partition (np.median is slower)
-    part = np.partition(body, (k, k + 1) if body.shape[-1] % 2 == 0 else k, axis=-1)
-    dc = part[..., k:k + 1] if body.shape[-1] % 2 else 0.5 * (part[..., k:k + 1] + part[..., k + 1:k + 2])
+    if body.shape[-1] % 2:
+        dc = np.partition(body, k, axis=-1)[..., k:k + 1]
+    else:  # the two middle values: the (k+1)-th by a partition, the k-th as the largest below it
+        # (one kth: numpy's partition with a tuple of kth is several times slower)
+        part = np.partition(body, k + 1, axis=-1)
+        dc = 0.5 * (part[..., :k + 1].max(axis=-1, keepdims=True) + part[..., k + 1:k + 2])
     y -= dc
     if n_header:
         y[..., :n_header] = y[..., n_header:n_header + 1]
