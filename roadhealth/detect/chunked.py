@@ -50,13 +50,17 @@ from roadhealth.detect import risk as _risk
 from roadhealth.detect.classify import Thresholds
 from roadhealth.errors import DetectionError
 
-__all__ = ["BYTES_PER_SAMPLE", "CLAIM_MARGIN_M", "DEFAULT_MEMORY_MB", "Window", "default_overlap_m",
+__all__ = ["BYTES_PER_SAMPLE", "BYTES_PER_SAMPLE_PROCESSED", "CLAIM_MARGIN_M", "DEFAULT_MEMORY_MB", "Window", "default_overlap_m",
            "detect_chunked", "plan_windows"]
 
 #: Peak bytes per sample of one window in :func:`roadhealth.detect.core.detect` on a raw int16
 #: survey: the default recipe holds about 8 float32 copies at its peak (measured with tracemalloc
 #: on 32 x 1000 x 512 int16: 532 MB for 65.5 MB of float32), plus the int16 window itself.
 BYTES_PER_SAMPLE = 34.0
+
+#: The same for a processed float32 survey: the window itself, its float32 copy in ``prepare`` and
+#: the detector's attributes (about 3.8 float32 copies: 249 MB for 65.5 MB, same measurement).
+BYTES_PER_SAMPLE_PROCESSED = 24.0
 
 #: Default memory budget of the windows in flight, MB (the interpreter and its libraries, about
 #: 250 MB, come on top).
@@ -189,13 +193,14 @@ def _spacing_m(d: np.ndarray) -> float:
     return float(np.median(step)) if step.size else 1.0
 
 
-def _window_data(survey: xr.DataArray, w: Window) -> xr.DataArray:
-    """The window's traces, in memory (a dask-backed survey is computed here, window by window)."""
+def _window_data(survey: xr.DataArray, w: Window, nested: bool) -> xr.DataArray:
+    """The window's traces, in memory (a dask-backed survey is computed here, window by window:
+    with dask's configured scheduler, or synchronously inside a worker thread (``nested``) so
+    that the windows in flight do not each start a pool)."""
     sub = survey.isel(trace=slice(w.start, w.stop))
-    data = sub.data
-    if type(data).__module__.startswith("dask"):
-        data = data.compute(scheduler="synchronous")
-        sub = sub.copy(data=np.asarray(data))
+    if sub.chunks is not None or any(c.chunks is not None for c in sub.coords.values()):
+        # data and lazy coordinates in one pass
+        sub = sub.compute(scheduler="synchronous") if nested else sub.compute()
     return sub
 
 
@@ -209,7 +214,7 @@ def _blank(x: np.ndarray) -> bool:
 def _search(survey, w: Window, recipe, risk, options, n_threads: int):
     """Run core.detect on one window; (table, info) or (None, reason) for a blank window."""
     with limit_threads(n_threads):
-        sub = _window_data(survey, w)
+        sub = _window_data(survey, w, nested=n_threads < thread_budget())
         hdr = int(survey.attrs.get("header_words", 0) or 0)
         body = np.asarray(sub.data)[..., hdr:] if 0 < hdr < sub.sizes["sample"] else np.asarray(sub.data)
         if _blank(body):
@@ -312,7 +317,8 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         As :func:`roadhealth.detect.detect` (the recipe runs per window on a raw survey).
     window_m : float, optional
         Window length along track, m (core plus both overlaps). Default: the longest window whose
-        peak memory (:data:`BYTES_PER_SAMPLE` per sample) fits ``memory_mb / workers``, and at
+        peak memory (:data:`BYTES_PER_SAMPLE` per sample, :data:`BYTES_PER_SAMPLE_PROCESSED` for a
+        processed survey) fits ``memory_mb / workers``, and at
         least three overlaps long.
     overlap_m : float, optional
         Overlap on each side of a core, m (default :func:`default_overlap_m`).
@@ -363,7 +369,8 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         overlap_m = default_overlap_m(recipe, processed=processed, thresholds=options.get("thresholds"))
     ov_t = math.ceil(float(overlap_m) / sp - 1e-6)
     if window_m is None:
-        fit = int(float(memory_mb) * 1e6 / (BYTES_PER_SAMPLE * n_c * n_s * workers))
+        per_sample = BYTES_PER_SAMPLE_PROCESSED if processed else BYTES_PER_SAMPLE
+        fit = int(float(memory_mb) * 1e6 / (per_sample * n_c * n_s * workers))
         win_t = max(fit, int((2 + _MIN_CORE_OVERLAPS) * ov_t) + 1)
     else:
         win_t = max(1, round(float(window_m) / sp))
