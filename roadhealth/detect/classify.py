@@ -20,9 +20,11 @@ water_rich        a reflection of the surface's polarity (soil to wetter, slower
 loose             chaotic, incoherent scattering: no consistent polarity, low lateral coherence,
                   energy spread over many periods, moderately above the background
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
-                  velocity (a pipe of finite radius looks faster) with a small residual, at most
-                  ``pipe_max_length_m`` long; in an array also the same on every channel: all
-                  channels reached with similar strength, apexes on a line in plan
+                  velocity (a pipe of finite radius looks faster) with a small residual, or a
+                  compact apex (flat over at most ``compact_max_ratio`` x a point's first
+                  Fresnel zone), at most ``pipe_max_length_m`` long; in an array also the same
+                  on every channel: all channels reached with similar strength, apexes on a
+                  line in plan
 surface (clutter) a region whose surface reflection is itself anomalous, or a shallow region that
                   rings (metal manhole covers, plates)
 layer (clutter)   a flat, coherent event that is weak or longer than ``layer_min_length_m``, or a
@@ -60,6 +62,7 @@ class Thresholds:
     cavity_max_length_m: float = 3.5
     surface_ratio: float = 0.08
     min_z: float = 8.0
+    compact_max_ratio: float = 1.5
 
 
 #: Short statement of every rule, for ``docs`` and ``explain``.
@@ -111,6 +114,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     linear = (ramp(f["channel_fraction"].to_numpy(float), 0.75, 0.9)
               * ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.35, 0.5)
               * ramp(np.nan_to_num(f["apex_line_rms_m"].to_numpy(float), nan=1.0), 0.25, 0.12))
+    # a compact apex: the top stays within a quarter period of the apex over no more than a
+    # point diffractor's first Fresnel zone (a pipe of finite radius a little more); an extended
+    # body (a wet zone, a wide cavity) is flat over its own length. A pipe of large radius looks
+    # too fast for the velocity rule above; this one does not need the velocity.
+    flat_ratio = f["apex_flat_ratio"].to_numpy(float) if "apex_flat_ratio" in f else np.full(len(f), np.nan)
+    compact = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
+               * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m))
+    point = np.maximum(point, np.where(array, 0.0, compact))
     point = np.where(array, point * linear, point)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence

@@ -224,7 +224,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["channel_amplitude_ratio"] = gc["e_top"].quantile(0.1) / gc["e_top"].max().clip(lower=1e-30)
     feats["channel_fraction"] = gc.size() / n_c
     feats["apex_line_rms_m"] = _line_rms(per_ch)
-    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns)
+    sp = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
+    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05
+    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, period_ns=p * dt_ns, spacing_m=sp)
     feats = feats.join(hyp)
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
     feats["z_peak"] = recs.groupby("label")["z_max"].max()
@@ -236,6 +238,10 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["depth_bottom_m"] = np.maximum(v * (feats["t_bottom_ns"] - surface_ns - 0.5 * p * dt_ns) / 2,
                                          feats["depth_top_m"])
     feats["period_ns"] = p * dt_ns
+    # a point diffractor at the apex time: its tops stay within a quarter period of the apex
+    # over |x| <= v sqrt(t0 P / 8) (t0 the two-way time below the surface, P the period)
+    t_below = np.maximum(feats["t_apex_ns"] - surface_ns, p * dt_ns)
+    feats["apex_flat_ratio"] = feats["apex_flat_m"] / (2 * v * np.sqrt(t_below * p * dt_ns / 8.0))
     return feats, strong
 
 
@@ -301,7 +307,7 @@ def _line_rms(per_ch: pd.DataFrame) -> pd.Series:
 
 
 def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns: float,
-                max_regions: int = 400) -> pd.DataFrame:
+                max_regions: int = 400, *, period_ns: float = 1.0, spacing_m: float = 0.05) -> pd.DataFrame:
     """Diffraction-hyperbola fit of each region's top times in its best channel.
 
     The channel with the most columns whose top envelope reaches 30 % of the region's strongest
@@ -314,7 +320,10 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         ``hyperbola_v`` (m/ns, NaN when the tops do not bend like a hyperbola),
         ``hyperbola_rms_ns`` (fit residual) and ``hyperbola_x0_m`` (apex position); the slope
         ``dip_ns_per_m`` and residual ``plane_rms_ns`` of a straight line through the same tops
-        (a flat or dipping layer).
+        (a flat or dipping layer); ``apex_flat_m``, the along-track extent of the strong tops
+        within a quarter period (``period_ns``) of the earliest (a point diffractor's is about
+        the width of its first Fresnel zone, an extended body's its own length), and
+        ``t_apex_ns``.
     """
     from roadhealth.processing.velocity import fit_hyperbola
 
@@ -334,7 +343,14 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         a = np.vstack([np.ones_like(xd), xd - xd.mean()]).T
         coef, *_ = np.linalg.lstsq(a, tt, rcond=None)
         line_rms = float(np.sqrt(np.mean((a @ coef - tt) ** 2)))
-        rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]), line_rms)
+        # the flat part of the top: along-track extent of the tops within a quarter period of
+        # the apex (the earliest strong top), against what a point diffractor there would give
+        strong_top = g["e_top"].to_numpy() >= 0.5 * float(g["e_top"].max())
+        t_apex = float(tt[strong_top].min())
+        near = strong_top & (tt <= t_apex + 0.25 * period_ns)
+        flat_m = float(np.ptp(xd[near])) + spacing_m if near.any() else np.nan
+        rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]), line_rms,
+                     flat_m, t_apex)
     return pd.DataFrame.from_dict(rows, orient="index",
                                   columns=["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m", "dip_ns_per_m",
-                                           "plane_rms_ns"])
+                                           "plane_rms_ns", "apex_flat_m", "t_apex_ns"])

@@ -436,6 +436,10 @@ def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, po
 #: Weakest layer reflection (envelope over the surface's) trusted as the phase reference.
 MIN_LAYER_STRENGTH = 0.08
 
+#: Strongest: an interface between road materials reflects |r| <= ~0.25 against ~0.4 at the
+#: surface; a stronger late arrival in the mean trace is ringing or a reflector, not a layer.
+MAX_LAYER_STRENGTH = 0.45
+
 
 def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
                 traces: np.ndarray | None = None) -> tuple[float, float]:
@@ -449,7 +453,8 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
     ground, antenna and filters as the targets' reflections: a phase reference free of the
     direct wave's. Returns NaN when no reflection stands out (no local envelope peak there, or
     the strongest under :data:`MIN_LAYER_STRENGTH` of the surface's: a weaker one may be the
-    antenna's ringing rather than an interface).
+    antenna's ringing rather than an interface; or over :data:`MAX_LAYER_STRENGTH`: too strong
+    for an interface between road materials).
     """
     from scipy.signal import hilbert
 
@@ -473,7 +478,7 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
         return math.nan, 0.0
     i = int(cand[np.argmax(env[cand])])
     strength = float(env[i] / max(env[near].max(), 1e-30))
-    if strength < MIN_LAYER_STRENGTH:
+    if not MIN_LAYER_STRENGTH <= strength <= MAX_LAYER_STRENGTH:
         return math.nan, strength
     return float(np.angle(xa[i])), strength
 
