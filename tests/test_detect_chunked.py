@@ -23,6 +23,7 @@ from roadhealth.detect.chunked import (
     plan_windows,
 )
 from roadhealth.synth import Acquisition, Cavity, RoadModel, Void, WaterRichZone, simulate
+from roadhealth.synth.truth import truth
 
 ACQ6 = Acquisition(frequency_mhz=600, n_channels=6, trace_spacing_m=0.05, n_samples=256, window_ns=32.0)
 SPACING_M = 0.05
@@ -53,14 +54,25 @@ def cavity_road():
 
 
 @pytest.fixture(scope="module")
-def long_road():
-    """80 m, 6 channels: a void, a cavity centred on the first seam, a water-rich zone."""
+def long_model():
+    """80 m: a void, a cavity centred on the first seam, a water-rich zone."""
     objects = [
         Void(s_m=8, u_m=0.0, length_m=1.5, width_m=1.0, height_m=0.04, under="asphalt"),
         Cavity(s_m=_seam_m(1), u_m=0.0, depth_top_m=0.6, length_m=1.0, width_m=0.8, height_m=0.4),
         WaterRichZone(s_m=45, u_m=0.0, depth_top_m=0.5, length_m=3.0, width_m=2.0, height_m=0.5),
     ]
-    return simulate(RoadModel(LENGTH_M, objects=objects, seed=2, name="long"), ACQ6)
+    return RoadModel(LENGTH_M, objects=objects, seed=2, name="long")
+
+
+@pytest.fixture(scope="module")
+def long_road(long_model):
+    """The 80 m road seen by a 6-channel 600 MHz array."""
+    return simulate(long_model, ACQ6)
+
+
+@pytest.fixture(scope="module")
+def long_truth(long_model):
+    return truth(long_model)
 
 
 @pytest.fixture(scope="module")
@@ -128,15 +140,33 @@ def test_long_survey_is_cut_into_windows(long_chunked):
     assert long_chunked.attrs["detect"]["n_candidates"] == sum(w["n_candidates"] for w in wins)
 
 
-def test_chunked_finds_the_same_defects_as_the_whole_survey(long_whole, long_chunked):
+def _match(a, b, tol_m: float) -> np.ndarray:
+    """For each row of ``a``, the index of the row of ``b`` whose along-track centre is nearest
+    (-1 when none is within ``tol_m``)."""
+    if len(a) == 0 or len(b) == 0:
+        return np.full(len(a), -1)
+    dist = np.abs(_centre(a)[:, None] - _centre(b)[None, :])
+    j = np.argmin(dist, axis=1)
+    return np.where(dist[np.arange(len(a)), j] <= tol_m, j, -1)
+
+
+def test_chunked_finds_the_same_defects_as_the_whole_survey(long_truth, long_whole, long_chunked):
     assert list(long_chunked.columns) == ANOMALY_COLUMNS + EXTRAS
     validate_anomalies(long_chunked, risk_levels=risk.load_table("beijing")["grades"])
-    assert len(long_whole) == 3, long_whole[["kind", "distance_start_m", "depth_top_m"]]
-    assert len(long_chunked) == len(long_whole), long_chunked[["kind", "distance_start_m", "depth_top_m"]]
-    assert list(long_chunked["kind"].astype(str)) == list(long_whole["kind"].astype(str))
-    assert np.allclose(_centre(long_chunked), _centre(long_whole), atol=0.2)
-    assert np.allclose(long_chunked["depth_top_m"], long_whole["depth_top_m"], atol=0.1)
-    assert np.allclose(long_chunked["offset_start_m"], long_whole["offset_start_m"], atol=0.25)
+    # the whole-survey detection finds the three defects (the reference must be right)
+    assert len(long_truth) == 3
+    real = _match(long_whole, long_truth, 1.0) >= 0
+    assert sorted(_match(long_truth, long_whole, 1.0)) == sorted(np.flatnonzero(real)), long_whole
+    # every real defect of the whole survey is found by the windows, once, alike
+    j = _match(long_whole[real], long_chunked, 0.5)
+    assert (j >= 0).all() and len(set(j)) == len(j), long_chunked[["kind", "distance_start_m", "depth_top_m"]]
+    a, b = long_whole[real].reset_index(drop=True), long_chunked.iloc[j].reset_index(drop=True)
+    assert list(b["kind"].astype(str)) == list(a["kind"].astype(str))
+    assert np.allclose(_centre(b), _centre(a), atol=0.2)
+    assert np.allclose(b["depth_top_m"], a["depth_top_m"], atol=0.1)
+    assert np.allclose(b["offset_start_m"], a["offset_start_m"], atol=0.25)
+    # and the windows add nothing the whole survey does not report (no seam artefacts)
+    assert (_match(long_chunked, long_whole, 0.5) >= 0).all(), long_chunked
     assert list(long_chunked["anomaly_id"]) == [f"long-{i:04d}" for i in range(1, len(long_chunked) + 1)]
 
 
@@ -158,16 +188,19 @@ def test_threads_and_dask_give_the_same_table(long_road, long_chunked):
                                       pd.DataFrame(long_chunked.drop(columns="geometry")))
 
 
-def test_processed_survey_is_searched_per_window(long_road, long_chunked):
+def test_processed_survey_is_searched_per_window(long_road, long_truth):
     import roadhealth.processing as rp
 
     proc = rp.apply(long_road)
     whole = detect(proc)
     out = detect_chunked(proc, window_m=WINDOW_M)
     assert out.attrs["detect"]["chunked"]["overlap_m"] == pytest.approx(default_overlap_m(processed=True), abs=0.05)
-    assert len(out) == len(whole)
-    assert list(out["kind"].astype(str)) == list(whole["kind"].astype(str))
-    assert np.allclose(_centre(out), _centre(whole), atol=0.2)
+    assert out.attrs["detect"]["chunked"]["n_windows"] > 1
+    real = _match(whole, long_truth, 1.0) >= 0
+    j = _match(whole[real], out, 0.5)
+    assert (j >= 0).all() and len(set(j)) == len(j) == len(long_truth)
+    assert list(out.iloc[j]["kind"].astype(str)) == list(whole[real]["kind"].astype(str))
+    assert (_match(out, whole, 0.5) >= 0).all()
 
 
 # ------------------------------------------------------------------------------------ seams, errors
