@@ -21,6 +21,7 @@ from roadhealth.detect.chunked import (
     default_overlap_m,
     detect_chunked,
     plan_windows,
+    should_chunk,
 )
 from roadhealth.synth import Acquisition, Cavity, RoadModel, Void, WaterRichZone, simulate
 from roadhealth.synth.truth import truth
@@ -234,3 +235,15 @@ def test_an_all_zero_long_survey_is_a_clear_error(long_road):
     with pytest.raises(DetectionError, match="zero"):
         detect_chunked(long_road.copy(data=np.zeros(long_road.shape, np.float32)), window_m=WINDOW_M,
                        overlap_m=OVERLAP_M)
+
+
+def test_should_chunk_by_the_memory_of_a_whole_search(cavity_road):
+    import dask.array as da
+    import xarray as xr
+
+    assert not should_chunk(cavity_road)
+    grid = xr.DataArray(da.zeros((32, 50_000, 512), dtype="int16", chunks=(32, 512, 512)),
+                        dims=("channel", "trace", "sample"), attrs={"dt_ns": 0.1})
+    assert should_chunk(grid)  # 1 km, 32 channels: ~28 GB at the peak of one search
+    assert not should_chunk(grid, memory_mb=1e6)
+    assert not should_chunk(np.zeros((2, 3, 4)))

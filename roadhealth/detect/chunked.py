@@ -51,7 +51,7 @@ from roadhealth.detect.classify import Thresholds
 from roadhealth.errors import DetectionError
 
 __all__ = ["BYTES_PER_SAMPLE", "BYTES_PER_SAMPLE_PROCESSED", "CLAIM_MARGIN_M", "DEFAULT_MEMORY_MB", "Window", "default_overlap_m",
-           "detect_chunked", "plan_windows"]
+           "detect_chunked", "plan_windows", "should_chunk"]
 
 #: Peak bytes per sample of one window in :func:`roadhealth.detect.core.detect` on a raw int16
 #: survey: the default recipe holds about 8 float32 copies at its peak (measured with tracemalloc
@@ -302,6 +302,17 @@ def _merge_info(infos: list[dict], windows: list[dict], table_name: str, extra: 
     return info
 
 
+def should_chunk(survey: xr.DataArray, *, memory_mb: float = DEFAULT_MEMORY_MB) -> bool:
+    """True when searching ``survey`` in one piece would take more than ``memory_mb`` (MB) at the
+    peak (:data:`BYTES_PER_SAMPLE` per sample of a raw survey, :data:`BYTES_PER_SAMPLE_PROCESSED`
+    of a processed one): :func:`roadhealth.detect.detect` then hands it to :func:`detect_chunked`.
+    """
+    if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
+        return False
+    per_sample = BYTES_PER_SAMPLE_PROCESSED if _is_processed(survey) else BYTES_PER_SAMPLE
+    return survey.size * per_sample > float(memory_mb) * 1e6
+
+
 def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any = "beijing",
                    window_m: float | None = None, overlap_m: float | None = None,
                    memory_mb: float = DEFAULT_MEMORY_MB, workers: int = 1, progress: bool = False,
@@ -376,11 +387,14 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         win_t = max(1, round(float(window_m) / sp))
     plan = plan_windows(n_t, win_t, ov_t)
     name = _core._survey_name(survey, options.get("survey_name"))
-    opts = {**options, "survey_name": name}
+    whole_opts = dict(options)
+    if "chunk_m" in _core._OPTIONS:  # when detect() routes large surveys here, windows stay whole
+        whole_opts["chunk_m"] = None
+    opts = {**whole_opts, "survey_name": name}
     extra = {"window_m": round(win_t * sp, 3), "overlap_m": round(ov_t * sp, 3), "n_windows": len(plan),
              "workers": int(workers), "memory_mb": float(memory_mb)}
     if len(plan) == 1:  # fits in one window: exactly the whole-survey detection
-        out = _core.detect(survey, recipe, risk=risk, **options)
+        out = _core.detect(survey, recipe, risk=risk, **whole_opts)
         out.attrs["detect"] = {**out.attrs.get("detect", {}), "chunked": extra}
         return out
 
