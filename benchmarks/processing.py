@@ -112,18 +112,23 @@ def worker(args) -> dict:
     }
 
 
-def per_step(n_trace: int = 4000, rep: int = 5) -> None:
+def per_step(n_trace: int = 4000, rep: int = 5) -> dict[str, float]:
     """Single-thread ns per sample of each default-recipe step (numpy, 4 channels) and the floor:
     one numpy.fft rfft + irfft pass over the same array (float32 input).
 
     Times are CPU time of this process (``time.process_time``), FFTs on one thread, best of
     ``rep``: the ratio to the floor then does not depend on what else the machine is running.
+    Printed: each step on its own (``apply(..., fuse=False)`` runs these), then the passes that
+    ``apply`` runs (``time_zero`` picks; its per-channel shift folded into the fused dewow +
+    band-pass FFT pass; background removal and gain in one pass), then ``apply`` itself.
     """
     import numpy as np
 
     import roadhealth.processing as P
     from roadhealth import make_survey
     from roadhealth.processing.filters import dewow_bandpass
+    from roadhealth.processing.fused import background_tpower_gain
+    from roadhealth.processing.timezero import _time_zero_plan
 
     rng = np.random.default_rng(0)
     x = _templates()[rng.integers(0, 64, size=(4, n_trace))]
@@ -141,19 +146,38 @@ def per_step(n_trace: int = 4000, rep: int = 5) -> None:
                 t.append(time.process_time() - t0)
         return min(t) * 1e9 / x.size, r
 
+    res: dict[str, float] = {}
     cur, inputs = s, {}
+    print("  steps one by one (apply(..., fuse=False)):")
     for st in P.default_recipe()["steps"]:
         inputs[st["name"]] = (cur, st["params"])
         ns, cur = best(P.STEPS[st["name"]], cur, **st["params"])
-        print(f"  {st['name']:28s} {ns:6.1f} ns/sample")
-    ns_fused, _ = best(dewow_bandpass, inputs["dewow"][0], inputs["dewow"][1], inputs["bandpass"][1])
-    print(f"  {'dewow+bandpass fused':28s} {ns_fused:6.1f} ns/sample")
+        res[st["name"]] = ns
+        print(f"    {st['name']:40s} {ns:6.1f} ns/sample")
+    ns, _ = best(P.apply, s, fuse=False)
+    res["apply_unfused"] = ns
+    print(f"    {'apply(default recipe, fuse=False)':40s} {ns:6.1f} ns/sample")
+    print("  the passes apply() runs:")
+    tz = inputs["time_zero"][1]
+    ns, plan = best(_time_zero_plan, s, **tz)
+    res["time_zero_picks"] = ns
+    print(f"    {'time_zero picks (no sample moved)':40s} {ns:6.1f} ns/sample")
+    ns, _ = best(dewow_bandpass, s, inputs["dewow"][1], inputs["bandpass"][1], time_zero=plan)
+    res["shift_dewow_bandpass"] = ns
+    print(f"    {'shift + dewow + bandpass, one FFT pass':40s} {ns:6.1f} ns/sample")
+    ns, _ = best(background_tpower_gain, inputs["background_removal"][0], inputs["background_removal"][1],
+                 inputs["tpower_gain"][1])
+    res["background_gain"] = ns
+    print(f"    {'background_removal + tpower_gain':40s} {ns:6.1f} ns/sample")
     ns_apply, _ = best(P.apply, s)
-    print(f"  {'apply(default recipe)':28s} {ns_apply:6.1f} ns/sample")
+    res["apply"] = ns_apply
+    print(f"    {'apply(default recipe)':40s} {ns_apply:6.1f} ns/sample")
     xf = x.astype(np.float32)
     ns_fft, _ = best(lambda a: np.fft.irfft(np.fft.rfft(a, axis=-1), n=a.shape[-1], axis=-1), xf)
-    print(f"  {'floor: numpy rfft+irfft':28s} {ns_fft:6.1f} ns/sample -> recipe / floor = "
-          f"{ns_apply / ns_fft:.1f}")
+    res["floor"] = ns_fft
+    print(f"  {'floor: numpy rfft+irfft':42s} {ns_fft:6.1f} ns/sample -> recipe / floor = "
+          f"{ns_apply / ns_fft:.2f} (fuse=False: {res['apply_unfused'] / ns_fft:.2f})")
+    return res
 
 
 def median_background(rep: int = 3) -> None:

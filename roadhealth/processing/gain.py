@@ -96,11 +96,17 @@ def _rms_profile(survey: xr.DataArray, max_traces: int = 512) -> np.ndarray:
     """RMS amplitude per sample over (up to ``max_traces`` evenly spaced) traces of every channel."""
     n_trace = survey.sizes["trace"]
     idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
-    sub = survey.isel(trace=idx)
-    x = np.asarray(sub.values, dtype=np.float64)
-    x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
-    x[..., : header_words(survey)] = 0.0
-    return np.sqrt(np.mean(x * x, axis=(0, 1)))
+    data = survey.data
+    if not is_dask(data) and idx.size == n_trace:  # every trace: no copy of the selection
+        x = np.asarray(data)
+    else:
+        x = np.asarray(data[:, idx])
+    x = x.reshape(-1, x.shape[-1])
+    if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+        x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    ms = np.einsum("ij,ij->j", x, x, dtype=np.float64) / max(x.shape[0], 1)  # float64 sums
+    ms[: header_words(survey)] = 0.0
+    return np.sqrt(ms)
 
 
 def noise_floor_ns(survey: xr.DataArray, *, start_ns: float | str = "auto", margin_db: float = 6.0,

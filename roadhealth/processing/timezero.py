@@ -323,7 +323,7 @@ def _pick_window(survey, max_traces: int = 256) -> int:
     """
     n_trace, n = survey.sizes["trace"], survey.sizes["sample"]
     idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
-    x = np.asarray(survey.isel(trace=idx).values, dtype=np.float32)
+    x = np.asarray(_traces(survey.data, idx), dtype=np.float32)
     x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
     n_header = header_words(survey)
     x = x[..., n_header:]
@@ -332,6 +332,25 @@ def _pick_window(survey, max_traces: int = 256) -> int:
     last = float(np.percentile(np.argmax(np.abs(x), axis=-1), 99)) + n_header
     period = _peak_width(survey, "peak")
     return int(min(n, np.ceil(last) + 4 * period + 8))
+
+
+def _traces(data: Any, idx: np.ndarray) -> np.ndarray:
+    """The traces ``idx`` of every channel as a numpy array (only those are computed for dask
+    data; no copy when ``idx`` is every trace of a numpy array)."""
+    if not is_dask(data) and idx.size == data.shape[1] and np.array_equal(idx, np.arange(data.shape[1])):
+        return np.asarray(data)
+    return np.asarray(data[:, idx])
+
+
+def _nanmedian_rows(p: np.ndarray) -> np.ndarray:
+    """Median of the finite values of each row of ``p`` (2-D), 0 for a row without one: as
+    ``np.nanmedian`` (the mean of the two middle values for an even count), by one sort (numpy's
+    nanmedian of short rows goes through masked arrays, milliseconds per call)."""
+    s = np.sort(p, axis=-1)  # NaN last
+    k = np.isfinite(p).sum(axis=-1)
+    lo = np.take_along_axis(s, np.maximum((k - 1) // 2, 0)[:, None], -1)[:, 0]
+    hi = np.take_along_axis(s, np.minimum(k // 2, p.shape[-1] - 1)[:, None], -1)[:, 0]
+    return np.where(k > 0, 0.5 * (lo + hi), 0.0)
 
 
 def _raw_picks(survey, *, threshold, pick, skip_ns, search_ns, reference) -> np.ndarray:
@@ -388,8 +407,7 @@ def _picks(survey, *, threshold, pick, skip_ns, search_ns, reference, per, windo
     cleaned, rejected, conf = clean_picks(raw, tolerance=tol_ns / dt, window=_window(window_traces))
     if per == "channel":
         kept = np.where(rejected, np.nan, raw)
-        with np.errstate(all="ignore"):
-            level = np.nanmedian(np.where(np.isfinite(kept).any(-1, keepdims=True), kept, 0.0), axis=-1)
+        level = _nanmedian_rows(kept)
         cleaned = np.broadcast_to(level[:, None], (raw.shape[0], n_trace)).copy()
     dead = ~np.isfinite(cleaned)  # channels without a single usable pick: leave them unshifted
     cleaned[dead] = header_words(survey)
