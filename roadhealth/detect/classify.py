@@ -17,8 +17,9 @@ void              a strong, flat, laterally continuous reflection in the pavemen
                   wavelet whose sign at the envelope peak is undefined)
 water_rich        a reflection of the surface's polarity (soil to wetter, slower soil) that is
                   broader than a point diffractor; attenuation and frequency loss below add to it
-loose             chaotic, incoherent scattering: no consistent polarity, low lateral coherence,
-                  energy spread over many periods, moderately above the background
+loose             chaotic, incoherent scattering: no consistent polarity or phase along the top,
+                  low lateral coherence, energy spread over many periods, moderately above the
+                  background
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -98,11 +99,16 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     vr = f["hyperbola_v_ratio"].to_numpy(float)
     hrms = (f["hyperbola_rms_ns"] / f["period_ns"]).to_numpy(float)
     strong = ramp(zpk, th.min_z, th.min_z + 3) * ramp(z, 3.0, 4.5)  # and a clear top reflection
+    consistency = f["phase_consistency"].to_numpy(float) if "phase_consistency" in f else np.ones(len(f))
     flat = ramp(rng_p, 0.78, 0.55)
     continuous = ramp(coh, 0.6, 0.85)
-    opposite = ramp(pol, 0.2, 0.6)
-    same = ramp(pol, -0.2, -0.6)
-    chaotic = ramp(np.abs(pol), 0.5, 0.2) * ramp(coh, 0.7, 0.5)
+    # a polarity means something only where the top is one wavelet (consistent phase)
+    one_wavelet = ramp(consistency, 0.3, 0.5)
+    opposite = ramp(pol, 0.2, 0.6) * one_wavelet
+    same = ramp(pol, -0.2, -0.6) * one_wavelet
+    # chaotic: no consistent polarity, or no consistent phase along the top (random phases of
+    # many small scatterers), and no lateral coherence
+    chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh, 0.7, 0.5)
     logv = np.log(np.where(np.isfinite(vr) & (vr > 0), vr, 1e9))
     point = (ramp(logv, np.log(1.42), np.log(1.32)) * ramp(logv, np.log(0.6), np.log(0.7))
              * ramp(hrms, 0.4, 0.25) * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m))
@@ -120,7 +126,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # too fast for the velocity rule above; this one does not need the velocity.
     flat_ratio = f["apex_flat_ratio"].to_numpy(float) if "apex_flat_ratio" in f else np.full(len(f), np.nan)
     compact = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
-               * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m))
+               * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
+               * ramp(consistency, 0.5, 0.7) * ramp(ring, 0.6, 0.3))  # one clean wavelet, no reverberation
     point = np.maximum(point, np.where(array, 0.0, compact))
     point = np.where(array, point * linear, point)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a

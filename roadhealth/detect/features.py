@@ -15,7 +15,11 @@ feature           meaning
 ``zc_peak``       highest coarse score (chaotic scattering above the background)
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
                   reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
-                  (into a slower medium: water, metal)
+                  (into a slower medium: water, metal); from the top wavelet's phase
+                  (``phase_top_rad``) where the section has a layer reflection to compare with
+``phase_consistency``  0..1: length of the envelope-weighted mean of the top wavelets' unit
+                  phasors (1: one wavelet along the whole top, a reflector; near 0: random
+                  phases, chaotic scattering)
 ``top_range_ns``  spread of the top times over the strong columns (0 for a flat top)
 ``ringing``       energy 1-4 periods after the top over the energy of the top lobe (multiples,
                   bottom reflections, reverberation)
@@ -208,6 +212,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         "polarity_raw": grp.sum(a_top) / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
         "polarity_first_raw": grp.sum(a_first) / np.maximum(grp.sum(np.abs(a_first)), 1e-30),
         "phase_top_rad": np.arctan2(grp.sum(strong["ph_s"].to_numpy(float)), grp.sum(strong["ph_c"].to_numpy(float))),
+        "phase_consistency": np.hypot(grp.sum(strong["ph_s"].to_numpy(float)), grp.sum(strong["ph_c"].to_numpy(float)))
+        / np.maximum(grp.sum(strong["e_top"].to_numpy(float)), 1e-30),
         "ringing": grp.sum(strong["e2"].to_numpy(float)) / np.maximum(grp.sum(strong["e1"].to_numpy(float)), 1e-30),
         "below_db": 10 * np.log10(np.maximum(grp.sum(strong["eb"].to_numpy(float)), 1e-30)
                                   / np.maximum(grp.sum(strong["bgw"].to_numpy(float)), 1e-30)),
