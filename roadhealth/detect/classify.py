@@ -26,8 +26,9 @@ pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1
                   Fresnel zone), at most ``pipe_max_length_m`` long; in an array also the same
                   on every channel: all channels reached with similar strength, apexes on a
                   line in plan
-surface (clutter) a region whose surface reflection is itself anomalous, or a shallow region that
-                  rings (metal manhole covers, plates)
+surface (clutter) a region whose surface reflection is itself anomalous (relative to the region, or
+                  outright when the region reverberates), or a shallow region that rings (metal
+                  manhole covers, plates)
 layer (clutter)   a flat, coherent event that is weak or longer than ``layer_min_length_m``, or a
                   dipping planar event longer than ``planar_min_length_m``, or a planar
                   continuous event longer than 2-3 m not much stronger than the background: a
@@ -154,9 +155,13 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     scattering = np.maximum(ramp(zpk, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
     out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
     out["pipe"] = np.maximum(point * same, point_opposite * opposite)
-    out["surface"] = np.maximum(ramp(f["surface_ratio"].to_numpy(float), 0.6 * th.surface_ratio, th.surface_ratio)
-                                * ramp(f["z_surface"].to_numpy(float), 6.0, 10.0),
-                                ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25))
+    z_surf = f["z_surface"].to_numpy(float)
+    out["surface"] = np.maximum.reduce([
+        ramp(f["surface_ratio"].to_numpy(float), 0.6 * th.surface_ratio, th.surface_ratio) * ramp(z_surf, 6.0, 10.0),
+        ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25),
+        # a metal cover: the surface reflection itself is anomalous and what lies under it
+        # reverberates (a defect under the pavement leaves the surface reflection alone)
+        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5)])
     out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
     # a planar event (flat or dipping) longer than a defect top: a layer or interface
