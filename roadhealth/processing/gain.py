@@ -92,10 +92,27 @@ def _cap(max_gain_db: Any, step: str) -> float | None:
     return None if max_gain_db is None else _non_negative(max_gain_db, "max_gain_db", "dB", step)
 
 
-def _rms_profile(survey: xr.DataArray, max_traces: int = 512) -> np.ndarray:
-    """RMS amplitude per sample over (up to ``max_traces`` evenly spaced) traces of every channel."""
+#: The noise floor is read from up to RMS_RUNS runs of RMS_RUN_TRACES consecutive traces per channel.
+RMS_RUNS = 8
+RMS_RUN_TRACES = 64
+
+
+def _rms_traces(n_trace: int, runs: int = RMS_RUNS, run_traces: int = RMS_RUN_TRACES) -> np.ndarray:
+    """Trace indices of the noise-floor estimate: every trace of a survey of up to
+    ``runs * run_traces`` traces, else ``runs`` runs of ``run_traces`` consecutive traces spread
+    evenly along it. Runs rather than single traces spread along the whole survey: for a dask
+    survey only the chunks holding the runs are computed (evenly spaced single traces touch
+    every chunk, so the whole processing chain ran twice); the same traces in memory and in dask."""
+    if n_trace <= runs * run_traces:
+        return np.arange(n_trace)
+    starts = np.linspace(0, n_trace - run_traces, runs).round().astype(int)
+    return (starts[:, None] + np.arange(run_traces)).ravel()
+
+
+def _rms_profile(survey: xr.DataArray) -> np.ndarray:
+    """RMS amplitude per sample over the traces :func:`_rms_traces` picks, of every channel."""
     n_trace = survey.sizes["trace"]
-    idx = np.unique(np.linspace(0, n_trace - 1, min(max_traces, n_trace)).round().astype(int))
+    idx = _rms_traces(n_trace)
     data = survey.data
     if not is_dask(data) and idx.size == n_trace:  # every trace: no copy of the selection
         x = np.asarray(data)
@@ -113,7 +130,8 @@ def noise_floor_ns(survey: xr.DataArray, *, start_ns: float | str = "auto", marg
                    flat_db: float = 1.0) -> float:
     """Two-way time where the signal reaches the noise floor, ns (the end of the record if never).
 
-    The RMS amplitude over the traces (up to 512 per channel, evenly spaced), smoothed over two
+    The RMS amplitude over the traces (every trace of a survey of up to 512, else 8 runs of 64
+    consecutive traces spread evenly along it, :func:`_rms_traces`), smoothed over two
     antenna periods, is read in dB. The record has reached its noise floor when its last quarter
     is flat (its two halves differ by less than ``flat_db``): the floor is then the median of
     that quarter, and the time below ``start_ns`` from which on the profile stays within
