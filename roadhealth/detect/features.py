@@ -357,6 +357,7 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         flat_m = float(np.ptp(xd[near])) + spacing_m if near.any() else np.nan
         rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]), line_rms,
                      flat_m, t_apex)
-    return pd.DataFrame.from_dict(rows, orient="index",
-                                  columns=["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m", "dip_ns_per_m",
-                                           "plane_rms_ns", "apex_flat_m", "t_apex_ns"])
+    cols = ["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m", "dip_ns_per_m", "plane_rms_ns", "apex_flat_m",
+            "t_apex_ns"]
+    # float columns even when no region has enough columns for a fit (an empty frame)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=cols).astype(float)
