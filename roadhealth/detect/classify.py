@@ -161,7 +161,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25),
         # a metal cover: the surface reflection itself is anomalous and what lies under it
         # reverberates (a defect under the pavement leaves the surface reflection alone)
-        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5)])
+        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5),
+        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3)])
     out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
     # a planar event (flat or dipping) longer than a defect top: a layer or interface
