@@ -394,7 +394,8 @@ def dewow_bandpass(survey: xr.DataArray, dewow_params: dict[str, Any] | None = N
     The result then has three history records (``time_zero``, ``dewow``, ``bandpass``).
 
     ``contiguous=False`` returns a view into the FFT buffer (no copy; about 1.6x the memory of
-    the result) for a recipe step that follows and copies anyway.
+    the result) for a recipe step that follows and copies anyway. With ``time_zero`` the pass
+    runs over tiles of traces written into a new array, contiguous either way.
     """
     dewow_params = dict(dewow_params or {})
     bandpass_params = dict(bandpass_params or {})
