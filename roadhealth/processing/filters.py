@@ -670,27 +670,6 @@ def _moving_background_kernel(x: np.ndarray, size: int, method: str) -> np.ndarr
     return x
 
 
-def _edge_window_sums(x: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
-    """Window sums of the first and last ``w // 2`` traces with reflected ends, float64.
-
-    Running sums over the first and last ``w`` traces (a loop over those ``w`` rows, each one
-    vectorised over channels and samples) give the sums over each window that reaches past an
-    end, the missing traces taken by reflection (``d c b a | a b c d``, scipy's "reflect").
-    """
-    c, t, n = x.shape
-    h = w // 2
-    acc = np.zeros((2, c, w + 1, n))  # acc[0, :, k]: first k traces; acc[1, :, k]: last k traces
-    for k in range(w):
-        np.add(acc[0, :, k], x[:, k], out=acc[0, :, k + 1])
-        np.add(acc[1, :, k], x[:, t - 1 - k], out=acc[1, :, k + 1])
-    k = np.arange(h)
-    # trace k < h: traces 0 .. k + h, and k - h .. -1 reflected onto the first h - k traces
-    lower = acc[0][:, k + h + 1] + acc[0][:, h - k]
-    # trace t - h + k: its last 2 h - k recorded traces, and the k + 1 beyond the end reflected
-    upper = acc[1][:, 2 * h - k] + acc[1][:, k + 1]
-    return lower, upper
-
-
 def subtract_moving_mean(x: np.ndarray, size: int, *, gain: np.ndarray | None = None,
                          out: np.ndarray | None = None) -> np.ndarray:
     """``(x - boxcar mean of `size` traces along axis 1) * gain``, ends reflected.
@@ -706,8 +685,10 @@ def subtract_moving_mean(x: np.ndarray, size: int, *, gain: np.ndarray | None = 
     over all blocks, channels and samples, in the dtype of ``x``: the sums stay the size of one
     window, so float32 keeps its precision on surveys of any length); the sum over the window
     that starts at position ``j`` of block ``q`` is the rest of block ``q`` from ``j`` on plus
-    the first ``j`` traces of block ``q + 1``. The windows that reach past an end are summed in
-    float64 from the first and last ``size`` traces (:func:`_edge_window_sums`).
+    the first ``j`` traces of block ``q + 1``. The windows that reach past an end come from the
+    running sums of the first block and of the last ``size`` traces taken in reverse
+    (:func:`_moving_mean_into`). Channels are processed a few at a time
+    (:data:`MOVING_MEAN_GROUP_BYTES`).
 
     Parameters
     ----------
@@ -734,9 +715,11 @@ def subtract_moving_mean(x: np.ndarray, size: int, *, gain: np.ndarray | None = 
         bg = ndimage.uniform_filter1d(x, w, axis=1, mode="reflect")
         np.subtract(x, bg, out=res)
     else:
-        # channel by channel: the scratch arrays are one channel's, recycled by the allocator
-        for ch in range(c):
-            xc, oc = x[ch], res[ch]
+        # a few channels at a time: scratch arrays of ~MOVING_MEAN_GROUP_BYTES, which the allocator
+        # recycles (whole-survey ones are fresh pages every call), with few Python-level steps
+        group = max(1, MOVING_MEAN_GROUP_BYTES // max(1, t * x.shape[2] * x.dtype.itemsize))
+        for c0 in range(0, c, group):
+            xc, oc = x[c0:c0 + group], res[c0:c0 + group]
             bg = np.empty_like(oc) if np.may_share_memory(xc, oc) else oc
             _moving_mean_into(xc, w, bg)
             np.subtract(xc, bg, out=oc)
@@ -745,39 +728,54 @@ def subtract_moving_mean(x: np.ndarray, size: int, *, gain: np.ndarray | None = 
     return res
 
 
+#: Bytes of survey per group of channels in :func:`subtract_moving_mean`.
+MOVING_MEAN_GROUP_BYTES = 8 << 20
+
+
 def _moving_mean_into(x: np.ndarray, w: int, bg: np.ndarray) -> None:
-    """``bg`` = boxcar mean of ``w`` traces (odd) of ``x`` (trace, sample), ends reflected
-    (:func:`subtract_moving_mean`; at least two whole blocks of ``w`` traces)."""
-    t, n = x.shape
+    """``bg`` = boxcar mean of ``w`` traces (odd) of ``x`` (channel, trace, sample) along the
+    traces, ends reflected (:func:`subtract_moving_mean`; at least two whole blocks of ``w``
+    traces).
+
+    The running sums are taken in place over a scratch copy holding the blocks of ``w`` traces
+    and, as one more block, the last ``w`` traces in reverse order: block 0 gives the sums over
+    the first traces and the reversed block those over the last ones, which make the windows
+    that reach past an end (the traces beyond it reflected, ``d c b a | a b c d``).
+    """
+    c, t, n = x.shape
     h = w // 2
     dtype = bg.dtype
-    inv = 1.0 / w
+    inv = dtype.type(1.0 / w)
     nfull = t // w
-    # running sums within blocks of w traces, scaled by 1 / w (a scratch copy: x is not written)
-    blocks = np.empty(((nfull + 1) * w, n), dtype=dtype)
-    np.multiply(x, dtype.type(inv), out=blocks[:t])
-    blocks[t:] = 0
-    b3 = blocks.reshape(nfull + 1, w, n)
-    for j in range(1, w):
-        b3[:, j] += b3[:, j - 1]
-    # windows [b, b + w) for b = 0 .. t - w (centre b + h): b = q w + j
+    blocks = np.empty((c, (nfull + 2) * w, n), dtype=dtype)
+    np.multiply(x, inv, out=blocks[:, :t])
+    blocks[:, t:(nfull + 1) * w] = 0
+    np.multiply(x[:, t - w:][:, ::-1], inv, out=blocks[:, (nfull + 1) * w:])
+    b4 = blocks.reshape(c, nfull + 2, w, n)
+    for j in range(1, w):  # running sums within every block (scaled by 1 / w)
+        b4[:, :, j] += b4[:, :, j - 1]
+    # windows [b, b + w) for b = 0 .. t - w (centre b + h), b = q w + j: the rest of block q from
+    # j on plus the first j traces of block q + 1
     nb = t - w + 1
     nq = nb // w
     if nq:
-        o3 = bg[h:h + nq * w].reshape(nq, w, n)
-        np.subtract(b3[1:nq + 1, :w - 1], b3[:nq, :w - 1], out=o3[:, 1:])
-        o3[:, 1:] += b3[:nq, w - 1:w]
-        o3[:, 0] = b3[:nq, w - 1]
+        o4 = bg[:, h:h + nq * w].reshape(c, nq, w, n)
+        np.subtract(b4[:, 1:nq + 1, :w - 1], b4[:, :nq, :w - 1], out=o4[:, :, 1:])
+        o4[:, :, 1:] += b4[:, :nq, w - 1:w]
+        o4[:, :, 0] = b4[:, :nq, w - 1]
     rest = nb - nq * w
     if rest:
-        o = bg[h + nq * w:h + nb]
-        o[0] = b3[nq, w - 1]
+        o = bg[:, h + nq * w:h + nb]
+        o[:, 0] = b4[:, nq, w - 1]
         if rest > 1:
-            np.subtract(b3[nq + 1, :rest - 1], b3[nq, :rest - 1], out=o[1:])
-            o[1:] += b3[nq, w - 1]
-    lower, upper = _edge_window_sums(x[None], w)
-    np.multiply(lower[0], inv, out=bg[:h])
-    np.multiply(upper[0], inv, out=bg[t - h:])
+            np.subtract(b4[:, nq + 1, :rest - 1], b4[:, nq, :rest - 1], out=o[:, 1:])
+            o[:, 1:] += b4[:, nq, w - 1:w]
+    k = np.arange(h)
+    first, last = b4[:, 0], b4[:, nfull + 1]  # running sums of the first / last (reversed) traces
+    # trace k < h: traces 0 .. k + h, and k - h .. -1 reflected onto the first h - k traces
+    np.add(first[:, k + h], first[:, h - k - 1], out=bg[:, :h])
+    # trace t - h + k: its last 2 h - k recorded traces and the k + 1 beyond the end reflected
+    np.add(last[:, 2 * h - k - 1], last[:, k], out=bg[:, t - h:])
 
 
 #: Blocks per window of :func:`running_median`.
