@@ -412,3 +412,32 @@ def test_runs_on_the_real_grid():
     d = detect(grid)
     validate_anomalies(d)
     assert pd.api.types.is_float_dtype(d["risk_score"])
+
+
+# ------------------------------------------------------------------- the reference of processed data
+def test_processed_survey_keeps_the_polarity_reference_measured_on_its_raw_data(cavity_road):
+    """Background removal erases the surface reflection: a processed survey detected later gets
+    the reference ``prepare`` measured on the raw data (``attrs['surface_reference']``), and the
+    same defects as the raw survey; without it the polarity falls back to the convention."""
+    from roadhealth.detect.prepare import REFERENCE_ATTR, prepare, surface_reference
+
+    raw = cavity_road[1]
+    pr = prepare(raw)
+    assert REFERENCE_ATTR in pr.survey.attrs
+    ref = json.loads(pr.survey.attrs[REFERENCE_ATTR])
+    assert ref["polarity"] == pr.surface_polarity and ref["surface_ns"] == pr.surface_ns
+    d_raw = detect(raw)
+    d_proc = detect(pr.survey)
+    assert "measured on the raw survey" in d_proc.attrs["detect"]["polarity_source"]
+    assert list(d_proc["kind"]) == list(d_raw["kind"])
+    assert np.allclose(d_proc["depth_top_m"], d_raw["depth_top_m"])
+    # the subset measurement agrees with the full one
+    sub = surface_reference(raw, max_traces=64)
+    assert sub["polarity"] == ref["polarity"] and abs(sub["surface_ns"] - ref["surface_ns"]) < 1e-6
+    # an explicit reference wins; without any the convention is assumed and said
+    bare = pr.survey.copy()
+    bare.attrs = {k: v for k, v in pr.survey.attrs.items() if k != REFERENCE_ATTR}
+    assert detect(bare).attrs["detect"]["polarity_source"].startswith("assumed")
+    assert "measured on the raw survey" in detect(bare, reference=sub).attrs["detect"]["polarity_source"]
+    with pytest.raises(DetectionError, match="raw survey"):
+        surface_reference(pr.survey)

@@ -16,9 +16,10 @@ from roadhealth.detect import risk
 from roadhealth.detect.chunked import detect_chunked as detect_chunked  # re-exported
 from roadhealth.detect.core import candidates, detect
 from roadhealth.detect.explain import explain
+from roadhealth.detect.prepare import surface_reference
 from roadhealth.errors import DetectionError
 
-__all__ = ["DetectionError", "candidates", "detect", "explain", "risk"]
+__all__ = ["DetectionError", "candidates", "detect", "detect_chunked", "explain", "risk", "surface_reference"]
 
 try:  # evaluation against truth lives in its own module (roadhealth/detect/evaluate.py)
     from roadhealth.detect.evaluate import evaluate  # noqa: F401

@@ -38,7 +38,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "velocity_m_per_ns", "severity")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
-            "min_confidence", "survey_name", "thresholds", "max_depth_m"}
+            "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference"}
 
 #: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
@@ -77,7 +77,7 @@ def _spacing(d: np.ndarray) -> float:
 
 def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
     pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
-                 eps_r=options.get("eps_r"))
+                 eps_r=options.get("eps_r"), reference=options.get("reference"))
     s = pr.survey
     dt = float(s.attrs["dt_ns"])
     t0 = float(s.coords["twt_ns"].values[0])
@@ -225,7 +225,11 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         :data:`MIN_CONFIDENCE` = 0.5; 0 keeps every defect-like region), ``survey_name`` (the
         ``survey`` column; default the file stem), ``thresholds``
         (a :class:`roadhealth.detect.classify.Thresholds`), ``max_depth_m`` (deepest top
-        reported, default :data:`MAX_DEPTH_M` = 3 m; None for no limit).
+        reported, default :data:`MAX_DEPTH_M` = 3 m; None for no limit), ``reference`` (for a
+        processed survey: the surface and polarity reference measured on its raw data,
+        :func:`roadhealth.detect.prepare.surface_reference`; by default the survey's
+        ``attrs["surface_reference"]``, which ``detect`` and ``prepare`` leave on what they
+        process).
 
     Returns
     -------

@@ -22,8 +22,12 @@ import xarray as xr
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
 
-__all__ = ["DEFAULT_EPS_R", "Prepared", "check_input", "first_arrival_vote", "prepare", "velocity_from_hyperbolas",
-           "velocity_model"]
+__all__ = ["DEFAULT_EPS_R", "REFERENCE_ATTR", "Prepared", "check_input", "first_arrival_vote", "prepare",
+           "surface_reference", "velocity_from_hyperbolas", "velocity_model"]
+
+#: Attribute of a processed survey holding the surface and polarity reference measured on its raw
+#: data (a JSON text; :func:`surface_reference`), which background removal would otherwise erase.
+REFERENCE_ATTR = "surface_reference"
 
 #: Relative permittivity used for depths when the data give no velocity: the average of a
 #: flexible pavement over granular base and subgrade down to ~1 m (asphalt 4-7, base 6-10,
@@ -544,8 +548,78 @@ def velocity_from_hyperbolas(v_fit, rms_ns, length_m, period_ns: float) -> tuple
                 f"(eps_r {(C0_M_PER_NS / vm) ** 2:.1f})")
 
 
+def _reference_dict(surface_ns, polarity, pol_src, surface_phase_rad, layer, centre) -> dict:
+    def num(v):
+        v = float(v)
+        return v if math.isfinite(v) else None
+
+    return {"surface_ns": num(surface_ns), "polarity": num(polarity), "polarity_source": str(pol_src),
+            "surface_phase_rad": num(surface_phase_rad), "layer_phase_rad": num(layer[0]),
+            "layer_strength": num(layer[1]), "centre_mhz": num(centre)}
+
+
+def _read_reference(value) -> dict | None:
+    """The reference stored on a survey (JSON text or dict), or None when absent or unusable."""
+    import json
+
+    if value is None:
+        return None
+    try:
+        ref = json.loads(value) if isinstance(value, str) else dict(value)
+        float(ref["surface_ns"]), float(ref["polarity"])
+    except (TypeError, ValueError, KeyError):
+        return None
+    return ref
+
+
+def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_traces: int = 512) -> dict:
+    """Measure the surface and polarity reference of a raw survey on a subset of its traces.
+
+    What :func:`prepare` measures before the background removal (the surface time, the polarity
+    of the surface reflection, the phase of the surface and of a layer reflection), for a chain
+    that processes the whole survey first and runs detection afterwards, window by window (the
+    processed windows no longer hold the flat reflections these come from). At most
+    ``max_traces`` evenly spread traces per channel are processed (the head of the recipe, up to
+    its background removal). Store the result on the processed survey as
+    ``attrs[REFERENCE_ATTR] = json.dumps(ref)`` (``detect`` reads it).
+
+    Returns
+    -------
+    dict
+        ``surface_ns``, ``polarity`` (+-1), ``polarity_source``, ``surface_phase_rad``,
+        ``layer_phase_rad`` and ``layer_strength`` (None where not measured), ``centre_mhz``.
+    """
+    import roadhealth.processing as rp
+    from roadhealth.processing.recipe import load_recipe
+
+    check_input(survey)
+    if _is_processed(survey):
+        raise DetectionError(f"{_source(survey)}: surface_reference needs the raw survey (it has processing "
+                             "steps in its history)")
+    step = max(1, survey.sizes["trace"] // max(int(max_traces), 1))
+    sub = survey.isel(trace=slice(None, None, step))
+    if type(sub.data).__module__.startswith("dask"):
+        sub = sub.compute()
+    if _has_antenna(sub):
+        centre = float(sub.attrs["antenna_mhz"])
+    else:
+        centre = float(survey.attrs.get("centre_mhz_estimate") or rp.estimate_centre_frequency_mhz(sub))
+        sub = sub.assign_attrs(centre_mhz_estimate=centre)
+    sub = _crop_leading_air(sub, centre, [])
+    r = load_recipe(None if recipe in (None, "default") else recipe)
+    steps = r["steps"]
+    k = next((i for i, s in enumerate(steps) if s["name"] == "background_removal"), len(steps))
+    try:
+        head = rp.apply(sub, {"name": r["name"], "steps": steps[:k]})
+    except ProcessingError as exc:
+        raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
+    surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=sub)
+    return _reference_dict(surface_ns, polarity, pol_src, surface_phase(head, surface_ns, centre, pol_src),
+                           layer_phase(head, surface_ns, centre), centre)
+
+
 def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=None,
-            eps_r=None) -> Prepared:
+            eps_r=None, reference: Any = None) -> Prepared:
     """Process a raw survey (or take a processed one) and measure surface and velocity.
 
     Parameters
@@ -557,6 +631,10 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         processed survey. None or "default": the default recipe.
     velocity_m_per_ns, eps_r : float, optional
         Force the velocity of the depth model.
+    reference : dict or JSON text, optional
+        For a processed survey whose background is removed: the surface and polarity reference
+        measured on its raw data (:func:`surface_reference`); default
+        ``survey.attrs[REFERENCE_ATTR]``, which :func:`prepare` writes on what it processes.
 
     Returns
     -------
@@ -620,6 +698,14 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             ref_phase = surface_phase(out, surface_ns, centre, pol_src)
             lay_phase = layer_phase(out, surface_ns, centre)
             surface_measured = True
+        ref = _read_reference(reference if reference is not None else survey.attrs.get(REFERENCE_ATTR))
+        if "background_removal" in steps_done and ref is not None:
+            surface_ns, polarity = float(ref["surface_ns"]), float(ref["polarity"])
+            pol_src = f"{ref.get('polarity_source')} (measured on the raw survey)"
+            ref_phase = float(ref["surface_phase_rad"]) if ref.get("surface_phase_rad") is not None else math.nan
+            lay_phase = (float(ref["layer_phase_rad"]) if ref.get("layer_phase_rad") is not None else math.nan,
+                         float(ref.get("layer_strength") or 0.0))
+            surface_measured = True
         notes.append("used as processed (" + ", ".join(s for s in steps_done if s) + ")")
     out = out.astype(np.float32) if out.dtype != np.float64 else out
     if surface_ns != 0.0:
@@ -634,6 +720,11 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             f"below the pavement needs at least {MIN_PERIODS_BELOW * period:.2f} ns "
             f"({MIN_PERIODS_BELOW:g} periods of the {centre:.0f} MHz antenna)")
     v, vsrc, default_v = velocity_model(out, velocity_m_per_ns=velocity_m_per_ns, eps_r=eps_r)
+    if surface_measured:
+        import json
+
+        out = out.assign_attrs({REFERENCE_ATTR: json.dumps(_reference_dict(surface_ns, polarity, pol_src, ref_phase,
+                                                                            lay_phase, centre))})
     return Prepared(out, centre, polarity, surface_measured and not pol_src.startswith("assumed"), v, vsrc,
                     surface_ns, notes, pol_src, default_v, background_traces, ref_phase, lay_phase[0],
                     lay_phase[1])
