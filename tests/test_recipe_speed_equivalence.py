@@ -290,7 +290,8 @@ def test_noise_floor_reads_the_same_runs_of_traces_in_memory_and_on_dask():
     computed = []
 
     def count(block):
-        computed.append(block.shape)
+        if block.shape[1] > 1:  # not dask's probe of the function on empty or 1-element blocks
+            computed.append(block.shape)
         return block
 
     lazy = s.copy(data=da.from_array(x, chunks=(1, 200, 200)).map_blocks(count))  # 2 x 25 chunks
@@ -299,6 +300,26 @@ def test_noise_floor_reads_the_same_runs_of_traces_in_memory_and_on_dask():
     # only the chunks holding the runs: 8 runs of 64 traces touch at most 16 of 25 per channel
     # (512 single traces spread along the survey touched all 50)
     assert 0 < len(computed) <= 32
+
+
+def test_decimated_channel_picks_read_a_dask_survey_once():
+    """per="channel" on a long dask survey: the picked traces are read once (the pick window and
+    the picks both look at them) and give the in-memory plan."""
+    s = _survey(n_channel=2, n_trace=2600, n_sample=256)
+    computed = []
+
+    def count(block):
+        if block.shape[1] > 1:  # not dask's probe of the function on empty or 1-element blocks
+            computed.append(block.shape)
+        return block
+
+    lazy = s.copy(data=da.from_array(s.values, chunks=(1, 520, 256)).map_blocks(count))  # 10 chunks
+    with dask.config.set(scheduler="threads"):
+        plan = _time_zero_plan(lazy)
+    ref = _time_zero_plan(s)
+    assert len(computed) == 10
+    np.testing.assert_array_equal(plan["shift"], ref["shift"])
+    assert plan["qc"] == ref["qc"] and plan["k_lo"] == ref["k_lo"] and plan["k_hi"] == ref["k_hi"]
 
 
 # --------------------------------------------------------------------------------------------------

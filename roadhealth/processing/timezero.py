@@ -400,6 +400,10 @@ def _resolve_per(per: str, pick: str) -> str:
 #: time zero is the median of its kept picks, which a few hundred traces fix as well as all.
 MAX_CHANNEL_PICKS = 1024
 
+#: A dask survey's picked traces (``per="channel"``, decimated) up to this size are read into
+#: memory once, instead of once for the pick window and once for the picks.
+PICKED_IN_MEMORY_BYTES = 256 << 20
+
 
 def _picks(survey, *, threshold, pick, skip_ns, search_ns, reference, per, window_traces, max_dev_ns,
            max_picks: int | None = None):
@@ -413,6 +417,9 @@ def _picks(survey, *, threshold, pick, skip_ns, search_ns, reference, per, windo
     picked = survey
     if per == "channel" and max_picks and n_trace > max_picks:
         picked = survey.isel(trace=slice(0, None, int(np.ceil(n_trace / max_picks))))
+        if is_dask(picked.data) and search_ns is None and picked.nbytes <= PICKED_IN_MEMORY_BYTES:
+            # read the picked traces once: the pick window and the picks both look at them
+            picked = picked.copy(data=np.asarray(picked.data))
     raw = _raw_picks(picked, threshold=threshold, pick=pick, skip_ns=skip_ns, search_ns=search_ns,
                      reference=reference)
     dt = float(survey.attrs["dt_ns"])
