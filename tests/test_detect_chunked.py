@@ -15,6 +15,7 @@ import pytest
 
 from roadhealth.anomalies import ANOMALY_COLUMNS, validate_anomalies
 from roadhealth.detect import DetectionError, detect, risk
+from roadhealth.detect import core as _core
 from roadhealth.detect.chunked import (
     Window,
     _resolve_seams,
@@ -204,6 +205,15 @@ def test_processed_survey_is_searched_per_window(long_road, long_truth):
     assert (_match(out, whole, 0.5) >= 0).all()
 
 
+def test_a_line_recorded_backwards_keeps_each_defect_once(long_road, long_chunked):
+    back = long_road.isel(trace=slice(None, None, -1))  # distance_m decreasing along the traces
+    out = detect_chunked(back, window_m=WINDOW_M, overlap_m=OVERLAP_M)
+    assert out.attrs["detect"]["chunked"]["n_windows"] == 6
+    j = _match(long_chunked, out, 0.3)
+    assert (j >= 0).all() and len(set(j)) == len(j) == len(out), out[["kind", "distance_start_m"]]
+    assert list(out.iloc[j]["kind"].astype(str)) == list(long_chunked["kind"].astype(str))
+
+
 # ------------------------------------------------------------------------------------ seams, errors
 def _rows(**cols):
     base = {"distance_start_m": [10.0, 10.1], "distance_end_m": [11.0, 11.1], "offset_start_m": [0.0, 0.0],
@@ -247,3 +257,23 @@ def test_should_chunk_by_the_memory_of_a_whole_search(cavity_road):
     assert should_chunk(grid)  # 1 km, 32 channels: ~28 GB at the peak of one search
     assert not should_chunk(grid, memory_mb=1e6)
     assert not should_chunk(np.zeros((2, 3, 4)))
+
+
+@pytest.mark.skipif("chunk_m" not in _core._OPTIONS,
+                    reason="detect() does not route to detect_chunked yet (no chunk_m option in core)")
+def test_detect_routes_to_the_windows(cavity_road, long_road, long_chunked):
+    # small surveys stay in one piece, exactly as before
+    one = detect(cavity_road)
+    assert "chunked" not in one.attrs["detect"]
+    pd.testing.assert_frame_equal(pd.DataFrame(detect(cavity_road, chunk_m=None).drop(columns="geometry")),
+                                  pd.DataFrame(one.drop(columns="geometry")))
+    # a window length: the windows' table (and no recursion: the windows are searched whole)
+    routed = detect(long_road, chunk_m=WINDOW_M)
+    assert routed.attrs["detect"]["chunked"]["n_windows"] == len(plan_windows(long_road.sizes["trace"],
+                                                                                 round(WINDOW_M / SPACING_M),
+                                                                                 round(default_overlap_m() / SPACING_M)))
+    direct = detect_chunked(long_road, window_m=WINDOW_M)
+    pd.testing.assert_frame_equal(pd.DataFrame(routed.drop(columns="geometry")),
+                                  pd.DataFrame(direct.drop(columns="geometry")))
+    with pytest.raises(DetectionError, match="window_m"):
+        detect(long_road, chunk_m="long")
