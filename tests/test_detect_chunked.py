@@ -241,6 +241,15 @@ def test_bad_arguments_raise_a_clear_error(cavity_road, kw, match):
         detect_chunked(cavity_road, **kw)
 
 
+def test_a_budget_below_the_shortest_window_is_said(long_road):
+    from roadhealth.errors import RoadHealthWarning
+
+    with pytest.warns(RoadHealthWarning, match="memory_mb"):
+        out = detect_chunked(long_road, memory_mb=1.0, overlap_m=OVERLAP_M)
+    ch = out.attrs["detect"]["chunked"]
+    assert ch["window_m"] == pytest.approx(3 * OVERLAP_M, abs=0.1) and ch["n_windows"] > 1
+
+
 def test_an_all_zero_long_survey_is_a_clear_error(long_road):
     with pytest.raises(DetectionError, match="zero"):
         detect_chunked(long_road.copy(data=np.zeros(long_road.shape, np.float32)), window_m=WINDOW_M,

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ from roadhealth.anomalies import conform_anomalies
 from roadhealth.detect import core as _core
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.classify import Thresholds
-from roadhealth.errors import DetectionError
+from roadhealth.errors import DetectionError, RoadHealthWarning
 
 __all__ = ["BYTES_PER_SAMPLE", "BYTES_PER_SAMPLE_PROCESSED", "CLAIM_MARGIN_M", "DEFAULT_MEMORY_MB", "Window", "default_overlap_m",
            "detect_chunked", "plan_windows", "should_chunk"]
@@ -386,6 +387,12 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
     else:
         win_t = max(1, round(float(window_m) / sp))
     plan = plan_windows(n_t, win_t, ov_t)
+    need_mb = (BYTES_PER_SAMPLE_PROCESSED if processed else BYTES_PER_SAMPLE) * n_c * n_s * min(win_t, n_t) * workers / 1e6
+    if len(plan) > 1 and need_mb > 1.05 * float(memory_mb):
+        warnings.warn(f"detect_chunked: {workers} window(s) of {win_t * sp:.1f} m ({n_c} channels x {n_s} samples) "
+                      f"need about {need_mb:.0f} MB at the peak, more than memory_mb={float(memory_mb):g}: the "
+                      f"windows are at least {2 + _MIN_CORE_OVERLAPS:g} overlaps ({float(overlap_m):g} m) long",
+                      RoadHealthWarning, stacklevel=2)
     name = _core._survey_name(survey, options.get("survey_name"))
     whole_opts = dict(options)
     if "chunk_m" in _core._OPTIONS:  # when detect() routes large surveys here, windows stay whole
