@@ -114,6 +114,10 @@ def test_default_overlap_covers_the_background_window_and_the_longest_cavity():
     assert proc >= 0.5 * 3.5  # half the longest cavity
     longer = default_overlap_m({"steps": [{"name": "background_removal", "window_m": 30.0}]})
     assert longer == pytest.approx(proc + 15.0)
+    traces = default_overlap_m({"steps": [{"name": "background_removal", "window_traces": 101}]}, spacing_m=0.02)
+    assert traces == pytest.approx(proc + 0.5 * 101 * 0.02)
+    # no measured distance: "auto" is 201 traces, at the unit spacing of the trace index
+    assert default_overlap_m(trace_index=True, spacing_m=1.0) == pytest.approx(proc + 100.5)
 
 
 # ------------------------------------------------------------------------------------ one window

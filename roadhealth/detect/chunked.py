@@ -75,9 +75,6 @@ CLAIM_MARGIN_M = 0.5
 #: of :func:`roadhealth.detect.candidates.attributes` and the flanks of diffraction hyperbolas.
 CONTEXT_M = 1.0
 
-#: Background-removal window assumed when the recipe's is "auto" (the processing default), m.
-_AUTO_BACKGROUND_M = 10.0
-
 #: Shortest core, in overlaps: a window whose core is shorter than its overlap does more than
 #: three times the work of its core.
 _MIN_CORE_OVERLAPS = 1.0
@@ -139,39 +136,46 @@ def _is_processed(survey: xr.DataArray) -> bool:
     return any(isinstance(r, dict) and r.get("step") in STEPS for r in survey.attrs.get("history", []))
 
 
-def _background_window_m(recipe: Any) -> float:
-    """The moving background window of a recipe, m (0 when it has none or a global one)."""
+def _background_window_m(recipe: Any, spacing_m: float, trace_index: bool) -> float:
+    """The moving background window of a recipe, m (0 when it has none or a global one).
+
+    "auto" resolves as :func:`roadhealth.processing.background_removal` does: 10 m, or 201 traces
+    when ``distance_m`` is the trace index; a window in traces is converted with ``spacing_m``.
+    """
+    from roadhealth.processing.filters import AUTO_WINDOW_M, AUTO_WINDOW_TRACES
     from roadhealth.processing.recipe import load_recipe
 
+    auto_m = AUTO_WINDOW_TRACES * spacing_m if trace_index else AUTO_WINDOW_M
     try:
         r = load_recipe(None if recipe in (None, "default") else recipe)
     except Exception:  # a bad recipe is reported by detect() itself, with its reason
-        return _AUTO_BACKGROUND_M
+        return auto_m
     for step in r["steps"]:
         if step["name"] != "background_removal":
             continue
         w = step["params"].get("window_m")
         if w is None:
             n = step["params"].get("window_traces")
-            return 0.0 if n is None else math.inf  # traces: converted by the caller's spacing
-        return _AUTO_BACKGROUND_M if isinstance(w, str) else float(w)
+            return 0.0 if n is None else float(n) * spacing_m
+        return auto_m if isinstance(w, str) else float(w)
     return 0.0
 
 
 def default_overlap_m(recipe: Any = "default", *, processed: bool = False,
-                      thresholds: Thresholds | None = None) -> float:
+                      thresholds: Thresholds | None = None, spacing_m: float = 0.05,
+                      trace_index: bool = False) -> float:
     """Overlap on each side of a window, m: half the longest defect plus the context around it.
 
     ``0.5 * (cavity_max_length_m + 1)`` (the longest region still scored a cavity) ``+
     CONTEXT_M``, plus half the recipe's moving background window for a raw survey (the recipe
-    runs per window; 5 m for the default recipe): 8.25 m by default, 3.25 m for a processed
-    survey.
+    runs per window; 5 m for the default recipe, 100 traces when ``distance_m`` is the trace
+    index, ``trace_index``; ``spacing_m`` converts windows given in traces): 8.25 m by default,
+    3.25 m for a processed survey.
     """
     th = thresholds or Thresholds()
     ov = 0.5 * (th.cavity_max_length_m + 1.0) + CONTEXT_M
     if not processed:
-        bg = _background_window_m(recipe)
-        ov += 0.5 * bg if math.isfinite(bg) else 0.5 * _AUTO_BACKGROUND_M
+        ov += 0.5 * _background_window_m(recipe, float(spacing_m), bool(trace_index))
     return float(ov)
 
 
@@ -378,7 +382,8 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
     sp = _spacing_m(d)
     processed = _is_processed(survey)
     if overlap_m is None:
-        overlap_m = default_overlap_m(recipe, processed=processed, thresholds=options.get("thresholds"))
+        overlap_m = default_overlap_m(recipe, processed=processed, thresholds=options.get("thresholds"),
+                                      spacing_m=sp, trace_index=survey.attrs.get("distance_source") == "trace index")
     ov_t = math.ceil(float(overlap_m) / sp - 1e-6)
     if window_m is None:
         per_sample = BYTES_PER_SAMPLE_PROCESSED if processed else BYTES_PER_SAMPLE
