@@ -55,13 +55,13 @@ __all__ = ["BYTES_PER_SAMPLE", "BYTES_PER_SAMPLE_PROCESSED", "CLAIM_MARGIN_M", "
            "detect_chunked", "plan_windows", "should_chunk"]
 
 #: Peak bytes per sample of one window in :func:`roadhealth.detect.core.detect` on a raw int16
-#: survey: the default recipe holds about 8 float32 copies at its peak (measured with tracemalloc
-#: on 32 x 1000 x 512 int16: 532 MB for 65.5 MB of float32), plus the int16 window itself.
-BYTES_PER_SAMPLE = 34.0
+#: survey: 15.4 B allocated at the peak (tracemalloc, 32 x 1240 x 512 int16, the detector's
+#: attributes after the fused default recipe, which itself peaks at 10.7 B), plus the int16
+#: window and a margin.
+BYTES_PER_SAMPLE = 20.0
 
-#: The same for a processed float32 survey: the window itself, its float32 copy in ``prepare`` and
-#: the detector's attributes (about 3.8 float32 copies: 249 MB for 65.5 MB, same measurement).
-BYTES_PER_SAMPLE_PROCESSED = 24.0
+#: The same for a processed float32 survey: the same 15.4 B plus the float32 window itself.
+BYTES_PER_SAMPLE_PROCESSED = 22.0
 
 #: Default memory budget of the windows in flight, MB (the interpreter and its libraries, about
 #: 250 MB, come on top).
