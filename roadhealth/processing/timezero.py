@@ -113,7 +113,7 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     """
     n = x.shape[-1]
     y = np.asarray(x, dtype=np.float32 if x.dtype != np.float64 else np.float64)
-    if (copy and np.shares_memory(y, x)) or not y.flags.writeable:
+    if (copy and np.may_share_memory(y, x)) or not y.flags.writeable:
         y = y.copy()
     body = y[..., n_header:]
     k = (body.shape[-1] - 1) // 2  # the median by one partition (np.median is slower)
@@ -621,7 +621,7 @@ def _time_zero_plan(survey: xr.DataArray, *, threshold: float = 0.2, pick: str =
                    "reference": reference, "surface_delay_ns": surface_delay_ns, "per": per_used,
                    "window_traces": _window(window_traces), "max_dev_ns": tol_ns})
     qc = {"picks_rejected": int(rejected.sum()), "picks": int(rejected.size),
-          "channel_time_zero_ns": [round(float(v), 4) for v in np.nanmedian(picks, axis=-1) * dt
+          "channel_time_zero_ns": [round(float(v), 4) for v in _nanmedian_rows(picks) * dt
                                    + float(survey.coords["twt_ns"].values[0])],
           "samples_trimmed_top": int(k_lo), "samples_trimmed_bottom": int(n - k_hi)}
     return {"shift": shift, "k_lo": k_lo, "k_hi": k_hi, "per": per_used, "interpolation": interpolation,
