@@ -254,6 +254,12 @@ def test_a_budget_below_the_shortest_window_is_said(long_road):
     assert ch["window_m"] == pytest.approx(3 * OVERLAP_M, abs=0.1) and ch["n_windows"] > 1
 
 
+@pytest.mark.parametrize("bad", [None, np.zeros((2, 3, 4))])
+def test_not_a_survey_is_a_clear_error(bad):
+    with pytest.raises(DetectionError, match="expected a survey"):
+        detect_chunked(bad)
+
+
 def test_an_all_zero_long_survey_is_a_clear_error(long_road):
     with pytest.raises(DetectionError, match="zero"):
         detect_chunked(long_road.copy(data=np.zeros(long_road.shape, np.float32)), window_m=WINDOW_M,

@@ -365,6 +365,8 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
     _core._check_options(options)
     if not isinstance(survey, xr.DataArray) or tuple(survey.dims) != ("channel", "trace", "sample"):
         _core.detect(survey, recipe, risk=risk, **options)  # raises its clear error
+        raise DetectionError(f"detect_chunked: expected a survey (xarray.DataArray with dims "
+                             f"('channel', 'trace', 'sample')); got {type(survey).__name__}")
     for key, val in (("window_m", window_m), ("overlap_m", overlap_m), ("memory_mb", memory_mb)):
         if val is None:
             continue
