@@ -188,10 +188,34 @@ def test_a_defect_on_a_seam_is_reported_once(long_chunked):
 
 def test_threads_and_dask_give_the_same_table(long_road, long_chunked):
     two = detect_chunked(long_road, window_m=WINDOW_M, overlap_m=OVERLAP_M, workers=2)
-    lazy = detect_chunked(long_road.chunk({"trace": 256}), window_m=WINDOW_M, overlap_m=OVERLAP_M)
+    lazy = detect_chunked(long_road.chunk({"trace": 256}), window_m=WINDOW_M, overlap_m=OVERLAP_M,
+                          stream_recipe=False)
     for other in (two, lazy):
         pd.testing.assert_frame_equal(pd.DataFrame(other.drop(columns="geometry")),
                                       pd.DataFrame(long_chunked.drop(columns="geometry")))
+
+
+def test_streamed_recipe_then_windows_finds_the_same_defects(long_road, long_truth, long_whole, long_chunked):
+    lazy = long_road.chunk({"trace": 256})
+    out = detect_chunked(lazy, window_m=WINDOW_M, overlap_m=OVERLAP_M)  # dask-backed: streamed by default
+    info = out.attrs["detect"]
+    assert info["chunked"]["stream_recipe"] and info["chunked"]["n_windows"] == 6
+    assert "streamed pass" in info["notes"][0]
+    # the polarity reference was measured on the raw traces, not assumed
+    assert "measured on the raw survey" in info["polarity_source"]
+    assert info["surface_polarity"] == long_whole.attrs["detect"]["surface_polarity"]
+    real = _match(long_whole, long_truth, 1.0) >= 0
+    j = _match(long_whole[real], out, 0.5)
+    assert (j >= 0).all() and len(set(j)) == len(j) == len(long_truth), out[["kind", "distance_start_m"]]
+    assert list(out.iloc[j]["kind"].astype(str)) == list(long_whole[real]["kind"].astype(str))
+    assert np.allclose(out.iloc[j]["depth_top_m"], long_whole[real]["depth_top_m"], atol=0.1)
+    assert (_match(out, long_whole, 0.5) >= 0).all()
+    # the seam cavity once; an in-memory survey streamed on request gives the same defects
+    assert (np.abs(_centre(out) - _seam_m(1)) < 1.5).sum() == 1
+    mem = detect_chunked(long_road, window_m=WINDOW_M, overlap_m=OVERLAP_M, stream_recipe=True)
+    assert mem.attrs["detect"]["chunked"]["stream_recipe"]
+    assert list(mem["kind"].astype(str)) == list(out["kind"].astype(str))
+    assert np.allclose(_centre(mem), _centre(out)) and np.allclose(mem["depth_top_m"], out["depth_top_m"])
 
 
 def test_processed_survey_is_searched_per_window(long_road, long_truth):

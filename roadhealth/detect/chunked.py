@@ -209,6 +209,48 @@ def _window_data(survey: xr.DataArray, w: Window, nested: bool) -> xr.DataArray:
     return sub
 
 
+def _uneven(d: np.ndarray) -> bool:
+    """The criterion of :func:`roadhealth.detect.prepare.prepare` for regularising the traces."""
+    step = np.diff(d)
+    med = float(np.median(np.abs(step))) if step.size else 0.0
+    if d.size < 3 or not med > 0:
+        return False
+    monotonic = bool(np.all(step > 0) or np.all(step < 0))
+    return not (monotonic and float(np.max(np.abs(np.abs(step) - med))) <= 0.1 * med)
+
+
+def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list) -> xr.DataArray:
+    """The recipe over the whole raw survey as one lazy dask pass, carrying the surface and
+    polarity reference measured on its raw traces (:func:`roadhealth.detect.prepare.surface_reference`),
+    which ``detect`` reads from a processed survey whose background is removed."""
+    import json
+
+    import roadhealth.processing as rp
+    from roadhealth.detect import prepare as _prep
+    from roadhealth.errors import ProcessingError
+    from roadhealth.io._common import CHUNK_BYTES
+    from roadhealth.processing.recipe import load_recipe
+
+    ref = _prep.surface_reference(survey, recipe)
+    s = survey
+    if s.chunks is None:  # an in-memory survey: streamed in chunks of the readers' size
+        per_trace = s.sizes["channel"] * s.sizes["sample"] * s.dtype.itemsize
+        s = s.chunk({"trace": max(64, int(CHUNK_BYTES // max(per_trace, 1)))})
+    if not _prep._has_antenna(s):
+        s = s.assign_attrs(centre_mhz_estimate=float(ref["centre_mhz"]))
+        notes.append(f"antenna frequency not in the file; {float(ref['centre_mhz']):.0f} MHz estimated from the "
+                     "spectrum")
+    s = _prep._crop_leading_air(s, float(ref["centre_mhz"]), notes)
+    r = load_recipe(None if recipe in (None, "default") else recipe)
+    try:
+        out = rp.apply(s, r)
+    except ProcessingError as exc:
+        raise DetectionError(f"{s.attrs.get('source') or '<survey>'}: the processing recipe failed: {exc}") from None
+    notes.append(f"processed with recipe {r['name'] or 'default'!r} ({len(r['steps'])} steps) in one streamed pass "
+                 "over the whole survey; surface and polarity reference measured on its raw traces")
+    return out.assign_attrs({_prep.REFERENCE_ATTR: json.dumps(ref)})
+
+
 def _blank(x: np.ndarray) -> bool:
     """True when a window has no finite non-zero sample (a dead stretch of the record)."""
     if np.issubdtype(x.dtype, np.floating):
@@ -321,7 +363,7 @@ def should_chunk(survey: xr.DataArray, *, memory_mb: float = DEFAULT_MEMORY_MB) 
 def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any = "beijing",
                    window_m: float | None = None, overlap_m: float | None = None,
                    memory_mb: float = DEFAULT_MEMORY_MB, workers: int = 1, progress: bool = False,
-                   **options) -> gpd.GeoDataFrame:
+                   stream_recipe: bool | None = None, **options) -> gpd.GeoDataFrame:
     """Find, classify and grade the defects of a long survey window by window.
 
     Parameters
@@ -345,6 +387,14 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         threads, :mod:`roadhealth._threads`), sharing ``memory_mb``.
     progress : bool
         Show a progress bar (tqdm, on stderr).
+    stream_recipe : bool, optional
+        For a raw survey: run the recipe once over the whole survey as a lazy dask pass (its
+        surface and polarity reference measured first on a subset of the raw traces,
+        :func:`roadhealth.detect.prepare.surface_reference`) and only the detector per window,
+        with the shorter overlap of a processed survey; False: the recipe per window, on the
+        window with its overlap. Default: streamed for a dask-backed (lazily read) survey whose
+        traces are evenly spaced. Unevenly spaced traces are always processed per window (the
+        windows regularise them).
 
     Returns
     -------
@@ -383,23 +433,21 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
     d = _distance_axis(survey)
     sp = _spacing_m(d)
     processed = _is_processed(survey)
-    if overlap_m is None:
-        overlap_m = default_overlap_m(recipe, processed=processed, thresholds=options.get("thresholds"),
-                                      spacing_m=sp, trace_index=survey.attrs.get("distance_source") == "trace index")
-    ov_t = math.ceil(float(overlap_m) / sp - 1e-6)
-    if window_m is None:
-        per_sample = BYTES_PER_SAMPLE_PROCESSED if processed else BYTES_PER_SAMPLE
+    trace_index = survey.attrs.get("distance_source") == "trace index"
+
+    def sizes(proc: bool) -> tuple[float, int, int]:
+        """Overlap (m), overlap and window (traces) for a raw or processed survey."""
+        ov_m = overlap_m if overlap_m is not None else default_overlap_m(
+            recipe, processed=proc, thresholds=options.get("thresholds"), spacing_m=sp, trace_index=trace_index)
+        ov = math.ceil(float(ov_m) / sp - 1e-6)
+        if window_m is not None:
+            return float(ov_m), ov, max(1, round(float(window_m) / sp))
+        per_sample = BYTES_PER_SAMPLE_PROCESSED if proc else BYTES_PER_SAMPLE
         fit = int(float(memory_mb) * 1e6 / (per_sample * n_c * n_s * workers))
-        win_t = max(fit, int((2 + _MIN_CORE_OVERLAPS) * ov_t) + 1)
-    else:
-        win_t = max(1, round(float(window_m) / sp))
+        return float(ov_m), ov, max(fit, int((2 + _MIN_CORE_OVERLAPS) * ov) + 1)
+
+    ov_m, ov_t, win_t = sizes(processed)
     plan = plan_windows(n_t, win_t, ov_t)
-    need_mb = (BYTES_PER_SAMPLE_PROCESSED if processed else BYTES_PER_SAMPLE) * n_c * n_s * min(win_t, n_t) * workers / 1e6
-    if len(plan) > 1 and need_mb > 1.05 * float(memory_mb):
-        warnings.warn(f"detect_chunked: {workers} window(s) of {win_t * sp:.1f} m ({n_c} channels x {n_s} samples) "
-                      f"need about {need_mb:.0f} MB at the peak, more than memory_mb={float(memory_mb):g}: the "
-                      f"windows are at least {2 + _MIN_CORE_OVERLAPS:g} overlaps ({float(overlap_m):g} m) long",
-                      RoadHealthWarning, stacklevel=2)
     name = _core._survey_name(survey, options.get("survey_name"))
     whole_opts = dict(options)
     if "chunk_m" in _core._OPTIONS:  # when detect() routes large surveys here, windows stay whole
@@ -411,6 +459,23 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         out = _core.detect(survey, recipe, risk=risk, **whole_opts)
         out.attrs["detect"] = {**out.attrs.get("detect", {}), "chunked": extra}
         return out
+    stream_notes: list[str] = []
+    if stream_recipe is None:
+        stream_recipe = survey.chunks is not None
+    stream_recipe = bool(stream_recipe) and not processed and not _uneven(d)
+    if stream_recipe:
+        survey = _stream_recipe(survey, recipe, stream_notes)
+        processed = True
+        ov_m, ov_t, win_t = sizes(True)
+        plan = plan_windows(survey.sizes["trace"], win_t, ov_t)
+        extra.update({"window_m": round(win_t * sp, 3), "overlap_m": round(ov_t * sp, 3), "n_windows": len(plan)})
+    extra["stream_recipe"] = stream_recipe
+    need_mb = (BYTES_PER_SAMPLE_PROCESSED if processed else BYTES_PER_SAMPLE) * n_c * n_s * win_t * workers / 1e6
+    if len(plan) > 1 and need_mb > 1.05 * float(memory_mb):
+        warnings.warn(f"detect_chunked: {workers} window(s) of {win_t * sp:.1f} m ({n_c} channels x {n_s} samples) "
+                      f"need about {need_mb:.0f} MB at the peak, more than memory_mb={float(memory_mb):g}: the "
+                      f"windows are at least {2 + _MIN_CORE_OVERLAPS:g} overlaps ({ov_m:g} m) long",
+                      RoadHealthWarning, stacklevel=2)
 
     from tqdm.auto import tqdm
 
@@ -463,4 +528,7 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         extra["seam_duplicates_dropped"] = 0
         out = parts[0].drop(columns=["_window", "_inner_m"]).iloc[:0]
     out.attrs["detect"] = _merge_info(infos, win_info, table["name"], extra)
+    if stream_recipe:  # the windows were processed by this function, not handed in processed
+        out.attrs["detect"]["notes"] = stream_notes + [n for n in out.attrs["detect"].get("notes", [])
+                                                       if not n.startswith("used as processed")]
     return out
