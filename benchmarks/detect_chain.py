@@ -9,11 +9,12 @@ its turn comes. Reported: MB/s of int16 input, wall and CPU time (all threads of
 peak resident memory (``VmHWM``, :func:`benchmarks.peers.peak_rss_mb`), number of detections,
 windows, and the window and overlap used. Targets (issue 10): >= 30 MB/s and < 1 GB peak.
 
-``--chain processed`` runs ``read (lazy) -> processing.apply (lazy, dask) -> detect_chunked``
-instead: the recipe runs once over the whole survey and only detection runs per window (shorter
-overlap). Its detections lose the polarity reference measured on the raw data (a processed
-survey carries none; ``detect`` assumes the physical convention), so it is shown for its cost
-only.
+Chains (``--chain``): ``stream`` (default; what ``detect_chunked`` does with a lazily read
+survey): the surface and polarity reference measured on a subset of the raw traces, the recipe
+once over the whole survey as one lazy dask pass, the detector per window (3.26 m overlap);
+``per-window``: the recipe per window on the raw window with its overlap (8.26 m);
+``processed``: ``processing.apply`` by the caller, then ``detect_chunked`` on the processed
+survey (no raw polarity reference: detect assumes the physical convention).
 
 Then, unless ``--no-ratio``, :mod:`benchmarks.detect` measures ``detect(processed) / recipe`` on the
 12-channel sample survey (target <= 1).
@@ -21,7 +22,7 @@ Then, unless ``--no-ratio``, :mod:`benchmarks.detect` measures ``detect(processe
 Usage::
 
     python benchmarks/detect_chain.py [--traces N] [--workers 1] [--memory-mb 640]
-        [--window-m M] [--overlap-m M] [--chain raw|processed] [--no-ratio]
+        [--window-m M] [--overlap-m M] [--chain stream|per-window|processed] [--no-ratio]
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def child(args) -> dict:
         if args.chain == "processed":
             out = detect_chunked(rp.apply(s), **kw)
         else:
-            out = detect_chunked(s, **kw)
+            out = detect_chunked(s, stream_recipe=args.chain == "stream", **kw)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     info = out.attrs["detect"]
     ch = info["chunked"]
@@ -96,7 +97,7 @@ def main(argv=None) -> int:
     ap.add_argument("--memory-mb", type=float, default=None)
     ap.add_argument("--window-m", type=float, default=None)
     ap.add_argument("--overlap-m", type=float, default=None)
-    ap.add_argument("--chain", choices=["raw", "processed"], default="raw")
+    ap.add_argument("--chain", choices=["stream", "per-window", "processed"], default="stream")
     ap.add_argument("--no-ratio", action="store_true", help="skip detect(processed) / recipe on the sample")
     ap.add_argument("--repeat", type=int, default=5, help="repetitions of the ratio measurement")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -129,8 +130,9 @@ def main(argv=None) -> int:
     r = json.loads(res.stdout.strip().splitlines()[-1])
     load1 = os.getloadavg()
     print(f"grid {path.name} ({meta['data_bytes'] / 1e6:.0f} MB of int16; ready in {t_make:.1f} s)")
-    print(f"chain: read (lazy) -> {'recipe per window -> detect' if r['chain'] == 'raw' else 'recipe (dask) -> detect per window'}"
-          f" on {r['shape']} = {r['mb']:.0f} MB int16")
+    what = {"stream": "reference on raw subset + recipe (one dask pass) -> detect per window",
+            "per-window": "recipe per window -> detect", "processed": "processing.apply (dask) -> detect per window"}
+    print(f"chain: read (lazy) -> {what[r['chain']]} on {r['shape']} = {r['mb']:.0f} MB int16")
     print(f"  {r['n_windows']} windows of {r['window_m']:.2f} m, overlap {r['overlap_m']:.2f} m, "
           f"{r['workers']} worker(s), memory budget {r['memory_mb']:.0f} MB")
     print(f"  wall {r['wall_s']:.1f} s, CPU {r['cpu_s']:.1f} s -> {r['mb_s']:.1f} MB/s; peak RSS {r['peak_rss_mb']:.0f} MB "
