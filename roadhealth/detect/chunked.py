@@ -1,32 +1,36 @@
 """Detection over along-track windows: surveys larger than memory, in bounded memory.
 
 :func:`roadhealth.detect.detect` holds the whole processed survey and every attribute of it in
-memory (about 8 float32 copies of the survey at the peak of the default recipe), so a 1 km
-32-channel grid (1.6 GB of int16 at 2 cm and 512 samples) does not fit. :func:`detect_chunked`
-runs the same per-survey pipeline on overlapping along-track windows instead:
+memory (about 15 allocated bytes per sample at its peak), so a 1 km 32-channel grid (1.6 GB of
+int16 at 2 cm and 512 samples) does not fit. :func:`detect_chunked` runs the same per-survey
+pipeline on overlapping along-track windows instead:
 
 1. The survey's traces are cut into *cores* of about equal length that tile it without gaps;
    each core is widened by ``overlap_m`` on both sides (where the survey allows) into its
-   *window* (:func:`plan_windows`).
-2. Each window is taken from the survey (computed from dask only when its turn comes, so a lazily
-   read file is never held whole) and searched with :func:`roadhealth.detect.core.detect`: a raw
-   survey gets the recipe per window, on the whole window, so the moving background removal and
-   time zero see the overlap as context.
-3. A detection is kept by the window whose core contains its along-track centre (widened by
+   *window* (:func:`plan_windows`), as long as the memory budget allows.
+2. A raw survey is processed either once, as a whole, in one lazy dask pass (``stream_recipe``,
+   the default for a lazily read survey: the surface and polarity reference that background
+   removal erases is measured first on a subset of its raw traces,
+   :func:`roadhealth.detect.prepare.surface_reference`, and travels with the processed survey),
+   or per window, on the whole window, so that the moving background removal and time zero see
+   the overlap as context.
+3. Each window is taken from the survey (computed from dask only when its turn comes, so a lazily
+   read file is never held whole) and searched with :func:`roadhealth.detect.core.detect`.
+4. A detection is kept by the window whose core contains its along-track centre (widened by
    :data:`CLAIM_MARGIN_M`); where the two windows of a seam both keep the same defect (they
    overlap along and across track and in depth), the one seen further from its window's ends is
    kept. ``anomaly_id`` is renumbered along the survey.
 
-The overlap must cover half the longest defect plus the context the processing and the
-detector need around it: half the moving background window (5 m for the default recipe) and
-about a metre of detection context (stacking, the coarse score, hyperbola flanks). The default
+The overlap must cover half the longest defect plus the context the detector needs around it
+(about a metre: stacking, the coarse score, hyperbola flanks), and, when the recipe runs per
+window, half its moving background window (5 m for the default recipe). The default
 (:func:`default_overlap_m`) derives it from the recipe and the classifier thresholds.
 
-What differs from one whole-survey call: the robust background statistics of the detector, the
-time-zero shift per channel and the velocity from diffraction hyperbolas are measured per window
-(``attrs["detect"]["windows"]`` lists each window's velocity), so confidences and depths may
-differ slightly from :func:`~roadhealth.detect.core.detect` on the whole survey; a survey that
-fits in one window gives exactly its result.
+What differs from one whole-survey call: the robust background statistics of the detector and
+the velocity from diffraction hyperbolas are measured per window (``attrs["detect"]["windows"]``
+lists each window's velocity), and, per window, the time-zero shift per channel, so confidences
+and depths may differ slightly from :func:`~roadhealth.detect.core.detect` on the whole survey;
+a survey that fits in one window gives exactly its result.
 """
 
 from __future__ import annotations
