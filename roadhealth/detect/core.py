@@ -38,7 +38,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "velocity_m_per_ns", "severity")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
-            "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference"}
+            "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m"}
 
 #: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
@@ -229,7 +229,9 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         processed survey: the surface and polarity reference measured on its raw data,
         :func:`roadhealth.detect.prepare.surface_reference`; by default the survey's
         ``attrs["surface_reference"]``, which ``detect`` and ``prepare`` leave on what they
-        process).
+        process), ``chunk_m`` (``"auto"``, the default: a survey whose one-piece search would
+        need more than 640 MB goes through :func:`roadhealth.detect.chunked.detect_chunked`,
+        window by window; a number: windows of that length, m; None: always one piece).
 
     Returns
     -------
@@ -247,6 +249,16 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         window too short to see below the pavement, a bad option or risk table.
     """
     _check_options(options)
+    chunk_m = options.pop("chunk_m", "auto")
+    if chunk_m is not None:  # large surveys: windows along track (roadhealth/detect/chunked.py)
+        from roadhealth.detect.chunked import (  # lazy: it imports this module
+            detect_chunked,
+            should_chunk,
+        )
+
+        if chunk_m != "auto" or should_chunk(survey):
+            return detect_chunked(survey, recipe, risk=risk, window_m=None if chunk_m == "auto" else chunk_m,
+                                  **options)
     table = _risk.load_table(risk)
     pr, feats, _ = _analyse(survey, recipe, options)
     s = pr.survey
