@@ -128,7 +128,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     flat_ratio = f["apex_flat_ratio"].to_numpy(float) if "apex_flat_ratio" in f else np.full(len(f), np.nan)
     compact = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
                * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
-               * ramp(consistency, 0.5, 0.7) * ramp(ring, 0.6, 0.3))  # one clean wavelet, no reverberation
+               * ramp(consistency, 0.5, 0.7) * ramp(ring, 0.6, 0.3)  # one clean wavelet, no reverberation
+               * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
     point = np.maximum(point, np.where(array, 0.0, compact))
     point = np.where(array, point * linear, point)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
