@@ -452,7 +452,7 @@ def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, po
 
 
 #: Weakest layer reflection (envelope over the surface's) trusted as the phase reference.
-MIN_LAYER_STRENGTH = 0.08
+MIN_LAYER_STRENGTH = 0.04
 
 #: Strongest: an interface between road materials reflects |r| <= ~0.25 against ~0.4 at the
 #: surface; a stronger late arrival in the mean trace is ringing or a reflector, not a layer.
