@@ -39,21 +39,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from peers import peak_rss_mb  # noqa: E402  (VmHWM of this process image)
+
 TARGET_MB_S = 30.0
 TARGET_PEAK_MB = 1024.0
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process image, MB (``VmHWM``; see :func:`peers.peak_rss_mb`)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(args) -> dict:

@@ -190,9 +190,7 @@ def _evidence(r, pr: Prepared) -> str:
         parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
     if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
-    ref = ("the phase of the road's layer reflections" if np.isfinite(pr.layer_phase_rad)
-           else pr.polarity_source)
-    parts.append(f"depth from {pr.velocity_source}; polarity reference: {ref}")
+    parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_reference}")
     return "; ".join(parts)
 
 
@@ -268,8 +266,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     crs_out = s.attrs.get("crs")
     info = {"velocity_m_per_ns": pr.velocity_m_per_ns, "velocity_source": pr.velocity_source,
             "surface_polarity": pr.surface_polarity, "surface_measured": pr.surface_measured,
-            "polarity_source": (f"phase against a layer reflection ({pr.layer_strength:.2f} of the surface's)"
-                                if np.isfinite(pr.layer_phase_rad) else pr.polarity_source),
+            "polarity_source": pr.polarity_reference,
             "surface_ns": pr.surface_ns, "centre_mhz": pr.centre_mhz, "notes": list(pr.notes),
             "n_candidates": len(cls), "risk": table["name"]}
     min_conf = float(options.get("min_confidence", MIN_CONFIDENCE))

@@ -60,7 +60,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     n_s2 = lab3.shape[-1]
     flat = np.flatnonzero(lab3)
     if flat.size == 0:
-        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "a_first", "ph_c", "ph_s", "z_max",
+        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "h_top", "z_max",
                                      "zc_max"])
     lab = lab3.ravel()[flat].astype(np.int64)
     col = flat // n_s2
@@ -86,22 +86,12 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     s_top = k[np.arange(k.shape[0]), j]
     a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
     e_top = win[np.arange(k.shape[0]), j]
-    # first-motion polarity: the sign of the first lobe whose envelope reaches 60 % of the top
-    # wavelet's (the top interface of a body thinner than a wavelength, whose bottom reflection
-    # of opposite sign merges into the same wavelet, arrives first)
-    j1 = np.argmax(win >= 0.6 * e_top[:, None], axis=1)
-    kl = np.clip(k[np.arange(k.shape[0]), j1][:, None] + np.arange(max(1, p // 2) + 1)[None, :], 0, n_s - 1)
-    xl = att.x.reshape(n_c * n_t, n_s)[col_u[:, None], kl]
-    a_first = xl[np.arange(k.shape[0]), np.argmax(np.abs(xl), axis=1)]
-    # the phase of the top wavelet at its envelope peak (analytic signal), weighted by the envelope
-    if att.h is not None:
-        h_top = att.h.reshape(n_c * n_t, n_s)[col_u, s_top].astype(float)
-        ph_c, ph_s = a_top.astype(float), h_top  # e_top * (cos, sin) of the phase
-    else:
-        ph_c, ph_s = a_top.astype(float), np.zeros(a_top.shape)
+    # the top wavelet's analytic signal at its envelope peak: x + i h = e_top * exp(i phase)
+    h_top = (att.h.reshape(n_c * n_t, n_s)[col_u, s_top].astype(float) if att.h is not None
+             else np.zeros(a_top.shape))
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
                          "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
-                         "a_first": a_first.astype(float), "ph_c": ph_c, "ph_s": ph_s,
+                         "h_top": h_top,
                          "z_max": z_col.astype(float), "zc_max": zc_col.astype(float)})
 
 
@@ -195,7 +185,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
                            t_top=t0_ns + s_top * dt_ns, t_last=t0_ns + s_last * dt_ns)
     grp = _Groups(strong["label"].to_numpy())
     a_top = strong["a_top"].to_numpy(float)
-    a_first = strong["a_first"].to_numpy(float)
+    h_top = strong["h_top"].to_numpy(float)
     t_top = strong["t_top"].to_numpy(float)
     apex_t = np.where(strong["apex"].to_numpy(), t_top, np.nan)
     feats = pd.DataFrame({
@@ -210,10 +200,10 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         "top_range_ns": grp.quantile(t_top, 0.9) - grp.quantile(t_top, 0.1),
         "t_bottom_ns": grp.quantile(strong["t_last"].to_numpy(float), 0.5),
         "polarity_raw": grp.sum(a_top) / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
-        "polarity_first_raw": grp.sum(a_first) / np.maximum(grp.sum(np.abs(a_first)), 1e-30),
-        "phase_top_rad": np.arctan2(grp.sum(strong["ph_s"].to_numpy(float)), grp.sum(strong["ph_c"].to_numpy(float))),
-        "phase_consistency": np.hypot(grp.sum(strong["ph_s"].to_numpy(float)), grp.sum(strong["ph_c"].to_numpy(float)))
-        / np.maximum(grp.sum(strong["e_top"].to_numpy(float)), 1e-30),
+        # envelope-weighted mean phasor of the top wavelets: its angle and its length over the
+        # summed envelope
+        "phase_top_rad": np.arctan2(grp.sum(h_top), grp.sum(a_top)),
+        "phase_consistency": np.hypot(grp.sum(h_top), grp.sum(a_top)) / np.maximum(grp.sum(strong["e_top"].to_numpy(float)), 1e-30),
         "ringing": grp.sum(strong["e2"].to_numpy(float)) / np.maximum(grp.sum(strong["e1"].to_numpy(float)), 1e-30),
         "below_db": 10 * np.log10(np.maximum(grp.sum(strong["eb"].to_numpy(float)), 1e-30)
                                   / np.maximum(grp.sum(strong["bgw"].to_numpy(float)), 1e-30)),

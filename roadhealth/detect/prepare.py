@@ -21,6 +21,7 @@ import xarray as xr
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
+from roadhealth.processing._core import is_dask
 
 __all__ = ["DEFAULT_EPS_R", "REFERENCE_ATTR", "Prepared", "check_input", "first_arrival_vote", "prepare",
            "surface_reference", "velocity_from_hyperbolas", "velocity_model"]
@@ -88,6 +89,13 @@ class Prepared:
     layer_phase_rad: float = math.nan
     layer_strength: float = 0.0
 
+    @property
+    def polarity_reference(self) -> str:
+        """What the polarity of targets is measured against (for ``attrs["detect"]`` and evidence)."""
+        if math.isfinite(self.layer_phase_rad):
+            return f"the phase of a layer reflection ({self.layer_strength:.2f} of the surface's)"
+        return self.polarity_source
+
 
 def _source(survey) -> str:
     return str(survey.attrs.get("source") or "<survey>")
@@ -127,7 +135,7 @@ def check_input(survey: Any) -> xr.DataArray:
                 f"attrs['pseudo_velocity_m_per_ns'] is {v!r}; expected the velocity (m/ns) that relates "
                 "its twt_ns to depth_m (roadhealth.processing.to_depth writes it)")
     values = survey.data
-    if type(values).__module__.startswith("dask"):
+    if is_dask(values):
         import dask.array as da
 
         finite, nonzero = da.compute(da.isfinite(values).any(), (da.nan_to_num(values) != 0).any())
@@ -413,12 +421,24 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0
         med = np.median(x, axis=1)
         bg = np.where(enough[:, None], bg, med)
         quiet = np.where(enough[:, None], quiet, True)
-    out = survey.copy(data=(x - bg[:, None, :].astype(np.float32)).astype(survey.dtype if
-                                                                          survey.dtype.kind == "f" else np.float32))
+    dtype = survey.dtype if survey.dtype.kind == "f" else np.float32
+    out = survey.copy(data=(x - bg[:, None, :].astype(np.float32)).astype(dtype, copy=False))
     out = add_history(out, "background_removal", method="mean of undisturbed traces",
                       end_fraction=END_FRACTION, disturbed_ratio=DISTURBED_RATIO,
                       undisturbed_traces=[int(v) for v in quiet.sum(axis=1)])
     return out, quiet
+
+
+def _mean_trace_analytic(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
+    """Two-way times (ns) and the analytic signal of the mean trace (less its median) of at most
+    :data:`TRACE_BUDGET` evenly spread traces, zero-padded against wrap-around."""
+    from scipy.signal import hilbert
+
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    sub = survey.isel(trace=slice(None, None, _sample_step(survey))).values
+    mean = np.nan_to_num(np.asarray(sub, dtype=np.float64)).mean(axis=(0, 1))
+    mean -= np.median(mean)
+    return t, hilbert(np.r_[mean, np.zeros(mean.size)])[: mean.size]
 
 
 def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, polarity_source: str) -> float:
@@ -430,17 +450,9 @@ def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, po
     whose polarity is opposite to the surface reflection's (:func:`_surface_wavelet`): pi is
     added. NaN when the reference was assumed, not measured.
     """
-    from scipy.signal import hilbert
-
     if polarity_source.startswith("assumed"):
         return math.nan
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = _sample_step(survey)
-    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float64))
-    mean = sub.mean(axis=(0, 1))
-    mean -= np.median(mean)
-    n = mean.size
-    xa = hilbert(np.r_[mean, np.zeros(n)])[:n]
+    t, xa = _mean_trace_analytic(survey)
     near = np.abs(t - surface_ns) <= 0.5 * 1000.0 / centre_mhz
     if not near.any():
         return math.nan
@@ -459,8 +471,7 @@ MIN_LAYER_STRENGTH = 0.04
 MAX_LAYER_STRENGTH = 0.45
 
 
-def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
-                traces: np.ndarray | None = None) -> tuple[float, float]:
+def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float) -> tuple[float, float]:
     """Phase (rad) of the strongest layer reflection of the mean trace, and its strength.
 
     The mean trace of ``survey`` (filtered, time zero at the surface, before background
@@ -474,15 +485,8 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, *,
     antenna's ringing rather than an interface; or over :data:`MAX_LAYER_STRENGTH`: too strong
     for an interface between road materials).
     """
-    from scipy.signal import hilbert
-
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = _sample_step(survey)
-    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float64))
-    mean = sub.mean(axis=(0, 1))
-    mean -= np.median(mean)
-    n = mean.size
-    xa = hilbert(np.r_[mean, np.zeros(n)])[:n]
+    t, xa = _mean_trace_analytic(survey)
+    n = xa.size
     env = np.abs(xa)
     period = 1000.0 / centre_mhz
     near = np.abs(t - surface_ns) <= 0.5 * period
@@ -612,7 +616,7 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
                              "steps in its history)")
     step = max(1, survey.sizes["trace"] // max(int(max_traces), 1))
     sub = survey.isel(trace=slice(None, None, step))
-    if type(sub.data).__module__.startswith("dask"):
+    if is_dask(sub.data):
         sub = sub.compute()
     if _has_antenna(sub):
         centre = float(sub.attrs["antenna_mhz"])
@@ -691,7 +695,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             surface_measured = True
             short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre) if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
-            lay_phase = layer_phase(head, surface_ns, centre, traces=None if short is None else short[1])
+            lay_phase = layer_phase(head, surface_ns, centre)
             if short is not None:
                 out, background_traces = short
                 notes.append(f"line shorter than the background window: background from the "
