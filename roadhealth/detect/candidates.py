@@ -34,6 +34,10 @@ MAD_TO_SD = 1.4826
 #: identical trace after trace, would turn any numerical difference into a huge score.
 DYNAMIC_RANGE_DB = 60.0
 
+#: Longest along-track stack of the detection score, m (the Fresnel zone of a target 2-3 m deep
+#: at 400 MHz); shallow rows stack over 0.25 m.
+MAX_STACK_M = 1.0
+
 
 def _hilbert(x: np.ndarray) -> np.ndarray:
     """Hilbert transform along the last axis, the FFT zero-padded to a fast length (float32).
@@ -90,8 +94,11 @@ class Attributes:
     env : float32 array
         Envelope of ``x`` (the features are measured on ``x`` and ``env``).
     z : float32 array
-        Robust score of the envelope of the *stacked* data (about 0.25 m along track and three
-        channels of an array) against its per-row background, smoothed: detection only.
+        Robust score of the envelope of the *stacked* data (about 0.25 m along track, more at
+        depth: the Fresnel zone; three channels of an array) against its per-row background,
+        smoothed: detection only (seeds and strength).
+    z_grow : float32 array or None
+        The same score stacked over 0.25 m at every depth: it bounds the regions (None: ``z``).
     z_coarse : float32 array
         The mean of ``z`` over about 0.75 m along track, two periods and three channels: raised
         by chaotic scattering that no single voxel shows clearly.
@@ -128,11 +135,12 @@ class Attributes:
     ds: int = 1
     zc_noise_sd: float = 0.1
     h: np.ndarray | None = None
+    z_grow: np.ndarray | None = None
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
                spacing_m: float, max_background_traces: int = 128,
-               background_traces: np.ndarray | None = None) -> Attributes:
+               background_traces: np.ndarray | None = None, velocity_m_per_ns: float = 0.1) -> Attributes:
     """Envelope and robust scores of a processed survey (see the module notes).
 
     Parameters
@@ -150,6 +158,8 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     background_traces : bool array (channel, trace), optional
         The traces that define the background (those no defect disturbs, on a line shorter
         than the background window); default every trace.
+    velocity_m_per_ns : float
+        Velocity of the ground, for the width of the depth-dependent stack (the Fresnel zone).
     """
     x = np.asarray(x, dtype=np.float32)
     if not np.isfinite(x).all():  # one pass; nan_to_num alone makes three
@@ -170,9 +180,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     ds = max(1, period // 6)
     xs = _box_mean(_box_mean(x[..., ::ds], k_ch, 0), k_st, 1)
     hs = _box_mean(_box_mean(h[..., ::ds], k_ch, 0), k_st, 1)
-    env = _magnitude(xs, hs)
-    del xs, hs
-    n_s2 = env.shape[-1]
+    n_s2 = xs.shape[-1]
     # the surface wavelet (residual after background removal, manhole covers) is not searched
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
     start2 = -(-start // ds)
@@ -187,23 +195,55 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     def _bg_rows(a):  # background traces of ``a`` (channel, trace, sample), others NaN
         return a[:, ::step] if keep is None else np.where(keep, a[:, ::step], np.nan)
 
-    sub = _bg_rows(env)
-    med = robust_median(sub, axis=1)  # (channel, sample)
-    mad = robust_median(np.abs(sub - med[:, None, :]), axis=1)
-    scale = MAD_TO_SD * mad
-    # floor: rows that are (nearly) constant (padding, clipped ends) must not explode
-    floor = 0.05 * float(np.median(scale[:, start2:])) if n_s2 > start2 else 0.0
-    floor = max(floor, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env.max()) + np.finfo(np.float32).tiny)
-    scale = np.maximum(scale, floor).astype(np.float32)
-    z = env - med[:, None, :]
-    z /= scale[:, None, :]
     k_tr = max(1, round(0.2 / max(spacing_m, 1e-6)) | 1)
     k_tr = min(k_tr, n_t if n_t % 2 else max(1, n_t - 1))
     k_s = max(1, ((period // 2) // ds) | 1)
-    z = _box_mean(z, k_tr, 1)
-    z = ndimage.uniform_filter1d(z, k_s, axis=2, mode="nearest")
-    z[..., :start2] = 0.0
-    z[..., max(start2, (n_s - period) // ds):] = 0.0  # the last period: trace-end effects
+
+    def _score(env, first=0):  # robust score of a stacked envelope (rows from ``first``), smoothed
+        sub = _bg_rows(env)
+        med = robust_median(sub, axis=1)  # (channel, sample)
+        scale = MAD_TO_SD * robust_median(np.abs(sub - med[:, None, :]), axis=1)
+        # floor: rows that are (nearly) constant (padding, clipped ends) must not explode
+        s0 = max(0, start2 - first)
+        floor = 0.05 * float(np.median(scale[:, s0:])) if scale.shape[-1] > s0 else 0.0
+        floor = max(floor, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env_top) + np.finfo(np.float32).tiny)
+        z = env - med[:, None, :]
+        z /= np.maximum(scale, floor).astype(np.float32)[:, None, :]
+        z = _box_mean(z, k_tr, 1)
+        return ndimage.uniform_filter1d(z, k_s, axis=2, mode="nearest")
+
+    env = _magnitude(xs, hs)
+    env_top = env.max()
+    z_grow = _score(env)
+    del env
+    # a second stack grows with depth over the width in which a diffraction hyperbola (and the
+    # edge of a flat top) stays within a quarter period of its apex, x = v/2 sqrt(t T/2 + T^2/16)
+    # with t the two-way time below the surface (the Fresnel zone: 0.6 m at 1.5 m and 400 MHz),
+    # stacked on the first (a trapezoid). It keeps a reflector's amplitude and lowers the noise
+    # by the square root of its traces, so deep weak tops gain what shallow ones already have.
+    # It seeds regions and measures their strength; the short stack alone bounds them (a long
+    # stack would join a defect to the bends of the layers around it).
+    t_below = np.maximum(t0_ns + np.arange(n_s2) * ds * dt_ns - surface_ns, 0.0)
+    period_ns = 1000.0 / centre_mhz
+    half_w = 0.5 * velocity_m_per_ns * np.sqrt(t_below * period_ns / 2 + period_ns ** 2 / 16)
+    k_cap = min(max(k_st, round(MAX_STACK_M / max(spacing_m, 1e-6)) | 1), n_t if n_t % 2 else max(1, n_t - 1))
+    k_row = np.clip(np.round(2 * half_w / max(spacing_m, 1e-6)).astype(int) | 1, k_st, max(k_st, k_cap))
+    z = z_grow.copy()
+    deep = np.flatnonzero(k_row > k_st)
+    if deep.size:
+        sl = slice(deep[0], n_s2)  # k_row grows with depth
+        env_l = np.empty_like(xs[..., sl])
+        for k in np.unique(k_row[sl]):  # a few depth bands, each stacked over its own width
+            rows = np.flatnonzero(k_row[sl] == k)
+            b = slice(rows[0], rows[-1] + 1)
+            k2 = int(k) - k_st + 1
+            env_l[..., b] = _magnitude(_box_mean(xs[..., sl][..., b], k2, 1), _box_mean(hs[..., sl][..., b], k2, 1))
+        np.maximum(z[..., sl], _score(env_l, sl.start), out=z[..., sl])
+        del env_l
+    del xs, hs
+    for a in (z, z_grow):
+        a[..., :start2] = 0.0
+        a[..., max(start2, (n_s - period) // ds):] = 0.0  # the last period: trace-end effects
     # coarse score: the mean robust score of the *unstacked* envelope over ~0.75 m, 2 periods and
     # 3 channels (chaotic scattering, which stacking would cancel), computed on a grid decimated
     # to a quarter of the window (and repeated back): 1/16 the work
@@ -231,7 +271,8 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][
         ..., np.minimum((np.arange(n_s2) * ds) // st_s, zcd.shape[2] - 1)]
     return Attributes(x, env_raw, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
-                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd), h)
+                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd), h,
+                      z_grow.astype(np.float32, copy=False))
 
 
 @dataclass
@@ -271,7 +312,8 @@ def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed
     structure = np.ones((3, 3, 3), dtype=bool)
     zc_low = max(zc_low, 4.0 * att.zc_noise_sd)
     zc_seed = max(zc_seed, 6.0 * att.zc_noise_sd)
-    mask = (att.z > z_low) | (att.z_coarse > zc_low)
+    z_grow = att.z if att.z_grow is None else att.z_grow
+    mask = (z_grow > z_low) | (att.z >= z_seed) | (att.z_coarse > zc_low)
     mask[..., : -(-att.start // att.ds)] = False
     labels, n = ndimage.label(mask, structure=structure)
     if n == 0:

@@ -146,14 +146,19 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main)
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
-    # into one wavelet of undefined polarity; continuous (unlike chaotic loose soil)
-    thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh, 0.6, 0.75)
+    # into one wavelet of undefined polarity; continuous (unlike chaotic loose soil) and strong:
+    # a layer whose depth changes along the road leaves, after background removal, the
+    # difference of two shifted wavelets (a derivative, +-90 degrees: undefined polarity too),
+    # but only as strong as the layer's own reflection, far weaker than an air body's
+    thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh, 0.6, 0.75) * ramp(z, 8.0, 12.0)
     air = np.maximum(opposite, 0.8 * thin)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     out["water_rich"] = strong * same * top_main * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
     zcpk = f["zc_peak"].to_numpy(float) if "zc_peak" in f else np.zeros(len(f))
-    scattering = np.maximum(ramp(zpk, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
+    # chaotic scattering is measured on the short stack: a longer one averages it out
+    zpk_s = f["z_peak_short"].to_numpy(float) if "z_peak_short" in f else zpk
+    scattering = np.maximum(ramp(zpk_s, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
     out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
     out["pipe"] = np.maximum(point * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
@@ -169,7 +174,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a planar event (flat or dipping) longer than a defect top: a layer or interface
     planar = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.3, 0.15)
               * ramp(length, th.planar_min_length_m, th.planar_min_length_m + 1.0)
-              * ramp(np.abs(f["dip_ns_per_m"].to_numpy(float)), 0.2, 0.4))
+              * ramp(np.abs(f["dip_ns_per_m"].to_numpy(float)), 0.2, 0.4)
+              * ramp(coh, 0.45, 0.65))  # laterally coherent, as a layer is
     # a long, continuous, planar event that is not much stronger than the background: a layer
     # whose strength or depth varies along the road (left over by the background removal)
     planar_long = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.25, 0.15)

@@ -88,7 +88,8 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
     else:
         off = np.zeros(s.sizes["channel"])
     att = attributes(np.asarray(s.values), dt_ns=dt, centre_mhz=pr.centre_mhz, surface_ns=pr.surface_ns,
-                     t0_ns=t0, spacing_m=_spacing(dist[0]), background_traces=pr.background_traces)
+                     t0_ns=t0, spacing_m=_spacing(dist[0]), background_traces=pr.background_traces,
+                     velocity_m_per_ns=pr.velocity_m_per_ns)
     kw = {k: float(options[k]) for k in ("z_seed", "z_low", "zc_seed", "zc_low") if k in options}
     reg = regions(att, **kw)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
@@ -333,8 +334,10 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
 def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
-    within 0.5 m below the other's bottom); the shallower one, whose top is the defect's top, is
-    kept. The loop runs over detections, not traces."""
+    within 0.5 m below the other's bottom, or, weaker than it, at two or three times its depth:
+    the surface multiples of a strong reflector, which bounce between it and the road surface);
+    the shallower one, whose top is the defect's top, is kept. The loop runs over detections, not
+    traces."""
     if len(dets) < 2:
         return dets
     order = dets.sort_values("depth_top_m")
@@ -348,6 +351,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
             span = max(r["distance_end_m"] - r["distance_start_m"], 1e-6)
             across = min(r["c_max"], q["c_max"]) >= max(r["c_min"], q["c_min"])
             below = q["depth_top_m"] <= r["depth_top_m"] <= q["depth_bottom_m"] + 0.5
+            if not below and r["z_peak"] < q["z_peak"]:  # a surface multiple of q
+                tol = max(0.5 * r["velocity_m_per_ns"] * r["period_ns"], 0.1 * r["depth_top_m"])
+                below = any(abs(r["depth_top_m"] - k * q["depth_top_m"]) <= tol for k in (2, 3))
             if ov >= 0.5 * span and across and below:
                 echo = True
                 break

@@ -13,6 +13,8 @@ feature           meaning
 ================  =================================================================================
 ``z_peak``        highest robust envelope score in the region (strength above the background)
 ``zc_peak``       highest coarse score (chaotic scattering above the background)
+``z_peak_short``  highest score of the short (0.25 m) stack: the strength of scattering that the
+                  depth-dependent stack of ``z_peak`` (made for coherent tops) would average out
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
                   reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
                   (into a slower medium: water, metal); from the top wavelet's phase
@@ -61,7 +63,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     flat = np.flatnonzero(lab3)
     if flat.size == 0:
         return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "h_top", "z_max",
-                                     "zc_max"])
+                                     "zc_max", "zs_max"])
     lab = lab3.ravel()[flat].astype(np.int64)
     col = flat // n_s2
     key = lab * (n_c * n_t) + col
@@ -73,6 +75,8 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     s_last = np.minimum(np.maximum.reduceat(s2, starts) * att.ds + att.ds - 1, n_s - 1)
     z_col = np.maximum.reduceat(att.z.ravel()[f_sorted], starts)
     zc_col = np.maximum.reduceat(att.z_coarse.ravel()[f_sorted], starts)
+    zs_col = (z_col if att.z_grow is None
+              else np.maximum.reduceat(att.z_grow.ravel()[f_sorted], starts))
     col_u = col[starts]
     lab_u = lab[starts]
     c = col_u // n_t
@@ -92,7 +96,8 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
                          "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
                          "h_top": h_top,
-                         "z_max": z_col.astype(float), "zc_max": zc_col.astype(float)})
+                         "z_max": z_col.astype(float), "zc_max": zc_col.astype(float),
+                         "zs_max": zs_col.astype(float)})
 
 
 def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray,
@@ -227,6 +232,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
     feats["z_peak"] = recs.groupby("label")["z_max"].max()
     feats["zc_peak"] = recs.groupby("label")["zc_max"].max()
+    feats["z_peak_short"] = recs.groupby("label")["zs_max"].max()
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
     v = velocity_m_per_ns
