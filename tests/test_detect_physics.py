@@ -151,3 +151,42 @@ def test_deep_small_cavity_in_noise_at_400_mhz_is_found():
     centre = 0.5 * (cav["distance_start_m"] + cav["distance_end_m"])
     lo, hi = float(truth["distance_start_m"].min()), float(truth["distance_end_m"].max())
     assert ((centre > lo - 0.2) & (centre < hi + 0.2)).any()
+
+
+def test_local_slope_follows_the_top_within_each_run():
+    from roadhealth.detect.features import _local_slope
+
+    label = np.array([1, 1, 1, 1, 2, 2, 1])
+    c = np.array([0, 0, 0, 0, 0, 0, 1])
+    t = np.array([3, 1, 2, 4, 1, 2, 7])
+    s_top = np.array([106, 100, 103, 109, 50, 40, 70])
+    np.testing.assert_allclose(_local_slope(label, c, t, s_top), [3, 3, 3, 3, -10, -10, 0])
+
+
+def test_dip_coherence_tells_a_curved_reflector_from_chaotic_scattering():
+    """A strong hyperbola-shaped top (steep flanks: incoherent at zero dip) is coherent along its
+    own dip; random scatterers of random sign are not, along any dip."""
+    from roadhealth.detect.features import region_features
+
+    rng = np.random.default_rng(3)
+    n_t, n_s = 121, 600
+    t = np.arange(n_s) * DT_NS
+    d = (np.arange(n_t) - n_t // 2) * SPACING_M
+    hyper = np.zeros((1, n_t, n_s), np.float32)
+    t_top = 2 * np.sqrt(0.8 ** 2 + d ** 2) / V  # a diffractor 0.8 m deep
+    hyper[0] = 10 * _ricker(t[None, :] - t_top[:, None], MHZ)
+    chaos = np.zeros((1, n_t, n_s), np.float32)
+    for _ in range(400):  # scatterers of random sign over 2 m x 10 ns
+        j, t0 = rng.integers(n_t // 2 - 20, n_t // 2 + 20), rng.uniform(20, 30)
+        chaos[0, j] += rng.choice([-1, 1]) * 3 * _ricker(t - t0, MHZ)
+    out = {}
+    for name, sig in (("hyperbola", hyper), ("chaos", chaos)):
+        x = sig + 0.05 * rng.standard_normal(sig.shape).astype(np.float32)
+        att = _att(x)
+        reg = regions(att)
+        f, _ = region_features(att, reg, dt_ns=DT_NS, t0_ns=0.0, surface_ns=0.0, centre_mhz=MHZ,
+                               velocity_m_per_ns=V, distance_m=d[None, :], offset_m=np.zeros(1))
+        out[name] = f.loc[f["z_peak"].idxmax()]
+    assert out["hyperbola"]["coherence_dip"] > 0.7
+    assert out["hyperbola"]["coherence_dip"] > out["hyperbola"]["coherence"]
+    assert out["chaos"]["coherence_dip"] < 0.5

@@ -18,8 +18,8 @@ void              a strong, flat, laterally continuous reflection in the pavemen
 water_rich        a reflection of the surface's polarity (soil to wetter, slower soil) that is
                   broader than a point diffractor; attenuation and frequency loss below add to it
 loose             chaotic, incoherent scattering: no consistent polarity or phase along the top,
-                  low lateral coherence, energy spread over many periods, moderately above the
-                  background
+                  low lateral coherence along any dip, energy spread over many periods,
+                  moderately above the background
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -108,8 +108,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     opposite = ramp(pol, 0.2, 0.6) * one_wavelet
     same = ramp(pol, -0.2, -0.6) * one_wavelet
     # chaotic: no consistent polarity, or no consistent phase along the top (random phases of
-    # many small scatterers), and no lateral coherence
-    chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh, 0.7, 0.5)
+    # many small scatterers), and no lateral coherence along any dip (a curved reflector, a
+    # hyperbola flank, is coherent along its own dip)
+    coh_dip = f["coherence_dip"].to_numpy(float) if "coherence_dip" in f else coh
+    chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh_dip, 0.6, 0.45)
     logv = np.log(np.where(np.isfinite(vr) & (vr > 0), vr, 1e9))
     point = (ramp(logv, np.log(1.42), np.log(1.32)) * ramp(logv, np.log(0.6), np.log(0.7))
              * ramp(hrms, 0.4, 0.25) * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m))
@@ -146,11 +148,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main)
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
-    # into one wavelet of undefined polarity; continuous (unlike chaotic loose soil) and strong:
+    # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
+    # shifts by up to 45 degrees); coherent along its dip (unlike chaotic loose soil) and strong:
     # a layer whose depth changes along the road leaves, after background removal, the
     # difference of two shifted wavelets (a derivative, +-90 degrees: undefined polarity too),
     # but only as strong as the layer's own reflection, far weaker than an air body's
-    thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh, 0.6, 0.75) * ramp(z, 8.0, 12.0)
+    thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh_dip, 0.6, 0.75) * ramp(z, 8.0, 12.0)
     air = np.maximum(opposite, 0.8 * thin)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))

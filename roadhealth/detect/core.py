@@ -45,6 +45,11 @@ _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_se
 #: low-frequency survey are geology, not road defects.
 MAX_DEPTH_M = 3.0
 
+#: A detection under another is its echo only if its peak score is at most this many times the
+#: other's: an echo is weaker than its primary, and a faint event above a strong defect (a
+#: residual of the surface wavelet) must not hide it.
+ECHO_MAX_RATIO = 2.0
+
 #: Weakest confidence reported by default: below it a region is more often clutter than a defect
 #: (measured on the fast-model scenarios and the real files, docs/detection.md).
 MIN_CONFIDENCE = 0.5
@@ -334,7 +339,8 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
 def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
-    within 0.5 m below the other's bottom, or, weaker than it, at two or three times its depth:
+    within 0.5 m below the other's bottom and its score at most :data:`ECHO_MAX_RATIO` times the
+    other's, or, weaker than it, at two or three times its depth:
     the surface multiples of a strong reflector, which bounce between it and the road surface);
     the shallower one, whose top is the defect's top, is kept. The loop runs over detections, not
     traces."""
@@ -350,7 +356,10 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
             ov = min(r["distance_end_m"], q["distance_end_m"]) - max(r["distance_start_m"], q["distance_start_m"])
             span = max(r["distance_end_m"] - r["distance_start_m"], 1e-6)
             across = min(r["c_max"], q["c_max"]) >= max(r["c_min"], q["c_min"])
-            below = q["depth_top_m"] <= r["depth_top_m"] <= q["depth_bottom_m"] + 0.5
+            # an echo is weaker than its primary (transmission losses; a bottom reflection of
+            # an air body about as strong as its top)
+            below = (q["depth_top_m"] <= r["depth_top_m"] <= q["depth_bottom_m"] + 0.5
+                     and r["z_peak"] <= ECHO_MAX_RATIO * q["z_peak"])
             if not below and r["z_peak"] < q["z_peak"]:  # a surface multiple of q
                 tol = max(0.5 * r["velocity_m_per_ns"] * r["period_ns"], 0.1 * r["depth_top_m"])
                 below = any(abs(r["depth_top_m"] - k * q["depth_top_m"]) <= tol for k in (2, 3))

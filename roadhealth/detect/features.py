@@ -29,6 +29,8 @@ feature           meaning
                   times, dB (negative: attenuation / shadow below)
 ``freq_ratio``    spectral centroid of the top lobe over the antenna centre frequency
 ``coherence``     zero-dip semblance of the top over 5 neighbouring traces (1: a continuous event)
+``coherence_dip`` the same along the top's local dip (1: a curved or dipping coherent top, a
+                  hyperbola flank; low: chaotic scattering)
 ``surface_ratio`` strongest envelope score at the surface over the region's (manhole covers, plates)
 ``hyperbola_v``   velocity of a diffraction hyperbola fitted to the top times (NaN when they do not
                   bend like one), and ``hyperbola_v_ratio`` over the survey velocity
@@ -177,6 +179,16 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     num = (blk.sum(axis=1) ** 2).sum(axis=1)
     den = offs.size * (blk ** 2).sum(axis=(1, 2))
     semblance = num / np.maximum(den, 1e-30)
+    # the same along the top's own local dip, from the top times of the neighbouring strong
+    # columns of the region (a curved top or a hyperbola flank is coherent along its dip but
+    # not at zero dip; the tops of chaotic scattering jump from trace to trace, and their
+    # wavelets do not add up along any line through them)
+    slope = _local_slope(strong["label"].to_numpy(), cc, tt, s_top)
+    kd = np.clip(s_top[:, None, None] + np.round(slope[:, None] * offs[None, :]).astype(np.int64)[:, :, None]
+                 + np.arange(-half, half + 1)[None, None, :], 0, n_s - 1)
+    blk = att.x_raw[cc[:, None, None], tn[:, :, None], kd].astype(np.float64)
+    best = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
+    del blk
     # surface: strongest score of the surface rows in the column
     s_surf = round((surface_ns - t0_ns) / dt_ns)
     ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
@@ -185,6 +197,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     z_top = ((strong["e_top"].to_numpy() - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top])
 
     strong = strong.assign(e1=e1, e2=e2, eb=eb, nb=nb, bgw=bgw, centroid=centroid, semblance=semblance,
+                           semblance_dip=best,
                            z_surface=zs, z_top=z_top,
                            distance=distance_m[cc, tt], offset=offset_m[cc],
                            t_top=t0_ns + s_top * dt_ns, t_last=t0_ns + s_last * dt_ns)
@@ -214,6 +227,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
                                   / np.maximum(grp.sum(strong["bgw"].to_numpy(float)), 1e-30)),
         "centroid_mhz": grp.quantile(strong["centroid"].to_numpy(float), 0.5),
         "coherence": grp.quantile(strong["semblance"].to_numpy(float), 0.5),
+        "coherence_dip": grp.quantile(strong["semblance_dip"].to_numpy(float), 0.5),
         "z_surface": grp.quantile(strong["z_surface"].to_numpy(float), 0.5),
         "z_top": grp.quantile(strong["z_top"].to_numpy(float), 0.5),
     }, index=pd.Index(grp.keys, name="label"))
@@ -245,6 +259,23 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     t_below = np.maximum(feats["t_apex_ns"] - surface_ns, p * dt_ns)
     feats["apex_flat_ratio"] = feats["apex_flat_m"] / (2 * v * np.sqrt(t_below * p * dt_ns / 8.0))
     return feats, strong
+
+
+def _local_slope(label: np.ndarray, c: np.ndarray, t: np.ndarray, s_top: np.ndarray) -> np.ndarray:
+    """Slope of the top (samples per trace) at each column: the central difference of the top
+    times of its neighbouring columns in the same region and channel (one-sided at an end of
+    a run, 0 for a lone column)."""
+    order = np.lexsort((t, c, label))
+    lab_o, c_o, t_o, s_o = label[order], c[order], t[order], s_top[order].astype(float)
+    same_prev = np.r_[False, (lab_o[1:] == lab_o[:-1]) & (c_o[1:] == c_o[:-1]) & (t_o[1:] - t_o[:-1] <= 2)]
+    same_next = np.r_[same_prev[1:], False]
+    prev_i = np.where(same_prev, np.arange(order.size) - 1, np.arange(order.size))
+    next_i = np.where(same_next, np.arange(order.size) + 1, np.arange(order.size))
+    dt = (t_o[next_i] - t_o[prev_i]).astype(float)
+    slope_o = np.where(dt > 0, (s_o[next_i] - s_o[prev_i]) / np.maximum(dt, 1.0), 0.0)
+    out = np.empty_like(slope_o)
+    out[order] = slope_o
+    return out
 
 
 class _Groups:
