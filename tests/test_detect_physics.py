@@ -190,3 +190,43 @@ def test_dip_coherence_tells_a_curved_reflector_from_chaotic_scattering():
     assert out["hyperbola"]["coherence_dip"] > 0.7
     assert out["hyperbola"]["coherence_dip"] > out["hyperbola"]["coherence"]
     assert out["chaos"]["coherence_dip"] < 0.5
+
+
+def test_a_deep_metal_pipe_with_long_flanks_is_a_pipe_and_a_deep_cavity_stays_a_cavity():
+    """A 400 MHz point hyperbola of the surface's polarity 1.46 m deep spans 1.85 m (its flanks
+    reach farther than a shallow pipe's): a pipe, not a wet zone. The same response of opposite
+    polarity is not penalised by that longer limit (a deep compact cavity)."""
+    deep = dict(depth_top_m=1.46, distance_start_m=1.09, distance_end_m=2.94, hyperbola_v_ratio=1.03,
+                hyperbola_rms_ns=0.2, apex_flat_ratio=0.87, coherence=0.05, top_range_ns=3.6,
+                z_top=8.4, z_peak=13.6, z_peak_short=13.6)
+    sc = scores(pd.DataFrame([_row(polarity=-1.0, **deep), _row(polarity=1.0, **deep)]), Thresholds())
+    assert sc["pipe"].iloc[0] > 0.9 and sc["water_rich"].iloc[0] < 0.1
+    assert sc["cavity"].iloc[1] > 0.5 and sc["pipe"].iloc[1] == 0.0
+
+
+def test_a_chaotic_zone_spans_its_whole_region_not_its_brightest_scatterer():
+    """Scatterers over 1.5 m, one of them ten times brighter: the strong columns are that one
+    scatterer, the region (and so a loose zone's reported extent) is the whole zone."""
+    from roadhealth.detect.core import _zone_extent
+    from roadhealth.detect.features import region_features
+
+    rng = np.random.default_rng(5)
+    n_t, n_s = 121, 600
+    t = np.arange(n_s) * DT_NS
+    d = (np.arange(n_t) - n_t // 2) * SPACING_M
+    x = 0.05 * rng.standard_normal((1, n_t, n_s)).astype(np.float32)
+    for _ in range(300):
+        j, t0 = rng.integers(n_t // 2 - 15, n_t // 2 + 15), rng.uniform(20, 28)
+        x[0, j] += rng.choice([-1, 1]) * _ricker(t - t0, MHZ)
+    x[0, n_t // 2] += 10 * _ricker(t - 22.0, MHZ)
+    att = _att(x)
+    f, _ = region_features(att, regions(att), dt_ns=DT_NS, t0_ns=0.0, surface_ns=0.0, centre_mhz=MHZ,
+                           velocity_m_per_ns=V, distance_m=d[None, :], offset_m=np.zeros(1))
+    r = f.loc[f["z_peak"].idxmax()]
+    assert r["distance_end_m"] - r["distance_start_m"] < 0.5
+    assert r["region_end_m"] - r["region_start_m"] >= 1.3
+    rows = pd.DataFrame([r, r]).assign(decision=["loose", "cavity"], t_min=[60, 60], t_max=[61, 61])
+    out = _zone_extent(rows)
+    assert out["distance_start_m"].iloc[0] == r["region_start_m"] and out["distance_end_m"].iloc[0] == r["region_end_m"]
+    assert out["t_max"].iloc[0] - out["t_min"].iloc[0] >= 26
+    assert out["distance_start_m"].iloc[1] == r["distance_start_m"]  # a cavity keeps its top's extent

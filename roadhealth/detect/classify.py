@@ -23,7 +23,8 @@ loose             chaotic, incoherent scattering: no consistent polarity or phas
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
-                  Fresnel zone), at most ``pipe_max_length_m`` long; in an array also the same
+                  Fresnel zone), at most ``pipe_max_length_m`` long (or 1.7 x its depth: a deep
+                  hyperbola's flanks reach farther); in an array also the same
                   on every channel: all channels reached with similar strength, apexes on a
                   line in plan
 surface (clutter) a region whose surface reflection is itself anomalous (relative to the region, or
@@ -49,6 +50,9 @@ import pandas as pd
 __all__ = ["KIND_RULES", "Thresholds", "classify"]
 
 KINDS = ("cavity", "void", "water_rich", "loose")
+
+#: Along-track extent of a point diffractor's hyperbola per metre of depth (flanks to +-40 degrees).
+PIPE_FLANKS_PER_DEPTH = 1.7
 CLUTTER = ("pipe", "surface", "layer", "weak")
 
 
@@ -111,10 +115,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # many small scatterers), and no lateral coherence along any dip (a curved reflector, a
     # hyperbola flank, is coherent along its own dip)
     coh_dip = f["coherence_dip"].to_numpy(float) if "coherence_dip" in f else coh
-    chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh_dip, 0.6, 0.45)
+    chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh_dip, 0.7, 0.5)
     logv = np.log(np.where(np.isfinite(vr) & (vr > 0), vr, 1e9))
-    point = (ramp(logv, np.log(1.42), np.log(1.32)) * ramp(logv, np.log(0.6), np.log(0.7))
-             * ramp(hrms, 0.4, 0.25) * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m))
+    # a point diffractor's hyperbola is seen over about +-40 degrees of the antenna beam: its
+    # flanks reach +-0.85 x its depth, so a deep pipe's region is longer than a shallow one's
+    pipe_len = np.maximum(th.pipe_max_length_m, PIPE_FLANKS_PER_DEPTH * depth)
+    hyperbola = ramp(logv, np.log(1.42), np.log(1.32)) * ramp(logv, np.log(0.6), np.log(0.7)) * ramp(hrms, 0.4, 0.25)
     # in an array a pipe is the same hyperbola on every channel: it reaches all channels with
     # similar strength and its apexes lie on a straight line in plan (the apex *times* are not
     # used: channel time-zero differences of half a period are common)
@@ -129,11 +135,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # too fast for the velocity rule above; this one does not need the velocity.
     flat_ratio = f["apex_flat_ratio"].to_numpy(float) if "apex_flat_ratio" in f else np.full(len(f), np.nan)
     compact = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
-               * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
                * ramp(consistency, 0.5, 0.7) * ramp(ring, 0.6, 0.3)  # one clean wavelet, no reverberation
                * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
-    point = np.maximum(point, np.where(array, 0.0, compact))
-    point = np.where(array, point * linear, point)
+    shape = np.maximum(hyperbola, np.where(array, 0.0, compact))
+    shape = np.where(array, shape * linear, shape)
+    # the length a point response may have: a fixed limit where a point may also be a small
+    # cavity (the cavity rules below), the depth-dependent one for a pipe of the surface's
+    # polarity (a metal pipe 1.2 m deep at 400 MHz spans 1.7-1.9 m)
+    point = shape * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
+    point_same = shape * ramp(length, pipe_len + 0.4, pipe_len)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
     # (on a single profile never: nothing there tells a pipe from a small cavity)
@@ -157,13 +167,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     air = np.maximum(opposite, 0.8 * thin)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
-    out["water_rich"] = strong * same * top_main * (1 - point) * ramp(length, 0.6, 1.2) * (1 - out["void"])
+    out["water_rich"] = strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
     zcpk = f["zc_peak"].to_numpy(float) if "zc_peak" in f else np.zeros(len(f))
     # chaotic scattering is measured on the short stack: a longer one averages it out
     zpk_s = f["z_peak_short"].to_numpy(float) if "z_peak_short" in f else zpk
     scattering = np.maximum(ramp(zpk_s, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
-    out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(length, 0.4, 0.8)
-    out["pipe"] = np.maximum(point * same, point_opposite * opposite)
+    # a chaotic zone's extent is the whole region's: its strong columns may be one bright scatterer
+    zone = (f["region_end_m"] - f["region_start_m"]).to_numpy(float) if "region_end_m" in f else length
+    out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(np.maximum(length, zone), 0.4, 0.8)
+    out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * th.surface_ratio, th.surface_ratio) * ramp(z_surf, 6.0, 10.0),

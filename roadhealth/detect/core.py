@@ -288,6 +288,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
         dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info)
+        dets = _zone_extent(dets)
     if dets.empty:
         out = empty_anomalies(_crs_or_none(s, crs_out), extras=EXTRAS, risk_levels=table["grades"])
         out.attrs["detect"] = info
@@ -334,6 +335,22 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     out = anomaly_table(rows, crs, risk_levels=table["grades"])
     out.attrs["detect"] = info
     return out
+
+
+def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
+    """Loose zones span their whole region along track: their strong columns (half the region's
+    strongest envelope) may be a single bright scatterer of the zone."""
+    if dets.empty or "region_start_m" not in dets:
+        return dets
+    loose = (dets["decision"] == "loose").to_numpy()
+    if not loose.any():
+        return dets
+    dets = dets.copy()
+    for a, b, op in (("distance_start_m", "region_start_m", np.minimum), ("distance_end_m", "region_end_m", np.maximum),
+                     ("t_min", "region_t_min", np.minimum), ("t_max", "region_t_max", np.maximum)):
+        if a in dets and b in dets:
+            dets[a] = np.where(loose, op(dets[a].to_numpy(float), dets[b].to_numpy(float)), dets[a].to_numpy(float))
+    return dets
 
 
 def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:

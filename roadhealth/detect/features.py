@@ -15,6 +15,8 @@ feature           meaning
 ``zc_peak``       highest coarse score (chaotic scattering above the background)
 ``z_peak_short``  highest score of the short (0.25 m) stack: the strength of scattering that the
                   depth-dependent stack of ``z_peak`` (made for coherent tops) would average out
+``region_start_m``, ``region_end_m``  along-track extent of every column of the region (the
+                  strong columns of chaotic scattering may be one bright scatterer)
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
                   reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
                   (into a slower medium: water, metal); from the top wavelet's phase
@@ -29,8 +31,8 @@ feature           meaning
                   times, dB (negative: attenuation / shadow below)
 ``freq_ratio``    spectral centroid of the top lobe over the antenna centre frequency
 ``coherence``     zero-dip semblance of the top over 5 neighbouring traces (1: a continuous event)
-``coherence_dip`` the same along the top's local dip (1: a curved or dipping coherent top, a
-                  hyperbola flank; low: chaotic scattering)
+``coherence_dip`` the better of ``coherence`` and the same semblance along the top's local dip
+                  (1: a curved or dipping coherent top, a hyperbola flank; low: chaotic scattering)
 ``surface_ratio`` strongest envelope score at the surface over the region's (manhole covers, plates)
 ``hyperbola_v``   velocity of a diffraction hyperbola fitted to the top times (NaN when they do not
                   bend like one), and ``hyperbola_v_ratio`` over the survey velocity
@@ -187,8 +189,11 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     kd = np.clip(s_top[:, None, None] + np.round(slope[:, None] * offs[None, :]).astype(np.int64)[:, :, None]
                  + np.arange(-half, half + 1)[None, None, :], 0, n_s - 1)
     blk = att.x_raw[cc[:, None, None], tn[:, :, None], kd].astype(np.float64)
-    best = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
+    along = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
     del blk
+    # the better of the two: picks that jump on a flat coherent event (a weak one, or few
+    # strong columns) must not make it look chaotic
+    best = np.maximum(semblance, along)
     # surface: strongest score of the surface rows in the column
     s_surf = round((surface_ns - t0_ns) / dt_ns)
     ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
@@ -247,6 +252,14 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["z_peak"] = recs.groupby("label")["z_max"].max()
     feats["zc_peak"] = recs.groupby("label")["zc_max"].max()
     feats["z_peak_short"] = recs.groupby("label")["zs_max"].max()
+    # the whole region along track (every column, not only the strong ones): the extent of
+    # chaotic scattering, whose brightest scatterer alone would make the strong columns
+    rd = distance_m[recs["c"].to_numpy(), recs["t"].to_numpy()]
+    gr = _Groups(recs["label"].to_numpy())
+    feats["region_start_m"] = pd.Series(gr.min(rd), index=gr.keys)
+    feats["region_end_m"] = pd.Series(gr.max(rd), index=gr.keys)
+    feats["region_t_min"] = pd.Series(gr.min(recs["t"].to_numpy(float)), index=gr.keys)
+    feats["region_t_max"] = pd.Series(gr.max(recs["t"].to_numpy(float)), index=gr.keys)
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
     v = velocity_m_per_ns
