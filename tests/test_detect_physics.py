@@ -230,3 +230,18 @@ def test_a_chaotic_zone_spans_its_whole_region_not_its_brightest_scatterer():
     assert out["distance_start_m"].iloc[0] == r["region_start_m"] and out["distance_end_m"].iloc[0] == r["region_end_m"]
     assert out["t_max"].iloc[0] - out["t_min"].iloc[0] >= 26
     assert out["distance_start_m"].iloc[1] == r["distance_start_m"]  # a cavity keeps its top's extent
+
+
+def test_voids_and_wet_zones_need_one_wavelet_along_their_top():
+    """A thin air gap or a wet zone's top is one smooth interface (phase consistency 0.95-0.99
+    on the full-wave set); a flat strong event whose wavelet changes along it (a change of the
+    antenna's direct wave, 0.47) is neither."""
+    void = dict(depth_top_m=0.15, distance_start_m=1.0, distance_end_m=2.2, z_top=40.0, z_peak=60.0,
+                z_peak_short=60.0, coherence=0.99, coherence_dip=0.99, top_range_ns=0.1, ringing=0.05)
+    wet = dict(depth_top_m=0.6, distance_start_m=1.0, distance_end_m=2.5, polarity=-1.0, z_top=20.0, z_peak=30.0,
+               coherence=0.5, top_range_ns=2.0, ringing=0.05, apex_flat_ratio=3.0)
+    f = pd.DataFrame([_row(phase_consistency=0.97, **void), _row(phase_consistency=0.47, **void),
+                      _row(phase_consistency=0.97, **wet), _row(phase_consistency=0.47, **wet)])
+    sc = scores(f, Thresholds())
+    assert sc["void"].iloc[0] > 0.8 and sc["void"].iloc[1] == 0.0
+    assert sc["water_rich"].iloc[2] > 0.8 and sc["water_rich"].iloc[3] < 0.2

@@ -156,7 +156,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
     top_main = ramp(ring, 2.0, 1.2)
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
-                   * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main)
+                   * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
+                   * ramp(consistency, 0.6, 0.8))  # a thin gap: one wavelet along the whole top
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
     # shifts by up to 45 degrees); coherent along its dip (unlike chaotic loose soil) and strong:
@@ -167,7 +168,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     air = np.maximum(opposite, 0.8 * thin)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
-    out["water_rich"] = strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
+    # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
+    out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
+                         * ramp(consistency, 0.5, 0.7))
     zcpk = f["zc_peak"].to_numpy(float) if "zc_peak" in f else np.zeros(len(f))
     # chaotic scattering is measured on the short stack: a longer one averages it out
     zpk_s = f["z_peak_short"].to_numpy(float) if "z_peak_short" in f else zpk

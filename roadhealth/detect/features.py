@@ -181,15 +181,32 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     num = (blk.sum(axis=1) ** 2).sum(axis=1)
     den = offs.size * (blk ** 2).sum(axis=(1, 2))
     semblance = num / np.maximum(den, 1e-30)
-    # the same along the top's own local dip, from the top times of the neighbouring strong
-    # columns of the region (a curved top or a hyperbola flank is coherent along its dip but
+    # the same along the top itself: each neighbour's window centred on its own top where it is a
+    # strong column of the region (else on the local slope's prediction), over about 0.2 m
+    # (at least one trace each side). A curved top or a hyperbola flank is coherent along it,
     # not at zero dip; the tops of chaotic scattering jump from trace to trace, and their
-    # wavelets do not add up along any line through them)
-    slope = _local_slope(strong["label"].to_numpy(), cc, tt, s_top)
-    kd = np.clip(s_top[:, None, None] + np.round(slope[:, None] * offs[None, :]).astype(np.int64)[:, :, None]
-                 + np.arange(-half, half + 1)[None, None, :], 0, n_s - 1)
-    blk = att.x_raw[cc[:, None, None], tn[:, :, None], kd].astype(np.float64)
-    along = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
+    # wavelets do not add up along them.
+    sp0 = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
+    sp0 = float(np.median(sp0[sp0 > 0])) if np.any(sp0 > 0) else 0.05
+    side = int(np.clip(round(0.1 / sp0), 1, 2))
+    offs_d = np.arange(-side, side + 1)
+    lab_s = strong["label"].to_numpy().astype(np.int64)
+    slope = _local_slope(lab_s, cc, tt, s_top)
+    key = (lab_s * n_c + cc) * n_t + tt
+    order_k = np.argsort(key, kind="stable")
+    key_sorted, s_sorted = key[order_k], s_top[order_k]
+    tn_d = np.clip(tt[:, None] + offs_d[None, :], 0, n_t - 1)
+    want = (lab_s[:, None] * n_c + cc[:, None]) * n_t + tn_d
+    pos = np.clip(np.searchsorted(key_sorted, want), 0, key_sorted.size - 1)
+    found = key_sorted[pos] == want
+    predicted = s_top[:, None] + np.round(slope[:, None] * offs_d[None, :]).astype(np.int64)
+    # a neighbour's own top is followed only within a quarter period of the slope's prediction
+    # (the curvature of a smooth top); a jump is chaos, and the prediction is used
+    follow = found & (np.abs(s_sorted[pos] - predicted) <= max(1, p // 4))
+    centre = np.where(follow, s_sorted[pos], predicted)
+    kd = np.clip(centre[:, :, None] + np.arange(-half, half + 1)[None, None, :], 0, n_s - 1)
+    blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], kd].astype(np.float64)
+    along = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
     del blk
     # the better of the two: picks that jump on a flat coherent event (a weak one, or few
     # strong columns) must not make it look chaotic
