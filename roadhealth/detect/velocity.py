@@ -127,9 +127,10 @@ def fit_flat_top_hyperbola(distance_m, twt_ns, *, period_ns: float, spacing_m: f
     slower, so without it the fit of a rounded top would overestimate ``v``; with it, a top whose
     flanks are too short to tell curvature from velocity gets a large standard error.
 
-    ``x0``, ``w`` and ``tau = 2 r / v`` are searched on a grid (``x0`` and ``w`` in steps of half
-    the pick spacing, over the span of the picks within half a period of the earliest, where the
-    apex and the flat part must lie, ``w`` at most 80 % of the picked length; ``tau`` over 0 and 12 values
+    ``x0``, ``w`` and ``tau = 2 r / v`` are searched on a grid (``x0`` and ``w`` over the span of
+    the picks within half a period of the earliest, where the apex and the flat part must lie,
+    ``w`` at most 80 % of the picked length, first in about 32 steps, then in steps of half the
+    pick spacing around the best node; ``tau`` over 0 and 12 values
     log-spaced up to the time ``2 max_radius_m / v`` at the fastest road velocity); at each node
     ``T**2`` and ``4 / v**2`` follow from a linear weighted least-squares solve, all nodes at
     once. The node with the smallest truncated-quadratic misfit (residuals capped at a quarter
@@ -201,32 +202,56 @@ def fit_flat_top_hyperbola(distance_m, twt_ns, *, period_ns: float, spacing_m: f
     t_min = float(np.partition(tu, 1)[1])
     near = xu[tu <= t_min + 0.5 * period_ns]
     lo, hi = float(near.min()) - spacing_m, float(near.max()) + spacing_m
-    step = 0.5 * spacing_m
-    x0_grid = np.arange(lo, hi + 0.5 * step, step)
-    w_grid = np.arange(0.0, min(hi - lo, 0.8 * float(np.ptp(xu))) + 0.5 * step, step)
+    w_max = min(hi - lo, 0.8 * float(np.ptp(xu)))
+    fine = 0.5 * spacing_m
+    # coarse to fine: at most ~33 x 33 nodes in (x0, w), then half the pick spacing around the best
+    coarse = max(fine, (hi - lo) / 32.0)
     tau_max = 2.0 * max_radius_m / VELOCITY_RANGE_M_PER_NS[0]
     tau_grid = (np.r_[0.0, np.geomspace(0.02 * tau_max, tau_max, 12)] if rounded else np.zeros(1))
-    mesh = np.meshgrid(x0_grid, w_grid, tau_grid, indexing="ij")
-    x0s, widths, taus = (m.ravel() for m in mesh)
     band = 0.25 * period_ns
-    inl = np.ones(xu.size, dtype=bool)
-    best = None
-    for _ in range(max(1, n_iter)):
-        a, _, pred = _solve_grid(xu, tu, wu * inl, x0s, widths, taus)
+
+    def nodes(x0_grid, w_grid, t_grid):
+        mesh = np.meshgrid(x0_grid, w_grid[w_grid >= 0], t_grid, indexing="ij")
+        return tuple(m.ravel() for m in mesh)
+
+    def search(grid, inl):
+        """Best node of ``grid`` for the inliers ``inl`` and the picks within the band of it."""
+        a, _, pred = _solve_grid(xu, tu, wu * inl, *grid)
         r = tu[None, :] - pred
         cost = (np.minimum(r * r, band * band) * wu[None, :]).sum(axis=1)
         cost = np.where(np.isfinite(a), cost, np.inf)
         g = int(np.argmin(cost))
         if not np.isfinite(cost[g]):
+            return None
+        return g, np.abs(r[g]) <= band
+
+    grid = nodes(np.arange(lo, hi + 0.5 * coarse, coarse), np.arange(0.0, w_max + 0.5 * coarse, coarse), tau_grid)
+    inl = np.ones(xu.size, dtype=bool)
+    best = None
+    for _ in range(max(1, n_iter)):
+        found = search(grid, inl)
+        if found is None:
             return out
-        new = np.abs(r[g]) <= band
-        best = (g, new)
-        if np.array_equal(new, inl) or new.sum() < 5:
+        best = found
+        if np.array_equal(found[1], inl) or found[1].sum() < 5:
             break
-        inl = new
+        inl = found[1]
     g, inl = best
+    if coarse > fine and inl.sum() >= 5:
+        x0c, wc, tc = grid[0][g], grid[1][g], grid[2][g]
+        k = np.flatnonzero(tau_grid == tc)[0]
+        t_near = tau_grid[max(k - 1, 0):k + 2]
+        t_fine = np.unique(np.r_[t_near, 0.5 * (t_near[:-1] + t_near[1:])])
+        off = np.arange(-coarse, coarse + 0.5 * fine, fine)
+        grid = nodes(x0c + off, np.minimum(wc + off, w_max), t_fine)
+        found = search(grid, inl)
+        if found is not None:
+            g, inl2 = found
+            if inl2.sum() >= 5:
+                inl = inl2
     if inl.sum() < 5:
         return out
+    x0s, widths, taus = grid
     # final solve on the inliers at the chosen node
     a1, c1, pred1 = _solve_grid(xu, tu, wu * inl, x0s[g:g + 1], widths[g:g + 1], taus[g:g + 1])
     if not np.isfinite(a1[0]):
@@ -283,7 +308,7 @@ def accepts(fit: dict, *, period_ns: float, criteria: FlankCriteria | None = Non
 
 def estimate_velocity(records: pd.DataFrame, *, distance_m: np.ndarray, dt_ns: float, t0_ns: float,
                       surface_ns: float, period_samples: int, max_regions: int = 40,
-                      criteria: FlankCriteria | None = None) -> tuple[float, str] | None:
+                      criteria: FlankCriteria | None = None, rounded: bool = True) -> tuple[float, str] | None:
     """A depth velocity from the flanks of the candidate regions' tops, or None.
 
     For each region (the ``max_regions`` with the most columns), the top picks of its best
@@ -311,6 +336,9 @@ def estimate_velocity(records: pd.DataFrame, *, distance_m: np.ndarray, dt_ns: f
         Largest number of regions fitted (the loop is over regions, never traces).
     criteria : FlankCriteria
         Acceptance thresholds.
+    rounded : bool
+        Fit the edge radius (default). False assumes sharp edges (``r = 0``): then a rounded top
+        (a pipe, an elliptical cavity) reads faster than the medium, an upper bound only.
 
     Returns
     -------
@@ -359,7 +387,7 @@ def estimate_velocity(records: pd.DataFrame, *, distance_m: np.ndarray, dt_ns: f
         tt = float(t0_ns) + g["s_top"].to_numpy(float) * float(dt_ns) - float(surface_ns)
         if np.ptp(tt) < criteria.min_moveout_periods * period_ns:
             continue  # too little moveout for any fit to be accepted
-        fit = fit_flat_top_hyperbola(xd, tt, period_ns=period_ns, spacing_m=spacing_m)
+        fit = fit_flat_top_hyperbola(xd, tt, period_ns=period_ns, spacing_m=spacing_m, rounded=rounded)
         if accepts(fit, period_ns=period_ns, criteria=criteria):
             fits.append(fit)
     if not fits:
