@@ -83,31 +83,33 @@ class FlankCriteria:
 
 
 def _solve_grid(x, t, w, x0s, widths, taus):
-    """Weighted least squares of ``(t + tau)**2 = a + c u**2`` at every (x0, width, tau) node at once.
+    """Weighted least squares of ``(t + tau)**2 = a + c u**2`` at every node at once.
 
-    Returns ``a``, ``c`` (nodes,) and the predicted times (nodes, picks) (NaN where the node is
-    degenerate: no pick beyond the flat part, or a non-physical ``a``/``c``).
+    The nodes are every (x0, width) pair (``x0s``, ``widths``: (G,)) with every ``taus`` (T,);
+    the sums over the picks are matrix products. Returns ``a``, ``c`` (G, T) and the predicted
+    times (G, T, picks), NaN where the node is degenerate (no pick beyond the flat part) or
+    non-physical (``c <= 0``, apex above the surface).
     """
     u = np.maximum(np.abs(x[None, :] - x0s[:, None]) - 0.5 * widths[:, None], 0.0)  # (G, n)
     u2 = u * u
-    y = t[None, :] + taus[:, None]  # (G, n)
+    y = t[None, :] + taus[:, None]  # (T, n)
     yy = y * y
     # the residual that matters is in time: squared-time residuals are 2 t times larger
-    ww = w[None, :] / np.maximum(y, 1e-9) ** 2
-    s0 = ww.sum(axis=1)
-    s1 = (ww * u2).sum(axis=1)
-    s2 = (ww * u2 * u2).sum(axis=1)
-    r0 = (ww * yy).sum(axis=1)
-    r1 = (ww * u2 * yy).sum(axis=1)
+    ww = w[None, :] / np.maximum(y, 1e-9) ** 2  # (T, n)
+    s0 = ww.sum(axis=1)[None, :]  # (1, T)
+    s1 = u2 @ ww.T  # (G, T)
+    s2 = (u2 * u2) @ ww.T
+    r0 = (ww * yy).sum(axis=1)[None, :]
+    r1 = u2 @ (ww * yy).T
     det = s0 * s2 - s1 * s1
     ok = det > 1e-12 * np.maximum(s0 * s2, 1e-300)
     det_safe = np.where(ok, det, 1.0)
     a = np.where(ok, (s2 * r0 - s1 * r1) / det_safe, np.nan)
     c = np.where(ok, (s0 * r1 - s1 * r0) / det_safe, np.nan)
-    good = ok & (a > taus ** 2) & (c > 0)  # a > tau**2: the apex lies below the surface
+    good = ok & (a > taus[None, :] ** 2) & (c > 0)  # a > tau**2: the apex lies below the surface
     a = np.where(good, a, np.nan)
     c = np.where(good, c, np.nan)
-    pred = np.sqrt(np.maximum(a[:, None] + c[:, None] * u2, 0.0)) - taus[:, None]
+    pred = np.sqrt(np.maximum(a[:, :, None] + c[:, :, None] * u2[:, None, :], 0.0)) - taus[None, :, None]
     return a, c, pred
 
 
@@ -129,8 +131,8 @@ def fit_flat_top_hyperbola(distance_m, twt_ns, *, period_ns: float, spacing_m: f
 
     ``x0``, ``w`` and ``tau = 2 r / v`` are searched on a grid (``x0`` and ``w`` over the span of
     the picks within half a period of the earliest, where the apex and the flat part must lie,
-    ``w`` at most 80 % of the picked length, first in about 32 steps, then in steps of half the
-    pick spacing around the best node; ``tau`` over 0 and 12 values
+    ``w`` at most 80 % of the picked length, first in about 24 steps, then in steps of half the
+    pick spacing around the best node; ``tau`` over 0 and 8 values
     log-spaced up to the time ``2 max_radius_m / v`` at the fastest road velocity); at each node
     ``T**2`` and ``4 / v**2`` follow from a linear weighted least-squares solve, all nodes at
     once. The node with the smallest truncated-quadratic misfit (residuals capped at a quarter
@@ -204,26 +206,26 @@ def fit_flat_top_hyperbola(distance_m, twt_ns, *, period_ns: float, spacing_m: f
     lo, hi = float(near.min()) - spacing_m, float(near.max()) + spacing_m
     w_max = min(hi - lo, 0.8 * float(np.ptp(xu)))
     fine = 0.5 * spacing_m
-    # coarse to fine: at most ~33 x 33 nodes in (x0, w), then half the pick spacing around the best
-    coarse = max(fine, (hi - lo) / 32.0)
+    # coarse to fine: at most ~25 x 25 nodes in (x0, w), then half the pick spacing around the best
+    coarse = max(fine, (hi - lo) / 24.0)
     tau_max = 2.0 * max_radius_m / VELOCITY_RANGE_M_PER_NS[0]
-    tau_grid = (np.r_[0.0, np.geomspace(0.02 * tau_max, tau_max, 12)] if rounded else np.zeros(1))
+    tau_grid = (np.r_[0.0, np.geomspace(0.02 * tau_max, tau_max, 8)] if rounded else np.zeros(1))
     band = 0.25 * period_ns
 
     def nodes(x0_grid, w_grid, t_grid):
-        mesh = np.meshgrid(x0_grid, w_grid[w_grid >= 0], t_grid, indexing="ij")
-        return tuple(m.ravel() for m in mesh)
+        mesh = np.meshgrid(x0_grid, w_grid[w_grid >= 0], indexing="ij")
+        return mesh[0].ravel(), mesh[1].ravel(), np.asarray(t_grid, dtype=float)
 
     def search(grid, inl):
-        """Best node of ``grid`` for the inliers ``inl`` and the picks within the band of it."""
+        """Best node (i, j) of ``grid`` for the inliers ``inl`` and the picks within the band of it."""
         a, _, pred = _solve_grid(xu, tu, wu * inl, *grid)
-        r = tu[None, :] - pred
-        cost = (np.minimum(r * r, band * band) * wu[None, :]).sum(axis=1)
+        r = tu - pred  # (G, T, n)
+        cost = (np.minimum(r * r, band * band) @ wu)
         cost = np.where(np.isfinite(a), cost, np.inf)
-        g = int(np.argmin(cost))
-        if not np.isfinite(cost[g]):
+        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        if not np.isfinite(cost[i, j]):
             return None
-        return g, np.abs(r[g]) <= band
+        return (i, j), np.abs(r[i, j]) <= band
 
     grid = nodes(np.arange(lo, hi + 0.5 * coarse, coarse), np.arange(0.0, w_max + 0.5 * coarse, coarse), tau_grid)
     inl = np.ones(xu.size, dtype=bool)
@@ -236,28 +238,25 @@ def fit_flat_top_hyperbola(distance_m, twt_ns, *, period_ns: float, spacing_m: f
         if np.array_equal(found[1], inl) or found[1].sum() < 5:
             break
         inl = found[1]
-    g, inl = best
+    (i, j), inl = best
     if coarse > fine and inl.sum() >= 5:
-        x0c, wc, tc = grid[0][g], grid[1][g], grid[2][g]
-        k = np.flatnonzero(tau_grid == tc)[0]
+        x0c, wc, k = grid[0][i], grid[1][i], j
         t_near = tau_grid[max(k - 1, 0):k + 2]
         t_fine = np.unique(np.r_[t_near, 0.5 * (t_near[:-1] + t_near[1:])])
         off = np.arange(-coarse, coarse + 0.5 * fine, fine)
-        grid = nodes(x0c + off, np.minimum(wc + off, w_max), t_fine)
-        found = search(grid, inl)
-        if found is not None:
-            g, inl2 = found
-            if inl2.sum() >= 5:
-                inl = inl2
+        fine_grid = nodes(x0c + off, np.unique(np.minimum(wc + off, w_max)), t_fine)
+        found = search(fine_grid, inl)
+        if found is not None and found[1].sum() >= 5:
+            grid, ((i, j), inl) = fine_grid, found
     if inl.sum() < 5:
         return out
-    x0s, widths, taus = grid
+    x0, width, tau = float(grid[0][i]), float(grid[1][i]), float(grid[2][j])
     # final solve on the inliers at the chosen node
-    a1, c1, pred1 = _solve_grid(xu, tu, wu * inl, x0s[g:g + 1], widths[g:g + 1], taus[g:g + 1])
-    if not np.isfinite(a1[0]):
+    a1, c1, pred1 = _solve_grid(xu, tu, wu * inl, np.array([x0]), np.array([width]), np.array([tau]))
+    if not np.isfinite(a1[0, 0]):
         return out
-    x0, width, tau, a_g, c_g = float(x0s[g]), float(widths[g]), float(taus[g]), float(a1[0]), float(c1[0])
-    p = pred1[0]
+    a_g, c_g = float(a1[0, 0]), float(c1[0, 0])
+    p = pred1[0, 0]
     res = tu - p
     v = 2.0 / np.sqrt(c_g)
     t0 = float(np.sqrt(a_g)) - tau
@@ -304,6 +303,20 @@ def accepts(fit: dict, *, period_ns: float, criteria: FlankCriteria | None = Non
                 and fit["moveout_ns"] >= cr.min_moveout_periods * period_ns
                 and fit["n_inliers"] >= cr.min_inlier_fraction * fit["n_picks"]
                 and fit["radius_m"] <= cr.max_radius_depth_ratio * 0.5 * v * fit["t0_ns"])
+
+
+def _may_constrain(x, t, period_ns: float, criteria: FlankCriteria) -> bool:
+    """Cheap necessary conditions for an accepted fit: enough moveout, and enough picks later
+    than the apex band on each side of it (a layer, a one-sided dip or a flat top fails)."""
+    if x.size < 5 or np.ptp(t) < criteria.min_moveout_periods * period_ns:
+        return False
+    t_min = float(np.partition(t, 1)[1])
+    near = x[t <= t_min + 0.5 * period_ns]
+    late = t > t_min + 0.25 * period_ns
+    left = int(np.sum(late & (x < near.min())))
+    right = int(np.sum(late & (x > near.max())))
+    return (min(left, right) >= criteria.min_side_picks
+            and left + right >= criteria.min_flank_picks)
 
 
 def estimate_velocity(records: pd.DataFrame, *, distance_m: np.ndarray, dt_ns: float, t0_ns: float,
@@ -385,8 +398,8 @@ def estimate_velocity(records: pd.DataFrame, *, distance_m: np.ndarray, dt_ns: f
     for _, g in sel.groupby("label"):  # one fit per region
         xd = dist[g["c"].to_numpy(np.int64), g["t"].to_numpy(np.int64)]
         tt = float(t0_ns) + g["s_top"].to_numpy(float) * float(dt_ns) - float(surface_ns)
-        if np.ptp(tt) < criteria.min_moveout_periods * period_ns:
-            continue  # too little moveout for any fit to be accepted
+        if not _may_constrain(xd, tt, period_ns, criteria):
+            continue
         fit = fit_flat_top_hyperbola(xd, tt, period_ns=period_ns, spacing_m=spacing_m, rounded=rounded)
         if accepts(fit, period_ns=period_ns, criteria=criteria):
             fits.append(fit)
