@@ -12,23 +12,35 @@ the surface answers, at along-track position ``x``, with the diffractions of its
 ``v``; a point diffractor is ``w = 0``). A point-hyperbola fit of such a top finds ``v`` too fast,
 because the flat part reads as a flat hyperbola; the flanks alone carry the velocity (their
 slope tends to ``2 / v``). A rounded body (a pipe of radius ``r``:
-``t = (2 / v) (sqrt((d + r)**2 + (x - x0)**2) - r)``) has the same asymptotes and, once the flanks
-reach a few times its radius beyond the apex, is fitted by the flat-topped model with ``w``
-about ``2 r`` and the same ``v``.
+``t = (2 / v) (sqrt((d + r)**2 + (x - x0)**2) - r)``) has the same asymptotes but bends less near
+its apex, so a sharp-edged fit reads it faster than the medium; the model fitted here therefore
+has rounded edges too (a strip of width ``w`` whose edges are circles of radius ``r``; ``r = 0``:
+sharp edges, ``w = 0``: a pipe, both 0: a point).
 
 :func:`fit_flat_top_hyperbola` fits that model to picked top times robustly (a grid over the apex
-position and the width, a linear least-squares solve for ``t0**2`` and ``4 / v**2`` at each grid
-node, all nodes at once, then a trimmed refit on the inliers) and reports how well the velocity is
-constrained (its standard error from the full four-parameter Jacobian, which includes the
-trade-off between width and velocity, the length of the flanks and their moveout).
-:func:`estimate_velocity` applies it to the top picks of every candidate region
-(:func:`roadhealth.detect.features.column_records`) and accepts a velocity only when a region's
-flanks constrain it well; otherwise it returns None and the caller keeps its default.
+position, the width and the edge radius, a linear least-squares solve for the apex term and
+``4 / v**2`` at each grid node, all nodes at once, then a trimmed refit on the inliers) and
+reports how well the velocity is constrained (its standard error from the Jacobian of all the
+fitted parameters, so that the trade-off of velocity with width and radius is in it, the length
+of the flanks on each side and their moveout). :func:`estimate_velocity` applies it to the top
+picks of every candidate region (:func:`roadhealth.detect.features.column_records`) and accepts
+a velocity only when a region's flanks constrain it well (:class:`FlankCriteria`); otherwise it
+returns None and the caller keeps its default.
 
 Over a layered ground the moveout measures the RMS velocity down to the body, which is at most a
 few per cent above the average velocity that converts its time to depth; the estimate is
 returned as measured. The transmitter-receiver separation ``S`` adds about ``S**2 / 4`` to the
 squared apex depth and does not change the moveout to first order, so it is not modelled here.
+
+What one convex body can and cannot tell (measured on the full-wave validation set):
+a sharp-edged fit of a rounded top is an *upper bound* of the velocity (the apex point lies
+inside the body, so every flank time is at most that of a point hyperbola of the true velocity
+through the apex); elliptical cavities 0.25-1.5 m wide at 1-1.5 m, seen over +-1.2-2 m, read
+10-45 % fast that way, and a circular-edge fit of them reads slow, so over such apertures the
+shape and the velocity cannot be told apart and the estimate is refused. Antennas held even a
+few centimetres above the surface also make the flanks earlier than the ground's hyperbola
+(part of an oblique path runs in air), which reads fast; only a compact body (radius at most
+half its depth) whose flanks constrain ``v`` to 5 % is accepted.
 """
 
 from __future__ import annotations
