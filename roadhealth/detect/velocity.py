@@ -53,7 +53,7 @@ import pandas as pd
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError
 
-__all__ = ["FlankCriteria", "estimate_velocity", "fit_flat_top_hyperbola"]
+__all__ = ["FlankCriteria", "accepts", "estimate_velocity", "fit_flat_top_hyperbola"]
 
 #: Velocities a road material can have, m/ns (eps_r about 3.5 to 16).
 VELOCITY_RANGE_M_PER_NS = (0.075, 0.16)
