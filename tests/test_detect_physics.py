@@ -225,6 +225,7 @@ def test_a_chaotic_zone_spans_its_whole_region_not_its_brightest_scatterer():
     r = f.loc[f["z_peak"].idxmax()]
     assert r["distance_end_m"] - r["distance_start_m"] < 0.5
     assert r["region_end_m"] - r["region_start_m"] >= 1.3
+    assert r["region_end_m"] - r["region_start_m"] <= 1.45 + 0.2  # not the coarse score's halo
     rows = pd.DataFrame([r, r]).assign(decision=["loose", "cavity"], t_min=[60, 60], t_max=[61, 61])
     out = _zone_extent(rows)
     assert out["distance_start_m"].iloc[0] == r["region_start_m"] and out["distance_end_m"].iloc[0] == r["region_end_m"]
@@ -245,3 +246,43 @@ def test_voids_and_wet_zones_need_one_wavelet_along_their_top():
     sc = scores(f, Thresholds())
     assert sc["void"].iloc[0] > 0.8 and sc["void"].iloc[1] == 0.0
     assert sc["water_rich"].iloc[2] > 0.8 and sc["water_rich"].iloc[3] < 0.2
+
+
+@pytest.mark.parametrize("spacing_m, n_t", [(0.05, 241), (0.01, 1201), (0.005, 2001)])
+def test_pure_noise_gives_no_regions_at_any_trace_spacing(spacing_m, n_t):
+    """Band-limited noise, no reflector: no candidate anywhere, the line ends included (a stack
+    padded by repeating the end trace gave that trace's noise the weight of up to 100 traces)."""
+    w = _ricker(np.arange(-30, 31) * DT_NS, MHZ)
+    for seed in range(2):
+        noise = np.random.default_rng(seed).standard_normal((1, n_t, 800))
+        x = np.apply_along_axis(lambda tr: np.convolve(tr, w, mode="same"), -1, noise).astype(np.float32)
+        att = attributes(x, dt_ns=DT_NS, centre_mhz=MHZ, surface_ns=0.0, t0_ns=0.0, spacing_m=spacing_m,
+                         velocity_m_per_ns=V)
+        assert regions(att).n == 0
+
+
+def test_default_depths_come_from_the_layered_pavement_model():
+    """Two-way times convert through eps_r 6 to 0.2 m, 8 to 0.75 m and 11 below: slower with depth
+    than one eps_r 8 for every depth (which put 1-1.5 m tops of the full-wave set 0.1-0.27 m too
+    deep)."""
+    from roadhealth.constants import C0_M_PER_NS
+    from roadhealth.detect.prepare import DEFAULT_LAYERS, default_depth_m
+
+    v = [C0_M_PER_NS / np.sqrt(eps) for _, eps in DEFAULT_LAYERS]
+    t1 = 2 * 0.20 / v[0]
+    t2 = t1 + 2 * 0.55 / v[1]
+    np.testing.assert_allclose(default_depth_m([0.0, t1, t2, t2 + 10.0]), [0.0, 0.20, 0.75, 0.75 + v[2] * 5.0])
+    assert default_depth_m(-1.0) == 0.0
+    # deeper than 0.75 m the model is slower than eps_r 8
+    assert default_depth_m(t2 + 20.0) < C0_M_PER_NS / np.sqrt(8.0) * (t2 + 20.0) / 2
+
+
+@pytest.mark.skipif(not (FULLWAVE / "fw400_cavity_05_clean.sgy").exists(), reason="full-wave set not in this checkout")
+def test_detections_say_which_velocity_model_gave_their_depths():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(FULLWAVE / "fw400_cavity_05_clean.sgy")
+    d = detect(s)
+    assert len(d) >= 1
+    assert "depth from default layered pavement model (eps_r 6 to 0.2 m" in d.iloc[0]["evidence"]
+    assert d.attrs["detect"]["velocity_source"].startswith("default layered pavement model")

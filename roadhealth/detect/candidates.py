@@ -17,7 +17,7 @@ Everything is vectorised over the whole survey: no Python loop over traces or co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.fft as sfft
@@ -55,25 +55,28 @@ def _hilbert(x: np.ndarray) -> np.ndarray:
 
 
 def _box_mean(a: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """Running mean over ``k`` (odd) samples along ``axis``, edges repeated (as
-    ``ndimage.uniform_filter1d(mode="nearest")``): by shifted slice additions for windows of up
-    to 5 (four times faster than the filter across channels), by the filter itself for longer
-    ones (twice faster than 12 slice additions along traces)."""
+    """Running mean over ``k`` (odd) samples along ``axis``, over the samples that exist: near
+    the ends the window is cut, not padded (a padded window would repeat the end trace and
+    give its noise the weight of many traces). By shifted slice additions for windows of up to
+    5 (four times faster than the filter across channels), by the filter for longer ones."""
     r = k // 2
-    if r == 0 or a.shape[axis] == 1:
+    n = a.shape[axis]
+    if r == 0 or n == 1:
         return a.copy()
+    i = np.arange(n)
+    count = (np.minimum(i, r) + np.minimum(n - 1 - i, r) + 1).astype(np.float32)
+    shape = [1] * a.ndim
+    shape[axis] = n
     if r >= 3:
-        return ndimage.uniform_filter1d(a, 2 * r + 1, axis=axis, mode="nearest")
+        out = ndimage.uniform_filter1d(a, 2 * r + 1, axis=axis, mode="constant")
+        out *= (np.float32(2 * r + 1) / count).reshape(shape)
+        return out
     src = np.moveaxis(a, axis, 0)
     out = src.copy()
-    n = src.shape[0]
-    for d in range(1, r + 1):
-        m = min(d, n)
+    for d in range(1, min(r, n - 1) + 1):
         out[d:] += src[: n - d]
-        out[:m] += src[:1]
         out[: n - d] += src[d:]
-        out[n - m:] += src[-1:]
-    out /= np.float32(2 * r + 1)
+    out /= count.reshape((n,) + (1,) * (a.ndim - 1))
     return np.moveaxis(out, 0, axis)
 
 
@@ -85,25 +88,23 @@ def _magnitude(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Attributes:
-    """Sample-wise attributes of a processed survey, all shaped (channel, trace, sample).
+    """Sample-wise attributes of a processed survey, shaped (channel, trace, sample).
 
     Attributes
     ----------
     x : float32 array
         Processed amplitudes.
-    env : float32 array
-        Envelope of ``x`` (the features are measured on ``x`` and ``env``).
     z : float32 array
         Robust score of the envelope of the *stacked* data (about 0.25 m along track, more at
         depth: the Fresnel zone; three channels of an array) against its per-row background,
         smoothed: detection only (seeds and strength).
-    z_grow : float32 array or None
-        The same score stacked over 0.25 m at every depth: it bounds the regions (None: ``z``).
     z_coarse : float32 array
-        The mean of ``z`` over about 0.75 m along track, two periods and three channels: raised
-        by chaotic scattering that no single voxel shows clearly.
+        The mean robust score of the unstacked envelope over about 0.75 m along track, two
+        periods and three channels: raised by chaotic scattering that no single voxel shows
+        clearly.
     bg_median, bg_scale : float32 arrays (channel, sample)
-        Background level and spread of ``env`` per row (median and 1.4826 MAD along track).
+        Background level and spread of the envelope per row (median and 1.4826 MAD along
+        track), repeated to every sample.
     start : int
         First sample searched (just below the surface wavelet).
     period_samples : int
@@ -117,13 +118,16 @@ class Attributes:
         Standard deviation of ``z_coarse`` over noise (1 / sqrt of the independent samples it
         averages): coarse thresholds are at least 4 (region) and 6 (seed) times it, so sparse
         traces or short windows do not turn noise into candidates.
-    h : float32 array or None
-        Hilbert transform of ``x`` (``x + 1j * h`` is the analytic signal: the phase of the
-        wavelets).
+    z_grow : float32 array or None
+        The same score as ``z`` stacked over 0.25 m at every depth: it bounds the regions
+        (None: ``z``).
+
+    The full-resolution analytic signal (envelope and Hilbert transform) is computed only for
+    the columns the features look at (:meth:`analytic`): the scores use the signal decimated
+    to ``ds``, and the transform of a trace does not depend on the others.
     """
 
     x: np.ndarray
-    env: np.ndarray
     z: np.ndarray
     z_coarse: np.ndarray
     bg_median: np.ndarray
@@ -134,8 +138,43 @@ class Attributes:
     x_raw: np.ndarray
     ds: int = 1
     zc_noise_sd: float = 0.1
-    h: np.ndarray | None = None
     z_grow: np.ndarray | None = None
+    _cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    _env: np.ndarray | None = field(default=None, repr=False)
+    _h: np.ndarray | None = field(default=None, repr=False)
+
+    def analytic(self, cols) -> tuple[np.ndarray, np.ndarray]:
+        """Envelope and Hilbert transform of the given columns at full resolution.
+
+        Parameters
+        ----------
+        cols : int array
+            Flat column indices ``channel * n_trace + trace`` (any order, repeats allowed).
+
+        Returns
+        -------
+        (env, h) : float32 arrays (len(cols), sample)
+            Computed on first use and kept for later calls.
+        """
+        cols = np.asarray(cols, dtype=np.int64).ravel()
+        n_s = self.x.shape[-1]
+        need = np.setdiff1d(cols, self._cols)
+        if need.size:
+            rows = self.x.reshape(-1, n_s)[need]
+            h = _hilbert(rows)
+            env = _magnitude(rows, h)
+            if self._env is None:
+                allc, e_all, h_all = need, env, h
+            else:
+                allc = np.concatenate([self._cols, need])
+                e_all = np.concatenate([self._env, env])
+                h_all = np.concatenate([self._h, h])
+            order = np.argsort(allc, kind="stable")
+            self._cols, self._env, self._h = allc[order], e_all[order], h_all[order]
+        if cols.size == 0:
+            return np.zeros((0, n_s), np.float32), np.zeros((0, n_s), np.float32)
+        idx = np.searchsorted(self._cols, cols)
+        return self._env[idx], self._h[idx]
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,
@@ -166,8 +205,13 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
         x = np.nan_to_num(x, copy=False)
     n_c, n_t, n_s = x.shape
     period = max(2, round(1000.0 / centre_mhz / dt_ns))
-    h = _hilbert(x)
-    env_raw = _magnitude(x, h)
+    # the scores are computed every ``ds`` samples (six per period or more: the processed data
+    # are band-limited to about twice the antenna frequency, so the analytic signal of the
+    # decimated traces is the decimated analytic signal, at a ``ds``-th of the cost)
+    ds = max(1, period // 6)
+    xd = np.ascontiguousarray(x[..., ::ds])
+    hd = _hilbert(xd)
+    env_raw = _magnitude(xd, hd)  # unstacked envelope, every ds samples
     # stacked over neighbouring traces (and channels): noise drops by the square root of their
     # number while reflectors that are flat over the window (defect tops, hyperbola apexes) keep
     # their amplitude; the Hilbert transform is linear, so the stack's envelope is the magnitude
@@ -175,11 +219,9 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     k_st = max(1, round(0.25 / max(spacing_m, 1e-6)) | 1)
     k_st = min(k_st, n_t if n_t % 2 else max(1, n_t - 1))
     k_ch = 3 if n_c >= 3 else 1
-    # the detection score is sampled every ``ds`` samples (six per period or more: the envelope
-    # of the analytic signal is smooth, and sampling it loses nothing a defect needs)
-    ds = max(1, period // 6)
-    xs = _box_mean(_box_mean(x[..., ::ds], k_ch, 0), k_st, 1)
-    hs = _box_mean(_box_mean(h[..., ::ds], k_ch, 0), k_st, 1)
+    xs = _box_mean(_box_mean(xd, k_ch, 0), k_st, 1)
+    hs = _box_mean(_box_mean(hd, k_ch, 0), k_st, 1)
+    del xd, hd
     n_s2 = xs.shape[-1]
     # the surface wavelet (residual after background removal, manhole covers) is not searched
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
@@ -248,32 +290,33 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     # 3 channels (chaotic scattering, which stacking would cancel), computed on a grid decimated
     # to a quarter of the window (and repeated back): 1/16 the work
     k_tr2 = max(1, round(0.75 / max(spacing_m, 1e-6)))
-    st_t, st_s = max(1, k_tr2 // 4), max(1, period // 2)
+    st_t, st_s = max(1, k_tr2 // 4), max(1, round((period // 2) / ds))  # st_s on the ds grid
     # background of the unstacked envelope, on the same sample grid as z, repeated to every sample
-    sub_r = _bg_rows(env_raw)[..., ::ds]
+    sub_r = _bg_rows(env_raw)
     med_r = robust_median(sub_r, axis=1)
     scale_r = MAD_TO_SD * robust_median(np.abs(sub_r - med_r[:, None, :]), axis=1)
+    del sub_r
     floor_r = 0.05 * float(np.median(scale_r[:, start2:])) if n_s2 > start2 else 0.0
     floor_r = max(floor_r, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env_raw.max()) + np.finfo(np.float32).tiny)
     scale_r = np.maximum(scale_r, floor_r).astype(np.float32)
-    if ds > 1:
-        med_r = np.repeat(med_r, ds, axis=-1)[:, :n_s]
-        scale_r = np.repeat(scale_r, ds, axis=-1)[:, :n_s]
     zd = (env_raw[:, ::st_t, ::st_s] - med_r[:, None, ::st_s]) / scale_r[:, None, ::st_s]
-    zd[..., : -(-start // st_s)] = 0.0
-    zd[..., max(0, (n_s - period) // st_s):] = 0.0
-    size = (min(3, n_c), max(1, k_tr2 // st_t) | 1, max(1, (2 * period) // st_s) | 1)
+    del env_raw
+    zd[..., : -(-start2 // st_s)] = 0.0
+    zd[..., max(0, (n_s - period) // (ds * st_s)):] = 0.0
+    size = (min(3, n_c), max(1, k_tr2 // st_t) | 1, max(1, (2 * period) // (ds * st_s)) | 1)
     zcd = ndimage.uniform_filter(zd, size=size, mode="nearest")
     # standard deviation of that mean over noise: the robust score has SD ~1 per independent
     # envelope sample, and the envelope decorrelates over about half a period
-    n_eff = size[0] * size[1] * st_t * max(1.0, size[2] * st_s / max(1.0, period / 2))
+    n_eff = size[0] * size[1] * st_t * max(1.0, size[2] * st_s * ds / max(1.0, period / 2))
     zc_sd = 1.0 / np.sqrt(max(n_eff, 1.0))
     zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][
-        ..., np.minimum((np.arange(n_s2) * ds) // st_s, zcd.shape[2] - 1)]
-    return Attributes(x, env_raw, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
-                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd), h,
+        ..., np.minimum(np.arange(n_s2) // st_s, zcd.shape[2] - 1)]
+    if ds > 1:
+        med_r = np.repeat(med_r, ds, axis=-1)[:, :n_s]
+        scale_r = np.repeat(scale_r, ds, axis=-1)[:, :n_s]
+    return Attributes(x, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
+                      med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd),
                       z_grow.astype(np.float32, copy=False))
-
 
 @dataclass
 class Regions:
@@ -313,7 +356,9 @@ def regions(att: Attributes, *, z_seed: float = 8.0, z_low: float = 4.0, zc_seed
     zc_low = max(zc_low, 4.0 * att.zc_noise_sd)
     zc_seed = max(zc_seed, 6.0 * att.zc_noise_sd)
     z_grow = att.z if att.z_grow is None else att.z_grow
-    mask = (z_grow > z_low) | (att.z >= z_seed) | (att.z_coarse > zc_low)
+    # a seed of the deep stack joins the region where the short stack shows something too (the
+    # long stack alone would widen strong deep tops)
+    mask = (z_grow > z_low) | ((att.z >= z_seed) & (z_grow > 0.5 * z_low)) | (att.z_coarse > zc_low)
     mask[..., : -(-att.start // att.ds)] = False
     labels, n = ndimage.label(mask, structure=structure)
     if n == 0:

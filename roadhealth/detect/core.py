@@ -20,11 +20,20 @@ import pandas as pd
 import shapely
 
 from roadhealth.anomalies import anomaly_table, empty_anomalies
+from roadhealth.constants import C0_M_PER_NS
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
 from roadhealth.detect.features import region_features
-from roadhealth.detect.prepare import Prepared, prepare, relative_polarity, velocity_from_hyperbolas
+from roadhealth.detect.prepare import (
+    DEFAULT_LAYERS,
+    Prepared,
+    default_depth_m,
+    default_model_text,
+    prepare,
+    relative_polarity,
+    velocity_from_hyperbolas,
+)
 from roadhealth.errors import DetectionError
 
 __all__ = ["EXTRAS", "candidates", "detect"]
@@ -110,6 +119,14 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
                 feats[c] = feats[c] * scale
             feats["hyperbola_v_ratio"] = feats["hyperbola_v_ratio"] / scale
             pr.velocity_m_per_ns, pr.velocity_source = est
+        else:  # the documented layered pavement model (slower with depth)
+            below = feats["t_top_ns"].to_numpy(float) - pr.surface_ns
+            top = default_depth_m(below)
+            bottom = default_depth_m(feats["t_bottom_ns"].to_numpy(float) - pr.surface_ns
+                                     - 0.5 * float(feats["period_ns"].iloc[0]))
+            feats["depth_top_m"] = top
+            feats["depth_bottom_m"] = np.maximum(bottom, top)
+            pr.velocity_source = default_model_text()
     if not feats.empty:
         # polarity relative to the surface reflection: from the top wavelet's phase against a
         # layer reflection of the same section where one stands out (valid for thin bodies
@@ -120,6 +137,11 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
         else:
             feats["polarity"] = feats["polarity_peak"]
         feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
+        if pr.velocity_is_default and pr.velocity_source == default_model_text():
+            # the average velocity down to each top
+            below = np.maximum(feats["t_top_ns"].to_numpy(float) - pr.surface_ns, 1e-9)
+            feats["velocity_m_per_ns"] = np.where(feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / below,
+                                                  C0_M_PER_NS / math.sqrt(DEFAULT_LAYERS[0][1]))
         feats["n_channels_survey"] = s.sizes["channel"]
         ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
                                           t_max=("t", "max"))
@@ -347,7 +369,7 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
         return dets
     dets = dets.copy()
     for a, b, op in (("distance_start_m", "region_start_m", np.minimum), ("distance_end_m", "region_end_m", np.maximum),
-                     ("t_min", "region_t_min", np.minimum), ("t_max", "region_t_max", np.maximum)):
+                     ("t_min", "region_trace_min", np.minimum), ("t_max", "region_trace_max", np.maximum)):
         if a in dets and b in dets:
             dets[a] = np.where(loose, op(dets[a].to_numpy(float), dets[b].to_numpy(float)), dets[a].to_numpy(float))
     return dets

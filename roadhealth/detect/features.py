@@ -15,8 +15,10 @@ feature           meaning
 ``zc_peak``       highest coarse score (chaotic scattering above the background)
 ``z_peak_short``  highest score of the short (0.25 m) stack: the strength of scattering that the
                   depth-dependent stack of ``z_peak`` (made for coherent tops) would average out
-``region_start_m``, ``region_end_m``  along-track extent of every column of the region (the
-                  strong columns of chaotic scattering may be one bright scatterer)
+``region_start_m``, ``region_end_m``  along-track extent of the region's columns whose own
+                  short-stack score reaches 2 (the strong columns of chaotic scattering may be one
+                  bright scatterer); ``region_trace_min``/``region_trace_max``: the same as trace
+                  indices
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
                   reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
                   (into a slower medium: water, metal); from the top wavelet's phase
@@ -54,6 +56,10 @@ from roadhealth.detect.candidates import Attributes, Regions
 
 __all__ = ["column_records", "region_features"]
 
+#: A column counts in a region's zone extent when its short-stack score reaches this (half the
+#: default region threshold).
+ZONE_MIN_Z = 2.0
+
 
 def _group_reduce(ufunc, values, starts):
     return ufunc.reduceat(values, starts) if values.size else values
@@ -87,16 +93,16 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     t = col_u % n_t
     p = att.period_samples
     k = np.clip(s_first[:, None] + np.arange((5 * p) // 2 + 1)[None, :], 0, n_s - 1)
-    env_cols = att.env.reshape(n_c * n_t, n_s)
-    win = env_cols[col_u[:, None], k]
+    env_rows, h_rows = att.analytic(col_u)  # full resolution, these columns only
+    rows = np.arange(k.shape[0])
+    win = env_rows[rows[:, None], k]
     # the envelope maximum within 2.5 periods of the region's first sample: the top wavelet
     j = np.argmax(win, axis=1)
-    s_top = k[np.arange(k.shape[0]), j]
+    s_top = k[rows, j]
     a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
-    e_top = win[np.arange(k.shape[0]), j]
+    e_top = win[rows, j]
     # the top wavelet's analytic signal at its envelope peak: x + i h = e_top * exp(i phase)
-    h_top = (att.h.reshape(n_c * n_t, n_s)[col_u, s_top].astype(float) if att.h is not None
-             else np.zeros(a_top.shape))
+    h_top = h_rows[rows, s_top].astype(float)
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
                          "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
                          "h_top": h_top,
@@ -152,14 +158,15 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     strong["apex"] = strong["e_top"] >= 0.8 * strong.groupby("label")["e_top"].transform("max")
     cols = (strong["c"].to_numpy() * n_t + strong["t"].to_numpy()).astype(np.int64)
     s_top = strong["s_top"].to_numpy()
-    env2 = att.env.reshape(n_c * n_t, n_s)
+    env2, _ = att.analytic(cols)  # one row per strong column
+    rows2 = np.arange(cols.size)
     half = max(1, p // 2)
-    e1, _ = _window_energy(cols, s_top, -half, half + 1, env2)
-    e2, _ = _window_energy(cols, s_top, p + half, 4 * p, env2)
+    e1, _ = _window_energy(rows2, s_top, -half, half + 1, env2)
+    e2, _ = _window_energy(rows2, s_top, p + half, 4 * p, env2)
     # below the region: 1-5 periods under its last sample, against the background there
     s_last = strong["s_last"].to_numpy()
     bg2 = (att.bg_median.astype(np.float64) ** 2)  # (channel, sample)
-    eb, nb = _window_energy(cols, s_last, p, 5 * p, env2)
+    eb, nb = _window_energy(rows2, s_last, p, 5 * p, env2)
     k = s_last[:, None] + np.arange(p, 5 * p)[None, :]
     inside = k < n_s
     bgw = np.where(inside, bg2[strong["c"].to_numpy()[:, None], np.clip(k, 0, n_s - 1)], 0.0).sum(axis=1)
@@ -171,10 +178,15 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     spec = np.abs(np.fft.rfft(seg, n=max(64, 4 * w), axis=1)) ** 2
     f = np.fft.rfftfreq(max(64, 4 * w), d=dt_ns) * 1000.0  # MHz
     centroid = (spec * f).sum(axis=1) / np.maximum(spec.sum(axis=1), 1e-30)
-    # lateral semblance of the top over 5 traces of the same channel
+    # lateral semblance of the top over 5 traces of the same channel, about 5 cm apart (every
+    # ``stride``-th trace on a finely sampled line: over a few centimetres every event looks
+    # continuous)
     tt = strong["t"].to_numpy()
     cc = strong["c"].to_numpy()
-    offs = np.arange(-2, 3)
+    sp0 = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
+    sp0 = float(np.median(sp0[sp0 > 0])) if np.any(sp0 > 0) else 0.05
+    stride = max(1, round(0.05 / sp0))
+    offs = stride * np.arange(-2, 3)
     tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
     kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
     blk = att.x_raw[cc[:, None, None], tn[:, :, None], kw[:, None, :]].astype(np.float64)
@@ -183,13 +195,11 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     semblance = num / np.maximum(den, 1e-30)
     # the same along the top itself: each neighbour's window centred on its own top where it is a
     # strong column of the region (else on the local slope's prediction), over about 0.2 m
-    # (at least one trace each side). A curved top or a hyperbola flank is coherent along it,
+    # (neighbours about 5 cm apart; one each side on a line sampled more coarsely). A curved top or a hyperbola flank is coherent along it,
     # not at zero dip; the tops of chaotic scattering jump from trace to trace, and their
     # wavelets do not add up along them.
-    sp0 = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
-    sp0 = float(np.median(sp0[sp0 > 0])) if np.any(sp0 > 0) else 0.05
-    side = int(np.clip(round(0.1 / sp0), 1, 2))
-    offs_d = np.arange(-side, side + 1)
+    side = 2 if stride * sp0 <= 0.06 else 1  # about +-0.1 m (+-1 trace on a coarse line)
+    offs_d = stride * np.arange(-side, side + 1)
     lab_s = strong["label"].to_numpy().astype(np.int64)
     slope = _local_slope(lab_s, cc, tt, s_top)
     key = (lab_s * n_c + cc) * n_t + tt
@@ -214,7 +224,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # surface: strongest score of the surface rows in the column
     s_surf = round((surface_ns - t0_ns) / dt_ns)
     ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
-    env_s = att.env.reshape(n_c * n_t, n_s)[cols[:, None], ks[None, :]]
+    env_s = env2[:, ks]
     zs = ((env_s - att.bg_median[cc][:, ks]) / att.bg_scale[cc][:, ks]).max(axis=1)
     z_top = ((strong["e_top"].to_numpy() - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top])
 
@@ -249,10 +259,14 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
                                   / np.maximum(grp.sum(strong["bgw"].to_numpy(float)), 1e-30)),
         "centroid_mhz": grp.quantile(strong["centroid"].to_numpy(float), 0.5),
         "coherence": grp.quantile(strong["semblance"].to_numpy(float), 0.5),
-        "coherence_dip": grp.quantile(strong["semblance_dip"].to_numpy(float), 0.5),
+        # over the apex columns (the top proper; isolated far-flank columns have no neighbours
+        # to follow)
+        "coherence_dip": grp.quantile(np.where(strong["apex"].to_numpy(), strong["semblance_dip"].to_numpy(float),
+                                               np.nan), 0.5),
         "z_surface": grp.quantile(strong["z_surface"].to_numpy(float), 0.5),
         "z_top": grp.quantile(strong["z_top"].to_numpy(float), 0.5),
     }, index=pd.Index(grp.keys, name="label"))
+    feats["coherence_dip"] = np.fmax(feats["coherence_dip"], feats["coherence"])  # never below zero-dip
     # across the channels: the apex of each channel (its strongest column)
     per_ch = strong.sort_values("e_top", ascending=False).drop_duplicates(["label", "c"])
     gc = per_ch.groupby("label")
@@ -271,12 +285,25 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["z_peak_short"] = recs.groupby("label")["zs_max"].max()
     # the whole region along track (every column, not only the strong ones): the extent of
     # chaotic scattering, whose brightest scatterer alone would make the strong columns
-    rd = distance_m[recs["c"].to_numpy(), recs["t"].to_numpy()]
-    gr = _Groups(recs["label"].to_numpy())
-    feats["region_start_m"] = pd.Series(gr.min(rd), index=gr.keys)
-    feats["region_end_m"] = pd.Series(gr.max(rd), index=gr.keys)
-    feats["region_t_min"] = pd.Series(gr.min(recs["t"].to_numpy(float)), index=gr.keys)
-    feats["region_t_max"] = pd.Series(gr.max(recs["t"].to_numpy(float)), index=gr.keys)
+    # (columns with evidence of their own: the short-stack score above half the region threshold,
+    # not the halo the coarse score's 0.75 m window adds around the zone)
+    # and trimmed by the half-widths of the 0.25 m stack and the 0.2 m smoothing, which spread a
+    # scatterer's score along track
+    own = recs[recs["zs_max"] >= ZONE_MIN_Z]
+    gr = _Groups(own["label"].to_numpy())
+    k_st = max(1, round(0.25 / max(sp, 1e-6)) | 1)
+    trim = (k_st // 2 + att.smooth_traces // 2)
+    lo = np.clip(gr.min(own["t"].to_numpy(float)) + trim, 0, n_t - 1)
+    hi = np.clip(gr.max(own["t"].to_numpy(float)) - trim, 0, n_t - 1)
+    ext = pd.DataFrame({"region_trace_min": np.minimum(lo, hi), "region_trace_max": np.maximum(lo, hi),
+                        "region_channel": gr.min(own["c"].to_numpy(float))}, index=gr.keys).round()
+    feats = feats.join(ext)
+    ok = feats["region_trace_min"].notna().to_numpy()
+    ch = feats.loc[ok, "region_channel"].to_numpy().astype(np.intp)
+    for a, b in (("region_start_m", "region_trace_min"), ("region_end_m", "region_trace_max")):
+        feats[a] = np.nan
+        feats.loc[ok, a] = distance_m[ch, feats.loc[ok, b].to_numpy().astype(np.intp)]
+    feats = feats.drop(columns="region_channel")
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
     v = velocity_m_per_ns

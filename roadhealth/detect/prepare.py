@@ -23,8 +23,19 @@ from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
 from roadhealth.processing._core import is_dask
 
-__all__ = ["DEFAULT_EPS_R", "REFERENCE_ATTR", "Prepared", "check_input", "first_arrival_vote", "prepare",
-           "surface_reference", "velocity_from_hyperbolas", "velocity_model"]
+__all__ = [
+    "DEFAULT_EPS_R",
+    "DEFAULT_LAYERS",
+    "REFERENCE_ATTR",
+    "Prepared",
+    "check_input",
+    "default_depth_m",
+    "first_arrival_vote",
+    "prepare",
+    "surface_reference",
+    "velocity_from_hyperbolas",
+    "velocity_model",
+]
 
 #: Attribute of a processed survey holding the surface and polarity reference measured on its raw
 #: data (a JSON text; :func:`surface_reference`), which background removal would otherwise erase.
@@ -34,6 +45,37 @@ REFERENCE_ATTR = "surface_reference"
 #: flexible pavement over granular base and subgrade down to ~1 m (asphalt 4-7, base 6-10,
 #: subgrade 8-16; Saarenketo & Scullion 2000, Daniels 2004 table 4.1). v = 0.106 m/ns.
 DEFAULT_EPS_R = 8.0
+
+#: Layered velocity model used for depths when the data give no velocity: interval
+#: permittivities of an urban flexible pavement, (bottom depth m, eps_r) from the surface down:
+#: asphalt to 0.2 m (eps_r 4-7), granular base and subbase to 0.75 m (6-10), subgrade soil below
+#: (8-16, moist fine soils more; 11 is the geometric middle, so that the depth error is the same
+#: at both ends: 1 - sqrt(8/11) = sqrt(16/11) - 1, about 15 %) (Saarenketo & Scullion 2000;
+#: Daniels 2004 table 4.1; Al-Qadi & Lahouar 2005). Waves slow down with depth, so one permittivity for every depth puts deep tops
+#: too deep (eps_r 8 did by 0.1-0.27 m at 1-1.5 m on the full-wave set) or shallow ones too
+#: shallow. :data:`DEFAULT_EPS_R` remains the single velocity of the scores' stacks.
+DEFAULT_LAYERS = ((0.20, 6.0), (0.75, 8.0), (math.inf, 11.0))
+
+
+def default_depth_m(t_below_ns) -> np.ndarray:
+    """Depth below the road surface (m) of a two-way time below it (ns) in :data:`DEFAULT_LAYERS`."""
+    t = np.maximum(np.asarray(t_below_ns, dtype=float), 0.0)
+    depth = np.zeros_like(t)
+    t_top = z_top = 0.0
+    for z_bot, eps in DEFAULT_LAYERS:
+        v = C0_M_PER_NS / math.sqrt(eps)
+        t_bot = t_top + 2.0 * (z_bot - z_top) / v if math.isfinite(z_bot) else math.inf
+        depth = np.where(t > t_top, z_top + v * (np.minimum(t, t_bot) - t_top) / 2.0, depth)
+        t_top, z_top = t_bot, z_bot
+    return depth
+
+
+def default_model_text() -> str:
+    """The default layered model in words (for the evidence and ``attrs['detect']``)."""
+    parts = [f"eps_r {eps:g} " + (f"to {z_bot:g} m" if math.isfinite(z_bot) else "below")
+             for z_bot, eps in DEFAULT_LAYERS]
+    return "default layered pavement model (" + ", ".join(parts) + "; no usable hyperbola in the data)"
+
 
 #: Fewest samples below the surface a search needs: the surface wavelet plus 2 wavelet periods.
 MIN_PERIODS_BELOW = 3.0
@@ -527,8 +569,10 @@ def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) 
     """The velocity used for depths, m/ns, how it was obtained, and whether it is the default.
 
     Order: a velocity or permittivity given by the caller; the velocity of a depth-domain survey;
-    else :data:`DEFAULT_EPS_R`, which :func:`velocity_from_hyperbolas` may then replace with a
-    velocity measured on the survey's own diffraction hyperbolas.
+    else the default: depths from the layered model :data:`DEFAULT_LAYERS`
+    (:func:`default_depth_m`), and :data:`DEFAULT_EPS_R` as the one velocity of the scores'
+    stacks; :func:`velocity_from_hyperbolas` may replace both with a velocity measured on the
+    survey's own diffraction hyperbolas.
     """
     if velocity_m_per_ns is not None:
         v = float(velocity_m_per_ns)
@@ -544,7 +588,7 @@ def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) 
         v = float(survey.attrs["pseudo_velocity_m_per_ns"])
         return v, f"depth-domain survey's velocity {v:.3f} m/ns", False
     v = C0_M_PER_NS / math.sqrt(DEFAULT_EPS_R)
-    return v, f"default eps_r {DEFAULT_EPS_R:g} ({v:.3f} m/ns; no usable hyperbola in the data)", True
+    return v, default_model_text(), True
 
 
 def velocity_from_hyperbolas(v_fit, rms_ns, length_m, period_ns: float) -> tuple[float, str] | None:
