@@ -86,6 +86,7 @@ def _det(**kw):
     base = {"depth_top_m": 0.6, "depth_bottom_m": 0.62, "distance_start_m": 2.0, "distance_end_m": 3.0,
             "c_min": 0, "c_max": 0, "z_peak": 40.0, "velocity_m_per_ns": 0.1, "period_ns": 2.5}
     base.update(kw)
+    base.setdefault("t_below_ns", 2 * base["depth_top_m"] / base["velocity_m_per_ns"])  # one velocity
     return base
 
 

@@ -143,6 +143,7 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
             feats["velocity_m_per_ns"] = np.where(feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / below,
                                                   C0_M_PER_NS / math.sqrt(DEFAULT_LAYERS[0][1]))
         feats["n_channels_survey"] = s.sizes["channel"]
+        feats["t_below_ns"] = feats["t_top_ns"] - pr.surface_ns  # two-way time below the surface
         ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
                                           t_max=("t", "max"))
         feats = feats.join(ext)
@@ -379,8 +380,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
     within 0.5 m below the other's bottom and its score at most :data:`ECHO_MAX_RATIO` times the
-    other's, or, weaker than it, at two or three times its depth:
-    the surface multiples of a strong reflector, which bounce between it and the road surface);
+    other's, or, weaker than it, at two or three times its two-way time below the surface (within
+    a period or 10 %): the surface multiples of a strong reflector, which bounce between it and
+    the road surface);
     the shallower one, whose top is the defect's top, is kept. The loop runs over detections, not
     traces."""
     if len(dets) < 2:
@@ -399,9 +401,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
             # an air body about as strong as its top)
             below = (q["depth_top_m"] <= r["depth_top_m"] <= q["depth_bottom_m"] + 0.5
                      and r["z_peak"] <= ECHO_MAX_RATIO * q["z_peak"])
-            if not below and r["z_peak"] < q["z_peak"]:  # a surface multiple of q
-                tol = max(0.5 * r["velocity_m_per_ns"] * r["period_ns"], 0.1 * r["depth_top_m"])
-                below = any(abs(r["depth_top_m"] - k * q["depth_top_m"]) <= tol for k in (2, 3))
+            if not below and r["z_peak"] < q["z_peak"]:  # a surface multiple of q: 2 or 3 times its time
+                tol = max(r["period_ns"], 0.1 * r["t_below_ns"])
+                below = any(abs(r["t_below_ns"] - k * q["t_below_ns"]) <= tol for k in (2, 3))
             if ov >= 0.5 * span and across and below:
                 echo = True
                 break
