@@ -16,7 +16,7 @@ feature           meaning
 ``z_peak_short``  highest score of the short (0.25 m) stack: the strength of scattering that the
                   depth-dependent stack of ``z_peak`` (made for coherent tops) would average out
 ``region_start_m``, ``region_end_m``  along-track extent of the region's columns whose own
-                  short-stack score reaches 2 (the strong columns of chaotic scattering may be one
+                  short-stack score reaches 4 (the strong columns of chaotic scattering may be one
                   bright scatterer); ``region_trace_min``/``region_trace_max``: the same as trace
                   indices
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
@@ -56,9 +56,9 @@ from roadhealth.detect.candidates import Attributes, Regions
 
 __all__ = ["column_records", "region_features"]
 
-#: A column counts in a region's zone extent when its short-stack score reaches this (half the
-#: default region threshold).
-ZONE_MIN_Z = 2.0
+#: A column counts in a region's zone extent when its short-stack score reaches this (the default
+#: region threshold: the short stack alone would have put it in a region).
+ZONE_MIN_Z = 4.0
 
 
 def _group_reduce(ufunc, values, starts):
@@ -285,7 +285,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["z_peak_short"] = recs.groupby("label")["zs_max"].max()
     # the whole region along track (every column, not only the strong ones): the extent of
     # chaotic scattering, whose brightest scatterer alone would make the strong columns
-    # (columns with evidence of their own: the short-stack score above half the region threshold,
+    # (columns with evidence of their own: the short-stack score at the region threshold,
     # not the halo the coarse score's 0.75 m window adds around the zone)
     # and trimmed by the half-widths of the 0.25 m stack and the 0.2 m smoothing, which spread a
     # scatterer's score along track
