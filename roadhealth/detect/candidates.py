@@ -1,12 +1,15 @@
 """Candidate regions: robust per-depth statistics of the envelope, thresholded and grouped in 3D.
 
-The envelope of the processed survey is compared, sample row by sample row (one two-way time, one
-channel), with the survey's own background at that time: its median along track and its median
-absolute deviation (MAD). The robust score ``z = (envelope - median) / (1.4826 MAD)`` is smoothed
-over about a fifth of a metre along track and half an antenna period in time, thresholded with
-hysteresis (seeds above ``z_seed``, regions above ``z_low``) and labelled in 3D
-(channel x trace x sample, 26-connected) with :func:`scipy.ndimage.label`. Regions that are too
-small to be a defect (shorter than ``min_length_m`` along track) are dropped.
+The envelope of the processed survey, stacked along track (0.25 m; deeper down over the first
+Fresnel zone, up to 1 m), is compared, sample row by sample row (one two-way time, one channel),
+with the survey's own background at that time: its median along track and its median absolute
+deviation (MAD). The robust score ``z = (envelope - median) / (1.4826 MAD)`` is smoothed over
+about a fifth of a metre along track and half an antenna period in time, thresholded with
+hysteresis (seeds above ``z_seed`` in either stack, regions above ``z_low`` in the 0.25 m one) and
+labelled in 3D (channel x trace x sample, 26-connected) with :func:`scipy.ndimage.label`. Regions
+spanning fewer than ``min_traces`` traces are dropped. The scores are computed on the traces
+decimated to six samples a period; the features read the full-resolution analytic signal of the
+region columns only (:meth:`Attributes.analytic`).
 
 Per depth statistics make the detector indifferent to the gain applied (any gain that is the same
 along track cancels), to slowly varying layer strength and to channel imbalance, and noise that
