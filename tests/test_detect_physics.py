@@ -287,3 +287,29 @@ def test_detections_say_which_velocity_model_gave_their_depths():
     assert len(d) >= 1
     assert "depth from default layered pavement model (eps_r 6 to 0.2 m" in d.iloc[0]["evidence"]
     assert d.attrs["detect"]["velocity_source"].startswith("default layered pavement model")
+
+
+@pytest.mark.skipif(not (FULLWAVE / "fw900_void_01_clean.sgy").exists(), reason="full-wave set not in this checkout")
+def test_robustness_variants_acquire_the_same_scenario_differently():
+    """validation/fullwave_robustness.py: every second trace, twice the sample interval (the same
+    record length), -40 dB noise on the clean file (a different record, the same geometry)."""
+    import sys
+
+    sys.path.insert(0, str(FULLWAVE.parent.parent))
+    from validation.fullwave_robustness import variant_survey
+    from validation.fullwave_set import scenarios
+
+    sc = next(s for s in scenarios() if s["name"] == "fw900_void_01")
+    clean = variant_survey(sc, "clean")
+    dec = variant_survey(sc, "clean_dec2")
+    dt2 = variant_survey(sc, "clean_dt2")
+    n40 = variant_survey(sc, "noise40")
+    assert dec.sizes["trace"] == (clean.sizes["trace"] + 1) // 2
+    np.testing.assert_allclose(dec.coords["distance_m"].values.ravel(), clean.coords["distance_m"].values.ravel()[::2])
+    assert dt2.attrs["dt_ns"] == pytest.approx(2 * clean.attrs["dt_ns"])
+    assert dt2.sizes["sample"] == (clean.sizes["sample"] + 1) // 2
+    assert n40.shape == clean.shape and not np.allclose(n40.values, clean.values)
+    # the resampled record keeps the wavelet: same peak time and amplitude within a sample / 10 %
+    a, b = np.abs(clean.values[0, 0]), np.abs(dt2.values[0, 0])
+    assert abs(2 * int(np.argmax(b)) - int(np.argmax(a))) <= 2
+    assert b.max() == pytest.approx(a.max(), rel=0.1)

@@ -1,0 +1,124 @@
+"""Robustness of the detector on the full-wave set: the same gprMax B-scans, acquired differently.
+
+The full-wave set (``validation/fullwave_set.py``) decides, but its 42 scenarios were looked at
+while the detector was built. This script asks how much the figures depend on how those files
+happen to be sampled, by re-scoring them after changes an independent survey could have:
+
+* ``dec2``: every second trace (10 cm at 900 MHz, 16 cm at 400 MHz instead of 5 and 8 cm);
+* ``dt2``: samples resampled to twice the interval (an anti-aliased ``resample_poly``);
+* ``noise40``: the clean files with band-limited noise at -40 dB of the direct wave and a wow
+  (the noisy files have -46 dB), a different random seed.
+
+Each variant applies to the clean files (``clean_*``) or the noisy ones (``noisy_*``); ``clean``
+and ``noisy`` are the files as they are. Writes ``fullwave/robustness.md`` (cavity+void recall and
+precision, loose and water-rich F1, false alarms per variant).
+
+Usage (from the repository root; about half a minute per variant on 2 cores)::
+
+    python validation/fullwave_robustness.py                      # the default variants
+    python validation/fullwave_robustness.py clean_dec2 noise40   # chosen ones
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from validation.common import add_noise, read_table
+from validation.fullwave_set import OUT, exported, midpoints_m, scenarios
+
+VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40")
+
+#: Noise of the ``noise40`` variant, relative to the largest amplitude (-40 dB), and its wow.
+NOISE40_REL, NOISE40_WOW = 0.01, 0.02
+
+
+def variant_survey(sc: dict, variant: str):
+    """The scenario's survey as the variant acquires it."""
+    from scipy.signal import resample_poly
+
+    import roadhealth
+
+    base = "noisy" if variant.startswith("noisy") else "clean"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(OUT / f"{sc['name']}_{base}.sgy")
+    if variant.endswith("dec2"):
+        s = s.isel(trace=slice(0, None, 2))
+    if variant.endswith("dt2"):
+        x = resample_poly(np.asarray(s.values, dtype=float), 1, 2, axis=-1)
+        s2 = s.isel(sample=slice(0, None, 2))
+        s = s2.copy(data=x[..., : s2.sizes["sample"]].astype(np.float32)).assign_attrs(
+            dt_ns=float(s.attrs["dt_ns"]) * 2)
+    if variant == "noise40":
+        x = add_noise(np.asarray(s.values), float(s.attrs["dt_ns"]), sc["frequency_mhz"],
+                      noise_rel=NOISE40_REL, wow_rel=NOISE40_WOW, seed=int(sc["index"]) + 99)
+        s = s.copy(data=x.astype(np.float32))
+    return s
+
+
+def score(variant: str) -> dict:
+    """Detect and evaluate every finished scenario under ``variant``."""
+    from roadhealth.detect import detect
+    from roadhealth.detect.evaluate import evaluate
+
+    dets, truths, clutter, length_m, errors = [], [], [], 0.0, {}
+    for sc in scenarios():
+        if not exported(sc):
+            continue
+        try:
+            d = detect(variant_survey(sc, variant))
+        except Exception as exc:  # report every failure, keep scoring the rest
+            errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
+            continue
+        d = d.copy()
+        d["survey"] = sc["name"]
+        dets.append(d)
+        truths.append(read_table(OUT / f"{sc['name']}_truth.geojson"))
+        cl = read_table(OUT / f"{sc['name']}_clutter.geojson", anomalies=False)
+        if len(cl):
+            cl["survey"] = sc["name"]
+            clutter.append(cl)
+        length_m += float(midpoints_m(sc)[-1] - midpoints_m(sc)[0])
+    rep = evaluate(pd.concat(dets, ignore_index=True), pd.concat(truths, ignore_index=True),
+                   clutter=pd.concat(clutter, ignore_index=True) if clutter else None,
+                   survey_length_km=length_m / 1000.0)
+    pk = rep.per_kind
+    return {"variant": variant, "scenarios": len(dets), "errors": len(errors),
+            "cavity+void recall": round(float(pk.loc["cavity+void", "recall"]), 2),
+            "cavity+void precision": round(float(pk.loc["cavity+void", "precision"]), 2),
+            "loose F1": round(float(pk.loc["loose", "f1"]), 2),
+            "water-rich F1": round(float(pk.loc["water_rich", "f1"]), 2),
+            "false alarms": int(rep.overall["false_alarms"])}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("variants", nargs="*", help=f"variants to score (default: all of {', '.join(VARIANTS)})")
+    args = ap.parse_args(argv)
+    chosen = args.variants or list(VARIANTS)
+    bad = [v for v in chosen if v not in VARIANTS]
+    if bad:
+        ap.error(f"unknown variant(s) {bad}; known: {', '.join(VARIANTS)}")
+    rows = []
+    for v in chosen:
+        rows.append(score(v))
+        print(rows[-1], flush=True)
+    table = pd.DataFrame(rows)
+    lines = ["# Full-wave set: robustness to acquisition", "",
+             "Written by `python validation/fullwave_robustness.py` (see its notes for the variants).", "",
+             "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(str(x) for x in r) + " |" for r in table.itertuples(index=False)]
+    (OUT / "robustness.md").write_text("\n".join(lines) + "\n")
+    print(f"wrote {OUT / 'robustness.md'}")
+
+
+if __name__ == "__main__":
+    main()
