@@ -387,33 +387,35 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
     traces."""
     if len(dets) < 2:
         return dets
-    order = dets.sort_values("depth_top_m")
-    kept: list = []
-    dropped = 0
-    for lab, r in order.iterrows():
-        echo = False
-        for k in kept:
-            q = order.loc[k]
-            ov = min(r["distance_end_m"], q["distance_end_m"]) - max(r["distance_start_m"], q["distance_start_m"])
-            span = max(r["distance_end_m"] - r["distance_start_m"], 1e-6)
-            across = min(r["c_max"], q["c_max"]) >= max(r["c_min"], q["c_min"])
+    order = dets.sort_values("depth_top_m", kind="stable")
+    col = {c: order[c].to_numpy(float) for c in ("distance_start_m", "distance_end_m", "c_min", "c_max",
+                                                 "depth_top_m", "depth_bottom_m", "z_peak", "period_ns",
+                                                 "t_below_ns")}
+    kept = np.zeros(len(order), dtype=bool)
+    for i in range(len(order)):  # shallowest first; each against every detection kept so far
+        q = np.flatnonzero(kept)
+        if q.size:
+            ov = (np.minimum(col["distance_end_m"][i], col["distance_end_m"][q])
+                  - np.maximum(col["distance_start_m"][i], col["distance_start_m"][q]))
+            span = max(col["distance_end_m"][i] - col["distance_start_m"][i], 1e-6)
+            across = np.minimum(col["c_max"][i], col["c_max"][q]) >= np.maximum(col["c_min"][i], col["c_min"][q])
             # an echo is weaker than its primary (transmission losses; a bottom reflection of
             # an air body about as strong as its top)
-            below = (q["depth_top_m"] <= r["depth_top_m"] <= q["depth_bottom_m"] + 0.5
-                     and r["z_peak"] <= ECHO_MAX_RATIO * q["z_peak"])
-            if not below and r["z_peak"] < q["z_peak"]:  # a surface multiple of q: 2 or 3 times its time
-                tol = max(r["period_ns"], 0.1 * r["t_below_ns"])
-                below = any(abs(r["t_below_ns"] - k * q["t_below_ns"]) <= tol for k in (2, 3))
-            if ov >= 0.5 * span and across and below:
-                echo = True
-                break
-        if echo:
-            dropped += 1
-        else:
-            kept.append(lab)
+            z_i, z_q = col["z_peak"][i], col["z_peak"][q]
+            below = ((col["depth_top_m"][q] <= col["depth_top_m"][i])
+                     & (col["depth_top_m"][i] <= col["depth_bottom_m"][q] + 0.5) & (z_i <= ECHO_MAX_RATIO * z_q))
+            # a surface multiple of a stronger reflector: 2 or 3 times its two-way time
+            tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
+            multiple = (z_i < z_q) & np.any(np.abs(col["t_below_ns"][i] - np.array([[2.0], [3.0]])
+                                                   * col["t_below_ns"][q][None, :]) <= tol, axis=0)
+            if np.any((ov >= 0.5 * span) & across & (below | multiple)):
+                continue
+        kept[i] = True
+    dropped = int((~kept).sum())
     if dropped:
         info.setdefault("rejected", {})["echo"] = dropped
-    return dets.loc[[k for k in dets.index if k in set(kept)]]
+    keep = set(order.index[kept])
+    return dets.loc[[k for k in dets.index if k in keep]]
 
 
 def _crs_or_none(s, crs):
