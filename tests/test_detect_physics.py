@@ -269,7 +269,8 @@ def test_default_depths_come_from_the_layered_pavement_model():
     from roadhealth.constants import C0_M_PER_NS
     from roadhealth.detect.prepare import DEFAULT_LAYERS, default_depth_m
 
-    v = [C0_M_PER_NS / np.sqrt(eps) for _, eps in DEFAULT_LAYERS]
+    v = [lay.velocity for lay in DEFAULT_LAYERS]
+    assert [lay.eps_r for lay in DEFAULT_LAYERS] == [6.0, 8.0, 11.0]
     t1 = 2 * 0.20 / v[0]
     t2 = t1 + 2 * 0.55 / v[1]
     np.testing.assert_allclose(default_depth_m([0.0, t1, t2, t2 + 10.0]), [0.0, 0.20, 0.75, 0.75 + v[2] * 5.0])

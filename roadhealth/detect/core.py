@@ -20,7 +20,6 @@ import pandas as pd
 import shapely
 
 from roadhealth.anomalies import anomaly_table, empty_anomalies
-from roadhealth.constants import C0_M_PER_NS
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
@@ -29,7 +28,6 @@ from roadhealth.detect.prepare import (
     DEFAULT_LAYERS,
     Prepared,
     default_depth_m,
-    default_model_text,
     prepare,
     relative_polarity,
     velocity_from_hyperbolas,
@@ -109,6 +107,7 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=pr.velocity_m_per_ns,
                                     distance_m=dist, offset_m=off)
+    layered = False  # depths from the default layered model (pr.velocity_source says so)
     if not feats.empty and pr.velocity_is_default:
         est = velocity_from_hyperbolas(feats["hyperbola_v"], feats["hyperbola_rms_ns"],
                                        feats["distance_end_m"] - feats["distance_start_m"],
@@ -120,13 +119,12 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
             feats["hyperbola_v_ratio"] = feats["hyperbola_v_ratio"] / scale
             pr.velocity_m_per_ns, pr.velocity_source = est
         else:  # the documented layered pavement model (slower with depth)
-            below = feats["t_top_ns"].to_numpy(float) - pr.surface_ns
-            top = default_depth_m(below)
+            layered = True
+            top = default_depth_m(feats["t_top_ns"].to_numpy(float) - pr.surface_ns)
             bottom = default_depth_m(feats["t_bottom_ns"].to_numpy(float) - pr.surface_ns
                                      - 0.5 * float(feats["period_ns"].iloc[0]))
             feats["depth_top_m"] = top
             feats["depth_bottom_m"] = np.maximum(bottom, top)
-            pr.velocity_source = default_model_text()
     if not feats.empty:
         # polarity relative to the surface reflection: from the top wavelet's phase against a
         # layer reflection of the same section where one stands out (valid for thin bodies
@@ -136,14 +134,13 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
             feats["polarity"] = relative_polarity(feats["phase_top_rad"], pr.layer_phase_rad)
         else:
             feats["polarity"] = feats["polarity_peak"]
-        feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
-        if pr.velocity_is_default and pr.velocity_source == default_model_text():
-            # the average velocity down to each top
-            below = np.maximum(feats["t_top_ns"].to_numpy(float) - pr.surface_ns, 1e-9)
-            feats["velocity_m_per_ns"] = np.where(feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / below,
-                                                  C0_M_PER_NS / math.sqrt(DEFAULT_LAYERS[0][1]))
-        feats["n_channels_survey"] = s.sizes["channel"]
         feats["t_below_ns"] = feats["t_top_ns"] - pr.surface_ns  # two-way time below the surface
+        feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
+        if layered:  # the average velocity down to each top
+            feats["velocity_m_per_ns"] = np.where(
+                feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / np.maximum(feats["t_below_ns"], 1e-9),
+                DEFAULT_LAYERS[0].velocity)
+        feats["n_channels_survey"] = s.sizes["channel"]
         ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
                                           t_max=("t", "max"))
         feats = feats.join(ext)

@@ -22,6 +22,7 @@ import xarray as xr
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
 from roadhealth.processing._core import is_dask
+from roadhealth.processing.depth import Layer, depth_of_twt
 
 __all__ = [
     "DEFAULT_EPS_R",
@@ -46,34 +47,31 @@ REFERENCE_ATTR = "surface_reference"
 #: subgrade 8-16; Saarenketo & Scullion 2000, Daniels 2004 table 4.1). v = 0.106 m/ns.
 DEFAULT_EPS_R = 8.0
 
-#: Layered velocity model used for depths when the data give no velocity: interval
-#: permittivities of an urban flexible pavement, (bottom depth m, eps_r) from the surface down:
-#: asphalt to 0.2 m (eps_r 4-7), granular base and subbase to 0.75 m (6-10), subgrade soil below
-#: (8-16, moist fine soils more; 11 is the geometric middle, so that the depth error is the same
-#: at both ends: 1 - sqrt(8/11) = sqrt(16/11) - 1, about 15 %) (Saarenketo & Scullion 2000;
-#: Daniels 2004 table 4.1; Al-Qadi & Lahouar 2005). Waves slow down with depth, so one permittivity for every depth puts deep tops
-#: too deep (eps_r 8 did by 0.1-0.27 m at 1-1.5 m on the full-wave set) or shallow ones too
-#: shallow. :data:`DEFAULT_EPS_R` remains the single velocity of the scores' stacks.
-DEFAULT_LAYERS = ((0.20, 6.0), (0.75, 8.0), (math.inf, 11.0))
+#: Layered velocity model used for depths when the data give no velocity (a
+#: :func:`roadhealth.processing.depth.layer_model`): interval permittivities of an urban flexible
+#: pavement, asphalt to 0.2 m (eps_r 4-7), granular base and subbase to 0.75 m (6-10), subgrade
+#: soil below (8-16, moist fine soils more; 11 is the geometric middle, so that the depth error is
+#: the same at both ends: 1 - sqrt(8/11) = sqrt(16/11) - 1, about 15 %) (Saarenketo & Scullion
+#: 2000; Daniels 2004 table 4.1; Al-Qadi & Lahouar 2005). Waves slow down with depth, so one
+#: permittivity for every depth puts deep tops too deep (eps_r 8 did by 0.1-0.27 m at 1-1.5 m on
+#: the full-wave set) or shallow ones too shallow. :data:`DEFAULT_EPS_R` remains the single
+#: velocity of the scores' stacks.
+DEFAULT_LAYERS = (Layer(eps_r=6.0, thickness_m=0.20, name="asphalt"),
+                  Layer(eps_r=8.0, thickness_m=0.55, name="base and subbase"),
+                  Layer(eps_r=11.0, name="subgrade"))
 
 
 def default_depth_m(t_below_ns) -> np.ndarray:
-    """Depth below the road surface (m) of a two-way time below it (ns) in :data:`DEFAULT_LAYERS`."""
-    t = np.maximum(np.asarray(t_below_ns, dtype=float), 0.0)
-    depth = np.zeros_like(t)
-    t_top = z_top = 0.0
-    for z_bot, eps in DEFAULT_LAYERS:
-        v = C0_M_PER_NS / math.sqrt(eps)
-        t_bot = t_top + 2.0 * (z_bot - z_top) / v if math.isfinite(z_bot) else math.inf
-        depth = np.where(t > t_top, z_top + v * (np.minimum(t, t_bot) - t_top) / 2.0, depth)
-        t_top, z_top = t_bot, z_bot
-    return depth
+    """Depth below the road surface (m, at least 0) of a two-way time below it (ns) through
+    :data:`DEFAULT_LAYERS` (:func:`roadhealth.processing.depth.depth_of_twt`)."""
+    return np.maximum(depth_of_twt(np.asarray(t_below_ns, dtype=float), DEFAULT_LAYERS), 0.0)
 
 
 def default_model_text() -> str:
     """The default layered model in words (for the evidence and ``attrs['detect']``)."""
-    parts = [f"eps_r {eps:g} " + (f"to {z_bot:g} m" if math.isfinite(z_bot) else "below")
-             for z_bot, eps in DEFAULT_LAYERS]
+    bottoms = np.cumsum([lay.thickness_m for lay in DEFAULT_LAYERS[:-1]])
+    parts = [f"eps_r {lay.eps_r:g} to {z:g} m" for lay, z in zip(DEFAULT_LAYERS[:-1], bottoms, strict=True)]
+    parts.append(f"eps_r {DEFAULT_LAYERS[-1].eps_r:g} below")
     return "default layered pavement model (" + ", ".join(parts) + "; no usable hyperbola in the data)"
 
 
