@@ -57,6 +57,12 @@ def _hilbert(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(sfft.irfft(spec, n=m, axis=-1, overwrite_x=True)[..., :n], dtype=np.float32)
 
 
+def _odd_traces(length_m: float, spacing_m: float, n_t: int) -> int:
+    """An odd number of traces spanning about ``length_m`` along track, at most the line's."""
+    k = max(1, round(length_m / max(spacing_m, 1e-6)) | 1)
+    return min(k, n_t if n_t % 2 else max(1, n_t - 1))
+
+
 def _box_mean(a: np.ndarray, k: int, axis: int) -> np.ndarray:
     """Running mean over ``k`` (odd) samples along ``axis``, over the samples that exist: near
     the ends the window is cut, not padded (a padded window would repeat the end trace and
@@ -124,6 +130,8 @@ class Attributes:
     z_grow : float32 array or None
         The same score as ``z`` stacked over 0.25 m at every depth: it bounds the regions
         (None: ``z``).
+    stack_traces : int
+        Traces of that 0.25 m stack (odd).
 
     The full-resolution analytic signal (envelope and Hilbert transform) is computed only for
     the columns the features look at (:meth:`analytic`): the scores use the signal decimated
@@ -142,6 +150,7 @@ class Attributes:
     ds: int = 1
     zc_noise_sd: float = 0.1
     z_grow: np.ndarray | None = None
+    stack_traces: int = 1
     _cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _env: np.ndarray | None = field(default=None, repr=False)
     _h: np.ndarray | None = field(default=None, repr=False)
@@ -219,8 +228,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     # number while reflectors that are flat over the window (defect tops, hyperbola apexes) keep
     # their amplitude; the Hilbert transform is linear, so the stack's envelope is the magnitude
     # of the stacked analytic signal
-    k_st = max(1, round(0.25 / max(spacing_m, 1e-6)) | 1)
-    k_st = min(k_st, n_t if n_t % 2 else max(1, n_t - 1))
+    k_st = _odd_traces(0.25, spacing_m, n_t)
     k_ch = 3 if n_c >= 3 else 1
     xs = _box_mean(_box_mean(xd, k_ch, 0), k_st, 1)
     hs = _box_mean(_box_mean(hd, k_ch, 0), k_st, 1)
@@ -240,8 +248,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     def _bg_rows(a):  # background traces of ``a`` (channel, trace, sample), others NaN
         return a[:, ::step] if keep is None else np.where(keep, a[:, ::step], np.nan)
 
-    k_tr = max(1, round(0.2 / max(spacing_m, 1e-6)) | 1)
-    k_tr = min(k_tr, n_t if n_t % 2 else max(1, n_t - 1))
+    k_tr = _odd_traces(0.2, spacing_m, n_t)
     k_s = max(1, ((period // 2) // ds) | 1)
 
     def _score(env, first=0):  # robust score of a stacked envelope (rows from ``first``), smoothed
@@ -271,8 +278,8 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     t_below = np.maximum(t0_ns + np.arange(n_s2) * ds * dt_ns - surface_ns, 0.0)
     period_ns = 1000.0 / centre_mhz
     half_w = 0.5 * velocity_m_per_ns * np.sqrt(t_below * period_ns / 2 + period_ns ** 2 / 16)
-    k_cap = min(max(k_st, round(MAX_STACK_M / max(spacing_m, 1e-6)) | 1), n_t if n_t % 2 else max(1, n_t - 1))
-    k_row = np.clip(np.round(2 * half_w / max(spacing_m, 1e-6)).astype(int) | 1, k_st, max(k_st, k_cap))
+    k_cap = max(k_st, _odd_traces(MAX_STACK_M, spacing_m, n_t))
+    k_row = np.clip(np.round(2 * half_w / max(spacing_m, 1e-6)).astype(int) | 1, k_st, k_cap)
     z = z_grow.copy()
     deep = np.flatnonzero(k_row > k_st)
     if deep.size:
@@ -319,7 +326,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
         scale_r = np.repeat(scale_r, ds, axis=-1)[:, :n_s]
     return Attributes(x, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
                       med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd),
-                      z_grow.astype(np.float32, copy=False))
+                      z_grow.astype(np.float32, copy=False), stack_traces=k_st)
 
 @dataclass
 class Regions:

@@ -183,9 +183,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # continuous)
     tt = strong["t"].to_numpy()
     cc = strong["c"].to_numpy()
-    sp0 = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
-    sp0 = float(np.median(sp0[sp0 > 0])) if np.any(sp0 > 0) else 0.05
-    stride = max(1, round(0.05 / sp0))
+    sp = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
+    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05  # trace spacing, m
+    stride = max(1, round(0.05 / sp))
     offs = stride * np.arange(-2, 3)
     tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
     kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
@@ -195,10 +195,10 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     semblance = num / np.maximum(den, 1e-30)
     # the same along the top itself: each neighbour's window centred on its own top where it is a
     # strong column of the region (else on the local slope's prediction), over about 0.2 m
-    # (neighbours about 5 cm apart; one each side on a line sampled more coarsely). A curved top or a hyperbola flank is coherent along it,
-    # not at zero dip; the tops of chaotic scattering jump from trace to trace, and their
-    # wavelets do not add up along them.
-    side = 2 if stride * sp0 <= 0.06 else 1  # about +-0.1 m (+-1 trace on a coarse line)
+    # (neighbours about 5 cm apart; one each side on a line sampled more coarsely). A curved top
+    # or a hyperbola flank is coherent along it, not at zero dip; the tops of chaotic scattering
+    # jump from trace to trace, and their wavelets do not add up along them.
+    side = 2 if stride * sp <= 0.06 else 1
     offs_d = stride * np.arange(-side, side + 1)
     lab_s = strong["label"].to_numpy().astype(np.int64)
     slope = _local_slope(lab_s, cc, tt, s_top)
@@ -275,24 +275,20 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["channel_amplitude_ratio"] = gc["e_top"].quantile(0.1) / gc["e_top"].max().clip(lower=1e-30)
     feats["channel_fraction"] = gc.size() / n_c
     feats["apex_line_rms_m"] = _line_rms(per_ch)
-    sp = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
-    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05
     hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, period_ns=p * dt_ns, spacing_m=sp)
     feats = feats.join(hyp)
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
     feats["z_peak"] = recs.groupby("label")["z_max"].max()
     feats["zc_peak"] = recs.groupby("label")["zc_max"].max()
     feats["z_peak_short"] = recs.groupby("label")["zs_max"].max()
-    # the whole region along track (every column, not only the strong ones): the extent of
-    # chaotic scattering, whose brightest scatterer alone would make the strong columns
-    # (columns with evidence of their own: the short-stack score at the region threshold,
-    # not the halo the coarse score's 0.75 m window adds around the zone)
-    # and trimmed by the half-widths of the 0.25 m stack and the 0.2 m smoothing, which spread a
+    # the region's extent along track, for chaotic scattering whose strong columns may be its
+    # brightest scatterer alone: the columns with evidence of their own (the short-stack score at
+    # the region threshold, not the halo the coarse score's 0.75 m window adds around the zone),
+    # trimmed by the half-widths of the 0.25 m stack and the 0.2 m smoothing, which spread a
     # scatterer's score along track
     own = recs[recs["zs_max"] >= ZONE_MIN_Z]
     gr = _Groups(own["label"].to_numpy())
-    k_st = max(1, round(0.25 / max(sp, 1e-6)) | 1)
-    trim = (k_st // 2 + att.smooth_traces // 2)
+    trim = att.stack_traces // 2 + att.smooth_traces // 2
     lo = np.clip(gr.min(own["t"].to_numpy(float)) + trim, 0, n_t - 1)
     hi = np.clip(gr.max(own["t"].to_numpy(float)) - trim, 0, n_t - 1)
     ext = pd.DataFrame({"region_trace_min": np.minimum(lo, hi), "region_trace_max": np.maximum(lo, hi),
