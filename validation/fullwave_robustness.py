@@ -31,8 +31,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from validation.common import add_noise, read_table
-from validation.fullwave_set import OUT, exported, midpoints_m, scenarios
+from validation.common import add_noise
+from validation.fullwave_set import OUT, exported, scenarios, scored_tables
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40")
 
@@ -78,15 +78,12 @@ def score(variant: str) -> dict:
         except Exception as exc:  # report every failure, keep scoring the rest
             errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
             continue
-        d = d.copy()
-        d["survey"] = sc["name"]
+        d, tru, cl, length = scored_tables(sc, d)
         dets.append(d)
-        truths.append(read_table(OUT / f"{sc['name']}_truth.geojson"))
-        cl = read_table(OUT / f"{sc['name']}_clutter.geojson", anomalies=False)
-        if len(cl):
-            cl["survey"] = sc["name"]
+        truths.append(tru)
+        if cl is not None:
             clutter.append(cl)
-        length_m += float(midpoints_m(sc)[-1] - midpoints_m(sc)[0])
+        length_m += length
     rep = evaluate(pd.concat(dets, ignore_index=True), pd.concat(truths, ignore_index=True),
                    clutter=pd.concat(clutter, ignore_index=True) if clutter else None,
                    survey_length_km=length_m / 1000.0)

@@ -284,6 +284,23 @@ def midpoints_m(sc: dict) -> np.ndarray:
     return np.asarray(_geometry(sc["name"])[1])
 
 
+def profile_length_m(sc: dict) -> float:
+    """Length of the scenario's B-scan, first to last midpoint, m."""
+    m = midpoints_m(sc)
+    return float(m[-1] - m[0])
+
+
+def scored_tables(sc: dict, detections):
+    """A scenario's detections (``survey`` set), truth, clutter (None when it has none) and
+    B-scan length (m), ready to be concatenated over scenarios and scored."""
+    d = detections.copy()
+    d["survey"] = sc["name"]
+    cl = read_table(OUT / f"{sc['name']}_clutter.geojson", anomalies=False)
+    if len(cl):
+        cl["survey"] = sc["name"]
+    return d, read_table(OUT / f"{sc['name']}_truth.geojson"), (cl if len(cl) else None), profile_length_m(sc)
+
+
 # ---- gprMax --------------------------------------------------------------------------------------
 def _complete_h5(workdir: Path, stem: str, n: int) -> int:
     """Number of leading B-scan traces whose output files are complete."""
@@ -461,15 +478,12 @@ def evaluate_set(names: list[str] | None = None) -> dict:
                 errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
                 continue
             timings[sc["name"]] = round(time.time() - t0, 2)
-            d = d.copy()
-            d["survey"] = sc["name"]
+            d, tru, cl, length = scored_tables(sc, d)
             dets.append(d)
-            truths.append(read_table(OUT / f"{sc['name']}_truth.geojson"))
-            cl = read_table(OUT / f"{sc['name']}_clutter.geojson", anomalies=False)
-            if len(cl):
-                cl["survey"] = sc["name"]
+            truths.append(tru)
+            if cl is not None:
                 clutters.append(cl)
-            length_m += float(midpoints_m(sc)[-1] - midpoints_m(sc)[0])
+            length_m += length
         det = pd.concat(dets, ignore_index=True) if dets else None
         tru = pd.concat(truths, ignore_index=True) if truths else None
         clu = pd.concat(clutters, ignore_index=True) if clutters else None
@@ -481,7 +495,7 @@ def evaluate_set(names: list[str] | None = None) -> dict:
                  f"detect failed on {len(errors)}: {errors}" if errors else "detect ran on every scenario",
                  f"detect time per scenario: median {np.median(list(timings.values())):.2f} s" if timings else ""]
         scored = [sc for sc in done if sc["name"] not in errors]
-        length_of = {sc["name"]: float(midpoints_m(sc)[-1] - midpoints_m(sc)[0]) for sc in scored}
+        length_of = {sc["name"]: profile_length_m(sc) for sc in scored}
         groups = {"clean roads": {sc["name"] for sc in scored if sc["group"] == "clean"},
                   "clutter only (pipes, manholes, undulations, stones)":
                       {sc["name"] for sc in scored if sc["group"] in ("pipe", "clutter")},
