@@ -314,3 +314,36 @@ def test_robustness_variants_acquire_the_same_scenario_differently():
     a, b = np.abs(clean.values[0, 0]), np.abs(dt2.values[0, 0])
     assert abs(2 * int(np.argmax(b)) - int(np.argmax(a))) <= 2
     assert b.max() == pytest.approx(a.max(), rel=0.1)
+
+
+def test_short_line_statistics_exclude_a_wide_top_at_its_time_but_not_a_displaced_layer():
+    """On a 4 m line a wet lens 2.4 m wide (60 % of the traces) would set the median of its
+    top's rows, which its score is measured against: the statistics at the top's time must
+    come from the traces beside the lens, and at other times from every trace. A layer that only
+    changes depth under part of the line is the background displaced, not a defect."""
+    from roadhealth.detect.prepare import undisturbed_background
+    from roadhealth.survey import make_survey
+
+    n_t, n_s = 81, 500
+    t = np.arange(n_s) * DT_NS
+    d = np.arange(n_t) * 0.05
+    x = np.zeros((1, n_t, n_s), dtype=np.float32)
+    shift = np.where(np.abs(d - 0.8) < 0.3, 0.6, 0.0)  # a layer 0.6 ns deeper under 0.6 m of the line
+    x[0] += _ricker(t[None, :] - 8.0 - shift[:, None], MHZ)
+    lens = np.abs(d - 2.2) <= 1.2
+    x[0, lens] += 2.0 * _ricker(t - 20.0, MHZ)
+    x += 0.01 * np.random.default_rng(1).standard_normal(x.shape).astype(np.float32)
+    s = make_survey(x, dt_ns=DT_NS, distance_m=d, antenna_mhz=MHZ)
+    out, used = undisturbed_background(s, skip_ns=4.0, period_ns=1e3 / MHZ)
+    assert used.shape == x.shape
+    i_top, i_deep = round(20.0 / DT_NS), round(35.0 / DT_NS)
+    assert not used[0, lens, i_top].any()  # the lens is not its own background
+    assert used[0, ~lens, i_top].all() and used[0, :, i_deep].all()
+    i_layer = round(8.3 / DT_NS)
+    assert used[0, :, i_layer].all()  # the displaced layer is background
+    # with those statistics the lens's top scores far above the background; with every trace
+    # (the lens is most of them) it would not
+    kw = dict(dt_ns=DT_NS, centre_mhz=MHZ, surface_ns=0.0, t0_ns=0.0, spacing_m=0.05, velocity_m_per_ns=V)
+    z_lens = attributes(np.asarray(out.values), background_traces=used, **kw).z[0, lens, :].max(axis=-1)
+    z_all = attributes(np.asarray(out.values), background_traces=np.ones(x.shape[:2], bool), **kw).z[0, lens, :]
+    assert np.median(z_lens) > 8.0 > np.median(z_all.max(axis=-1))

@@ -206,9 +206,10 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
         Along-track trace spacing, m.
     max_background_traces : int
         The background statistics use at most this many evenly spread traces per channel.
-    background_traces : bool array (channel, trace), optional
+    background_traces : bool array (channel, trace) or (channel, trace, sample), optional
         The traces that define the background (those no defect disturbs, on a line shorter
-        than the background window); default every trace.
+        than the background window), for the whole trace or at every sample; default every
+        trace.
     velocity_m_per_ns : float
         Velocity of the ground, for the width of the depth-dependent stack (the Fresnel zone).
     """
@@ -239,20 +240,23 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     start2 = -(-start // ds)
     step = max(1, n_t // max_background_traces)
     if background_traces is not None:
-        keep = np.asarray(background_traces, dtype=bool)[:, ::step, None]
+        keep = np.asarray(background_traces, dtype=bool)
+        keep = keep[:, ::step, None] if keep.ndim == 2 else keep[:, ::step, ::ds]
         robust_median = np.nanmedian
     else:
         keep = None
         robust_median = np.median
 
-    def _bg_rows(a):  # background traces of ``a`` (channel, trace, sample), others NaN
-        return a[:, ::step] if keep is None else np.where(keep, a[:, ::step], np.nan)
+    def _bg_rows(a, first=0):  # background traces of ``a`` (channel, trace, sample from ``first``), others NaN
+        if keep is None:
+            return a[:, ::step]
+        return np.where(keep if keep.shape[-1] == 1 else keep[..., first:first + a.shape[-1]], a[:, ::step], np.nan)
 
     k_tr = _odd_traces(0.2, spacing_m, n_t)
     k_s = max(1, ((period // 2) // ds) | 1)
 
     def _score(env, first=0):  # robust score of a stacked envelope (rows from ``first``), smoothed
-        sub = _bg_rows(env)
+        sub = _bg_rows(env, first)
         med = robust_median(sub, axis=1)  # (channel, sample)
         scale = MAD_TO_SD * robust_median(np.abs(sub - med[:, None, :]), axis=1)
         # floor: rows that are (nearly) constant (padding, clipped ends) must not explode

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from scipy import ndimage
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
@@ -109,9 +110,9 @@ class Prepared:
     surface_phase_rad : float
         Phase (analytic signal, at the envelope peak) of the surface reflection of the filtered
         data: the reference of :func:`relative_polarity`; NaN when it could not be measured.
-    background_traces : bool array (channel, trace) or None
-        The traces that define the background of a line shorter than the background window
-        (:func:`undisturbed_background`); None: every trace.
+    background_traces : bool array (channel, trace, sample) or None
+        The traces that define the background of a line shorter than the background window, at
+        every sample (:func:`undisturbed_background`); None: every trace.
     """
 
     survey: xr.DataArray
@@ -404,11 +405,20 @@ DISTURBED_RATIO = 2.5
 #: ... unless that residual is below this fraction of the seed trace's own RMS (the same window).
 QUIET_LEVEL = 0.1
 
+#: Length of the time windows in which a short line's traces are judged (antenna periods).
+WINDOW_PERIODS = 2.0
 
-def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0
+#: A window of a trace correlated this well with the seed background shifted by up to a period,
+#: with a gain in :data:`DISPLACED_GAIN`, is the background displaced (a layer changing depth),
+#: not disturbed.
+DISPLACED_CORRELATION = 0.8
+DISPLACED_GAIN = (0.6, 1.6)
+
+
+def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period_ns: float | None = None
                            ) -> tuple[xr.DataArray, np.ndarray] | None:
     """Background removal for a line shorter than the background window: the mean of the
-    traces that no defect disturbs.
+    traces that no defect disturbs, and at every time the traces that no defect disturbs then.
 
     On a short line (a full-wave B-scan, a few metres over a target) one background for the
     whole line is needed, and the mean (or even the median) trace is biased by a defect covering
@@ -424,22 +434,38 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0
     undisturbed traces, per channel. When fewer than a quarter of the traces are undisturbed the
     seed is not trusted and the median trace of the whole line is used.
 
+    The same test in windows of :data:`WINDOW_PERIODS` antenna periods gives the traces that
+    define the *statistics* of the scores at every time (:func:`~roadhealth.detect.candidates.attributes`):
+    a wide defect disturbs the traces over its top at the top's time, while its flanks reach the
+    ends of the line only later, so the whole-trace test may find no quiet trace, and a defect
+    covering more than half the line at its top's time would set the median it is scored
+    against. In a window, a trace that is the background shifted by up to a period (a layer
+    changing depth, :func:`_displaced_background`) is not disturbed, and a trace disturbed in one
+    window counts as disturbed in the windows next to it (a reflection's lobes straddle window
+    edges). The subtracted background stays the whole-trace one: one built from different
+    traces at different times leaves steps where the sets change (the layers vary a little
+    along the line), which look like reflections.
+
     Parameters
     ----------
     survey : xarray.DataArray (channel, trace, sample)
         Time-zero corrected and filtered, before background removal.
     skip_ns : float
         Residuals are measured from this two-way time on (ns; the surface wavelet's end).
+    period_ns : float, optional
+        Antenna period (ns) that sets the windows; default: the whole record below ``skip_ns``
+        is one window.
 
     Returns
     -------
-    (xarray.DataArray, bool array (channel, trace)) or None
-        The survey less its background (history recorded) and the undisturbed traces; None for
-        lines of fewer than 10 traces (the recipe's own step is then used).
+    (xarray.DataArray, bool array (channel, trace, sample)) or None
+        The survey less its background (history recorded) and, at every sample, the traces no
+        defect disturbs there; None for lines of fewer than 10 traces (the recipe's own step is
+        then used).
     """
     from roadhealth.survey import add_history
 
-    n_t = survey.sizes["trace"]
+    _n_c, n_t, n_s = survey.shape
     if n_t < 10:
         return None
     x = np.nan_to_num(np.asarray(survey.values, dtype=np.float32))
@@ -447,26 +473,101 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0
     ends = np.r_[0:n_end, n_t - n_end:n_t]
     seed = np.median(x[:, ends], axis=1)  # (channel, sample)
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    below = t >= skip_ns
-    if below.sum() < 4:
-        below[:] = True
-    rms = np.sqrt(np.mean(np.square(x[..., below] - seed[:, None, below], dtype=np.float64), axis=-1))
-    typical = np.median(rms[:, ends], axis=1)  # (channel,)
-    level = QUIET_LEVEL * np.sqrt(np.mean(np.square(seed[:, below], dtype=np.float64), axis=-1)) + 1e-30
-    quiet = rms <= np.maximum(DISTURBED_RATIO * typical, level)[:, None]
-    enough = quiet.sum(axis=1) >= max(5, n_t // 4)
+    below = np.flatnonzero(t >= skip_ns)
+    first = int(below[0]) if below.size >= 4 else 0
+    min_quiet = max(5, n_t // 4)
+    # the subtracted background: the whole trace below ``first`` is one window
+    quiet, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, n_s - first)
+    quiet = quiet[..., 0]
+    enough = quiet.sum(axis=1) >= min_quiet
     w = np.where(quiet & enough[:, None], 1.0, 0.0)
     bg = np.einsum("ct,cts->cs", w, x, dtype=np.float64) / np.maximum(w.sum(axis=1), 1.0)[:, None]
     if not enough.all():
-        med = np.median(x, axis=1)
-        bg = np.where(enough[:, None], bg, med)
-        quiet = np.where(enough[:, None], quiet, True)
+        bg = np.where(enough[:, None], bg, np.median(x, axis=1))
+    quiet = np.where(enough[:, None], quiet, True)
+    # the traces that define the statistics at every time
+    if period_ns is None:
+        used = np.repeat(quiet[..., None], n_s, axis=-1)
+    else:
+        dt = float(survey.attrs["dt_ns"])
+        nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
+        qw, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
+        used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, first, nw, n_s) >= 0.5
     dtype = survey.dtype if survey.dtype.kind == "f" else np.float32
     out = survey.copy(data=(x - bg[:, None, :].astype(np.float32)).astype(dtype, copy=False))
     out = add_history(out, "background_removal", method="mean of undisturbed traces",
                       end_fraction=END_FRACTION, disturbed_ratio=DISTURBED_RATIO,
-                      undisturbed_traces=[int(v) for v in quiet.sum(axis=1)])
-    return out, quiet
+                      undisturbed_traces=[int(v) for v in quiet.sum(axis=1)],
+                      undisturbed_traces_min=[int(v) for v in used.sum(axis=1).min(axis=1)])
+    return out, used
+
+
+def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, max_shift: int = 0
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Which traces no defect disturbs, in windows of ``nw`` samples (see
+    :func:`undisturbed_background`): bool (channel, trace, window) and the windows' first samples.
+    With ``max_shift`` > 0 a trace that is the seed shifted by up to that many samples is quiet,
+    and a disturbed window makes its neighbours disturbed."""
+    n_s = x.shape[-1]
+    starts = np.arange(0, n_s, nw)
+    counts = np.diff(np.r_[starts, n_s]).astype(np.float64)
+    res2 = np.square(x - seed[:, None, :], dtype=np.float64)
+    rms = np.sqrt(np.add.reduceat(res2, starts, axis=-1) / counts)  # (channel, trace, window)
+    del res2
+    seed_rms = np.sqrt(np.add.reduceat(np.square(seed, dtype=np.float64), starts, axis=-1) / counts)
+    typical = np.median(rms[:, ends], axis=1)  # (channel, window)
+    thr = np.maximum(DISTURBED_RATIO * typical, QUIET_LEVEL * seed_rms) + 1e-30
+    disturbed = rms > thr[:, None, :]
+    if max_shift > 0 and disturbed.any():
+        disturbed &= ~_displaced_background(x, seed, starts, max_shift)
+        if starts.size > 1:  # a reflection's lobes straddle window edges
+            disturbed = ndimage.maximum_filter1d(disturbed, 3, axis=-1, mode="nearest")
+    return ~disturbed, starts
+
+
+def _window_weights(quiet: np.ndarray, enough: np.ndarray, first: int, nw: int, n_s: int) -> np.ndarray:
+    """Per-window quiet traces (channel, trace, window) to weights at every sample (channel,
+    trace, sample): linear between window centres (a trace is used where its weight is at least
+    half); windows with too few quiet traces, and the samples above ``first``, use every trace."""
+    n_win = quiet.shape[-1]
+    w = np.where(enough[:, None, :], quiet, True).astype(np.float32)
+    u = np.clip((np.arange(n_s) - first + 0.5) / nw - 0.5, 0.0, n_win - 1.0)
+    i0 = np.minimum(np.floor(u).astype(int), max(n_win - 2, 0))
+    i1 = np.minimum(i0 + 1, n_win - 1)
+    frac = (u - i0).astype(np.float32)
+    ws = w[..., i0] * (1 - frac) + w[..., i1] * frac  # (channel, trace, sample)
+    ws[..., :first] = 1.0
+    ws[np.broadcast_to(~(ws >= 0.5).any(axis=1, keepdims=True), ws.shape)] = 1.0
+    return ws
+
+
+def _displaced_background(x: np.ndarray, seed: np.ndarray, starts: np.ndarray, max_shift: int) -> np.ndarray:
+    """Windows of traces that are the background itself, shifted by up to ``max_shift`` samples.
+
+    A layer whose depth changes along the road (an undulating base) differs from the seed
+    background by more than the end traces do, but it is the same reflection a little earlier
+    or later: correlated with the shifted seed (:data:`DISPLACED_CORRELATION` or more) with
+    about its amplitude (within :data:`DISPLACED_GAIN`). A defect adds a reflection of its own
+    that the seed does not hold. Returns a bool array (channel, trace, window).
+    """
+    step = max(1, max_shift // 12)
+    best = np.full((*x.shape[:2], starts.size), -np.inf, dtype=np.float64)
+    gain = np.ones_like(best)
+    ex = np.add.reduceat(np.square(x, dtype=np.float64), starts, axis=-1)
+    for k in range(-max_shift, max_shift + 1, step):
+        sk = np.roll(seed, k, axis=-1)
+        if k > 0:
+            sk[:, :k] = seed[:, :1]
+        elif k < 0:
+            sk[:, k:] = seed[:, -1:]
+        es = np.add.reduceat(np.square(sk, dtype=np.float64), starts, axis=-1)[:, None, :]
+        cross = np.add.reduceat(x * sk[:, None, :], starts, axis=-1, dtype=np.float64)
+        c = cross / np.sqrt(np.maximum(ex * es, 1e-60))
+        better = c > best
+        best = np.where(better, c, best)
+        gain = np.where(better, np.sqrt(ex / np.maximum(es, 1e-60)), gain)
+    lo, hi = DISPLACED_GAIN
+    return (best >= DISPLACED_CORRELATION) & (gain >= lo) & (gain <= hi)
 
 
 def _mean_trace_analytic(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
@@ -735,14 +836,17 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=survey)
             ref_phase = surface_phase(head, surface_ns, centre, pol_src)
             surface_measured = True
-            short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre) if k < len(steps)
+            short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre,
+                                           period_ns=1e3 / centre) if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
             lay_phase = layer_phase(head, surface_ns, centre)
             if short is not None:
                 out, background_traces = short
+                n_bg = out.attrs["history"][-1]["parameters"]["undisturbed_traces"]
                 notes.append(f"line shorter than the background window: background from the "
-                             f"{int(background_traces.sum())} of {background_traces.size} traces no "
-                             "defect disturbs (undisturbed_background)")
+                             f"{min(n_bg)} of {background_traces.shape[1]} traces no defect disturbs, "
+                             "statistics at every time from the traces undisturbed then "
+                             "(undisturbed_background)")
                 if k + 1 < len(steps):
                     out = rp.apply(out, {"name": r["name"], "steps": steps[k + 1:]})
             else:
