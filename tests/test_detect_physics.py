@@ -128,6 +128,20 @@ def test_a_thin_air_body_must_be_strong_where_a_layer_change_is_not():
     assert sc["cavity"].iloc[1] == 0.0
 
 
+def test_several_apexes_at_different_depths_are_not_one_cavity():
+    """A strong opposite-polarity top spread over three periods that fits no single hyperbola
+    (a field of stones, full-wave: 1.4 periods of residual) is not one cavity; a domed top as
+    spread that fits one (every full-wave cavity: at most 0.15 period) is."""
+    base = dict(polarity=0.9, coherence=0.1, apex_flat_ratio=1.3, hyperbola_v_ratio=1.9, distance_start_m=1.0,
+                distance_end_m=2.6)
+    rows = [_row(top_range_ns=7.0, hyperbola_rms_ns=3.5, **base),  # stones: 2.8 periods, 1.4 off
+            _row(top_range_ns=7.0, hyperbola_rms_ns=0.3, **base),  # a dome: one smooth top
+            _row(top_range_ns=2.0, hyperbola_rms_ns=3.5, **base)]  # one flat top, an odd pick or two
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc["cavity"].iloc[0] == 0.0
+    assert sc["cavity"].iloc[1] > 0.5 and sc["cavity"].iloc[2] > 0.5
+
+
 def test_an_incoherent_dipping_top_is_not_a_layer():
     """A planar, dipping top that is not laterally coherent (a deep hyperbola flank in noise) is
     not taken for a dipping layer; a coherent one is."""

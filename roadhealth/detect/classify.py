@@ -8,7 +8,8 @@ clutter wins are dropped. The rules, from the physics of the reflections (``docs
 kind              evidence
 ================  ===============================================================================
 cavity            a strong top reflection of polarity opposite to the surface's (soil to air),
-                  curved or with diffraction flanks (not a point hyperbola), often ringing; or,
+                  curved or with diffraction flanks (not a point hyperbola), often ringing, and
+                  one top (not several apexes at different depths: stones); or,
                   for an air body thinner than a quarter wavelength, a strong continuous
                   reflection of undefined polarity (top and bottom merged)
 void              a strong, flat, laterally continuous reflection in the pavement or base (top
@@ -166,7 +167,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # but only as strong as the layer's own reflection, far weaker than an air body's
     thin = ramp(np.abs(pol), 0.5, 0.3) * ramp(coh_dip, 0.6, 0.75) * ramp(z, 8.0, 12.0)
     air = np.maximum(opposite, 0.8 * thin)
+    # one air body has one top: flat, domed or a diffraction hyperbola, one smooth curve. A top
+    # spread over more than about two periods that fits no single hyperbola is several
+    # scatterers at different depths (stones, rubble), not one cavity
+    several = ramp(hrms, 0.5, 0.8) * ramp(rng_p, 1.8, 2.4)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
+                     * (1 - several)
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
