@@ -20,7 +20,8 @@ water_rich        a reflection of the surface's polarity (soil to wetter, slower
                   broader than a point diffractor; attenuation and frequency loss below add to it
 loose             chaotic, incoherent scattering: no consistent polarity or phase along the top,
                   low lateral coherence along any dip, energy spread over many periods,
-                  moderately above the background
+                  moderately above the background; or volume scattering under a weak top (more
+                  energy in the periods below the top than in the top lobe)
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -183,7 +184,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     scattering = np.maximum(ramp(zpk_s, th.min_z - 1, th.min_z + 2), ramp(zcpk, 1.5, 2.0))
     # a chaotic zone's extent is the whole region's: its strong columns may be one bright scatterer
     zone = (f["region_end_m"] - f["region_start_m"]).to_numpy(float) if "region_end_m" in f else length
-    out["loose"] = scattering * chaotic * ramp(ring, 0.2, 0.4) * ramp(np.maximum(length, zone), 0.4, 0.8)
+    # or volume scattering: more energy in the periods below the top than in the top itself (the
+    # top of a loose zone, soil to looser soil, is weak; a body's top is its main lobe), under a
+    # top that is not one wavelet (a bending layer's residual is)
+    volume = ramp(ring, 1.0, 1.6) * ramp(consistency, 0.8, 0.7)
+    out["loose"] = (scattering * np.maximum(chaotic, volume) * ramp(ring, 0.2, 0.4)
+                    * ramp(np.maximum(length, zone), 0.4, 0.8))
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
     out["surface"] = np.maximum.reduce([
