@@ -604,6 +604,9 @@ def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, po
     return float(math.remainder(phase, 2 * math.pi))
 
 
+#: Antenna periods after the surface from which a layer reflection is clear of the surface wavelet.
+LAYER_START_PERIODS = 2.0
+
 #: Weakest layer reflection (envelope over the surface's) trusted as the phase reference.
 MIN_LAYER_STRENGTH = 0.04
 
@@ -616,8 +619,10 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float) -> t
     """Phase (rad) of the strongest layer reflection of the mean trace, and its strength.
 
     The mean trace of ``survey`` (filtered, time zero at the surface, before background
-    removal) holds the reflections of the road's layer interfaces; between 1.5 and 12 antenna
-    periods below the surface the strongest of them (its envelope peak) is taken. Road layers
+    removal) holds the reflections of the road's layer interfaces; between :data:`LAYER_START_PERIODS`
+    and 12 antenna periods below the surface the strongest of them (its envelope peak) is taken
+    (earlier, the surface wavelet's own side lobes and ringing overlap the interface and turn its
+    phase: full-wave 400 MHz sections gave phases up to 120 degrees off there). Road layers
     grow slower with depth (asphalt eps_r 4-7 over base 6-10 over subgrade 8-20), so it is a
     reflection into a slower medium, of the surface's polarity, and it went through the same
     ground, antenna and filters as the targets' reflections: a phase reference free of the
@@ -631,7 +636,7 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float) -> t
     env = np.abs(xa)
     period = 1000.0 / centre_mhz
     near = np.abs(t - surface_ns) <= 0.5 * period
-    win = (t >= surface_ns + 1.5 * period) & (t <= surface_ns + 12 * period)
+    win = (t >= surface_ns + LAYER_START_PERIODS * period) & (t <= surface_ns + 12 * period)
     if not near.any() or win.sum() < 3:
         return math.nan, 0.0
     peak = np.zeros(n, dtype=bool)
@@ -842,6 +847,10 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             lay_phase = layer_phase(head, surface_ns, centre)
             if short is not None:
                 out, background_traces = short
+                # the layers' phase from the background itself: on a short line a defect under
+                # much of it is the strongest late arrival of the mean trace
+                lay_phase = layer_phase(head.copy(data=np.asarray(head.values) - np.asarray(out.values)),
+                                        surface_ns, centre)
                 n_bg = out.attrs["history"][-1]["parameters"]["undisturbed_traces"]
                 notes.append(f"line shorter than the background window: background from the "
                              f"{min(n_bg)} of {background_traces.shape[1]} traces no defect disturbs, "
