@@ -376,3 +376,26 @@ def test_short_line_statistics_exclude_a_wide_top_at_its_time_but_not_a_displace
     z_lens = attributes(np.asarray(out.values), background_traces=used, **kw).z[0, lens, :].max(axis=-1)
     z_all = attributes(np.asarray(out.values), background_traces=np.ones(x.shape[:2], bool), **kw).z[0, lens, :]
     assert np.median(z_lens) > 8.0 > np.median(z_all.max(axis=-1))
+
+
+def test_layer_phase_reference_is_clear_of_the_surface_wavelets_side_lobes():
+    """The phase reference of target polarity is a layer reflection; a side lobe of the surface
+    wavelet 1.6 periods after it (stronger than the layer, at another phase) must not be taken
+    for one (full-wave 400 MHz: up to 120 degrees off)."""
+    from scipy.signal import hilbert
+
+    from roadhealth.detect.prepare import layer_phase
+    from roadhealth.survey import make_survey
+
+    period = 1e3 / MHZ
+    t = np.arange(600) * DT_NS
+    surface = _ricker(t - 2.0, MHZ)
+    lobe = 0.15 * np.sin(2 * np.pi * (t - 2.0 - 1.6 * period) / period) * np.exp(-((t - 2.0 - 1.6 * period) / (0.3 * period)) ** 2)
+    layer = 0.08 * _ricker(t - 2.0 - 5 * period, MHZ)
+    x = np.tile((surface + lobe + layer).astype(np.float32), (1, 30, 1))
+    s = make_survey(x, dt_ns=DT_NS, distance_m=np.arange(30) * 0.05, antenna_mhz=MHZ)
+    ph, strength = layer_phase(s, 2.0, MHZ)
+    xa = hilbert(layer)
+    expected = np.angle(xa[np.argmax(np.abs(xa))])
+    assert abs(np.angle(np.exp(1j * (ph - expected)))) < np.radians(20)
+    assert 0.04 < strength < 0.12
