@@ -145,16 +145,21 @@ def test_several_apexes_at_different_depths_are_not_one_cavity():
 def test_volume_scattering_under_a_weak_top_is_loose_soil():
     """A loose zone's top (soil to looser soil) is weak and may keep one polarity; what marks it
     is more energy in the periods below its top than in the top (full-wave loose zones: 1.4-3
-    times). A cavity's top is its main lobe, and a bending layer's residual is one wavelet."""
-    base = dict(polarity=0.9, coherence=0.3, z_top=6.0, z_peak=60.0, z_peak_short=60.0, distance_start_m=1.0,
+    times), laterally incoherent and clearly above the background. A cavity's top is its main
+    lobe, a bending layer's residual is one wavelet, and the layers of a real road ring below
+    their events coherently."""
+    base = dict(polarity=0.9, z_top=6.0, z_peak=60.0, z_peak_short=60.0, distance_start_m=1.0,
                 distance_end_m=2.2, apex_flat_ratio=1.5)
-    rows = [_row(ringing=2.5, phase_consistency=0.6, **base),   # loose
-            _row(ringing=0.1, phase_consistency=0.9, **base),   # a cavity's top
-            _row(ringing=2.5, phase_consistency=0.9, **base)]   # one wavelet: a bending layer
+    rows = [_row(ringing=2.5, phase_consistency=0.6, coherence=0.2, **base),   # loose
+            _row(ringing=0.1, phase_consistency=0.9, coherence=0.2, **base),   # a cavity's top
+            _row(ringing=2.5, phase_consistency=0.9, coherence=0.2, **base),   # one wavelet: a bending layer
+            _row(ringing=2.5, phase_consistency=0.6, coherence=0.85, **base),  # coherent: layers ringing
+            _row(ringing=2.5, phase_consistency=0.6, coherence=0.2,            # weak: the background
+                 **{**base, "z_peak": 7.0, "z_peak_short": 7.0})]
     sc = scores(pd.DataFrame(rows), Thresholds())
     assert sc.iloc[0].idxmax() == "loose" and sc["loose"].iloc[0] > 0.5
     assert sc.iloc[1].idxmax() == "cavity" and sc["loose"].iloc[1] == 0.0
-    assert sc["loose"].iloc[2] == 0.0
+    assert (sc["loose"].iloc[2:] == 0.0).all()
 
 
 def test_an_incoherent_dipping_top_is_not_a_layer():

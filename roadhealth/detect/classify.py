@@ -186,8 +186,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     zone = (f["region_end_m"] - f["region_start_m"]).to_numpy(float) if "region_end_m" in f else length
     # or volume scattering: more energy in the periods below the top than in the top itself (the
     # top of a loose zone, soil to looser soil, is weak; a body's top is its main lobe), under a
-    # top that is not one wavelet (a bending layer's residual is)
-    volume = ramp(ring, 1.0, 1.6) * ramp(consistency, 0.8, 0.7)
+    # top that is not one wavelet (a bending layer's residual is), laterally incoherent (random
+    # scatterers; full-wave loose zones 0.03-0.24) and clearly above the background (layered
+    # real roads ring below many of their events, but coherently: 0.72-0.91 on the real grid)
+    volume = (ramp(ring, 1.0, 1.6) * ramp(consistency, 0.8, 0.7) * ramp(zpk, th.min_z, th.min_z + 3)
+              * ramp(coh, 0.65, 0.5))
     out["loose"] = (scattering * np.maximum(chaotic, volume) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), 0.4, 0.8))
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
