@@ -241,6 +241,9 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     step = max(1, n_t // max_background_traces)
     if background_traces is not None:
         keep = np.asarray(background_traces, dtype=bool)
+        if keep.shape[:2] != (n_c, n_t) or (keep.ndim == 3 and keep.shape[2] != n_s) or keep.ndim not in (2, 3):
+            raise ValueError(f"background_traces has shape {keep.shape}; expected (channel, trace) = {(n_c, n_t)} "
+                             f"or (channel, trace, sample) = {(n_c, n_t, n_s)}")
         keep = keep[:, ::step, None] if keep.ndim == 2 else keep[:, ::step, ::ds]
         robust_median = np.nanmedian
     else:

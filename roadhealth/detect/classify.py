@@ -21,7 +21,8 @@ water_rich        a reflection of the surface's polarity (soil to wetter, slower
 loose             chaotic, incoherent scattering: no consistent polarity or phase along the top,
                   low lateral coherence along any dip, energy spread over many periods,
                   moderately above the background; or volume scattering under a weak top (more
-                  energy in the periods below the top than in the top lobe)
+                  energy in the periods below the top than in the top lobe) that is not one
+                  wavelet, strong and incoherent at zero dip and along its own dip
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -71,6 +72,7 @@ class Thresholds:
     surface_ratio: float = 0.08
     min_z: float = 8.0
     compact_max_ratio: float = 1.5
+    min_score: float = 0.15
 
 
 #: Short statement of every rule, for ``docs`` and ``explain``.
@@ -171,7 +173,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # one air body has one top: flat, domed or a diffraction hyperbola, one smooth curve. A top
     # spread over more than about two periods that fits no single hyperbola is several
     # scatterers at different depths (stones, rubble), not one cavity
-    several = ramp(hrms, 0.5, 0.8) * ramp(rng_p, 1.8, 2.4)
+    # (a top that bends the wrong way for any hyperbola has no fit at all: NaN counts as no fit)
+    several = np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.5, 0.8)) * ramp(rng_p, 1.8, 2.4)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                      * (1 - several)
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
@@ -190,7 +193,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # scatterers; full-wave loose zones 0.03-0.24) and clearly above the background (layered
     # real roads ring below many of their events, but coherently: 0.72-0.91 on the real grid)
     volume = (ramp(ring, 1.0, 1.6) * ramp(consistency, 0.8, 0.7) * ramp(zpk, th.min_z, th.min_z + 3)
-              * ramp(coh, 0.65, 0.5))
+              * ramp(coh, 0.65, 0.5) * ramp(coh_dip, 0.9, 0.8))  # (a curved top is coherent along itself)
     out["loose"] = (scattering * np.maximum(chaotic, volume) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), 0.4, 0.8))
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
@@ -245,7 +248,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     best = arr[np.arange(len(arr)), order[:, 0]]
     second = arr[np.arange(len(arr)), order[:, 1]]
     decision = np.array(s.columns)[order[:, 0]]
-    decision = np.where(best < 0.15, "weak", decision)
+    decision = np.where(best < th.min_score, "weak", decision)
     is_defect = np.isin(decision, KINDS)
     strength = ramp(f["z_peak"].to_numpy(float), th.min_z, 3 * th.min_z)
     margin = best - second

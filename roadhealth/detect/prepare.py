@@ -408,10 +408,9 @@ QUIET_LEVEL = 0.1
 #: Length of the time windows in which a short line's traces are judged (antenna periods).
 WINDOW_PERIODS = 2.0
 
-#: A window of a trace correlated this well with the seed background shifted by up to a period,
-#: with a gain in :data:`DISPLACED_GAIN`, is the background displaced (a layer changing depth),
-#: not disturbed.
-DISPLACED_CORRELATION = 0.8
+#: A window of a trace that the seed background shifted by up to a period and scaled by a gain in
+#: this range explains to within the quiet threshold is the background displaced (a layer
+#: changing depth), not disturbed (:func:`_displaced_background`).
 DISPLACED_GAIN = (0.6, 1.6)
 
 
@@ -437,14 +436,16 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     The same test in windows of :data:`WINDOW_PERIODS` antenna periods gives the traces that
     define the *statistics* of the scores at every time (:func:`~roadhealth.detect.candidates.attributes`):
     a wide defect disturbs the traces over its top at the top's time, while its flanks reach the
-    ends of the line only later, so the whole-trace test may find no quiet trace, and a defect
-    covering more than half the line at its top's time would set the median it is scored
-    against. In a window, a trace that is the background shifted by up to a period (a layer
+    ends of the line only later, which inflates the end traces' typical residual, so the
+    whole-trace test may count every trace quiet, and a defect covering more than half the line
+    at its top's time would set the median it is scored against. In a window, a trace that the
+    seed shifted by up to a period and scaled explains to within the quiet threshold (a layer
     changing depth, :func:`_displaced_background`) is not disturbed, and a trace disturbed in one
     window counts as disturbed in the windows next to it (a reflection's lobes straddle window
-    edges). The subtracted background stays the whole-trace one: one built from different
-    traces at different times leaves steps where the sets change (the layers vary a little
-    along the line), which look like reflections.
+    edges). A window with fewer than a quarter of the traces quiet (a defect under most of the
+    line then), and the samples above ``skip_ns``, use every trace. The subtracted background
+    stays the whole-trace one: one built from the windowed sets (per window, or the traces quiet
+    in every window) scored lower on the full-wave set (``docs/detection.md`` section 1).
 
     Parameters
     ----------
@@ -479,20 +480,22 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     # the subtracted background: the whole trace below ``first`` is one window
     quiet, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, n_s - first)
     quiet = quiet[..., 0]
+    # the traces that define the statistics at every time
+    if period_ns is None:
+        used = None
+    else:
+        dt = float(survey.attrs["dt_ns"])
+        nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
+        qw, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
+        used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, first, nw, n_s) >= 0.5
     enough = quiet.sum(axis=1) >= min_quiet
     w = np.where(quiet & enough[:, None], 1.0, 0.0)
     bg = np.einsum("ct,cts->cs", w, x, dtype=np.float64) / np.maximum(w.sum(axis=1), 1.0)[:, None]
     if not enough.all():
         bg = np.where(enough[:, None], bg, np.median(x, axis=1))
     quiet = np.where(enough[:, None], quiet, True)
-    # the traces that define the statistics at every time
-    if period_ns is None:
+    if used is None:
         used = np.repeat(quiet[..., None], n_s, axis=-1)
-    else:
-        dt = float(survey.attrs["dt_ns"])
-        nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
-        qw, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
-        used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, first, nw, n_s) >= 0.5
     dtype = survey.dtype if survey.dtype.kind == "f" else np.float32
     out = survey.copy(data=(x - bg[:, None, :].astype(np.float32)).astype(dtype, copy=False))
     out = add_history(out, "background_removal", method="mean of undisturbed traces",
@@ -505,11 +508,14 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
 def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, max_shift: int = 0
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Which traces no defect disturbs, in windows of ``nw`` samples (see
-    :func:`undisturbed_background`): bool (channel, trace, window) and the windows' first samples.
-    With ``max_shift`` > 0 a trace that is the seed shifted by up to that many samples is quiet,
-    and a disturbed window makes its neighbours disturbed."""
+    :func:`undisturbed_background`): bool (channel, trace, window) and the windows' first samples
+    (a last window shorter than half the others joins the one before). With ``max_shift`` > 0 a
+    trace that is the seed shifted by up to that many samples is quiet, and a disturbed window
+    makes its neighbours disturbed."""
     n_s = x.shape[-1]
     starts = np.arange(0, n_s, nw)
+    if starts.size > 1 and n_s - starts[-1] < nw / 2:
+        starts = starts[:-1]
     counts = np.diff(np.r_[starts, n_s]).astype(np.float64)
     res2 = np.square(x - seed[:, None, :], dtype=np.float64)
     rms = np.sqrt(np.add.reduceat(res2, starts, axis=-1) / counts)  # (channel, trace, window)
@@ -519,7 +525,7 @@ def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, m
     thr = np.maximum(DISTURBED_RATIO * typical, QUIET_LEVEL * seed_rms) + 1e-30
     disturbed = rms > thr[:, None, :]
     if max_shift > 0 and disturbed.any():
-        disturbed &= ~_displaced_background(x, seed, starts, max_shift)
+        disturbed &= ~_displaced_background(x, seed, starts, counts, thr, max_shift)
         if starts.size > 1:  # a reflection's lobes straddle window edges
             disturbed = ndimage.maximum_filter1d(disturbed, 3, axis=-1, mode="nearest")
     return ~disturbed, starts
@@ -541,20 +547,26 @@ def _window_weights(quiet: np.ndarray, enough: np.ndarray, first: int, nw: int, 
     return ws
 
 
-def _displaced_background(x: np.ndarray, seed: np.ndarray, starts: np.ndarray, max_shift: int) -> np.ndarray:
+def _displaced_background(x: np.ndarray, seed: np.ndarray, starts: np.ndarray, counts: np.ndarray,
+                          thr: np.ndarray, max_shift: int) -> np.ndarray:
     """Windows of traces that are the background itself, shifted by up to ``max_shift`` samples.
 
     A layer whose depth changes along the road (an undulating base) differs from the seed
     background by more than the end traces do, but it is the same reflection a little earlier
-    or later: correlated with the shifted seed (:data:`DISPLACED_CORRELATION` or more) with
-    about its amplitude (within :data:`DISPLACED_GAIN`). A defect adds a reflection of its own
-    that the seed does not hold. Returns a bool array (channel, trace, window).
+    or later: the seed shifted and scaled (by :data:`DISPLACED_GAIN`) explains the window to
+    within the quiet threshold ``thr`` (channel, window) that the unshifted seed missed. A defect
+    adds a reflection of its own that no shift of the seed holds: a wet lens 0.3 times a layer's
+    amplitude 0.6 ns under it still correlates 0.99 with the shifted layer, but leaves a residual
+    of 15 % of the trace. The correlation over the shifts (a grid of about a twelfth of a period,
+    centred on 0) is refined at its peak by a parabola. Returns a bool array (channel, trace,
+    window).
     """
     step = max(1, max_shift // 12)
-    best = np.full((*x.shape[:2], starts.size), -np.inf, dtype=np.float64)
-    gain = np.ones_like(best)
+    ks = np.arange(-(max_shift // step) * step, max_shift + 1, step)
     ex = np.add.reduceat(np.square(x, dtype=np.float64), starts, axis=-1)
-    for k in range(-max_shift, max_shift + 1, step):
+    corr = np.empty((ks.size, *ex.shape))
+    gains = np.empty_like(corr)
+    for i, k in enumerate(ks):
         sk = np.roll(seed, k, axis=-1)
         if k > 0:
             sk[:, :k] = seed[:, :1]
@@ -562,12 +574,21 @@ def _displaced_background(x: np.ndarray, seed: np.ndarray, starts: np.ndarray, m
             sk[:, k:] = seed[:, -1:]
         es = np.add.reduceat(np.square(sk, dtype=np.float64), starts, axis=-1)[:, None, :]
         cross = np.add.reduceat(x * sk[:, None, :], starts, axis=-1, dtype=np.float64)
-        c = cross / np.sqrt(np.maximum(ex * es, 1e-60))
-        better = c > best
-        best = np.where(better, c, best)
-        gain = np.where(better, np.sqrt(ex / np.maximum(es, 1e-60)), gain)
+        corr[i] = cross / np.sqrt(np.maximum(ex * es, 1e-60))
+        gains[i] = np.sqrt(ex / np.maximum(es, 1e-60))
     lo, hi = DISPLACED_GAIN
-    return (best >= DISPLACED_CORRELATION) & (gain >= lo) & (gain <= hi)
+    corr = np.where((gains >= lo) & (gains <= hi), corr, -np.inf)  # only shifts of a plausible gain
+    j = np.argmax(corr, axis=0)
+    pick = np.take_along_axis
+    best = pick(corr, j[None], axis=0)[0]
+    a = pick(corr, np.maximum(j - 1, 0)[None], axis=0)[0]
+    d = pick(corr, np.minimum(j + 1, ks.size - 1)[None], axis=0)[0]
+    with np.errstate(invalid="ignore"):
+        curv = a - 2 * best + d
+        inner = (j > 0) & (j < ks.size - 1) & np.isfinite(curv) & (curv < 0)
+        best = np.minimum(np.where(inner, best - (a - d) ** 2 / (8 * np.where(inner, curv, -1.0)), best), 1.0)
+    resid = np.sqrt(np.maximum(ex * (1 - np.clip(best, 0, 1) ** 2), 0.0) / counts)  # after the best shift and scale
+    return (best > 0) & (resid <= thr[:, None, :])
 
 
 def _mean_trace_analytic(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
@@ -858,6 +879,10 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                              "(undisturbed_background)")
                 if k + 1 < len(steps):
                     out = rp.apply(out, {"name": r["name"], "steps": steps[k + 1:]})
+                if out.shape != background_traces.shape:  # a later step stacked or cut traces or samples
+                    notes.append(f"the recipe's steps after the background removal changed the survey's shape "
+                                 f"{background_traces.shape} -> {out.shape}: score statistics from every trace")
+                    background_traces = None
             else:
                 out = rp.apply(head, {"name": r["name"], "steps": steps[k:]}) if k < len(steps) else head
         except ProcessingError as exc:
