@@ -132,6 +132,36 @@ def _templates() -> list[tuple[str, int, str, dict]]:
     return t
 
 
+def _blind_templates() -> list[tuple[str, int, str, dict]]:
+    """A second set, written on 30 November 2026 after the detector's rules were frozen for the
+    session and not looked at while they were made: other sizes, depths and permittivities, its
+    own random positions and layers (``--set blind``, written to ``fullwave_blind/``)."""
+    return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
+            ("loose", 400, "loose", dict(length_m=1.2, height_m=0.5, depth_top_m=0.6)),
+            ("cavity", 400, "cavity", dict(length_m=0.4, height_m=0.2, depth_top_m=1.3)),
+            ("pipe", 400, "pipe", dict(depth_m=0.70, diameter_m=0.15, material="metal")),
+            ("cavity", 900, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=0.4)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.8, height_m=0.25, depth_top_m=0.35, eps_r=24.0)),
+            ("void", 900, "void", dict(length_m=0.7, height_m=0.03, under="base")),
+            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.35))]
+
+
+#: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
+SET = "main"
+
+
+def use_set(name: str) -> None:
+    """Point the module at the main or the blind set (its templates and output folder)."""
+    global SET, OUT, RAW, WORK
+    if name not in ("main", "blind"):
+        raise ValueError(f"unknown full-wave set {name!r}")
+    SET = name
+    OUT = HERE / ("fullwave" if name == "main" else "fullwave_blind")
+    RAW, WORK = OUT / "raw", OUT / "work"
+
+
 def scenarios() -> list[dict]:
     """The full-wave scenarios, in run order (kinds and antennas interleaved, so that an
     interrupted run has finished a varied subset).
@@ -141,13 +171,14 @@ def scenarios() -> list[dict]:
     """
     out = []
     counters: dict[str, int] = {}
-    for i, (group, f, obj, params) in enumerate(_templates()):
-        rng = np.random.default_rng([2026, i])
+    blind = SET == "blind"
+    for i, (group, f, obj, params) in enumerate(_blind_templates() if blind else _templates()):
+        rng = np.random.default_rng([2027 if blind else 2026, i])
         key = f"{obj.split('+')[0]}{f}"
         counters[key] = counters.get(key, 0) + 1
         acq = ANTENNAS[f]
         out.append({
-            "name": f"fw{f}_{obj.replace('+', '_')}_{counters[key]:02d}",
+            "name": f"{'bw' if blind else 'fw'}{f}_{obj.replace('+', '_')}_{counters[key]:02d}",
             "index": i,
             "group": group,
             "frequency_mhz": f,
@@ -566,6 +597,8 @@ def status(scs: list[dict]) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--set", choices=("main", "blind"), default="main",
+                    help="the main set (fullwave/) or the blind one (fullwave_blind/)")
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="write fullwave/scenarios.json and print the scenarios")
     r = sub.add_parser("run", help="run gprMax on every pending scenario (resumable) and export it")
@@ -577,6 +610,7 @@ def main(argv=None) -> int:
     e = sub.add_parser("evaluate", help="detect + evaluate the finished scenarios")
     e.add_argument("--only", nargs="*")
     a = ap.parse_args(argv)
+    use_set(a.set)
     OUT.mkdir(parents=True, exist_ok=True)
     scs = scenarios()
     if a.cmd == "list":
