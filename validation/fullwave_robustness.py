@@ -17,6 +17,7 @@ Usage (from the repository root; about half a minute per variant on 2 cores)::
 
     python validation/fullwave_robustness.py                      # the default variants
     python validation/fullwave_robustness.py clean_dec2 noise40   # chosen ones
+    python validation/fullwave_robustness.py --set blind          # on the blind set
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from validation import fullwave_set as fw
 from validation.common import add_noise
-from validation.fullwave_set import OUT, exported, scenarios, scored_tables
+from validation.fullwave_set import exported, scenarios, scored_tables
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40")
 
@@ -49,7 +51,7 @@ def variant_survey(sc: dict, variant: str):
     base = "noisy" if variant.startswith("noisy") else "clean"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        s = roadhealth.read(OUT / f"{sc['name']}_{base}.sgy")
+        s = roadhealth.read(fw.OUT / f"{sc['name']}_{base}.sgy")
     if variant.endswith("dec2"):
         s = s.isel(trace=slice(0, None, 2))
     if variant.endswith("dt2"):
@@ -99,7 +101,10 @@ def score(variant: str) -> dict:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("variants", nargs="*", help=f"variants to score (default: all of {', '.join(VARIANTS)})")
+    ap.add_argument("--set", choices=("main", "blind"), default="main",
+                    help="the main full-wave set (fullwave/) or the blind one (fullwave_blind/)")
     args = ap.parse_args(argv)
+    fw.use_set(args.set)
     chosen = args.variants or list(VARIANTS)
     bad = [v for v in chosen if v not in VARIANTS]
     if bad:
@@ -113,8 +118,8 @@ def main(argv=None) -> None:
              "Written by `python validation/fullwave_robustness.py` (see its notes for the variants).", "",
              "| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     lines += ["| " + " | ".join(str(x) for x in r) + " |" for r in table.itertuples(index=False)]
-    (OUT / "robustness.md").write_text("\n".join(lines) + "\n")
-    print(f"wrote {OUT / 'robustness.md'}")
+    (fw.OUT / "robustness.md").write_text("\n".join(lines) + "\n")
+    print(f"wrote {fw.OUT / 'robustness.md'}")
 
 
 if __name__ == "__main__":
