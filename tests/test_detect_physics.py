@@ -165,6 +165,22 @@ def test_volume_scattering_under_a_weak_top_is_loose_soil():
     assert (sc["loose"].iloc[2:] == 0.0).all()
 
 
+def test_a_void_just_under_the_surface_is_not_a_surface_anomaly():
+    """A void under thin asphalt at 400 MHz lies a period below the surface: its own lobes reach
+    the surface rows (0.15 of its strength on the blind full-wave set) and must not make it a
+    metal cover, whose anomaly replaces the surface reflection (1.3-2.4 of the region's). Deeper
+    down, the same ratio is an anomaly of the surface itself."""
+    base = dict(polarity=0.0, z_top=40.0, z_peak=150.0, z_peak_short=150.0, coherence=0.97, top_range_ns=0.0,
+                depth_top_m=0.13, distance_start_m=1.6, distance_end_m=2.3, ringing=0.06, phase_consistency=0.99,
+                apex_flat_ratio=4.0, period_ns=2.5, z_surface=22.0)
+    rows = [_row(surface_ratio=0.15, t_below_ns=2.4, **base),   # the void, a period down
+            _row(surface_ratio=1.5, t_below_ns=2.4, **base),    # a metal cover
+            _row(surface_ratio=0.15, t_below_ns=7.5, **base)]   # an anomalous surface over a deeper region
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc.iloc[0].idxmax() == "void"
+    assert sc["surface"].iloc[1] == 1.0 and sc["surface"].iloc[2] == 1.0
+
+
 def test_an_incoherent_dipping_top_is_not_a_layer():
     """A planar, dipping top that is not laterally coherent (a deep hyperbola flank in noise) is
     not taken for a dipping layer; a coherent one is."""
