@@ -1,7 +1,8 @@
 """Collect the validation metrics into one markdown summary and the calibration figure.
 
 Reads ``fastmodel/metrics_test.json``, ``fullwave/metrics_clean.json``,
-``fullwave/metrics_noisy.json`` and ``realdata/results.json`` (whichever exist) and writes
+``fullwave/metrics_noisy.json``, the blind set's ``fullwave_blind/metrics_*.json`` and
+``realdata/results.json`` (whichever exist) and writes
 
 * ``validation/RESULTS.md``: issue 10's targets against every set, per-kind tables, real data;
 * ``docs/img/validation_calibration.png``: the reliability diagram of ``confidence`` per set.
@@ -24,6 +25,8 @@ SETS = {
     "fast model, test split": HERE / "fastmodel" / "metrics_test.json",
     "full-wave, clean": HERE / "fullwave" / "metrics_clean.json",
     "full-wave, noisy": HERE / "fullwave" / "metrics_noisy.json",
+    "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
+    "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
 }
 
 
