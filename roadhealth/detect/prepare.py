@@ -525,7 +525,12 @@ def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, m
     thr = np.maximum(DISTURBED_RATIO * typical, QUIET_LEVEL * seed_rms) + 1e-30
     disturbed = rms > thr[:, None, :]
     if max_shift > 0 and disturbed.any():
-        disturbed &= ~_displaced_background(x, seed, starts, counts, thr, max_shift)
+        # only the traces with a disturbed window are tested (the rest stay quiet)
+        c_i, t_i = np.nonzero(disturbed.any(axis=-1))
+        for c in np.unique(c_i):
+            tr = t_i[c_i == c]
+            disp = _displaced_background(x[c:c + 1, tr], seed[c:c + 1], starts, counts, thr[c:c + 1], max_shift)
+            disturbed[c, tr] &= ~disp[0]
         if starts.size > 1:  # a reflection's lobes straddle window edges
             disturbed = ndimage.maximum_filter1d(disturbed, 3, axis=-1, mode="nearest")
     return ~disturbed, starts
