@@ -135,7 +135,9 @@ def _templates() -> list[tuple[str, int, str, dict]]:
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
     """A second set, written on 30 November 2026 after the detector's rules were frozen for the
     session and not looked at while they were made: other sizes, depths and permittivities, its
-    own random positions and layers (``--set blind``, written to ``fullwave_blind/``)."""
+    own random positions and layers (``--set blind``, written to ``fullwave_blind/``). The first
+    ten were scored blind, then looked at (one rule changed); the next eight were added after
+    that change and scored blind again."""
     return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
@@ -145,7 +147,16 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("cavity", 900, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=0.4)),
             ("water_rich", 900, "water_rich", dict(length_m=0.8, height_m=0.25, depth_top_m=0.35, eps_r=24.0)),
             ("void", 900, "void", dict(length_m=0.7, height_m=0.03, under="base")),
-            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.35))]
+            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.35)),
+            # second batch (30 November, after the surface-ratio change made on looking at the first)
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.0)),
+            ("void", 400, "void", dict(length_m=1.2, height_m=0.04, under="base")),
+            ("water_rich", 400, "water_rich", dict(length_m=2.0, height_m=0.4, depth_top_m=0.9, eps_r=18.0)),
+            ("loose", 400, "loose", dict(length_m=1.8, height_m=0.6, depth_top_m=1.0)),
+            ("pipe", 400, "pipe", dict(depth_m=0.60, diameter_m=0.25, material="pvc")),
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.15, depth_top_m=0.6)),
+            ("cavity", 900, "cavity", dict(length_m=0.35, height_m=0.15, depth_top_m=0.6)),
+            ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="asphalt"))]
 
 
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
