@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from validation import fullwave_set as fw
 from validation.common import add_noise
-from validation.fullwave_set import exported, scenarios, scored_tables
+from validation.fullwave_set import exported, scenarios
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40")
 
@@ -68,29 +68,10 @@ def variant_survey(sc: dict, variant: str):
 
 def score(variant: str) -> dict:
     """Detect and evaluate every finished scenario under ``variant``."""
-    from roadhealth.detect import detect
-    from roadhealth.detect.evaluate import evaluate
-
-    dets, truths, clutter, length_m, errors = [], [], [], 0.0, {}
-    for sc in scenarios():
-        if not exported(sc):
-            continue
-        try:
-            d = detect(variant_survey(sc, variant))
-        except Exception as exc:  # report every failure, keep scoring the rest
-            errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
-            continue
-        d, tru, cl, length = scored_tables(sc, d)
-        dets.append(d)
-        truths.append(tru)
-        if cl is not None:
-            clutter.append(cl)
-        length_m += length
-    rep = evaluate(pd.concat(dets, ignore_index=True), pd.concat(truths, ignore_index=True),
-                   clutter=pd.concat(clutter, ignore_index=True) if clutter else None,
-                   survey_length_km=length_m / 1000.0)
+    done = [sc for sc in scenarios() if exported(sc)]
+    rep, errors, _ = fw.detect_and_evaluate(done, lambda sc: variant_survey(sc, variant))
     pk = rep.per_kind
-    return {"variant": variant, "scenarios": len(dets), "errors": len(errors),
+    return {"variant": variant, "scenarios": len(done) - len(errors), "errors": len(errors),
             "cavity+void recall": round(float(pk.loc["cavity+void", "recall"]), 2),
             "cavity+void precision": round(float(pk.loc["cavity+void", "precision"]), 2),
             "loose F1": round(float(pk.loc["loose", "f1"]), 2),

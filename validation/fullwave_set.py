@@ -343,6 +343,42 @@ def scored_tables(sc: dict, detections):
     return d, read_table(OUT / f"{sc['name']}_truth.geojson"), (cl if len(cl) else None), profile_length_m(sc)
 
 
+def detect_and_evaluate(scs: list[dict], load) -> tuple:
+    """Detect on every scenario's survey (``load(sc)``) and evaluate them together.
+
+    Returns the evaluation report (None when no scenario could be scored), the failures
+    (name -> message; a failure is reported, the rest are still scored) and the seconds each
+    scenario took (reading included).
+    """
+    import pandas as pd
+
+    from roadhealth.detect import detect
+    from roadhealth.detect.evaluate import evaluate
+
+    dets, truths, clutters, errors, timings = [], [], [], {}, {}
+    length_m = 0.0
+    for sc in scs:
+        t0 = time.time()
+        try:
+            d = detect(load(sc))
+        except Exception as exc:  # report every failure, keep scoring the rest
+            errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
+            continue
+        timings[sc["name"]] = round(time.time() - t0, 2)
+        d, tru, cl, length = scored_tables(sc, d)
+        dets.append(d)
+        truths.append(tru)
+        if cl is not None:
+            clutters.append(cl)
+        length_m += length
+    if not dets:
+        return None, errors, timings
+    rep = evaluate(pd.concat(dets, ignore_index=True), pd.concat(truths, ignore_index=True),
+                   clutter=pd.concat(clutters, ignore_index=True) if clutters else None,
+                   survey_length_km=length_m / 1000.0)
+    return rep, errors, timings
+
+
 # ---- gprMax --------------------------------------------------------------------------------------
 def _complete_h5(workdir: Path, stem: str, n: int) -> int:
     """Number of leading B-scan traces whose output files are complete."""
@@ -499,41 +535,18 @@ def evaluate_set(names: list[str] | None = None) -> dict:
     Writes ``fullwave/metrics_clean.json``/``.md`` and ``fullwave/metrics_noisy.json``/``.md``;
     returns the two reports' dicts.
     """
-    import pandas as pd
-
     import roadhealth
-    from roadhealth.detect import detect
-    from roadhealth.detect.evaluate import evaluate
 
     done = [sc for sc in scenarios() if exported(sc) and (names is None or sc["name"] in names)]
     results = {}
     for variant in ("clean", "noisy"):
-        dets, truths, clutters, errors, timings = [], [], [], {}, {}
-        length_m = 0.0
-        for sc in done:
-            path = OUT / f"{sc['name']}_{variant}.sgy"
-            t0 = time.time()
-            try:
-                survey = roadhealth.read(path)
-                d = detect(survey)
-            except Exception as exc:  # report every failure, keep scoring the rest
-                errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
-                continue
-            timings[sc["name"]] = round(time.time() - t0, 2)
-            d, tru, cl, length = scored_tables(sc, d)
-            dets.append(d)
-            truths.append(tru)
-            if cl is not None:
-                clutters.append(cl)
-            length_m += length
-        det = pd.concat(dets, ignore_index=True) if dets else None
-        tru = pd.concat(truths, ignore_index=True) if truths else None
-        clu = pd.concat(clutters, ignore_index=True) if clutters else None
-        if det is None:
+        rep, errors, timings = detect_and_evaluate(
+            done, lambda sc, v=variant: roadhealth.read(OUT / f"{sc['name']}_{v}.sgy"))
+        if rep is None:
             results[variant] = {"errors": errors}
             continue
-        rep = evaluate(det, tru, clutter=clu, survey_length_km=length_m / 1000.0)
-        notes = [f"{len(dets)} scenarios scored ({variant}), {length_m:.1f} m of profile",
+        length_m = sum(profile_length_m(sc) for sc in done if sc["name"] not in errors)
+        notes = [f"{len(done) - len(errors)} scenarios scored ({variant}), {length_m:.1f} m of profile",
                  f"detect failed on {len(errors)}: {errors}" if errors else "detect ran on every scenario",
                  f"detect time per scenario: median {np.median(list(timings.values())):.2f} s" if timings else ""]
         scored = [sc for sc in done if sc["name"] not in errors]
