@@ -335,6 +335,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
                       med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd),
                       z_grow.astype(np.float32, copy=False), stack_traces=k_st)
 
+
 @dataclass
 class Regions:
     """Labelled candidate regions.

@@ -870,13 +870,18 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre,
                                            period_ns=1e3 / centre) if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
-            lay_phase = layer_phase(head, surface_ns, centre)
-            if short is not None:
+            if short is None:
+                lay_phase = layer_phase(head, surface_ns, centre)
+                out = rp.apply(head, {"name": r["name"], "steps": steps[k:]}) if k < len(steps) else head
+            else:
                 out, background_traces = short
-                # the layers' phase from the background itself: on a short line a defect under
-                # much of it is the strongest late arrival of the mean trace
-                lay_phase = layer_phase(head.copy(data=np.asarray(head.values) - np.asarray(out.values)),
-                                        surface_ns, centre)
+                # the layers' phase from the background trace itself (any trace of the raw line
+                # less the same trace after removal): on a short line a defect under much of it is
+                # the strongest late arrival of the mean trace
+                one = slice(0, 1)
+                lay_phase = layer_phase(head.isel(trace=one).copy(
+                    data=np.asarray(head.isel(trace=one).values) - np.asarray(out.isel(trace=one).values)),
+                    surface_ns, centre)
                 n_bg = out.attrs["history"][-1]["parameters"]["undisturbed_traces"]
                 notes.append(f"line shorter than the background window: background from the "
                              f"{min(n_bg)} of {background_traces.shape[1]} traces no defect disturbs, "
@@ -888,8 +893,6 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                     notes.append(f"the recipe's steps after the background removal changed the survey's shape "
                                  f"{background_traces.shape} -> {out.shape}: score statistics from every trace")
                     background_traces = None
-            else:
-                out = rp.apply(head, {"name": r["name"], "steps": steps[k:]}) if k < len(steps) else head
         except ProcessingError as exc:
             raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
         notes.append(f"processed with recipe {r['name'] or 'default'!r} ({len(steps)} steps)")
