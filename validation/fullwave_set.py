@@ -137,7 +137,8 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
     session and not looked at while they were made: other sizes, depths and permittivities, its
     own random positions and layers (``--set blind``, written to ``fullwave_blind/``). The first
     ten were scored blind, then looked at (one rule changed); the next eight were added after
-    that change and scored blind again."""
+    that change and scored blind again; the last ten were added at the start of the next session,
+    before any rule changed, and scored at its end."""
     return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
@@ -156,7 +157,19 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("pipe", 400, "pipe", dict(depth_m=0.60, diameter_m=0.25, material="pvc")),
             ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.15, depth_top_m=0.6)),
             ("cavity", 900, "cavity", dict(length_m=0.35, height_m=0.15, depth_top_m=0.6)),
-            ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="asphalt"))]
+            ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="asphalt")),
+            # third batch (30 November, second session: written before that session changed any
+            # rule, scored blind at its end)
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.12, depth_top_m=1.4)),
+            ("loose", 400, "loose", dict(length_m=1.5, height_m=0.4, depth_top_m=0.8)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.0, height_m=0.25, depth_top_m=1.2, eps_r=25.0)),
+            ("clean", 400, "clean", {}),
+            ("cavity", 400, "cavity", dict(length_m=1.5, height_m=0.5, depth_top_m=0.5)),
+            ("void", 400, "void", dict(length_m=1.5, height_m=0.05, under="asphalt")),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.3, depth_top_m=0.5)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.5, eps_r=20.0)),
+            ("loose", 900, "loose", dict(length_m=0.8, height_m=0.3, depth_top_m=0.5)),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal"))]
 
 
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
