@@ -165,6 +165,30 @@ def test_volume_scattering_under_a_weak_top_is_loose_soil():
     assert (sc["loose"].iloc[2:] == 0.0).all()
 
 
+def test_a_rough_scattering_top_with_the_polarity_of_air_is_loose_soil_not_a_cavity():
+    """Soil to looser soil reflects with the polarity of air. What tells such a top from a
+    cavity's: its earliest strong part is narrower than a point diffractor's Fresnel zone, it fits
+    no hyperbola, energy follows it from below, and it is incoherent at zero dip (blind full-wave
+    loose zones: 0.19-0.43 of a Fresnel zone, 0.33-0.92 period of misfit, ringing 0.37-0.56,
+    coherence 0.05-0.07). Each alone is not enough: a small cavity can have a narrow apex or a
+    poor fit, a tall one rings, and the ringing stripes of a real layered road share the first
+    three but are laterally coherent."""
+    base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
+                distance_end_m=2.9, top_range_ns=3.5, phase_consistency=0.8, coherence_dip=0.9,
+                hyperbola_v_ratio=1.4)
+    rough = dict(apex_flat_ratio=0.25, hyperbola_rms_ns=1.5, ringing=0.5, coherence=0.07)
+    rows = [_row(**{**base, **rough}),                                 # loose zone with a sharp top
+            _row(**{**base, **rough, "apex_flat_ratio": 1.3}),         # a body's broad apex
+            _row(**{**base, **rough, "hyperbola_rms_ns": 0.3}),        # fits one hyperbola
+            _row(**{**base, **rough, "ringing": 0.05}),                # nothing below the top
+            _row(**{**base, **rough, "coherence": 0.85})]              # coherent ringing stripes
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc.iloc[0].idxmax() == "loose" and sc["cavity"].iloc[0] == 0.0
+    for i in range(1, 4):
+        assert sc.iloc[i].idxmax() == "cavity" and sc["cavity"].iloc[i] > 0.5, i
+    assert sc["loose"].iloc[4] == 0.0
+
+
 def test_a_void_just_under_the_surface_is_not_a_surface_anomaly():
     """A void under thin asphalt at 400 MHz lies a period below the surface: its own lobes reach
     the surface rows (0.15 of its strength on the blind full-wave set) and must not make it a

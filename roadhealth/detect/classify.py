@@ -22,7 +22,9 @@ loose             chaotic, incoherent scattering: no consistent polarity or phas
                   low lateral coherence along any dip, energy spread over many periods,
                   moderately above the background; or volume scattering under a weak top (more
                   energy in the periods below the top than in the top lobe) that is not one
-                  wavelet, strong and incoherent at zero dip and along its own dip
+                  wavelet, strong and incoherent at zero dip and along its own dip; or a rough
+                  top (soil to looser soil keeps the polarity of air): apex narrower than a point
+                  diffractor's Fresnel zone, no hyperbola, energy below it, incoherent at zero dip
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -83,7 +85,7 @@ KIND_RULES = {
     "cavity": "strong reflection of polarity opposite to the surface's, not a point hyperbola",
     "void": "strong flat continuous reflection directly under the pavement",
     "water_rich": "reflection of the surface's polarity, broader than a point diffractor",
-    "loose": "chaotic incoherent scattering with no consistent polarity",
+    "loose": "chaotic incoherent scattering with no consistent polarity, or a rough scattering top",
     "pipe": "point-diffractor hyperbola fitting the survey velocity",
     "surface": "anomalous surface reflection (manhole cover, metal plate)",
     "layer": "flat coherent event, weak or long: a layer change",
@@ -178,8 +180,18 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # scatterers at different depths (stones, rubble), not one cavity
     # (a top that bends the wrong way for any hyperbola has no fit at all: NaN counts as no fit)
     several = np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.5, 0.8)) * ramp(rng_p, 1.8, 2.4)
+    # a rough, scattering top (loose soil whose top, to looser soil, keeps the polarity of air):
+    # its earliest strong part is narrower than a point diffractor's first Fresnel zone, which no
+    # single reflector's top can be (one bright scatterer poking above the rest), it fits no
+    # hyperbola, and energy follows it from below (volume scattering). Full-wave: loose tops
+    # 0.19-0.43 of a Fresnel zone, hyperbola misfit 0.33-0.92 period, ringing 0.37-0.56; air
+    # bodies 0.46-3.3, 0.03-0.39 and 0.00-0.51, never all three together. And it is laterally
+    # incoherent at zero dip, as scattering is (0.05-0.11; the ringing stripes of real layered
+    # roads, which share the other three, 0.75-0.94)
+    rough = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 0.6, 0.45) * np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.25, 0.35))
+             * ramp(ring, 0.25, 0.35) * ramp(coh, 0.6, 0.4))
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
-                     * (1 - several)
+                     * (1 - several) * (1 - rough)
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
@@ -197,7 +209,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # real roads ring below many of their events, but coherently: 0.72-0.91 on the real grid)
     volume = (ramp(ring, 1.0, 1.6) * ramp(consistency, 0.8, 0.7) * ramp(zpk, th.min_z, th.min_z + 3)
               * ramp(coh, 0.65, 0.5) * ramp(coh_dip, 0.9, 0.8))  # (a curved top is coherent along itself)
-    out["loose"] = (scattering * np.maximum(chaotic, volume) * ramp(ring, 0.2, 0.4)
+    out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough * air]) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), 0.4, 0.8))
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
