@@ -472,3 +472,37 @@ def test_a_reflector_just_under_a_layer_is_not_the_layer_displaced(ratio):
     i = round(12.7 / DT_NS)
     assert not used[0, lens, i].any()
     assert used[0, ~lens, i].all()
+
+
+def _two_events(z_weak, z_strong, *, n_t=12, n_s=300):
+    """Attributes and one region over a weak event at sample 60 and a strong one at 200 (200
+    MHz-ish wavelets, period 20 samples), joined in every column (as the coarse score's halo
+    joins them)."""
+    from roadhealth.detect.candidates import Attributes, Regions
+
+    s = np.arange(n_s)
+    w = lambda c, a: a * np.exp(-((s - c) / 6.0) ** 2) * np.cos(2 * np.pi * (s - c) / 20.0)  # noqa: E731
+    x = np.broadcast_to(w(60, z_weak / 10) + w(200, z_strong / 10), (1, n_t, n_s)).astype(np.float32).copy()
+    z = np.zeros((1, n_t, n_s), np.float32)
+    z[..., 50:71] = z_weak
+    z[..., 190:211] = z_strong
+    z[..., 71:190] = 0.5 * z_weak  # the halo between them
+    labels = np.zeros((1, n_t, n_s), np.int32)
+    labels[..., 50:211] = 1
+    zero = np.zeros((1, n_s), np.float32)
+    att = Attributes(x=x, z=z, z_coarse=np.zeros_like(z), bg_median=zero, bg_scale=zero + 1, start=10,
+                     period_samples=20, smooth_traces=1, x_raw=x)
+    return att, Regions(labels, 1)
+
+
+def test_a_weak_event_joined_above_a_strong_body_is_not_its_top():
+    """A residual of the layers over a cavity, joined to it through the coarse score's halo, 30
+    times weaker than the cavity (blind full-wave 900 MHz cavity: the region collapsed to one
+    column and the cavity was missed), is not the cavity's top; an event above a body only 3 times
+    weaker, or above a weak one, is (stones at different depths, a loose zone's top)."""
+    from roadhealth.detect.features import column_records
+
+    top = lambda zw, zs: column_records(*_two_events(zw, zs))["s_top"].to_numpy()  # noqa: E731
+    assert np.all(np.abs(top(20.0, 600.0) - 200) <= 5)   # 30x weaker precursor: the body's top
+    assert np.all(np.abs(top(20.0, 60.0) - 60) <= 5)     # 3x weaker: a top of its own
+    assert np.all(np.abs(top(1.0, 15.0) - 60) <= 5)      # a weak body (under 24): as joined

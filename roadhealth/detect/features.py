@@ -61,6 +61,16 @@ __all__ = ["column_records", "region_features"]
 ZONE_MIN_Z = 4.0
 
 
+#: A column's first samples are a precursor, not the top, when they score under this fraction of
+#: the column's peak (the body below is over ten times stronger) ...
+PRECURSOR_RATIO = 0.1
+#: ... and the top is then searched from the first sample reaching this fraction of the peak.
+TOP_FRACTION = 0.25
+#: Only under a column whose peak scores at least this (three times the default seed): the top of
+#: a weak region is its first samples, as joined (a small stone 13 over a halo of 1.3 is no body).
+PRECURSOR_MIN_PEAK = 24.0
+
+
 def _group_reduce(ufunc, values, starts):
     return ufunc.reduceat(values, starts) if values.size else values
 
@@ -92,6 +102,17 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     c = col_u // n_t
     t = col_u % n_t
     p = att.period_samples
+    # a weak event joined above a strong body (through the coarse score's halo, or a residual of
+    # the layers over it) is not the body's top: where everything within the top window of the
+    # column's first sample scores under PRECURSOR_RATIO of the column's peak (itself at least
+    # PRECURSOR_MIN_PEAK), the top is searched from the first sample reaching TOP_FRACTION of it
+    z_sorted = att.z.ravel()[f_sorted]
+    grp = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, key.size]))
+    first_win = s2 * att.ds <= (s_first + (5 * p) // 2)[grp]
+    z_win = np.maximum.reduceat(np.where(first_win, z_sorted, -np.inf), starts)
+    reach = np.where(z_sorted >= TOP_FRACTION * z_col[grp], s2, np.iinfo(np.int64).max)
+    s_strong = np.maximum(np.minimum.reduceat(reach, starts) * att.ds, att.start)
+    s_first = np.where((z_win < PRECURSOR_RATIO * z_col) & (z_col >= PRECURSOR_MIN_PEAK), s_strong, s_first)
     k = np.clip(s_first[:, None] + np.arange((5 * p) // 2 + 1)[None, :], 0, n_s - 1)
     env_rows, h_rows = att.analytic(col_u)  # full resolution, these columns only
     rows = np.arange(k.shape[0])
