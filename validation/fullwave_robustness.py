@@ -18,6 +18,7 @@ Usage (from the repository root; about half a minute per variant on 2 cores)::
     python validation/fullwave_robustness.py                      # the default variants
     python validation/fullwave_robustness.py clean_dec2 noise40   # chosen ones
     python validation/fullwave_robustness.py --set blind          # on the blind set
+    python validation/fullwave_robustness.py --set blind --only bw400_cavity_01 bw900_void_01
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ def variant_survey(sc: dict, variant: str):
     return s
 
 
-def score(variant: str) -> dict:
-    """Detect and evaluate every finished scenario under ``variant``."""
-    done = [sc for sc in scenarios() if exported(sc)]
+def score(variant: str, only=None) -> dict:
+    """Detect and evaluate every finished scenario (or those named in ``only``) under ``variant``."""
+    done = [sc for sc in scenarios() if exported(sc) and (not only or sc["name"] in only)]
     rep, errors, _ = fw.detect_and_evaluate(done, lambda sc: variant_survey(sc, variant))
     pk = rep.per_kind
     return {"variant": variant, "scenarios": len(done) - len(errors), "errors": len(errors),
@@ -84,6 +85,7 @@ def main(argv=None) -> None:
     ap.add_argument("variants", nargs="*", help=f"variants to score (default: all of {', '.join(VARIANTS)})")
     ap.add_argument("--set", choices=("main", "blind"), default="main",
                     help="the main full-wave set (fullwave/) or the blind one (fullwave_blind/)")
+    ap.add_argument("--only", nargs="*", help="scenario names (default: every finished one)")
     args = ap.parse_args(argv)
     fw.use_set(args.set)
     chosen = args.variants or list(VARIANTS)
@@ -92,7 +94,7 @@ def main(argv=None) -> None:
         ap.error(f"unknown variant(s) {bad}; known: {', '.join(VARIANTS)}")
     rows = []
     for v in chosen:
-        rows.append(score(v))
+        rows.append(score(v, args.only))
         print(rows[-1], flush=True)
     table = pd.DataFrame(rows)
     lines = ["# Full-wave set: robustness to acquisition", "",

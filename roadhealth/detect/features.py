@@ -69,6 +69,8 @@ TOP_FRACTION = 0.25
 #: Only under a column whose peak scores at least this (three times the default seed): the top of
 #: a weak region is its first samples, as joined (a small stone 13 over a halo of 1.3 is no body).
 PRECURSOR_MIN_PEAK = 24.0
+#: ... and only in a region where at least this many columns have such a precursor.
+PRECURSOR_MIN_COLUMNS = 4
 
 
 def _group_reduce(ufunc, values, starts):
@@ -112,7 +114,15 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     z_win = np.maximum.reduceat(np.where(first_win, z_sorted, -np.inf), starts)
     reach = np.where(z_sorted >= TOP_FRACTION * z_col[grp], s2, np.iinfo(np.int64).max)
     s_strong = np.maximum(np.minimum.reduceat(reach, starts) * att.ds, att.start)
-    s_first = np.where((z_win < PRECURSOR_RATIO * z_col) & (z_col >= PRECURSOR_MIN_PEAK), s_strong, s_first)
+    shifted = (z_win < PRECURSOR_RATIO * z_col) & (z_col >= PRECURSOR_MIN_PEAK)
+    # a body under a joined event spans several columns: one column alone moved below its first
+    # event would outshine neighbours still at theirs, and the region would shrink to it (the deep
+    # 400 MHz cavity on every second trace)
+    if shifted.any():
+        lab_u = lab[starts]
+        n_shift = np.bincount(lab_u[shifted], minlength=int(lab_u.max()) + 1)
+        shifted &= n_shift[lab_u] >= PRECURSOR_MIN_COLUMNS
+    s_first = np.where(shifted, s_strong, s_first)
     k = np.clip(s_first[:, None] + np.arange((5 * p) // 2 + 1)[None, :], 0, n_s - 1)
     env_rows, h_rows = att.analytic(col_u)  # full resolution, these columns only
     rows = np.arange(k.shape[0])
