@@ -86,6 +86,8 @@ WORK = OUT / "work"
 ANTENNAS = {
     900: dict(length_m=2.6, step_m=0.05, sep_m=0.10, depth_m=1.0, window_ns=22.0, dt_ps=40),
     400: dict(length_m=4.0, step_m=0.08, sep_m=0.16, depth_m=2.1, window_ns=50.0, dt_ps=100),
+    # the low-frequency antennas that city cavity surveys use for depth (blind set only)
+    200: dict(length_m=7.0, step_m=0.10, sep_m=0.30, depth_m=3.6, window_ns=90.0, dt_ps=200),
 }
 ANTENNA_HEIGHT_M = 0.02
 AIR_M = 0.10
@@ -137,8 +139,9 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
     session and not looked at while they were made: other sizes, depths and permittivities, its
     own random positions and layers (``--set blind``, written to ``fullwave_blind/``). The first
     ten were scored blind, then looked at (one rule changed); the next eight were added after
-    that change and scored blind again; the last ten were added at the start of the next session,
-    before any rule changed, and scored at its end."""
+    that change and scored blind again; the next ten were added at the start of the next session,
+    before any rule changed, and scored at its end; the last six, at 200 MHz, in that session too,
+    and scored at its end as well."""
     return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
@@ -169,7 +172,15 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.3, depth_top_m=0.5)),
             ("water_rich", 900, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.5, eps_r=20.0)),
             ("loose", 900, "loose", dict(length_m=0.8, height_m=0.3, depth_top_m=0.5)),
-            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal"))]
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal")),
+            # fourth batch (same session, before any rule was scored on it): a 200 MHz antenna,
+            # deeper bodies, scored at the end of the session
+            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.5, depth_top_m=2.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=2.5, height_m=0.5, depth_top_m=1.5, eps_r=22.0)),
+            ("loose", 200, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.0)),
+            ("cavity", 200, "cavity", dict(length_m=0.8, height_m=0.4, depth_top_m=1.2)),
+            ("pipe", 200, "pipe", dict(depth_m=1.5, diameter_m=0.3, material="metal")),
+            ("clean", 200, "clean", {})]
 
 
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
