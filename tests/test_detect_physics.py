@@ -518,3 +518,38 @@ def test_a_weak_event_joined_above_a_strong_body_is_not_its_top():
     four[4:8] = 600.0  # in four neighbouring columns: those four move
     t = top(20.0, four)
     assert np.all(np.abs(t[4:8] - 200) <= 5) and np.all(np.abs(np.delete(t, range(4, 8)) - 60) <= 5)
+
+
+@pytest.mark.parametrize("dt_ns", [0.1, 0.2])
+def test_the_phase_at_a_peak_is_read_between_samples_and_through_a_jagged_envelope(dt_ns):
+    """The phase of a wavelet turns at its frequency (144 degrees per ns at 400 MHz): read at the
+    peak *sample* it depends on where the sampling falls, and a ripple on the envelope (a weak
+    layer reflection under the direct wave's residual) moves that sample. Read at the peak of a
+    parabola through the log-envelope, off a line through the phase, it does not: within a few
+    degrees of the phase at the envelope peak of the same wavelet finely sampled, wherever its
+    peak falls between samples."""
+    from scipy.signal import hilbert
+
+    from roadhealth.detect.prepare import phase_at_peak, phase_at_peaks
+
+    f_ghz, phi0 = 0.4, 0.7
+
+    def wavelet(t, t0, ripple):
+        x = np.exp(-(((t - t0) / 1.2) ** 2)) * np.cos(2 * np.pi * f_ghz * (t - t0) + phi0)
+        return x + ripple * np.cos(np.pi * np.arange(t.size)) * np.exp(-(((t - t0) / 3.0) ** 2))
+
+    fine = hilbert(wavelet(np.arange(0.0, 40.0, 0.002), 20.0, 0.0))
+    truth = np.angle(fine[np.argmax(np.abs(fine))])  # the phase at the envelope peak itself
+    t = np.arange(0.0, 40.0, dt_ns)
+    half = max(1, round(0.25 / f_ghz / dt_ns))
+    err_new, err_old = [], []
+    for frac in np.linspace(0.0, 0.9, 10):
+        x = wavelet(t, 20.0 + frac * dt_ns, 0.03)  # the ripple: 3 % at the Nyquist frequency
+        xa = hilbert(x)
+        i = int(np.argmax(np.abs(xa)))
+        err_new.append(abs(np.angle(np.exp(1j * (phase_at_peak(xa, i, half) - truth)))))
+        err_old.append(abs(np.angle(np.exp(1j * (np.angle(xa[i]) - truth)))))
+        many = phase_at_peaks(x[None, :], np.imag(xa)[None, :], np.abs(xa)[None, :], np.array([i]), half)
+        assert abs(many[0] - phase_at_peak(xa, i, half)) < 1e-9
+    assert np.degrees(max(err_new)) < 3
+    assert np.degrees(max(err_old)) > 3 * np.degrees(max(err_new))  # the peak sample alone is off
