@@ -553,3 +553,19 @@ def test_the_phase_at_a_peak_is_read_between_samples_and_through_a_jagged_envelo
         assert abs(many[0] - phase_at_peak(xa, i, half)) < 1e-9
     assert np.degrees(max(err_new)) < 3
     assert np.degrees(max(err_old)) > 3 * np.degrees(max(err_new))  # the peak sample alone is off
+
+
+def test_a_loose_call_barely_above_the_background_is_not_sure():
+    """Chaotic scattering is the least specific evidence (ringing stripes and rough layers are
+    chaotic too): a loose zone just over the decision threshold gets a lower confidence than the
+    same zone well above it, under 0.8 (a real grid line's ringing stripes, z 10.4, had 0.83)."""
+    from roadhealth.detect.classify import classify
+
+    base = dict(polarity=0.1, phase_consistency=0.2, coherence=0.2, coherence_dip=0.3, ringing=2.5,
+                top_range_ns=2.0, distance_start_m=1.0, distance_end_m=2.2, apex_flat_ratio=1.5,
+                region_start_m=1.0, region_end_m=2.2, below_db=3.0)
+    rows = [_row(**{**base, "z_peak": 10.4, "z_peak_short": 10.4, "z_top": 6.0}),
+            _row(**{**base, "z_peak": 40.0, "z_peak_short": 40.0, "z_top": 6.0})]
+    c = classify(pd.DataFrame(rows), Thresholds())
+    assert list(c["decision"]) == ["loose", "loose"]
+    assert c["confidence"].iloc[0] < 0.8 <= c["confidence"].iloc[1]
