@@ -28,8 +28,8 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the batches scored before anyone looked at them with the rules they were scored with
-    "blind batches 3-4 only, clean": HERE / "fullwave_blind" / "metrics_clean_b34.json",
-    "blind batches 3-4 only, noisy": HERE / "fullwave_blind" / "metrics_noisy_b34.json",
+    "blind batches 3-4, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b34_blind.json",
+    "blind batches 3-4, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b34_blind.json",
 }
 
 
