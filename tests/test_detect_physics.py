@@ -569,3 +569,38 @@ def test_a_loose_call_barely_above_the_background_is_not_sure():
     c = classify(pd.DataFrame(rows), Thresholds())
     assert list(c["decision"]) == ["loose", "loose"]
     assert c["confidence"].iloc[0] < 0.8 <= c["confidence"].iloc[1]
+
+
+def test_a_flat_coherent_event_running_off_the_line_is_a_layer_step_not_a_cavity():
+    """A layer whose depth steps leaves, after background removal, a flat, planar, laterally
+    coherent residual with an opposite-looking lobe (a blind 200 MHz section: a 'cavity' at
+    0.68 m to the end of the line, coherence 0.93). It cannot be shown to be bounded when it runs
+    off the line; a body's top is curved or ends in diffractions (full-wave cavity tops: zero-dip
+    coherence at most 0.69). The same event inside the line stays a cavity, and under the
+    pavement a void cut by the end of a file stays a void."""
+    base = dict(polarity=0.8, z_top=15.0, z_peak=40.0, z_peak_short=40.0, coherence=0.94, coherence_dip=0.98,
+                top_range_ns=0.2, plane_rms_ns=0.2, period_ns=4.5, depth_top_m=0.9, distance_start_m=5.3,
+                distance_end_m=6.7, apex_flat_ratio=2.7, phase_consistency=0.9, ringing=0.05)
+    rows = [_row(**{**base, "at_line_end": 1.0}), _row(**{**base, "at_line_end": 0.0}),
+            _row(**{**base, "at_line_end": 1.0, "depth_top_m": 0.15, "period_ns": 1.1, "plane_rms_ns": 0.05})]
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc.iloc[0].idxmax() == "layer" and sc["cavity"].iloc[0] == 0.0
+    assert sc.iloc[1].idxmax() == "cavity"
+    assert sc.iloc[2].idxmax() == "void"
+
+
+def test_a_void_barely_above_the_background_is_not_reported_as_sure():
+    """An air gap under the asphalt is among the strongest reflections of a section (full-wave
+    voids: z_peak 50-930); a flat event under the pavement at z 9 is more often a rough
+    interface's residual (a blind clean road gave two at confidence 0.6, now under the default
+    minimum of 0.5): well under a strong one's, which keeps its confidence."""
+    from roadhealth.detect.classify import classify
+
+    base = dict(polarity=0.0, coherence=0.97, coherence_dip=0.99, top_range_ns=0.1, depth_top_m=0.2,
+                distance_start_m=1.0, distance_end_m=2.0, ringing=0.05, phase_consistency=0.95, period_ns=2.5,
+                apex_flat_ratio=3.0)
+    rows = [_row(**{**base, "z_peak": 9.0, "z_peak_short": 9.0, "z_top": 8.0}),
+            _row(**{**base, "z_peak": 150.0, "z_peak_short": 150.0, "z_top": 60.0})]
+    c = classify(pd.DataFrame(rows), Thresholds())
+    assert list(c["decision"]) == ["void", "void"]
+    assert c["confidence"].iloc[0] < 0.6 < 0.9 < c["confidence"].iloc[1]

@@ -190,8 +190,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # roads, which share the other three, 0.75-0.94)
     rough = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 0.6, 0.45) * np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.25, 0.35))
              * ramp(ring, 0.25, 0.35) * ramp(coh, 0.6, 0.4))
+    # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
+    # depth steps (its residual after background removal has an opposite-looking lobe), not a
+    # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
+    # tops: at most 0.69, median 0.09; the 200 MHz blind layer step 0.93-0.95). Under the
+    # pavement it counts as a layer only below the voids' depth (a void cut by the end of a file
+    # stays a void)
+    at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
+    plane_p = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
+    edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
-                     * (1 - several) * (1 - rough)
+                     * (1 - several) * (1 - rough) * (1 - edge_layer)
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
@@ -238,7 +247,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # whose strength or depth varies along the road (left over by the background removal)
     planar_long = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.25, 0.15)
                    * ramp(length, 2.0, 3.0) * ramp(coh, 0.8, 0.9) * ramp(z, 12.0, 8.0))
-    out["layer"] = np.maximum(out["layer"], np.nan_to_num(np.maximum(planar, planar_long), nan=0.0))
+    out["layer"] = np.maximum.reduce([out["layer"].to_numpy(float), np.nan_to_num(np.maximum(planar, planar_long), nan=0.0),
+                                      edge_layer * (1 - shallow)])
     out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
     out.attrs["point_like"] = point
     return out
@@ -284,6 +294,11 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # stripes of a real grid line, z 10.4, had reached 0.83)
     conf = np.where(decision == "loose", conf * (0.85 + 0.15 * ramp(f["z_peak"].to_numpy(float), th.min_z,
                                                                      2 * th.min_z)), conf)
+    # an air gap under the asphalt is among the strongest reflections of a road section (full-wave
+    # voids: z_peak 50-930); a flat event under the pavement barely above the background is more
+    # often a rough interface's residual (a blind clean road: two "voids" at z 9, confidence 0.6)
+    conf = np.where(decision == "void", conf * (0.7 + 0.3 * ramp(f["z_peak"].to_numpy(float), th.min_z,
+                                                                   3 * th.min_z)), conf)
     out = f.copy()
     for c in s.columns:
         out[f"score_{c}"] = s[c]

@@ -144,6 +144,10 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
         ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
                                           t_max=("t", "max"))
         feats = feats.join(ext)
+        # whether the strong columns reach the first or last traces: an event that runs off the
+        # line cannot be shown to be bounded (a layer's step, not a body's top)
+        n_t = s.sizes["trace"]
+        feats["at_line_end"] = ((feats["t_min"] <= 2) | (feats["t_max"] >= n_t - 3)).astype(float)
     return pr, feats, strong
 
 
