@@ -604,3 +604,23 @@ def test_a_void_barely_above_the_background_is_not_reported_as_sure():
     c = classify(pd.DataFrame(rows), Thresholds())
     assert list(c["decision"]) == ["void", "void"]
     assert c["confidence"].iloc[0] < 0.6 < 0.9 < c["confidence"].iloc[1]
+
+
+def test_energy_under_a_top_that_does_not_follow_it_is_a_scattering_interior():
+    """A loose zone under a smooth dome (soil to looser soil keeps the polarity of air) rings with
+    the scatterers inside it, whose echoes do not run parallel to the top (a blind 400 MHz loose
+    zone: semblance along the top's dip 0.26-0.29 in the ringing window); a cavity's bottom and
+    multiples do (full-wave cavities that ring: 0.49-0.76). Without energy under the top, or with
+    only noise there (a weak region), that semblance says nothing."""
+    base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
+                distance_end_m=2.3, top_range_ns=2.0, phase_consistency=0.8, coherence=0.3, coherence_dip=0.9,
+                hyperbola_v_ratio=1.8, hyperbola_rms_ns=0.5, apex_flat_ratio=1.2)
+    rows = [_row(**{**base, "ringing": 0.5, "coherence_below": 0.27}),   # loose: scattering inside
+            _row(**{**base, "ringing": 0.5, "coherence_below": 0.65}),   # a tall cavity's bottom
+            _row(**{**base, "ringing": 0.1, "coherence_below": 0.2}),    # nothing under the top
+            _row(**{**base, "ringing": 0.39, "coherence_below": 0.22, "z_peak": 11.4, "z_peak_short": 11.4,
+                    "z_top": 8.0})]  # weak (an air-filled pipe of the fast model): noise under the top
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc.iloc[0].idxmax() == "loose" and sc["cavity"].iloc[0] == 0.0
+    assert sc.iloc[1].idxmax() == "cavity" and sc.iloc[2].idxmax() == "cavity"
+    assert sc["loose"].iloc[3] == 0.0

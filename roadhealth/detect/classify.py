@@ -190,6 +190,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # roads, which share the other three, 0.75-0.94)
     rough = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 0.6, 0.45) * np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.25, 0.35))
              * ramp(ring, 0.25, 0.35) * ramp(coh, 0.6, 0.4))
+    # or a scattering interior: energy under the top (ringing) that does not follow the top along
+    # its dip. A body's bottom reflection and internal multiples run parallel to its top (full-wave
+    # cavities that ring, 0.36-0.51: semblance along the dip 0.49-0.76); the scatterers inside
+    # loose soil do not (a blind 400 MHz loose zone under a smooth dome: 0.26-0.29)
+    c_below = f["coherence_below"].to_numpy(float) if "coherence_below" in f else np.full(len(f), np.nan)
+    # (the energy under the top must stand clear of the noise, whose incoherence would pass for
+    # scattering: its score, about z_peak x sqrt(ringing), at least 8-16; an air-filled PVC pipe
+    # of the fast model at z 11.4 and ringing 0.39, noise below its top, is no loose zone)
+    interior = (ramp(ring, 0.3, 0.4) * ramp(np.nan_to_num(c_below, nan=1.0), 0.45, 0.35)
+                * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z))
+    rough = np.maximum(rough, interior)
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity

@@ -42,7 +42,8 @@ EXTRAS = ("risk_score", "features", "anomaly_id", "survey")
 #: Features written to the ``features`` JSON of each anomaly (and shown by ``explain``).
 FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", "coherence", "ringing", "below_db",
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
-                "velocity_m_per_ns", "severity")
+                "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
+                "apex_flat_ratio", "hyperbola_rms_ns")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m"}

@@ -248,6 +248,11 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     kd = np.clip(centre[:, :, None] + np.arange(-half, half + 1)[None, None, :], 0, n_s - 1)
     blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], kd].astype(np.float64)
     along = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
+    # the same along the top's dip, in the window of the ringing (1.5-4 periods under the top):
+    # a body's bottom and internal multiples follow its top, a loose zone's scattering does not
+    kb = np.clip(centre[:, :, None] + np.arange(p + half, 4 * p)[None, None, :], 0, n_s - 1)
+    blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], kb].astype(np.float64)
+    below = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
     del blk
     # the better of the two: picks that jump on a flat coherent event (a weak one, or few
     # strong columns) must not make it look chaotic
@@ -260,7 +265,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     z_top = ((strong["e_top"].to_numpy() - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top])
 
     strong = strong.assign(e1=e1, e2=e2, eb=eb, nb=nb, bgw=bgw, centroid=centroid, semblance=semblance,
-                           semblance_dip=best,
+                           semblance_dip=best, semblance_below=below,
                            z_surface=zs, z_top=z_top,
                            distance=distance_m[cc, tt], offset=offset_m[cc],
                            t_top=t0_ns + s_top * dt_ns, t_last=t0_ns + s_last * dt_ns)
@@ -294,6 +299,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         # to follow)
         "coherence_dip": grp.quantile(np.where(strong["apex"].to_numpy(), strong["semblance_dip"].to_numpy(float),
                                                np.nan), 0.5),
+        "coherence_below": grp.quantile(np.where(strong["apex"].to_numpy(), strong["semblance_below"].to_numpy(float),
+                                                 np.nan), 0.5),
         "z_surface": grp.quantile(strong["z_surface"].to_numpy(float), 0.5),
         "z_top": grp.quantile(strong["z_top"].to_numpy(float), 0.5),
     }, index=pd.Index(grp.keys, name="label"))
