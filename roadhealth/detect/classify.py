@@ -24,7 +24,8 @@ loose             chaotic, incoherent scattering: no consistent polarity or phas
                   energy in the periods below the top than in the top lobe) that is not one
                   wavelet, strong and incoherent at zero dip and along its own dip; or a rough
                   top (soil to looser soil keeps the polarity of air): apex narrower than a point
-                  diffractor's Fresnel zone, no hyperbola, energy below it, incoherent at zero dip
+                  diffractor's Fresnel zone, no hyperbola, energy below it, incoherent at zero dip;
+                  or a scattering interior: energy under the top that does not follow its dip
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -37,8 +38,9 @@ surface (clutter) a region whose surface reflection is itself anomalous (relativ
                   manhole covers, plates)
 layer (clutter)   a flat, coherent event that is weak or longer than ``layer_min_length_m``, or a
                   dipping planar event longer than ``planar_min_length_m``, or a planar
-                  continuous event longer than 2-3 m not much stronger than the background: a
-                  change of layer thickness or strength or an interface, not a defect
+                  continuous event longer than 2-3 m not much stronger than the background, or a
+                  flat coherent planar event running off the end of the line (below the voids'
+                  depth): a change of layer thickness or strength or an interface, not a defect
 ================  ===============================================================================
 
 ``confidence`` combines how far the region stands above the background (``z``) with the margin
