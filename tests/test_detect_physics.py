@@ -619,8 +619,10 @@ def test_energy_under_a_top_that_does_not_follow_it_is_a_scattering_interior():
             _row(**{**base, "ringing": 0.5, "coherence_below": 0.65}),   # a tall cavity's bottom
             _row(**{**base, "ringing": 0.1, "coherence_below": 0.2}),    # nothing under the top
             _row(**{**base, "ringing": 0.39, "coherence_below": 0.22, "z_peak": 11.4, "z_peak_short": 11.4,
-                    "z_top": 8.0})]  # weak (an air-filled pipe of the fast model): noise under the top
+                    "z_top": 8.0}),  # weak (an air-filled pipe of the fast model): noise under the top
+            _row(**{**base, "ringing": 2.66, "coherence_below": 0.30, "coherence": 0.75, "z_peak": 11.5,
+                    "z_peak_short": 11.5, "z_top": 8.0, "polarity": 1.0})]  # real ringing stripes: coherent top
     sc = scores(pd.DataFrame(rows), Thresholds())
     assert sc.iloc[0].idxmax() == "loose" and sc["cavity"].iloc[0] == 0.0
     assert sc.iloc[1].idxmax() == "cavity" and sc.iloc[2].idxmax() == "cavity"
-    assert sc["loose"].iloc[3] == 0.0
+    assert sc["loose"].iloc[3] == 0.0 and sc["loose"].iloc[4] == 0.0

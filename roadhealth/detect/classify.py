@@ -200,8 +200,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # (the energy under the top must stand clear of the noise, whose incoherence would pass for
     # scattering: its score, about z_peak x sqrt(ringing), at least 8-16; an air-filled PVC pipe
     # of the fast model at z 11.4 and ringing 0.39, noise below its top, is no loose zone)
+    # And its top is not laterally coherent at zero dip, as the rough top's (the ringing stripes of
+    # a real grid line, whose ringing does not follow the top either: coherence 0.75)
     interior = (ramp(ring, 0.3, 0.4) * ramp(np.nan_to_num(c_below, nan=1.0), 0.45, 0.35)
-                * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z))
+                * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z) * ramp(coh, 0.65, 0.45))
     rough = np.maximum(rough, interior)
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
