@@ -140,8 +140,9 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
     own random positions and layers (``--set blind``, written to ``fullwave_blind/``). The first
     ten were scored blind, then looked at (one rule changed); the next eight were added after
     that change and scored blind again; the next ten were added at the start of the next session,
-    before any rule changed, and scored at its end; the last six, at 200 MHz, in that session too,
-    and scored at its end as well."""
+    before any rule changed, and scored at its end; the next six, at 200 MHz, in that session too,
+    and scored at its end as well; the last eight after the rules made on looking at those two
+    batches, scored once at the end of that session."""
     return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
@@ -180,13 +181,23 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("loose", 200, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.0)),
             ("cavity", 200, "cavity", dict(length_m=0.8, height_m=0.4, depth_top_m=1.2)),
             ("pipe", 200, "pipe", dict(depth_m=1.5, diameter_m=0.3, material="metal")),
-            ("clean", 200, "clean", {})]
+            ("clean", 200, "clean", {}),
+            # fifth batch (same session, written after the rules made on looking at batches 3-4 and
+            # before it was run): scored once, at the end of the session
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=1.0)),
+            ("loose", 400, "loose", dict(length_m=1.2, height_m=0.5, depth_top_m=0.6)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.5, height_m=0.3, depth_top_m=0.8, eps_r=20.0)),
+            ("clutter", 400, "stones", dict(n=6)),
+            ("cavity", 900, "cavity", dict(length_m=0.4, height_m=0.25, depth_top_m=0.7)),
+            ("void", 900, "void", dict(length_m=0.8, height_m=0.03, under="asphalt")),
+            ("loose", 900, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.4)),
+            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.6, depth_top_m=1.5))]
 
 
 #: The blind set's batches, as ranges of template indices: each was written (and the last two
 #: scored) before the detector's rules it was scored with were looked at on it (see
 #: :func:`_blind_templates`); ``evaluate --batch 3 4 --tag b34`` scores some of them apart.
-BLIND_BATCHES = ((0, 10), (10, 18), (18, 28), (28, 34))
+BLIND_BATCHES = ((0, 10), (10, 18), (18, 28), (28, 34), (34, 42))
 
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
 SET = "main"
