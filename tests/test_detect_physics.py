@@ -553,6 +553,13 @@ def test_the_phase_at_a_peak_is_read_between_samples_and_through_a_jagged_envelo
         assert abs(many[0] - phase_at_peak(xa, i, half)) < 1e-9
     assert np.degrees(max(err_new)) < 3
     assert np.degrees(max(err_old)) > 3 * np.degrees(max(err_new))  # the peak sample alone is off
+    # scale-free (a record in volts or in counts), and a row of zeros gives a number, no warning
+    xa = hilbert(wavelet(t, 20.3, 0.03))
+    i = int(np.argmax(np.abs(xa)))
+    assert abs(phase_at_peak(xa * 1e-290, i, half) - phase_at_peak(xa, i, half)) < 1e-9
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(phase_at_peak(np.zeros(50, complex), 25, half))
 
 
 def test_a_loose_call_barely_above_the_background_is_not_sure():
@@ -576,17 +583,25 @@ def test_a_flat_coherent_event_running_off_the_line_is_a_layer_step_not_a_cavity
     coherent residual with an opposite-looking lobe (a blind 200 MHz section: a 'cavity' at
     0.68 m to the end of the line, coherence 0.93). It cannot be shown to be bounded when it runs
     off the line; a body's top is curved or ends in diffractions (full-wave cavity tops: zero-dip
-    coherence at most 0.69). The same event inside the line stays a cavity, and under the
-    pavement a void cut by the end of a file stays a void."""
+    coherence at most 0.69). The same event inside the line stays a cavity, so does a curved or
+    non-planar top cut by the line's end, and under the pavement a void or a thin air body cut by
+    the end of a file stays what it is."""
+    from roadhealth.detect.classify import classify
+
     base = dict(polarity=0.8, z_top=15.0, z_peak=40.0, z_peak_short=40.0, coherence=0.94, coherence_dip=0.98,
                 top_range_ns=0.2, plane_rms_ns=0.2, period_ns=4.5, depth_top_m=0.9, distance_start_m=5.3,
                 distance_end_m=6.7, apex_flat_ratio=2.7, phase_consistency=0.9, ringing=0.05)
     rows = [_row(**{**base, "at_line_end": 1.0}), _row(**{**base, "at_line_end": 0.0}),
-            _row(**{**base, "at_line_end": 1.0, "depth_top_m": 0.15, "period_ns": 1.1, "plane_rms_ns": 0.05})]
-    sc = scores(pd.DataFrame(rows), Thresholds())
-    assert sc.iloc[0].idxmax() == "layer" and sc["cavity"].iloc[0] == 0.0
-    assert sc.iloc[1].idxmax() == "cavity"
-    assert sc.iloc[2].idxmax() == "void"
+            _row(**{**base, "at_line_end": 1.0, "coherence": 0.3}),        # a curved top cut by the end
+            _row(**{**base, "at_line_end": 1.0, "plane_rms_ns": 2.2}),     # a top that is no plane
+            _row(**{**base, "at_line_end": 1.0, "depth_top_m": 0.15, "period_ns": 1.1, "plane_rms_ns": 0.05}),
+            _row(**{**base, "at_line_end": 1.0, "depth_top_m": 0.5, "polarity": 0.1,  # a thin air body under
+                    "phase_consistency": 0.45})]                                  # the pavement, cut by the end
+    c = classify(pd.DataFrame(rows), Thresholds())
+    assert c["decision"].iloc[0] == "layer" and c["score_cavity"].iloc[0] == 0.0
+    assert list(c["decision"].iloc[1:4]) == ["cavity", "cavity", "cavity"]
+    assert c["decision"].iloc[4] == "void" and c["score_layer"].iloc[4] == 0.0
+    assert c["decision"].iloc[5] == "cavity" and c["score_layer"].iloc[5] == 0.0
 
 
 def test_a_void_barely_above_the_background_is_not_reported_as_sure():
@@ -626,3 +641,12 @@ def test_energy_under_a_top_that_does_not_follow_it_is_a_scattering_interior():
     assert sc.iloc[0].idxmax() == "loose" and sc["cavity"].iloc[0] == 0.0
     assert sc.iloc[1].idxmax() == "cavity" and sc.iloc[2].idxmax() == "cavity"
     assert sc["loose"].iloc[3] == 0.0 and sc["loose"].iloc[4] == 0.0
+
+
+def test_a_region_reaches_the_line_end_within_three_traces():
+    """The edge-layer rule's flag: strong columns within the first or last three traces of the
+    line (indices 0-2 and n-3..n-1), not one trace further in; NaN (no columns) is not an end."""
+    from roadhealth.detect.core import at_line_end
+
+    flags = at_line_end([0, 2, 3, 40, 10, np.nan], [20, 30, 96, 97, 99, np.nan], 100)
+    assert list(flags) == [1.0, 1.0, 0.0, 1.0, 1.0, 0.0]

@@ -88,6 +88,20 @@ def _spacing(d: np.ndarray) -> float:
     return float(np.median(step)) if step.size else 0.05
 
 
+#: Traces at each end of a line within which a region's strong columns "reach the end".
+LINE_END_TRACES = 3
+
+
+def at_line_end(t_min, t_max, n_traces: int) -> np.ndarray:
+    """1.0 where a region's strong columns (trace indices ``t_min`` to ``t_max``) reach the first
+    or last :data:`LINE_END_TRACES` traces of a line of ``n_traces``, else 0.0: an event that runs
+    off the line cannot be shown to be bounded (a layer's step, not a body's top). In
+    :func:`roadhealth.detect.detect_chunked` a window's ends count (the windows overlap)."""
+    t_min, t_max = np.asarray(t_min, dtype=float), np.asarray(t_max, dtype=float)
+    k = LINE_END_TRACES
+    return ((t_min <= k - 1) | (t_max >= n_traces - k)).astype(float)
+
+
 def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
     pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
                  eps_r=options.get("eps_r"), reference=options.get("reference"))
@@ -145,10 +159,8 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
         ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
                                           t_max=("t", "max"))
         feats = feats.join(ext)
-        # whether the strong columns reach the first or last traces: an event that runs off the
-        # line cannot be shown to be bounded (a layer's step, not a body's top)
-        n_t = s.sizes["trace"]
-        feats["at_line_end"] = ((feats["t_min"] <= 2) | (feats["t_max"] >= n_t - 3)).astype(float)
+        feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float),
+                                           s.sizes["trace"])
     return pr, feats, strong
 
 

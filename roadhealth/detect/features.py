@@ -250,8 +250,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     along = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
     # the same along the top's dip, in the window of the ringing (1.5-4 periods under the top):
     # a body's bottom and internal multiples follow its top, a loose zone's scattering does not
-    kb = np.clip(centre[:, :, None] + np.arange(p + half, 4 * p)[None, None, :], 0, n_s - 1)
-    blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], kb].astype(np.float64)
+    kb = centre[:, :, None] + np.arange(p + half, 4 * p)[None, None, :]
+    blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], np.clip(kb, 0, n_s - 1)].astype(np.float64)
+    blk[(kb < 0) | (kb >= n_s)] = 0.0  # past the end of the record: nothing, not the last sample again
     below = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
     del blk
     # the better of the two: picks that jump on a flat coherent event (a weak one, or few

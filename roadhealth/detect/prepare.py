@@ -627,9 +627,10 @@ def phase_at_peaks(x: np.ndarray, h: np.ndarray, env: np.ndarray, s_peak: np.nda
     inside = (k >= 0) & (k < n_s)
     k = np.clip(k, 0, n_s - 1)
     e = env[rows, k].astype(np.float64)
+    e = e / np.maximum(e.max(axis=1, keepdims=True), np.finfo(np.float64).tiny)  # scale-free (a row of zeros stays 0)
     w = np.where(inside, e * e, 0.0)
     # log-envelope parabola y = c0 + c1 d + c2 d^2, weighted by the energy
-    y = np.log(np.maximum(e, 1e-30 * np.maximum(e.max(axis=1, keepdims=True), 1e-300)))
+    y = np.log(np.maximum(e, 1e-30))
     cols = [np.ones_like(d) + 0 * w, d + 0 * w, d * d + 0 * w]
     m = np.stack([[(w * a * b).sum(axis=1) for b in cols] for a in cols])  # (3, 3, rows)
     r = np.stack([(w * a * y).sum(axis=1) for a in cols])  # (3, rows)
