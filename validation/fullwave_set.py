@@ -142,7 +142,8 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
     that change and scored blind again; the next ten were added at the start of the next session,
     before any rule changed, and scored at its end; the next six, at 200 MHz, in that session too,
     and scored at its end as well; the last eight after the rules made on looking at those two
-    batches, scored once at the end of that session."""
+    batches, scored once at the end of that session; and eight more after that session's last
+    change, scored once."""
     return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
@@ -191,13 +192,23 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("cavity", 900, "cavity", dict(length_m=0.4, height_m=0.25, depth_top_m=0.7)),
             ("void", 900, "void", dict(length_m=0.8, height_m=0.03, under="asphalt")),
             ("loose", 900, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.4)),
-            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.6, depth_top_m=1.5))]
+            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.6, depth_top_m=1.5)),
+            # sixth batch (same session, after its last rule change and review fixes, before it
+            # was run): one more blind score of the final code
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=0.7)),
+            ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.4, depth_top_m=1.3)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.04, under="base")),
+            ("cavity", 200, "cavity", dict(length_m=0.8, height_m=0.5, depth_top_m=1.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=1.5, height_m=0.4, depth_top_m=1.0, eps_r=24.0)),
+            ("loose", 400, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.2)),
+            ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal")),
+            ("clean", 400, "clean", {})]
 
 
 #: The blind set's batches, as ranges of template indices: each was written (and the last two
 #: scored) before the detector's rules it was scored with were looked at on it (see
 #: :func:`_blind_templates`); ``evaluate --batch 3 4 --tag b34`` scores some of them apart.
-BLIND_BATCHES = ((0, 10), (10, 18), (18, 28), (28, 34), (34, 42))
+BLIND_BATCHES = ((0, 10), (10, 18), (18, 28), (28, 34), (34, 42), (42, 50))
 
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
 SET = "main"
