@@ -208,14 +208,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
-    # tops: at most 0.69, median 0.09; the 200 MHz blind layer step 0.93-0.95). Only below the
-    # voids' depth: under the pavement a void or a thin air body cut by the end of a file stays
-    # what it is
+    # tops: at most 0.69, median 0.09; the 200 MHz blind layer step 0.93-0.95). Not a cavity at
+    # any depth (under the pavement a layer step is likelier still: a clean fast-model road gave
+    # one at 0.52 m, a "cavity" at 0.71, when shallow events were spared); layer clutter only below
+    # the voids' depth, so that a void cut by the end of a file stays a void
     at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
     plane_p = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
-                     * (1 - several) * (1 - rough) * (1 - edge_layer * (1 - shallow))
+                     * (1 - several) * (1 - rough) * (1 - edge_layer)
                      * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
