@@ -119,7 +119,6 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     # event would outshine neighbours still at theirs, and the region would shrink to it (the deep
     # 400 MHz cavity on every second trace)
     if shifted.any():
-        lab_u = lab[starts]
         n_shift = np.bincount(lab_u[shifted], minlength=int(lab_u.max()) + 1)
         shifted &= n_shift[lab_u] >= PRECURSOR_MIN_COLUMNS
     s_first = np.where(shifted, s_strong, s_first)
@@ -220,10 +219,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     offs = stride * np.arange(-2, 3)
     tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
     kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
-    blk = att.x_raw[cc[:, None, None], tn[:, :, None], kw[:, None, :]].astype(np.float64)
-    num = (blk.sum(axis=1) ** 2).sum(axis=1)
-    den = offs.size * (blk ** 2).sum(axis=(1, 2))
-    semblance = num / np.maximum(den, 1e-30)
+    semblance = _semblance(att.x_raw[cc[:, None, None], tn[:, :, None], kw[:, None, :]])
     # the same along the top itself: each neighbour's window centred on its own top where it is a
     # strong column of the region (else on the local slope's prediction), over about 0.2 m
     # (neighbours about 5 cm apart; one each side on a line sampled more coarsely). A curved top
@@ -246,14 +242,13 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     follow = found & (np.abs(s_sorted[pos] - predicted) <= max(1, p // 4))
     centre = np.where(follow, s_sorted[pos], predicted)
     kd = np.clip(centre[:, :, None] + np.arange(-half, half + 1)[None, None, :], 0, n_s - 1)
-    blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], kd].astype(np.float64)
-    along = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
+    along = _semblance(att.x_raw[cc[:, None, None], tn_d[:, :, None], kd])
     # the same along the top's dip, in the window of the ringing (1.5-4 periods under the top):
     # a body's bottom and internal multiples follow its top, a loose zone's scattering does not
     kb = centre[:, :, None] + np.arange(p + half, 4 * p)[None, None, :]
     blk = att.x_raw[cc[:, None, None], tn_d[:, :, None], np.clip(kb, 0, n_s - 1)].astype(np.float64)
     blk[(kb < 0) | (kb >= n_s)] = 0.0  # past the end of the record: nothing, not the last sample again
-    below = (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(offs_d.size * (blk ** 2).sum(axis=(1, 2)), 1e-30)
+    below = _semblance(blk)
     del blk
     # the better of the two: picks that jump on a flat coherent event (a weak one, or few
     # strong columns) must not make it look chaotic
@@ -351,6 +346,14 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     t_below = np.maximum(feats["t_apex_ns"] - surface_ns, p * dt_ns)
     feats["apex_flat_ratio"] = feats["apex_flat_m"] / (2 * v * np.sqrt(t_below * p * dt_ns / 8.0))
     return feats, strong
+
+
+def _semblance(blk: np.ndarray) -> np.ndarray:
+    """Semblance of windows (rows, neighbouring traces, samples): the energy of their sum over
+    the traces against the traces' summed energy times their number (1: the same wavelet in
+    every trace)."""
+    blk = np.asarray(blk, dtype=np.float64)
+    return (blk.sum(axis=1) ** 2).sum(axis=1) / np.maximum(blk.shape[1] * (blk ** 2).sum(axis=(1, 2)), 1e-30)
 
 
 def _local_slope(label: np.ndarray, c: np.ndarray, t: np.ndarray, s_top: np.ndarray) -> np.ndarray:

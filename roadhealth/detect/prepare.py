@@ -631,7 +631,7 @@ def phase_at_peaks(x: np.ndarray, h: np.ndarray, env: np.ndarray, s_peak: np.nda
     w = np.where(inside, e * e, 0.0)
     # log-envelope parabola y = c0 + c1 d + c2 d^2, weighted by the energy
     y = np.log(np.maximum(e, 1e-30))
-    cols = [np.ones_like(d) + 0 * w, d + 0 * w, d * d + 0 * w]
+    cols = [np.broadcast_to(v, w.shape) for v in (np.ones_like(d), d, d * d)]
     m = np.stack([[(w * a * b).sum(axis=1) for b in cols] for a in cols])  # (3, 3, rows)
     r = np.stack([(w * a * y).sum(axis=1) for a in cols])  # (3, rows)
     m = np.moveaxis(m, -1, 0)
