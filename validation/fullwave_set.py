@@ -134,7 +134,7 @@ def _templates() -> list[tuple[str, int, str, dict]]:
     return t
 
 
-def _blind_templates() -> list[tuple[str, int, str, dict]]:
+def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     """A second set, written on 30 November 2026 after the detector's rules were frozen for the
     session and not looked at while they were made: other sizes, depths and permittivities, its
     own random positions and layers (``--set blind``, written to ``fullwave_blind/``). The first
@@ -143,8 +143,9 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
     before any rule changed, and scored at its end; the next six, at 200 MHz, in that session too,
     and scored at its end as well; the last eight after the rules made on looking at those two
     batches, scored once at the end of that session; and eight more after that session's last
-    change, scored once."""
-    return [("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
+    change, scored once. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    scores some of them apart)."""
+    return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
             ("loose", 400, "loose", dict(length_m=1.2, height_m=0.5, depth_top_m=0.6)),
@@ -153,8 +154,8 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("cavity", 900, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=0.4)),
             ("water_rich", 900, "water_rich", dict(length_m=0.8, height_m=0.25, depth_top_m=0.35, eps_r=24.0)),
             ("void", 900, "void", dict(length_m=0.7, height_m=0.03, under="base")),
-            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.35)),
-            # second batch (30 November, after the surface-ratio change made on looking at the first)
+            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.35))],
+            [  # second batch (30 November, after the surface-ratio change made on looking at the first)
             ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.0)),
             ("void", 400, "void", dict(length_m=1.2, height_m=0.04, under="base")),
             ("water_rich", 400, "water_rich", dict(length_m=2.0, height_m=0.4, depth_top_m=0.9, eps_r=18.0)),
@@ -162,8 +163,8 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("pipe", 400, "pipe", dict(depth_m=0.60, diameter_m=0.25, material="pvc")),
             ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.15, depth_top_m=0.6)),
             ("cavity", 900, "cavity", dict(length_m=0.35, height_m=0.15, depth_top_m=0.6)),
-            ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="asphalt")),
-            # third batch (30 November, second session: written before that session changed any
+            ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="asphalt"))],
+            [  # third batch (30 November, second session: written before that session changed any
             # rule, scored blind at its end)
             ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.12, depth_top_m=1.4)),
             ("loose", 400, "loose", dict(length_m=1.5, height_m=0.4, depth_top_m=0.8)),
@@ -174,16 +175,16 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.3, depth_top_m=0.5)),
             ("water_rich", 900, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.5, eps_r=20.0)),
             ("loose", 900, "loose", dict(length_m=0.8, height_m=0.3, depth_top_m=0.5)),
-            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal")),
-            # fourth batch (same session, before any rule was scored on it): a 200 MHz antenna,
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal"))],
+            [  # fourth batch (same session, before any rule was scored on it): a 200 MHz antenna,
             # deeper bodies, scored at the end of the session
             ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.5, depth_top_m=2.0)),
             ("water_rich", 200, "water_rich", dict(length_m=2.5, height_m=0.5, depth_top_m=1.5, eps_r=22.0)),
             ("loose", 200, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.0)),
             ("cavity", 200, "cavity", dict(length_m=0.8, height_m=0.4, depth_top_m=1.2)),
             ("pipe", 200, "pipe", dict(depth_m=1.5, diameter_m=0.3, material="metal")),
-            ("clean", 200, "clean", {}),
-            # fifth batch (same session, written after the rules made on looking at batches 3-4 and
+            ("clean", 200, "clean", {})],
+            [  # fifth batch (same session, written after the rules made on looking at batches 3-4 and
             # before it was run): scored once, at the end of the session
             ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=1.0)),
             ("loose", 400, "loose", dict(length_m=1.2, height_m=0.5, depth_top_m=0.6)),
@@ -192,8 +193,8 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("cavity", 900, "cavity", dict(length_m=0.4, height_m=0.25, depth_top_m=0.7)),
             ("void", 900, "void", dict(length_m=0.8, height_m=0.03, under="asphalt")),
             ("loose", 900, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.4)),
-            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.6, depth_top_m=1.5)),
-            # sixth batch (same session, after its last rule change and review fixes, before it
+            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.6, depth_top_m=1.5))],
+            [  # sixth batch (same session, after its last rule change and review fixes, before it
             # was run): one more blind score of the final code
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=0.7)),
             ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.4, depth_top_m=1.3)),
@@ -202,13 +203,18 @@ def _blind_templates() -> list[tuple[str, int, str, dict]]:
             ("water_rich", 200, "water_rich", dict(length_m=1.5, height_m=0.4, depth_top_m=1.0, eps_r=24.0)),
             ("loose", 400, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.2)),
             ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal")),
-            ("clean", 400, "clean", {})]
+            ("clean", 400, "clean", {})]]
 
 
-#: The blind set's batches, as ranges of template indices: each was written (and the last two
-#: scored) before the detector's rules it was scored with were looked at on it (see
-#: :func:`_blind_templates`); ``evaluate --batch 3 4 --tag b34`` scores some of them apart.
-BLIND_BATCHES = ((0, 10), (10, 18), (18, 28), (28, 34), (34, 42), (42, 50))
+def _blind_templates() -> list[tuple[str, int, str, dict]]:
+    """The blind batches' templates in one list (their order gives the scenarios' seeds)."""
+    return [t for batch in _blind_batches() for t in batch]
+
+
+def _blind_batch_of() -> list[int]:
+    """The batch (numbered from 1) of every blind template, in template order."""
+    return [b + 1 for b, batch in enumerate(_blind_batches()) for _ in batch]
+
 
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
 SET = "main"
@@ -234,6 +240,7 @@ def scenarios() -> list[dict]:
     out = []
     counters: dict[str, int] = {}
     blind = SET == "blind"
+    batch_of = _blind_batch_of() if blind else []
     for i, (group, f, obj, params) in enumerate(_blind_templates() if blind else _templates()):
         rng = np.random.default_rng([2027 if blind else 2026, i])
         key = f"{obj.split('+')[0]}{f}"
@@ -246,7 +253,7 @@ def scenarios() -> list[dict]:
             "frequency_mhz": f,
             "object": obj,
             "params": params,
-            "batch": next((b + 1 for b, (lo, hi) in enumerate(BLIND_BATCHES) if lo <= i < hi), None) if blind else None,
+            "batch": batch_of[i] if blind else None,
             "jitter": {
                 "s_m": round(float(acq["length_m"] / 2 + rng.uniform(-0.25, 0.25)), 3),
                 "asphalt_m": round(float(rng.uniform(0.12, 0.24)), 3),
@@ -584,7 +591,7 @@ def exported(sc: dict) -> bool:
 def evaluate_set(names: list[str] | None = None, *, batches=None, tag: str = "") -> dict:
     """Run ``roadhealth.detect.detect`` on every finished scenario (clean and noisy) and score it.
 
-    ``names`` or ``batches`` (of the blind set, :data:`BLIND_BATCHES`, numbered from 1) choose
+    ``names`` or ``batches`` (of the blind set, :func:`_blind_batches`, numbered from 1) choose
     some. Writes ``fullwave/metrics_clean.json``/``.md`` and ``fullwave/metrics_noisy.json``/``.md``
     (with ``_<tag>`` before the extension when a tag is given); returns the two reports' dicts.
     """
