@@ -142,8 +142,9 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     that change and scored blind again; the next ten were added at the start of the next session,
     before any rule changed, and scored at its end; the next six, at 200 MHz, in that session too,
     and scored at its end as well; the last eight after the rules made on looking at those two
-    batches, scored once at the end of that session; and eight more after that session's last
-    change, scored once. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    batches, scored once at the end of that session; eight more after that session's last
+    change, scored once; and twelve at the start of the next session, before any rule changed,
+    scored once with its final code. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -203,7 +204,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 200, "water_rich", dict(length_m=1.5, height_m=0.4, depth_top_m=1.0, eps_r=24.0)),
             ("loose", 400, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.2)),
             ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal")),
-            ("clean", 400, "clean", {})]]
+            ("clean", 400, "clean", {})],
+            [  # seventh batch (the next session, 30 November, written at its start before any rule changed;
+            # run in the background and scored once, with that session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.9, height_m=0.25, depth_top_m=0.6)),
+            ("cavity", 200, "cavity", dict(length_m=1.2, height_m=0.4, depth_top_m=1.6)),
+            ("cavity", 900, "cavity", dict(length_m=0.3, height_m=0.2, depth_top_m=0.45)),
+            ("void", 400, "void", dict(length_m=0.8, height_m=0.03, under="asphalt")),
+            ("loose", 400, "loose", dict(length_m=1.6, height_m=0.5, depth_top_m=0.9)),
+            ("loose", 200, "loose", dict(length_m=2.5, height_m=0.7, depth_top_m=1.4)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.8, height_m=0.35, depth_top_m=0.7, eps_r=23.0)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.0, height_m=0.25, depth_top_m=0.4, eps_r=21.0)),
+            ("clutter", 400, "stones", dict(n=5)),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.2, material="pvc")),
+            ("clean", 900, "clean", {}),
+            ("pipe", 200, "pipe", dict(depth_m=1.0, diameter_m=0.2, material="metal"))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -695,7 +710,7 @@ def main(argv=None) -> int:
     sub.add_parser("status", help="finished scenarios, time per scenario, estimated time for the rest")
     e = sub.add_parser("evaluate", help="detect + evaluate the finished scenarios")
     e.add_argument("--only", nargs="*")
-    e.add_argument("--batch", nargs="*", type=int, help="blind batches (1-4) to score")
+    e.add_argument("--batch", nargs="*", type=int, help="blind batches (numbered from 1) to score")
     e.add_argument("--tag", default="", help="write metrics_<variant>_<tag>.json/.md")
     a = ap.parse_args(argv)
     use_set(a.set)
