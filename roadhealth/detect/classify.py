@@ -204,7 +204,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a real grid line, whose ringing does not follow the top either: coherence 0.75)
     interior = (ramp(ring, 0.3, 0.4) * ramp(np.nan_to_num(c_below, nan=1.0), 0.45, 0.35)
                 * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z) * ramp(coh, 0.65, 0.45))
-    rough = np.maximum(rough, interior)
+    # or a top that is neither one smooth curve nor one wavelet: it fits no hyperbola (misfit over
+    # half a period) and its phase wanders along it. An air body's top, flat, domed or a
+    # diffraction hyperbola, does both (full-wave cavities: misfit at most 0.38 period, phase
+    # consistency 0.65-0.99); loose zones with a domed, scattering top 0.57-0.91 and 0.49-0.60
+    misfit = np.nan_to_num(ramp(hrms, 0.45, 0.6) * ramp(consistency, 0.7, 0.6), nan=0.0)
+    rough = np.maximum.reduce([rough, interior, misfit])
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity

@@ -405,8 +405,9 @@ DISTURBED_RATIO = 2.5
 #: ... unless that residual is below this fraction of the seed trace's own RMS (the same window).
 QUIET_LEVEL = 0.1
 
-#: Length of the time windows in which a short line's traces are judged (antenna periods).
-WINDOW_PERIODS = 2.0
+#: Length of the time windows in which a short line's traces are judged for the statistics
+#: (antenna periods; two let a layer's tail in the same window hide a wet lens's top in noise).
+WINDOW_PERIODS = 1.0
 
 #: A window of a trace that the seed background shifted by up to a period and scaled by a gain in
 #: this range explains to within the quiet threshold is the background displaced (a layer
@@ -429,7 +430,9 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     residual of the end traces, or within :data:`QUIET_LEVEL` of the seed's own RMS (the
     ends of a simulated line, near its absorbing boundary, differ slightly from the rest), is
     undisturbed; the residuals are measured below ``skip_ns`` (the direct wave and the surface
-    reflection, identical on every trace, would hide them). The background is the mean of the
+    reflection, identical on every trace, would hide them), on the traces stacked along track
+    over :data:`JUDGE_STACK_M` (noise drops, a defect's top keeps its amplitude: a wet lens
+    three times the noise did not stand out of single traces). The background is the mean of the
     undisturbed traces, per channel. When fewer than a quarter of the traces are undisturbed the
     seed is not trusted and the median trace of the whole line is used.
 
@@ -472,13 +475,16 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     x = np.nan_to_num(np.asarray(survey.values, dtype=np.float32))
     n_end = max(3, round(END_FRACTION * n_t))
     ends = np.r_[0:n_end, n_t - n_end:n_t]
-    seed = np.median(x[:, ends], axis=1)  # (channel, sample)
+    # the traces are judged stacked along track over JUDGE_STACK_M: noise drops by the square
+    # root of the traces stacked while a defect's top, flat over that length, keeps its amplitude
+    xj = _judge_stack(x, survey)
+    seed = np.median(xj[:, ends], axis=1)  # (channel, sample)
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     below = np.flatnonzero(t >= skip_ns)
     first = int(below[0]) if below.size >= 4 else 0
     min_quiet = max(5, n_t // 4)
     # the subtracted background: the whole trace below ``first`` is one window
-    quiet, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, n_s - first)
+    quiet, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, n_s - first)
     quiet = quiet[..., 0]
     # the traces that define the statistics at every time
     if period_ns is None:
@@ -486,8 +492,9 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     else:
         dt = float(survey.attrs["dt_ns"])
         nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
-        qw, _ = _quiet_windows(x[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
+        qw, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
         used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, first, nw, n_s) >= 0.5
+    del xj
     enough = quiet.sum(axis=1) >= min_quiet
     w = np.where(quiet & enough[:, None], 1.0, 0.0)
     bg = np.einsum("ct,cts->cs", w, x, dtype=np.float64) / np.maximum(w.sum(axis=1), 1.0)[:, None]
@@ -503,6 +510,28 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
                       undisturbed_traces=[int(v) for v in quiet.sum(axis=1)],
                       undisturbed_traces_min=[int(v) for v in used.sum(axis=1).min(axis=1)])
     return out, used
+
+
+#: Along-track length over which a short line's traces are stacked before they are judged, m
+#: (the detector's shortest stack, :func:`~roadhealth.detect.candidates.attributes`).
+JUDGE_STACK_M = 0.25
+
+
+def _judge_stack(x: np.ndarray, survey: xr.DataArray) -> np.ndarray:
+    """``x`` (channel, trace, sample) averaged along track over about :data:`JUDGE_STACK_M`
+    (an odd number of traces, the window cut at the line's ends); unchanged without distances."""
+    from roadhealth.detect.candidates import _box_mean, _odd_traces
+
+    n_t = x.shape[1]
+    if "distance_m" not in survey.coords:
+        return x
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float).reshape(-1, n_t)[0]
+    step = np.diff(d)
+    step = step[np.isfinite(step) & (step > 0)]
+    if step.size == 0:
+        return x
+    k = _odd_traces(JUDGE_STACK_M, float(np.median(step)), n_t)
+    return x if k <= 1 else _box_mean(x, k, 1)
 
 
 def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, max_shift: int = 0
