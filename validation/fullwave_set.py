@@ -143,8 +143,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     before any rule changed, and scored at its end; the next six, at 200 MHz, in that session too,
     and scored at its end as well; the last eight after the rules made on looking at those two
     batches, scored once at the end of that session; eight more after that session's last
-    change, scored once; and twelve at the start of the next session, before any rule changed,
-    scored once with its final code. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    change, scored once; twelve at the start of the next session, before any rule changed,
+    and twelve more after its first change, both scored once with its final code. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -218,7 +218,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("clutter", 400, "stones", dict(n=5)),
             ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.2, material="pvc")),
             ("clean", 900, "clean", {}),
-            ("pipe", 200, "pipe", dict(depth_m=1.0, diameter_m=0.2, material="metal"))]]
+            ("pipe", 200, "pipe", dict(depth_m=1.0, diameter_m=0.2, material="metal"))],
+            [  # eighth batch (same session, written after its first rule change and before it was
+            # run; scored once, with that session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.15, depth_top_m=1.2)),
+            ("cavity", 400, "cavity", dict(length_m=1.8, height_m=0.5, depth_top_m=0.9)),
+            ("cavity", 900, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.3)),
+            ("void", 900, "void", dict(length_m=1.2, height_m=0.02, under="base")),
+            ("void", 400, "void", dict(length_m=1.4, height_m=0.04, under="asphalt")),
+            ("loose", 400, "loose", dict(length_m=1.0, height_m=0.4, depth_top_m=0.5)),
+            ("loose", 900, "loose", dict(length_m=1.4, height_m=0.35, depth_top_m=0.45)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=1.0, eps_r=26.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=2.0, height_m=0.5, depth_top_m=1.2, eps_r=20.0)),
+            ("clean", 400, "clean", {}),
+            ("pipe", 900, "pipe", dict(depth_m=0.35, diameter_m=0.15, material="metal")),
+            ("cavity", 200, "cavity", dict(length_m=0.6, height_m=0.4, depth_top_m=0.8))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
