@@ -7,6 +7,7 @@ import importlib.util
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from roadhealth.synth.gprmax import to_gprmax
@@ -43,3 +44,37 @@ def test_2d_export_builds_in_gprmax(tmp_path):
     r = subprocess.run([sys.executable, "-m", "gprMax", str(p), "-n", "1", "--geometry-only"],
                        capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+
+
+def test_heterogeneity_is_a_fractal_box_per_unbound_layer_between_its_interfaces():
+    """``heterogeneity`` varies the base, subbase and subgrade (not the asphalt) within +-h of each
+    layer's mean permittivity and conductivity; each fractal box lies within its own layer (from its
+    deepest top to its shallowest bottom) and outside the absorbing boundary, and is drawn before
+    the bodies, which must overwrite it."""
+    model = RoadModel(1.2, objects=[Pipe(0.6, 0.0, depth_m=0.5, diameter_m=0.1, material="metal")],
+                      seed=3, scatterer_density_per_m3=0.0)
+    dx, pml, depth = 0.005, 8, 1.0
+    plain = to_gprmax(model, dx_m=dx, depth_m=depth, pml_cells=pml)
+    assert "#fractal_box" not in plain and "#material_range" not in plain
+    text = to_gprmax(model, dx_m=dx, depth_m=depth, pml_cells=pml, heterogeneity=0.25)
+    lines = text.splitlines()
+    ranges = {ln.split()[-1]: [float(v) for v in ln.split()[1:9]] for ln in lines if ln.startswith("#material_range:")}
+    boxes = [ln.split() for ln in lines if ln.startswith("#fractal_box:")]
+    assert sorted(ranges) == ["base_range", "subbase_range", "subgrade_range"]
+    assert len(boxes) == 3 and {b[12] for b in boxes} == set(ranges)
+    for lo_e, hi_e, lo_s, hi_s, *_ in ranges.values():
+        assert hi_e / lo_e == pytest.approx(1.25 / 0.75, rel=1e-3) and hi_s / lo_s == pytest.approx(1.25 / 0.75, rel=1e-2)
+    surf = float(next(ln for ln in lines if "surface at y=" in ln).split("surface at y=")[1])
+    lx = float(next(ln for ln in lines if ln.startswith("#domain:")).split()[1])
+    tops = model.interfaces(np.linspace(0.0, 1.2, 13), 0.0)
+    for b in boxes:
+        x0, y0, x1, y1 = float(b[1]), float(b[2]), float(b[4]), float(b[5])
+        i = [lay.name for lay in model.layers].index(b[12].removesuffix("_range"))
+        assert surf - y1 >= tops[i].max() - 1e-3  # not above its layer's deepest top
+        if i + 1 < len(model.layers):
+            assert surf - y0 <= min(tops[i + 1].min(), depth) + 1e-3  # not below its shallowest bottom
+        assert x0 >= pml * dx - 1e-9 and y0 >= pml * dx - 1e-9 and x1 <= lx - pml * dx + 1e-9
+    first_body = min(k for k, ln in enumerate(lines) if ln.startswith("#cylinder:"))
+    assert max(k for k, ln in enumerate(lines) if ln.startswith("#fractal_box:")) < first_body
+    with pytest.raises(ValueError, match="heterogeneity"):
+        to_gprmax(model, dx_m=dx, heterogeneity=1.5)

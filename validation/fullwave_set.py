@@ -144,7 +144,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     and scored at its end as well; the last eight after the rules made on looking at those two
     batches, scored once at the end of that session; eight more after that session's last
     change, scored once; twelve at the start of the next session, before any rule changed,
-    and twelve more after its first change, both scored once with its final code. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    and twelve more after its first change, both scored once with its final code; and ten on
+    heterogeneous (fractal) soil, written then too. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -232,7 +233,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 200, "water_rich", dict(length_m=2.0, height_m=0.5, depth_top_m=1.2, eps_r=20.0)),
             ("clean", 400, "clean", {}),
             ("pipe", 900, "pipe", dict(depth_m=0.35, diameter_m=0.15, material="metal")),
-            ("cavity", 200, "cavity", dict(length_m=0.6, height_m=0.4, depth_top_m=0.8))]]
+            ("cavity", 200, "cavity", dict(length_m=0.6, height_m=0.4, depth_top_m=0.8))],
+            [  # ninth batch (same session): the unbound layers heterogeneous, +-30 % of their
+            # permittivity and conductivity in a fractal (gprMax #fractal_box, dimension 1.5): the
+            # soil clutter of field data and of other people's simulations, which the other batches
+            # leave out. Written before it was run; scored once, with that session's final code
+            ("clean", 400, "clean", dict(heterogeneity=0.3)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.9, heterogeneity=0.3)),
+            ("void", 400, "void", dict(length_m=1.2, height_m=0.04, under="asphalt", heterogeneity=0.3)),
+            ("loose", 400, "loose", dict(length_m=1.5, height_m=0.5, depth_top_m=0.8, heterogeneity=0.3)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.5, height_m=0.35, depth_top_m=0.8, eps_r=22.0,
+                                                   heterogeneity=0.3)),
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=1.3, heterogeneity=0.3)),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal", heterogeneity=0.3)),
+            ("clean", 200, "clean", dict(heterogeneity=0.3)),
+            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.4, heterogeneity=0.3)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.5, heterogeneity=0.3))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -363,7 +379,8 @@ def export_options(sc: dict, model: RoadModel) -> dict:
     return dict(dims="2d", u_m=0.0, s_range_m=(0.0, acq["length_m"]), depth_m=acq["depth_m"], air_m=AIR_M,
                 dx_m=dx, frequency_mhz=float(sc["frequency_mhz"]), time_window_ns=acq["window_ns"],
                 antenna_height_m=ANTENNA_HEIGHT_M, antenna_separation_m=acq["sep_m"], trace_step_m=acq["step_m"],
-                body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}")
+                body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}",
+                heterogeneity=float(sc["params"].get("heterogeneity", 0.0)))
 
 
 def _round_int(value: float) -> int:

@@ -18,7 +18,8 @@ slowly varying thickness and permittivity), cavities (with their water), voids, 
 random mosaic of small boxes of drier and wetter soil, from the model seed), water-rich zones,
 pipes (``pec`` or PVC with their content), manhole covers (``pec``) and point inclusions. Bodies
 are voxelised into boxes at ``body_cell_m``. Background inclusions are left out (their statistics,
-not their positions, matter; add them with gprMax's ``#fractal_box`` if needed).
+not their positions, matter); ``heterogeneity`` adds a stochastic (fractal) variation of the
+unbound layers' properties with gprMax's ``#fractal_box`` and ``#material_range`` instead.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def to_gprmax(
     body_cell_m: float | None = None,
     pml_cells: int = 10,
     title: str | None = None,
+    heterogeneity: float = 0.0,
+    fractal_dimension: float = 1.5,
 ) -> str:
     """The gprMax input text of a road model.
 
@@ -106,6 +109,15 @@ def to_gprmax(
         Voxel size of bodies (default ``2 * dx``).
     pml_cells : int
         Cells of the absorbing boundary added around the region of interest.
+    heterogeneity : float
+        Relative half-range of a stochastic variation of permittivity and conductivity in the
+        unbound layers (base, subbase, subgrade; the asphalt stays uniform): each gets a gprMax
+        ``#fractal_box`` of ``#material_range`` ``(1 -+ heterogeneity)`` times its mean values
+        (50 materials, seeded from the model seed), between its deepest top and its shallowest
+        bottom (the slivers where an interface varies stay uniform). Bodies are drawn over it.
+        0 (default): uniform layers.
+    fractal_dimension : float
+        Fractal dimension of that variation (gprMax's heterogeneous-soil example: 1.5).
 
     Returns
     -------
@@ -200,6 +212,36 @@ def to_gprmax(
                 box(xa, va, xb, vb, name)
             else:
                 box(xa, va, xb, vb, name, 0.0, ny_u)
+
+    # ---- stochastic heterogeneity of the unbound layers (drawn before the bodies) -----------
+    ranges: list[str] = []
+    if heterogeneity > 0:
+        if not 0 < heterogeneity < 1:
+            raise ValueError(f"heterogeneity must be in (0, 1); got {heterogeneity!r}")
+        base_seed = int(model._seed(91)) % 2**31
+        body_lines.append(f"heterogeneity: +-{heterogeneity:g} of eps_r and sigma, fractal dimension {fractal_dimension:g}")
+        for i, lay in enumerate(model.layers):
+            if i == 0:
+                continue
+            top = float(np.max(tops[i]))  # the deepest top and the shallowest bottom
+            bottom = float(np.min(tops[i + 1])) if i + 1 < len(model.layers) else depth_m
+            va, vb = max(V(min(bottom, depth_m)), 0.0), V(top)
+            if vb - va < 2 * dx_m:
+                continue
+            e, sg = float(np.mean(eps[i])), float(sig[i])
+            rid = f"{lay.name}_range"
+            ranges.append(f"#material_range: {_fmt(e * (1 - heterogeneity))} {_fmt(e * (1 + heterogeneity))} "
+                          f"{sg * (1 - heterogeneity):.4g} {sg * (1 + heterogeneity):.4g} 1 1 0 0 {rid}")
+            # inside the absorbing boundary the layers stay uniform
+            xa, xb = pml_cells * dx_m, lx - pml_cells * dx_m
+            va = max(va, pml_cells * dx_m)
+            if two_d:
+                body_lines.append(f"#fractal_box: {_fmt(xa)} {_fmt(va)} {_fmt(zlo)} {_fmt(xb)} {_fmt(vb)} {_fmt(zhi)} "
+                                  f"{fractal_dimension:g} 1 1 1 50 {rid} {lay.name}_fractal {base_seed + i}")
+            else:
+                ya, yb = pml_cells * dx_m, ny_u - pml_cells * dx_m
+                body_lines.append(f"#fractal_box: {_fmt(xa)} {_fmt(ya)} {_fmt(va)} {_fmt(xb)} {_fmt(yb)} {_fmt(vb)} "
+                                  f"{fractal_dimension:g} 1 1 1 50 {rid} {lay.name}_fractal {base_seed + i}")
 
     # ---- bodies ----------------------------------------------------------------------
     rng = np.random.default_rng(model._seed(90))
@@ -314,6 +356,7 @@ def to_gprmax(
 
     for name, (e, sg) in mats.items():
         add(f"#material: {_fmt(e)} {sg:.4g} 1 0 {name}")
+    lines.extend(ranges)
     add(f"#waveform: ricker 1 {frequency_mhz * 1e6:.4e} src_pulse")
     v_ant = surf + antenna_height_m
     x_tx = margin
