@@ -370,6 +370,26 @@ def test_bad_input_raises_a_clear_error(make, match):
     assert isinstance(info.value, RoadHealthError) and isinstance(info.value, ValueError)
 
 
+def test_the_data_check_reads_every_sample_until_it_finds_one():
+    """The finite / non-zero check stops at the first finite non-zero sample, in chunks: a
+    float survey that is zero or NaN everywhere but its very last sample is searchable, NaNs with
+    zeros are "every sample is zero", and a header-word column (``header_words``) does not count."""
+    from roadhealth.detect.prepare import _finite_nonzero, check_input
+
+    x = np.full((3, 400, 700), np.nan, np.float32)
+    x[:, ::7] = 0.0
+    assert _finite_nonzero(x) == (True, False)
+    with pytest.raises(DetectionError, match="every sample is zero"):
+        check_input(_tiny(x))
+    x[2, 399, 699] = -3.0
+    assert _finite_nonzero(x) == (True, True)
+    check_input(_tiny(x))
+    y = np.zeros((1, 50, 256), np.int16)
+    y[0, :, 0] = 7  # only the header word is set
+    with pytest.raises(DetectionError, match="every sample is zero"):
+        check_input(_tiny(y, header_words=1))
+
+
 def test_not_a_survey_and_bad_options(cavity_road):
     with pytest.raises(DetectionError, match="expected a survey"):
         detect(np.zeros((1, 10, 10)))
