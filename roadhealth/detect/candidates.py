@@ -80,13 +80,17 @@ def _box_mean(a: np.ndarray, k: int, axis: int) -> np.ndarray:
         out = ndimage.uniform_filter1d(a, 2 * r + 1, axis=axis, mode="constant")
         out *= (np.float32(2 * r + 1) / count).reshape(shape)
         return out
-    src = np.moveaxis(a, axis, 0)
-    out = src.copy()
+    axis = axis % a.ndim
+
+    def part(start, stop):
+        return (slice(None),) * axis + (slice(start, stop),)
+
+    out = a.copy()
     for d in range(1, min(r, n - 1) + 1):
-        out[d:] += src[: n - d]
-        out[: n - d] += src[d:]
-    out /= count.reshape((n,) + (1,) * (a.ndim - 1))
-    return np.moveaxis(out, 0, axis)
+        out[part(d, None)] += a[part(None, n - d)]
+        out[part(None, n - d)] += a[part(d, None)]
+    out /= count.reshape(shape)
+    return out
 
 
 def _magnitude(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -229,12 +233,17 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     # number while reflectors that are flat over the window (defect tops, hyperbola apexes) keep
     # their amplitude; the Hilbert transform is linear, so the stack's envelope is the magnitude
     # of the stacked analytic signal
+    # Everything along track (stacks, the background's medians over traces) is computed in the
+    # (channel, sample, trace) layout, where the traces are the contiguous axis (a running mean
+    # along it costs 2.4 times less than along the middle axis); the scores return to (channel,
+    # trace, sample).
     k_st = _odd_traces(0.25, spacing_m, n_t)
     k_ch = 3 if n_c >= 3 else 1
-    xs = _box_mean(_box_mean(xd, k_ch, 0), k_st, 1)
-    hs = _box_mean(_box_mean(hd, k_ch, 0), k_st, 1)
-    del xd, hd
-    n_s2 = xs.shape[-1]
+    xs = _box_mean(_box_mean(np.ascontiguousarray(xd.transpose(0, 2, 1)), k_ch, 0), k_st, 2)
+    del xd
+    hs = _box_mean(_box_mean(np.ascontiguousarray(hd.transpose(0, 2, 1)), k_ch, 0), k_st, 2)
+    del hd
+    n_s2 = xs.shape[1]
     # the surface wavelet (residual after background removal, manhole covers) is not searched
     start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
     start2 = -(-start // ds)
@@ -245,30 +254,33 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
             raise ValueError(f"background_traces has shape {keep.shape}; expected (channel, trace) = {(n_c, n_t)} "
                              f"or (channel, trace, sample) = {(n_c, n_t, n_s)}")
         keep = keep[:, ::step, None] if keep.ndim == 2 else keep[:, ::step, ::ds]
+        keep = keep.transpose(0, 2, 1)  # (channel, sample or 1, trace)
         robust_median = np.nanmedian
     else:
         keep = None
         robust_median = np.median
 
-    def _bg_rows(a, first=0):  # background traces of ``a`` (channel, trace, sample from ``first``), others NaN
+    def _bg_rows(a, first=0):  # background traces of ``a`` (channel, sample from ``first``, trace), others NaN
         if keep is None:
-            return a[:, ::step]
-        return np.where(keep if keep.shape[-1] == 1 else keep[..., first:first + a.shape[-1]], a[:, ::step], np.nan)
+            return a[..., ::step]
+        return np.where(keep if keep.shape[1] == 1 else keep[:, first:first + a.shape[1]], a[..., ::step], np.nan)
 
     k_tr = _odd_traces(0.2, spacing_m, n_t)
     k_s = max(1, ((period // 2) // ds) | 1)
 
-    def _score(env, first=0):  # robust score of a stacked envelope (rows from ``first``), smoothed
+    def _score(env, first=0):  # robust score of a stacked envelope (channel, sample from ``first``,
+        # trace), smoothed; returned as (channel, trace, sample)
         sub = _bg_rows(env, first)
-        med = robust_median(sub, axis=1)  # (channel, sample)
-        scale = MAD_TO_SD * robust_median(np.abs(sub - med[:, None, :]), axis=1)
+        med = robust_median(sub, axis=2)  # (channel, sample)
+        scale = MAD_TO_SD * robust_median(np.abs(sub - med[:, :, None]), axis=2)
         # floor: rows that are (nearly) constant (padding, clipped ends) must not explode
         s0 = max(0, start2 - first)
         floor = 0.05 * float(np.median(scale[:, s0:])) if scale.shape[-1] > s0 else 0.0
         floor = max(floor, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env_top) + np.finfo(np.float32).tiny)
-        z = env - med[:, None, :]
-        z /= np.maximum(scale, floor).astype(np.float32)[:, None, :]
-        z = _box_mean(z, k_tr, 1)
+        z = env - med[:, :, None]
+        z /= np.maximum(scale, floor).astype(np.float32)[:, :, None]
+        z = _box_mean(z, k_tr, 2)
+        z = np.ascontiguousarray(z.transpose(0, 2, 1))  # (two arrays alive at a time, as before)
         return ndimage.uniform_filter1d(z, k_s, axis=2, mode="nearest")
 
     env = _magnitude(xs, hs)
@@ -291,12 +303,12 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     deep = np.flatnonzero(k_row > k_st)
     if deep.size:
         sl = slice(deep[0], n_s2)  # k_row grows with depth
-        env_l = np.empty_like(xs[..., sl])
+        env_l = np.empty_like(xs[:, sl])
         for k in np.unique(k_row[sl]):  # a few depth bands, each stacked over its own width
             rows = np.flatnonzero(k_row[sl] == k)
-            b = slice(rows[0], rows[-1] + 1)
+            b = slice(sl.start + rows[0], sl.start + rows[-1] + 1)
             k2 = int(k) - k_st + 1
-            env_l[..., b] = _magnitude(_box_mean(xs[..., sl][..., b], k2, 1), _box_mean(hs[..., sl][..., b], k2, 1))
+            env_l[:, rows[0]:rows[-1] + 1] = _magnitude(_box_mean(xs[:, b], k2, 2), _box_mean(hs[:, b], k2, 2))
         np.maximum(z[..., sl], _score(env_l, sl.start), out=z[..., sl])
         del env_l
     del xs, hs
@@ -309,9 +321,9 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     k_tr2 = max(1, round(0.75 / max(spacing_m, 1e-6)))
     st_t, st_s = max(1, k_tr2 // 4), max(1, round((period // 2) / ds))  # st_s on the ds grid
     # background of the unstacked envelope, on the same sample grid as z, repeated to every sample
-    sub_r = _bg_rows(env_raw)
-    med_r = robust_median(sub_r, axis=1)
-    scale_r = MAD_TO_SD * robust_median(np.abs(sub_r - med_r[:, None, :]), axis=1)
+    sub_r = _bg_rows(env_raw.transpose(0, 2, 1))
+    med_r = robust_median(sub_r, axis=2)
+    scale_r = MAD_TO_SD * robust_median(np.abs(sub_r - med_r[:, :, None]), axis=2)
     del sub_r
     floor_r = 0.05 * float(np.median(scale_r[:, start2:])) if n_s2 > start2 else 0.0
     floor_r = max(floor_r, 10 ** (-DYNAMIC_RANGE_DB / 20) * float(env_raw.max()) + np.finfo(np.float32).tiny)
@@ -326,8 +338,10 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     # envelope sample, and the envelope decorrelates over about half a period
     n_eff = size[0] * size[1] * st_t * max(1.0, size[2] * st_s * ds / max(1.0, period / 2))
     zc_sd = 1.0 / np.sqrt(max(n_eff, 1.0))
-    zc = zcd[:, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1)][
-        ..., np.minimum(np.arange(n_s2) // st_s, zcd.shape[2] - 1)]
+    # (np.take keeps the result C-contiguous; the fancy index along the last axis did not, and
+    # every later pass over it, a ravel among them, paid for the strides)
+    zc = np.take(np.take(zcd, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1), axis=1),
+                 np.minimum(np.arange(n_s2) // st_s, zcd.shape[2] - 1), axis=2)
     if ds > 1:
         med_r = np.repeat(med_r, ds, axis=-1)[:, :n_s]
         scale_r = np.repeat(scale_r, ds, axis=-1)[:, :n_s]
