@@ -145,7 +145,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     batches, scored once at the end of that session; eight more after that session's last
     change, scored once; twelve at the start of the next session, before any rule changed,
     and twelve more after its first change, both scored once with its final code; and ten on
-    heterogeneous (fractal) soil, written then too. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    heterogeneous (fractal) soil, written then too; and eight after those three were scored,
+    before any change made on looking at them. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -248,7 +249,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal", heterogeneity=0.3)),
             ("clean", 200, "clean", dict(heterogeneity=0.3)),
             ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.4, heterogeneity=0.3)),
-            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.5, heterogeneity=0.3))]]
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.5, heterogeneity=0.3))],
+            [  # tenth batch (same session, written after batches 7-9 were scored and before any
+            # change made on looking at them; scored once, with that session's final code)
+            ("void", 400, "void", dict(length_m=0.9, height_m=0.03, under="asphalt")),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.1)),
+            ("void", 400, "void", dict(length_m=1.6, height_m=0.05, under="asphalt")),
+            ("clean", 400, "clean", {}),
+            ("void", 900, "void", dict(length_m=0.9, height_m=0.03, under="asphalt")),
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.7)),
+            ("cavity", 400, "cavity", dict(length_m=1.1, height_m=0.35, depth_top_m=0.7)),
+            ("void", 400, "void", dict(length_m=1.1, height_m=0.04, under="base"))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
