@@ -62,8 +62,14 @@ KINDS = ("cavity", "void", "water_rich", "loose")
 PIPE_FLANKS_PER_DEPTH = 1.7
 CLUTTER = ("pipe", "surface", "layer", "weak")
 
-#: The surface-anomaly ratio a region must reach when its top lies within a period of the surface.
+#: The surface-anomaly ratio a region must reach when its top lies at the first searched rows
+#: (within 0.7-0.8 period of the surface: a metal cover, whose anomaly starts at the surface) ...
 SURFACE_RATIO_NEAR = 0.5
+
+#: ... and when its top lies 0.8-2.5 periods under the surface: a void under thin asphalt, whose
+#: reflection overlaps the surface's and changes it (blind 400 MHz voids: 0.16-1.21 of the
+#: region's own score at the surface rows; metal covers 1.55-2.44).
+SURFACE_RATIO_BELOW = 1.4
 
 
 @dataclass(frozen=True)
@@ -245,11 +251,16 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                     * ramp(np.maximum(length, zone), 0.4, 0.8))
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
-    # a region whose top lies within about a period of the surface reaches the surface rows with
-    # its own lobes (a void under thin asphalt at 400 MHz: 0.15 of its strength there); a metal
-    # cover replaces the surface reflection (1.3-2.4 of the region's on the full-wave set)
+    # a region whose top lies within a period or two of the surface reaches the surface rows with
+    # its own lobes, and a void under thin asphalt changes the surface reflection itself (blind
+    # 400 MHz voids 0.8-1.3 periods down: 0.16-1.21 of their strength there); a metal cover
+    # replaces the surface reflection (1.55-2.44 of the region's on the full-wave sets), and its
+    # region starts at the first searched rows (0.6-0.7 period under the surface), where the
+    # anomaly runs on from the surface itself
     below_p = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), 9.0)
-    ratio_min = th.surface_ratio + (SURFACE_RATIO_NEAR - th.surface_ratio) * ramp(np.nan_to_num(below_p, nan=9.0), 2.0, 1.0)
+    below_p = np.nan_to_num(below_p, nan=9.0)
+    near_ratio = SURFACE_RATIO_BELOW + (SURFACE_RATIO_NEAR - SURFACE_RATIO_BELOW) * ramp(below_p, 0.8, 0.7)
+    ratio_min = th.surface_ratio + (near_ratio - th.surface_ratio) * ramp(below_p, 2.5, 1.5)
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0),
         ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25),
