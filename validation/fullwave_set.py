@@ -145,8 +145,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     batches, scored once at the end of that session; eight more after that session's last
     change, scored once; twelve at the start of the next session, before any rule changed,
     and twelve more after its first change, both scored once with its final code; and ten on
-    heterogeneous (fractal) soil, written then too; and eight after those three were scored,
-    before any change made on looking at them. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    heterogeneous (fractal) soil, written then too; eight after those three were scored, before
+    any change made on looking at them; and eight more after that batch was scored. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -259,7 +259,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 900, "void", dict(length_m=0.9, height_m=0.03, under="asphalt")),
             ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.7)),
             ("cavity", 400, "cavity", dict(length_m=1.1, height_m=0.35, depth_top_m=0.7)),
-            ("void", 400, "void", dict(length_m=1.1, height_m=0.04, under="base"))]]
+            ("void", 400, "void", dict(length_m=1.1, height_m=0.04, under="base"))],
+            [  # eleventh batch (same session, written after batch 10 was scored and before any
+            # change made on looking at it; scored once, with that session's final code)
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.2, depth_top_m=0.9)),
+            ("loose", 400, "loose", dict(length_m=1.3, height_m=0.45, depth_top_m=0.8)),
+            ("void", 400, "void", dict(length_m=1.3, height_m=0.04, under="asphalt", heterogeneity=0.2)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.3, depth_top_m=0.9, eps_r=21.0)),
+            ("cavity", 200, "cavity", dict(length_m=0.9, height_m=0.4, depth_top_m=1.3)),
+            ("clean", 400, "clean", dict(heterogeneity=0.2)),
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.15, material="metal"))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
