@@ -151,7 +151,7 @@ def test_volume_scattering_under_a_weak_top_is_loose_soil():
     lobe, a bending layer's residual is one wavelet, and the layers of a real road ring below
     their events coherently."""
     base = dict(polarity=0.9, z_top=6.0, z_peak=60.0, z_peak_short=60.0, distance_start_m=1.0,
-                distance_end_m=2.2, apex_flat_ratio=1.5)
+                distance_end_m=2.2, apex_flat_ratio=1.5, period_ns=1.1)  # (900 MHz: not the ringing rule)
     rows = [_row(ringing=2.5, phase_consistency=0.6, coherence=0.2, coherence_dip=0.3, **base),   # loose
             _row(ringing=0.1, phase_consistency=0.9, coherence=0.2, coherence_dip=0.85, **base),  # a cavity's top
             _row(ringing=2.5, phase_consistency=0.9, coherence=0.2, coherence_dip=0.3, **base),   # one wavelet
@@ -174,12 +174,12 @@ def test_a_rough_scattering_top_with_the_polarity_of_air_is_loose_soil_not_a_cav
     poor fit, a tall one rings, and the ringing stripes of a real layered road share the first
     three but are laterally coherent."""
     base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
-                distance_end_m=2.9, top_range_ns=3.5, phase_consistency=0.8, coherence_dip=0.9,
-                hyperbola_v_ratio=1.4)
-    rough = dict(apex_flat_ratio=0.25, hyperbola_rms_ns=1.5, ringing=0.5, coherence=0.07)
+                distance_end_m=2.9, top_range_ns=1.5, phase_consistency=0.8, coherence_dip=0.9,
+                hyperbola_v_ratio=1.4, period_ns=1.1)  # (900 MHz: not the low-frequency ringing rule)
+    rough = dict(apex_flat_ratio=0.25, hyperbola_rms_ns=0.66, ringing=0.5, coherence=0.07)
     rows = [_row(**{**base, **rough}),                                 # loose zone with a sharp top
             _row(**{**base, **rough, "apex_flat_ratio": 1.3}),         # a body's broad apex
-            _row(**{**base, **rough, "hyperbola_rms_ns": 0.3}),        # fits one hyperbola
+            _row(**{**base, **rough, "hyperbola_rms_ns": 0.13}),       # fits one hyperbola
             _row(**{**base, **rough, "ringing": 0.05}),                # nothing below the top
             _row(**{**base, **rough, "coherence": 0.85}),              # coherent ringing stripes
             _row(**{**base, **rough, "z_peak": 6.0, "z_peak_short": 6.0, "z_top": 5.0,
@@ -644,8 +644,9 @@ def test_energy_under_a_top_that_does_not_follow_it_is_a_scattering_interior():
     multiples do (full-wave cavities that ring: 0.49-0.76). Without energy under the top, or with
     only noise there (a weak region), that semblance says nothing."""
     base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
-                distance_end_m=2.3, top_range_ns=2.0, phase_consistency=0.8, coherence=0.3, coherence_dip=0.9,
-                hyperbola_v_ratio=1.8, hyperbola_rms_ns=0.5, apex_flat_ratio=1.2)
+                distance_end_m=2.3, top_range_ns=0.9, phase_consistency=0.8, coherence=0.3, coherence_dip=0.9,
+                hyperbola_v_ratio=1.8, hyperbola_rms_ns=0.22, apex_flat_ratio=1.2,
+                period_ns=1.1)  # (900 MHz: not the low-frequency ringing rule)
     rows = [_row(**{**base, "ringing": 0.5, "coherence_below": 0.27}),   # loose: scattering inside
             _row(**{**base, "ringing": 0.5, "coherence_below": 0.65}),   # a tall cavity's bottom
             _row(**{**base, "ringing": 0.1, "coherence_below": 0.2}),    # nothing under the top
@@ -675,6 +676,25 @@ def test_a_top_that_fits_no_hyperbola_and_wanders_in_phase_is_not_one_air_body()
     assert sc["cavity"].iloc[0] == 0.0 and sc.iloc[0].idxmax() == "loose"
     for i in (1, 2, 3):
         assert sc.iloc[i].idxmax() == "cavity" and sc["cavity"].iloc[i] > 0.5, i
+
+
+def test_a_body_that_rings_under_a_low_frequency_antenna_is_slow_soil_not_air():
+    """At 500 MHz and below an air body's bottom reflection (2h / 0.3 m/ns after its top) reaches
+    the window 1.5-4 periods under the top only for bodies taller than about half a metre
+    (full-wave cavities at 200-400 MHz ring at most 0.30); a loose zone of the same height, slow
+    soil, rings there (blind 200-400 MHz loose zones called cavities: 0.45-0.69), even with a
+    coherent bottom. At 900 MHz a tall cavity rings as well (up to 0.47), so it says nothing."""
+    base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
+                distance_end_m=2.8, top_range_ns=2.5, coherence=0.1, coherence_dip=0.9, coherence_below=0.7,
+                hyperbola_v_ratio=1.7, hyperbola_rms_ns=0.4, apex_flat_ratio=1.5, phase_consistency=0.85)
+    rows = [_row(**{**base, "ringing": 0.55, "period_ns": 2.5}),   # 400 MHz, rings: loose
+            _row(**{**base, "ringing": 0.25, "period_ns": 2.5}),   # 400 MHz cavity
+            _row(**{**base, "ringing": 0.45, "period_ns": 1.1, "hyperbola_rms_ns": 0.18}),  # 900 MHz tall cavity
+            _row(**{**base, "ringing": 0.55, "period_ns": 4.7})]   # 200 MHz, rings: loose
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc["cavity"].iloc[0] == 0.0 and sc.iloc[0].idxmax() == "loose"
+    assert sc["cavity"].iloc[3] == 0.0 and sc.iloc[3].idxmax() == "loose"
+    assert sc.iloc[1].idxmax() == "cavity" and sc.iloc[2].idxmax() == "cavity"
 
 
 def test_a_region_reaches_the_line_end_within_three_traces():

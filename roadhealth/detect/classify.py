@@ -215,7 +215,19 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # diffraction hyperbola, does both (full-wave cavities: misfit at most 0.38 period, phase
     # consistency 0.65-0.99); loose zones with a domed, scattering top 0.57-0.91 and 0.49-0.60
     misfit = np.nan_to_num(ramp(hrms, 0.45, 0.6) * ramp(consistency, 0.7, 0.6), nan=0.0)
-    rough = np.maximum.reduce([rough, interior, misfit])
+    # or a body of slow soil under an antenna of 500 MHz or less: its bottom reflection comes 2h/v
+    # after its top, 2.5 times later than an air body's of the same height (v about 0.12 against
+    # 0.3 m/ns), so a loose zone 0.4-0.7 m tall rings in the window 1.5-4 periods under its top
+    # (blind 200-400 MHz loose zones called cavities: ringing 0.45-0.69) where an air body's
+    # bottom arrives only if it is taller than about 0.5 m (full-wave cavities at 200-400 MHz: at
+    # most 0.30). At 900 MHz tall cavities ring as well (up to 0.47): not used there. With the
+    # interior rule's guards: the energy under the top above the noise, and a top not laterally
+    # coherent at zero dip (the ringing stripes of real layered roads are)
+    period_ns = f["period_ns"].to_numpy(float)
+    slow_body = np.nan_to_num(ramp(ring, 0.35, 0.45) * ramp(period_ns, 1.6, 2.0)
+                              * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z)
+                              * ramp(coh, 0.65, 0.45), nan=0.0)
+    rough = np.maximum.reduce([rough, interior, misfit, slow_body])
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
