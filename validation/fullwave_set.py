@@ -146,7 +146,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     change, scored once; twelve at the start of the next session, before any rule changed,
     and twelve more after its first change, both scored once with its final code; and ten on
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
-    any change made on looking at them; and eight more after that batch was scored. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    any change made on looking at them; eight more after that batch was scored; and eight after
+    the session's last change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -269,7 +270,18 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.3, depth_top_m=0.9, eps_r=21.0)),
             ("cavity", 200, "cavity", dict(length_m=0.9, height_m=0.4, depth_top_m=1.3)),
             ("clean", 400, "clean", dict(heterogeneity=0.2)),
-            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.15, material="metal"))]]
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.15, material="metal"))],
+            [  # twelfth batch (same session, written after its last change, before it was run;
+            # scored once with that final code: a second blind score of it)
+            ("cavity", 400, "cavity", dict(length_m=0.45, height_m=0.2, depth_top_m=1.0)),
+            ("void", 400, "void", dict(length_m=1.2, height_m=0.03, under="base")),
+            ("loose", 200, "loose", dict(length_m=2.2, height_m=0.6, depth_top_m=1.1)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.6, height_m=0.35, depth_top_m=0.75, eps_r=24.0,
+                                                   heterogeneity=0.2)),
+            ("clean", 200, "clean", {}),
+            ("clutter", 400, "stones", dict(n=4)),
+            ("cavity", 200, "cavity", dict(length_m=1.1, height_m=0.5, depth_top_m=1.2, heterogeneity=0.2)),
+            ("cavity", 400, "cavity", dict(length_m=1.4, height_m=0.35, depth_top_m=0.6))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
