@@ -146,8 +146,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     change, scored once; twelve at the start of the next session, before any rule changed,
     and twelve more after its first change, both scored once with its final code; and ten on
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
-    any change made on looking at them; eight more after that batch was scored; and eight after
-    the session's last change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    any change made on looking at them; eight more after that batch was scored; and sixteen, in two
+    batches, after the session's last change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -281,7 +281,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("clean", 200, "clean", {}),
             ("clutter", 400, "stones", dict(n=4)),
             ("cavity", 200, "cavity", dict(length_m=1.1, height_m=0.5, depth_top_m=1.2, heterogeneity=0.2)),
-            ("cavity", 400, "cavity", dict(length_m=1.4, height_m=0.35, depth_top_m=0.6))]]
+            ("cavity", 400, "cavity", dict(length_m=1.4, height_m=0.35, depth_top_m=0.6))],
+            [  # thirteenth batch (same session, after its last change, before it was run): mostly
+            # cavities and voids, for a larger blind score of the final code
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.2)),
+            ("void", 400, "void", dict(length_m=1.1, height_m=0.04, under="asphalt")),
+            ("cavity", 200, "cavity", dict(length_m=1.3, height_m=0.5, depth_top_m=1.7)),
+            ("cavity", 400, "cavity", dict(length_m=0.9, height_m=0.2, depth_top_m=0.5, heterogeneity=0.2)),
+            ("void", 400, "void", dict(length_m=0.7, height_m=0.03, under="base")),
+            ("cavity", 400, "cavity", dict(length_m=2.0, height_m=0.5, depth_top_m=1.0)),
+            ("loose", 400, "loose", dict(length_m=1.1, height_m=0.4, depth_top_m=1.0)),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.25, material="metal"))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
