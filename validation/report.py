@@ -28,10 +28,10 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the last blind batches, each scored once before anyone looked at it (earlier ones as scored
-    # blind: metrics_*_b34_blind.json, _b5_blind, _b6_blind, _b78_blind, _b9_blind, _b10_blind, _b11_blind, _b12_blind; docs/detection.md
-    # section 9): batches 11 and 12, each scored once with the final rules
-    "blind batches 11-12, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b1112_blind.json",
-    "blind batches 11-12, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b1112_blind.json",
+    # blind: metrics_*_b34_blind.json, _b5_blind, _b6_blind, _b78_blind, _b9_blind, _b10_blind, _b11_blind, _b12_blind, _b13_blind; docs/detection.md
+    # section 9): batches 11, 12 and 13, each scored once with the final rules
+    "blind batches 11-13, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b111213_blind.json",
+    "blind batches 11-13, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b111213_blind.json",
     "blind batch 9 (heterogeneous soil), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b9_blind.json",
     "blind batch 9 (heterogeneous soil), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b9_blind.json",
 }
