@@ -208,8 +208,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # of the fast model at z 11.4 and ringing 0.39, noise below its top, is no loose zone)
     # And its top is not laterally coherent at zero dip, as the rough top's (the ringing stripes of
     # a real grid line, whose ringing does not follow the top either: coherence 0.75)
-    interior = (ramp(ring, 0.3, 0.4) * ramp(np.nan_to_num(c_below, nan=1.0), 0.45, 0.35)
-                * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z) * ramp(coh, 0.65, 0.45))
+    clear_below = ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z) * ramp(coh, 0.65, 0.45)
+    interior = ramp(ring, 0.3, 0.4) * ramp(np.nan_to_num(c_below, nan=1.0), 0.45, 0.35) * clear_below
     # or a top that is neither one smooth curve nor one wavelet: it fits no hyperbola (misfit over
     # half a period) and its phase wanders along it. An air body's top, flat, domed or a
     # diffraction hyperbola, does both (full-wave cavities: misfit at most 0.38 period, phase
@@ -223,10 +223,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # most 0.30). At 900 MHz tall cavities ring as well (up to 0.47): not used there. With the
     # interior rule's guards: the energy under the top above the noise, and a top not laterally
     # coherent at zero dip (the ringing stripes of real layered roads are)
-    period_ns = f["period_ns"].to_numpy(float)
-    slow_body = np.nan_to_num(ramp(ring, 0.35, 0.45) * ramp(period_ns, 1.6, 2.0)
-                              * ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z)
-                              * ramp(coh, 0.65, 0.45), nan=0.0)
+    slow_body = np.nan_to_num(ramp(ring, 0.35, 0.45) * ramp(f["period_ns"].to_numpy(float), 1.6, 2.0) * clear_below,
+                              nan=0.0)
     rough = np.maximum.reduce([rough, interior, misfit, slow_body])
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a

@@ -532,18 +532,16 @@ JUDGE_STACK_M = 0.25
 
 def _judge_stack(x: np.ndarray, survey: xr.DataArray) -> np.ndarray:
     """``x`` (channel, trace, sample) averaged along track over about :data:`JUDGE_STACK_M`
-    (an odd number of traces, the window cut at the line's ends); unchanged without distances."""
+    (an odd number of traces at the trace spacing the detector's scores use, the window cut at
+    the line's ends); unchanged without distances."""
     from roadhealth.detect.candidates import _box_mean, _odd_traces
+    from roadhealth.detect.core import _spacing
 
     n_t = x.shape[1]
     if "distance_m" not in survey.coords:
         return x
     d = np.asarray(survey.coords["distance_m"].values, dtype=float).reshape(-1, n_t)[0]
-    step = np.diff(d)
-    step = step[np.isfinite(step) & (step > 0)]
-    if step.size == 0:
-        return x
-    k = _odd_traces(JUDGE_STACK_M, float(np.median(step)), n_t)
+    k = _odd_traces(JUDGE_STACK_M, _spacing(d), n_t)
     return x if k <= 1 else _box_mean(x, k, 1)
 
 

@@ -215,9 +215,9 @@ def to_gprmax(
 
     # ---- stochastic heterogeneity of the unbound layers (drawn before the bodies) -----------
     ranges: list[str] = []
+    if not 0 <= heterogeneity < 1:
+        raise ValueError(f"heterogeneity must be in [0, 1); got {heterogeneity!r}")
     if heterogeneity > 0:
-        if not 0 < heterogeneity < 1:
-            raise ValueError(f"heterogeneity must be in (0, 1); got {heterogeneity!r}")
         base_seed = int(model._seed(91)) % 2**31
         body_lines.append(f"heterogeneity: +-{heterogeneity:g} of eps_r and sigma, fractal dimension {fractal_dimension:g}")
         for i, lay in enumerate(model.layers):
@@ -225,23 +225,19 @@ def to_gprmax(
                 continue
             top = float(np.max(tops[i]))  # the deepest top and the shallowest bottom
             bottom = float(np.min(tops[i + 1])) if i + 1 < len(model.layers) else depth_m
-            va, vb = max(V(min(bottom, depth_m)), 0.0), V(top)
+            # (inside the absorbing boundary the layers stay uniform)
+            va, vb = max(V(min(bottom, depth_m)), pml_cells * dx_m), V(top)
             if vb - va < 2 * dx_m:
                 continue
             e, sg = float(np.mean(eps[i])), float(sig[i])
             rid = f"{lay.name}_range"
             ranges.append(f"#material_range: {_fmt(e * (1 - heterogeneity))} {_fmt(e * (1 + heterogeneity))} "
                           f"{sg * (1 - heterogeneity):.4g} {sg * (1 + heterogeneity):.4g} 1 1 0 0 {rid}")
-            # inside the absorbing boundary the layers stay uniform
             xa, xb = pml_cells * dx_m, lx - pml_cells * dx_m
-            va = max(va, pml_cells * dx_m)
-            if two_d:
-                body_lines.append(f"#fractal_box: {_fmt(xa)} {_fmt(va)} {_fmt(zlo)} {_fmt(xb)} {_fmt(vb)} {_fmt(zhi)} "
-                                  f"{fractal_dimension:g} 1 1 1 50 {rid} {lay.name}_fractal {base_seed + i}")
-            else:
-                ya, yb = pml_cells * dx_m, ny_u - pml_cells * dx_m
-                body_lines.append(f"#fractal_box: {_fmt(xa)} {_fmt(ya)} {_fmt(va)} {_fmt(xb)} {_fmt(yb)} {_fmt(vb)} "
-                                  f"{fractal_dimension:g} 1 1 1 50 {rid} {lay.name}_fractal {base_seed + i}")
+            lo, hi = ((xa, va, zlo), (xb, vb, zhi)) if two_d else \
+                ((xa, pml_cells * dx_m, va), (xb, ny_u - pml_cells * dx_m, vb))
+            body_lines.append(f"#fractal_box: {' '.join(_fmt(v) for v in lo + hi)} {fractal_dimension:g} 1 1 1 50 "
+                              f"{rid} {lay.name}_fractal {base_seed + i}")
 
     # ---- bodies ----------------------------------------------------------------------
     rng = np.random.default_rng(model._seed(90))
