@@ -147,7 +147,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     and twelve more after its first change, both scored once with its final code; and ten on
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
-    batches, after the session's last change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    batches, after the session's last change; ten at the start of the next session, before any rule
+    changed. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -291,7 +292,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 400, "void", dict(length_m=0.7, height_m=0.03, under="base")),
             ("cavity", 400, "cavity", dict(length_m=2.0, height_m=0.5, depth_top_m=1.0)),
             ("loose", 400, "loose", dict(length_m=1.1, height_m=0.4, depth_top_m=1.0)),
-            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.25, material="metal"))]]
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.25, material="metal"))],
+            [  # fourteenth batch (the next session, 30 November, written at its start before any
+            # rule changed; run in the background and scored once, with that session's final code)
+            ("cavity", 400, "cavity", dict(length_m=1.8, height_m=0.4, depth_top_m=0.8)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt", heterogeneity=0.2)),
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.1, depth_top_m=1.5)),
+            ("cavity", 900, "cavity", dict(length_m=0.4, height_m=0.2, depth_top_m=0.6)),
+            ("loose", 400, "loose", dict(length_m=1.5, height_m=0.5, depth_top_m=0.9, heterogeneity=0.2)),
+            ("water_rich", 200, "water_rich", dict(length_m=2.0, height_m=0.4, depth_top_m=1.3, eps_r=24.0)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.04, under="base")),
+            ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.1, material="metal")),
+            ("clean", 400, "clean", dict(heterogeneity=0.3)),
+            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.0))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
