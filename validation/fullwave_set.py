@@ -88,6 +88,8 @@ ANTENNAS = {
     400: dict(length_m=4.0, step_m=0.08, sep_m=0.16, depth_m=2.1, window_ns=50.0, dt_ps=100),
     # the low-frequency antennas that city cavity surveys use for depth (blind set only)
     200: dict(length_m=7.0, step_m=0.10, sep_m=0.30, depth_m=3.6, window_ns=90.0, dt_ps=200),
+    # the high-frequency antennas of pavement surveys (asphalt thickness, voids under it; blind set only)
+    1500: dict(length_m=1.8, step_m=0.03, sep_m=0.06, depth_m=0.8, window_ns=14.0, dt_ps=25),
 }
 ANTENNA_HEIGHT_M = 0.02
 AIR_M = 0.10
@@ -148,7 +150,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, and seven at 1.5 GHz then too. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -304,7 +306,16 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 400, "void", dict(length_m=1.0, height_m=0.04, under="base")),
             ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.1, material="metal")),
             ("clean", 400, "clean", dict(heterogeneity=0.3)),
-            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.0))]]
+            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.0))],
+            [  # fifteenth batch (same session, before any rule changed): the first at 1.5 GHz, an
+            # antenna the detector had never been run on in full-wave; scored once at the end
+            ("cavity", 1500, "cavity", dict(length_m=0.4, height_m=0.15, depth_top_m=0.35)),
+            ("void", 1500, "void", dict(length_m=0.8, height_m=0.02, under="asphalt")),
+            ("water_rich", 1500, "water_rich", dict(length_m=0.8, height_m=0.2, depth_top_m=0.35, eps_r=20.0)),
+            ("void", 1500, "void", dict(length_m=0.7, height_m=0.03, under="base")),
+            ("loose", 1500, "loose", dict(length_m=0.8, height_m=0.25, depth_top_m=0.3)),
+            ("pipe", 1500, "pipe", dict(depth_m=0.3, diameter_m=0.06, material="metal")),
+            ("clean", 1500, "clean", {})]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
