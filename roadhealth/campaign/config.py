@@ -72,7 +72,7 @@ __all__ = [
 
 
 #: Extensions (lower case, no dot) of radar data files: a survey each.
-SURVEY_EXTENSIONS = frozenset({"dzt", "rd3", "rd7", "dt1", "sgy", "segy", "iprb", "nc", "nc4"})
+SURVEY_EXTENSIONS = frozenset({"dzt", "rd3", "rd7", "dt1", "sgy", "segy", "iprb", "nc", "nc4", "out", "h5"})
 
 #: Companion files of a survey (same stem): part of its input hash, never surveys themselves.
 COMPANION_EXTENSIONS = frozenset({"dzg", "dzx", "dza", "hd", "gps", "rad", "cor", "mrk", "iprh", "tmf", "time"})
@@ -255,10 +255,18 @@ def _ext(p: Path) -> str:
     return p.suffix.lower().lstrip(".")
 
 
+def _later_gprmax_run(p: Path) -> bool:
+    from roadhealth.io.gprmax import later_in_series
+
+    return later_in_series(p)
+
+
 def _discover_surveys(root: Path, exclude: list[Path]) -> list[Path]:
     out = []
     for p in _walk(root, exclude):
         ext = _ext(p)
+        if ext in ("out", "h5") and _later_gprmax_run(p):
+            continue  # read with run 1 of its series (roadhealth.io.gprmax)
         if ext in SURVEY_EXTENSIONS or ext == "zarr":
             out.append(p)
         elif ext in COMPANION_EXTENSIONS or ext in _DOCUMENT_EXTENSIONS:

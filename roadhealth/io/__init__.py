@@ -12,6 +12,7 @@ format name            files                                   module
 ``pulseekko_dt1``      ``.DT1`` + ``.HD`` (+ ``.GPS``)         :mod:`roadhealth.io.pulseekko`
 ``segy``               ``.sgy``/``.segy``                      :mod:`roadhealth.io.segy`
 ``impulseradar_iprb``  ``.iprb`` + ``.iprh`` (+ ``.cor``)      :mod:`roadhealth.io.impulseradar`
+``gprmax``             ``.out``/``.h5`` (gprMax simulations)   :mod:`roadhealth.io.gprmax` (read only)
 ``netcdf`` / ``zarr``  processed surveys with their history    :mod:`roadhealth.io.store`
 =====================  ======================================  ===========================
 """
@@ -34,6 +35,7 @@ FORMATS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {
     "pulseekko_dt1": ("roadhealth.io.pulseekko", "read_dt1", "write_dt1", ("dt1", "hd")),
     "segy": ("roadhealth.io.segy", "read_segy", "write_segy", ("sgy", "segy")),
     "impulseradar_iprb": ("roadhealth.io.impulseradar", "read_iprb", "write_iprb", ("iprb", "iprh")),
+    "gprmax": ("roadhealth.io.gprmax", "read_gprmax", None, ("out", "h5")),
     "netcdf": ("roadhealth.io.store", "open_survey", "to_netcdf", ("nc", "nc4", "netcdf")),
     "zarr": ("roadhealth.io.store", "open_survey", "to_zarr", ("zarr",)),
 }
@@ -83,7 +85,11 @@ def detect_format(path: str | os.PathLike) -> str:
         raise FileNotFoundError(f"{p}: no such file")
     with open(p, "rb") as f:
         head = f.read(4096)
-    if head.startswith(b"\x89HDF\r\n\x1a\n") or head.startswith(b"CDF"):
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        from roadhealth.io.gprmax import is_gprmax
+
+        return "gprmax" if is_gprmax(p) else "netcdf"
+    if head.startswith(b"CDF"):
         return "netcdf"
     if ext == "dzt":
         return "gssi_dzt"

@@ -1,0 +1,280 @@
+"""gprMax output files: simulated A-scans and B-scans (HDF5, ``.out`` of gprMax 3, ``.h5`` of gprMax 4).
+
+gprMax, the open-source FDTD simulator of GPR, writes one HDF5 file per model run: root
+attributes ``Iterations`` (samples), ``dt`` (the time step, **seconds**), ``nx_ny_nz``,
+``dx_dy_dz``, ``srcsteps``/``rxsteps`` (how far the sources and receivers move between runs, m),
+and per receiver a group ``/rxs/rx<n>`` holding one dataset per field component (``Ex`` ...
+``Hz``, shape ``(Iterations,)``) with a ``Position`` attribute (m). A B-scan is ``-n`` runs
+written as ``<name>1.out`` ... ``<name>N.out``; gprMax's ``tools.outputfiles_merge`` joins them
+into ``<name>_merged.out`` (``.h5``), whose datasets are ``(Iterations, N)``. The merge of
+gprMax 4 keeps ``srcsteps``/``rxsteps``; that of gprMax 3 keeps only ``Iterations``, ``dt``,
+``nrx`` (and ``Title``).
+
+:func:`read_gprmax` reads either:
+
+* a merged B-scan: one trace per column;
+* one run's file: when numbered siblings of the same series lie beside it (``<name>1`` ...
+  ``<name>N``), the whole series, in run order (gprMax's own naming), else that single trace.
+
+Samples are the field as simulated (float), at the model's time step, time zero at the source's
+start (as gprMax writes it): the detector finds the surface itself. Trace positions are the
+transmitter-receiver midpoints where the files give them (each run's ``Position`` attributes, or
+the merged file's ``srcsteps``/``rxsteps``), else ``trace_spacing_m``; without either, the trace
+index (``attrs["distance_source"] = "trace index"``) and a warning. The component read is
+``component`` or, by default, the electric component with the most energy (``Ez`` of a 2-D TMz
+model, ``Ey`` of a 3-D model with a y-directed dipole).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from roadhealth.errors import FormatError
+from roadhealth.io._common import antenna_mhz_from_name, warn
+from roadhealth.survey import make_survey
+
+__all__ = ["is_gprmax", "later_in_series", "read_gprmax", "series_files"]
+
+#: The electric components, in the order a tie is broken.
+E_COMPONENTS = ("Ez", "Ey", "Ex")
+
+_SERIES = re.compile(r"^(?P<stem>.*?)(?P<n>\d+)$")
+
+
+def is_gprmax(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an HDF5 file with gprMax's layout (a ``dt`` attribute and an ``rxs`` group)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as h:
+            return "dt" in h.attrs and "rxs" in h
+    except OSError:
+        return False
+
+
+def series_files(path: str | os.PathLike) -> list[Path]:
+    """The numbered files of the B-scan series ``path`` belongs to (``<name>1`` ... ``<name>N``
+    with its extension, consecutive from 1), in run order; ``[path]`` when it is not one of them."""
+    p = Path(path)
+    m = _SERIES.match(p.stem)
+    if m is None or p.stem.endswith("_merged"):
+        return [p]
+    stem, ext = m.group("stem"), p.suffix
+    found = []
+    k = 1
+    while (p.parent / f"{stem}{k}{ext}").is_file():
+        found.append(p.parent / f"{stem}{k}{ext}")
+        k += 1
+    return found if len(found) > 1 and p in found else [p]
+
+
+def later_in_series(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is run 2, 3 ... of a numbered series (read with run 1, not as a survey of its own)."""
+    files = series_files(path)
+    return len(files) > 1 and Path(path) != files[0]
+
+
+def _attr_vector(h, name: str) -> np.ndarray | None:
+    if name not in h.attrs:
+        return None
+    v = np.atleast_1d(np.asarray(h.attrs[name], dtype=float))
+    return v if v.size in (2, 3) and np.all(np.isfinite(v)) else None
+
+
+def _component(path, rx, component: str | None) -> str:
+    available = [k for k in rx.keys() if k in ("Ex", "Ey", "Ez", "Hx", "Hy", "Hz", "Ix", "Iy", "Iz")]
+    if component is not None:
+        if component not in rx:
+            raise FormatError(path, f"{rx.name}/{component}",
+                              f"no such output; the receiver has {', '.join(sorted(rx.keys())) or 'none'}")
+        return component
+    e = [c for c in E_COMPONENTS if c in available]
+    if not e:
+        raise FormatError(path, rx.name, f"no electric field output (Ex, Ey, Ez); the receiver has "
+                                         f"{', '.join(sorted(rx.keys())) or 'none'}")
+    energy = [float(np.nansum(np.square(np.asarray(rx[c][()], dtype=np.float64)))) for c in e]
+    return e[int(np.argmax(energy))]
+
+
+def _open(path):
+    import h5py
+
+    try:
+        return h5py.File(path, "r")
+    except OSError as exc:
+        raise FormatError(path, None, f"not a readable HDF5 (gprMax output) file: {exc}") from None
+
+
+def _receiver(path, h, receiver: int):
+    if "rxs" not in h:
+        raise FormatError(path, "rxs", "no receiver group: not a gprMax output file (or one without a #rx)")
+    key = f"rx{int(receiver)}"
+    if key not in h["rxs"]:
+        have = ", ".join(sorted(h["rxs"].keys())) or "none"
+        raise FormatError(path, f"rxs/{key}", f"no such receiver; the file has {have}")
+    return h["rxs"][key]
+
+
+def _dt_ns(path, h) -> float:
+    if "dt" not in h.attrs:
+        raise FormatError(path, "dt", "missing: the time step (s) of the model is needed")
+    dt = float(np.asarray(h.attrs["dt"]).reshape(-1)[0])
+    if not np.isfinite(dt) or not 0 < dt < 1e-6:
+        raise FormatError(path, "dt", f"time step {dt!r} s is not a positive FDTD step (expected about 1e-12 to 1e-9 s)")
+    return dt * 1e9
+
+
+def _steps_m(h) -> np.ndarray | None:
+    """Midpoint step between runs (m) from ``srcsteps``/``rxsteps``: gprMax stores them in
+    cells (whole numbers; times ``dx_dy_dz``), a hand-written file may give metres."""
+    s_src, s_rx = _attr_vector(h, "srcsteps"), _attr_vector(h, "rxsteps")
+    if s_src is None and s_rx is None:
+        return None
+    if s_src is not None and s_rx is not None and s_src.size == s_rx.size:
+        steps = 0.5 * (s_src + s_rx)
+    else:
+        steps = s_rx if s_rx is not None else s_src
+    cells = np.all(np.asarray(steps) == np.round(steps))
+    if not cells:
+        return steps
+    dx = _attr_vector(h, "dx_dy_dz")
+    if dx is None:
+        dx = _attr_vector(h, "dx, dy, dz")  # gprMax 3.0's name
+    return steps * dx if dx is not None and dx.size == steps.size else None
+
+
+def _waveform_mhz(h) -> float | None:
+    """Centre frequency of the first source's waveform (MHz), where gprMax 4 records it."""
+    try:
+        v = float(np.asarray(h["srcs/src1/excitation"].attrs["WaveformFrequency"]).reshape(-1)[0])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return v / 1e6 if np.isfinite(v) and 1e6 <= v <= 1e11 else None
+
+
+def _midpoint(h, receiver: int) -> np.ndarray | None:
+    """Transmitter-receiver midpoint of one run (m), from the Position attributes."""
+    rx = h["rxs"].get(f"rx{int(receiver)}")
+    prx = _attr_vector(rx, "Position") if rx is not None else None
+    if prx is None:
+        return None
+    src = h["srcs"].get("src1") if "srcs" in h else None
+    psrc = _attr_vector(src, "Position") if src is not None else None
+    return prx if psrc is None or psrc.size != prx.size else 0.5 * (prx + psrc)
+
+
+def read_gprmax(
+    path,
+    *,
+    component: str | None = None,
+    receiver: int = 1,
+    trace_spacing_m: float | None = None,
+    antenna_mhz: float | None = None,
+    series: bool = True,
+    lazy: bool | None = None,
+    crs: str | None = None,
+    gnss: bool = True,
+    **_ignored,
+):
+    """Read a gprMax output file (merged B-scan, or one run of a series) into a survey.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``<name>_merged.out``/``.h5``, or one run's ``<name><k>.out``/``.h5``.
+    component : str, optional
+        Field component (``"Ez"``, ``"Ey"``, ``"Ex"``, ``"Hz"`` ...). Default: the electric
+        component with the most energy.
+    receiver : int
+        Receiver number (``rx1`` ...). Default 1.
+    trace_spacing_m : float, optional
+        Trace step, m, where the file does not say (a merged file of gprMax 3). Overrides nothing
+        the file gives.
+    antenna_mhz : float, optional
+        Centre frequency of the source, MHz (not stored by gprMax; the detector estimates it from
+        the spectrum when absent). A ``Title`` naming it ("... 400 MHz ...") is used otherwise.
+    series : bool
+        Read the whole numbered series a single run belongs to (default), or that file alone.
+    lazy, crs, gnss
+        Accepted for :func:`roadhealth.read`; a simulation has no GNSS and is small.
+
+    Returns
+    -------
+    xarray.DataArray
+        Survey (1, n_trace, Iterations), float32, ``twt_ns`` from 0 at the source's start,
+        ``attrs["header"]`` with the gprMax version, component, receiver and files read.
+
+    Raises
+    ------
+    FormatError
+        Not an HDF5 file with gprMax's layout, no such receiver or component, a missing or
+        impossible ``dt``, or runs of a series that disagree in samples or time step.
+    """
+    del lazy, crs, gnss
+    p = Path(path)
+    files = series_files(p) if series else [p]
+    traces, mids, comps = [], [], []
+    dt_ns = None
+    title = version = None
+    steps = mhz_file = None
+    for f in files:
+        with _open(f) as h:
+            rx = _receiver(f, h, receiver)
+            comp = _component(f, rx, component if component is not None else (comps[0] if comps else None))
+            comps.append(comp)
+            dt_f = _dt_ns(f, h)
+            if dt_ns is None:
+                dt_ns = dt_f
+            elif not np.isclose(dt_f, dt_ns, rtol=1e-6):
+                raise FormatError(f, "dt", f"time step {dt_f * 1e3:g} ps differs from the series' first run "
+                                           f"({dt_ns * 1e3:g} ps, {files[0].name})")
+            data = np.asarray(rx[comp][()], dtype=np.float32)
+            if data.ndim == 1:
+                data = data[:, None]
+            if data.ndim != 2 or data.shape[0] < 2 or data.shape[1] < 1:
+                raise FormatError(f, f"{rx.name}/{comp}", f"expected (Iterations,) or (Iterations, traces) samples; "
+                                                           f"got shape {data.shape}")
+            if traces and data.shape[0] != traces[0].shape[0]:
+                raise FormatError(f, "Iterations", f"{data.shape[0]} samples, the series' first run has "
+                                                   f"{traces[0].shape[0]} ({files[0].name})")
+            traces.append(data)
+            mids.append(_midpoint(h, receiver) if data.shape[1] == 1 else None)
+            title = title if title is not None else h.attrs.get("Title")
+            version = version if version is not None else h.attrs.get("gprMax")
+            if steps is None:
+                steps = _steps_m(h)
+            if mhz_file is None:
+                mhz_file = _waveform_mhz(h)
+    data = np.concatenate(traces, axis=1).T  # (trace, sample)
+    n = data.shape[0]
+    title = title.decode() if isinstance(title, bytes) else (str(title) if title is not None else "")
+    version = version.decode() if isinstance(version, bytes) else (str(version) if version is not None else "?")
+    distance, source = None, None
+    if n > 1 and all(m is not None for m in mids) and len(mids) == n:
+        xyz = np.stack(mids)
+        step = np.linalg.norm(np.diff(xyz, axis=0), axis=1)
+        if np.all(step > 0):
+            distance, source = np.r_[0.0, np.cumsum(step)], "gprMax receiver/source positions"
+    if distance is None and steps is not None and float(np.linalg.norm(steps)) > 0:
+        distance, source = np.arange(n) * float(np.linalg.norm(steps)), "gprMax srcsteps/rxsteps"
+    if distance is None and trace_spacing_m is not None:
+        sp = float(trace_spacing_m)
+        if not np.isfinite(sp) or sp <= 0:
+            raise FormatError(p, "trace_spacing_m", f"must be a positive number of metres; got {trace_spacing_m!r}")
+        distance, source = np.arange(n) * sp, "trace_spacing_m (given)"
+    if distance is None and n > 1:
+        warn(f"{p}: the gprMax file gives no trace positions or steps (a gprMax 3 merge keeps none); "
+             "distances are the trace index: pass trace_spacing_m= to read() for metres")
+    mhz = antenna_mhz if antenna_mhz is not None else mhz_file
+    if mhz is None and re.search(r"\d\s*(MHz|GHz)", title, flags=re.IGNORECASE):
+        mhz = antenna_mhz_from_name(title)
+    attrs = {"header": {"version": version, "component": comps[0], "receiver": int(receiver),
+                        "files": [f.name for f in files], "title": title}}
+    if source is not None:
+        attrs["distance_source"] = source
+    return make_survey(data, dt_ns=dt_ns, time_zero_ns=0.0, distance_m=distance, format="gprmax",
+                       instrument=f"gprMax {version} (simulation)", antenna_mhz=mhz, source=str(p), attrs=attrs)
