@@ -150,7 +150,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, and seven on asphalt over one uniform soil. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, and three lines of three objects each. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -328,7 +328,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.15, material="metal", soil="uniform")),
             ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.2, soil="uniform")),
             ("water_rich", 200, "water_rich", dict(length_m=1.8, height_m=0.4, depth_top_m=1.2, eps_r=22.0,
-                                                   soil="uniform"))]]
+                                                   soil="uniform"))],
+            [  # seventeenth batch (same session, before any rule changed): three defects or clutter
+            # objects along one longer line, as surveys and other people's simulations hold them
+            # (every other batch has one object per line)
+            ("multi", 400, "multi", dict(line_m=9.0, items=[
+                ("cavity", dict(s_m=2.0, length_m=0.8, height_m=0.3, depth_top_m=0.8)),
+                ("water_rich", dict(s_m=4.8, length_m=1.5, height_m=0.3, depth_top_m=0.9, eps_r=22.0)),
+                ("pipe", dict(s_m=7.3, depth_m=0.7, diameter_m=0.15, material="metal"))])),
+            ("multi", 400, "multi", dict(line_m=9.0, items=[
+                ("void", dict(s_m=2.0, length_m=1.2, height_m=0.03, under="asphalt")),
+                ("loose", dict(s_m=4.8, length_m=1.5, height_m=0.5, depth_top_m=0.8)),
+                ("cavity", dict(s_m=7.3, length_m=0.5, height_m=0.2, depth_top_m=1.2))])),
+            ("multi", 900, "multi", dict(line_m=5.0, items=[
+                ("cavity", dict(s_m=1.2, length_m=0.5, height_m=0.2, depth_top_m=0.5)),
+                ("void", dict(s_m=2.6, length_m=0.8, height_m=0.03, under="base")),
+                ("water_rich", dict(s_m=3.9, length_m=0.8, height_m=0.25, depth_top_m=0.4, eps_r=24.0))]))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -398,6 +413,11 @@ def scenarios() -> list[dict]:
     return ordered
 
 
+def line_length_m(sc: dict) -> float:
+    """Length of the modelled road (m): the antenna's, or ``params["line_m"]`` (multi-object lines)."""
+    return float(sc["params"].get("line_m", ANTENNAS[sc["frequency_mhz"]]["length_m"]))
+
+
 def build_model(sc: dict) -> RoadModel:
     """The road model of a scenario (2-D: bodies are centred on the profile, u = 0)."""
     j, p, f = sc["jitter"], sc["params"], sc["frequency_mhz"]
@@ -408,6 +428,12 @@ def build_model(sc: dict) -> RoadModel:
     s = j["s_m"]
     obj = sc["object"]
     objects: list = []
+    if obj == "multi":  # several objects along one longer line, each at its own position
+        for kind, q in p["items"]:
+            one = dict(sc, object=kind, params=q, jitter=dict(j, s_m=q["s_m"]))
+            objects += build_model(one).objects
+        return RoadModel(line_length_m(sc), layers=layers, objects=objects, seed=1000 + sc["index"],
+                         scatterer_density_per_m3=0.0, name=sc["name"])
     if obj.startswith("cavity"):
         objects.append(Cavity(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
                               width_m=max(p["length_m"], 0.5), height_m=p["height_m"]))
@@ -439,7 +465,7 @@ def build_model(sc: dict) -> RoadModel:
                                           eps_r=float(rng.choice([1.0, 4.0, 6.0]))))
     elif obj != "clean":
         raise ValueError(f"unknown scenario object {obj!r}")
-    return RoadModel(acq["length_m"], layers=layers, objects=objects, seed=1000 + sc["index"],
+    return RoadModel(line_length_m(sc), layers=layers, objects=objects, seed=1000 + sc["index"],
                      scatterer_density_per_m3=0.0, name=sc["name"])
 
 
@@ -458,7 +484,7 @@ def cell_size_m(model: RoadModel, frequency_mhz: float) -> float:
 def export_options(sc: dict, model: RoadModel) -> dict:
     acq = ANTENNAS[sc["frequency_mhz"]]
     dx = cell_size_m(model, sc["frequency_mhz"])
-    return dict(dims="2d", u_m=0.0, s_range_m=(0.0, acq["length_m"]), depth_m=acq["depth_m"], air_m=AIR_M,
+    return dict(dims="2d", u_m=0.0, s_range_m=(0.0, line_length_m(sc)), depth_m=acq["depth_m"], air_m=AIR_M,
                 dx_m=dx, frequency_mhz=float(sc["frequency_mhz"]), time_window_ns=acq["window_ns"],
                 antenna_height_m=ANTENNA_HEIGHT_M, antenna_separation_m=acq["sep_m"], trace_step_m=acq["step_m"],
                 body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}",
@@ -496,7 +522,7 @@ def _geometry(name: str) -> tuple[int, tuple[float, ...]]:
     rx = _round_int(float(vals["#rx"][0]) / dx)
     step = _round_int(float(vals["#src_steps"][0]) / dx)
     acq = ANTENNAS[sc["frequency_mhz"]]
-    nominal = math.floor((acq["length_m"] - acq["sep_m"]) / acq["step_m"] + 1e-9) + 1
+    nominal = math.floor((line_length_m(sc) - acq["sep_m"]) / acq["step_m"] + 1e-9) + 1
     n = min(nominal, (nx - opts["pml_cells"] - 1 - max(tx, rx)) // step + 1)
     margin = opts["pml_cells"] * opts["dx_m"] + 0.05  # the exporter's x of s = 0
     mids = (0.5 * (tx + rx) + step * np.arange(n)) * dx - margin
@@ -797,7 +823,7 @@ def status(scs: list[dict]) -> dict:
             model = build_model(sc)
             o = export_options(sc, model)
             m = o["pml_cells"] * o["dx_m"] + 0.05
-            nx = (ANTENNAS[f]["length_m"] + 2 * m) / o["dx_m"]
+            nx = (line_length_m(sc) + 2 * m) / o["dx_m"]
             ny = (ANTENNAS[f]["depth_m"] + 2 * m + AIR_M) / o["dx_m"]
             it = ANTENNAS[f]["window_ns"] / (o["dx_m"] / C0_M_PER_NS / math.sqrt(2))
             est += nx * ny * it * n_traces(sc) * (per_update or 0.0)
