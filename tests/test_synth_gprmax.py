@@ -78,3 +78,13 @@ def test_heterogeneity_is_a_fractal_box_per_unbound_layer_between_its_interfaces
     assert max(k for k, ln in enumerate(lines) if ln.startswith("#fractal_box:")) < first_body
     with pytest.raises(ValueError, match="heterogeneity"):
         to_gprmax(model, dx_m=dx, heterogeneity=1.5)
+
+
+def test_source_waveform_is_written_and_checked():
+    model = RoadModel(2.0, objects=[], seed=1)
+    lines = [ln for ln in to_gprmax(model, dx_m=0.004, depth_m=0.5, frequency_mhz=400.0,
+                                    waveform="gaussiandot").splitlines() if ln.startswith("#waveform:")]
+    assert lines == ["#waveform: gaussiandot 1 4.0000e+08 src_pulse"]
+    assert "#waveform: ricker 1" in to_gprmax(model, dx_m=0.004, depth_m=0.5, frequency_mhz=400.0)
+    with pytest.raises(ValueError, match="waveform"):
+        to_gprmax(model, dx_m=0.004, waveform="sine-ish")

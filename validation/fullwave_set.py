@@ -150,7 +150,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, and three lines of three objects each. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, and six of other simulation set-ups. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -343,7 +343,18 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("multi", 900, "multi", dict(line_m=5.0, items=[
                 ("cavity", dict(s_m=1.2, length_m=0.5, height_m=0.2, depth_top_m=0.5)),
                 ("void", dict(s_m=2.6, length_m=0.8, height_m=0.03, under="base")),
-                ("water_rich", dict(s_m=3.9, length_m=0.8, height_m=0.25, depth_top_m=0.4, eps_r=24.0))]))]]
+                ("water_rich", dict(s_m=3.9, length_m=0.8, height_m=0.25, depth_top_m=0.4, eps_r=24.0))]))],
+            [  # eighteenth batch (same session, before any rule changed): other simulation set-ups,
+            # as other people write them: a Gaussian-derivative source instead of the Ricker, and
+            # the dipoles on the surface itself (gprMax's own examples) with a short separation
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.8, waveform="gaussiandot")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0,
+                                                   waveform="gaussiandot")),
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.8, waveform="gaussiandot")),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt", antenna_height_m=0.0)),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.0, antenna_height_m=0.0,
+                                           sep_m=0.05)),
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="metal", antenna_height_m=0.0))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -484,11 +495,13 @@ def cell_size_m(model: RoadModel, frequency_mhz: float) -> float:
 def export_options(sc: dict, model: RoadModel) -> dict:
     acq = ANTENNAS[sc["frequency_mhz"]]
     dx = cell_size_m(model, sc["frequency_mhz"])
+    p = sc["params"]
     return dict(dims="2d", u_m=0.0, s_range_m=(0.0, line_length_m(sc)), depth_m=acq["depth_m"], air_m=AIR_M,
                 dx_m=dx, frequency_mhz=float(sc["frequency_mhz"]), time_window_ns=acq["window_ns"],
-                antenna_height_m=ANTENNA_HEIGHT_M, antenna_separation_m=acq["sep_m"], trace_step_m=acq["step_m"],
+                antenna_height_m=float(p.get("antenna_height_m", ANTENNA_HEIGHT_M)),
+                antenna_separation_m=float(p.get("sep_m", acq["sep_m"])), trace_step_m=acq["step_m"],
                 body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}",
-                heterogeneity=float(sc["params"].get("heterogeneity", 0.0)))
+                heterogeneity=float(p.get("heterogeneity", 0.0)), waveform=str(p.get("waveform", "ricker")))
 
 
 def _round_int(value: float) -> int:

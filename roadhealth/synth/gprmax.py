@@ -57,6 +57,10 @@ def _runs(mask: np.ndarray):
     return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
 
 
+#: Source waveforms of gprMax that :func:`to_gprmax` writes.
+WAVEFORMS = ("ricker", "gaussiandot", "gaussiandotnorm", "gaussiandotdot", "gaussiandotdotnorm", "gaussian")
+
+
 def to_gprmax(
     model: RoadModel,
     *,
@@ -78,6 +82,7 @@ def to_gprmax(
     title: str | None = None,
     heterogeneity: float = 0.0,
     fractal_dimension: float = 1.5,
+    waveform: str = "ricker",
 ) -> str:
     """The gprMax input text of a road model.
 
@@ -118,6 +123,10 @@ def to_gprmax(
         0 (default): uniform layers.
     fractal_dimension : float
         Fractal dimension of that variation (gprMax's heterogeneous-soil example: 1.5).
+    waveform : str
+        gprMax waveform of the source at ``frequency_mhz``: ``"ricker"`` (default),
+        ``"gaussiandot"``, ``"gaussiandotnorm"``, ``"gaussiandotdot"``, ``"gaussiandotdotnorm"`` or
+        ``"gaussian"``.
 
     Returns
     -------
@@ -126,6 +135,8 @@ def to_gprmax(
     """
     if dims not in ("2d", "3d"):
         raise ValueError(f"dims must be '2d' or '3d'; got {dims!r}")
+    if waveform not in WAVEFORMS:
+        raise ValueError(f"waveform must be one of {WAVEFORMS}; got {waveform!r}")
     s0, s1 = s_range_m if s_range_m is not None else (0.0, model.length_m)
     eps_max = max([lay.material.eps_r for lay in model.layers]
                   + [o.material().eps_r for o in model.objects if isinstance(o, _Body) and o.material().eps_r < 100]
@@ -353,7 +364,7 @@ def to_gprmax(
     for name, (e, sg) in mats.items():
         add(f"#material: {_fmt(e)} {sg:.4g} 1 0 {name}")
     lines.extend(ranges)
-    add(f"#waveform: ricker 1 {frequency_mhz * 1e6:.4e} src_pulse")
+    add(f"#waveform: {waveform} 1 {frequency_mhz * 1e6:.4e} src_pulse")
     v_ant = surf + antenna_height_m
     x_tx = margin
     x_rx = margin + antenna_separation_m
