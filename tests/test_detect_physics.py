@@ -704,3 +704,17 @@ def test_a_region_reaches_the_line_end_within_three_traces():
 
     flags = at_line_end([0, 2, 3, 40, 10, np.nan], [20, 30, 96, 97, 99, np.nan], 100)
     assert list(flags) == [1.0, 1.0, 0.0, 1.0, 1.0, 0.0]
+
+
+def test_multiples_stronger_than_a_shallow_primary_over_the_same_stretch_are_dropped():
+    # a void under thin asphalt scores lower than its multiples (busier rows near the surface)
+    dets = pd.DataFrame([_det(depth_top_m=0.19, depth_bottom_m=0.21, z_peak=69.0),
+                         _det(depth_top_m=0.38, depth_bottom_m=0.40, z_peak=271.0, distance_start_m=2.03,
+                              distance_end_m=2.97),
+                         _det(depth_top_m=0.57, depth_bottom_m=0.59, z_peak=81.0, distance_start_m=2.05,
+                              distance_end_m=2.95),
+                         # as strong, at twice the time, but over a different stretch: its own defect
+                         _det(depth_top_m=0.38, depth_bottom_m=0.45, z_peak=271.0, distance_start_m=2.6,
+                              distance_end_m=3.6)],
+                        index=[1, 2, 3, 4])
+    assert sorted(_suppress_echoes(dets, {}).index) == [1, 4]

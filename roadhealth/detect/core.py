@@ -58,6 +58,12 @@ MAX_DEPTH_M = 3.0
 #: residual of the surface wavelet) must not hide it.
 ECHO_MAX_RATIO = 2.0
 
+#: A deeper detection at two or three times the two-way time of a strong one (peak score at least
+#: this) that covers the same stretch (each overlapping the other over :data:`ECHO_SAME_EXTENT` of
+#: its length) is its surface multiple, whatever its own score.
+ECHO_STRONG_PRIMARY_Z = 24.0
+ECHO_SAME_EXTENT = 0.8
+
 #: Weakest confidence reported by default: below it a region is more often clutter than a defect
 #: (measured on the fast-model scenarios and the real files, docs/detection.md).
 MIN_CONFIDENCE = 0.5
@@ -394,9 +400,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
     within 0.5 m below the other's bottom and its score at most :data:`ECHO_MAX_RATIO` times the
-    other's, or, weaker than it, at two or three times its two-way time below the surface (within
-    a period or 10 %): the surface multiples of a strong reflector, which bounce between it and
-    the road surface);
+    other's, or, weaker than it or over the same stretch as a strong one, at two or three times its
+    two-way time below the surface (within a period or 10 %): the surface multiples of a strong
+    reflector, which bounce between it and the road surface);
     the shallower one, whose top is the defect's top, is kept. The loop runs over detections, not
     traces."""
     if len(dets) < 2:
@@ -418,10 +424,16 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
             z_i, z_q = col["z_peak"][i], col["z_peak"][q]
             below = ((col["depth_top_m"][q] <= col["depth_top_m"][i])
                      & (col["depth_top_m"][i] <= col["depth_bottom_m"][q] + 0.5) & (z_i <= ECHO_MAX_RATIO * z_q))
-            # a surface multiple of a stronger reflector: 2 or 3 times its two-way time
+            # a surface multiple of a stronger reflector: 2 or 3 times its two-way time. Or of a
+            # strong one whose extent it repeats: a shallow primary scores lower than its own
+            # multiples against the busier rows near the surface (a 1.5 GHz void under 19 cm of
+            # asphalt: z 69, its multiples at 2 and 3 times its time 271 and 81)
             tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
-            multiple = (z_i < z_q) & np.any(np.abs(col["t_below_ns"][i] - np.array([[2.0], [3.0]])
-                                                   * col["t_below_ns"][q][None, :]) <= tol, axis=0)
+            span_q = np.maximum(col["distance_end_m"][q] - col["distance_start_m"][q], 1e-6)
+            same_extent = (ov >= ECHO_SAME_EXTENT * span) & (ov >= ECHO_SAME_EXTENT * span_q)
+            multiple = (((z_i < z_q) | (same_extent & (z_q >= ECHO_STRONG_PRIMARY_Z)))
+                        & np.any(np.abs(col["t_below_ns"][i] - np.array([[2.0], [3.0]])
+                                        * col["t_below_ns"][q][None, :]) <= tol, axis=0))
             if np.any((ov >= 0.5 * span) & across & (below | multiple)):
                 continue
         kept[i] = True
