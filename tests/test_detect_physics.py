@@ -15,7 +15,7 @@ import pytest
 import roadhealth
 from roadhealth.detect import detect
 from roadhealth.detect.candidates import attributes, regions
-from roadhealth.detect.classify import Thresholds, scores
+from roadhealth.detect.classify import Thresholds, classify, scores
 from roadhealth.detect.core import _suppress_echoes
 
 FULLWAVE = Path(__file__).resolve().parent.parent / "validation" / "fullwave"
@@ -718,3 +718,15 @@ def test_multiples_stronger_than_a_shallow_primary_over_the_same_stretch_are_dro
                               distance_end_m=3.6)],
                         index=[1, 2, 3, 4])
     assert sorted(_suppress_echoes(dets, {}).index) == [1, 4]
+
+
+def test_a_void_at_the_first_searched_rows_is_measured_by_its_peak():
+    """A flat continuous top 0.7 period under the surface (a void under thin asphalt) whose median
+    top score is read on the rising edge of its reflection, cut by the search start (3.4), under
+    a peak of 45, is a void; the same weak median deeper down, where the top is not cut, is a
+    layer's residual."""
+    base = dict(z_top=3.4, z_peak=45.0, z_peak_short=45.0, depth_top_m=0.12, distance_start_m=1.7,
+                distance_end_m=2.4, coherence=0.99, top_range_ns=0.15, polarity=-0.9)
+    f = pd.DataFrame([_row(t_below_ns=0.7 * 2.5, **base), _row(t_below_ns=3.0 * 2.5, **base)])
+    c = classify(f)
+    assert list(c["decision"]) == ["void", "layer"]

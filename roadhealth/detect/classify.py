@@ -71,6 +71,11 @@ SURFACE_RATIO_NEAR = 0.5
 #: region's own score at the surface rows; metal covers 1.55-2.44).
 SURFACE_RATIO_BELOW = 1.4
 
+#: Periods under the surface within which a region's top counts as lying at the first searched
+#: rows, and the fraction of its peak score that then stands for its top's (void and layer rules).
+FIRST_ROWS_PERIODS = 1.6
+TOP_FROM_PEAK = 0.25
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -169,11 +174,20 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
               * np.where(array, ramp(f["channel_amplitude_ratio"].to_numpy(float), 0.55, 0.7), 0.0))
     point_opposite = point * strict
     shallow = ramp(depth, th.void_max_depth_m + 0.1, th.void_max_depth_m - 0.1)
+    # a top within about 1.6 periods of the surface lies at the first searched rows: its median
+    # score is read on the rising edge of its reflection, cut by the start of the search, against
+    # the rows right under the surface wavelet, the busiest of the section. There a quarter of
+    # its peak score measures its strength where that is more (blind voids under the asphalt:
+    # median top score 3.4-5.0 under peaks of 45-74, called a layer or a cavity; every other
+    # full-wave void 9-40, with peaks 1.5-17 times that)
+    below_p = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), 9.0)
+    below_p = np.nan_to_num(below_p, nan=9.0)
+    z_flat = np.where(below_p <= FIRST_ROWS_PERIODS, np.maximum(z, TOP_FROM_PEAK * zpk), z)
     out = pd.DataFrame(index=f.index)
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
     top_main = ramp(ring, 2.0, 1.2)
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
-                   * ramp(z, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
+                   * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
                    * ramp(consistency, 0.6, 0.8))  # a thin gap: one wavelet along the whole top
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
@@ -267,8 +281,6 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # replaces the surface reflection (1.55-2.44 of the region's on the full-wave sets), and its
     # region starts at the first searched rows (0.6-0.7 period under the surface), where the
     # anomaly runs on from the surface itself
-    below_p = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), 9.0)
-    below_p = np.nan_to_num(below_p, nan=9.0)
     near_ratio = SURFACE_RATIO_BELOW + (SURFACE_RATIO_NEAR - SURFACE_RATIO_BELOW) * ramp(below_p, 0.8, 0.7)
     ratio_min = th.surface_ratio + (near_ratio - th.surface_ratio) * ramp(below_p, 2.5, 1.5)
     out["surface"] = np.maximum.reduce([
@@ -278,7 +290,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # reverberates (a defect under the pavement leaves the surface reflection alone)
         ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5),
         ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3)])
-    out["layer"] = flat * continuous * np.maximum(ramp(z, th.void_min_z - 1.5, th.void_min_z - 3),
+    out["layer"] = flat * continuous * np.maximum(ramp(z_flat, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
     # a planar event (flat or dipping) longer than a defect top: a layer or interface
     planar = (ramp((f["plane_rms_ns"] / f["period_ns"]).to_numpy(float), 0.3, 0.15)
