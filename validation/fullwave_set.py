@@ -150,7 +150,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, and six of other simulation set-ups. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, and eight after that session's last change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -354,7 +354,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt", antenna_height_m=0.0)),
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.0, antenna_height_m=0.0,
                                            sep_m=0.05)),
-            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="metal", antenna_height_m=0.0))]]
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="metal", antenna_height_m=0.0))],
+            [  # nineteenth batch (same session, after its last rule change and before it was run):
+            # a blind score of the final code over the set-ups batches 15-18 opened
+            ("void", 400, "void", dict(length_m=1.2, height_m=0.03, under="asphalt", antenna_height_m=0.0)),
+            ("void", 900, "void", dict(length_m=0.8, height_m=0.02, under="asphalt", soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.9, soil="uniform")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.3, depth_top_m=0.8, eps_r=24.0)),
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.3, depth_top_m=1.2, antenna_height_m=0.0)),
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.9, waveform="gaussiandot")),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal", soil="uniform")),
+            ("cavity", 1500, "cavity", dict(length_m=0.3, height_m=0.12, depth_top_m=0.3))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
