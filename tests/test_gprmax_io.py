@@ -48,10 +48,13 @@ def test_merged_file_of_gprmax4():
 def test_series_is_read_in_run_order_with_positions_and_frequency():
     files = series_files(DATA / "bscan4.h5")
     assert [f.name for f in files] == [f"bscan{k}.h5" for k in range(1, 7)]
-    assert later_in_series(DATA / "bscan4.h5") and not later_in_series(DATA / "bscan1.h5")
+    assert later_in_series(DATA / "bscan4.h5")
+    assert later_in_series(DATA / "bscan1.h5")  # bscan_merged.h5 beside it stands for the series
     assert not later_in_series(MERGED)
-    s = _quiet_read(DATA / "bscan4.h5")
+    with pytest.warns(UserWarning, match="read as the whole B-scan"):
+        s = roadhealth.read(DATA / "bscan4.h5")
     merged = _quiet_read(MERGED)
+    np.testing.assert_array_equal(_quiet_read(DATA / "bscan1.h5").values, merged.values)
     np.testing.assert_array_equal(s.values, merged.values)
     np.testing.assert_allclose(s.distance_m.values[0], np.arange(6) * STEP_M, atol=1e-9)
     assert s.attrs["distance_source"] == "gprMax receiver/source positions"
@@ -69,9 +72,43 @@ def test_a_long_series_is_in_run_order_not_name_order(tmp_path):
         with h5py.File(dst, "r+") as h:
             h["rxs/rx1"].attrs["Position"] = np.array([0.08 + 0.01 * (k - 1), 0.17, 0.0])
             h["srcs/src1"].attrs["Position"] = np.array([0.06 + 0.01 * (k - 1), 0.17, 0.0])
-    s = _quiet_read(tmp_path / "run7.h5")
+    s = _quiet_read(tmp_path / "run1.h5")
     assert s.attrs["header"]["files"] == [f"run{k}.h5" for k in range(1, 13)]
     np.testing.assert_allclose(s.distance_m.values[0], np.arange(12) * 0.01, atol=1e-9)
+    # an input named "line1.in": its runs are line11 ... line112
+    for k in range(1, 13):
+        shutil.copy(tmp_path / f"run{k}.h5", tmp_path / f"line1{k}.h5")
+    assert [f.name for f in series_files(tmp_path / "line15.h5")] == [f"line1{k}.h5" for k in range(1, 13)]
+
+
+def test_numbered_separate_models_are_not_one_bscan(tmp_path):
+    for k in range(1, 4):
+        dst = tmp_path / f"case{k}.h5"
+        shutil.copy(DATA / f"bscan{k}.h5", dst)
+        with h5py.File(dst, "r+") as h:
+            h.attrs["Title"] = f"case {k}: another model"
+    assert series_files(tmp_path / "case2.h5") == [tmp_path / "case2.h5"]
+    assert _quiet_read(tmp_path / "case2.h5").sizes["trace"] == 1
+
+
+def test_source_and_receiver_steps_in_cells_are_converted_each(tmp_path):
+    # the transmitter moves 3 cells, the receiver 4 (2 mm cells): the midpoint moves 7 mm
+    f = tmp_path / "steps_merged.h5"
+    shutil.copy(MERGED, f)
+    with h5py.File(f, "r+") as h:
+        h.attrs["srcsteps"] = np.array([3, 0, 0], dtype=np.int32)
+        h.attrs["rxsteps"] = np.array([4, 0, 0], dtype=np.int32)
+    np.testing.assert_allclose(_quiet_read(f).distance_m.values[0], np.arange(6) * 0.007)
+
+
+def test_a_gprmax_file_without_receivers_says_so(tmp_path):
+    f = tmp_path / "norx.out"
+    shutil.copy(MERGED, f)
+    with h5py.File(f, "r+") as h:
+        del h["rxs"]
+    assert detect_format(f) == "gprmax"
+    with pytest.raises(FormatError, match=r"'rxs'.*no receiver group"):
+        roadhealth.read(f)
 
 
 def test_gprmax3_merge_has_no_step():
@@ -131,4 +168,7 @@ def test_campaign_reads_a_series_once(tmp_path):
     for f in DATA.glob("bscan*"):
         shutil.copy(f, tmp_path / f.name)
     found = sorted(p.name for p in load_campaign(tmp_path).surveys)
-    assert found == ["bscan1.h5", "bscan_merged.h5", "bscan_v3_merged.out"]
+    # run 1 stands for its series, unless the series' merged file lies beside it
+    assert found == ["bscan_merged.h5", "bscan_v3_merged.out"]
+    (tmp_path / "bscan_merged.h5").unlink()
+    assert sorted(p.name for p in load_campaign(tmp_path).surveys) == ["bscan1.h5", "bscan_v3_merged.out"]

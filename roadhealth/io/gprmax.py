@@ -42,40 +42,84 @@ __all__ = ["is_gprmax", "later_in_series", "read_gprmax", "series_files"]
 #: The electric components, in the order a tie is broken.
 E_COMPONENTS = ("Ez", "Ey", "Ex")
 
-_SERIES = re.compile(r"^(?P<stem>.*?)(?P<n>\d+)$")
-
-
 def is_gprmax(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is an HDF5 file with gprMax's layout (a ``dt`` attribute and an ``rxs`` group)."""
+    """Whether ``path`` is an HDF5 file written by gprMax: a ``gprMax`` or ``Iterations`` root
+    attribute, or a ``dt`` attribute with an ``rxs`` group (a model without receivers is still
+    gprMax's, and gets :func:`read_gprmax`'s own error)."""
     import h5py
 
     try:
         with h5py.File(path, "r") as h:
-            return "dt" in h.attrs and "rxs" in h
+            return "gprMax" in h.attrs or "Iterations" in h.attrs or ("dt" in h.attrs and "rxs" in h)
     except OSError:
         return False
 
 
+def _title(path: Path) -> str | None:
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as h:
+            t = h.attrs.get("Title")
+    except OSError:
+        return None
+    return _text(t)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, np.ndarray):
+        value = value.reshape(-1)[0] if value.size else ""
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
 def series_files(path: str | os.PathLike) -> list[Path]:
-    """The numbered files of the B-scan series ``path`` belongs to (``<name>1`` ... ``<name>N``
-    with its extension, consecutive from 1), in run order; ``[path]`` when it is not one of them."""
+    """The numbered files of the B-scan series ``path`` belongs to, in run order; ``[path]`` when
+    it is not one of them.
+
+    gprMax writes run ``k`` of ``name.in`` as ``<name><k>`` with the input's extension (``.out``
+    gprMax 3, ``.h5`` gprMax 4), consecutive from 1. A name that itself ends in digits is tried
+    at every split of its trailing digits (``line11`` ... ``line112`` are runs 1-12 of ``line1``);
+    the runs must share the model's title (separate models that happen to be numbered are not
+    one B-scan)."""
     p = Path(path)
-    m = _SERIES.match(p.stem)
-    if m is None or p.stem.endswith("_merged"):
+    if p.stem.endswith("_merged"):
         return [p]
-    stem, ext = m.group("stem"), p.suffix
-    found = []
-    k = 1
-    while (p.parent / f"{stem}{k}{ext}").is_file():
-        found.append(p.parent / f"{stem}{k}{ext}")
-        k += 1
-    return found if len(found) > 1 and p in found else [p]
+    m = re.search(r"\d+$", p.stem)
+    if m is None:
+        return [p]
+    digits = m.group(0)
+    title = None
+    for cut in range(len(digits), 0, -1):  # the longest run number first: "bscan12" is run 12 of "bscan"
+        stem, ext = p.stem[: len(p.stem) - cut], p.suffix
+        run = digits[len(digits) - cut:]
+        if run.startswith("0") or not (p.parent / f"{stem}1{ext}").is_file():
+            continue
+        found = []
+        k = 1
+        while (p.parent / f"{stem}{k}{ext}").is_file():
+            found.append(p.parent / f"{stem}{k}{ext}")
+            k += 1
+        if len(found) > 1 and p in found:
+            title = _title(found[0]) if title is None else title
+            if all(_title(f) == title for f in found):
+                return found
+    return [p]
 
 
 def later_in_series(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is run 2, 3 ... of a numbered series (read with run 1, not as a survey of its own)."""
-    files = series_files(path)
-    return len(files) > 1 and Path(path) != files[0]
+    """Whether ``path`` is not a survey of its own in a folder: run 2, 3 ... of a numbered series
+    (read with run 1), or run 1 of a series whose merged file (``<stem>_merged``, gprMax's
+    ``tools.outputfiles_merge``) lies beside it."""
+    p = Path(path)
+    files = series_files(p)
+    if len(files) < 2:
+        return False
+    if p != files[0]:
+        return True
+    stem = files[0].stem[:-1]  # run 1's number is its last digit
+    return any((p.parent / f"{stem}_merged{e}").is_file() for e in (p.suffix, ".out", ".h5"))
 
 
 def _attr_vector(h, name: str) -> np.ndarray | None:
@@ -118,43 +162,56 @@ def _open(path):
 def _receiver(path, h, receiver: int):
     if "rxs" not in h:
         raise FormatError(path, "rxs", "no receiver group: not a gprMax output file (or one without a #rx)")
+    import h5py
+
     key = f"rx{int(receiver)}"
+    if not isinstance(h["rxs"], h5py.Group):
+        raise FormatError(path, "rxs", "expected a group of receivers, found a dataset")
     if key not in h["rxs"]:
         have = ", ".join(sorted(h["rxs"].keys())) or "none"
         raise FormatError(path, f"rxs/{key}", f"no such receiver; the file has {have}")
+    if not isinstance(h["rxs"][key], h5py.Group):
+        raise FormatError(path, f"rxs/{key}", "expected a group of field outputs, found a dataset")
     return h["rxs"][key]
 
 
 def _dt_ns(path, h) -> float:
     if "dt" not in h.attrs:
         raise FormatError(path, "dt", "missing: the time step (s) of the model is needed")
-    dt = float(np.asarray(h.attrs["dt"]).reshape(-1)[0])
+    try:
+        dt = float(np.asarray(h.attrs["dt"], dtype=float).reshape(-1)[0])
+    except (TypeError, ValueError, IndexError):
+        raise FormatError(path, "dt", f"not a number: {h.attrs['dt']!r}") from None
     if not np.isfinite(dt) or not 0 < dt < 1e-6:
         raise FormatError(path, "dt", f"time step {dt!r} s is not a positive FDTD step (expected about 1e-12 to 1e-9 s)")
     return dt * 1e9
 
 
 def _steps_m(h) -> np.ndarray | None:
-    """Midpoint step between runs (m) from ``srcsteps``/``rxsteps``: gprMax stores them in
-    cells (whole numbers; times ``dx_dy_dz``), a hand-written file may give metres."""
-    s_src, s_rx = _attr_vector(h, "srcsteps"), _attr_vector(h, "rxsteps")
-    if s_src is None and s_rx is None:
-        return None
-    if s_src is not None and s_rx is not None and s_src.size == s_rx.size:
-        steps = 0.5 * (s_src + s_rx)
-    else:
-        steps = s_rx if s_rx is not None else s_src
-    cells = np.all(np.asarray(steps) == np.round(steps))
-    if not cells:
-        return steps
+    """Midpoint step between runs (m) from ``srcsteps``/``rxsteps``: gprMax stores them in cells
+    (whole numbers; times ``dx_dy_dz``), a hand-written file may give metres. Each is converted
+    on its own, then the two are averaged (the midpoint moves by their mean)."""
     dx = _attr_vector(h, "dx_dy_dz")
     if dx is None:
         dx = _attr_vector(h, "dx, dy, dz")  # gprMax 3.0's name
-    return steps * dx if dx is not None and dx.size == steps.size else None
+
+    def metres(v):
+        if v is None:
+            return None
+        if np.all(v == np.round(v)):  # cells
+            return v * dx if dx is not None and dx.size == v.size else None
+        return v
+
+    s_src, s_rx = metres(_attr_vector(h, "srcsteps")), metres(_attr_vector(h, "rxsteps"))
+    if s_src is not None and s_rx is not None and s_src.size == s_rx.size:
+        return 0.5 * (s_src + s_rx)
+    return s_rx if s_rx is not None else s_src
 
 
 def _waveform_mhz(h) -> float | None:
-    """Centre frequency of the first source's waveform (MHz), where gprMax 4 records it."""
+    """Centre frequency of the first source's waveform (MHz), where the file records it (the
+    ``WaveformFrequency`` of ``srcs/src1/excitation``, which the gprMax 4.0.1 used for the test
+    files writes; most gprMax output has no such attribute, and the Title is tried next)."""
     try:
         v = float(np.asarray(h["srcs/src1/excitation"].attrs["WaveformFrequency"]).reshape(-1)[0])
     except (KeyError, TypeError, ValueError, IndexError):
@@ -257,8 +314,8 @@ def read_gprmax(
                 mhz_file = _waveform_mhz(h)
     data = np.concatenate(traces, axis=1).T  # (trace, sample)
     n = data.shape[0]
-    title = title.decode() if isinstance(title, bytes) else (str(title) if title is not None else "")
-    version = version.decode() if isinstance(version, bytes) else (str(version) if version is not None else "?")
+    title = _text(title)
+    version = _text(version) or "?"
     distance, source = None, None
     if n > 1 and all(m is not None for m in mids) and len(mids) == n:
         xyz = np.stack(mids)
@@ -273,8 +330,11 @@ def read_gprmax(
             raise FormatError(p, "trace_spacing_m", f"must be a positive number of metres; got {trace_spacing_m!r}")
         distance, source = np.arange(n) * sp, "trace_spacing_m (given)"
     if distance is None and n > 1:
-        warn(f"{p}: the gprMax file gives no trace positions or steps (a gprMax 3 merge keeps none); "
-             "distances are the trace index: pass trace_spacing_m= to read() for metres")
+        warn(f"{p}: the gprMax file gives no trace positions, or steps with a cell size (a gprMax 3 merge "
+             "keeps neither); distances are the trace index: pass trace_spacing_m= to read() for metres")
+    if len(files) > 1 and p != files[0]:
+        warn(f"{p}: run of the {len(files)}-run B-scan {files[0].name} ... {files[-1].name}, read as the "
+             "whole B-scan (series=False reads this run alone)")
     mhz = antenna_mhz if antenna_mhz is not None else mhz_file
     if mhz is None and re.search(r"\d\s*(MHz|GHz)", title, flags=re.IGNORECASE):
         mhz = antenna_mhz_from_name(title)
