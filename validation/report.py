@@ -28,12 +28,14 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the last blind batches, each scored once before anyone looked at it (earlier ones as scored
-    # blind: metrics_*_b34_blind.json, _b5_blind, _b6_blind, _b78_blind, _b9_blind, _b10_blind, _b11_blind, _b12_blind, _b13_blind; docs/detection.md
-    # section 9): batches 11, 12 and 13, each scored once with the final rules
-    "blind batches 11-13, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b111213_blind.json",
-    "blind batches 11-13, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b111213_blind.json",
-    "blind batch 9 (heterogeneous soil), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b9_blind.json",
-    "blind batch 9 (heterogeneous soil), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b9_blind.json",
+    # blind: metrics_*_b34_blind.json ... _b13_blind, _b14_blind, _b15_blind, _b16_blind,
+    # _b18_blind; docs/detection.md section 9): batch 19, written after the last rule change and
+    # scored once with the final code; batches 17 (three objects on one line) likewise, written
+    # before the session's changes and scored once with the final code
+    "blind batch 19, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b19_blind.json",
+    "blind batch 19, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b19_blind.json",
+    "blind batch 17 (3 objects per line), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b17_blind.json",
+    "blind batch 17 (3 objects per line), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b17_blind.json",
 }
 
 
