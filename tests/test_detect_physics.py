@@ -730,3 +730,20 @@ def test_a_void_at_the_first_searched_rows_is_measured_by_its_peak():
     f = pd.DataFrame([_row(t_below_ns=0.7 * 2.5, **base), _row(t_below_ns=3.0 * 2.5, **base)])
     c = classify(f)
     assert list(c["decision"]) == ["void", "layer"]
+
+
+def test_a_region_with_separate_apexes_is_split_at_its_deep_saddles():
+    """Tops (samples, period 10) of one region along 40 traces: two apexes (60 and 70) with a
+    saddle 40 samples deeper between them are two bodies; a bump whose saddle is only 5 samples
+    deep is one body's ragged top and stays joined."""
+    from roadhealth.detect.features import split_at_saddles
+
+    t = np.arange(40)
+    top = np.where(t < 20, 60 + 4 * np.abs(t - 8), 70 + 4 * np.abs(t - 30))  # saddle ~110 at t 19-20
+    recs = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": top})
+    out = split_at_saddles(recs, 10)
+    assert set(out["parent"]) == {3}
+    left, right = out.loc[out["t"] < 19, "label"], out.loc[out["t"] > 21, "label"]
+    assert left.nunique() == 1 and right.nunique() == 1 and left.iloc[0] != right.iloc[0]
+    bumpy = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": 60 + np.where(t % 10 == 5, 5, 0)})
+    assert split_at_saddles(bumpy, 10)["label"].nunique() == 1

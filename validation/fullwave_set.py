@@ -355,8 +355,8 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.0, antenna_height_m=0.0,
                                            sep_m=0.05)),
             ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="metal", antenna_height_m=0.0))],
-            [  # nineteenth batch (same session, after its last rule change and before it was run):
-            # a blind score of the final code over the set-ups batches 15-18 opened
+            [  # nineteenth batch (same session, after its void rule and before it was run; the split
+            # of several-object regions came later): a blind score over the set-ups batches 15-18 opened
             ("void", 400, "void", dict(length_m=1.2, height_m=0.03, under="asphalt", antenna_height_m=0.0)),
             ("void", 900, "void", dict(length_m=0.8, height_m=0.02, under="asphalt", soil="uniform")),
             ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.9, soil="uniform")),

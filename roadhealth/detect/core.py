@@ -23,7 +23,12 @@ from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
-from roadhealth.detect.features import region_features
+from roadhealth.detect.features import (
+    SADDLE_MIN_PART_M,
+    column_records,
+    region_features,
+    split_at_saddles,
+)
 from roadhealth.detect.prepare import (
     DEFAULT_LAYERS,
     Prepared,
@@ -108,6 +113,75 @@ def at_line_end(t_min, t_max, n_traces: int) -> np.ndarray:
     return ((t_min <= k - 1) | (t_max >= n_traces - k)).astype(float)
 
 
+#: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
+SPLIT_MIN_CONFIDENCE = 0.7
+
+
+def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, depth_rule, n_channels: int,
+                     n_traces: int) -> pd.DataFrame:
+    """The survey-wide features of every region: depths from the velocity model, polarity against
+    the reference, time below the surface, the strong columns' extent."""
+    if feats.empty:
+        return feats
+    if depth_rule is not None and depth_rule[0] == "scale":
+        for c in ("depth_top_m", "depth_bottom_m"):
+            feats[c] = feats[c] * depth_rule[1]
+        feats["hyperbola_v_ratio"] = feats["hyperbola_v_ratio"] / depth_rule[1]
+    elif depth_rule is not None:
+        top = default_depth_m(feats["t_top_ns"].to_numpy(float) - pr.surface_ns)
+        bottom = default_depth_m(feats["t_bottom_ns"].to_numpy(float) - pr.surface_ns
+                                 - 0.5 * float(feats["period_ns"].iloc[0]))
+        feats["depth_top_m"] = top
+        feats["depth_bottom_m"] = np.maximum(bottom, top)
+    # polarity relative to the surface reflection: from the top wavelet's phase against a
+    # layer reflection of the same section where one stands out (valid for thin bodies
+    # too), else the sign at the envelope peak against the surface's
+    feats["polarity_peak"] = -pr.surface_polarity * feats["polarity_raw"]
+    if np.isfinite(pr.layer_phase_rad):
+        feats["polarity"] = relative_polarity(feats["phase_top_rad"], pr.layer_phase_rad)
+    else:
+        feats["polarity"] = feats["polarity_peak"]
+    feats["t_below_ns"] = feats["t_top_ns"] - pr.surface_ns  # two-way time below the surface
+    feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
+    if depth_rule is not None and depth_rule[0] == "layered":  # the average velocity down to each top
+        feats["velocity_m_per_ns"] = np.where(
+            feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / np.maximum(feats["t_below_ns"], 1e-9),
+            DEFAULT_LAYERS[0].velocity)
+    feats["n_channels_survey"] = n_channels
+    ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
+                                      t_max=("t", "max"))
+    feats = feats.join(ext)
+    feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float), n_traces)
+    return feats
+
+
+def _keep_splits(feats, strong, feats_s, strong_s, th) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The regions with the splits of :func:`~roadhealth.detect.features.split_at_saddles` that
+    are kept: a region is replaced by its parts when at least one part is a defect, every part
+    that is a defect has a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more, and the parts tell
+    another story than the whole (the whole is no defect, or the parts' defect kinds are not all
+    its kind). A chaotic loose top cut at its bumps gives doubtful pieces and stays whole."""
+    parents = np.intersect1d(feats_s["parent"].to_numpy(), feats.index.to_numpy())
+    whole = classify(feats.loc[parents], th)
+    parts = classify(feats_s, th)
+    keep = []
+    for parent, g in parts.groupby("parent"):
+        if len(g) < 2 or parent not in whole.index:
+            continue
+        w = whole.loc[parent]
+        d = g[g["is_defect"]]
+        kinds = set(d["decision"])
+        if kinds and (d["confidence"] >= SPLIT_MIN_CONFIDENCE).all() and (not w["is_defect"] or kinds != {w["decision"]}):
+            keep.append(parent)
+    if not keep:
+        return feats, strong
+    new_rows = feats_s[feats_s["parent"].isin(keep)]
+    feats = pd.concat([feats.drop(index=keep), new_rows[feats.columns.intersection(new_rows.columns)]])
+    strong = pd.concat([strong[~strong["label"].isin(keep)],
+                        strong_s[strong_s["label"].isin(new_rows.index)]], ignore_index=True)
+    return feats, strong
+
+
 def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
     pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
                  eps_r=options.get("eps_r"), reference=options.get("reference"))
@@ -125,48 +199,37 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
                      velocity_m_per_ns=pr.velocity_m_per_ns)
     kw = {k: float(options[k]) for k in ("z_seed", "z_low", "zc_seed", "zc_low") if k in options}
     reg = regions(att, **kw)
+    recs = column_records(att, reg)
+    v0 = pr.velocity_m_per_ns  # the scores' velocity (the features' depths before the velocity model)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
-                                    centre_mhz=pr.centre_mhz, velocity_m_per_ns=pr.velocity_m_per_ns,
-                                    distance_m=dist, offset_m=off)
-    layered = False  # depths from the default layered model (pr.velocity_source says so)
+                                    centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0,
+                                    distance_m=dist, offset_m=off, records=recs)
+    depth_rule = None  # how the depths are made: ("scale", factor) or ("layered",)
     if not feats.empty and pr.velocity_is_default:
         est = velocity_from_hyperbolas(feats["hyperbola_v"], feats["hyperbola_rms_ns"],
                                        feats["distance_end_m"] - feats["distance_start_m"],
                                        float(feats["period_ns"].iloc[0]))
         if est is not None:
-            scale = est[0] / pr.velocity_m_per_ns
-            for c in ("depth_top_m", "depth_bottom_m"):
-                feats[c] = feats[c] * scale
-            feats["hyperbola_v_ratio"] = feats["hyperbola_v_ratio"] / scale
+            depth_rule = ("scale", est[0] / pr.velocity_m_per_ns)
             pr.velocity_m_per_ns, pr.velocity_source = est
         else:  # the documented layered pavement model (slower with depth)
-            layered = True
-            top = default_depth_m(feats["t_top_ns"].to_numpy(float) - pr.surface_ns)
-            bottom = default_depth_m(feats["t_bottom_ns"].to_numpy(float) - pr.surface_ns
-                                     - 0.5 * float(feats["period_ns"].iloc[0]))
-            feats["depth_top_m"] = top
-            feats["depth_bottom_m"] = np.maximum(bottom, top)
+            depth_rule = ("layered",)
+    feats = _finish_features(feats, strong, pr, depth_rule, s.sizes["channel"], s.sizes["trace"])
     if not feats.empty:
-        # polarity relative to the surface reflection: from the top wavelet's phase against a
-        # layer reflection of the same section where one stands out (valid for thin bodies
-        # too), else the sign at the envelope peak against the surface's
-        feats["polarity_peak"] = -pr.surface_polarity * feats["polarity_raw"]
-        if np.isfinite(pr.layer_phase_rad):
-            feats["polarity"] = relative_polarity(feats["phase_top_rad"], pr.layer_phase_rad)
-        else:
-            feats["polarity"] = feats["polarity_peak"]
-        feats["t_below_ns"] = feats["t_top_ns"] - pr.surface_ns  # two-way time below the surface
-        feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
-        if layered:  # the average velocity down to each top
-            feats["velocity_m_per_ns"] = np.where(
-                feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / np.maximum(feats["t_below_ns"], 1e-9),
-                DEFAULT_LAYERS[0].velocity)
-        feats["n_channels_survey"] = s.sizes["channel"]
-        ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
-                                          t_max=("t", "max"))
-        feats = feats.join(ext)
-        feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float),
-                                           s.sizes["trace"])
+        # a region whose top rises to separate apexes (crossing flanks of neighbouring objects):
+        # split it where every part is a confident defect or confident clutter and the split
+        # changes the story (the whole was no defect, or of one kind where the parts are several)
+        split = split_at_saddles(recs, att.period_samples,
+                                 max(2, round(SADDLE_MIN_PART_M / max(_spacing(dist[0]), 1e-6))))
+        parents = np.unique(split["parent"].to_numpy()[split["label"].to_numpy() != split["parent"].to_numpy()])
+        if parents.size:  # features of the split regions' parts only
+            feats_s, strong_s = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
+                                                centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0, distance_m=dist,
+                                                offset_m=off, records=split[split["parent"].isin(parents)])
+            if not feats_s.empty:
+                feats_s = _finish_features(feats_s, strong_s, pr, depth_rule, s.sizes["channel"], s.sizes["trace"])
+                feats, strong = _keep_splits(feats, strong, feats_s, strong_s,
+                                             options.get("thresholds") or Thresholds())
     return pr, feats, strong
 
 
