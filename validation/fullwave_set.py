@@ -150,7 +150,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, and eight after that session's last change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -364,7 +364,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.3, depth_top_m=1.2, antenna_height_m=0.0)),
             ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.9, waveform="gaussiandot")),
             ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal", soil="uniform")),
-            ("cavity", 1500, "cavity", dict(length_m=0.3, height_m=0.12, depth_top_m=0.3))]]
+            ("cavity", 1500, "cavity", dict(length_m=0.3, height_m=0.12, depth_top_m=0.3))],
+            [  # twentieth batch (same session, after the split of several-object regions, before it
+            # was run): two more lines of three objects, a blind test of that change
+            ("multi", 400, "multi", dict(line_m=6.0, items=[
+                ("cavity", dict(s_m=1.5, length_m=0.6, height_m=0.25, depth_top_m=0.9)),
+                ("void", dict(s_m=3.2, length_m=1.0, height_m=0.03, under="asphalt")),
+                ("pipe", dict(s_m=4.8, depth_m=0.6, diameter_m=0.15, material="metal"))])),
+            ("multi", 400, "multi", dict(line_m=6.0, items=[
+                ("water_rich", dict(s_m=1.6, length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0)),
+                ("cavity", dict(s_m=3.5, length_m=0.8, height_m=0.3, depth_top_m=1.1)),
+                ("loose", dict(s_m=5.0, length_m=1.2, height_m=0.4, depth_top_m=0.7))]))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
