@@ -176,7 +176,7 @@ def _keep_splits(feats, strong, feats_s, strong_s, th) -> tuple[pd.DataFrame, pd
     if not keep:
         return feats, strong
     new_rows = feats_s[feats_s["parent"].isin(keep)]
-    feats = pd.concat([feats.drop(index=keep), new_rows[feats.columns.intersection(new_rows.columns)]])
+    feats = pd.concat([feats.drop(index=keep), new_rows[feats.columns]])
     strong = pd.concat([strong[~strong["label"].isin(keep)],
                         strong_s[strong_s["label"].isin(new_rows.index)]], ignore_index=True)
     return feats, strong

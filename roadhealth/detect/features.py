@@ -245,8 +245,6 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         return pd.DataFrame(), recs
     n_c, n_t, n_s = att.x.shape
     p = att.period_samples
-    if "parent" not in recs:
-        recs = recs.assign(parent=recs["label"])
     # the apex: the top time of the strongest columns; strong columns are those reaching half the
     # strongest whose top is not shallower than the apex (shallower events joined to the region
     # through weak voxels are not its top)
@@ -413,7 +411,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # over |x| <= v sqrt(t0 P / 8) (t0 the two-way time below the surface, P the period)
     t_below = np.maximum(feats["t_apex_ns"] - surface_ns, p * dt_ns)
     feats["apex_flat_ratio"] = feats["apex_flat_m"] / (2 * v * np.sqrt(t_below * p * dt_ns / 8.0))
-    feats["parent"] = recs.groupby("label")["parent"].first().reindex(feats.index).to_numpy()
+    if "parent" in recs:  # parts of split regions (split_at_saddles): the region each came from
+        feats["parent"] = recs.groupby("label")["parent"].first().reindex(feats.index).to_numpy()
     return feats, strong
 
 

@@ -74,7 +74,7 @@ def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
-def series_files(path: str | os.PathLike) -> list[Path]:
+def series_files(path: str | os.PathLike, *, check_titles: bool = True) -> list[Path]:
     """The numbered files of the B-scan series ``path`` belongs to, in run order; ``[path]`` when
     it is not one of them.
 
@@ -82,7 +82,7 @@ def series_files(path: str | os.PathLike) -> list[Path]:
     gprMax 3, ``.h5`` gprMax 4), consecutive from 1. A name that itself ends in digits is tried
     at every split of its trailing digits (``line11`` ... ``line112`` are runs 1-12 of ``line1``);
     the runs must share the model's title (separate models that happen to be numbered are not
-    one B-scan)."""
+    one B-scan; ``check_titles=False`` skips reading them)."""
     p = Path(path)
     if p.stem.endswith("_merged"):
         return [p]
@@ -102,6 +102,8 @@ def series_files(path: str | os.PathLike) -> list[Path]:
             found.append(p.parent / f"{stem}{k}{ext}")
             k += 1
         if len(found) > 1 and p in found:
+            if not check_titles:
+                return found
             title = _title(found[0]) if title is None else title
             if all(_title(f) == title for f in found):
                 return found
@@ -113,8 +115,8 @@ def later_in_series(path: str | os.PathLike) -> bool:
     (read with run 1), or run 1 of a series whose merged file (``<stem>_merged``, gprMax's
     ``tools.outputfiles_merge``) lies beside it."""
     p = Path(path)
-    files = series_files(p)
-    if len(files) < 2:
+    files = series_files(p, check_titles=False)  # (a folder is listed file by file: two titles read, not N)
+    if len(files) < 2 or _title(p) != _title(files[0]):
         return False
     if p != files[0]:
         return True
