@@ -747,3 +747,33 @@ def test_a_region_with_separate_apexes_is_split_at_its_deep_saddles():
     assert left.nunique() == 1 and right.nunique() == 1 and left.iloc[0] != right.iloc[0]
     bumpy = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": 60 + np.where(t % 10 == 5, 5, 0)})
     assert split_at_saddles(bumpy, 10)["label"].nunique() == 1
+
+
+def test_split_parts_replace_the_whole_only_when_they_tell_a_confident_other_story():
+    """_keep_splits on classified wholes (labels 1-5) and their parts (labelled from 100 on):
+    parts replace their whole when one at least is a defect, every defect part is confident
+    (>= SPLIT_MIN_CONFIDENCE) and the whole was no defect or of one kind where the parts are
+    several; the kept parts get back the split's labels (the first the whole's), the strong
+    columns follow, and ``parent`` is dropped."""
+    from roadhealth.detect.core import SPLIT_MIN_CONFIDENCE, _keep_splits
+
+    hi, lo = SPLIT_MIN_CONFIDENCE + 0.1, SPLIT_MIN_CONFIDENCE - 0.1
+    rows = [  # (label, parent, decision, is_defect, confidence)
+        (1, 1, "loose", True, 0.8), (101, 1, "loose", True, 0.6), (106, 1, "loose", True, 0.6),  # doubtful pieces
+        (2, 2, "weak", False, 0.0), (102, 2, "cavity", True, hi), (107, 2, "pipe", False, 0.0),  # no defect -> kept
+        (3, 3, "cavity", True, 0.9), (103, 3, "cavity", True, hi), (108, 3, "cavity", True, hi),  # same story
+        (4, 4, "cavity", True, 0.9), (104, 4, "cavity", True, hi), (109, 4, "water_rich", True, hi),  # two kinds
+        (5, 5, "pipe", False, 0.0), (105, 5, "pipe", False, 0.0), (110, 5, "layer", False, 0.0),  # no defect part
+        (6, 6, "weak", False, 0.0), (106 + 5, 6, "cavity", True, lo), (112, 6, "void", True, hi),  # one unsure
+    ]
+    cls = pd.DataFrame(rows, columns=["label", "parent", "decision", "is_defect", "confidence"]).set_index("label")
+    strong = pd.DataFrame({"label": np.repeat(cls.index.to_numpy(), 2), "t": np.arange(2 * len(cls))})
+    out, st = _keep_splits(cls, strong, part_offset=100)
+    assert "parent" not in out.columns
+    assert sorted(out.index) == [1, 2, 3, 4, 5, 6, 7, 9]  # wholes 1, 3, 5, 6; parts of 2 (2, 7) and 4 (4, 9)
+    assert out.loc[2, "decision"] == "cavity" and out.loc[7, "decision"] == "pipe"
+    assert out.loc[4, "decision"] == "cavity" and out.loc[9, "decision"] == "water_rich"
+    assert out.loc[3, "confidence"] == 0.9 and out.loc[1, "decision"] == "loose"
+    assert sorted(set(st["label"])) == sorted(out.index)
+    # the kept parts' strong columns are theirs, not the replaced wholes'
+    assert set(st.loc[st["label"] == 2, "t"]) == set(strong.loc[strong["label"] == 102, "t"])

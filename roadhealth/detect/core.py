@@ -113,6 +113,10 @@ def at_line_end(t_min, t_max, n_traces: int) -> np.ndarray:
     return ((t_min <= k - 1) | (t_max >= n_traces - k)).astype(float)
 
 
+#: Regions whose top is fitted with a diffraction hyperbola (the largest; the parts of split
+#: regions come on top).
+MAX_FIT_REGIONS = 400
+
 #: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
 SPLIT_MIN_CONFIDENCE = 0.7
 
@@ -155,34 +159,48 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     return feats
 
 
-def _keep_splits(feats, strong, feats_s, strong_s, th) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The regions with the splits of :func:`~roadhealth.detect.features.split_at_saddles` that
-    are kept: a region is replaced by its parts when at least one part is a defect, every part
-    that is a defect has a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more, and the parts tell
-    another story than the whole (the whole is no defect, or the parts' defect kinds are not all
-    its kind). A chaotic loose top cut at its bumps gives doubtful pieces and stays whole."""
-    parents = np.intersect1d(feats_s["parent"].to_numpy(), feats.index.to_numpy())
-    whole = classify(feats.loc[parents], th)
-    parts = classify(feats_s, th)
+def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The classified regions with the splits of
+    :func:`~roadhealth.detect.features.split_at_saddles` that are kept.
+
+    ``cls`` holds the classified wholes and, labelled ``part_offset`` and above, the parts of the
+    split regions (``parent``: the whole's label). A region is replaced by its parts when at least
+    one part is a defect, every part that is a defect has a confidence of
+    :data:`SPLIT_MIN_CONFIDENCE` or more, and the parts tell another story than the whole (the
+    whole is no defect, or the parts' defect kinds are not all its kind). A chaotic loose top cut
+    at its bumps gives doubtful pieces and stays whole. The kept parts get back the labels the
+    split gave them (the first part the whole's); the others are dropped, and so is ``parent``.
+    """
+    label = cls.index.to_numpy()
+    is_part = label >= part_offset
+    parts = cls[is_part]
     keep = []
     for parent, g in parts.groupby("parent"):
-        if len(g) < 2 or parent not in whole.index:
+        if len(g) < 2 or parent not in cls.index:
             continue
-        w = whole.loc[parent]
+        w = cls.loc[parent]
         d = g[g["is_defect"]]
         kinds = set(d["decision"])
         if kinds and (d["confidence"] >= SPLIT_MIN_CONFIDENCE).all() and (not w["is_defect"] or kinds != {w["decision"]}):
             keep.append(parent)
-    if not keep:
-        return feats, strong
-    new_rows = feats_s[feats_s["parent"].isin(keep)]
-    feats = pd.concat([feats.drop(index=keep), new_rows[feats.columns]])
-    strong = pd.concat([strong[~strong["label"].isin(keep)],
-                        strong_s[strong_s["label"].isin(new_rows.index)]], ignore_index=True)
-    return feats, strong
+    new_rows = parts[parts["parent"].isin(keep)]
+    out = pd.concat([cls[~is_part].drop(index=keep), new_rows]).drop(columns="parent")
+    out.index = np.where(out.index.to_numpy() >= part_offset, out.index.to_numpy() - part_offset, out.index.to_numpy())
+    out.index.name = cls.index.name
+    lab_s = strong["label"].to_numpy()
+    strong = strong[np.isin(lab_s, out.index.to_numpy()) & ~np.isin(lab_s, keep)
+                    | np.isin(lab_s, new_rows.index.to_numpy())].copy()
+    strong["label"] = np.where(strong["label"].to_numpy() >= part_offset, strong["label"].to_numpy() - part_offset,
+                               strong["label"].to_numpy())
+    return out, strong.reset_index(drop=True)
 
 
-def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
+def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
+    """Prepare, score, label and measure a survey: (prepared survey, one row of features per
+    region, the regions' strong columns). With ``classified`` the features carry the
+    classification (:func:`~roadhealth.detect.classify.classify`) too. Regions of several
+    objects (:func:`~roadhealth.detect.features.split_at_saddles`) are measured whole and in
+    parts in one pass, classified, and the parts kept where :func:`_keep_splits` says."""
     pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
                  eps_r=options.get("eps_r"), reference=options.get("reference"))
     s = pr.survey
@@ -200,37 +218,43 @@ def _analyse(survey, recipe, options) -> tuple[Prepared, pd.DataFrame, pd.DataFr
     kw = {k: float(options[k]) for k in ("z_seed", "z_low", "zc_seed", "zc_low") if k in options}
     reg = regions(att, **kw)
     recs = column_records(att, reg)
+    # a region whose top rises to separate apexes (crossing flanks of neighbouring objects) is
+    # also measured in parts, cut at the saddles; the parts are labelled from ``part_offset`` on
+    part_offset, max_regions = None, MAX_FIT_REGIONS
+    if not recs.empty:
+        split = split_at_saddles(recs, att.period_samples,
+                                 max(2, round(SADDLE_MIN_PART_M / max(_spacing(dist[0]), 1e-6))))
+        lab, par = split["label"].to_numpy(), split["parent"].to_numpy()
+        parents = np.unique(par[lab != par])
+        if parents.size:
+            part_offset = int(lab.max()) + 1
+            parts = split[np.isin(par, parents)]
+            recs = pd.concat([recs.assign(parent=recs["label"].to_numpy()),
+                              parts.assign(label=parts["label"].to_numpy() + part_offset)], ignore_index=True)
+            max_regions += np.unique(parts["label"].to_numpy()).size
     v0 = pr.velocity_m_per_ns  # the scores' velocity (the features' depths before the velocity model)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0,
-                                    distance_m=dist, offset_m=off, records=recs)
+                                    distance_m=dist, offset_m=off, records=recs, max_regions=max_regions)
     depth_rule = None  # how the depths are made: ("scale", factor) or ("layered",)
     if not feats.empty and pr.velocity_is_default:
-        est = velocity_from_hyperbolas(feats["hyperbola_v"], feats["hyperbola_rms_ns"],
-                                       feats["distance_end_m"] - feats["distance_start_m"],
-                                       float(feats["period_ns"].iloc[0]))
+        whole = feats if part_offset is None else feats[feats.index.to_numpy() < part_offset]
+        est = velocity_from_hyperbolas(whole["hyperbola_v"], whole["hyperbola_rms_ns"],
+                                       whole["distance_end_m"] - whole["distance_start_m"],
+                                       float(whole["period_ns"].iloc[0]))
         if est is not None:
             depth_rule = ("scale", est[0] / pr.velocity_m_per_ns)
             pr.velocity_m_per_ns, pr.velocity_source = est
         else:  # the documented layered pavement model (slower with depth)
             depth_rule = ("layered",)
     feats = _finish_features(feats, strong, pr, depth_rule, s.sizes["channel"], s.sizes["trace"])
-    if not feats.empty:
-        # a region whose top rises to separate apexes (crossing flanks of neighbouring objects):
-        # split it where every part is a confident defect or confident clutter and the split
-        # changes the story (the whole was no defect, or of one kind where the parts are several)
-        split = split_at_saddles(recs, att.period_samples,
-                                 max(2, round(SADDLE_MIN_PART_M / max(_spacing(dist[0]), 1e-6))))
-        parents = np.unique(split["parent"].to_numpy()[split["label"].to_numpy() != split["parent"].to_numpy()])
-        if parents.size:  # features of the split regions' parts only
-            feats_s, strong_s = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
-                                                centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0, distance_m=dist,
-                                                offset_m=off, records=split[split["parent"].isin(parents)])
-            if not feats_s.empty:
-                feats_s = _finish_features(feats_s, strong_s, pr, depth_rule, s.sizes["channel"], s.sizes["trace"])
-                feats, strong = _keep_splits(feats, strong, feats_s, strong_s,
-                                             options.get("thresholds") or Thresholds())
-    return pr, feats, strong
+    if part_offset is None and not classified:
+        return pr, feats, strong
+    fcols = [c for c in feats.columns if c != "parent"]
+    cls = classify(feats, options.get("thresholds") or Thresholds()) if not feats.empty else feats
+    if part_offset is not None:
+        cls, strong = _keep_splits(cls, strong, part_offset)
+    return pr, (cls if classified else cls[fcols]), strong
 
 
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
@@ -370,11 +394,9 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
             return detect_chunked(survey, recipe, risk=risk, window_m=None if chunk_m == "auto" else chunk_m,
                                   **options)
     table = _risk.load_table(risk)
-    pr, feats, _ = _analyse(survey, recipe, options)
+    pr, cls, _ = _analyse(survey, recipe, options, classified=True)
     s = pr.survey
     name = _survey_name(survey, options.get("survey_name"))
-    th = options.get("thresholds") or Thresholds()
-    cls = classify(feats, th) if not feats.empty else feats
     crs_out = s.attrs.get("crs")
     info = {"velocity_m_per_ns": pr.velocity_m_per_ns, "velocity_source": pr.velocity_source,
             "surface_polarity": pr.surface_polarity, "surface_measured": pr.surface_measured,

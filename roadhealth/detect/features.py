@@ -218,7 +218,8 @@ def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d
 
 def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float, surface_ns: float,
                     centre_mhz: float, velocity_m_per_ns: float, distance_m: np.ndarray,
-                    offset_m: np.ndarray, records: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    offset_m: np.ndarray, records: pd.DataFrame | None = None,
+                    max_regions: int = 400) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Features of every region (one row per region, indexed by label) and its strong columns.
 
     Parameters
@@ -230,6 +231,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     records : pandas.DataFrame, optional
         The regions' column records (:func:`column_records`, possibly relabelled by
         :func:`split_at_saddles`); default: computed from ``reg``.
+    max_regions : int
+        At most this many regions (the largest) get a diffraction-hyperbola fit.
 
     Returns
     -------
@@ -375,7 +378,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     feats["channel_amplitude_ratio"] = gc["e_top"].quantile(0.1) / gc["e_top"].max().clip(lower=1e-30)
     feats["channel_fraction"] = gc.size() / n_c
     feats["apex_line_rms_m"] = _line_rms(per_ch)
-    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, period_ns=p * dt_ns, spacing_m=sp)
+    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, max_regions, period_ns=p * dt_ns, spacing_m=sp)
     feats = feats.join(hyp)
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
     feats["z_peak"] = recs.groupby("label")["z_max"].max()
