@@ -76,14 +76,23 @@ def _box_mean(a: np.ndarray, k: int, axis: int) -> np.ndarray:
     count = (np.minimum(i, r) + np.minimum(n - 1 - i, r) + 1).astype(np.float32)
     shape = [1] * a.ndim
     shape[axis] = n
-    if r >= 3:
-        out = ndimage.uniform_filter1d(a, 2 * r + 1, axis=axis, mode="constant")
-        out *= (np.float32(2 * r + 1) / count).reshape(shape)
-        return out
     axis = axis % a.ndim
 
     def part(start, stop):
         return (slice(None),) * axis + (slice(start, stop),)
+
+    if r >= 3:
+        out = ndimage.uniform_filter1d(a, 2 * r + 1, axis=axis, mode="constant")
+        # the zero-padded mean, rescaled to the samples that exist where the window is cut (the
+        # ends; inside, the factor is 1)
+        fix = np.float32(2 * r + 1) / count
+        if n <= 2 * r:
+            out *= fix.reshape(shape)
+        else:
+            end = [*shape[:axis], r, *shape[axis + 1:]]
+            out[part(None, r)] *= fix[:r].reshape(end)
+            out[part(n - r, None)] *= fix[n - r:].reshape(end)
+        return out
 
     out = a.copy()
     for d in range(1, min(r, n - 1) + 1):

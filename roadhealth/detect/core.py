@@ -25,6 +25,7 @@ from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
 from roadhealth.detect.features import (
     SADDLE_MIN_PART_M,
+    _Groups,
     column_records,
     region_features,
     split_at_saddles,
@@ -152,9 +153,11 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
             feats["depth_top_m"] > 0, 2 * feats["depth_top_m"] / np.maximum(feats["t_below_ns"], 1e-9),
             DEFAULT_LAYERS[0].velocity)
     feats["n_channels_survey"] = n_channels
-    ext = strong.groupby("label").agg(c_min=("c", "min"), c_max=("c", "max"), t_min=("t", "min"),
-                                      t_max=("t", "max"))
-    feats = feats.join(ext)
+    g = _Groups(strong["label"].to_numpy())
+    at = np.searchsorted(g.keys, feats.index.to_numpy())  # every region has strong columns
+    for name, col, red in (("c_min", "c", g.min), ("c_max", "c", g.max), ("t_min", "t", g.min),
+                           ("t_max", "t", g.max)):
+        feats[name] = red(strong[col].to_numpy())[at].astype(np.int64)
     feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float), n_traces)
     return feats
 

@@ -49,6 +49,8 @@ feature           meaning
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -248,14 +250,25 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         return pd.DataFrame(), recs
     n_c, n_t, n_s = att.x.shape
     p = att.period_samples
+    # (grouped with numpy (_Groups) on the columns' arrays: pandas' groupby costs more than the
+    # features themselves on a survey of a few regions)
+    r_lab = recs["label"].to_numpy()
+    r_e = recs["e_top"].to_numpy(float)
+    r_s = recs["s_top"].to_numpy()
+    g_all = _Groups(r_lab)
     # the apex: the top time of the strongest columns; strong columns are those reaching half the
     # strongest whose top is not shallower than the apex (shallower events joined to the region
     # through weak voxels are not its top)
-    e_max = recs.groupby("label")["e_top"].transform("max")
-    t_apex = recs["s_top"].where(recs["e_top"] >= 0.8 * e_max).groupby(recs["label"]).transform("median")
-    strong = recs[(recs["e_top"] >= 0.5 * e_max) & (recs["s_top"] >= t_apex - 0.5 * p)].reset_index(drop=True)
-    strong["apex"] = strong["e_top"] >= 0.8 * strong.groupby("label")["e_top"].transform("max")
-    cols = (strong["c"].to_numpy() * n_t + strong["t"].to_numpy()).astype(np.int64)
+    e_max = g_all.max(r_e)[g_all.inv]
+    t_apex = g_all.quantile(np.where(r_e >= 0.8 * e_max, r_s, np.nan), 0.5)[g_all.inv]
+    strong = recs[(r_e >= 0.5 * e_max) & (r_s >= t_apex - 0.5 * p)].reset_index(drop=True)
+    lab_s = strong["label"].to_numpy()
+    grp = _Groups(lab_s)
+    e_top_s = strong["e_top"].to_numpy(float)
+    apex = e_top_s >= 0.8 * grp.max(e_top_s)[grp.inv]
+    cc = strong["c"].to_numpy()
+    tt = strong["t"].to_numpy()
+    cols = (cc * n_t + tt).astype(np.int64)
     s_top = strong["s_top"].to_numpy()
     env2, _ = att.analytic(cols)  # one row per strong column
     rows2 = np.arange(cols.size)
@@ -280,8 +293,6 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # lateral semblance of the top over 5 traces of the same channel, about 5 cm apart (every
     # ``stride``-th trace on a finely sampled line: over a few centimetres every event looks
     # continuous)
-    tt = strong["t"].to_numpy()
-    cc = strong["c"].to_numpy()
     sp = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
     sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05  # trace spacing, m
     stride = max(1, round(0.05 / sp))
@@ -296,13 +307,12 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # jump from trace to trace, and their wavelets do not add up along them.
     side = 2 if stride * sp <= 0.06 else 1
     offs_d = stride * np.arange(-side, side + 1)
-    lab_s = strong["label"].to_numpy().astype(np.int64)
     slope = _local_slope(lab_s, cc, tt, s_top)
-    key = (lab_s * n_c + cc) * n_t + tt
+    key = (lab_s.astype(np.int64) * n_c + cc) * n_t + tt
     order_k = np.argsort(key, kind="stable")
     key_sorted, s_sorted = key[order_k], s_top[order_k]
     tn_d = np.clip(tt[:, None] + offs_d[None, :], 0, n_t - 1)
-    want = (lab_s[:, None] * n_c + cc[:, None]) * n_t + tn_d
+    want = (lab_s.astype(np.int64)[:, None] * n_c + cc[:, None]) * n_t + tn_d
     pos = np.clip(np.searchsorted(key_sorted, want), 0, key_sorted.size - 1)
     found = key_sorted[pos] == want
     predicted = s_top[:, None] + np.round(slope[:, None] * offs_d[None, :]).astype(np.int64)
@@ -327,82 +337,90 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
     env_s = env2[:, ks]
     zs = ((env_s - att.bg_median[cc][:, ks]) / att.bg_scale[cc][:, ks]).max(axis=1)
-    z_top = ((strong["e_top"].to_numpy() - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top])
-
-    strong = strong.assign(e1=e1, e2=e2, eb=eb, nb=nb, bgw=bgw, centroid=centroid, semblance=semblance,
-                           semblance_dip=best, semblance_below=below,
-                           z_surface=zs, z_top=z_top,
-                           distance=distance_m[cc, tt], offset=offset_m[cc],
-                           t_top=t0_ns + s_top * dt_ns, t_last=t0_ns + s_last * dt_ns)
-    grp = _Groups(strong["label"].to_numpy())
+    z_top = (e_top_s - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top]
+    distance = distance_m[cc, tt]
+    offset = offset_m[cc]
+    t_top = t0_ns + s_top * dt_ns
+    t_last = t0_ns + s_last * dt_ns
+    strong = strong.assign(apex=apex, e1=e1, e2=e2, eb=eb, nb=nb, bgw=bgw, centroid=centroid, semblance=semblance,
+                           semblance_dip=best, semblance_below=below, z_surface=zs, z_top=z_top,
+                           distance=distance, offset=offset, t_top=t_top, t_last=t_last)
     a_top = strong["a_top"].to_numpy(float)
     h_top = strong["h_top"].to_numpy(float)
-    t_top = strong["t_top"].to_numpy(float)
-    apex_t = np.where(strong["apex"].to_numpy(), t_top, np.nan)
-    feats = pd.DataFrame({
+    apex_t = np.where(apex, t_top, np.nan)
+    sum_a, sum_h = grp.sum(a_top), grp.sum(h_top)
+    cols_out = {
         "n_columns": grp.count(),
-        "n_channels": grp.nunique(strong["c"].to_numpy()),
-        "distance_start_m": grp.min(strong["distance"].to_numpy(float)),
-        "distance_end_m": grp.max(strong["distance"].to_numpy(float)),
-        "offset_min": grp.min(strong["offset"].to_numpy(float)),
-        "offset_max": grp.max(strong["offset"].to_numpy(float)),
+        "n_channels": grp.nunique(cc),
+        "distance_start_m": grp.min(distance),
+        "distance_end_m": grp.max(distance),
+        "offset_min": grp.min(offset),
+        "offset_max": grp.max(offset),
         "t_top_ns": grp.quantile(apex_t, 0.5),
         "t_top_median_ns": grp.quantile(t_top, 0.5),
         "top_range_ns": grp.quantile(t_top, 0.9) - grp.quantile(t_top, 0.1),
-        "t_bottom_ns": grp.quantile(strong["t_last"].to_numpy(float), 0.5),
-        "polarity_raw": grp.sum(a_top) / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
+        "t_bottom_ns": grp.quantile(t_last, 0.5),
+        "polarity_raw": sum_a / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
         # envelope-weighted mean phasor of the top wavelets: its angle and its length over the
         # summed envelope
-        "phase_top_rad": np.arctan2(grp.sum(h_top), grp.sum(a_top)),
-        "phase_consistency": np.hypot(grp.sum(h_top), grp.sum(a_top)) / np.maximum(grp.sum(strong["e_top"].to_numpy(float)), 1e-30),
-        "ringing": grp.sum(strong["e2"].to_numpy(float)) / np.maximum(grp.sum(strong["e1"].to_numpy(float)), 1e-30),
-        "below_db": 10 * np.log10(np.maximum(grp.sum(strong["eb"].to_numpy(float)), 1e-30)
-                                  / np.maximum(grp.sum(strong["bgw"].to_numpy(float)), 1e-30)),
-        "centroid_mhz": grp.quantile(strong["centroid"].to_numpy(float), 0.5),
-        "coherence": grp.quantile(strong["semblance"].to_numpy(float), 0.5),
+        "phase_top_rad": np.arctan2(sum_h, sum_a),
+        "phase_consistency": np.hypot(sum_h, sum_a) / np.maximum(grp.sum(e_top_s), 1e-30),
+        "ringing": grp.sum(e2) / np.maximum(grp.sum(e1), 1e-30),
+        "below_db": 10 * np.log10(np.maximum(grp.sum(eb), 1e-30) / np.maximum(grp.sum(bgw), 1e-30)),
+        "centroid_mhz": grp.quantile(centroid, 0.5),
+        "coherence": grp.quantile(semblance, 0.5),
         # over the apex columns (the top proper; isolated far-flank columns have no neighbours
         # to follow)
-        "coherence_dip": grp.quantile(np.where(strong["apex"].to_numpy(), strong["semblance_dip"].to_numpy(float),
-                                               np.nan), 0.5),
-        "coherence_below": grp.quantile(np.where(strong["apex"].to_numpy(), strong["semblance_below"].to_numpy(float),
-                                                 np.nan), 0.5),
-        "z_surface": grp.quantile(strong["z_surface"].to_numpy(float), 0.5),
-        "z_top": grp.quantile(strong["z_top"].to_numpy(float), 0.5),
-    }, index=pd.Index(grp.keys, name="label"))
-    feats["coherence_dip"] = np.fmax(feats["coherence_dip"], feats["coherence"])  # never below zero-dip
+        "coherence_dip": grp.quantile(np.where(apex, best, np.nan), 0.5),
+        "coherence_below": grp.quantile(np.where(apex, below, np.nan), 0.5),
+        "z_surface": grp.quantile(zs, 0.5),
+        "z_top": grp.quantile(z_top, 0.5),
+    }
+    cols_out["coherence_dip"] = np.fmax(cols_out["coherence_dip"], cols_out["coherence"])  # never below zero-dip
     # across the channels: the apex of each channel (its strongest column)
-    per_ch = strong.sort_values("e_top", ascending=False).drop_duplicates(["label", "c"])
-    gc = per_ch.groupby("label")
-    ch_apex = strong.groupby(["label", "c"])["t_top"].quantile(0.1).groupby("label")
-    feats["apex_range_ns"] = ch_apex.quantile(0.9) - ch_apex.quantile(0.1)
-    feats["channel_amplitude_ratio"] = gc["e_top"].quantile(0.1) / gc["e_top"].max().clip(lower=1e-30)
-    feats["channel_fraction"] = gc.size() / n_c
-    feats["apex_line_rms_m"] = _line_rms(per_ch)
-    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, max_regions, period_ns=p * dt_ns, spacing_m=sp)
-    feats = feats.join(hyp)
-    feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
-    feats["z_peak"] = recs.groupby("label")["z_max"].max()
-    feats["zc_peak"] = recs.groupby("label")["zc_max"].max()
-    feats["z_peak_short"] = recs.groupby("label")["zs_max"].max()
+    key_lc = lab_s.astype(np.int64) * n_c + cc
+    g_lc = _Groups(key_lc)
+    per_ch = np.lexsort((-e_top_s, key_lc))[np.r_[0, np.cumsum(g_lc.counts)[:-1]]]  # strongest per (label, c)
+    g_ch = _Groups(lab_s[per_ch])  # the same labels as grp, in the same order
+    ch_apex = g_lc.quantile(t_top, 0.1)
+    g_ap = _Groups(g_lc.keys // n_c)
+    cols_out["apex_range_ns"] = g_ap.quantile(ch_apex, 0.9) - g_ap.quantile(ch_apex, 0.1)
+    cols_out["channel_amplitude_ratio"] = (g_ch.quantile(e_top_s[per_ch], 0.1)
+                                           / np.maximum(g_ch.max(e_top_s[per_ch]), 1e-30))
+    cols_out["channel_fraction"] = g_ch.count() / n_c
+    cols_out["apex_line_rms_m"] = _line_rms(g_ch, offset[per_ch], distance[per_ch])
+    # the regions' peak scores over all their columns
+    at = np.searchsorted(g_all.keys, grp.keys)
+    z_peak = g_all.max(recs["z_max"].to_numpy(float))[at]
+    cols_out["zc_peak"] = g_all.max(recs["zc_max"].to_numpy(float))[at]
+    cols_out["z_peak_short"] = g_all.max(recs["zs_max"].to_numpy(float))[at]
     # the region's extent along track, for chaotic scattering whose strong columns may be its
     # brightest scatterer alone: the columns with evidence of their own (the short-stack score at
     # the region threshold, not the halo the coarse score's 0.75 m window adds around the zone),
     # trimmed by the half-widths of the 0.25 m stack and the 0.2 m smoothing, which spread a
     # scatterer's score along track
-    own = recs[recs["zs_max"] >= ZONE_MIN_Z]
-    gr = _Groups(own["label"].to_numpy())
+    own = recs["zs_max"].to_numpy(float) >= ZONE_MIN_Z
+    gr = _Groups(r_lab[own])
     trim = att.stack_traces // 2 + att.smooth_traces // 2
-    lo = np.clip(gr.min(own["t"].to_numpy(float)) + trim, 0, n_t - 1)
-    hi = np.clip(gr.max(own["t"].to_numpy(float)) - trim, 0, n_t - 1)
-    ext = pd.DataFrame({"region_trace_min": np.minimum(lo, hi), "region_trace_max": np.maximum(lo, hi),
-                        "region_channel": gr.min(own["c"].to_numpy(float))}, index=gr.keys).round()
-    feats = feats.join(ext)
-    ok = feats["region_trace_min"].notna().to_numpy()
-    ch = feats.loc[ok, "region_channel"].to_numpy().astype(np.intp)
-    for a, b in (("region_start_m", "region_trace_min"), ("region_end_m", "region_trace_max")):
-        feats[a] = np.nan
-        feats.loc[ok, a] = distance_m[ch, feats.loc[ok, b].to_numpy().astype(np.intp)]
-    feats = feats.drop(columns="region_channel")
+    lo = np.clip(gr.min(recs["t"].to_numpy(float)[own]) + trim, 0, n_t - 1)
+    hi = np.clip(gr.max(recs["t"].to_numpy(float)[own]) - trim, 0, n_t - 1)
+    pos = np.clip(np.searchsorted(gr.keys, grp.keys), 0, max(gr.n - 1, 0))
+    has = (gr.keys[pos] == grp.keys) if gr.n else np.zeros(grp.n, dtype=bool)
+    t_lo = np.where(has, np.round(np.minimum(lo, hi)[pos] if gr.n else 0.0), np.nan)
+    t_hi = np.where(has, np.round(np.maximum(lo, hi)[pos] if gr.n else 0.0), np.nan)
+    ch_own = np.where(has, gr.min(recs["c"].to_numpy(float)[own])[pos] if gr.n else 0.0, 0.0).round().astype(np.intp)
+    cols_out["region_trace_min"], cols_out["region_trace_max"] = t_lo, t_hi
+    for a, b in (("region_start_m", t_lo), ("region_end_m", t_hi)):
+        cols_out[a] = np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan)
+    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, max_regions, period_ns=p * dt_ns, spacing_m=sp)
+    later = {c: cols_out.pop(c) for c in ("zc_peak", "z_peak_short", "region_trace_min", "region_trace_max",
+                                          "region_start_m", "region_end_m")}
+    feats = pd.DataFrame(cols_out, index=pd.Index(grp.keys, name="label"))
+    feats = feats.join(hyp)
+    feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
+    feats["z_peak"] = z_peak
+    for c, v in later.items():
+        feats[c] = v
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     feats["freq_ratio"] = feats["centroid_mhz"] / centre_mhz
     v = velocity_m_per_ns
@@ -415,7 +433,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     t_below = np.maximum(feats["t_apex_ns"] - surface_ns, p * dt_ns)
     feats["apex_flat_ratio"] = feats["apex_flat_m"] / (2 * v * np.sqrt(t_below * p * dt_ns / 8.0))
     if "parent" in recs:  # parts of split regions (split_at_saddles): the region each came from
-        feats["parent"] = recs.groupby("label")["parent"].first().reindex(feats.index).to_numpy()
+        first = np.unique(r_lab, return_index=True)[1]
+        feats["parent"] = recs["parent"].to_numpy()[first][at]
     return feats, strong
 
 
@@ -491,18 +510,17 @@ class _Groups:
         return np.where(n > 0, a + frac * (b - a), np.nan)
 
 
-def _line_rms(per_ch: pd.DataFrame) -> pd.Series:
-    """RMS misfit (m) of a straight line distance = a + b * offset through each region's channel
-    apexes (a pipe crossing the array at any angle is a line in plan); NaN with < 3 channels."""
-    g = per_ch.groupby("label")
-    n = g.size()
-    mo, md = g["offset"].transform("mean"), g["distance"].transform("mean")
-    do, dd = per_ch["offset"] - mo, per_ch["distance"] - md
-    sxx = (do * do).groupby(per_ch["label"]).sum()
-    sxy = (do * dd).groupby(per_ch["label"]).sum()
-    syy = (dd * dd).groupby(per_ch["label"]).sum()
-    resid = (syy - sxy ** 2 / sxx.where(sxx > 0)).clip(lower=0)
-    return np.sqrt(resid / n).where(n >= 3)
+def _line_rms(g: _Groups, offset: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """RMS misfit (m) of a straight line distance = a + b * offset through each group's channel
+    apexes (``offset``, ``distance``; groups ``g``): a pipe crossing the array at any angle is a
+    line in plan; NaN with < 3 channels."""
+    n = g.count()
+    do = offset - (g.sum(offset) / n)[g.inv]
+    dd = distance - (g.sum(distance) / n)[g.inv]
+    sxx, sxy, syy = g.sum(do * do), g.sum(do * dd), g.sum(dd * dd)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        resid = np.clip(syy - sxy ** 2 / np.where(sxx > 0, sxx, np.nan), 0, None)
+        return np.where(n >= 3, np.sqrt(resid / n), np.nan)
 
 
 def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns: float,
@@ -526,30 +544,45 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
     """
     from roadhealth.processing.velocity import fit_hyperbola
 
-    r = recs[recs["e_top"] >= 0.3 * recs.groupby("label")["e_top"].transform("max")]
-    counts = r.groupby(["label", "c"]).size().rename("n").reset_index()
-    best = counts.sort_values(["label", "n"], ascending=[True, False]).drop_duplicates("label")
-    best = best.sort_values("n", ascending=False).head(max_regions)
-    sel = r.merge(best[["label", "c"]], on=["label", "c"])
+    lab = recs["label"].to_numpy()
+    e_top = recs["e_top"].to_numpy(float)
+    c = recs["c"].to_numpy().astype(np.int64)
+    g = _Groups(lab)
+    r = np.flatnonzero(e_top >= 0.3 * g.max(e_top)[g.inv])  # the columns reaching 30 % of the strongest
+    n_c = int(c.max()) + 1 if c.size else 1
+    # the best channel of each region: the most such columns (the lowest channel on a tie)
+    g_lc = _Groups(lab[r].astype(np.int64) * n_c + c[r])
+    pair_lab = g_lc.keys // n_c
+    order = np.lexsort((-g_lc.counts, pair_lab))
+    first = np.r_[True, pair_lab[order][1:] != pair_lab[order][:-1]]
+    best = order[first]  # one pair per region
+    best = best[np.argsort(-g_lc.counts[best], kind="stable")[:max_regions]]
+    chosen = np.zeros(g_lc.n, dtype=bool)
+    chosen[best] = True
+    sel = r[chosen[g_lc.inv]]  # the rows of every chosen (region, channel), in the records' order
+    sel = sel[np.argsort(lab[sel], kind="stable")]
+    bounds = np.flatnonzero(np.r_[True, lab[sel][1:] != lab[sel][:-1], True])
+    x_all = distance_m[c[sel], recs["t"].to_numpy()[sel]]
+    t_all = t0_ns + recs["s_top"].to_numpy()[sel] * dt_ns
+    e_all = e_top[sel]
     rows = {}
-    for lab, g in sel.groupby("label"):
-        if len(g) < 5:
+    for i0, i1 in itertools.pairwise(bounds):
+        if i1 - i0 < 5:
             continue
-        xd = distance_m[g["c"].to_numpy(), g["t"].to_numpy()]
-        tt = t0_ns + g["s_top"].to_numpy() * dt_ns
-        fit = fit_hyperbola(xd, tt, weights=g["e_top"].to_numpy())
+        xd, tt, w = x_all[i0:i1], t_all[i0:i1], e_all[i0:i1]
+        fit = fit_hyperbola(xd, tt, weights=w)
         # a plane (flat or dipping layer): straight line t(x)
         a = np.vstack([np.ones_like(xd), xd - xd.mean()]).T
         coef, *_ = np.linalg.lstsq(a, tt, rcond=None)
         line_rms = float(np.sqrt(np.mean((a @ coef - tt) ** 2)))
         # the flat part of the top: along-track extent of the tops within a quarter period of
         # the apex (the earliest strong top), against what a point diffractor there would give
-        strong_top = g["e_top"].to_numpy() >= 0.5 * float(g["e_top"].max())
+        strong_top = w >= 0.5 * float(w.max())
         t_apex = float(tt[strong_top].min())
         near = strong_top & (tt <= t_apex + 0.25 * period_ns)
         flat_m = float(np.ptp(xd[near])) + spacing_m if near.any() else np.nan
-        rows[lab] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]), line_rms,
-                     flat_m, t_apex)
+        rows[lab[sel[i0]]] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]),
+                              line_rms, flat_m, t_apex)
     cols = ["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m", "dip_ns_per_m", "plane_rms_ns", "apex_flat_m",
             "t_apex_ns"]
     # float columns even when no region has enough columns for a fit (an empty frame)
