@@ -140,9 +140,8 @@ def anomaly_table(rows: Iterable[Mapping], crs=None, columns: list[str] | None =
         dtypes = {**DTYPES, **EXTRA_COLUMNS, **(dtypes or {})}
         schema = False
     plain = [c for c in columns if c != "geometry"]
-    df = pd.DataFrame({c: [r.get(c) for r in rows] for c in plain}, columns=plain)
-    for c in plain:
-        df[c] = df[c].astype(dtypes[c])
+    df = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object).astype(dtypes[c]) for c in plain},
+                      columns=plain)
     if schema:
         df["kind"] = df["kind"].astype(_kind_dtype())
         df["risk"] = df["risk"].astype(_risk_dtype(df["risk"], risk_levels))

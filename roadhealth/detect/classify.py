@@ -353,13 +353,9 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # often a rough interface's residual (a blind clean road: two "voids" at z 9, confidence 0.6)
     conf = np.where(decision == "void", conf * (0.7 + 0.3 * ramp(f["z_peak"].to_numpy(float), th.min_z,
                                                                    3 * th.min_z)), conf)
-    out = f.copy()
-    for c in s.columns:
-        out[f"score_{c}"] = s[c]
-    out["point_like"] = np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float)
-    out["decision"] = decision
-    out["is_defect"] = is_defect
-    out["score"] = best
-    out["margin"] = margin
-    out["confidence"] = np.where(is_defect, conf, 0.0)
-    return out
+    new = {f"score_{c}": s[c].to_numpy() for c in s.columns}
+    new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float), decision=decision,
+               is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
+    # one concatenation (a column at a time costs more than the rules on a few regions); columns
+    # already in ``f`` (classifying a classified table) are replaced
+    return pd.concat([f.drop(columns=[c for c in new if c in f.columns]), pd.DataFrame(new, index=f.index)], axis=1)
