@@ -213,6 +213,22 @@ def test_a_void_just_under_the_surface_is_not_a_surface_anomaly():
     assert sc["surface"].iloc[1] == 1.0 and sc["surface"].iloc[2] == 1.0 and sc["surface"].iloc[5] == 1.0
 
 
+def test_a_ringing_void_under_thin_asphalt_is_no_cover_but_a_line_start_or_deeper_top_is():
+    """A void 1.4 periods under the surface that reverberates a little (its multiples, ringing
+    0.3) and whose leading lobes make the surface rows anomalous (z 18, 0.4 of its own score: a
+    blind void beside a pipe) is a void. The same region at the end of the line (records start
+    anomalous; nothing bounds it) and the same anomaly over a top 2.9 periods down (the real
+    covers of the sample survey that ring little, z 13 at the surface over z 290) are covers."""
+    base = dict(polarity=-0.2, z_top=26.0, z_peak=46.0, z_peak_short=46.0, coherence=0.98, top_range_ns=0.0,
+                depth_top_m=0.21, distance_start_m=2.8, distance_end_m=3.45, ringing=0.3, phase_consistency=0.99,
+                apex_flat_ratio=4.0, period_ns=2.4, z_surface=18.0, surface_ratio=0.4, coherence_dip=0.99)
+    rows = [_row(t_below_ns=3.4, at_line_end=0.0, **base),   # the void
+            _row(t_below_ns=3.4, at_line_end=1.0, **base),   # at the line's end
+            _row(t_below_ns=7.0, at_line_end=0.0, **base)]   # 2.9 periods down
+    c = classify(pd.DataFrame(rows))
+    assert list(c["decision"]) == ["void", "surface", "surface"]
+
+
 def test_an_incoherent_dipping_top_is_not_a_layer():
     """A planar, dipping top that is not laterally coherent (a deep hyperbola flank in noise) is
     not taken for a dipping layer; a coherent one is."""
