@@ -793,3 +793,23 @@ def test_split_parts_replace_the_whole_only_when_they_tell_a_confident_other_sto
     assert sorted(set(st["label"])) == sorted(out.index)
     # the kept parts' strong columns are theirs, not the replaced wholes'
     assert set(st.loc[st["label"] == 2, "t"]) == set(strong.loc[strong["label"] == 102, "t"])
+
+
+def test_surface_multiples_of_a_strong_pipe_are_dropped_but_a_cavity_under_it_is_kept():
+    """A metal pipe (clutter, z 318, 20.7 ns under the surface) sends its surface multiple back at
+    twice its two-way time with the opposite polarity: a weaker "cavity" there over the same
+    stretch is that multiple (a blind 400 MHz pipe 1 m deep: z 28 at 41.1 ns). A cavity right
+    under the pipe, a leak's, is kept, and so is the multiple-timed one of a weak clutter region."""
+    pipe = pd.DataFrame([_det(depth_top_m=1.07, depth_bottom_m=1.65, z_peak=318.0, t_below_ns=20.7,
+                              distance_start_m=1.1, distance_end_m=2.9)], index=[10])
+    dets = pd.DataFrame([_det(depth_top_m=1.99, depth_bottom_m=2.08, z_peak=28.0, t_below_ns=41.1,
+                              distance_start_m=1.3, distance_end_m=2.8),   # the multiple
+                         _det(depth_top_m=1.3, depth_bottom_m=1.35, z_peak=28.0, t_below_ns=25.5,
+                              distance_start_m=1.6, distance_end_m=2.4)],  # a cavity under the pipe
+                        index=[1, 2])
+    info: dict = {}
+    assert sorted(_suppress_echoes(dets, info, clutter=pipe).index) == [2]
+    assert info["rejected"]["echo"] == 1
+    assert sorted(_suppress_echoes(dets, {}, clutter=pipe.assign(z_peak=20.0)).index) == [1, 2]
+    assert sorted(_suppress_echoes(dets, {}).index) == [1, 2]
+

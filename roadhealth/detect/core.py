@@ -70,6 +70,11 @@ ECHO_MAX_RATIO = 2.0
 ECHO_STRONG_PRIMARY_Z = 24.0
 ECHO_SAME_EXTENT = 0.8
 
+#: Clutter whose surface multiples are dropped like a defect's (:func:`_suppress_echoes`): strong
+#: point and plate reflectors (metal pipes, covers), which bounce between themselves and the road
+#: surface.
+ECHO_CLUTTER = ("pipe", "surface")
+
 #: Weakest confidence reported by default: below it a region is more often clutter than a defect
 #: (measured on the fast-model scenarios and the real files, docs/detection.md).
 MIN_CONFIDENCE = 0.5
@@ -418,7 +423,8 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         unsure = cls["is_defect"] & ~deep & (cls["confidence"] < min_conf)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
-        dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info)
+        dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info,
+                                clutter=cls[cls["decision"].isin(ECHO_CLUTTER)])
         dets = _zone_extent(dets)
     if dets.empty:
         out = empty_anomalies(_crs_or_none(s, crs_out), extras=EXTRAS, risk_levels=table["grades"])
@@ -484,29 +490,52 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
     return dets
 
 
-def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
+def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
     within 0.5 m below the other's bottom and its score at most :data:`ECHO_MAX_RATIO` times the
     other's, or, weaker than it or over the same stretch as a strong one, at two or three times its
     two-way time below the surface (within a period or 10 %): the surface multiples of a strong
     reflector, which bounce between it and the road surface);
-    the shallower one, whose top is the defect's top, is kept. The loop runs over detections, not
-    traces."""
-    if len(dets) < 2:
+    the shallower one, whose top is the defect's top, is kept. ``clutter``: regions classified as
+    clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
+    detection at two or three times the two-way time of one, over the same stretch, is its
+    surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air).
+    Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
+    detections, not traces."""
+    names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
+             "period_ns", "t_below_ns")
+    prim = {c: np.zeros(0) for c in names}
+    if clutter is not None and len(clutter):
+        strong = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
+        prim = {c: strong[c].to_numpy(float) for c in names}
+    if len(dets) < 2 and prim["z_peak"].size == 0:
         return dets
     order = dets.sort_values("depth_top_m", kind="stable")
-    col = {c: order[c].to_numpy(float) for c in ("distance_start_m", "distance_end_m", "c_min", "c_max",
-                                                 "depth_top_m", "depth_bottom_m", "z_peak", "period_ns",
-                                                 "t_below_ns")}
+    col = {c: order[c].to_numpy(float) for c in names}
     kept = np.zeros(len(order), dtype=bool)
+
+    def multiple_of(i, src, q):  # a surface multiple of src[q]: 2 or 3 times its two-way time
+        tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
+        return np.any(np.abs(col["t_below_ns"][i] - np.array([[2.0], [3.0]]) * src["t_below_ns"][q][None, :]) <= tol,
+                      axis=0)
+
+    def overlap(i, src, q):  # along-track overlap (m) and a shared channel
+        ov = (np.minimum(col["distance_end_m"][i], src["distance_end_m"][q])
+              - np.maximum(col["distance_start_m"][i], src["distance_start_m"][q]))
+        across = np.minimum(col["c_max"][i], src["c_max"][q]) >= np.maximum(col["c_min"][i], src["c_min"][q])
+        return ov, across
+
     for i in range(len(order)):  # shallowest first; each against every detection kept so far
+        span = max(col["distance_end_m"][i] - col["distance_start_m"][i], 1e-6)
+        if prim["z_peak"].size:
+            q = np.arange(prim["z_peak"].size)
+            ov, across = overlap(i, prim, q)
+            if np.any((ov >= 0.5 * span) & across & (col["z_peak"][i] < prim["z_peak"]) & multiple_of(i, prim, q)):
+                continue
         q = np.flatnonzero(kept)
         if q.size:
-            ov = (np.minimum(col["distance_end_m"][i], col["distance_end_m"][q])
-                  - np.maximum(col["distance_start_m"][i], col["distance_start_m"][q]))
-            span = max(col["distance_end_m"][i] - col["distance_start_m"][i], 1e-6)
-            across = np.minimum(col["c_max"][i], col["c_max"][q]) >= np.maximum(col["c_min"][i], col["c_min"][q])
+            ov, across = overlap(i, col, q)
             # an echo is weaker than its primary (transmission losses; a bottom reflection of
             # an air body about as strong as its top)
             z_i, z_q = col["z_peak"][i], col["z_peak"][q]
@@ -516,12 +545,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict) -> pd.DataFrame:
             # strong one whose extent it repeats: a shallow primary scores lower than its own
             # multiples against the busier rows near the surface (a 1.5 GHz void under 19 cm of
             # asphalt: z 69, its multiples at 2 and 3 times its time 271 and 81)
-            tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
             span_q = np.maximum(col["distance_end_m"][q] - col["distance_start_m"][q], 1e-6)
             same_extent = (ov >= ECHO_SAME_EXTENT * span) & (ov >= ECHO_SAME_EXTENT * span_q)
-            multiple = (((z_i < z_q) | (same_extent & (z_q >= ECHO_STRONG_PRIMARY_Z)))
-                        & np.any(np.abs(col["t_below_ns"][i] - np.array([[2.0], [3.0]])
-                                        * col["t_below_ns"][q][None, :]) <= tol, axis=0))
+            multiple = ((z_i < z_q) | (same_extent & (z_q >= ECHO_STRONG_PRIMARY_Z))) & multiple_of(i, col, q)
             if np.any((ov >= 0.5 * span) & across & (below | multiple)):
                 continue
         kept[i] = True
