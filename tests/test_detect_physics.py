@@ -813,3 +813,18 @@ def test_surface_multiples_of_a_strong_pipe_are_dropped_but_a_cavity_under_it_is
     assert sorted(_suppress_echoes(dets, {}, clutter=pipe.assign(z_peak=20.0)).index) == [1, 2]
     assert sorted(_suppress_echoes(dets, {}).index) == [1, 2]
 
+
+def test_an_unmistakable_point_diffractor_may_be_longer_than_a_pipe_usually_is():
+    """A same-polarity region 2.36 m long over a top 1.05 m deep (a 200 MHz metal pipe's strong
+    flanks: longer than the 1.7 x depth a pipe usually spans) whose apex is as compact as a
+    point's Fresnel zone and whose tops fit a hyperbola of the ambient velocity is a pipe; the
+    same length with a flat top (a wet lens) or a hyperbola far too fast for a point is a wet
+    zone."""
+    base = dict(polarity=-1.0, z_top=200.0, z_peak=160.0, z_peak_short=160.0, coherence=0.06, coherence_dip=0.99,
+                top_range_ns=7.3, period_ns=4.8, depth_top_m=1.05, distance_start_m=2.25, distance_end_m=4.61,
+                ringing=0.01, phase_consistency=0.97, plane_rms_ns=3.8, dip_ns_per_m=-0.1, t_below_ns=20.0)
+    rows = [_row(apex_flat_ratio=1.15, hyperbola_v_ratio=1.10, hyperbola_rms_ns=0.034 * 4.8, **base),  # the pipe
+            _row(apex_flat_ratio=2.0, hyperbola_v_ratio=1.10, hyperbola_rms_ns=0.034 * 4.8, **base),   # flat: a lens
+            _row(apex_flat_ratio=1.15, hyperbola_v_ratio=2.07, hyperbola_rms_ns=0.075 * 4.8, **base)]  # too fast
+    c = classify(pd.DataFrame(rows))
+    assert list(c["decision"]) == ["pipe", "water_rich", "water_rich"]

@@ -165,7 +165,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # cavity (the cavity rules below), the depth-dependent one for a pipe of the surface's
     # polarity (a metal pipe 1.2 m deep at 400 MHz spans 1.7-1.9 m)
     point = shape * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
-    point_same = shape * ramp(length, pipe_len + 0.4, pipe_len)
+    # an unmistakable point diffractor: an apex as compact as a point's Fresnel zone and flanks on a
+    # hyperbola of the ambient velocity. Its strong flanks reach further under a longer wavelength
+    # (a blind 200 MHz metal pipe 1 m deep: 2.36 m, flat 1.15, velocity 1.10, misfit 0.03 period,
+    # called a wet zone); every full-wave wet zone is flatter (1.65-3.3) or fits no such hyperbola.
+    # (A point's apex spans its Fresnel zone, ratio 1; a pipe's radius adds a little. A 0.8 m
+    # cavity, 1.51, read with the wrong polarity in noise on uniform soil, is no such point)
+    clean_point = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 1.35, 1.25) * ramp(hrms, 0.15, 0.1)
+                   * ramp(logv, np.log(1.6), np.log(1.45)) * ramp(logv, np.log(0.75), np.log(0.85)))
+    point_same = shape * ramp(length, pipe_len * (1 + 0.5 * clean_point) + 0.4, pipe_len * (1 + 0.5 * clean_point))
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
     # (on a single profile never: nothing there tells a pipe from a small cavity)
