@@ -374,7 +374,24 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("multi", 400, "multi", dict(line_m=6.0, items=[
                 ("water_rich", dict(s_m=1.6, length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0)),
                 ("cavity", dict(s_m=3.5, length_m=0.8, height_m=0.3, depth_top_m=1.1)),
-                ("loose", dict(s_m=5.0, length_m=1.2, height_m=0.4, depth_top_m=0.7))]))]]
+                ("loose", dict(s_m=5.0, length_m=1.2, height_m=0.4, depth_top_m=0.7))]))],
+            [  # twenty-first batch (the seventh session, 30 November, written after its rule changes
+            # and before it was run): what leaking pipes leave, a cavity right under a metal pipe and
+            # a wet zone around one, and single objects in set-ups not tried together before
+            ("multi", 400, "multi", dict(line_m=6.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.7, diameter_m=0.15, material="metal")),
+                ("cavity", dict(s_m=2.0, length_m=0.8, height_m=0.3, depth_top_m=1.0)),
+                ("void", dict(s_m=4.5, length_m=0.9, height_m=0.03, under="base"))])),
+            ("multi", 400, "multi", dict(line_m=6.0, items=[
+                ("pipe", dict(s_m=1.8, depth_m=0.6, diameter_m=0.2, material="metal")),
+                ("water_rich", dict(s_m=1.8, length_m=1.6, height_m=0.35, depth_top_m=0.75, eps_r=24.0)),
+                ("loose", dict(s_m=4.4, length_m=1.2, height_m=0.4, depth_top_m=0.8))])),
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.35, depth_top_m=0.6, heterogeneity=0.2)),
+            ("void", 900, "void", dict(length_m=0.6, height_m=0.02, under="asphalt")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.0, height_m=0.25, depth_top_m=0.6, eps_r=26.0)),
+            ("pipe", 200, "pipe", dict(depth_m=1.2, diameter_m=0.3, material="metal")),
+            ("clean", 900, "clean", dict(heterogeneity=0.2)),
+            ("cavity", 900, "cavity", dict(length_m=0.3, height_m=0.1, depth_top_m=0.35))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
