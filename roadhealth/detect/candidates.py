@@ -179,27 +179,36 @@ class Attributes:
         Returns
         -------
         (env, h) : float32 arrays (len(cols), sample)
-            Computed on first use and kept for later calls.
+            Computed on first use and kept for later calls (copies; :meth:`analytic_rows` reads
+            the kept arrays without copying).
         """
+        env, h, rows = self.analytic_rows(cols)
+        return env[rows], h[rows]
+
+    def analytic_rows(self, cols) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The kept envelope and Hilbert transform arrays (rows: columns computed so far) and the
+        row of each of ``cols`` in them, computing the columns not yet kept: ``env[rows[i]]`` is
+        the envelope of column ``cols[i]``. A feature that reads a window or a sample of each
+        column indexes them directly instead of copying whole traces."""
         cols = np.asarray(cols, dtype=np.int64).ravel()
         n_s = self.x.shape[-1]
-        need = np.setdiff1d(cols, self._cols)
+        need = np.setdiff1d(cols, self._cols)  # sorted, unique
         if need.size:
             rows = self.x.reshape(-1, n_s)[need]
             h = _hilbert(rows)
             env = _magnitude(rows, h)
-            if self._env is None:
-                allc, e_all, h_all = need, env, h
+            if self._env is None:  # ``need`` is sorted already
+                self._cols, self._env, self._h = need, env, h
             else:
                 allc = np.concatenate([self._cols, need])
-                e_all = np.concatenate([self._env, env])
-                h_all = np.concatenate([self._h, h])
-            order = np.argsort(allc, kind="stable")
-            self._cols, self._env, self._h = allc[order], e_all[order], h_all[order]
-        if cols.size == 0:
-            return np.zeros((0, n_s), np.float32), np.zeros((0, n_s), np.float32)
-        idx = np.searchsorted(self._cols, cols)
-        return self._env[idx], self._h[idx]
+                order = np.argsort(allc, kind="stable")
+                self._cols = allc[order]
+                self._env = np.concatenate([self._env, env])[order]
+                self._h = np.concatenate([self._h, h])[order]
+        if self._env is None:
+            empty = np.zeros((0, n_s), np.float32)
+            return empty, empty, np.zeros(0, dtype=np.int64)
+        return self._env, self._h, np.searchsorted(self._cols, cols)
 
 
 def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: float, t0_ns: float,

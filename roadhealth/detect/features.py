@@ -125,16 +125,16 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
         shifted &= n_shift[lab_u] >= PRECURSOR_MIN_COLUMNS
     s_first = np.where(shifted, s_strong, s_first)
     k = np.clip(s_first[:, None] + np.arange((5 * p) // 2 + 1)[None, :], 0, n_s - 1)
-    env_rows, h_rows = att.analytic(col_u)  # full resolution, these columns only
+    env_all, h_all, ri = att.analytic_rows(col_u)  # full resolution, these columns only
     rows = np.arange(k.shape[0])
-    win = env_rows[rows[:, None], k]
+    win = env_all[ri[:, None], k]
     # the envelope maximum within 2.5 periods of the region's first sample: the top wavelet
     j = np.argmax(win, axis=1)
     s_top = k[rows, j]
     a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
     e_top = win[rows, j]
     # the top wavelet's analytic signal at its envelope peak: x + i h = e_top * exp(i phase)
-    h_top = h_rows[rows, s_top].astype(float)
+    h_top = h_all[ri, s_top].astype(float)
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
                          "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
                          "h_top": h_top,
@@ -270,8 +270,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     tt = strong["t"].to_numpy()
     cols = (cc * n_t + tt).astype(np.int64)
     s_top = strong["s_top"].to_numpy()
-    env2, _ = att.analytic(cols)  # one row per strong column
-    rows2 = np.arange(cols.size)
+    env2, _, rows2 = att.analytic_rows(cols)  # the strong columns' rows in the kept arrays
     half = max(1, p // 2)
     e1, _ = _window_energy(rows2, s_top, -half, half + 1, env2)
     e2, _ = _window_energy(rows2, s_top, p + half, 4 * p, env2)
@@ -335,7 +334,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # surface: strongest score of the surface rows in the column
     s_surf = round((surface_ns - t0_ns) / dt_ns)
     ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
-    env_s = env2[:, ks]
+    env_s = env2[rows2[:, None], ks[None, :]]
     zs = ((env_s - att.bg_median[cc][:, ks]) / att.bg_scale[cc][:, ks]).max(axis=1)
     z_top = (e_top_s - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top]
     distance = distance_m[cc, tt]
