@@ -28,14 +28,14 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the last blind batches, each scored once before anyone looked at it (earlier ones as scored
-    # blind: metrics_*_b34_blind.json ... _b13_blind, _b14_blind, _b15_blind, _b16_blind,
-    # _b18_blind; docs/detection.md section 9): batch 19, written after the last rule change and
-    # scored once with the final code; batches 17 (three objects on one line) likewise, written
-    # before the session's changes and scored once with the final code
-    "blind batch 19, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b19_blind.json",
-    "blind batch 19, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b19_blind.json",
-    "blind batch 17 (3 objects per line), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b17_blind.json",
-    "blind batch 17 (3 objects per line), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b17_blind.json",
+    # blind: metrics_*_b34_blind.json ... _b13_blind to _b19_blind; docs/detection.md section 9):
+    # batch 21 (leaking pipes: a cavity right under a pipe, a wet zone around one), written after
+    # the seventh session's rule changes and scored once with its final code; batch 20 (three
+    # objects on one line), written after the split of several-object regions, scored once
+    "blind batch 21, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b21_blind.json",
+    "blind batch 21, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b21_blind.json",
+    "blind batch 20 (3 objects per line), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b20_blind.json",
+    "blind batch 20 (3 objects per line), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b20_blind.json",
 }
 
 
