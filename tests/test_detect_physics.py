@@ -828,3 +828,35 @@ def test_an_unmistakable_point_diffractor_may_be_longer_than_a_pipe_usually_is()
             _row(apex_flat_ratio=1.15, hyperbola_v_ratio=2.07, hyperbola_rms_ns=0.075 * 4.8, **base)]  # too fast
     c = classify(pd.DataFrame(rows))
     assert list(c["decision"]) == ["pipe", "water_rich", "water_rich"]
+
+
+def test_split_parts_get_their_own_hyperbola_fits_beside_many_regions():
+    """Parts of split regions are measured in the same pass as the wholes (labelled from
+    ``part_offset`` on); with more regions than ``max_regions`` the parts still get fits of
+    their own, and the wholes keep theirs."""
+    from roadhealth.detect.features import _hyperbolas
+
+    rng = np.random.default_rng(3)
+    dist = np.tile(np.arange(2000) * 0.05, (1, 1))
+
+    def region(label, t0, n):
+        t = np.arange(t0, t0 + n)
+        x = (t - t.mean()) * 0.05
+        s = np.round(40 + np.sqrt(20 ** 2 + (x / 0.05) ** 2)).astype(int)
+        return pd.DataFrame({"label": label, "c": 0, "t": t, "s_top": s, "e_top": 1.0 + rng.random(n)})
+
+    wholes = pd.concat([region(lab, 3 * lab, 10) for lab in range(1, 31)], ignore_index=True)
+    parts = pd.concat([region(1001, 1500, 6), region(1002, 1506, 6)], ignore_index=True)
+    out = _hyperbolas(pd.concat([wholes, parts], ignore_index=True), dist, 0.0, 0.1, 20, period_ns=1.0,
+                      spacing_m=0.05, part_offset=1000)
+    fitted = out.index.to_numpy()  # the regions whose tops were fitted (the fit may find no hyperbola)
+    assert (fitted < 1000).sum() == 20 and set(fitted[fitted >= 1000]) == {1001, 1002}
+
+
+def test_grouped_min_and_max_ignore_missing_values_as_pandas_does():
+    from roadhealth.detect.features import _Groups
+
+    g = _Groups(np.array([3, 3, 5, 5, 7]))
+    v = np.array([1.0, np.nan, np.nan, np.nan, 2.0])
+    assert np.array_equal(g.max(v), [1.0, np.nan, 2.0], equal_nan=True)
+    assert np.array_equal(g.min(v), [1.0, np.nan, 2.0], equal_nan=True)

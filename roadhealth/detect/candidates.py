@@ -205,6 +205,8 @@ class Attributes:
                 self._cols = allc[order]
                 self._env = np.concatenate([self._env, env])[order]
                 self._h = np.concatenate([self._h, h])[order]
+            self._env.flags.writeable = False  # shared with every caller: read-only
+            self._h.flags.writeable = False
         if self._env is None:
             empty = np.zeros((0, n_s), np.float32)
             return empty, empty, np.zeros(0, dtype=np.int64)

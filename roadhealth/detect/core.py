@@ -119,8 +119,8 @@ def at_line_end(t_min, t_max, n_traces: int) -> np.ndarray:
     return ((t_min <= k - 1) | (t_max >= n_traces - k)).astype(float)
 
 
-#: Regions whose top is fitted with a diffraction hyperbola (the largest; the parts of split
-#: regions come on top).
+#: Regions whose top is fitted with a diffraction hyperbola (the largest; as many parts of split
+#: regions again).
 MAX_FIT_REGIONS = 400
 
 #: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
@@ -228,7 +228,7 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     recs = column_records(att, reg)
     # a region whose top rises to separate apexes (crossing flanks of neighbouring objects) is
     # also measured in parts, cut at the saddles; the parts are labelled from ``part_offset`` on
-    part_offset, max_regions = None, MAX_FIT_REGIONS
+    part_offset = None
     if not recs.empty:
         split = split_at_saddles(recs, att.period_samples,
                                  max(2, round(SADDLE_MIN_PART_M / max(_spacing(dist[0]), 1e-6))))
@@ -239,11 +239,11 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
             parts = split[np.isin(par, parents)]
             recs = pd.concat([recs.assign(parent=recs["label"].to_numpy()),
                               parts.assign(label=parts["label"].to_numpy() + part_offset)], ignore_index=True)
-            max_regions += np.unique(parts["label"].to_numpy()).size
     v0 = pr.velocity_m_per_ns  # the scores' velocity (the features' depths before the velocity model)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0,
-                                    distance_m=dist, offset_m=off, records=recs, max_regions=max_regions)
+                                    distance_m=dist, offset_m=off, records=recs, max_regions=MAX_FIT_REGIONS,
+                                    part_offset=part_offset)
     depth_rule = None  # how the depths are made: ("scale", factor) or ("layered",)
     if not feats.empty and pr.velocity_is_default:
         whole = feats if part_offset is None else feats[feats.index.to_numpy() < part_offset]

@@ -221,7 +221,7 @@ def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d
 def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float, surface_ns: float,
                     centre_mhz: float, velocity_m_per_ns: float, distance_m: np.ndarray,
                     offset_m: np.ndarray, records: pd.DataFrame | None = None,
-                    max_regions: int = 400) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    max_regions: int = 400, part_offset: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Features of every region (one row per region, indexed by label) and its strong columns.
 
     Parameters
@@ -235,6 +235,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         :func:`split_at_saddles`); default: computed from ``reg``.
     max_regions : int
         At most this many regions (the largest) get a diffraction-hyperbola fit.
+    part_offset : int, optional
+        Labels from this one on are parts of split regions (:func:`split_at_saddles`), measured
+        in the same pass: they get their own ``max_regions`` fits.
 
     Returns
     -------
@@ -262,6 +265,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     e_max = g_all.max(r_e)[g_all.inv]
     t_apex = g_all.quantile(np.where(r_e >= 0.8 * e_max, r_s, np.nan), 0.5)[g_all.inv]
     strong = recs[(r_e >= 0.5 * e_max) & (r_s >= t_apex - 0.5 * p)].reset_index(drop=True)
+    if strong.empty:  # (only where every top envelope is NaN)
+        return pd.DataFrame(), strong
     lab_s = strong["label"].to_numpy()
     grp = _Groups(lab_s)
     e_top_s = strong["e_top"].to_numpy(float)
@@ -411,7 +416,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     cols_out["region_trace_min"], cols_out["region_trace_max"] = t_lo, t_hi
     for a, b in (("region_start_m", t_lo), ("region_end_m", t_hi)):
         cols_out[a] = np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan)
-    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, max_regions, period_ns=p * dt_ns, spacing_m=sp)
+    hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, max_regions, period_ns=p * dt_ns, spacing_m=sp,
+                      part_offset=part_offset)
     later = {c: cols_out.pop(c) for c in ("zc_peak", "z_peak_short", "region_trace_min", "region_trace_max",
                                           "region_start_m", "region_end_m")}
     feats = pd.DataFrame(cols_out, index=pd.Index(grp.keys, name="label"))
@@ -477,14 +483,16 @@ class _Groups:
         return np.bincount(self.inv, weights=v, minlength=self.n)
 
     def min(self, v: np.ndarray) -> np.ndarray:
+        """Per-group minimum, NaN values ignored (NaN for a group of NaNs only), as pandas."""
         out = np.full(self.n, np.inf)
-        np.minimum.at(out, self.inv, v)
-        return out
+        np.fmin.at(out, self.inv, v)
+        return np.where(out == np.inf, np.nan, out)
 
     def max(self, v: np.ndarray) -> np.ndarray:
+        """Per-group maximum, NaN values ignored (NaN for a group of NaNs only), as pandas."""
         out = np.full(self.n, -np.inf)
-        np.maximum.at(out, self.inv, v)
-        return out
+        np.fmax.at(out, self.inv, v)
+        return np.where(out == -np.inf, np.nan, out)
 
     def nunique(self, v: np.ndarray) -> np.ndarray:
         pairs = np.unique(np.stack([self.inv, np.asarray(v)]), axis=1)
@@ -523,7 +531,8 @@ def _line_rms(g: _Groups, offset: np.ndarray, distance: np.ndarray) -> np.ndarra
 
 
 def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns: float,
-                max_regions: int = 400, *, period_ns: float = 1.0, spacing_m: float = 0.05) -> pd.DataFrame:
+                max_regions: int = 400, *, period_ns: float = 1.0, spacing_m: float = 0.05,
+                part_offset: int | None = None) -> pd.DataFrame:
     """Diffraction-hyperbola fit of each region's top times in its best channel.
 
     The channel with the most columns whose top envelope reaches 30 % of the region's strongest
@@ -555,7 +564,11 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
     order = np.lexsort((-g_lc.counts, pair_lab))
     first = np.r_[True, pair_lab[order][1:] != pair_lab[order][:-1]]
     best = order[first]  # one pair per region
-    best = best[np.argsort(-g_lc.counts[best], kind="stable")[:max_regions]]
+    # the largest regions (and, apart, the largest parts of split regions, labelled from
+    # ``part_offset`` on)
+    is_part = pair_lab[best] >= (np.inf if part_offset is None else part_offset)
+    best = np.concatenate([b[np.argsort(-g_lc.counts[b], kind="stable")[:max_regions]]
+                           for b in (best[~is_part], best[is_part])])
     chosen = np.zeros(g_lc.n, dtype=bool)
     chosen[best] = True
     sel = r[chosen[g_lc.inv]]  # the rows of every chosen (region, channel), in the records' order
