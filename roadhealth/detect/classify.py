@@ -292,7 +292,6 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     near_ratio = SURFACE_RATIO_BELOW + (SURFACE_RATIO_NEAR - SURFACE_RATIO_BELOW) * ramp(below_p, 0.8, 0.7)
     ratio_min = th.surface_ratio + (near_ratio - th.surface_ratio) * ramp(below_p, 2.5, 1.5)
     spill = ramp(below_p, 0.7, 0.8) * ramp(below_p, 2.5, 1.5)  # the band where a top's lobes reach the surface rows
-    at_end_s = np.nan_to_num(f["at_line_end"].to_numpy(float), nan=0.0) if "at_line_end" in f else np.zeros(len(f))
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0),
         ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25),
@@ -304,7 +303,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # does, a blind one beside a pipe z 18 there; the real covers that ring little lie 2.9
         # periods down. At the ends of a line, where records start anomalous and nothing shows a
         # body bounded, the surface anomaly still counts: a blind clean road's first 0.4 m, z 271)
-        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3) * (1 - spill * (1 - at_end_s))])
+        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3) * (1 - spill * (1 - np.nan_to_num(at_end)))])
     out["layer"] = flat * continuous * np.maximum(ramp(z_flat, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
     # a planar event (flat or dipping) longer than a defect top: a layer or interface

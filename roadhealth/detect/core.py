@@ -191,16 +191,16 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int) -> t
         kinds = set(d["decision"])
         if kinds and (d["confidence"] >= SPLIT_MIN_CONFIDENCE).all() and (not w["is_defect"] or kinds != {w["decision"]}):
             keep.append(parent)
+    def split_label(lab):  # a part's label as the split gave it
+        return np.where(lab >= part_offset, lab - part_offset, lab)
+
     new_rows = parts[parts["parent"].isin(keep)]
     out = pd.concat([cls[~is_part].drop(index=keep), new_rows]).drop(columns="parent")
-    out.index = np.where(out.index.to_numpy() >= part_offset, out.index.to_numpy() - part_offset, out.index.to_numpy())
-    out.index.name = cls.index.name
     lab_s = strong["label"].to_numpy()
     strong = strong[np.isin(lab_s, out.index.to_numpy()) & ~np.isin(lab_s, keep)
-                    | np.isin(lab_s, new_rows.index.to_numpy())].copy()
-    strong["label"] = np.where(strong["label"].to_numpy() >= part_offset, strong["label"].to_numpy() - part_offset,
-                               strong["label"].to_numpy())
-    return out, strong.reset_index(drop=True)
+                    | np.isin(lab_s, new_rows.index.to_numpy())]
+    out.index = pd.Index(split_label(out.index.to_numpy()), name=cls.index.name)
+    return out, strong.assign(label=split_label(strong["label"].to_numpy())).reset_index(drop=True)
 
 
 def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
@@ -507,8 +507,8 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
              "period_ns", "t_below_ns")
     prim = {c: np.zeros(0) for c in names}
     if clutter is not None and len(clutter):
-        strong = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
-        prim = {c: strong[c].to_numpy(float) for c in names}
+        loud = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
+        prim = {c: loud[c].to_numpy(float) for c in names}
     if len(dets) < 2 and prim["z_peak"].size == 0:
         return dets
     order = dets.sort_values("depth_top_m", kind="stable")

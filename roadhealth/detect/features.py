@@ -406,13 +406,17 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     own = recs["zs_max"].to_numpy(float) >= ZONE_MIN_Z
     gr = _Groups(r_lab[own])
     trim = att.stack_traces // 2 + att.smooth_traces // 2
-    lo = np.clip(gr.min(recs["t"].to_numpy(float)[own]) + trim, 0, n_t - 1)
-    hi = np.clip(gr.max(recs["t"].to_numpy(float)[own]) - trim, 0, n_t - 1)
-    pos = np.clip(np.searchsorted(gr.keys, grp.keys), 0, max(gr.n - 1, 0))
-    has = (gr.keys[pos] == grp.keys) if gr.n else np.zeros(grp.n, dtype=bool)
-    t_lo = np.where(has, np.round(np.minimum(lo, hi)[pos] if gr.n else 0.0), np.nan)
-    t_hi = np.where(has, np.round(np.maximum(lo, hi)[pos] if gr.n else 0.0), np.nan)
-    ch_own = np.where(has, gr.min(recs["c"].to_numpy(float)[own])[pos] if gr.n else 0.0, 0.0).round().astype(np.intp)
+    t_lo, t_hi = np.full(grp.n, np.nan), np.full(grp.n, np.nan)
+    ch_own = np.zeros(grp.n, dtype=np.intp)
+    has = np.zeros(grp.n, dtype=bool)
+    if gr.n:  # (regions without such columns keep NaN)
+        lo = np.clip(gr.min(recs["t"].to_numpy(float)[own]) + trim, 0, n_t - 1)
+        hi = np.clip(gr.max(recs["t"].to_numpy(float)[own]) - trim, 0, n_t - 1)
+        pos = np.minimum(np.searchsorted(gr.keys, grp.keys), gr.n - 1)
+        has = gr.keys[pos] == grp.keys
+        t_lo[has] = np.round(np.minimum(lo, hi)[pos[has]])
+        t_hi[has] = np.round(np.maximum(lo, hi)[pos[has]])
+        ch_own[has] = np.round(gr.min(recs["c"].to_numpy(float)[own])[pos[has]]).astype(np.intp)
     cols_out["region_trace_min"], cols_out["region_trace_max"] = t_lo, t_hi
     for a, b in (("region_start_m", t_lo), ("region_end_m", t_hi)):
         cols_out[a] = np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan)
