@@ -150,7 +150,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -391,7 +391,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 400, "water_rich", dict(length_m=1.0, height_m=0.25, depth_top_m=0.6, eps_r=26.0)),
             ("pipe", 200, "pipe", dict(depth_m=1.2, diameter_m=0.3, material="metal")),
             ("clean", 900, "clean", dict(heterogeneity=0.2)),
-            ("cavity", 900, "cavity", dict(length_m=0.3, height_m=0.1, depth_top_m=0.35))]]
+            ("cavity", 900, "cavity", dict(length_m=0.3, height_m=0.1, depth_top_m=0.35))],
+            [  # twenty-second batch (the eighth session, 30 November, written at its start before
+            # any rule changed, scored once at its end): water-rich zones, the weakest kind, of other
+            # contrasts, sizes and depths, and one of each other kind
+            ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.3, depth_top_m=1.0, eps_r=18.0)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.6, height_m=0.2, depth_top_m=0.45, eps_r=22.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=2.2, height_m=0.5, depth_top_m=1.4, eps_r=25.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.8, height_m=0.25, depth_top_m=0.5, eps_r=20.0,
+                                                   heterogeneity=0.2)),
+            ("loose", 400, "loose", dict(length_m=1.3, height_m=0.45, depth_top_m=0.7)),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.2)),
+            ("void", 400, "void", dict(length_m=0.8, height_m=0.03, under="base")),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.1, material="metal"))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
