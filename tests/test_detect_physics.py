@@ -195,9 +195,10 @@ def test_a_void_just_under_the_surface_is_not_a_surface_anomaly():
     """A void under thin asphalt at 400 MHz lies a period or so below the surface: its own lobes
     reach the surface rows and it changes the surface reflection itself (0.15-1.21 of its
     strength on the blind full-wave set); that must not make it a metal cover, whose anomaly
-    replaces the surface reflection (1.55-2.44 of the region's) and whose region starts at the
-    first searched rows, where a smaller ratio already says "cover". Deeper down, the same ratio
-    is an anomaly of the surface itself."""
+    replaces the surface reflection (1.55-2.44 of the region's). At the first searched rows,
+    where a cover's region starts, a void's ratio reaches 0.92 in noise (its own score halves
+    while the surface rows' stays): still a void; a cover's ratio there is a cover. Deeper down,
+    the same small ratio is an anomaly of the surface itself."""
     base = dict(polarity=0.0, z_top=40.0, z_peak=150.0, z_peak_short=150.0, coherence=0.97, top_range_ns=0.0,
                 depth_top_m=0.13, distance_start_m=1.6, distance_end_m=2.3, ringing=0.06, phase_consistency=0.99,
                 apex_flat_ratio=4.0, period_ns=2.5, z_surface=22.0)
@@ -207,10 +208,13 @@ def test_a_void_just_under_the_surface_is_not_a_surface_anomaly():
             # a void 1.3 periods down that changes the surface reflection itself (blind: 1.21)
             _row(surface_ratio=1.2, t_below_ns=3.3, **base),
             _row(surface_ratio=0.9, t_below_ns=2.5, **base),    # the same ratio a period down: a void
-            _row(surface_ratio=0.9, t_below_ns=1.6, **base)]    # at the first searched rows: a cover
+            # at the first searched rows (0.72 period down): a noisy blind void, and a cover
+            _row(surface_ratio=0.92, t_below_ns=1.8, **base),
+            _row(surface_ratio=1.55, t_below_ns=1.6, **base)]
     sc = scores(pd.DataFrame(rows), Thresholds())
-    assert sc.iloc[0].idxmax() == "void" and sc.iloc[3].idxmax() == "void" and sc.iloc[4].idxmax() == "void"
-    assert sc["surface"].iloc[1] == 1.0 and sc["surface"].iloc[2] == 1.0 and sc["surface"].iloc[5] == 1.0
+    for i in (0, 3, 4, 5):
+        assert sc.iloc[i].idxmax() == "void" and sc["void"].iloc[i] > sc["surface"].iloc[i] + 0.3, i
+    assert sc["surface"].iloc[1] == 1.0 and sc["surface"].iloc[2] == 1.0 and sc["surface"].iloc[6] == 1.0
 
 
 def test_a_ringing_void_under_thin_asphalt_is_no_cover_but_a_line_start_or_deeper_top_is():
