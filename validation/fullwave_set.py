@@ -133,6 +133,24 @@ def _templates() -> list[tuple[str, int, str, dict]]:
           ("clean", 400, "clean", {}),
           ("clutter", 400, "undulation", dict(amplitude_m=0.08, interface="subbase")),
           ("clutter", 400, "manhole", dict(diameter_m=0.8))]
+    # stacked objects (added in the eighth session of 30 November, and looked at while the split of
+    # a pipe from what lies under it was made): what a leaking pipe leaves right under it, on 4 m lines
+    for f, pipe, under in (
+            (400, dict(depth_m=0.6, diameter_m=0.15, material="metal"),
+             ("cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.95))),
+            (400, dict(depth_m=0.8, diameter_m=0.2, material="metal"),
+             ("water_rich", dict(length_m=1.4, height_m=0.35, depth_top_m=1.1, eps_r=24.0))),
+            (900, dict(depth_m=0.35, diameter_m=0.1, material="metal"),
+             ("cavity", dict(length_m=0.4, height_m=0.2, depth_top_m=0.6))),
+            (400, dict(depth_m=0.7, diameter_m=0.25, material="pvc"),
+             ("cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=1.1))),
+            (200, dict(depth_m=1.0, diameter_m=0.3, material="metal"),
+             ("cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=1.6))),
+            (400, dict(depth_m=0.6, diameter_m=0.15, material="metal"),
+             ("loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.9)))):
+        t.append(("multi", f, "multi", dict(line_m=6.0 if f == 200 else 4.0, items=[
+            ("pipe", dict(s_m=3.0 if f == 200 else 2.0, **pipe)),
+            (under[0], dict(s_m=3.0 if f == 200 else 2.0, **under[1]))])))
     return t
 
 

@@ -75,6 +75,13 @@ ECHO_SAME_EXTENT = 0.8
 #: surface.
 ECHO_CLUTTER = ("pipe", "surface")
 
+#: A surface multiple of a pipe is a hyperbola of about half its primary's apparent velocity (its
+#: path is twice as long at every offset: t_m(x) = 2 t(x)); full-wave multiples of pipes fit
+#: 0.29-0.69 of their primary's velocity. A reflector under a pipe whose top fits this fraction of
+#: the pipe's velocity or more is no multiple of it (a cavity under a pipe at 1.95 times its time:
+#: 1.2), whatever its time.
+ECHO_MULTIPLE_MAX_V = 0.9
+
 #: Weakest confidence reported by default: below it a region is more often clutter than a defect
 #: (measured on the fast-model scenarios and the real files, docs/detection.md).
 MIN_CONFIDENCE = 0.5
@@ -125,6 +132,20 @@ MAX_FIT_REGIONS = 400
 
 #: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
 SPLIT_MIN_CONFIDENCE = 0.7
+
+#: A region called a pipe whose energy 1.5-4 periods under its top exceeds this fraction of its top
+#: lobe's holds something else under the pipe (:func:`_look_under_pipes`). A metal pipe has no
+#: bottom reflection and hardly rings (full-wave pipes, clean and noisy: ``ringing`` 0.00-0.11).
+UNDER_PIPE_RINGING = 0.5
+
+#: Where the look under a pipe starts: this many periods under the pipe's top in every column
+#: (past its wavelet and side lobes), as the ``ringing`` window does.
+UNDER_PIPE_PERIODS = 1.5
+
+#: What lies under a pipe counts only as strong as this fraction of the pipe's peak score: the wave
+#: that creeps round a metal pipe comes back 0.5-1.5 periods later with the opposite polarity at
+#: 0.07-0.16 of the pipe's score (full-wave metal pipes, looked under whatever their ringing).
+UNDER_PIPE_MIN_RATIO = 0.25
 
 
 def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, depth_rule, n_channels: int,
@@ -259,11 +280,103 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     if part_offset is None and not classified:
         return pr, feats, strong
     fcols = [c for c in feats.columns if c != "parent"]
-    cls = classify(feats, options.get("thresholds") or Thresholds()) if not feats.empty else feats
+    th = options.get("thresholds") or Thresholds()
+    cls = classify(feats, th) if not feats.empty else feats
     if part_offset is not None:
         cls, strong = _keep_splits(cls, strong, part_offset)
+    if classified and not cls.empty:
+        cls, strong = _look_under_pipes(cls, strong, att, reg, recs, pr, depth_rule, th, dt=dt, t0=t0, dist=dist,
+                                        off=off, n_channels=s.sizes["channel"], n_traces=s.sizes["trace"])
     return pr, (cls if classified else cls[fcols]), strong
 
+
+def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, dt, t0, dist, off, n_channels,
+                      n_traces):
+    """A defect under a pipe, measured apart from it (what a leaking pipe leaves under it).
+
+    A pipe and a cavity or wet zone right under it form one candidate region, classified as a whole:
+    as the pipe, by its top, or as neither when the energy under the top spoils the pipe's clean
+    point response. A metal pipe has no bottom reflection and hardly rings (full-wave pipes:
+    ``ringing`` 0.00-0.11), so a region whose energy 1.5-4 periods under its top exceeds
+    :data:`UNDER_PIPE_RINGING` of its top lobe's may hold a pipe over something else. Such a region
+    is cut :data:`UNDER_PIPE_PERIODS` periods under its top, column by column; the part above the
+    cut and the pieces below it (26-connected, each over at least three traces and reaching the
+    seed score somewhere, as candidate regions must) are measured and classified like any region.
+    When the part above is a pipe and a piece below is a defect with a confidence of
+    :data:`SPLIT_MIN_CONFIDENCE` or more and at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's
+    peak score (the wave creeping round a metal pipe is weaker), the region is replaced by the pipe
+    (clutter) and the defects under it. (Their surface multiples are dropped later, with the pipe's.)
+    """
+    from scipy import ndimage
+
+    from roadhealth.detect.candidates import Regions
+
+    if recs.empty:
+        return cls, strong
+    rec_lab = recs["label"].to_numpy()
+    whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
+    sel = cls.index[cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING]
+    sel = sel[np.isin(sel, rec_lab[whole])]  # whole candidate regions only
+    if sel.size == 0:
+        return cls, strong
+    r = recs[whole & np.isin(rec_lab, sel)]
+    lab3 = reg.labels
+    n_s2 = lab3.shape[-1]
+    c, t = r["c"].to_numpy(), r["t"].to_numpy()
+    c0, c1, t0_, t1 = c.min(), c.max() + 1, t.min(), t.max() + 1
+    cut = np.full((c1 - c0, t1 - t0_), n_s2, dtype=np.int64)  # first sample (score grid) under each top
+    cut[c - c0, t - t0_] = -(-(r["s_top"].to_numpy() + round(UNDER_PIPE_PERIODS * att.period_samples)) // att.ds)
+    box = lab3[c0:c1, t0_:t1]
+    inside = np.isin(box, sel)
+    below = inside & (np.arange(n_s2)[None, None, :] >= cut[..., None])
+    if not below.any():
+        return cls, strong
+    sub, n = ndimage.label(below, structure=np.ones((3, 3, 3), dtype=bool))
+    objs = ndimage.find_objects(sub)
+    zmax = np.asarray(ndimage.maximum(att.z[c0:c1, t0_:t1], sub, index=np.arange(1, n + 1)))
+    keep = np.array([o is not None and o[1].stop - o[1].start >= 3 for o in objs]) & (zmax >= 8.0)
+    if not keep.any():
+        return cls, strong
+    # new labels: the part above the cut of region L is ``first + L``, the pieces below follow
+    first = int(max(cls.index.max(), rec_lab.max(), int(lab3.max()))) + 1
+    lut = np.zeros(n + 1, dtype=np.int64)
+    lut[1:][keep] = 2 * first + np.arange(int(keep.sum()))
+    host = np.asarray(ndimage.maximum(box, sub, index=np.arange(1, n + 1)), dtype=np.int64)[keep]
+    labels = np.zeros(lab3.shape, dtype=np.int64)
+    labels[c0:c1, t0_:t1] = np.where(inside & ~below, first + box, lut[sub])
+    parts = Regions(labels, int(keep.sum()) + sel.size)
+    v_scores = pr.velocity_m_per_ns if depth_rule is None or depth_rule[0] != "scale" else \
+        pr.velocity_m_per_ns / depth_rule[1]
+    f2, s2 = region_features(att, parts, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns, centre_mhz=pr.centre_mhz,
+                             velocity_m_per_ns=v_scores, distance_m=dist, offset_m=off,
+                             records=column_records(att, parts), max_regions=MAX_FIT_REGIONS)
+    if f2.empty:
+        return cls, strong
+    f2 = _finish_features(f2, s2, pr, depth_rule, n_channels, n_traces)
+    # the energy under a part above the cut is the pieces', measured apart: the part is classified
+    # by its top alone (``ringing`` reads the data under the top, whatever region it belongs to)
+    is_upper = f2.index.to_numpy() < 2 * first
+    f2["ringing"] = np.where(is_upper, 0.0, f2["ringing"].to_numpy(float))
+    c2 = classify(f2, th)
+    pieces = 2 * first + np.arange(host.size)
+    upper = first + host  # the part above the cut each piece lies under
+    ok = np.isin(pieces, c2.index) & np.isin(upper, c2.index)
+    pieces, upper, host = pieces[ok], upper[ok], host[ok]
+    if pieces.size == 0:
+        return cls, strong
+    pc, uc = c2.loc[pieces], c2.loc[upper]
+    good = (pc["is_defect"].to_numpy() & (pc["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
+            & (uc["decision"].to_numpy() == "pipe")
+            & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float)))
+    if not good.any():
+        return cls, strong
+    replaced = np.unique(host[good])
+    new = np.concatenate([first + replaced, pieces[good]])
+    out = pd.concat([cls.drop(index=replaced), c2.loc[new].reindex(columns=cls.columns)])
+    lab_s = strong["label"].to_numpy()
+    strong = pd.concat([strong[~np.isin(lab_s, replaced)], s2[np.isin(s2["label"].to_numpy(), new)]],
+                       ignore_index=True)
+    return out, strong
 
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
     """Footprint polygons from the x/y of the first/last channel over the region's traces."""
@@ -490,6 +603,11 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
     return dets
 
 
+def _column(df: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as floats (NaN where a table lacks it: a fit not made)."""
+    return df[name].to_numpy(float) if name in df else np.full(len(df), np.nan)
+
+
 def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
@@ -500,19 +618,20 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     the shallower one, whose top is the defect's top, is kept. ``clutter``: regions classified as
     clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
     detection at two or three times the two-way time of one, over the same stretch, is its
-    surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air).
-    Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
-    detections, not traces."""
+    surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air),
+    unless its top fits a hyperbola at least :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a
+    multiple's fits about half). Only their multiples: a cavity right under a pipe, a leak's, is
+    kept. The loop runs over detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
-             "period_ns", "t_below_ns")
+             "period_ns", "t_below_ns", "hyperbola_v_ratio")
     prim = {c: np.zeros(0) for c in names}
     if clutter is not None and len(clutter):
         loud = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
-        prim = {c: loud[c].to_numpy(float) for c in names}
+        prim = {c: _column(loud, c) for c in names}
     if len(dets) < 2 and prim["z_peak"].size == 0:
         return dets
     order = dets.sort_values("depth_top_m", kind="stable")
-    col = {c: order[c].to_numpy(float) for c in names}
+    col = {c: _column(order, c) for c in names}
     kept = np.zeros(len(order), dtype=bool)
 
     def multiple_of(i, src, q):  # a surface multiple of src[q]: 2 or 3 times its two-way time
@@ -531,7 +650,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
         if prim["z_peak"].size:
             q = np.arange(prim["z_peak"].size)
             ov, across = overlap(i, prim, q)
-            if np.any((ov >= 0.5 * span) & across & (col["z_peak"][i] < prim["z_peak"]) & multiple_of(i, prim, q)):
+            as_fast = col["hyperbola_v_ratio"][i] >= ECHO_MULTIPLE_MAX_V * prim["hyperbola_v_ratio"]
+            if np.any((ov >= 0.5 * span) & across & (col["z_peak"][i] < prim["z_peak"]) & multiple_of(i, prim, q)
+                      & ~as_fast):
                 continue
         q = np.flatnonzero(kept)
         if q.size:
