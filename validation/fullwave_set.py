@@ -168,7 +168,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -421,7 +421,31 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.3, height_m=0.45, depth_top_m=0.7)),
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.2)),
             ("void", 400, "void", dict(length_m=0.8, height_m=0.03, under="base")),
-            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.1, material="metal"))]]
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.1, material="metal"))],
+            [  # twenty-third batch (the eighth session, written after its look under pipes and before
+            # it was run, scored once): what lies under or beside a pipe, on 4 m lines, and a lone pipe
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.5, diameter_m=0.1, material="metal")),
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.25, depth_top_m=0.85))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.1, depth_m=0.9, diameter_m=0.2, material="metal")),
+                ("cavity", dict(s_m=2.0, length_m=1.0, height_m=0.35, depth_top_m=1.3))])),
+            ("multi", 900, "multi", dict(line_m=3.0, items=[
+                ("pipe", dict(s_m=1.5, depth_m=0.4, diameter_m=0.1, material="metal")),
+                ("cavity", dict(s_m=1.5, length_m=0.5, height_m=0.2, depth_top_m=0.7))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.7, diameter_m=0.15, material="metal")),
+                ("water_rich", dict(s_m=2.0, length_m=1.2, height_m=0.3, depth_top_m=1.0, eps_r=22.0))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=1.8, depth_m=0.6, diameter_m=0.15, material="metal")),
+                ("cavity", dict(s_m=2.3, length_m=0.7, height_m=0.3, depth_top_m=0.9))])),
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="metal", heterogeneity=0.2)),
+            ("multi", 200, "multi", dict(line_m=6.0, items=[
+                ("pipe", dict(s_m=3.0, depth_m=1.2, diameter_m=0.3, material="metal")),
+                ("cavity", dict(s_m=3.0, length_m=0.8, height_m=0.4, depth_top_m=1.8))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.6, diameter_m=0.2, material="pvc")),
+                ("loose", dict(s_m=2.0, length_m=1.0, height_m=0.4, depth_top_m=0.9))]))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
