@@ -82,6 +82,13 @@ ECHO_CLUTTER = ("pipe", "surface")
 #: 1.2), whatever its time.
 ECHO_MULTIPLE_MAX_V = 0.9
 
+#: ... nor one scoring at least this fraction of the pipe's peak score: a surface multiple bounces
+#: off the road surface from below (|r| about 0.4) and the pipe again, and spreads over twice the
+#: path (full-wave multiples of pipes: 0.01-0.26 of the pipe's score; cavities under pipes, whose
+#: tops lie at 1.6-2.2 times the pipe's two-way time when the pipe is 0.3-1 m deep and the gap
+#: 0.2-0.6 m: 0.41-0.86).
+ECHO_MULTIPLE_MAX_RATIO = 0.3
+
 #: Weakest confidence reported by default: below it a region is more often clutter than a defect
 #: (measured on the fast-model scenarios and the real files, docs/detection.md).
 MIN_CONFIDENCE = 0.5
@@ -146,6 +153,13 @@ UNDER_PIPE_PERIODS = 1.5
 #: that creeps round a metal pipe comes back 0.5-1.5 periods later with the opposite polarity at
 #: 0.07-0.16 of the pipe's score (full-wave metal pipes, looked under whatever their ringing).
 UNDER_PIPE_MIN_RATIO = 0.25
+
+#: ... and only as one reflector's top: one wavelet along it (``phase_consistency``; cavities under
+#: pipes on the full-wave lines 0.85-0.98, the pipe's own late arrivals crossing under a lone pipe
+#: 0.33) and at least this wide against a point's Fresnel zone (``apex_flat_ratio``: 1.87-2.82; the
+#: focus of a wet lens's bottom reflection under its top, 0.12)
+UNDER_PIPE_MIN_CONSISTENCY = 0.6
+UNDER_PIPE_MIN_FLAT = 0.6
 
 
 def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, depth_rule, n_channels: int,
@@ -297,15 +311,19 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     A pipe and a cavity or wet zone right under it form one candidate region, classified as a whole:
     as the pipe, by its top, or as neither when the energy under the top spoils the pipe's clean
     point response. A metal pipe has no bottom reflection and hardly rings (full-wave pipes:
-    ``ringing`` 0.00-0.11), so a region whose energy 1.5-4 periods under its top exceeds
-    :data:`UNDER_PIPE_RINGING` of its top lobe's may hold a pipe over something else. Such a region
-    is cut :data:`UNDER_PIPE_PERIODS` periods under its top, column by column; the part above the
-    cut and the pieces below it (26-connected, each over at least three traces and reaching the
+    ``ringing`` 0.00-0.11), and what lies right under it is shadowed: its top shows at the sides.
+    A region is cut :data:`UNDER_PIPE_PERIODS` periods under its top, column by column; the part
+    above the cut and the pieces below it (26-connected, each over at least three traces and reaching the
     seed score somewhere, as candidate regions must) are measured and classified like any region.
     When the part above is a pipe and a piece below is a defect with a confidence of
-    :data:`SPLIT_MIN_CONFIDENCE` or more and at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's
-    peak score (the wave creeping round a metal pipe is weaker), the region is replaced by the pipe
-    (clutter) and the defects under it. (Their surface multiples are dropped later, with the pipe's.)
+    :data:`SPLIT_MIN_CONFIDENCE` or more, at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's peak
+    score (the wave creeping round a metal pipe is weaker) and one reflector's top (one wavelet
+    along it, at least :data:`UNDER_PIPE_MIN_FLAT` of a Fresnel zone wide), the region is replaced
+    by the pipe (clutter) and the defects under it. Every region called a pipe is looked under,
+    and so is any region whose energy 1.5-4 periods under its top exceeds
+    :data:`UNDER_PIPE_RINGING` of its top lobe's (that energy spoils a pipe's clean point
+    response: a pipe over a cavity, noisy, was called a wet zone). The surface multiples of the pipe
+    are dropped later (:func:`_suppress_echoes`).
     """
     from scipy import ndimage
 
@@ -315,7 +333,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
         return cls, strong
     rec_lab = recs["label"].to_numpy()
     whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
-    sel = cls.index[cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING]
+    sel = cls.index[(cls["decision"].to_numpy() == "pipe") | (cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING)]
     sel = sel[np.isin(sel, rec_lab[whole])]  # whole candidate regions only
     if sel.size == 0:
         return cls, strong
@@ -367,7 +385,9 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     pc, uc = c2.loc[pieces], c2.loc[upper]
     good = (pc["is_defect"].to_numpy() & (pc["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
             & (uc["decision"].to_numpy() == "pipe")
-            & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float)))
+            & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float))
+            & (pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
+            & (pc["apex_flat_ratio"].to_numpy(float) >= UNDER_PIPE_MIN_FLAT))
     if not good.any():
         return cls, strong
     replaced = np.unique(host[good])
@@ -619,9 +639,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
     detection at two or three times the two-way time of one, over the same stretch, is its
     surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air),
-    unless its top fits a hyperbola at least :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a
-    multiple's fits about half). Only their multiples: a cavity right under a pipe, a leak's, is
-    kept. The loop runs over detections, not traces."""
+    if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
+    slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half).
+    Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
              "period_ns", "t_below_ns", "hyperbola_v_ratio")
     prim = {c: np.zeros(0) for c in names}
@@ -651,8 +671,8 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             q = np.arange(prim["z_peak"].size)
             ov, across = overlap(i, prim, q)
             as_fast = col["hyperbola_v_ratio"][i] >= ECHO_MULTIPLE_MAX_V * prim["hyperbola_v_ratio"]
-            if np.any((ov >= 0.5 * span) & across & (col["z_peak"][i] < prim["z_peak"]) & multiple_of(i, prim, q)
-                      & ~as_fast):
+            weak = col["z_peak"][i] < ECHO_MULTIPLE_MAX_RATIO * prim["z_peak"]
+            if np.any((ov >= 0.5 * span) & across & weak & multiple_of(i, prim, q) & ~as_fast):
                 continue
         q = np.flatnonzero(kept)
         if q.size:
