@@ -885,7 +885,7 @@ def test_a_reflector_under_a_pipe_at_twice_its_time_is_no_multiple_when_strong_o
 
 def _kinds_near(table, a_m, b_m):
     near = table[(table["distance_start_m"] < b_m) & (table["distance_end_m"] > a_m)]
-    return sorted(zip(near["kind"], near["depth_top_m"].round(2)))
+    return sorted(zip(near["kind"], near["depth_top_m"].round(2), strict=True))
 
 
 def test_a_cavity_right_under_a_metal_pipe_is_measured_apart_from_it(monkeypatch):
