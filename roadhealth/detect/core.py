@@ -154,12 +154,15 @@ UNDER_PIPE_PERIODS = 1.5
 #: 0.07-0.16 of the pipe's score (full-wave metal pipes, looked under whatever their ringing).
 UNDER_PIPE_MIN_RATIO = 0.25
 
-#: ... and only as one reflector's top: one wavelet along it (``phase_consistency``; cavities under
-#: pipes on the full-wave lines 0.85-0.98, the pipe's own late arrivals crossing under a lone pipe
-#: 0.33) and at least this wide against a point's Fresnel zone (``apex_flat_ratio``: 1.87-2.82; the
-#: focus of a wet lens's bottom reflection under its top, 0.12)
+#: ... and only as another reflector's top: one wavelet along it (``phase_consistency``; cavities
+#: under pipes on the development lines 0.85-0.98, the late arrivals crossing under a lone 200 MHz
+#: pipe 0.33) ...
 UNDER_PIPE_MIN_CONSISTENCY = 0.6
-UNDER_PIPE_MIN_FLAT = 0.6
+#: ... seen along at least this fraction of the length of the region above it: a body under a pipe
+#: shows its own diffraction flanks, spread as the pipe's are (development lines: 1.05-1.64 times
+#: the pipe's length), while the bottom reflection of a slow body whose domed top was called a pipe
+#: lies under that top's apex alone (a wet lens 1 m wide at 1.2 m, 400 MHz: 0.37)
+UNDER_PIPE_MIN_LENGTH = 0.6
 
 
 def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, depth_rule, n_channels: int,
@@ -304,6 +307,10 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     return pr, (cls if classified else cls[fcols]), strong
 
 
+def _length(t: pd.DataFrame) -> np.ndarray:
+    return (t["distance_end_m"] - t["distance_start_m"]).to_numpy(float)
+
+
 def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, dt, t0, dist, off, n_channels,
                       n_traces):
     """A defect under a pipe, measured apart from it (what a leaking pipe leaves under it).
@@ -317,10 +324,11 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     seed score somewhere, as candidate regions must) are measured and classified like any region.
     When the part above is a pipe and a piece below is a defect with a confidence of
     :data:`SPLIT_MIN_CONFIDENCE` or more, at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's peak
-    score (the wave creeping round a metal pipe is weaker) and one reflector's top (one wavelet
-    along it, at least :data:`UNDER_PIPE_MIN_FLAT` of a Fresnel zone wide), the region is replaced
-    by the pipe (clutter) and the defects under it. Every region called a pipe is looked under,
-    and so is any region whose energy 1.5-4 periods under its top exceeds
+    score (the wave creeping round a metal pipe is weaker) and another reflector's top (one wavelet
+    along it, seen along at least :data:`UNDER_PIPE_MIN_LENGTH` of the length of the part above:
+    not the bottom of a slow body whose top was called a pipe), the region is replaced by the
+    pipe (clutter) and the defects under it. Every region called a pipe is looked under,
+    and so is any region with a point-like top whose energy 1.5-4 periods under its top exceeds
     :data:`UNDER_PIPE_RINGING` of its top lobe's (that energy spoils a pipe's clean point
     response: a pipe over a cavity, noisy, was called a wet zone). The surface multiples of the pipe
     are dropped later (:func:`_suppress_echoes`).
@@ -333,7 +341,9 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
         return cls, strong
     rec_lab = recs["label"].to_numpy()
     whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
-    sel = cls.index[(cls["decision"].to_numpy() == "pipe") | (cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING)]
+    # (and whose top may be a point: a flat top, a void's or a cover's, is no pipe above the cut)
+    sel = cls.index[(cls["decision"].to_numpy() == "pipe")
+                    | ((cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING) & (cls["point_like"].to_numpy(float) > 0))]
     sel = sel[np.isin(sel, rec_lab[whole])]  # whole candidate regions only
     if sel.size == 0:
         return cls, strong
@@ -350,19 +360,36 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     if not below.any():
         return cls, strong
     sub, n = ndimage.label(below, structure=np.ones((3, 3, 3), dtype=bool))
+    # a piece belongs to one region: pieces under neighbouring regions that touch are told apart
+    pair = np.where(sub > 0, sub.astype(np.int64) * (int(box.max()) + 1) + box, 0)
+    uniq, inv = np.unique(pair, return_inverse=True)
+    sub = inv.reshape(pair.shape).astype(np.int32) if uniq[0] == 0 else (inv.reshape(pair.shape) + 1).astype(np.int32)
+    n = int(sub.max())
+    # per piece: its peak score and the region it lies in (a piece is connected within one
+    # region's samples), by one sort of the labelled samples
+    flat = np.flatnonzero(sub)
+    lab = sub.ravel()[flat]
+    order = np.argsort(lab, kind="stable")
+    lab, flat = lab[order], flat[order]
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+    zmax = np.maximum.reduceat(att.z[c0:c1, t0_:t1].ravel()[flat], starts)
+    host = box.ravel()[flat[starts]].astype(np.int64)
     objs = ndimage.find_objects(sub)
-    zmax = np.asarray(ndimage.maximum(att.z[c0:c1, t0_:t1], sub, index=np.arange(1, n + 1)))
-    keep = np.array([o is not None and o[1].stop - o[1].start >= 3 for o in objs]) & (zmax >= 8.0)
+    # (a piece weaker than UNDER_PIPE_MIN_RATIO of its region's peak is not kept: not measured)
+    host_z = cls["z_peak"].reindex(host).to_numpy(float)
+    keep = (np.array([o is not None and o[1].stop - o[1].start >= 3 for o in objs]) & (zmax >= 8.0)
+            & (zmax >= UNDER_PIPE_MIN_RATIO * host_z))
     if not keep.any():
         return cls, strong
     # new labels: the part above the cut of region L is ``first + L``, the pieces below follow
     first = int(max(cls.index.max(), rec_lab.max(), int(lab3.max()))) + 1
-    lut = np.zeros(n + 1, dtype=np.int64)
-    lut[1:][keep] = 2 * first + np.arange(int(keep.sum()))
-    host = np.asarray(ndimage.maximum(box, sub, index=np.arange(1, n + 1)), dtype=np.int64)[keep]
-    labels = np.zeros(lab3.shape, dtype=np.int64)
-    labels[c0:c1, t0_:t1] = np.where(inside & ~below, first + box, lut[sub])
-    parts = Regions(labels, int(keep.sum()) + sel.size)
+    lut = np.zeros(n + 1, dtype=np.int32)
+    lut[1:][keep] = 2 * first + np.arange(int(keep.sum()), dtype=np.int32)
+    host = host[keep]
+    hosts = np.unique(host)  # only the regions with a piece under them are measured above the cut
+    labels = np.zeros(lab3.shape, dtype=np.int32)
+    labels[c0:c1, t0_:t1] = np.where(np.isin(box, hosts) & ~below, first + box, lut[sub])
+    parts = Regions(labels, int(keep.sum()) + hosts.size)
     v_scores = pr.velocity_m_per_ns if depth_rule is None or depth_rule[0] != "scale" else \
         pr.velocity_m_per_ns / depth_rule[1]
     f2, s2 = region_features(att, parts, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns, centre_mhz=pr.centre_mhz,
@@ -387,7 +414,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
             & (uc["decision"].to_numpy() == "pipe")
             & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float))
             & (pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
-            & (pc["apex_flat_ratio"].to_numpy(float) >= UNDER_PIPE_MIN_FLAT))
+            & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc)))
     if not good.any():
         return cls, strong
     replaced = np.unique(host[good])
