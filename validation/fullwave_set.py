@@ -168,7 +168,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -445,7 +445,23 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("cavity", dict(s_m=3.0, length_m=0.8, height_m=0.4, depth_top_m=1.8))])),
             ("multi", 400, "multi", dict(line_m=4.0, items=[
                 ("pipe", dict(s_m=2.0, depth_m=0.6, diameter_m=0.2, material="pvc")),
-                ("loose", dict(s_m=2.0, length_m=1.0, height_m=0.4, depth_top_m=0.9))]))]]
+                ("loose", dict(s_m=2.0, length_m=1.0, height_m=0.4, depth_top_m=0.9))]))],
+            [  # twenty-fourth batch (the same session, written after its last change to the look under
+            # pipes, once batch 23's lines had been looked at through that work; scored once)
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.8, diameter_m=0.15, material="metal")),
+                ("cavity", dict(s_m=2.0, length_m=0.8, height_m=0.3, depth_top_m=1.15))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.55, diameter_m=0.1, material="metal")),
+                ("water_rich", dict(s_m=2.0, length_m=1.0, height_m=0.3, depth_top_m=0.85, eps_r=24.0))])),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.25, material="metal")),
+            ("multi", 900, "multi", dict(line_m=3.0, items=[
+                ("pipe", dict(s_m=1.5, depth_m=0.3, diameter_m=0.08, material="metal")),
+                ("cavity", dict(s_m=1.5, length_m=0.6, height_m=0.2, depth_top_m=0.55))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=1.7, depth_m=0.7, diameter_m=0.2, material="metal")),
+                ("cavity", dict(s_m=2.3, length_m=0.6, height_m=0.3, depth_top_m=1.0))])),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=1.1, eps_r=25.0))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
