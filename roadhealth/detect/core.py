@@ -326,8 +326,10 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     :data:`SPLIT_MIN_CONFIDENCE` or more, at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's peak
     score (the wave creeping round a metal pipe is weaker) and another reflector's top (one wavelet
     along it, seen along at least :data:`UNDER_PIPE_MIN_LENGTH` of the length of the part above:
-    not the bottom of a slow body whose top was called a pipe), the region is replaced by the
-    pipe (clutter) and the defects under it. Every region called a pipe is looked under,
+    not the bottom of a slow body whose top was called a pipe; its top at least
+    :data:`UNDER_PIPE_PERIODS` periods under the pipe's), under a clear pipe (``z_peak`` at least
+    :data:`ECHO_STRONG_PRIMARY_Z`), the region is replaced by the pipe (clutter) and the defects
+    under it. Every region called a pipe is looked under,
     and so is any region with a point-like top whose energy 1.5-4 periods under its top exceeds
     :data:`UNDER_PIPE_RINGING` of its top lobe's (that energy spoils a pipe's clean point
     response: a pipe over a cavity, noisy, was called a wet zone). The surface multiples of the pipe
@@ -414,7 +416,14 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
             & (uc["decision"].to_numpy() == "pipe")
             & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float))
             & (pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
-            & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc)))
+            & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
+            # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
+            # piece's first samples lie under the cut, its top may lie higher in other columns)
+            & (pc["t_below_ns"].to_numpy(float) - uc["t_below_ns"].to_numpy(float)
+               >= UNDER_PIPE_PERIODS * pc["period_ns"].to_numpy(float))
+            # and under a clear pipe, as strong as the clutter whose multiples are dropped (a weak,
+            # incoherent 'pipe' of a noisy fast-model array, z 13, had a layer's residual under it)
+            & (uc["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z))
     if not good.any():
         return cls, strong
     replaced = np.unique(host[good])
