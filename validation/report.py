@@ -27,15 +27,16 @@ SETS = {
     "full-wave, noisy": HERE / "fullwave" / "metrics_noisy.json",
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
-    # the last blind batches, each scored once before anyone looked at it (earlier ones as scored
-    # blind: metrics_*_b34_blind.json ... _b13_blind to _b19_blind; docs/detection.md section 9):
-    # batch 21 (leaking pipes: a cavity right under a pipe, a wet zone around one), written after
-    # the seventh session's rule changes and scored once with its final code; batch 20 (three
-    # objects on one line), written after the split of several-object regions, scored once
-    "blind batch 21, scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b21_blind.json",
-    "blind batch 21, scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b21_blind.json",
-    "blind batch 20 (3 objects per line), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b20_blind.json",
-    "blind batch 20 (3 objects per line), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b20_blind.json",
+    # the last blind batches, each scored once (earlier ones as scored blind:
+    # metrics_*_b34_blind.json ... _b13_blind to _b21_blind; docs/detection.md section 9): batch 24
+    # (pipes over or beside defects), written after the eighth session's last change to the look
+    # under pipes and scored once; batch 22 (mostly water-rich zones), written at the start of that
+    # session before any rule changed and scored once with its final code. (Batch 23, pipes over
+    # defects, was looked at through the look-under's diagnostics before it was scored.)
+    "blind batch 24 (pipes over defects), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b24_blind.json",
+    "blind batch 24 (pipes over defects), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b24_blind.json",
+    "blind batch 22 (water-rich), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b22_blind.json",
+    "blind batch 22 (water-rich), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b22_blind.json",
 }
 
 
