@@ -140,9 +140,11 @@ MAX_FIT_REGIONS = 400
 #: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
 SPLIT_MIN_CONFIDENCE = 0.7
 
-#: A region called a pipe whose energy 1.5-4 periods under its top exceeds this fraction of its top
-#: lobe's holds something else under the pipe (:func:`_look_under_pipes`). A metal pipe has no
-#: bottom reflection and hardly rings (full-wave pipes, clean and noisy: ``ringing`` 0.00-0.11).
+#: A region with a point-like top whose energy 1.5-4 periods under its top exceeds this fraction of
+#: its top lobe's may be a pipe with something under it, and is looked under as pipes are
+#: (:func:`_look_under_pipes`): a metal pipe has no bottom reflection and hardly rings (full-wave
+#: pipes, clean and noisy: ``ringing`` 0.00-0.11), and the energy of a body under it spoils the
+#: pipe's clean point response (a pipe over a cavity, noisy: 0.66, called a wet zone).
 UNDER_PIPE_RINGING = 0.5
 
 #: Where the look under a pipe starts: this many periods under the pipe's top in every column
@@ -315,25 +317,27 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
                       n_traces):
     """A defect under a pipe, measured apart from it (what a leaking pipe leaves under it).
 
-    A pipe and a cavity or wet zone right under it form one candidate region, classified as a whole:
-    as the pipe, by its top, or as neither when the energy under the top spoils the pipe's clean
-    point response. A metal pipe has no bottom reflection and hardly rings (full-wave pipes:
-    ``ringing`` 0.00-0.11), and what lies right under it is shadowed: its top shows at the sides.
-    A region is cut :data:`UNDER_PIPE_PERIODS` periods under its top, column by column; the part
-    above the cut and the pieces below it (26-connected, each over at least three traces and reaching the
-    seed score somewhere, as candidate regions must) are measured and classified like any region.
-    When the part above is a pipe and a piece below is a defect with a confidence of
-    :data:`SPLIT_MIN_CONFIDENCE` or more, at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's peak
-    score (the wave creeping round a metal pipe is weaker) and another reflector's top (one wavelet
-    along it, seen along at least :data:`UNDER_PIPE_MIN_LENGTH` of the length of the part above:
-    not the bottom of a slow body whose top was called a pipe; its top at least
-    :data:`UNDER_PIPE_PERIODS` periods under the pipe's), under a clear pipe (``z_peak`` at least
-    :data:`ECHO_STRONG_PRIMARY_Z`), the region is replaced by the pipe (clutter) and the defects
-    under it. Every region called a pipe is looked under,
-    and so is any region with a point-like top whose energy 1.5-4 periods under its top exceeds
-    :data:`UNDER_PIPE_RINGING` of its top lobe's (that energy spoils a pipe's clean point
-    response: a pipe over a cavity, noisy, was called a wet zone). The surface multiples of the pipe
-    are dropped later (:func:`_suppress_echoes`).
+    A pipe and a cavity or wet zone right under it form one candidate region, classified as a whole
+    by the pipe's top. A metal pipe has no bottom reflection and hardly rings, and what lies right
+    under it is shadowed: its top shows at the sides. Every region called a pipe, and every region
+    with a point-like top whose energy under it exceeds :data:`UNDER_PIPE_RINGING` of its top lobe's,
+    is cut :data:`UNDER_PIPE_PERIODS` periods under its top, column by column. The part above the
+    cut and the pieces below it (26-connected within one region, each over at least three traces
+    and reaching the seed score, as candidate regions must) are measured and classified like any
+    region, the part above by its top alone. The region is replaced by the pipe (clutter) and the
+    defects under it where the part above is a clear pipe (``z_peak`` at least
+    :data:`ECHO_STRONG_PRIMARY_Z`) and a piece below is
+
+    * a defect with a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more,
+    * at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's peak score (the wave creeping round a
+      metal pipe is weaker),
+    * another reflector's top: one wavelet along it (:data:`UNDER_PIPE_MIN_CONSISTENCY`), seen
+      along at least :data:`UNDER_PIPE_MIN_LENGTH` of the length of the part above (not the bottom
+      of a slow body whose domed top was called a pipe),
+    * under the pipe's wavelet: its top at least :data:`UNDER_PIPE_PERIODS` periods under the
+      pipe's.
+
+    The pipe's surface multiples are dropped later (:func:`_suppress_echoes`).
     """
     from scipy import ndimage
 
@@ -363,10 +367,11 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
         return cls, strong
     sub, n = ndimage.label(below, structure=np.ones((3, 3, 3), dtype=bool))
     # a piece belongs to one region: pieces under neighbouring regions that touch are told apart
+    # (relabelled 1..n by (component, region), 0 outside)
     pair = np.where(sub > 0, sub.astype(np.int64) * (int(box.max()) + 1) + box, 0)
-    uniq, inv = np.unique(pair, return_inverse=True)
-    sub = inv.reshape(pair.shape).astype(np.int32) if uniq[0] == 0 else (inv.reshape(pair.shape) + 1).astype(np.int32)
-    n = int(sub.max())
+    uniq, inv = np.unique(np.r_[0, pair.ravel()], return_inverse=True)
+    sub = inv[1:].reshape(pair.shape).astype(np.int32)
+    n = uniq.size - 1
     # per piece: its peak score and the region it lies in (a piece is connected within one
     # region's samples), by one sort of the labelled samples
     flat = np.flatnonzero(sub)
@@ -433,6 +438,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     strong = pd.concat([strong[~np.isin(lab_s, replaced)], s2[np.isin(s2["label"].to_numpy(), new)]],
                        ignore_index=True)
     return out, strong
+
 
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
     """Footprint polygons from the x/y of the first/last channel over the region's traces."""
@@ -677,7 +683,8 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air),
     if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
     slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half).
-    Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over detections, not traces."""
+    Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
+    detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
              "period_ns", "t_below_ns", "hyperbola_v_ratio")
     prim = {c: np.zeros(0) for c in names}
