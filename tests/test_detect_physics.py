@@ -939,3 +939,24 @@ def test_what_lies_under_a_pipe_counts_only_as_another_reflectors_top(monkeypatc
     assert _kinds_near(detect(survey), a_m, b_m) == []
     monkeypatch.setattr(core, switch, 0.0)
     assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == ["cavity"]
+
+
+def test_a_wet_top_read_off_by_noise_keeps_its_polarity_and_a_thin_air_body_stays_air():
+    """Against the layer reference a wet zone's top reads 14-27 degrees off the expected 0 (clean,
+    full-wave) and noise spreads it by some 25 degrees more: a 200 MHz wet lens read -33 degrees
+    (polarity -0.29), which must still count as the surface's polarity. Thin air bodies read -39
+    degrees and beyond (polarity -0.15 and up): undefined polarity on a strong, coherent event,
+    still a cavity."""
+    from roadhealth.detect.prepare import relative_polarity
+
+    wet = dict(z_top=4.2, z_peak=16.8, z_peak_short=16.8, coherence=0.6, coherence_dip=0.78, top_range_ns=3.0,
+               period_ns=4.6, depth_top_m=1.45, distance_start_m=2.03, distance_end_m=4.77, ringing=0.26,
+               phase_consistency=0.70, apex_flat_ratio=0.60, hyperbola_v_ratio=1.78, hyperbola_rms_ns=0.55)
+    pol_wet = float(relative_polarity(np.radians(-33.0), 0.0))
+    pol_thin = float(relative_polarity(np.radians(-39.0), 0.0))
+    assert -0.32 < pol_wet < -0.27 and -0.17 < pol_thin < -0.13
+    f = pd.DataFrame([_row(polarity=pol_wet, **wet),
+                      _row(polarity=pol_thin, z_top=30.0, z_peak=60.0, z_peak_short=60.0, coherence_dip=0.9,
+                           phase_consistency=0.95, apex_flat_ratio=2.5, distance_end_m=2.9)])
+    out = classify(f)
+    assert list(out["decision"]) == ["water_rich", "cavity"]

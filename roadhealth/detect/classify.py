@@ -135,7 +135,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a polarity means something only where the top is one wavelet (consistent phase)
     one_wavelet = ramp(consistency, 0.3, 0.5)
     opposite = ramp(pol, 0.2, 0.6) * one_wavelet
-    same = ramp(pol, -0.2, -0.6) * one_wavelet
+    # (a wet top reads 14-27 degrees off the layer reference, clean, and noise spreads it by some 25
+    # degrees more: full "same" from -29 degrees, none from -41, where thin air bodies begin)
+    same = ramp(pol, -0.1, -0.4) * one_wavelet
     # chaotic: no consistent polarity, or no consistent phase along the top (random phases of
     # many small scatterers), and no lateral coherence along any dip (a curved reflector, a
     # hyperbola flank, is coherent along its own dip)
