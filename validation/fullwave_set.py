@@ -168,7 +168,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -466,7 +466,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             # filled plastic pipes, as water mains and drains are, which no batch had held (their
             # bottom echoes come back through the slow water); scored once
             ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.2, material="pvc", fill="water")),
-            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.3, material="pvc", fill="water"))]]
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.3, material="pvc", fill="water"))],
+            [  # twenty-sixth batch (the ninth session, 1 December, written at its start before any
+            # change): cavity shapes no batch had held: partly water-filled (a leaking main's cavity
+            # holds water at its bottom), a flat roof (the soil has fallen away under a bound layer)
+            # and a box-like section; the cheap ones first in run order
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.15, depth_top_m=0.4, flat_top=True)),
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.25, depth_top_m=0.5, flat_top=True)),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=1.4, shape_power=4.0)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.8, water_fraction=0.4)),
+            ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.4, depth_top_m=1.2, water_fraction=0.5)),
+            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.5, depth_top_m=1.5, water_fraction=0.3))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -559,7 +569,10 @@ def build_model(sc: dict) -> RoadModel:
                          scatterer_density_per_m3=0.0, name=sc["name"])
     if obj.startswith("cavity"):
         objects.append(Cavity(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
-                              width_m=max(p["length_m"], 0.5), height_m=p["height_m"]))
+                              width_m=max(p["length_m"], 0.5), height_m=p["height_m"],
+                              water_fraction=float(p.get("water_fraction", 0.0)),
+                              flat_top=bool(p.get("flat_top", False)),
+                              shape_power=float(p.get("shape_power", 2.0))))
         if obj == "cavity+pipe":
             side = 0.8 if s < acq["length_m"] / 2 else -0.8
             objects.append(Pipe(s + side, 0.0, depth_m=0.45, diameter_m=0.12, material="metal"))
@@ -603,6 +616,7 @@ def cell_size_m(model: RoadModel, frequency_mhz: float) -> float:
     eps += [MATERIALS["pvc"].eps_r for o in model.objects if isinstance(o, Pipe) and o.material == "pvc"]
     eps += [MATERIALS["water"].eps_r for o in model.objects if isinstance(o, Pipe) and o.material == "pvc"
             and o.fill == "water"]
+    eps += [MATERIALS["water"].eps_r for o in model.objects if isinstance(o, Cavity) and o.water_fraction > 0]
     lam_m = C0_M_PER_NS / math.sqrt(max(eps)) / (2 * frequency_mhz * 1e-3)
     return math.floor(lam_m / 10 / 0.0005) * 0.0005
 
