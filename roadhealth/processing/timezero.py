@@ -96,6 +96,36 @@ def _peak_after(env: np.ndarray, pick: np.ndarray, width: int) -> np.ndarray:
     return parabolic_peak(env, np.take_along_axis(k, j[..., None], -1)[..., 0])
 
 
+#: Shortest quiet lead-in (samples) whose mean replaces the trace median as the first-break level,
+#: and the smallest offset (fraction of the trace's maximum) for which it does.
+LEAD_IN_MIN_SAMPLES = 4
+LEAD_IN_MIN_OFFSET = 0.05
+
+
+def _level_lead_in(y: np.ndarray, n_header: int) -> bool:
+    """Subtract, in place, the mean of each trace's quiet lead-in where it has one (True if any was
+    levelled): the first half
+    of the samples (after the header words) before the first value reaching a quarter of the
+    trace's maximum, when that is at least :data:`LEAD_IN_MIN_SAMPLES` long and its mean is off
+    by more than :data:`LEAD_IN_MIN_OFFSET` of the maximum (a fast-model trace with a slow wow:
+    the median 0.11 of the maximum above the quiet start, whose edge at the first sample was
+    picked as the first break)."""
+    body = y[..., n_header:]
+    a = np.abs(body)
+    first = np.argmax(a >= 0.25 * a.max(axis=-1, keepdims=True), axis=-1)
+    lead = first // 2
+    ok = lead >= LEAD_IN_MIN_SAMPLES
+    if not ok.any():
+        return False
+    cs = np.cumsum(body, axis=-1, dtype=np.float64)
+    level = np.take_along_axis(cs, np.maximum(lead - 1, 0)[..., None], -1)[..., 0] / np.maximum(lead, 1)
+    # only an offset that could reach the pick threshold (0.1-0.3 of the envelope peak) is removed:
+    # a lead-in of noise about the median is left as it is
+    ok &= np.abs(level) > LEAD_IN_MIN_OFFSET * a.max(axis=-1)
+    y -= np.where(ok, level, 0.0)[..., None].astype(y.dtype)
+    return bool(ok.any())
+
+
 def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float | None,
                  search: int | None, peak_width: int | None = None, window: int | None = None,
                  copy: bool = True) -> np.ndarray:
@@ -111,7 +141,6 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     ``window`` samples only (:func:`_pick_window`). ``copy=False``: ``x`` is a float working copy
     the kernel may overwrite.
     """
-    n = x.shape[-1]
     y = np.asarray(x, dtype=np.float32 if x.dtype != np.float64 else np.float64)
     if (copy and np.may_share_memory(y, x)) or not y.flags.writeable:
         y = y.copy()
@@ -126,6 +155,25 @@ def _pick_kernel(x: np.ndarray, *, threshold: float, n_header: int, skip: float 
     y -= dc
     if n_header:
         y[..., :n_header] = y[..., n_header:n_header + 1]
+    pick = _break_picks(y, threshold=threshold, n_header=n_header, skip=skip, search=search,
+                        peak_width=peak_width, window=window)
+    # a quiet lead-in sits at its own level, which the median (pulled by a slow one-signed tail:
+    # wow, a DC drift) may miss: its offset then makes an envelope edge at the first sample, which
+    # is picked. Such traces are picked again with their lead-in's mean as the level
+    early = np.isfinite(pick) & (pick <= n_header + 1)
+    if early.any():
+        again = y[early]
+        if _level_lead_in(again, n_header):
+            pick[early] = _break_picks(again, threshold=threshold, n_header=n_header, skip=skip,
+                                       search=search, peak_width=peak_width, window=window)
+    return pick
+
+
+def _break_picks(y: np.ndarray, *, threshold: float, n_header: int, skip: float | None, search: int | None,
+                 peak_width: int | None, window: int | None) -> np.ndarray:
+    """The picks of :func:`_pick_kernel` on traces ``y`` whose level is already removed
+    (``y`` may be overwritten)."""
+    n = y.shape[-1]
     if search is not None:
         y[..., search:] = 0
     if window is not None and window < n:
