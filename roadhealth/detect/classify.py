@@ -128,6 +128,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     ring = f["ringing"].to_numpy(float)
     vr = f["hyperbola_v_ratio"].to_numpy(float)
     hrms = (f["hyperbola_rms_ns"] / f["period_ns"]).to_numpy(float)
+    # the residual of every pick, isolated cycle skips included: a scattering top's picks wander,
+    # a point's do not (the rules on several scatterers, rough and misfit tops read this one)
+    hrms_all = ((f["hyperbola_rms_all_ns"] if "hyperbola_rms_all_ns" in f else f["hyperbola_rms_ns"])
+                / f["period_ns"]).to_numpy(float)
     strong = ramp(zpk, th.min_z, th.min_z + 3) * ramp(z, 3.0, 4.5)  # and a clear top reflection
     consistency = f["phase_consistency"].to_numpy(float) if "phase_consistency" in f else np.ones(len(f))
     flat = ramp(rng_p, 0.78, 0.55)
@@ -214,7 +218,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # spread over more than about two periods that fits no single hyperbola is several
     # scatterers at different depths (stones, rubble), not one cavity
     # (a top that bends the wrong way for any hyperbola has no fit at all: NaN counts as no fit)
-    several = np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.5, 0.8)) * ramp(rng_p, 1.8, 2.4)
+    several = np.where(np.isnan(hrms_all), 1.0, ramp(hrms_all, 0.5, 0.8)) * ramp(rng_p, 1.8, 2.4)
     # a rough, scattering top (loose soil whose top, to looser soil, keeps the polarity of air):
     # its earliest strong part is narrower than a point diffractor's first Fresnel zone, which no
     # single reflector's top can be (one bright scatterer poking above the rest), it fits no
@@ -223,7 +227,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # bodies 0.46-3.3, 0.03-0.39 and 0.00-0.51, never all three together. And it is laterally
     # incoherent at zero dip, as scattering is (0.05-0.11; the ringing stripes of real layered
     # roads, which share the other three, 0.75-0.94)
-    rough = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 0.6, 0.45) * np.where(np.isnan(hrms), 1.0, ramp(hrms, 0.25, 0.35))
+    rough = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 0.6, 0.45) * np.where(np.isnan(hrms_all), 1.0, ramp(hrms_all, 0.25, 0.35))
              * ramp(ring, 0.25, 0.35) * ramp(coh, 0.6, 0.4))
     # or a scattering interior: energy under the top (ringing) that does not follow the top along
     # its dip. A body's bottom reflection and internal multiples run parallel to its top (full-wave
@@ -241,7 +245,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # half a period) and its phase wanders along it. An air body's top, flat, domed or a
     # diffraction hyperbola, does both (full-wave cavities: misfit at most 0.38 period, phase
     # consistency 0.65-0.99); loose zones with a domed, scattering top 0.57-0.91 and 0.49-0.60
-    misfit = np.nan_to_num(ramp(hrms, 0.45, 0.6) * ramp(consistency, 0.7, 0.6), nan=0.0)
+    misfit = np.nan_to_num(ramp(hrms_all, 0.45, 0.6) * ramp(consistency, 0.7, 0.6), nan=0.0)
     # or a body of slow soil under an antenna of 500 MHz or less: its bottom reflection comes 2h/v
     # after its top, 2.5 times later than an air body's of the same height (v about 0.12 against
     # 0.3 m/ns), so a loose zone 0.4-0.7 m tall rings in the window 1.5-4 periods under its top
@@ -299,7 +303,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     spill = ramp(below_p, 0.7, 0.8) * ramp(below_p, 2.5, 1.5)  # the band where a top's lobes reach the surface rows
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0),
-        ramp(ring, 0.7, 1.1) * ramp(depth, 0.35, 0.25),
+        # (a shallow top that reverberates: a metal plate; the full-wave voids under the pavement ring
+        # at most 0.30, the fast model's covers 0.97-1.07)
+        ramp(ring, 0.5, 0.9) * ramp(depth, 0.35, 0.25),
         # a metal cover: the surface reflection itself is anomalous and what lies under it
         # reverberates (a defect under the pavement leaves the surface reflection alone)
         ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5),

@@ -185,12 +185,13 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
         feats["depth_bottom_m"] = np.maximum(bottom, top)
     # polarity relative to the surface reflection: from the top wavelet's phase against a
     # layer reflection of the same section where one stands out (valid for thin bodies
-    # too), else the sign at the envelope peak against the surface's
+    # too); else, under a ground-coupled antenna, against the phase a reflection into a slower
+    # medium has relative to the first arrival (DIRECT_WAVE_LAG_DEG, prepare.py); else the sign
+    # at the envelope peak against the surface's
     feats["polarity_peak"] = -pr.surface_polarity * feats["polarity_raw"]
-    if np.isfinite(pr.layer_phase_rad):
-        feats["polarity"] = relative_polarity(feats["phase_top_rad"], pr.layer_phase_rad)
-    else:
-        feats["polarity"] = feats["polarity_peak"]
+    ref = pr.polarity_reference_rad
+    feats["polarity"] = (relative_polarity(feats["phase_top_rad"], ref) if np.isfinite(ref)
+                         else feats["polarity_peak"])
     feats["t_below_ns"] = feats["t_top_ns"] - pr.surface_ns  # two-way time below the surface
     feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
     if depth_rule is not None and depth_rule[0] == "layered":  # the average velocity down to each top

@@ -534,6 +534,44 @@ def _line_rms(g: _Groups, offset: np.ndarray, distance: np.ndarray) -> np.ndarra
         return np.where(n >= 3, np.sqrt(resid / n), np.nan)
 
 
+#: Most picks (fraction) a hyperbola fit may drop as cycle skips, and the residual (periods) under
+#: which a pick is never dropped.
+HYPERBOLA_MAX_DROPPED = 0.15
+HYPERBOLA_KEEP_RESIDUAL_PERIODS = 0.25
+
+
+def _robust_hyperbola(x: np.ndarray, t: np.ndarray, w: np.ndarray, period_ns: float) -> dict:
+    """:func:`~roadhealth.processing.fit_hyperbola` of one region's top picks, refitted without
+    isolated cycle skips.
+
+    A column's top is its envelope maximum, which in noise can jump to the next lobe of the
+    wavelet (a period or two later) on a single column: one such pick among 24 on a fast-model
+    metal pipe took the residual from 0.1 to 0.4 period and the pipe became a wet zone. Picks
+    off the first fit by more than three robust standard deviations (1.4826 x MAD) and more than
+    :data:`HYPERBOLA_KEEP_RESIDUAL_PERIODS` period are dropped and the fit is made again, when
+    they are at most :data:`HYPERBOLA_MAX_DROPPED` of the picks (one at least) and five remain:
+    a few skips, not a top that is no hyperbola. ``rms_all_ns`` keeps the residual of every pick
+    (a scattering top's picks wander: the loose-soil rules read that one).
+    """
+    from roadhealth.processing.velocity import fit_hyperbola
+
+    fit = fit_hyperbola(x, t, weights=w)
+    fit["rms_all_ns"] = fit["rms_residual_ns"]
+    v, x0, t0 = fit["velocity_m_per_ns"], fit["x0_m"], fit["t0_ns"]
+    if not (np.isfinite(v) and np.isfinite(x0) and np.isfinite(t0)):
+        return fit
+    res = t - np.sqrt(t0**2 + (2.0 * (x - x0) / v) ** 2)
+    mad = 1.4826 * float(np.median(np.abs(res - np.median(res))))
+    bad = np.abs(res) > max(3.0 * mad, HYPERBOLA_KEEP_RESIDUAL_PERIODS * period_ns)
+    n_bad = int(bad.sum())
+    if n_bad == 0 or n_bad > max(1, int(HYPERBOLA_MAX_DROPPED * x.size)) or x.size - n_bad < 5:
+        return fit
+    refit = fit_hyperbola(x[~bad], t[~bad], weights=w[~bad])
+    if not np.isfinite(refit["velocity_m_per_ns"]):
+        return fit
+    return dict(refit, rms_all_ns=fit["rms_residual_ns"])
+
+
 def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns: float,
                 max_regions: int = 400, *, period_ns: float = 1.0, spacing_m: float = 0.05,
                 part_offset: int | None = None) -> pd.DataFrame:
@@ -547,14 +585,14 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
     -------
     pandas.DataFrame indexed by label
         ``hyperbola_v`` (m/ns, NaN when the tops do not bend like a hyperbola),
-        ``hyperbola_rms_ns`` (fit residual) and ``hyperbola_x0_m`` (apex position); the slope
+        ``hyperbola_rms_ns`` (fit residual, without isolated cycle skips: :func:`_robust_hyperbola`),
+        ``hyperbola_rms_all_ns`` (of every pick) and ``hyperbola_x0_m`` (apex position); the slope
         ``dip_ns_per_m`` and residual ``plane_rms_ns`` of a straight line through the same tops
         (a flat or dipping layer); ``apex_flat_m``, the along-track extent of the strong tops
         within a quarter period (``period_ns``) of the earliest (a point diffractor's is about
         the width of its first Fresnel zone, an extended body's its own length), and
         ``t_apex_ns``.
     """
-    from roadhealth.processing.velocity import fit_hyperbola
 
     lab = recs["label"].to_numpy()
     e_top = recs["e_top"].to_numpy(float)
@@ -586,7 +624,7 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         if i1 - i0 < 5:
             continue
         xd, tt, w = x_all[i0:i1], t_all[i0:i1], e_all[i0:i1]
-        fit = fit_hyperbola(xd, tt, weights=w)
+        fit = _robust_hyperbola(xd, tt, w, period_ns)
         # a plane (flat or dipping layer): straight line t(x)
         a = np.vstack([np.ones_like(xd), xd - xd.mean()]).T
         coef, *_ = np.linalg.lstsq(a, tt, rcond=None)
@@ -597,9 +635,9 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         t_apex = float(tt[strong_top].min())
         near = strong_top & (tt <= t_apex + 0.25 * period_ns)
         flat_m = float(np.ptp(xd[near])) + spacing_m if near.any() else np.nan
-        rows[lab[sel[i0]]] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["x0_m"], float(coef[1]),
-                              line_rms, flat_m, t_apex)
-    cols = ["hyperbola_v", "hyperbola_rms_ns", "hyperbola_x0_m", "dip_ns_per_m", "plane_rms_ns", "apex_flat_m",
-            "t_apex_ns"]
+        rows[lab[sel[i0]]] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["rms_all_ns"], fit["x0_m"],
+                              float(coef[1]), line_rms, flat_m, t_apex)
+    cols = ["hyperbola_v", "hyperbola_rms_ns", "hyperbola_rms_all_ns", "hyperbola_x0_m", "dip_ns_per_m",
+            "plane_rms_ns", "apex_flat_m", "t_apex_ns"]
     # float columns even when no region has enough columns for a fit (an empty frame)
     return pd.DataFrame.from_dict(rows, orient="index", columns=cols).astype(float)
