@@ -168,7 +168,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -476,7 +476,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=1.4, shape_power=4.0)),
             ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.8, water_fraction=0.4)),
             ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.4, depth_top_m=1.2, water_fraction=0.5)),
-            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.5, depth_top_m=1.5, water_fraction=0.3))]]
+            ("cavity", 200, "cavity", dict(length_m=1.5, height_m=0.5, depth_top_m=1.5, water_fraction=0.3))],
+            [  # twenty-seventh batch (the ninth session, written after its polarity change and batch
+            # 26's scoring, before it was run): asphalt on one uniform soil, where no layer reflection
+            # gives the phase and the first arrival's does (a cavity, a wet zone and a metal pipe at
+            # 900 MHz, a wet zone at 400, a void at 900), and a cavity under dipoles on the surface
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.55, soil="uniform")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.8, height_m=0.2, depth_top_m=0.45, eps_r=22.0,
+                                                   soil="uniform")),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal", soil="uniform")),
+            ("void", 900, "void", dict(length_m=0.6, height_m=0.02, under="asphalt", soil="uniform")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=24.0,
+                                                   soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.9, antenna_height_m=0.0))]]
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
