@@ -28,15 +28,16 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the last blind batches, each scored once (earlier ones as scored blind:
-    # metrics_*_b34_blind.json ... _b13_blind to _b21_blind; docs/detection.md section 9): batch 24
-    # (pipes over or beside defects), written after the eighth session's last change to the look
-    # under pipes and scored once; batch 22 (mostly water-rich zones), written at the start of that
-    # session before any rule changed and scored once with its final code. (Batch 23, pipes over
-    # defects, was looked at through the look-under's diagnostics before it was scored.)
+    # metrics_*_b34_blind.json ... _b13_blind to _b25_blind; docs/detection.md section 9): batch 26
+    # (cavity shapes: flat-roofed, box-like, partly water-filled), written at the start of the ninth
+    # session before any change and scored once with its final code; batch 24 (pipes over or beside
+    # defects), written after the eighth session's last change to the look under pipes and scored
+    # once. (Batch 23, pipes over defects, was looked at through the look-under's diagnostics
+    # before it was scored.)
+    "blind batch 26 (cavity shapes), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b26_blind.json",
+    "blind batch 26 (cavity shapes), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b26_blind.json",
     "blind batch 24 (pipes over defects), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b24_blind.json",
     "blind batch 24 (pipes over defects), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b24_blind.json",
-    "blind batch 22 (water-rich), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b22_blind.json",
-    "blind batch 22 (water-rich), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b22_blind.json",
 }
 
 
