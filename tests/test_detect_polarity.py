@@ -80,7 +80,7 @@ def test_first_arrival_phase_ignores_header_words():
     ref = first_arrival_phase(s, 600.0)
     x = s.values.copy()
     x[..., :2] = -30.0 * np.abs(x).max()  # a GSSI record's first two samples: header words
-    marked = first_arrival_phase(s.copy(data=x), 600.0)
+    marked = first_arrival_phase(s.copy(data=x).assign_attrs(header_words=2), 600.0)
     assert abs(math.remainder(marked - ref, 2 * math.pi)) < math.radians(5)
 
 

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from roadhealth.detect.candidates import Attributes, Regions
+from roadhealth.processing.velocity import fit_hyperbola
 
 __all__ = ["column_records", "region_features"]
 
@@ -553,8 +554,6 @@ def _robust_hyperbola(x: np.ndarray, t: np.ndarray, w: np.ndarray, period_ns: fl
     a few skips, not a top that is no hyperbola. ``rms_all_ns`` keeps the residual of every pick
     (a scattering top's picks wander: the loose-soil rules read that one).
     """
-    from roadhealth.processing.velocity import fit_hyperbola
-
     fit = fit_hyperbola(x, t, weights=w)
     fit["rms_all_ns"] = fit["rms_residual_ns"]
     v, x0, t0 = fit["velocity_m_per_ns"], fit["x0_m"], fit["t0_ns"]

@@ -22,7 +22,7 @@ from scipy import ndimage
 
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.errors import DetectionError, ProcessingError
-from roadhealth.processing._core import is_dask
+from roadhealth.processing._core import analytic_spectrum, header_words, is_dask
 from roadhealth.processing.depth import Layer, depth_of_twt
 
 __all__ = [
@@ -657,16 +657,26 @@ def _displaced_background(x: np.ndarray, seed: np.ndarray, starts: np.ndarray, c
     return (best > 0) & (resid <= thr[:, None, :])
 
 
-def _mean_trace_analytic(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
+def _mean_trace_analytic(survey: xr.DataArray, band_mhz: tuple[float, float] | None = None
+                         ) -> tuple[np.ndarray, np.ndarray]:
     """Two-way times (ns) and the analytic signal of the mean trace (less its median) of at most
-    :data:`TRACE_BUDGET` evenly spread traces, zero-padded against wrap-around."""
+    :data:`TRACE_BUDGET` evenly spread traces, zero-padded against wrap-around. Header words (a
+    raw GSSI record's first samples) continue the first radar sample; with ``band_mhz`` the
+    spectrum outside that band is dropped (a raw record, not filtered by the recipe)."""
     from scipy.signal import hilbert
 
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     sub = survey.isel(trace=slice(None, None, _sample_step(survey))).values
     mean = np.nan_to_num(np.asarray(sub, dtype=np.float64)).mean(axis=(0, 1))
+    n_header = header_words(survey)
+    mean[:n_header] = mean[n_header]
     mean -= np.median(mean)
-    return t, hilbert(np.r_[mean, np.zeros(mean.size)])[: mean.size]
+    if band_mhz is None:
+        return t, hilbert(np.r_[mean, np.zeros(mean.size)])[: mean.size]
+    full, m = analytic_spectrum(mean)
+    f = np.abs(np.fft.fftfreq(m, float(survey.attrs["dt_ns"]))) * 1000.0  # MHz
+    full[(f < band_mhz[0]) | (f > band_mhz[1])] = 0.0
+    return t, np.fft.ifft(full)[: mean.size]
 
 
 def _quarter_period(t: np.ndarray, centre_mhz: float) -> int:
@@ -763,40 +773,22 @@ def surface_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float, po
 def first_arrival_phase(raw: xr.DataArray, centre_mhz: float) -> float:
     """Phase (rad) of the first arrival of the raw records, the whole wavelet.
 
-    The mean of a subset of raw traces (:func:`_sample_step`), its leading samples repaired where
-    they hold header words (a GSSI record's first two samples: far above everything after them),
-    band-limited to 0.3-2.5 x the antenna frequency and turned into its analytic signal; the
-    phase at its strongest envelope peak, read between samples (:func:`phase_at_peak`). The
-    recipe's time zero cuts the first arrival at its first peak, where the analytic signal is the
-    cut edge's and its envelope flat over a period: the phase there jumped by 180 degrees between
-    full-wave files (200 MHz, dipoles on the surface). Taken whole, the first arrival's phase
-    stands 0-59 degrees from the layers' reflections' (opposite) on every layered full-wave file
-    (200-900 MHz; :data:`DIRECT_WAVE_LAG_DEG`). NaN when the record has no clear peak.
+    The mean trace of the raw records (:func:`_mean_trace_analytic`: header words repaired),
+    band-limited to 0.3-2.5 x the antenna frequency, as an analytic signal; the phase at its
+    strongest envelope peak, read between samples (:func:`phase_at_peak`). The recipe's time zero
+    cuts the first arrival at its first peak, where the analytic signal is the cut edge's and its
+    envelope flat over a period: the phase there jumped by 180 degrees between full-wave files
+    (200 MHz, dipoles on the surface). Taken whole, the first arrival's phase stands 0-59 degrees
+    from the layers' reflections' (opposite) on every layered full-wave file (200-900 MHz;
+    :data:`DIRECT_WAVE_LAG_DEG`). NaN when the record has no clear peak.
     """
-    x = np.asarray(raw.isel(trace=slice(None, None, _sample_step(raw))).values, dtype=np.float64)
-    m = np.nan_to_num(x.reshape(-1, x.shape[-1]).mean(axis=0))
-    n = m.size
-    if n < 16:
+    if raw.sizes["sample"] < 16:
         return math.nan
-    rest = float(np.abs(m[4:]).max())
-    k = 0
-    while k < 4 and abs(m[k]) > 1.5 * rest:  # header words
-        k += 1
-    m[:k] = m[k]
-    m = m - np.median(m)
-    dt = float(raw.attrs["dt_ns"])
-    n_pad = 2 * n
-    f = np.fft.rfftfreq(n_pad, dt) * 1000.0  # MHz
-    spec = np.fft.rfft(m, n_pad) * ((f > 0.3 * centre_mhz) & (f < 2.5 * centre_mhz))
-    full = np.zeros(n_pad, dtype=complex)
-    full[: spec.size] = 2.0 * spec
-    xa = np.fft.ifft(full)[:n]
+    t, xa = _mean_trace_analytic(raw, band_mhz=(0.3 * centre_mhz, 2.5 * centre_mhz))
     env = np.abs(xa)
     if not np.isfinite(env).all() or env.max() <= 0:
         return math.nan
-    i = int(np.argmax(env))
-    half = max(1, round(0.25 * 1000.0 / centre_mhz / dt))
-    return phase_at_peak(xa, i, half)
+    return phase_at_peak(xa, int(np.argmax(env)), _quarter_period(t, centre_mhz))
 
 
 #: Where a reflection into a slower medium lies relative to the phase opposite to a ground-coupled
