@@ -44,6 +44,7 @@ trace (gprMax ``-restart``), keeps the receiver field of each finished run in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import json
 import math
@@ -168,7 +169,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -488,7 +489,39 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 900, "void", dict(length_m=0.6, height_m=0.02, under="asphalt", soil="uniform")),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=24.0,
                                                    soil="uniform")),
-            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.9, antenna_height_m=0.0))]]
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.9, antenna_height_m=0.0))],
+            [  # twenty-eighth batch (first session of 1 December, written after its top-time change
+            # and before it was run): other soils than every scenario so far (subgrade eps_r 13),
+            # a dry sandy base and subgrade (eps_r 6-7: faster than the default model) and a wet
+            # clay subgrade under a moist subbase (eps_r 12 and 20, 0.03 S/m: slower, lossy)
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.9, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.8, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt", soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=20.0,
+                                                   soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.3, depth_top_m=0.8, eps_r=30.0,
+                                                   soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.15, material="metal", soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.45, soil_materials=DRY_SAND)),
+            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.5, depth_top_m=1.3, soil_materials=WET_CLAY))],
+            [  # twenty-ninth batch (same session, written before batch 28 was scored): other survey
+            # set-ups than every scenario so far: antennas raised above the road (0.1-0.3 m: the
+            # surface reflection apart from the direct wave, as air-coupled pavement antennas record)
+            # and lines sampled every 2 cm (200 traces instead of 50)
+            ("cavity", 900, "cavity", dict(length_m=0.6, height_m=0.2, depth_top_m=0.5, antenna_height_m=0.15)),
+            ("pipe", 900, "pipe", dict(depth_m=0.45, diameter_m=0.1, material="metal", antenna_height_m=0.15)),
+            ("void", 1500, "void", dict(length_m=0.6, height_m=0.02, under="asphalt", antenna_height_m=0.3)),
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.8, antenna_height_m=0.1)),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.1, step_m=0.02)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0,
+                                                   step_m=0.02))]]
+
+
+#: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
+#: 4.1: dry sand eps_r 3-6) and a wet clay subgrade under a moist subbase (wet clay 8-15 and more,
+#: saturated fine soils up to 25-30; 0.01-0.1 S/m).
+DRY_SAND = {"base": [6.0, 0.002], "subbase": [6.5, 0.002], "subgrade": [6.0, 0.003]}
+WET_CLAY = {"subbase": [12.0, 0.01], "subgrade": [20.0, 0.03]}
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -563,6 +596,11 @@ def line_length_m(sc: dict) -> float:
     return float(sc["params"].get("line_m", ANTENNAS[sc["frequency_mhz"]]["length_m"]))
 
 
+def step_m(sc: dict) -> float:
+    """Trace step of a scenario (m): the antenna's, or ``params["step_m"]``."""
+    return float(sc["params"].get("step_m", ANTENNAS[sc["frequency_mhz"]]["step_m"]))
+
+
 def build_model(sc: dict) -> RoadModel:
     """The road model of a scenario (2-D: bodies are centred on the profile, u = 0)."""
     j, p, f = sc["jitter"], sc["params"], sc["frequency_mhz"]
@@ -570,6 +608,11 @@ def build_model(sc: dict) -> RoadModel:
     layers = default_layers(asphalt_m=j["asphalt_m"], base_m=j["base_m"], subbase_m=j["subbase_m"])
     if p.get("soil") == "uniform":  # asphalt straight on one soil: no interface below the pavement
         layers = [layers[0], layers[-1]]
+    if p.get("soil_materials"):  # other soils: {layer name: [eps_r, sigma S/m]}, Q kept
+        layers = [dataclasses.replace(lay, material=dataclasses.replace(
+            lay.material, eps_r=float(p["soil_materials"][lay.name][0]),
+            sigma_s_m=float(p["soil_materials"][lay.name][1]))) if lay.name in p["soil_materials"] else lay
+            for lay in layers]
     s = j["s_m"]
     obj = sc["object"]
     objects: list = []
@@ -637,10 +680,12 @@ def export_options(sc: dict, model: RoadModel) -> dict:
     acq = ANTENNAS[sc["frequency_mhz"]]
     dx = cell_size_m(model, sc["frequency_mhz"])
     p = sc["params"]
-    return dict(dims="2d", u_m=0.0, s_range_m=(0.0, line_length_m(sc)), depth_m=acq["depth_m"], air_m=AIR_M,
+    height = float(p.get("antenna_height_m", ANTENNA_HEIGHT_M))
+    return dict(dims="2d", u_m=0.0, s_range_m=(0.0, line_length_m(sc)), depth_m=acq["depth_m"],
+                air_m=max(AIR_M, height + 0.08),  # room above raised antennas
                 dx_m=dx, frequency_mhz=float(sc["frequency_mhz"]), time_window_ns=acq["window_ns"],
-                antenna_height_m=float(p.get("antenna_height_m", ANTENNA_HEIGHT_M)),
-                antenna_separation_m=float(p.get("sep_m", acq["sep_m"])), trace_step_m=acq["step_m"],
+                antenna_height_m=height,
+                antenna_separation_m=float(p.get("sep_m", acq["sep_m"])), trace_step_m=step_m(sc),
                 body_cell_m=dx, pml_cells=PML_CELLS, title=f"roadhealth full-wave validation {sc['name']}",
                 heterogeneity=float(p.get("heterogeneity", 0.0)), waveform=str(p.get("waveform", "ricker")))
 
@@ -676,7 +721,7 @@ def _geometry(name: str) -> tuple[int, tuple[float, ...]]:
     rx = _round_int(float(vals["#rx"][0]) / dx)
     step = _round_int(float(vals["#src_steps"][0]) / dx)
     acq = ANTENNAS[sc["frequency_mhz"]]
-    nominal = math.floor((line_length_m(sc) - acq["sep_m"]) / acq["step_m"] + 1e-9) + 1
+    nominal = math.floor((line_length_m(sc) - acq["sep_m"]) / step_m(sc) + 1e-9) + 1
     n = min(nominal, (nx - opts["pml_cells"] - 1 - max(tx, rx)) // step + 1)
     margin = opts["pml_cells"] * opts["dx_m"] + 0.05  # the exporter's x of s = 0
     mids = (0.5 * (tx + rx) + step * np.arange(n)) * dx - margin
