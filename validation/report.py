@@ -28,16 +28,16 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the last blind batches, each scored once (earlier ones as scored blind:
-    # metrics_*_b34_blind.json ... _b13_blind to _b25_blind; docs/detection.md section 9): batch 26
-    # (cavity shapes: flat-roofed, box-like, partly water-filled), written at the start of the ninth
-    # session before any change and scored once with its final code; batch 24 (pipes over or beside
-    # defects), written after the eighth session's last change to the look under pipes and scored
-    # once. (Batch 23, pipes over defects, was looked at through the look-under's diagnostics
-    # before it was scored.)
-    "blind batch 26 (cavity shapes), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b26_blind.json",
-    "blind batch 26 (cavity shapes), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b26_blind.json",
-    "blind batch 24 (pipes over defects), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b24_blind.json",
-    "blind batch 24 (pipes over defects), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b24_blind.json",
+    # metrics_*_b34_blind.json ... _b13_blind to _b27_blind; docs/detection.md section 9): batch 28
+    # (other soils: dry sand, wet clay) and batch 29 (other survey set-ups: antennas raised 0.1-0.3 m,
+    # 2 cm trace steps), written in the tenth session (1 December) (28 after its top-time change,
+    # 29 before 28 was scored) and scored once with that change, before anything was looked at
+    "blind batch 28 (other soils), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b28_blind.json",
+    "blind batch 28 (other soils), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b28_blind.json",
+    "blind batch 29 (raised antennas, 2 cm steps), scored blind, clean":
+        HERE / "fullwave_blind" / "metrics_clean_b29_blind.json",
+    "blind batch 29 (raised antennas, 2 cm steps), scored blind, noisy":
+        HERE / "fullwave_blind" / "metrics_noisy_b29_blind.json",
 }
 
 
