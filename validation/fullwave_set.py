@@ -169,7 +169,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too, and five on other pavements (thick dry and thin dense asphalt) after both were scored. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -514,7 +514,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.8, antenna_height_m=0.1)),
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=1.1, step_m=0.02)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0,
-                                                   step_m=0.02))]]
+                                                   step_m=0.02))],
+            [  # thirtieth batch (same session, written after batches 28 and 29 were scored, with no
+            # change to the detector since): other pavements than the 0.12-0.24 m of eps_r 5.5 of
+            # every scenario so far: thick asphalt (0.35 m, eps_r 4.5: dry, porous) and thin asphalt
+            # (0.07 m, eps_r 7: dense, moist), a void under each, defects under the thick one, and
+            # a clean road on it
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt", asphalt_m=0.35,
+                                       soil_materials=THICK_ASPHALT)),
+            ("void", 900, "void", dict(length_m=0.8, height_m=0.02, under="asphalt", asphalt_m=0.07,
+                                       soil_materials=THIN_ASPHALT)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.6, asphalt_m=0.35,
+                                           soil_materials=THICK_ASPHALT)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.9, eps_r=22.0,
+                                                   asphalt_m=0.35, soil_materials=THICK_ASPHALT)),
+            ("clean", 400, "clean", dict(asphalt_m=0.35, soil_materials=THICK_ASPHALT))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
@@ -522,6 +536,10 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
 #: saturated fine soils up to 25-30; 0.01-0.1 S/m).
 DRY_SAND = {"base": [6.0, 0.002], "subbase": [6.5, 0.002], "subgrade": [6.0, 0.003]}
 WET_CLAY = {"subbase": [12.0, 0.01], "subgrade": [20.0, 0.03]}
+#: Pavements of batch 30: a dry, porous asphalt (eps_r 4-5) and a dense, moist one (6-8)
+#: (Saarenketo & Scullion 2000; Al-Qadi & Lahouar 2005).
+THICK_ASPHALT = {"asphalt": [4.5, 0.0005]}
+THIN_ASPHALT = {"asphalt": [7.0, 0.002]}
 
 
 def _blind_templates() -> list[tuple[str, int, str, dict]]:
@@ -605,7 +623,8 @@ def build_model(sc: dict) -> RoadModel:
     """The road model of a scenario (2-D: bodies are centred on the profile, u = 0)."""
     j, p, f = sc["jitter"], sc["params"], sc["frequency_mhz"]
     acq = ANTENNAS[f]
-    layers = default_layers(asphalt_m=j["asphalt_m"], base_m=j["base_m"], subbase_m=j["subbase_m"])
+    layers = default_layers(asphalt_m=float(p.get("asphalt_m", j["asphalt_m"])), base_m=j["base_m"],
+                            subbase_m=j["subbase_m"])
     if p.get("soil") == "uniform":  # asphalt straight on one soil: no interface below the pavement
         layers = [layers[0], layers[-1]]
     if p.get("soil_materials"):  # other soils: {layer name: [eps_r, sigma S/m]}, Q kept
