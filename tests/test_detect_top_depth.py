@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 
 import roadhealth
@@ -33,3 +34,33 @@ def test_cavity_top_is_not_where_the_flanks_are_brightest(name):
     assert len(cav) == 1
     err = float(cav["depth_top_m"].iloc[0]) - float(truth["depth_top_m"])
     assert -0.05 < err < 0.2, err
+
+
+def test_depths_from_the_default_model_carry_their_range():
+    """With no velocity in the data, each top comes with the depths the default model's range of
+    pavements and soils gives (eps_r 4-7, 6-10, 8-16): the reported top inside it, the range
+    wider at depth; a velocity given by the user has no such range."""
+    import json
+
+    from roadhealth.detect import explain
+    from roadhealth.detect.prepare import default_depth_m, default_depth_range_m
+
+    t = np.array([5.0, 10.0, 20.0, 30.0])
+    lo, hi = default_depth_range_m(t)
+    mid = default_depth_m(t)
+    assert np.all(lo < mid) and np.all(mid < hi)
+    assert np.all(np.diff(hi - lo) > 0)  # wider with depth
+    path = BLIND / "bw400_cavity_28_clean.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(path)
+    d = detect(s)
+    assert len(d)
+    for _, r in d.iterrows():
+        rng = json.loads(r["features"])["depth_top_range_m"]
+        assert rng[0] <= r["depth_top_m"] <= rng[1]
+        assert "default velocity model's range" in explain(r)
+    given = detect(s, eps_r=9.0)
+    assert all("depth_top_range_m" not in json.loads(f) for f in given["features"])

@@ -34,6 +34,8 @@ from roadhealth.detect.prepare import (
     DEFAULT_LAYERS,
     Prepared,
     default_depth_m,
+    default_depth_range_m,
+    default_model_text,
     prepare,
     relative_polarity,
     velocity_from_hyperbolas,
@@ -628,10 +630,20 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     grades, rscore, _ = _risk.grade(kinds, cover, length, width, severity=severity, asphalt_m=asphalt_arr,
                                     risk=table)
     polys, crs = _footprints(s, dets.set_index("label"), width)
+    # depths from the default model (no velocity in the data): how deep each top can be over the
+    # range of pavements and soils that model stands for
+    prior = pr.velocity_is_default and pr.velocity_source == default_model_text()
+    if prior:
+        top_lo, top_hi = default_depth_range_m(dets["t_below_ns"].to_numpy(float))
     rows = []
     for i, r in dets.iterrows():
         feat = {k: _round(r[k]) for k in FEATURE_KEYS if k in r.index}
         feat["severity"] = severity[i]
+        evidence = _evidence(r, pr)
+        if prior:
+            feat["depth_top_range_m"] = [round(float(top_lo[i]), 3), round(float(top_hi[i]), 3)]
+            evidence += (f"; with no velocity in the data the top lies {top_lo[i]:.2f}-{top_hi[i]:.2f} m deep "
+                         "over the pavements and soils the default model stands for (eps_r 4-7, 6-10, 8-16)")
         top = float(r["depth_top_m"])
         bottom = max(float(r["depth_bottom_m"]), top)
         rows.append({
@@ -641,7 +653,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
             "offset_start_m": float(o_start[i]), "offset_end_m": float(o_end[i]),
             "depth_top_m": top, "depth_bottom_m": bottom,
             "length_m": float(length[i]), "width_m": float(width[i]), "height_m": bottom - top,
-            "cover_m": top, "risk": grades[i], "evidence": _evidence(r, pr), "geometry": polys[i],
+            "cover_m": top, "risk": grades[i], "evidence": evidence, "geometry": polys[i],
             "risk_score": float(rscore[i]), "features": json.dumps(feat, sort_keys=True),
             "anomaly_id": f"{name}-{i + 1:04d}", "survey": name,
         })

@@ -62,6 +62,27 @@ DEFAULT_LAYERS = (Layer(eps_r=6.0, thickness_m=0.20, name="asphalt"),
                   Layer(eps_r=11.0, name="subgrade"))
 
 
+#: The range the default model stands for (the same layers at the ends of each material's range:
+#: asphalt eps_r 4-7, base and subbase 6-10, subgrade 8-16; sources as for
+#: :data:`DEFAULT_LAYERS`): the fastest and the slowest pavement, for the depth range reported
+#: with depths from the default model (:func:`default_depth_range_m`).
+DEFAULT_LAYERS_FAST = (Layer(eps_r=4.0, thickness_m=0.20, name="asphalt"),
+                       Layer(eps_r=6.0, thickness_m=0.55, name="base and subbase"),
+                       Layer(eps_r=8.0, name="subgrade"))
+DEFAULT_LAYERS_SLOW = (Layer(eps_r=7.0, thickness_m=0.20, name="asphalt"),
+                       Layer(eps_r=10.0, thickness_m=0.55, name="base and subbase"),
+                       Layer(eps_r=16.0, name="subgrade"))
+
+
+def default_depth_range_m(t_below_ns) -> tuple[np.ndarray, np.ndarray]:
+    """Shallowest and deepest depth (m) of a two-way time below the surface (ns) over the range
+    the default model stands for (:data:`DEFAULT_LAYERS_SLOW`, :data:`DEFAULT_LAYERS_FAST`): how
+    far a depth from :func:`default_depth_m` can be off when the data give no velocity."""
+    t = np.asarray(t_below_ns, dtype=float)
+    return (np.maximum(depth_of_twt(t, DEFAULT_LAYERS_SLOW), 0.0),
+            np.maximum(depth_of_twt(t, DEFAULT_LAYERS_FAST), 0.0))
+
+
 def default_depth_m(t_below_ns) -> np.ndarray:
     """Depth below the road surface (m, at least 0) of a two-way time below it (ns) through
     :data:`DEFAULT_LAYERS` (:func:`roadhealth.processing.depth.depth_of_twt`)."""
