@@ -492,7 +492,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.9, antenna_height_m=0.0))],
             [  # twenty-eighth batch (tenth session, 1 December, written after its top-time change
             # and before it was run): other soils than every scenario so far (subgrade eps_r 13),
-            # a dry sandy base and subgrade (eps_r 6-7: faster than the default model) and a wet
+            # a dry sandy base and subgrade (eps_r 6-6.5: faster than the default model) and a wet
             # clay subgrade under a moist subbase (eps_r 12 and 20, 0.03 S/m: slower, lossy)
             ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.9, soil_materials=DRY_SAND)),
             ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.8, soil_materials=WET_CLAY)),

@@ -32,6 +32,8 @@ from roadhealth.detect.features import (
 )
 from roadhealth.detect.prepare import (
     DEFAULT_LAYERS,
+    DEFAULT_LAYERS_FAST,
+    DEFAULT_LAYERS_SLOW,
     Prepared,
     default_depth_m,
     default_depth_range_m,
@@ -43,6 +45,10 @@ from roadhealth.detect.prepare import (
 from roadhealth.errors import DetectionError
 
 __all__ = ["EXTRAS", "candidates", "detect"]
+
+#: The default model's range in words (eps_r of each layer, fastest to slowest), for the evidence.
+_PRIOR_RANGE_TEXT = "eps_r " + ", ".join(f"{fast.eps_r:g}-{slow.eps_r:g}" for fast, slow in
+                                          zip(DEFAULT_LAYERS_FAST, DEFAULT_LAYERS_SLOW, strict=True))
 
 #: Named extras every detection table carries.
 EXTRAS = ("risk_score", "features", "anomaly_id", "survey")
@@ -643,7 +649,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         if prior:
             feat["depth_top_range_m"] = [round(float(top_lo[i]), 3), round(float(top_hi[i]), 3)]
             evidence += (f"; with no velocity in the data the top lies {top_lo[i]:.2f}-{top_hi[i]:.2f} m deep "
-                         "over the pavements and soils the default model stands for (eps_r 4-7, 6-10, 8-16)")
+                         f"over the pavements and soils the default model stands for ({_PRIOR_RANGE_TEXT})")
         top = float(r["depth_top_m"])
         bottom = max(float(r["depth_bottom_m"]), top)
         rows.append({
