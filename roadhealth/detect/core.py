@@ -638,7 +638,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     polys, crs = _footprints(s, dets.set_index("label"), width)
     # depths from the default model (no velocity in the data): how deep each top can be over the
     # range of pavements and soils that model stands for
-    prior = pr.velocity_is_default and pr.velocity_source == default_model_text() and "t_below_ns" in dets
+    prior = pr.velocity_source == default_model_text()
     if prior:
         top_lo, top_hi = default_depth_range_m(dets["t_below_ns"].to_numpy(float))
     rows = []

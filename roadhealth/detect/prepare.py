@@ -13,7 +13,7 @@ velocity model.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -66,12 +66,8 @@ DEFAULT_LAYERS = (Layer(eps_r=6.0, thickness_m=0.20, name="asphalt"),
 #: asphalt eps_r 4-7, base and subbase 6-10, subgrade 8-16; sources as for
 #: :data:`DEFAULT_LAYERS`): the fastest and the slowest pavement, for the depth range reported
 #: with depths from the default model (:func:`default_depth_range_m`).
-DEFAULT_LAYERS_FAST = (Layer(eps_r=4.0, thickness_m=0.20, name="asphalt"),
-                       Layer(eps_r=6.0, thickness_m=0.55, name="base and subbase"),
-                       Layer(eps_r=8.0, name="subgrade"))
-DEFAULT_LAYERS_SLOW = (Layer(eps_r=7.0, thickness_m=0.20, name="asphalt"),
-                       Layer(eps_r=10.0, thickness_m=0.55, name="base and subbase"),
-                       Layer(eps_r=16.0, name="subgrade"))
+DEFAULT_LAYERS_FAST = tuple(replace(lay, eps_r=e) for lay, e in zip(DEFAULT_LAYERS, (4.0, 6.0, 8.0), strict=True))
+DEFAULT_LAYERS_SLOW = tuple(replace(lay, eps_r=e) for lay, e in zip(DEFAULT_LAYERS, (7.0, 10.0, 16.0), strict=True))
 
 
 def default_depth_range_m(t_below_ns) -> tuple[np.ndarray, np.ndarray]:
