@@ -169,7 +169,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too, and five on other pavements (thick dry and thin dense asphalt) after both were scored, and three deep cavities (the headline 0.5 x 0.1 m at 1.5 m in dry sand and wet clay) after that. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too, and five on other pavements (thick dry and thin dense asphalt) after both were scored, and three deep cavities (the headline 0.5 x 0.1 m at 1.5 m in dry sand and wet clay) after that; eight with their tops at a pavement interface (``top_at``) at the start of the session after. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -535,7 +535,20 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             # in the usual soil only), and a cavity 2.2 m down at 200 MHz
             ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.1, depth_top_m=1.5, soil_materials=DRY_SAND)),
             ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.1, depth_top_m=1.5, soil_materials=WET_CLAY)),
-            ("cavity", 200, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=2.2))]]
+            ("cavity", 200, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=2.2))],
+            [  # thirty-second batch (eleventh session, 1 December, written at its start before any
+            # change): tops at a pavement interface (``top_at``), where the body's apex lies inside a
+            # layer reflection and only its flanks stand apart; four blind wet zones missed in noise
+            # had such tops, which no batch had set on purpose
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, top_at="subgrade", eps_r=22.0)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.6, height_m=0.2, top_at="subbase", eps_r=20.0)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, top_at="subgrade")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.5, height_m=0.25, top_at="base", eps_r=18.0)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, top_at="subbase")),
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, top_at="subgrade")),
+            ("water_rich", 900, "water_rich", dict(length_m=1.0, height_m=0.25, top_at="subgrade", eps_r=25.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=2.0, height_m=0.5, top_at="subgrade", top_offset_m=0.05,
+                                                   eps_r=24.0))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
@@ -641,6 +654,10 @@ def build_model(sc: dict) -> RoadModel:
             for lay in layers]
     s = j["s_m"]
     obj = sc["object"]
+    if p.get("top_at"):  # the top at the interface over the named layer (plus ``top_offset_m``)
+        names = [lay.name for lay in layers]
+        above = sum(lay.thickness_m for lay in layers[:names.index(p["top_at"])])
+        p = dict(p, depth_top_m=round(above + float(p.get("top_offset_m", 0.0)), 3))
     objects: list = []
     if obj == "multi":  # several objects along one longer line, each at its own position
         for kind, q in p["items"]:
