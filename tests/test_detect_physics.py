@@ -770,6 +770,54 @@ def test_a_region_with_separate_apexes_is_split_at_its_deep_saddles():
     assert split_at_saddles(bumpy, 10)["label"].nunique() == 1
 
 
+def test_a_region_whose_top_jumps_to_another_reflector_is_cut_at_the_jump():
+    """Tops (samples, period 10) of one region along 40 traces: a flat top at 100 (a wet zone)
+    until trace 19, then a pipe's hyperbola whose flank rises over it (80 at trace 20, apex 50 at
+    trace 30): no saddle between them, a jump of two periods. The region is cut there and listed
+    as cut at a jump. A single reflector's steep flank (12 samples a trace) is not cut when that
+    slope is allowed for (``max_step``), and is without the allowance."""
+    from roadhealth.detect.features import split_at_saddles
+
+    t = np.arange(40)
+    top = np.where(t < 20, 100, 50 + 3 * np.abs(t - 30))
+    out = split_at_saddles(pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": top}), 10, max_step=5.0)
+    left, right = out.loc[out["t"] <= 19, "label"], out.loc[out["t"] >= 20, "label"]
+    assert left.nunique() == 1 and right.nunique() == 1 and left.iloc[0] != right.iloc[0]
+    assert out.attrs["split_at_jumps"] == [3]
+    flank = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": 50 + 12 * np.abs(t - 30)})
+    kept = split_at_saddles(flank, 10, max_step=12.0)
+    assert kept["label"].nunique() == 1 and kept.attrs["split_at_jumps"] == []
+    assert split_at_saddles(flank, 10)["label"].nunique() > 1
+
+
+def test_a_cut_at_a_jump_is_kept_only_where_it_parts_a_defect_from_a_pipe():
+    """_keep_splits: a region cut at a jump (``at_jumps``) is replaced by its parts where one of
+    them is a pipe and the defect parts are confident (a wet zone whose whole was read partly on
+    the pipe beside it), not where the parts are defects alone (one body's top cut at a jump);
+    a region cut at a saddle into a defect of the whole's kind and a pipe is replaced too."""
+    from roadhealth.detect.core import SPLIT_MIN_CONFIDENCE, _keep_splits
+
+    hi = SPLIT_MIN_CONFIDENCE + 0.1
+    rows = [  # (label, parent, decision, is_defect, confidence)
+        (1, 1, "water_rich", True, 1.0), (101, 1, "water_rich", True, hi), (104, 1, "pipe", False, 0.0),
+        (2, 2, "cavity", True, 0.9), (102, 2, "cavity", True, hi), (105, 2, "water_rich", True, hi),
+        (3, 3, "water_rich", True, 1.0), (103, 3, "water_rich", True, hi), (106, 3, "pipe", False, 0.0),
+    ]
+    cls = pd.DataFrame(rows, columns=["label", "parent", "decision", "is_defect", "confidence"]).set_index("label")
+    cls["score_pipe"] = np.where(cls["decision"] == "pipe", 0.85, 0.0)
+    strong = pd.DataFrame({"label": cls.index.to_numpy(), "t": np.arange(len(cls))})
+    # a doubtful pipe part (a loose zone's scatterer barely called a pipe) parts nothing
+    weak_pipe = cls.assign(score_pipe=np.where(cls["decision"] == "pipe", 0.11, 0.0))
+    assert sorted(_keep_splits(weak_pipe, strong, part_offset=100, at_jumps={1, 2})[0].index) == [1, 2, 3]
+    out, _ = _keep_splits(cls, strong, part_offset=100, at_jumps={1, 2})
+    assert sorted(out.index) == [1, 2, 3, 4, 6]  # 1 and 3 replaced by their parts (1, 4 and 3, 6)
+    assert out.loc[4, "decision"] == "pipe" and out.loc[6, "decision"] == "pipe"
+    assert out.loc[2, "decision"] == "cavity" and out.loc[2, "confidence"] == 0.9  # whole kept
+    # without the jump, region 2's parts tell another story (two kinds) and replace it
+    out2, _ = _keep_splits(cls, strong, part_offset=100, at_jumps={1})
+    assert out2.loc[5, "decision"] == "water_rich"
+
+
 def test_split_parts_replace_the_whole_only_when_they_tell_a_confident_other_story():
     """_keep_splits on classified wholes (labels 1-5) and their parts (labelled from 100 on):
     parts replace their whole when one at least is a defect, every defect part is confident
@@ -788,6 +836,7 @@ def test_split_parts_replace_the_whole_only_when_they_tell_a_confident_other_sto
         (6, 6, "weak", False, 0.0), (106 + 5, 6, "cavity", True, lo), (112, 6, "void", True, hi),  # one unsure
     ]
     cls = pd.DataFrame(rows, columns=["label", "parent", "decision", "is_defect", "confidence"]).set_index("label")
+    cls["score_pipe"] = np.where(cls["decision"] == "pipe", 0.9, 0.0)
     strong = pd.DataFrame({"label": np.repeat(cls.index.to_numpy(), 2), "t": np.arange(2 * len(cls))})
     out, st = _keep_splits(cls, strong, part_offset=100)
     assert "parent" not in out.columns
@@ -817,6 +866,25 @@ def test_surface_multiples_of_a_strong_pipe_are_dropped_but_a_cavity_under_it_is
     assert info["rejected"]["echo"] == 1
     assert sorted(_suppress_echoes(dets, {}, clutter=pipe.assign(z_peak=20.0)).index) == [1, 2]
     assert sorted(_suppress_echoes(dets, {}).index) == [1, 2]
+
+
+def test_the_wider_multiple_of_a_pipe_is_dropped_over_the_spread_of_its_tops():
+    """A metal pipe's strong columns are its apex (0.7 m along track, 8.3 ns); its surface
+    multiple, a hyperbola twice as late, is seen over 1.65 m and its strong flanks outshine its
+    apex: its top reads 20.3 ns, with tops spread over 6 ns (a hand-written gprMax model at
+    600 MHz). Twice the pipe's time lies within that spread: the multiple is dropped. With tops
+    that do not reach back to twice the pipe's time, or beside the pipe (not over half of the
+    shorter extent), it is kept."""
+    pipe = pd.DataFrame([_det(depth_top_m=0.46, depth_bottom_m=0.6, z_peak=717.0, t_below_ns=8.27,
+                              distance_start_m=2.35, distance_end_m=3.05, period_ns=1.66)], index=[3])
+    mult = pd.DataFrame([_det(depth_top_m=1.05, depth_bottom_m=1.3, z_peak=50.0, t_below_ns=20.3, top_range_ns=6.0,
+                              distance_start_m=1.85, distance_end_m=3.5, period_ns=1.66)], index=[4])
+    info: dict = {}
+    assert list(_suppress_echoes(mult, info, clutter=pipe).index) == []
+    assert info["rejected"]["echo"] == 1
+    assert list(_suppress_echoes(mult.assign(top_range_ns=1.0), {}, clutter=pipe).index) == [4]
+    beside = mult.assign(distance_start_m=0.4, distance_end_m=2.6)
+    assert list(_suppress_echoes(beside, {}, clutter=pipe).index) == [4]
 
 
 def test_an_unmistakable_point_diffractor_may_be_longer_than_a_pipe_usually_is():

@@ -216,7 +216,8 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     return feats
 
 
-def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
+                 at_jumps=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The classified regions with the splits of
     :func:`~roadhealth.detect.features.split_at_saddles` that are kept.
 
@@ -224,7 +225,10 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int) -> t
     split regions (``parent``: the whole's label). A region is replaced by its parts when at least
     one part is a defect, every part that is a defect has a confidence of
     :data:`SPLIT_MIN_CONFIDENCE` or more, and the parts tell another story than the whole (the
-    whole is no defect, or the parts' defect kinds are not all its kind). A chaotic loose top cut
+    whole is no defect, or the parts' defect kinds are not all its kind, or a part is a clear pipe:
+    a pipe score of :data:`SPLIT_PIPE_MIN_SCORE` or more). A region cut where its top jumps
+    (``at_jumps``, :func:`~roadhealth.detect.features.split_at_saddles`) is replaced only in that
+    last case: a defect parted from a pipe beside it, not one body's top cut. A chaotic loose top cut
     at its bumps gives doubtful pieces and stays whole. The kept parts get back the labels the
     split gave them (the first part the whole's); the others are dropped, and so is ``parent``.
     """
@@ -238,7 +242,11 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int) -> t
         w = cls.loc[parent]
         d = g[g["is_defect"]]
         kinds = set(d["decision"])
-        if kinds and (d["confidence"] >= SPLIT_MIN_CONFIDENCE).all() and (not w["is_defect"] or kinds != {w["decision"]}):
+        # (a clear pipe among the parts tells another story too: the whole's kind and extent were
+        # read partly on the pipe; a cut where the top jumps is kept only there)
+        pipe_part = ((g["decision"] == "pipe") & (g["score_pipe"] >= SPLIT_PIPE_MIN_SCORE)).any()
+        story = pipe_part if parent in at_jumps else (not w["is_defect"] or kinds != {w["decision"]} or pipe_part)
+        if kinds and (d["confidence"] >= SPLIT_MIN_CONFIDENCE).all() and story:
             keep.append(parent)
     def split_label(lab):  # a part's label as the split gave it
         return np.where(lab >= part_offset, lab - part_offset, lab)
@@ -278,10 +286,16 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     # a region whose top rises to separate apexes (crossing flanks of neighbouring objects) is
     # also measured in parts, cut at the saddles; the parts are labelled from ``part_offset`` on
     part_offset = None
+    at_jumps: set = set()
     if not recs.empty:
-        split = split_at_saddles(recs, att.period_samples,
-                                 max(2, round(SADDLE_MIN_PART_M / max(_spacing(dist[0]), 1e-6))))
+        # (the steepest a reflector's top changes from one trace to the next: 2 sin(a) / v per
+        # metre at the edge of the antenna beam, a = 40 degrees, where a hyperbola's flanks fade)
+        spacing = max(_spacing(dist[0]), 1e-6)
+        split = split_at_saddles(recs, att.period_samples, max(2, round(SADDLE_MIN_PART_M / spacing)),
+                                 max_step=2.0 * np.sin(np.radians(BEAM_EDGE_DEG)) / pr.velocity_m_per_ns
+                                 * spacing / dt)
         lab, par = split["label"].to_numpy(), split["parent"].to_numpy()
+        at_jumps = set(split.attrs["split_at_jumps"])
         parents = np.unique(par[lab != par])
         if parents.size:
             part_offset = int(lab.max()) + 1
@@ -311,11 +325,18 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     th = options.get("thresholds") or Thresholds()
     cls = classify(feats, th) if not feats.empty else feats
     if part_offset is not None:
-        cls, strong = _keep_splits(cls, strong, part_offset)
+        cls, strong = _keep_splits(cls, strong, part_offset, at_jumps)
     if classified and not cls.empty:
         cls, strong = _look_under_pipes(cls, strong, att, reg, recs, pr, depth_rule, th, dt=dt, t0=t0, dist=dist,
                                         off=off, n_channels=s.sizes["channel"], n_traces=s.sizes["trace"])
     return pr, (cls if classified else cls[fcols]), strong
+
+
+#: A part of a split region is a clear pipe (:func:`_keep_splits`) from this pipe score on.
+SPLIT_PIPE_MIN_SCORE = 0.5
+
+#: Half-angle of the antenna beam, degrees: a diffraction's flanks fade beyond it.
+BEAM_EDGE_DEG = 40.0
 
 
 def _length(t: pd.DataFrame) -> np.ndarray:
@@ -699,13 +720,15 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     the shallower one, whose top is the defect's top, is kept. ``clutter``: regions classified as
     clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
     detection at two or three times the two-way time of one, over the same stretch, is its
-    surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air),
+    surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air;
+    over half the shorter of the two extents, at those times anywhere over the spread of its tops:
+    the multiple is a hyperbola twice as late, whose flanks spread wider and outshine its apex),
     if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
     slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half).
     Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
     detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
-             "period_ns", "t_below_ns", "hyperbola_v_ratio")
+             "period_ns", "t_below_ns", "hyperbola_v_ratio", "top_range_ns")
     prim = {c: np.zeros(0) for c in names}
     if clutter is not None and len(clutter):
         loud = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
@@ -716,10 +739,14 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     col = {c: _column(order, c) for c in names}
     kept = np.zeros(len(order), dtype=bool)
 
-    def multiple_of(i, src, q):  # a surface multiple of src[q]: 2 or 3 times its two-way time
+    def multiple_of(i, src, q, spread=False):  # a surface multiple of src[q]: 2 or 3 times its two-way
+        # time; with ``spread``, anywhere over the spread of its tops (a pipe's multiple is a
+        # hyperbola whose strong flanks lie later than its apex)
         tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
-        return np.any(np.abs(col["t_below_ns"][i] - np.array([[2.0], [3.0]]) * src["t_below_ns"][q][None, :]) <= tol,
-                      axis=0)
+        hi = col["t_below_ns"][i]
+        lo = hi - (np.nan_to_num(col["top_range_ns"][i]) if spread else 0.0)
+        want = np.array([[2.0], [3.0]]) * src["t_below_ns"][q][None, :]
+        return np.any((want >= lo - tol) & (want <= hi + tol), axis=0)
 
     def overlap(i, src, q):  # along-track overlap (m) and a shared channel
         ov = (np.minimum(col["distance_end_m"][i], src["distance_end_m"][q])
@@ -734,7 +761,11 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             ov, across = overlap(i, prim, q)
             as_fast = col["hyperbola_v_ratio"][i] >= ECHO_MULTIPLE_MAX_V * prim["hyperbola_v_ratio"]
             weak = col["z_peak"][i] < ECHO_MULTIPLE_MAX_RATIO * prim["z_peak"]
-            if np.any((ov >= 0.5 * span) & across & weak & multiple_of(i, prim, q) & ~as_fast):
+            # (over half of the shorter of the two: a pipe's strong columns are its apex, its
+            # multiple's hyperbola, twice as late, spreads wider)
+            span_p = np.maximum(prim["distance_end_m"] - prim["distance_start_m"], 1e-6)
+            if np.any((ov >= 0.5 * np.minimum(span, span_p)) & across & weak & multiple_of(i, prim, q, True)
+                      & ~as_fast):
                 continue
         q = np.flatnonzero(kept)
         if q.size:

@@ -160,22 +160,51 @@ SADDLE_PERIODS = 1.5
 SADDLE_MIN_PART_M = 0.5
 
 
-def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1) -> pd.DataFrame:
+#: A region's top that jumps by more than this many antenna periods between neighbouring traces
+#: (beyond the steepest top a single reflector can have there) passes from one reflector to
+#: another (:func:`split_at_saddles`).
+JUMP_PERIODS = 1.0
+
+
+def _long_parts(cuts: list, n: int, min_part: int) -> list:
+    """The cuts (trace indices) of a top of ``n`` traces that leave no part shorter than
+    ``min_part`` traces: the cut next to the shortest part goes first."""
+    cuts = list(cuts)
+    while cuts:
+        lengths = np.diff(np.r_[0, np.asarray(cuts) + 1, n])
+        short = int(np.argmin(lengths))
+        if lengths[short] >= min_part:
+            break
+        cuts.pop(min(short, len(cuts) - 1))
+    return cuts
+
+
+def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
+                     max_step: float = 0.0) -> pd.DataFrame:
     """``recs`` (:func:`column_records`) with every region whose top, along track, rises to two or
     more apexes separated by a saddle :data:`SADDLE_PERIODS` periods deeper than both, relabelled
     into one region per apex, split at the saddles: the first part keeps the region's label, the
     others get new ones after the largest; ``parent`` holds the region's label. Crossing
     hyperbola flanks join neighbouring objects into one region (three objects 2.8 m apart on a
-    9 m line: tops 15, 18 and 13 ns, saddles 23 and 22 ns). Whether a split is kept is decided
-    on the parts' kinds (:func:`roadhealth.detect.core._analyse`); a cut that would leave a part
-    shorter than ``min_part`` traces is not made. The loop runs over regions, not traces."""
+    9 m line: tops 15, 18 and 13 ns, saddles 23 and 22 ns). A region is also cut where its top
+    jumps between neighbouring traces by more than :data:`JUMP_PERIODS` periods plus ``max_step``
+    samples (the steepest change of one reflector's top from trace to trace), where no saddle
+    cuts it into parts of ``min_part`` traces: one reflector ends there and another, shallower or deeper, takes over (the labels of
+    the regions cut so are listed in ``attrs["split_at_jumps"]``). A pipe's flank that rises over the flat
+    top of a wet zone beside it leaves no saddle, only that jump (a hand-written gprMax model,
+    600 MHz: a wet zone's top at 8.7 periods, the flank of a metal pipe 1 m beside it at 7.3 on
+    the next trace). Whether a split is kept is decided on the parts' kinds
+    (:func:`roadhealth.detect.core._analyse`); a cut that would leave a part shorter than
+    ``min_part`` traces is not made. The loop runs over regions, not traces."""
     from scipy.signal import find_peaks
 
     depth = SADDLE_PERIODS * period_samples
+    jump = JUMP_PERIODS * period_samples + max_step
     label = recs["label"].to_numpy().copy()
     t_all = recs["t"].to_numpy()
     s_top = recs["s_top"].to_numpy().astype(float)
     next_label = int(label.max()) + 1
+    jumped = []
     for lab in np.unique(label):
         sel = np.flatnonzero(label == lab)
         tt = t_all[sel]
@@ -188,31 +217,33 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1)
         idx = np.arange(top.size)
         top = np.interp(idx, idx[have], top[have])  # traces of the span without a column of the region
         apex, _ = find_peaks(-top)
-        if apex.size < 2:
-            continue
         cuts = []
-        a = apex[0]
-        for b in apex[1:]:
-            k = a + int(np.argmax(top[a:b + 1]))
-            if top[k] - max(top[a], top[b]) >= depth:
-                cuts.append(k)
-                a = b
-            elif top[b] < top[a]:
-                a = b  # the shallower apex is the reference of the next saddle
-        # no part shorter than ``min_part`` traces (the cut next to the shortest part goes first)
-        while cuts:
-            lengths = np.diff(np.r_[0, np.asarray(cuts) + 1, top.size])
-            short = int(np.argmin(lengths))
-            if lengths[short] >= min_part:
-                break
-            cuts.pop(min(short, len(cuts) - 1))
+        if apex.size >= 2:
+            a = apex[0]
+            for b in apex[1:]:
+                k = a + int(np.argmax(top[a:b + 1]))
+                if top[k] - max(top[a], top[b]) >= depth:
+                    cuts.append(k)
+                    a = b
+                elif top[b] < top[a]:
+                    a = b  # the shallower apex is the reference of the next saddle
+        cuts = _long_parts(cuts, top.size, min_part)
+        at_jumps = not cuts
+        if at_jumps:  # no saddle: where the top jumps (between traces with a column of the region: a
+            # gap's interpolated top does not jump); the trace after the jump starts a part
+            step = np.abs(np.diff(top)) * (have[1:] & have[:-1])
+            cuts = _long_parts((np.flatnonzero(step > jump) + 1).tolist(), top.size, min_part)
         if not cuts:
             continue
+        if at_jumps:
+            jumped.append(int(lab))
         part = np.searchsorted(np.asarray(cuts) + t0, tt, side="right")
         for j in range(1, len(cuts) + 1):
             label[sel[part == j]] = next_label
             next_label += 1
-    return recs.assign(parent=recs["label"].to_numpy(), label=label)
+    out = recs.assign(parent=recs["label"].to_numpy(), label=label)
+    out.attrs["split_at_jumps"] = jumped
+    return out
 
 
 def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray,

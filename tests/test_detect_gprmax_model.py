@@ -1,0 +1,33 @@
+"""Detection on a gprMax model written by hand, read as gprMax wrote it (tests/data/gprmax/
+wet_pipe_merged.h5: see make_wet_pipe.py): not the project's exporter, not a frequency of the
+validation sets (600 MHz), no antenna frequency in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import roadhealth
+
+WET_PIPE = Path(__file__).resolve().parent / "data" / "gprmax" / "wet_pipe_merged.h5"
+#: The model's truth along the survey (first midpoint at 0): the wet zone and the pipe.
+WET_M, WET_TOP_M, PIPE_M = (0.75, 1.75), 0.7, 2.75
+
+
+def test_a_wet_zone_beside_a_pipe_is_found_apart_from_the_pipe():
+    """The pipe's flank rises over the wet zone's top without a saddle: one candidate region
+    holds both, whose top jumps from the wet zone to the pipe's flank. Cut at the jump, the wet
+    zone is reported alone, over its own extent and at its own depth (within the default velocity
+    model's error), and the pipe and its surface multiple are not reported. As one region they
+    were one "water-rich zone" 0.82-3.08 m along, 0.47 m deep: the pipe's top."""
+    s = roadhealth.read(WET_PIPE)
+    d = roadhealth.detect(s)
+    assert list(d["kind"]) == ["water_rich"]
+    r = d.iloc[0]
+    overlap = min(r["distance_end_m"], WET_M[1]) - max(r["distance_start_m"], WET_M[0])
+    assert overlap >= 0.8 * (WET_M[1] - WET_M[0])
+    assert r["distance_end_m"] < PIPE_M - 0.5
+    assert abs(r["depth_top_m"] - WET_TOP_M) <= 0.15
+    assert d.attrs["detect"]["rejected"].get("pipe", 0) >= 1
+    assert np.isclose(d.attrs["detect"]["centre_mhz"], 600, rtol=0.15)  # estimated from the spectrum
