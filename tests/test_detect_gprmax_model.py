@@ -10,9 +10,13 @@ import numpy as np
 
 import roadhealth
 
-WET_PIPE = Path(__file__).resolve().parent / "data" / "gprmax" / "wet_pipe_merged.h5"
+DATA = Path(__file__).resolve().parent / "data" / "gprmax"
+WET_PIPE = DATA / "wet_pipe_merged.h5"
+GDOT = DATA / "gdot_cavity_void_merged.h5"
 #: The model's truth along the survey (first midpoint at 0): the wet zone and the pipe.
 WET_M, WET_TOP_M, PIPE_M = (0.75, 1.75), 0.7, 2.75
+#: ... and of the gdot_cavity_void model: the cavity's and the void's extents along track and tops.
+CAVITY_M, CAVITY_TOP_M, VOID_M, VOID_TOP_M = (1.05, 1.45), 0.6, (2.85, 3.85), 0.2
 
 
 def test_a_wet_zone_beside_a_pipe_is_found_apart_from_the_pipe():
@@ -31,3 +35,17 @@ def test_a_wet_zone_beside_a_pipe_is_found_apart_from_the_pipe():
     assert abs(r["depth_top_m"] - WET_TOP_M) <= 0.15
     assert d.attrs["detect"]["rejected"].get("pipe", 0) >= 1
     assert np.isclose(d.attrs["detect"]["centre_mhz"], 600, rtol=0.15)  # estimated from the spectrum
+
+
+def test_a_cavity_and_a_void_under_a_first_derivative_pulse_are_found_where_they_are():
+    """400 MHz from a gaussiandotnorm source (not the Ricker of every validation set), 0.2 m
+    between transmitter and receiver: the cavity and the void are both reported, each over its own
+    extent and at its own depth. The direct wave's residual in the surface rows scores 21 in this
+    noise-free record, 0.07 of the cavity's 317, which had made the cavity a manhole cover; in
+    amplitude it is 0.02 of the cavity's top."""
+    d = roadhealth.detect(roadhealth.read(GDOT)).sort_values("distance_start_m")
+    assert list(d["kind"]) == ["cavity", "void"]
+    for (_, r), (a, b), top in zip(d.iterrows(), (CAVITY_M, VOID_M), (CAVITY_TOP_M, VOID_TOP_M), strict=True):
+        assert r["distance_start_m"] <= a + 0.15 and r["distance_end_m"] >= b - 0.15
+        assert abs(r["length_m"] - (b - a)) <= 0.35  # the body's own extent, not its diffraction flanks
+        assert abs(r["depth_top_m"] - top) <= 0.06

@@ -868,6 +868,21 @@ def test_surface_multiples_of_a_strong_pipe_are_dropped_but_a_cavity_under_it_is
     assert sorted(_suppress_echoes(dets, {}).index) == [1, 2]
 
 
+def test_a_surface_anomaly_over_a_deep_region_must_be_strong_in_amplitude_to_make_it_a_cover():
+    """A cavity 4.3 periods down scoring 317 under surface rows scoring 21 (a score ratio of 0.07,
+    over the 0.05-0.08 bar of a cover): in a noise-free record the surface rows' score is a
+    residual of the direct wave at a few hundredths of the cavity's top in amplitude (a
+    hand-written gprMax model with a gaussiandotnorm source: 0.02), and the cavity stays a cavity;
+    the same scores with the surface anomaly as strong as a cover's (0.6 of the top in amplitude
+    and more) are a cover."""
+    base = dict(polarity=1.0, z_top=239.0, z_peak=317.0, z_peak_short=317.0, coherence=0.05, coherence_dip=0.95,
+                top_range_ns=6.0, period_ns=2.5, depth_top_m=0.6, distance_start_m=0.9, distance_end_m=1.6,
+                ringing=0.03, phase_consistency=0.98, t_below_ns=10.8, z_surface=20.9, surface_ratio=0.066,
+                hyperbola_v_ratio=1.3, hyperbola_rms_ns=0.1, apex_flat_ratio=1.2)
+    c = classify(pd.DataFrame([_row(surface_amplitude_ratio=0.023, **base), _row(surface_amplitude_ratio=0.62, **base)]))
+    assert list(c["decision"]) == ["cavity", "surface"]
+
+
 def test_the_wider_multiple_of_a_pipe_is_dropped_over_the_spread_of_its_tops():
     """A metal pipe's strong columns are its apex (0.7 m along track, 8.3 ns); its surface
     multiple, a hyperbola twice as late, is seen over 1.65 m and its strong flanks outshine its

@@ -335,6 +335,13 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
 #: A part of a split region is a clear pipe (:func:`_keep_splits`) from this pipe score on.
 SPLIT_PIPE_MIN_SCORE = 0.5
 
+#: A region's strong tops bend like diffraction flanks where a hyperbola fits them at most this many
+#: times the survey's velocity (full-wave cavities and wet zones fitted up to 2.5 times: their
+#: strong columns reach 0.4-1.3 m past the bodies' ends; fitted faster, the strong columns are
+#: the body's own, within 0.05 m for cavities): the reported extent is then the top's
+#: (:func:`_zone_extent`).
+FLANKS_MAX_V_RATIO = 2.5
+
 #: Half-angle of the antenna beam, degrees: a diffraction's flanks fade beyond it.
 BEAM_EDGE_DEG = 40.0
 
@@ -690,18 +697,35 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
 
 
 def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
-    """Loose zones span their whole region along track: their strong columns (half the region's
-    strongest envelope) may be a single bright scatterer of the zone."""
-    if dets.empty or "region_start_m" not in dets:
+    """The reported along-track extent. Loose zones span their whole region along track: their
+    strong columns (half the region's strongest envelope) may be a single bright scatterer of the
+    zone. A body's (cavity, void, wet zone) whose strong tops bend like a diffraction hyperbola
+    (fitted at most :data:`FLANKS_MAX_V_RATIO` times the survey's velocity) is that of its top
+    (``top_start_m``/``top_end_m``: the strong tops within half a period of its earliest): its
+    strong columns run on down the diffraction flanks beyond its edges."""
+    if dets.empty:
         return dets
     loose = (dets["decision"] == "loose").to_numpy()
-    if not loose.any():
-        return dets
     dets = dets.copy()
-    for a, b, op in (("distance_start_m", "region_start_m", np.minimum), ("distance_end_m", "region_end_m", np.maximum),
-                     ("t_min", "region_trace_min", np.minimum), ("t_max", "region_trace_max", np.maximum)):
-        if a in dets and b in dets:
-            dets[a] = np.where(loose, op(dets[a].to_numpy(float), dets[b].to_numpy(float)), dets[a].to_numpy(float))
+    if loose.any() and "region_start_m" in dets:
+        for a, b, op in (("distance_start_m", "region_start_m", np.minimum),
+                         ("distance_end_m", "region_end_m", np.maximum),
+                         ("t_min", "region_trace_min", np.minimum), ("t_max", "region_trace_max", np.maximum)):
+            if a in dets and b in dets:
+                dets[a] = np.where(loose, op(dets[a].to_numpy(float), dets[b].to_numpy(float)),
+                                   dets[a].to_numpy(float))
+    if "top_start_m" in dets and "hyperbola_v_ratio" in dets:
+        # (only where the strong tops bend like a diffraction: a top flatter than any diffraction
+        # hyperbola, or one that undulates along a wide body, is the body's own over its strong
+        # columns: the fast model's wet zones 3.5-4 m long, fits 4-4.7 times too fast, would be
+        # cut to their parts within half a period of their earliest top)
+        vr = dets["hyperbola_v_ratio"].to_numpy(float)
+        body = (~loose & np.isfinite(dets["top_start_m"].to_numpy(float)) & np.isfinite(dets["top_end_m"].to_numpy(float))
+                & (np.nan_to_num(vr, nan=np.inf) <= FLANKS_MAX_V_RATIO))
+        for a, b in (("distance_start_m", "top_start_m"), ("distance_end_m", "top_end_m"),
+                     ("t_min", "top_trace_min"), ("t_max", "top_trace_max")):
+            if a in dets and b in dets:
+                dets[a] = np.where(body, dets[b].to_numpy(float), dets[a].to_numpy(float))
     return dets
 
 
