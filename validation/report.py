@@ -27,17 +27,12 @@ SETS = {
     "full-wave, noisy": HERE / "fullwave" / "metrics_noisy.json",
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
-    # the last blind batches, each scored once (earlier ones as scored blind:
-    # metrics_*_b34_blind.json ... _b13_blind to _b27_blind; docs/detection.md section 9): batch 28
-    # (other soils: dry sand, wet clay) and batch 29 (other survey set-ups: antennas raised 0.1-0.3 m,
-    # 2 cm trace steps), written in the tenth session (1 December) (28 after its top-time change,
-    # 29 before 28 was scored) and scored once with that change, before anything was looked at
-    "blind batch 28 (other soils), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b28_blind.json",
-    "blind batch 28 (other soils), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b28_blind.json",
-    "blind batch 29 (raised antennas, 2 cm steps), scored blind, clean":
-        HERE / "fullwave_blind" / "metrics_clean_b29_blind.json",
-    "blind batch 29 (raised antennas, 2 cm steps), scored blind, noisy":
-        HERE / "fullwave_blind" / "metrics_noisy_b29_blind.json",
+    # the last blind batch, scored once with the final code of the session that wrote it (earlier
+    # ones as scored blind: metrics_*_b34_blind.json ... _b13_blind to _b31_blind;
+    # docs/detection.md section 9): batch 32 (tops at a pavement interface), written at the start
+    # of the eleventh session before any change
+    "blind batch 32 (tops at an interface), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b32_blind.json",
+    "blind batch 32 (tops at an interface), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b32_blind.json",
 }
 
 

@@ -681,6 +681,12 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
                          f"over the pavements and soils the default model stands for ({_PRIOR_RANGE_TEXT})")
         top = float(r["depth_top_m"])
         bottom = max(float(r["depth_bottom_m"]), top)
+        if kinds[i] == "cavity" and np.isfinite(r.get("energy_delay_ns", np.nan)):
+            # an air body: its bottom reflection comes 2 h / c after its top; the energy of the top
+            # and bottom reflections has arrived by ``energy_delay_ns`` (full-wave cavities: height
+            # error +0.04 / +0.02 m median clean / noisy, against +0.57 / 0.00 m from the region's
+            # last samples, which faint multiples carry far down in a noise-free record)
+            bottom = top + C0_M_PER_NS * float(r["energy_delay_ns"]) / 2
         if kinds[i] == "void":
             # a void is a thin gap whose top and bottom reflections make one wavelet (the void
             # rule): thinner than a quarter wavelength in air, whatever its multiples and ringing

@@ -28,6 +28,9 @@ feature           meaning
                   phasors (1: one wavelet along the whole top, a reflector; near 0: random
                   phases, chaotic scattering)
 ``top_range_ns``  spread of the top times over the strong columns (0 for a flat top)
+``energy_delay_ns``  time after the top by which 90 % of the envelope energy down to the region's
+                  last sample has arrived (median over the strong columns): a cavity's top and
+                  bottom reflections, without the faint multiples a noise-free record keeps
 ``top_start_m``, ``top_end_m``  along-track extent of the strong columns whose top lies within half a
                   period of the earliest (:data:`TOP_EXTENT_PERIODS`): the body's own extent, without
                   the diffraction flanks beyond its edges; ``top_trace_min``/``top_trace_max`` the same
@@ -170,6 +173,10 @@ SADDLE_MIN_PART_M = 0.5
 #: edges (full-wave cavities: +1.1 m median against the truth, wet zones +0.95 m; within half a
 #: period +0.26 and -0.04 m).
 TOP_EXTENT_PERIODS = 0.5
+
+#: The fraction of a column's envelope energy, from its top to the region's last sample, by whose
+#: arrival ``energy_delay_ns`` is measured (a cavity's height, :mod:`roadhealth.detect.core`).
+ENERGY_FRACTION = 0.9
 
 #: A region's top that jumps by more than this many antenna periods between neighbouring traces
 #: (beyond the steepest top a single reflector can have there) passes from one reflector to
@@ -333,6 +340,15 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     e2, _ = _window_energy(rows2, s_top, p + half, 4 * p, env2)
     # below the region: 1-5 periods under its last sample, against the background there
     s_last = strong["s_last"].to_numpy()
+    # the time after the top by which 90 % of the envelope energy from the top to the region's
+    # last sample has arrived (a body's top and bottom reflections; faint multiples and ringing,
+    # which a noise-free record lets reach far down, carry little energy)
+    n_w = int(np.max(s_last - s_top)) + 1 if s_top.size else 1
+    kw = s_top[:, None] + np.arange(n_w)[None, :]
+    w_e = np.where(kw <= s_last[:, None], env2[rows2[:, None], np.clip(kw, 0, n_s - 1)], np.float32(0.0)) ** 2
+    cum = np.cumsum(w_e, axis=1)
+    energy_delay = np.argmax(cum >= ENERGY_FRACTION * cum[:, -1:], axis=1) * dt_ns
+    del kw, w_e, cum
     bg2 = (att.bg_median.astype(np.float64) ** 2)  # (channel, sample)
     eb, nb = _window_energy(rows2, s_last, p, 5 * p, env2)
     k = s_last[:, None] + np.arange(p, 5 * p)[None, :]
@@ -424,6 +440,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         "t_top_median_ns": grp.quantile(t_top, 0.5),
         "top_range_ns": grp.quantile(t_top, 0.9) - grp.quantile(t_top, 0.1),
         "t_bottom_ns": grp.quantile(t_last, 0.5),
+        "energy_delay_ns": grp.quantile(energy_delay, 0.5),
         "polarity_raw": sum_a / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
         # envelope-weighted mean phasor of the top wavelets: its angle and its length over the
         # summed envelope
