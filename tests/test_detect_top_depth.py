@@ -124,3 +124,17 @@ def test_a_cavity_is_as_tall_as_its_top_and_bottom_reflections_say_in_air():
         errors.append(float(d["height_m"].iloc[0]) - float(truth["height_m"]))
     errors = np.abs(np.array(errors))
     assert np.median(errors) <= 0.1 and np.all(errors <= 0.35), errors
+
+
+def test_a_region_whose_top_lies_under_its_last_sample_has_an_energy_delay():
+    """Every second trace of the noisy blind clean road bw400_clean_03: one region's columns all
+    have their top searched below the region's last sample (an empty energy window), which had
+    raised 'argmax of an empty sequence' in the features; the road is reported clean."""
+    path = BLIND / "bw400_clean_03_noisy.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(path).isel(trace=slice(0, None, 2))
+        d = roadhealth.detect(s)
+    assert len(d) == 0

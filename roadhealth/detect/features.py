@@ -177,6 +177,7 @@ TOP_EXTENT_PERIODS = 0.5
 #: The fraction of a column's envelope energy, from its top to the region's last sample, by whose
 #: arrival ``energy_delay_ns`` is measured (a cavity's height, :mod:`roadhealth.detect.core`).
 ENERGY_FRACTION = 0.9
+ENERGY_MAX_PERIODS = 8
 
 #: A region's top that jumps by more than this many antenna periods between neighbouring traces
 #: (beyond the steepest top a single reflector can have there) passes from one reflector to
@@ -343,7 +344,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # the time after the top by which 90 % of the envelope energy from the top to the region's
     # last sample has arrived (a body's top and bottom reflections; faint multiples and ringing,
     # which a noise-free record lets reach far down, carry little energy)
-    n_w = int(np.max(s_last - s_top)) + 1 if s_top.size else 1
+    # (over at most ENERGY_MAX_PERIODS: an air body 1 m tall sends its bottom reflection 6.7 ns
+    # after its top, 2.7 periods at 400 MHz; the window's memory stays columns x that)
+    n_w = int(np.clip(np.max(s_last - s_top, initial=0) + 1, 1, ENERGY_MAX_PERIODS * p))
     kw = s_top[:, None] + np.arange(n_w)[None, :]
     w_e = np.where(kw <= s_last[:, None], env2[rows2[:, None], np.clip(kw, 0, n_s - 1)], np.float32(0.0)) ** 2
     cum = np.cumsum(w_e, axis=1)
