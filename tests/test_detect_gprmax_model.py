@@ -1,6 +1,7 @@
-"""Detection on a gprMax model written by hand, read as gprMax wrote it (tests/data/gprmax/
-wet_pipe_merged.h5: see make_wet_pipe.py): not the project's exporter, not a frequency of the
-validation sets (600 MHz), no antenna frequency in the file."""
+"""Detection on gprMax models written by hand, read as gprMax wrote them (tests/data/gprmax/
+*_merged.h5: see make_models.py): not the project's exporter, no antenna frequency in the files;
+a wet zone beside a pipe at 600 MHz (a frequency no validation set uses) and a cavity and a void
+under a first-derivative (gaussiandotnorm) source at 400 MHz."""
 
 from __future__ import annotations
 

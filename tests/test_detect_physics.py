@@ -788,6 +788,11 @@ def test_a_region_whose_top_jumps_to_another_reflector_is_cut_at_the_jump():
     kept = split_at_saddles(flank, 10, max_step=12.0)
     assert kept["label"].nunique() == 1 and kept.attrs["split_at_jumps"] == []
     assert split_at_saddles(flank, 10)["label"].nunique() > 1
+    # no part shorter than ``min_part`` traces: the trace after the jump starts the second part,
+    # so a jump after trace 3 leaves parts of 4 and 36 traces (kept at min_part 4, not at 5)
+    early = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": np.where(t < 4, 100, 50)})
+    assert split_at_saddles(early, 10, 4)["label"].nunique() == 2
+    assert split_at_saddles(early, 10, 5)["label"].nunique() == 1
 
 
 def test_a_cut_at_a_jump_is_kept_only_where_it_parts_a_defect_from_a_pipe():

@@ -146,6 +146,19 @@ def at_line_end(t_min, t_max, n_traces: int) -> np.ndarray:
 #: regions again).
 MAX_FIT_REGIONS = 400
 
+#: A region's strong tops bend like diffraction flanks where a hyperbola fits them at most this many
+#: times the survey's velocity (full-wave cavities and wet zones fitted up to 2.5 times: their
+#: strong columns reach 0.4-1.3 m past the bodies' ends; fitted faster, the strong columns are
+#: the body's own, within 0.05 m for cavities): the reported extent is then the top's
+#: (:func:`_zone_extent`).
+FLANKS_MAX_V_RATIO = 2.5
+
+#: Half-angle of the antenna beam, degrees: a diffraction's flanks fade beyond it.
+BEAM_EDGE_DEG = 40.0
+
+#: A part of a split region is a clear pipe (:func:`_keep_splits`) from this pipe score on.
+SPLIT_PIPE_MIN_SCORE = 0.5
+
 #: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
 SPLIT_MIN_CONFIDENCE = 0.7
 
@@ -331,20 +344,6 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         cls, strong = _look_under_pipes(cls, strong, att, reg, recs, pr, depth_rule, th, dt=dt, t0=t0, dist=dist,
                                         off=off, n_channels=s.sizes["channel"], n_traces=s.sizes["trace"])
     return pr, (cls if classified else cls[fcols]), strong
-
-
-#: A part of a split region is a clear pipe (:func:`_keep_splits`) from this pipe score on.
-SPLIT_PIPE_MIN_SCORE = 0.5
-
-#: A region's strong tops bend like diffraction flanks where a hyperbola fits them at most this many
-#: times the survey's velocity (full-wave cavities and wet zones fitted up to 2.5 times: their
-#: strong columns reach 0.4-1.3 m past the bodies' ends; fitted faster, the strong columns are
-#: the body's own, within 0.05 m for cavities): the reported extent is then the top's
-#: (:func:`_zone_extent`).
-FLANKS_MAX_V_RATIO = 2.5
-
-#: Half-angle of the antenna beam, degrees: a diffraction's flanks fade beyond it.
-BEAM_EDGE_DEG = 40.0
 
 
 def _length(t: pd.DataFrame) -> np.ndarray:
@@ -757,8 +756,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
     detection at two or three times the two-way time of one, over the same stretch, is its
     surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air;
-    over half the shorter of the two extents, at those times anywhere over the spread of its tops:
-    the multiple is a hyperbola twice as late, whose flanks spread wider and outshine its apex),
+    over half the shorter of the two extents, the pipe's apex within the detection's, at those
+    times up to the spread of its tops earlier than its top: the multiple is a hyperbola twice as
+    late, centred on the pipe, whose flanks spread wider and outshine its apex),
     if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
     slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half).
     Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
@@ -776,8 +776,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     kept = np.zeros(len(order), dtype=bool)
 
     def multiple_of(i, src, q, spread=False):  # a surface multiple of src[q]: 2 or 3 times its two-way
-        # time; with ``spread``, anywhere over the spread of its tops (a pipe's multiple is a
-        # hyperbola whose strong flanks lie later than its apex)
+        # time; with ``spread``, up to the spread of its tops earlier than its top (a pipe's
+        # multiple is a hyperbola whose strong flanks, its strong columns, lie later than its
+        # apex, which may be none of them)
         tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
         hi = col["t_below_ns"][i]
         lo = hi - (np.nan_to_num(col["top_range_ns"][i]) if spread else 0.0)
@@ -800,7 +801,10 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             # (over half of the shorter of the two: a pipe's strong columns are its apex, its
             # multiple's hyperbola, twice as late, spreads wider)
             span_p = np.maximum(prim["distance_end_m"] - prim["distance_start_m"], 1e-6)
-            if np.any((ov >= 0.5 * np.minimum(span, span_p)) & across & weak & multiple_of(i, prim, q, True)
+            # (and the pipe's apex within the detection's extent: its multiple is centred on it)
+            centre = 0.5 * (prim["distance_start_m"] + prim["distance_end_m"])
+            on_it = (centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])
+            if np.any((ov >= 0.5 * np.minimum(span, span_p)) & on_it & across & weak & multiple_of(i, prim, q, True)
                       & ~as_fast):
                 continue
         q = np.flatnonzero(kept)
