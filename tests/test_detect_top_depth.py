@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -64,6 +65,20 @@ def test_depths_from_the_default_model_carry_their_range():
     assert all("depth_top_range_m" not in json.loads(f) for f in given["features"])
 
 
+@functools.cache
+def _clean_detection(name: str):
+    """Truth row and detections of a full-wave scenario's clean file (main or blind set), read
+    once per session; skips where the file is not in this checkout."""
+    folder = BLIND if name.startswith("bw") else MAIN
+    path = folder / f"{name}_clean.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = roadhealth.detect(roadhealth.read(path))
+    return gpd.read_file(folder / f"{name}_truth.geojson").iloc[0], d
+
+
 def test_reported_lengths_are_the_bodies_not_their_diffraction_flanks():
     """Full-wave cavities and wet zones (gprMax, clean, main and blind sets, 200-900 MHz): the
     reported length is the extent of the top within half a period of its earliest, not the strong
@@ -72,13 +87,7 @@ def test_reported_lengths_are_the_bodies_not_their_diffraction_flanks():
     errors = []
     for name in ("bw400_cavity_01", "bw400_cavity_03", "bw900_cavity_02", "bw200_cavity_02",
                  "bw400_water_rich_01", "bw900_water_rich_02", "fw400_cavity_01", "fw900_water_rich_01"):
-        folder = BLIND if name.startswith("bw") else MAIN
-        if not (folder / f"{name}_clean.sgy").exists():
-            pytest.skip(f"{folder / name}_clean.sgy not in this checkout")
-        truth = gpd.read_file(folder / f"{name}_truth.geojson").iloc[0]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            d = roadhealth.detect(roadhealth.read(folder / f"{name}_clean.sgy"))
+        truth, d = _clean_detection(name)
         d = d[d["kind"] == truth["kind"]]
         assert len(d) == 1, name
         errors.append(float(d["length_m"].iloc[0]) - float(truth["length_m"]))
@@ -92,18 +101,12 @@ def test_a_void_is_no_thicker_than_a_quarter_wavelength_in_air():
     through multiples and ringing (0.5-0.6 m), but a void's top and bottom make one wavelet, so
     the reported height is at most a quarter wavelength in air (0.19 m at 400 MHz, 0.08 m at 900)."""
     for name in ("bw400_void_01", "bw400_void_03", "fw900_void_01", "fw900_void_02"):
-        folder = BLIND if name.startswith("bw") else MAIN
-        if not (folder / f"{name}_clean.sgy").exists():
-            pytest.skip(f"{folder / name}_clean.sgy not in this checkout")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            d = roadhealth.detect(roadhealth.read(folder / f"{name}_clean.sgy"))
+        truth, d = _clean_detection(name)
         v = d[d["kind"] == "void"]
         assert len(v) == 1, name
         mhz = d.attrs["detect"]["centre_mhz"]
-        truth = float(gpd.read_file(folder / f"{name}_truth.geojson").iloc[0]["height_m"])
         # no thinner than the gap, no thicker than the resolution allows
-        assert truth <= float(v["height_m"].iloc[0]) <= 0.2998 / (4e-3 * mhz) + 1e-9, name
+        assert float(truth["height_m"]) <= float(v["height_m"].iloc[0]) <= 0.2998 / (4e-3 * mhz) + 1e-9, name
 
 
 def test_a_cavity_is_as_tall_as_its_top_and_bottom_reflections_say_in_air():
@@ -114,13 +117,7 @@ def test_a_cavity_is_as_tall_as_its_top_and_bottom_reflections_say_in_air():
     errors = []
     for name in ("bw400_cavity_01", "bw400_cavity_03", "bw400_cavity_07", "bw200_cavity_02", "bw200_cavity_05",
                  "bw900_cavity_02", "fw400_cavity_01", "fw900_cavity_03"):
-        folder = BLIND if name.startswith("bw") else MAIN
-        if not (folder / f"{name}_clean.sgy").exists():
-            pytest.skip(f"{folder / name}_clean.sgy not in this checkout")
-        truth = gpd.read_file(folder / f"{name}_truth.geojson").iloc[0]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            d = roadhealth.detect(roadhealth.read(folder / f"{name}_clean.sgy"))
+        truth, d = _clean_detection(name)
         d = d[d["kind"] == "cavity"]
         assert len(d) == 1, name
         errors.append(float(d["height_m"].iloc[0]) - float(truth["height_m"]))

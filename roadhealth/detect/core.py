@@ -756,9 +756,9 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
     detection at two or three times the two-way time of one, over the same stretch, is its
     surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air;
-    over half the shorter of the two extents, the pipe's apex within the detection's, at those
-    times up to the spread of its tops earlier than its top: the multiple is a hyperbola twice as
-    late, centred on the pipe, whose flanks spread wider and outshine its apex),
+    the pipe's apex within the detection's extent, at those times up to the spread of its tops
+    earlier than its top: the multiple is a hyperbola twice as late, centred on the pipe, whose
+    flanks spread wider and outshine its apex),
     if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
     slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half).
     Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
@@ -795,17 +795,15 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
         span = max(col["distance_end_m"][i] - col["distance_start_m"][i], 1e-6)
         if prim["z_peak"].size:
             q = np.arange(prim["z_peak"].size)
-            ov, across = overlap(i, prim, q)
+            _, across = overlap(i, prim, q)
             as_fast = col["hyperbola_v_ratio"][i] >= ECHO_MULTIPLE_MAX_V * prim["hyperbola_v_ratio"]
             weak = col["z_peak"][i] < ECHO_MULTIPLE_MAX_RATIO * prim["z_peak"]
-            # (over half of the shorter of the two: a pipe's strong columns are its apex, its
-            # multiple's hyperbola, twice as late, spreads wider)
-            span_p = np.maximum(prim["distance_end_m"] - prim["distance_start_m"], 1e-6)
-            # (and the pipe's apex within the detection's extent: its multiple is centred on it)
+            # the pipe's apex within the detection's extent: its multiple, a hyperbola twice as
+            # late, is centred on it and spreads wider (and so overlaps the pipe's strong columns,
+            # its apex, over at least half the shorter of the two extents)
             centre = 0.5 * (prim["distance_start_m"] + prim["distance_end_m"])
             on_it = (centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])
-            if np.any((ov >= 0.5 * np.minimum(span, span_p)) & on_it & across & weak & multiple_of(i, prim, q, True)
-                      & ~as_fast):
+            if np.any(on_it & across & weak & multiple_of(i, prim, q, True) & ~as_fast):
                 continue
         q = np.flatnonzero(kept)
         if q.size:

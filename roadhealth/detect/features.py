@@ -217,11 +217,11 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
     9 m line: tops 15, 18 and 13 ns, saddles 23 and 22 ns). A region is also cut where its top
     jumps between neighbouring traces by more than :data:`JUMP_PERIODS` periods plus ``max_step``
     samples (the steepest change of one reflector's top from trace to trace), where no saddle
-    cuts it into parts of ``min_part`` traces: one reflector ends there and another, shallower or deeper, takes over (the labels of
-    the regions cut so are listed in ``attrs["split_at_jumps"]``). A pipe's flank that rises over the flat
-    top of a wet zone beside it leaves no saddle, only that jump (a hand-written gprMax model,
-    600 MHz: a wet zone's top at 8.7 periods, the flank of a metal pipe 1 m beside it at 7.3 on
-    the next trace). Whether a split is kept is decided on the parts' kinds
+    cuts it into parts of ``min_part`` traces: one reflector ends there and another, shallower or
+    deeper, takes over (the labels of the regions cut so are listed in
+    ``attrs["split_at_jumps"]``). A pipe's flank that rises over the flat top of a wet zone beside
+    it leaves no saddle, only that jump (a hand-written gprMax model, 600 MHz: a wet zone's top at
+    8.7 periods, the flank of a metal pipe 1 m beside it at 7.3 on the next trace). Whether a split is kept is decided on the parts' kinds
     (:func:`roadhealth.detect.core._analyse`); a cut that would leave a part shorter than
     ``min_part`` traces is not made. The loop runs over regions, not traces."""
     from scipy.signal import find_peaks
@@ -424,8 +424,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     s_surf = round((surface_ns - t0_ns) / dt_ns)
     ks = np.clip(np.arange(s_surf - half, s_surf + half + 1), 0, n_s - 1)
     env_s = env2[rows2[:, None], ks[None, :]]
-    a_surf = (env_s - att.bg_median[cc][:, ks]).max(axis=1)  # the surface rows' anomaly, amplitude
-    zs = ((env_s - att.bg_median[cc][:, ks]) / att.bg_scale[cc][:, ks]).max(axis=1)
+    anom_s = env_s - att.bg_median[cc][:, ks]  # the surface rows' anomaly
+    a_surf = anom_s.max(axis=1)  # in amplitude
+    zs = (anom_s / att.bg_scale[cc][:, ks]).max(axis=1)  # as a score
     z_top = (e_top_s - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top]
     distance = distance_m[cc, tt]
     offset = offset_m[cc]
@@ -439,12 +440,11 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     apex_t = np.where(apex, t_top, np.nan)
     sum_a, sum_h = grp.sum(a_top), grp.sum(h_top)
     # the body's own extent: the strong columns whose top lies within TOP_EXTENT_PERIODS of the
-    # region's earliest (the hyperbola flanks beyond a body's edges fall later)
-    # (against the earliest strong top, the body's apex: a strong column is one whose top reaches
-    # half the region's strongest, so an isolated early pick is rare. A later reference, the top
-    # time below or its 5 % quantile, took in more of the flanks: a blind 200 MHz cavity 0.8 m
-    # long read 1.3 m against the earliest, 1.6 m against the 5 % quantile)
-    t_ref = np.fmin(grp.quantile(apex_t, 0.5), grp.quantile(t_top, TOP_QUANTILE))
+    # region's earliest strong top, its apex (the hyperbola flanks beyond a body's edges fall
+    # later; a strong column reaches half the region's strongest envelope, so an isolated early
+    # pick is rare. A later reference, the top time below or its 5 % quantile, took in more of
+    # the flanks: a blind 200 MHz cavity 0.8 m long read 1.3 m against the earliest, 1.6 m against
+    # the 5 % quantile)
     near = t_top <= grp.min(t_top)[grp.inv] + TOP_EXTENT_PERIODS * p * dt_ns
     cols_out = {
         "n_columns": grp.count(),
@@ -457,7 +457,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         "top_trace_max": grp.max(np.where(near, tt, np.nan)),
         "offset_min": grp.min(offset),
         "offset_max": grp.max(offset),
-        "t_top_ns": t_ref,
+        "t_top_ns": np.fmin(grp.quantile(apex_t, 0.5), grp.quantile(t_top, TOP_QUANTILE)),
         "t_top_median_ns": grp.quantile(t_top, 0.5),
         "top_range_ns": grp.quantile(t_top, 0.9) - grp.quantile(t_top, 0.1),
         "t_bottom_ns": grp.quantile(t_last, 0.5),
