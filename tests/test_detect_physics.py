@@ -1048,3 +1048,21 @@ def test_a_wet_top_read_off_by_noise_keeps_its_polarity_and_a_thin_air_body_stay
                            phase_consistency=0.95, apex_flat_ratio=2.5, distance_end_m=2.9)])
     out = classify(f)
     assert list(out["decision"]) == ["water_rich", "cavity"]
+
+
+def test_a_short_void_running_off_the_line_end_is_not_reported():
+    """A flat shallow event seen over less than 0.6 m at the very start or end of a line cannot be
+    told from the residual of a layer whose thickness steps there (three clean full-wave lines gave
+    such 'voids' at 0.14-0.19 m over the first 0.42-0.46 m; no full-wave void lies at a line's end).
+    Seen over 0.8 m or more, or inside the line, the same event is a void."""
+    base = dict(polarity=0.0, coherence=0.99, coherence_dip=0.99, top_range_ns=0.0, depth_top_m=0.19,
+                ringing=0.04, phase_consistency=0.99, period_ns=1.08, apex_flat_ratio=3.7, z_top=27.0,
+                z_peak=47.0, z_peak_short=47.0, distance_start_m=0.0)
+    rows = [_row(**{**base, "distance_end_m": 0.46, "at_line_end": 1.0}),
+            _row(**{**base, "distance_end_m": 0.46, "at_line_end": 0.0}),
+            _row(**{**base, "distance_end_m": 0.9, "at_line_end": 1.0}),
+            _row(**{**base, "distance_end_m": 0.7, "at_line_end": 1.0})]
+    c = classify(pd.DataFrame(rows), Thresholds())
+    assert c["score_void"].iloc[0] == 0.0 and not c["is_defect"].iloc[0]
+    assert list(c["decision"].iloc[1:3]) == ["void", "void"]
+    assert 0.0 < c["score_void"].iloc[3] < c["score_void"].iloc[2]

@@ -77,6 +77,9 @@ SURFACE_RATIO_BELOW = 1.4
 #: Periods under the surface within which a region's top counts as lying at the first searched
 #: rows, and the fraction of its peak score that then stands for its top's (void and layer rules).
 FIRST_ROWS_PERIODS = 1.6
+
+#: Shortest void that runs off the end of a line, m
+END_VOID_MIN_M = 0.8
 TOP_FROM_PEAK = 0.25
 
 
@@ -203,9 +206,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out = pd.DataFrame(index=f.index)
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
     top_main = ramp(ring, 2.0, 1.2)
+    at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
-                   * ramp(consistency, 0.6, 0.8))  # a thin gap: one wavelet along the whole top
+                   * ramp(consistency, 0.6, 0.8)  # a thin gap: one wavelet along the whole top
+                   * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2)))
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
     # shifts by up to 45 degrees); coherent along its dip (unlike chaotic loose soil) and strong:
@@ -264,7 +269,6 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # any depth (under the pavement a layer step is likelier still: a clean fast-model road gave
     # one at 0.52 m, a "cavity" at 0.71, when shallow events were spared); layer clutter only below
     # the voids' depth, so that a void cut by the end of a file stays a void
-    at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
     plane_p = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
