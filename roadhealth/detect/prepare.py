@@ -496,8 +496,11 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     seed shifted by up to a period and scaled explains to within the quiet threshold (a layer
     changing depth, :func:`_displaced_background`) is not disturbed, and a trace disturbed in one
     window counts as disturbed in the windows next to it (a reflection's lobes straddle window
-    edges). A window with fewer than a quarter of the traces quiet (a defect under most of the
-    line then), and the samples above ``skip_ns``, use every trace. The subtracted background
+    edges). A window with fewer than a quarter of the traces quiet (a defect and its diffractions
+    under most of the line then) uses the end traces that seeded the background (until the twelfth
+    session every trace, which scored such a body's top against itself: a box of eps_r 7 under
+    1.5 m of a 3.7 m gprMax line scored 3 there and was called a layer residual); the samples
+    above ``skip_ns`` use every trace. The subtracted background
     stays the whole-trace one: one built from the windowed sets (per window, or the traces quiet
     in every window) scored lower on the full-wave set (``docs/detection.md`` section 1).
 
@@ -544,7 +547,14 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
         dt = float(survey.attrs["dt_ns"])
         nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
         qw, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
-        used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, first, nw, n_s) >= 0.5
+        # a window with too few quiet traces (a body under most of the line at that time) takes
+        # its statistics from the end traces that seeded the background, not from every trace
+        # (which would score the body against itself)
+        enough_w = qw.sum(axis=1) >= min_quiet
+        is_end = np.zeros(n_t, dtype=bool)
+        is_end[ends] = True
+        qw = np.where(enough_w[:, None, :], qw, is_end[None, :, None])
+        used = _window_weights(qw, np.ones_like(enough_w), first, nw, n_s) >= 0.5
     del xj
     enough = quiet.sum(axis=1) >= min_quiet
     w = np.where(quiet & enough[:, None], 1.0, 0.0)

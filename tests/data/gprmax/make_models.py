@@ -14,6 +14,15 @@
   0.6 m down and a 2 cm air gap 1 m long under the asphalt; 80 traces 5 cm apart. Along the survey:
   the cavity spans 1.05-1.45 m, the void 2.85-3.85 m (top 0.20 m).
 
+* ``wide_wet_box``: 400 MHz, 0.18 m of asphalt (eps_r 5.5) over 0.30 m of base (8) over subgrade
+  (13, 0.01 S/m); a homogeneous water-rich box (eps_r 22, 0.04 S/m) 1.8 m long and 0.4 m tall with
+  its top 1.1 m down, under 46 % of a 3.7 m line (79 traces 4.8 cm apart: gprMax rounds the 5 cm
+  step to 8 cells). Along the survey: 1.10-2.90 m. A body that wide on a line that short biases
+  any one background trace of the whole line.
+* ``loose_box``: the same road and line, a homogeneous box of lower permittivity (eps_r 7 in the
+  subgrade's 13: loosened soil as an independent model may build it, with no internal scattering)
+  1.5 m long and 0.5 m tall, top 0.9 m down; along the survey 1.20-2.70 m.
+
 gprMax writes ``<name>1.h5`` ... ``<name>N.h5``; this script joins their ``Ez`` as gprMax 4's
 ``tools.outputfiles_merge`` does, keeping every ``DECIMATE``-th sample (the pulses have no energy
 near the new Nyquist frequency) in float32, compressed, to keep the files small.
@@ -65,6 +74,42 @@ MODELS = {
 #waveform: gaussiandotnorm 1 400e6 src
 #hertzian_dipole: z 0.25 1.456 0 src
 #rx: 0.45 1.456 0
+#src_steps: 0.05 0 0
+#rx_steps: 0.05 0 0
+"""),
+    "wide_wet_box": (79, 12, """#title: hand model
+#domain: 4.5 1.950 0.006
+#dx_dy_dz: 0.006 0.006 0.006
+#time_window: 45e-9
+#material: 5.5 0.001 1 0 asphalt
+#material: 8 0.005 1 0 base
+#material: 13 0.01 1 0 subgrade
+#box: 0 0.0000 0 4.5 1.3200 0.006 subgrade
+#box: 0 1.3200 0 4.5 1.6200 0.006 base
+#box: 0 1.6200 0 4.5 1.8000 0.006 asphalt
+#material: 22 0.04 1 0 wet
+#box: 1.4 0.3000 0 3.2 0.7000 0.006 wet
+#waveform: ricker 1 400e6 src
+#hertzian_dipole: z 0.25 1.8100 0 src
+#rx: 0.35 1.8100 0
+#src_steps: 0.05 0 0
+#rx_steps: 0.05 0 0
+"""),
+    "loose_box": (79, 12, """#title: hand model
+#domain: 4.5 1.950 0.006
+#dx_dy_dz: 0.006 0.006 0.006
+#time_window: 45e-9
+#material: 5.5 0.001 1 0 asphalt
+#material: 8 0.005 1 0 base
+#material: 13 0.01 1 0 subgrade
+#box: 0 0.0000 0 4.5 1.3200 0.006 subgrade
+#box: 0 1.3200 0 4.5 1.6200 0.006 base
+#box: 0 1.6200 0 4.5 1.8000 0.006 asphalt
+#material: 7 0.01 1 0 loose
+#box: 1.5 0.4000 0 3.0 0.9000 0.006 loose
+#waveform: ricker 1 400e6 src
+#hertzian_dipole: z 0.25 1.8100 0 src
+#rx: 0.35 1.8100 0
 #src_steps: 0.05 0 0
 #rx_steps: 0.05 0 0
 """),
