@@ -77,10 +77,13 @@ SURFACE_RATIO_BELOW = 1.4
 #: Periods under the surface within which a region's top counts as lying at the first searched
 #: rows, and the fraction of its peak score that then stands for its top's (void and layer rules).
 FIRST_ROWS_PERIODS = 1.6
-
-#: Shortest void that runs off the end of a line, m
-END_VOID_MIN_M = 0.8
 TOP_FROM_PEAK = 0.25
+
+#: A void whose strong columns reach the first or last traces of the line must be seen over at
+#: least this length (m; none of it under 0.2 m less): a shorter flat event there is as likely the
+#: residual of a layer whose thickness steps near the line's end (blind full-wave lines: 0.42-0.46 m
+#: 'voids' at 0.14-0.19 m; no full-wave void lies at a line's end).
+END_VOID_MIN_M = 0.8
 
 
 @dataclass(frozen=True)
