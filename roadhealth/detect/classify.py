@@ -15,7 +15,8 @@ cavity            a strong top reflection of polarity opposite to the surface's 
 void              a strong, flat, laterally continuous reflection in the pavement or base (top
                   within ``void_max_depth_m``): a thin air gap; its polarity is not used (the
                   top and bottom of a gap thinner than a quarter wavelength merge into one
-                  wavelet whose sign at the envelope peak is undefined)
+                  wavelet whose sign at the envelope peak is undefined); one that runs off the
+                  line's end seen over at least ``END_VOID_MIN_M``
 water_rich        a reflection of the surface's polarity (soil to wetter, slower soil) that is
                   broader than a point diffractor; attenuation and frequency loss below add to it
 loose             chaotic, incoherent scattering: no consistent polarity or phase along the top,
