@@ -1066,3 +1066,36 @@ def test_a_short_void_running_off_the_line_end_is_not_reported():
     assert c["score_void"].iloc[0] == 0.0 and not c["is_defect"].iloc[0]
     assert list(c["decision"].iloc[1:3]) == ["void", "void"]
     assert 0.0 < c["score_void"].iloc[3] < c["score_void"].iloc[2]
+
+
+def test_a_flat_shallow_top_of_the_surfaces_polarity_with_energy_periods_below_is_no_void():
+    """A thin air gap's top and bottom make one wavelet (full-wave voids that read the surface's
+    polarity have their energy within 1.6 periods of the top); a flat top of the surface's
+    polarity whose energy arrives 8 periods later has a bottom of its own: a wet lens (a
+    hand-written 900 MHz gprMax wet box 0.5 m down, eps_r 25, had been called a void)."""
+    base = dict(polarity=-1.0, coherence=0.99, coherence_dip=0.99, top_range_ns=0.03, depth_top_m=0.55,
+                ringing=0.0, phase_consistency=0.99, period_ns=1.1, apex_flat_ratio=4.7, z_top=900.0,
+                z_peak=918.0, z_peak_short=918.0, distance_start_m=0.7, distance_end_m=1.9)
+    c = classify(pd.DataFrame([_row(**{**base, "energy_delay_ns": 8.7}), _row(**{**base, "energy_delay_ns": 0.6}),
+                               _row(**{**base, "energy_delay_ns": 8.7, "polarity": 0.1})]), Thresholds())
+    assert list(c["decision"]) == ["water_rich", "void", "void"]
+
+
+def test_a_void_of_the_surfaces_polarity_over_an_opposite_reflection_is_a_wet_lens():
+    """Noisy, the wet lens's bottom is a region of its own: a reflection of the opposite polarity
+    periods under the 'void' (wetter to drier soil) makes it a slow body's top. Not where that
+    reflection lies at twice the top's two-way time (a void's surface multiple comes back with the
+    opposite polarity: a blind 3 cm void under the base), nor where it has the top's polarity."""
+    from roadhealth.detect.core import _slow_body_tops
+
+    top = dict(distance_start_m=0.76, distance_end_m=1.84, depth_top_m=0.55, t_below_ns=9.95, decision="void",
+               z_peak=108.0, polarity=-1.0, phase_consistency=0.98, period_ns=1.19, c_min=0, c_max=0)
+    bottom = dict(top, distance_start_m=0.82, distance_end_m=1.78, depth_top_m=0.96, t_below_ns=18.35,
+                  decision="cavity", z_peak=49.0, polarity=1.0, phase_consistency=0.84)
+    info: dict = {}
+    out = _slow_body_tops(pd.DataFrame([top, bottom]), info)
+    assert list(out["decision"]) == ["water_rich", "cavity"] and info["slow_body_tops"] == 1
+    for change in ({"t_below_ns": 2.02 * 9.95}, {"polarity": -1.0}, {"depth_top_m": 1.7},
+                   {"distance_start_m": 1.6, "distance_end_m": 2.6}):
+        out = _slow_body_tops(pd.DataFrame([top, {**bottom, **change}]), {})
+        assert out["decision"].iloc[0] == "void", change

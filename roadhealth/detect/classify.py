@@ -16,7 +16,9 @@ void              a strong, flat, laterally continuous reflection in the pavemen
                   within ``void_max_depth_m``): a thin air gap; its polarity is not used (the
                   top and bottom of a gap thinner than a quarter wavelength merge into one
                   wavelet whose sign at the envelope peak is undefined); one that runs off the
-                  line's end seen over at least ``END_VOID_MIN_M``
+                  line's end seen over at least ``END_VOID_MIN_M``; not a top of the surface's
+                  polarity whose energy arrives ``THICK_DELAY_PERIODS`` or more under it (a wet
+                  lens's separate bottom)
 water_rich        a reflection of the surface's polarity (soil to wetter, slower soil) that is
                   broader than a point diffractor; attenuation and frequency loss below add to it
 loose             chaotic, incoherent scattering: no consistent polarity or phase along the top,
@@ -85,6 +87,10 @@ TOP_FROM_PEAK = 0.25
 #: residual of a layer whose thickness steps near the line's end (blind full-wave lines: 0.42-0.46 m
 #: 'voids' at 0.14-0.19 m; no full-wave void lies at a line's end).
 END_VOID_MIN_M = 0.8
+
+#: A flat shallow top of the surface's polarity whose envelope energy under it has arrived only
+#: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
+THICK_DELAY_PERIODS = 3.0
 
 
 @dataclass(frozen=True)
@@ -211,10 +217,18 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
     top_main = ramp(ring, 2.0, 1.2)
     at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
+    # a top of the surface's polarity, one clean wavelet along it, whose energy under it arrives
+    # periods later: a body with a bottom that is slower than its surroundings (a wet lens), not a
+    # thin air gap (whose top and bottom make one wavelet; full-wave voids that read the
+    # surface's polarity have their energy within 1.6 periods of the top)
+    e_delay_p = (f["energy_delay_ns"] / f["period_ns"]).to_numpy(float) if "energy_delay_ns" in f else np.zeros(len(f))
+    thick_slow = (ramp(pol, -0.6, -0.8) * ramp(consistency, 0.85, 0.95)
+                  * np.nan_to_num(ramp(e_delay_p, THICK_DELAY_PERIODS - 0.5, THICK_DELAY_PERIODS + 0.5), nan=0.0))
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
                    * ramp(consistency, 0.6, 0.8)  # a thin gap: one wavelet along the whole top
-                   * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2)))
+                   * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2))
+                   * (1 - thick_slow))
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
     # shifts by up to 45 degrees); coherent along its dip (unlike chaotic loose soil) and strong:

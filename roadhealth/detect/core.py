@@ -23,7 +23,7 @@ from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
-from roadhealth.detect.classify import KIND_RULES, Thresholds, classify
+from roadhealth.detect.classify import KIND_RULES, THICK_DELAY_PERIODS, Thresholds, classify
 from roadhealth.detect.features import (
     SADDLE_MIN_PART_M,
     _Groups,
@@ -67,6 +67,17 @@ _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_se
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
 #: low-frequency survey are geology, not road defects.
 MAX_DEPTH_M = 3.0
+
+#: A flat top of the surface's polarity called a void, with a reflection of the opposite polarity
+#: at least :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods under it, is a slow
+#: body's top (a wet lens, :func:`_slow_body_tops`): both reflections one wavelet along them
+#: (``phase_consistency`` at least this, the lower one 0.15 less) of a clear polarity (``|polarity|`` at least the next), the
+#: lower one within ``SLOW_BODY_MAX_M`` under the top and at least ``SLOW_BODY_MIN_RATIO`` of its
+#: peak score.
+SLOW_BODY_CONSISTENCY = 0.85
+SLOW_BODY_POLARITY = 0.6
+SLOW_BODY_MAX_M = 1.0
+SLOW_BODY_MIN_RATIO = 0.1
 
 #: A detection under another is its echo only if its peak score is at most this many times the
 #: other's: an echo is weaker than its primary, and a faint event above a strong defect (a
@@ -635,6 +646,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         unsure = cls["is_defect"] & ~deep & (cls["confidence"] < min_conf)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
+        cls = _slow_body_tops(cls, info)
         dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info,
                                 clutter=cls[cls["decision"].isin(ECHO_CLUTTER)])
         dets = _zone_extent(dets)
@@ -828,6 +840,50 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
         info.setdefault("rejected", {})["echo"] = dropped
     keep = set(order.index[kept])
     return dets.loc[[k for k in dets.index if k in keep]]
+
+
+def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
+    """A 'void' whose flat top has the surface's polarity, over a reflection of the opposite
+    polarity at least :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods later, is the
+    top of a slow body (a wet lens): a thin air gap's top and bottom make one wavelet, a wet lens's
+    come apart and its bottom (wetter to drier soil) has the opposite polarity to its top. The
+    lower reflection may be any candidate region (it is often clutter or too weak to be a defect
+    itself) over at least half the shorter of the two extents, within :data:`SLOW_BODY_MAX_M`
+    under the top, reaching :data:`SLOW_BODY_MIN_RATIO` of its peak score, and not within half a
+    period of twice or three times the top's two-way time (its surface multiple). Such voids are called
+    water-rich; loops over the few voids, not traces."""
+    pol = _column(cls, "polarity")
+    cons = _column(cls, "phase_consistency")
+    cons = np.nan_to_num(cons, nan=0.0)
+    same = (cons >= SLOW_BODY_CONSISTENCY) & (np.nan_to_num(pol, nan=0.0) <= -SLOW_BODY_POLARITY)
+    # (a deeper reflection, weaker, in noise: its phase wanders a little more along it)
+    opposite = (cons >= SLOW_BODY_CONSISTENCY - 0.15) & (np.nan_to_num(pol, nan=0.0) >= SLOW_BODY_POLARITY)
+    dec = cls["decision"].astype(str).to_numpy()
+    cand = np.flatnonzero((dec == "void") & same)
+    if cand.size == 0:
+        return cls
+    a, b = _column(cls, "distance_start_m"), _column(cls, "distance_end_m")
+    t, top, z = _column(cls, "t_below_ns"), _column(cls, "depth_top_m"), _column(cls, "z_peak")
+    p = _column(cls, "period_ns")
+    c0, c1 = _column(cls, "c_min"), _column(cls, "c_max")
+    wet = []
+    for q in cand:
+        ov = np.minimum(b, b[q]) - np.maximum(a, a[q])
+        shorter = np.minimum(b - a, b[q] - a[q])
+        across = np.minimum(c1, c1[q]) >= np.maximum(c0, c0[q])
+        # (not the top's surface multiple, at twice or three times its two-way time: a void's comes
+        # back with the opposite polarity, a blind 3 cm void under the base at 2.04 times)
+        multiple = np.min(np.abs(t[:, None] - np.array([2.0, 3.0])[None, :] * t[q]), axis=1) <= 0.5 * p[q]
+        under = (opposite & across & ~multiple & (ov >= 0.5 * np.maximum(shorter, 1e-6))
+                 & (t - t[q] >= THICK_DELAY_PERIODS * p[q]) & (top - top[q] <= SLOW_BODY_MAX_M)
+                 & (z >= SLOW_BODY_MIN_RATIO * z[q]))
+        if under.any():
+            wet.append(cls.index[q])
+    if wet:
+        cls = cls.copy()
+        cls.loc[wet, "decision"] = "water_rich"
+        info["slow_body_tops"] = len(wet)
+    return cls
 
 
 def _crs_or_none(s, crs):
