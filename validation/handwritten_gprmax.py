@@ -1,0 +1,180 @@
+"""Road models written by hand for gprMax (not through ``roadhealth.synth.gprmax``), as an
+independent modeller may build defects: homogeneous boxes, Peplinski fractal soils, air pores.
+
+Each model is a 2-D B-scan: a Ricker source, a Hertzian dipole 1 cm over the road, the receiver
+0.1 m after it, a 5 cm step (gprMax rounds it to whole cells: 4.8 cm at 6 mm, 5.1 cm at 3 mm), the
+first midpoint 0.3 m into the domain. ``run`` runs gprMax on every chosen model (one process,
+``OMP_NUM_THREADS=1``, resumable per trace) and merges the traces as gprMax 4's merge tool does;
+``detect`` runs :func:`roadhealth.detect.detect` on each merged file, clean and with the
+validation sets' noise (:func:`validation.common.add_noise`), and prints what it reports against
+the truth. The twelfth session's results are in ``docs/detection.md`` section 9; the two 400 MHz
+boxes are also test fixtures (``tests/data/gprmax/make_models.py``).
+
+Usage (from the repository root; 10-60 min per model on one core, the Peplinski ones longest)::
+
+    python validation/handwritten_gprmax.py run /path/to/python-with-gprMax [NAME ...] [--work DIR]
+    python validation/handwritten_gprmax.py detect [NAME ...] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "data" / "gprmax"))
+
+#: Layers from the surface down: (thickness m or None for the half-space, eps_r, sigma S/m, name).
+L400 = [(0.18, 5.5, 0.001, "asphalt"), (0.30, 8, 0.005, "base"), (None, 13, 0.01, "subgrade")]
+L900 = [(0.10, 6, 0.001, "asphalt"), (0.25, 9, 0.005, "base"), (None, 12, 0.01, "subgrade")]
+X0, OFFSET, STEP = 0.25, 0.1, 0.05
+
+
+def _material(eps, sigma, name):
+    return lambda surf, dx: f"#material: {eps} {sigma} 1 0 {name}"
+
+
+def _box(x0, x1, top, height, name):
+    return lambda surf, dx: f"#box: {x0} {surf - top - height:.4f} 0 {x1} {surf - top:.4f} {dx} {name}"
+
+
+def _raw(text):
+    return lambda surf, dx: text
+
+
+def _fractal(x0, x1, top, height, mixing, ident, seed, dim=1.5, n=20):
+    return lambda surf, dx: (f"#fractal_box: {x0} {surf - top - height:.4f} 0 {x1} {surf - top:.4f} {dx} "
+                             f"{dim} 1 1 1 {n} {mixing} {ident} {seed}")
+
+
+def _pores(x0, x1, top, height, fraction, seed):
+    """Air circles of 1.2-3 cm radius filling ``fraction`` of a box (a loosened, porous soil)."""
+    rng = np.random.default_rng(seed)
+    out, area = [], 0.0
+    while area < fraction * (x1 - x0) * height:
+        r = rng.uniform(0.012, 0.03)
+        x, d = rng.uniform(x0 + r, x1 - r), rng.uniform(top + r, top + height - r)
+        x, d, r = round(x, 4), round(d, 4), round(r, 4)
+        out.append(lambda surf, dx, x=x, d=d, r=r:
+                   f"#cylinder: {x} {surf - d:.4f} 0 {x} {surf - d:.4f} {dx} {r} free_space")
+        area += np.pi * r * r
+    return out
+
+
+_SOIL = [_raw("#soil_peplinski: 0.5 0.5 2.0 2.66 0.08 0.15 soil"),
+         _raw("#soil_peplinski: 0.5 0.5 2.0 2.66 0.30 0.40 wetsoil"),
+         _raw("#soil_peplinski: 0.5 0.5 1.4 2.66 0.02 0.08 loosesoil")]
+
+#: name: (MHz, line m, depth m, cell m, window ns, layers, objects, truth along the survey
+#: (kind, start m, end m, top m)).
+MODELS = {
+    "loosebox400": (400, 4.5, 1.8, 0.006, 45, L400, [_material(7, 0.01, "loose"), _box(1.5, 3.0, 0.9, 0.5, "loose")],
+                    ("loose", 1.2, 2.7, 0.9)),
+    "loosebox900": (900, 3.2, 1.05, 0.003, 22, L900, [_material(6.5, 0.008, "loose"), _box(1.2, 2.2, 0.55, 0.3, "loose")],
+                    ("loose", 0.9, 1.9, 0.55)),
+    "wetbox900": (900, 3.2, 1.05, 0.003, 22, L900, [_material(25, 0.05, "wet"), _box(1.0, 2.2, 0.5, 0.25, "wet")],
+                  ("water_rich", 0.7, 1.9, 0.5)),
+    "wetbox400": (400, 4.5, 1.8, 0.006, 45, L400, [_material(22, 0.04, "wet"), _box(1.4, 3.2, 1.1, 0.4, "wet")],
+                  ("water_rich", 1.1, 2.9, 1.1)),
+    "porous400": (400, 4.5, 1.8, 0.006, 45, L400, _pores(1.5, 3.1, 0.7, 0.5, 0.15, 3), ("loose", 1.2, 2.8, 0.7)),
+    "fracwet400": (400, 4.5, 1.8, 0.006, 45, L400, [*_SOIL, _fractal(0, 4.5, 0.48, 1.32, "soil", "subg", 11),
+                                                    _fractal(1.5, 2.7, 0.9, 0.4, "wetsoil", "wz", 12)],
+                   ("water_rich", 1.2, 2.4, 0.9)),
+    "fracloose400": (400, 4.5, 1.8, 0.006, 45, L400, [*_SOIL, _fractal(0, 4.5, 0.48, 1.32, "soil", "subg", 11),
+                                                      _fractal(1.5, 3.0, 0.7, 0.5, "loosesoil", "lz", 13)],
+                     ("loose", 1.2, 2.7, 0.7)),
+}
+
+
+def model_text(name: str) -> tuple[str, int]:
+    """The gprMax input of a model and its number of traces."""
+    f, length, depth, dx, window, layers, objects, _ = MODELS[name]
+    surf = depth
+    lines = ["#title: hand model", f"#domain: {length} {depth + 0.15:.3f} {dx}", f"#dx_dy_dz: {dx} {dx} {dx}",
+             f"#time_window: {window}e-9"]
+    boxes, y = [], surf
+    for thickness, eps, sigma, lname in layers:
+        lines.append(f"#material: {eps} {sigma} 1 0 {lname}")
+        y0 = 0 if thickness is None else y - thickness
+        boxes.append(f"#box: 0 {y0:.4f} 0 {length} {y:.4f} {dx} {lname}")
+        y = y0
+    lines += boxes[::-1]  # deepest first: each layer's box over the one below
+    lines += [o(surf, dx) for o in objects]
+    lines += [f"#waveform: ricker 1 {f}e6 src", f"#hertzian_dipole: z {X0} {surf + 0.01:.4f} 0 src",
+              f"#rx: {X0 + OFFSET} {surf + 0.01:.4f} 0", f"#src_steps: {STEP} 0 0", f"#rx_steps: {STEP} 0 0"]
+    return "\n".join(lines) + "\n", int((length - 0.5 - OFFSET) / STEP) + 1
+
+
+def run(names, python: str, work: Path) -> None:
+    from make_models import merge
+
+    for name in names:
+        text, n = model_text(name)
+        w = work / name
+        w.mkdir(parents=True, exist_ok=True)
+        (w / f"{name}.in").write_text(text, encoding="ascii")
+        done = next((i - 1 for i in range(1, n + 1) if not (w / f"{name}{i}.h5").exists()), n)
+        if done < n:
+            cmd = [python, "-m", "gprMax", f"{name}.in", "-n", str(n - done), "--log-level", "30", "--hide-progress-bars"]
+            if done:
+                cmd += ["-i", str(done + 1)]
+            subprocess.run(cmd, cwd=w, check=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+        merge([w / f"{name}{k}.h5" for k in range(1, n + 1)], work / f"{name}_merged.h5", 2 if MODELS[name][0] >= 900 else 3)
+        print(name, "merged", flush=True)
+
+
+def detect(names, work: Path) -> None:
+    import roadhealth
+    from roadhealth.detect import detect as detect_
+    from validation.common import add_noise
+
+    warnings.simplefilter("ignore")
+    for name in names:
+        path = work / f"{name}_merged.h5"
+        if not path.exists():
+            print(name, "not run")
+            continue
+        s = roadhealth.read(path)
+        noisy = s.copy(data=add_noise(s.values.astype(float), float(s.attrs["dt_ns"]), MODELS[name][0],
+                                      seed=3).astype(np.float32))
+        kind, a, b, top = MODELS[name][7]
+        print(f"{name}: truth {kind} {a:.2f}-{b:.2f} m, top {top:.2f} m")
+        for variant, sv in (("clean", s), ("noisy", noisy)):
+            d = detect_(sv)
+            found = "; ".join(f"{r.kind} {r.distance_start_m:.2f}-{r.distance_end_m:.2f} m, top {r.depth_top_m:.2f} m "
+                              f"({r.confidence:.2f})" for r in d.itertuples()) or "nothing"
+            print(f"  {variant}: {found}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("python", help="interpreter with gprMax installed")
+    r.add_argument("names", nargs="*")
+    r.add_argument("--work", default=str(ROOT / "validation" / "handwritten" / "work"))
+    d = sub.add_parser("detect")
+    d.add_argument("names", nargs="*")
+    d.add_argument("--work", default=str(ROOT / "validation" / "handwritten" / "work"))
+    a = ap.parse_args(argv)
+    names = a.names or list(MODELS)
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        ap.error(f"unknown model(s) {unknown}; choose from {sorted(MODELS)}")
+    work = Path(a.work)
+    if a.cmd == "run":
+        run(names, a.python, work)
+    else:
+        detect(names, work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
