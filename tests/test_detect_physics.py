@@ -1077,8 +1077,11 @@ def test_a_flat_shallow_top_of_the_surfaces_polarity_with_energy_periods_below_i
                 ringing=0.0, phase_consistency=0.99, period_ns=1.1, apex_flat_ratio=4.7, z_top=900.0,
                 z_peak=918.0, z_peak_short=918.0, distance_start_m=0.7, distance_end_m=1.9)
     c = classify(pd.DataFrame([_row(**{**base, "energy_delay_ns": 8.7}), _row(**{**base, "energy_delay_ns": 0.6}),
-                               _row(**{**base, "energy_delay_ns": 8.7, "polarity": 0.1})]), Thresholds())
-    assert list(c["decision"]) == ["water_rich", "void", "void"]
+                               _row(**{**base, "energy_delay_ns": 8.7, "polarity": 0.1}),
+                               # the gaussiandotnorm fixture's void reads -0.88 with its energy 2.5
+                               # periods down; a little more is still a void
+                               _row(**{**base, "energy_delay_ns": 2.7 * 1.1})]), Thresholds())
+    assert list(c["decision"]) == ["water_rich", "void", "void", "void"]
 
 
 def test_a_void_of_the_surfaces_polarity_over_an_opposite_reflection_is_a_wet_lens():
@@ -1089,13 +1092,22 @@ def test_a_void_of_the_surfaces_polarity_over_an_opposite_reflection_is_a_wet_le
     from roadhealth.detect.core import _slow_body_tops
 
     top = dict(distance_start_m=0.76, distance_end_m=1.84, depth_top_m=0.55, t_below_ns=9.95, decision="void",
-               z_peak=108.0, polarity=-1.0, phase_consistency=0.98, period_ns=1.19, c_min=0, c_max=0)
+               z_peak=108.0, polarity=-1.0, phase_consistency=0.98, period_ns=1.19, c_min=0, c_max=0,
+               score=0.9, score_void=0.9, score_water_rich=0.0)
     bottom = dict(top, distance_start_m=0.82, distance_end_m=1.78, depth_top_m=0.96, t_below_ns=18.35,
                   decision="cavity", z_peak=49.0, polarity=1.0, phase_consistency=0.84)
     info: dict = {}
     out = _slow_body_tops(pd.DataFrame([top, bottom]), info)
     assert list(out["decision"]) == ["water_rich", "cavity"] and info["slow_body_tops"] == 1
-    for change in ({"t_below_ns": 2.02 * 9.95}, {"polarity": -1.0}, {"depth_top_m": 1.7},
-                   {"distance_start_m": 1.6, "distance_end_m": 2.6}):
+    assert out["score_water_rich"].iloc[0] == 0.9 and out["score_void"].iloc[0] == 0.0
+    # not its surface multiples (any whole multiple of its time, within a period or 10 %), nor a
+    # reflection of the top's own polarity, too deep, beside it, too soon, too weak or incoherent
+    for change in ({"t_below_ns": 2.02 * 9.95}, {"t_below_ns": 2.1 * 9.95}, {"t_below_ns": 3.0 * 9.95, "depth_top_m": 1.4},
+                   {"polarity": -1.0}, {"depth_top_m": 1.7}, {"distance_start_m": 1.6, "distance_end_m": 2.6},
+                   {"t_below_ns": 9.95 + 3.0 * 1.19}, {"z_peak": 8.0}, {"phase_consistency": 0.6}):
         out = _slow_body_tops(pd.DataFrame([top, {**bottom, **change}]), {})
         assert out["decision"].iloc[0] == "void", change
+    # a shallow void's 4th-order multiple (opposite polarity, 0.76 m down) is no bottom either
+    shallow = dict(top, depth_top_m=0.19, t_below_ns=2.5, period_ns=1.1)
+    out = _slow_body_tops(pd.DataFrame([shallow, dict(bottom, depth_top_m=0.76, t_below_ns=10.0)]), {})
+    assert out["decision"].iloc[0] == "void"

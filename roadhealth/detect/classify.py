@@ -90,7 +90,7 @@ END_VOID_MIN_M = 0.8
 
 #: A flat shallow top of the surface's polarity whose envelope energy under it has arrived only
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
-THICK_DELAY_PERIODS = 3.0
+THICK_DELAY_PERIODS = 3.5
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a top of the surface's polarity, one clean wavelet along it, whose energy under it arrives
     # periods later: a body with a bottom that is slower than its surroundings (a wet lens), not a
     # thin air gap (whose top and bottom make one wavelet; full-wave voids that read the
-    # surface's polarity have their energy within 1.6 periods of the top)
+    # surface's polarity have their energy within 1.6 periods of the top, the hand-written
+    # gaussiandotnorm fixture's void, -0.88, within 2.5; the 900 MHz wet box 7.9)
     e_delay_p = (f["energy_delay_ns"] / f["period_ns"]).to_numpy(float) if "energy_delay_ns" in f else np.zeros(len(f))
     thick_slow = (ramp(pol, -0.6, -0.8) * ramp(consistency, 0.85, 0.95)
                   * np.nan_to_num(ramp(e_delay_p, THICK_DELAY_PERIODS - 0.5, THICK_DELAY_PERIODS + 0.5), nan=0.0))
@@ -286,7 +287,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # tops: at most 0.69, median 0.09; the 200 MHz blind layer step 0.93-0.95). Not a cavity at
     # any depth (under the pavement a layer step is likelier still: a clean fast-model road gave
     # one at 0.52 m, a "cavity" at 0.71, when shallow events were spared); layer clutter only below
-    # the voids' depth, so that a void cut by the end of a file stays a void
+    # the voids' depth, so that a void cut by the end of a file stays a void where it is seen over
+    # END_VOID_MIN_M (a shorter one there is dropped by the void rule: in a campaign the next file,
+    # and in detect_chunked the overlapping window, sees it whole)
     plane_p = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
     out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])

@@ -79,6 +79,9 @@ SLOW_BODY_POLARITY = 0.6
 SLOW_BODY_MAX_M = 1.0
 SLOW_BODY_MIN_RATIO = 0.1
 
+#: Highest order of a top's surface multiples that :func:`_slow_body_tops` sets aside.
+MAX_MULTIPLE = 6
+
 #: A detection under another is its echo only if its peak score is at most this many times the
 #: other's: an echo is weaker than its primary, and a faint event above a strong defect (a
 #: residual of the surface wavelet) must not hide it.
@@ -849,8 +852,9 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
     come apart and its bottom (wetter to drier soil) has the opposite polarity to its top. The
     lower reflection may be any candidate region (it is often clutter or too weak to be a defect
     itself) over at least half the shorter of the two extents, within :data:`SLOW_BODY_MAX_M`
-    under the top, reaching :data:`SLOW_BODY_MIN_RATIO` of its peak score, and not within half a
-    period of twice or three times the top's two-way time (its surface multiple). Such voids are called
+    under the top, reaching :data:`SLOW_BODY_MIN_RATIO` of its peak score, and not within a period
+    (or 10 %) of a whole multiple of the top's two-way time, up to :data:`MAX_MULTIPLE` (its surface
+    multiples). The relabelled row's ``score_water_rich`` takes its score (``score_void`` 0). Such voids are called
     water-rich; loops over the few voids, not traces."""
     pol = _column(cls, "polarity")
     cons = _column(cls, "phase_consistency")
@@ -866,22 +870,33 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
     t, top, z = _column(cls, "t_below_ns"), _column(cls, "depth_top_m"), _column(cls, "z_peak")
     p = _column(cls, "period_ns")
     c0, c1 = _column(cls, "c_min"), _column(cls, "c_max")
+    if np.isnan(c0).all() or np.isnan(c1).all():  # no channel columns (a table from elsewhere): one channel
+        c0, c1 = np.zeros(len(cls)), np.zeros(len(cls))
     wet = []
     for q in cand:
         ov = np.minimum(b, b[q]) - np.maximum(a, a[q])
         shorter = np.minimum(b - a, b[q] - a[q])
         across = np.minimum(c1, c1[q]) >= np.maximum(c0, c0[q])
-        # (not the top's surface multiple, at twice or three times its two-way time: a void's comes
-        # back with the opposite polarity, a blind 3 cm void under the base at 2.04 times)
-        multiple = np.min(np.abs(t[:, None] - np.array([2.0, 3.0])[None, :] * t[q]), axis=1) <= 0.5 * p[q]
+        # (not one of the top's surface multiples, at a whole multiple of its two-way time, within a
+        # period or 10 % as for echoes: a void's even multiples come back with the opposite
+        # polarity, a blind 3 cm void under the base at 2.04 times)
+        k = np.arange(2, MAX_MULTIPLE + 1)
+        multiple = (np.min(np.abs(t[:, None] - k[None, :] * t[q]), axis=1)
+                    <= max(p[q], 0.1 * t[q]))
         under = (opposite & across & ~multiple & (ov >= 0.5 * np.maximum(shorter, 1e-6))
                  & (t - t[q] >= THICK_DELAY_PERIODS * p[q]) & (top - top[q] <= SLOW_BODY_MAX_M)
                  & (z >= SLOW_BODY_MIN_RATIO * z[q]))
         if under.any():
-            wet.append(cls.index[q])
+            wet.append(q)
     if wet:
+        # (by position: the void's evidence now stands for the wet kind)
         cls = cls.copy()
-        cls.loc[wet, "decision"] = "water_rich"
+        cls["decision"] = cls["decision"].astype(object)
+        cls.iloc[wet, cls.columns.get_loc("decision")] = "water_rich"
+        if "score_water_rich" in cls and "score" in cls:
+            cls.iloc[wet, cls.columns.get_loc("score_water_rich")] = cls["score"].to_numpy(float)[wet]
+        if "score_void" in cls:
+            cls.iloc[wet, cls.columns.get_loc("score_void")] = 0.0
         info["slow_body_tops"] = len(wet)
     return cls
 
