@@ -1,10 +1,11 @@
 """Road models written by hand for gprMax (not through ``roadhealth.synth.gprmax``), as an
-independent modeller may build defects: homogeneous boxes, Peplinski fractal soils, air pores.
+independent modeller may build defects: homogeneous boxes, Peplinski fractal soils, air pores, and
+a void under a reinforced concrete slab (steel bars every 0.2 m: periodic clutter of real roads).
 
 Each model is a 2-D B-scan: a Ricker source, a Hertzian dipole 1 cm over the road, the receiver
 0.1 m after it, a 5 cm step (gprMax rounds it to whole cells: 4.8 cm at 6 mm, 5.1 cm at 3 mm), the
 first midpoint 0.3 m into the domain. ``run`` runs gprMax on every chosen model (one process,
-``OMP_NUM_THREADS=1``, resumable per trace) and merges the traces as gprMax 4's merge tool does;
+``OMP_NUM_THREADS`` as set, default 1, resumable per trace) and merges the traces as gprMax 4's merge tool does;
 ``detect`` runs :func:`roadhealth.detect.detect` on each merged file, clean and with the
 validation sets' noise (:func:`validation.common.add_noise`), and prints what it reports against
 the truth. The twelfth session's results are in ``docs/detection.md`` section 9; the two 400 MHz
@@ -72,6 +73,17 @@ _SOIL = [_raw("#soil_peplinski: 0.5 0.5 2.0 2.66 0.08 0.15 soil"),
          _raw("#soil_peplinski: 0.5 0.5 2.0 2.66 0.30 0.40 wetsoil"),
          _raw("#soil_peplinski: 0.5 0.5 1.4 2.66 0.02 0.08 loosesoil")]
 
+#: A concrete slab over the base (rigid pavement): 0.20 m of eps_r 8.
+L900_SLAB = [(0.20, 8, 0.01, "concrete"), (0.25, 9, 0.005, "base"), (None, 12, 0.01, "subgrade")]
+
+
+def _rebar(depth, spacing, x0, x1, radius=0.006):
+    """Steel bars (perfect conductors) across the line every ``spacing`` m, ``depth`` m down."""
+    xs = [round(float(x), 3) for x in np.arange(x0, x1 + 1e-9, spacing)]
+    return [lambda surf, dx, x=x: f"#cylinder: {x} {surf - depth:.4f} 0 {x} {surf - depth:.4f} {dx} {radius} pec"
+            for x in xs]
+
+
 #: name: (MHz, line m, depth m, cell m, window ns, layers, objects, truth along the survey
 #: (kind, start m, end m, top m)).
 MODELS = {
@@ -87,6 +99,8 @@ MODELS = {
     "fracwet400": (400, 4.5, 1.8, 0.006, 45, L400, [*_SOIL, _fractal(0, 4.5, 0.48, 1.32, "soil", "subg", 11),
                                                     _fractal(1.5, 2.7, 0.9, 0.4, "wetsoil", "wz", 12)],
                    ("water_rich", 1.2, 2.4, 0.9)),
+    "rebar900": (900, 3.2, 1.05, 0.003, 22, L900_SLAB, [*_rebar(0.07, 0.2, 0.2, 3.0), _box(1.2, 2.2, 0.20, 0.02, "free_space")],
+                 ("void", 0.9, 1.9, 0.2)),
     "fracloose400": (400, 4.5, 1.8, 0.006, 45, L400, [*_SOIL, _fractal(0, 4.5, 0.48, 1.32, "soil", "subg", 11),
                                                       _fractal(1.5, 3.0, 0.7, 0.5, "loosesoil", "lz", 13)],
                      ("loose", 1.2, 2.7, 0.7)),
@@ -125,7 +139,7 @@ def run(names, python: str, work: Path) -> None:
             cmd = [python, "-m", "gprMax", f"{name}.in", "-n", str(n - done), "--log-level", "30", "--hide-progress-bars"]
             if done:
                 cmd += ["-i", str(done + 1)]
-            subprocess.run(cmd, cwd=w, check=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+            subprocess.run(cmd, cwd=w, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
         merge([w / f"{name}{k}.h5" for k in range(1, n + 1)], work / f"{name}_merged.h5", 2 if MODELS[name][0] >= 900 else 3)
         print(name, "merged", flush=True)
 
