@@ -71,9 +71,9 @@ MAX_DEPTH_M = 3.0
 #: A flat top of the surface's polarity called a void, with a reflection of the opposite polarity
 #: at least :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods under it, is a slow
 #: body's top (a wet lens, :func:`_slow_body_tops`): both reflections one wavelet along them
-#: (``phase_consistency`` at least this, the lower one 0.15 less) of a clear polarity (``|polarity|`` at least the next), the
-#: lower one within ``SLOW_BODY_MAX_M`` under the top and at least ``SLOW_BODY_MIN_RATIO`` of its
-#: peak score.
+#: (``phase_consistency`` at least this, the lower one 0.15 less) of a clear polarity
+#: (``|polarity|`` at least the next), the lower one within ``SLOW_BODY_MAX_M`` under the top and
+#: at least ``SLOW_BODY_MIN_RATIO`` of its peak score.
 SLOW_BODY_CONSISTENCY = 0.85
 SLOW_BODY_POLARITY = 0.6
 SLOW_BODY_MAX_M = 1.0
@@ -854,14 +854,13 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
     itself) over at least half the shorter of the two extents, within :data:`SLOW_BODY_MAX_M`
     under the top, reaching :data:`SLOW_BODY_MIN_RATIO` of its peak score, and not within a period
     (or 10 %) of a whole multiple of the top's two-way time, up to :data:`MAX_MULTIPLE` (its surface
-    multiples). The relabelled row's ``score_water_rich`` takes its score (``score_void`` 0). Such voids are called
-    water-rich; loops over the few voids, not traces."""
-    pol = _column(cls, "polarity")
-    cons = _column(cls, "phase_consistency")
-    cons = np.nan_to_num(cons, nan=0.0)
-    same = (cons >= SLOW_BODY_CONSISTENCY) & (np.nan_to_num(pol, nan=0.0) <= -SLOW_BODY_POLARITY)
+    multiples). Such voids are called water-rich, the row's ``score_water_rich`` taking its score
+    (``score_void`` 0); loops over the few voids, not traces."""
+    pol = np.nan_to_num(_column(cls, "polarity"), nan=0.0)
+    cons = np.nan_to_num(_column(cls, "phase_consistency"), nan=0.0)
+    same = (cons >= SLOW_BODY_CONSISTENCY) & (pol <= -SLOW_BODY_POLARITY)
     # (a deeper reflection, weaker, in noise: its phase wanders a little more along it)
-    opposite = (cons >= SLOW_BODY_CONSISTENCY - 0.15) & (np.nan_to_num(pol, nan=0.0) >= SLOW_BODY_POLARITY)
+    opposite = (cons >= SLOW_BODY_CONSISTENCY - 0.15) & (pol >= SLOW_BODY_POLARITY)
     dec = cls["decision"].astype(str).to_numpy()
     cand = np.flatnonzero((dec == "void") & same)
     if cand.size == 0:
@@ -872,6 +871,7 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
     c0, c1 = _column(cls, "c_min"), _column(cls, "c_max")
     if np.isnan(c0).all() or np.isnan(c1).all():  # no channel columns (a table from elsewhere): one channel
         c0, c1 = np.zeros(len(cls)), np.zeros(len(cls))
+    orders = np.arange(2, MAX_MULTIPLE + 1)
     wet = []
     for q in cand:
         ov = np.minimum(b, b[q]) - np.maximum(a, a[q])
@@ -880,9 +880,7 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
         # (not one of the top's surface multiples, at a whole multiple of its two-way time, within a
         # period or 10 % as for echoes: a void's even multiples come back with the opposite
         # polarity, a blind 3 cm void under the base at 2.04 times)
-        k = np.arange(2, MAX_MULTIPLE + 1)
-        multiple = (np.min(np.abs(t[:, None] - k[None, :] * t[q]), axis=1)
-                    <= max(p[q], 0.1 * t[q]))
+        multiple = np.min(np.abs(t[:, None] - orders[None, :] * t[q]), axis=1) <= max(p[q], 0.1 * t[q])
         under = (opposite & across & ~multiple & (ov >= 0.5 * np.maximum(shorter, 1e-6))
                  & (t - t[q] >= THICK_DELAY_PERIODS * p[q]) & (top - top[q] <= SLOW_BODY_MAX_M)
                  & (z >= SLOW_BODY_MIN_RATIO * z[q]))

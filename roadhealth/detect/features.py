@@ -221,9 +221,10 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
     deeper, takes over (the labels of the regions cut so are listed in
     ``attrs["split_at_jumps"]``). A pipe's flank that rises over the flat top of a wet zone beside
     it leaves no saddle, only that jump (a hand-written gprMax model, 600 MHz: a wet zone's top at
-    8.7 periods, the flank of a metal pipe 1 m beside it at 7.3 on the next trace). Whether a split is kept is decided on the parts' kinds
-    (:func:`roadhealth.detect.core._analyse`); a cut that would leave a part shorter than
-    ``min_part`` traces is not made. The loop runs over regions, not traces."""
+    8.7 periods, the flank of a metal pipe 1 m beside it at 7.3 on the next trace). Whether a
+    split is kept is decided on the parts' kinds (:func:`roadhealth.detect.core._analyse`); a cut
+    that would leave a part shorter than ``min_part`` traces is not made. The loop runs over
+    regions, not traces."""
     from scipy.signal import find_peaks
 
     depth = SADDLE_PERIODS * period_samples

@@ -547,14 +547,9 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
         dt = float(survey.attrs["dt_ns"])
         nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
         qw, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
-        # a window with too few quiet traces (a body under most of the line at that time) takes
-        # its statistics from the end traces that seeded the background, not from every trace
-        # (which would score the body against itself)
-        enough_w = qw.sum(axis=1) >= min_quiet
         is_end = np.zeros(n_t, dtype=bool)
         is_end[ends] = True
-        qw = np.where(enough_w[:, None, :], qw, is_end[None, :, None])
-        used = _window_weights(qw, np.ones_like(enough_w), first, nw, n_s) >= 0.5
+        used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, is_end, first, nw, n_s) >= 0.5
     del xj
     enough = quiet.sum(axis=1) >= min_quiet
     w = np.where(quiet & enough[:, None], 1.0, 0.0)
@@ -624,12 +619,16 @@ def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, m
     return ~disturbed, starts
 
 
-def _window_weights(quiet: np.ndarray, enough: np.ndarray, first: int, nw: int, n_s: int) -> np.ndarray:
+def _window_weights(quiet: np.ndarray, enough: np.ndarray, fallback: np.ndarray, first: int, nw: int,
+                   n_s: int) -> np.ndarray:
     """Per-window quiet traces (channel, trace, window) to weights at every sample (channel,
     trace, sample): linear between window centres (a trace is used where its weight is at least
-    half); windows with too few quiet traces, and the samples above ``first``, use every trace."""
+    half). Windows with too few quiet traces (``enough`` False: a body and its diffractions under
+    most of the line then) use the ``fallback`` traces (trace,), the end traces that seeded the
+    background: every trace would score the body against itself. The samples above ``first``
+    use every trace."""
     n_win = quiet.shape[-1]
-    w = np.where(enough[:, None, :], quiet, True).astype(np.float32)
+    w = np.where(enough[:, None, :], quiet, fallback[None, :, None]).astype(np.float32)
     u = np.clip((np.arange(n_s) - first + 0.5) / nw - 0.5, 0.0, n_win - 1.0)
     i0 = np.minimum(np.floor(u).astype(int), max(n_win - 2, 0))
     i1 = np.minimum(i0 + 1, n_win - 1)
