@@ -51,6 +51,7 @@ from roadhealth.processing.gain import (
 )
 from roadhealth.processing.grid import assemble_grid, first_break_ns, read_topo_lines
 from roadhealth.processing.migration import kirchhoff_migrate, phase_shift_migrate, stolt_migrate
+from roadhealth.processing.resample import auto_decimation, decimate_samples
 from roadhealth.processing.slices import cscan, cscans, write_geotiff
 from roadhealth.processing.stack import resample_traces, stack
 from roadhealth.processing.thickness import asphalt_thickness, calibrate_thickness
@@ -74,6 +75,7 @@ __all__ = [
     "asphalt_thickness",
     "assemble_grid",
     "attenuation",
+    "auto_decimation",
     "background_removal",
     "bandpass",
     "bandpass_response",
@@ -83,6 +85,7 @@ __all__ = [
     "coherence",
     "cscan",
     "cscans",
+    "decimate_samples",
     "default_recipe",
     "depth",
     "depth_of_twt",

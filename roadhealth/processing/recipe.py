@@ -46,6 +46,7 @@ from roadhealth.processing.filters import background_removal, bandpass, dewow, d
 from roadhealth.processing.fused import background_tpower_gain
 from roadhealth.processing.gain import agc, exp_gain, sec_gain, tpower_gain
 from roadhealth.processing.migration import kirchhoff_migrate, phase_shift_migrate, stolt_migrate
+from roadhealth.processing.resample import decimate_samples
 from roadhealth.processing.stack import resample_traces, stack
 from roadhealth.processing.timezero import _time_zero_plan, time_zero
 
@@ -90,6 +91,7 @@ BUILTIN_STEPS = (
     agc,
     stack,
     resample_traces,
+    decimate_samples,
     envelope,
     instantaneous_phase,
     instantaneous_frequency,
