@@ -1085,18 +1085,18 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     ref_phase = math.nan
     lay_phase = (math.nan, 0.0)
     fa_phase = math.nan
-    if not _has_antenna(survey):
-        est = survey.attrs.get("centre_mhz_estimate")
-        if est is None:
-            est = _estimate_centre(survey)
-            decimated = _decimate_if_oversampled(survey.assign_attrs(centre_mhz_estimate=float(est)), notes)
-            if decimated.sizes["sample"] != survey.sizes["sample"]:
-                # estimated again on the traces detection reads: the spectrum's bins follow the
-                # sampling, so the same traces recorded finer would otherwise get another period
-                survey, est = decimated, _estimate_centre(decimated)
-            notes.append(f"antenna frequency not in the file; {est:.0f} MHz estimated from the spectrum")
-        survey = survey.assign_attrs(centre_mhz_estimate=float(est))
+    estimated = not _has_antenna(survey) and survey.attrs.get("centre_mhz_estimate") is None
+    if estimated:
+        survey = survey.assign_attrs(centre_mhz_estimate=_estimate_centre(survey))
+    n_samples = survey.sizes["sample"]
     survey = _decimate_if_oversampled(survey, notes)
+    if estimated:
+        if survey.sizes["sample"] != n_samples:
+            # estimated again on the traces detection reads: the spectrum's bins follow the
+            # sampling, so the same traces recorded finer would otherwise get another period
+            survey = survey.assign_attrs(centre_mhz_estimate=_estimate_centre(survey))
+        notes.append(f"antenna frequency not in the file; {survey.attrs['centre_mhz_estimate']:.0f} MHz "
+                     "estimated from the spectrum")
     centre = float(survey.attrs["antenna_mhz"]) if _has_antenna(survey) else float(survey.attrs["centre_mhz_estimate"])
     surface_measured = False
     polarity = -1.0

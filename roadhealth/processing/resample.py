@@ -22,16 +22,17 @@ from roadhealth.processing._core import (
     apply_along_samples,
     centre_frequency_mhz,
     check_survey,
+    finish,
     is_auto,
 )
-from roadhealth.survey import history_record
 
 __all__ = ["TARGET_SAMPLES_PER_PERIOD", "auto_decimation", "decimate_samples"]
 
 #: Samples per antenna period that ``factor="auto"`` decimates to (as near as an integer factor
-#: allows, so 16-36): 24 puts the Nyquist frequency at 12 times the antenna's, six times past the end of its spectrum (about twice the
-#: centre frequency), and is the rate of the recorded radar files and of the project's full-wave
-#: sets (20-28 samples per period) that detection was validated on.
+#: allows, so 16-36): 24 puts the Nyquist frequency at 12 times the antenna's, six times past the
+#: end of its spectrum (about twice the centre frequency), and is the rate of the recorded radar
+#: files and of the project's full-wave sets (20-28 samples per period) that detection was
+#: validated on.
 TARGET_SAMPLES_PER_PERIOD = 24.0
 
 
@@ -100,23 +101,10 @@ def decimate_samples(survey: xr.DataArray, *, factor: Any = "auto",
                               "at least 2 are needed")
     params = {"factor": q, "samples_per_period": float(samples_per_period) if is_auto(factor) else None}
     if q == 1:
-        out = survey.copy(deep=False)
-        out.attrs = {**survey.attrs, "history": [*survey.attrs.get("history", []),
-                                                 history_record("decimate_samples", **params)]}
-        return out
+        return finish(survey, survey.data, "decimate_samples", params)
     data = apply_along_samples(survey, _decimate_kernel, n_sample_out=n_out, factor=q)
-    coords = {}
-    for name, c in survey.coords.items():
-        if "sample" in c.dims:
-            ax = c.dims.index("sample")
-            idx = [slice(None)] * c.ndim
-            idx[ax] = slice(None, None, q)
-            coords[name] = (c.dims, np.asarray(c.values)[tuple(idx)], c.attrs)
-        else:
-            coords[name] = c
-    attrs = dict(survey.attrs)
-    attrs["dt_ns"] = float(survey.attrs["dt_ns"]) * q
-    if attrs.get("header_words"):
+    # every sample-wise coordinate (twt_ns, a depth_m) at the kept samples
+    attrs = {"dt_ns": float(survey.attrs["dt_ns"]) * q}
+    if survey.attrs.get("header_words"):
         attrs["header_words"] = 0
-    attrs["history"] = [*survey.attrs.get("history", []), history_record("decimate_samples", **params)]
-    return xr.DataArray(data, dims=survey.dims, coords=coords, attrs=attrs, name=survey.name)
+    return finish(survey.isel(sample=slice(None, None, q)), data, "decimate_samples", params, attrs=attrs)
