@@ -364,6 +364,17 @@ def _length(t: pd.DataFrame) -> np.ndarray:
     return (t["distance_end_m"] - t["distance_start_m"]).to_numpy(float)
 
 
+def _top_under(pieces: pd.DataFrame, above: pd.DataFrame) -> np.ndarray:
+    """Whether each piece's own top (its columns within half a period of its earliest top) lies
+    under the strong columns of the part above it, not beside them. Under a metal pipe the pipe's
+    own flank runs on down past the cut of the columns at the region's ends, where the region's
+    top is a layer's residual: a piece whose top is that flank, a few centimetres wide beyond the
+    pipe's strong columns, is no body under the pipe (blind 400 MHz metal pipes resampled to
+    another sample interval: three 'cavities' and a 'wet zone', at 0.9-1.0 confidence)."""
+    return ((pieces["top_end_m"].to_numpy(float) >= above["distance_start_m"].to_numpy(float))
+            & (pieces["top_start_m"].to_numpy(float) <= above["distance_end_m"].to_numpy(float)))
+
+
 def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, dt, t0, dist, off, n_channels,
                       n_traces):
     """A defect under a pipe, measured apart from it (what a leaking pipe leaves under it).
@@ -385,6 +396,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     * another reflector's top: one wavelet along it (:data:`UNDER_PIPE_MIN_CONSISTENCY`), seen
       along at least :data:`UNDER_PIPE_MIN_LENGTH` of the length of the part above (not the bottom
       of a slow body whose domed top was called a pipe),
+    * with its top under the part above, not beside it (:func:`_top_under`),
     * under the pipe's wavelet: its top at least :data:`UNDER_PIPE_PERIODS` periods under the
       pipe's.
 
@@ -473,6 +485,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
             & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float))
             & (pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
             & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
+            & _top_under(pc, uc)
             # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
             # piece's first samples lie under the cut, its top may lie higher in other columns)
             & (pc["t_below_ns"].to_numpy(float) - uc["t_below_ns"].to_numpy(float)
