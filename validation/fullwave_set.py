@@ -548,7 +548,23 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, top_at="subgrade")),
             ("water_rich", 900, "water_rich", dict(length_m=1.0, height_m=0.25, top_at="subgrade", eps_r=25.0)),
             ("water_rich", 200, "water_rich", dict(length_m=2.0, height_m=0.5, top_at="subgrade", top_offset_m=0.05,
-                                                   eps_r=24.0))]]
+                                                   eps_r=24.0))],
+            [  # thirty-third batch (fourteenth session, 1 December, written before any change was
+            # scored on it): lines sampled two to four times finer than the antennas' default steps
+            # (field surveys take traces every 2-5 cm), loose zones above all: traces interpolated
+            # along the lines of the blind set to half their step had turned its 400 MHz loose zones
+            # into cavities, and interpolation is no fine simulation
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.5, depth_top_m=0.8, step_m=0.02)),
+            ("loose", 400, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.6, step_m=0.03)),
+            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.4, step_m=0.02)),
+            ("loose", 200, "loose", dict(length_m=2.0, height_m=0.6, depth_top_m=1.2, step_m=0.04)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.9, step_m=0.02)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.03, under="asphalt", step_m=0.02)),
+            ("clutter", 400, "stones", dict(n=5, step_m=0.02)),
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.15, material="metal", step_m=0.02)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.3, depth_top_m=0.8, eps_r=22.0,
+                                                   step_m=0.03)),
+            ("clean", 400, "clean", dict(step_m=0.02))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
