@@ -1135,3 +1135,21 @@ def test_a_pipes_own_flank_beside_it_is_no_body_under_it(monkeypatch):
     assert len(detect(survey)) == 0
     monkeypatch.setattr(core, "_top_under", lambda pieces, above: np.ones(len(pieces), dtype=bool))
     assert [k for k, _ in _kinds_near(detect(survey), 2.5, 3.5)] == ["cavity"]
+
+
+def test_lateral_coherence_is_read_over_a_fraction_of_a_wavelength(monkeypatch):
+    """A blind full-wave 200 MHz loose zone on a line sampled every 4 cm (noisy): its top's lateral
+    semblance read over traces 5 cm apart, a tenth of a wavelength, is high (every event looks
+    continuous on that scale) and it was called a cavity; over a fifth of a wavelength (about
+    11 cm here, every third trace) it is a loose zone, as the same line read on every third trace
+    is."""
+    import roadhealth.detect.features as features
+
+    path = BLIND / "bw200_loose_04_noisy.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    survey = roadhealth.read(path)
+    assert [k for k, _ in _kinds_near(detect(survey), 2.0, 4.4)] == ["loose"]
+    assert [k for k, _ in _kinds_near(detect(survey.isel(trace=slice(0, None, 3))), 2.0, 4.4)] == ["loose"]
+    monkeypatch.setattr(features, "COHERENCE_STEP_WAVELENGTHS", 0.0)  # the 5 cm floor alone
+    assert [k for k, _ in _kinds_near(detect(survey), 2.0, 4.4)] == ["cavity"]
