@@ -27,12 +27,12 @@ SETS = {
     "full-wave, noisy": HERE / "fullwave" / "metrics_noisy.json",
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
-    # the last blind batch, scored once with the final code of the session that wrote it (earlier
-    # ones as scored blind: metrics_*_b34_blind.json ... _b13_blind to _b31_blind;
-    # docs/detection.md section 9): batch 32 (tops at a pavement interface), written at the start
-    # of the eleventh session before any change
-    "blind batch 32 (tops at an interface), scored blind, clean": HERE / "fullwave_blind" / "metrics_clean_b32_blind.json",
-    "blind batch 32 (tops at an interface), scored blind, noisy": HERE / "fullwave_blind" / "metrics_noisy_b32_blind.json",
+    # the last blind batch, scored with the final code of the session that wrote it (earlier ones
+    # as scored blind: metrics_*_b10_blind.json ... _b32_blind; docs/detection.md section 9):
+    # batch 33 (lines sampled 2-4 cm), written at the start of the fourteenth session before any
+    # change was scored on it; one of its lines then informed that session's second change
+    "blind batch 33 (fine trace steps), clean": HERE / "fullwave_blind" / "metrics_clean_b33_blind.json",
+    "blind batch 33 (fine trace steps), noisy": HERE / "fullwave_blind" / "metrics_noisy_b33_blind.json",
 }
 
 
