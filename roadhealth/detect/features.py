@@ -61,6 +61,7 @@ feature           meaning
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -186,7 +187,9 @@ ENERGY_FRACTION = 0.9
 ENERGY_MAX_PERIODS = 8
 
 #: The traces of the lateral semblances (``coherence``, ``coherence_dip``, ``coherence_below``)
-#: are this many wavelengths (in the survey's velocity) apart, within :data:`COHERENCE_STEP_M`.
+#: are this many wavelengths apart (in the scores' velocity: the given, depth-domain or default one,
+#: before the hyperbola estimate), within :data:`COHERENCE_STEP_M`; the stride in traces is the
+#: step over the trace spacing, rounded (half to even).
 #: Scattering decorrelates over a fraction of a wavelength, and on a much finer step every event
 #: looks continuous: with a fixed 5 cm step a blind 200 MHz loose zone (full-wave, traces every
 #: 4 cm) read coherence 0.80-0.86 and was called a cavity, and a loose zone on every third trace
@@ -399,14 +402,17 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05  # trace spacing, m
     step = float(np.clip(COHERENCE_STEP_WAVELENGTHS * 1000.0 * velocity_m_per_ns / max(centre_mhz, 1.0),
                          *COHERENCE_STEP_M))
+    if not math.isfinite(step):  # (no velocity or frequency: the floor)
+        step = COHERENCE_STEP_M[0]
     stride = max(1, round(step / sp))
     offs = stride * np.arange(-2, 3)
     tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
     kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
     semblance = _semblance(att.x_raw[cc[:, None, None], tn[:, :, None], kw[:, None, :]])
     # the same along the top itself: each neighbour's window centred on its own top where it is a
-    # strong column of the region (else on the local slope's prediction), over about 0.2 m
-    # (neighbours about 5 cm apart; one each side on a line sampled more coarsely). A curved top
+    # strong column of the region (else on the local slope's prediction): two neighbours each
+    # side where they are 6 cm apart or less (about +-0.1 m), else one (+-one step: a line sampled
+    # more coarsely, or the longer step of a low-frequency antenna). A curved top
     # or a hyperbola flank is coherent along it, not at zero dip; the tops of chaotic scattering
     # jump from trace to trace, and their wavelets do not add up along them.
     side = 2 if stride * sp <= 0.06 else 1
