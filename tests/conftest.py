@@ -74,3 +74,18 @@ def read_outcome(read, original: np.ndarray) -> str:
         return "equal"
     assert any(issubclass(w.category, RoadHealthWarning) for w in caught), "silently different data"
     return "warned"
+
+
+def resampled_in_time(survey, up: int, down: int = 1):
+    """``survey`` with its traces resampled by ``up / down`` along samples (``resample_poly``,
+    float64, back to float32): the same record at another sample interval (``dt_ns * down / up``,
+    ``twt_ns`` from the same first sample; other sample-wise coordinates dropped)."""
+    import xarray as xr
+    from scipy.signal import resample_poly
+
+    x = resample_poly(np.asarray(survey.values, dtype=np.float64), up, down, axis=-1).astype(np.float32)
+    dt = float(survey.attrs["dt_ns"]) * down / up
+    out = xr.DataArray(x, dims=survey.dims,
+                       coords={k: v for k, v in survey.coords.items() if "sample" not in v.dims},
+                       attrs={**survey.attrs, "dt_ns": dt})
+    return out.assign_coords(twt_ns=("sample", float(survey.coords["twt_ns"].values[0]) + dt * np.arange(x.shape[-1])))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from conftest import SAMPLES_DIR, requires_samples
+from conftest import SAMPLES_DIR, requires_samples, resampled_in_time
 
 import roadhealth
 import roadhealth.processing as rp
@@ -222,21 +222,11 @@ def test_int16_and_missing_antenna_frequency(cavity_road, cavity_detections):
     assert abs(d.attrs["detect"]["centre_mhz"] - 600) < 0.2 * 600
 
 
-def _upsampled(s, factor):
-    from scipy.signal import resample_poly
-
-    x = resample_poly(np.asarray(s.values, dtype=np.float64), factor, 1, axis=-1).astype(np.float32)
-    dt = float(s.attrs["dt_ns"]) / factor
-    out = xr.DataArray(x, dims=s.dims, coords={k: v for k, v in s.coords.items() if "sample" not in v.dims},
-                       attrs={**s.attrs, "dt_ns": dt})
-    return out.assign_coords(twt_ns=("sample", float(s.coords["twt_ns"].values[0]) + dt * np.arange(x.shape[-1])))
-
-
 @pytest.mark.parametrize("antenna", [True, False])
 def test_traces_recorded_far_finer_give_the_same_detections(cavity_road, cavity_detections, antenna):
     """A full-wave simulator writes every time step (here 107 samples per period): the traces are
     decimated, anti-aliased, to near 24 per period, and the same defect comes out."""
-    s = _upsampled(cavity_road[1], 8)
+    s = resampled_in_time(cavity_road[1], 8)
     if not antenna:
         s.attrs = {k: v for k, v in s.attrs.items() if k != "antenna_mhz"}
     d = detect(s)
@@ -252,9 +242,9 @@ def test_an_integer_oversampling_is_undone_exactly(cavity_road):
     """Traces at 24 samples per period recorded 8 times finer come back to the same grid (not a
     hair under it, where an estimated frequency puts 8 x 24 at 7.99): the same table."""
     # at 0.0625 ns, read as a 670 MHz antenna: 23.9 samples per period (8 x 23.9 / 24 = 7.96)
-    s = _upsampled(cavity_road[1], 2).assign_attrs(antenna_mhz=670.0)
+    s = resampled_in_time(cavity_road[1], 2).assign_attrs(antenna_mhz=670.0)
     ref = detect(s)
-    d = detect(_upsampled(s, 8))
+    d = detect(resampled_in_time(s, 8))
     assert any("decimated by 8" in n for n in d.attrs["detect"]["notes"])
     assert list(d["kind"].astype(str)) == list(ref["kind"].astype(str))
     assert np.allclose(d["depth_top_m"], ref["depth_top_m"], atol=0.01)

@@ -1119,19 +1119,14 @@ def test_a_pipes_own_flank_beside_it_is_no_body_under_it(monkeypatch):
     lies 0.3 m beyond the pipe's strong columns, 8.5 ns under the pipe, with the polarity of air.
     It is no body under the pipe (:func:`~roadhealth.detect.core._top_under`); taken for one, it
     reads as a cavity at full confidence."""
-    from scipy.signal import resample_poly
+    from conftest import resampled_in_time
 
     import roadhealth.detect.core as core
 
     path = BLIND / "bw400_pipe_08_clean.sgy"
     if not path.exists():
         pytest.skip(f"{path} not in this checkout")
-    raw = roadhealth.read(path)
-    x = resample_poly(np.asarray(raw.values, dtype=float), 9, 8, axis=-1).astype(np.float32)
-    dt = float(raw.attrs["dt_ns"]) * 8 / 9
-    survey = (raw.isel(sample=np.zeros(x.shape[-1], dtype=int)).copy(data=x)
-              .assign_coords(twt_ns=("sample", float(raw.twt_ns.values[0]) + dt * np.arange(x.shape[-1])))
-              .assign_attrs(dt_ns=dt))
+    survey = resampled_in_time(roadhealth.read(path), 9, 8)
     assert len(detect(survey)) == 0
     monkeypatch.setattr(core, "_top_under", lambda pieces, above: np.ones(len(pieces), dtype=bool))
     assert [k for k, _ in _kinds_near(detect(survey), 2.5, 3.5)] == ["cavity"]
