@@ -1148,3 +1148,63 @@ def test_lateral_coherence_is_read_over_a_fraction_of_a_wavelength(monkeypatch):
     assert [k for k, _ in _kinds_near(detect(survey.isel(trace=slice(0, None, 3))), 2.0, 4.4)] == ["loose"]
     monkeypatch.setattr(features, "COHERENCE_STEP_WAVELENGTHS", 0.0)  # the 5 cm floor alone
     assert [k for k, _ in _kinds_near(detect(survey), 2.0, 4.4)] == ["cavity"]
+
+
+def _body_columns(n_cols, top, d, bottom_ratio, multiple_ratio, *, n_s=400, period=20, seed=0):
+    """Envelopes of ``n_cols`` columns over a body: a top lobe at ``top``, its bottom ``d`` samples
+    later (``bottom_ratio`` of the top) and the first internal multiple at twice that delay
+    (``multiple_ratio`` of the bottom), Gaussian lobes half a period wide, on a weak floor."""
+    rng = np.random.default_rng(seed)
+    k = np.arange(n_s)
+    env = np.full((n_cols, n_s), 0.01, dtype=np.float32)
+    for at, a in ((top, 1.0), (top + d, bottom_ratio), (top + 2 * d, bottom_ratio * multiple_ratio)):
+        env += (a * np.exp(-0.5 * ((k - at) / (period / 4)) ** 2)).astype(np.float32)
+    return env * rng.uniform(0.8, 1.2, (n_cols, 1)).astype(np.float32)
+
+
+def test_an_air_bodys_bottom_and_internal_multiple_are_measured_per_region():
+    """The bottom is the strongest peak 1.2-6 periods under the top and the multiple the strongest
+    envelope around twice its delay, both on the columns' mean envelope aligned on their tops
+    (which differ from column to column); nothing is measured without a bottom in that window,
+    and no multiple where its window passes the end of a column's record."""
+    from roadhealth.detect.features import _internal_multiple
+
+    p = 20
+    air = _body_columns(6, 0, 50, 0.6, 0.3)  # an air body: bottom 2.5 periods down, rings
+    soil = _body_columns(5, 0, 70, 0.8, 0.03, seed=1)  # soil: a bottom, no multiple
+    thin = _body_columns(4, 0, 10, 0.6, 0.3, seed=2)  # top and bottom within a period: one wavelet
+    env = np.zeros((15, 600), dtype=np.float32)
+    s_top = np.array([30, 35, 40, 33, 31, 38, 100, 90, 95, 97, 101, 20, 22, 25, 21])
+    for i, (e, s0) in enumerate(zip([*air, *soil, *thin], s_top, strict=True)):
+        n = min(e.size, 600 - s0)
+        env[i, s0:s0 + n] = e[:n]
+    gi = np.repeat([0, 1, 2], [6, 5, 4])
+    d, bt, m = _internal_multiple(gi, 3, np.arange(15), s_top, env, p)
+    assert d[0] == 50 and d[1] == 70 and np.isnan(d[2])
+    assert bt[0] == pytest.approx(0.6, abs=0.03) and bt[1] == pytest.approx(0.8, abs=0.03)
+    assert m[0] == pytest.approx(0.3, abs=0.03) and m[1] < 0.06 and np.isnan(m[2])
+    # the soil body's multiple window (twice 70 samples, +1 period) passes the end of one record
+    short = env[:, :250].copy()
+    d2, _, m2 = _internal_multiple(gi, 3, np.arange(15), s_top, short, p)
+    assert d2[1] == 70 and np.isnan(m2[1]) and np.isfinite(m2[0])
+
+
+def test_a_body_with_a_bottom_but_no_internal_multiple_is_soil_not_air():
+    """An opposite-polarity top with a separate bottom reflection: inside an air body the wave
+    rings between them (the first multiple r^2 = 0.25-0.36 of the bottom; full-wave cavities
+    0.21-0.63), inside a body of looser soil it hardly does (eps_r 7 in 13: r^2 = 0.02). Without
+    the multiple it is loose soil; with it, or without a bottom of its own (a thin body, the
+    bottom merged with the top), or a bottom too weak to carry a measurable multiple, a cavity."""
+    base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
+                distance_end_m=2.2, top_range_ns=0.5, coherence=0.5, coherence_dip=0.9, coherence_below=0.8,
+                hyperbola_v_ratio=1.7, hyperbola_rms_ns=0.3, apex_flat_ratio=2.5, phase_consistency=0.95,
+                ringing=0.2, period_ns=2.5)
+    rows = [_row(**{**base, "bottom_ratio": 0.56, "multiple_ratio": 0.12}),  # the eps_r 7 box: soil
+            _row(**{**base, "bottom_ratio": 0.56, "multiple_ratio": 0.25}),  # rings: air
+            _row(**{**base, "bottom_ratio": np.nan, "multiple_ratio": np.nan}),  # no bottom apart
+            _row(**{**base, "bottom_ratio": 0.2, "multiple_ratio": 0.05})]  # a weak "bottom"
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc["cavity"].iloc[0] == 0.0 and sc.iloc[0].idxmax() == "loose"
+    assert sc["loose"].iloc[0] == pytest.approx(sc["cavity"].iloc[1])  # what it would score as air
+    for i in (1, 2, 3):
+        assert sc.iloc[i].idxmax() == "cavity" and sc["loose"].iloc[i] == 0.0

@@ -104,6 +104,18 @@ MODELS = {
     "fracloose400": (400, 4.5, 1.8, 0.006, 45, L400, [*_SOIL, _fractal(0, 4.5, 0.48, 1.32, "soil", "subg", 11),
                                                       _fractal(1.5, 3.0, 0.7, 0.5, "loosesoil", "lz", 13)],
                      ("loose", 1.2, 2.7, 0.7)),
+    # fifteenth session: soil of lower permittivity (looser, drier) against air, both as boxes,
+    # the way an independent modeller may build them (an air body's top and bottom reflect
+    # |r| 0.55-0.6 each and it rings with internal multiples; a box of eps_r 5-9 in 13 reflects
+    # 0.09-0.23 and hardly rings inside)
+    "airbox400": (400, 4.5, 1.8, 0.006, 45, L400, [_box(1.8, 2.6, 0.8, 0.3, "free_space")],
+                  ("cavity", 1.5, 2.3, 0.8)),
+    "airbox900": (900, 3.2, 1.05, 0.003, 22, L900, [_box(1.3, 1.8, 0.45, 0.15, "free_space")],
+                  ("cavity", 1.0, 1.5, 0.45)),
+    "loosebox400b": (400, 4.5, 1.8, 0.006, 45, L400, [_material(9, 0.008, "loose"), _box(1.7, 2.7, 0.7, 0.4, "loose")],
+                     ("loose", 1.4, 2.4, 0.7)),
+    "drybox400": (400, 4.5, 1.8, 0.006, 45, L400, [_material(5, 0.002, "dry"), _box(1.6, 2.4, 1.0, 0.3, "dry")],
+                  ("loose", 1.3, 2.1, 1.0)),
 }
 
 

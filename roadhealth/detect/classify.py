@@ -28,7 +28,10 @@ loose             chaotic, incoherent scattering: no consistent polarity or phas
                   wavelet, strong and incoherent at zero dip and along its own dip; or a rough
                   top (soil to looser soil keeps the polarity of air): apex narrower than a point
                   diffractor's Fresnel zone, no hyperbola, energy below it, incoherent at zero dip;
-                  or a scattering interior: energy under the top that does not follow its dip
+                  or a scattering interior: energy under the top that does not follow its dip;
+                  or a body of soil looser or drier than its surroundings: a top of the polarity
+                  of air with a bottom reflection of its own but without the internal multiple
+                  an air body rings with
 pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1.32 x the survey
                   velocity (a pipe of finite radius looks faster) with a small residual, or a
                   compact apex (flat over at most ``compact_max_ratio`` x a point's first
@@ -91,6 +94,14 @@ END_VOID_MIN_M = 0.8
 #: A flat shallow top of the surface's polarity whose envelope energy under it has arrived only
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
 THICK_DELAY_PERIODS = 3.5
+
+#: A body of soil, not air (:func:`scores`): an opposite-polarity top with a bottom reflection of
+#: its own (``bottom_ratio`` from the first value up to full weight at the second) whose first
+#: internal multiple (``multiple_ratio``) is weaker than the first value down to the second. An
+#: air body rings (r^2 = 0.25-0.36 at soil eps_r 9-16); full-wave cavities with such a bottom read
+#: 0.21-0.63, a hand-written box of eps_r 7 in 13 under the base 0.12 (called a cavity at 1.00).
+SOIL_BODY_BOTTOM = (0.3, 0.4)
+SOIL_BODY_MULTIPLE = (0.17, 0.13)
 
 
 @dataclass(frozen=True)
@@ -281,6 +292,16 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     slow_body = np.nan_to_num(ramp(ring, 0.35, 0.45) * ramp(f["period_ns"].to_numpy(float), 1.6, 2.0) * clear_below,
                               nan=0.0)
     rough = np.maximum.reduce([rough, interior, misfit, slow_body])
+    # or a body of soil, not air: looser or drier soil (lower permittivity) reflects with the
+    # polarity of air, but weakly (eps_r 5-9 in 13: |r| 0.09-0.23, against 0.5-0.6 for air), so
+    # where its bottom reflection stands apart from its top no internal multiple follows at twice
+    # that delay (r^2: 0.01-0.05 of the bottom, against 0.25-0.36 inside an air body). Measured
+    # (features.MULTIPLE_*): full-wave cavities with a separate bottom 0.21-0.63; a hand-written
+    # box of eps_r 7 in 13, 0.5 m tall, 0.12. Not for voids: a layer under the pavement is their
+    # "bottom" (0.02-0.06 then)
+    bt = f["bottom_ratio"].to_numpy(float) if "bottom_ratio" in f else np.full(len(f), np.nan)
+    mult = f["multiple_ratio"].to_numpy(float) if "multiple_ratio" in f else np.full(len(f), np.nan)
+    soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
@@ -292,9 +313,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # and in detect_chunked the overlapping window, sees it whole)
     plane_p = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
-    out["cavity"] = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
-                     * (1 - several) * (1 - rough) * (1 - edge_layer)
-                     * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
+    air_body = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
+                * (1 - several) * (1 - rough) * (1 - edge_layer)
+                * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
+    out["cavity"] = air_body * (1 - soil_body)
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
                          * ramp(consistency, 0.5, 0.7))
@@ -315,6 +337,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     rough_top = rough * air * ramp(zpk, th.min_z, th.min_z + 3)
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), 0.4, 0.8))
+    # (a body of soil scores as loose what it would have scored as a cavity)
+    soil = soil_body * air_body.to_numpy(float)
+    out["loose"] = np.maximum(out["loose"].to_numpy(float), soil)
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
     # a region whose top lies within a period or two of the surface reaches the surface rows with
@@ -361,6 +386,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                       edge_layer * (1 - shallow)])
     out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
     out.attrs["point_like"] = point
+    out.attrs["soil_body"] = soil
     return out
 
 
@@ -410,7 +436,8 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     conf = np.where(decision == "void", conf * (0.7 + 0.3 * ramp(f["z_peak"].to_numpy(float), th.min_z,
                                                                    3 * th.min_z)), conf)
     new = {f"score_{c}": s[c].to_numpy() for c in s.columns}
-    new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float), decision=decision,
+    new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float),
+               soil_body=np.asarray(s.attrs.get("soil_body", np.zeros(len(s))), dtype=float), decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns
     # already in ``f`` (classifying a classified table) are replaced

@@ -58,7 +58,8 @@ EXTRAS = ("risk_score", "features", "anomaly_id", "survey")
 FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", "coherence", "ringing", "below_db",
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
-                "apex_flat_ratio", "hyperbola_rms_ns")
+                "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
+                "soil_body")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m"}
@@ -472,6 +473,11 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     # by its top alone (``ringing`` reads the data under the top, whatever region it belongs to)
     is_upper = f2.index.to_numpy() < 2 * first
     f2["ringing"] = np.where(is_upper, 0.0, f2["ringing"].to_numpy(float))
+    # (nor is what follows a piece under a pipe its own bottom and multiple alone: the pipe's
+    # ringing and the wave creeping round it arrive there too)
+    for c in ("bottom_ratio", "multiple_ratio"):
+        if c in f2:
+            f2[c] = np.nan
     c2 = classify(f2, th)
     pieces = 2 * first + np.arange(host.size)
     upper = first + host  # the part above the cut each piece lies under
@@ -566,7 +572,12 @@ def _evidence(r, pr: Prepared) -> str:
     pol = r["polarity"]
     pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
                else "inconsistent")
-    parts = [f"{KIND_RULES[r['decision']]}",
+    rule = KIND_RULES[r["decision"]]
+    if r["decision"] == "loose" and r.get("soil_body", 0.0) >= r.get("score_loose", np.inf):
+        rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
+                f"reflection {r['bottom_delay_ns']:.1f} ns under it but no internal multiple after it "
+                f"({r['multiple_ratio']:.2f} of the bottom; an air body rings with 0.25-0.36)")
+    parts = [rule,
              f"top reflection {r['z_top']:.0f} robust SD above the background, polarity {pol_txt} ({pol:+.2f})",
              f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
     if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
@@ -738,13 +749,16 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
 def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
     """The reported along-track extent. Loose zones span their whole region along track: their
     strong columns (half the region's strongest envelope) may be a single bright scatterer of the
-    zone. A body's (cavity, void, wet zone) whose strong tops bend like a diffraction hyperbola
+    zone (not those called loose as a body of soil, ``soil_body``: one top and one bottom). A
+    body's (cavity, void, wet zone) whose strong tops bend like a diffraction hyperbola
     (fitted at most :data:`FLANKS_MAX_V_RATIO` times the survey's velocity) is that of its top
     (``top_start_m``/``top_end_m``: the strong tops within half a period of its earliest): its
     strong columns run on down the diffraction flanks beyond its edges."""
     if dets.empty:
         return dets
-    loose = (dets["decision"] == "loose").to_numpy()
+    loose = (dets["decision"] == "loose").to_numpy().copy()
+    if "soil_body" in dets and "score_loose" in dets:  # a body of loose soil: a body's extent
+        loose &= ~(dets["soil_body"].to_numpy(float) >= dets["score_loose"].to_numpy(float))
     dets = dets.copy()
     if loose.any() and "region_start_m" in dets:
         for a, b, op in (("distance_start_m", "region_start_m", np.minimum),

@@ -83,7 +83,11 @@ def explain(row) -> str:
         else:
             why.append("with no consistent polarity")
     coh = feats.get("coherence")
-    if kind == "loose" and coh is not None:
+    soil, mult = feats.get("soil_body"), feats.get("multiple_ratio")
+    if kind == "loose" and soil is not None and soil >= 0.5 and mult is not None:
+        why.append(f"a top and a separate bottom without an air body's internal multiple ({mult:.2f} of the "
+                   f"bottom): soil looser or drier than around it")
+    elif kind == "loose" and coh is not None:
         why.append(f"chaotic (lateral coherence {coh:.2f})")
     sev = feats.get("severity")
     if sev:
