@@ -100,6 +100,8 @@ THICK_DELAY_PERIODS = 3.5
 #: internal multiple (``multiple_ratio``) is weaker than the first value down to the second. An
 #: air body rings (r^2 = 0.25-0.36 at soil eps_r 9-16); full-wave cavities with such a bottom read
 #: 0.21-0.63, a hand-written box of eps_r 7 in 13 under the base 0.12 (called a cavity at 1.00).
+#: In dry sand (eps_r 4-6) air rings less (r^2 0.11-0.18): a cavity there with a clear bottom may
+#: be called loose (the one full-wave cavity in such sand had too weak a bottom, 0.18, to be read).
 SOIL_BODY_BOTTOM = (0.3, 0.4)
 SOIL_BODY_MULTIPLE = (0.17, 0.13)
 
