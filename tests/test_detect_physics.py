@@ -1189,6 +1189,29 @@ def test_an_air_bodys_bottom_and_internal_multiple_are_measured_per_region():
     assert d2[1] == 70 and np.isnan(m2[1]) and np.isfinite(m2[0])
 
 
+
+def test_the_internal_multiple_sums_each_body_over_blocks_of_columns_in_any_order(monkeypatch):
+    """Columns of several bodies, interleaved and read in blocks smaller than a body: the same
+    bottoms and multiples as in one pass over the columns sorted by body."""
+    import roadhealth.detect.features as F
+
+    p, rng = 20, np.random.default_rng(4)
+    groups = [(50, 0.6, 0.3), (70, 0.8, 0.03), (40, 0.5, 0.5)]
+    gi = rng.permutation(np.repeat([0, 1, 2], [7, 5, 6]))
+    env = np.zeros((gi.size, 500), dtype=np.float32)
+    s_top = rng.integers(10, 60, gi.size)
+    for i, g in enumerate(gi):
+        d, bt, m = groups[g]
+        env[i, s_top[i]:s_top[i] + 400] = _body_columns(1, 0, d, bt, m, seed=i)[0]
+    order = np.argsort(gi, kind="stable")
+    ref = F._internal_multiple(gi[order], 3, order, s_top[order], env, p)
+    monkeypatch.setattr(F, "ENERGY_BLOCK_ROWS", 4)
+    blocked = F._internal_multiple(gi, 3, np.arange(gi.size), s_top, env, p)
+    np.testing.assert_allclose(blocked, ref, rtol=1e-6)
+    # (scaling one body's columns changes nothing: the ratios are the mean envelope's)
+    assert ref[0].tolist() == [50, 70, 40] and ref[2][1] < 0.06 < 0.25 < ref[2][0]
+
+
 def test_a_body_with_a_bottom_but_no_internal_multiple_is_soil_not_air():
     """An opposite-polarity top with a separate bottom reflection: inside an air body the wave
     rings between them (the first multiple r^2 = 0.25-0.36 of the bottom; full-wave cavities
@@ -1203,8 +1226,18 @@ def test_a_body_with_a_bottom_but_no_internal_multiple_is_soil_not_air():
             _row(**{**base, "bottom_ratio": 0.56, "multiple_ratio": 0.25}),  # rings: air
             _row(**{**base, "bottom_ratio": np.nan, "multiple_ratio": np.nan}),  # no bottom apart
             _row(**{**base, "bottom_ratio": 0.2, "multiple_ratio": 0.05})]  # a weak "bottom"
+    rows += [_row(**{**base, "bottom_ratio": 0.4, "multiple_ratio": 0.15}),  # the ramps' middle: soil
+             _row(**{**base, "bottom_ratio": 0.4, "multiple_ratio": 0.152})]  # just past it: air
     sc = scores(pd.DataFrame(rows), Thresholds())
     assert sc["cavity"].iloc[0] == 0.0 and sc.iloc[0].idxmax() == "loose"
     assert sc["loose"].iloc[0] == pytest.approx(sc["cavity"].iloc[1])  # what it would score as air
-    for i in (1, 2, 3):
+    for i in (1, 2, 3, 5):
         assert sc.iloc[i].idxmax() == "cavity" and sc["loose"].iloc[i] == 0.0
+    # one or the other, with the body's whole score (a shared score would tie them)
+    assert sc.iloc[4].idxmax() == "loose" and sc["cavity"].iloc[4] == 0.0
+    assert sc["loose"].iloc[4] == pytest.approx(sc["cavity"].iloc[5])
+    cls = classify(pd.DataFrame(rows), Thresholds())
+    assert list(cls["decision"]) == ["loose", "cavity", "cavity", "cavity", "loose", "cavity"]
+    # a body of soil is as sure as the air body it would have been (no chaotic-loose discount)
+    assert cls["confidence"].iloc[0] == pytest.approx(cls["confidence"].iloc[1])
+    assert cls["soil_body"].tolist()[:2] == [1.0, 0.0]

@@ -304,6 +304,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     bt = f["bottom_ratio"].to_numpy(float) if "bottom_ratio" in f else np.full(len(f), np.nan)
     mult = f["multiple_ratio"].to_numpy(float) if "multiple_ratio" in f else np.full(len(f), np.nan)
     soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
+    # (one or the other, with the body's whole score: a score shared between cavity and loose in
+    # the ramps' middle would tie them and lose the body to any clutter class or to the
+    # confidence floor)
+    is_soil = soil_body >= 0.5
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
@@ -318,7 +322,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     air_body = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                 * (1 - several) * (1 - rough) * (1 - edge_layer)
                 * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
-    out["cavity"] = air_body * (1 - soil_body)
+    out["cavity"] = np.where(is_soil, 0.0, air_body)
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
                          * ramp(consistency, 0.5, 0.7))
@@ -340,7 +344,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), 0.4, 0.8))
     # (a body of soil scores as loose what it would have scored as a cavity)
-    soil = soil_body * air_body.to_numpy(float)
+    soil = np.where(is_soil, air_body.to_numpy(float), 0.0)
     out["loose"] = np.maximum(out["loose"].to_numpy(float), soil)
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
@@ -388,7 +392,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                       edge_layer * (1 - shallow)])
     out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
     out.attrs["point_like"] = point
-    out.attrs["soil_body"] = soil
+    out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
     return out
 
 
@@ -430,8 +434,11 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # chaotic scattering is the least specific evidence (noise, ringing stripes and rough layers
     # are chaotic too): a loose call barely above the background is less sure (the ringing
     # stripes of a real grid line, z 10.4, had reached 0.83)
-    conf = np.where(decision == "loose", conf * (0.85 + 0.15 * ramp(f["z_peak"].to_numpy(float), th.min_z,
-                                                                     2 * th.min_z)), conf)
+    # (not a body of soil, measured as a body: one top, one bottom)
+    soil_body = np.asarray(s.attrs.get("soil_body", np.zeros(len(s))), dtype=float)
+    chaotic_loose = (decision == "loose") & (soil_body < 0.5)
+    conf = np.where(chaotic_loose, conf * (0.85 + 0.15 * ramp(f["z_peak"].to_numpy(float), th.min_z,
+                                                              2 * th.min_z)), conf)
     # an air gap under the asphalt is among the strongest reflections of a road section (full-wave
     # voids: z_peak 50-930); a flat event under the pavement barely above the background is more
     # often a rough interface's residual (a blind clean road: two "voids" at z 9, confidence 0.6)
@@ -439,7 +446,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                                                    3 * th.min_z)), conf)
     new = {f"score_{c}": s[c].to_numpy() for c in s.columns}
     new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float),
-               soil_body=np.asarray(s.attrs.get("soil_body", np.zeros(len(s))), dtype=float), decision=decision,
+               soil_body=soil_body, decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns
     # already in ``f`` (classifying a classified table) are replaced

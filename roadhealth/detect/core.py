@@ -475,7 +475,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     f2["ringing"] = np.where(is_upper, 0.0, f2["ringing"].to_numpy(float))
     # (nor is what follows a piece under a pipe its own bottom and multiple alone: the pipe's
     # ringing and the wave creeping round it arrive there too)
-    for c in ("bottom_ratio", "multiple_ratio"):
+    for c in ("bottom_delay_ns", "bottom_ratio", "multiple_ratio"):
         if c in f2:
             f2[c] = np.nan
     c2 = classify(f2, th)
@@ -573,9 +573,9 @@ def _evidence(r, pr: Prepared) -> str:
     pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
                else "inconsistent")
     rule = KIND_RULES[r["decision"]]
-    if r["decision"] == "loose" and r.get("soil_body", 0.0) >= r.get("score_loose", np.inf):
+    if r["decision"] == "loose" and r.get("soil_body", 0.0) >= 0.5:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
-                f"reflection {r['bottom_delay_ns']:.1f} ns under it but no internal multiple after it "
+                f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
                 f"({r['multiple_ratio']:.2f} of the bottom; an air body rings with 0.25-0.36)")
     parts = [rule,
              f"top reflection {r['z_top']:.0f} robust SD above the background, polarity {pol_txt} ({pol:+.2f})",
@@ -757,8 +757,8 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
     if dets.empty:
         return dets
     loose = (dets["decision"] == "loose").to_numpy().copy()
-    if "soil_body" in dets and "score_loose" in dets:  # a body of loose soil: a body's extent
-        loose &= ~(dets["soil_body"].to_numpy(float) >= dets["score_loose"].to_numpy(float))
+    if "soil_body" in dets:  # a body of loose soil (classify's soil_body factor): a body's extent
+        loose &= ~(dets["soil_body"].to_numpy(float) >= 0.5)
     dets = dets.copy()
     if loose.any() and "region_start_m" in dets:
         for a, b, op in (("distance_start_m", "region_start_m", np.minimum),

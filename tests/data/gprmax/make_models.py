@@ -22,6 +22,9 @@
 * ``loose_box``: the same road and line, a homogeneous box of lower permittivity (eps_r 7 in the
   subgrade's 13: loosened soil as an independent model may build it, with no internal scattering)
   1.5 m long and 0.5 m tall, top 0.9 m down; along the survey 1.20-2.70 m.
+* ``air_box``: the same road and line, an air box 0.8 m long and 0.3 m tall, top 0.8 m down (a
+  cavity as an independent model may build it: flat top and bottom, which ring); along the survey
+  1.50-2.30 m.
 
 gprMax writes ``<name>1.h5`` ... ``<name>N.h5``; this script joins their ``Ez`` as gprMax 4's
 ``tools.outputfiles_merge`` does, keeping every ``DECIMATE``-th sample (the pulses have no energy
@@ -107,6 +110,23 @@ MODELS = {
 #box: 0 1.6200 0 4.5 1.8000 0.006 asphalt
 #material: 7 0.01 1 0 loose
 #box: 1.5 0.4000 0 3.0 0.9000 0.006 loose
+#waveform: ricker 1 400e6 src
+#hertzian_dipole: z 0.25 1.8100 0 src
+#rx: 0.35 1.8100 0
+#src_steps: 0.05 0 0
+#rx_steps: 0.05 0 0
+"""),
+    "air_box": (79, 12, """#title: hand model
+#domain: 4.5 1.950 0.006
+#dx_dy_dz: 0.006 0.006 0.006
+#time_window: 45e-9
+#material: 5.5 0.001 1 0 asphalt
+#material: 8 0.005 1 0 base
+#material: 13 0.01 1 0 subgrade
+#box: 0 0.0000 0 4.5 1.3200 0.006 subgrade
+#box: 0 1.3200 0 4.5 1.6200 0.006 base
+#box: 0 1.6200 0 4.5 1.8000 0.006 asphalt
+#box: 1.8 0.7000 0 2.6 1.0000 0.006 free_space
 #waveform: ricker 1 400e6 src
 #hertzian_dipole: z 0.25 1.8100 0 src
 #rx: 0.35 1.8100 0
