@@ -618,7 +618,7 @@ def _internal_multiple(gi: np.ndarray, n_groups: int, rows: np.ndarray, s_top: n
     if rows.size == 0 or n_groups == 0:
         return out
     n_s = env.shape[-1]
-    lo_b, hi_b = (int(round(v * period)) for v in MULTIPLE_BOTTOM_PERIODS)
+    lo_b, hi_b = (round(v * period) for v in MULTIPLE_BOTTOM_PERIODS)
     w_lo, w_hi = math.floor(MULTIPLE_WINDOW_PERIODS[0] * period), math.ceil(MULTIPLE_WINDOW_PERIODS[1] * period)
     n_w = 2 * hi_b + w_hi + 2
     sums = np.zeros((n_groups, n_w))
