@@ -60,7 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["KIND_RULES", "Thresholds", "classify"]
+__all__ = ["KIND_RULES", "SOIL_BODY_CALL", "Thresholds", "classify"]
 
 KINDS = ("cavity", "void", "water_rich", "loose")
 
@@ -104,6 +104,9 @@ THICK_DELAY_PERIODS = 3.5
 #: be called loose (the one full-wave cavity in such sand had too weak a bottom, 0.18, to be read).
 SOIL_BODY_BOTTOM = (0.3, 0.4)
 SOIL_BODY_MULTIPLE = (0.17, 0.13)
+#: ... where the product of the two ramps reaches this (the ``soil_body`` column: a body called
+#: loose as soil, measured as a body, not as chaotic scattering).
+SOIL_BODY_CALL = 0.5
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # (one or the other, with the body's whole score: a score shared between cavity and loose in
     # the ramps' middle would tie them and lose the body to any clutter class or to the
     # confidence floor)
-    is_soil = soil_body >= 0.5
+    is_soil = soil_body >= SOIL_BODY_CALL
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
@@ -436,7 +439,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # stripes of a real grid line, z 10.4, had reached 0.83)
     # (not a body of soil, measured as a body: one top, one bottom)
     soil_body = np.asarray(s.attrs.get("soil_body", np.zeros(len(s))), dtype=float)
-    chaotic_loose = (decision == "loose") & (soil_body < 0.5)
+    chaotic_loose = (decision == "loose") & (soil_body < SOIL_BODY_CALL)
     conf = np.where(chaotic_loose, conf * (0.85 + 0.15 * ramp(f["z_peak"].to_numpy(float), th.min_z,
                                                               2 * th.min_z)), conf)
     # an air gap under the asphalt is among the strongest reflections of a road section (full-wave

@@ -23,7 +23,13 @@ from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.candidates import attributes, regions
-from roadhealth.detect.classify import KIND_RULES, THICK_DELAY_PERIODS, Thresholds, classify
+from roadhealth.detect.classify import (
+    KIND_RULES,
+    SOIL_BODY_CALL,
+    THICK_DELAY_PERIODS,
+    Thresholds,
+    classify,
+)
 from roadhealth.detect.features import (
     SADDLE_MIN_PART_M,
     _Groups,
@@ -573,7 +579,7 @@ def _evidence(r, pr: Prepared) -> str:
     pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
                else "inconsistent")
     rule = KIND_RULES[r["decision"]]
-    if r["decision"] == "loose" and r.get("soil_body", 0.0) >= 0.5:
+    if r["decision"] == "loose" and r.get("soil_body", 0.0) >= SOIL_BODY_CALL:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
                 f"({r['multiple_ratio']:.2f} of the bottom; an air body rings with 0.25-0.36)")
@@ -756,9 +762,9 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
     strong columns run on down the diffraction flanks beyond its edges."""
     if dets.empty:
         return dets
-    loose = (dets["decision"] == "loose").to_numpy().copy()
+    loose = (dets["decision"] == "loose").to_numpy()
     if "soil_body" in dets:  # a body of loose soil (classify's soil_body factor): a body's extent
-        loose &= ~(dets["soil_body"].to_numpy(float) >= 0.5)
+        loose = loose & (dets["soil_body"].to_numpy(float) < SOIL_BODY_CALL)
     dets = dets.copy()
     if loose.any() and "region_start_m" in dets:
         for a, b, op in (("distance_start_m", "region_start_m", np.minimum),

@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Mapping
 
+from roadhealth.detect.classify import SOIL_BODY_CALL
 from roadhealth.errors import DetectionError
 
 __all__ = ["explain"]
@@ -84,7 +85,7 @@ def explain(row) -> str:
             why.append("with no consistent polarity")
     coh = feats.get("coherence")
     soil, mult = feats.get("soil_body"), feats.get("multiple_ratio")
-    if kind == "loose" and soil is not None and soil >= 0.5 and mult is not None:
+    if kind == "loose" and soil is not None and soil >= SOIL_BODY_CALL and mult is not None:
         why.append(f"a top and a separate bottom without an air body's internal multiple ({mult:.2f} of the "
                    f"bottom): soil looser or drier than around it")
     elif kind == "loose" and coh is not None:

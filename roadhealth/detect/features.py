@@ -306,17 +306,24 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
     return out
 
 
+def _windows(arr2d: np.ndarray, cols: np.ndarray, centre: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """The windows arr2d[col, centre+lo : centre+hi], one row per column, zero outside the trace,
+    and where they are inside it."""
+    n_s = arr2d.shape[1]
+    k = centre[:, None] + np.arange(lo, hi)[None, :]
+    inside = (k >= 0) & (k < n_s)
+    return np.where(inside, arr2d[cols[:, None], np.clip(k, 0, n_s - 1)], arr2d.dtype.type(0)), inside
+
+
 def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray,
                    square: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Sum of arr2d[col, centre+lo : centre+hi] (squared) per column (clipped to the trace), and
     the number of samples summed."""
-    n_s = arr2d.shape[1]
-    k = centre[:, None] + np.arange(lo, hi)[None, :]
-    inside = (k >= 0) & (k < n_s)
-    vals = arr2d[cols[:, None], np.clip(k, 0, n_s - 1)].astype(np.float64)
+    vals, inside = _windows(arr2d, cols, centre, lo, hi)
+    vals = vals.astype(np.float64)
     if square:
         vals *= vals
-    return np.where(inside, vals, 0.0).sum(axis=1), inside.sum(axis=1)
+    return vals.sum(axis=1), inside.sum(axis=1)
 
 
 def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float, surface_ns: float,
@@ -617,7 +624,6 @@ def _internal_multiple(gi: np.ndarray, n_groups: int, rows: np.ndarray, s_top: n
     out = np.full((3, n_groups), np.nan)
     if rows.size == 0 or n_groups == 0:
         return out
-    n_s = env.shape[-1]
     lo_b, hi_b = (round(v * period) for v in MULTIPLE_BOTTOM_PERIODS)
     w_lo, w_hi = math.floor(MULTIPLE_WINDOW_PERIODS[0] * period), math.ceil(MULTIPLE_WINDOW_PERIODS[1] * period)
     n_w = 2 * hi_b + w_hi + 2
@@ -628,9 +634,7 @@ def _internal_multiple(gi: np.ndarray, n_groups: int, rows: np.ndarray, s_top: n
         b = slice(b0, b0 + ENERGY_BLOCK_ROWS)
         order = np.argsort(gi[b], kind="stable")
         g = gi[b][order]
-        k = s_top[b][order, None] + kk[None, :]
-        inside = k < n_s
-        vals = np.where(inside, env[rows[b][order, None], np.minimum(k, n_s - 1)], np.float32(0.0))
+        vals, inside = _windows(env, rows[b][order], s_top[b][order], 0, n_w)
         starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
         sums[g[starts]] += np.add.reduceat(vals, starts, axis=0, dtype=np.float64)
         cnt[g[starts]] += np.add.reduceat(inside, starts, axis=0, dtype=np.float64)
