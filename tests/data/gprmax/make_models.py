@@ -136,19 +136,21 @@ MODELS = {
 }
 
 
-def merge(files, out, decimate):
+def merge(files, out, decimate, component="Ez"):
+    """One B-scan file of the traces' ``component`` (the source's polarisation: Ez in the 2-D
+    models, Ey for the y-polarised dipole of a 3-D export), every ``decimate``-th sample."""
     with h5py.File(out, "w") as fo:
         for i, f in enumerate(files):
             with h5py.File(f, "r") as fi:
-                ez = fi["rxs/rx1/Ez"][::decimate].astype(np.float32)
+                ez = fi[f"rxs/rx1/{component}"][::decimate].astype(np.float32)
                 if i == 0:
                     for k in ("gprMax", "nx_ny_nz", "dx_dy_dz", "nsrc", "nrx", "srcsteps", "rxsteps"):
                         fo.attrs[k] = fi.attrs[k]
                     fo.attrs["Iterations"] = ez.size
                     fo.attrs["dt"] = fi.attrs["dt"] * decimate
-                    fo.create_dataset("rxs/rx1/Ez", (ez.size, len(files)), dtype=np.float32,
+                    fo.create_dataset(f"rxs/rx1/{component}", (ez.size, len(files)), dtype=np.float32,
                                       compression="gzip", shuffle=True)
-                fo["rxs/rx1/Ez"][:, i] = ez
+                fo[f"rxs/rx1/{component}"][:, i] = ez
 
 
 if __name__ == "__main__":
