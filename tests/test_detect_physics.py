@@ -129,19 +129,6 @@ def test_a_thin_air_body_must_be_strong_where_a_layer_change_is_not():
     assert sc["cavity"].iloc[1] == 0.0
 
 
-def test_a_top_is_judged_where_it_is_strongest():
-    """A hyperbola whose flanks fade into noise (a cavity in 3-D, where the wave spreads in two
-    directions: a full-wave run's median top score 2.9 in noise, 9 over its apex) has a clear top
-    reflection where its top is strongest; a region whose top is weak everywhere has none."""
-    base = dict(polarity=0.95, phase_consistency=0.75, coherence=0.08, coherence_dip=0.75, z_peak=12.6,
-                z_peak_short=12.6, top_range_ns=2.4, apex_flat_ratio=1.0, hyperbola_v_ratio=1.5,
-                hyperbola_rms_ns=0.2, distance_start_m=0.2, distance_end_m=1.7, ringing=0.18)
-    rows = [_row(z_top=2.9, z_apex=9.0, **base), _row(z_top=2.9, z_apex=3.0, **base), _row(z_top=2.9, **base)]
-    sc = scores(pd.DataFrame(rows), Thresholds())
-    assert sc["cavity"].iloc[0] > 0.5
-    assert (sc["cavity"].iloc[1:] == 0.0).all()
-
-
 def test_several_apexes_at_different_depths_are_not_one_cavity():
     """A strong opposite-polarity top spread over three periods that fits no single hyperbola
     (a field of stones, full-wave: 1.4 periods of residual) is not one cavity; a domed top as

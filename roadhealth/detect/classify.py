@@ -161,8 +161,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a point's do not (the rules on several scatterers, rough and misfit tops read this one)
     hrms_all = ((f["hyperbola_rms_all_ns"] if "hyperbola_rms_all_ns" in f else f["hyperbola_rms_ns"])
                 / f["period_ns"]).to_numpy(float)
-    z_apex = f["z_apex"].to_numpy(float) if "z_apex" in f else z
-    strong = ramp(zpk, th.min_z, th.min_z + 3) * ramp(np.fmax(z, z_apex), 3.0, 4.5)  # and a clear top reflection
+    strong = ramp(zpk, th.min_z, th.min_z + 3) * ramp(z, 3.0, 4.5)  # and a clear top reflection
     consistency = f["phase_consistency"].to_numpy(float) if "phase_consistency" in f else np.ones(len(f))
     flat = ramp(rng_p, 0.78, 0.55)
     continuous = ramp(coh, 0.6, 0.85)

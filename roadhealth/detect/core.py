@@ -61,7 +61,7 @@ _PRIOR_RANGE_TEXT = "eps_r " + ", ".join(f"{fast.eps_r:g}-{slow.eps_r:g}" for fa
 EXTRAS = ("risk_score", "features", "anomaly_id", "survey")
 
 #: Features written to the ``features`` JSON of each anomaly (and shown by ``explain``).
-FEATURE_KEYS = ("z_peak", "z_top", "z_apex", "polarity", "polarity_peak", "top_range_ns", "coherence", "ringing", "below_db",
+FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", "coherence", "ringing", "below_db",
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",

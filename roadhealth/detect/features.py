@@ -525,7 +525,6 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         # noise-free record makes large is a few hundredths of a defect's top
         "surface_amplitude_ratio": grp.quantile(a_surf, 0.5) / np.maximum(grp.quantile(e_top_s, 0.5), 1e-30),
         "z_top": grp.quantile(z_top, 0.5),
-        "z_apex": grp.quantile(np.where(apex, z_top, np.nan), 0.5),
     }
     cols_out["coherence_dip"] = np.fmax(cols_out["coherence_dip"], cols_out["coherence"])  # never below zero-dip
     # an air body's bottom and internal multiple, on the envelope of its top columns (the body's
