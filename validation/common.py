@@ -2,7 +2,9 @@
 
 * truth tables are stored as GeoJSON text (small, diffable): :func:`write_table`, :func:`read_table`;
 * instrument-like noise is added after a simulation: :func:`add_noise`;
-* set metrics are written as JSON and a markdown table: :func:`write_metrics`.
+* set metrics are written as JSON and a markdown table: :func:`write_metrics`;
+* gprMax B-scans run resumably per trace (:func:`run_gprmax_traces`) and a merged one is detected
+  clean and noisy (:func:`print_clean_noisy`), for the scripts that run models by hand.
 
 Run the scripts from the repository root (``python validation/fastmodel_set.py ...``); they put
 the repository root on ``sys.path`` so the working tree's ``roadhealth`` is used.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -180,3 +183,28 @@ def write_metrics(report, path_json: str | os.PathLike, path_md: str | os.PathLi
               "## Confusion (rows: truth, columns: detection)", "", markdown_table(report.confusion), "",
               "## Calibration of confidence", "", markdown_table(report.calibration.set_index("bin")), ""]
     path_md.write_text("\n".join(parts), encoding="utf-8")
+
+
+def run_gprmax_traces(python: str, stem: str, n: int, work: Path) -> None:
+    """Run ``python -m gprMax STEM.in`` for traces 1..``n`` in ``work``, resuming after the last
+    trace file (``STEM<i>.h5``) already written; one process, ``OMP_NUM_THREADS`` as set (default 1)."""
+    done = next((i - 1 for i in range(1, n + 1) if not (work / f"{stem}{i}.h5").exists()), n)
+    if done < n:
+        cmd = [python, "-m", "gprMax", f"{stem}.in", "-n", str(n - done), "--log-level", "30", "--hide-progress-bars"]
+        if done:
+            cmd += ["-i", str(done + 1)]
+        subprocess.run(cmd, cwd=work, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
+
+
+def print_clean_noisy(survey, frequency_mhz: float) -> None:
+    """Detect on ``survey`` as it is and with the validation sets' noise (:func:`add_noise`,
+    seed 3), and print one line of what each reports."""
+    from roadhealth.detect import detect
+
+    noisy = survey.copy(data=add_noise(survey.values.astype(float), float(survey.attrs["dt_ns"]), frequency_mhz,
+                                       seed=3).astype(np.float32))
+    for variant, sv in (("clean", survey), ("noisy", noisy)):
+        d = detect(sv)
+        found = "; ".join(f"{r.kind} {r.distance_start_m:.2f}-{r.distance_end_m:.2f} m, top {r.depth_top_m:.2f} m "
+                          f"({r.confidence:.2f})" for r in d.itertuples()) or "nothing"
+        print(f"  {variant}: {found}")

@@ -27,14 +27,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
 import warnings
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -84,15 +80,12 @@ def run(name: str, python: str, work: Path) -> Path:
     """Run gprMax on ``NAME_3d.in`` (resuming after the last trace written) and merge."""
     from make_models import merge
 
+    from validation.common import run_gprmax_traces
+
     meta = json.loads((work / f"{name}_3d.json").read_text(encoding="utf-8"))
     n = int(meta["n_traces"])
     stem = f"{name}_3d"
-    done = next((i - 1 for i in range(1, n + 1) if not (work / f"{stem}{i}.h5").exists()), n)
-    if done < n:
-        cmd = [python, "-m", "gprMax", f"{stem}.in", "-n", str(n - done), "--log-level", "30", "--hide-progress-bars"]
-        if done:
-            cmd += ["-i", str(done + 1)]
-        subprocess.run(cmd, cwd=work, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
+    run_gprmax_traces(python, stem, n, work)
     # the receiver's field component along the dipole's polarisation
     pol = next(ln.split()[1] for ln in (work / f"{stem}.in").read_text(encoding="ascii").splitlines()
                if ln.startswith("#hertzian_dipole:"))
@@ -102,24 +95,16 @@ def run(name: str, python: str, work: Path) -> Path:
     return out
 
 
-def detect(name: str, work: Path, merged: Path | None = None) -> None:
+def detect(name: str, work: Path) -> None:
     """Detect on the merged 3-D B-scan, clean and noisy; print the reports and the truth."""
     import roadhealth
-    from roadhealth.detect import detect as detect_
-    from validation.common import add_noise
+    from validation.common import print_clean_noisy
 
     warnings.simplefilter("ignore")
     meta = json.loads((work / f"{name}_3d.json").read_text(encoding="utf-8"))
-    path = merged or work / f"{name}_3d_merged.h5"
-    s = roadhealth.read(path)
-    f_mhz = float(meta["scenario"]["frequency_mhz"])
-    noisy = s.copy(data=add_noise(s.values.astype(float), float(s.attrs["dt_ns"]), f_mhz, seed=3).astype(np.float32))
+    s = roadhealth.read(work / f"{name}_3d_merged.h5")
     print(f"{name} (3-D, {s.sizes['trace']} traces): truth {meta['truth']}")
-    for variant, sv in (("clean", s), ("noisy", noisy)):
-        d = detect_(sv)
-        found = "; ".join(f"{r.kind} {r.distance_start_m:.2f}-{r.distance_end_m:.2f} m, top {r.depth_top_m:.2f} m "
-                          f"({r.confidence:.2f})" for r in d.itertuples()) or "nothing"
-        print(f"  {variant}: {found}")
+    print_clean_noisy(s, float(meta["scenario"]["frequency_mhz"]))
 
 
 def main(argv=None) -> int:

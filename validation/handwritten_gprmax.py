@@ -20,8 +20,6 @@ Usage (from the repository root; 10-60 min per model on one core, the Peplinski 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -141,25 +139,21 @@ def model_text(name: str) -> tuple[str, int]:
 def run(names, python: str, work: Path) -> None:
     from make_models import merge
 
+    from validation.common import run_gprmax_traces
+
     for name in names:
         text, n = model_text(name)
         w = work / name
         w.mkdir(parents=True, exist_ok=True)
         (w / f"{name}.in").write_text(text, encoding="ascii")
-        done = next((i - 1 for i in range(1, n + 1) if not (w / f"{name}{i}.h5").exists()), n)
-        if done < n:
-            cmd = [python, "-m", "gprMax", f"{name}.in", "-n", str(n - done), "--log-level", "30", "--hide-progress-bars"]
-            if done:
-                cmd += ["-i", str(done + 1)]
-            subprocess.run(cmd, cwd=w, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
+        run_gprmax_traces(python, name, n, w)
         merge([w / f"{name}{k}.h5" for k in range(1, n + 1)], work / f"{name}_merged.h5", 2 if MODELS[name][0] >= 900 else 3)
         print(name, "merged", flush=True)
 
 
 def detect(names, work: Path) -> None:
     import roadhealth
-    from roadhealth.detect import detect as detect_
-    from validation.common import add_noise
+    from validation.common import print_clean_noisy
 
     warnings.simplefilter("ignore")
     for name in names:
@@ -167,16 +161,9 @@ def detect(names, work: Path) -> None:
         if not path.exists():
             print(name, "not run")
             continue
-        s = roadhealth.read(path)
-        noisy = s.copy(data=add_noise(s.values.astype(float), float(s.attrs["dt_ns"]), MODELS[name][0],
-                                      seed=3).astype(np.float32))
         kind, a, b, top = MODELS[name][7]
         print(f"{name}: truth {kind} {a:.2f}-{b:.2f} m, top {top:.2f} m")
-        for variant, sv in (("clean", s), ("noisy", noisy)):
-            d = detect_(sv)
-            found = "; ".join(f"{r.kind} {r.distance_start_m:.2f}-{r.distance_end_m:.2f} m, top {r.depth_top_m:.2f} m "
-                              f"({r.confidence:.2f})" for r in d.itertuples()) or "nothing"
-            print(f"  {variant}: {found}")
+        print_clean_noisy(roadhealth.read(path), MODELS[name][0])
 
 
 def main(argv=None) -> int:
