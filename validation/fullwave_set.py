@@ -814,8 +814,10 @@ def scored_tables(sc: dict, detections):
     return d, read_table(OUT / f"{sc['name']}_truth.geojson"), (cl if len(cl) else None), profile_length_m(sc)
 
 
-def detect_and_evaluate(scs: list[dict], load) -> tuple:
-    """Detect on every scenario's survey (``load(sc)``) and evaluate them together.
+def detect_and_evaluate(scs: list[dict], load, length_m=None) -> tuple:
+    """Detect on every scenario's survey (``load(sc)``) and evaluate them together
+    (``length_m(sc)``: the length of the loaded B-scan, m, where it is not the scenario's whole
+    profile: a cut of it).
 
     Returns the evaluation report (None when no scenario could be scored), the failures
     (name -> message; a failure is reported, the rest are still scored) and the seconds each
@@ -827,7 +829,7 @@ def detect_and_evaluate(scs: list[dict], load) -> tuple:
     from roadhealth.detect.evaluate import evaluate
 
     dets, truths, clutters, errors, timings = [], [], [], {}, {}
-    length_m = 0.0
+    total_m = 0.0
     for sc in scs:
         t0 = time.time()
         try:
@@ -837,16 +839,18 @@ def detect_and_evaluate(scs: list[dict], load) -> tuple:
             continue
         timings[sc["name"]] = round(time.time() - t0, 2)
         d, tru, cl, length = scored_tables(sc, d)
+        if length_m is not None:
+            length = float(length_m(sc))
         dets.append(d)
         truths.append(tru)
         if cl is not None:
             clutters.append(cl)
-        length_m += length
+        total_m += length
     if not dets:
         return None, errors, timings
     rep = evaluate(pd.concat(dets, ignore_index=True), pd.concat(truths, ignore_index=True),
                    clutter=pd.concat(clutters, ignore_index=True) if clutters else None,
-                   survey_length_km=length_m / 1000.0)
+                   survey_length_km=total_m / 1000.0)
     return rep, errors, timings
 
 
