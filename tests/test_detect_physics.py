@@ -420,6 +420,20 @@ def test_robustness_variants_acquire_the_same_scenario_differently():
     a, b = np.abs(clean.values[0, 0]), np.abs(dt2.values[0, 0])
     assert abs(2 * int(np.argmax(b)) - int(np.argmax(a))) <= 2
     assert b.max() == pytest.approx(a.max(), rel=0.1)
+    # a short line: the body (1.0 m, in the files' frame) and 1 m (0.5 m) each side, traces as recorded
+    from validation.fullwave_robustness import CROPS
+    from validation.fullwave_set import midpoints_m
+
+    centre = sc["jitter"]["s_m"] - midpoints_m(sc)[0]
+    d_all = clean.coords["distance_m"].values.ravel()
+    for crop, (margin, shortest) in CROPS.items():
+        cut = variant_survey({**sc, "_crop": crop}, f"clean_{crop}")
+        d = cut.coords["distance_m"].values.ravel()
+        half = 0.5 * max(sc["params"]["length_m"] + 2 * margin, shortest)
+        assert d[0] >= centre - half - 1e-9 and d[-1] <= centre + half + 1e-9
+        inside = d_all[(d_all >= centre - half) & (d_all <= centre + half)]
+        np.testing.assert_allclose(d, inside)
+        np.testing.assert_array_equal(cut.values, clean.values[:, np.isin(d_all, d)])
 
 
 def test_short_line_statistics_exclude_a_wide_top_at_its_time_but_not_a_displaced_layer():
