@@ -427,7 +427,7 @@ def test_robustness_variants_acquire_the_same_scenario_differently():
     centre = sc["jitter"]["s_m"] - midpoints_m(sc)[0]
     d_all = clean.coords["distance_m"].values.ravel()
     for crop, (margin, shortest) in CROPS.items():
-        cut = variant_survey({**sc, "_crop": crop}, f"clean_{crop}")
+        cut = variant_survey(sc, f"clean_{crop}")
         d = cut.coords["distance_m"].values.ravel()
         half = 0.5 * max(sc["params"]["length_m"] + 2 * margin, shortest)
         assert d[0] >= centre - half - 1e-9 and d[-1] <= centre + half + 1e-9

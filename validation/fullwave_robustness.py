@@ -73,7 +73,7 @@ def variant_survey(sc: dict, variant: str):
     crop = variant.split("_")[-1]
     if crop in CROPS:
         d = np.asarray(s.coords["distance_m"].values, dtype=float).reshape(-1, s.sizes["trace"])[0]
-        lo, hi = crop_window(sc, d)
+        lo, hi = crop_window(sc, d, crop)
         keep = np.flatnonzero((d >= lo) & (d <= hi))
         s = s.isel(trace=slice(int(keep[0]), int(keep[-1]) + 1))
     if variant == "noise40":
@@ -83,10 +83,10 @@ def variant_survey(sc: dict, variant: str):
     return s
 
 
-def crop_window(sc: dict, distance_m: np.ndarray) -> tuple[float, float]:
-    """The window (``distance_m``, m: from the first trace, as the exported files count it) of a
-    short-line variant: the body and ``CROPS`` margins."""
-    margin, shortest = CROPS[sc.get("_crop") or "crop1"]
+def crop_window(sc: dict, distance_m: np.ndarray, crop: str) -> tuple[float, float]:
+    """The window (``distance_m``, m: from the first trace, as the exported files count it) of the
+    short-line variant ``crop`` (a key of :data:`CROPS`): the body and its margins."""
+    margin, shortest = CROPS[crop]
     if sc["object"] == "clean":
         centre = 0.5 * (float(distance_m[0]) + float(distance_m[-1]))
     else:  # the body's position is in the model's frame; the files start at the first midpoint
@@ -100,12 +100,12 @@ def score(variant: str, only=None) -> dict:
     done = [sc for sc in scenarios() if exported(sc) and (not only or sc["name"] in only)]
     crop = variant.split("_")[-1]
     length_m = None
-    if crop in CROPS:  # lines of one object, each told which cut it gets
-        done = [{**sc, "_crop": crop} for sc in done if "items" not in sc["params"]]
+    if crop in CROPS:  # lines of one object
+        done = [sc for sc in done if "items" not in sc["params"]]
 
         def length_m(sc):
             m = fw.midpoints_m(sc) - fw.midpoints_m(sc)[0]
-            lo, hi = crop_window(sc, m)
+            lo, hi = crop_window(sc, m, crop)
             m = m[(m >= lo) & (m <= hi)]
             return float(m[-1] - m[0]) if m.size > 1 else 0.0
     rep, errors, _ = fw.detect_and_evaluate(done, lambda sc: variant_survey(sc, variant), length_m)
