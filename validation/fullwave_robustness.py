@@ -70,8 +70,8 @@ def variant_survey(sc: dict, variant: str):
         s2 = s.isel(sample=slice(0, None, 2))
         s = s2.copy(data=x[..., : s2.sizes["sample"]].astype(np.float32)).assign_attrs(
             dt_ns=float(s.attrs["dt_ns"]) * 2)
-    crop = variant.split("_")[-1]
-    if crop in CROPS:
+    crop = _crop_of(variant)
+    if crop:
         d = np.asarray(s.coords["distance_m"].values, dtype=float).reshape(-1, s.sizes["trace"])[0]
         lo, hi = crop_window(sc, d, crop)
         keep = np.flatnonzero((d >= lo) & (d <= hi))
@@ -81,6 +81,12 @@ def variant_survey(sc: dict, variant: str):
                       noise_rel=NOISE40_REL, wow_rel=NOISE40_WOW, seed=int(sc["index"]) + 99)
         s = s.copy(data=x.astype(np.float32))
     return s
+
+
+def _crop_of(variant: str) -> str | None:
+    """The short-line cut a variant names (a key of :data:`CROPS`), or None."""
+    crop = variant.split("_")[-1]
+    return crop if crop in CROPS else None
 
 
 def crop_window(sc: dict, distance_m: np.ndarray, crop: str) -> tuple[float, float]:
@@ -98,13 +104,14 @@ def crop_window(sc: dict, distance_m: np.ndarray, crop: str) -> tuple[float, flo
 def score(variant: str, only=None) -> dict:
     """Detect and evaluate every finished scenario (or those named in ``only``) under ``variant``."""
     done = [sc for sc in scenarios() if exported(sc) and (not only or sc["name"] in only)]
-    crop = variant.split("_")[-1]
+    crop = _crop_of(variant)
     length_m = None
-    if crop in CROPS:  # lines of one object
+    if crop:  # lines of one object
         done = [sc for sc in done if "items" not in sc["params"]]
 
         def length_m(sc):
-            m = fw.midpoints_m(sc) - fw.midpoints_m(sc)[0]
+            m = fw.midpoints_m(sc)
+            m = m - m[0]  # the files' frame
             lo, hi = crop_window(sc, m, crop)
             m = m[(m >= lo) & (m <= hi)]
             return float(m[-1] - m[0]) if m.size > 1 else 0.0
@@ -123,8 +130,7 @@ def _read_rows(path: Path, columns) -> pd.DataFrame:
     rows = [line.strip().strip("|").split("|") for line in path.read_text().splitlines() if line.startswith("| ")]
     if not rows or [c.strip() for c in rows[0]] != list(columns):
         return pd.DataFrame(columns=list(columns))
-    out = pd.DataFrame([[c.strip() for c in r] for r in rows[1:]], columns=list(columns))
-    return out
+    return pd.DataFrame([[c.strip() for c in r] for r in rows[1:]], columns=list(columns))
 
 
 def main(argv=None) -> None:
