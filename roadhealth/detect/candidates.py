@@ -41,6 +41,13 @@ DYNAMIC_RANGE_DB = 60.0
 #: at 400 MHz); shallow rows stack over 0.25 m.
 MAX_STACK_M = 1.0
 
+#: The background of a row as the rows around it in time show it: the running median, over this
+#: many antenna periods, of the rows' own median and spread along track. A body's top and bottom
+#: fill one or two periods of rows, layers one each, so this window passes over them and keeps
+#: the trend with depth (spreading, attenuation, gain). It is what a top is measured against when
+#: its own row cannot be (:attr:`Attributes.bg_median_depth`).
+DEPTH_TREND_PERIODS = 8
+
 
 def _hilbert(x: np.ndarray) -> np.ndarray:
     """Hilbert transform along the last axis, the FFT zero-padded to a fast length (float32).
@@ -145,6 +152,11 @@ class Attributes:
         (None: ``z``).
     stack_traces : int
         Traces of that 0.25 m stack (odd).
+    bg_median_depth, bg_scale_depth : float32 arrays (channel, sample) or None
+        The background of each row as the rows around it in time show it: the running median of
+        ``bg_median`` and ``bg_scale`` over :data:`DEPTH_TREND_PERIODS` periods (from the first
+        searched sample on). Where a body's top fills most of a short line, the row's own
+        statistics are the body's and only these measure it (None: not computed).
 
     The full-resolution analytic signal (envelope and Hilbert transform) is computed only for
     the columns the features look at (:meth:`analytic`): the scores use the signal decimated
@@ -164,6 +176,8 @@ class Attributes:
     zc_noise_sd: float = 0.1
     z_grow: np.ndarray | None = None
     stack_traces: int = 1
+    bg_median_depth: np.ndarray | None = None
+    bg_scale_depth: np.ndarray | None = None
     _cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _env: np.ndarray | None = field(default=None, repr=False)
     _h: np.ndarray | None = field(default=None, repr=False)
@@ -362,12 +376,24 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     # every later pass over it, a ravel among them, paid for the strides)
     zc = np.take(np.take(zcd, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1), axis=1),
                  np.minimum(np.arange(n_s2) // st_s, zcd.shape[2] - 1), axis=2)
+    med_d, scale_d = _depth_trend(med_r, start2, DEPTH_TREND_PERIODS * period / ds), _depth_trend(
+        scale_r, start2, DEPTH_TREND_PERIODS * period / ds)
     if ds > 1:
-        med_r = np.repeat(med_r, ds, axis=-1)[:, :n_s]
-        scale_r = np.repeat(scale_r, ds, axis=-1)[:, :n_s]
+        med_r, scale_r, med_d, scale_d = (np.repeat(a, ds, axis=-1)[:, :n_s] for a in (med_r, scale_r, med_d, scale_d))
     return Attributes(x, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
                       med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd),
-                      z_grow.astype(np.float32, copy=False), stack_traces=k_st)
+                      z_grow.astype(np.float32, copy=False), stack_traces=k_st,
+                      bg_median_depth=med_d.astype(np.float32), bg_scale_depth=scale_d.astype(np.float32))
+
+
+def _depth_trend(a: np.ndarray, first: int, window: float) -> np.ndarray:
+    """Running median of ``a`` (channel, sample) along the samples over ``window`` samples (the
+    rows above ``first``, the surface wavelet, are left out; they keep their own values)."""
+    out = np.array(a, dtype=np.float32, copy=True)
+    if first < a.shape[-1] - 1:
+        k = max(3, round(window) | 1)
+        out[:, first:] = ndimage.median_filter(out[:, first:], size=(1, k), mode="nearest")
+    return out
 
 
 @dataclass

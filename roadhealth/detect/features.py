@@ -472,6 +472,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     a_surf = anom_s.max(axis=1)  # in amplitude
     zs = (anom_s / att.bg_scale[cc][:, ks]).max(axis=1)  # as a score
     z_top = (e_top_s - att.bg_median[cc, s_top]) / att.bg_scale[cc, s_top]
+    # the same against the rows around the top in time (for a top that fills its own rows)
+    z_depth = ((e_top_s - att.bg_median_depth[cc, s_top]) / att.bg_scale_depth[cc, s_top]
+               if att.bg_median_depth is not None else z_top)
     distance = distance_m[cc, tt]
     offset = offset_m[cc]
     t_top = t0_ns + s_top * dt_ns
@@ -525,6 +528,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         # noise-free record makes large is a few hundredths of a defect's top
         "surface_amplitude_ratio": grp.quantile(a_surf, 0.5) / np.maximum(grp.quantile(e_top_s, 0.5), 1e-30),
         "z_top": grp.quantile(z_top, 0.5),
+        "z_top_depth": grp.quantile(z_depth, 0.5),
     }
     cols_out["coherence_dip"] = np.fmax(cols_out["coherence_dip"], cols_out["coherence"])  # never below zero-dip
     # an air body's bottom and internal multiple, on the envelope of its top columns (the body's
