@@ -1325,3 +1325,26 @@ def test_a_faint_event_at_twice_a_pipes_time_is_its_multiple_whatever_its_veloci
                               distance_end_m=2.77, hyperbola_v_ratio=1.22, z_peak=3.0)], index=[12])
     assert list(_suppress_echoes(fast, {}, clutter=pipe).index) == []
     assert list(_suppress_echoes(fast.assign(z_peak=8.0), {}, clutter=pipe).index) == [12]
+
+
+def test_a_top_scored_against_the_rows_around_it_says_so():
+    """The evidence and the features of a detection whose top filled its short line name the
+    background it was scored against (an engineer reading a cut simulation must see why)."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(FULLWAVE.parent.parent))
+    import validation.fullwave_set as fw
+    from validation.fullwave_robustness import variant_survey
+
+    fw.use_set("blind")
+    try:
+        sc = next(s for s in fw.scenarios() if s["name"] == "bw400_cavity_11")
+        cut = variant_survey(sc, "clean_crop05")
+    finally:
+        fw.use_set("main")
+    d = detect(cut)
+    cav = d[d["kind"] == "cavity"].iloc[0]
+    assert "rows around it in time" in cav["evidence"]
+    feats = json.loads(cav["features"])
+    assert feats["across_line"] == 1.0 and feats["z_top"] == pytest.approx(feats["z_top_depth"], rel=1e-3)

@@ -65,7 +65,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
-                "soil_body")
+                "soil_body", "z_top_depth", "across_line")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m"}
@@ -627,7 +627,9 @@ def _evidence(r, pr: Prepared) -> str:
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
                 f"({r['multiple_ratio']:.2f} of the bottom; an air body rings with 0.25-0.36)")
     parts = [rule,
-             f"top reflection {r['z_top']:.0f} robust SD above the background, polarity {pol_txt} ({pol:+.2f})",
+             f"top reflection {r['z_top']:.0f} robust SD above the background"
+             + (" of the rows around it in time (the top fills the line)" if r.get("across_line", 0.0) > 0 else "")
+             + f", polarity {pol_txt} ({pol:+.2f})",
              f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
     if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
         parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
