@@ -376,19 +376,20 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     # every later pass over it, a ravel among them, paid for the strides)
     zc = np.take(np.take(zcd, np.minimum(np.arange(n_t) // st_t, zcd.shape[1] - 1), axis=1),
                  np.minimum(np.arange(n_s2) // st_s, zcd.shape[2] - 1), axis=2)
-    med_d, scale_d = _depth_trend(med_r, start2, DEPTH_TREND_PERIODS * period / ds), _depth_trend(
-        scale_r, start2, DEPTH_TREND_PERIODS * period / ds)
+    trend = DEPTH_TREND_PERIODS * period / ds  # samples of the ds grid
+    med_d, scale_d = _depth_trend(med_r, start2, trend), _depth_trend(scale_r, start2, trend)
     if ds > 1:
         med_r, scale_r, med_d, scale_d = (np.repeat(a, ds, axis=-1)[:, :n_s] for a in (med_r, scale_r, med_d, scale_d))
     return Attributes(x, z.astype(np.float32, copy=False), zc.astype(np.float32, copy=False),
                       med_r.astype(np.float32), scale_r, start, period, k_tr, x, ds, float(zc_sd),
                       z_grow.astype(np.float32, copy=False), stack_traces=k_st,
-                      bg_median_depth=med_d.astype(np.float32), bg_scale_depth=scale_d.astype(np.float32))
+                      bg_median_depth=med_d, bg_scale_depth=scale_d)
 
 
 def _depth_trend(a: np.ndarray, first: int, window: float) -> np.ndarray:
-    """Running median of ``a`` (channel, sample) along the samples over ``window`` samples (the
-    rows above ``first``, the surface wavelet, are left out; they keep their own values)."""
+    """Running median of ``a`` (channel, sample) along the samples over ``window`` samples, as
+    float32 (the rows above ``first``, the surface wavelet, are left out; they keep their own
+    values)."""
     out = np.array(a, dtype=np.float32, copy=True)
     if first < a.shape[-1] - 1:
         k = max(3, round(window) | 1)

@@ -287,10 +287,9 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
                            ("t_max", "t", g.max)):
         feats[name] = red(strong[col].to_numpy())[at].astype(np.int64)
     feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float), n_traces)
-    if "z_top_depth" in feats:
-        across = _across_line(feats, n_traces)
-        feats["across_line"] = across.astype(float)
-        feats["z_top"] = np.where(across, np.fmax(feats["z_top"], feats["z_top_depth"]), feats["z_top"])
+    across = _across_line(feats, n_traces)
+    feats["across_line"] = across.astype(float)
+    feats["z_top"] = np.where(across, np.fmax(feats["z_top"], feats["z_top_depth"]), feats["z_top"])
     return feats
 
 
