@@ -290,6 +290,13 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     across = _across_line(feats, n_traces)
     feats["across_line"] = across.astype(float)
     feats["z_top"] = np.where(across, np.fmax(feats["z_top"], feats["z_top_depth"]), feats["z_top"])
+    # the region's strength: where its top fills the line, its own rows' peak is read against
+    # the same contaminated rows, so it is at least the top's score against the rows around it
+    # (``z_peak_rows`` keeps the peak of the stacked score itself, on the scale of the pieces
+    # that :func:`_look_under_pipes` compares with it)
+    feats["z_peak_rows"] = feats["z_peak"]
+    feats["z_peak"] = np.where(across, np.fmax(feats["z_peak"], feats["z_top"]), feats["z_peak"])
+    feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     return feats
 
 
@@ -495,7 +502,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     host = box.ravel()[flat[starts]].astype(np.int64)
     objs = ndimage.find_objects(sub)
     # (a piece weaker than UNDER_PIPE_MIN_RATIO of its region's peak is not kept: not measured)
-    host_z = cls["z_peak"].reindex(host).to_numpy(float)
+    host_z = cls["z_peak_rows"].reindex(host).to_numpy(float)
     keep = (np.array([o is not None and o[1].stop - o[1].start >= 3 for o in objs]) & (zmax >= 8.0)
             & (zmax >= UNDER_PIPE_MIN_RATIO * host_z))
     if not keep.any():
@@ -536,7 +543,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     pc, uc = c2.loc[pieces], c2.loc[upper]
     good = (pc["is_defect"].to_numpy() & (pc["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
             & (uc["decision"].to_numpy() == "pipe")
-            & (pc["z_peak"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak"].to_numpy(float))
+            & (pc["z_peak_rows"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak_rows"].to_numpy(float))
             & (pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
             & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
             & _top_under(pc, uc)
