@@ -1377,3 +1377,34 @@ def test_a_top_filling_its_line_is_at_least_as_strong_as_its_top(monkeypatch, na
     assert feats["across_line"] == 1.0 and feats["z_peak"] >= feats["z_top"] > 15.0
     monkeypatch.setattr(core, "_across_line", lambda feats, n_traces: np.zeros(len(feats), dtype=bool))
     assert (detect(survey)["kind"] == "water_rich").sum() == 0
+
+
+def test_a_pipe_whose_point_response_a_body_under_it_spoils_is_looked_under():
+    """A compact top whose energy under it is a body's, not the top's own reverberation: the shape
+    that selects regions to look under (``point_top``) reads the top alone, while the pipe rule's
+    own shape (``point_like``) asks for one clean wavelet that does not ring. A blind noisy metal
+    pipe 0.5 m deep over a cavity (ringing 1.05, apex 1.32 Fresnel zones, one wavelet: 0.99, a
+    hyperbola misfit of 0.41 period) had neither and was called a wet zone."""
+    pipe_over_body = _row(polarity=-1.0, phase_consistency=0.99, apex_flat_ratio=1.32, ringing=1.05,
+                          hyperbola_v_ratio=0.98, hyperbola_rms_ns=1.02, coherence=0.07, top_range_ns=1.5,
+                          distance_start_m=1.44, distance_end_m=2.43)
+    reverberating_flat_top = {**pipe_over_body, "apex_flat_ratio": 3.0}
+    cls = classify(pd.DataFrame([pipe_over_body, reverberating_flat_top]), Thresholds())
+    assert cls["point_like"].iloc[0] == 0.0 and cls["point_top"].iloc[0] == pytest.approx(1.0)
+    assert cls["point_top"].iloc[1] == 0.0
+
+
+def test_a_cavity_under_a_pipe_that_spoils_its_point_response_is_found(monkeypatch):
+    """The same line (blind, noisy, 400 MHz: a metal pipe 0.5 m deep over a 0.6 x 0.25 m cavity 0.85 m
+    deep at 2.0 m): looked under, the pipe is rejected and the cavity under it is found at its
+    depth. Without the look under pipes the region is reported as a wet zone."""
+    import roadhealth.detect.core as core
+
+    path = BLIND / "bw400_multi_07_noisy.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    survey = roadhealth.read(path)
+    found = _kinds_near(detect(survey), 1.4, 2.6)
+    assert [k for k, _ in found] == ["cavity"] and abs(found[0][1] - 0.85) <= 0.2, found
+    monkeypatch.setattr(core, "UNDER_PIPE_RINGING", np.inf)
+    assert [k for k, _ in _kinds_near(detect(survey), 1.4, 2.6)] == ["water_rich"]

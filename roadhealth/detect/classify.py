@@ -199,6 +199,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
     shape = np.maximum(hyperbola, np.where(array, 0.0, compact))
     shape = np.where(array, shape * linear, shape)
+    # the same shape read on the top alone, whatever rings under it: a pipe with a body under it
+    # (whose energy spoils the pipe's clean point response) is looked under (core._look_under_pipes)
+    compact_top = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
+                   * ramp(consistency, 0.5, 0.7) * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))
+    shape_top = np.maximum(hyperbola, np.where(array, 0.0, compact_top))
+    shape_top = np.where(array, shape_top * linear, shape_top)
     # the length a point response may have: a fixed limit where a point may also be a small
     # cavity (the cavity rules below), the depth-dependent one for a pipe of the surface's
     # polarity (a metal pipe 1.2 m deep at 400 MHz spans 1.7-1.9 m)
@@ -395,6 +401,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                       edge_layer * (1 - shallow)])
     out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
     out.attrs["point_like"] = point
+    out.attrs["point_top"] = shape_top * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
     out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
     return out
 
@@ -449,6 +456,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                                                    3 * th.min_z)), conf)
     new = {f"score_{c}": s[c].to_numpy() for c in s.columns}
     new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float),
+               point_top=np.asarray(s.attrs.get("point_top", np.zeros(len(s))), dtype=float),
                soil_body=soil_body, decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns

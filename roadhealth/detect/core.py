@@ -468,7 +468,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
     # (and whose top may be a point: a flat top, a void's or a cover's, is no pipe above the cut)
     sel = cls.index[(cls["decision"].to_numpy() == "pipe")
-                    | ((cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING) & (cls["point_like"].to_numpy(float) > 0))]
+                    | ((cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING) & (cls["point_top"].to_numpy(float) > 0))]
     sel = sel[np.isin(sel, rec_lab[whole])]  # whole candidate regions only
     if sel.size == 0:
         return cls, strong
