@@ -210,6 +210,12 @@ UNDER_PIPE_MIN_RATIO = 0.25
 #: under pipes on the development lines 0.85-0.98, the late arrivals crossing under a lone 200 MHz
 #: pipe 0.33) ...
 UNDER_PIPE_MIN_CONSISTENCY = 0.6
+#: ... or, for a piece at least :data:`UNDER_PIPE_STRONG_RATIO` of the pipe's peak score (nothing of
+#: a lone pipe's own comes back that strong: its late arrivals 0.07-0.33), whose top the pipe's
+#: flanks cross and turn, this much (a blind noisy 900 MHz cavity 0.25 m under a metal pipe: 0.54,
+#: at 0.85 of the pipe's score).
+UNDER_PIPE_STRONG_CONSISTENCY = 0.45
+UNDER_PIPE_STRONG_RATIO = 0.5
 #: ... seen along at least this fraction of the length of the region above it: a body under a pipe
 #: shows its own diffraction flanks, spread as the pipe's are (development lines: 1.05-1.64 times
 #: the pipe's length), while the bottom reflection of a slow body whose domed top was called a pipe
@@ -544,7 +550,9 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     good = (pc["is_defect"].to_numpy() & (pc["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
             & (uc["decision"].to_numpy() == "pipe")
             & (pc["z_peak_rows"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak_rows"].to_numpy(float))
-            & (pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
+            & ((pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
+               | ((pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_STRONG_CONSISTENCY)
+                  & (pc["z_peak_rows"].to_numpy(float) >= UNDER_PIPE_STRONG_RATIO * uc["z_peak_rows"].to_numpy(float))))
             & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
             & _top_under(pc, uc)
             # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
