@@ -194,15 +194,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # body (a wet zone, a wide cavity) is flat over its own length. A pipe of large radius looks
     # too fast for the velocity rule above; this one does not need the velocity.
     flat_ratio = f["apex_flat_ratio"].to_numpy(float) if "apex_flat_ratio" in f else np.full(len(f), np.nan)
-    compact = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
-               * ramp(consistency, 0.5, 0.7) * ramp(ring, 0.6, 0.3)  # one clean wavelet, no reverberation
-               * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
+    compact_top = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
+                   * ramp(consistency, 0.5, 0.7)  # one clean wavelet
+                   * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
+    compact = compact_top * ramp(ring, 0.6, 0.3)  # and no reverberation
     shape = np.maximum(hyperbola, np.where(array, 0.0, compact))
     shape = np.where(array, shape * linear, shape)
     # the same shape read on the top alone, whatever rings under it: a pipe with a body under it
     # (whose energy spoils the pipe's clean point response) is looked under (core._look_under_pipes)
-    compact_top = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
-                   * ramp(consistency, 0.5, 0.7) * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))
     shape_top = np.maximum(hyperbola, np.where(array, 0.0, compact_top))
     shape_top = np.where(array, shape_top * linear, shape_top)
     # the length a point response may have: a fixed limit where a point may also be a small
