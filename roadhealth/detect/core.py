@@ -547,12 +547,13 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     if pieces.size == 0:
         return cls, strong
     pc, uc = c2.loc[pieces], c2.loc[upper]
+    z_piece, z_pipe = pc["z_peak_rows"].to_numpy(float), uc["z_peak_rows"].to_numpy(float)
+    cons = pc["phase_consistency"].to_numpy(float)
     good = (pc["is_defect"].to_numpy() & (pc["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
             & (uc["decision"].to_numpy() == "pipe")
-            & (pc["z_peak_rows"].to_numpy(float) >= UNDER_PIPE_MIN_RATIO * uc["z_peak_rows"].to_numpy(float))
-            & ((pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_MIN_CONSISTENCY)
-               | ((pc["phase_consistency"].to_numpy(float) >= UNDER_PIPE_STRONG_CONSISTENCY)
-                  & (pc["z_peak_rows"].to_numpy(float) >= UNDER_PIPE_STRONG_RATIO * uc["z_peak_rows"].to_numpy(float))))
+            & (z_piece >= UNDER_PIPE_MIN_RATIO * z_pipe)
+            & ((cons >= UNDER_PIPE_MIN_CONSISTENCY)
+               | ((cons >= UNDER_PIPE_STRONG_CONSISTENCY) & (z_piece >= UNDER_PIPE_STRONG_RATIO * z_pipe)))
             & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
             & _top_under(pc, uc)
             # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
