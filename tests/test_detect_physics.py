@@ -1428,3 +1428,24 @@ def test_a_strong_body_under_a_pipe_whose_flanks_turn_its_top_is_another_reflect
     assert [k for k, _ in found] == ["cavity"] and abs(found[0][1] - 0.55) <= 0.1, found
     monkeypatch.setattr(core, "UNDER_PIPE_STRONG_RATIO", np.inf)
     assert _kinds_near(detect(survey), 1.2, 1.8) == []
+
+
+def test_a_deep_cavity_under_a_100_mhz_antenna_is_not_too_long_for_one(monkeypatch):
+    """A blind full-wave 100 MHz line (gprMax, 20 cm traces): an air cavity 2 x 1 m, its top 2.5 m
+    down, under a first Fresnel zone of 1.6 m. Its diffraction flanks reach a Fresnel zone past each
+    edge, so its region is 4.7 m long, over the 3.5-4.5 m an air body's region may be at 400-900 MHz:
+    it was called weak. The limit grows with the Fresnel zone past ``CAVITY_FRESNEL_REF_M``; the
+    cavity is found over its extent, at its depth; with the fixed limit it is not."""
+    import roadhealth.detect.classify as classify
+
+    survey = _blind_line("bw100_cavity_01_clean")
+    truth = gpd.read_file(BLIND / "bw100_cavity_01_truth.geojson").iloc[0]
+    d = detect(survey)
+    assert list(d["kind"]) == ["cavity"]
+    r = d.iloc[0]
+    assert r["distance_start_m"] < truth["distance_end_m"] and r["distance_end_m"] > truth["distance_start_m"]
+    assert abs(0.5 * (r["distance_start_m"] + r["distance_end_m"]) - 0.5 * (truth["distance_start_m"]
+                                                                           + truth["distance_end_m"])) < 0.3
+    assert r["depth_top_m"] == pytest.approx(truth["depth_top_m"], abs=0.2)
+    monkeypatch.setattr(classify, "CAVITY_FRESNEL_REF_M", 99.0)
+    assert len(detect(survey)) == 0

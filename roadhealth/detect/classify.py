@@ -95,6 +95,13 @@ END_VOID_MIN_M = 0.8
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
 THICK_DELAY_PERIODS = 3.5
 
+#: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
+#: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
+#: limit grows by twice the excess, the diffraction flanks reaching that much further past each
+#: edge. The limit was set on 400-900 MHz lines (Fresnel zones 0.2-0.7 m); a 100 MHz antenna's
+#: zone 2.5 m down is 1.6 m.
+CAVITY_FRESNEL_REF_M = 0.5
+
 #: A body of soil, not air (:func:`scores`): an opposite-polarity top with a bottom reflection of
 #: its own (``bottom_ratio`` from the first value up to full weight at the second) whose first
 #: internal multiple (``multiple_ratio``) is weaker than the first value down to the second. An
@@ -326,10 +333,16 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # END_VOID_MIN_M (a shorter one there is dropped by the void rule: in a campaign the next file,
     # and in detect_chunked the overlapping window, sees it whole)
     plane_p = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
+    # the longest air body's region: ``cavity_max_length_m`` holds where the diffraction flanks past
+    # a body's edges reach about as far as at 400-900 MHz (a first Fresnel zone of up to
+    # CAVITY_FRESNEL_REF_M); under a longer wavelength and deeper they reach a Fresnel zone further
+    # on each side (a blind 100 MHz cavity 2 m long, 2.5 m down: Fresnel zone 1.57 m, region 4.7 m)
+    fres = np.nan_to_num(f["fresnel_m"].to_numpy(float), nan=0.0) if "fresnel_m" in f else np.zeros(len(f))
+    cav_max = th.cavity_max_length_m + 2 * np.maximum(fres - CAVITY_FRESNEL_REF_M, 0.0)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
     air_body = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                 * (1 - several) * (1 - rough) * (1 - edge_layer)
-                * ramp(length, 0.25, 0.45) * ramp(length, th.cavity_max_length_m + 1.0, th.cavity_max_length_m))
+                * ramp(length, 0.25, 0.45) * ramp(length, cav_max + 1.0, cav_max))
     out["cavity"] = np.where(is_soil, 0.0, air_body)
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])

@@ -596,7 +596,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # a point diffractor at the apex time: its tops stay within a quarter period of the apex
     # over |x| <= v sqrt(t0 P / 8) (t0 the two-way time below the surface, P the period)
     t_below = np.maximum(feats["t_apex_ns"] - surface_ns, p * dt_ns)
-    feats["apex_flat_ratio"] = feats["apex_flat_m"] / (2 * v * np.sqrt(t_below * p * dt_ns / 8.0))
+    feats["fresnel_m"] = 2 * v * np.sqrt(t_below * p * dt_ns / 8.0)
+    feats["apex_flat_ratio"] = feats["apex_flat_m"] / feats["fresnel_m"]
     if "parent" in recs:  # parts of split regions (split_at_saddles): the region each came from
         first = np.unique(r_lab, return_index=True)[1]
         feats["parent"] = recs["parent"].to_numpy()[first][at]
