@@ -128,3 +128,16 @@ def test_conform_rejects_unknown_columns():
 def test_named_extras_are_the_documented_ones():
     assert list(EXTRA_COLUMNS) == ["risk_score", "features", "anomaly_id", "survey", "road",
                                    "chainage_start_m", "chainage_end_m", "lane"]
+
+
+def test_float_columns_take_numbers_of_any_type_and_fill_missing_with_nan():
+    """Float columns are float64 whatever numbers the rows hold (numpy float32, int, None), and a
+    float extra present in one row only is NaN in the others."""
+    import numpy as np
+
+    t = anomaly_table([row(confidence=np.float32(0.5), depth_top_m=1, risk_score=0.25),
+                       row(cover_m=None)], None)
+    assert t["confidence"].dtype == np.float64 and t["confidence"].iloc[0] == 0.5
+    assert t["depth_top_m"].dtype == np.float64 and t["depth_top_m"].iloc[0] == 1.0
+    assert np.isnan(t["cover_m"].iloc[1]) and t["risk_score"].dtype == np.float64
+    assert t["risk_score"].iloc[0] == 0.25 and np.isnan(t["risk_score"].iloc[1])
