@@ -1449,3 +1449,22 @@ def test_a_deep_cavity_under_a_100_mhz_antenna_is_not_too_long_for_one(monkeypat
     assert r["depth_top_m"] == pytest.approx(truth["depth_top_m"], abs=0.2)
     monkeypatch.setattr(classify, "CAVITY_FRESNEL_REF_M", 99.0)
     assert len(detect(survey)) == 0
+
+
+def test_a_reverberating_top_many_periods_down_is_no_cover(monkeypatch):
+    """Blind full-wave 2 GHz line (1.5 cm traces): a loose zone 0.3 m down whose brightest scatterer
+    rings (ringing 1.44). 0.3 m is within the 0.25-0.35 m of a metal cover's reverberating top at
+    400-900 MHz, but 14 periods down at 2 GHz, where a cover's top (at the surface) cannot be: it is
+    not called a cover; with the depth in metres alone it was."""
+    import roadhealth.detect.classify as classify
+    import roadhealth.detect.core as core
+
+    survey = _blind_line("bw2000_loose_01_clean")
+    _, cls, _ = core._analyse(survey, "default", {}, classified=True)
+    top = cls.loc[cls["z_peak"].idxmax()]
+    assert top["ringing"] > 0.9 and 0.25 < top["depth_top_m"] < 0.35
+    assert top["t_below_ns"] / top["period_ns"] > 10
+    assert top["decision"] != "surface"
+    monkeypatch.setattr(classify, "COVER_MAX_PERIODS", 99.0)
+    _, cls, _ = core._analyse(survey, "default", {}, classified=True)
+    assert cls.loc[cls["z_peak"].idxmax(), "decision"] == "surface"

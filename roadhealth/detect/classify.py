@@ -95,6 +95,11 @@ END_VOID_MIN_M = 0.8
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
 THICK_DELAY_PERIODS = 3.5
 
+#: A reverberating top is a metal cover's only within this many antenna periods of the surface
+#: (to two more, partly) as well as within 0.25-0.35 m of it: a cover lies at the surface, its top
+#: within a few periods (real covers 2.9; 0.35 m is 6 periods at 900 MHz, 14 at 2 GHz).
+COVER_MAX_PERIODS = 6.0
+
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
 #: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
 #: limit grows by twice the excess, the diffraction flanks reaching that much further past each
@@ -382,13 +387,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # than what rings under it, 0.6-29 on the full-wave sets and the sample survey; the residual of
     # a direct wave that only a noise-free record's score makes large is a few hundredths: a
     # hand-written gprMax cavity, 0.02, was rejected as a cover at a score ratio of 0.07)
+    below_c = np.nan_to_num((f["t_below_ns"] / f["period_ns"]).to_numpy(float), nan=0.0) if "t_below_ns" in f \
+        else np.zeros(len(f))  # (periods under the surface; unknown: no limit)
     amp = f["surface_amplitude_ratio"].to_numpy(float) if "surface_amplitude_ratio" in f else np.ones(len(f))
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
         * ramp(np.nan_to_num(amp, nan=1.0), 0.1, 0.2),
         # (a shallow top that reverberates: a metal plate; the full-wave voids under the pavement ring
-        # at most 0.30, the fast model's covers 0.97-1.07)
-        ramp(ring, 0.5, 0.9) * ramp(depth, 0.35, 0.25),
+        # at most 0.30, the fast model's covers 0.97-1.07. Shallow in metres where an antenna period is
+        # long, and within COVER_MAX_PERIODS periods of the surface where it is short: 0.3 m down is 14
+        # periods at 2 GHz, where a loose zone's bright scatterer rang 1.44 and was called a cover)
+        ramp(ring, 0.5, 0.9) * ramp(depth, 0.35, 0.25) * ramp(below_c, COVER_MAX_PERIODS + 2, COVER_MAX_PERIODS),
         # a metal cover: the surface reflection itself is anomalous and what lies under it
         # reverberates (a defect under the pavement leaves the surface reflection alone)
         ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5),
