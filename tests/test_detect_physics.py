@@ -1468,3 +1468,21 @@ def test_a_reverberating_top_many_periods_down_is_no_cover(monkeypatch):
     monkeypatch.setattr(classify, "COVER_MAX_PERIODS", 99.0)
     _, cls, _ = core._analyse(survey, "default", {}, classified=True)
     assert cls.loc[cls["z_peak"].idxmax(), "decision"] == "surface"
+
+
+def test_a_loose_zone_under_a_2_ghz_antenna_is_long_enough_in_wavelengths(monkeypatch):
+    """The same blind 2 GHz line: the loose zone (0.6 x 0.25 m, 0.3 m down) scatters strongly over
+    0.38 m, nine wavelengths, under the 0.4-0.8 m a loose zone needs at 400-900 MHz (where that is
+    1.5-4 wavelengths and more). Measured in wavelengths there, it is found as loose over its
+    extent and at its depth; with the length in metres alone it is missed."""
+    import roadhealth.detect.classify as classify
+
+    survey = _blind_line("bw2000_loose_01_clean")
+    truth = gpd.read_file(BLIND / "bw2000_loose_01_truth.geojson").iloc[0]
+    d = detect(survey)
+    assert list(d["kind"]) == ["loose"]
+    r = d.iloc[0]
+    assert truth["distance_start_m"] - 0.1 <= r["distance_start_m"] < r["distance_end_m"] <= truth["distance_end_m"] + 0.1
+    assert r["depth_top_m"] == pytest.approx(truth["depth_top_m"], abs=0.05)
+    monkeypatch.setattr(classify, "LOOSE_MIN_WAVELENGTHS", 99.0)
+    assert len(detect(survey)) == 0

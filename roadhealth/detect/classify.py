@@ -100,6 +100,11 @@ THICK_DELAY_PERIODS = 3.5
 #: within a few periods (real covers 2.9; 0.35 m is 6 periods at 900 MHz, 14 at 2 GHz).
 COVER_MAX_PERIODS = 6.0
 
+#: A loose zone is a zone, not one scatterer: 0.4-0.8 m long at 400-900 MHz, where that is 1.5-4
+#: wavelengths and more; under a shorter wavelength at least this many wavelengths, to twice that
+#: (0.17-0.34 m at 2 GHz).
+LOOSE_MIN_WAVELENGTHS = 4.0
+
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
 #: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
 #: limit grows by twice the excess, the diffraction flanks reaching that much further past each
@@ -367,8 +372,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
               * ramp(coh, 0.65, 0.5) * ramp(coh_dip, 0.9, 0.8))  # (a curved top is coherent along itself)
     # (a rough top as strong as a body's, clearly above the background, as the volume path)
     rough_top = rough * air * ramp(zpk, th.min_z, th.min_z + 3)
+    # (a zone, not one scatterer: at least 0.4-0.8 m long, and under a short wavelength at least
+    # LOOSE_MIN_WAVELENGTHS wavelengths to twice that where that is less: a blind 2 GHz loose zone,
+    # 0.6 m long, scattered strongly over 0.38 m, nine wavelengths)
+    lam = (f["velocity_m_per_ns"] * f["period_ns"]).to_numpy(float) if "velocity_m_per_ns" in f \
+        else np.full(len(f), np.inf)
+    loose_min = np.where(np.isfinite(lam), np.minimum(0.4, LOOSE_MIN_WAVELENGTHS * np.where(np.isfinite(lam), lam, 1.0)), 0.4)
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ramp(ring, 0.2, 0.4)
-                    * ramp(np.maximum(length, zone), 0.4, 0.8))
+                    * ramp(np.maximum(length, zone), loose_min, 2 * loose_min))
     # (a body of soil scores as loose what it would have scored as a cavity)
     soil = np.where(is_soil, air_body.to_numpy(float), 0.0)
     out["loose"] = np.maximum(out["loose"].to_numpy(float), soil)
