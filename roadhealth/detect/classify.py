@@ -377,8 +377,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # LOOSE_MIN_WAVELENGTHS wavelengths to twice that where that is less: a blind 2 GHz loose zone,
     # 0.6 m long, scattered strongly over 0.38 m, nine wavelengths)
     lam = (f["velocity_m_per_ns"] * f["period_ns"]).to_numpy(float) if "velocity_m_per_ns" in f \
-        else np.full(len(f), np.inf)
-    loose_min = np.where(np.isfinite(lam), np.minimum(0.4, LOOSE_MIN_WAVELENGTHS * np.where(np.isfinite(lam), lam, 1.0)), 0.4)
+        else np.full(len(f), np.inf)  # wavelength, m (unknown: the length in metres alone)
+    loose_min = np.minimum(0.4, LOOSE_MIN_WAVELENGTHS * np.where(np.isfinite(lam), lam, np.inf))
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), loose_min, 2 * loose_min))
     # (a body of soil scores as loose what it would have scored as a cavity)
