@@ -216,12 +216,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                    * ramp(consistency, 0.5, 0.7)  # one clean wavelet
                    * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
     compact = compact_top * ramp(ring, 0.6, 0.3)  # and no reverberation
-    shape = np.maximum(hyperbola, np.where(array, 0.0, compact))
-    shape = np.where(array, shape * linear, shape)
+
+    def point_shape(apex):  # a hyperbola or, on a single profile, a compact apex; in an array, linear
+        one = np.maximum(hyperbola, np.where(array, 0.0, apex))
+        return np.where(array, one * linear, one)
+
+    shape = point_shape(compact)
     # the same shape read on the top alone, whatever rings under it: a pipe with a body under it
     # (whose energy spoils the pipe's clean point response) is looked under (core._look_under_pipes)
-    shape_top = np.maximum(hyperbola, np.where(array, 0.0, compact_top))
-    shape_top = np.where(array, shape_top * linear, shape_top)
+    shape_top = point_shape(compact_top)
     # the length a point response may have: a fixed limit where a point may also be a small
     # cavity (the cavity rules below), the depth-dependent one for a pipe of the surface's
     # polarity (a metal pipe 1.2 m deep at 400 MHz spans 1.7-1.9 m)
@@ -249,8 +252,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # its peak score measures its strength where that is more (blind voids under the asphalt:
     # median top score 3.4-5.0 under peaks of 45-74, called a layer or a cavity; every other
     # full-wave void 9-40, with peaks 1.5-17 times that)
-    below_p = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), 9.0)
-    below_p = np.nan_to_num(below_p, nan=9.0)
+    # periods under the surface (unknown: 9, well under the first rows; 0 for the cover rule below)
+    below = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), np.nan)
+    below_p = np.nan_to_num(below, nan=9.0)
     z_flat = np.where(below_p <= FIRST_ROWS_PERIODS, np.maximum(z, TOP_FROM_PEAK * zpk), z)
     out = pd.DataFrame(index=f.index)
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
@@ -399,8 +403,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # than what rings under it, 0.6-29 on the full-wave sets and the sample survey; the residual of
     # a direct wave that only a noise-free record's score makes large is a few hundredths: a
     # hand-written gprMax cavity, 0.02, was rejected as a cover at a score ratio of 0.07)
-    below_c = np.nan_to_num((f["t_below_ns"] / f["period_ns"]).to_numpy(float), nan=0.0) if "t_below_ns" in f \
-        else np.zeros(len(f))  # (periods under the surface; unknown: no limit)
+    below_c = np.nan_to_num(below, nan=0.0)  # (unknown: no limit)
     amp = f["surface_amplitude_ratio"].to_numpy(float) if "surface_amplitude_ratio" in f else np.ones(len(f))
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
