@@ -95,6 +95,9 @@ ANTENNAS = {
     100: dict(length_m=12.0, step_m=0.2, sep_m=0.5, depth_m=5.0, window_ns=160.0, dt_ps=400),
     # the top of the range issue 10 asks for: 2 GHz ground-coupled pavement antennas (blind set only)
     2000: dict(length_m=1.4, step_m=0.015, sep_m=0.05, depth_m=0.6, window_ns=12.0, dt_ps=20),
+    # common centre frequencies between those (IDS 600 MHz, MALA 1.2 GHz; blind set only)
+    600: dict(length_m=3.2, step_m=0.06, sep_m=0.12, depth_m=1.5, window_ns=34.0, dt_ps=60),
+    1200: dict(length_m=2.0, step_m=0.04, sep_m=0.08, depth_m=0.9, window_ns=18.0, dt_ps=30),
 }
 ANTENNA_HEIGHT_M = 0.02
 AIR_M = 0.10
@@ -589,7 +592,16 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 100, "water_rich", dict(length_m=4.0, height_m=1.0, depth_top_m=2.0, eps_r=22.0)),
             ("loose", 100, "loose", dict(length_m=3.0, height_m=1.2, depth_top_m=1.5)),
             ("pipe", 100, "pipe", dict(depth_m=2.0, diameter_m=0.6, material="metal")),
-            ("clean", 100, "clean", {})]]
+            ("clean", 100, "clean", {})],
+            [  # thirty-sixth batch (twenty-first session, 2 December, written before anything was
+            # scored on it): centre frequencies between those of the set, as common instruments
+            # have them (600 MHz, 1.2 GHz); no rule was set at either
+            ("cavity", 600, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=0.9)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
+            ("loose", 600, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.6)),
+            ("void", 1200, "void", dict(length_m=0.8, height_m=0.02, under="asphalt")),
+            ("cavity", 1200, "cavity", dict(length_m=0.4, height_m=0.15, depth_top_m=0.45)),
+            ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
