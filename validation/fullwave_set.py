@@ -98,6 +98,8 @@ ANTENNAS = {
     # common centre frequencies between those (IDS 600 MHz, MALA 1.2 GHz; blind set only)
     600: dict(length_m=3.2, step_m=0.06, sep_m=0.12, depth_m=1.5, window_ns=34.0, dt_ps=60),
     1200: dict(length_m=2.0, step_m=0.04, sep_m=0.08, depth_m=0.9, window_ns=18.0, dt_ps=30),
+    250: dict(length_m=6.0, step_m=0.08, sep_m=0.25, depth_m=3.0, window_ns=75.0, dt_ps=150),
+    800: dict(length_m=2.6, step_m=0.05, sep_m=0.11, depth_m=1.1, window_ns=24.0, dt_ps=40),
 }
 ANTENNA_HEIGHT_M = 0.02
 AIR_M = 0.10
@@ -601,7 +603,15 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.6)),
             ("void", 1200, "void", dict(length_m=0.8, height_m=0.02, under="asphalt")),
             ("cavity", 1200, "cavity", dict(length_m=0.4, height_m=0.15, depth_top_m=0.45)),
-            ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal"))]]
+            ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.2, material="metal"))],
+            [  # thirty-seventh batch (same session, after batch 36 was scored and before this one
+            # was run): two more centre frequencies of common instruments (250 MHz, 800 MHz)
+            ("cavity", 250, "cavity", dict(length_m=1.0, height_m=0.5, depth_top_m=1.5)),
+            ("water_rich", 250, "water_rich", dict(length_m=2.0, height_m=0.5, depth_top_m=1.2, eps_r=22.0)),
+            ("void", 800, "void", dict(length_m=1.0, height_m=0.03, under="base")),
+            ("loose", 800, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.45)),
+            ("cavity", 800, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.7)),
+            ("clean", 250, "clean", {})]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
