@@ -1535,3 +1535,5 @@ def test_local_slope_over_a_span_reads_the_columns_that_far_away():
     # near the ends of the run, one-sided over the span
     assert abs(five[0] - (s_top[5] - s_top[0]) / 5) < 1e-12
     assert abs(five[-1] - (s_top[-1] - s_top[-6]) / 5) < 1e-12
+    empty = np.zeros(0, dtype=int)
+    assert _local_slope(empty, empty, empty, empty, span=5).size == 0

@@ -695,7 +695,7 @@ def _local_slope(label: np.ndarray, c: np.ndarray, t: np.ndarray, s_top: np.ndar
     misses a curved top's neighbours by several samples (a blind 0.4 m cavity at 1.5 GHz on
     1 cm traces, ``span`` 5: coherence along its dip 0.62 against 0.98 on every second trace).
     """
-    if span > 1:
+    if span > 1 and s_top.size:
         slope1 = _local_slope(label, c, t, s_top)
         key = (label.astype(np.int64) * (int(c.max()) + 1) + c) * (int(t.max()) + 2 * span + 2) + t
         order = np.argsort(key, kind="stable")
