@@ -611,7 +611,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 800, "void", dict(length_m=1.0, height_m=0.03, under="base")),
             ("loose", 800, "loose", dict(length_m=1.0, height_m=0.35, depth_top_m=0.45)),
             ("cavity", 800, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.7)),
-            ("clean", 250, "clean", {})]]
+            ("clean", 250, "clean", {})],
+            [  # thirty-eighth batch (same session, after batch 37 was scored, before this one was
+            # run): harder cases at the new frequencies, three objects on one 600 MHz line, a void
+            # under the base at 600 MHz, an air-filled PVC pipe and a loose zone at 1.2 GHz, a wet
+            # zone at 800 MHz
+            ("multi", 600, "multi", dict(line_m=6.0, items=[
+                ("cavity", dict(s_m=1.5, length_m=0.5, height_m=0.2, depth_top_m=1.0)),
+                ("pipe", dict(s_m=3.2, depth_m=0.7, diameter_m=0.15, material="metal")),
+                ("water_rich", dict(s_m=4.7, length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0))])),
+            ("void", 600, "void", dict(length_m=1.0, height_m=0.03, under="base")),
+            ("pipe", 1200, "pipe", dict(depth_m=0.4, diameter_m=0.1, material="pvc")),
+            ("loose", 1200, "loose", dict(length_m=0.8, height_m=0.3, depth_top_m=0.35)),
+            ("water_rich", 800, "water_rich", dict(length_m=1.0, height_m=0.3, depth_top_m=0.5, eps_r=24.0))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
