@@ -707,12 +707,11 @@ def _local_slope(label: np.ndarray, c: np.ndarray, t: np.ndarray, s_top: np.ndar
             ok = ks[pos] == want
             return np.where(ok, ss[pos], np.nan)
 
-        up, down, here = at(span), at(-span), s_top.astype(float)
-        both = np.isfinite(up) & np.isfinite(down)
-        out = np.where(both, (up - down) / (2.0 * span),
-                       np.where(np.isfinite(up), (up - here) / span,
-                                np.where(np.isfinite(down), (here - down) / span, slope1)))
-        return out
+        here = s_top.astype(float)
+        steps = np.stack([at(span) - here, here - at(-span)]) / span  # NaN where no such column
+        n = np.isfinite(steps).sum(axis=0)
+        # the mean of the steps that exist: central where both, one-sided where one, else slope1
+        return np.where(n > 0, np.nansum(steps, axis=0) / np.maximum(n, 1), slope1)
     order = np.lexsort((t, c, label))
     lab_o, c_o, t_o, s_o = label[order], c[order], t[order], s_top[order].astype(float)
     same_prev = np.r_[False, (lab_o[1:] == lab_o[:-1]) & (c_o[1:] == c_o[:-1]) & (t_o[1:] - t_o[:-1] <= 2)]
