@@ -178,7 +178,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
     heterogeneous (fractal) soil, written then too; eight after those three were scored, before
     any change made on looking at them; eight more after that batch was scored; and sixteen, in two
     batches, after the session's last change; ten at the start of the next session, before any rule
-    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too, and five on other pavements (thick dry and thin dense asphalt) after both were scored, and three deep cavities (the headline 0.5 x 0.1 m at 1.5 m in dry sand and wet clay) after that; eight with their tops at a pavement interface (``top_at``) at the start of the session after. One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
+    changed, seven at 1.5 GHz then too, seven on asphalt over one uniform soil, three lines of three objects each, six of other simulation set-ups, eight after that session's void rule, and two more lines of three objects after its split of several-object regions; eight after the next session's changes, scored once; eight, mostly water-rich zones, at the start of the session after, and eight of pipes over or beside defects after its look under pipes, and six more after its last change to it, and two water-filled plastic pipes after that; six cavities of other shapes (partly water-filled, flat-roofed, box-like) at the start of the next session, and six on one uniform soil or under dipoles on the surface after its polarity change; eight on other soils (dry sand, wet clay) at the start of the session after, and six of other survey set-ups (raised antennas, 2 cm trace steps) then too, and five on other pavements (thick dry and thin dense asphalt) after both were scored, and three deep cavities (the headline 0.5 x 0.1 m at 1.5 m in dry sand and wet clay) after that; eight with their tops at a pavement interface (``top_at``) at the start of the session after; and the later batches as their comments say (round bodies, as ``#cylinder`` models have them, in batch 39). One list per batch, in that order (``evaluate --batch 3 4 --tag b34``
     scores some of them apart)."""
     return [[("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.8)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.7, eps_r=22.0)),
@@ -623,7 +623,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 600, "void", dict(length_m=1.0, height_m=0.03, under="base")),
             ("pipe", 1200, "pipe", dict(depth_m=0.4, diameter_m=0.1, material="pvc")),
             ("loose", 1200, "loose", dict(length_m=0.8, height_m=0.3, depth_top_m=0.35)),
-            ("water_rich", 800, "water_rich", dict(length_m=1.0, height_m=0.3, depth_top_m=0.5, eps_r=24.0))]]
+            ("water_rich", 800, "water_rich", dict(length_m=1.0, height_m=0.3, depth_top_m=0.5, eps_r=24.0))],
+            [  # thirty-ninth batch (twenty-second session, 2 December, written before anything was
+            # scored on it): round bodies, as a full-wave model written with gprMax's #cylinder
+            # has them. Every wet zone of the set so far is a flat lens (length 3-8 x its height);
+            # a round wet body is a same-polarity hyperbola like a metal pipe's, so the pipe rule
+            # may take it. With them a round air cavity and two large pipes (a metal main, a
+            # water-filled drain) that must stay quiet
+            ("water_rich", 400, "water_rich", dict(length_m=0.6, height_m=0.6, depth_top_m=0.7, eps_r=25.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.4, height_m=0.4, depth_top_m=0.9, eps_r=20.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.5, height_m=0.5, depth_top_m=0.6, eps_r=30.0,
+                                                   sigma_s_m=0.1)),
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.5, depth_top_m=0.8)),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.5, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.5, material="pvc", fill="water")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.3, height_m=0.3, depth_top_m=0.4, eps_r=24.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=1.0, height_m=1.0, depth_top_m=1.2, eps_r=22.0))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
@@ -757,7 +772,8 @@ def build_model(sc: dict) -> RoadModel:
                                  width_m=p["length_m"], height_m=p["height_m"]))
     elif obj == "water_rich":
         objects.append(WaterRichZone(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
-                                     width_m=p["length_m"], height_m=p["height_m"], eps_r=p["eps_r"]))
+                                     width_m=p["length_m"], height_m=p["height_m"], eps_r=p["eps_r"],
+                                     sigma_s_m=float(p.get("sigma_s_m", WaterRichZone.sigma_s_m))))
     elif obj == "pipe":
         objects.append(Pipe(s, 0.0, depth_m=p["depth_m"], diameter_m=p["diameter_m"], material=p["material"],
                             fill=p.get("fill", "air")))
