@@ -62,6 +62,32 @@ def test_a_cavity_and_a_void_under_a_first_derivative_pulse_are_found_where_they
         assert abs(r["depth_top_m"] - top) <= 0.06
 
 
+def test_a_record_whose_background_was_removed_before_it_was_written_keeps_its_time_zero():
+    """The cavity and void model with its mean trace subtracted before detection sees it (a
+    "scattered field" export, or processed data saved without their history): no direct wave
+    or surface reflection is left, so a first-break pick would take the cavity's top for the road
+    surface. Before the check the record was cropped and time-zeroed there: the void was lost and
+    the cavity read 0.48 m deep. Now the surface stays at the file's time zero (the source's start
+    in a gprMax record, so every top reads deeper by the source pulse's delay, about 0.2 m here),
+    both bodies are found over their own extents, and the output says what was assumed."""
+    from roadhealth.detect.prepare import BACKGROUND_REMOVED_FRACTION, background_fraction
+
+    s = roadhealth.read(GDOT)
+    x = np.asarray(s.values, dtype=np.float64)
+    scattered = s.copy(data=(x - x.mean(axis=1, keepdims=True)).astype(s.dtype))
+    assert background_fraction(s) > 0.9
+    assert background_fraction(scattered) < 0.1 * BACKGROUND_REMOVED_FRACTION
+    d = roadhealth.detect(scattered).sort_values("distance_start_m")
+    assert list(d["kind"]) == ["cavity", "void"]
+    for (_, r), (a, b), top in zip(d.iterrows(), (CAVITY_M, VOID_M), (CAVITY_TOP_M, VOID_TOP_M), strict=True):
+        assert r["distance_start_m"] <= a + 0.15 and r["distance_end_m"] >= b - 0.15
+        assert 0.05 <= r["depth_top_m"] - top <= 0.3
+    info = d.attrs["detect"]
+    assert info["surface_ns"] == 0.0 and not info["surface_measured"]
+    assert info["polarity_source"].startswith("assumed")
+    assert any("background was removed before the file was written" in n for n in info["notes"])
+
+
 def _one_body(path, extent, top):
     d = roadhealth.detect(roadhealth.read(DATA / path))
     assert len(d) == 1

@@ -353,6 +353,29 @@ def _sample_step(survey: xr.DataArray, budget: int = TRACE_BUDGET) -> int:
     return max(1, -(-n_t // per_channel))
 
 
+#: A raw record carries its direct wave and road-surface reflection on every trace, so its mean
+#: trace holds most of its energy (:func:`background_fraction`: full-wave lines 0.99, the real
+#: 46-line grid 0.81-0.91, a ten-channel MALA line 0.48; multi-offset gathers, whose direct wave
+#: moves from trace to trace, 0.02-0.05). Under this fraction the background was removed before
+#: the file was written (a "scattered field" export, or processed data saved without their
+#: history): nothing in the record marks the road surface or its polarity.
+BACKGROUND_REMOVED_FRACTION = 0.01
+
+
+def background_fraction(survey: xr.DataArray) -> float:
+    """Energy of the mean trace over the mean energy of one trace (each trace less its median and
+    header words), the median over the channels: about 1 for a raw record, whose direct wave and
+    surface reflection are the same on every trace, near 0 for one whose background was removed.
+    """
+    hdr = int(survey.attrs.get("header_words", 0) or 0)
+    x = np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values)
+    x = np.nan_to_num(x[..., hdr:].astype(np.float64))
+    x -= np.median(x, axis=-1, keepdims=True)
+    mean_energy = np.square(x).sum(axis=-1).mean(axis=-1)  # (channel,)
+    frac = np.square(x.mean(axis=1)).sum(axis=-1) / np.maximum(mean_energy, np.finfo(float).tiny)
+    return float(np.median(np.where(mean_energy > 0, frac, 1.0)))
+
+
 def first_arrival_vote(survey: xr.DataArray, centre_mhz: float, *, max_traces: int | None = None) -> float:
     """Polarity of the first arrival of a raw survey: an amplitude-weighted vote in -1..1.
 
@@ -1104,16 +1127,29 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     surface_ns = 0.0
     if not processed:
         survey = _regularise_if_uneven(survey, notes)
-        survey = _crop_leading_air(survey, centre, notes)
         r = load_recipe(None if recipe in (None, "default") else recipe)
         steps = r["steps"]
+        bg_frac = background_fraction(survey)
+        removed = bg_frac < BACKGROUND_REMOVED_FRACTION
+        if removed:
+            # no direct wave or surface reflection to find: a first-break pick (time zero, the
+            # lead-in crop) would take the first defect's top for the surface
+            steps = [st for st in steps if st["name"] != "time_zero"]
+            pol_src = "assumed (negative surface reflection; the background was removed before the file was written)"
+            notes.append(f"no direct wave or surface reflection common to the traces (the mean trace holds "
+                         f"{bg_frac:.1%} of a trace's energy): the background was removed before the file was "
+                         "written; the road surface is taken at the file's time zero, without time-zero "
+                         "correction, and the polarity reference is assumed")
+        else:
+            survey = _crop_leading_air(survey, centre, notes)
         k = next((i for i, s in enumerate(steps) if s["name"] == "background_removal"), len(steps))
         try:
             head = rp.apply(survey, {"name": r["name"], "steps": steps[:k]})
-            surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=survey)
-            ref_phase = surface_phase(head, surface_ns, centre, pol_src)
-            fa_phase = first_arrival_phase(survey, centre)
-            surface_measured = True
+            if not removed:
+                surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=survey)
+                ref_phase = surface_phase(head, surface_ns, centre, pol_src)
+                fa_phase = first_arrival_phase(survey, centre)
+                surface_measured = True
             short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre,
                                            period_ns=1e3 / centre) if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
@@ -1140,6 +1176,8 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                     notes.append(f"the recipe's steps after the background removal changed the survey's shape "
                                  f"{background_traces.shape} -> {out.shape}: score statistics from every trace")
                     background_traces = None
+            if removed:  # (no layer reflection is left either)
+                lay_phase = (math.nan, 0.0)
         except ProcessingError as exc:
             raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
         notes.append(f"processed with recipe {r['name'] or 'default'!r} ({len(steps)} steps)")
