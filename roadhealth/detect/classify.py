@@ -38,7 +38,9 @@ pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1
                   Fresnel zone), at most ``pipe_max_length_m`` long (or 1.7 x its depth: a deep
                   hyperbola's flanks reach farther); in an array also the same
                   on every channel: all channels reached with similar strength, apexes on a
-                  line in plan
+                  line in plan. On one profile a round wet body up to about half a metre across
+                  (a same-polarity point hyperbola with a weak bottom, as a water-filled pipe's)
+                  reads the same and is rejected with the pipes (blind batch 39)
 surface (clutter) a region whose surface reflection is itself anomalous (relative to the region, or
                   outright when the region reverberates), or a shallow region that rings (metal
                   manhole covers, plates)
@@ -149,7 +151,8 @@ KIND_RULES = {
     "void": "strong flat continuous reflection directly under the pavement",
     "water_rich": "reflection of the surface's polarity, broader than a point diffractor",
     "loose": "chaotic incoherent scattering with no consistent polarity, or a rough scattering top",
-    "pipe": "point-diffractor hyperbola fitting the survey velocity",
+    "pipe": "point-diffractor hyperbola fitting the survey velocity (a pipe; on one profile a round wet body "
+            "reads the same)",
     "surface": "anomalous surface reflection (manhole cover, metal plate)",
     "layer": "flat coherent event, weak or long: a layer change",
     "weak": "too weak above the background",
