@@ -88,6 +88,33 @@ def test_a_record_whose_background_was_removed_before_it_was_written_keeps_its_t
     assert any("background was removed before the file was written" in n for n in info["notes"])
 
 
+def test_a_streamed_record_whose_background_was_removed_keeps_its_time_zero_too():
+    """The same check on the streamed path of long surveys (``detect_chunked``): the reference
+    measured on the raw traces says the surface was not found and the polarity is assumed, the
+    recipe runs without its time-zero step, and the voids of the cavity-and-void fixture, repeated
+    along a 46 m line with its mean trace removed, read as deep as on the whole short line (the
+    source delay deeper than modelled), not at the first break."""
+    from roadhealth.detect.chunked import detect_chunked
+    from roadhealth.detect.prepare import REMOVED_POLARITY_SOURCE, surface_reference
+    from roadhealth.survey import make_survey
+
+    s = roadhealth.read(GDOT)
+    x = np.tile(np.asarray(s.values, dtype=np.float64), (1, 12, 1))
+    x -= x.mean(axis=1, keepdims=True)
+    step = float(np.median(np.diff(np.asarray(s.coords["distance_m"].values, dtype=float).ravel())))
+    long = make_survey(x.astype(np.float32), dt_ns=float(s.attrs["dt_ns"]), time_zero_ns=0.0,
+                       distance_m=np.arange(x.shape[1]) * step, format="segy", source="scattered")
+    ref = surface_reference(long)
+    assert ref["surface_ns"] == 0.0 and ref["polarity_source"] == REMOVED_POLARITY_SOURCE
+    d = detect_chunked(long, window_m=12.0, overlap_m=2.5, stream_recipe=True)
+    info = d.attrs["detect"]
+    assert info["chunked"]["stream_recipe"] and not info["surface_measured"]
+    assert any("background was removed before the file was written" in n for n in info["notes"])
+    voids = d[d["kind"] == "void"]
+    assert len(voids) >= 3
+    assert np.all((voids["depth_top_m"] - VOID_TOP_M >= 0.05) & (voids["depth_top_m"] - VOID_TOP_M <= 0.3))
+
+
 def _one_body(path, extent, top):
     d = roadhealth.detect(roadhealth.read(DATA / path))
     assert len(d) == 1

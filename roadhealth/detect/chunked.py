@@ -244,8 +244,12 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list) -> xr.DataArr
         s = s.assign_attrs(centre_mhz_estimate=float(ref["centre_mhz"]))
         notes.append(f"antenna frequency not in the file; {float(ref['centre_mhz']):.0f} MHz estimated from the "
                      "spectrum")
-    s = _prep._crop_leading_air(s, float(ref["centre_mhz"]), notes)
     r = load_recipe(None if recipe in (None, "default") else recipe)
+    if ref["polarity_source"] == _prep.REMOVED_POLARITY_SOURCE:  # nothing marks the surface (see prepare)
+        r = dict(r, steps=_prep._without_time_zero(r["steps"]))
+        notes.append(_prep._background_removed_note(_prep.background_fraction(survey)))
+    else:
+        s = _prep._crop_leading_air(s, float(ref["centre_mhz"]), notes)
     try:
         out = rp.apply(s, r)
     except ProcessingError as exc:

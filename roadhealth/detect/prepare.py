@@ -376,6 +376,22 @@ def background_fraction(survey: xr.DataArray) -> float:
     return float(np.median(np.where(mean_energy > 0, frac, 1.0)))
 
 
+#: The polarity source of a record whose background was removed before it was written.
+REMOVED_POLARITY_SOURCE = ("assumed (negative surface reflection; the background was removed before the file "
+                           "was written)")
+
+
+def _background_removed_note(fraction: float) -> str:
+    return (f"no direct wave or surface reflection common to the traces (the mean trace holds {fraction:.1%} of a "
+            "trace's energy): the background was removed before the file was written; the road surface is taken "
+            "at the file's time zero, without time-zero correction, and the polarity reference is assumed")
+
+
+def _without_time_zero(steps: list) -> list:
+    """A recipe's steps less its time-zero correction (for a record without a surface to pick)."""
+    return [st for st in steps if st["name"] != "time_zero"]
+
+
 def first_arrival_vote(survey: xr.DataArray, centre_mhz: float, *, max_traces: int | None = None) -> float:
     """Polarity of the first arrival of a raw survey: an amplitude-weighted vote in -1..1.
 
@@ -1063,6 +1079,8 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     else:
         centre = float(survey.attrs.get("centre_mhz_estimate") or rp.estimate_centre_frequency_mhz(sub))
         sub = sub.assign_attrs(centre_mhz_estimate=centre)
+    if background_fraction(sub) < BACKGROUND_REMOVED_FRACTION:  # nothing marks the surface (see prepare)
+        return _reference_dict(0.0, -1.0, REMOVED_POLARITY_SOURCE, math.nan, (math.nan, 0.0), centre)
     sub = _crop_leading_air(sub, centre, [])
     r = load_recipe(None if recipe in (None, "default") else recipe)
     steps = r["steps"]
@@ -1134,12 +1152,9 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         if removed:
             # no direct wave or surface reflection to find: a first-break pick (time zero, the
             # lead-in crop) would take the first defect's top for the surface
-            steps = [st for st in steps if st["name"] != "time_zero"]
-            pol_src = "assumed (negative surface reflection; the background was removed before the file was written)"
-            notes.append(f"no direct wave or surface reflection common to the traces (the mean trace holds "
-                         f"{bg_frac:.1%} of a trace's energy): the background was removed before the file was "
-                         "written; the road surface is taken at the file's time zero, without time-zero "
-                         "correction, and the polarity reference is assumed")
+            steps = _without_time_zero(steps)
+            pol_src = REMOVED_POLARITY_SOURCE
+            notes.append(_background_removed_note(bg_frac))
         else:
             survey = _crop_leading_air(survey, centre, notes)
         k = next((i for i, s in enumerate(steps) if s["name"] == "background_removal"), len(steps))
@@ -1192,13 +1207,15 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         ref = _read_reference(reference if reference is not None else survey.attrs.get(REFERENCE_ATTR))
         if "background_removal" in steps_done and ref is not None:
             surface_ns, polarity = float(ref["surface_ns"]), float(ref["polarity"])
-            pol_src = f"{ref.get('polarity_source')} (measured on the raw survey)"
+            removed_before = ref.get("polarity_source") == REMOVED_POLARITY_SOURCE
+            pol_src = REMOVED_POLARITY_SOURCE if removed_before else \
+                f"{ref.get('polarity_source')} (measured on the raw survey)"
             ref_phase = float(ref["surface_phase_rad"]) if ref.get("surface_phase_rad") is not None else math.nan
             fa_phase = (float(ref["first_arrival_phase_rad"]) if ref.get("first_arrival_phase_rad") is not None
                         else math.nan)
             lay_phase = (float(ref["layer_phase_rad"]) if ref.get("layer_phase_rad") is not None else math.nan,
                          float(ref.get("layer_strength") or 0.0))
-            surface_measured = True
+            surface_measured = not removed_before
         notes.append("used as processed (" + ", ".join(s for s in steps_done if s) + ")")
     out = out.astype(np.float32, copy=False) if out.dtype != np.float64 else out
     if surface_ns != 0.0:
