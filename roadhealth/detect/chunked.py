@@ -247,7 +247,7 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list) -> xr.DataArr
     r = load_recipe(None if recipe in (None, "default") else recipe)
     if ref["polarity_source"] == _prep.REMOVED_POLARITY_SOURCE:  # nothing marks the surface (see prepare)
         r = dict(r, steps=_prep._without_time_zero(r["steps"]))
-        notes.append(_prep._background_removed_note(_prep.background_fraction(survey)))
+        notes.append(_prep._background_removed_note(float(ref["background_fraction"])))
     else:
         s = _prep._crop_leading_air(s, float(ref["centre_mhz"]), notes)
     try:

@@ -1061,7 +1061,10 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     -------
     dict
         ``surface_ns``, ``polarity`` (+-1), ``polarity_source``, ``surface_phase_rad``,
-        ``layer_phase_rad`` and ``layer_strength`` (None where not measured), ``centre_mhz``.
+        ``layer_phase_rad`` and ``layer_strength`` (None where not measured), ``centre_mhz``;
+        for a record whose background was removed before it was written
+        (:data:`BACKGROUND_REMOVED_FRACTION`) the assumed reference at the file's time zero and
+        its ``background_fraction``.
     """
     import roadhealth.processing as rp
     from roadhealth.processing.recipe import load_recipe
@@ -1079,8 +1082,10 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     else:
         centre = float(survey.attrs.get("centre_mhz_estimate") or rp.estimate_centre_frequency_mhz(sub))
         sub = sub.assign_attrs(centre_mhz_estimate=centre)
-    if background_fraction(sub) < BACKGROUND_REMOVED_FRACTION:  # nothing marks the surface (see prepare)
-        return _reference_dict(0.0, -1.0, REMOVED_POLARITY_SOURCE, math.nan, (math.nan, 0.0), centre)
+    frac = background_fraction(sub)
+    if frac < BACKGROUND_REMOVED_FRACTION:  # nothing marks the surface (see prepare)
+        return {**_reference_dict(0.0, -1.0, REMOVED_POLARITY_SOURCE, math.nan, (math.nan, 0.0), centre),
+                "background_fraction": frac}
     sub = _crop_leading_air(sub, centre, [])
     r = load_recipe(None if recipe in (None, "default") else recipe)
     steps = r["steps"]
