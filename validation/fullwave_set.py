@@ -647,7 +647,18 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=0.5, sep_m=0.4)),
             ("void", 900, "void", dict(length_m=0.8, height_m=0.02, under="asphalt", sep_m=0.25)),
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0,
-                                                   flat_top=True))]]
+                                                   flat_top=True))],
+            [  # forty-first batch (same session, after batch 40 was scored, before this one was
+            # run): two cavities 1 m apart on one line, a wet zone of low loss (fresh water in
+            # sand: 0.01 S/m against the set's 0.06), a cavity 1 m down under asphalt on one
+            # uniform soil, a short void under the base
+            ("multi", 400, "multi", dict(line_m=5.0, items=[
+                ("cavity", dict(s_m=1.8, length_m=0.6, height_m=0.25, depth_top_m=0.7)),
+                ("cavity", dict(s_m=3.2, length_m=0.5, height_m=0.2, depth_top_m=0.9))])),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=20.0,
+                                                   sigma_s_m=0.01)),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.0, soil="uniform")),
+            ("void", 400, "void", dict(length_m=0.5, height_m=0.03, under="base"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
