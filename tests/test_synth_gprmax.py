@@ -37,6 +37,28 @@ def test_2d_boxes_stay_inside_a_shallow_domain():
             assert min(v) >= 0.0 and v[1] < v[4], ln
 
 
+def test_boxes_lie_on_the_grid_and_every_box_keeps_a_cell():
+    """Every #box corner is on the FDTD grid and spans at least a cell on each axis. gprMax rounds
+    the corners itself, but a one-cell column whose edges fall on half-cell ties can round to no
+    extent at all, and gprMax 4 then refuses the whole model (blind scenario bw400_cavity_47:
+    '#box ... must have positive cell extent on every axis'); a body starting off the grid put
+    every edge of its columns on such ties."""
+    from roadhealth.synth.model import Cavity, default_layers
+
+    dx = 0.01
+    for s_m in (1.3, 1.305, 1.3049, 1.2873):  # body edges on, half a cell off and off the grid
+        model = RoadModel(2.6, layers=default_layers(), seed=3, scatterer_density_per_m3=0.0,
+                          objects=[Cavity(s_m=s_m, u_m=0.0, depth_top_m=0.5, length_m=0.6, width_m=0.6,
+                                          height_m=0.3)])
+        boxes = [[float(p) for p in ln.split()[1:7]] for ln in to_gprmax(model, dx_m=dx, body_cell_m=dx,
+                                                                          depth_m=1.0).splitlines()
+                 if ln.startswith("#box:")]
+        assert any(True for _ in boxes)
+        cells = np.array(boxes) / dx
+        assert np.allclose(cells, np.round(cells), atol=1e-3)
+        assert np.all(np.round(cells[:, 3:]) - np.round(cells[:, :3]) >= 1)
+
+
 @pytest.mark.skipif(importlib.util.find_spec("gprMax") is None, reason="gprMax (roadhealth[gprmax]) not installed")
 def test_2d_export_builds_in_gprmax(tmp_path):
     p = tmp_path / "road.in"

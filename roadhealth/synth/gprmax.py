@@ -194,7 +194,17 @@ def to_gprmax(
     body_lines: list[str] = []
     zlo, zhi = 0.0, dx_m  # 2D slab
 
+    def snap(v):  # the grid line gprMax rounds a coordinate to; a half-cell tie goes up, the same
+        # way for the shared edge of two neighbouring boxes (gprMax's own rounding of a tie can
+        # give a one-cell box no extent at all, and then it refuses the model)
+        return math.floor(v / dx_m + 0.5 + 1e-9) * dx_m
+
     def box(xa, va, xb, vb, name, ya=None, yb=None):
+        xa, xb, va, vb = snap(xa), snap(xb), snap(va), snap(vb)
+        if not two_d:
+            ya, yb = snap(ya), snap(yb)
+        if min(abs(xb - xa), abs(vb - va), dx_m if two_d else abs(yb - ya)) < 0.5 * dx_m:
+            return  # thinner than a cell: nothing to voxelise
         if two_d:
             body_lines.append(f"#box: {_fmt(xa)} {_fmt(va)} {_fmt(zlo)} {_fmt(xb)} {_fmt(vb)} {_fmt(zhi)} {name}")
         else:
