@@ -53,7 +53,7 @@ def test_boxes_lie_on_the_grid_and_every_box_keeps_a_cell():
         boxes = [[float(p) for p in ln.split()[1:7]] for ln in to_gprmax(model, dx_m=dx, body_cell_m=dx,
                                                                           depth_m=1.0).splitlines()
                  if ln.startswith("#box:")]
-        assert any(True for _ in boxes)
+        assert boxes
         cells = np.array(boxes) / dx
         assert np.allclose(cells, np.round(cells), atol=1e-3)
         assert np.all(np.round(cells[:, 3:]) - np.round(cells[:, :3]) >= 1)
