@@ -4,14 +4,15 @@
 * the time-zero shift folded into the fused dewow + band-pass FFT pass (one shift response per
   channel) equals ``time_zero -> dewow -> bandpass`` inside the record, wraps nothing around, and
   gives the same coordinates, QC and history;
-* background removal + t-power gain in one pass equal the two steps;
-* the whole default recipe stays within 3x (3.5x here, for a loaded machine) of one numpy
-  rfft + irfft pass over the same data, in CPU time.
+* background removal + t-power gain in one pass equal the two steps.
+
+How fast the recipe is (the issue 8 target: at most 3x one numpy rfft + irfft pass over the same
+data) is measured by ``benchmarks/processing.py`` (``per_step``), not here: a timed assertion in a
+unit test fails on a loaded CI machine without the code having changed.
 """
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import dask
@@ -320,29 +321,3 @@ def test_decimated_channel_picks_read_a_dask_survey_once():
     assert len(computed) == 10
     np.testing.assert_array_equal(plan["shift"], ref["shift"])
     assert plan["qc"] == ref["qc"] and plan["k_lo"] == ref["k_lo"] and plan["k_hi"] == ref["k_hi"]
-
-
-# --------------------------------------------------------------------------------------------------
-# speed
-# --------------------------------------------------------------------------------------------------
-
-def test_default_recipe_costs_at_most_about_three_fft_passes():
-    """CPU time of the default recipe over that of one numpy rfft + irfft pass (float32) on
-    2 x 3000 x 512 int16 with per-channel time zeros: 2.1x measured; 3.5x allowed here so a
-    loaded machine does not fail it (CPU time, best of 3, single-threaded FFTs)."""
-    s = _survey(n_channel=2, n_trace=3000, n_sample=512)
-    xf = s.values.astype(np.float32)
-
-    def best(f):
-        ts = []
-        with sfft.set_workers(1):
-            for _ in range(3):
-                t0 = time.process_time()
-                f()
-                ts.append(time.process_time() - t0)
-        return min(ts)
-
-    apply(s)  # warm the caches of filter designs
-    t_recipe = best(lambda: apply(s))
-    t_floor = best(lambda: np.fft.irfft(np.fft.rfft(xf, axis=-1), n=xf.shape[-1], axis=-1))
-    assert t_recipe < 3.5 * t_floor, (t_recipe, t_floor)
