@@ -658,7 +658,29 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=20.0,
                                                    sigma_s_m=0.01)),
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.0, soil="uniform")),
-            ("void", 400, "void", dict(length_m=0.5, height_m=0.03, under="base"))]]
+            ("void", 400, "void", dict(length_m=0.5, height_m=0.03, under="base"))],
+            [  # forty-second batch (2 December 2026, written before it was run, after the split of a
+            # region at the bend of its top was written on batch 41's two cavities): several air
+            # bodies on one line at different depths, whose flanks run into each other's tops, in
+            # other orders, spacings and bands; and one wide domed cavity, one body whose top
+            # must not be cut
+            ("multi", 400, "multi", dict(line_m=5.0, items=[
+                ("cavity", dict(s_m=1.6, length_m=0.6, height_m=0.25, depth_top_m=1.0)),
+                ("cavity", dict(s_m=3.0, length_m=0.5, height_m=0.2, depth_top_m=0.6))])),
+            ("multi", 400, "multi", dict(line_m=5.6, items=[
+                ("cavity", dict(s_m=1.3, length_m=0.5, height_m=0.2, depth_top_m=0.5)),
+                ("cavity", dict(s_m=2.75, length_m=0.6, height_m=0.25, depth_top_m=0.8)),
+                ("cavity", dict(s_m=4.2, length_m=0.5, height_m=0.2, depth_top_m=1.1))])),
+            ("multi", 900, "multi", dict(line_m=3.0, items=[
+                ("cavity", dict(s_m=1.0, length_m=0.3, height_m=0.15, depth_top_m=0.35)),
+                ("cavity", dict(s_m=1.9, length_m=0.3, height_m=0.15, depth_top_m=0.6))])),
+            ("multi", 400, "multi", dict(line_m=5.0, items=[
+                ("void", dict(s_m=1.5, length_m=0.8, height_m=0.03, under="asphalt")),
+                ("cavity", dict(s_m=3.0, length_m=0.6, height_m=0.3, depth_top_m=0.9))])),
+            ("multi", 200, "multi", dict(line_m=8.0, items=[
+                ("cavity", dict(s_m=2.6, length_m=1.0, height_m=0.4, depth_top_m=1.2)),
+                ("cavity", dict(s_m=4.9, length_m=0.8, height_m=0.3, depth_top_m=1.8))])),
+            ("cavity", 400, "cavity", dict(length_m=1.6, height_m=0.4, depth_top_m=0.8))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
