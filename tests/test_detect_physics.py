@@ -809,6 +809,63 @@ def test_a_region_whose_top_jumps_to_another_reflector_is_cut_at_the_jump():
     assert split_at_saddles(early, 10, 5)["label"].nunique() == 1
 
 
+def test_a_flank_that_runs_into_a_second_deeper_top_is_cut_where_the_top_bends():
+    """Tops (samples, period 10) of one region along 50 traces: the hyperbola of a body with its
+    apex at 50 (trace 10) whose right flank meets the flat top of a second body at 90 (traces
+    22-32, then its own flank). No saddle (the flank reaches 90 and stays there), no jump; the top
+    bends the wrong way for one body at trace 21 and is cut there. One body's convex top (flat
+    over 10 traces, then hyperbola flanks) is not cut, and a late dip of three traces (the first
+    lobe missed on a few columns) is no bend once the grey opening has taken it out."""
+    from roadhealth.detect.features import split_at_saddles, split_at_terraces
+
+    t = np.arange(50)
+    first = 50 + np.sqrt(1.0 + (4.0 * (t - 10)) ** 2) - 1
+    second = 90 + np.sqrt(1.0 + (5.0 * np.maximum(t - 32, 0)) ** 2) - 1
+    top = np.minimum(first, second)
+    recs = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": top})
+    assert split_at_saddles(recs, 10, 8)["label"].nunique() == 1  # the saddle split sees one top
+    out = split_at_terraces(recs, 10, 8, 6)
+    assert set(out["parent"]) == {3}
+    left, right = out.loc[out["t"] <= 18, "label"], out.loc[out["t"] >= 24, "label"]
+    assert left.nunique() == 1 and right.nunique() == 1 and left.iloc[0] == 3 and right.iloc[0] != 3
+    # new labels start where the caller says (after those another split gave)
+    assert split_at_terraces(recs, 10, 8, 6, first_label=40)["label"].max() == 40
+    one = 60 + np.sqrt(1.0 + (5.0 * np.maximum(np.abs(t - 25) - 5, 0)) ** 2) - 1
+    assert split_at_terraces(pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": one}), 10, 8, 6)["label"].nunique() == 1
+    dip = np.where((t >= 24) & (t <= 26), one + 15, one)
+    dipped = pd.DataFrame({"label": 3, "c": 0, "t": t, "s_top": dip})
+    assert split_at_terraces(dipped, 10, 8, 6, opening=1)["label"].nunique() > 1
+    assert split_at_terraces(dipped, 10, 8, 6, opening=5)["label"].nunique() == 1
+    # no part shorter than ``min_part`` traces
+    assert split_at_terraces(recs, 10, 30, 6)["label"].nunique() == 1
+
+
+def test_two_cavities_whose_flanks_run_into_each_other_are_two_detections(monkeypatch):
+    """Blind full-wave line (400 MHz, clean and noisy): cavities 0.6 x 0.25 m at 0.7 m (1.8 m along)
+    and 0.5 x 0.2 m at 0.9 m (3.2 m along) form one region: the first one's right flank runs into
+    the second one's top and sinks no saddle between them. Cut where the top bends, each part is
+    a confident cavity with its own apex, at its own depth. Without the bend cut, one cavity is
+    reported and the second is lost."""
+    import roadhealth.detect.features as features
+
+    for variant in ("clean", "noisy"):
+        survey = _blind_line(f"bw400_multi_15_{variant}")
+        got = detect(survey)
+        assert _kinds_near(got, 1.5, 2.0) == [("cavity", pytest.approx(0.7, abs=0.1))], (variant, got)
+        assert _kinds_near(got, 2.9, 3.4) == [("cavity", pytest.approx(0.9, abs=0.1))], (variant, got)
+        assert (got["kind"] == "cavity").sum() == 2
+    monkeypatch.setattr(features, "TERRACE_PERIODS", np.inf)
+    assert (detect(_blind_line("bw400_multi_15_clean"))["kind"] == "cavity").sum() == 1
+
+
+def test_one_cavity_whose_top_is_picked_a_lobe_late_on_one_flank_stays_one():
+    """Blind full-wave line (400 MHz, clean): one 0.6 x 0.25 m cavity 1.1 m deep whose left flank is
+    picked a lobe later than its apex: the top bends there and is cut, but the parts' fitted apexes
+    lie outside them (both are the one body's apex): one cavity is reported, not three."""
+    got = detect(_blind_line("bw400_cavity_15_clean"))
+    assert list(got["kind"]) == ["cavity"], got
+
+
 def test_a_cut_at_a_jump_is_kept_only_where_it_parts_a_defect_from_a_pipe():
     """_keep_splits: a region cut at a jump (``at_jumps``) is replaced by its parts where one of
     them is a pipe and the defect parts are confident (a wet zone whose whole was read partly on

@@ -32,10 +32,13 @@ from roadhealth.detect.classify import (
 )
 from roadhealth.detect.features import (
     SADDLE_MIN_PART_M,
+    TERRACE_HALF_M,
+    TERRACE_OPENING_M,
     _Groups,
     column_records,
     region_features,
     split_at_saddles,
+    split_at_terraces,
 )
 from roadhealth.detect.prepare import (
     DEFAULT_LAYERS,
@@ -190,6 +193,9 @@ SPLIT_PIPE_MIN_SCORE = 0.5
 #: A part of a split region counts as confident at this confidence (:func:`_keep_splits`).
 SPLIT_MIN_CONFIDENCE = 0.7
 
+#: The kinds of an air body, whose top is one convex curve (:func:`_keep_splits`).
+AIR_KINDS = ("cavity", "void")
+
 #: A region with a point-like top whose energy 1.5-4 periods under its top exceeds this fraction of
 #: its top lobe's may be a pipe with something under it, and is looked under as pipes are
 #: (:func:`_look_under_pipes`): a metal pipe has no bottom reflection and hardly rings (full-wave
@@ -306,6 +312,28 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     return feats
 
 
+def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray) -> np.ndarray:
+    """The wholes whose parts cut at the bends of their top (rows ``is_bent`` of ``cls``) are two
+    air bodies or more: the whole is a cavity or a void, two or more parts are cavities or voids
+    of a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more, each with its own apex (the hyperbola
+    fitted to the part's top has its apex inside the part: a top picked a lobe late over part of
+    one body's flank leaves parts whose apex is that body's, outside them), and no part is a
+    doubtful defect."""
+    if not is_bent.any():
+        return np.zeros(0, dtype=cls.index.dtype)
+    bent = cls[is_bent]
+    wholes, inv = np.unique(bent["parent"].to_numpy(), return_inverse=True)
+    at = cls.index.get_indexer(wholes)
+    whole_air = np.isin(np.where(at >= 0, cls["decision"].to_numpy(object)[at], None), AIR_KINDS)
+    confident = bent["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE
+    x0 = bent["hyperbola_x0_m"].to_numpy(float)
+    own_apex = (x0 >= bent["distance_start_m"].to_numpy(float)) & (x0 <= bent["distance_end_m"].to_numpy(float))
+    air = np.isin(bent["decision"].to_numpy(object), AIR_KINDS) & confident & own_apex
+    n_air = np.bincount(inv, weights=air, minlength=wholes.size)
+    doubt = np.bincount(inv, weights=bent["is_defect"].to_numpy(bool) & ~confident, minlength=wholes.size) > 0
+    return wholes[whole_air & (n_air >= 2) & ~doubt]
+
+
 def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
                  at_jumps=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The classified regions with the splits of
@@ -319,12 +347,26 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     a pipe score of :data:`SPLIT_PIPE_MIN_SCORE` or more). A region cut where its top jumps
     (``at_jumps``, :func:`~roadhealth.detect.features.split_at_saddles`) is replaced only in that
     last case: a defect parted from a pipe beside it, not one body's top cut. A chaotic loose top cut
-    at its bumps gives doubtful pieces and stays whole. The kept parts get back the labels the
-    split gave them (the first part the whole's); the others are dropped, and so is ``parent``.
+    at its bumps gives doubtful pieces and stays whole.
+
+    Parts labelled ``2 * part_offset`` and above are those of
+    :func:`~roadhealth.detect.features.split_at_terraces` (the top cut where it bends the wrong way
+    for one body). A whole that :func:`_two_air_bodies` says is two air bodies or more is replaced
+    by them, whatever its saddles say; otherwise they are dropped.
+
+    The kept parts get back the labels the split gave them (the first part the whole's); the
+    others are dropped, and so is ``parent``.
     """
     label = cls.index.to_numpy()
     is_part = label >= part_offset
-    parts = cls[is_part]
+    is_bent = label >= 2 * part_offset
+    keep_bent = _two_air_bodies(cls, is_bent)
+    parent_all = cls["parent"].to_numpy() if "parent" in cls else label
+    cls = cls[~(is_bent & ~np.isin(parent_all, keep_bent)) & ~(is_part & ~is_bent & np.isin(parent_all, keep_bent))]
+    label = cls.index.to_numpy()
+    is_part = label >= part_offset
+    is_bent = label >= 2 * part_offset
+    parts = cls[is_part & ~is_bent]
     # per whole (grouped with numpy: a pandas group loop cost more than the rest of the step)
     parent = parts["parent"].to_numpy()
     wholes, inv, n_parts = np.unique(parent, return_inverse=True, return_counts=True)
@@ -350,9 +392,10 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     keep = wholes[(n_parts >= 2) & found & some_defect & all_confident & story].tolist()
 
     def split_label(lab):  # a part's label as the split gave it
-        return np.where(lab >= part_offset, lab - part_offset, lab)
+        return np.where(lab >= 2 * part_offset, lab - 2 * part_offset, np.where(lab >= part_offset, lab - part_offset, lab))
 
-    new_rows = parts[parts["parent"].isin(keep)]
+    new_rows = pd.concat([parts[parts["parent"].isin(keep)], cls[is_bent]])
+    keep = keep + keep_bent.tolist()
     out = pd.concat([cls[~is_part].drop(index=keep), new_rows]).drop(columns="parent")
     lab_s = strong["label"].to_numpy()
     strong = strong[np.isin(lab_s, out.index.to_numpy()) & ~np.isin(lab_s, keep)
@@ -398,11 +441,22 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         lab, par = split["label"].to_numpy(), split["parent"].to_numpy()
         at_jumps = set(split.attrs["split_at_jumps"])
         parents = np.unique(par[lab != par])
-        if parents.size:
-            part_offset = int(lab.max()) + 1
+        # and in parts cut where its top bends the wrong way for one body (a second, deeper top
+        # that a flank runs into), labelled from twice ``part_offset`` on
+        ter = split_at_terraces(recs, att.period_samples, max(2, round(SADDLE_MIN_PART_M / spacing)),
+                                max(1, round(TERRACE_HALF_M / spacing)),
+                                opening=max(1, round(TERRACE_OPENING_M / spacing)) | 1,
+                                first_label=int(lab.max()) + 1)
+        tlab, tpar = ter["label"].to_numpy(), ter["parent"].to_numpy()
+        t_parents = np.unique(tpar[tlab != tpar])
+        if parents.size or t_parents.size:
+            part_offset = int(max(lab.max(), tlab.max())) + 1
             parts = split[np.isin(par, parents)]
+            t_parts = ter[np.isin(tpar, t_parents)]
             recs = pd.concat([recs.assign(parent=recs["label"].to_numpy()),
-                              parts.assign(label=parts["label"].to_numpy() + part_offset)], ignore_index=True)
+                              parts.assign(label=parts["label"].to_numpy() + part_offset),
+                              t_parts.assign(label=t_parts["label"].to_numpy() + 2 * part_offset)],
+                             ignore_index=True)
     v0 = pr.velocity_m_per_ns  # the scores' velocity (the features' depths before the velocity model)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0,

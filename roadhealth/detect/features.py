@@ -71,6 +71,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import ndimage
 
 from roadhealth.detect.candidates import Attributes, Regions
 from roadhealth.processing.velocity import fit_hyperbola
@@ -176,6 +177,18 @@ SADDLE_PERIODS = 1.5
 #: The shortest part a split may leave, along track (m): a separate body's top, not a ragged edge.
 SADDLE_MIN_PART_M = 0.5
 
+#: One body's top is convex along track: flat, domed or a diffraction hyperbola, its time never
+#: lies later than the mean of its times :data:`TERRACE_HALF_M` either side. A top that does, by
+#: at least this many antenna periods, is the flank of one body running into the top of a second,
+#: deeper one (:func:`split_at_terraces`; two cavities 1.4 m apart at 0.7 and 0.9 m, 400 MHz:
+#: 0.77 period, where the flank meets the second top no more than 0.1 period later than it).
+TERRACE_PERIODS = 0.5
+#: Half the span over which the bend of a top is read, m (about a Fresnel zone at 1 m, 400 MHz).
+TERRACE_HALF_M = 0.5
+#: Narrow late dips of a top (the first lobe missed on a few columns, a top picked a lobe late at
+#: a hyperbola's apex) are removed first by a grey opening over this length, m: a dip is no bend.
+TERRACE_OPENING_M = 0.3
+
 
 #: The along-track extent of a body is that of its strong tops within this many periods of its
 #: earliest (``top_start_m``/``top_end_m``): half a period, the two-way time of the first Fresnel
@@ -238,6 +251,27 @@ def _long_parts(cuts: list, n: int, min_part: int) -> list:
     return cuts
 
 
+def _top_profile(trace: np.ndarray, s_top: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A region's top along track: the earliest top sample of its columns at each of ``n``
+    traces (``trace``: 0 ... n-1), interpolated over traces without a column, and where a
+    trace has one."""
+    top = np.full(n, np.inf)
+    np.minimum.at(top, trace, s_top)
+    have = np.isfinite(top)
+    idx = np.arange(n)
+    return np.interp(idx, idx[have], top[have]), have
+
+
+def _relabel(label: np.ndarray, sel: np.ndarray, tt: np.ndarray, cuts: list, next_label: int) -> int:
+    """Give the columns ``sel`` (at traces ``tt``, counted from the region's first trace) after
+    each cut a new label from ``next_label`` on; returns the next free label."""
+    part = np.searchsorted(np.asarray(cuts), tt, side="right")
+    for j in range(1, len(cuts) + 1):
+        label[sel[part == j]] = next_label
+        next_label += 1
+    return next_label
+
+
 def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
                      max_step: float = 0.0) -> pd.DataFrame:
     """``recs`` (:func:`column_records`) with every region whose top, along track, rises to two or
@@ -271,11 +305,7 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
         t0, t1 = int(tt.min()), int(tt.max())
         if t1 - t0 < 6:
             continue
-        top = np.full(t1 - t0 + 1, np.inf)
-        np.minimum.at(top, tt - t0, s_top[sel])
-        have = np.isfinite(top)
-        idx = np.arange(top.size)
-        top = np.interp(idx, idx[have], top[have])  # traces of the span without a column of the region
+        top, have = _top_profile(tt - t0, s_top[sel], t1 - t0 + 1)
         apex, _ = find_peaks(-top)
         cuts = []
         if apex.size >= 2:
@@ -297,13 +327,56 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
             continue
         if at_jumps:
             jumped.append(int(lab))
-        part = np.searchsorted(np.asarray(cuts) + t0, tt, side="right")
-        for j in range(1, len(cuts) + 1):
-            label[sel[part == j]] = next_label
-            next_label += 1
+        next_label = _relabel(label, sel, tt - t0, cuts, next_label)
     out = recs.assign(parent=recs["label"].to_numpy(), label=label)
     out.attrs["split_at_jumps"] = jumped
     return out
+
+
+def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, half: int,
+                      opening: int = 1, first_label: int | None = None) -> pd.DataFrame:
+    """``recs`` (:func:`column_records`) with every region whose top bends the wrong way for one
+    body's top relabelled into parts, cut where it does; ``parent`` holds the region's label.
+    The top is read on the region's channel with the most columns; the cuts part every channel.
+
+    One body's top (flat, domed or a diffraction hyperbola) is convex along track. Where the
+    flank of a body runs into the top of a second, deeper one, the region's top (the earliest of
+    both) turns flat again: at that trace it lies later than the mean of its times ``half``
+    traces either side, by :data:`TERRACE_PERIODS` periods or more (a saddle between two tops
+    does so too, and is cut by :func:`split_at_saddles` already). Narrow late dips (a few columns
+    whose first lobe was missed) are taken out first by a grey opening over ``opening`` traces.
+    Cuts that would leave a part shorter than ``min_part`` traces are not made. The first part
+    keeps the region's label, the others get new ones from ``first_label`` on (default: after
+    the largest). Whether the parts are kept is for the caller to decide (two air bodies:
+    :func:`roadhealth.detect.core._keep_splits`). The loop runs over regions, not traces."""
+    from scipy.signal import find_peaks
+
+    label = recs["label"].to_numpy().copy()
+    t_all = recs["t"].to_numpy()
+    c_all = recs["c"].to_numpy()
+    s_top = recs["s_top"].to_numpy().astype(float)
+    next_label = int(label.max()) + 1 if first_label is None else int(first_label)
+    height = TERRACE_PERIODS * period_samples
+    for lab in np.unique(label):
+        sel = np.flatnonzero(label == lab)
+        tt = t_all[sel]
+        t0, t1 = int(tt.min()), int(tt.max())
+        if t1 - t0 + 1 <= 2 * half or t1 - t0 + 1 < 2 * min_part:
+            continue
+        # the top of one channel, the one with the most columns (in an array the earliest top of
+        # all channels is the envelope of their tops, which an oblique pipe bends)
+        cc = c_all[sel]
+        best = np.bincount(cc).argmax()
+        one = cc == best
+        top, _ = _top_profile(tt[one] - t0, s_top[sel][one], t1 - t0 + 1)
+        if opening > 1:
+            top = ndimage.grey_opening(top, size=opening, mode="nearest")
+        bend = top[half:-half] - 0.5 * (top[:-2 * half] + top[2 * half:])
+        peaks, _ = find_peaks(np.r_[-np.inf, bend, -np.inf], height=height, distance=max(1, min_part))
+        cuts = _long_parts((peaks - 1 + half).tolist(), top.size, min_part)
+        if cuts:
+            next_label = _relabel(label, sel, tt - t0, cuts, next_label)
+    return recs.assign(parent=recs["label"].to_numpy(), label=label)
 
 
 def _windows(arr2d: np.ndarray, cols: np.ndarray, centre: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
