@@ -431,6 +431,7 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     # also measured in parts, cut at the saddles; the parts are labelled from ``part_offset`` on
     part_offset = None
     at_jumps: set = set()
+    t_parts = None
     if not recs.empty:
         # (the steepest a reflector's top changes from one trace to the next: 2 sin(a) / v per
         # metre at the edge of the antenna beam, a = 40 degrees, where a hyperbola's flanks fade)
@@ -442,7 +443,8 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         at_jumps = set(split.attrs["split_at_jumps"])
         parents = np.unique(par[lab != par])
         # and in parts cut where its top bends the wrong way for one body (a second, deeper top
-        # that a flank runs into), labelled from twice ``part_offset`` on
+        # that a flank runs into), labelled from twice ``part_offset`` on; these are measured only
+        # for the wholes classified as air bodies, the only ones they may replace (below)
         ter = split_at_terraces(recs, att.period_samples, max(2, round(SADDLE_MIN_PART_M / spacing)),
                                 max(1, round(TERRACE_HALF_M / spacing)),
                                 opening=max(1, round(TERRACE_OPENING_M / spacing)) | 1,
@@ -453,10 +455,9 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
             part_offset = int(max(lab.max(), tlab.max())) + 1
             parts = split[np.isin(par, parents)]
             t_parts = ter[np.isin(tpar, t_parents)]
+            t_parts = t_parts.assign(label=t_parts["label"].to_numpy() + 2 * part_offset)
             recs = pd.concat([recs.assign(parent=recs["label"].to_numpy()),
-                              parts.assign(label=parts["label"].to_numpy() + part_offset),
-                              t_parts.assign(label=t_parts["label"].to_numpy() + 2 * part_offset)],
-                             ignore_index=True)
+                              parts.assign(label=parts["label"].to_numpy() + part_offset)], ignore_index=True)
     v0 = pr.velocity_m_per_ns  # the scores' velocity (the features' depths before the velocity model)
     feats, strong = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0,
@@ -479,6 +480,18 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     fcols = [c for c in feats.columns if c != "parent"]
     th = options.get("thresholds") or Thresholds()
     cls = classify(feats, th) if not feats.empty else feats
+    if t_parts is not None and len(t_parts) and not cls.empty:
+        lab_c = cls.index.to_numpy()
+        air = lab_c[(lab_c < part_offset) & np.isin(cls["decision"].to_numpy(object), AIR_KINDS)]
+        t_parts = t_parts[np.isin(t_parts["parent"].to_numpy(), air)]
+        if len(t_parts):
+            f2, s2 = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns,
+                                     centre_mhz=pr.centre_mhz, velocity_m_per_ns=v0, distance_m=dist, offset_m=off,
+                                     records=t_parts, max_regions=MAX_FIT_REGIONS, part_offset=part_offset)
+            if not f2.empty:
+                f2 = _finish_features(f2, s2, pr, depth_rule, s.sizes["channel"], s.sizes["trace"])
+                cls = pd.concat([cls, classify(f2, th)])
+                strong = pd.concat([strong, s2], ignore_index=True)
     if part_offset is not None:
         cls, strong = _keep_splits(cls, strong, part_offset, at_jumps)
     if classified and not cls.empty:
