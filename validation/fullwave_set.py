@@ -680,7 +680,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("multi", 200, "multi", dict(line_m=8.0, items=[
                 ("cavity", dict(s_m=2.6, length_m=1.0, height_m=0.4, depth_top_m=1.2)),
                 ("cavity", dict(s_m=4.9, length_m=0.8, height_m=0.3, depth_top_m=1.8))])),
-            ("cavity", 400, "cavity", dict(length_m=1.6, height_m=0.4, depth_top_m=0.8))]]
+            ("cavity", 400, "cavity", dict(length_m=1.6, height_m=0.4, depth_top_m=0.8))],
+            [  # forty-third batch (2 December 2026, written before it was run): cavities under asphalt
+            # on one uniform soil far from the default velocity model's (eps_r 6 / 8 / 11 with
+            # depth): a dry sand (eps_r 5) and a moist clay (eps_r 15). How far off do the depths
+            # of a survey without a usable hyperbola go, and is the cavity still found?
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.0, soil="uniform",
+                                           soil_materials={"subgrade": [5.0, 0.002]})),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.0, soil="uniform",
+                                           soil_materials={"subgrade": [15.0, 0.02]})),
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=1.6, soil="uniform",
+                                           soil_materials={"subgrade": [5.0, 0.002]}))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
