@@ -840,6 +840,51 @@ def test_a_flank_that_runs_into_a_second_deeper_top_is_cut_where_the_top_bends()
     assert split_at_terraces(recs, 10, 30, 6)["label"].nunique() == 1
 
 
+def test_a_bend_is_read_on_one_channel_over_its_own_span():
+    """In an array a region's channels see a body at different traces (an oblique pipe): two
+    convex tops, channel 0 over traces 0-50 (apex 20), channel 1 over 12-61 (apex 32). Neither
+    bends, and the region is not cut: the top is read on the channel with the most columns and
+    only over the traces where it has them (held flat beyond them, its flank would seem to
+    bend at trace 50). New labels may not reuse a region's."""
+    from roadhealth.detect.features import split_at_terraces
+
+    t0, t1 = np.arange(0, 51), np.arange(12, 62)
+    recs = pd.concat([
+        pd.DataFrame({"label": 3, "c": 0, "t": t0, "s_top": 50 + np.sqrt(1 + (4.0 * (t0 - 20)) ** 2)}),
+        pd.DataFrame({"label": 3, "c": 1, "t": t1, "s_top": 50 + np.sqrt(1 + (4.0 * (t1 - 32)) ** 2)}),
+    ], ignore_index=True)
+    assert split_at_terraces(recs, 10, 8, 6, opening=5)["label"].nunique() == 1
+    with pytest.raises(ValueError, match="reuse"):
+        split_at_terraces(recs, 10, 8, 6, first_label=3)
+
+
+def test_two_air_bodies_need_two_confident_parts_each_with_its_own_apex():
+    """_two_air_bodies: a whole cavity whose bent parts are two confident cavities, each with its
+    fitted apex inside it, is two bodies; not when one part's apex lies outside it (one body's
+    flank picked a lobe late), when a part is a doubtful defect, when the whole is a wet zone, or
+    when the apex is unknown (NaN)."""
+    from roadhealth.detect.core import SPLIT_MIN_CONFIDENCE, _two_air_bodies
+
+    hi, lo = SPLIT_MIN_CONFIDENCE + 0.1, SPLIT_MIN_CONFIDENCE - 0.2
+    rows = [  # label, parent, decision, is_defect, confidence, start, end, apex
+        (1, 1, "cavity", True, 1.0, 1.0, 3.5, 1.8),
+        (201, 1, "cavity", True, hi, 1.0, 2.5, 1.7), (211, 1, "cavity", True, hi, 2.5, 3.5, 3.0),
+        (2, 2, "cavity", True, 1.0, 1.0, 3.5, 1.8),
+        (202, 2, "cavity", True, hi, 1.0, 2.5, 1.7), (212, 2, "cavity", True, hi, 2.5, 3.5, 2.0),
+        (3, 3, "cavity", True, 1.0, 1.0, 3.5, 1.8),
+        (203, 3, "cavity", True, hi, 1.0, 2.5, 1.7), (213, 3, "cavity", True, hi, 2.5, 3.5, 3.0),
+        (223, 3, "loose", True, lo, 3.5, 4.0, np.nan),
+        (4, 4, "water_rich", True, 1.0, 1.0, 3.5, 1.8),
+        (204, 4, "cavity", True, hi, 1.0, 2.5, 1.7), (214, 4, "cavity", True, hi, 2.5, 3.5, 3.0),
+        (5, 5, "void", True, 1.0, 1.0, 3.5, 1.8),
+        (205, 5, "void", True, hi, 1.0, 2.5, 1.7), (215, 5, "void", True, hi, 2.5, 3.5, np.nan),
+    ]
+    cls = pd.DataFrame(rows, columns=["label", "parent", "decision", "is_defect", "confidence", "distance_start_m",
+                                      "distance_end_m", "hyperbola_x0_m"]).set_index("label")
+    assert _two_air_bodies(cls, cls.index.to_numpy() >= 200).tolist() == [1]
+    assert _two_air_bodies(cls, np.zeros(len(cls), dtype=bool)).size == 0
+
+
 def test_two_cavities_whose_flanks_run_into_each_other_are_two_detections(monkeypatch):
     """Blind full-wave line (400 MHz, clean and noisy): cavities 0.6 x 0.25 m at 0.7 m (1.8 m along)
     and 0.5 x 0.2 m at 0.9 m (3.2 m along) form one region: the first one's right flank runs into

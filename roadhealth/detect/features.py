@@ -337,7 +337,8 @@ def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, ha
                       opening: int = 1, first_label: int | None = None) -> pd.DataFrame:
     """``recs`` (:func:`column_records`) with every region whose top bends the wrong way for one
     body's top relabelled into parts, cut where it does; ``parent`` holds the region's label.
-    The top is read on the region's channel with the most columns; the cuts part every channel.
+    The top is read on the region's channel with the most columns, over that channel's span; the
+    cuts part every channel.
 
     One body's top (flat, domed or a diffraction hyperbola) is convex along track. Where the
     flank of a body runs into the top of a second, deeper one, the region's top (the earliest of
@@ -356,18 +357,20 @@ def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, ha
     c_all = recs["c"].to_numpy()
     s_top = recs["s_top"].to_numpy().astype(float)
     next_label = int(label.max()) + 1 if first_label is None else int(first_label)
+    if next_label <= int(label.max()):
+        raise ValueError(f"first_label {first_label} would reuse a region's label (largest {int(label.max())})")
     height = TERRACE_PERIODS * period_samples
     for lab in np.unique(label):
         sel = np.flatnonzero(label == lab)
         tt = t_all[sel]
-        t0, t1 = int(tt.min()), int(tt.max())
+        # the top of one channel, the one with the most columns (in an array the earliest top of
+        # all channels is the envelope of their tops, which an oblique pipe bends), over that
+        # channel's own span (held flat beyond it, a flank would seem to bend)
+        cc = c_all[sel]
+        one = cc == np.bincount(cc).argmax()
+        t0, t1 = int(tt[one].min()), int(tt[one].max())
         if t1 - t0 + 1 <= 2 * half or t1 - t0 + 1 < 2 * min_part:
             continue
-        # the top of one channel, the one with the most columns (in an array the earliest top of
-        # all channels is the envelope of their tops, which an oblique pipe bends)
-        cc = c_all[sel]
-        best = np.bincount(cc).argmax()
-        one = cc == best
         top, _ = _top_profile(tt[one] - t0, s_top[sel][one], t1 - t0 + 1)
         if opening > 1:
             top = ndimage.grey_opening(top, size=opening, mode="nearest")
