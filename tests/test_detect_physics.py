@@ -903,6 +903,18 @@ def test_two_cavities_whose_flanks_run_into_each_other_are_two_detections(monkey
     assert (detect(_blind_line("bw400_multi_15_clean"))["kind"] == "cavity").sum() == 1
 
 
+def test_three_cavities_in_a_staircase_are_three_detections_at_their_depths():
+    """Blind batch 42 (400 MHz, written before it was run): cavities at 0.5, 0.8 and 1.1 m, 1.45 m
+    apart, each one's flank running into the next one's top. Clean and noisy, three cavities,
+    each over its own truth and at its depth (the code before the bend cut reported one cavity
+    over the whole line, clean, and one over the second and third, noisy)."""
+    for variant in ("clean", "noisy"):
+        got = detect(_blind_line(f"bw400_multi_17_{variant}"))
+        assert (got["kind"] == "cavity").sum() == 3, (variant, got)
+        for a, b, depth in ((0.97, 1.47, 0.5), (2.37, 2.97, 0.8), (3.87, 4.37, 1.1)):
+            assert _kinds_near(got, a, b) == [("cavity", pytest.approx(depth, abs=0.1))], (variant, got)
+
+
 def test_one_cavity_whose_top_is_picked_a_lobe_late_on_one_flank_stays_one():
     """Blind full-wave line (400 MHz, clean): one 0.6 x 0.25 m cavity 1.1 m deep whose left flank is
     picked a lobe later than its apex: the top bends there and is cut, but the parts' fitted apexes
