@@ -899,6 +899,8 @@ def test_two_cavities_whose_flanks_run_into_each_other_are_two_detections(monkey
         assert _kinds_near(got, 1.5, 2.0) == [("cavity", pytest.approx(0.7, abs=0.1))], (variant, got)
         assert _kinds_near(got, 2.9, 3.4) == [("cavity", pytest.approx(0.9, abs=0.1))], (variant, got)
         assert (got["kind"] == "cavity").sum() == 2
+        # and the evidence says each was measured apart from the other
+        assert all("flank of one runs into the top of the other" in e for e in got["evidence"])
     monkeypatch.setattr(features, "TERRACE_PERIODS", np.inf)
     assert (detect(_blind_line("bw400_multi_15_clean"))["kind"] == "cavity").sum() == 1
 

@@ -196,6 +196,15 @@ SPLIT_MIN_CONFIDENCE = 0.7
 #: The kinds of an air body, whose top is one convex curve (:func:`_keep_splits`).
 AIR_KINDS = ("cavity", "void")
 
+#: What the evidence says of a detection measured apart from the region it formed with a
+#: neighbour (:func:`_keep_splits`).
+SPLIT_TEXT = {
+    "saddle": "measured apart from a neighbouring object: one candidate region cut at the saddle between their tops",
+    "jump": "measured apart from a neighbouring reflector: one candidate region cut where its top jumps to the other's",
+    "bend": ("measured apart from a neighbouring body: one candidate region cut where the flank of one runs into "
+             "the top of the other (the top bends the wrong way for one body there)"),
+}
+
 #: A region with a point-like top whose energy 1.5-4 periods under its top exceeds this fraction of
 #: its top lobe's may be a pipe with something under it, and is looked under as pipes are
 #: (:func:`_look_under_pipes`): a metal pipe has no bottom reflection and hardly rings (full-wave
@@ -394,7 +403,9 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     def split_label(lab):  # a part's label as the split gave it
         return np.where(lab >= 2 * part_offset, lab - 2 * part_offset, np.where(lab >= part_offset, lab - part_offset, lab))
 
-    new_rows = pd.concat([parts[parts["parent"].isin(keep)], cls[is_bent]])
+    kept = parts[parts["parent"].isin(keep)]
+    new_rows = pd.concat([kept.assign(split=np.where(kept["parent"].isin(list(at_jumps)), "jump", "saddle")),
+                          cls[is_bent].assign(split="bend")])
     keep = keep + keep_bent.tolist()
     out = pd.concat([cls[~is_part].drop(index=keep), new_rows]).drop(columns="parent")
     lab_s = strong["label"].to_numpy()
@@ -726,6 +737,9 @@ def _evidence(r, pr: Prepared) -> str:
              f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
     if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
         parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
+    split = r.get("split")
+    if isinstance(split, str) and split in SPLIT_TEXT:
+        parts.append(SPLIT_TEXT[split])
     if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
     parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_reference}")
