@@ -690,7 +690,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.0, soil="uniform",
                                            soil_materials={"subgrade": [15.0, 0.02]})),
             ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=1.6, soil="uniform",
-                                           soil_materials={"subgrade": [5.0, 0.002]}))]]
+                                           soil_materials={"subgrade": [5.0, 0.002]}))],
+            [  # forty-fourth batch (2 December 2026, written before it was run): neighbours of other
+            # kinds whose flanks meet a cavity's top (a wet lens, a loose zone), two cavities at one
+            # depth 1.2 m apart (a saddle between equal tops), and a 600 MHz pair at 0.5 and 0.9 m
+            ("multi", 400, "multi", dict(line_m=5.0, items=[
+                ("water_rich", dict(s_m=1.5, length_m=1.0, height_m=0.3, depth_top_m=0.8, eps_r=20.0)),
+                ("cavity", dict(s_m=3.1, length_m=0.6, height_m=0.25, depth_top_m=1.1))])),
+            ("multi", 400, "multi", dict(line_m=5.0, items=[
+                ("cavity", dict(s_m=1.5, length_m=0.6, height_m=0.25, depth_top_m=1.0)),
+                ("loose", dict(s_m=3.1, length_m=1.0, height_m=0.4, depth_top_m=0.7))])),
+            ("multi", 400, "multi", dict(line_m=4.6, items=[
+                ("cavity", dict(s_m=1.7, length_m=0.5, height_m=0.2, depth_top_m=0.8)),
+                ("cavity", dict(s_m=2.9, length_m=0.5, height_m=0.2, depth_top_m=0.8))])),
+            ("multi", 600, "multi", dict(line_m=3.4, items=[
+                ("cavity", dict(s_m=1.2, length_m=0.4, height_m=0.2, depth_top_m=0.5)),
+                ("cavity", dict(s_m=2.2, length_m=0.4, height_m=0.2, depth_top_m=0.9))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
