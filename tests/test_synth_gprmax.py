@@ -59,6 +59,22 @@ def test_boxes_lie_on_the_grid_and_every_box_keeps_a_cell():
         assert np.all(np.round(cells[:, 3:]) - np.round(cells[:, :3]) >= 1)
 
 
+def test_no_box_reaches_past_the_domain_when_the_domain_is_no_whole_number_of_cells():
+    """A line whose domain (line, absorbing margins) ends on a half-cell tie: the layers' last
+    boxes were snapped up past its end and gprMax 4 refused the model ("ValueError: x", blind
+    scenario bw400_multi_19: a 5.26 m domain at 8 mm). Every box now lies within the domain."""
+    from roadhealth.synth.model import default_layers
+
+    dx = 0.008
+    for length in (4.9, 4.904, 4.9013):
+        text = to_gprmax(RoadModel(length, layers=default_layers(), seed=3, scatterer_density_per_m3=0.0),
+                         dx_m=dx, depth_m=1.0)
+        dom = next([float(v) for v in ln.split()[1:3]] for ln in text.splitlines() if ln.startswith("#domain:"))
+        boxes = np.array([[float(p) for p in ln.split()[1:7]] for ln in text.splitlines() if ln.startswith("#box:")])
+        assert boxes.size and boxes.min() >= 0
+        assert boxes[:, [0, 3]].max() <= dom[0] + 1e-9 and boxes[:, [1, 4]].max() <= dom[1] + 1e-9, (length, dom)
+
+
 @pytest.mark.skipif(importlib.util.find_spec("gprMax") is None, reason="gprMax (roadhealth[gprmax]) not installed")
 def test_2d_export_builds_in_gprmax(tmp_path):
     p = tmp_path / "road.in"

@@ -199,10 +199,18 @@ def to_gprmax(
         # give a one-cell box no extent at all, and then it refuses the model)
         return math.floor(v / dx_m + 0.5 + 1e-9) * dx_m
 
+    # the last grid line inside the domain on each axis: a corner snapped up from a half-cell tie at
+    # the domain's end (a domain that is no whole number of cells) would lie outside it, and gprMax
+    # 4 refuses such a box (blind scenario bw400_multi_19, a 5.26 m domain at 8 mm cells)
+    x_max = math.floor(lx / dx_m + 1e-9) * dx_m
+    v_max = math.floor(top_y / dx_m + 1e-9) * dx_m
+    y_max = math.floor(ny_u / dx_m + 1e-9) * dx_m
+
     def box(xa, va, xb, vb, name, ya=None, yb=None):
-        xa, xb, va, vb = snap(xa), snap(xb), snap(va), snap(vb)
+        xa, xb = (min(max(snap(v), 0.0), x_max) for v in (xa, xb))
+        va, vb = (min(max(snap(v), 0.0), v_max) for v in (va, vb))
         if not two_d:
-            ya, yb = snap(ya), snap(yb)
+            ya, yb = (min(max(snap(v), 0.0), y_max) for v in (ya, yb))
         if min(abs(xb - xa), abs(vb - va), dx_m if two_d else abs(yb - ya)) < 0.5 * dx_m:
             return  # thinner than a cell: nothing to voxelise
         if two_d:
