@@ -33,7 +33,6 @@ from roadhealth.detect.classify import (
 from roadhealth.detect.features import (
     SADDLE_MIN_PART_M,
     TERRACE_HALF_M,
-    TERRACE_OPENING_M,
     _Groups,
     column_records,
     region_features,
@@ -458,7 +457,7 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         # for the wholes classified as air bodies, the only ones they may replace (below)
         ter = split_at_terraces(recs, att.period_samples, max(2, round(SADDLE_MIN_PART_M / spacing)),
                                 max(1, round(TERRACE_HALF_M / spacing)),
-                                opening=max(1, round(TERRACE_OPENING_M / spacing)) | 1,
+                                max_step=2.0 * np.sin(np.radians(BEAM_EDGE_DEG)) / pr.velocity_m_per_ns * spacing / dt,
                                 first_label=int(lab.max()) + 1)
         tlab, tpar = ter["label"].to_numpy(), ter["parent"].to_numpy()
         t_parents = np.unique(tpar[tlab != tpar])

@@ -71,7 +71,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import ndimage
 
 from roadhealth.detect.candidates import Attributes, Regions
 from roadhealth.processing.velocity import fit_hyperbola
@@ -185,9 +184,6 @@ SADDLE_MIN_PART_M = 0.5
 TERRACE_PERIODS = 0.5
 #: Half the span over which the bend of a top is read, m (about a Fresnel zone at 1 m, 400 MHz).
 TERRACE_HALF_M = 0.5
-#: Narrow late dips of a top (the first lobe missed on a few columns, a top picked a lobe late at
-#: a hyperbola's apex) are removed first by a grey opening over this length, m: a dip is no bend.
-TERRACE_OPENING_M = 0.3
 
 
 #: The along-track extent of a body is that of its strong tops within this many periods of its
@@ -333,8 +329,25 @@ def split_at_saddles(recs: pd.DataFrame, period_samples: int, min_part: int = 1,
     return out
 
 
+def _fill_pits(top: np.ndarray, step: float, max_width: int) -> np.ndarray:
+    """``top`` with its pits filled: a run of at most ``max_width`` traces entered by a step later
+    than ``step`` from one trace to the next and left by a step earlier than ``-step`` (the first
+    lobe missed on a few columns: a lobe skip, steeper than any reflector's top) is replaced by a
+    straight line between the traces either side. A gradual bend (crossing flanks) is kept. The
+    loop runs over the steps, never over traces."""
+    d = np.diff(top)
+    down, up = np.flatnonzero(d > step), np.flatnonzero(d < -step)
+    out = top.copy()
+    for i in down:
+        k = np.searchsorted(up, i + 1)
+        if k < up.size and up[k] - i <= max_width:
+            j = up[k] + 1  # the first trace after the pit
+            out[i + 1:j] = np.interp(np.arange(i + 1, j), [i, j], [top[i], top[j]])
+    return out
+
+
 def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, half: int,
-                      opening: int = 1, first_label: int | None = None) -> pd.DataFrame:
+                      max_step: float = 0.0, first_label: int | None = None) -> pd.DataFrame:
     """``recs`` (:func:`column_records`) with every region whose top bends the wrong way for one
     body's top relabelled into parts, cut where it does; ``parent`` holds the region's label.
     The top is read on the region's channel with the most columns, over that channel's span; the
@@ -344,8 +357,10 @@ def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, ha
     flank of a body runs into the top of a second, deeper one, the region's top (the earliest of
     both) turns flat again: at that trace it lies later than the mean of its times ``half``
     traces either side, by :data:`TERRACE_PERIODS` periods or more (a saddle between two tops
-    does so too, and is cut by :func:`split_at_saddles` already). Narrow late dips (a few columns
-    whose first lobe was missed) are taken out first by a grey opening over ``opening`` traces.
+    does so too). Late pits (a few columns whose first lobe was missed) are filled first
+    (:func:`_fill_pits`: entered and left by steps of more than half a period or ``max_step``
+    samples, the steepest a reflector's top changes from one trace to the next, at most
+    ``min_part`` traces wide).
     Cuts that would leave a part shorter than ``min_part`` traces are not made. The first part
     keeps the region's label, the others get new ones from ``first_label`` on (default: after
     the largest). Whether the parts are kept is for the caller to decide (two air bodies:
@@ -372,8 +387,9 @@ def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, ha
         if t1 - t0 + 1 <= 2 * half or t1 - t0 + 1 < 2 * min_part:
             continue
         top, _ = _top_profile(tt[one] - t0, s_top[sel][one], t1 - t0 + 1)
-        if opening > 1:
-            top = ndimage.grey_opening(top, size=opening, mode="nearest")
+        # (single-trace spikes out first: a running median of three traces)
+        top = _fill_pits(np.median(np.lib.stride_tricks.sliding_window_view(np.pad(top, 1, mode="edge"), 3), axis=1),
+                         max(max_step, 0.5 * period_samples), min_part)
         bend = top[half:-half] - 0.5 * (top[:-2 * half] + top[2 * half:])
         peaks, _ = find_peaks(np.r_[-np.inf, bend, -np.inf], height=height, distance=max(1, min_part))
         cuts = _long_parts((peaks - 1 + half).tolist(), top.size, min_part)
