@@ -941,6 +941,17 @@ def test_two_cavities_at_one_depth_with_a_shallow_saddle_are_two_detections():
             assert _kinds_near(got, a, b) == [("cavity", pytest.approx(0.8, abs=0.2))], (variant, got)
 
 
+def test_a_cavity_whose_top_rises_over_another_ones_flank_is_parted_from_it_at_the_jump():
+    """Blind batch 44 (600 MHz, clean): cavities 0.4 x 0.2 m at 0.5 m and 0.9 m deep, 1 m apart. The
+    deeper one's top rises over the shallower one's flank in one step (a jump, no saddle), and the
+    region over both fits no single body (called weak). A cut at a jump was kept only where it
+    parted a defect from a pipe; it is kept too where two parts are confident air bodies each with
+    its own apex: two cavities at their depths."""
+    got = detect(_blind_line("bw600_multi_02_clean"))
+    assert _kinds_near(got, 0.94, 1.34) == [("cavity", pytest.approx(0.5, abs=0.1))], got
+    assert _kinds_near(got, 1.94, 2.34) == [("cavity", pytest.approx(0.9, abs=0.1))], got
+
+
 def test_one_cavity_whose_top_is_picked_a_lobe_late_on_one_flank_stays_one():
     """Blind full-wave line (400 MHz, clean): one 0.6 x 0.25 m cavity 1.1 m deep whose left flank is
     picked a lobe later than its apex: the top bends there and is cut, but the parts' fitted apexes

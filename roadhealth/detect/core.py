@@ -320,7 +320,7 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     return feats
 
 
-def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray) -> np.ndarray:
+def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = True) -> np.ndarray:
     """The wholes whose parts cut at the bends of their top (rows ``is_bent`` of ``cls``) are two
     air bodies or more: the whole is a cavity or a void, two or more parts are cavities or voids
     of a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more, each with its own apex (the hyperbola
@@ -332,14 +332,17 @@ def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray) -> np.ndarray:
     bent = cls[is_bent]
     wholes, inv = np.unique(bent["parent"].to_numpy(), return_inverse=True)
     at = cls.index.get_indexer(wholes)
-    whole_air = np.isin(np.where(at >= 0, cls["decision"].to_numpy(object)[at], None), AIR_KINDS)
+    whole_ok = (np.isin(np.where(at >= 0, cls["decision"].to_numpy(object)[at], None), AIR_KINDS) if whole_air
+                else np.ones(wholes.size, dtype=bool))
     confident = bent["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE
+    if not {"hyperbola_x0_m", "distance_start_m", "distance_end_m"} <= set(bent.columns):
+        return np.zeros(0, dtype=cls.index.dtype)  # no apex measured: no part shows its own
     x0 = bent["hyperbola_x0_m"].to_numpy(float)
     own_apex = (x0 >= bent["distance_start_m"].to_numpy(float)) & (x0 <= bent["distance_end_m"].to_numpy(float))
     air = np.isin(bent["decision"].to_numpy(object), AIR_KINDS) & confident & own_apex
     n_air = np.bincount(inv, weights=air, minlength=wholes.size)
     doubt = np.bincount(inv, weights=bent["is_defect"].to_numpy(bool) & ~confident, minlength=wholes.size) > 0
-    return wholes[whole_air & (n_air >= 2) & ~doubt]
+    return wholes[whole_ok & (n_air >= 2) & ~doubt]
 
 
 def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
@@ -354,7 +357,9 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     whole is no defect, or the parts' defect kinds are not all its kind, or a part is a clear pipe:
     a pipe score of :data:`SPLIT_PIPE_MIN_SCORE` or more). A region cut where its top jumps
     (``at_jumps``, :func:`~roadhealth.detect.features.split_at_saddles`) is replaced only in that
-    last case: a defect parted from a pipe beside it, not one body's top cut. A chaotic loose top cut
+    last case, a defect parted from a pipe beside it, or where two of its parts are air bodies
+    each with its own apex (:func:`_two_air_bodies`, whatever the whole: a cavity's top rising
+    over the flank of another), not where one body's top was cut. A chaotic loose top cut
     at its bumps gives doubtful pieces and stays whole.
 
     Parts labelled ``2 * part_offset`` and above are those of
@@ -396,7 +401,10 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     # (a clear pipe among the parts tells another story too: the whole's kind and extent were
     # read partly on the pipe; a cut where the top jumps is kept only there)
     pipe_part = count((decision == "pipe") & (parts["score_pipe"].to_numpy(float) >= SPLIT_PIPE_MIN_SCORE))
-    story = np.where(np.isin(wholes, list(at_jumps)), pipe_part, ~w_defect | other_kind | pipe_part)
+    # (a cut at a jump is kept where it parts a defect from a pipe, or two air bodies each with its
+    # own apex: the flank of one ending where the other's top rises over it)
+    air_parts = np.isin(wholes, _two_air_bodies(cls, np.isin(label, parts.index.to_numpy()), whole_air=False))
+    story = np.where(np.isin(wholes, list(at_jumps)), pipe_part | air_parts, ~w_defect | other_kind | pipe_part)
     keep = wholes[(n_parts >= 2) & found & some_defect & all_confident & story].tolist()
 
     def split_label(lab):  # a part's label as the split gave it
