@@ -894,6 +894,11 @@ def test_two_air_bodies_need_two_confident_parts_each_with_its_own_apex():
                                       "distance_end_m", "hyperbola_x0_m"]).set_index("label")
     assert _two_air_bodies(cls, cls.index.to_numpy() >= 200).tolist() == [1]
     assert _two_air_bodies(cls, np.zeros(len(cls), dtype=bool)).size == 0
+    # one air body beside a confident defect of another kind (a wet lens) counts with ``with_other``
+    wet = pd.DataFrame([(6, 6, "cavity", True, 1.0, 1.0, 3.5, 2.8), (206, 6, "water_rich", True, hi, 1.0, 2.5, 1.7),
+                        (216, 6, "cavity", True, hi, 2.5, 3.5, 3.0)], columns=cls.columns.insert(0, "label")).set_index("label")
+    assert _two_air_bodies(wet, wet.index.to_numpy() >= 200).size == 0
+    assert _two_air_bodies(wet, wet.index.to_numpy() >= 200, with_other=True).tolist() == [6]
 
 
 def test_two_cavities_whose_flanks_run_into_each_other_are_two_detections(monkeypatch):
@@ -950,6 +955,17 @@ def test_a_cavity_whose_top_rises_over_another_ones_flank_is_parted_from_it_at_t
     got = detect(_blind_line("bw600_multi_02_clean"))
     assert _kinds_near(got, 0.94, 1.34) == [("cavity", pytest.approx(0.5, abs=0.1))], got
     assert _kinds_near(got, 1.94, 2.34) == [("cavity", pytest.approx(0.9, abs=0.1))], got
+
+
+def test_a_wet_lens_whose_flank_runs_into_a_cavitys_top_is_found_beside_it():
+    """Blind batch 44 (400 MHz): a wet lens 1 m long at 0.8 m and a cavity at 1.1 m, 1.6 m apart,
+    one region called a cavity over the cavity's extent. Cut where the top bends, the parts are
+    the wet lens and the cavity, each confident, the cavity with its own apex: both are found at
+    their depths, clean and noisy."""
+    for variant in ("clean", "noisy"):
+        got = detect(_blind_line(f"bw400_multi_19_{variant}"))
+        assert _kinds_near(got, 0.92, 1.92) == [("water_rich", pytest.approx(0.8, abs=0.1))], (variant, got)
+        assert _kinds_near(got, 2.72, 3.32) == [("cavity", pytest.approx(1.1, abs=0.1))], (variant, got)
 
 
 def test_one_cavity_whose_top_is_picked_a_lobe_late_on_one_flank_stays_one():

@@ -320,7 +320,8 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     return feats
 
 
-def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = True) -> np.ndarray:
+def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = True,
+                    with_other: bool = False) -> np.ndarray:
     """The wholes whose parts cut at the bends of their top (rows ``is_bent`` of ``cls``) are two
     air bodies or more: the whole is a cavity or a void, two or more parts are cavities or voids
     of a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more, each with its own apex (the hyperbola
@@ -342,7 +343,12 @@ def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = Tr
     air = np.isin(bent["decision"].to_numpy(object), AIR_KINDS) & confident & own_apex
     n_air = np.bincount(inv, weights=air, minlength=wholes.size)
     doubt = np.bincount(inv, weights=bent["is_defect"].to_numpy(bool) & ~confident, minlength=wholes.size) > 0
-    return wholes[whole_ok & (n_air >= 2) & ~doubt]
+    # (``with_other``: or one such air body beside a confident defect of another kind, a wet lens
+    # or a loose zone whose top the air body's flank runs into)
+    other = bent["is_defect"].to_numpy(bool) & confident & ~np.isin(bent["decision"].to_numpy(object), AIR_KINDS)
+    n_other = np.bincount(inv, weights=other, minlength=wholes.size)
+    enough = (n_air >= 2) | (with_other & (n_air >= 1) & (n_other >= 1))
+    return wholes[whole_ok & enough & ~doubt]
 
 
 def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
@@ -373,7 +379,7 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     label = cls.index.to_numpy()
     is_part = label >= part_offset
     is_bent = label >= 2 * part_offset
-    keep_bent = _two_air_bodies(cls, is_bent)
+    keep_bent = _two_air_bodies(cls, is_bent, with_other=True)
     parent_all = cls["parent"].to_numpy() if "parent" in cls else label
     cls = cls[~(is_bent & ~np.isin(parent_all, keep_bent)) & ~(is_part & ~is_bent & np.isin(parent_all, keep_bent))]
     label = cls.index.to_numpy()
