@@ -327,8 +327,10 @@ def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = Tr
     of a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more, each with its own apex (the hyperbola
     fitted to the part's top has its apex inside the part: a top picked a lobe late over part of
     one body's flank leaves parts whose apex is that body's, outside them), and no part is a
-    doubtful defect."""
-    if not is_bent.any():
+    doubtful defect. With ``whole_air`` False the whole may be of any kind (a cut at a jump);
+    with ``with_other`` one such air body beside a confident defect of another kind counts too."""
+    need = {"hyperbola_x0_m", "distance_start_m", "distance_end_m"}
+    if not is_bent.any() or not need <= set(cls.columns):  # (no apex measured: no part shows its own)
         return np.zeros(0, dtype=cls.index.dtype)
     bent = cls[is_bent]
     wholes, inv = np.unique(bent["parent"].to_numpy(), return_inverse=True)
@@ -336,8 +338,6 @@ def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = Tr
     whole_ok = (np.isin(np.where(at >= 0, cls["decision"].to_numpy(object)[at], None), AIR_KINDS) if whole_air
                 else np.ones(wholes.size, dtype=bool))
     confident = bent["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE
-    if not {"hyperbola_x0_m", "distance_start_m", "distance_end_m"} <= set(bent.columns):
-        return np.zeros(0, dtype=cls.index.dtype)  # no apex measured: no part shows its own
     x0 = bent["hyperbola_x0_m"].to_numpy(float)
     own_apex = (x0 >= bent["distance_start_m"].to_numpy(float)) & (x0 <= bent["distance_end_m"].to_numpy(float))
     air = np.isin(bent["decision"].to_numpy(object), AIR_KINDS) & confident & own_apex
@@ -460,19 +460,17 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         # (the steepest a reflector's top changes from one trace to the next: 2 sin(a) / v per
         # metre at the edge of the antenna beam, a = 40 degrees, where a hyperbola's flanks fade)
         spacing = max(_spacing(dist[0]), 1e-6)
-        split = split_at_saddles(recs, att.period_samples, max(2, round(SADDLE_MIN_PART_M / spacing)),
-                                 max_step=2.0 * np.sin(np.radians(BEAM_EDGE_DEG)) / pr.velocity_m_per_ns
-                                 * spacing / dt)
+        max_step = 2.0 * np.sin(np.radians(BEAM_EDGE_DEG)) / pr.velocity_m_per_ns * spacing / dt
+        min_part = max(2, round(SADDLE_MIN_PART_M / spacing))
+        split = split_at_saddles(recs, att.period_samples, min_part, max_step=max_step)
         lab, par = split["label"].to_numpy(), split["parent"].to_numpy()
         at_jumps = set(split.attrs["split_at_jumps"])
         parents = np.unique(par[lab != par])
         # and in parts cut where its top bends the wrong way for one body (a second, deeper top
         # that a flank runs into), labelled from twice ``part_offset`` on; these are measured only
         # for the wholes classified as air bodies, the only ones they may replace (below)
-        ter = split_at_terraces(recs, att.period_samples, max(2, round(SADDLE_MIN_PART_M / spacing)),
-                                max(1, round(TERRACE_HALF_M / spacing)),
-                                max_step=2.0 * np.sin(np.radians(BEAM_EDGE_DEG)) / pr.velocity_m_per_ns * spacing / dt,
-                                first_label=int(lab.max()) + 1)
+        ter = split_at_terraces(recs, att.period_samples, min_part, max(1, round(TERRACE_HALF_M / spacing)),
+                                max_step=max_step, first_label=int(lab.max()) + 1)
         tlab, tpar = ter["label"].to_numpy(), ter["parent"].to_numpy()
         t_parents = np.unique(tpar[tlab != tpar])
         if parents.size or t_parents.size:

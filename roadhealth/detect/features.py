@@ -365,6 +365,7 @@ def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, ha
     keeps the region's label, the others get new ones from ``first_label`` on (default: after
     the largest). Whether the parts are kept is for the caller to decide (two air bodies:
     :func:`roadhealth.detect.core._keep_splits`). The loop runs over regions, not traces."""
+    from scipy.ndimage import median_filter
     from scipy.signal import find_peaks
 
     label = recs["label"].to_numpy().copy()
@@ -388,8 +389,7 @@ def split_at_terraces(recs: pd.DataFrame, period_samples: int, min_part: int, ha
             continue
         top, _ = _top_profile(tt[one] - t0, s_top[sel][one], t1 - t0 + 1)
         # (single-trace spikes out first: a running median of three traces)
-        top = _fill_pits(np.median(np.lib.stride_tricks.sliding_window_view(np.pad(top, 1, mode="edge"), 3), axis=1),
-                         max(max_step, 0.5 * period_samples), min_part)
+        top = _fill_pits(median_filter(top, size=3, mode="nearest"), max(max_step, 0.5 * period_samples), min_part)
         bend = top[half:-half] - 0.5 * (top[:-2 * half] + top[2 * half:])
         peaks, _ = find_peaks(np.r_[-np.inf, bend, -np.inf], height=height, distance=max(1, min_part))
         cuts = _long_parts((peaks - 1 + half).tolist(), top.size, min_part)
