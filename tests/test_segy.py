@@ -315,7 +315,8 @@ def test_positive_coordinate_scalar(tmp_path):
     assert th["hdr"]["SourceGroupScalar"][0] == 10
     assert th["hdr"]["CDP_X"][1] == 50001
     del th
-    r = _read_quiet(path)
+    with pytest.warns(RoadHealthWarning, match="centimetres or millimetres"):  # 10 m steps
+        r = read_segy(path, dt_ns=0.05)
     np.testing.assert_allclose(r.x.values, s.x.values)
     np.testing.assert_allclose(r.y.values, np.round(s.y.values, -1))
 
@@ -472,9 +473,9 @@ def test_channels_by_field_record_and_trace_sequence(tmp_path):
     np.testing.assert_allclose(r.offset_m.values, [-0.125, 0.125])
     # a single line numbered 1..n stays one channel, and so does line_key=None
     hdr_one = [{segyio.TraceField.TRACE_SEQUENCE_LINE: i + 1} for i in range(n_chan * n_trace)]
-    r = _read_quiet(_raw_file(tmp_path / "one.sgy", data, hdr_one))
+    r = _read_quiet(_raw_file(tmp_path / "one.sgy", data, hdr_one), trace_spacing_m=0.05)  # no coordinates
     assert r.shape == (1, n_chan * n_trace, ns)
-    assert _read_quiet(tmp_path / "fr.sgy", line_key=None).shape == (1, n_chan * n_trace, ns)
+    assert _read_quiet(tmp_path / "fr.sgy", line_key=None, trace_spacing_m=0.05).shape == (1, n_chan * n_trace, ns)
 
 
 def test_unequal_lines_are_format_error(tmp_path):
@@ -747,3 +748,72 @@ def test_inference_warning_points_at_the_callers_line(tmp_path):
     ours = [w for w in caught if issubclass(w.category, RoadHealthWarning)]
     assert len(ours) == 1 and "picoseconds" in str(ours[0].message)
     assert ours[0].filename == __file__
+
+
+# ---------------------------------------------------------------------------------------------
+# files without trace coordinates: the trace spacing
+# ---------------------------------------------------------------------------------------------
+
+
+def _without_coordinates(path):
+    th = _trace_headers(path, 64)
+    for f in ("CDP_X", "CDP_Y", "SourceX", "SourceY", "GroupX", "GroupY"):
+        th["hdr"][f] = 0
+    th.flush()
+    del th
+    return path
+
+
+def test_no_coordinates_is_the_trace_index_with_a_warning(tmp_path):
+    path = _without_coordinates(write_segy(_survey(n_trace=12), tmp_path / "a.sgy"))
+    with pytest.warns(RoadHealthWarning, match="trace index, not metres; pass trace_spacing_m="):
+        r = read_segy(path, dt_ns=0.05)
+    np.testing.assert_array_equal(r.distance_m.values[0], np.arange(12.0))
+    assert r.attrs["distance_source"] == "trace index"
+
+
+def test_trace_spacing_from_the_textual_header(tmp_path):
+    path = _without_coordinates(write_segy(_survey(n_trace=12), tmp_path / "a.sgy",
+                                           textual_header="GPR LINE 7\nTRACE INTERVAL: 2.5 CM\nLINE SPACING 0.5 M"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RoadHealthWarning)
+        r = read_segy(path, dt_ns=0.05)
+    np.testing.assert_allclose(r.distance_m.values[0], np.arange(12) * 0.025)
+    assert r.attrs["distance_source"].startswith("textual header") and "2.5 CM" in r.attrs["distance_source"]
+    np.testing.assert_allclose(r.x.values, r.distance_m.values)  # local frame
+    assert r.attrs["crs"] is None
+
+
+def test_trace_spacing_argument_overrides_and_is_checked(tmp_path):
+    path = write_segy(_survey(n_trace=12), tmp_path / "a.sgy")
+    r = read_segy(path, dt_ns=0.05, trace_spacing_m=0.1)
+    np.testing.assert_allclose(r.distance_m.values[0], np.arange(12) * 0.1)
+    assert r.attrs["distance_source"] == "trace_spacing_m (given)"
+    np.testing.assert_allclose(r.x.values, _survey(n_trace=12).x.values)  # positions kept
+    for bad in (0, -0.1, float("nan"), "a"):
+        with pytest.raises(ValueError, match="trace_spacing_m"):
+            read_segy(path, dt_ns=0.05, trace_spacing_m=bad)
+
+
+def test_coordinates_without_their_scalar_are_warned(tmp_path):
+    s = _survey(n_trace=8)  # 5 cm steps written in millimetres, scalar 1
+    s = s.assign_coords(x=(("channel", "trace"), np.arange(8)[None] * 50.0), y=(("channel", "trace"), np.zeros((1, 8))))
+    path = write_segy(s, tmp_path / "a.sgy", coordinate_scalar=1)
+    with pytest.warns(RoadHealthWarning, match="centimetres or millimetres"):
+        read_segy(path, dt_ns=0.05)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("TRACE SPACING 0.05 M", 0.05), ("trace interval: 2 cm", 0.02), ("Step size = 20 mm", 0.02),
+    ("SPATIAL SAMPLING 0.1 M", 0.1), ("SCANS PER METER 50", 0.02), ("traces/m: 40", 0.025),
+    ("LINE SPACING 0.5 M", None), ("SAMPLE INTERVAL 0.1 NS", None), ("ANTENNA 400 MHZ", None),
+    ("TRACE SPACING 0 M", None), ("ANTENNA SEPARATION 0.16 M", None),
+])
+def test_trace_spacing_from_text(line, expected):
+    from roadhealth.io.segy_infer import trace_spacing_from_text
+
+    got = trace_spacing_from_text(["GPR PROFILE", line])
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and got[0] == pytest.approx(expected) and got[1] == line

@@ -22,6 +22,7 @@ import shapely
 from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.constants import C0_M_PER_NS
 from roadhealth.detect import risk as _risk
+from roadhealth.detect import spacing as _trace_spacing
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import (
     KIND_RULES,
@@ -70,7 +71,8 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "soil_body", "z_top_depth", "across_line")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
-            "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m"}
+            "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
+            "trace_spacing_m"}
 
 #: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
@@ -428,6 +430,21 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     return out, strong.assign(label=split_label(strong["label"].to_numpy())).reset_index(drop=True)
 
 
+def _resolve_spacing(survey, recipe, options: dict) -> tuple[Any, str | None]:
+    """The survey with an along-track spacing (``trace_spacing_m``, else estimated where the file
+    gave none: :mod:`roadhealth.detect.spacing`) and a note saying where it came from; the option
+    is taken out of ``options`` (a chunked search's windows must not restart at zero)."""
+    from roadhealth.detect.prepare import check_input
+
+    given = options.pop("trace_spacing_m", None)
+    if given is None and getattr(survey, "attrs", {}).get("distance_source") != "trace index":
+        return survey, None
+    survey = check_input(survey)
+    rest = {k: v for k, v in options.items() if k not in ("chunk_m",)}
+    return _trace_spacing.resolve(survey, {"trace_spacing_m": given},
+                            lambda s: _analyse(s, recipe, rest, classified=True)[1])
+
+
 def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
     """Prepare, score, label and measure a survey: (prepared survey, one row of features per
     region, the regions' strong columns). With ``classified`` the features carry the
@@ -486,7 +503,8 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
                                     distance_m=dist, offset_m=off, records=recs, max_regions=MAX_FIT_REGIONS,
                                     part_offset=part_offset)
     depth_rule = None  # how the depths are made: ("scale", factor) or ("layered",)
-    if not feats.empty and pr.velocity_is_default:
+    # (a spacing estimated on the hyperbolas at the depth model's velocity gives no velocity)
+    if not feats.empty and pr.velocity_is_default and survey.attrs.get("distance_source") != _trace_spacing.ESTIMATED:
         whole = feats if part_offset is None else feats[feats.index.to_numpy() < part_offset]
         est = velocity_from_hyperbolas(whole["hyperbola_v"], whole["hyperbola_rms_ns"],
                                        whole["distance_end_m"] - whole["distance_start_m"],
@@ -790,7 +808,10 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         processed survey: the surface and polarity reference measured on its raw data,
         :func:`roadhealth.detect.prepare.surface_reference`; by default the survey's
         ``attrs["surface_reference"]``, which ``detect`` and ``prepare`` leave on what they
-        process), ``chunk_m`` (``"auto"``, the default: a survey whose one-piece search would
+        process), ``trace_spacing_m`` (along-track spacing, m, of a survey whose file gave no
+        positions, ``attrs["distance_source"] == "trace index"``; without it such a survey's
+        spacing is estimated from its diffraction hyperbolas, :mod:`roadhealth.detect.spacing`,
+        with a warning), ``chunk_m`` (``"auto"``, the default: a survey whose one-piece search would
         need more than 640 MB goes through :func:`roadhealth.detect.chunked.detect_chunked`,
         window by window; a number: windows of that length, m; None: always one piece).
 
@@ -810,6 +831,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         window too short to see below the pavement, a bad option or risk table.
     """
     _check_options(options)
+    survey, spacing_note = _resolve_spacing(survey, recipe, options)
     chunk_m = options.pop("chunk_m", "auto")
     if chunk_m is not None:  # large surveys: windows along track (roadhealth/detect/chunked.py)
         from roadhealth.detect.chunked import (  # lazy: it imports this module
@@ -830,6 +852,8 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
             "polarity_source": pr.polarity_reference,
             "surface_ns": pr.surface_ns, "centre_mhz": pr.centre_mhz, "notes": list(pr.notes),
             "n_candidates": len(cls), "risk": table["name"]}
+    if spacing_note:
+        info["notes"].insert(0, spacing_note)
     min_conf = float(options.get("min_confidence", MIN_CONFIDENCE))
     if cls.empty:
         dets = cls
@@ -1118,6 +1142,7 @@ def candidates(survey, recipe: Any = "default", **options) -> gpd.GeoDataFrame:
         footprints as ``geometry``.
     """
     _check_options(options)
+    survey, _ = _resolve_spacing(survey, recipe, options)
     pr, feats, _ = _analyse(survey, recipe, options)
     s = pr.survey
     cols = ["candidate", "distance_start_m", "distance_end_m", "offset_start_m", "offset_end_m",

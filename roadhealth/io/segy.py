@@ -56,6 +56,7 @@ from roadhealth.io.segy_infer import (
     instrument_from_text,
     resolve_dt,
     resolve_offsets,
+    trace_spacing_from_text,
 )
 from roadhealth.survey import make_survey
 
@@ -224,6 +225,7 @@ def read_segy(
     endian: str = "auto",
     line_key: str | None = "auto",
     interval_unit: str | None = None,
+    trace_spacing_m: float | None = None,
 ) -> xr.DataArray:
     """Read a SEG-Y file (rev 0, 1 or 2) into a survey.
 
@@ -254,6 +256,10 @@ def read_segy(
         What the integer interval fields hold, when neither the rev 2 extended interval nor the
         textual header gives the interval: None infers it (see Notes, with a warning); "ps" for
         full-wave simulation exports (gprMax and the like write whole picoseconds).
+    trace_spacing_m : float, optional
+        Along-track distance between traces, m: ``distance_m`` is then ``trace index x
+        trace_spacing_m`` whatever the trace headers hold (their x/y, if any, are kept). For files
+        without trace coordinates (see Notes).
 
     Returns
     -------
@@ -315,8 +321,13 @@ def read_segy(
     trace. Geographic coordinates become ``lon``/``lat``; ``x``/``y`` are projected into ``crs``
     with pyproj when it is given (from WGS84 / EPSG:4326), else they are the local frame of
     :func:`~roadhealth.survey.make_survey` (``x = distance_m``, ``y = offset_m``); ``distance_m``
-    is the cumulative geodesic (WGS84) distance. Without coordinates ``distance_m`` is the trace
-    index.
+    is the cumulative geodesic (WGS84) distance. Without coordinates, ``distance_m`` is the trace
+    index times the spacing the textual header states ("TRACE SPACING 0.05 M", "trace interval:
+    2 cm", "SCANS PER METER 50"), else the trace index itself, with a warning and
+    ``attrs["distance_source"] = "trace index"`` (:func:`roadhealth.detect.detect` then estimates
+    the spacing; pass ``trace_spacing_m=`` for metres). A median step between traces over
+    :data:`MAX_PLAUSIBLE_STEP_M` in length coordinates is warned about: coordinates in
+    centimetres or millimetres written without their scalar (bytes 71-72).
 
     **Lines** (several channels): every line must hold the same number of traces, else a
     FormatError (padding would invent data). Channel ``i`` is the line with the ``i``-th smallest
@@ -352,10 +363,12 @@ def read_segy(
                                    n_samples=hd.n_samples, interval_unit=interval_unit,
                                    exact_text=layout is not None)
     pos = coordinates(path, th[groups], hd.binary, hd.lines, crs, notes)
+    distance, distance_source = _trace_distance(path, pos.distance, trace_spacing_m, hd.lines, n_chan, n_trace,
+                                                notes, lengths=pos.units_name == "length")
     offsets, offset_source = resolve_offsets(path, hd.lines, n_chan, pos.local_xy, notes)
     x, y = pos.x, pos.y
     if x is None and pos.distance is not None:  # geographic without crs: local frame
-        x = pos.distance
+        x = distance
         y = np.broadcast_to(offsets[:, None], (n_chan, n_trace)).copy()
 
     header = {k: _jsonable(v) for k, v in hd.binary.items()}
@@ -374,11 +387,14 @@ def read_segy(
             "notes": notes,
         }
     )
+    extra = {"header": header}
+    if distance_source:
+        extra["distance_source"] = distance_source
     return make_survey(
         data,
         dt_ns=dt,
         time_zero_ns=t0,
-        distance_m=pos.distance,
+        distance_m=distance,
         offset_m=offsets,
         x=x if pos.distance is not None else None,
         y=y if pos.distance is not None else None,
@@ -388,8 +404,47 @@ def read_segy(
         antenna_mhz=antenna_mhz_from_text(hd.lines),
         source=str(path),
         coords=pos.lonlat or None,
-        attrs={"header": header},
+        attrs=extra,
     )
+
+
+#: A median step between traces longer than this, m, is not a GPR survey's (a fast highway
+#: survey steps 0.1-0.3 m, a 50 MHz geological line 1 m): coordinates in cm or mm without scalar.
+MAX_PLAUSIBLE_STEP_M = 2.0
+
+
+def _trace_distance(path, distance, spacing, lines, n_chan: int, n_trace: int, notes: list, *,
+                    lengths: bool) -> tuple:
+    """``(distance_m or None, distance_source or None)`` from the coordinates' ``distance``, the
+    ``trace_spacing_m`` argument or the textual header (see :func:`read_segy`); ``lengths``: the
+    coordinates are lengths (not geographic), whose steps are checked."""
+    if spacing is not None:
+        try:
+            sp = float(spacing)
+        except (TypeError, ValueError):
+            sp = math.nan
+        if not (math.isfinite(sp) and sp > 0):
+            raise ValueError(f"trace_spacing_m must be a positive number of metres; got {spacing!r}")
+        notes.append(f"distance_m from trace_spacing_m = {sp:g} m (argument)")
+        return np.broadcast_to(np.arange(n_trace) * sp, (n_chan, n_trace)).copy(), "trace_spacing_m (given)"
+    if distance is not None and lengths:
+        step = np.abs(np.diff(np.asarray(distance, dtype=float), axis=-1))
+        step = step[np.isfinite(step) & (step > 0)]
+        if step.size and float(np.median(step)) > MAX_PLAUSIBLE_STEP_M:
+            warn(f"{path}: the trace coordinates step {float(np.median(step)):.4g} m between traces (median), "
+                 f"more than a GPR survey's {MAX_PLAUSIBLE_STEP_M:g} m: are they in centimetres or millimetres "
+                 "without a coordinate scalar (bytes 71-72)? Pass trace_spacing_m= for metres")
+    if distance is not None:
+        return distance, None
+    stated = trace_spacing_from_text(lines)
+    if stated is not None:
+        sp, line = stated
+        notes.append(f"no trace coordinates; distance_m from the textual header's {line!r}: {sp:g} m per trace")
+        return np.broadcast_to(np.arange(n_trace) * sp, (n_chan, n_trace)).copy(), f"textual header ({line})"
+    warn(f"{path}: no trace coordinates (CDP, source and group X/Y are all zero) and no trace spacing in the "
+         "textual header: distance_m is the trace index, not metres; pass trace_spacing_m= "
+         "(roadhealth.detect estimates it from the data's diffractions otherwise)")
+    return None, None
 
 
 @dataclass(frozen=True)

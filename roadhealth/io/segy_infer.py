@@ -71,6 +71,14 @@ _OFFSETS_RE = re.compile(r"\bCHANNEL\s+OFFSETS\s+M\s+(\d+)-(\d+)\s*:\s*(.*?)\s*$
 _SPACING_RE = re.compile(
     r"\b(?:LINE|CHANNEL)\s+SPACING\s*[:=]?\s*" + _NUM + r"\s*M\b", re.IGNORECASE
 )
+_TRACE_STEP_RE = re.compile(
+    r"\b(?:TRACE\s*(?:SPACING|INTERVAL|STEP|INCREMENT|DISTANCE)|SCAN\s*(?:SPACING|INTERVAL|STEP)|STEP\s*SIZE"
+    r"|SPATIAL\s*(?:SAMPLING|INTERVAL|STEP))\b[^0-9+\-.\n]{0,12}?" + _NUM + r"\s*(MM|CM|M)\b",
+    re.IGNORECASE,
+)
+_PER_METRE_RE = re.compile(
+    r"\b(?:TRACES|SCANS)\s*(?:PER|/)\s*(?:METRE|METER|M)\b[^0-9+\-.\n]{0,12}?" + _NUM, re.IGNORECASE
+)
 _VENDORS = (
     "GSSI",
     "MALA",
@@ -272,7 +280,7 @@ def coordinates(path, hdr: np.ndarray, b: dict, lines: list[str], crs: str | Non
     """
     source, units = _pick_coordinates(hdr)
     if source is None:
-        notes.append("no coordinates in the trace headers: distance_m is the trace index")
+        notes.append("no coordinates in the trace headers")
         return Positions()
     cx, cy = _scaled_coordinates(path, hdr, source)
     if units in (0, 1):
@@ -431,6 +439,24 @@ def _stated_offsets(lines: list[str]) -> np.ndarray | None:
         out.extend(parts[first])
     arr = np.asarray(out, dtype=float)
     return arr if np.all(np.isfinite(arr)) else None
+
+
+def trace_spacing_from_text(lines: list[str]) -> tuple[float, str] | None:
+    """The along-track trace spacing, m, and the line stating it, from the textual header: "TRACE
+    SPACING 0.05 M", "trace interval: 2 cm", "step size 20 mm", "spatial sampling 0.02 m",
+    "SCANS PER METER 50"; None when no line states a positive one (a length needs its unit; a
+    channel's "LINE SPACING" is not a trace spacing)."""
+    scale = {"MM": 1e-3, "CM": 1e-2, "M": 1.0}
+    for ln in lines:
+        m = _TRACE_STEP_RE.search(ln)
+        if m:
+            value = float(m.group(1)) * scale[m.group(2).upper()]
+            if math.isfinite(value) and value > 0:
+                return value, ln.strip()
+        m = _PER_METRE_RE.search(ln)
+        if m and float(m.group(1)) > 0:
+            return 1.0 / float(m.group(1)), ln.strip()
+    return None
 
 
 def instrument_from_text(lines: list[str]) -> str:
