@@ -244,7 +244,11 @@ def cmd_detect(args) -> int:
     tables, failed = [], 0
     for path in tqdm(args.files, unit="file", desc="detecting", disable=args.quiet):
         try:
-            found = detect(read(path, crs=args.crs), recipe=args.recipe or "default", risk=args.risk)
+            survey = read(path, crs=args.crs)
+            opts = {}
+            if args.trace_spacing_m is not None and survey.attrs.get("distance_source") == "trace index":
+                opts["trace_spacing_m"] = args.trace_spacing_m  # files without positions only
+            found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
             found["survey"] = Path(path).stem
             tables.append(found)
         except (RoadHealthError, OSError) as exc:
@@ -374,6 +378,9 @@ def _add_campaign_commands(sub) -> None:
     det.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
     det.add_argument("--recipe", default=None, help="processing recipe TOML (default: the road recipe)")
     det.add_argument("--risk", default="beijing", help="risk grading preset (default beijing)")
+    det.add_argument("--trace-spacing-m", type=float, default=None,
+                     help="along-track trace spacing, m, of files that give no trace positions "
+                          "(default: estimated from their diffraction hyperbolas, with a warning)")
     _verbosity(det)
     det.set_defaults(func=cmd_detect)
 

@@ -135,3 +135,21 @@ def test_with_spacing_rescales_the_local_frame_only():
     assert out.attrs["distance_source"] == "given" and s.attrs["distance_source"] == "trace index"
     geo = make_survey(np.ones((1, 5, 8)), dt_ns=0.1, x=np.arange(5.0)[None] + 5e5, y=np.zeros((1, 5)), crs="EPSG:4545")
     np.testing.assert_allclose(sp.with_spacing(geo, 0.02, "given").x.values, geo.x.values)
+
+
+def test_the_detect_command_takes_a_spacing_for_files_without_positions(tmp_path):
+    from roadhealth.anomalies import read_anomalies
+    from roadhealth.cli import main
+    from roadhealth.io.segy import write_segy
+
+    s, bare, _ = _line("bw400_cavity_03_clean")
+    true = float(np.median(np.diff(s.distance_m.values[0])))
+    path = write_segy(bare, tmp_path / "bare.sgy", dt_encoding="ps", revision=1)
+    with pytest.warns(RoadHealthWarning, match="trace index"):
+        assert roadhealth.read(path).attrs["distance_source"] == "trace index"
+    out = tmp_path / "found.gpkg"
+    assert main(["detect", str(path), "--trace-spacing-m", str(true), "--out", str(out), "-q"]) == 0
+    found = read_anomalies(out)
+    ref = detect(s)
+    assert list(found["kind"]) == list(ref["kind"]) == ["cavity"]
+    np.testing.assert_allclose(found["distance_start_m"], ref["distance_start_m"], atol=2e-3)

@@ -138,13 +138,21 @@ def test_round_trip_little_endian_and_time_zero(tmp_path):
 def test_round_trip_local_frame(tmp_path):
     """A survey without crs: x = distance, y = offset; crs stays None with a note."""
     data = np.arange(3 * 10 * 8, dtype=np.float32).reshape(3, 10, 8)
-    s = make_survey(data, dt_ns=0.1, offset_m=[0.0, 0.5, 1.0])
+    s = make_survey(data, dt_ns=0.1, offset_m=[0.0, 0.5, 1.0], distance_m=np.arange(10) * 0.05)
     path = write_segy(s, tmp_path / "local.sgy")
     r = _read_quiet(path)
     assert r.attrs["crs"] is None
     assert any("crs" in n for n in r.attrs["header"]["notes"])
     np.testing.assert_array_equal(r.values, data)
     np.testing.assert_allclose(r.distance_m.values, s.distance_m.values)
+    np.testing.assert_allclose(r.offset_m.values, [0.0, 0.5, 1.0])
+    # a survey without positions (distance = the trace index) reads back as having none, not as
+    # traces a metre apart
+    bare = make_survey(data, dt_ns=0.1, offset_m=[0.0, 0.5, 1.0])
+    with pytest.warns(RoadHealthWarning, match="trace index"):
+        r = read_segy(write_segy(bare, tmp_path / "bare.sgy"))
+    assert r.attrs["distance_source"] == "trace index"
+    np.testing.assert_allclose(r.distance_m.values, bare.distance_m.values)
     np.testing.assert_allclose(r.offset_m.values, [0.0, 0.5, 1.0])
 
 
@@ -519,7 +527,8 @@ def test_ibm_conversion_matches_segyio_on_arbitrary_values(tmp_path):
     data = (rng.standard_normal((1, 20, 32)) * 10.0 ** rng.integers(-20, 20, (1, 20, 32))).astype(
         np.float32
     )
-    path = write_segy(make_survey(data, dt_ns=0.1), tmp_path / "a.sgy", sample_format="ibm")
+    path = write_segy(make_survey(data, dt_ns=0.1, distance_m=np.arange(data.shape[-2]) * 0.05), tmp_path / "a.sgy",
+                      sample_format="ibm")
     eager = _read_quiet(path, lazy=False)
     lazy = _read_quiet(path, lazy=True)
     np.testing.assert_array_equal(lazy.values, eager.values)

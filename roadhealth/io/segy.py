@@ -842,7 +842,9 @@ def write_segy(
     -----
     Trace headers: TRACE_SEQUENCE_LINE and CROSSLINE_3D = trace + 1, TRACE_SEQUENCE_FILE = index
     in file + 1, FieldRecord and INLINE_3D = channel + 1, CDP = trace + 1, CDP_X/CDP_Y scaled,
-    coordinate units 1 (length), TRACE_SAMPLE_COUNT and TRACE_SAMPLE_INTERVAL.
+    coordinate units 1 (length), TRACE_SAMPLE_COUNT and TRACE_SAMPLE_INTERVAL. A survey without
+    positions (``attrs["distance_source"] == "trace index"``, no CRS) is written with zero
+    coordinates, so that it reads back as having none rather than traces a metre apart.
     """
     import segyio
 
@@ -864,6 +866,9 @@ def write_segy(
                               coordinate_scalar, "x")
     cdp_y = _scale_coordinate(np.asarray(survey.coords["y"].values, dtype=float).reshape(n_total),
                               coordinate_scalar, "y")
+    if survey.attrs.get("distance_source") == "trace index" and survey.attrs.get("crs") is None:
+        cdp_x = np.zeros_like(cdp_x)  # no positions: none written (the trace index is not a coordinate)
+        cdp_y = np.zeros_like(cdp_y)
     if textual_header is None:
         text = _default_text(
             survey, code, endian, ns, n_total, n_chan, dt, t0, revision, coordinate_scalar
