@@ -705,7 +705,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("cavity", dict(s_m=2.9, length_m=0.5, height_m=0.2, depth_top_m=0.8))])),
             ("multi", 600, "multi", dict(line_m=3.4, items=[
                 ("cavity", dict(s_m=1.2, length_m=0.4, height_m=0.2, depth_top_m=0.5)),
-                ("cavity", dict(s_m=2.2, length_m=0.4, height_m=0.2, depth_top_m=0.9))]))]]
+                ("cavity", dict(s_m=2.2, length_m=0.4, height_m=0.2, depth_top_m=0.9))]))],
+            [  # forty-fifth batch (twenty-fourth session, 2 December 2026, written before it was
+            # run): not aimed at any rule. Kinds in a fixed order, everything else drawn at random
+            # (numpy default_rng(45)): the band from {400 x4, 900 x2, 200, 1500}; cavities 0.3-1.5 m
+            # long (0.8 m at 900 MHz and up), 0.1-0.5 m tall; voids 0.5-2 m, 1-5 cm, under the
+            # asphalt or the base; wet zones 0.6-2.5 m, 0.2-0.6 m tall, eps_r 18-28; loose zones
+            # 0.8-2.5 m, 0.3-0.8 m tall; tops 0.3-1.8 m, inside each band's model depth
+            ("cavity", 1500, "cavity", dict(length_m=0.71, height_m=0.15, depth_top_m=0.38)),
+            ("cavity", 900, "cavity", dict(length_m=0.7, height_m=0.25, depth_top_m=0.46)),
+            ("void", 200, "void", dict(length_m=1.11, height_m=0.037, under="base")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.92, height_m=0.33, depth_top_m=0.4, eps_r=27.64)),
+            ("loose", 900, "loose", dict(length_m=1.15, height_m=0.32, depth_top_m=0.41)),
+            ("cavity", 400, "cavity", dict(length_m=0.44, height_m=0.12, depth_top_m=0.38)),
+            ("void", 900, "void", dict(length_m=0.99, height_m=0.012, under="asphalt")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.69, height_m=0.26, depth_top_m=0.4, eps_r=19.06)),
+            ("loose", 400, "loose", dict(length_m=2.01, height_m=0.69, depth_top_m=0.49)),
+            ("cavity", 400, "cavity", dict(length_m=1.45, height_m=0.38, depth_top_m=0.91)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.72, height_m=0.21, depth_top_m=0.44, eps_r=19.24)),
+            ("loose", 400, "loose", dict(length_m=1.98, height_m=0.8, depth_top_m=0.6))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
