@@ -153,3 +153,85 @@ def test_the_detect_command_takes_a_spacing_for_files_without_positions(tmp_path
     ref = detect(s)
     assert list(found["kind"]) == list(ref["kind"]) == ["cavity"]
     np.testing.assert_allclose(found["distance_start_m"], ref["distance_start_m"], atol=2e-3)
+
+
+def _tiled(n=5):
+    """The blind cavity line repeated ``n`` times along track, without positions, and its spacing."""
+    s, bare, _ = _line("bw400_cavity_03_clean")
+    true = float(np.median(np.diff(s.distance_m.values[0])))
+    tiled = make_survey(np.tile(bare.values, (1, n, 1)), dt_ns=float(bare.attrs["dt_ns"]),
+                        time_zero_ns=float(bare.twt_ns[0]), format="segy", source="tiled")
+    return tiled, true, bare.sizes["trace"]
+
+
+def test_a_chunked_search_uses_one_spacing_for_the_whole_survey():
+    from roadhealth.detect.chunked import detect_chunked
+
+    tiled, true, n1 = _tiled(6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RoadHealthWarning)
+        given = detect_chunked(tiled, window_m=10.0, overlap_m=2.0, trace_spacing_m=true)
+    assert given.attrs["detect"]["chunked"]["n_windows"] > 1
+    starts = np.sort(given.loc[given["kind"] == "cavity", "distance_start_m"].to_numpy())
+    assert len(starts) == 6  # one cavity per copy, a copy apart: the windows did not restart at 0
+    np.testing.assert_allclose(np.diff(starts), n1 * true, atol=0.1)
+    assert given.attrs["detect"]["notes"][0].startswith("trace spacing")
+    with pytest.warns(RoadHealthWarning) as rec:
+        est = detect_chunked(tiled, window_m=10.0, overlap_m=2.0)
+    assert sum("per trace" in str(w.message) for w in rec) == 1  # estimated once, not per window
+    assert "estimated from" in est.attrs["detect"]["notes"][0]
+    assert (est["kind"] == "cavity").sum() == 6
+    with warnings.catch_warnings():  # detect's own route to the windows
+        warnings.simplefilter("error", RoadHealthWarning)
+        routed = detect(tiled, trace_spacing_m=true, chunk_m=20.0)
+    assert routed.attrs["detect"]["chunked"]["n_windows"] > 1
+    assert routed.attrs["detect"]["notes"][0].startswith("trace spacing") and (routed["kind"] == "cavity").sum() == 6
+
+
+def test_a_slice_keeps_its_trace_numbers():
+    """A slice of a survey without positions keeps its place: the spacing multiplies the trace
+    numbers it has (metres per trace of the file), not a count from zero."""
+    s, bare, _ = _line("bw400_cavity_03_clean")
+    true = float(np.median(np.diff(s.distance_m.values[0])))
+    part = bare.isel(trace=slice(10, None))
+    d = detect(part, trace_spacing_m=true)
+    ref = detect(s)
+    np.testing.assert_allclose(d["distance_start_m"], ref["distance_start_m"], atol=0.1)
+    out = sp.with_spacing(part, 0.05, "given")
+    np.testing.assert_allclose(out.distance_m.values[0, :2], [0.5, 0.55])
+
+
+def test_a_survey_with_positions_keeps_them():
+    s, _, _ = _line("bw400_cavity_03_clean")
+    with pytest.warns(RoadHealthWarning, match="ignored: the survey has trace positions"):
+        d = detect(s, trace_spacing_m=0.5)
+    pd.testing.assert_frame_equal(d.drop(columns="geometry"), detect(s).drop(columns="geometry"))
+
+
+def test_the_estimate_searches_the_survey_tagged_as_estimated():
+    """The first search, at the provisional spacing, must not measure a velocity on the hyperbolas
+    either (their ratios are read against the depth model's velocity)."""
+    _, bare, _ = _line("bw400_cavity_03_clean")
+    seen = []
+
+    def analyse(s):
+        seen.append((s.attrs["distance_source"], float(s.distance_m.values[0, 1])))
+        return pd.DataFrame()
+
+    with pytest.warns(RoadHealthWarning, match="quarter wavelength"):
+        out, note = sp.resolve(bare, {}, analyse)
+    assert seen == [(sp.ESTIMATED, pytest.approx(sp.provisional_spacing_m(bare_centre(bare))))]
+    assert out.attrs["distance_source"] == sp.ESTIMATED and "quarter wavelength" in note
+
+
+def bare_centre(bare):
+    from roadhealth.detect.prepare import _estimate_centre
+
+    return _estimate_centre(bare)
+
+
+def test_candidates_say_where_the_spacing_came_from():
+    _, bare, _ = _line("bw400_cavity_03_clean")
+    with pytest.warns(RoadHealthWarning):
+        c = candidates(bare)
+    assert "estimated from" in c.attrs["detect"]["notes"][0]

@@ -154,6 +154,16 @@ def test_round_trip_local_frame(tmp_path):
     assert r.attrs["distance_source"] == "trace index"
     np.testing.assert_allclose(r.distance_m.values, bare.distance_m.values)
     np.testing.assert_allclose(r.offset_m.values, [0.0, 0.5, 1.0])
+    # ... unless its channel offsets would go with the coordinates (a header not stating them)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the header gives no sample interval either
+        r = read_segy(write_segy(bare, tmp_path / "own.sgy", textual_header="MY LINE"), dt_ns=0.1)
+    np.testing.assert_allclose(r.offset_m.values - r.offset_m.values.mean(), [-0.5, 0.0, 0.5])
+    # positions given as x/y without a distance are positions: kept
+    xy = make_survey(data[:1], dt_ns=0.1, x=np.arange(10)[None] * 0.1 + 7.0, y=np.zeros((1, 10)))
+    r = _read_quiet(write_segy(xy, tmp_path / "xy.sgy"))
+    np.testing.assert_allclose(r.x.values, xy.x.values)
+    np.testing.assert_allclose(r.distance_m.values[0], np.arange(10) * 0.1)
 
 
 def test_ascii_textual_header(tmp_path):
@@ -466,7 +476,7 @@ def test_channels_by_field_record_and_trace_sequence(tmp_path):
     data = cube.reshape(-1, ns)
     hdr_fr = [{segyio.TraceField.FieldRecord: c + 1} for c in range(n_chan) for _ in range(n_trace)]
     with pytest.warns(RoadHealthWarning, match="offset_m set to 0"):
-        r = read_segy(_raw_file(tmp_path / "fr.sgy", data, hdr_fr))
+        r = read_segy(_raw_file(tmp_path / "fr.sgy", data, hdr_fr), trace_spacing_m=0.05)
     np.testing.assert_array_equal(r.values, cube)
     assert r.attrs["header"]["line_key"] == "FieldRecord"
     hdr_seq = [
@@ -476,7 +486,7 @@ def test_channels_by_field_record_and_trace_sequence(tmp_path):
     ]
     text = "C 1 SAMPLE INTERVAL 0.05 NS\nC 2 LINE SPACING 0.25 M"
     with pytest.warns(RoadHealthWarning, match="line spacing"):
-        r = read_segy(_raw_file(tmp_path / "seq.sgy", data, hdr_seq, text=text))
+        r = read_segy(_raw_file(tmp_path / "seq.sgy", data, hdr_seq, text=text), trace_spacing_m=0.05)
     np.testing.assert_array_equal(r.values, cube)
     np.testing.assert_allclose(r.offset_m.values, [-0.125, 0.125])
     # a single line numbered 1..n stays one channel, and so does line_key=None
@@ -816,7 +826,10 @@ def test_coordinates_without_their_scalar_are_warned(tmp_path):
     ("TRACE SPACING 0.05 M", 0.05), ("trace interval: 2 cm", 0.02), ("Step size = 20 mm", 0.02),
     ("SPATIAL SAMPLING 0.1 M", 0.1), ("SCANS PER METER 50", 0.02), ("traces/m: 40", 0.025),
     ("LINE SPACING 0.5 M", None), ("SAMPLE INTERVAL 0.1 NS", None), ("ANTENNA 400 MHZ", None),
-    ("TRACE SPACING 0 M", None), ("ANTENNA SEPARATION 0.16 M", None),
+    ("TRACE SPACING 0 M", None), ("ANTENNA SEPARATION 0.16 M", None), ("TRACE DISTANCE 120 M", None),
+    ("TRACE DISTANCE FROM START 3 M", None), ("TRACE SPACING 0.05 METERS", 0.05), ("step size: 5 centimetres", 0.05),
+    ("TRACE SPACING (M): 0.05", 0.05), ("Trace interval [cm] = 2.5", 0.025), ("DISTANCE PER TRACE 0.05 M", 0.05),
+    ("TRACE SPACING 25 M", None), ("#dx_dy_dz: 0.002 0.002 0.002", None), ("SAMPLE INTERVAL 50 PS", None),
 ])
 def test_trace_spacing_from_text(line, expected):
     from roadhealth.io.segy_infer import trace_spacing_from_text

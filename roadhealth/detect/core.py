@@ -430,6 +430,15 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     return out, strong.assign(label=split_label(strong["label"].to_numpy())).reset_index(drop=True)
 
 
+def _noted(table, note: str | None):
+    """``table`` with ``note`` first among ``attrs["detect"]["notes"]`` (when there is one)."""
+    if note:
+        info = dict(table.attrs.get("detect", {}))
+        info["notes"] = [note, *[n for n in info.get("notes", []) if n != note]]
+        table.attrs["detect"] = info
+    return table
+
+
 def _resolve_spacing(survey, recipe, options: dict) -> tuple[Any, str | None]:
     """The survey with an along-track spacing (``trace_spacing_m``, else estimated where the file
     gave none: :mod:`roadhealth.detect.spacing`) and a note saying where it came from; the option
@@ -441,8 +450,11 @@ def _resolve_spacing(survey, recipe, options: dict) -> tuple[Any, str | None]:
         return survey, None
     survey = check_input(survey)
     rest = {k: v for k, v in options.items() if k not in ("chunk_m",)}
+    from roadhealth.detect.chunked import DEFAULT_MEMORY_MB  # lazy: chunked imports this module
+
     return _trace_spacing.resolve(survey, {"trace_spacing_m": given},
-                            lambda s: _analyse(s, recipe, rest, classified=True)[1])
+                                  lambda s: _analyse(s, recipe, rest, classified=True)[1],
+                                  budget_mb=DEFAULT_MEMORY_MB)
 
 
 def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prepared, pd.DataFrame, pd.DataFrame]:
@@ -840,8 +852,8 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         )
 
         if chunk_m != "auto" or should_chunk(survey):
-            return detect_chunked(survey, recipe, risk=risk, window_m=None if chunk_m == "auto" else chunk_m,
-                                  **options)
+            return _noted(detect_chunked(survey, recipe, risk=risk, window_m=None if chunk_m == "auto" else chunk_m,
+                                         **options), spacing_note)
     table = _risk.load_table(risk)
     pr, cls, _ = _analyse(survey, recipe, options, classified=True)
     s = pr.survey
@@ -1139,17 +1151,20 @@ def candidates(survey, recipe: Any = "default", **options) -> gpd.GeoDataFrame:
         One row per region: ``candidate`` (id), ``distance_start_m``, ``distance_end_m``,
         ``offset_start_m``, ``offset_end_m``, ``depth_top_m``, ``depth_bottom_m`` and every
         feature of :mod:`roadhealth.detect.features` (``polarity`` relative to the surface),
-        footprints as ``geometry``.
+        footprints as ``geometry``; ``attrs["detect"]["notes"]`` says what was done to the input.
     """
     _check_options(options)
-    survey, _ = _resolve_spacing(survey, recipe, options)
+    survey, spacing_note = _resolve_spacing(survey, recipe, options)
     pr, feats, _ = _analyse(survey, recipe, options)
     s = pr.survey
     cols = ["candidate", "distance_start_m", "distance_end_m", "offset_start_m", "offset_end_m",
             "depth_top_m", "depth_bottom_m"]
+    info = {"notes": [spacing_note, *pr.notes] if spacing_note else list(pr.notes)}
     if feats.empty:
-        return gpd.GeoDataFrame({c: pd.Series(dtype=object if c == "candidate" else float) for c in cols},
-                                geometry=gpd.GeoSeries([], crs=_crs_or_none(s, s.attrs.get("crs"))))
+        out = gpd.GeoDataFrame({c: pd.Series(dtype=object if c == "candidate" else float) for c in cols},
+                               geometry=gpd.GeoSeries([], crs=_crs_or_none(s, s.attrs.get("crs"))))
+        out.attrs["detect"] = info
+        return out
     name = _survey_name(survey, options.get("survey_name"))
     n_c = s.sizes["channel"]
     off = np.asarray(s.coords["offset_m"].values, dtype=float) if "offset_m" in s.coords else np.zeros(n_c)
@@ -1162,4 +1177,6 @@ def candidates(survey, recipe: Any = "default", **options) -> gpd.GeoDataFrame:
     f["offset_start_m"] = f["offset_min"] - 0.5 * ch_sp
     f["offset_end_m"] = f["offset_max"] + 0.5 * ch_sp
     rest = [c for c in f.columns if c not in cols and c not in ("offset_min", "offset_max", "polarity_raw")]
-    return gpd.GeoDataFrame(f[cols + rest], geometry=polys, crs=crs)
+    out = gpd.GeoDataFrame(f[cols + rest], geometry=polys, crs=crs)
+    out.attrs["detect"] = info
+    return out

@@ -7,7 +7,9 @@ as its distance (``attrs["distance_source"] = "trace index"``), and searched as 
 a metre apart it would lose every defect (a 0.7 m cavity seen over nine traces 8 cm apart would
 be read as 9 m long). So :func:`roadhealth.detect.detect` takes the spacing from, first:
 
-1. the ``trace_spacing_m=`` option (or ``trace_spacing_m=`` to :func:`roadhealth.read`);
+1. the ``trace_spacing_m=`` option (or ``trace_spacing_m=`` to :func:`roadhealth.read` for a
+   SEG-Y or gprMax file); it is metres per trace of the file (a stacked or sliced survey keeps
+   its trace numbers), and a survey that has positions keeps them;
 2. the data's own diffraction hyperbolas (:func:`spacing_from_hyperbolas`): the survey is searched
    once at a provisional spacing, a quarter wavelength in the ground at the antenna frequency
    (:func:`provisional_spacing_m`; the spacing surveys are planned with, to see dipping events
@@ -65,7 +67,8 @@ MAX_REGIONS = 5
 #: 2.6 GHz bridge-deck scan to 1 m for a 50 MHz geological line).
 PLAUSIBLE_SPACING_M = (0.002, 1.0)
 
-#: Traces searched for the estimate (the first of a longer survey).
+#: Traces searched for the estimate (of a longer survey, the first ones holding data, at most what
+#: the memory budget of a chunked search allows).
 MAX_TRACES = 4096
 
 #: ``attrs["distance_source"]`` of a survey whose spacing :func:`resolve` estimated: no velocity
@@ -108,33 +111,60 @@ def spacing_from_hyperbolas(features: pd.DataFrame, provisional_m: float) -> tup
 
 
 def with_spacing(survey: xr.DataArray, spacing_m: float, source: str) -> xr.DataArray:
-    """``survey`` with ``distance_m`` = trace index x ``spacing_m`` on every channel, and ``x`` in
-    the local frame (no CRS: ``x`` is the distance) rescaled alike; ``attrs["distance_source"]``
-    says where the spacing came from."""
+    """``survey`` with ``distance_m`` (the trace index, possibly of a slice or a stack) times
+    ``spacing_m``, and ``x`` of a local frame (no CRS, ``x`` equal to the distance) rescaled alike;
+    ``attrs["distance_source"]`` says where the spacing came from."""
     sp = float(spacing_m)
     if not (math.isfinite(sp) and sp > 0):
         raise DetectionError(f"trace_spacing_m must be a positive number of metres; got {spacing_m!r}")
     n_c, n_t = survey.sizes["channel"], survey.sizes["trace"]
-    d = np.broadcast_to(np.arange(n_t, dtype=float) * sp, (n_c, n_t))
-    dims = survey.coords["distance_m"].dims if "distance_m" in survey.coords else ("channel", "trace")
-    out = survey.assign_coords(distance_m=(dims, d.copy() if len(dims) == 2 else d[0].copy()))
+    if "distance_m" in survey.coords:
+        dims = survey.coords["distance_m"].dims
+        index = np.asarray(survey.coords["distance_m"].values, dtype=float)
+    else:
+        dims, index = ("channel", "trace"), np.broadcast_to(np.arange(n_t, dtype=float), (n_c, n_t))
+    out = survey.assign_coords(distance_m=(dims, index * sp))
     if survey.attrs.get("crs") is None and "x" in survey.coords:
         x = np.asarray(survey.coords["x"].values, dtype=float)
-        old = np.asarray(survey.coords["distance_m"].values, dtype=float) if "distance_m" in survey.coords else None
-        if old is not None and x.shape == np.shape(old) and np.allclose(x, old):
-            out = out.assign_coords(x=(survey.coords["x"].dims, np.asarray(out.coords["distance_m"].values).copy()))
+        try:
+            local = np.allclose(x, np.broadcast_to(index, x.shape) if index.ndim < x.ndim else index)
+        except ValueError:  # shapes that do not broadcast: not the local frame of this distance
+            local = False
+        if local:
+            out = out.assign_coords(x=(survey.coords["x"].dims, x * sp))
     out.attrs = dict(survey.attrs)
     out.attrs["distance_source"] = source
     return out
 
 
-def resolve(survey: xr.DataArray, options: dict, analyse) -> tuple[xr.DataArray, str | None]:
+def _probe(survey: xr.DataArray, budget_mb: float) -> xr.DataArray:
+    """The traces the estimate searches: at most :data:`MAX_TRACES` and what ``budget_mb`` allows,
+    from the first trace holding data (a record may start blank)."""
+    from roadhealth.detect.chunked import BYTES_PER_SAMPLE
+
+    n_c, n_t, n_s = (survey.sizes[k] for k in ("channel", "trace", "sample"))
+    n = int(max(64, min(MAX_TRACES, budget_mb * 1e6 / (BYTES_PER_SAMPLE * n_c * n_s))))
+    if n >= n_t:
+        return survey
+    live = np.asarray((survey != 0).any(("channel", "sample")).values)
+    first = int(np.argmax(live)) if live.any() else 0
+    first = min(first, n_t - n)
+    return survey.isel(trace=slice(first, first + n))
+
+
+def resolve(survey: xr.DataArray, options: dict, analyse, *, budget_mb: float = 640.0
+            ) -> tuple[xr.DataArray, str | None]:
     """The survey with a trace spacing (see the module) and a note saying where it came from
     (None when the survey had one).
 
-    ``analyse(survey)`` measures the candidate regions of a survey (the features table).
+    ``options["trace_spacing_m"]`` applies to a survey without positions; one with positions keeps
+    them (warned). ``analyse(survey)`` measures and classifies the candidate regions of a survey
+    (the features table); the estimate searches at most ``budget_mb`` of the survey.
     """
+    from roadhealth.detect.prepare import _estimate_centre, _has_antenna, _source
+
     given = options.get("trace_spacing_m")
+    bare = survey.attrs.get("distance_source") == "trace index"
     if given is not None:
         try:
             sp = float(given)
@@ -142,16 +172,20 @@ def resolve(survey: xr.DataArray, options: dict, analyse) -> tuple[xr.DataArray,
             sp = float("nan")
         if not (math.isfinite(sp) and sp > 0):
             raise DetectionError(f"detect: trace_spacing_m must be a positive number of metres; got {given!r}")
+        if not bare:
+            warn(f"{_source(survey)}: trace_spacing_m={sp:g} ignored: the survey has trace positions "
+                 f"(distance_source {survey.attrs.get('distance_source')!r})")
+            return survey, None
         return (with_spacing(survey, sp, "trace_spacing_m (given)"),
                 f"trace spacing {sp:g} m as given (trace_spacing_m)")
-    if survey.attrs.get("distance_source") != "trace index":
+    if not bare:
         return survey, None
-    from roadhealth.detect.prepare import _estimate_centre, _has_antenna, _source
-
     centre = float(survey.attrs["antenna_mhz"]) if _has_antenna(survey) else _estimate_centre(survey)
     p = provisional_spacing_m(centre)
-    probe = with_spacing(survey.isel(trace=slice(0, MAX_TRACES)), p, "provisional")
-    est = spacing_from_hyperbolas(analyse(probe), p)
+    try:  # (tagged as estimated: no velocity is measured on the hyperbolas that give the spacing)
+        est = spacing_from_hyperbolas(analyse(with_spacing(_probe(survey, budget_mb), p, ESTIMATED)), p)
+    except DetectionError:  # what is wrong with the data, the search proper says
+        est = None
     if est is None:
         sp, how = p, (f"no trace positions in the file and no clean diffraction hyperbola to measure the "
                       f"spacing on: a quarter wavelength in the ground at {centre:.0f} MHz assumed, "

@@ -843,8 +843,10 @@ def write_segy(
     Trace headers: TRACE_SEQUENCE_LINE and CROSSLINE_3D = trace + 1, TRACE_SEQUENCE_FILE = index
     in file + 1, FieldRecord and INLINE_3D = channel + 1, CDP = trace + 1, CDP_X/CDP_Y scaled,
     coordinate units 1 (length), TRACE_SAMPLE_COUNT and TRACE_SAMPLE_INTERVAL. A survey without
-    positions (``attrs["distance_source"] == "trace index"``, no CRS) is written with zero
-    coordinates, so that it reads back as having none rather than traces a metre apart.
+    positions (``attrs["distance_source"] == "trace index"``, the local frame's x, no CRS) is
+    written with zero coordinates, so that it reads back as having none rather than traces a metre
+    apart, unless its channel offsets would be lost with them (several offsets and a textual
+    header that does not state them).
     """
     import segyio
 
@@ -866,15 +868,15 @@ def write_segy(
                               coordinate_scalar, "x")
     cdp_y = _scale_coordinate(np.asarray(survey.coords["y"].values, dtype=float).reshape(n_total),
                               coordinate_scalar, "y")
-    if survey.attrs.get("distance_source") == "trace index" and survey.attrs.get("crs") is None:
-        cdp_x = np.zeros_like(cdp_x)  # no positions: none written (the trace index is not a coordinate)
-        cdp_y = np.zeros_like(cdp_y)
     if textual_header is None:
         text = _default_text(
             survey, code, endian, ns, n_total, n_chan, dt, t0, revision, coordinate_scalar
         )
     else:
         text = _card_text(textual_header.splitlines())
+    if _no_positions(survey, text):  # the trace index is not a coordinate: none written
+        cdp_x = np.zeros_like(cdp_x)
+        cdp_y = np.zeros_like(cdp_y)
 
     spec = segyio.spec()
     spec.samples = list(range(ns))
@@ -910,6 +912,20 @@ def write_segy(
         traces.flush()
         del traces
     return path
+
+
+def _no_positions(survey: xr.DataArray, text: str) -> bool:
+    """Whether ``survey`` has no positions to write: its distance is the trace index and its x the
+    local frame's (x = distance, no CRS), and its channel offsets survive without y (one channel,
+    equal offsets, or stated in the textual header ``text``)."""
+    if survey.attrs.get("distance_source") != "trace index" or survey.attrs.get("crs") is not None:
+        return False
+    x = np.asarray(survey.coords["x"].values, dtype=float)
+    d = np.broadcast_to(np.asarray(survey.coords["distance_m"].values, dtype=float), x.shape)
+    if not np.allclose(x, d):
+        return False
+    off = np.asarray(survey.coords["offset_m"].values, dtype=float) if "offset_m" in survey.coords else np.zeros(1)
+    return bool(off.size == 1 or np.allclose(off, off[0]) or "CHANNEL OFFSETS M" in text.upper())
 
 
 def _check_write_options(sample_format, revision, dt_encoding, endian, coordinate_scalar) -> int:

@@ -71,14 +71,18 @@ _OFFSETS_RE = re.compile(r"\bCHANNEL\s+OFFSETS\s+M\s+(\d+)-(\d+)\s*:\s*(.*?)\s*$
 _SPACING_RE = re.compile(
     r"\b(?:LINE|CHANNEL)\s+SPACING\s*[:=]?\s*" + _NUM + r"\s*M\b", re.IGNORECASE
 )
-_TRACE_STEP_RE = re.compile(
-    r"\b(?:TRACE\s*(?:SPACING|INTERVAL|STEP|INCREMENT|DISTANCE)|SCAN\s*(?:SPACING|INTERVAL|STEP)|STEP\s*SIZE"
-    r"|SPATIAL\s*(?:SAMPLING|INTERVAL|STEP))\b[^0-9+\-.\n]{0,12}?" + _NUM + r"\s*(MM|CM|M)\b",
-    re.IGNORECASE,
-)
+_LENGTH_UNIT = r"(MILLIMET(?:ER|RE)S?|CENTIMET(?:ER|RE)S?|MET(?:ER|RE)S?|MM|CM|M)"
+_TRACE_STEP_KEY = (r"\b(?:TRACE\s*(?:SPACING|INTERVAL|STEP|INCREMENT)|SCAN\s*(?:SPACING|INTERVAL|STEP)|STEP\s*SIZE"
+                   r"|SPATIAL\s*(?:SAMPLING|INTERVAL|STEP)|DISTANCE\s+(?:PER|BETWEEN)\s+(?:TRACES?|SCANS?))\b")
+_TRACE_STEP_RE = re.compile(  # "TRACE SPACING 0.05 M", "trace interval: 2 cm"
+    _TRACE_STEP_KEY + r"[^0-9+\-.(\n]{0,12}?" + _NUM + r"\s*" + _LENGTH_UNIT + r"\b", re.IGNORECASE)
+_TRACE_STEP_UNIT_FIRST_RE = re.compile(  # "TRACE SPACING (M): 0.05"
+    _TRACE_STEP_KEY + r"\s*[(\[]\s*" + _LENGTH_UNIT + r"\s*[)\]][^0-9+\-.\n]{0,6}?" + _NUM, re.IGNORECASE)
 _PER_METRE_RE = re.compile(
-    r"\b(?:TRACES|SCANS)\s*(?:PER|/)\s*(?:METRE|METER|M)\b[^0-9+\-.\n]{0,12}?" + _NUM, re.IGNORECASE
+    r"\b(?:TRACES|SCANS)\s*(?:PER|/)\s*(?:MET(?:ER|RE)|M)\b[^0-9+\-.\n]{0,12}?" + _NUM, re.IGNORECASE
 )
+#: Trace spacings a textual header may state, m (a value outside is another distance).
+TEXT_SPACING_RANGE_M = (0.001, 2.0)
 _VENDORS = (
     "GSSI",
     "MALA",
@@ -443,20 +447,32 @@ def _stated_offsets(lines: list[str]) -> np.ndarray | None:
 
 def trace_spacing_from_text(lines: list[str]) -> tuple[float, str] | None:
     """The along-track trace spacing, m, and the line stating it, from the textual header: "TRACE
-    SPACING 0.05 M", "trace interval: 2 cm", "step size 20 mm", "spatial sampling 0.02 m",
-    "SCANS PER METER 50"; None when no line states a positive one (a length needs its unit; a
-    channel's "LINE SPACING" is not a trace spacing)."""
-    scale = {"MM": 1e-3, "CM": 1e-2, "M": 1.0}
+    SPACING 0.05 M", "trace interval: 2 cm", "step size 20 mm", "spatial sampling 0.02 metres",
+    "TRACE SPACING (M): 0.05", "distance per trace 0.05 m", "SCANS PER METER 50"; None when no line
+    states one within :data:`TEXT_SPACING_RANGE_M` (a length needs its unit; a channel's "LINE
+    SPACING" is not a trace spacing, nor a "TRACE DISTANCE" from the start of the line)."""
+    lo, hi = TEXT_SPACING_RANGE_M
     for ln in lines:
+        value = None
         m = _TRACE_STEP_RE.search(ln)
         if m:
-            value = float(m.group(1)) * scale[m.group(2).upper()]
-            if math.isfinite(value) and value > 0:
-                return value, ln.strip()
-        m = _PER_METRE_RE.search(ln)
-        if m and float(m.group(1)) > 0:
-            return 1.0 / float(m.group(1)), ln.strip()
+            value = float(m.group(1)) * _length_scale(m.group(2))
+        else:
+            m = _TRACE_STEP_UNIT_FIRST_RE.search(ln)
+            if m:
+                value = float(m.group(2)) * _length_scale(m.group(1))
+            else:
+                m = _PER_METRE_RE.search(ln)
+                if m and float(m.group(1)) > 0:
+                    value = 1.0 / float(m.group(1))
+        if value is not None and math.isfinite(value) and lo <= value <= hi:
+            return value, ln.strip()
     return None
+
+
+def _length_scale(unit: str) -> float:
+    u = unit.upper()
+    return 1e-3 if u.startswith(("MM", "MILLI")) else 1e-2 if u.startswith(("CM", "CENTI")) else 1.0
 
 
 def instrument_from_text(lines: list[str]) -> str:
