@@ -784,6 +784,9 @@ def _evidence(r, pr: Prepared) -> str:
     if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
     parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_reference}")
+    if pr.survey.attrs.get("distance_source") == _trace_spacing.ESTIMATED:
+        parts.append("position and length from a trace spacing estimated on the data (the file gives no "
+                     "positions; see the notes)")
     return "; ".join(parts)
 
 
