@@ -45,10 +45,12 @@ __all__ = ["BODY_KINDS", "BODY_V_RATIO", "ESTIMATED", "provisional_spacing_m", "
 GROUND_VELOCITY_M_PER_NS = 0.1
 
 #: Hyperbola velocity over the survey velocity that a body's top reads. Measured on the blind
-#: full-wave set (298 lines) at its true spacings, regions fitted within 0.15 period over 7 traces
-#: or more: cavities 1.31 (median; 1.07-1.95 from the 10th to the 90th percentile), pipes 1.24,
-#: wet zones 1.63, loose zones 1.64; the median of each line's strongest five gave spacings
-#: 0.97 times the true one at the median, 0.67-1.23 times from the 10th to the 90th percentile.
+#: full-wave set (298 lines, positions stripped, searched at the provisional spacing; each fitted
+#: ratio rescaled to the line's true spacing), regions fitted within 0.15 period over 7 traces or
+#: more: cavities 1.31 (median; 1.07-1.95 from the 10th to the 90th percentile), pipes 1.24, wet
+#: zones 1.63, loose zones 1.64. With 1.3, the median of each line's strongest five gave spacings
+#: 0.97 times the true one at the median, 0.67-1.23 times from the 10th to the 90th percentile
+#: (167 lines with such a hyperbola).
 BODY_V_RATIO = 1.3
 
 #: The decisions whose regions' hyperbolas are used: bodies with a top, not layers or voids.
