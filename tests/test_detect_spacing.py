@@ -46,6 +46,10 @@ def test_a_line_without_positions_gets_its_spacing_from_its_hyperbola():
     assert abs(centre - 0.5 * (t["distance_start_m"] + t["distance_end_m"])) < 0.2
     assert abs(d["depth_top_m"].iloc[0] - t["depth_top_m"]) < 0.15
     assert "trace spacing estimated on the data" in d["evidence"].iloc[0]
+    from roadhealth.detect import explain
+
+    assert f"{est:.3g} m per trace estimated" in explain(d.iloc[0])
+    assert "per trace" not in explain(detect(s).iloc[0])
     # read as metres, the same samples lost the cavity (the code before the estimate)
     as_metres = bare.copy()
     as_metres.attrs = {**bare.attrs, "distance_source": "file"}

@@ -914,12 +914,15 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     # depths from the default model (no velocity in the data): how deep each top can be over the
     # range of pavements and soils that model stands for
     prior = pr.velocity_source == default_model_text()
+    estimated_spacing = s.attrs.get("distance_source") == _trace_spacing.ESTIMATED
     if prior:
         top_lo, top_hi = default_depth_range_m(dets["t_below_ns"].to_numpy(float))
     rows = []
     for i, r in dets.iterrows():
         feat = {k: _round(r[k]) for k in FEATURE_KEYS if k in r.index}
         feat["severity"] = severity[i]
+        if estimated_spacing:
+            feat["trace_spacing_estimated_m"] = round(sp, 4)
         evidence = _evidence(r, pr)
         if prior:
             feat["depth_top_range_m"] = [round(float(top_lo[i]), 3), round(float(top_hi[i]), 3)]

@@ -64,8 +64,10 @@ def explain(row) -> str:
     rng = feats.get("depth_top_range_m")
     rng_txt = (f" ({float(rng[0]):.2f}-{float(rng[1]):.2f} m over the default velocity model's range)"
                if isinstance(rng, list) and len(rng) == 2 else "")
+    est = feats.get("trace_spacing_estimated_m")
+    est_txt = f" (the file gives no positions: {float(est):.3g} m per trace estimated)" if est else ""
     head = (f"{_KIND_WORDS.get(kind, kind)} (confidence {float(row['confidence']):.2f}) at "
-            f"{float(row['distance_start_m']):.1f}-{float(row['distance_end_m']):.1f} m along the survey, "
+            f"{float(row['distance_start_m']):.1f}-{float(row['distance_end_m']):.1f} m along the survey{est_txt}, "
             f"{_side(float(row['offset_start_m']), float(row['offset_end_m']))}, top "
             f"{float(row['depth_top_m']):.2f} m deep{rng_txt}, {float(row['length_m']):.1f} m long, "
             f"{float(row['width_m']):.1f} m wide")
