@@ -244,6 +244,7 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list) -> xr.DataArr
         s = s.assign_attrs(centre_mhz_estimate=float(ref["centre_mhz"]))
         notes.append(f"antenna frequency not in the file; {float(ref['centre_mhz']):.0f} MHz estimated from the "
                      "spectrum")
+    s = _prep._declip_if_clipped(s, notes)  # lazily, trace block by trace block
     r = load_recipe(None if recipe in (None, "default") else recipe)
     if ref["polarity_source"] == _prep.REMOVED_POLARITY_SOURCE:  # nothing marks the surface (see prepare)
         r = dict(r, steps=_prep._without_time_zero(r["steps"]))

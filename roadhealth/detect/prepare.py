@@ -308,6 +308,44 @@ def _decimate_if_oversampled(survey: xr.DataArray, notes: list) -> xr.DataArray:
     return out
 
 
+#: A raw survey with at least this fraction of its traces clipped is declipped before the recipe.
+CLIPPED_MIN_FRACTION = 0.01
+
+
+def _declip_if_clipped(survey: xr.DataArray, notes: list) -> xr.DataArray:
+    """Restore the clipped samples of a raw survey (:func:`roadhealth.processing.declip`) when at
+    least :data:`CLIPPED_MIN_FRACTION` of its traces hit the recorder's rails; a note says so.
+
+    A saturated direct wave flattens the amplitudes detection compares (a layer's reflection
+    against the surface's) and the phase of the first arrival. The blind full-wave set clipped at
+    0.6 of its peak lost clean cavity+void precision 0.910 -> 0.885 and loose F1 0.843 -> 0.824;
+    declipped, it gives the unclipped answer (the samples restored to 0.2 %). Runs longer than
+    :data:`~roadhealth.processing.declip.MAX_RUN_PERIODS` are left as recorded, with a note."""
+    from roadhealth.processing.declip import (
+        MAX_RUN_PERIODS,
+        clipped_fraction,
+        clipped_run_periods,
+        declip,
+    )
+
+    frac = clipped_fraction(survey)
+    if frac < CLIPPED_MIN_FRACTION:
+        return survey
+    runs = clipped_run_periods(survey)
+    if runs > MAX_RUN_PERIODS:
+        notes.append(f"{frac:.0%} of the traces clipped at the recorder's rails (a saturated direct wave), in runs "
+                     f"of {runs:.2f} period: too long to restore; used as recorded (amplitudes near the surface and "
+                     "the first arrival's phase are those of the clipped record)")
+        return survey
+    try:
+        out = declip(survey)
+    except ProcessingError as exc:
+        raise DetectionError(f"{_source(survey)}: the clipped traces could not be restored: {exc}") from None
+    notes.append(f"{frac:.0%} of the traces clipped at the recorder's rails (a saturated direct wave); the "
+                 "clipped samples restored as a band-limited signal (declip)")
+    return out
+
+
 def _regularise_if_uneven(survey: xr.DataArray, notes: list) -> xr.DataArray:
     """Resample to even trace spacing when the spacing varies by more than 10 %."""
     from roadhealth.processing import resample_traces
@@ -1082,6 +1120,7 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     else:
         centre = float(survey.attrs.get("centre_mhz_estimate") or rp.estimate_centre_frequency_mhz(sub))
         sub = sub.assign_attrs(centre_mhz_estimate=centre)
+    sub = _declip_if_clipped(sub, [])
     frac = background_fraction(sub)
     if frac < BACKGROUND_REMOVED_FRACTION:  # nothing marks the surface (see prepare)
         return {**_reference_dict(0.0, -1.0, REMOVED_POLARITY_SOURCE, math.nan, (math.nan, 0.0), centre),
@@ -1150,6 +1189,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     surface_ns = 0.0
     if not processed:
         survey = _regularise_if_uneven(survey, notes)
+        survey = _declip_if_clipped(survey, notes)
         r = load_recipe(None if recipe in (None, "default") else recipe)
         steps = r["steps"]
         bg_frac = background_fraction(survey)

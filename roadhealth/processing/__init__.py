@@ -24,6 +24,7 @@ from roadhealth.processing.attributes import (
     instantaneous_frequency,
     instantaneous_phase,
 )
+from roadhealth.processing.declip import clipped_fraction, declip
 from roadhealth.processing.depth import (
     Layer,
     add_depth,
@@ -82,10 +83,12 @@ __all__ = [
     "calibrate_thickness",
     "centre_frequency_mhz",
     "clean_picks",
+    "clipped_fraction",
     "coherence",
     "cscan",
     "cscans",
     "decimate_samples",
+    "declip",
     "default_recipe",
     "depth",
     "depth_of_twt",
