@@ -115,3 +115,49 @@ def test_detect_leaves_a_deep_clip_as_recorded():
     s = _blind("bw900_void_10_clean")
     d = roadhealth.detect(_clip(s.astype(np.float64), 0.25))
     assert any("too long to restore" in n for n in d.attrs["detect"]["notes"])
+
+
+def test_header_words_are_not_rails_and_coarse_integers_need_longer_runs():
+    clean = _traces()
+    s = _clip(clean, 0.6)
+    x = s.values.copy()
+    x[..., :2] = 1e6  # header samples, far beyond the data
+    h = s.copy(data=x).assign_attrs(header_words=2)
+    assert rp.clipped_fraction(h) == 1.0
+    out = rp.declip(h).values[..., 2:]
+    ref = clean.values[..., 2:]
+    assert np.sqrt(np.mean((out - ref) ** 2)) / np.sqrt(np.mean(ref ** 2)) < 0.01
+    # 8-bit data: an unclipped peak between two samples repeats its level, which is no rail
+    q = np.round(_traces().values / np.abs(_traces().values).max() * 120).astype(np.int8)
+    q[0, :, 40:42] = q.max()  # two samples at the top on every trace
+    eight = make_survey(q, dt_ns=0.1, distance_m=np.arange(q.shape[1]) * 0.05, antenna_mhz=400.0)
+    assert rp.clipped_fraction(eight) == 0.0
+    q[0, :, 40:43] = q.max()  # three: a rail
+    assert rp.clipped_fraction(eight.copy(data=q)) == 1.0
+    # a non-finite sample does not hide the rails
+    y = s.values.copy()
+    y[0, 0, 5] = np.inf
+    assert rp.clipped_fraction(s.copy(data=y)) == 1.0
+
+
+def test_a_direct_wave_at_the_first_samples_is_restored_too():
+    s = _traces()
+    t = np.asarray(s.twt_ns.values)
+    early = s.copy(data=s.values + 10.0 * _ricker(t, 0.4, 1.2)[None, None, :] - 10.0 * _ricker(t, 0.4, 4.0)[None, None, :])
+    c = _clip(early, 0.6)  # the record starts inside the wavelet; its first lobe is clipped
+
+    def err(y):
+        return np.sqrt(np.mean((y - early.values) ** 2)) / np.sqrt(np.mean(early.values ** 2))
+
+    assert err(c.values) > 0.2 and err(rp.declip(c).values) < 0.02
+
+
+def test_prepare_declips_before_decimating():
+    """An oversampled record (a full-wave simulation's every step) is low-passed by the
+    decimation, which rounds the flat runs off: it is declipped first."""
+    from roadhealth.detect.prepare import prepare
+
+    s = _traces(dt=0.02, n=2000)  # 125 samples per period: decimated by detection
+    c = _clip(s, 0.6)
+    notes = prepare(c).notes
+    assert any("clipped samples restored" in n for n in notes) and any("decimated" in n for n in notes)

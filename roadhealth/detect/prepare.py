@@ -321,17 +321,11 @@ def _declip_if_clipped(survey: xr.DataArray, notes: list) -> xr.DataArray:
     0.6 of its peak lost clean cavity+void precision 0.910 -> 0.885 and loose F1 0.843 -> 0.824;
     declipped, it gives the unclipped answer (the samples restored to 0.2 %). Runs longer than
     :data:`~roadhealth.processing.declip.MAX_RUN_PERIODS` are left as recorded, with a note."""
-    from roadhealth.processing.declip import (
-        MAX_RUN_PERIODS,
-        clipped_fraction,
-        clipped_run_periods,
-        declip,
-    )
+    from roadhealth.processing.declip import MAX_RUN_PERIODS, clip_statistics, declip
 
-    frac = clipped_fraction(survey)
+    frac, runs = clip_statistics(survey)
     if frac < CLIPPED_MIN_FRACTION:
         return survey
-    runs = clipped_run_periods(survey)
     if runs > MAX_RUN_PERIODS:
         notes.append(f"{frac:.0%} of the traces clipped at the recorder's rails (a saturated direct wave), in runs "
                      f"of {runs:.2f} period: too long to restore; used as recorded (amplitudes near the surface and "
@@ -1174,6 +1168,8 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     if estimated:
         survey = survey.assign_attrs(centre_mhz_estimate=_estimate_centre(survey))
     n_samples = survey.sizes["sample"]
+    if not processed:  # before decimation, whose low-pass rounds the flat runs off
+        survey = _declip_if_clipped(survey, notes)
     survey = _decimate_if_oversampled(survey, notes)
     if estimated:
         if survey.sizes["sample"] != n_samples:
@@ -1189,7 +1185,6 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     surface_ns = 0.0
     if not processed:
         survey = _regularise_if_uneven(survey, notes)
-        survey = _declip_if_clipped(survey, notes)
         r = load_recipe(None if recipe in (None, "default") else recipe)
         steps = r["steps"]
         bg_frac = background_fraction(survey)

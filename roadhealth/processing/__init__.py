@@ -24,7 +24,7 @@ from roadhealth.processing.attributes import (
     instantaneous_frequency,
     instantaneous_phase,
 )
-from roadhealth.processing.declip import clipped_fraction, declip
+from roadhealth.processing.declip import clip_statistics, clipped_fraction, declip
 from roadhealth.processing.depth import (
     Layer,
     add_depth,
@@ -83,6 +83,7 @@ __all__ = [
     "calibrate_thickness",
     "centre_frequency_mhz",
     "clean_picks",
+    "clip_statistics",
     "clipped_fraction",
     "coherence",
     "cscan",
