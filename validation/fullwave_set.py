@@ -723,7 +723,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=2.01, height_m=0.69, depth_top_m=0.49)),
             ("cavity", 400, "cavity", dict(length_m=1.45, height_m=0.38, depth_top_m=0.91)),
             ("water_rich", 900, "water_rich", dict(length_m=0.72, height_m=0.21, depth_top_m=0.44, eps_r=19.24)),
-            ("loose", 400, "loose", dict(length_m=1.98, height_m=0.8, depth_top_m=0.6))]]
+            ("loose", 400, "loose", dict(length_m=1.98, height_m=0.8, depth_top_m=0.6))],
+            [  # forty-sixth batch (same session, written before it was run): two long lines, 12 m at
+            # 400 MHz with four defects each, longer than the recipe's 10 m background window: every
+            # full-wave line before was shorter, so its background came from its undisturbed traces,
+            # while a long line's is a moving mean that the defects themselves enter
+            ("multi", 400, "multi", dict(line_m=12.0, items=[
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.3, depth_top_m=0.8)),
+                ("water_rich", dict(s_m=4.8, length_m=1.4, height_m=0.3, depth_top_m=0.9, eps_r=22.0)),
+                ("void", dict(s_m=7.4, length_m=1.2, height_m=0.03, under="asphalt")),
+                ("loose", dict(s_m=10.0, length_m=1.4, height_m=0.5, depth_top_m=0.7))])),
+            ("multi", 400, "multi", dict(line_m=12.0, items=[
+                ("loose", dict(s_m=2.2, length_m=1.2, height_m=0.4, depth_top_m=0.6)),
+                ("cavity", dict(s_m=4.6, length_m=0.8, height_m=0.25, depth_top_m=1.1)),
+                ("pipe", dict(s_m=6.8, depth_m=0.8, diameter_m=0.2, material="metal")),
+                ("cavity", dict(s_m=9.4, length_m=0.5, height_m=0.2, depth_top_m=0.5))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
