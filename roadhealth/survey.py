@@ -9,6 +9,7 @@ detector all rely on this module, and nothing here knows about any file format.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = [
     "make_survey",
     "sort_channels",
     "validate",
+    "with_trace_spacing",
 ]
 
 #: The dimension names of every survey, in order.
@@ -332,3 +334,39 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+def with_trace_spacing(survey: xr.DataArray, spacing_m: float, source: str) -> xr.DataArray:
+    """``survey`` with ``distance_m`` (the trace index, possibly of a slice or a stack) times
+    ``spacing_m``, and ``x`` of a local frame (no CRS, ``x`` equal to the distance) rescaled alike;
+    ``attrs["distance_source"]`` says where the spacing came from.
+
+    Raises
+    ------
+    SurveyContractError
+        ``spacing_m`` is not a positive number of metres.
+    """
+    try:
+        sp = float(spacing_m)
+    except (TypeError, ValueError):
+        sp = math.nan
+    if not (math.isfinite(sp) and sp > 0):
+        raise SurveyContractError(f"trace_spacing_m must be a positive number of metres; got {spacing_m!r}")
+    n_c, n_t = survey.sizes["channel"], survey.sizes["trace"]
+    if "distance_m" in survey.coords:
+        dims = survey.coords["distance_m"].dims
+        index = np.asarray(survey.coords["distance_m"].values, dtype=float)
+    else:
+        dims, index = ("channel", "trace"), np.broadcast_to(np.arange(n_t, dtype=float), (n_c, n_t))
+    out = survey.assign_coords(distance_m=(dims, index * sp))
+    if survey.attrs.get("crs") is None and "x" in survey.coords:
+        x = np.asarray(survey.coords["x"].values, dtype=float)
+        try:
+            local = np.allclose(x, np.broadcast_to(index, x.shape) if index.ndim < x.ndim else index)
+        except ValueError:  # shapes that do not broadcast: not the local frame of this distance
+            local = False
+        if local:
+            out = out.assign_coords(x=(survey.coords["x"].dims, x * sp))
+    out.attrs = dict(survey.attrs)
+    out.attrs["distance_source"] = source
+    return out

@@ -240,3 +240,24 @@ def test_candidates_say_where_the_spacing_came_from():
     with pytest.warns(RoadHealthWarning):
         c = candidates(bare)
     assert "estimated from" in c.attrs["detect"]["notes"][0]
+
+
+def test_read_takes_a_spacing_for_every_format(samples_dir):
+    """A time-mode GSSI file (no survey wheel: distance = the trace index) read with a spacing;
+    a file with positions keeps them (warned); a bad spacing is a FormatError naming the file."""
+    from roadhealth.errors import FormatError
+
+    path = samples_dir / "gssi" / "impdar_sir4000" / "test_gssi.DZT"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bare = roadhealth.read(path)
+        s = roadhealth.read(path, trace_spacing_m=0.05)
+    assert bare.attrs["distance_source"] == "trace index"
+    assert s.attrs["distance_source"] == "trace_spacing_m (given)"
+    np.testing.assert_allclose(s.distance_m.values, bare.distance_m.values * 0.05)
+    with pytest.raises(FormatError, match="trace_spacing_m"):
+        roadhealth.read(path, trace_spacing_m=-1)
+    positioned = samples_dir / "gssi" / "gprpy_400mhz" / "FILE____032.DZT"
+    with pytest.warns(RoadHealthWarning, match="trace_spacing_m=0.05 not used"):
+        p = roadhealth.read(positioned, trace_spacing_m=0.05)
+    assert p.attrs.get("distance_source") != "trace_spacing_m (given)"

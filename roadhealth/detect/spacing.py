@@ -7,9 +7,9 @@ as its distance (``attrs["distance_source"] = "trace index"``), and searched as 
 a metre apart it would lose every defect (a 0.7 m cavity seen over nine traces 8 cm apart would
 be read as 9 m long). So :func:`roadhealth.detect.detect` takes the spacing from, first:
 
-1. the ``trace_spacing_m=`` option (or ``trace_spacing_m=`` to :func:`roadhealth.read` for a
-   SEG-Y or gprMax file); it is metres per trace of the file (a stacked or sliced survey keeps
-   its trace numbers), and a survey that has positions keeps them;
+1. the ``trace_spacing_m=`` option (or ``trace_spacing_m=`` to :func:`roadhealth.read`, any
+   format; :func:`roadhealth.survey.with_trace_spacing`); it is metres per trace of the file (a
+   stacked or sliced survey keeps its trace numbers), and a survey that has positions keeps them;
 2. the data's own diffraction hyperbolas (:func:`spacing_from_hyperbolas`): the survey is searched
    once at a provisional spacing, a quarter wavelength in the ground at the antenna frequency
    (:func:`provisional_spacing_m`; the spacing surveys are planned with, to see dipping events
@@ -113,30 +113,14 @@ def spacing_from_hyperbolas(features: pd.DataFrame, provisional_m: float) -> tup
 
 
 def with_spacing(survey: xr.DataArray, spacing_m: float, source: str) -> xr.DataArray:
-    """``survey`` with ``distance_m`` (the trace index, possibly of a slice or a stack) times
-    ``spacing_m``, and ``x`` of a local frame (no CRS, ``x`` equal to the distance) rescaled alike;
-    ``attrs["distance_source"]`` says where the spacing came from."""
-    sp = float(spacing_m)
-    if not (math.isfinite(sp) and sp > 0):
-        raise DetectionError(f"trace_spacing_m must be a positive number of metres; got {spacing_m!r}")
-    n_c, n_t = survey.sizes["channel"], survey.sizes["trace"]
-    if "distance_m" in survey.coords:
-        dims = survey.coords["distance_m"].dims
-        index = np.asarray(survey.coords["distance_m"].values, dtype=float)
-    else:
-        dims, index = ("channel", "trace"), np.broadcast_to(np.arange(n_t, dtype=float), (n_c, n_t))
-    out = survey.assign_coords(distance_m=(dims, index * sp))
-    if survey.attrs.get("crs") is None and "x" in survey.coords:
-        x = np.asarray(survey.coords["x"].values, dtype=float)
-        try:
-            local = np.allclose(x, np.broadcast_to(index, x.shape) if index.ndim < x.ndim else index)
-        except ValueError:  # shapes that do not broadcast: not the local frame of this distance
-            local = False
-        if local:
-            out = out.assign_coords(x=(survey.coords["x"].dims, x * sp))
-    out.attrs = dict(survey.attrs)
-    out.attrs["distance_source"] = source
-    return out
+    """:func:`roadhealth.survey.with_trace_spacing`, a bad spacing a :class:`DetectionError`."""
+    from roadhealth.errors import SurveyContractError
+    from roadhealth.survey import with_trace_spacing
+
+    try:
+        return with_trace_spacing(survey, spacing_m, source)
+    except SurveyContractError as exc:
+        raise DetectionError(str(exc)) from None
 
 
 def _probe(survey: xr.DataArray, budget_mb: float) -> xr.DataArray:

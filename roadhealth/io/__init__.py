@@ -20,6 +20,7 @@ format name            files                                   module
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from pathlib import Path
 
@@ -123,6 +124,8 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
     **options
         Passed to the format's reader: common ones are ``lazy`` (bool or None), ``crs``
         (target CRS of x/y in metres, e.g. ``"EPSG:4545"``), ``gnss`` (read GNSS companions),
+        ``trace_spacing_m`` (along-track spacing, m, for a file that gives no trace positions:
+        its trace index times it; a file with positions keeps them, warned),
         ``lever_arm_m`` (GNSS antenna relative to the array centre, ``(along, across)`` m,
         along positive forward, across positive left) and ``latency_s`` (GNSS latency, s);
         the last two go to :func:`roadhealth.io.georef.georeference` and its history record.
@@ -155,6 +158,9 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         raise UnknownFormatError(path, None, f"format {fmt!r} is not one of {sorted(FORMATS)}")
     module, reader, _writer, _exts = FORMATS[fmt]
     func = getattr(importlib.import_module(module), reader)
+    spacing = None
+    if "trace_spacing_m" in options and "trace_spacing_m" not in inspect.signature(func).parameters:
+        spacing = options.pop("trace_spacing_m")  # applied here for the formats whose reader does not take it
     try:
         survey = func(path, **options)
     except (RoadHealthError, FileNotFoundError, TypeError):
@@ -165,7 +171,26 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         # A reader should raise FormatError itself; this is the safety net that keeps the file name.
         raise FormatError(path, None, f"could not be read as {fmt}: {type(exc).__name__}: {exc}") from exc
     _warn_unused_positioning(survey, path, options)
+    if spacing is not None:
+        survey = _given_spacing(survey, path, spacing)
     return survey
+
+
+def _given_spacing(survey, path, spacing):
+    """``trace_spacing_m`` given to :func:`read` for a format whose reader does not take it: the
+    trace index of a file without positions times it; a file with positions keeps them (warned)."""
+    from roadhealth.errors import SurveyContractError
+    from roadhealth.io._common import warn
+    from roadhealth.survey import with_trace_spacing
+
+    if survey.attrs.get("distance_source") != "trace index":
+        warn(f"{path}: trace_spacing_m={spacing!r} not used: the file has trace positions "
+             f"(distance_source {survey.attrs.get('distance_source')!r})")
+        return survey
+    try:
+        return with_trace_spacing(survey, spacing, "trace_spacing_m (given)")
+    except SurveyContractError as exc:
+        raise FormatError(path, "trace_spacing_m", str(exc)) from None
 
 
 def _warn_unused_positioning(survey, path, options: dict) -> None:
