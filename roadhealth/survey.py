@@ -24,6 +24,7 @@ __all__ = [
     "add_history",
     "history_record",
     "make_survey",
+    "positive_number",
     "sort_channels",
     "validate",
     "with_trace_spacing",
@@ -336,6 +337,15 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def positive_number(value: Any) -> float:
+    """``value`` as a positive finite float, else NaN (for option checks that name the option)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return v if math.isfinite(v) and v > 0 else math.nan
+
+
 def with_trace_spacing(survey: xr.DataArray, spacing_m: float, source: str) -> xr.DataArray:
     """``survey`` with ``distance_m`` (the trace index, possibly of a slice or a stack) times
     ``spacing_m``, and ``x`` of a local frame (no CRS, ``x`` equal to the distance) rescaled alike;
@@ -346,11 +356,8 @@ def with_trace_spacing(survey: xr.DataArray, spacing_m: float, source: str) -> x
     SurveyContractError
         ``spacing_m`` is not a positive number of metres.
     """
-    try:
-        sp = float(spacing_m)
-    except (TypeError, ValueError):
-        sp = math.nan
-    if not (math.isfinite(sp) and sp > 0):
+    sp = positive_number(spacing_m)
+    if math.isnan(sp):
         raise SurveyContractError(f"trace_spacing_m must be a positive number of metres; got {spacing_m!r}")
     n_c, n_t = survey.sizes["channel"], survey.sizes["trace"]
     if "distance_m" in survey.coords:

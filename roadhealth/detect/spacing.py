@@ -37,6 +37,7 @@ import xarray as xr
 
 from roadhealth.errors import DetectionError
 from roadhealth.io._common import warn
+from roadhealth.survey import positive_number
 
 __all__ = ["BODY_KINDS", "BODY_V_RATIO", "ESTIMATED", "provisional_spacing_m", "spacing_from_hyperbolas", "with_spacing"]
 
@@ -152,11 +153,8 @@ def resolve(survey: xr.DataArray, options: dict, analyse, *, budget_mb: float = 
     given = options.get("trace_spacing_m")
     bare = survey.attrs.get("distance_source") == "trace index"
     if given is not None:
-        try:
-            sp = float(given)
-        except (TypeError, ValueError):
-            sp = float("nan")
-        if not (math.isfinite(sp) and sp > 0):
+        sp = positive_number(given)
+        if math.isnan(sp):
             raise DetectionError(f"detect: trace_spacing_m must be a positive number of metres; got {given!r}")
         if not bare:
             warn(f"{_source(survey)}: trace_spacing_m={sp:g} ignored: the survey has trace positions "

@@ -58,7 +58,7 @@ from roadhealth.io.segy_infer import (
     resolve_offsets,
     trace_spacing_from_text,
 )
-from roadhealth.survey import make_survey
+from roadhealth.survey import make_survey, positive_number
 
 __all__ = [
     "BINARY_HEADER_DTYPE",
@@ -419,11 +419,8 @@ def _trace_distance(path, distance, spacing, lines, n_chan: int, n_trace: int, n
     ``trace_spacing_m`` argument or the textual header (see :func:`read_segy`); ``lengths``: the
     coordinates are lengths (not geographic), whose steps are checked."""
     if spacing is not None:
-        try:
-            sp = float(spacing)
-        except (TypeError, ValueError):
-            sp = math.nan
-        if not (math.isfinite(sp) and sp > 0):
+        sp = positive_number(spacing)
+        if math.isnan(sp):
             raise ValueError(f"trace_spacing_m must be a positive number of metres; got {spacing!r}")
         notes.append(f"distance_m from trace_spacing_m = {sp:g} m (argument)")
         return np.broadcast_to(np.arange(n_trace) * sp, (n_chan, n_trace)).copy(), "trace_spacing_m (given)"

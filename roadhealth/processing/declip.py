@@ -38,6 +38,7 @@ from roadhealth.processing._core import (
     check_dims,
     finish,
 )
+from roadhealth.survey import positive_number
 
 __all__ = ["MAX_RUN_PERIODS", "clip_statistics", "clipped_fraction", "clipped_run_periods", "declip"]
 
@@ -225,11 +226,8 @@ def declip(survey: xr.DataArray, *, cutoff_mhz: Any = "auto", iterations: int = 
     if cutoff_mhz == "auto":
         cut = CUTOFF_FACTOR * centre_frequency_mhz(survey)
     else:
-        try:
-            cut = float(cutoff_mhz)
-        except (TypeError, ValueError):
-            cut = math.nan
-        if not (math.isfinite(cut) and cut > 0):
+        cut = positive_number(cutoff_mhz)
+        if math.isnan(cut):
             raise ProcessingError(f"declip: cutoff_mhz must be a positive number of MHz or 'auto'; got {cutoff_mhz!r}")
     if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 1:
         raise ProcessingError(f"declip: iterations must be a positive integer; got {iterations!r}")
