@@ -224,7 +224,7 @@ def test_the_estimate_searches_the_survey_tagged_as_estimated():
         return pd.DataFrame()
 
     with pytest.warns(RoadHealthWarning, match="quarter wavelength"):
-        out, note = sp.resolve(bare, {}, analyse)
+        out, note = sp.resolve(bare, None, analyse)
     assert seen == [(sp.ESTIMATED, pytest.approx(sp.provisional_spacing_m(bare_centre(bare))))]
     assert out.attrs["distance_source"] == sp.ESTIMATED and "quarter wavelength" in note
 

@@ -438,9 +438,9 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
         raise DetectionError(f"detect_chunked: workers must be an integer >= 1; got {workers!r}")
     table = _risk.load_table(risk)
-    if survey.attrs.get("distance_source") == "trace index" or options.get("trace_spacing_m") is not None:
-        # a file without positions: its spacing, once for the whole survey (roadhealth.detect.spacing)
-        survey, note = _core._resolve_spacing(survey, recipe, options)
+    # a file without positions: its spacing, once for the whole survey (roadhealth.detect.spacing)
+    survey, note = _core._resolve_spacing(survey, recipe, options)
+    if note:
         return _core._noted(detect_chunked(survey, recipe, risk=risk, window_m=window_m, overlap_m=overlap_m,
                                            memory_mb=memory_mb, workers=workers, progress=progress,
                                            stream_recipe=stream_recipe, **options), note)

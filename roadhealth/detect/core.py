@@ -452,7 +452,7 @@ def _resolve_spacing(survey, recipe, options: dict) -> tuple[Any, str | None]:
     rest = {k: v for k, v in options.items() if k not in ("chunk_m",)}
     from roadhealth.detect.chunked import DEFAULT_MEMORY_MB  # lazy: chunked imports this module
 
-    return _trace_spacing.resolve(survey, {"trace_spacing_m": given},
+    return _trace_spacing.resolve(survey, given,
                                   lambda s: _analyse(s, recipe, rest, classified=True)[1],
                                   budget_mb=DEFAULT_MEMORY_MB)
 

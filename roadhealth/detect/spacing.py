@@ -38,6 +38,7 @@ import xarray as xr
 from roadhealth.errors import DetectionError
 from roadhealth.io._common import warn
 from roadhealth.survey import positive_number
+from roadhealth.survey import with_trace_spacing as with_spacing
 
 __all__ = ["BODY_KINDS", "BODY_V_RATIO", "ESTIMATED", "provisional_spacing_m", "spacing_from_hyperbolas", "with_spacing"]
 
@@ -73,6 +74,9 @@ PLAUSIBLE_SPACING_M = (0.002, 1.0)
 #: Traces searched for the estimate (of a longer survey, the first ones holding data, at most what
 #: the memory budget of a chunked search allows).
 MAX_TRACES = 4096
+
+#: A blank lead-in is looked for over at most this many probes' worth of traces.
+LEAD_IN_PROBES = 4
 
 #: ``attrs["distance_source"]`` of a survey whose spacing :func:`resolve` estimated: no velocity
 #: is then measured on its hyperbolas, which gave the spacing at the depth model's velocity.
@@ -113,17 +117,6 @@ def spacing_from_hyperbolas(features: pd.DataFrame, provisional_m: float) -> tup
     return sp, int(order.size)
 
 
-def with_spacing(survey: xr.DataArray, spacing_m: float, source: str) -> xr.DataArray:
-    """:func:`roadhealth.survey.with_trace_spacing`, a bad spacing a :class:`DetectionError`."""
-    from roadhealth.errors import SurveyContractError
-    from roadhealth.survey import with_trace_spacing
-
-    try:
-        return with_trace_spacing(survey, spacing_m, source)
-    except SurveyContractError as exc:
-        raise DetectionError(str(exc)) from None
-
-
 def _probe(survey: xr.DataArray, budget_mb: float) -> xr.DataArray:
     """The traces the estimate searches: at most :data:`MAX_TRACES` and what ``budget_mb`` allows,
     from the first trace holding data (a record may start blank)."""
@@ -133,24 +126,24 @@ def _probe(survey: xr.DataArray, budget_mb: float) -> xr.DataArray:
     n = int(max(64, min(MAX_TRACES, budget_mb * 1e6 / (BYTES_PER_SAMPLE * n_c * n_s))))
     if n >= n_t:
         return survey
-    live = np.asarray((survey != 0).any(("channel", "sample")).values)
+    # a blank lead-in is looked for in the first few probes' worth of traces, not the whole survey
+    live = np.asarray((survey.isel(trace=slice(0, LEAD_IN_PROBES * n)) != 0).any(("channel", "sample")).values)
     first = int(np.argmax(live)) if live.any() else 0
     first = min(first, n_t - n)
     return survey.isel(trace=slice(first, first + n))
 
 
-def resolve(survey: xr.DataArray, options: dict, analyse, *, budget_mb: float = 640.0
+def resolve(survey: xr.DataArray, given, analyse, *, budget_mb: float = 640.0
             ) -> tuple[xr.DataArray, str | None]:
     """The survey with a trace spacing (see the module) and a note saying where it came from
     (None when the survey had one).
 
-    ``options["trace_spacing_m"]`` applies to a survey without positions; one with positions keeps
-    them (warned). ``analyse(survey)`` measures and classifies the candidate regions of a survey
+    ``given`` (the ``trace_spacing_m`` option, or None) applies to a survey without positions; one
+    with positions keeps them (warned). ``analyse(survey)`` measures and classifies the candidate regions of a survey
     (the features table); the estimate searches at most ``budget_mb`` of the survey.
     """
     from roadhealth.detect.prepare import _estimate_centre, _has_antenna, _source
 
-    given = options.get("trace_spacing_m")
     bare = survey.attrs.get("distance_source") == "trace index"
     if given is not None:
         sp = positive_number(given)

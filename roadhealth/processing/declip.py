@@ -63,8 +63,6 @@ PAD_PERIODS = 4.0
 #: lost more precision declipped (cavity+void 0.885 -> 0.834) than it gained in recall.
 MAX_RUN_PERIODS = 0.3
 
-
-
 #: Traces read to find the rails and the clipped fraction (evenly spread over a longer survey:
 #: a saturated direct wave clips nearly every trace, so a sample sees the rails).
 SAMPLE_TRACES = 512
