@@ -68,6 +68,10 @@ KINDS = ("cavity", "void", "water_rich", "loose")
 
 #: Along-track extent of a point diffractor's hyperbola per metre of depth (flanks to +-40 degrees).
 PIPE_FLANKS_PER_DEPTH = 1.7
+
+#: Hyperbola velocity (over the scores' velocity) from which a compact top whose flanks fit a
+#: hyperbola well is too flat for a round pipe (:func:`scores`).
+PIPE_MAX_V_RATIO = 1.7
 CLUTTER = ("pipe", "surface", "layer", "weak")
 
 #: The surface-anomaly ratio a region must reach when its top lies at the first searched rows
@@ -215,9 +219,20 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # body (a wet zone, a wide cavity) is flat over its own length. A pipe of large radius looks
     # too fast for the velocity rule above; this one does not need the velocity.
     flat_ratio = f["apex_flat_ratio"].to_numpy(float) if "apex_flat_ratio" in f else np.full(len(f), np.nan)
+    # But a top whose flanks fit a clean hyperbola far too fast for the ground is no pipe: a round
+    # pipe's apex (radius R, top d down) bends as a point's at d + R, so it reads sqrt(1 + R / d)
+    # fast, about 1.3-1.6 for a pipe as wide as it is deep (full-wave pipes: at most 1.55, in
+    # soils of eps_r 5-20 against the scores' 8), while a wet lens's domed top reads 1.6-2.2
+    # (900 MHz lenses under noise called pipes: 1.79, 1.94; a 600 MHz lens beside a pipe, 1.97;
+    # regions 1.9-3 times as long as deep)
+    # (over an aperture that constrains the velocity: flanks along at least about the depth; an
+    # air-filled PVC pipe's 0.35 m region 0.5 m down read 2.07 at 900 MHz)
+    too_fast = (ramp(logv, np.log(PIPE_MAX_V_RATIO), np.log(PIPE_MAX_V_RATIO + 0.15)) * ramp(hrms, 0.25, 0.15)
+                * ramp(length / np.maximum(depth, 0.05), 0.8, 1.2))
     compact_top = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
                    * ramp(consistency, 0.5, 0.7)  # one clean wavelet
-                   * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85)))  # not a flat continuous top (a void)
+                   * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85))  # not a flat continuous top (a void)
+                   * (1 - too_fast))
     compact = compact_top * ramp(ring, 0.6, 0.3)  # and no reverberation
 
     def point_shape(apex):  # a hyperbola or, on a single profile, a compact apex; in an array, linear
