@@ -737,7 +737,23 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("loose", dict(s_m=2.2, length_m=1.2, height_m=0.4, depth_top_m=0.6)),
                 ("cavity", dict(s_m=4.6, length_m=0.8, height_m=0.25, depth_top_m=1.1)),
                 ("pipe", dict(s_m=6.8, depth_m=0.8, diameter_m=0.2, material="metal")),
-                ("cavity", dict(s_m=9.4, length_m=0.5, height_m=0.2, depth_top_m=0.5))]))]]
+                ("cavity", dict(s_m=9.4, length_m=0.5, height_m=0.2, depth_top_m=0.5))]))],
+            [  # forty-seventh batch (twenty-fifth session, 2 December 2026, written before it was
+            # run, after the session's one rule change): not aimed at any rule. Kinds in a fixed
+            # order, everything else drawn at random (numpy default_rng(47)): the band from
+            # {400 x5, 600 x2, 200}, the soil from {default layers, DRY_SAND, WET_CLAY, uniform};
+            # sizes, depths and permittivities in batch 45's ranges; the pipe 0.4-1.2 m deep,
+            # 0.1-0.4 m across, metal or plastic
+            ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.29, depth_top_m=0.42, soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.21, height_m=0.28, depth_top_m=1.33, eps_r=23.13,
+                                                   soil="uniform")),
+            ("loose", 600, "loose", dict(length_m=2.08, height_m=0.7, depth_top_m=0.58)),
+            ("pipe", 600, "pipe", dict(depth_m=0.89, diameter_m=0.23, material="metal", soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=1.38, height_m=0.18, depth_top_m=1.03, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.33, height_m=0.014, under="asphalt")),
+            ("loose", 600, "loose", dict(length_m=2.42, height_m=0.77, depth_top_m=0.66, soil="uniform")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.92, height_m=0.42, depth_top_m=0.53, eps_r=22.25,
+                                                   soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
