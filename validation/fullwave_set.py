@@ -753,7 +753,16 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 400, "void", dict(length_m=1.33, height_m=0.014, under="asphalt")),
             ("loose", 600, "loose", dict(length_m=2.42, height_m=0.77, depth_top_m=0.66, soil="uniform")),
             ("water_rich", 600, "water_rich", dict(length_m=1.92, height_m=0.42, depth_top_m=0.53, eps_r=22.25,
-                                                   soil_materials=WET_CLAY))]]
+                                                   soil_materials=WET_CLAY))],
+            [  # forty-eighth batch (same session, written before it was run): the risk of that
+            # session's rule (a compact apex whose flanks read 1.7-1.85 times the scores' velocity
+            # or more is no pipe): large round pipes, as wide as they are deep or nearly, in fast
+            # ground (dry sand, eps_r 6, reads 1.15 times the scores' eps_r 8 velocity; a pipe of
+            # radius R at d reads sqrt(1 + R / d) more), which must stay quiet
+            ("pipe", 400, "pipe", dict(depth_m=0.4, diameter_m=0.4, material="metal", soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.4, material="pvc", fill="water",
+                                       soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.3, diameter_m=0.25, material="metal", soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
