@@ -762,7 +762,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.4, diameter_m=0.4, material="metal", soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.4, material="pvc", fill="water",
                                        soil_materials=DRY_SAND)),
-            ("pipe", 900, "pipe", dict(depth_m=0.3, diameter_m=0.25, material="metal", soil_materials=DRY_SAND))]]
+            ("pipe", 900, "pipe", dict(depth_m=0.3, diameter_m=0.25, material="metal", soil_materials=DRY_SAND))],
+            [  # forty-ninth batch (same session, written before it was run): two 15 m lines at 400
+            # MHz as a road is, for the long-line background (batch 46's lines held a defect every
+            # 2.5-3 m): two or three defects 5 m apart between undulating pavement layers and a pipe
+            ("multi", 400, "multi", dict(line_m=15.0, items=[
+                ("undulation", dict(s_m=2.5, amplitude_m=0.06, interface="base")),
+                ("cavity", dict(s_m=5.0, length_m=0.6, height_m=0.25, depth_top_m=0.9)),
+                ("undulation", dict(s_m=8.0, amplitude_m=0.08, interface="subbase")),
+                ("pipe", dict(s_m=10.5, depth_m=0.7, diameter_m=0.2, material="metal")),
+                ("water_rich", dict(s_m=13.0, length_m=1.2, height_m=0.3, depth_top_m=0.8, eps_r=22.0))])),
+            ("multi", 400, "multi", dict(line_m=15.0, items=[
+                ("void", dict(s_m=3.0, length_m=1.0, height_m=0.02, under="asphalt")),
+                ("undulation", dict(s_m=6.0, amplitude_m=0.07, interface="base")),
+                ("loose", dict(s_m=9.5, length_m=1.4, height_m=0.5, depth_top_m=0.7)),
+                ("undulation", dict(s_m=12.5, amplitude_m=0.06, interface="subbase"))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
