@@ -776,7 +776,23 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("void", dict(s_m=3.0, length_m=1.0, height_m=0.02, under="asphalt")),
                 ("undulation", dict(s_m=6.0, amplitude_m=0.07, interface="base")),
                 ("loose", dict(s_m=9.5, length_m=1.4, height_m=0.5, depth_top_m=0.7)),
-                ("undulation", dict(s_m=12.5, amplitude_m=0.06, interface="subbase"))]))]]
+                ("undulation", dict(s_m=12.5, amplitude_m=0.06, interface="subbase"))]))],
+            [  # fiftieth batch (twenty-sixth session, 2 December 2026, written before it was run,
+            # before any change of the session): not aimed at any rule. Kinds in a fixed order,
+            # everything else drawn at random (numpy default_rng(50)): the band from {400 x4, 900 x2,
+            # 600, 200}, the soil from {default layers, DRY_SAND, WET_CLAY, uniform}; sizes and
+            # permittivities in batch 45's ranges; tops drawn 0.3-1.8 m (0.6 m at 900 MHz) and
+            # clipped to the band's model depth less the body and 0.15 m; stones 4-7; the pipe
+            # 0.4-1.2 m deep, 0.1-0.4 m across, metal or plastic
+            ("cavity", 600, "cavity", dict(length_m=1.3, height_m=0.32, depth_top_m=1.03, soil="uniform")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.83, height_m=0.23, depth_top_m=1.12, eps_r=22.02)),
+            ("void", 900, "void", dict(length_m=1.98, height_m=0.026, under="asphalt", soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=0.99, height_m=0.79, depth_top_m=1.17, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.32, height_m=0.34, depth_top_m=0.93, soil_materials=DRY_SAND)),
+            ("clutter", 200, "stones", dict(n=5, soil_materials=WET_CLAY)),
+            ("water_rich", 200, "water_rich", dict(length_m=0.72, height_m=0.29, depth_top_m=0.67, eps_r=22.49,
+                                                   soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=1.02, diameter_m=0.24, material="pvc", soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
