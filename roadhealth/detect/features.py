@@ -20,6 +20,9 @@ feature           meaning
                   short-stack score reaches 4 (the strong columns of chaotic scattering may be one
                   bright scatterer); ``region_trace_min``/``region_trace_max``: the same as trace
                   indices
+``zone_start_m``, ``zone_end_m``  the same over the columns that also reach ``ZONE_PEAK_FRACTION``
+                  of the region's strongest short-stack score: the extent reported for a chaotic
+                  (loose) zone (``zone_trace_min``/``zone_trace_max`` as trace indices)
 ``polarity``      -1..1: amplitude-weighted sign of the top reflections relative to the surface
                   reflection; +1 opposite to the surface (into a faster medium: air), -1 the same
                   (into a slower medium: water, metal); from the top wavelet's phase
@@ -88,6 +91,12 @@ TOP_QUANTILE = 0.1
 #: A column counts in a region's zone extent when its short-stack score reaches this (the default
 #: region threshold: the short stack alone would have put it in a region).
 ZONE_MIN_Z = 4.0
+#: ... and, for the extent reported for a chaotic (loose) zone, this fraction of the region's
+#: strongest short-stack score (about -16 dB): in a quiet record the diffraction tails of the
+#: scatterers at a zone's edges keep the absolute score past the edges for a metre or more
+#: (blind full-wave loose zones, clean: +0.90 m median length error with the absolute score alone,
+#: -0.10 m with this too; under noise, whose background bounds the tails anyway, -0.01 / -0.11 m)
+ZONE_PEAK_FRACTION = 0.15
 
 
 #: A column's first samples are a precursor, not the top, when they score under this fraction of
@@ -664,27 +673,38 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # the region threshold, not the halo the coarse score's 0.75 m window adds around the zone),
     # trimmed by the half-widths of the 0.25 m stack and the 0.2 m smoothing, which spread a
     # scatterer's score along track
-    own = recs["zs_max"].to_numpy(float) >= ZONE_MIN_Z
-    gr = _Groups(r_lab[own])
+    zs = recs["zs_max"].to_numpy(float)
     trim = att.stack_traces // 2 + att.smooth_traces // 2
-    t_lo, t_hi = np.full(grp.n, np.nan), np.full(grp.n, np.nan)
-    ch_own = np.zeros(grp.n, dtype=np.intp)
-    has = np.zeros(grp.n, dtype=bool)
-    if gr.n:  # (regions without such columns keep NaN)
-        lo = np.clip(gr.min(recs["t"].to_numpy(float)[own]) + trim, 0, n_t - 1)
-        hi = np.clip(gr.max(recs["t"].to_numpy(float)[own]) - trim, 0, n_t - 1)
-        pos = np.minimum(np.searchsorted(gr.keys, grp.keys), gr.n - 1)
-        has = gr.keys[pos] == grp.keys
-        t_lo[has] = np.round(np.minimum(lo, hi)[pos[has]])
-        t_hi[has] = np.round(np.maximum(lo, hi)[pos[has]])
-        ch_own[has] = np.round(gr.min(recs["c"].to_numpy(float)[own])[pos[has]]).astype(np.intp)
-    cols_out["region_trace_min"], cols_out["region_trace_max"] = t_lo, t_hi
-    for a, b in (("region_start_m", t_lo), ("region_end_m", t_hi)):
-        cols_out[a] = np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan)
+    r_t, r_c = recs["t"].to_numpy(float), recs["c"].to_numpy(float)
+
+    def extent(own):  # first and last trace (trimmed) and positions of the ``own`` columns per region
+        gr = _Groups(r_lab[own])
+        t_lo, t_hi = np.full(grp.n, np.nan), np.full(grp.n, np.nan)
+        ch_own = np.zeros(grp.n, dtype=np.intp)
+        has = np.zeros(grp.n, dtype=bool)
+        if gr.n:  # (regions without such columns keep NaN)
+            lo = np.clip(gr.min(r_t[own]) + trim, 0, n_t - 1)
+            hi = np.clip(gr.max(r_t[own]) - trim, 0, n_t - 1)
+            pos = np.minimum(np.searchsorted(gr.keys, grp.keys), gr.n - 1)
+            has = gr.keys[pos] == grp.keys
+            t_lo[has] = np.round(np.minimum(lo, hi)[pos[has]])
+            t_hi[has] = np.round(np.maximum(lo, hi)[pos[has]])
+            ch_own[has] = np.round(gr.min(r_c[own])[pos[has]]).astype(np.intp)
+        return (t_lo, t_hi, *(np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan)
+                              for b in (t_lo, t_hi)))
+
+    (cols_out["region_trace_min"], cols_out["region_trace_max"], cols_out["region_start_m"],
+     cols_out["region_end_m"]) = extent(zs >= ZONE_MIN_Z)
+    # the extent reported for a chaotic zone: its columns that also reach ZONE_PEAK_FRACTION of
+    # the region's strongest (the diffraction tails of the scatterers at a zone's edges keep the
+    # absolute score past them, far on in a quiet record)
+    (cols_out["zone_trace_min"], cols_out["zone_trace_max"], cols_out["zone_start_m"],
+     cols_out["zone_end_m"]) = extent(zs >= np.maximum(ZONE_MIN_Z, ZONE_PEAK_FRACTION * g_all.max(zs)[g_all.inv]))
     hyp = _hyperbolas(recs, distance_m, t0_ns, dt_ns, max_regions, period_ns=p * dt_ns, spacing_m=sp,
                       part_offset=part_offset)
     later = {c: cols_out.pop(c) for c in ("zc_peak", "z_peak_short", "region_trace_min", "region_trace_max",
-                                          "region_start_m", "region_end_m")}
+                                          "region_start_m", "region_end_m", "zone_trace_min", "zone_trace_max",
+                                          "zone_start_m", "zone_end_m")}
     feats = pd.DataFrame(cols_out, index=pd.Index(grp.keys, name="label"))
     feats = feats.join(hyp)
     feats["hyperbola_v_ratio"] = feats["hyperbola_v"] / velocity_m_per_ns
