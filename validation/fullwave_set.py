@@ -792,7 +792,18 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("clutter", 200, "stones", dict(n=5, soil_materials=WET_CLAY)),
             ("water_rich", 200, "water_rich", dict(length_m=0.72, height_m=0.29, depth_top_m=0.67, eps_r=22.49,
                                                    soil_materials=WET_CLAY)),
-            ("pipe", 400, "pipe", dict(depth_m=1.02, diameter_m=0.24, material="pvc", soil_materials=DRY_SAND))]]
+            ("pipe", 400, "pipe", dict(depth_m=1.02, diameter_m=0.24, material="pvc", soil_materials=DRY_SAND))],
+            [  # fifty-first batch (same session, written before it was run, after the session's
+            # change of the loose zones' reported extent): batch 50's scheme drawn with
+            # numpy default_rng(51), tops clipped to the band's model depth less the body and 0.15 m
+            ("void", 400, "void", dict(length_m=0.96, height_m=0.02, under="asphalt", soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=0.56, height_m=0.42, depth_top_m=1.4, soil="uniform")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.53, height_m=0.56, depth_top_m=0.79, eps_r=19.54)),
+            ("loose", 400, "loose", dict(length_m=1.49, height_m=0.8, depth_top_m=0.62, soil="uniform")),
+            ("cavity", 900, "cavity", dict(length_m=0.8, height_m=0.33, depth_top_m=0.52)),
+            ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.12, material="pvc", soil_materials=DRY_SAND)),
+            ("water_rich", 200, "water_rich", dict(length_m=1.28, height_m=0.24, depth_top_m=0.55, eps_r=22.86)),
+            ("void", 400, "void", dict(length_m=1.34, height_m=0.024, under="asphalt", soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
