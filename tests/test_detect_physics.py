@@ -1780,3 +1780,26 @@ def test_a_loose_zone_is_reported_over_its_own_extent_not_its_neighbours_tails(m
         monkeypatch.setattr(core, "_zone_extent", union)
     start, end = extent()
     assert truth[0] - start >= 0.4 and end - truth[1] >= 0.4, (start, end)
+
+
+@pytest.mark.parametrize("name, top, height", [("bw400_water_rich_05_clean", 0.7, 0.35),
+                                               ("bw400_water_rich_21_noisy", 0.9, 0.30)])
+def test_a_wet_zone_is_as_tall_as_its_bottom_reflection_says_at_the_speed_inside_it(monkeypatch, name, top, height):
+    """Blind full-wave wet lenses (eps_r 22): the height is the delay of the bottom reflection (wet
+    to drier soil) at the speed inside the body, within 0.08 m. From the region's last samples it
+    was 1.35 m (clean: the ringing under the lens) and 0.05 m (noisy); at the ground's speed
+    (eps_r 9) the same delay reads about 1.5 times too tall."""
+    import roadhealth.detect.core as core
+
+    survey = _blind_line(name)
+
+    def wet_height():
+        d = detect(survey)
+        d = d[d["kind"] == "water_rich"]
+        assert len(d) == 1, d
+        assert abs(float(d["depth_top_m"].iloc[0]) - top) <= 0.1
+        return float(d["height_m"].iloc[0])
+
+    assert abs(wet_height() - height) <= 0.08
+    monkeypatch.setattr(core, "WET_EPS_R", 9.0)
+    assert wet_height() - height >= 0.1
