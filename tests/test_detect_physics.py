@@ -1803,3 +1803,23 @@ def test_a_wet_zone_is_as_tall_as_its_bottom_reflection_says_at_the_speed_inside
     assert abs(wet_height() - height) <= 0.08
     monkeypatch.setattr(core, "WET_EPS_R", 9.0)
     assert wet_height() - height >= 0.1
+
+
+@pytest.mark.parametrize("variant", ["clean", "noisy"])
+def test_a_shallow_cavity_is_as_tall_as_its_reflections_before_its_surface_multiple(variant):
+    """Blind full-wave cavity 1 x 0.25 m, 0.5 m down at 400 MHz: its first surface multiple comes as
+    long after its top (8.6 ns) as the top after the surface. The energy down to the region's last
+    sample holds that multiple (``energy_delay_ns`` 8.6 ns: a cavity 1.3 m tall at the speed of
+    light); before it (``primary_delay_ns``) the top and bottom reflections give the height within
+    0.1 m, and the reported height is that one."""
+    from roadhealth.detect import core
+
+    survey = _blind_line(f"bw400_cavity_33_{variant}")
+    _, cls, _ = core._analyse(survey, "default", {}, classified=True)
+    r = cls[cls["decision"] == "cavity"].iloc[0]
+    assert r["primary_delay_ns"] < 0.9 * r["t_below_ns"] <= r["energy_delay_ns"]
+    assert core.C0_M_PER_NS * r["energy_delay_ns"] / 2 - 0.25 >= 0.8
+    assert abs(core.C0_M_PER_NS * r["primary_delay_ns"] / 2 - 0.25) <= 0.1
+    d = detect(survey)
+    d = d[d["kind"] == "cavity"]
+    assert len(d) == 1 and abs(float(d["height_m"].iloc[0]) - 0.25) <= 0.1, d

@@ -938,12 +938,16 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
                          f"over the pavements and soils the default model stands for ({_PRIOR_RANGE_TEXT})")
         top = float(r["depth_top_m"])
         bottom = max(float(r["depth_bottom_m"]), top)
-        if kinds[i] == "cavity" and np.isfinite(r.get("energy_delay_ns", np.nan)):
+        delay = r.get("primary_delay_ns", np.nan)
+        delay = delay if np.isfinite(delay) else r.get("energy_delay_ns", np.nan)
+        if kinds[i] == "cavity" and np.isfinite(delay):
             # an air body: its bottom reflection comes 2 h / c after its top; the energy of the top
             # and bottom reflections has arrived by ``energy_delay_ns`` (full-wave cavities: height
             # error +0.04 / +0.02 m median clean / noisy, against +0.57 / 0.00 m from the region's
             # last samples, which faint multiples carry far down in a noise-free record)
-            bottom = top + C0_M_PER_NS * float(r["energy_delay_ns"]) / 2
+            # (before its first surface multiple, ``primary_delay_ns``: shallow full-wave cavities
+            # 0.35-0.6 m down read their multiple into the height, +0.6-1.3 m)
+            bottom = top + C0_M_PER_NS * float(delay) / 2
         if kinds[i] == "water_rich" and np.isfinite(r.get("bottom_delay_ns", np.nan)):
             # a wet body: its bottom reflection (into drier, faster soil) is the strongest peak
             # 1.2-6 periods under its top (``bottom_delay_ns``), at the speed inside the body; the

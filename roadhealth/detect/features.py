@@ -35,6 +35,9 @@ feature           meaning
                   last sample (at most 8 periods) has arrived (median over the strong columns that
                   have such a window): a cavity's top and bottom reflections, without the faint
                   multiples a noise-free record keeps
+``primary_delay_ns``  the same with the window ending before the top's first surface multiple (as
+                  long after the top as the top after the surface, less half a period): a shallow
+                  air body's own top and bottom reflections (its height, :mod:`roadhealth.detect.core`)
 ``surface_amplitude_ratio``  the surface rows' anomaly over the top's envelope, in amplitude (manhole
                   covers: their surface anomaly is stronger than what rings under them)
 ``top_start_m``, ``top_end_m``  along-track extent of the strong columns whose top lies within half a
@@ -497,14 +500,20 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # region's last sample) or no energy. In blocks of rows: memory rows x window at most.
     n_w = int(np.clip(np.max(s_last - s_top, initial=0) + 1, 1, ENERGY_MAX_PERIODS * p))
     energy_delay = np.full(s_top.size, np.nan)
+    # ... and the same before the top's first surface multiple, which comes as long after the top
+    # as the top after the surface (half a period earlier: its leading lobe): a shallow air body's
+    # energy down to the region's last sample holds its multiple, strong as the body is
+    s_mult = np.floor(2 * s_top - (surface_ns - t0_ns) / dt_ns - half).astype(np.int64)
+    primary_delay = np.full(s_top.size, np.nan)
     for b0 in range(0, s_top.size, ENERGY_BLOCK_ROWS):
         b = slice(b0, b0 + ENERGY_BLOCK_ROWS)
         kw = s_top[b, None] + np.arange(n_w, dtype=np.int64)[None, :]
         w_e = np.where(kw <= s_last[b, None], env2[rows2[b, None], np.clip(kw, 0, n_s - 1)], np.float32(0.0)) ** 2
-        cum = np.cumsum(w_e, axis=1)
-        total = cum[:, -1]
-        delay = np.argmax(cum >= ENERGY_FRACTION * total[:, None], axis=1) * dt_ns
-        energy_delay[b] = np.where((s_last[b] >= s_top[b]) & (total > 0), delay, np.nan)
+        for out, end in ((energy_delay, s_last[b]), (primary_delay, np.minimum(s_last[b], s_mult[b]))):
+            cum = np.cumsum(np.where(kw <= end[:, None], w_e, np.float32(0.0)), axis=1)
+            total = cum[:, -1]
+            delay = np.argmax(cum >= ENERGY_FRACTION * total[:, None], axis=1) * dt_ns
+            out[b] = np.where((end >= s_top[b]) & (total > 0), delay, np.nan)
     bg2 = (att.bg_median.astype(np.float64) ** 2)  # (channel, sample)
     eb, nb = _window_energy(rows2, s_last, p, 5 * p, env2)
     k = s_last[:, None] + np.arange(p, 5 * p)[None, :]
@@ -623,6 +632,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         "top_range_ns": grp.quantile(t_top, 0.9) - grp.quantile(t_top, 0.1),
         "t_bottom_ns": grp.quantile(t_last, 0.5),
         "energy_delay_ns": grp.quantile(energy_delay, 0.5),
+        "primary_delay_ns": grp.quantile(primary_delay, 0.5),
         "polarity_raw": sum_a / np.maximum(grp.sum(np.abs(a_top)), 1e-30),
         # envelope-weighted mean phasor of the top wavelets: its angle and its length over the
         # summed envelope
