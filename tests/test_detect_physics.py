@@ -1104,6 +1104,35 @@ def test_a_surface_anomaly_over_a_deep_region_must_be_strong_in_amplitude_to_mak
     assert list(c["decision"]) == ["cavity", "surface"]
 
 
+def test_a_void_under_thin_asphalt_whose_lobe_reaches_the_surface_rows_is_no_cover():
+    """A flat, strong, continuous top 0.9 period under the surface (a void under 13.5 cm of
+    asphalt at 400 MHz) whose surface rows score 1.65 times its own, over the 1.4 a cover needs
+    there: its lobe there is part of its own top (0.64 of it in amplitude), and it is a void; the
+    same with the surface anomaly twice the top in amplitude (a metal cover's 1.68-2.21) is a
+    cover, and so is the weak one at the end of a line, where records start anomalous."""
+    base = dict(polarity=0.66, z_top=20.0, z_peak=96.7, z_peak_short=96.7, coherence=0.92, coherence_dip=0.92,
+                top_range_ns=0.1, period_ns=2.5, depth_top_m=0.135, distance_start_m=1.38, distance_end_m=2.43,
+                ringing=0.01, phase_consistency=0.97, t_below_ns=2.2, z_surface=159.7, surface_ratio=1.65)
+    rows = [_row(surface_amplitude_ratio=0.64, at_line_end=0.0, **base),
+            _row(surface_amplitude_ratio=2.0, at_line_end=0.0, **base),
+            _row(surface_amplitude_ratio=0.64, at_line_end=1.0, **{**base, "distance_start_m": 0.0})]
+    c = classify(pd.DataFrame(rows))
+    assert list(c["decision"]) == ["void", "surface", "surface"]
+
+
+def test_a_blind_void_under_thin_asphalt_on_dry_sand_is_found(monkeypatch):
+    """Blind, clean, 400 MHz: a 1.34 m void, 2.4 cm thick, under 13.5 cm of asphalt on a dry sandy
+    base. Found as a void at its depth; with the near band's amplitude bar for a cover (0.1-0.2 of
+    the top) it is taken for a surface anomaly and lost."""
+    import roadhealth.detect.classify as classify_mod
+
+    survey = _blind_line("bw400_void_29_clean")
+    found = _kinds_near(detect(survey), 1.3, 2.5)
+    assert [k for k, _ in found] == ["void"] and abs(found[0][1] - 0.135) <= 0.05, found
+    monkeypatch.setattr(classify_mod, "SURFACE_AMPLITUDE_BELOW", (0.1, 0.2))
+    assert _kinds_near(detect(survey), 1.3, 2.5) == []
+
+
 def test_the_wider_multiple_of_a_pipe_is_dropped_over_the_spread_of_its_tops():
     """A metal pipe's strong columns are its apex (0.7 m along track, 8.3 ns); its surface
     multiple, a hyperbola twice as late, is seen over 1.65 m and its strong flanks outshine its

@@ -86,6 +86,17 @@ SURFACE_RATIO_NEAR = 1.2
 #: region's own score at the surface rows; metal covers 1.55-2.44).
 SURFACE_RATIO_BELOW = 1.4
 
+#: ... and there, where the top's own lobes reach the surface rows, the surface anomaly must also be
+#: about as strong in amplitude as the top (``surface_amplitude_ratio``, ramp from the first value
+#: to the second; elsewhere 0.1-0.2): a metal cover's is stronger than what lies under it (the
+#: full-wave covers 1.68-2.21), a void's leading lobe under thin asphalt is part of its own top
+#: (a blind 400 MHz void under 13.5 cm of asphalt on dry sand, 0.9 period down: 0.64, at a score
+#: ratio of 1.65, taken for a cover before). Not at the ends of a line, where records start
+#: anomalous and nothing shows a body bounded (a blind cavity line's first 1.2 m would be a void).
+#: Covers that ring (the sample survey's, 1.7 periods down, amplitude 0.58-0.62) are the
+#: reverberation terms' whatever this says.
+SURFACE_AMPLITUDE_BELOW = (0.8, 1.2)
+
 #: Periods under the surface within which a region's top counts as lying at the first searched
 #: rows, and the fraction of its peak score that then stands for its top's (void and layer rules).
 FIRST_ROWS_PERIODS = 1.6
@@ -423,9 +434,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # hand-written gprMax cavity, 0.02, was rejected as a cover at a score ratio of 0.07)
     below_c = np.nan_to_num(below, nan=0.0)  # (unknown: no limit)
     amp = f["surface_amplitude_ratio"].to_numpy(float) if "surface_amplitude_ratio" in f else np.ones(len(f))
+    inner_spill = spill * (1 - np.nan_to_num(at_end))  # (the band where a top's lobes reach the surface rows, not at a line's end)
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
-        * ramp(np.nan_to_num(amp, nan=1.0), 0.1, 0.2),
+        * ramp(np.nan_to_num(amp, nan=1.0), 0.1 + (SURFACE_AMPLITUDE_BELOW[0] - 0.1) * inner_spill,
+               0.2 + (SURFACE_AMPLITUDE_BELOW[1] - 0.2) * inner_spill),
         # (a shallow top that reverberates: a metal plate; the full-wave voids under the pavement ring
         # at most 0.30, the fast model's covers 0.97-1.07. Shallow in metres where an antenna period is
         # long, and within COVER_MAX_PERIODS periods of the surface where it is short: 0.3 m down is 14
