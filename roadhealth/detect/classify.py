@@ -433,11 +433,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # a direct wave that only a noise-free record's score makes large is a few hundredths: a
     # hand-written gprMax cavity, 0.02, was rejected as a cover at a score ratio of 0.07)
     below_c = np.nan_to_num(below, nan=0.0)  # (unknown: no limit)
-    amp = f["surface_amplitude_ratio"].to_numpy(float) if "surface_amplitude_ratio" in f else np.ones(len(f))
+    amp = (f["surface_amplitude_ratio"].to_numpy(float) if "surface_amplitude_ratio" in f
+           else np.full(len(f), np.nan))  # (not measured: no bar)
     inner_spill = spill * (1 - np.nan_to_num(at_end))  # (the band where a top's lobes reach the surface rows, not at a line's end)
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
-        * ramp(np.nan_to_num(amp, nan=1.0), 0.1 + (SURFACE_AMPLITUDE_BELOW[0] - 0.1) * inner_spill,
+        * ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), 0.1 + (SURFACE_AMPLITUDE_BELOW[0] - 0.1) * inner_spill,
                0.2 + (SURFACE_AMPLITUDE_BELOW[1] - 0.2) * inner_spill),
         # (a shallow top that reverberates: a metal plate; the full-wave voids under the pavement ring
         # at most 0.30, the fast model's covers 0.97-1.07. Shallow in metres where an antenna period is

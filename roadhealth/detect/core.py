@@ -948,16 +948,22 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
             # (before its first surface multiple, ``primary_delay_ns``: shallow full-wave cavities
             # 0.35-0.6 m down read their multiple into the height, +0.6-1.3 m)
             bottom = top + C0_M_PER_NS * float(delay) / 2
+            evidence += (f"; height from its top and bottom reflections, {float(delay):.1f} ns, at the speed "
+                         "of light")
         if kinds[i] == "water_rich" and np.isfinite(r.get("bottom_delay_ns", np.nan)):
             # a wet body: its bottom reflection (into drier, faster soil) is the strongest peak
             # 1.2-6 periods under its top (``bottom_delay_ns``), at the speed inside the body; the
             # region's last samples carry its ringing and pull-down on (see WET_EPS_R)
             bottom = top + C0_M_PER_NS / np.sqrt(WET_EPS_R) * float(r["bottom_delay_ns"]) / 2
+            evidence += (f"; height from its bottom reflection {float(r['bottom_delay_ns']):.1f} ns under its "
+                         f"top, at eps_r {WET_EPS_R:g} inside (15-30: -17 to +15 %)")
         if kinds[i] == "void":
             # a void is a thin gap whose top and bottom reflections make one wavelet (the void
             # rule): thinner than a quarter wavelength in air, whatever its multiples and ringing
             # add to the region below (full-wave voids 1-3 cm: +0.38 m median, now +0.13)
             bottom = min(bottom, top + C0_M_PER_NS / (4e-3 * pr.centre_mhz))
+            evidence += ("; height: at most a quarter wavelength in air (a gap this thin is not resolved: "
+                         "an upper bound)")
         rows.append({
             "kind": kinds[i], "confidence": float(r["confidence"]),
             "distance_start_m": float(r["distance_start_m"]) - 0.5 * sp,
