@@ -1120,6 +1120,33 @@ def test_a_void_under_thin_asphalt_whose_lobe_reaches_the_surface_rows_is_no_cov
     assert list(c["decision"]) == ["void", "surface", "surface"]
 
 
+def test_a_metal_cover_outshines_what_lies_under_it_in_amplitude():
+    """Full-wave metal covers whose regions start 0.67-0.74 period under the surface: the surface
+    rows score only 0.48-0.83 of the region (under the 0.72-1.2 bar there), but their anomaly is
+    1.43-2.41 of the region's top in amplitude (a cover's reflection is total, asphalt's 0.4): a
+    cover. The same region with the surface anomaly 0.64 of its top (a void's leading lobe) stays
+    a defect."""
+    base = dict(polarity=1.0, z_top=20.0, z_peak=30.0, z_peak_short=30.0, coherence=0.95, coherence_dip=0.95,
+                top_range_ns=0.1, period_ns=2.4, depth_top_m=0.10, distance_start_m=1.2, distance_end_m=1.8,
+                ringing=0.02, phase_consistency=0.98, t_below_ns=1.6, z_surface=21.4, surface_ratio=0.83,
+                hyperbola_v_ratio=np.nan, hyperbola_rms_ns=np.nan, apex_flat_ratio=2.0, at_line_end=0.0)
+    c = classify(pd.DataFrame([_row(surface_amplitude_ratio=1.43, **base), _row(surface_amplitude_ratio=0.64, **base)]))
+    assert c["decision"].iloc[0] == "surface"
+    assert c["is_defect"].iloc[1], c[["decision", "score_surface"]]
+
+
+def test_blind_metal_covers_are_not_defects(monkeypatch):
+    """Blind full-wave metal covers (0.7 m at 400 MHz on dry sand, 0.6 m at 600 MHz on wet clay):
+    nothing reported; without the amplitude term of the surface rule a 'cavity' (0.96) and a
+    'loose zone' (0.95) sit under them."""
+    import roadhealth.detect.classify as classify_mod
+
+    surveys = [_blind_line("bw400_manhole_01_clean"), _blind_line("bw600_manhole_01_clean")]
+    assert [len(detect(s)) for s in surveys] == [0, 0]
+    monkeypatch.setattr(classify_mod, "COVER_AMPLITUDE", (1e3, 2e3))
+    assert [list(detect(s)["kind"]) for s in surveys] == [["cavity"], ["loose"]]
+
+
 def test_a_blind_void_under_thin_asphalt_on_dry_sand_is_found(monkeypatch):
     """Blind, clean, 400 MHz: a 1.34 m void, 2.4 cm thick, under 13.5 cm of asphalt on a dry sandy
     base. Found as a void at its depth; with the near band's amplitude bar for a cover (0.1-0.2 of

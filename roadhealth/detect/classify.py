@@ -97,6 +97,13 @@ SURFACE_RATIO_BELOW = 1.4
 #: reverberation terms' whatever this says.
 SURFACE_AMPLITUDE_BELOW = (0.8, 1.2)
 
+#: A region within 1.5-2.5 periods of the surface under a surface anomaly this strong in amplitude
+#: against its top (ramp from the first value to the second), and at least 0.3-0.45 of its score,
+#: is a metal cover whatever its score ratio: a cover's reflection is total where the asphalt's is
+#: about 0.4, so its anomaly outshines what lies under it (full-wave covers 1.43-2.41 of the region's
+#: top; every full-wave defect that close to the surface 0.72 or less, but a 2 GHz wet lens, 1.52)
+COVER_AMPLITUDE = (1.0, 1.4)
+
 #: Periods under the surface within which a region's top counts as lying at the first searched
 #: rows, and the fraction of its peak score that then stands for its top's (void and layer rules).
 FIRST_ROWS_PERIODS = 1.6
@@ -453,7 +460,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # does, a blind one beside a pipe z 18 there; the real covers that ring little lie 2.9
         # periods down. At the ends of a line, where records start anomalous and nothing shows a
         # body bounded, the surface anomaly still counts: a blind clean road's first 0.4 m, z 271)
-        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3) * (1 - spill * (1 - np.nan_to_num(at_end)))])
+        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3) * (1 - spill * (1 - np.nan_to_num(at_end))),
+        # a metal cover's surface anomaly outshines what lies under it in amplitude (its reflection
+        # is total where asphalt's is 0.4: COVER_AMPLITUDE), whatever the rows' scores say
+        ramp(np.nan_to_num(amp, nan=0.0), *COVER_AMPLITUDE) * ramp(f["surface_ratio"].to_numpy(float), 0.3, 0.45)
+        * ramp(z_surf, 6.0, 10.0) * ramp(below_p, 2.5, 1.5)])
     out["layer"] = flat * continuous * np.maximum(ramp(z_flat, th.void_min_z - 1.5, th.void_min_z - 3),
                                                   ramp(length, th.layer_min_length_m, th.layer_min_length_m + 2))
     # a planar event (flat or dipping) longer than a defect top: a layer or interface
