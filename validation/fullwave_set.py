@@ -817,7 +817,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                                        soil_materials=DRY_SAND)),
             ("void", 400, "void", dict(length_m=1.5, height_m=0.03, under="asphalt", asphalt_m=0.12,
                                        soil_materials=WET_CLAY)),
-            ("void", 200, "void", dict(length_m=1.6, height_m=0.03, under="asphalt", asphalt_m=0.12, soil="uniform"))]]
+            ("void", 200, "void", dict(length_m=1.6, height_m=0.03, under="asphalt", asphalt_m=0.12, soil="uniform"))],
+            [  # fifty-third batch (same session, written before it was run, after the session's last
+            # change): batch 50's scheme drawn with numpy default_rng(53), kinds in a fixed order
+            ("cavity", 600, "cavity", dict(length_m=1.16, height_m=0.23, depth_top_m=1.12)),
+            ("void", 400, "void", dict(length_m=1.5, height_m=0.043, under="asphalt")),
+            ("water_rich", 900, "water_rich", dict(length_m=2.06, height_m=0.32, depth_top_m=0.39, eps_r=24.0,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 200, "loose", dict(length_m=1.11, height_m=0.69, depth_top_m=1.65)),
+            ("cavity", 900, "cavity", dict(length_m=0.8, height_m=0.42, depth_top_m=0.41, soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.42, diameter_m=0.31, material="metal", soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=2.13, height_m=0.4, depth_top_m=1.55, eps_r=27.91,
+                                                   soil="uniform")),
+            ("loose", 200, "loose", dict(length_m=0.98, height_m=0.76, depth_top_m=1.03, soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
