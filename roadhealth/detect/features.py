@@ -97,8 +97,9 @@ ZONE_MIN_Z = 4.0
 #: ... and, for the extent reported for a chaotic (loose) zone, this fraction of the region's
 #: strongest short-stack score (about -16 dB): in a quiet record the diffraction tails of the
 #: scatterers at a zone's edges keep the absolute score past the edges for a metre or more
-#: (blind full-wave loose zones, clean: +0.90 m median length error with the absolute score alone,
-#: -0.10 m with this too; under noise, whose background bounds the tails anyway, -0.01 / -0.11 m)
+#: (blind full-wave loose zones, reported over these columns alone, :func:`core._zone_extent`:
+#: clean +0.90 m median length error with the absolute score alone, -0.04 m with this too; under
+#: noise, whose background bounds the tails anyway, -0.01 / -0.10 m)
 ZONE_PEAK_FRACTION = 0.15
 
 
