@@ -829,7 +829,18 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.42, diameter_m=0.31, material="metal", soil_materials=DRY_SAND)),
             ("water_rich", 400, "water_rich", dict(length_m=2.13, height_m=0.4, depth_top_m=1.55, eps_r=27.91,
                                                    soil="uniform")),
-            ("loose", 200, "loose", dict(length_m=0.98, height_m=0.76, depth_top_m=1.03, soil_materials=DRY_SAND))]]
+            ("loose", 200, "loose", dict(length_m=0.98, height_m=0.76, depth_top_m=1.03, soil_materials=DRY_SAND))],
+            [  # fifty-fourth batch (same session, written before it was run, after its last change):
+            # batch 50's scheme drawn with numpy default_rng(54), kinds in a fixed order
+            ("water_rich", 400, "water_rich", dict(length_m=1.59, height_m=0.23, depth_top_m=1.17, eps_r=18.86)),
+            ("cavity", 900, "cavity", dict(length_m=0.8, height_m=0.15, depth_top_m=0.58, soil_materials=DRY_SAND)),
+            ("loose", 200, "loose", dict(length_m=1.61, height_m=0.66, depth_top_m=0.52, soil="uniform")),
+            ("void", 400, "void", dict(length_m=1.65, height_m=0.025, under="base")),
+            ("pipe", 600, "pipe", dict(depth_m=0.57, diameter_m=0.3, material="pvc", soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=1.29, height_m=0.14, depth_top_m=0.34, soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.78, height_m=0.58, depth_top_m=1.37, eps_r=20.73,
+                                                   soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=0.55, height_m=0.028, under="asphalt"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
