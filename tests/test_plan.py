@@ -434,3 +434,23 @@ def test_longdu_programme_schedule_one_train_two_phases():
         q = plan(d["centrelines"], d["anomalies"], d["condition"], d["thickness"], late)
     assert not q.summary["deadlines_met"]
     assert any("phase 1" in line and "MISSED" in line and "working days" in line for line in q.summary["deadlines"])
+
+
+def test_a_void_is_grouted_for_a_gap_no_thicker_than_the_configured_one():
+    """A void under the base (0.45 m down, 1.5 x 1.0 m) that the radar reports 0.19 m 'tall' (a
+    quarter wavelength at 400 MHz: an upper bound): its grout is reckoned for a gap of
+    ``void_max_gap_m`` (0.05 m by default) and the reason says so; with a larger limit the reported
+    height is used as it is."""
+    specs = [(0, 200.0, -1.8, "void", "medium", 1.5, 1.0, 0.45)]
+    cl, an, cond, th = base_inputs(specs)
+    an["height_m"] = 0.19
+    an["depth_bottom_m"] = an["depth_top_m"] + 0.19
+    area = np.pi / 4 * 1.5 * 1.0
+    pre = plan(cl, an, cond, th, CFG).pretreatments.set_index("defect_id")
+    assert pre.loc["D001", "treatment"] == "drill_and_grout"
+    assert pre.loc["D001", "defect_volume_m3"] == pytest.approx(area * 0.05)
+    assert "upper bound" in pre.loc["D001", "reason"]
+    cfg = {**CFG, "pretreatment": {**CFG.get("pretreatment", {}), "grout": {"void_max_gap_m": 1.0}}}
+    pre = plan(cl, an, cond, th, cfg).pretreatments.set_index("defect_id")
+    assert pre.loc["D001", "defect_volume_m3"] == pytest.approx(area * 0.19)
+    assert "upper bound" not in pre.loc["D001", "reason"]

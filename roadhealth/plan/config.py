@@ -97,6 +97,8 @@ def _check(cfg: dict, source: str) -> dict:
     for part in ("grout", "excavation"):
         if not p[part]["rate_m3_per_day"] > 0 or p[part]["curing_days"] < 0:
             bad(f"pretreatment.{part}", p[part], "rate_m3_per_day > 0 and curing_days >= 0")
+    if not p["grout"]["void_max_gap_m"] > 0:
+        bad("pretreatment.grout.void_max_gap_m", p["grout"]["void_max_gap_m"], "a thickness > 0")
     sc = cfg["schedule"]
     for k in ("start_date", "deadline"):
         sc[k] = _date(sc[k], f"schedule.{k}", source)

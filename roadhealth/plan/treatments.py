@@ -263,7 +263,9 @@ def pretreatments(defects: pd.DataFrame, runs: pd.DataFrame, cfg: dict) -> tuple
     top = defects["depth_top_m"].to_numpy(float) if n else np.zeros(0)
     bottom = defects["depth_bottom_m"].to_numpy(float) if n else np.zeros(0)
     area = np.pi / 4 * L * W
-    vol = np.where(kind == "void", area * H, np.pi / 6 * L * W * H)
+    # (a void's height from the radar is an upper bound: a gap of a few centimetres is not resolved)
+    gap = np.minimum(H, p["grout"]["void_max_gap_m"])
+    vol = np.where(kind == "void", area * gap, np.pi / 6 * L * W * H)
     large = area >= p["excavate_min_area_m2"]
     shallow = top < p["excavate_max_depth_top_m"]
     excavate = emergency | large | shallow
@@ -303,6 +305,9 @@ def pretreatments(defects: pd.DataFrame, runs: pd.DataFrame, cfg: dict) -> tuple
             why.append(f"drill and grout (small and deep: area {area[i]:.2f} m2, top {top[i]:.2f} m): "
                        f"{grout[i]:.2f} m3 grout = {vol[i]:.2f} m3 x fill {fill[i]:g} x {g['waste_factor']:g}, "
                        f"{int(holes[i])} holes")
+            if kind[i] == "void" and H[i] > gap[i]:
+                why.append(f"the gap reckoned {gap[i]:.2f} m thick (void_max_gap_m; the radar's {H[i]:.2f} m "
+                           "is an upper bound)")
         pid = f"PT-{len(rows) + 1:04d}"
         decisions.append((ids[i], pid))
         rows.append({
