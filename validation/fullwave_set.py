@@ -840,7 +840,18 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=1.29, height_m=0.14, depth_top_m=0.34, soil_materials=WET_CLAY)),
             ("water_rich", 400, "water_rich", dict(length_m=1.78, height_m=0.58, depth_top_m=1.37, eps_r=20.73,
                                                    soil_materials=DRY_SAND)),
-            ("void", 900, "void", dict(length_m=0.55, height_m=0.028, under="asphalt"))]]
+            ("void", 900, "void", dict(length_m=0.55, height_m=0.028, under="asphalt"))],
+            [  # fifty-fifth batch (same session, written before it was run, after its last detector
+            # change): batch 50's scheme drawn with numpy default_rng(55), kinds in a fixed order
+            ("loose", 200, "loose", dict(length_m=2.28, height_m=0.41, depth_top_m=0.65, soil="uniform")),
+            ("cavity", 900, "cavity", dict(length_m=0.8, height_m=0.38, depth_top_m=0.47, soil_materials=DRY_SAND)),
+            ("void", 600, "void", dict(length_m=1.24, height_m=0.024, under="asphalt")),
+            ("water_rich", 900, "water_rich", dict(length_m=1.25, height_m=0.23, depth_top_m=0.59, eps_r=23.89)),
+            ("cavity", 400, "cavity", dict(length_m=1.48, height_m=0.25, depth_top_m=0.95, soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.45, diameter_m=0.11, material="pvc", soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=1.8, height_m=0.59, depth_top_m=0.26, soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=2.06, height_m=0.33, depth_top_m=0.44, eps_r=21.24,
+                                                   soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
