@@ -192,8 +192,8 @@ BEAM_EDGE_DEG = 40.0
 #: drier soil) comes ``2 h sqrt(eps_r) / c`` after the top. Saturated sands and silts read eps_r
 #: 20-30, wet clays 15-40 (Daniels 2004, table 4.1); the height scales as 1 / sqrt(eps_r): a zone
 #: of eps_r 15 is reported 17 % too thin, one of 30 15 % too thick. Full-wave blind wet zones
-#: (eps_r 18-30), clean / noisy: height error median +0.35 / -0.13 m from the region's last
-#: samples at the ground's velocity, 0.00 / 0.00 m (median absolute 0.03 m) from this.
+#: (eps_r 18-30), clean / noisy: height error median +0.28 / -0.13 m from the region's last
+#: samples at the ground's velocity, 0.00 / 0.00 m (median absolute 0.05 / 0.03 m) from this.
 WET_EPS_R = 22.0
 
 #: A part of a split region is a clear pipe (:func:`_keep_splits`) from this pipe score on.
@@ -988,7 +988,7 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
     strong columns (half the region's strongest envelope), which may be a single bright scatterer
     of the zone or run on down the flanks of the scatterers at its edges (blind full-wave loose
     zones under noise: +0.60 m median length error from the strong columns and the zone together,
-    -0.11 m from the zone alone); not those called loose as a body of soil (``soil_body``: one top
+    -0.10 m from the zone alone); not those called loose as a body of soil (``soil_body``: one top
     and one bottom), measured as bodies are. A
     body's (cavity, void, wet zone) whose strong tops bend like a diffraction hyperbola
     (fitted at most :data:`FLANKS_MAX_V_RATIO` times the survey's velocity) is that of its top
