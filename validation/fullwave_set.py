@@ -851,7 +851,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.45, diameter_m=0.11, material="pvc", soil_materials=WET_CLAY)),
             ("loose", 900, "loose", dict(length_m=1.8, height_m=0.59, depth_top_m=0.26, soil_materials=DRY_SAND)),
             ("water_rich", 900, "water_rich", dict(length_m=2.06, height_m=0.33, depth_top_m=0.44, eps_r=21.24,
-                                                   soil_materials=DRY_SAND))]]
+                                                   soil_materials=DRY_SAND))],
+            [  # fifty-sixth batch (twenty-seventh session, 2 December 2026, written before it was
+            # run, before any change of the session): batch 50's scheme drawn with numpy
+            # default_rng(56) (two cavities, a void, two wet zones, two loose zones and a pipe in a
+            # drawn order; band from {400 x4, 900 x2, 600, 200}; tops clipped to the band's model
+            # depth less the body and 0.15 m)
+            ("cavity", 400, "cavity", dict(length_m=1.03, height_m=0.24, depth_top_m=0.65, soil_materials=WET_CLAY)),
+            ("pipe", 200, "pipe", dict(depth_m=0.42, diameter_m=0.28, material="pvc", soil_materials=WET_CLAY)),
+            ("loose", 200, "loose", dict(length_m=1.4, height_m=0.79, depth_top_m=1.46, soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.22, height_m=0.49, depth_top_m=0.73, eps_r=23.53,
+                                                   soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=1.03, height_m=0.39, depth_top_m=0.64, soil="uniform")),
+            ("water_rich", 400, "water_rich", dict(length_m=2.16, height_m=0.53, depth_top_m=1.22, eps_r=26.95,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=0.96, height_m=0.79, depth_top_m=0.96, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.01, height_m=0.03, under="base", soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
