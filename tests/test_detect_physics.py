@@ -712,9 +712,11 @@ def test_energy_under_a_top_that_does_not_follow_it_is_a_scattering_interior():
     the scatterers inside it, whose echoes do not run parallel to the top (a blind 400 MHz loose
     zone: semblance along the top's dip 0.26-0.29 in the ringing window); a cavity's bottom and
     multiples do (full-wave cavities that ring: 0.49-0.76). Without energy under the top, or with
-    only noise there (a weak region), that semblance says nothing."""
+    only noise there (a weak region), that semblance says nothing. Nor does it under a top that is
+    itself one smooth interface along its dip (a tall 900 MHz cavity's reverberation: semblance
+    along the top 0.97; the loose zones this rule serves 0.80-0.87)."""
     base = dict(polarity=0.95, z_top=60.0, z_peak=300.0, z_peak_short=300.0, distance_start_m=1.0,
-                distance_end_m=2.3, top_range_ns=0.9, phase_consistency=0.8, coherence=0.3, coherence_dip=0.9,
+                distance_end_m=2.3, top_range_ns=0.9, phase_consistency=0.8, coherence=0.3, coherence_dip=0.85,
                 hyperbola_v_ratio=1.8, hyperbola_rms_ns=0.22, apex_flat_ratio=1.2,
                 period_ns=1.1)  # (900 MHz: not the low-frequency ringing rule)
     rows = [_row(**{**base, "ringing": 0.5, "coherence_below": 0.27}),   # loose: scattering inside
@@ -723,11 +725,14 @@ def test_energy_under_a_top_that_does_not_follow_it_is_a_scattering_interior():
             _row(**{**base, "ringing": 0.39, "coherence_below": 0.22, "z_peak": 11.4, "z_peak_short": 11.4,
                     "z_top": 8.0}),  # weak (an air-filled pipe of the fast model): noise under the top
             _row(**{**base, "ringing": 2.66, "coherence_below": 0.30, "coherence": 0.75, "z_peak": 11.5,
-                    "z_peak_short": 11.5, "z_top": 8.0, "polarity": 1.0})]  # real ringing stripes: coherent top
+                    "z_peak_short": 11.5, "z_top": 8.0, "polarity": 1.0}),  # real ringing stripes: coherent top
+            _row(**{**base, "ringing": 0.47, "coherence_below": 0.23, "coherence_dip": 0.97,
+                    "phase_consistency": 0.67, "coherence": 0.08})]  # blind bw900_cavity_18: a smooth top
     sc = scores(pd.DataFrame(rows), Thresholds())
     assert sc.iloc[0].idxmax() == "loose" and sc["cavity"].iloc[0] == 0.0
     assert sc.iloc[1].idxmax() == "cavity" and sc.iloc[2].idxmax() == "cavity"
     assert sc["loose"].iloc[3] == 0.0 and sc["loose"].iloc[4] == 0.0
+    assert sc.iloc[5].idxmax() == "cavity" and sc["loose"].iloc[5] == 0.0
 
 
 def test_a_top_that_fits_no_hyperbola_and_wanders_in_phase_is_not_one_air_body():
