@@ -866,7 +866,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 400, "water_rich", dict(length_m=2.16, height_m=0.53, depth_top_m=1.22, eps_r=26.95,
                                                    soil_materials=DRY_SAND)),
             ("loose", 400, "loose", dict(length_m=0.96, height_m=0.79, depth_top_m=0.96, soil_materials=WET_CLAY)),
-            ("void", 400, "void", dict(length_m=1.01, height_m=0.03, under="base", soil_materials=DRY_SAND))]]
+            ("void", 400, "void", dict(length_m=1.01, height_m=0.03, under="base", soil_materials=DRY_SAND))],
+            [  # fifty-seventh batch (same session, written before it was run, after batch 56 was
+            # scored): drawn with numpy default_rng(57): four single defects (kind, band from
+            # {400 x3, 900, 600, 200} and soil drawn) and two 12 m lines at 400 MHz with four objects
+            # each (kinds drawn from cavity, void, wet zone, loose zone and pipe, 2.7 m apart): the
+            # blind set's long lines with several defects are found less often (clean 0.89 against
+            # 0.94 on single defects)
+            ("cavity", 600, "cavity", dict(length_m=0.71, height_m=0.26, depth_top_m=1.29, soil="uniform")),
+            ("void", 900, "void", dict(length_m=1.59, height_m=0.022, under="asphalt")),
+            ("void", 400, "void", dict(length_m=1.92, height_m=0.048, under="base")),
+            ("water_rich", 900, "water_rich", dict(length_m=1.38, height_m=0.3, depth_top_m=0.32, eps_r=22.93,
+                                                   soil_materials=WET_CLAY)),
+            ("multi", 400, "multi", dict(line_m=12.0, items=[
+                ("void", dict(s_m=2.24, length_m=1.29, height_m=0.037, under="base")),
+                ("water_rich", dict(s_m=4.99, length_m=0.7, height_m=0.5, depth_top_m=1.25, eps_r=25.71)),
+                ("loose", dict(s_m=7.47, length_m=1.59, height_m=0.4, depth_top_m=0.89)),
+                ("pipe", dict(s_m=10.0, depth_m=1.15, diameter_m=0.28, material="metal"))])),
+            ("multi", 400, "multi", dict(line_m=12.0, items=[
+                ("void", dict(s_m=2.07, length_m=0.95, height_m=0.036, under="base")),
+                ("water_rich", dict(s_m=4.55, length_m=0.89, height_m=0.44, depth_top_m=1.22, eps_r=26.93)),
+                ("pipe", dict(s_m=7.36, depth_m=0.61, diameter_m=0.16, material="pvc")),
+                ("loose", dict(s_m=9.84, length_m=1.68, height_m=0.53, depth_top_m=0.5))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
