@@ -1184,6 +1184,21 @@ def test_the_wider_multiple_of_a_pipe_is_dropped_over_the_spread_of_its_tops():
     assert list(_suppress_echoes(beside, {}, clutter=pipe).index) == [4]
 
 
+def test_one_flank_of_a_pipes_multiple_is_dropped_with_it():
+    """A metal pipe's surface multiple may be cut at its faint apex into its two flanks (a blind
+    400 MHz pipe 0.9 m deep on a 2.4 m line: two pieces at twice its time, the right one called a
+    cavity, 0.81). A piece whose apex the pipe's centre is not within, lying over the pipe's strong
+    columns along at least half its extent, is dropped as the multiple it is; one beside the pipe,
+    or a cavity as strong as the pipe, is kept."""
+    pipe = pd.DataFrame([_det(depth_top_m=0.46, depth_bottom_m=0.6, z_peak=717.0, t_below_ns=8.27,
+                              distance_start_m=2.35, distance_end_m=3.05, period_ns=1.66)], index=[3])
+    flank = pd.DataFrame([_det(depth_top_m=1.05, depth_bottom_m=1.3, z_peak=50.0, t_below_ns=16.9, top_range_ns=2.0,
+                               distance_start_m=2.72, distance_end_m=3.30, period_ns=1.66)], index=[4])
+    assert list(_suppress_echoes(flank, {}, clutter=pipe).index) == []
+    assert list(_suppress_echoes(flank.assign(distance_start_m=2.9, distance_end_m=3.7), {}, clutter=pipe).index) == [4]
+    assert list(_suppress_echoes(flank.assign(z_peak=600.0), {}, clutter=pipe).index) == [4]
+
+
 def test_an_unmistakable_point_diffractor_may_be_longer_than_a_pipe_usually_is():
     """A same-polarity region 2.36 m long over a top 1.05 m deep (a 200 MHz metal pipe's strong
     flanks: longer than the 1.7 x depth a pipe usually spans) whose apex is as compact as a

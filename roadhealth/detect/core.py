@@ -1086,6 +1086,11 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             # its apex, over at least half the shorter of the two extents)
             centre = 0.5 * (prim["distance_start_m"] + prim["distance_end_m"])
             on_it = (centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])
+            # or one flank of that hyperbola, cut from the other at its faint apex: a piece lying
+            # over the pipe's strong columns along at least half its own extent
+            ov_p = (np.minimum(col["distance_end_m"][i], prim["distance_end_m"])
+                    - np.maximum(col["distance_start_m"][i], prim["distance_start_m"]))
+            on_it |= ov_p >= 0.5 * span
             if np.any(on_it & across & weak & multiple_of(i, prim, q, True) & (~as_fast | faint)):
                 continue
         q = np.flatnonzero(kept)
