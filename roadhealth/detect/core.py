@@ -1037,9 +1037,10 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     clutter (pipes, covers) whose peak score is at least :data:`ECHO_STRONG_PRIMARY_Z`; a weaker
     detection at two or three times the two-way time of one, over the same stretch, is its
     surface multiple too (a metal pipe's comes back with the opposite polarity and reads as air;
-    the pipe's apex within the detection's extent, at those times up to the spread of its tops
-    earlier than its top: the multiple is a hyperbola twice as late, centred on the pipe, whose
-    flanks spread wider and outshine its apex),
+    the pipe's apex within the detection's extent, or the detection over the pipe's strong columns
+    along at least half its own extent (one flank of a multiple cut at its faint apex), at those
+    times up to the spread of its tops earlier than its top: the multiple is a hyperbola twice as
+    late, centred on the pipe, whose flanks spread wider and outshine its apex),
     if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
     slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half),
     or under :data:`ECHO_MULTIPLE_FAINT_RATIO` of the pipe whatever its velocity.
