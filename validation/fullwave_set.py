@@ -887,7 +887,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("void", dict(s_m=2.07, length_m=0.95, height_m=0.036, under="base")),
                 ("water_rich", dict(s_m=4.55, length_m=0.89, height_m=0.44, depth_top_m=1.22, eps_r=26.93)),
                 ("pipe", dict(s_m=7.36, depth_m=0.61, diameter_m=0.16, material="pvc")),
-                ("loose", dict(s_m=9.84, length_m=1.68, height_m=0.53, depth_top_m=0.5))]))]]
+                ("loose", dict(s_m=9.84, length_m=1.68, height_m=0.53, depth_top_m=0.5))]))],
+            [  # fifty-eighth batch (same session, written before it was run, after batch 57 was
+            # scored): batch 56's scheme drawn with numpy default_rng(58)
+            ("loose", 200, "loose", dict(length_m=1.7, height_m=0.37, depth_top_m=0.76)),
+            ("water_rich", 200, "water_rich", dict(length_m=2.41, height_m=0.31, depth_top_m=1.1, eps_r=22.22,
+                                                   soil="uniform")),
+            ("void", 600, "void", dict(length_m=1.91, height_m=0.045, under="asphalt", soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.31, height_m=0.37, depth_top_m=1.09, soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.89, height_m=0.54, depth_top_m=0.54, eps_r=22.63,
+                                                   soil="uniform")),
+            ("loose", 400, "loose", dict(length_m=1.03, height_m=0.48, depth_top_m=0.89)),
+            ("pipe", 400, "pipe", dict(depth_m=1.14, diameter_m=0.36, material="metal", soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=0.89, height_m=0.35, depth_top_m=0.38, soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
