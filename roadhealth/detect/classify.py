@@ -345,9 +345,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     clear_below = ramp(zpk * np.sqrt(np.maximum(ring, 0.0)), th.min_z, 2 * th.min_z) * ramp(coh, 0.65, 0.45)
     # Only under a top that is not itself one smooth interface along its dip: the boundary of
     # scattering soil is rough (the loose zones this rule serves, full-wave: semblance along the
-    # dip 0.80-0.87), while a tall air body's top is smooth (0.92-0.99) and its reverberation, bent by a
-    # curved bottom, need not follow it (blind 900 MHz and 1.5 GHz cavities called loose: 0.97,
-    # 0.92)
+    # dip 0.80-0.87), while a tall air body's top is smooth (0.92-0.99) and its reverberation,
+    # bent by a curved bottom, need not follow it (blind 900 MHz and 1.5 GHz cavities called
+    # loose: 0.97, 0.92)
     interior = (ramp(ring, 0.3, 0.4) * ramp(np.nan_to_num(c_below, nan=1.0), 0.45, 0.35) * clear_below
                 * ramp(coh_dip, 0.92, 0.88))
     # or a top that is neither one smooth curve nor one wavelet: it fits no hyperbola (misfit over

@@ -1078,7 +1078,7 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
         span = max(col["distance_end_m"][i] - col["distance_start_m"][i], 1e-6)
         if prim["z_peak"].size:
             q = np.arange(prim["z_peak"].size)
-            _, across = overlap(i, prim, q)
+            ov_p, across = overlap(i, prim, q)
             as_fast = col["hyperbola_v_ratio"][i] >= ECHO_MULTIPLE_MAX_V * prim["hyperbola_v_ratio"]
             weak = col["z_peak"][i] < ECHO_MULTIPLE_MAX_RATIO * prim["z_peak"]
             faint = col["z_peak"][i] < ECHO_MULTIPLE_FAINT_RATIO * prim["z_peak"]
@@ -1089,8 +1089,6 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             on_it = (centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])
             # or one flank of that hyperbola, cut from the other at its faint apex: a piece lying
             # over the pipe's strong columns along at least half its own extent
-            ov_p = (np.minimum(col["distance_end_m"][i], prim["distance_end_m"])
-                    - np.maximum(col["distance_start_m"][i], prim["distance_start_m"]))
             on_it |= ov_p >= 0.5 * span
             if np.any(on_it & across & weak & multiple_of(i, prim, q, True) & (~as_fast | faint)):
                 continue
