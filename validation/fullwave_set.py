@@ -899,7 +899,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                                                    soil="uniform")),
             ("loose", 400, "loose", dict(length_m=1.03, height_m=0.48, depth_top_m=0.89)),
             ("pipe", 400, "pipe", dict(depth_m=1.14, diameter_m=0.36, material="metal", soil="uniform")),
-            ("cavity", 400, "cavity", dict(length_m=0.89, height_m=0.35, depth_top_m=0.38, soil_materials=WET_CLAY))]]
+            ("cavity", 400, "cavity", dict(length_m=0.89, height_m=0.35, depth_top_m=0.38, soil_materials=WET_CLAY))],
+            [  # fifty-ninth batch (twenty-eighth session, 2 December 2026, written before it was
+            # run, before any change of the session): batch 56's scheme drawn with numpy
+            # default_rng(59)
+            ("water_rich", 400, "water_rich", dict(length_m=2.45, height_m=0.2, depth_top_m=0.54, eps_r=19.04)),
+            ("void", 600, "void", dict(length_m=1.56, height_m=0.014, under="asphalt", soil="uniform")),
+            ("pipe", 900, "pipe", dict(depth_m=0.42, diameter_m=0.2, material="pvc")),
+            ("water_rich", 400, "water_rich", dict(length_m=2.3, height_m=0.25, depth_top_m=0.59, eps_r=25.84,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=2.41, height_m=0.62, depth_top_m=0.18, soil_materials=WET_CLAY)),
+            ("loose", 200, "loose", dict(length_m=0.83, height_m=0.8, depth_top_m=1.45, soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=0.48, height_m=0.31, depth_top_m=1.44, soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.39, height_m=0.22, depth_top_m=0.42, soil="uniform"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
