@@ -533,6 +533,44 @@ def test_layer_phase_reference_is_clear_of_the_surface_wavelets_side_lobes():
     assert 0.04 < strength < 0.12
 
 
+@pytest.mark.parametrize("undisturbed", [10, 20])
+def test_a_layer_pick_the_undisturbed_traces_disagree_on_is_not_the_layer(undisturbed):
+    """On a line hardly longer than a body, the background trace that its few undisturbed traces
+    make still holds the body's diffraction flank, stronger than the layer and of the opposite
+    sign. Across those traces the flank moves out, so at the picked sample their phases disagree:
+    the layer reference is then the strongest peak on which they agree, the flat layer. Where
+    most traces are undisturbed (20 of 30) the background is the layers' and is not checked."""
+    from scipy.signal import hilbert
+
+    from roadhealth.detect.prepare import layer_phase
+    from roadhealth.survey import make_survey
+
+    period = 1e3 / MHZ
+    t = np.arange(600) * DT_NS
+    t_flank, t_layer = 2.0 + 5 * period, 2.0 + 8 * period
+    layer = 0.06 * _ricker(t - t_layer, MHZ)
+    flank = -0.12 * _ricker(t - t_flank, MHZ)
+    bg = np.tile((_ricker(t - 2.0, MHZ) + flank + layer).astype(np.float32), (1, 1, 1))
+    s = make_survey(bg, dt_ns=DT_NS, distance_m=np.zeros(1), antenna_mhz=MHZ)
+    n_rows = 30
+    moveout = 0.12 * period * (np.arange(n_rows) - n_rows / 2)  # the flank's arrival from trace to trace
+    rows = (_ricker(t[None, :] - 2.0, MHZ) - 0.12 * _ricker(t[None, :] - t_flank - moveout[:, None], MHZ)
+            + 0.06 * _ricker(t[None, :] - t_layer, MHZ))
+    mask = np.zeros(rows.shape, dtype=bool)
+    mask[:undisturbed // 2] = mask[-(undisturbed - undisturbed // 2):] = True
+
+    def phase_of(w):
+        xa = hilbert(w)
+        return np.angle(xa[np.argmax(np.abs(xa))])
+
+    ph, strength = layer_phase(s, 2.0, MHZ, lateral=(rows, mask))
+    unchecked, _ = layer_phase(s, 2.0, MHZ)
+    assert abs(np.angle(np.exp(1j * (unchecked - phase_of(flank))))) < np.radians(20)
+    want = phase_of(layer) if undisturbed < n_rows / 2 else phase_of(flank)
+    assert abs(np.angle(np.exp(1j * (ph - want)))) < np.radians(20)
+    assert (0.04 < strength < 0.08) if undisturbed < n_rows / 2 else (0.1 < strength < 0.14)
+
+
 @pytest.mark.parametrize("ratio", [0.3, 0.7])
 def test_a_reflector_just_under_a_layer_is_not_the_layer_displaced(ratio):
     """A wet lens a little weaker than a layer and 0.6-0.8 ns under it, over 60 % of a short

@@ -953,8 +953,24 @@ MIN_LAYER_STRENGTH = 0.04
 #: surface; a stronger late arrival in the mean trace is ringing or a reflector, not a layer.
 MAX_LAYER_STRENGTH = 0.45
 
+#: On a line shorter than the background window the layer reflection is read on the background
+#: trace that the undisturbed traces make; it is trusted only where those traces, at the picked
+#: sample, agree in phase (length of their envelope-weighted mean phasor over the summed envelope,
+#: :func:`layer_phase`'s ``lateral``): a layer interface is flat along the line and arrives with one
+#: phase on every trace, while on a line hardly longer than a body the "undisturbed" traces still
+#: hold its diffraction flanks, whose moveout turns the phase from trace to trace. Blind full-wave
+#: lines cut to 0.5 m beyond the body (``clean_crop05``): 0.43-0.73 where the flank was taken for
+#: the layer (three 400 MHz cavities read with the polarity of a wet zone; the real layer, 0.98-1.00
+#: on the same lines cut to 1 m or whole, is then the pick).
+MIN_LAYER_LATERAL_CONSISTENCY = 0.85
+#: ... checked only where fewer than this fraction of the traces are undisturbed at the pick (the
+#: cut lines above: 0.26-0.42; whole blind lines 0.9-1.0, where the check would also have turned
+#: away weak but right layer picks of 200 MHz wet zones, 0.75-0.83).
+LATERAL_CHECK_FRACTION = 0.5
 
-def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float) -> tuple[float, float]:
+
+def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float,
+                lateral: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float]:
     """Phase (rad) of the strongest layer reflection of the mean trace, and its strength.
 
     The mean trace of ``survey`` (filtered, time zero at the surface, before background
@@ -969,6 +985,11 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float) -> t
     the strongest under :data:`MIN_LAYER_STRENGTH` of the surface's: a weaker one may be the
     antenna's ringing rather than an interface; or over :data:`MAX_LAYER_STRENGTH`: too strong
     for an interface between road materials).
+
+    ``lateral`` (traces, mask), optional: traces (row, sample, on ``survey``'s time axis) and which
+    of their samples are undisturbed (same shape, bool). The phase is then also NaN where those
+    rows, at the picked sample, disagree in phase (:data:`MIN_LAYER_LATERAL_CONSISTENCY`; fewer
+    than three undisturbed rows there: no check).
     """
     t, xa = _mean_trace_analytic(survey)
     n = xa.size
@@ -983,11 +1004,37 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float) -> t
     cand = np.flatnonzero(win & peak)
     if cand.size == 0:
         return math.nan, 0.0
+    ref = max(env[near].max(), 1e-30)
     i = int(cand[np.argmax(env[cand])])
-    strength = float(env[i] / max(env[near].max(), 1e-30))
+    strength = float(env[i] / ref)
     if not MIN_LAYER_STRENGTH <= strength <= MAX_LAYER_STRENGTH:
         return math.nan, strength
+    if lateral is not None:  # the strongest peak on which the undisturbed traces agree
+        cand = cand[np.argsort(-env[cand], kind="stable")]
+        cand = cand[env[cand] >= MIN_LAYER_STRENGTH * ref]
+        ok = [j for j in cand if _lateral_consistency(*lateral, int(j)) >= MIN_LAYER_LATERAL_CONSISTENCY]
+        if not ok:
+            return math.nan, strength
+        i = int(ok[0])
+        strength = float(env[i] / ref)
     return phase_at_peak(xa, i, _quarter_period(t, centre_mhz)), strength
+
+
+def _lateral_consistency(traces: np.ndarray, mask: np.ndarray, i: int, max_rows: int = 256) -> float:
+    """Phase agreement (0-1) at sample ``i`` of the rows of ``traces`` undisturbed there (``mask``):
+    the length of the sum of their analytic samples over the sum of their magnitudes. 1 (not
+    checked) where fewer than three rows are undisturbed, nothing to compare, or where at least
+    :data:`LATERAL_CHECK_FRACTION` of the rows are: a background that most of the line defines is
+    the layers'. At most ``max_rows`` evenly spread rows."""
+    from scipy.signal import hilbert
+
+    rows = np.flatnonzero(mask[:, i])
+    if rows.size < 3 or rows.size >= LATERAL_CHECK_FRACTION * mask.shape[0]:
+        return 1.0
+    rows = rows[np.linspace(0, rows.size - 1, min(rows.size, max_rows)).round().astype(int)]
+    x = np.nan_to_num(np.asarray(traces[rows], dtype=np.float64))
+    z = hilbert(np.concatenate([x, np.zeros_like(x)], axis=1), axis=1)[:, i]
+    return float(np.abs(z.sum()) / max(np.abs(z).sum(), 1e-30))
 
 
 def relative_polarity(phase_rad, reference_rad: float):
@@ -1217,10 +1264,14 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                 # the layers' phase from the background trace itself (any trace of the raw line
                 # less the same trace after removal): on a short line a defect under much of it is
                 # the strongest late arrival of the mean trace
+                # (trusted only where the undisturbed traces agree in phase at the pick: on a line
+                # hardly longer than a body they still hold its flanks)
                 one = slice(0, 1)
+                n_s = head.sizes["sample"]
                 lay_phase = layer_phase(head.isel(trace=one).copy(
                     data=np.asarray(head.isel(trace=one).values) - np.asarray(out.isel(trace=one).values)),
-                    surface_ns, centre)
+                    surface_ns, centre, lateral=(np.asarray(head.values).reshape(-1, n_s),
+                                                 np.asarray(background_traces).reshape(-1, n_s)))
                 n_bg = out.attrs["history"][-1]["parameters"]["undisturbed_traces"]
                 notes.append(f"line shorter than the background window: background from the "
                              f"{min(n_bg)} of {background_traces.shape[1]} traces no defect disturbs, "
