@@ -911,7 +911,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=2.41, height_m=0.62, depth_top_m=0.18, soil_materials=WET_CLAY)),
             ("loose", 200, "loose", dict(length_m=0.83, height_m=0.8, depth_top_m=1.45, soil="uniform")),
             ("cavity", 400, "cavity", dict(length_m=0.48, height_m=0.31, depth_top_m=1.44, soil_materials=DRY_SAND)),
-            ("cavity", 900, "cavity", dict(length_m=0.39, height_m=0.22, depth_top_m=0.42, soil="uniform"))]]
+            ("cavity", 900, "cavity", dict(length_m=0.39, height_m=0.22, depth_top_m=0.42, soil="uniform"))],
+            [  # sixtieth batch (same session, written before it was run, after batch 59 was
+            # scored): batch 56's scheme drawn with numpy default_rng(60)
+            ("loose", 200, "loose", dict(length_m=2.49, height_m=0.78, depth_top_m=1.13, soil="uniform")),
+            ("loose", 600, "loose", dict(length_m=0.84, height_m=0.64, depth_top_m=0.78)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.69, height_m=0.44, depth_top_m=1.31, eps_r=23.24,
+                                                   soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.45, height_m=0.3, depth_top_m=0.33, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=1.2, diameter_m=0.37, material="metal", soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.74, height_m=0.43, depth_top_m=0.37, eps_r=18.68,
+                                                   soil="uniform")),
+            ("void", 900, "void", dict(length_m=1.51, height_m=0.013, under="base")),
+            ("cavity", 900, "cavity", dict(length_m=0.49, height_m=0.46, depth_top_m=0.34, soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
