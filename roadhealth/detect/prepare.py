@@ -987,9 +987,10 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float,
     for an interface between road materials).
 
     ``lateral`` (traces, mask), optional: traces (row, sample, on ``survey``'s time axis) and which
-    of their samples are undisturbed (same shape, bool). The phase is then also NaN where those
-    rows, at the picked sample, disagree in phase (:data:`MIN_LAYER_LATERAL_CONSISTENCY`; fewer
-    than three undisturbed rows there: no check).
+    of their samples are undisturbed (same shape, bool). The pick is then the strongest peak, of at
+    least :data:`MIN_LAYER_STRENGTH`, on which those rows agree in phase
+    (:data:`MIN_LAYER_LATERAL_CONSISTENCY`; checked only where few rows are undisturbed, see
+    :func:`_lateral_consistency`), and NaN where no peak is; the strength returned is the pick's.
     """
     t, xa = _mean_trace_analytic(survey)
     n = xa.size
