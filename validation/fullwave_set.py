@@ -923,7 +923,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 900, "water_rich", dict(length_m=0.74, height_m=0.43, depth_top_m=0.37, eps_r=18.68,
                                                    soil="uniform")),
             ("void", 900, "void", dict(length_m=1.51, height_m=0.013, under="base")),
-            ("cavity", 900, "cavity", dict(length_m=0.49, height_m=0.46, depth_top_m=0.34, soil_materials=WET_CLAY))]]
+            ("cavity", 900, "cavity", dict(length_m=0.49, height_m=0.46, depth_top_m=0.34, soil_materials=WET_CLAY))],
+            [  # sixty-first batch (same session, written before it was run, after batch 60 was
+            # scored and the session's last detector change): batch 56's scheme drawn with numpy
+            # default_rng(61)
+            ("water_rich", 900, "water_rich", dict(length_m=0.97, height_m=0.58, depth_top_m=0.22, eps_r=24.85)),
+            ("loose", 400, "loose", dict(length_m=1.91, height_m=0.59, depth_top_m=1.16, soil="uniform")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.64, height_m=0.54, depth_top_m=0.26, eps_r=18.22,
+                                                   soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=1.33, height_m=0.38, depth_top_m=1.37, soil_materials=WET_CLAY)),
+            ("void", 200, "void", dict(length_m=1.26, height_m=0.038, under="asphalt", soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=1.13, height_m=0.48, depth_top_m=0.48)),
+            ("loose", 400, "loose", dict(length_m=1.76, height_m=0.44, depth_top_m=0.59)),
+            ("pipe", 400, "pipe", dict(depth_m=0.83, diameter_m=0.29, material="metal"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
