@@ -1718,6 +1718,28 @@ def _blind_line(name):
     return roadhealth.read(path)
 
 
+def test_a_body_that_reaches_every_trace_of_a_very_short_line_is_not_its_background(monkeypatch):
+    """A blind line (noisy, 400 MHz: a 0.5 x 0.15 m cavity 1.2 m deep at 2.075 m) cut to 0.5 m on
+    each side of the cavity (1.5 m, under four 400 MHz wavelengths): the cavity's flanks reach
+    both ends, so the whole-trace test finds every trace undisturbed and the mean of all traces
+    took the cavity away (nothing found). Its background is now the end traces' median, and the
+    cavity is found at its depth; the whole line (3.8 m) keeps the mean of its undisturbed
+    traces."""
+    import roadhealth.detect.prepare as prep
+
+    survey = _blind_line("bw400_cavity_11_noisy")
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float).reshape(-1, survey.sizes["trace"])[0]
+    keep = np.flatnonzero(np.abs(d - 2.075) <= 0.75)
+    cut = survey.isel(trace=slice(int(keep[0]), int(keep[-1]) + 1))
+    found = _kinds_near(detect(cut), 1.8, 2.4)
+    assert [k for k, _ in found] == ["cavity"] and abs(found[0][1] - 1.2) <= 0.2, found
+    methods = [next(e["parameters"]["method"] for e in prep.prepare(s).survey.attrs["history"]
+                    if e["step"] == "background_removal") for s in (cut, survey)]
+    assert methods[0].startswith("median of the end traces") and methods[1] == "mean of undisturbed traces"
+    monkeypatch.setattr(prep, "SEED_BACKGROUND_WAVELENGTHS", 0.0)
+    assert not _kinds_near(detect(cut), 1.8, 2.4)
+
+
 def test_a_cavity_under_a_pipe_that_spoils_its_point_response_is_found(monkeypatch):
     """The same line (blind, noisy, 400 MHz: a metal pipe 0.5 m deep over a 0.6 x 0.25 m cavity 0.85 m
     deep at 2.0 m): looked under, the pipe is rejected and the cavity under it is found at its

@@ -569,6 +569,16 @@ DISTURBED_RATIO = 2.5
 #: ... unless that residual is below this fraction of the seed trace's own RMS (the same window).
 QUIET_LEVEL = 0.1
 
+#: A line shorter than this many free-space wavelengths of the antenna (3 m at 400 MHz, 1.3 m at
+#: 900 MHz, 6 m at 200 MHz) on which the whole-trace test finds *every* trace undisturbed: there the
+#: test cannot tell a quiet line from one whose every trace a body's reflection and diffraction
+#: flanks reach (the flanks inflate the end traces' own residual, against which the others are
+#: judged), and the mean of all traces would take the body away. Its background is the seed, the
+#: end traces' median: layers continue past the ends of a line while a body is bounded. Blind
+#: full-wave lines cut to 0.5 m beyond the body (noisy): twelve 400 MHz and ten 200 MHz cavities
+#: and voids found on the whole lines were lost so.
+SEED_BACKGROUND_WAVELENGTHS = 4.0
+
 #: Length of the time windows in which a short line's traces are judged for the statistics
 #: (antenna periods; two let a layer's tail in the same window hide a wet lens's top in noise).
 WINDOW_PERIODS = 1.0
@@ -577,6 +587,15 @@ WINDOW_PERIODS = 1.0
 #: this range explains to within the quiet threshold is the background displaced (a layer
 #: changing depth), not disturbed (:func:`_displaced_background`).
 DISPLACED_GAIN = (0.6, 1.6)
+
+
+def _line_length_m(survey: xr.DataArray) -> float:
+    """Along-track span of a survey, m (the longest channel's; 0 without positions)."""
+    d = np.asarray(survey.coords["distance_m"].values, dtype=float) if "distance_m" in survey.coords else None
+    if d is None or d.size == 0 or not np.isfinite(d).any():
+        return 0.0
+    d = d.reshape(-1, d.shape[-1])
+    return float(np.nanmax(np.nanmax(d, axis=1) - np.nanmin(d, axis=1)))
 
 
 def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period_ns: float | None = None
@@ -615,7 +634,9 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     1.5 m of a 3.7 m gprMax line scored 3 there and was called a layer residual); the samples
     above ``skip_ns`` use every trace. The subtracted background
     stays the whole-trace one: one built from the windowed sets (per window, or the traces quiet
-    in every window) scored lower on the full-wave set (``docs/detection.md`` section 1).
+    in every window) scored lower on the full-wave set (``docs/detection.md`` section 1). On a
+    line shorter than :data:`SEED_BACKGROUND_WAVELENGTHS` wavelengths where the whole-trace test
+    finds every trace undisturbed, the subtracted background is the seed itself.
 
     Parameters
     ----------
@@ -670,11 +691,21 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     if not enough.all():
         bg = np.where(enough[:, None], bg, np.median(x, axis=1))
     quiet = np.where(enough[:, None], quiet, True)
+    # a line too short for the whole-trace test to see a body that reaches every trace: the seed
+    seeded = np.zeros(quiet.shape[0], dtype=bool)
+    if period_ns is not None and _line_length_m(survey) < SEED_BACKGROUND_WAVELENGTHS * C0_M_PER_NS * period_ns:
+        seeded = quiet.all(axis=1)
+        if seeded.any():
+            bg = np.where(seeded[:, None], np.median(x[:, ends], axis=1), bg)
+            quiet = np.where(seeded[:, None], np.isin(np.arange(n_t), ends)[None, :], quiet)
     if used is None:
         used = np.repeat(quiet[..., None], n_s, axis=-1)
     dtype = survey.dtype if survey.dtype.kind == "f" else np.float32
     out = survey.copy(data=(x - bg[:, None, :].astype(np.float32)).astype(dtype, copy=False))
-    out = add_history(out, "background_removal", method="mean of undisturbed traces",
+    out = add_history(out, "background_removal",
+                      method="mean of undisturbed traces" if not seeded.any() else
+                      "median of the end traces (every trace alike on a line shorter than "
+                      f"{SEED_BACKGROUND_WAVELENGTHS:g} wavelengths)",
                       end_fraction=END_FRACTION, disturbed_ratio=DISTURBED_RATIO,
                       undisturbed_traces=[int(v) for v in quiet.sum(axis=1)],
                       undisturbed_traces_min=[int(v) for v in used.sum(axis=1).min(axis=1)])
@@ -1273,9 +1304,13 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                     data=np.asarray(head.isel(trace=one).values) - np.asarray(out.isel(trace=one).values)),
                     surface_ns, centre, lateral=(np.asarray(head.values).reshape(-1, n_s),
                                                  np.asarray(background_traces).reshape(-1, n_s)))
-                n_bg = out.attrs["history"][-1]["parameters"]["undisturbed_traces"]
-                notes.append(f"line shorter than the background window: background from the "
-                             f"{min(n_bg)} of {background_traces.shape[1]} traces no defect disturbs, "
+                bg_par = out.attrs["history"][-1]["parameters"]
+                n_bg = bg_par["undisturbed_traces"]
+                whence = (f"the {min(n_bg)} of {background_traces.shape[1]} traces no defect disturbs"
+                          if bg_par["method"].startswith("mean") else
+                          f"the {min(n_bg)} traces at its ends (every trace alike on a line shorter than "
+                          f"{SEED_BACKGROUND_WAVELENGTHS:g} wavelengths: a body may reach them all)")
+                notes.append(f"line shorter than the background window: background from {whence}, "
                              "statistics at every time from the traces undisturbed then "
                              "(undisturbed_background)")
                 if k + 1 < len(steps):
