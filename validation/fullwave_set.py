@@ -935,7 +935,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 200, "void", dict(length_m=1.26, height_m=0.038, under="asphalt", soil_materials=WET_CLAY)),
             ("cavity", 400, "cavity", dict(length_m=1.13, height_m=0.48, depth_top_m=0.48)),
             ("loose", 400, "loose", dict(length_m=1.76, height_m=0.44, depth_top_m=0.59)),
-            ("pipe", 400, "pipe", dict(depth_m=0.83, diameter_m=0.29, material="metal"))]]
+            ("pipe", 400, "pipe", dict(depth_m=0.83, diameter_m=0.29, material="metal"))],
+            [  # sixty-second batch (same session, written before it was run, after its last detector
+            # change): short simulation domains, as an independent modeller may use to save time:
+            # one object per line, the line its length and 0.5 m each side (at least 1.5 m), drawn
+            # with numpy default_rng(62) (kinds, six lines at 400 MHz and two at 900 MHz, soils)
+            ("multi", 400, "multi", dict(line_m=1.5, soil="uniform", items=[
+                ("cavity", dict(s_m=0.75, length_m=0.49, height_m=0.22, depth_top_m=0.33))])),
+            ("multi", 900, "multi", dict(line_m=1.5, soil_materials=DRY_SAND, items=[
+                ("pipe", dict(s_m=0.75, depth_m=0.49, diameter_m=0.35, material="metal"))])),
+            ("multi", 900, "multi", dict(line_m=1.62, soil_materials=WET_CLAY, items=[
+                ("water_rich", dict(s_m=0.81, length_m=0.62, height_m=0.44, depth_top_m=0.36, eps_r=19.12))])),
+            ("multi", 400, "multi", dict(line_m=1.86, soil_materials=WET_CLAY, items=[
+                ("cavity", dict(s_m=0.93, length_m=0.86, height_m=0.28, depth_top_m=1.03))])),
+            ("multi", 400, "multi", dict(line_m=2.03, soil="uniform", items=[
+                ("cavity", dict(s_m=1.01, length_m=1.03, height_m=0.42, depth_top_m=1.22))])),
+            ("multi", 400, "multi", dict(line_m=1.74, items=[
+                ("water_rich", dict(s_m=0.87, length_m=0.74, height_m=0.36, depth_top_m=1.36, eps_r=27.03))])),
+            ("multi", 400, "multi", dict(line_m=1.92, soil="uniform", items=[
+                ("loose", dict(s_m=0.96, length_m=0.92, height_m=0.34, depth_top_m=1.1))])),
+            ("multi", 400, "multi", dict(line_m=1.77, soil_materials=WET_CLAY, items=[
+                ("void", dict(s_m=0.89, length_m=0.77, height_m=0.04, under="base"))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
