@@ -1044,29 +1044,39 @@ def layer_phase(survey: xr.DataArray, surface_ns: float, centre_mhz: float,
     if lateral is not None:  # the strongest peak on which the undisturbed traces agree
         cand = cand[np.argsort(-env[cand], kind="stable")]
         cand = cand[env[cand] >= MIN_LAYER_STRENGTH * ref]
-        ok = [j for j in cand if _lateral_consistency(*lateral, int(j)) >= MIN_LAYER_LATERAL_CONSISTENCY]
-        if not ok:
+        ok = cand[_lateral_consistency(*lateral, cand) >= MIN_LAYER_LATERAL_CONSISTENCY]
+        if not ok.size:
             return math.nan, strength
         i = int(ok[0])
         strength = float(env[i] / ref)
     return phase_at_peak(xa, i, _quarter_period(t, centre_mhz)), strength
 
 
-def _lateral_consistency(traces: np.ndarray, mask: np.ndarray, i: int, max_rows: int = 256) -> float:
-    """Phase agreement (0-1) at sample ``i`` of the rows of ``traces`` undisturbed there (``mask``):
-    the length of the sum of their analytic samples over the sum of their magnitudes. 1 (not
-    checked) where fewer than three rows are undisturbed, nothing to compare, or where at least
-    :data:`LATERAL_CHECK_FRACTION` of the rows are: a background that most of the line defines is
-    the layers'. At most ``max_rows`` evenly spread rows."""
+def _lateral_consistency(traces: np.ndarray, mask: np.ndarray, samples: np.ndarray,
+                         max_rows: int = 256) -> np.ndarray:
+    """Phase agreement (0-1) at each of ``samples`` of the rows of ``traces`` undisturbed there
+    (``mask``): the length of the sum of their analytic samples over the sum of their magnitudes.
+    1 (not checked) where fewer than three rows are undisturbed, nothing to compare, or where at
+    least :data:`LATERAL_CHECK_FRACTION` of the rows are: a background that most of the line
+    defines is the layers'. At most ``max_rows`` evenly spread rows per sample; the analytic
+    signal of every row used is computed once."""
     from scipy.signal import hilbert
 
-    rows = np.flatnonzero(mask[:, i])
-    if rows.size < 3 or rows.size >= LATERAL_CHECK_FRACTION * mask.shape[0]:
-        return 1.0
-    rows = rows[np.linspace(0, rows.size - 1, min(rows.size, max_rows)).round().astype(int)]
-    x = np.nan_to_num(np.asarray(traces[rows], dtype=np.float64))
-    z = hilbert(np.concatenate([x, np.zeros_like(x)], axis=1), axis=1)[:, i]
-    return float(np.abs(z.sum()) / max(np.abs(z).sum(), 1e-30))
+    out = np.ones(len(samples))
+    picked = {}
+    for k, i in enumerate(samples):  # a few candidate peaks, not traces
+        rows = np.flatnonzero(mask[:, i])
+        if 3 <= rows.size < LATERAL_CHECK_FRACTION * mask.shape[0]:
+            picked[k] = rows[np.linspace(0, rows.size - 1, min(rows.size, max_rows)).round().astype(int)]
+    if not picked:
+        return out
+    need = np.unique(np.concatenate(list(picked.values())))
+    x = np.nan_to_num(np.asarray(traces[need], dtype=np.float64))
+    za = hilbert(np.concatenate([x, np.zeros_like(x)], axis=1), axis=1)
+    for k, rows in picked.items():
+        z = za[np.searchsorted(need, rows), samples[k]]
+        out[k] = np.abs(z.sum()) / max(np.abs(z).sum(), 1e-30)
+    return out
 
 
 def relative_polarity(phase_rad, reference_rad: float):
