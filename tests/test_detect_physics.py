@@ -4,6 +4,7 @@ deep noisy full-wave cavity that the stack was made for."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -1959,3 +1960,44 @@ def test_a_shallow_cavity_is_as_tall_as_its_reflections_before_its_surface_multi
     d = detect(survey)
     d = d[d["kind"] == "cavity"]
     assert len(d) == 1 and abs(float(d["height_m"].iloc[0]) - 0.25) <= 0.1, d
+
+
+def test_the_bottom_of_a_wet_lens_whose_top_was_not_a_candidate_is_no_cavity(monkeypatch):
+    """Blind, clean, 400 MHz: a 2 m wet lens (eps_r 24) 0.9-1.3 m deep. Its domed top spans the
+    line and scores too little to be a candidate over the lens, and its bottom (wetter to drier
+    soil: the polarity of air) was called a cavity 1.4 m down. On the mean trace of that 'cavity's'
+    top columns, a reflection of the opposite phase 11 ns above it is 4.2 times stronger: the lens's
+    top. It is now a wet zone whose top is that reflection's, within 0.1 m of the lens's; with the
+    rule off it is a cavity again."""
+    import roadhealth.detect.core as core
+
+    survey = _blind_line("bw400_water_rich_02_clean")
+    d = detect(survey)
+    found = _kinds_near(d, 0.9, 2.9)
+    assert [k for k, _ in found] == ["water_rich"] and abs(found[0][1] - 0.9) <= 0.1, found
+    feats = json.loads(d["features"].iloc[0])
+    assert feats["slow_bottom_ratio"] >= core.SLOW_BOTTOM_MIN_RATIO and "slow body's bottom" in d["evidence"].iloc[0]
+    monkeypatch.setattr(core, "SLOW_BOTTOM_MIN_RATIO", np.inf)
+    assert [k for k, _ in _kinds_near(detect(survey), 0.9, 2.9)] == ["cavity"]
+
+
+def test_a_cavity_under_a_metal_pipe_is_not_read_as_a_slow_bodys_bottom(monkeypatch):
+    """Blind, clean, 400 MHz: a metal pipe 0.8 m deep over a 0.8 x 0.2 m cavity 1.15 m deep. The
+    pipe is twice as strong as the cavity's top and of the opposite phase, as a wet lens's top is
+    over its bottom; 2.0 times is under the 2.5 a lens's bottom reaches. With the strength bar
+    lowered to 1.5 it stays a cavity: its top lies near twice the pipe's two-way time (where the
+    pipe's surface multiple would be) and the pipe is a point diffractor over it; each test alone
+    keeps it, and with both off it is lost."""
+    import roadhealth.detect.core as core
+
+    survey = _blind_line("bw400_multi_12_clean")
+    assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
+    monkeypatch.setattr(core, "SLOW_BOTTOM_MIN_RATIO", 1.5)
+    assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
+    monkeypatch.setattr(core, "SLOW_BOTTOM_POINT_V", 0.0)
+    assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
+    monkeypatch.setattr(core, "SLOW_BOTTOM_POINT_V", 1.2)
+    monkeypatch.setattr(core, "SLOW_BOTTOM_MULTIPLES", ())
+    assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
+    monkeypatch.setattr(core, "SLOW_BOTTOM_POINT_V", 0.0)
+    assert "cavity" not in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]

@@ -68,7 +68,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
-                "soil_body", "z_top_depth", "across_line")
+                "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
@@ -92,6 +92,27 @@ SLOW_BODY_MIN_RATIO = 0.1
 
 #: Highest order of a top's surface multiples that :func:`_slow_body_tops` sets aside.
 MAX_MULTIPLE = 6
+
+#: A 'cavity' under a reflection of the opposite polarity (the surface's) at least
+#: :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods and at most ``SLOW_BODY_MAX_M``
+#: above it, this many times stronger on the mean trace of its top columns, is the bottom of a slow
+#: body (a wet lens: wetter to drier soil reads as air does), not an air body's top
+#: (:func:`_slow_body_bottoms`). A lens's top and bottom have one contrast, and the bottom comes back
+#: through the lossy wet body: full-wave lens bottoms called cavities lie 3.1-31 times under their
+#: tops, full-wave cavities at most 2.0 times under anything above them (a metal pipe over a
+#: cavity: |r| 1 against about 0.5).
+SLOW_BOTTOM_MIN_RATIO = 2.5
+
+#: ... unless the reflection above is a point diffractor at the survey velocity (a pipe whose
+#: hyperbola fits at most this times the survey velocity: a round body of radius R at depth d reads
+#: sqrt(1 + R / d), so a pipe much smaller than its depth), whose apex lies over the body: a cavity
+#: under a pipe is a leak's and stays a cavity.
+SLOW_BOTTOM_POINT_V = 1.2
+
+#: ... nor where the 'cavity' lies at a whole multiple of the upper reflection's two-way time (within
+#: a period or 10 %): a same-polarity reflector's surface multiple comes back with the polarity of
+#: air, and a cavity under a pipe has its top at 1.6-2.2 times the pipe's time.
+SLOW_BOTTOM_MULTIPLES = (2.0, 3.0)
 
 #: A detection under another is its echo only if its peak score is at most this many times the
 #: other's: an echo is weaker than its primary, and a faint event above a strong defect (a
@@ -789,6 +810,11 @@ def _evidence(r, pr: Prepared) -> str:
     split = r.get("split")
     if isinstance(split, str) and split in SPLIT_TEXT:
         parts.append(SPLIT_TEXT[split])
+    ratio = r.get("slow_bottom_ratio", np.nan)
+    if np.isfinite(ratio):
+        parts.append(f"read as a slow body's bottom: a reflection of the surface's polarity "
+                     f"{float(r['bottom_delay_ns']):.1f} ns above it, {float(ratio):.1f} times stronger, is its top "
+                     "(wetter to drier soil reflects as air does)")
     if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
     parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_reference}")
@@ -890,6 +916,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
         cls = _slow_body_tops(cls, info)
+        cls = _slow_body_bottoms(cls, pr, info)
         dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info,
                                 clutter=cls[cls["decision"].isin(ECHO_CLUTTER)])
         dets = _zone_extent(dets)
@@ -1168,6 +1195,98 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
         if "score_void" in cls:
             cls.iloc[wet, cls.columns.get_loc("score_void")] = 0.0
         info["slow_body_tops"] = len(wet)
+    return cls
+
+
+def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFrame:
+    """A 'cavity' that is the bottom of a slow body: on the mean trace of its top columns, the
+    strongest reflection :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods to
+    :data:`SLOW_BODY_MAX_M` above its top has the opposite phase to its top (the surface's
+    polarity) and is at least :data:`SLOW_BOTTOM_MIN_RATIO` times stronger. A wet lens's top has
+    the surface's polarity and its bottom (wetter to drier soil) the opposite one, as air has; when
+    the lens's domed top was not a candidate of its own or was read as clutter (a round top as a
+    pipe), its bottom alone looked like an air body. Not where that reflection is a surface
+    multiple's partner (the lower one at two or three times its two-way time) or a point pipe over
+    the body (:data:`SLOW_BOTTOM_POINT_V`). Such rows are called water-rich with their top moved up
+    to the upper reflection (by the survey velocity over the delay) and ``bottom_delay_ns`` the
+    delay between the two (the height inside the body, as for any wet zone); ``slow_bottom_ratio``
+    records the strength ratio. Loops over the few cavities, not traces."""
+    from scipy.signal import hilbert
+
+    dec = cls["decision"].astype(str).to_numpy() if "decision" in cls else np.zeros(0, dtype=str)
+    cand = np.flatnonzero((dec == "cavity") & cls["is_defect"].to_numpy(bool)) if dec.size else dec
+    if cand.size == 0:
+        return cls
+    s = pr.survey
+    x = np.asarray(s.values)
+    dt = float(s.attrs["dt_ns"])
+    t0 = float(s.coords["twt_ns"].values[0])
+    v = float(pr.velocity_m_per_ns)
+    n_c, n_t, n_s = x.shape
+    a, b = _column(cls, "distance_start_m"), _column(cls, "distance_end_m")
+    t_below = _column(cls, "t_below_ns")
+    hv = _column(cls, "hyperbola_v_ratio")
+    pipe = (dec == "pipe") & (hv <= SLOW_BOTTOM_POINT_V)
+    is_def = cls["is_defect"].to_numpy(bool)
+    found = {}
+    for q in cand:
+        r = cls.iloc[q]
+        p = float(r["period_ns"]) / dt
+        tr0, tr1 = r.get("top_trace_min", np.nan), r.get("top_trace_max", np.nan)
+        if not (np.isfinite(tr0) and np.isfinite(tr1) and np.isfinite(p) and p > 0):
+            continue
+        c0 = int(np.nan_to_num(r.get("c_min", 0))) if np.isfinite(r.get("c_min", 0)) else 0
+        c1 = int(np.nan_to_num(r.get("c_max", 0))) if np.isfinite(r.get("c_max", 0)) else n_c - 1
+        m = x[c0:c1 + 1, int(tr0):int(tr1) + 1].reshape(-1, n_s).mean(axis=0, dtype=np.float64)
+        an = hilbert(m)
+        env = np.abs(an)
+        st = int(round((float(r["t_top_ns"]) - t0) / dt))
+        k0, k1 = max(st - int(0.25 * p), 0), min(st + int(round(p)) + 1, n_s)
+        lo = max(int(round((pr.surface_ns - t0) / dt + 1.5 * p)), st - int(round(2 * SLOW_BODY_MAX_M / v / dt)), 0)
+        hi = st - int(round(THICK_DELAY_PERIODS * p))
+        if k1 <= k0 or hi - lo < 2:
+            continue
+        k = k0 + int(np.argmax(env[k0:k1]))
+        u = lo + int(np.argmax(env[lo:hi]))
+        ratio = env[u] / max(env[k], 1e-30)
+        if ratio < SLOW_BOTTOM_MIN_RATIO or np.cos(np.angle(an[u]) - np.angle(an[k])) > -0.5:
+            continue
+        delay = (k - u) * dt
+        t_up = float(t_below[q]) - delay  # the upper reflection under the surface
+        # a surface multiple of the upper reflector comes back with the opposite polarity
+        tol = max(float(r["period_ns"]), 0.1 * float(t_below[q]))
+        if t_up > 0 and np.any(np.abs(np.asarray(SLOW_BOTTOM_MULTIPLES, float) * t_up - float(t_below[q])) <= tol):
+            continue
+        centre = 0.5 * (a[q] + b[q])
+        if np.any(pipe & (a <= centre) & (b >= centre) & (t_below < t_below[q])):
+            continue
+        # a defect already reported over it (a wet zone whose top was a candidate): its bottom or
+        # echo is dropped with it (:func:`_suppress_echoes`), and a second wet zone would repeat it
+        ov = np.minimum(b, b[q]) - np.maximum(a, a[q])
+        if np.any(is_def & (ov >= 0.5 * np.minimum(b - a, b[q] - a[q])) & (t_below < t_below[q])):
+            continue
+        found[q] = (delay, ratio)
+    if not found:
+        return cls
+    cls = cls.copy()
+    cls["decision"] = cls["decision"].astype(object)
+    if "slow_bottom_ratio" not in cls:
+        cls["slow_bottom_ratio"] = np.nan
+    for q, (delay, ratio) in found.items():
+        row = cls.index[q]
+        vq = float(cls.at[row, "velocity_m_per_ns"]) if "velocity_m_per_ns" in cls else v
+        cls.at[row, "decision"] = "water_rich"
+        for c in ("t_below_ns", "t_top_ns"):
+            if c in cls:
+                cls.at[row, c] = float(cls.at[row, c]) - delay
+        cls.at[row, "depth_top_m"] = float(cls.at[row, "depth_top_m"]) - vq * delay / 2
+        cls.at[row, "bottom_delay_ns"] = delay
+        cls.at[row, "slow_bottom_ratio"] = ratio
+        if "score_water_rich" in cls and "score" in cls:
+            cls.at[row, "score_water_rich"] = float(cls.at[row, "score"])
+        if "score_cavity" in cls:
+            cls.at[row, "score_cavity"] = 0.0
+    info["slow_body_bottoms"] = len(found)
     return cls
 
 
