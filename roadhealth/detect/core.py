@@ -1222,7 +1222,7 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFr
     dt = float(s.attrs["dt_ns"])
     t0 = float(s.coords["twt_ns"].values[0])
     v = float(pr.velocity_m_per_ns)
-    n_c, n_t, n_s = x.shape
+    n_c, n_s = x.shape[0], x.shape[-1]
     a, b = _column(cls, "distance_start_m"), _column(cls, "distance_end_m")
     t_below = _column(cls, "t_below_ns")
     hv = _column(cls, "hyperbola_v_ratio")
@@ -1235,15 +1235,15 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFr
         tr0, tr1 = r.get("top_trace_min", np.nan), r.get("top_trace_max", np.nan)
         if not (np.isfinite(tr0) and np.isfinite(tr1) and np.isfinite(p) and p > 0):
             continue
-        c0 = int(np.nan_to_num(r.get("c_min", 0))) if np.isfinite(r.get("c_min", 0)) else 0
-        c1 = int(np.nan_to_num(r.get("c_max", 0))) if np.isfinite(r.get("c_max", 0)) else n_c - 1
+        c0, c1 = float(r.get("c_min", np.nan)), float(r.get("c_max", np.nan))
+        c0, c1 = (int(c0), int(c1)) if np.isfinite(c0) and np.isfinite(c1) else (0, n_c - 1)
         m = x[c0:c1 + 1, int(tr0):int(tr1) + 1].reshape(-1, n_s).mean(axis=0, dtype=np.float64)
         an = hilbert(m)
         env = np.abs(an)
-        st = int(round((float(r["t_top_ns"]) - t0) / dt))
-        k0, k1 = max(st - int(0.25 * p), 0), min(st + int(round(p)) + 1, n_s)
-        lo = max(int(round((pr.surface_ns - t0) / dt + 1.5 * p)), st - int(round(2 * SLOW_BODY_MAX_M / v / dt)), 0)
-        hi = st - int(round(THICK_DELAY_PERIODS * p))
+        st = round((float(r["t_top_ns"]) - t0) / dt)
+        k0, k1 = max(st - int(0.25 * p), 0), min(st + round(p) + 1, n_s)
+        lo = max(round((pr.surface_ns - t0) / dt + 1.5 * p), st - round(2 * SLOW_BODY_MAX_M / v / dt), 0)
+        hi = st - round(THICK_DELAY_PERIODS * p)
         if k1 <= k0 or hi - lo < 2:
             continue
         k = k0 + int(np.argmax(env[k0:k1]))
