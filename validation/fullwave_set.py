@@ -955,7 +955,29 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("multi", 400, "multi", dict(line_m=1.92, soil="uniform", items=[
                 ("loose", dict(s_m=0.96, length_m=0.92, height_m=0.34, depth_top_m=1.1))])),
             ("multi", 400, "multi", dict(line_m=1.77, soil_materials=WET_CLAY, items=[
-                ("void", dict(s_m=0.89, length_m=0.77, height_m=0.04, under="base"))]))]]
+                ("void", dict(s_m=0.89, length_m=0.77, height_m=0.04, under="base"))]))],
+            [  # sixty-third batch (twenty-ninth session, written before it was run, after its one
+            # change: a 'cavity' under a much stronger reflection of the opposite phase is a wet
+            # lens's bottom): both ways. Wet lenses whose bottoms may read as air (a wide dome, a
+            # round one, one at 200 MHz on dry sand) and cavities under things that reflect like a
+            # lens's top (metal pipes, a water-filled pipe, a wet lens) or in wet clay
+            ("water_rich", 400, "water_rich", dict(length_m=2.2, height_m=0.45, depth_top_m=0.75, eps_r=26.0)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.35, height_m=0.35, depth_top_m=0.45, eps_r=22.0)),
+            ("water_rich", 200, "water_rich", dict(length_m=1.6, height_m=0.5, depth_top_m=1.0, eps_r=25.0,
+                                                   soil_materials=DRY_SAND)),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.5, diameter_m=0.2, material="metal")),
+                ("cavity", dict(s_m=2.0, length_m=0.5, height_m=0.2, depth_top_m=0.9))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("water_rich", dict(s_m=2.0, length_m=1.2, height_m=0.3, depth_top_m=0.6, eps_r=24.0)),
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.25, depth_top_m=1.3))])),
+            ("multi", 900, "multi", dict(line_m=3.0, items=[
+                ("pipe", dict(s_m=1.5, depth_m=0.3, diameter_m=0.15, material="metal")),
+                ("cavity", dict(s_m=1.5, length_m=0.4, height_m=0.15, depth_top_m=0.65))])),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=1.2, soil_materials=WET_CLAY)),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.5, diameter_m=0.3, material="pvc", fill="water")),
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.2, depth_top_m=1.1))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
