@@ -1977,6 +1977,9 @@ def test_the_bottom_of_a_wet_lens_whose_top_was_not_a_candidate_is_no_cavity(mon
     assert [k for k, _ in found] == ["water_rich"] and abs(found[0][1] - 0.9) <= 0.1, found
     feats = json.loads(d["features"].iloc[0])
     assert feats["slow_bottom_ratio"] >= core.SLOW_BOTTOM_MIN_RATIO and "slow body's bottom" in d["evidence"].iloc[0]
+    from roadhealth.detect import explain
+
+    assert "bottom of a slow, wet body" in explain(d.iloc[0])
     monkeypatch.setattr(core, "SLOW_BOTTOM_MIN_RATIO", np.inf)
     assert [k for k, _ in _kinds_near(detect(survey), 0.9, 2.9)] == ["cavity"]
 

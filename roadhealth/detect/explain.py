@@ -76,7 +76,13 @@ def explain(row) -> str:
     pol = feats.get("polarity")
     if z is not None:
         why.append(f"a reflection {z:.0f} robust SD above the background")
-    if pol is not None:
+    slow = feats.get("slow_bottom_ratio")
+    if slow is not None and pol is not None and pol > 0.2:
+        # the measured reflection is the wet body's bottom (wetter to drier soil, as air reflects);
+        # its top, of the surface's polarity, is the stronger reflection above it
+        why.append(f"the bottom of a slow, wet body (polarity of air, wetter to drier soil) under a reflection of "
+                   f"the road surface's polarity {float(slow):.1f} times stronger, its top")
+    elif pol is not None:
         if kind == "void":
             why.append("flat and continuous under the pavement")
         elif pol > 0.2:
