@@ -71,6 +71,16 @@ _SOIL = [_raw("#soil_peplinski: 0.5 0.5 2.0 2.66 0.08 0.15 soil"),
          _raw("#soil_peplinski: 0.5 0.5 2.0 2.66 0.30 0.40 wetsoil"),
          _raw("#soil_peplinski: 0.5 0.5 1.4 2.66 0.02 0.08 loosesoil")]
 
+#: One homogeneous soil under air, no pavement (eps_r 6 and 9, a little loss).
+HS6 = [(None, 6, 0.005, "soil")]
+HS9 = [(None, 9, 0.01, "soil")]
+
+
+def _cyl(x, top, radius, name):
+    """A horizontal cylinder across the line (a 2-D disc), its top ``top`` m down."""
+    return lambda surf, dx: f"#cylinder: {x} {surf - top - radius:.4f} 0 {x} {surf - top - radius:.4f} {dx} {radius} {name}"
+
+
 #: A concrete slab over the base (rigid pavement): 0.20 m of eps_r 8.
 L900_SLAB = [(0.20, 8, 0.01, "concrete"), (0.25, 9, 0.005, "base"), (None, 12, 0.01, "subgrade")]
 
@@ -114,6 +124,18 @@ MODELS = {
                      ("loose", 1.4, 2.4, 0.7)),
     "drybox400": (400, 4.5, 1.8, 0.006, 45, L400, [_material(5, 0.002, "dry"), _box(1.6, 2.4, 1.0, 0.3, "dry")],
                   ("loose", 1.3, 2.1, 1.0)),
+    # twenty-ninth session: no pavement at all, the textbook model (one homogeneous half-space
+    # under air, round and box bodies in it), as a modeller testing a detector may write it
+    "hs_aircyl400": (400, 3.0, 1.2, 0.006, 35, HS6, [_cyl(1.5, 0.5, 0.15, "free_space")],
+                     ("cavity", 1.05, 1.35, 0.5)),
+    "hs_airbox400": (400, 3.0, 1.2, 0.006, 35, HS6, [_box(1.2, 1.9, 0.7, 0.2, "free_space")],
+                     ("cavity", 0.9, 1.6, 0.7)),
+    "hs_wetbox400": (400, 3.0, 1.2, 0.006, 35, HS6, [_material(25, 0.05, "wet"), _box(1.0, 2.0, 0.6, 0.3, "wet")],
+                     ("water_rich", 0.7, 1.7, 0.6)),
+    "hs_pec400": (400, 3.0, 1.2, 0.006, 35, HS6, [_cyl(1.5, 0.6, 0.05, "pec")],
+                  ("pipe", 1.15, 1.25, 0.6)),
+    "hs_airbox900": (900, 2.0, 0.7, 0.003, 16, HS9, [_box(0.9, 1.3, 0.35, 0.12, "free_space")],
+                     ("cavity", 0.6, 1.0, 0.35)),
 }
 
 
