@@ -2004,3 +2004,36 @@ def test_a_cavity_under_a_metal_pipe_is_not_read_as_a_slow_bodys_bottom(monkeypa
     assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
     monkeypatch.setattr(core, "SLOW_BOTTOM_POINT_V", 0.0)
     assert "cavity" not in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
+
+
+def test_a_reflector_at_three_times_a_wet_lens_time_with_the_polarity_of_air_is_no_multiple(monkeypatch):
+    """Blind batch 63, noisy, 400 MHz: a wet lens 0.6 m down over a 0.6 x 0.25 m cavity 1.3 m down.
+    The cavity's top lies at 2.95 times the lens's two-way time and scores under it, so it was
+    dropped as the lens's third surface multiple. But a third-order multiple (r^3) keeps its
+    primary's polarity, and the cavity's is the opposite (air): it is now reported, with the lens;
+    with the polarity check off it is dropped again."""
+    import roadhealth.detect.core as core
+
+    survey = _blind_line("bw400_multi_35_noisy")
+    found = _kinds_near(detect(survey), 1.3, 2.6)
+    assert [k for k, _ in found] == ["cavity", "water_rich"] and abs(found[0][1] - 1.3) <= 0.3, found
+    monkeypatch.setattr(core, "ECHO_THIRD_ORDER_POLARITY", False)
+    assert [k for k, _ in _kinds_near(detect(survey), 1.3, 2.6)] == ["water_rich"]
+
+
+def test_the_polarity_of_a_third_order_multiple_is_its_primarys():
+    """Under a wet lens (the surface's polarity) at 0.6 m: a weaker detection of the same polarity at
+    three times its time is its third-order multiple (r^3 keeps the sign) and is dropped; one of the
+    opposite polarity there is another reflector and is kept. At twice the time a multiple comes
+    back as air does whatever the primary, so the polarity spares nothing there; nor under a thin
+    void, whose merged wavelet turns with each bounce."""
+    lens = _det(decision="water_rich", polarity=-0.9)
+    cases = {"same at 3x": (_det(depth_top_m=1.8, depth_bottom_m=1.9, z_peak=20.0, polarity=-0.9), False),
+             "opposite at 3x": (_det(depth_top_m=1.8, depth_bottom_m=1.9, z_peak=20.0, polarity=0.9), True),
+             "opposite at 2x": (_det(depth_top_m=1.2, depth_bottom_m=1.3, z_peak=20.0, polarity=0.9), False)}
+    for name, (under, kept) in cases.items():
+        out = _suppress_echoes(pd.DataFrame([lens, {**under, "decision": "cavity"}], index=[1, 2]), {})
+        assert (2 in out.index) == kept, name
+    void = _det(decision="void", polarity=0.9)
+    under = {**cases["opposite at 3x"][0], "polarity": -0.9, "decision": "water_rich"}
+    assert list(_suppress_echoes(pd.DataFrame([void, under], index=[1, 2]), {}).index) == [1]

@@ -125,6 +125,13 @@ ECHO_MAX_RATIO = 2.0
 ECHO_STRONG_PRIMARY_Z = 24.0
 ECHO_SAME_EXTENT = 0.8
 
+#: A thick reflector's third-order surface multiple (r^3 times the surface's r^2 from below) keeps
+#: its primary's polarity, its second-order one (r^2) always comes back as air does: a detection of
+#: the opposite clear polarity (|polarity| >= ``SLOW_BODY_POLARITY``) at three times the two-way
+#: time of a body that is not a thin void is another reflector, not that multiple
+#: (:func:`_suppress_echoes`; False: every detection at two or three times counts as a multiple).
+ECHO_THIRD_ORDER_POLARITY = True
+
 #: Clutter whose surface multiples are dropped like a defect's (:func:`_suppress_echoes`): strong
 #: point and plate reflectors (metal pipes, covers), which bounce between themselves and the road
 #: surface.
@@ -1084,15 +1091,17 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     order = dets.sort_values("depth_top_m", kind="stable")
     col = {c: _column(order, c) for c in names}
     kept = np.zeros(len(order), dtype=bool)
+    pol = np.nan_to_num(_column(order, "polarity"), nan=0.0)
+    kinds = order["decision"].astype(str).to_numpy() if "decision" in order else np.full(len(order), "")
 
-    def multiple_of(i, src, q, spread=False):  # a surface multiple of src[q]: 2 or 3 times its two-way
+    def multiple_of(i, src, q, spread=False, orders=(2.0, 3.0)):  # a surface multiple of src[q]: 2 or 3 times its two-way
         # time; with ``spread``, up to the spread of its tops earlier than its top (a pipe's
         # multiple is a hyperbola whose strong flanks, its strong columns, lie later than its
         # apex, which may be none of them)
         tol = max(col["period_ns"][i], 0.1 * col["t_below_ns"][i])
         hi = col["t_below_ns"][i]
         lo = hi - (np.nan_to_num(col["top_range_ns"][i]) if spread else 0.0)
-        want = np.array([[2.0], [3.0]]) * src["t_below_ns"][q][None, :]
+        want = np.asarray(orders, dtype=float)[:, None] * src["t_below_ns"][q][None, :]
         return np.any((want >= lo - tol) & (want <= hi + tol), axis=0)
 
     def overlap(i, src, q):  # along-track overlap (m) and a shared channel
@@ -1134,6 +1143,15 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             span_q = np.maximum(col["distance_end_m"][q] - col["distance_start_m"][q], 1e-6)
             same_extent = (ov >= ECHO_SAME_EXTENT * span) & (ov >= ECHO_SAME_EXTENT * span_q)
             multiple = ((z_i < z_q) | (same_extent & (z_q >= ECHO_STRONG_PRIMARY_Z))) & multiple_of(i, col, q)
+            # a thick reflector's third-order surface multiple (r^3 R^2) keeps its primary's polarity:
+            # under a body (not a thin void, whose merged wavelet turns with each bounce) a detection
+            # of the opposite clear polarity at three times its time is another reflector (a cavity
+            # under a wet lens at 2.95 times the lens's time, noisy, had been dropped)
+            third = multiple_of(i, col, q, orders=(3.0,)) & ~multiple_of(i, col, q, orders=(2.0,))
+            p_i, p_q = pol[i], pol[q]
+            flips = ((np.abs(p_i) >= SLOW_BODY_POLARITY) & (np.abs(p_q) >= SLOW_BODY_POLARITY)
+                     & (np.sign(p_i) != np.sign(p_q)) & (kinds[q] != "void"))
+            multiple &= ~(third & flips & ECHO_THIRD_ORDER_POLARITY)
             if np.any((ov >= 0.5 * span) & across & (below | multiple)):
                 continue
         kept[i] = True
