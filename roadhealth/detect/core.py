@@ -1236,11 +1236,10 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFr
     if cand.size == 0:
         return cls
     s = pr.survey
-    x = np.asarray(s.values)
     dt = float(s.attrs["dt_ns"])
     t0 = float(s.coords["twt_ns"].values[0])
     v = float(pr.velocity_m_per_ns)
-    n_c, n_s = x.shape[0], x.shape[-1]
+    n_c, n_s = s.sizes["channel"], s.sizes["sample"]
     a, b = _column(cls, "distance_start_m"), _column(cls, "distance_end_m")
     t_below = _column(cls, "t_below_ns")
     hv = _column(cls, "hyperbola_v_ratio")
@@ -1255,7 +1254,9 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFr
             continue
         c0, c1 = float(r.get("c_min", np.nan)), float(r.get("c_max", np.nan))
         c0, c1 = (int(c0), int(c1)) if np.isfinite(c0) and np.isfinite(c1) else (0, n_c - 1)
-        m = x[c0:c1 + 1, int(tr0):int(tr1) + 1].reshape(-1, n_s).mean(axis=0, dtype=np.float64)
+        # (only the body's top columns are read: a lazily loaded survey is not computed whole)
+        top = np.asarray(s.isel(channel=slice(c0, c1 + 1), trace=slice(int(tr0), int(tr1) + 1)).values)
+        m = top.reshape(-1, n_s).mean(axis=0, dtype=np.float64)
         an = hilbert(m)
         env = np.abs(an)
         st = round((float(r["t_top_ns"]) - t0) / dt)
