@@ -977,7 +977,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=1.2, soil_materials=WET_CLAY)),
             ("multi", 400, "multi", dict(line_m=4.0, items=[
                 ("pipe", dict(s_m=2.0, depth_m=0.5, diameter_m=0.3, material="pvc", fill="water")),
-                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.2, depth_top_m=1.1))]))]]
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.2, depth_top_m=1.1))]))],
+            [  # sixty-fourth batch (same session, written before it was run, after its second change:
+            # a detection of the opposite polarity at three times a thick body's time is no
+            # third-order multiple of it): cavities under wet lenses, where that may matter, and
+            # shallow strong bodies alone, whose own multiples must stay dropped
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("water_rich", dict(s_m=2.0, length_m=1.2, height_m=0.3, depth_top_m=0.5, eps_r=24.0)),
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.25, depth_top_m=1.2))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("water_rich", dict(s_m=2.0, length_m=1.0, height_m=0.25, depth_top_m=0.4, eps_r=20.0)),
+                ("cavity", dict(s_m=2.0, length_m=0.5, height_m=0.2, depth_top_m=1.0))])),
+            ("multi", 900, "multi", dict(line_m=2.6, items=[
+                ("water_rich", dict(s_m=1.3, length_m=0.6, height_m=0.15, depth_top_m=0.25, eps_r=25.0)),
+                ("cavity", dict(s_m=1.3, length_m=0.4, height_m=0.15, depth_top_m=0.6))])),
+            ("water_rich", 400, "water_rich", dict(length_m=1.5, height_m=0.3, depth_top_m=0.35, eps_r=30.0)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.3, depth_top_m=0.4)),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("cavity", dict(s_m=2.0, length_m=0.6, height_m=0.25, depth_top_m=0.5)),
+                ("water_rich", dict(s_m=2.0, length_m=1.2, height_m=0.3, depth_top_m=1.3, eps_r=24.0))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
