@@ -110,8 +110,8 @@ SLOW_BOTTOM_MIN_RATIO = 2.5
 SLOW_BOTTOM_POINT_V = 1.2
 
 #: ... nor where the 'cavity' lies at a whole multiple of the upper reflection's two-way time (within
-#: a period or 10 %): a same-polarity reflector's surface multiple comes back with the polarity of
-#: air, and a cavity under a pipe has its top at 1.6-2.2 times the pipe's time.
+#: a period or 10 %): a same-polarity reflector's second-order surface multiple comes back with the
+#: polarity of air, and a cavity under a pipe has its top at 1.6-2.2 times the pipe's time.
 SLOW_BOTTOM_MULTIPLES = (2.0, 3.0)
 
 #: A detection under another is its echo only if its peak score is at most this many times the
@@ -923,7 +923,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
         cls = _slow_body_tops(cls, info)
-        cls = _slow_body_bottoms(cls, pr, info)
+        cls = _slow_body_bottoms(cls, pr, info, reported=(cls["is_defect"] & ~deep & ~unsure).to_numpy())
         dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info,
                                 clutter=cls[cls["decision"].isin(ECHO_CLUTTER)])
         dets = _zone_extent(dets)
@@ -1216,7 +1216,7 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
     return cls
 
 
-def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFrame:
+def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=None) -> pd.DataFrame:
     """A 'cavity' that is the bottom of a slow body: on the mean trace of its top columns, the
     strongest reflection :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods to
     :data:`SLOW_BODY_MAX_M` above its top has the opposite phase to its top (the surface's
@@ -1228,7 +1228,8 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFr
     the body (:data:`SLOW_BOTTOM_POINT_V`). Such rows are called water-rich with their top moved up
     to the upper reflection (by the survey velocity over the delay) and ``bottom_delay_ns`` the
     delay between the two (the height inside the body, as for any wet zone); ``slow_bottom_ratio``
-    records the strength ratio. Loops over the few cavities, not traces."""
+    records the strength ratio. ``reported``: the rows that will be reported (default: every
+    defect), over which a defect already covers it. Loops over the few cavities, not traces."""
     from scipy.signal import hilbert
 
     dec = cls["decision"].astype(str).to_numpy() if "decision" in cls else np.zeros(0, dtype=str)
@@ -1244,7 +1245,7 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict) -> pd.DataFr
     t_below = _column(cls, "t_below_ns")
     hv = _column(cls, "hyperbola_v_ratio")
     pipe = (dec == "pipe") & (hv <= SLOW_BOTTOM_POINT_V)
-    is_def = cls["is_defect"].to_numpy(bool)
+    is_def = cls["is_defect"].to_numpy(bool) if reported is None else np.asarray(reported, dtype=bool)
     found = {}
     for q in cand:
         r = cls.iloc[q]
