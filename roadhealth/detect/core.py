@@ -1078,8 +1078,10 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     if it scores under :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe and its top fits a hyperbola
     slower than :data:`ECHO_MULTIPLE_MAX_V` of the pipe's velocity (a multiple's fits about half),
     or under :data:`ECHO_MULTIPLE_FAINT_RATIO` of the pipe whatever its velocity.
-    Only their multiples: a cavity right under a pipe, a leak's, is kept. The loop runs over
-    detections, not traces."""
+    Only their multiples: a cavity right under a pipe, a leak's, is kept. A detection of the
+    opposite clear polarity at three times the time of a body that is not a thin void is no
+    multiple of it (:data:`ECHO_THIRD_ORDER_POLARITY`: a third-order multiple keeps its
+    primary's polarity). The loop runs over detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
              "period_ns", "t_below_ns", "hyperbola_v_ratio", "top_range_ns")
     prim = {c: np.zeros(0) for c in names}
