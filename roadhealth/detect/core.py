@@ -1144,12 +1144,13 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             # asphalt: z 69, its multiples at 2 and 3 times its time 271 and 81)
             span_q = np.maximum(col["distance_end_m"][q] - col["distance_start_m"][q], 1e-6)
             same_extent = (ov >= ECHO_SAME_EXTENT * span) & (ov >= ECHO_SAME_EXTENT * span_q)
-            multiple = ((z_i < z_q) | (same_extent & (z_q >= ECHO_STRONG_PRIMARY_Z))) & multiple_of(i, col, q)
+            at2, at3 = multiple_of(i, col, q, orders=(2.0,)), multiple_of(i, col, q, orders=(3.0,))
+            multiple = ((z_i < z_q) | (same_extent & (z_q >= ECHO_STRONG_PRIMARY_Z))) & (at2 | at3)
             # a thick reflector's third-order surface multiple (r^3 R^2) keeps its primary's polarity:
             # under a body (not a thin void, whose merged wavelet turns with each bounce) a detection
             # of the opposite clear polarity at three times its time is another reflector (a cavity
             # under a wet lens at 2.95 times the lens's time, noisy, had been dropped)
-            third = multiple_of(i, col, q, orders=(3.0,)) & ~multiple_of(i, col, q, orders=(2.0,))
+            third = at3 & ~at2
             p_i, p_q = pol[i], pol[q]
             flips = ((np.abs(p_i) >= SLOW_BODY_POLARITY) & (np.abs(p_q) >= SLOW_BODY_POLARITY)
                      & (np.sign(p_i) != np.sign(p_q)) & (kinds[q] != "void"))
