@@ -41,6 +41,10 @@ DYNAMIC_RANGE_DB = 60.0
 #: at 400 MHz); shallow rows stack over 0.25 m.
 MAX_STACK_M = 1.0
 
+#: Antenna periods under the surface where the search starts: the surface wavelet's main lobes
+#: (their residual after background removal, manhole covers) lie above.
+SEARCH_START_PERIODS = 0.6
+
 #: The background of a row as the rows around it in time show it: the running median, over this
 #: many antenna periods, of the rows' own median and spread along track. A body's top and bottom
 #: fill one or two periods of rows, layers one each, so this window passes over them and keeps
@@ -279,7 +283,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     del hd
     n_s2 = xs.shape[1]
     # the surface wavelet (residual after background removal, manhole covers) is not searched
-    start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + 0.6 * period), 0, n_s - 1))
+    start = int(np.clip(np.ceil((surface_ns - t0_ns) / dt_ns + SEARCH_START_PERIODS * period), 0, n_s - 1))
     start2 = -(-start // ds)
     step = max(1, n_t // max_background_traces)
     if background_traces is not None:

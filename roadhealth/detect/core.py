@@ -798,6 +798,11 @@ def _severity(kind: str, z: float, below_db: float) -> str | None:
     return None
 
 
+#: A top whose hyperbola fit is this many times the survey velocity or faster is flat for
+#: :func:`_evidence` (no physical speed: a flat reflector fits an arbitrarily fast hyperbola).
+FLAT_TOP_V_RATIO = 5.0
+
+
 def _evidence(r, pr: Prepared) -> str:
     pol = r["polarity"]
     pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
@@ -812,8 +817,12 @@ def _evidence(r, pr: Prepared) -> str:
              + (" of the rows around it in time (the top fills the line)" if r.get("across_line", 0.0) > 0 else "")
              + f", polarity {pol_txt} ({pol:+.2f})",
              f"lateral coherence {r['coherence']:.2f}, ringing {r['ringing']:.2f}"]
-    if np.isfinite(r.get("hyperbola_v_ratio", np.nan)):
-        parts.append(f"hyperbola velocity {r['hyperbola_v_ratio']:.2f} x the survey's")
+    vr = r.get("hyperbola_v_ratio", np.nan)
+    if np.isfinite(vr) and vr > FLAT_TOP_V_RATIO:  # (a flat top fits a 'hyperbola' of any speed)
+        parts.append("flat top (no diffraction hyperbola: fits one over "
+                     f"{FLAT_TOP_V_RATIO:g} x the survey's velocity)")
+    elif np.isfinite(vr):
+        parts.append(f"hyperbola velocity {vr:.2f} x the survey's")
     split = r.get("split")
     if isinstance(split, str) and split in SPLIT_TEXT:
         parts.append(SPLIT_TEXT[split])

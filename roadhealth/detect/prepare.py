@@ -21,6 +21,7 @@ import xarray as xr
 from scipy import ndimage
 
 from roadhealth.constants import C0_M_PER_NS
+from roadhealth.detect.candidates import SEARCH_START_PERIODS
 from roadhealth.errors import DetectionError, ProcessingError
 from roadhealth.processing._core import (
     analytic_spectrum,
@@ -598,7 +599,8 @@ def _line_length_m(survey: xr.DataArray) -> float:
     return float(np.nanmax(np.nanmax(d, axis=1) - np.nanmin(d, axis=1)))
 
 
-def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period_ns: float | None = None
+def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period_ns: float | None = None,
+                           stats_from_ns: float | None = None, surface_rows_ns: float | None = None
                            ) -> tuple[xr.DataArray, np.ndarray] | None:
     """Background removal for a line shorter than the background window: the mean of the
     traces that no defect disturbs, and at every time the traces that no defect disturbs then.
@@ -634,7 +636,14 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     1.5 m of a 3.7 m gprMax line scored 3 there and was called a layer residual); the samples
     above ``skip_ns`` use every trace. The subtracted background
     stays the whole-trace one: one built from the windowed sets (per window, or the traces quiet
-    in every window) scored lower on the full-wave set (``docs/detection.md`` section 1). On a
+    in every window) scored lower on the full-wave set (``docs/detection.md`` section 1). Above
+    ``skip_ns`` the rows from ``stats_from_ns`` (the detector's first searched row) to ``skip_ns``
+    are one window more: a void under thin asphalt reflects within the surface wavelet's tail,
+    and scored against every trace there it was scored against itself (a 1.2 m void on a 4.8 m
+    line is a quarter of the traces; the spread of its rows doubled, its score halved). The
+    surface rows, from ``surface_rows_ns`` to ``stats_from_ns``, are one more, so that the surface
+    anomaly over a region (a metal cover's) is scored against the same kind of statistics as the
+    region's top and their ratio keeps its meaning. On a
     line shorter than :data:`SEED_BACKGROUND_WAVELENGTHS` wavelengths where the whole-trace test
     finds every trace undisturbed, the subtracted background is the seed itself.
 
@@ -647,6 +656,10 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     period_ns : float, optional
         Antenna period (ns) that sets the windows; default: the whole record below ``skip_ns``
         is one window.
+    stats_from_ns, surface_rows_ns : float, optional
+        Two-way times (ns) where the windows of the searched rows above ``skip_ns`` and of the
+        surface rows above those start (None: no such window; the rows use every trace). Only
+        with ``period_ns``.
 
     Returns
     -------
@@ -680,10 +693,21 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     else:
         dt = float(survey.attrs["dt_ns"])
         nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
-        qw, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, nw, max(1, round(period_ns / dt)))
+        shift = max(1, round(period_ns / dt))
+        qw, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, nw, shift)
         is_end = np.zeros(n_t, dtype=bool)
         is_end[ends] = True
         used = _window_weights(qw, qw.sum(axis=1) >= min_quiet, is_end, first, nw, n_s) >= 0.5
+        # above ``first``: the searched rows from ``stats_from_ns`` and the surface rows from
+        # ``surface_rows_ns``, each one window of its own (the surface reflection's variation along
+        # a real road must not mark the searched rows under it disturbed)
+        bounds = [int(np.searchsorted(t, v)) for v in (surface_rows_ns, stats_from_ns) if v is not None]
+        for e0, e1 in zip(bounds, [*bounds[1:], first], strict=True):
+            e1 = min(e1, first)
+            if e1 - e0 < 2:
+                continue
+            qe = _quiet_windows(xj[..., e0:e1], seed[:, e0:e1], ends, e1 - e0, shift)[0][..., 0]
+            used[..., e0:e1] = np.where((qe.sum(axis=1) >= min_quiet)[:, None], qe, is_end[None, :])[..., None]
     del xj
     enough = quiet.sum(axis=1) >= min_quiet
     w = np.where(quiet & enough[:, None], 1.0, 0.0)
@@ -710,6 +734,24 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
                       undisturbed_traces=[int(v) for v in quiet.sum(axis=1)],
                       undisturbed_traces_min=[int(v) for v in used.sum(axis=1).min(axis=1)])
     return out, used
+
+
+#: Antenna periods after the surface from which a short line's searched rows above the skipped
+#: surface wavelet (:func:`undisturbed_background`'s ``stats_from_ns``) take their statistics from
+#: the traces undisturbed there: the detector's first searched row. None: from every trace (until
+#: the thirtieth session: blind voids under 10-18 cm of asphalt, 0.6-0.8 period down, scored
+#: against themselves, lost).
+STATS_FROM_PERIODS: float | None = SEARCH_START_PERIODS
+
+#: ... and the surface rows above them (the half period before the surface on), for the surface
+#: anomaly that the cover rules compare with a region's top. None: from every trace (a blind metal
+#: cover's region, scored against the undisturbed traces under surface rows scored against every
+#: trace, fell to 0.36 of its score and was called loose soil).
+SURFACE_ROWS_FROM_PERIODS: float | None = -0.5
+
+
+def _periods_after(surface_ns: float, periods: float | None, centre_mhz: float) -> float | None:
+    return None if periods is None else surface_ns + periods * 1e3 / centre_mhz
 
 
 #: Along-track length over which a short line's traces are stacked before they are judged, m
@@ -1296,7 +1338,11 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                 fa_phase = first_arrival_phase(survey, centre)
                 surface_measured = True
             short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre,
-                                           period_ns=1e3 / centre) if k < len(steps)
+                                           period_ns=1e3 / centre,
+                                           stats_from_ns=_periods_after(surface_ns, STATS_FROM_PERIODS, centre),
+                                           surface_rows_ns=_periods_after(surface_ns, SURFACE_ROWS_FROM_PERIODS,
+                                                                          centre))
+                     if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
             if short is None:
                 lay_phase = layer_phase(head, surface_ns, centre)
