@@ -702,7 +702,7 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
         # ``surface_rows_ns``, each one window of its own (the surface reflection's variation along
         # a real road must not mark the searched rows under it disturbed)
         bounds = [int(np.searchsorted(t, v)) for v in (surface_rows_ns, stats_from_ns) if v is not None]
-        for e0, e1 in zip(bounds, [*bounds[1:], first], strict=True):
+        for e0, e1 in zip(bounds, [*bounds[1:], first][:len(bounds)], strict=True):
             e1 = min(e1, first)
             if e1 - e0 < 2:
                 continue
