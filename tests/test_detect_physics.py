@@ -2111,3 +2111,20 @@ def test_a_metal_covers_surface_rows_are_scored_as_its_region_is(monkeypatch):
     assert len(detect(survey)) == 0
     monkeypatch.setattr(prep, "SURFACE_ROWS_FROM_PERIODS", None)
     assert len(detect(survey)) == 1
+
+
+def test_a_void_right_under_thin_asphalt_on_one_soil_is_no_cover(monkeypatch):
+    """Blind batch 65, clean and noisy, 400 MHz: a 3 cm void under 11 cm of asphalt straight on one
+    soil, its top 0.64 period under the surface. Its lobes reach the surface rows, which (scored
+    against the traces undisturbed there) score 1.7 times its peak, over the cover rule's bar; but in
+    amplitude the surface anomaly is only about its own top's (1.0), where a metal cover's is 1.4-2.4
+    times. With the amplitude bar applied from the first searched rows on it is a void; with the
+    bar off (as it was this close to the surface before) it is a 'cover'."""
+    import roadhealth.detect.classify as classify_mod
+
+    for variant in ("clean", "noisy"):
+        survey = _blind_line(f"bw400_void_37_{variant}")
+        found = _kinds_near(detect(survey), 1.22, 2.62)
+        assert [k for k, _ in found] == ["void"] and abs(found[0][1] - 0.104) <= 0.05, (variant, found)
+    monkeypatch.setattr(classify_mod, "SURFACE_AMPLITUDE_BELOW", (0.0, 1e-9))
+    assert _kinds_near(detect(survey), 1.22, 2.62) == []
