@@ -108,6 +108,12 @@ SURFACE_AMPLITUDE_BELOW = (0.8, 1.2)
 #: top; every full-wave defect that close to the surface 0.72 or less, but a 2 GHz wet lens, 1.52)
 COVER_AMPLITUDE = (1.0, 1.4)
 
+#: A shallow region that rings is a metal plate only where it reverberates: its first internal
+#: multiple (``multiple_ratio``) at least this fraction of the echo under its top (ramp from the
+#: first value to the second; unmeasured: no bar). The sample survey's covers 0.45-0.80; a blind
+#: wet lens 0.2 m down, 0.25 m thick, whose bottom made it ring 0.9: 0.07.
+COVER_REVERBERATION = (0.15, 0.3)
+
 #: Periods under the surface within which a region's top counts as lying at the first searched
 #: rows, and the fraction of its peak score that then stands for its top's (void and layer rules).
 FIRST_ROWS_PERIODS = 1.6
@@ -460,8 +466,13 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # (a shallow top that reverberates: a metal plate; the full-wave voids under the pavement ring
         # at most 0.30, the fast model's covers 0.97-1.07. Shallow in metres where an antenna period is
         # long, and within COVER_MAX_PERIODS periods of the surface where it is short: 0.3 m down is 14
-        # periods at 2 GHz, where a loose zone's bright scatterer rang 1.44 and was called a cover)
-        ramp(ring, 0.5, 0.9) * ramp(depth, 0.35, 0.25) * ramp(below_c, COVER_MAX_PERIODS + 2, COVER_MAX_PERIODS),
+        # periods at 2 GHz, where a loose zone's bright scatterer rang 1.44 and was called a cover.
+        # A reverberation: its energy comes back again after the first echo under the top, as a
+        # plate's does between it and the antenna (the sample survey's covers: internal multiple
+        # 0.45-0.80 of that echo); a wet lens under thin asphalt rings with its one bottom
+        # reflection, 2-3 periods down, and nothing after it (0.07: COVER_REVERBERATION)
+        ramp(ring, 0.5, 0.9) * ramp(depth, 0.35, 0.25) * ramp(below_c, COVER_MAX_PERIODS + 2, COVER_MAX_PERIODS)
+        * np.where(np.isnan(mult), 1.0, ramp(mult, *COVER_REVERBERATION)),
         # a metal cover: the surface reflection itself is anomalous and what lies under it
         # reverberates (a defect under the pavement leaves the surface reflection alone)
         ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5),

@@ -687,6 +687,21 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     # the subtracted background: the whole trace below ``first`` is one window
     quiet, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, n_s - first)
     quiet = quiet[..., 0]
+    e_s = int(np.searchsorted(t, stats_from_ns)) if stats_from_ns is not None else first
+    if SEARCH_ROWS_IN_BACKGROUND and period_ns is not None and first - e_s >= 2:
+        # ... and a trace disturbed in the searched rows above it (a void under thin asphalt, whose
+        # reflection lies there, would otherwise be in the mean and be painted, inverted, on every
+        # other trace) is no background either
+        q_s = _quiet_windows(xj[..., e_s:first], seed[:, e_s:first], ends, first - e_s,
+                             max(1, round(period_ns / float(survey.attrs["dt_ns"]))),
+                             quiet_level=SEARCH_ROWS_DISTURBED_LEVEL)[0][..., 0]
+        # (only where the end traces agree there: see SEARCH_ROWS_END_AGREEMENT)
+        win = xj[..., e_s:first]
+        seed_rms = np.sqrt(np.mean(np.square(seed[:, e_s:first], dtype=np.float64), axis=-1))
+        end_res = np.median(np.sqrt(np.mean(np.square(win[:, ends] - seed[:, None, e_s:first], dtype=np.float64),
+                                            axis=-1)), axis=1)
+        agree = end_res <= SEARCH_ROWS_END_AGREEMENT * seed_rms
+        quiet &= q_s | ~agree[:, None]
     # the traces that define the statistics at every time
     if period_ns is None:
         used = None
@@ -743,6 +758,27 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
 #: against themselves, lost).
 STATS_FROM_PERIODS: float | None = SEARCH_START_PERIODS
 
+#: Whether a trace disturbed in those rows (from ``stats_from_ns`` to the skipped wavelet's end)
+#: is left out of the subtracted background too ...
+SEARCH_ROWS_IN_BACKGROUND = True
+
+#: ... where its residual there is at least this fraction of the seed background's RMS over those
+#: rows (and over the end traces' usual threshold): a void under the pavement reflects about as
+#: strongly as the surface wavelet's tail there (asphalt to air |r| ~0.4; blind voids under 7-15 cm
+#: of asphalt 0.64-7.3), while asphalt whose thickness or permittivity varies along the line
+#: reshapes the tail by a fraction of it (main-set lines 0.38-0.40, left in the background: out of
+#: it, their middle's tail stood as a 'void' 0.2 m down).
+SEARCH_ROWS_DISTURBED_LEVEL = 0.5
+
+#: ... and only on channels whose end traces agree with one another in those rows: their typical
+#: residual against the seed at most this fraction of its RMS. Where the ends differ among
+#: themselves about as much as the seed's own tail (the real 46-line grid's 9 m lines: 0.41-1.67,
+#: median 0.91), the surface wavelet's tail varies along the road (uneven pavement, antenna
+#: coupling) and a trace standing out of it is not told from that variation (976 full-wave lines:
+#: median 0.09, 95th percentile 0.34, the highest where a body reaches the line's ends; the
+#: voids this found 0.07-0.18).
+SEARCH_ROWS_END_AGREEMENT = 0.3
+
 #: ... and the surface rows above them (the half period before the surface on), for the surface
 #: anomaly that the cover rules compare with a region's top. None: from every trace (a blind metal
 #: cover's region, scored against the undisturbed traces under surface rows scored against every
@@ -774,8 +810,8 @@ def _judge_stack(x: np.ndarray, survey: xr.DataArray) -> np.ndarray:
     return x if k <= 1 else _box_mean(x, k, 1)
 
 
-def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, max_shift: int = 0
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, max_shift: int = 0,
+                   quiet_level: float = QUIET_LEVEL) -> tuple[np.ndarray, np.ndarray]:
     """Which traces no defect disturbs, in windows of ``nw`` samples (see
     :func:`undisturbed_background`): bool (channel, trace, window) and the windows' first samples
     (a last window shorter than half the others joins the one before). With ``max_shift`` > 0 a
@@ -791,7 +827,7 @@ def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, m
     del res2
     seed_rms = np.sqrt(np.add.reduceat(np.square(seed, dtype=np.float64), starts, axis=-1) / counts)
     typical = np.median(rms[:, ends], axis=1)  # (channel, window)
-    thr = np.maximum(DISTURBED_RATIO * typical, QUIET_LEVEL * seed_rms) + 1e-30
+    thr = np.maximum(DISTURBED_RATIO * typical, quiet_level * seed_rms) + 1e-30
     disturbed = rms > thr[:, None, :]
     if max_shift > 0 and disturbed.any():
         # only the traces with a disturbed window are tested (the rest stay quiet)
