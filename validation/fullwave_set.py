@@ -1009,7 +1009,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                                        soil_materials=THIN_ASPHALT)),
             ("void", 400, "void", dict(length_m=2.4, height_m=0.03, under="asphalt", asphalt_m=0.13)),
             ("clean", 400, "clean", dict(asphalt_m=0.08, soil_materials=THIN_ASPHALT)),
-            ("clean", 900, "clean", dict(asphalt_m=0.06))]]
+            ("clean", 900, "clean", dict(asphalt_m=0.06))],
+            [  # sixty-sixth batch (same session, written before it was run, after its two later
+            # changes: a short line's background leaves out traces a void under thin asphalt
+            # disturbs, and a shallow ringing region is a plate only where it reverberates): voids
+            # under thin asphalt over most of a line, on dry sand, on one soil, beside a deeper
+            # cavity; a wet lens right under thin asphalt (it rings with its bottom); metal covers
+            # and a thin-asphalt road with nothing under it, which must stay quiet
+            ("void", 400, "void", dict(length_m=3.0, height_m=0.03, under="asphalt", asphalt_m=0.12)),
+            ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="asphalt", asphalt_m=0.08,
+                                       soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.2, depth_top_m=0.25, eps_r=25.0,
+                                                   asphalt_m=0.1)),
+            ("clutter", 400, "manhole", dict(diameter_m=0.7, asphalt_m=0.1)),
+            ("clutter", 900, "manhole", dict(diameter_m=0.6)),
+            ("void", 600, "void", dict(length_m=1.5, height_m=0.03, under="asphalt", asphalt_m=0.1, soil="uniform")),
+            ("clean", 400, "clean", dict(asphalt_m=0.06, soil_materials=THIN_ASPHALT)),
+            ("multi", 400, "multi", dict(line_m=4.0, asphalt_m=0.1, items=[
+                ("void", dict(s_m=1.2, length_m=1.0, height_m=0.03, under="asphalt")),
+                ("cavity", dict(s_m=2.8, length_m=0.6, height_m=0.3, depth_top_m=1.0))]))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
