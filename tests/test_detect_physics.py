@@ -2148,6 +2148,13 @@ def test_a_shallow_region_that_rings_is_a_plate_only_where_it_reverberates():
     sc = scores(pd.DataFrame(rows), Thresholds())
     assert sc["surface"].iloc[0] > 0.9 and sc["surface"].iloc[2] > 0.9
     assert sc["surface"].iloc[1] < 0.1
+    # the same for a region under a surface anomaly (z_surface 11, a cover's) that rings 0.6: a
+    # blind wet lens 0.25 m down under 10 cm of asphalt (its bottom 6.4 ns under its top, then
+    # 0.16 of it) was a 'cover' by that rule alone
+    base = dict(base, ringing=0.6, depth_top_m=0.25, z_surface=11.0, surface_ratio=0.02, t_below_ns=4.3,
+                z_peak=554.0, z_peak_short=554.0)
+    sc = scores(pd.DataFrame([_row(multiple_ratio=0.6, **base), _row(multiple_ratio=0.157, **base)]), Thresholds())
+    assert sc["surface"].iloc[0] > 0.9 and sc["surface"].iloc[1] < 0.2
 
 
 def test_a_void_under_thin_asphalt_is_no_background_but_a_varying_asphalt_is(monkeypatch):

@@ -21,6 +21,7 @@ Usage (from the repository root)::
     python validation/fastmodel_set.py list            # fastmodel/scenarios.json (+ split)
     python validation/fastmodel_set.py time -n 20      # seconds per scenario (generation only)
     nice -n 10 python validation/fastmodel_set.py run --split test   # detect + evaluate, resumable
+    python validation/fastmodel_set.py run --split test --fresh      # after a detector change
     python validation/fastmodel_set.py score --split test             # metrics from saved detections
 
 ``run`` saves each scenario's detections in ``fastmodel/work/<split>/<name>.geojson`` (not
@@ -393,6 +394,9 @@ def main(argv=None) -> int:
     r = sub.add_parser("run")
     r.add_argument("--split", default="test", choices=["train", "test", "all"])
     r.add_argument("--limit", type=int)
+    r.add_argument("--fresh", action="store_true",
+                   help="detect again on every scenario (drop the split's saved detections first): a "
+                        "run without it only scores what an earlier detector saved")
     s = sub.add_parser("score")
     s.add_argument("--split", default="test", choices=["train", "test", "all"])
     a = ap.parse_args(argv)
@@ -421,6 +425,10 @@ def main(argv=None) -> int:
               f"{np.sum(times) / np.sum(traces) * 1e3:.2f} ms per trace; full set about "
               f"{np.mean(times) * N_SCENARIOS / 60:.1f} min of simulation")
     elif a.cmd == "run":
+        if a.fresh:
+            import shutil
+
+            shutil.rmtree(WORK / a.split, ignore_errors=True)
         run(a.split, limit=a.limit)
         score(a.split)
     elif a.cmd == "score":

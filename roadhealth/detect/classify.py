@@ -459,6 +459,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     amp = (f["surface_amplitude_ratio"].to_numpy(float) if "surface_amplitude_ratio" in f
            else np.full(len(f), np.nan))  # (not measured: no bar)
     inner_spill = spill * (1 - np.nan_to_num(at_end))  # (the band where a top's lobes reach the surface rows, not at a line's end)
+    reverberates = np.where(np.isnan(mult), 1.0, ramp(mult, *COVER_REVERBERATION))
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
         * ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), 0.1 + (SURFACE_AMPLITUDE_BELOW[0] - 0.1) * inner_spill,
@@ -472,10 +473,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # 0.45-0.80 of that echo); a wet lens under thin asphalt rings with its one bottom
         # reflection, 2-3 periods down, and nothing after it (0.07: COVER_REVERBERATION)
         ramp(ring, 0.5, 0.9) * ramp(depth, 0.35, 0.25) * ramp(below_c, COVER_MAX_PERIODS + 2, COVER_MAX_PERIODS)
-        * np.where(np.isnan(mult), 1.0, ramp(mult, *COVER_REVERBERATION)),
+        * reverberates,
         # a metal cover: the surface reflection itself is anomalous and what lies under it
         # reverberates (a defect under the pavement leaves the surface reflection alone)
-        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5),
+        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5) * reverberates,
         # (with a little reverberation only where the surface rows' anomaly cannot be the region's
         # own leading lobes: a top 0.8-2.5 periods down reaches them, as a void under thin asphalt
         # does, a blind one beside a pipe z 18 there; the real covers that ring little lie 2.9
