@@ -1027,7 +1027,23 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("clean", 400, "clean", dict(asphalt_m=0.06, soil_materials=THIN_ASPHALT)),
             ("multi", 400, "multi", dict(line_m=4.0, asphalt_m=0.1, items=[
                 ("void", dict(s_m=1.2, length_m=1.0, height_m=0.03, under="asphalt")),
-                ("cavity", dict(s_m=2.8, length_m=0.6, height_m=0.3, depth_top_m=1.0))]))]]
+                ("cavity", dict(s_m=2.8, length_m=0.6, height_m=0.3, depth_top_m=1.0))]))],
+            [  # sixty-seventh batch (same session, written before it was run, after its last change:
+            # a region under an anomalous surface that rings is a cover only where it reverberates):
+            # a mix under thin asphalt, where the session's changes act (a shallow cavity, a wet
+            # lens at 900 MHz, a loose zone 0.3 m down, a 2 m void, a void at 200 MHz, a
+            # water-filled pipe just under the base), a metal cover on thin asphalt, and a clean
+            # thin-asphalt road at 600 MHz
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=0.45, asphalt_m=0.09)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.8, height_m=0.15, depth_top_m=0.2, eps_r=22.0,
+                                                   asphalt_m=0.07)),
+            ("loose", 400, "loose", dict(length_m=1.4, height_m=0.35, depth_top_m=0.3, asphalt_m=0.1)),
+            ("void", 400, "void", dict(length_m=2.0, height_m=0.025, under="asphalt", asphalt_m=0.1,
+                                       soil_materials=WET_CLAY)),
+            ("void", 200, "void", dict(length_m=2.0, height_m=0.04, under="asphalt", asphalt_m=0.12)),
+            ("pipe", 400, "pipe", dict(depth_m=0.45, diameter_m=0.2, material="pvc", fill="water", asphalt_m=0.1)),
+            ("clutter", 600, "manhole", dict(diameter_m=0.7, asphalt_m=0.08)),
+            ("clean", 600, "clean", dict(asphalt_m=0.07, soil_materials=THIN_ASPHALT))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
