@@ -643,7 +643,10 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     line is a quarter of the traces; the spread of its rows doubled, its score halved). The
     surface rows, from ``surface_rows_ns`` to ``stats_from_ns``, are one more, so that the surface
     anomaly over a region (a metal cover's) is scored against the same kind of statistics as the
-    region's top and their ratio keeps its meaning. On a
+    region's top and their ratio keeps its meaning. A trace disturbed in the searched rows
+    (its residual there at least :data:`SEARCH_ROWS_DISTURBED_LEVEL` of the seed's RMS, on a
+    channel whose end traces agree there: :data:`SEARCH_ROWS_END_AGREEMENT`) is left out of the
+    subtracted background too, which the whole-trace test under ``skip_ns`` cannot see. On a
     line shorter than :data:`SEED_BACKGROUND_WAVELENGTHS` wavelengths where the whole-trace test
     finds every trace undisturbed, the subtracted background is the seed itself.
 
@@ -816,7 +819,8 @@ def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, m
     :func:`undisturbed_background`): bool (channel, trace, window) and the windows' first samples
     (a last window shorter than half the others joins the one before). With ``max_shift`` > 0 a
     trace that is the seed shifted by up to that many samples is quiet, and a disturbed window
-    makes its neighbours disturbed."""
+    makes its neighbours disturbed. ``quiet_level``: the fraction of the seed's RMS under which a
+    residual is quiet whatever the end traces' (default :data:`QUIET_LEVEL`)."""
     n_s = x.shape[-1]
     starts = np.arange(0, n_s, nw)
     if starts.size > 1 and n_s - starts[-1] < nw / 2:
