@@ -690,28 +690,20 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     # the subtracted background: the whole trace below ``first`` is one window
     quiet, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, n_s - first)
     quiet = quiet[..., 0]
+    shift = max(1, round(period_ns / float(survey.attrs["dt_ns"]))) if period_ns is not None else 0
     e_s = int(np.searchsorted(t, stats_from_ns)) if stats_from_ns is not None else first
     if SEARCH_ROWS_IN_BACKGROUND and period_ns is not None and first - e_s >= 2:
         # ... and a trace disturbed in the searched rows above it (a void under thin asphalt, whose
         # reflection lies there, would otherwise be in the mean and be painted, inverted, on every
-        # other trace) is no background either
-        q_s = _quiet_windows(xj[..., e_s:first], seed[:, e_s:first], ends, first - e_s,
-                             max(1, round(period_ns / float(survey.attrs["dt_ns"]))),
-                             quiet_level=SEARCH_ROWS_DISTURBED_LEVEL)[0][..., 0]
-        # (only where the end traces agree there: see SEARCH_ROWS_END_AGREEMENT)
-        win = xj[..., e_s:first]
-        seed_rms = np.sqrt(np.mean(np.square(seed[:, e_s:first], dtype=np.float64), axis=-1))
-        end_res = np.median(np.sqrt(np.mean(np.square(win[:, ends] - seed[:, None, e_s:first], dtype=np.float64),
-                                            axis=-1)), axis=1)
-        agree = end_res <= SEARCH_ROWS_END_AGREEMENT * seed_rms
-        quiet &= q_s | ~agree[:, None]
+        # other trace) is no background either, where the end traces agree there
+        quiet &= _quiet_windows(xj[..., e_s:first], seed[:, e_s:first], ends, first - e_s, shift,
+                                quiet_level=SEARCH_ROWS_DISTURBED_LEVEL,
+                                max_end_disagreement=SEARCH_ROWS_END_AGREEMENT)[0][..., 0]
     # the traces that define the statistics at every time
     if period_ns is None:
         used = None
     else:
-        dt = float(survey.attrs["dt_ns"])
-        nw = max(4, round(WINDOW_PERIODS * period_ns / dt))
-        shift = max(1, round(period_ns / dt))
+        nw = max(4, round(WINDOW_PERIODS * period_ns / float(survey.attrs["dt_ns"])))
         qw, _ = _quiet_windows(xj[..., first:], seed[:, first:], ends, nw, shift)
         is_end = np.zeros(n_t, dtype=bool)
         is_end[ends] = True
@@ -814,13 +806,16 @@ def _judge_stack(x: np.ndarray, survey: xr.DataArray) -> np.ndarray:
 
 
 def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, max_shift: int = 0,
-                   quiet_level: float = QUIET_LEVEL) -> tuple[np.ndarray, np.ndarray]:
+                   quiet_level: float = QUIET_LEVEL, max_end_disagreement: float = np.inf
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Which traces no defect disturbs, in windows of ``nw`` samples (see
     :func:`undisturbed_background`): bool (channel, trace, window) and the windows' first samples
     (a last window shorter than half the others joins the one before). With ``max_shift`` > 0 a
     trace that is the seed shifted by up to that many samples is quiet, and a disturbed window
     makes its neighbours disturbed. ``quiet_level``: the fraction of the seed's RMS under which a
-    residual is quiet whatever the end traces' (default :data:`QUIET_LEVEL`)."""
+    residual is quiet whatever the end traces' (default :data:`QUIET_LEVEL`).
+    ``max_end_disagreement``: in a window where the end traces' typical residual exceeds this
+    fraction of the seed's RMS (they disagree among themselves) every trace is quiet."""
     n_s = x.shape[-1]
     starts = np.arange(0, n_s, nw)
     if starts.size > 1 and n_s - starts[-1] < nw / 2:
@@ -832,7 +827,7 @@ def _quiet_windows(x: np.ndarray, seed: np.ndarray, ends: np.ndarray, nw: int, m
     seed_rms = np.sqrt(np.add.reduceat(np.square(seed, dtype=np.float64), starts, axis=-1) / counts)
     typical = np.median(rms[:, ends], axis=1)  # (channel, window)
     thr = np.maximum(DISTURBED_RATIO * typical, quiet_level * seed_rms) + 1e-30
-    disturbed = rms > thr[:, None, :]
+    disturbed = (rms > thr[:, None, :]) & (typical <= max_end_disagreement * seed_rms)[:, None, :]
     if max_shift > 0 and disturbed.any():
         # only the traces with a disturbed window are tested (the rest stay quiet)
         c_i, t_i = np.nonzero(disturbed.any(axis=-1))
