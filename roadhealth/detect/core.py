@@ -118,6 +118,8 @@ SLOW_BOTTOM_MULTIPLES = (2.0, 3.0)
 #: other's: an echo is weaker than its primary, and a faint event above a strong defect (a
 #: residual of the surface wavelet) must not hide it.
 ECHO_MAX_RATIO = 2.0
+#: ... and lies at most this far under the other's bottom, m.
+ECHO_BELOW_M = 0.5
 
 #: A deeper detection at two or three times the two-way time of a strong one (peak score at least
 #: this) that covers the same stretch (each overlapping the other over :data:`ECHO_SAME_EXTENT` of
@@ -273,6 +275,18 @@ UNDER_PIPE_STRONG_RATIO = 0.5
 #: the pipe's length), while the bottom reflection of a slow body whose domed top was called a pipe
 #: lies under that top's apex alone (a wet lens 1 m wide at 1.2 m, 400 MHz: 0.37)
 UNDER_PIPE_MIN_LENGTH = 0.6
+#: Regions of these decisions are looked under as pipes are (:func:`_look_under_pipes`; thirty-first
+#: session). A weak metal pipe right over a strong cavity forms one region with it whose top mixes
+#: the two (the pipe's apex where it is stronger, the cavity's top where the pipe is a faint
+#: precursor), fits no hyperbola and is called nothing (blind 900 MHz lines: a 0.06-0.15 m pipe
+#: 0.25-0.35 m over a cavity, z 400-750); a wet lens over a cavity forms one region called wet.
+LOOK_UNDER_DECISIONS = ("weak", "water_rich")
+#: What the part above the cut may be for a piece under it to be reported apart: a pipe, or a wet
+#: zone (under which a piece must be no echo of it, :func:`_echo_below`, instead of as long as it).
+LOOK_UNDER_ABOVE = ("pipe", "water_rich")
+#: Under a wet zone a piece is judged by :func:`_echo_below`, not by its length (off: by its length,
+#: as under a pipe; a switch for tests).
+UNDER_WET_BY_ECHO = True
 
 
 #: A region's top fills its line when its strong columns span at least this fraction of the line's
@@ -605,25 +619,31 @@ def _top_under(pieces: pd.DataFrame, above: pd.DataFrame) -> np.ndarray:
 
 def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, dt, t0, dist, off, n_channels,
                       n_traces):
-    """A defect under a pipe, measured apart from it (what a leaking pipe leaves under it).
+    """A defect under a pipe or a wet zone, measured apart from it (what a leaking pipe leaves under
+    it).
 
     A pipe and a cavity or wet zone right under it form one candidate region, classified as a whole
     by the pipe's top. A metal pipe has no bottom reflection and hardly rings, and what lies right
-    under it is shadowed: its top shows at the sides. Every region called a pipe, and every region
+    under it is shadowed: its top shows at the sides. Every region called a pipe, every region
     with a point-like top whose energy under it exceeds :data:`UNDER_PIPE_RINGING` of its top lobe's,
-    is cut :data:`UNDER_PIPE_PERIODS` periods under its top, column by column. The part above the
+    and every whole region of :data:`LOOK_UNDER_DECISIONS` (called nothing, or wet) is cut
+    :data:`UNDER_PIPE_PERIODS` periods under its top, column by column (a region not called a pipe
+    under the top of its first event, ``s_top_first`` of
+    :func:`~roadhealth.detect.features.column_records`). The part above the
     cut and the pieces below it (26-connected within one region, each over at least three traces
     and reaching the seed score, as candidate regions must) are measured and classified like any
-    region, the part above by its top alone. The region is replaced by the pipe (clutter) and the
-    defects under it where the part above is a clear pipe (``z_peak`` at least
-    :data:`ECHO_STRONG_PRIMARY_Z`) and a piece below is
+    region, the part above by its top alone. The region is replaced by the part above (a pipe, as
+    clutter, or a wet zone: :data:`LOOK_UNDER_ABOVE`) and the defects under it where the part above
+    is clear (``z_peak`` at least :data:`ECHO_STRONG_PRIMARY_Z`) and a piece below is
 
     * a defect with a confidence of :data:`SPLIT_MIN_CONFIDENCE` or more,
     * at least :data:`UNDER_PIPE_MIN_RATIO` of the pipe's peak score (the wave creeping round a
       metal pipe is weaker),
     * another reflector's top: one wavelet along it (:data:`UNDER_PIPE_MIN_CONSISTENCY`), seen
       along at least :data:`UNDER_PIPE_MIN_LENGTH` of the length of the part above (not the bottom
-      of a slow body whose domed top was called a pipe),
+      of a slow body whose domed top was called a pipe); under a wet zone, whose own bottom is as
+      long as its top, no echo of it (:func:`_echo_below`: not within :data:`ECHO_BELOW_M` of its
+      bottom unless more than :data:`ECHO_MAX_RATIO` times as strong, as the echo rule drops),
     * with its top under the part above, not beside it (:func:`_top_under`),
     * under the pipe's wavelet: its top at least :data:`UNDER_PIPE_PERIODS` periods under the
       pipe's.
@@ -638,10 +658,17 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
         return cls, strong
     rec_lab = recs["label"].to_numpy()
     whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
-    # (and whose top may be a point: a flat top, a void's or a cover's, is no pipe above the cut)
-    sel = cls.index[(cls["decision"].to_numpy() == "pipe")
+    dec = cls["decision"].to_numpy(object)
+    # the regions that read as no defect or as a wet zone are looked under too, where they are
+    # candidate regions as labelled (the parts of a split region carry the split's labels: the first
+    # part its whole's, which names the whole region in ``reg.labels``); and those whose top may be
+    # a point (a flat top, a void's or a cover's, is no pipe above the cut)
+    other = np.isin(dec, LOOK_UNDER_DECISIONS)
+    if "split" in cls:
+        other &= cls["split"].isna().to_numpy()
+    sel = cls.index[(dec == "pipe") | other
                     | ((cls["ringing"].to_numpy(float) > UNDER_PIPE_RINGING) & (cls["point_top"].to_numpy(float) > 0))]
-    sel = sel[np.isin(sel, rec_lab[whole])]  # whole candidate regions only
+    sel = sel[np.isin(sel, rec_lab[whole])]
     if sel.size == 0:
         return cls, strong
     r = recs[whole & np.isin(rec_lab, sel)]
@@ -650,7 +677,12 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     c, t = r["c"].to_numpy(), r["t"].to_numpy()
     c0, c1, t0_, t1 = c.min(), c.max() + 1, t.min(), t.max() + 1
     cut = np.full((c1 - c0, t1 - t0_), n_s2, dtype=np.int64)  # first sample (score grid) under each top
-    cut[c - c0, t - t0_] = -(-(r["s_top"].to_numpy() + round(UNDER_PIPE_PERIODS * att.period_samples)) // att.ds)
+    # the cut follows the region's top where the region reads as a pipe; elsewhere the top of its
+    # first event, where a column's top was moved under a faint event joined above it (the faint
+    # pipe over a strong cavity: cut under the measured top, the cavity's, the pipe kept the cavity)
+    is_pipe = np.isin(r["label"].to_numpy(), cls.index[dec == "pipe"])
+    s_cut = np.where(is_pipe, r["s_top"].to_numpy(), r["s_top_first"].to_numpy())
+    cut[c - c0, t - t0_] = -(-(s_cut + round(UNDER_PIPE_PERIODS * att.period_samples)) // att.ds)
     box = lab3[c0:c1, t0_:t1]
     inside = np.isin(box, sel)
     below = inside & (np.arange(n_s2)[None, None, :] >= cut[..., None])
@@ -715,12 +747,18 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     pc, uc = c2.loc[pieces], c2.loc[upper]
     z_piece, z_pipe = pc["z_peak_rows"].to_numpy(float), uc["z_peak_rows"].to_numpy(float)
     cons = pc["phase_consistency"].to_numpy(float)
+    # under a wet zone: another body, not the zone's bottom or internal multiple, which the echo rule
+    # would drop (:func:`_echo_below`) once the zone, measured without it, had lost its height; its
+    # length says nothing there (the zone's bottom is as long as its top)
+    wet_above = (uc["decision"].to_numpy(object) == "water_rich") & UNDER_WET_BY_ECHO
+    not_echo = ~_echo_below(pc["depth_top_m"].to_numpy(float), z_piece, uc["depth_top_m"].to_numpy(float),
+                            uc["depth_bottom_m"].to_numpy(float), uc["z_peak"].to_numpy(float))
     good = (pc["is_defect"].to_numpy() & (pc["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
-            & (uc["decision"].to_numpy() == "pipe")
+            & np.isin(uc["decision"].to_numpy(object), LOOK_UNDER_ABOVE)
             & (z_piece >= UNDER_PIPE_MIN_RATIO * z_pipe)
             & ((cons >= UNDER_PIPE_MIN_CONSISTENCY)
                | ((cons >= UNDER_PIPE_STRONG_CONSISTENCY) & (z_piece >= UNDER_PIPE_STRONG_RATIO * z_pipe)))
-            & (_length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
+            & np.where(wet_above, not_echo, _length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
             & _top_under(pc, uc)
             # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
             # piece's first samples lie under the cut, its top may lie higher in other columns)
@@ -1069,6 +1107,15 @@ def _column(df: pd.DataFrame, name: str) -> np.ndarray:
     return df[name].to_numpy(float) if name in df else np.full(len(df), np.nan)
 
 
+def _echo_below(top_m, z, top_above_m, bottom_above_m, z_above):
+    """Whether a detection (top ``top_m``, peak score ``z``) lies where the bottom reflection or an
+    internal multiple of one above it would: its top under the other's top and within
+    :data:`ECHO_BELOW_M` of the other's bottom, and no more than :data:`ECHO_MAX_RATIO` times as
+    strong (arrays broadcast)."""
+    return ((np.asarray(top_above_m) <= top_m) & (top_m <= np.asarray(bottom_above_m) + ECHO_BELOW_M)
+            & (z <= ECHO_MAX_RATIO * np.asarray(z_above)))
+
+
 def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
@@ -1145,8 +1192,7 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             # an echo is weaker than its primary (transmission losses; a bottom reflection of
             # an air body about as strong as its top)
             z_i, z_q = col["z_peak"][i], col["z_peak"][q]
-            below = ((col["depth_top_m"][q] <= col["depth_top_m"][i])
-                     & (col["depth_top_m"][i] <= col["depth_bottom_m"][q] + 0.5) & (z_i <= ECHO_MAX_RATIO * z_q))
+            below = _echo_below(col["depth_top_m"][i], z_i, col["depth_top_m"][q], col["depth_bottom_m"][q], z_q)
             # a surface multiple of a stronger reflector: 2 or 3 times its two-way time. Or of a
             # strong one whose extent it repeats: a shallow primary scores lower than its own
             # multiples against the busier rows near the surface (a 1.5 GHz void under 19 cm of

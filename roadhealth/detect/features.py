@@ -120,13 +120,17 @@ def _group_reduce(ufunc, values, starts):
 
 
 def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
-    """One row per (region, channel, trace) column: first/last sample and the top reflection."""
+    """One row per (region, channel, trace) column: first/last sample and the top reflection.
+
+    ``s_top`` is the top wavelet's sample (the envelope maximum within 2.5 periods of the column's
+    first sample, moved under a faint precursor joined above a strong body); ``s_top_first`` the
+    same from the column's own first sample (the precursor's top where the column was moved)."""
     n_c, n_t, n_s = att.x.shape
     lab3 = reg.labels  # sampled every att.ds samples
     n_s2 = lab3.shape[-1]
     flat = np.flatnonzero(lab3)
     if flat.size == 0:
-        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "a_top", "e_top", "h_top", "z_max",
+        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "s_top_first", "a_top", "e_top", "h_top", "z_max",
                                      "zc_max", "zs_max"])
     lab = lab3.ravel()[flat].astype(np.int64)
     col = flat // n_s2
@@ -163,20 +167,29 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     if shifted.any():
         n_shift = np.bincount(lab_u[shifted], minlength=int(lab_u.max()) + 1)
         shifted &= n_shift[lab_u] >= PRECURSOR_MIN_COLUMNS
+    s_first0 = s_first
     s_first = np.where(shifted, s_strong, s_first)
-    k = np.clip(s_first[:, None] + np.arange((5 * p) // 2 + 1)[None, :], 0, n_s - 1)
+    span = np.arange((5 * p) // 2 + 1)
+    k = np.clip(s_first[:, None] + span[None, :], 0, n_s - 1)
     env_all, h_all, ri = att.analytic_rows(col_u)  # full resolution, these columns only
     rows = np.arange(k.shape[0])
     win = env_all[ri[:, None], k]
     # the envelope maximum within 2.5 periods of the region's first sample: the top wavelet
     j = np.argmax(win, axis=1)
     s_top = k[rows, j]
+    # and of the unshifted first sample: the joined event's own top, where a column was moved under
+    # it (what lies over the body, looked under by core._look_under_pipes)
+    s_top_first = s_top.copy()
+    if shifted.any():
+        w = np.flatnonzero(shifted)
+        k0 = np.clip(s_first0[w, None] + span[None, :], 0, n_s - 1)
+        s_top_first[w] = k0[np.arange(w.size), np.argmax(env_all[ri[w, None], k0], axis=1)]
     a_top = att.x.reshape(n_c * n_t, n_s)[col_u, s_top]
     e_top = win[rows, j]
     # the top wavelet's analytic signal at its envelope peak: x + i h = e_top * exp(i phase)
     h_top = h_all[ri, s_top].astype(float)
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
-                         "s_top": s_top, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
+                         "s_top": s_top, "s_top_first": s_top_first, "a_top": a_top.astype(float), "e_top": e_top.astype(float),
                          "h_top": h_top,
                          "z_max": z_col.astype(float), "zc_max": zc_col.astype(float),
                          "zs_max": zs_col.astype(float)})
