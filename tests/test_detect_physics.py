@@ -2245,3 +2245,20 @@ def test_a_cavity_under_a_wet_lens_is_reported_under_it_and_a_lens_keeps_its_bot
     monkeypatch.setattr(core, "UNDER_WET_BY_ECHO", True)
     monkeypatch.setattr(core, "LOOK_UNDER_DECISIONS", ("weak",))
     assert [k for k, _ in _kinds_near(detect(survey), 1.4, 2.5)] == ["water_rich"]
+
+
+def test_a_region_called_a_pipe_on_a_lower_bodys_top_is_cut_under_its_first_event(monkeypatch):
+    """Blind, clean, 400 MHz: a wet lens (1.2 x 0.3 m, eps_r 24) 0.5 m down over a 0.6 x 0.25 m
+    cavity 1.2 m down form one region whose top is moved under the lens's fainter reflection to
+    the cavity's. Split at a saddle, it became the cavity and a small part at its edge called a
+    pipe, with nothing under that part's measured top. Cut under the region's first event, the
+    lens's, the part above is the wet zone (found, 0.5 m down) and the cavity stays reported
+    under it. Without that second cut the lens is lost."""
+    import roadhealth.detect.core as core
+
+    survey = _blind_line("bw400_multi_37_clean")
+    found = _kinds_near(detect(survey), 1.3, 2.5)
+    assert [k for k, _ in found] == ["cavity", "water_rich"], found
+    assert abs(found[1][1] - 0.5) <= 0.1
+    monkeypatch.setattr(core, "LOOK_UNDER_FIRST_EVENT", False)
+    assert [k for k, _ in _kinds_near(detect(survey), 1.3, 2.5)] == ["cavity"]

@@ -284,6 +284,9 @@ LOOK_UNDER_DECISIONS = ("weak", "water_rich")
 #: What the part above the cut may be for a piece under it to be reported apart: a pipe, or a wet
 #: zone (under which a piece must be no echo of it, :func:`_echo_below`, instead of as long as it).
 LOOK_UNDER_ABOVE = ("pipe", "water_rich")
+#: A region called a pipe where nothing was found under its measured top is cut under its first
+#: event too, where that differs (a switch for tests).
+LOOK_UNDER_FIRST_EVENT = True
 #: Under a wet zone a piece is judged by :func:`_echo_below`, not by its length (off: by its length,
 #: as under a pipe; a switch for tests).
 UNDER_WET_BY_ECHO = True
@@ -650,10 +653,6 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
 
     The pipe's surface multiples are dropped later (:func:`_suppress_echoes`).
     """
-    from scipy import ndimage
-
-    from roadhealth.detect.candidates import Regions
-
     if recs.empty:
         return cls, strong
     rec_lab = recs["label"].to_numpy()
@@ -671,23 +670,49 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     sel = sel[np.isin(sel, rec_lab[whole])]
     if sel.size == 0:
         return cls, strong
+    kw = dict(dt=dt, t0=t0, dist=dist, off=off, n_channels=n_channels, n_traces=n_traces)
+    # the cut follows the region's top where the region reads as a pipe, elsewhere the top of its
+    # first event: where a column's top was moved under a faint event joined above it (a faint pipe
+    # over a strong cavity, whose top the region's is there), the cut under the measured top leaves
+    # the cavity to the part above
+    pipes = sel[np.isin(sel, cls.index[dec == "pipe"])]
+    cls, strong, done = _cut_under(cls, strong, att, reg, recs, pr, depth_rule, th, sel,
+                                   cut_first=sel[~np.isin(sel, pipes)], **kw)
+    # and a region read as a pipe where nothing was found under its measured top is cut under its
+    # first event too, where that differs: the region's measured top may be the body's, under a
+    # fainter pipe (the region then called a 'pipe' on the body's top)
+    r = recs[whole & np.isin(rec_lab, pipes[~np.isin(pipes, done)])]
+    moved = np.unique(r["label"].to_numpy()[r["s_top_first"].to_numpy() != r["s_top"].to_numpy()])
+    if moved.size and LOOK_UNDER_FIRST_EVENT:
+        cls, strong, _ = _cut_under(cls, strong, att, reg, recs, pr, depth_rule, th, moved, cut_first=moved, **kw)
+    return cls, strong
+
+
+def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *, cut_first, dt, t0, dist, off,
+               n_channels, n_traces):
+    """One look under the whole regions ``sel`` (:func:`_look_under_pipes`), each cut under its
+    measured top (``s_top``) or, for the labels in ``first``, under its first event's
+    (``s_top_first``). Returns the classified table and strong columns with the regions replaced
+    where a defect was found under them, and the labels of those regions."""
+    from scipy import ndimage
+
+    from roadhealth.detect.candidates import Regions
+
+    rec_lab = recs["label"].to_numpy()
+    whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
     r = recs[whole & np.isin(rec_lab, sel)]
     lab3 = reg.labels
     n_s2 = lab3.shape[-1]
     c, t = r["c"].to_numpy(), r["t"].to_numpy()
     c0, c1, t0_, t1 = c.min(), c.max() + 1, t.min(), t.max() + 1
     cut = np.full((c1 - c0, t1 - t0_), n_s2, dtype=np.int64)  # first sample (score grid) under each top
-    # the cut follows the region's top where the region reads as a pipe; elsewhere the top of its
-    # first event, where a column's top was moved under a faint event joined above it (the faint
-    # pipe over a strong cavity: cut under the measured top, the cavity's, the pipe kept the cavity)
-    is_pipe = np.isin(r["label"].to_numpy(), cls.index[dec == "pipe"])
-    s_cut = np.where(is_pipe, r["s_top"].to_numpy(), r["s_top_first"].to_numpy())
+    s_cut = np.where(np.isin(r["label"].to_numpy(), cut_first), r["s_top_first"].to_numpy(), r["s_top"].to_numpy())
     cut[c - c0, t - t0_] = -(-(s_cut + round(UNDER_PIPE_PERIODS * att.period_samples)) // att.ds)
     box = lab3[c0:c1, t0_:t1]
     inside = np.isin(box, sel)
     below = inside & (np.arange(n_s2)[None, None, :] >= cut[..., None])
     if not below.any():
-        return cls, strong
+        return cls, strong, np.zeros(0, dtype=np.int64)
     sub, n = ndimage.label(below, structure=np.ones((3, 3, 3), dtype=bool))
     # a piece belongs to one region: pieces under neighbouring regions that touch are told apart
     # (relabelled 1..n by (component, region), 0 outside)
@@ -710,7 +735,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     keep = (np.array([o is not None and o[1].stop - o[1].start >= 3 for o in objs]) & (zmax >= 8.0)
             & (zmax >= UNDER_PIPE_MIN_RATIO * host_z))
     if not keep.any():
-        return cls, strong
+        return cls, strong, np.zeros(0, dtype=np.int64)
     # new labels: the part above the cut of region L is ``first + L``, the pieces below follow
     first = int(max(cls.index.max(), rec_lab.max(), int(lab3.max()))) + 1
     lut = np.zeros(n + 1, dtype=np.int32)
@@ -726,7 +751,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
                              velocity_m_per_ns=v_scores, distance_m=dist, offset_m=off,
                              records=column_records(att, parts), max_regions=MAX_FIT_REGIONS)
     if f2.empty:
-        return cls, strong
+        return cls, strong, np.zeros(0, dtype=np.int64)
     f2 = _finish_features(f2, s2, pr, depth_rule, n_channels, n_traces)
     # the energy under a part above the cut is the pieces', measured apart: the part is classified
     # by its top alone (``ringing`` reads the data under the top, whatever region it belongs to)
@@ -743,7 +768,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     ok = np.isin(pieces, c2.index) & np.isin(upper, c2.index)
     pieces, upper, host = pieces[ok], upper[ok], host[ok]
     if pieces.size == 0:
-        return cls, strong
+        return cls, strong, np.zeros(0, dtype=np.int64)
     pc, uc = c2.loc[pieces], c2.loc[upper]
     z_piece, z_pipe = pc["z_peak_rows"].to_numpy(float), uc["z_peak_rows"].to_numpy(float)
     cons = pc["phase_consistency"].to_numpy(float)
@@ -768,14 +793,14 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
             # incoherent 'pipe' of a noisy fast-model array, z 13, had a layer's residual under it)
             & (uc["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z))
     if not good.any():
-        return cls, strong
+        return cls, strong, np.zeros(0, dtype=np.int64)
     replaced = np.unique(host[good])
     new = np.concatenate([first + replaced, pieces[good]])
     out = pd.concat([cls.drop(index=replaced), c2.loc[new].reindex(columns=cls.columns)])
     lab_s = strong["label"].to_numpy()
     strong = pd.concat([strong[~np.isin(lab_s, replaced)], s2[np.isin(s2["label"].to_numpy(), new)]],
                        ignore_index=True)
-    return out, strong
+    return out, strong, replaced
 
 
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
