@@ -275,6 +275,13 @@ UNDER_PIPE_STRONG_RATIO = 0.5
 #: the pipe's length), while the bottom reflection of a slow body whose domed top was called a pipe
 #: lies under that top's apex alone (a wet lens 1 m wide at 1.2 m, 400 MHz: 0.37)
 UNDER_PIPE_MIN_LENGTH = 0.6
+#: A piece under a pipe whose top fits a hyperbola slower than this (of the survey velocity) is a
+#: delayed copy of the pipe's own: the far wall of a water-filled pipe, reached along the radius
+#: through its centre, returns every trace's echo the same time after the near wall's, so its
+#: hyperbola, later by that delay, bends as the pipe's and reads slower (blind 0.2 m pipe, 0.45 m
+#: down: 0.84, its top 1.19). A separate body under the pipe diffracts from its own depth, at
+#: least as fast as the ground (blind and main-set cavities under pipes: 1.11-1.86).
+UNDER_PIPE_MIN_V_RATIO = 0.9
 #: Regions of these decisions are looked under as pipes are (:func:`_look_under_pipes`; thirty-first
 #: session). A weak metal pipe right over a strong cavity forms one region with it whose top mixes
 #: the two (the pipe's apex where it is stronger, the cavity's top where the pipe is a faint
@@ -785,6 +792,9 @@ def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *
                | ((cons >= UNDER_PIPE_STRONG_CONSISTENCY) & (z_piece >= UNDER_PIPE_STRONG_RATIO * z_pipe)))
             & np.where(wet_above, not_echo, _length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
             & _top_under(pc, uc)
+            # and no delayed copy of the pipe's own hyperbola (the far wall of a water-filled pipe)
+            & ~(np.isin(uc["decision"].to_numpy(object), ("pipe",))
+                & (pc["hyperbola_v_ratio"].to_numpy(float) < UNDER_PIPE_MIN_V_RATIO))
             # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
             # piece's first samples lie under the cut, its top may lie higher in other columns)
             & (pc["t_below_ns"].to_numpy(float) - uc["t_below_ns"].to_numpy(float)
