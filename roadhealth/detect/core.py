@@ -723,10 +723,13 @@ def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *
     sub, n = ndimage.label(below, structure=np.ones((3, 3, 3), dtype=bool))
     # a piece belongs to one region: pieces under neighbouring regions that touch are told apart
     # (relabelled 1..n by (component, region), 0 outside)
-    pair = np.where(sub > 0, sub.astype(np.int64) * (int(box.max()) + 1) + box, 0)
-    uniq, inv = np.unique(np.r_[0, pair.ravel()], return_inverse=True)
-    sub = inv[1:].reshape(pair.shape).astype(np.int32)
-    n = uniq.size - 1
+    # (over the labelled samples only: a sort of the whole box cost more than the rest of the look)
+    at = np.flatnonzero(sub)
+    uniq, inv = np.unique(sub.ravel()[at].astype(np.int64) * (int(box.max()) + 1) + box.ravel()[at],
+                          return_inverse=True)
+    sub = np.zeros(box.shape, dtype=np.int32)
+    sub.ravel()[at] = inv.ravel() + 1
+    n = uniq.size
     # per piece: its peak score and the region it lies in (a piece is connected within one
     # region's samples), by one sort of the labelled samples
     flat = np.flatnonzero(sub)
