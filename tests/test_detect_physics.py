@@ -2283,3 +2283,21 @@ def test_the_far_wall_of_a_water_filled_pipe_is_no_cavity_under_it(monkeypatch):
         assert len(detect(survey)) == 0, variant
     monkeypatch.setattr(core, "UNDER_PIPE_MIN_V_RATIO", 0.0)
     assert list(detect(survey)["kind"]) == ["cavity"]
+
+
+def test_a_lens_whose_top_reads_as_a_pipe_is_reported_by_its_bottom(monkeypatch):
+    """Blind, clean, 400 MHz: a wet lens (0.74 x 0.36 m, eps_r 27) 1.36 m down on a 1.74 m line. Its
+    domed top read as a point pipe, and its bottom (wetter to drier soil, reflecting as air does),
+    7.9 times weaker and of the opposite phase 14 ns under it, was kept as a cavity under a pipe.
+    That bottom follows the top along every trace: its hyperbola is a delayed copy of the top's and
+    fits slower than the ground (0.71), which no separate body under a pipe does; it is read as the
+    lens's bottom and the lens reported as a wet zone within 0.05 m of its top. With no bar on that
+    velocity, a 'cavity' 0.7 m too deep."""
+    import roadhealth.detect.core as core
+
+    survey = _blind_line("bw400_multi_31_clean")
+    d = detect(survey)
+    assert list(d["kind"]) == ["water_rich"]
+    assert abs(float(d["depth_top_m"].iloc[0]) - 1.36) <= 0.05
+    monkeypatch.setattr(core, "UNDER_PIPE_MIN_V_RATIO", 0.0)
+    assert list(detect(survey)["kind"]) == ["cavity"]

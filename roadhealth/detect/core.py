@@ -280,7 +280,9 @@ UNDER_PIPE_MIN_LENGTH = 0.6
 #: through its centre, returns every trace's echo the same time after the near wall's, so its
 #: hyperbola, later by that delay, bends as the pipe's and reads slower (blind 0.2 m pipe, 0.45 m
 #: down: 0.84, its top 1.19). A separate body under the pipe diffracts from its own depth, at
-#: least as fast as the ground (blind and main-set cavities under pipes: 1.11-1.86).
+#: least as fast as the ground (blind and main-set cavities under pipes: 1.11-1.86). The same bar
+#: holds for a 'cavity' under a point pipe in :func:`_slow_body_bottoms` (a wet lens whose domed top
+#: read as a pipe: its bottom, 0.71, is the lens's).
 UNDER_PIPE_MIN_V_RATIO = 0.9
 #: Regions of these decisions are looked under as pipes are (:func:`_look_under_pipes`; thirty-first
 #: session). A weak metal pipe right over a strong cavity forms one region with it whose top mixes
@@ -1374,7 +1376,10 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
         if t_up > 0 and np.any(np.abs(np.asarray(SLOW_BOTTOM_MULTIPLES, float) * t_up - float(t_below[q])) <= tol):
             continue
         centre = 0.5 * (a[q] + b[q])
-        if np.any(pipe & (a <= centre) & (b >= centre) & (t_below < t_below[q])):
+        # (under a point pipe a body is kept, unless its top fits a hyperbola slower than the
+        # ground: a delayed copy of the one above, that reflector's own far side)
+        if (np.any(pipe & (a <= centre) & (b >= centre) & (t_below < t_below[q]))
+                and not hv[q] < UNDER_PIPE_MIN_V_RATIO):
             continue
         # a defect already reported over it (a wet zone whose top was a candidate): its bottom or
         # echo is dropped with it (:func:`_suppress_echoes`), and a second wet zone would repeat it
