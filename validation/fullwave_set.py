@@ -1066,7 +1066,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("cavity", dict(s_m=2.3, length_m=0.6, height_m=0.25, depth_top_m=1.0))])),
             ("water_rich", 400, "water_rich", dict(length_m=1.4, height_m=0.4, depth_top_m=0.6, eps_r=25.0)),
             ("water_rich", 900, "water_rich", dict(length_m=0.8, height_m=0.2, depth_top_m=0.35, eps_r=24.0)),
-            ("pipe", 400, "pipe", dict(depth_m=0.45, diameter_m=0.1, material="metal"))]]
+            ("pipe", 400, "pipe", dict(depth_m=0.45, diameter_m=0.1, material="metal"))],
+            [  # sixty-ninth batch (same session, written before it was run, after its last changes: a
+            # piece under a pipe, or a 'cavity' under a point pipe, that fits a hyperbola slower than
+            # the ground is the far side of the reflector above): a water-filled pipe, compact and
+            # deep wet lenses whose tops may read as pipes, cavities under metal pipes (which must
+            # stay cavities), a large metal pipe alone and a clean road
+            ("pipe", 400, "pipe", dict(depth_m=0.55, diameter_m=0.25, material="pvc", fill="water")),
+            ("water_rich", 400, "water_rich", dict(length_m=0.5, height_m=0.5, depth_top_m=1.0, eps_r=25.0)),
+            ("multi", 400, "multi", dict(line_m=1.8, items=[
+                ("water_rich", dict(s_m=0.9, length_m=0.6, height_m=0.3, depth_top_m=1.2, eps_r=27.0))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.6, diameter_m=0.15, material="metal")),
+                ("cavity", dict(s_m=2.0, length_m=0.5, height_m=0.25, depth_top_m=1.0))])),
+            ("multi", 400, "multi", dict(line_m=4.0, items=[
+                ("pipe", dict(s_m=2.0, depth_m=0.5, diameter_m=0.3, material="metal")),
+                ("cavity", dict(s_m=2.1, length_m=0.7, height_m=0.3, depth_top_m=1.15))])),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.4, material="metal")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.4, height_m=0.25, depth_top_m=0.5, eps_r=24.0)),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
