@@ -2306,3 +2306,17 @@ def test_a_lens_whose_top_reads_as_a_pipe_is_reported_by_its_bottom(monkeypatch)
     assert abs(float(d["depth_top_m"].iloc[0]) - 1.36) <= 0.05
     monkeypatch.setattr(core, "UNDER_PIPE_MIN_V_RATIO", 0.0)
     assert list(detect(survey)["kind"]) == ["cavity"]
+
+
+def test_a_delayed_copy_is_slower_than_the_ground_and_than_the_hyperbola_above():
+    """The far side of a reflector returns every trace's echo one delay after its near side: its
+    hyperbola reads sqrt(t / (t + d)) as fast as the one above. A body under a pipe in slow soil
+    fits slower than the survey velocity, but so does the pipe over it: no copy. No fit is no copy."""
+    from roadhealth.detect.core import _delayed_copy
+
+    t, d, v_pipe = 8.4, 10.0, 1.19  # the blind water-filled pipe: near wall at 8.4 ns, far wall 10 ns later
+    assert _delayed_copy(v_pipe * np.sqrt(t / (t + d)), v_pipe)
+    assert not _delayed_copy(0.70, 0.75)  # wet clay: body and pipe both read slow
+    assert not _delayed_copy(1.11, 1.30)  # a cavity under a pipe, fitting the ground
+    assert not _delayed_copy(np.nan, 1.0)
+    assert list(_delayed_copy(np.array([0.6, 0.95]), 1.0)) == [True, False]

@@ -282,8 +282,14 @@ UNDER_PIPE_MIN_LENGTH = 0.6
 #: down: 0.84, its top 1.19). A separate body under the pipe diffracts from its own depth, at
 #: least as fast as the ground (blind and main-set cavities under pipes: 1.11-1.86). The same bar
 #: holds for a 'cavity' under a point pipe in :func:`_slow_body_bottoms` (a wet lens whose domed top
-#: read as a pipe: its bottom, 0.71, is the lens's).
+#: read as a pipe: its bottom, 0.71, is the lens's). See :func:`_delayed_copy`.
 UNDER_PIPE_MIN_V_RATIO = 0.9
+#: ... and slower than this fraction of the hyperbola above: a copy delayed from t to t + d reads
+#: sqrt(t / (t + d)) as fast as the one it copies (0.71 under the water-filled pipe, 0.64 under the
+#: lens's top), while a body under a pipe in the same soil reads about the pipe's velocity (blind and
+#: main-set: 0.85-1.8 of it). In a slow soil, where a body under a pipe fits a hyperbola slower than
+#: the survey velocity, the pipe above does too.
+UNDER_PIPE_COPY_OF_ABOVE = 0.85
 #: Regions of these decisions are looked under as pipes are (:func:`_look_under_pipes`; thirty-first
 #: session). A weak metal pipe right over a strong cavity forms one region with it whose top mixes
 #: the two (the pipe's apex where it is stronger, the cavity's top where the pipe is a faint
@@ -798,8 +804,8 @@ def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *
             & np.where(wet_above, not_echo, _length(pc) >= UNDER_PIPE_MIN_LENGTH * _length(uc))
             & _top_under(pc, uc)
             # and no delayed copy of the pipe's own hyperbola (the far wall of a water-filled pipe)
-            & ~(np.isin(uc["decision"].to_numpy(object), ("pipe",))
-                & (pc["hyperbola_v_ratio"].to_numpy(float) < UNDER_PIPE_MIN_V_RATIO))
+            & ~((uc["decision"].to_numpy(object) == "pipe")
+                & _delayed_copy(pc["hyperbola_v_ratio"].to_numpy(float), uc["hyperbola_v_ratio"].to_numpy(float)))
             # under the pipe's wavelet: its top at least as far under the pipe's top as the cut (a
             # piece's first samples lie under the cut, its top may lie higher in other columns)
             & (pc["t_below_ns"].to_numpy(float) - uc["t_below_ns"].to_numpy(float)
@@ -1147,6 +1153,16 @@ def _column(df: pd.DataFrame, name: str) -> np.ndarray:
     return df[name].to_numpy(float) if name in df else np.full(len(df), np.nan)
 
 
+def _delayed_copy(v_ratio, v_ratio_above):
+    """Whether a reflector whose top fits a hyperbola of ``v_ratio`` (of the survey velocity) under
+    one of ``v_ratio_above`` is a delayed copy of that one (the far side of the reflector above,
+    which returns every trace's echo the same delay after its near side): slower than the ground
+    (:data:`UNDER_PIPE_MIN_V_RATIO`) and than the one above (:data:`UNDER_PIPE_COPY_OF_ABOVE`).
+    NaN (no fit) is no copy. Arrays broadcast."""
+    v, above = np.asarray(v_ratio, dtype=float), np.asarray(v_ratio_above, dtype=float)
+    return (v < UNDER_PIPE_MIN_V_RATIO) & (v < UNDER_PIPE_COPY_OF_ABOVE * above)
+
+
 def _echo_below(top_m, z, top_above_m, bottom_above_m, z_above):
     """Whether a detection (top ``top_m``, peak score ``z``) lies where the bottom reflection or an
     internal multiple of one above it would: its top under the other's top and within
@@ -1378,8 +1394,8 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
         centre = 0.5 * (a[q] + b[q])
         # (under a point pipe a body is kept, unless its top fits a hyperbola slower than the
         # ground: a delayed copy of the one above, that reflector's own far side)
-        if (np.any(pipe & (a <= centre) & (b >= centre) & (t_below < t_below[q]))
-                and not hv[q] < UNDER_PIPE_MIN_V_RATIO):
+        over = pipe & (a <= centre) & (b >= centre) & (t_below < t_below[q])
+        if np.any(over) and not np.any(_delayed_copy(hv[q], hv[over])):
             continue
         # a defect already reported over it (a wet zone whose top was a candidate): its bottom or
         # echo is dropped with it (:func:`_suppress_echoes`), and a second wet zone would repeat it
