@@ -706,7 +706,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
 def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *, cut_first, dt, t0, dist, off,
                n_channels, n_traces):
     """One look under the whole regions ``sel`` (:func:`_look_under_pipes`), each cut under its
-    measured top (``s_top``) or, for the labels in ``first``, under its first event's
+    measured top (``s_top``) or, for the labels in ``cut_first``, under its first event's
     (``s_top_first``). Returns the classified table and strong columns with the regions replaced
     where a defect was found under them, and the labels of those regions."""
     from scipy import ndimage
