@@ -1084,7 +1084,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                 ("cavity", dict(s_m=2.1, length_m=0.7, height_m=0.3, depth_top_m=1.15))])),
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.4, material="metal")),
             ("water_rich", 900, "water_rich", dict(length_m=0.4, height_m=0.25, depth_top_m=0.5, eps_r=24.0)),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # seventieth batch (thirty-second session, written at its start, before any rule
+            # changed): low cavities whose top and bottom reflections merge within a period at
+            # 600-900 MHz, a deep one at 400 MHz, a long void under the asphalt and a short one
+            # under the base, a loose and a wet zone, an air-filled plastic pipe and stones
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.12, depth_top_m=0.45)),
+            ("cavity", 600, "cavity", dict(length_m=0.6, height_m=0.15, depth_top_m=0.7)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.2, depth_top_m=1.2, soil="uniform")),
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.1, depth_top_m=1.3)),
+            ("void", 400, "void", dict(length_m=2.5, height_m=0.03, under="asphalt", asphalt_m=0.14)),
+            ("void", 900, "void", dict(length_m=0.8, height_m=0.02, under="base")),
+            ("loose", 400, "loose", dict(length_m=1.6, height_m=0.5, depth_top_m=0.6)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.6, eps_r=22.0)),
+            ("pipe", 600, "pipe", dict(depth_m=0.6, diameter_m=0.16, material="pvc")),
+            ("clutter", 400, "stones", dict(n=5))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
