@@ -2320,3 +2320,61 @@ def test_a_delayed_copy_is_slower_than_the_ground_and_than_the_hyperbola_above()
     assert not _delayed_copy(1.11, 1.30)  # a cavity under a pipe, fitting the ground
     assert not _delayed_copy(np.nan, 1.0)
     assert list(_delayed_copy(np.array([0.6, 0.95]), 1.0)) == [True, False]
+
+
+def test_a_low_cavity_whose_bottom_outshines_its_top_on_two_traces_keeps_its_top(monkeypatch):
+    """Blind, noisy, 900 MHz: a cavity 0.5 x 0.15 m, 0.4 m down. Its bottom reflection comes 0.8
+    period under its top, with the opposite phase, and over its middle the two add: on two traces
+    the bottom is 1.6-2.7 times the top. The region's apex had been read on those two traces alone,
+    at the bottom's time; its strong columns shrank to them, their phases a mixture of top and
+    bottom, and the cavity was lost. Those two tops are now read at the other strong columns'
+    time, and the cavity is found over its length within 0.05 m of its top."""
+    import roadhealth.detect.features as features
+
+    survey = _blind_line("bw900_cavity_10_noisy")
+    d = detect(survey)
+    assert list(d["kind"]) == ["cavity"]
+    assert abs(float(d["depth_top_m"].iloc[0]) - 0.40) <= 0.05
+    assert float(d["distance_start_m"].iloc[0]) <= 1.3 and float(d["distance_end_m"].iloc[0]) >= 1.55
+    monkeypatch.setattr(features, "LONE_APEX_MAX_COLUMNS", 0)
+    assert len(detect(survey)) == 0
+
+
+def test_a_lone_deep_apex_is_read_again_only_over_a_top_of_the_opposite_phase():
+    """The tops of one or two columns half a period to 1.25 periods under the other strong
+    columns' are read again at those columns' time, where a wavelet of the opposite phase (a low
+    air body's top over its bottom) is there; one of the same phase (the focused middle of a lens's
+    bottom under its sides) or none leaves them as they are."""
+    from roadhealth.detect.candidates import Attributes
+    from roadhealth.detect.features import _Groups, _lone_apex_tops
+
+    n_t, n_s, p = 8, 200, 20
+    t = np.arange(n_s)
+
+    def wavelet(at, amp):  # a Gaussian-enveloped cosine of period p
+        return amp * np.exp(-0.5 * ((t - at) / (0.35 * p)) ** 2) * np.cos(2 * np.pi * (t - at) / p)
+
+    def records(sign_top):
+        x = np.zeros((1, n_t, n_s), np.float32)
+        for k in range(n_t):
+            x[0, k] = wavelet(100, 1.0) * sign_top
+            if k in (3, 4):  # the bottom, 0.8 period under the top, outshines it on two traces
+                x[0, k] = wavelet(100, 0.6) * sign_top + wavelet(116, -1.6)
+        att = Attributes(x=x, z=np.zeros_like(x), z_coarse=np.zeros_like(x), bg_median=np.zeros((1, n_s), np.float32),
+                         bg_scale=np.ones((1, n_s), np.float32), start=0, period_samples=p, smooth_traces=1,
+                         x_raw=x)
+        env, h, ri = att.analytic_rows(np.arange(n_t))
+        s_top = np.array([int(np.argmax(env[ri[k], 60:160])) + 60 for k in range(n_t)])
+        recs = pd.DataFrame({"label": np.ones(n_t, int), "c": 0, "t": np.arange(n_t), "s_top": s_top,
+                             "a_top": x[0, np.arange(n_t), s_top].astype(float),
+                             "h_top": h[ri, s_top].astype(float), "e_top": env[ri, s_top].astype(float)})
+        return att, recs
+
+    att, recs = records(+1.0)  # the top of the opposite phase to the bottom: a low air body
+    assert list(recs["s_top"].iloc[3:5]) == [116, 116]
+    out = _lone_apex_tops(recs, _Groups(recs["label"].to_numpy()), att, p)
+    assert all(abs(s - 100) <= 1 for s in out["s_top"].iloc[3:5])
+    assert list(out["s_top"].iloc[:3]) == list(recs["s_top"].iloc[:3])
+    att, recs = records(-1.0)  # the same phase above: no top of that body
+    out = _lone_apex_tops(recs, _Groups(recs["label"].to_numpy()), att, p)
+    assert list(out["s_top"]) == list(recs["s_top"])

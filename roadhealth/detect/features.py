@@ -115,6 +115,70 @@ PRECURSOR_MIN_PEAK = 24.0
 PRECURSOR_MIN_COLUMNS = 4
 
 
+#: A region's apex read on at most this many columns whose tops lie at least half a period and at
+#: most LONE_APEX_MAX_PERIODS under the tops of at least LONE_APEX_MIN_OTHERS other strong
+#: columns (reaching half the strongest), and which have, at those columns' time, a wavelet of
+#: the opposite phase (cosine of the phase difference at most -0.5) at least LONE_APEX_MIN_ENVELOPE
+#: of their top's envelope, is the bottom reflection of a low air body under its top: the two
+#: reflect with opposite signs, and within a period of each other the bottom can outshine the top
+#: on a trace or two where they add (blind ``bw900_cavity_10``, 0.15 m tall at 900 MHz, noisy:
+#: the bottom 2.7 times the top on one trace, 1.6 on the next; the apex read on them alone sank to
+#: the bottom's time, the strong columns shrank to those two, and the cavity, their phase a
+#: mixture of top and bottom, was lost). Those columns' tops are read again at the other columns'
+#: time (:func:`_lone_apex_tops`). (Without the phase condition the bottom of a domed wet lens,
+#: deepest over its middle where its reflection focuses, was read at its sides' time, and the
+#: lens, found by that bottom, was lost: blind ``bw400_multi_31``.)
+LONE_APEX_MAX_COLUMNS = 2
+LONE_APEX_MIN_OTHERS = 4
+LONE_APEX_MAX_PERIODS = 1.25
+LONE_APEX_MIN_ENVELOPE = 0.25
+
+
+def _lone_apex_tops(recs: pd.DataFrame, g: "_Groups", att, p: int) -> pd.DataFrame:
+    """``recs`` with the tops of a lone deep apex (:data:`LONE_APEX_MAX_COLUMNS`) read again at
+    the median top of the region's other strong columns: the envelope maximum within half a
+    period of it (``s_top``, ``a_top``, ``e_top``, ``h_top`` replaced; a copy where any is)."""
+    r_e = recs["e_top"].to_numpy(float)
+    r_s = recs["s_top"].to_numpy().astype(float)
+    e_max = g.max(r_e)[g.inv]
+    apex = r_e >= 0.8 * e_max
+    others = (r_e >= 0.5 * e_max) & ~apex
+    n_apex = g.sum(apex.astype(float))[g.inv]
+    n_others = g.sum(others.astype(float))[g.inv]
+    t_others = g.quantile(np.where(others, r_s, np.nan), 0.5)[g.inv]
+    lone = (apex & (n_apex <= LONE_APEX_MAX_COLUMNS) & (n_others >= LONE_APEX_MIN_OTHERS)
+            & (r_s >= t_others + 0.5 * p) & (r_s <= t_others + LONE_APEX_MAX_PERIODS * p))
+    if not lone.any():
+        return recs
+    w = np.flatnonzero(lone)
+    n_c, n_t, n_s = att.x.shape
+    cols = (recs["c"].to_numpy()[w] * n_t + recs["t"].to_numpy()[w]).astype(np.int64)
+    env, h, ri = att.analytic_rows(cols)
+    half = max(1, p // 2)
+    k = np.clip(np.round(t_others[w]).astype(np.int64)[:, None] + np.arange(-half - 1, half + 2)[None, :], 0, n_s - 1)
+    ew = env[ri[:, None], k].astype(np.float64)
+    # the strongest envelope peak within half a period of that time (a wavelet's own peak, not the
+    # flank of the stronger one under it)
+    peak = np.zeros(ew.shape, bool)
+    peak[:, 1:-1] = (ew[:, 1:-1] >= ew[:, :-2]) & (ew[:, 1:-1] > ew[:, 2:])
+    j = np.argmax(np.where(peak, ew, -np.inf), axis=1)
+    s_new = k[np.arange(w.size), j]
+    a_new = att.x.reshape(n_c * n_t, n_s)[cols, s_new].astype(float)
+    h_new = h[ri, s_new].astype(float)
+    e_new = env[ri, s_new].astype(float)
+    turn = np.angle(a_new + 1j * h_new) - np.angle(recs["a_top"].to_numpy(float)[w] + 1j * recs["h_top"].to_numpy(float)[w])
+    ok = peak.any(axis=1) & (np.cos(turn) <= -0.5) & (e_new >= LONE_APEX_MIN_ENVELOPE * r_e[w])
+    if not ok.any():
+        return recs
+    w = w[ok]
+    recs = recs.copy()
+    for name, val in (("s_top", s_new[ok]), ("a_top", a_new[ok]), ("e_top", e_new[ok]), ("h_top", h_new[ok])):
+        v = recs[name].to_numpy().copy()
+        v[w] = val.astype(v.dtype, copy=False)
+        recs[name] = v
+    return recs
+
+
 def _group_reduce(ufunc, values, starts):
     return ufunc.reduceat(values, starts) if values.size else values
 
@@ -482,9 +546,10 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # (grouped with numpy (_Groups) on the columns' arrays: pandas' groupby costs more than the
     # features themselves on a survey of a few regions)
     r_lab = recs["label"].to_numpy()
+    g_all = _Groups(r_lab)
+    recs = _lone_apex_tops(recs, g_all, att, p)
     r_e = recs["e_top"].to_numpy(float)
     r_s = recs["s_top"].to_numpy()
-    g_all = _Groups(r_lab)
     # the apex: the top time of the strongest columns; strong columns are those reaching half the
     # strongest whose top is not shallower than the apex (shallower events joined to the region
     # through weak voxels are not its top)
