@@ -134,7 +134,7 @@ LONE_APEX_MAX_PERIODS = 1.25
 LONE_APEX_MIN_ENVELOPE = 0.25
 
 
-def _lone_apex_tops(recs: pd.DataFrame, g: "_Groups", att, p: int) -> pd.DataFrame:
+def _lone_apex_tops(recs: pd.DataFrame, g: _Groups, att: Attributes, p: int) -> pd.DataFrame:
     """``recs`` with the tops of a lone deep apex (:data:`LONE_APEX_MAX_COLUMNS`) read again at
     the median top of the region's other strong columns: the envelope maximum within half a
     period of it (``s_top``, ``a_top``, ``e_top``, ``h_top`` replaced; a copy where any is)."""
