@@ -1098,7 +1098,20 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.6, height_m=0.5, depth_top_m=0.6)),
             ("water_rich", 600, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.6, eps_r=22.0)),
             ("pipe", 600, "pipe", dict(depth_m=0.6, diameter_m=0.16, material="pvc")),
-            ("clutter", 400, "stones", dict(n=5))]]
+            ("clutter", 400, "stones", dict(n=5))],
+            [  # seventy-first batch (same session, written before it was run, after its change: a
+            # lone deep apex over a top of the opposite phase is a low air body's bottom, and its
+            # columns' tops are read at the other columns' time): low cavities at 600-1200 MHz
+            # whose bottom may outshine the top over their middle, a thin lens, a thin void and a
+            # small metal pipe that must stay quiet
+            ("cavity", 900, "cavity", dict(length_m=0.6, height_m=0.15, depth_top_m=0.5)),
+            ("cavity", 1200, "cavity", dict(length_m=0.4, height_m=0.1, depth_top_m=0.35)),
+            ("cavity", 900, "cavity", dict(length_m=0.35, height_m=0.12, depth_top_m=0.7)),
+            ("cavity", 600, "cavity", dict(length_m=0.8, height_m=0.2, depth_top_m=0.9)),
+            ("cavity", 1200, "cavity", dict(length_m=0.8, height_m=0.2, depth_top_m=0.5, soil="uniform")),
+            ("void", 900, "void", dict(length_m=1.2, height_m=0.03, under="asphalt")),
+            ("water_rich", 900, "water_rich", dict(length_m=0.6, height_m=0.15, depth_top_m=0.4, eps_r=22.0)),
+            ("pipe", 900, "pipe", dict(depth_m=0.4, diameter_m=0.1, material="metal"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
