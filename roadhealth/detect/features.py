@@ -136,8 +136,11 @@ LONE_APEX_MIN_ENVELOPE = 0.25
 
 def _lone_apex_tops(recs: pd.DataFrame, g: _Groups, att: Attributes, p: int) -> pd.DataFrame:
     """``recs`` with the tops of a lone deep apex (:data:`LONE_APEX_MAX_COLUMNS`) read again at
-    the median top of the region's other strong columns: the envelope maximum within half a
-    period of it (``s_top``, ``a_top``, ``e_top``, ``h_top`` replaced; a copy where any is)."""
+    the median top of the region's other strong columns: the strongest envelope peak within half a
+    period of it, where that peak has the opposite phase to the column's top and at least
+    :data:`LONE_APEX_MIN_ENVELOPE` of its envelope (``s_top``, ``a_top``, ``e_top``, ``h_top``
+    replaced; a copy where any is). ``g``: the records' groups by label; ``p``: the antenna period
+    in samples."""
     r_e = recs["e_top"].to_numpy(float)
     r_s = recs["s_top"].to_numpy().astype(float)
     e_max = g.max(r_e)[g.inv]
