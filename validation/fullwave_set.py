@@ -1111,7 +1111,16 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 1200, "cavity", dict(length_m=0.8, height_m=0.2, depth_top_m=0.5, soil="uniform")),
             ("void", 900, "void", dict(length_m=1.2, height_m=0.03, under="asphalt")),
             ("water_rich", 900, "water_rich", dict(length_m=0.6, height_m=0.15, depth_top_m=0.4, eps_r=22.0)),
-            ("pipe", 900, "pipe", dict(depth_m=0.4, diameter_m=0.1, material="metal"))]]
+            ("pipe", 900, "pipe", dict(depth_m=0.4, diameter_m=0.1, material="metal"))],
+            [  # seventy-second batch (same session, written before it was run, after its second
+            # change: a pipe-shaped top of the surface's polarity with a lossy bottom and no
+            # internal multiple is a wet lens): compact lenses narrower than their Fresnel zone,
+            # and metal and water-filled pipes that must stay pipes
+            ("water_rich", 400, "water_rich", dict(length_m=0.8, height_m=0.3, depth_top_m=1.0, eps_r=24.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=1.4, eps_r=20.0)),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.25, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="pvc", fill="water")),
+            ("pipe", 600, "pipe", dict(depth_m=0.5, diameter_m=0.15, material="metal"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table

@@ -160,6 +160,13 @@ SOIL_BODY_MULTIPLE = (0.17, 0.13)
 #: loose as soil, measured as a body, not as chaotic scattering).
 SOIL_BODY_CALL = 0.5
 
+#: A compact top of the surface's polarity (a pipe's shape) is no pipe where a bottom reflection
+#: between these fractions of its top comes back with no internal multiple after it over
+#: LOSSY_MAX_MULTIPLE of it (``bottom_ratio``, ``multiple_ratio``): a wet lens (the lossy body of
+#: :func:`scores`). None: every such top is a pipe.
+LOSSY_BOTTOM: tuple[float, float] | None = (0.2, 0.45)
+LOSSY_MAX_MULTIPLE = 0.3
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -284,6 +291,22 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     clean_point = (ramp(np.nan_to_num(flat_ratio, nan=9.0), 1.35, 1.25) * ramp(hrms, 0.15, 0.1)
                    * ramp(logv, np.log(1.6), np.log(1.45)) * ramp(logv, np.log(0.75), np.log(0.85)))
     point_same = shape * ramp(length, pipe_len * (1 + 0.5 * clean_point) + 0.4, pipe_len * (1 + 0.5 * clean_point))
+    # but a round top with a lossy body under it is a wet lens, not a pipe: a metal pipe has no
+    # bottom reflection (full-wave metal pipes: ``bottom_ratio`` 0.01-0.20), the water in a plastic
+    # pipe is lossless and its far wall comes back strong (0.5-1.95 where it falls in the window) and
+    # rings inside (an internal multiple), a pipe that rings with the antenna rings again after its
+    # 'bottom' (the sample campaign's metal pipes: multiples 0.52 and 0.89 of it); a wet lens's
+    # bottom comes back through the lossy body (0.20-0.45 of its top) with nothing after it
+    # (its internal multiple r^2 times the losses again). (`lossy_bottom`: looked under as a pipe,
+    # :func:`roadhealth.detect.core._look_under_pipes`, since a body right under a pipe reads so too)
+    lossy = np.zeros(len(f))
+    if LOSSY_BOTTOM is not None:
+        bt_ = f["bottom_ratio"].to_numpy(float) if "bottom_ratio" in f else np.full(len(f), np.nan)
+        mr_ = f["multiple_ratio"].to_numpy(float) if "multiple_ratio" in f else np.full(len(f), np.nan)
+        lo, hi = LOSSY_BOTTOM
+        lossy = (np.nan_to_num(ramp(bt_, lo - 0.03, lo + 0.03) * ramp(bt_, hi + 0.05, hi - 0.05), nan=0.0)
+                 * np.where(np.isnan(mr_), 1.0, ramp(mr_, LOSSY_MAX_MULTIPLE + 0.05, LOSSY_MAX_MULTIPLE - 0.05)))
+        point_same = point_same * (1 - lossy)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
     # (on a single profile never: nothing there tells a pipe from a small cavity)
@@ -503,6 +526,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
     out.attrs["point_like"] = point
     out.attrs["point_top"] = shape_top * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
+    out.attrs["lossy_bottom"] = lossy * shape
     out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
     return out
 
@@ -558,6 +582,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     new = {f"score_{c}": s[c].to_numpy() for c in s.columns}
     new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float),
                point_top=np.asarray(s.attrs.get("point_top", np.zeros(len(s))), dtype=float),
+               lossy_bottom=np.asarray(s.attrs.get("lossy_bottom", np.zeros(len(s))), dtype=float),
                soil_body=soil_body, decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns
