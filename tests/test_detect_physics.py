@@ -1355,17 +1355,20 @@ def test_what_lies_under_a_pipe_counts_only_as_another_reflectors_top(monkeypatc
     alone (0.37 of its length). Neither is another reflector's top, and neither is reported;
     without the condition that tells each apart, each reads as a cavity. (The lens's bottom is
     also a delayed copy of its top's hyperbola, slower than the ground, which since the
-    thirty-first session rejects it too: both conditions are turned off for it.)"""
+    thirty-first session rejects it too: both conditions are turned off for it. Since the
+    thirty-second session the lens's top is no pipe but the lens, its bottom lossy, and it is still
+    looked under as a pipe: the lens is reported, its bottom is not.)"""
     import roadhealth.detect.core as core
 
     path = BLIND / f"{name}.sgy"
     if not path.exists():
         pytest.skip(f"{path} not in this checkout")
     survey = roadhealth.read(path)
-    assert _kinds_near(detect(survey), a_m, b_m) == []
+    expected = ["water_rich"] if switch == "UNDER_PIPE_MIN_LENGTH" else []
+    assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == expected
     monkeypatch.setattr(core, switch, 0.0)
     if switch == "UNDER_PIPE_MIN_LENGTH":
-        assert _kinds_near(detect(survey), a_m, b_m) == []
+        assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == expected
         monkeypatch.setattr(core, "UNDER_PIPE_MIN_V_RATIO", 0.0)
     assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == ["cavity"]
 
