@@ -299,13 +299,15 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # bottom comes back through the lossy body (0.20-0.45 of its top) with nothing after it
     # (its internal multiple r^2 times the losses again). (`lossy_bottom`: looked under as a pipe,
     # :func:`roadhealth.detect.core._look_under_pipes`, since a body right under a pipe reads so too)
+    # (a body's bottom reflection and first internal multiple, features.MULTIPLE_*; read by the soil
+    # body rule below too)
+    bt = f["bottom_ratio"].to_numpy(float) if "bottom_ratio" in f else np.full(len(f), np.nan)
+    mult = f["multiple_ratio"].to_numpy(float) if "multiple_ratio" in f else np.full(len(f), np.nan)
     lossy = np.zeros(len(f))
     if LOSSY_BOTTOM is not None:
-        bt_ = f["bottom_ratio"].to_numpy(float) if "bottom_ratio" in f else np.full(len(f), np.nan)
-        mr_ = f["multiple_ratio"].to_numpy(float) if "multiple_ratio" in f else np.full(len(f), np.nan)
         lo, hi = LOSSY_BOTTOM
-        lossy = (np.nan_to_num(ramp(bt_, lo - 0.03, lo + 0.03) * ramp(bt_, hi + 0.05, hi - 0.05), nan=0.0)
-                 * np.where(np.isnan(mr_), 1.0, ramp(mr_, LOSSY_MAX_MULTIPLE + 0.05, LOSSY_MAX_MULTIPLE - 0.05)))
+        lossy = (np.nan_to_num(ramp(bt, lo - 0.03, lo + 0.03) * ramp(bt, hi + 0.05, hi - 0.05), nan=0.0)
+                 * np.where(np.isnan(mult), 1.0, ramp(mult, LOSSY_MAX_MULTIPLE + 0.05, LOSSY_MAX_MULTIPLE - 0.05)))
         point_same = point_same * (1 - lossy)
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
@@ -406,8 +408,6 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # (features.MULTIPLE_*): full-wave cavities with a separate bottom 0.21-0.63; a hand-written
     # box of eps_r 7 in 13, 0.5 m tall, 0.12. Not for voids: a layer under the pavement is their
     # "bottom" (0.02-0.06 then)
-    bt = f["bottom_ratio"].to_numpy(float) if "bottom_ratio" in f else np.full(len(f), np.nan)
-    mult = f["multiple_ratio"].to_numpy(float) if "multiple_ratio" in f else np.full(len(f), np.nan)
     soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
     # (one or the other, with the body's whole score: a score shared between cavity and loose in
     # the ramps' middle would tie them and lose the body to any clutter class or to the

@@ -692,8 +692,7 @@ def _look_under_pipes(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th,
     # the cavity to the part above
     # (a region that would read as a pipe but for a lossy body under its top, a wet lens's or a body's
     # right under a pipe, is cut as a pipe: under the cut a separate body shows its own top)
-    lossy = cls["lossy_bottom"].to_numpy(float) > 0 if "lossy_bottom" in cls else np.zeros(len(cls), dtype=bool)
-    pipes = sel[np.isin(sel, cls.index[(dec == "pipe") | lossy])]
+    pipes = sel[np.isin(sel, cls.index[(dec == "pipe") | (_column(cls, "lossy_bottom") > 0)])]
     cls, strong, done = _cut_under(cls, strong, att, reg, recs, pr, depth_rule, th, sel,
                                    cut_first=sel[~np.isin(sel, pipes)], **kw)
     # and a region read as a pipe where nothing was found under its measured top is cut under its
