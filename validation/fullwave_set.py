@@ -1120,7 +1120,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=1.4, eps_r=20.0)),
             ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.25, material="metal")),
             ("pipe", 400, "pipe", dict(depth_m=0.7, diameter_m=0.2, material="pvc", fill="water")),
-            ("pipe", 600, "pipe", dict(depth_m=0.5, diameter_m=0.15, material="metal"))]]
+            ("pipe", 600, "pipe", dict(depth_m=0.5, diameter_m=0.15, material="metal"))],
+            [  # seventy-third batch (thirty-third session, written at its start, before any rule
+            # changed): the target's 50 x 50 x 10 cm cavity at 1.5 m under a 400 MHz antenna, a
+            # deep 200 MHz cavity, two cavities side by side at different depths, a void under the
+            # base, a loose and a wet zone, an air-filled plastic pipe and a thin metal pipe
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.1, depth_top_m=1.5)),
+            ("cavity", 200, "cavity", dict(length_m=1.0, height_m=0.4, depth_top_m=2.0)),
+            ("multi", 600, "multi", dict(line_m=4.0, items=[
+                ("cavity", dict(s_m=1.3, length_m=0.5, height_m=0.2, depth_top_m=0.6)),
+                ("cavity", dict(s_m=2.7, length_m=0.6, height_m=0.25, depth_top_m=1.0))])),
+            ("void", 600, "void", dict(length_m=1.5, height_m=0.03, under="base")),
+            ("loose", 600, "loose", dict(length_m=1.2, height_m=0.4, depth_top_m=0.5)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.6, height_m=0.3, depth_top_m=0.8, eps_r=20.0)),
+            ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.2, material="pvc")),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.05, material="metal"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
