@@ -67,10 +67,17 @@ def test_a_record_whose_background_was_removed_before_it_was_written_keeps_its_t
     "scattered field" export, or processed data saved without their history): no direct wave
     or surface reflection is left, so a first-break pick would take the cavity's top for the road
     surface. Before the check the record was cropped and time-zeroed there: the void was lost and
-    the cavity read 0.48 m deep. Now the surface stays at the file's time zero (the source's start
-    in a gprMax record, so every top reads deeper by the source pulse's delay, about 0.2 m here),
-    both bodies are found over their own extents, and the output says what was assumed."""
-    from roadhealth.detect.prepare import BACKGROUND_REMOVED_FRACTION, background_fraction
+    the cavity read 0.48 m deep. The record keeps its time zero (no time-zero step); the surface
+    is assumed where a simulation's source pulse, fired at time zero, puts it
+    (``REMOVED_SURFACE_PERIODS``; until the thirty-third session at time zero itself, and every top
+    read about 0.2 m deeper here, the pulse's delay). Both bodies are found over their own extents
+    at their modelled depths (this fixture's source is a Gaussian derivative, not the Ricker pulse
+    the assumption was measured on), and the output says what was assumed."""
+    from roadhealth.detect.prepare import (
+        BACKGROUND_REMOVED_FRACTION,
+        background_fraction,
+        removed_surface_ns,
+    )
 
     s = roadhealth.read(GDOT)
     x = np.asarray(s.values, dtype=np.float64)
@@ -81,9 +88,9 @@ def test_a_record_whose_background_was_removed_before_it_was_written_keeps_its_t
     assert list(d["kind"]) == ["cavity", "void"]
     for (_, r), (a, b), top in zip(d.iterrows(), (CAVITY_M, VOID_M), (CAVITY_TOP_M, VOID_TOP_M), strict=True):
         assert r["distance_start_m"] <= a + 0.15 and r["distance_end_m"] >= b - 0.15
-        assert 0.05 <= r["depth_top_m"] - top <= 0.3
+        assert abs(r["depth_top_m"] - top) <= 0.1
     info = d.attrs["detect"]
-    assert info["surface_ns"] == 0.0 and not info["surface_measured"]
+    assert info["surface_ns"] == removed_surface_ns(info["centre_mhz"]) > 0 and not info["surface_measured"]
     assert info["polarity_source"].startswith("assumed")
     assert any("background was removed before the file was written" in n for n in info["notes"])
 
@@ -92,10 +99,14 @@ def test_a_streamed_record_whose_background_was_removed_keeps_its_time_zero_too(
     """The same check on the streamed path of long surveys (``detect_chunked``): the reference
     measured on the raw traces says the surface was not found and the polarity is assumed, the
     recipe runs without its time-zero step, and the voids of the cavity-and-void fixture, repeated
-    along a 46 m line with its mean trace removed, read as deep as on the whole short line (the
-    source delay deeper than modelled), not at the first break."""
+    along a 46 m line with its mean trace removed, read as deep as on the whole short line (at the
+    modelled depth, the surface assumed where the source pulse puts it), not at the first break."""
     from roadhealth.detect.chunked import detect_chunked
-    from roadhealth.detect.prepare import REMOVED_POLARITY_SOURCE, surface_reference
+    from roadhealth.detect.prepare import (
+        REMOVED_POLARITY_SOURCE,
+        removed_surface_ns,
+        surface_reference,
+    )
     from roadhealth.survey import make_survey
 
     s = roadhealth.read(GDOT)
@@ -105,14 +116,15 @@ def test_a_streamed_record_whose_background_was_removed_keeps_its_time_zero_too(
     long = make_survey(x.astype(np.float32), dt_ns=float(s.attrs["dt_ns"]), time_zero_ns=0.0,
                        distance_m=np.arange(x.shape[1]) * step, format="segy", source="scattered")
     ref = surface_reference(long)
-    assert ref["surface_ns"] == 0.0 and ref["polarity_source"] == REMOVED_POLARITY_SOURCE
+    assert ref["surface_ns"] == removed_surface_ns(ref["centre_mhz"]) > 0
+    assert ref["polarity_source"] == REMOVED_POLARITY_SOURCE
     d = detect_chunked(long, window_m=12.0, overlap_m=2.5, stream_recipe=True)
     info = d.attrs["detect"]
     assert info["chunked"]["stream_recipe"] and not info["surface_measured"]
     assert any("background was removed before the file was written" in n for n in info["notes"])
     voids = d[d["kind"] == "void"]
     assert len(voids) >= 3
-    assert np.all((voids["depth_top_m"] - VOID_TOP_M >= 0.05) & (voids["depth_top_m"] - VOID_TOP_M <= 0.3))
+    assert np.all(np.abs(voids["depth_top_m"] - VOID_TOP_M) <= 0.1)
 
 
 def _one_body(path, extent, top):

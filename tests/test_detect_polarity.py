@@ -111,3 +111,43 @@ def test_first_break_is_picked_under_a_slow_one_signed_tail():
     pick = _pick_kernel(x[None, :].astype(np.float32), threshold=0.2, n_header=0, skip=None, search=None,
                         peak_width=round(1 / f0 / dt))[0]
     assert abs(pick * dt - 3.0) < 0.2
+
+
+def _background_removed(s):
+    """The survey with its mean trace subtracted before detection sees it (a simulation's
+    scattered field, or processed data saved without their history)."""
+    x = np.asarray(s.values, dtype=np.float64)
+    return s.copy(data=(x - x.mean(axis=1, keepdims=True)).astype(np.float32))
+
+
+def test_removed_background_wet_zone_keeps_its_polarity_and_depth(monkeypatch):
+    """gprMax (Ricker source): a wet zone 0.7 m down whose file lost its direct wave and layers
+    before detection. Nothing in it measures the phase of a reflection into a slower medium or
+    the surface's time; both are assumed (``REMOVED_REFERENCE_DEG``, ``REMOVED_SURFACE_PERIODS``).
+    With the earlier assumptions (the sign at the envelope peak against a negative surface
+    reflection, the surface at the file's time zero) it read as a cavity 0.23 m too deep."""
+    from roadhealth.detect import prepare as prep
+
+    s, truth = _full_wave("bw400_water_rich_01")
+    t = truth.iloc[0]
+    d = detect(_background_removed(s))
+    assert d.attrs["detect"]["polarity_source"] == prep.REMOVED_POLARITY_SOURCE
+    wet = d[(d["distance_end_m"] >= t["distance_start_m"]) & (d["distance_start_m"] <= t["distance_end_m"])]
+    assert list(wet["kind"]) == ["water_rich"]
+    assert abs(float(wet["depth_top_m"].iloc[0]) - t["depth_top_m"]) <= 0.12
+    monkeypatch.setattr(prep, "REMOVED_REFERENCE_DEG", None)
+    monkeypatch.setattr(prep, "REMOVED_SURFACE_PERIODS", None)
+    old = detect(_background_removed(s))
+    assert "water_rich" not in set(old["kind"])
+
+
+def test_removed_background_metal_pipe_stays_clutter(monkeypatch):
+    """The same for a 15 cm metal pipe 0.7 m down (gprMax): under the assumed phase its top has the
+    surface's polarity and it is rejected as a pipe; under the sign convention used before it read
+    as air, a 'cavity'."""
+    from roadhealth.detect import prepare as prep
+
+    s, _ = _full_wave("bw400_pipe_01")
+    assert len(detect(_background_removed(s))) == 0
+    monkeypatch.setattr(prep, "REMOVED_REFERENCE_DEG", None)
+    assert "cavity" in set(detect(_background_removed(s))["kind"])

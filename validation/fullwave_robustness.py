@@ -8,7 +8,7 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
 * ``dt2``: samples resampled to twice the interval (an anti-aliased ``resample_poly``);
 * ``noise40``: the clean files with band-limited noise at -40 dB of the direct wave and a wow
   (the noisy files have -46 dB), a different random seed;
-* ``bgsub`` (clean files only): the mean trace subtracted before detection sees the file, as a
+* ``bgsub`` (clean and noisy files): the mean trace subtracted before detection sees the file, as a
   "scattered field" export of a simulation or processed data saved without their history have
   it: no direct wave, surface or layer reflection is left to time or orient anything by;
 * ``crop1`` and ``crop05``: a short line, as an independent modeller may simulate to save time:
@@ -47,7 +47,7 @@ from validation.common import add_noise
 from validation.fullwave_set import exported, scenarios
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40",
-            "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub")
+            "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub")
 
 #: The short-line variants: metres kept on each side of the body, and the shortest line, m.
 CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}

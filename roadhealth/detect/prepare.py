@@ -167,6 +167,8 @@ class Prepared:
         if self.surface_ns == 0.0 and math.isfinite(self.first_arrival_phase_rad):  # ground-coupled
             return float(math.remainder(self.first_arrival_phase_rad + math.pi + math.radians(DIRECT_WAVE_LAG_DEG),
                                         2 * math.pi))
+        if self.polarity_source == REMOVED_POLARITY_SOURCE and REMOVED_REFERENCE_DEG is not None:
+            return math.radians(REMOVED_REFERENCE_DEG)  # nothing in the record: the assumed phase
         return math.nan
 
     @property
@@ -174,6 +176,8 @@ class Prepared:
         """What the polarity of targets is measured against (for ``attrs["detect"]`` and evidence)."""
         if math.isfinite(self.layer_phase_rad):
             return f"the phase of a layer reflection ({self.layer_strength:.2f} of the surface's)"
+        if self.polarity_source == REMOVED_POLARITY_SOURCE:
+            return self.polarity_source
         if math.isfinite(self.polarity_reference_rad):
             raw = " (measured on the raw survey)" if "measured on the raw survey" in self.polarity_source else ""
             return (f"the phase of the raw first arrival (direct wave), opposite and {DIRECT_WAVE_LAG_DEG:g} "
@@ -410,15 +414,38 @@ def background_fraction(survey: xr.DataArray) -> float:
     return float(np.median(np.where(mean_energy > 0, frac, 1.0)))
 
 
+#: The phase (degrees, in the data's units) assumed for a reflection into a slower medium in a
+#: record whose background was removed before it was written: nothing in it (no direct wave,
+#: surface or layer reflection) measures one. None: the sign at the envelope peak against an
+#: assumed negative surface reflection (until the thirty-third session).
+REMOVED_REFERENCE_DEG: float | None = 70.0
+
+#: Where the road surface is assumed in such a record, antenna periods after its time zero
+#: (the time the source fires, as a simulation's export writes it): where the time-zero step
+#: puts the surface of the same records before their background is removed (the envelope peak of
+#: the direct wave and surface reflection; gprMax Ricker sources, Hertzian dipoles on the road,
+#: 1.5-1.7 periods at 100-2000 MHz). None: at the file's time zero (until the thirty-third
+#: session; every top then lay the source's delay too deep).
+REMOVED_SURFACE_PERIODS: float | None = 1.65
+
 #: The polarity source of a record whose background was removed before it was written.
-REMOVED_POLARITY_SOURCE = ("assumed (negative surface reflection; the background was removed before the file "
-                           "was written)")
+REMOVED_POLARITY_SOURCE = ("assumed (the background was removed before the file was written: a reflection into "
+                           "a slower medium taken at the phase a full-wave simulation's Ricker source gives it)")
+
+
+def removed_surface_ns(centre_mhz: float) -> float:
+    """The two-way time (ns after the file's time zero) at which the road surface is assumed in a
+    record whose background was removed before it was written (:data:`REMOVED_SURFACE_PERIODS`)."""
+    return 0.0 if REMOVED_SURFACE_PERIODS is None else REMOVED_SURFACE_PERIODS * 1000.0 / float(centre_mhz)
 
 
 def _background_removed_note(fraction: float) -> str:
+    where = ("at the file's time zero" if REMOVED_SURFACE_PERIODS is None else
+             f"{REMOVED_SURFACE_PERIODS:g} antenna periods after the file's time zero (where a simulation's source "
+             "pulse, fired at time zero, puts it)")
     return (f"no direct wave or surface reflection common to the traces (the mean trace holds {fraction:.1%} of a "
-            "trace's energy): the background was removed before the file was written; the road surface is taken "
-            "at the file's time zero, without time-zero correction, and the polarity reference is assumed")
+            f"trace's energy): the background was removed before the file was written; the road surface is taken "
+            f"{where}, without time-zero correction, and the polarity reference is assumed")
 
 
 def _without_time_zero(steps: list) -> list:
@@ -1284,7 +1311,8 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     sub = _declip_if_clipped(sub, [])
     frac = background_fraction(sub)
     if frac < BACKGROUND_REMOVED_FRACTION:  # nothing marks the surface (see prepare)
-        return {**_reference_dict(0.0, -1.0, REMOVED_POLARITY_SOURCE, math.nan, (math.nan, 0.0), centre),
+        return {**_reference_dict(removed_surface_ns(centre), -1.0, REMOVED_POLARITY_SOURCE, math.nan,
+                                  (math.nan, 0.0), centre),
                 "background_fraction": frac}
     sub = _crop_leading_air(sub, centre, [])
     r = load_recipe(None if recipe in (None, "default") else recipe)
@@ -1361,6 +1389,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             # lead-in crop) would take the first defect's top for the surface
             steps = _without_time_zero(steps)
             pol_src = REMOVED_POLARITY_SOURCE
+            surface_ns = removed_surface_ns(centre)
             notes.append(_background_removed_note(bg_frac))
         else:
             survey = _crop_leading_air(survey, centre, notes)
@@ -1437,7 +1466,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             surface_measured = not removed_before
         notes.append("used as processed (" + ", ".join(s for s in steps_done if s) + ")")
     out = out.astype(np.float32, copy=False) if out.dtype != np.float64 else out
-    if surface_ns != 0.0:
+    if surface_ns != 0.0 and pol_src != REMOVED_POLARITY_SOURCE:
         notes.append(f"road surface found at {surface_ns:.2f} ns after time zero (a stronger arrival "
                      "after the first break: air-coupled antenna)")
     t = np.asarray(out.coords["twt_ns"].values, dtype=float)
