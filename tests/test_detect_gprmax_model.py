@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import roadhealth
 
@@ -195,3 +196,24 @@ def test_a_cavity_modelled_in_3d_is_found_with_the_polarity_of_air():
     assert abs(r["depth_top_m"] - CAVITY_3D_TOP_M) <= 0.15  # the default velocity model
     assert json.loads(r["features"])["polarity"] > 0.5
     assert "direct wave" in d.attrs["detect"]["polarity_source"]
+
+
+def test_a_removed_background_record_takes_a_given_surface_time():
+    """Processed data saved without their history, time-zeroed at the surface, read with the
+    surface at the file's time zero (``surface_ns=0``): the tops come out the assumed source
+    delay shallower than under the default assumption; a bad time is a clear error."""
+    from roadhealth.detect.prepare import removed_surface_ns
+    from roadhealth.errors import DetectionError
+
+    s = roadhealth.read(GDOT)
+    x = np.asarray(s.values, dtype=np.float64)
+    scattered = s.copy(data=(x - x.mean(axis=1, keepdims=True)).astype(s.dtype))
+    d_default = roadhealth.detect(scattered).sort_values("distance_start_m")
+    d_zero = roadhealth.detect(scattered, surface_ns=0.0).sort_values("distance_start_m")
+    assert d_zero.attrs["detect"]["surface_ns"] == 0.0
+    assert list(d_zero["kind"]) == list(d_default["kind"]) == ["cavity", "void"]
+    shift = d_zero["depth_top_m"].to_numpy() - d_default["depth_top_m"].to_numpy()
+    assert np.all(shift > 0.1)  # the whole source delay deeper
+    assert removed_surface_ns(400.0, 0.0) == 0.0
+    with pytest.raises(DetectionError, match="surface_ns"):
+        roadhealth.detect(scattered, surface_ns=-1.0)

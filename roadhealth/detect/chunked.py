@@ -223,7 +223,7 @@ def _uneven(d: np.ndarray) -> bool:
     return not (monotonic and float(np.max(np.abs(np.abs(step) - med))) <= 0.1 * med)
 
 
-def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list) -> xr.DataArray:
+def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list, surface_ns: float | None = None) -> xr.DataArray:
     """The recipe over the whole raw survey as one lazy dask pass, carrying the surface and
     polarity reference measured on its raw traces (:func:`roadhealth.detect.prepare.surface_reference`),
     which ``detect`` reads from a processed survey whose background is removed."""
@@ -235,7 +235,7 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list) -> xr.DataArr
     from roadhealth.io._common import CHUNK_BYTES
     from roadhealth.processing.recipe import load_recipe
 
-    ref = _prep.surface_reference(survey, recipe)
+    ref = _prep.surface_reference(survey, recipe, surface_ns=surface_ns)
     s = survey
     if s.chunks is None:  # an in-memory survey: streamed in chunks of the readers' size
         per_trace = s.sizes["channel"] * s.sizes["sample"] * s.dtype.itemsize
@@ -479,7 +479,7 @@ def detect_chunked(survey: xr.DataArray, recipe: Any = "default", *, risk: Any =
         stream_recipe = survey.chunks is not None
     stream_recipe = bool(stream_recipe) and not processed and not _uneven(d)
     if stream_recipe:
-        survey = _stream_recipe(survey, recipe, stream_notes)
+        survey = _stream_recipe(survey, recipe, stream_notes, options.get("surface_ns"))
         processed = True
         ov_m, ov_t, win_t = sizes(True)
         plan = plan_windows(survey.sizes["trace"], win_t, ov_t)

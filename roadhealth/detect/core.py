@@ -72,7 +72,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
-            "trace_spacing_m"}
+            "trace_spacing_m", "surface_ns"}
 
 #: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
@@ -180,6 +180,10 @@ def _check_options(options: dict) -> None:
     unknown = set(options) - _OPTIONS
     if unknown:
         raise DetectionError(f"detect: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTIONS)}")
+    if options.get("surface_ns") is not None:
+        from roadhealth.detect.prepare import removed_surface_ns
+
+        removed_surface_ns(1.0, options["surface_ns"])  # a time of at least 0, or a DetectionError
 
 
 def _spacing(d: np.ndarray) -> float:
@@ -532,7 +536,8 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     objects (:func:`~roadhealth.detect.features.split_at_saddles`) are measured whole and in
     parts in one pass, classified, and the parts kept where :func:`_keep_splits` says."""
     pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
-                 eps_r=options.get("eps_r"), reference=options.get("reference"))
+                 eps_r=options.get("eps_r"), reference=options.get("reference"),
+                 removed_surface=options.get("surface_ns"))
     s = pr.survey
     dt = float(s.attrs["dt_ns"])
     t0 = float(s.coords["twt_ns"].values[0])
@@ -964,7 +969,12 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         spacing is estimated from its diffraction hyperbolas, :mod:`roadhealth.detect.spacing`,
         with a warning), ``chunk_m`` (``"auto"``, the default: a survey whose one-piece search would
         need more than 640 MB goes through :func:`roadhealth.detect.chunked.detect_chunked`,
-        window by window; a number: windows of that length, m; None: always one piece).
+        window by window; a number: windows of that length, m; None: always one piece),
+        ``surface_ns`` (for a raw record whose background was removed before it was written,
+        where nothing marks the road surface: its two-way time after the file's time zero, ns;
+        default :data:`~roadhealth.detect.prepare.REMOVED_SURFACE_PERIODS` antenna periods, where
+        a simulation's source pulse puts it; 0 for processed data already time-zeroed at the
+        surface; ignored for records that keep their background).
 
     Returns
     -------

@@ -433,9 +433,16 @@ REMOVED_POLARITY_SOURCE = ("assumed (the background was removed before the file 
                            "a slower medium taken at the phase a full-wave simulation's Ricker source gives it)")
 
 
-def removed_surface_ns(centre_mhz: float) -> float:
+def removed_surface_ns(centre_mhz: float, given_ns: float | None = None) -> float:
     """The two-way time (ns after the file's time zero) at which the road surface is assumed in a
-    record whose background was removed before it was written (:data:`REMOVED_SURFACE_PERIODS`)."""
+    record whose background was removed before it was written: ``given_ns`` where the caller
+    knows it (0 for processed data already time-zeroed at the surface), else
+    :data:`REMOVED_SURFACE_PERIODS` antenna periods."""
+    if given_ns is not None:
+        v = float(given_ns)
+        if not (math.isfinite(v) and v >= 0):
+            raise DetectionError(f"surface_ns must be a time (ns) of at least 0; got {given_ns!r}")
+        return v
     return 0.0 if REMOVED_SURFACE_PERIODS is None else REMOVED_SURFACE_PERIODS * 1000.0 / float(centre_mhz)
 
 
@@ -1272,7 +1279,8 @@ def _read_reference(value) -> dict | None:
     return ref
 
 
-def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_traces: int = 512) -> dict:
+def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_traces: int = 512,
+                      surface_ns: float | None = None) -> dict:
     """Measure the surface and polarity reference of a raw survey on a subset of its traces.
 
     What :func:`prepare` measures before the background removal (the surface time, the polarity
@@ -1311,7 +1319,7 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     sub = _declip_if_clipped(sub, [])
     frac = background_fraction(sub)
     if frac < BACKGROUND_REMOVED_FRACTION:  # nothing marks the surface (see prepare)
-        return {**_reference_dict(removed_surface_ns(centre), -1.0, REMOVED_POLARITY_SOURCE, math.nan,
+        return {**_reference_dict(removed_surface_ns(centre, surface_ns), -1.0, REMOVED_POLARITY_SOURCE, math.nan,
                                   (math.nan, 0.0), centre),
                 "background_fraction": frac}
     sub = _crop_leading_air(sub, centre, [])
@@ -1328,7 +1336,7 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
 
 
 def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=None,
-            eps_r=None, reference: Any = None) -> Prepared:
+            eps_r=None, reference: Any = None, removed_surface: float | None = None) -> Prepared:
     """Process a raw survey (or take a processed one) and measure surface and velocity.
 
     Parameters
@@ -1344,6 +1352,10 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         For a processed survey whose background is removed: the surface and polarity reference
         measured on its raw data (:func:`surface_reference`); default
         ``survey.attrs[REFERENCE_ATTR]``, which :func:`prepare` writes on what it processes.
+    removed_surface : float, optional
+        For a raw record whose background was removed before it was written: the two-way time of
+        the road surface after its time zero, ns (:func:`removed_surface_ns`; 0 for processed
+        data already time-zeroed at their surface). Ignored for other records.
 
     Returns
     -------
@@ -1389,7 +1401,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
             # lead-in crop) would take the first defect's top for the surface
             steps = _without_time_zero(steps)
             pol_src = REMOVED_POLARITY_SOURCE
-            surface_ns = removed_surface_ns(centre)
+            surface_ns = removed_surface_ns(centre, removed_surface)
             notes.append(_background_removed_note(bg_frac))
         else:
             survey = _crop_leading_air(survey, centre, notes)
