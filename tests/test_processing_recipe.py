@@ -150,3 +150,34 @@ def test_history_replays_layered_model_steps_including_per_trace_layers():
         np.testing.assert_array_equal(again.values, out.values)
         if "depth_m" in out.coords:
             np.testing.assert_array_equal(again.depth_m.values, out.depth_m.values)
+
+
+@pytest.mark.parametrize("cut_periods", [1.0, 1.65])
+def test_centre_frequency_of_a_record_cut_in_its_first_arrival(cut_periods, monkeypatch):
+    """A gprMax line (400 MHz Ricker) whose record starts inside the direct wave, as an export
+    time-zeroed at its first break (1 period in) or its peak (1.65) has it. The spectral window is
+    centred on the strongest arrival with zeros beyond the record's start (426 MHz whole, 432 cut
+    at the first break, 525 cut at the peak, where half the wavelet is gone); clipped to the
+    record, as before, the taper's edge lay on the arrival (517 and 575 MHz; over 33 blind lines
+    so cut, 0.73-1.29 and 0.46-1.48 times the antenna's frequency)."""
+    import warnings
+    from pathlib import Path
+
+    import roadhealth
+    import roadhealth.processing._core as core
+    from roadhealth.processing import estimate_centre_frequency_mhz
+
+    path = Path(__file__).resolve().parents[1] / "validation" / "fullwave_blind" / "bw400_cavity_70_clean.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(path)
+    whole = estimate_centre_frequency_mhz(s)
+    k = round(cut_periods * 2.5 / float(s.attrs["dt_ns"]))
+    cut = s.isel(sample=slice(k, None))
+    est = estimate_centre_frequency_mhz(cut)
+    assert whole == pytest.approx(400.0, rel=0.1)
+    assert est == pytest.approx(whole, rel=0.1 if cut_periods < 1.5 else 0.25)
+    monkeypatch.setattr(core, "CENTRED_WINDOW", False)
+    assert abs(estimate_centre_frequency_mhz(cut) / whole - 1) > abs(est / whole - 1)

@@ -302,6 +302,10 @@ def centre_frequency_mhz(survey: xr.DataArray) -> float:
     return estimate_centre_frequency_mhz(survey)
 
 
+#: Centre the spectral window on the strongest arrival even at the record's ends (zero padding).
+CENTRED_WINDOW = True
+
+
 def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64,
                                   floor_mhz: float = 50.0) -> float:
     """Estimate the dominant frequency of the radar wavelet, MHz.
@@ -326,8 +330,16 @@ def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64,
         raise ProcessingError(f"cannot estimate the centre frequency from {n} samples per trace")
     x = x - x.mean(axis=-1, keepdims=True)
     w = min(n, max(32, n // 8))
-    centre = np.argmax(np.abs(x), axis=-1)
-    start = np.clip(centre - w // 2, 0, n - w)
+    if CENTRED_WINDOW:
+        # the window centred on the strongest arrival even where that lies near an end of the
+        # record (zeros beyond it): a record cut in its first arrival (time-zeroed at the direct
+        # wave's first break or peak) would otherwise have the taper's edge on the arrival
+        x = np.pad(x, ((0, 0), (w // 2, w - w // 2)))
+        centre = np.argmax(np.abs(x), axis=-1)
+        start = centre - w // 2
+    else:
+        centre = np.argmax(np.abs(x), axis=-1)
+        start = np.clip(centre - w // 2, 0, n - w)
     win = np.take_along_axis(x, start[:, None] + np.arange(w), axis=-1)
     win = detrend(win, axis=-1) * np.hanning(w)
     spec = np.abs(np.fft.rfft(win, n=n, axis=-1)).mean(axis=0)
