@@ -158,7 +158,7 @@ def test_centre_frequency_of_a_record_cut_in_its_first_arrival(cut_periods, monk
     time-zeroed at its first break (1 period in) or its peak (1.65) has it. The spectral window is
     centred on the strongest arrival with zeros beyond the record's start (426 MHz whole, 432 cut
     at the first break, 525 cut at the peak, where half the wavelet is gone); clipped to the
-    record, as before, the taper's edge lay on the arrival (517 and 575 MHz; over 33 blind lines
+    record, as before, the taper's edge lay on the arrival (517 and 575 MHz; over 58 blind lines
     so cut, 0.73-1.29 and 0.46-1.48 times the antenna's frequency)."""
     import warnings
     from pathlib import Path
