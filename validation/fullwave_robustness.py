@@ -11,6 +11,9 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
 * ``bgsub`` (clean and noisy files): the mean trace subtracted before detection sees the file, as a
   "scattered field" export of a simulation or processed data saved without their history have
   it: no direct wave, surface or layer reflection is left to time or orient anything by;
+* ``t0cut`` (clean and noisy files): the record cut one antenna period after the source fires,
+  inside the direct wave's rising lobes, as an export time-zeroed at the first break has it (the
+  quiet lead-in and the wavelet's first half period gone); time zero at the new first sample;
 * ``crop1`` and ``crop05``: a short line, as an independent modeller may simulate to save time:
   the B-scan cut to the body's extent and 1 m (at least 2.5 m in all) or 0.5 m (at least 1.5 m)
   on each side of it, centred on the body (clean roads: on the line's middle). Only the
@@ -47,10 +50,15 @@ from validation.common import add_noise
 from validation.fullwave_set import exported, scenarios
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40",
-            "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub")
+            "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub",
+            "clean_t0cut", "noisy_t0cut")
 
 #: The short-line variants: metres kept on each side of the body, and the shortest line, m.
 CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}
+
+#: Antenna periods of the raw record dropped by the ``t0cut`` variants (the direct wave's envelope
+#: peaks about 1.65 periods after a gprMax Ricker source fires; its first break about 0.5).
+T0CUT_PERIODS = 1.0
 
 #: Noise of the ``noise40`` variant, relative to the largest amplitude (-40 dB), and its wow.
 NOISE40_REL, NOISE40_WOW = 0.01, 0.02
@@ -79,6 +87,10 @@ def variant_survey(sc: dict, variant: str):
         lo, hi = crop_window(sc, d, crop)
         keep = np.flatnonzero((d >= lo) & (d <= hi))
         s = s.isel(trace=slice(int(keep[0]), int(keep[-1]) + 1))
+    if variant.endswith("t0cut"):
+        k = round(T0CUT_PERIODS * 1000.0 / sc["frequency_mhz"] / float(s.attrs["dt_ns"]))
+        s = s.isel(sample=slice(k, None))
+        s = s.assign_coords(twt_ns=s.coords["twt_ns"] - float(s.coords["twt_ns"].values[0]))
     if variant.endswith("bgsub"):
         x = np.asarray(s.values, dtype=np.float64)
         s = s.copy(data=(x - x.mean(axis=1, keepdims=True)).astype(np.float32))
