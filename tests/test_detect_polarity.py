@@ -151,3 +151,31 @@ def test_removed_background_metal_pipe_stays_clutter(monkeypatch):
     assert len(detect(_background_removed(s))) == 0
     monkeypatch.setattr(prep, "REMOVED_REFERENCE_DEG", None)
     assert "cavity" in set(detect(_background_removed(s))["kind"])
+
+
+def _cut_at_first_arrival_peak(s, frequency_mhz):
+    """The record with its samples before the direct wave's envelope peak dropped (1.65 periods
+    into a gprMax record), time zero at the new first sample: an export time-zeroed there."""
+    k = round(1.65 * 1000.0 / frequency_mhz / float(s.attrs["dt_ns"]))
+    c = s.isel(sample=slice(k, None))
+    return c.assign_coords(twt_ns=c.coords["twt_ns"] - float(c.coords["twt_ns"].values[0]))
+
+
+def test_a_record_cut_at_its_first_arrival_peak_keeps_the_polarity(monkeypatch):
+    """gprMax: a wet zone 0.8 m down and a metal pipe, each record cut where its direct wave peaks.
+    Nothing else gives a phase reference on these lines (no layer reflection stands out), and
+    the first arrival's phase read at the cut edge is about 100 degrees off: the wet zone read as
+    a cavity and the pipe as an air body. The cut is recognised (the first arrival peaks within
+    ``FIRST_ARRIVAL_CUT_PERIODS`` of the record's start) and the main lobe's sign is read instead."""
+    from roadhealth.detect import prepare as prep
+
+    s, _ = _full_wave("bw400_water_rich_09")
+    cut = _cut_at_first_arrival_peak(s, 400.0)
+    assert prep.first_arrival_phase(cut, 400.0) in (0.0, math.pi)
+    assert list(detect(cut)["kind"]) == list(detect(s)["kind"]) == ["water_rich"]
+    pipe, _ = _full_wave("bw400_pipe_09")
+    pipe_cut = _cut_at_first_arrival_peak(pipe, 400.0)
+    assert len(detect(pipe_cut)) == 0
+    monkeypatch.setattr(prep, "FIRST_ARRIVAL_CUT_PERIODS", None)
+    assert list(detect(cut)["kind"]) == ["cavity"]
+    assert "cavity" in set(detect(pipe_cut)["kind"])

@@ -14,6 +14,7 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
 * ``t0cut`` (clean and noisy files): the record cut one antenna period after the source fires,
   inside the direct wave's rising lobes, as an export time-zeroed at the first break has it (the
   quiet lead-in and the wavelet's first half period gone); time zero at the new first sample;
+  ``t0peak`` the same, cut at the direct wave's envelope peak (1.65 periods);
 * ``crop1`` and ``crop05``: a short line, as an independent modeller may simulate to save time:
   the B-scan cut to the body's extent and 1 m (at least 2.5 m in all) or 0.5 m (at least 1.5 m)
   on each side of it, centred on the body (clean roads: on the line's middle). Only the
@@ -51,7 +52,7 @@ from validation.fullwave_set import exported, scenarios
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40",
             "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub",
-            "clean_t0cut", "noisy_t0cut")
+            "clean_t0cut", "noisy_t0cut", "clean_t0peak", "noisy_t0peak")
 
 #: The short-line variants: metres kept on each side of the body, and the shortest line, m.
 CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}
@@ -59,6 +60,9 @@ CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}
 #: Antenna periods of the raw record dropped by the ``t0cut`` variants (the direct wave's envelope
 #: peaks about 1.65 periods after a gprMax Ricker source fires; its first break about 0.5).
 T0CUT_PERIODS = 1.0
+#: ... and by the ``t0peak`` variants: the record starts at the direct wave's envelope peak (an
+#: export time-zeroed at its first peak, the samples before it dropped).
+T0PEAK_PERIODS = 1.65
 
 #: Noise of the ``noise40`` variant, relative to the largest amplitude (-40 dB), and its wow.
 NOISE40_REL, NOISE40_WOW = 0.01, 0.02
@@ -87,8 +91,9 @@ def variant_survey(sc: dict, variant: str):
         lo, hi = crop_window(sc, d, crop)
         keep = np.flatnonzero((d >= lo) & (d <= hi))
         s = s.isel(trace=slice(int(keep[0]), int(keep[-1]) + 1))
-    if variant.endswith("t0cut"):
-        k = round(T0CUT_PERIODS * 1000.0 / sc["frequency_mhz"] / float(s.attrs["dt_ns"]))
+    if variant.endswith(("t0cut", "t0peak")):
+        cut = T0CUT_PERIODS if variant.endswith("t0cut") else T0PEAK_PERIODS
+        k = round(cut * 1000.0 / sc["frequency_mhz"] / float(s.attrs["dt_ns"]))
         s = s.isel(sample=slice(k, None))
         s = s.assign_coords(twt_ns=s.coords["twt_ns"] - float(s.coords["twt_ns"].values[0]))
     if variant.endswith("bgsub"):

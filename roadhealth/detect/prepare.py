@@ -1069,7 +1069,26 @@ def first_arrival_phase(raw: xr.DataArray, centre_mhz: float) -> float:
     env = np.abs(xa)
     if not np.isfinite(env).all() or env.max() <= 0:
         return math.nan
-    return phase_at_peak(xa, int(np.argmax(env)), _quarter_period(t, centre_mhz))
+    i = int(np.argmax(env))
+    n0 = min(header_words(raw), t.size - 1)
+    if FIRST_ARRIVAL_CUT_PERIODS is not None and t[i] - t[n0] < FIRST_ARRIVAL_CUT_PERIODS * 1000.0 / centre_mhz:
+        # the record starts at or after the first arrival's peak (an export time-zeroed there, the
+        # samples before dropped): the analytic signal there is the cut edge's. The sign of the
+        # raw mean trace's strongest sample within half a period of the start is the main lobe's,
+        # read as a zero-phase wavelet's phase
+        _, raw_a = _mean_trace_analytic(raw)
+        x = raw_a.real
+        half = max(2, round(500.0 / centre_mhz / max(float(np.median(np.diff(t))), 1e-12)))
+        j = n0 + int(np.argmax(np.abs(x[n0:n0 + half])))
+        return 0.0 if x[j] > 0 else math.pi
+    return phase_at_peak(xa, i, _quarter_period(t, centre_mhz))
+
+
+#: A record whose first arrival peaks within this many antenna periods of its first sample has
+#: lost the wavelet's first half (:func:`first_arrival_phase`); a whole first arrival peaks about
+#: 1.2 periods after its first break (gprMax records start 0.5 periods before that). None: the
+#: phase at the peak whatever the record's start (until the thirty-third session).
+FIRST_ARRIVAL_CUT_PERIODS: float | None = 0.35
 
 
 #: Where a reflection into a slower medium lies relative to the phase opposite to a ground-coupled
