@@ -1147,7 +1147,16 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("void", 900, "void", dict(length_m=1.0, height_m=0.02, under="base")),
             ("cavity", 1200, "cavity", dict(length_m=0.3, height_m=0.1, depth_top_m=0.35)),
             ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.25, depth_top_m=0.9, soil_materials=WET_CLAY)),
-            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # seventy-fifth batch (same session, written after its three changes, none of which
+            # acts on records written with their lead-in and background): wet lenses at 400 MHz of
+            # several sizes and depths (the noisy water-rich misses are the largest gap left), a
+            # water-filled pipe whose far wall falls in the lens range, and a loose zone at 200 MHz
+            ("water_rich", 400, "water_rich", dict(length_m=1.0, height_m=0.25, depth_top_m=0.9, eps_r=22.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=2.0, height_m=0.4, depth_top_m=1.1, eps_r=20.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.7, height_m=0.3, depth_top_m=0.6, eps_r=26.0)),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.3, material="pvc", fill="water")),
+            ("loose", 200, "loose", dict(length_m=2.5, height_m=0.8, depth_top_m=1.2))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
