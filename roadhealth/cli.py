@@ -248,6 +248,8 @@ def cmd_detect(args) -> int:
             opts = {}
             if args.trace_spacing_m is not None and survey.attrs.get("distance_source") == "trace index":
                 opts["trace_spacing_m"] = args.trace_spacing_m  # files without positions only
+            if args.surface_ns is not None:
+                opts["surface_ns"] = args.surface_ns  # acts only on files whose background was removed
             found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
             found["survey"] = Path(path).stem
             tables.append(found)
@@ -381,6 +383,10 @@ def _add_campaign_commands(sub) -> None:
     det.add_argument("--trace-spacing-m", type=float, default=None,
                      help="along-track trace spacing, m, of files that give no trace positions "
                           "(default: estimated from their diffraction hyperbolas, with a warning)")
+    det.add_argument("--surface-ns", type=float, default=None,
+                     help="two-way time, ns after time zero, of the road surface in files whose background "
+                          "was removed before they were written (0 for processed data time-zeroed at the "
+                          "surface; default: where a simulation's source pulse puts it)")
     _verbosity(det)
     det.set_defaults(func=cmd_detect)
 

@@ -8,6 +8,7 @@ on the same line, and a blind full-wave cavity run in 3-D (``validation/fullwave
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,28 @@ def test_a_removed_background_record_takes_a_given_surface_time():
     assert removed_surface_ns(400.0, 0.0) == 0.0
     with pytest.raises(DetectionError, match="surface_ns"):
         roadhealth.detect(scattered, surface_ns=-1.0)
+
+
+def test_the_detect_command_takes_the_surface_time_of_a_removed_background_record(tmp_path):
+    """``roadhealth detect --surface-ns 0`` on the cavity-and-void fixture written with its mean
+    trace removed (a SEG-Y file, as such exports come): the same tops as ``detect(...,
+    surface_ns=0)``, deeper than with the default assumption."""
+    from roadhealth.anomalies import read_anomalies
+    from roadhealth.cli import main
+    from roadhealth.io.segy import write_segy
+
+    s = roadhealth.read(GDOT)
+    x = np.asarray(s.values, dtype=np.float64)
+    scattered = s.copy(data=(x - x.mean(axis=1, keepdims=True)).astype(np.float32))
+    with warnings.catch_warnings():  # the interval is not a whole number of ps (rev 2 keeps it exactly)
+        warnings.simplefilter("ignore")
+        path = write_segy(scattered, tmp_path / "scattered.sgy", dt_encoding="ps", revision=2)
+    read_back = roadhealth.read(path)
+    out0, out_default = tmp_path / "zero.gpkg", tmp_path / "default.gpkg"
+    assert main(["detect", str(path), "--surface-ns", "0", "--out", str(out0), "-q"]) == 0
+    assert main(["detect", str(path), "--out", str(out_default), "-q"]) == 0
+    zero = read_anomalies(out0).sort_values("distance_start_m")
+    default = read_anomalies(out_default).sort_values("distance_start_m")
+    ref = roadhealth.detect(read_back, surface_ns=0.0).sort_values("distance_start_m")
+    np.testing.assert_allclose(zero["depth_top_m"], ref["depth_top_m"], atol=1e-6)
+    assert np.all(zero["depth_top_m"].to_numpy() - default["depth_top_m"].to_numpy() > 0.1)
