@@ -938,6 +938,19 @@ def _displaced_background(x: np.ndarray, seed: np.ndarray, starts: np.ndarray, c
     return (best > 0) & (resid <= thr[:, None, :])
 
 
+def _mean_trace(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
+    """Two-way times (ns) and the mean trace (less its median) of at most :data:`TRACE_BUDGET`
+    evenly spread traces; header words (a raw GSSI record's first samples) continue the first
+    radar sample."""
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    sub = survey.isel(trace=slice(None, None, _sample_step(survey))).values
+    mean = np.nan_to_num(np.asarray(sub, dtype=np.float64)).mean(axis=(0, 1))
+    n_header = header_words(survey)
+    mean[:n_header] = mean[n_header]
+    mean -= np.median(mean)
+    return t, mean
+
+
 def _mean_trace_analytic(survey: xr.DataArray, band_mhz: tuple[float, float] | None = None
                          ) -> tuple[np.ndarray, np.ndarray]:
     """Two-way times (ns) and the analytic signal of the mean trace (less its median) of at most
@@ -946,12 +959,7 @@ def _mean_trace_analytic(survey: xr.DataArray, band_mhz: tuple[float, float] | N
     spectrum outside that band is dropped (a raw record, not filtered by the recipe)."""
     from scipy.signal import hilbert
 
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    sub = survey.isel(trace=slice(None, None, _sample_step(survey))).values
-    mean = np.nan_to_num(np.asarray(sub, dtype=np.float64)).mean(axis=(0, 1))
-    n_header = header_words(survey)
-    mean[:n_header] = mean[n_header]
-    mean -= np.median(mean)
+    t, mean = _mean_trace(survey)
     if band_mhz is None:
         return t, hilbert(np.r_[mean, np.zeros(mean.size)])[: mean.size]
     full, m = analytic_spectrum(mean)
@@ -1076,8 +1084,7 @@ def first_arrival_phase(raw: xr.DataArray, centre_mhz: float) -> float:
         # samples before dropped): the analytic signal there is the cut edge's. The sign of the
         # raw mean trace's strongest sample within half a period of the start is the main lobe's,
         # read as a zero-phase wavelet's phase
-        _, raw_a = _mean_trace_analytic(raw)
-        x = raw_a.real
+        _, x = _mean_trace(raw)
         half = max(2, round(500.0 / centre_mhz / max(float(np.median(np.diff(t))), 1e-12)))
         j = n0 + int(np.argmax(np.abs(x[n0:n0 + half])))
         return 0.0 if x[j] > 0 else math.pi

@@ -330,15 +330,14 @@ def estimate_centre_frequency_mhz(survey: xr.DataArray, *, max_traces: int = 64,
         raise ProcessingError(f"cannot estimate the centre frequency from {n} samples per trace")
     x = x - x.mean(axis=-1, keepdims=True)
     w = min(n, max(32, n // 8))
+    centre = np.argmax(np.abs(x), axis=-1)
     if CENTRED_WINDOW:
         # the window centred on the strongest arrival even where that lies near an end of the
         # record (zeros beyond it): a record cut in its first arrival (time-zeroed at the direct
         # wave's first break or peak) would otherwise have the taper's edge on the arrival
         x = np.pad(x, ((0, 0), (w // 2, w - w // 2)))
-        centre = np.argmax(np.abs(x), axis=-1)
-        start = centre - w // 2
+        start = centre  # (the padding moved every sample w // 2 on)
     else:
-        centre = np.argmax(np.abs(x), axis=-1)
         start = np.clip(centre - w // 2, 0, n - w)
     win = np.take_along_axis(x, start[:, None] + np.arange(w), axis=-1)
     win = detrend(win, axis=-1) * np.hanning(w)
