@@ -1156,7 +1156,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 400, "water_rich", dict(length_m=2.0, height_m=0.4, depth_top_m=1.1, eps_r=20.0)),
             ("water_rich", 400, "water_rich", dict(length_m=0.7, height_m=0.3, depth_top_m=0.6, eps_r=26.0)),
             ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.3, material="pvc", fill="water")),
-            ("loose", 200, "loose", dict(length_m=2.5, height_m=0.8, depth_top_m=1.2))]]
+            ("loose", 200, "loose", dict(length_m=2.5, height_m=0.8, depth_top_m=1.2))],
+            [  # seventy-sixth batch (thirty-fourth session, written at its start, before any rule
+            # changed): cavities at 200, 400 and 900 MHz, voids under the asphalt at 400 MHz and
+            # 1.5 GHz, a loose and a wet zone, a thin metal pipe, an air-filled plastic pipe (one
+            # profile cannot tell it from a round cavity) and a clean road
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=1.1)),
+            ("cavity", 900, "cavity", dict(length_m=0.3, height_m=0.15, depth_top_m=0.6)),
+            ("cavity", 200, "cavity", dict(length_m=1.2, height_m=0.5, depth_top_m=1.6)),
+            ("void", 400, "void", dict(length_m=1.5, height_m=0.03, under="asphalt")),
+            ("void", 1500, "void", dict(length_m=0.6, height_m=0.02, under="asphalt")),
+            ("loose", 400, "loose", dict(length_m=1.5, height_m=0.5, depth_top_m=0.8)),
+            ("water_rich", 600, "water_rich", dict(length_m=0.8, height_m=0.25, depth_top_m=0.7, eps_r=22.0)),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.1, material="metal")),
+            ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.3, material="pvc")),
+            ("clean", 900, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
