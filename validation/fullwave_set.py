@@ -1170,7 +1170,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 600, "water_rich", dict(length_m=0.8, height_m=0.25, depth_top_m=0.7, eps_r=22.0)),
             ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.1, material="metal")),
             ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.3, material="pvc")),
-            ("clean", 900, "clean", dict())]]
+            ("clean", 900, "clean", dict())],
+            [  # seventy-seventh batch (same session, written before any rule changed): antennas
+            # held 0.3-0.45 m above the road, as air-launched pavement antennas are (horns at 1-2 GHz
+            # at 0.3-0.5 m): the surface reflection stands apart from the direct wave; voids under
+            # the asphalt, cavities, a wet zone, a metal pipe that must stay quiet and a clean road
+            ("void", 1500, "void", dict(length_m=1.0, height_m=0.02, under="asphalt", antenna_height_m=0.4)),
+            ("void", 900, "void", dict(length_m=1.2, height_m=0.03, under="asphalt", antenna_height_m=0.35)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.5, antenna_height_m=0.4)),
+            ("cavity", 1200, "cavity", dict(length_m=0.4, height_m=0.15, depth_top_m=0.4, antenna_height_m=0.3)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.6, height_m=0.2, depth_top_m=0.45, eps_r=24.0,
+                                                   antenna_height_m=0.4)),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal", antenna_height_m=0.4)),
+            ("clean", 1500, "clean", dict(antenna_height_m=0.45))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
