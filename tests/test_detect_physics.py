@@ -2336,6 +2336,27 @@ def test_a_round_wet_lens_with_a_lossy_bottom_is_no_pipe_and_a_ringing_pipe_stay
     assert len(detect(lens)) == 0
 
 
+def test_a_noisy_wet_lens_broken_along_its_dip_is_no_pipe_and_a_noisy_metal_pipe_stays_one(monkeypatch):
+    """Blind, noisy, 400 MHz: a wet lens (0.8 x 0.3 m, eps_r 24) 1.0 m down. Its domed top has a
+    pipe's shape, and in noise its bottom is lost, so the lossy-bottom rule cannot see it: it was a
+    pipe. But a metal pipe is one interface that reflects totally, one coherent hyperbola with
+    nothing under it (``coherence_dip`` 0.97, ``ringing`` 0.02 on the noisy blind metal pipes),
+    while the lens reflects a fifth of that: noise breaks its top along its dip and its lossy body
+    rings under it (0.78 and 0.18). The lens is now a wet zone at its depth; a noisy metal pipe
+    (0.25 m, 0.8 m down) stays quiet. With the rule off (``classify.PIPE_COHERENT_TOP``), the lens
+    is missed."""
+    import roadhealth.detect.classify as classify_mod
+
+    lens = _blind_line("bw400_water_rich_45_noisy")
+    d = detect(lens)
+    assert list(d["kind"]) == ["water_rich"]
+    assert abs(float(d["depth_top_m"].iloc[0]) - 1.0) <= 0.15
+    assert float(d["distance_start_m"].iloc[0]) < 2.4 and float(d["distance_end_m"].iloc[0]) > 1.6
+    assert len(detect(_blind_line("bw400_pipe_32_noisy"))) == 0
+    monkeypatch.setattr(classify_mod, "PIPE_COHERENT_TOP", None)
+    assert len(detect(lens)) == 0
+
+
 def test_a_delayed_copy_is_slower_than_the_ground_and_than_the_hyperbola_above():
     """The far side of a reflector returns every trace's echo one delay after its near side: its
     hyperbola reads sqrt(t / (t + d)) as fast as the one above. A body under a pipe in slow soil

@@ -40,7 +40,9 @@ pipe (clutter)    a point-diffractor hyperbola: its fitted velocity within 0.7-1
                   on every channel: all channels reached with similar strength, apexes on a
                   line in plan. On one profile a round wet body up to about half a metre across
                   (a same-polarity point hyperbola with a weak bottom, as a water-filled pipe's)
-                  reads the same and is rejected with the pipes (blind batch 39)
+                  reads the same and is rejected with the pipes (blind batch 39), unless a lossy
+                  body lies under it or its top is broken along its dip with energy under it
+                  (a wet lens in noise: ``PIPE_COHERENT_TOP``)
 surface (clutter) a region whose surface reflection is itself anomalous (relative to the region, or
                   outright when the region reverberates), or a shallow region that rings (metal
                   manhole covers, plates)
@@ -159,6 +161,15 @@ SOIL_BODY_MULTIPLE = (0.17, 0.13)
 #: ... where the product of the two ramps reaches this (the ``soil_body`` column: a body called
 #: loose as soil, measured as a body, not as chaotic scattering).
 SOIL_BODY_CALL = 0.5
+
+#: A top of a pipe's shape and the surface's polarity is no pipe where it is broken along its own
+#: dip (``coherence_dip`` under the first pair: none at its upper value, full at its lower) and
+#: energy follows it (``ringing`` over the second pair). A metal pipe is one interface that
+#: reflects totally: its top one coherent hyperbola, nothing under it (noisy blind metal pipes
+#: called pipes: ``coherence_dip`` median 0.97, ``ringing`` 0.02); a wet lens reflects a fifth of
+#: that, so noise breaks its top, and its lossy body and bottom ring under it (noisy blind lenses
+#: called pipes: 0.78 and 0.18). None: not used.
+PIPE_COHERENT_TOP: tuple[tuple[float, float], tuple[float, float]] | None = ((0.85, 0.9), (0.05, 0.08))
 
 #: A compact top of the surface's polarity (a pipe's shape) is no pipe where a bottom reflection
 #: between these fractions of its top comes back with no internal multiple after it over
@@ -309,6 +320,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         lossy = (np.nan_to_num(ramp(bt, lo - 0.03, lo + 0.03) * ramp(bt, hi + 0.05, hi - 0.05), nan=0.0)
                  * np.where(np.isnan(mult), 1.0, ramp(mult, LOSSY_MAX_MULTIPLE + 0.05, LOSSY_MAX_MULTIPLE - 0.05)))
         point_same = point_same * (1 - lossy)
+    if PIPE_COHERENT_TOP is not None:
+        # and a pipe is one interface: its top one coherent hyperbola along its own dip, nothing
+        # under it (see PIPE_COHERENT_TOP)
+        (c_lo, c_hi), (r_lo, r_hi) = PIPE_COHERENT_TOP
+        point_same = point_same * (1 - ramp(coh_dip, c_hi, c_lo) * ramp(ring, r_lo, r_hi))
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
     # (on a single profile never: nothing there tells a pipe from a small cavity)
