@@ -171,6 +171,14 @@ SOIL_BODY_CALL = 0.5
 #: called pipes: 0.78 and 0.18). None: not used.
 PIPE_COHERENT_TOP: tuple[tuple[float, float], tuple[float, float]] | None = ((0.85, 0.9), (0.05, 0.08))
 
+#: ... unless its flanks fit a hyperbola of the ambient velocity (under the first of these times
+#: the survey's; none of it from the second; no fit counts as none): a small pipe's top bends as a
+#: point's a radius deeper, sqrt(1 + R / d) fast, 1.0-1.15, while a domed lens reads faster. Under
+#: -40 dB noise (robustness variant ``noise40``) metal pipes read as broken as noisy lenses
+#: (``coherence_dip`` 0.80-0.81, ``ringing`` 0.12) but fit 1.05-1.13; the noisy lenses the rule
+#: is for fit 1.2-1.9.
+PIPE_AMBIENT_V_RATIO = (1.1, 1.2)
+
 #: A compact top of the surface's polarity (a pipe's shape) is no pipe where a bottom reflection
 #: between these fractions of its top comes back with no internal multiple after it over
 #: LOSSY_MAX_MULTIPLE of it (``bottom_ratio``, ``multiple_ratio``): a wet lens (the lossy body of
@@ -324,7 +332,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # and a pipe is one interface: its top one coherent hyperbola along its own dip, nothing
         # under it (see PIPE_COHERENT_TOP)
         (c_lo, c_hi), (r_lo, r_hi) = PIPE_COHERENT_TOP
-        point_same = point_same * (1 - ramp(coh_dip, c_hi, c_lo) * ramp(ring, r_lo, r_hi))
+        v_lo, v_hi = PIPE_AMBIENT_V_RATIO
+        point_same = point_same * (1 - ramp(coh_dip, c_hi, c_lo) * ramp(ring, r_lo, r_hi)
+                                   * ramp(logv, np.log(v_lo), np.log(v_hi)))
     # an opposite-polarity point hyperbola is an air-filled pipe or a small cavity; missing a
     # cavity is the worse error, so it counts as a pipe only on strict evidence
     # (on a single profile never: nothing there tells a pipe from a small cavity)
