@@ -317,9 +317,11 @@ def test_a_compact_top_whose_flanks_read_far_too_fast_for_a_pipe_is_a_wet_lens()
     flanks fit a hyperbola well over an aperture of about its depth or more and read faster than a
     round pipe can (PIPE_MAX_V_RATIO): then it is a domed wet lens. A short region's velocity
     (an air-filled PVC pipe 0.5 m deep over 0.35 m read 2.07) decides nothing."""
+    # (every top coherent along its own dip, as a pipe's is: a broken top with energy under it is no
+    # pipe either, classify.PIPE_COHERENT_TOP, tested on its own)
     lens = dict(polarity=-1.0, depth_top_m=0.4, distance_start_m=1.0, distance_end_m=2.2, period_ns=1.08,
-                apex_flat_ratio=1.43, hyperbola_rms_ns=0.05, top_range_ns=0.2, coherence=0.1, z_top=15.0,
-                z_peak=15.0, z_peak_short=15.0)
+                apex_flat_ratio=1.43, hyperbola_rms_ns=0.05, top_range_ns=0.2, coherence=0.1, coherence_dip=0.97,
+                z_top=15.0, z_peak=15.0, z_peak_short=15.0)
     rows = [_row(**lens, hyperbola_v_ratio=1.94),                    # a 900 MHz lens under noise
             _row(**lens, hyperbola_v_ratio=1.3),                     # a pipe's velocity: a pipe
             _row(**{**lens, "hyperbola_rms_ns": 0.5}, hyperbola_v_ratio=1.79),  # a poor fit: a pipe
@@ -333,13 +335,16 @@ def test_a_noisy_wet_lens_with_a_domed_top_is_not_taken_for_a_pipe(monkeypatch):
     """Blind, noisy, 900 MHz: a wet lens (eps_r 19) 0.69 m long 0.4 m down. Its domed top is as
     compact as a pipe's apex under the noise (1.43 Fresnel zones), but its flanks read 1.79 times
     the ground's velocity: found as a wet zone, at its depth. Without the velocity limit on the
-    compact-apex rule it is called a pipe and lost."""
+    compact-apex rule it is called a pipe and lost, unless the rule on a broken top with energy
+    under it (``PIPE_COHERENT_TOP``, thirty-fourth session) finds it too, as it does."""
     import roadhealth.detect.classify as classify_mod
 
     survey = _blind_line("bw900_water_rich_10_noisy")
     found = _kinds_near(detect(survey), 1.0, 2.0)
     assert [k for k, _ in found] == ["water_rich"] and abs(found[0][1] - 0.4) <= 0.1, found
     monkeypatch.setattr(classify_mod, "PIPE_MAX_V_RATIO", 100.0)
+    assert [k for k, _ in _kinds_near(detect(survey), 1.0, 2.0)] == ["water_rich"]
+    monkeypatch.setattr(classify_mod, "PIPE_COHERENT_TOP", None)
     assert _kinds_near(detect(survey), 1.0, 2.0) == []
 
 
