@@ -2362,6 +2362,26 @@ def test_a_noisy_wet_lens_broken_along_its_dip_is_no_pipe_and_a_noisy_metal_pipe
     assert len(detect(lens)) == 0
 
 
+def test_a_broken_top_that_fits_the_ambient_velocity_or_crosses_an_array_stays_a_pipe():
+    """The broken-top rule's two guards, on the scores: a compact same-polarity top broken along
+    its dip with energy under it (``coherence_dip`` 0.78, ``ringing`` 0.18, flanks 1.3 x the
+    velocity: the noisy lenses) is no pipe; the same top fitting the ambient velocity (1.05: the
+    metal pipes under -40 dB noise) stays a pipe, and so does the same top on a 12-channel array
+    whose channels line up (the sample campaign's ringing metal pipe); a coherent top (0.97) with
+    nothing under it (0.02) is a pipe."""
+    broken = dict(polarity=-1.0, depth_top_m=0.8, distance_start_m=1.5, distance_end_m=2.3, period_ns=2.4,
+                  apex_flat_ratio=1.2, hyperbola_rms_ns=0.1, top_range_ns=0.5, coherence=0.2,
+                  coherence_dip=0.78, ringing=0.18, z_top=8.0, z_peak=12.0, z_peak_short=12.0)
+    array = dict(n_channels_survey=12, channel_fraction=1.0, channel_amplitude_ratio=0.8, apex_line_rms_m=0.05)
+    rows = [_row(**broken, hyperbola_v_ratio=1.3),
+            _row(**broken, hyperbola_v_ratio=1.05),
+            _row(**{**broken, **array}, hyperbola_v_ratio=1.3),
+            _row(**{**broken, "coherence_dip": 0.97, "ringing": 0.02}, hyperbola_v_ratio=1.3)]
+    pipe = scores(pd.DataFrame(rows), Thresholds())["pipe"].to_numpy()
+    assert pipe[0] == 0.0
+    assert (pipe[1:] > 0.9).all(), pipe
+
+
 def test_a_delayed_copy_is_slower_than_the_ground_and_than_the_hyperbola_above():
     """The far side of a reflector returns every trace's echo one delay after its near side: its
     hyperbola reads sqrt(t / (t + d)) as fast as the one above. A body under a pipe in slow soil
