@@ -1182,7 +1182,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("water_rich", 900, "water_rich", dict(length_m=0.6, height_m=0.2, depth_top_m=0.45, eps_r=24.0,
                                                    antenna_height_m=0.4)),
             ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.1, material="metal", antenna_height_m=0.4)),
-            ("clean", 1500, "clean", dict(antenna_height_m=0.45))]]
+            ("clean", 1500, "clean", dict(antenna_height_m=0.45))],
+            [  # seventy-eighth batch (thirty-fifth session, written at its start, before any rule
+            # changed): more raised antennas, at heights and frequencies batch 77 does not have
+            # (0.25-0.5 m, 0.9-1.5 GHz: a cavity, a void, a wet and a loose zone, a thin metal pipe
+            # and a clean road), and dipoles held 0.1-0.15 m up, between the ground-coupled lines
+            # (2 cm) and the raised ones, where a surface search must not misfire
+            ("cavity", 1500, "cavity", dict(length_m=0.4, height_m=0.1, depth_top_m=0.35, antenna_height_m=0.5)),
+            ("void", 1200, "void", dict(length_m=0.8, height_m=0.02, under="asphalt", antenna_height_m=0.25)),
+            ("water_rich", 1200, "water_rich", dict(length_m=0.8, height_m=0.2, depth_top_m=0.4, eps_r=22.0,
+                                                    antenna_height_m=0.35)),
+            ("loose", 900, "loose", dict(length_m=1.0, height_m=0.3, depth_top_m=0.4, antenna_height_m=0.3)),
+            ("pipe", 1500, "pipe", dict(depth_m=0.3, diameter_m=0.08, material="metal", antenna_height_m=0.35)),
+            ("clean", 900, "clean", dict(antenna_height_m=0.3)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.6, antenna_height_m=0.1)),
+            ("void", 400, "void", dict(length_m=1.2, height_m=0.03, under="base", antenna_height_m=0.12)),
+            ("clean", 600, "clean", dict(antenna_height_m=0.15))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
