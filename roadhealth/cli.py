@@ -250,6 +250,8 @@ def cmd_detect(args) -> int:
                 opts["trace_spacing_m"] = args.trace_spacing_m  # files without positions only
             if args.surface_ns is not None:
                 opts["surface_ns"] = args.surface_ns  # acts only on files whose background was removed
+            if args.antenna_height_m is not None:
+                opts["antenna_height_m"] = args.antenna_height_m
             found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
             found["survey"] = Path(path).stem
             tables.append(found)
@@ -387,6 +389,10 @@ def _add_campaign_commands(sub) -> None:
                      help="two-way time, ns after time zero, of the road surface in files whose background "
                           "was removed before they were written (0 for processed data time-zeroed at the "
                           "surface; default: where a simulation's source pulse puts it)")
+    det.add_argument("--antenna-height-m", type=float, default=None,
+                     help="height of an antenna held above the road, m (air-launched antennas): the surface is "
+                          "the reflection that height puts after the direct wave (default: the file's, else "
+                          "ground-coupled)")
     _verbosity(det)
     det.set_defaults(func=cmd_detect)
 

@@ -72,7 +72,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
-            "trace_spacing_m", "surface_ns"}
+            "trace_spacing_m", "surface_ns", "antenna_height_m"}
 
 #: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
@@ -509,6 +509,19 @@ def _noted(table, note: str | None):
         info["notes"] = [note, *[n for n in info.get("notes", []) if n != note]]
         table.attrs["detect"] = info
     return table
+
+
+def _with_antenna_height(survey, options: dict):
+    """The survey carrying the ``antenna_height_m`` option as ``attrs["antenna_height_m"]`` (where
+    :func:`roadhealth.detect.prepare.prepare` reads it; a file's own value is overridden); the
+    option is taken out of ``options``."""
+    from roadhealth.detect.prepare import antenna_height, check_input
+
+    h = options.pop("antenna_height_m", None)
+    if h is None:
+        return survey
+    survey = check_input(survey).assign_attrs(antenna_height_m=h)
+    return survey.assign_attrs(antenna_height_m=antenna_height(survey))  # a height, or a DetectionError
 
 
 def _resolve_spacing(survey, recipe, options: dict) -> tuple[Any, str | None]:
@@ -974,7 +987,13 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         where nothing marks the road surface: its two-way time after the file's time zero, ns;
         default :data:`~roadhealth.detect.prepare.REMOVED_SURFACE_PERIODS` antenna periods, where
         a simulation's source pulse puts it; 0 for processed data already time-zeroed at the
-        surface; ignored for records that keep their background).
+        surface; ignored for records that keep their background), ``antenna_height_m`` (the
+        height of an antenna held above the road, m, as air-launched antennas are; default the
+        survey's ``attrs["antenna_height_m"]``, else none: the record is read as ground-coupled.
+        The surface is then the reflection that height puts after the direct wave,
+        :func:`roadhealth.detect.prepare.raised_surface`: dipoles in air see it five times weaker
+        than their direct wave, and nothing in the record tells it from a ground-coupled line's
+        pavement reflections at the same delay).
 
     Returns
     -------
@@ -992,6 +1011,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         window too short to see below the pavement, a bad option or risk table.
     """
     _check_options(options)
+    survey = _with_antenna_height(survey, options)
     survey, spacing_note = _resolve_spacing(survey, recipe, options)
     chunk_m = options.pop("chunk_m", "auto")
     if chunk_m is not None:  # large surveys: windows along track (roadhealth/detect/chunked.py)
@@ -1460,6 +1480,7 @@ def candidates(survey, recipe: Any = "default", **options) -> gpd.GeoDataFrame:
         footprints as ``geometry``; ``attrs["detect"]["notes"]`` says what was done to the input.
     """
     _check_options(options)
+    survey = _with_antenna_height(survey, options)
     survey, spacing_note = _resolve_spacing(survey, recipe, options)
     pr, feats, _ = _analyse(survey, recipe, options)
     s = pr.survey

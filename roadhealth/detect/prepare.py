@@ -572,6 +572,92 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     return assumed
 
 
+#: Half-width of the window, in antenna periods, around the two-way time that a raised antenna's
+#: height predicts in which its surface reflection is searched (:func:`raised_surface`; never
+#: within a period of the direct wave): the dipoles' phase centres and the pick of time zero move
+#: the reflection by a fraction of a period, and an unknown separation counts as 0 (blind
+#: full-wave lines at 0.3-0.45 m, separations 6-10 cm: 0.2-0.5 period before the time their
+#: height gives without the separation).
+RAISED_SEARCH_PERIODS = 0.75
+
+
+def antenna_height(survey: xr.DataArray) -> float | None:
+    """The height of the antenna above the road surface, m (``attrs["antenna_height_m"]``), or
+    None where neither the file nor the caller gave one. A :class:`DetectionError` names a value
+    that is no height."""
+    h = survey.attrs.get("antenna_height_m")
+    if h is None:
+        return None
+    try:
+        v = float(h)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not (math.isfinite(v) and 0.0 <= v <= 5.0):
+        raise DetectionError(f"{_source(survey)}: antenna_height_m must be a height above the road of 0-5 m; "
+                             f"got {h!r}")
+    return v
+
+
+def raised_surface(survey: xr.DataArray, centre_mhz: float, height_m: float) -> tuple[float, float, str] | None:
+    """The road surface under an antenna held ``height_m`` above it: (time ns, polarity +-1, how).
+
+    ``survey`` is time-zero corrected on the direct wave (the recipe's first-arrival pick). The
+    surface reflection of an antenna in air comes after the direct wave by the extra path of
+    the air gap, ``(sqrt(4 h^2 + s^2) - s) / c`` (``s`` the transmitter-receiver separation,
+    ``attrs["antenna_separation_m"]``, else 0); it is taken at the strongest arrival of the
+    mean trace within :data:`RAISED_SEARCH_PERIODS` periods of that time, its polarity voted by
+    the traces there (the convention of a negative surface reflection where fewer than 3/4 of
+    the weighted votes agree). Dipoles in air see their direct wave some five times stronger
+    than the surface reflection (full-wave lines at 0.3-0.45 m: 0.14-0.21 of it), and a
+    ground-coupled line's pavement reflections reach as much at the same delays, so the height
+    is what tells them apart: without it the record is read as ground-coupled. A height whose
+    delay is under one period (dipoles a few centimetres up) leaves the surface in the direct
+    wave's wavelet: None (read as ground-coupled, :func:`_surface_wavelet`).
+    """
+    from roadhealth.processing._core import envelope_kernel
+
+    sep = survey.attrs.get("antenna_separation_m")
+    try:
+        sep_m = max(float(sep), 0.0) if sep is not None else 0.0
+    except (TypeError, ValueError):
+        sep_m = 0.0
+    sep_m = sep_m if math.isfinite(sep_m) else 0.0
+    period = 1000.0 / centre_mhz
+    delay = (math.sqrt(4 * height_m ** 2 + sep_m ** 2) - sep_m) / C0_M_PER_NS
+    if delay < period:
+        return None
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    step = _sample_step(survey)
+    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float32))
+    env = envelope_kernel(sub.mean(axis=(0, 1), dtype=np.float64)[None].astype(np.float32), pad=True)[0]
+    near = (t >= min(t[0], 0.0)) & (t <= max(t[0], 0.0) + period)
+    i0 = int(np.flatnonzero(near)[np.argmax(env[near])]) if near.any() else 0
+    win = (np.abs(t - (t[i0] + delay)) <= RAISED_SEARCH_PERIODS * period) & (t >= t[i0] + period)
+    if not win.any():
+        raise DetectionError(f"{_source(survey)}: an antenna {height_m:g} m above the road puts the surface "
+                             f"{delay:.2f} ns after the direct wave, beyond the record's {t[-1]:.2f} ns")
+    j = int(np.flatnonzero(win)[np.argmax(env[win])])
+    env_sub = envelope_kernel(sub)
+    p = max(2, round(period / float(survey.attrs["dt_ns"])))
+    lo, hi = max(0, j - p // 2), j + p // 2 + 1
+    jj = lo + np.argmax(env_sub[..., lo:hi], axis=-1)
+    a = np.take_along_axis(sub, jj[..., None], -1)[..., 0].astype(np.float64)
+    vote = float(a.sum() / max(np.abs(a).sum(), 1e-30))
+    how = (f"surface reflection of the antenna {height_m:g} m above the road "
+           f"({t[j] - t[i0]:.2f} ns after the direct wave; {delay:.2f} ns from the height)")
+    if abs(vote) >= 0.5:
+        return float(t[j]), float(np.sign(vote)), how
+    return float(t[j]), -1.0, "assumed (negative surface reflection)"
+
+
+def _find_surface(head: xr.DataArray, centre_mhz: float, raw: xr.DataArray, height_m: float | None
+                  ) -> tuple[float, float, str]:
+    """The surface under an antenna of the given height (:func:`raised_surface`), else as a
+    ground-coupled or air-coupled record shows it (:func:`_surface_wavelet`)."""
+    found = None if height_m is None else raised_surface(head, centre_mhz, height_m)
+    return found if found is not None else _surface_wavelet(head, centre_mhz, raw=raw)
+
+
 def _window_covers_line(survey: xr.DataArray, params: dict) -> bool:
     """Whether the background-removal step with ``params`` would use one background for the
     whole line (a line shorter than its moving window, or no window)."""
@@ -1356,7 +1442,7 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
         head = rp.apply(sub, {"name": r["name"], "steps": steps[:k]})
     except ProcessingError as exc:
         raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
-    surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=sub)
+    surface_ns, polarity, pol_src = _find_surface(head, centre, sub, antenna_height(survey))
     return _reference_dict(surface_ns, polarity, pol_src, surface_phase(head, surface_ns, centre, pol_src),
                            layer_phase(head, surface_ns, centre), centre, first_arrival_phase(sub, centre))
 
@@ -1435,7 +1521,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         try:
             head = rp.apply(survey, {"name": r["name"], "steps": steps[:k]})
             if not removed:
-                surface_ns, polarity, pol_src = _surface_wavelet(head, centre, raw=survey)
+                surface_ns, polarity, pol_src = _find_surface(head, centre, survey, antenna_height(survey))
                 ref_phase = surface_phase(head, surface_ns, centre, pol_src)
                 fa_phase = first_arrival_phase(survey, centre)
                 surface_measured = True
@@ -1505,8 +1591,9 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         notes.append("used as processed (" + ", ".join(s for s in steps_done if s) + ")")
     out = out.astype(np.float32, copy=False) if out.dtype != np.float64 else out
     if surface_ns != 0.0 and pol_src != REMOVED_POLARITY_SOURCE:
-        notes.append(f"road surface found at {surface_ns:.2f} ns after time zero (a stronger arrival "
-                     "after the first break: air-coupled antenna)")
+        notes.append(f"road surface found at {surface_ns:.2f} ns after time zero "
+                     + (f"(the antenna {antenna_height(survey):g} m above the road)" if antenna_height(survey) is not None
+                        else "(a stronger arrival after the first break: air-coupled antenna)"))
     t = np.asarray(out.coords["twt_ns"].values, dtype=float)
     period = 1000.0 / centre
     below = t[-1] - surface_ns
