@@ -576,7 +576,7 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
 #: height predicts in which its surface reflection is searched (:func:`raised_surface`; never
 #: within a period of the direct wave): the dipoles' phase centres and the pick of time zero move
 #: the reflection by a fraction of a period, and an unknown separation counts as 0 (blind
-#: full-wave lines at 0.3-0.45 m, separations 6-10 cm: 0.2-0.5 period before the time their
+#: full-wave lines at 0.3-0.45 m, separations 6-10 cm: 0.40-0.49 period before the time their
 #: height gives without the separation).
 RAISED_SEARCH_PERIODS = 0.75
 
