@@ -1449,10 +1449,10 @@ def scored_tables(sc: dict, detections):
     return d, read_table(OUT / f"{sc['name']}_truth.geojson"), (cl if len(cl) else None), profile_length_m(sc)
 
 
-def detect_and_evaluate(scs: list[dict], load, length_m=None) -> tuple:
+def detect_and_evaluate(scs: list[dict], load, length_m=None, options=None) -> tuple:
     """Detect on every scenario's survey (``load(sc)``) and evaluate them together
     (``length_m(sc)``: the length of the loaded B-scan, m, where it is not the scenario's whole
-    profile: a cut of it).
+    profile: a cut of it; ``options(sc)``: ``detect``'s options for it, default none).
 
     Returns the evaluation report (None when no scenario could be scored), the failures
     (name -> message; a failure is reported, the rest are still scored) and the seconds each
@@ -1468,7 +1468,7 @@ def detect_and_evaluate(scs: list[dict], load, length_m=None) -> tuple:
     for sc in scs:
         t0 = time.time()
         try:
-            d = detect(load(sc))
+            d = detect(load(sc), **(options(sc) if options is not None else {}))
         except Exception as exc:  # report every failure, keep scoring the rest
             errors[sc["name"]] = f"{type(exc).__name__}: {exc}"
             continue
@@ -1639,11 +1639,24 @@ def exported(sc: dict) -> bool:
 
 
 # ---- evaluation -----------------------------------------------------------------------------------
-def evaluate_set(names: list[str] | None = None, *, batches=None, tag: str = "") -> dict:
+def given_height(sc: dict) -> dict:
+    """``detect``'s options for a scenario when its antenna's height is given, as a user of an
+    air-launched antenna would give it: ``antenna_height_m`` for dipoles held at least
+    :data:`GIVEN_HEIGHT_FROM_M` up, none for the ground-coupled lines (2 cm)."""
+    h = float(sc["params"].get("antenna_height_m", ANTENNA_HEIGHT_M))
+    return {"antenna_height_m": h} if h >= GIVEN_HEIGHT_FROM_M else {}
+
+
+#: The antenna height from which ``evaluate --given-height`` passes it to ``detect``, m.
+GIVEN_HEIGHT_FROM_M = 0.1
+
+
+def evaluate_set(names: list[str] | None = None, *, batches=None, tag: str = "", height: bool = False) -> dict:
     """Run ``roadhealth.detect.detect`` on every finished scenario (clean and noisy) and score it.
 
     ``names`` or ``batches`` (of the blind set, :func:`_blind_batches`, numbered from 1) choose
-    some. Writes ``fullwave/metrics_clean.json``/``.md`` and ``fullwave/metrics_noisy.json``/``.md``
+    some. With ``height`` the raised antennas' heights are given to ``detect``
+    (:func:`given_height`); by default the records are read as written, nothing else known. Writes ``fullwave/metrics_clean.json``/``.md`` and ``fullwave/metrics_noisy.json``/``.md``
     (with ``_<tag>`` before the extension when a tag is given); returns the two reports' dicts.
     """
     import roadhealth
@@ -1653,12 +1666,15 @@ def evaluate_set(names: list[str] | None = None, *, batches=None, tag: str = "")
     results = {}
     for variant in ("clean", "noisy"):
         rep, errors, timings = detect_and_evaluate(
-            done, lambda sc, v=variant: roadhealth.read(OUT / f"{sc['name']}_{v}.sgy"))
+            done, lambda sc, v=variant: roadhealth.read(OUT / f"{sc['name']}_{v}.sgy"),
+            options=given_height if height else None)
         if rep is None:
             results[variant] = {"errors": errors}
             continue
         length_m = sum(profile_length_m(sc) for sc in done if sc["name"] not in errors)
         notes = [f"{len(done) - len(errors)} scenarios scored ({variant}), {length_m:.1f} m of profile",
+                 ("the heights of antennas held 0.1 m or more above the road given to detect (antenna_height_m)"
+                  if height else ""),
                  f"detect failed on {len(errors)}: {errors}" if errors else "detect ran on every scenario",
                  f"detect time per scenario: median {np.median(list(timings.values())):.2f} s" if timings else ""]
         scored = [sc for sc in done if sc["name"] not in errors]
@@ -1748,6 +1764,8 @@ def main(argv=None) -> int:
     e.add_argument("--only", nargs="*")
     e.add_argument("--batch", nargs="*", type=int, help="blind batches (numbered from 1) to score")
     e.add_argument("--tag", default="", help="write metrics_<variant>_<tag>.json/.md")
+    e.add_argument("--given-height", action="store_true",
+                   help="give detect the antenna height of lines whose dipoles are held 0.1 m or more up")
     a = ap.parse_args(argv)
     use_set(a.set)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -1781,7 +1799,7 @@ def main(argv=None) -> int:
     elif a.cmd == "status":
         print(json.dumps(status(scs), indent=1))
     elif a.cmd == "evaluate":
-        res = evaluate_set(a.only, batches=a.batch, tag=a.tag)
+        res = evaluate_set(a.only, batches=a.batch, tag=a.tag, height=a.given_height)
         print(json.dumps({k: v.get("overall", v) for k, v in res.items()}, indent=1))
     return 0
 
