@@ -116,3 +116,17 @@ def test_the_cli_passes_the_height(tmp_path):
     voids = found[found["kind"] == "void"]
     assert len(voids) == 1 and abs(float(voids["depth_top_m"].iloc[0]) - top) < 0.04
     assert np.isfinite(json.loads(found["features"].iloc[0])["z_top"])
+
+
+def test_a_recipe_that_picks_the_surface_is_not_shifted_again():
+    """A recipe whose time zero already picks the surface reflection (``pick = "surface"``): the
+    height does not move the surface a second time."""
+    from roadhealth.processing.recipe import load_recipe
+
+    s = _line("bw900_void_21_clean").assign_attrs(antenna_height_m=0.35)
+    r = load_recipe(None)
+    steps = [dict(st, params={**(st.get("params") or {}), "pick": "surface", "skip_ns": 1.5})
+             if st["name"] == "time_zero" else st for st in r["steps"]]
+    pr = prepare(s, {"name": "surface-picked", "steps": steps})
+    assert pr.surface_ns == 0.0
+    assert prepare(s).surface_ns > 1.5  # the default recipe picks the direct wave: the height moves it

@@ -650,11 +650,18 @@ def raised_surface(survey: xr.DataArray, centre_mhz: float, height_m: float) -> 
     return float(t[j]), -1.0, "assumed (negative surface reflection)"
 
 
-def _find_surface(head: xr.DataArray, centre_mhz: float, raw: xr.DataArray, height_m: float | None
-                  ) -> tuple[float, float, str]:
+def _picks_surface(steps: list) -> bool:
+    """Whether a recipe's time-zero step puts time zero on the surface reflection itself
+    (``pick = "surface"``), not on the first arrival."""
+    return any(st["name"] == "time_zero" and (st.get("params") or {}).get("pick") == "surface" for st in steps)
+
+
+def _find_surface(head: xr.DataArray, centre_mhz: float, raw: xr.DataArray, height_m: float | None,
+                  steps: list) -> tuple[float, float, str]:
     """The surface under an antenna of the given height (:func:`raised_surface`), else as a
-    ground-coupled or air-coupled record shows it (:func:`_surface_wavelet`)."""
-    found = None if height_m is None else raised_surface(head, centre_mhz, height_m)
+    ground-coupled or air-coupled record shows it (:func:`_surface_wavelet`; also where the
+    recipe's time zero already picked the surface reflection)."""
+    found = None if height_m is None or _picks_surface(steps) else raised_surface(head, centre_mhz, height_m)
     return found if found is not None else _surface_wavelet(head, centre_mhz, raw=raw)
 
 
@@ -1442,7 +1449,7 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
         head = rp.apply(sub, {"name": r["name"], "steps": steps[:k]})
     except ProcessingError as exc:
         raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
-    surface_ns, polarity, pol_src = _find_surface(head, centre, sub, antenna_height(survey))
+    surface_ns, polarity, pol_src = _find_surface(head, centre, sub, antenna_height(survey), steps)
     return _reference_dict(surface_ns, polarity, pol_src, surface_phase(head, surface_ns, centre, pol_src),
                            layer_phase(head, surface_ns, centre), centre, first_arrival_phase(sub, centre))
 
@@ -1521,7 +1528,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         try:
             head = rp.apply(survey, {"name": r["name"], "steps": steps[:k]})
             if not removed:
-                surface_ns, polarity, pol_src = _find_surface(head, centre, survey, antenna_height(survey))
+                surface_ns, polarity, pol_src = _find_surface(head, centre, survey, antenna_height(survey), steps)
                 ref_phase = surface_phase(head, surface_ns, centre, pol_src)
                 fa_phase = first_arrival_phase(survey, centre)
                 surface_measured = True
