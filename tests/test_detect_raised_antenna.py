@@ -130,3 +130,12 @@ def test_a_recipe_that_picks_the_surface_is_not_shifted_again():
     pr = prepare(s, {"name": "surface-picked", "steps": steps})
     assert pr.surface_ns == 0.0
     assert prepare(s).surface_ns > 1.5  # the default recipe picks the direct wave: the height moves it
+
+
+
+def test_a_campaign_passes_the_height_to_detect(tmp_path):
+    """``[detect] antenna_height_m`` of a campaign.toml is one of detect's options."""
+    from roadhealth.campaign.config import load_campaign
+
+    (tmp_path / "campaign.toml").write_text('surveys = []\n[detect]\nantenna_height_m = 0.35\n')
+    assert load_campaign(tmp_path).detect["antenna_height_m"] == 0.35
