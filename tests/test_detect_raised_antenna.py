@@ -139,3 +139,21 @@ def test_a_campaign_passes_the_height_to_detect(tmp_path):
 
     (tmp_path / "campaign.toml").write_text('surveys = []\n[detect]\nantenna_height_m = 0.35\n')
     assert load_campaign(tmp_path).detect["antenna_height_m"] == 0.35
+
+
+def test_a_processed_survey_with_its_background_takes_the_height_too():
+    """A survey processed up to, not including, the background removal (its time zero on the
+    direct wave, as the history says): the height moves its surface as on the raw record."""
+    import roadhealth.processing as rp
+    from roadhealth.processing.recipe import load_recipe
+
+    s = _line("bw900_void_21_clean")
+    r = load_recipe(None)
+    head = rp.apply(s, {"name": "head", "steps": [st for st in r["steps"] if st["name"] != "background_removal"]})
+    top = float(_truth("bw900_void_21")["depth_top_m"])
+    assert prepare(head).surface_ns == 0.0
+    pr = prepare(head.assign_attrs(antenna_height_m=0.35))
+    assert 1.5 < pr.surface_ns < 2.4
+    voids = detect(head, antenna_height_m=0.35)
+    voids = voids[voids["kind"] == "void"]
+    assert len(voids) == 1 and abs(float(voids["depth_top_m"].iloc[0]) - top) < 0.06

@@ -656,7 +656,7 @@ def _picks_surface(steps: list) -> bool:
     return any(st["name"] == "time_zero" and (st.get("params") or {}).get("pick") == "surface" for st in steps)
 
 
-def _find_surface(head: xr.DataArray, centre_mhz: float, raw: xr.DataArray, height_m: float | None,
+def _find_surface(head: xr.DataArray, centre_mhz: float, raw: xr.DataArray | None, height_m: float | None,
                   steps: list) -> tuple[float, float, str]:
     """The surface under an antenna of the given height (:func:`raised_surface`), else as a
     ground-coupled or air-coupled record shows it (:func:`_surface_wavelet`; also where the
@@ -1579,7 +1579,9 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
         out = survey
         steps_done = _history_steps(survey)
         if "background_removal" not in steps_done:
-            surface_ns, polarity, pol_src = _surface_wavelet(out, centre)
+            done_steps = [{"name": h.get("step"), "params": h.get("parameters") or {}}
+                          for h in survey.attrs.get("history", []) if isinstance(h, dict)]
+            surface_ns, polarity, pol_src = _find_surface(out, centre, None, antenna_height(survey), done_steps)
             ref_phase = surface_phase(out, surface_ns, centre, pol_src)
             lay_phase = layer_phase(out, surface_ns, centre)
             surface_measured = True
