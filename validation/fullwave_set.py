@@ -1197,7 +1197,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("clean", 900, "clean", dict(antenna_height_m=0.3)),
             ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.2, depth_top_m=0.6, antenna_height_m=0.1)),
             ("void", 400, "void", dict(length_m=1.2, height_m=0.03, under="base", antenna_height_m=0.12)),
-            ("clean", 600, "clean", dict(antenna_height_m=0.15))]]
+            ("clean", 600, "clean", dict(antenna_height_m=0.15))],
+            [  # seventy-ninth batch (same session, written after its one addition, which does not
+            # act on records without an antenna height, and before it was scored): the plain
+            # lines an independent modeller would write first, ground-coupled at 400-900 MHz: a
+            # cavity of each size, a void under the asphalt, a wet and a loose zone, a metal pipe,
+            # a cavity on one uniform soil of eps_r 9, a small wet lens and a clean road
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.4, depth_top_m=0.9)),
+            ("cavity", 900, "cavity", dict(length_m=0.4, height_m=0.2, depth_top_m=0.45)),
+            ("void", 900, "void", dict(length_m=1.0, height_m=0.03, under="asphalt")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.5, height_m=0.4, depth_top_m=0.8, eps_r=22.0)),
+            ("loose", 400, "loose", dict(length_m=1.6, height_m=0.6, depth_top_m=0.7)),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.12, material="metal")),
+            ("cavity", 600, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=0.8, soil="uniform",
+                                           soil_materials={"subgrade": [9.0, 0.005]})),
+            ("water_rich", 900, "water_rich", dict(length_m=0.7, height_m=0.2, depth_top_m=0.5, eps_r=26.0)),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
