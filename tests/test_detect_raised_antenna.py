@@ -157,3 +157,13 @@ def test_a_processed_survey_with_its_background_takes_the_height_too():
     voids = detect(head, antenna_height_m=0.35)
     voids = voids[voids["kind"] == "void"]
     assert len(voids) == 1 and abs(float(voids["depth_top_m"].iloc[0]) - top) < 0.06
+
+
+def test_the_streamed_reference_takes_the_height():
+    """The reference that the window-by-window path measures on the raw traces
+    (``surface_reference``) puts the surface where ``prepare`` does."""
+    from roadhealth.detect.prepare import surface_reference
+
+    s = _line("bw900_void_21_clean").assign_attrs(antenna_height_m=0.35)
+    assert surface_reference(s)["surface_ns"] == pytest.approx(prepare(s).surface_ns, abs=0.05)
+    assert surface_reference(s.assign_attrs(antenna_height_m=None))["surface_ns"] == 0.0
