@@ -1212,7 +1212,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 600, "cavity", dict(length_m=0.6, height_m=0.3, depth_top_m=0.8, soil="uniform",
                                            soil_materials={"subgrade": [9.0, 0.005]})),
             ("water_rich", 900, "water_rich", dict(length_m=0.7, height_m=0.2, depth_top_m=0.5, eps_r=26.0)),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # eightieth batch (same session, written after batch 79 was scored, no rule changed
+            # since): more plain ground-coupled lines, other sizes and depths: a deep large and a
+            # shallow small cavity, a void under the base, wet zones at 400 and 600 MHz, a loose
+            # zone at 900 MHz, a deep metal pipe, a cavity on one uniform soil of eps_r 12 and a
+            # clean road at 900 MHz
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.5, depth_top_m=1.2)),
+            ("cavity", 900, "cavity", dict(length_m=0.3, height_m=0.15, depth_top_m=0.3)),
+            ("void", 400, "void", dict(length_m=1.5, height_m=0.04, under="base")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.0, height_m=0.3, depth_top_m=0.6, eps_r=24.0)),
+            ("loose", 900, "loose", dict(length_m=0.8, height_m=0.3, depth_top_m=0.35)),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.3, material="metal")),
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=1.0, soil="uniform",
+                                           soil_materials={"subgrade": [12.0, 0.01]})),
+            ("water_rich", 400, "water_rich", dict(length_m=2.0, height_m=0.5, depth_top_m=1.0, eps_r=20.0)),
+            ("clean", 900, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
