@@ -1227,7 +1227,21 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.3, depth_top_m=1.0, soil="uniform",
                                            soil_materials={"subgrade": [12.0, 0.01]})),
             ("water_rich", 400, "water_rich", dict(length_m=2.0, height_m=0.5, depth_top_m=1.0, eps_r=20.0)),
-            ("clean", 900, "clean", dict())]]
+            ("clean", 900, "clean", dict())],
+            [  # eighty-first batch (same session, written after batch 80 was scored, no rule changed
+            # since): shapes and pavements other than the plain lines': a round cavity, a half
+            # water-filled one, a flat-topped wet zone, a void under thin (10 cm) asphalt, a cavity
+            # under thick (30 cm) asphalt, a loose zone and a metal pipe at 600 MHz, a clean road
+            # under thin asphalt
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.6, depth_top_m=0.8)),
+            ("cavity", 900, "cavity", dict(length_m=0.5, height_m=0.25, depth_top_m=0.55, water_fraction=0.5)),
+            ("void", 900, "void", dict(length_m=0.8, height_m=0.02, under="asphalt", asphalt_m=0.1)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.3, depth_top_m=0.6, eps_r=18.0,
+                                                   flat_top=True)),
+            ("loose", 600, "loose", dict(length_m=1.2, height_m=0.5, depth_top_m=0.6)),
+            ("pipe", 600, "pipe", dict(depth_m=0.6, diameter_m=0.2, material="metal")),
+            ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.3, depth_top_m=0.6, asphalt_m=0.3)),
+            ("clean", 600, "clean", dict(asphalt_m=0.1))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
