@@ -516,6 +516,29 @@ def _crop_leading_air(survey: xr.DataArray, centre_mhz: float, notes: list) -> x
     return survey.isel(sample=slice(crop, None))
 
 
+def _mean_trace_envelope(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``twt_ns``, the traces looked at (:func:`_sample_step`, NaN as 0, float32) and the envelope
+    of their mean trace: what the surface searches read."""
+    from roadhealth.processing._core import envelope_kernel
+
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values,
+                                   dtype=np.float32))
+    env = envelope_kernel(sub.mean(axis=(0, 1), dtype=np.float64)[None].astype(np.float32), pad=True)[0]
+    return t, sub, env
+
+
+def _sign_vote_at(sub: np.ndarray, j: int, period_samples: int) -> float:
+    """Amplitude-weighted sign vote (-1..1) of the traces ``sub`` at their envelope peaks within
+    half a period of sample ``j``."""
+    from roadhealth.processing._core import envelope_kernel
+
+    lo, hi = max(0, j - period_samples // 2), j + period_samples // 2 + 1
+    jj = lo + np.argmax(envelope_kernel(sub)[..., lo:hi], axis=-1)
+    a = np.take_along_axis(sub, jj[..., None], -1)[..., 0].astype(np.float64)
+    return float(a.sum() / max(np.abs(a).sum(), 1e-30))
+
+
 def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray | None = None
                      ) -> tuple[float, float, str]:
     """The road surface and the polarity reference: (surface time ns, polarity +-1, how).
@@ -538,13 +561,7 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     3. when fewer than 3/4 of the weighted votes agree, or no raw data: the convention of a
        negative surface reflection.
     """
-    from roadhealth.processing._core import envelope_kernel
-
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = _sample_step(survey)
-    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float32))
-    mean = sub.mean(axis=(0, 1), dtype=np.float64)
-    env = envelope_kernel(mean[None].astype(np.float32), pad=True)[0]
+    t, sub, env = _mean_trace_envelope(survey)
     period = 1000.0 / centre_mhz
     assumed = (0.0, -1.0, "assumed (negative surface reflection)")
     near = (t >= min(t[0], 0.0)) & (t <= max(t[0], 0.0) + period)
@@ -555,12 +572,7 @@ def _surface_wavelet(survey: xr.DataArray, centre_mhz: float, raw: xr.DataArray 
     if later.any():
         j = int(np.flatnonzero(later)[np.argmax(env[later])])
         if env[j] > 0.7 * env[i0] and env[j] > env[max(j - 1, 0)] and env[j] >= env[min(j + 1, t.size - 1)]:
-            env_sub = envelope_kernel(sub)
-            p = max(2, round(period / float(survey.attrs["dt_ns"])))
-            lo, hi = max(0, j - p // 2), j + p // 2 + 1
-            jj = lo + np.argmax(env_sub[..., lo:hi], axis=-1)
-            a = np.take_along_axis(sub, jj[..., None], -1)[..., 0].astype(np.float64)
-            vote = float(a.sum() / max(np.abs(a).sum(), 1e-30))
+            vote = _sign_vote_at(sub, j, max(2, round(period / float(survey.attrs["dt_ns"]))))
             if abs(vote) >= 0.5:
                 return float(t[j]), float(np.sign(vote)), "surface reflection (air-coupled antenna)"
             return (float(t[j]), -1.0, "assumed (negative surface reflection)")
@@ -614,8 +626,6 @@ def raised_surface(survey: xr.DataArray, centre_mhz: float, height_m: float) -> 
     delay is under one period (dipoles a few centimetres up) leaves the surface in the direct
     wave's wavelet: None (read as ground-coupled, :func:`_surface_wavelet`).
     """
-    from roadhealth.processing._core import envelope_kernel
-
     sep = survey.attrs.get("antenna_separation_m")
     try:
         sep_m = max(float(sep), 0.0) if sep is not None else 0.0
@@ -626,10 +636,7 @@ def raised_surface(survey: xr.DataArray, centre_mhz: float, height_m: float) -> 
     delay = (math.sqrt(4 * height_m ** 2 + sep_m ** 2) - sep_m) / C0_M_PER_NS
     if delay < period:
         return None
-    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    step = _sample_step(survey)
-    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, step)).values, dtype=np.float32))
-    env = envelope_kernel(sub.mean(axis=(0, 1), dtype=np.float64)[None].astype(np.float32), pad=True)[0]
+    t, sub, env = _mean_trace_envelope(survey)
     near = (t >= min(t[0], 0.0)) & (t <= max(t[0], 0.0) + period)
     i0 = int(np.flatnonzero(near)[np.argmax(env[near])]) if near.any() else 0
     win = (np.abs(t - (t[i0] + delay)) <= RAISED_SEARCH_PERIODS * period) & (t >= t[i0] + period)
@@ -637,12 +644,7 @@ def raised_surface(survey: xr.DataArray, centre_mhz: float, height_m: float) -> 
         raise DetectionError(f"{_source(survey)}: an antenna {height_m:g} m above the road puts the surface "
                              f"{delay:.2f} ns after the direct wave, beyond the record's {t[-1]:.2f} ns")
     j = int(np.flatnonzero(win)[np.argmax(env[win])])
-    env_sub = envelope_kernel(sub)
-    p = max(2, round(period / float(survey.attrs["dt_ns"])))
-    lo, hi = max(0, j - p // 2), j + p // 2 + 1
-    jj = lo + np.argmax(env_sub[..., lo:hi], axis=-1)
-    a = np.take_along_axis(sub, jj[..., None], -1)[..., 0].astype(np.float64)
-    vote = float(a.sum() / max(np.abs(a).sum(), 1e-30))
+    vote = _sign_vote_at(sub, j, max(2, round(period / float(survey.attrs["dt_ns"]))))
     how = (f"surface reflection of the antenna {height_m:g} m above the road "
            f"({t[j] - t[i0]:.2f} ns after the direct wave; {delay:.2f} ns from the height)")
     if abs(vote) >= 0.5:
