@@ -1241,7 +1241,22 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.2, height_m=0.5, depth_top_m=0.6)),
             ("pipe", 600, "pipe", dict(depth_m=0.6, diameter_m=0.2, material="metal")),
             ("cavity", 400, "cavity", dict(length_m=1.2, height_m=0.3, depth_top_m=0.6, asphalt_m=0.3)),
-            ("clean", 600, "clean", dict(asphalt_m=0.1))]]
+            ("clean", 600, "clean", dict(asphalt_m=0.1))],
+            [  # eighty-second batch (thirty-sixth session, written at its start; the session changed
+            # no rule, only the detector's speed with identical output): not aimed at any rule.
+            # Kinds in a fixed order (two cavities, a void, a wet and a loose zone, two pipes, a
+            # clean road), everything else drawn at random (numpy default_rng(82)): the band from
+            # {400 x4, 600 x2, 900 x2}, sizes, depths and permittivities in the ranges of the
+            # plain batches, the pipes 0.4-1.1 m deep and 0.08-0.35 m across, metal or plastic
+            # (both drew plastic, air-filled: on one profile an air body, so by design a 'cavity')
+            ("cavity", 400, "cavity", dict(length_m=0.79, height_m=0.48, depth_top_m=0.59)),
+            ("cavity", 900, "cavity", dict(length_m=0.67, height_m=0.48, depth_top_m=0.39)),
+            ("void", 900, "void", dict(length_m=1.33, height_m=0.021, under="base")),
+            ("water_rich", 400, "water_rich", dict(length_m=0.69, height_m=0.18, depth_top_m=0.77, eps_r=24.9)),
+            ("loose", 600, "loose", dict(length_m=0.97, height_m=0.54, depth_top_m=0.69)),
+            ("pipe", 600, "pipe", dict(depth_m=0.91, diameter_m=0.2, material="pvc")),
+            ("pipe", 400, "pipe", dict(depth_m=0.58, diameter_m=0.22, material="pvc")),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
