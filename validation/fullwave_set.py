@@ -1256,6 +1256,20 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=0.97, height_m=0.54, depth_top_m=0.69)),
             ("pipe", 600, "pipe", dict(depth_m=0.91, diameter_m=0.2, material="pvc")),
             ("pipe", 400, "pipe", dict(depth_m=0.58, diameter_m=0.22, material="pvc")),
+            ("clean", 400, "clean", dict())],
+            [  # eighty-third batch (thirty-seventh session, written at its start, before any change):
+            # drawn as batch 82 was, with numpy default_rng(83): kinds in the same fixed order, the
+            # bands a permutation of {400 x4, 600 x2, 900 x2}, cavities 0.3-1.2 m long, 0.15-0.5 m
+            # high, tops 0.3-1.2 m; voids 0.8-1.5 m, 2-4 cm, under asphalt or base; wet zones
+            # 0.6-2 m, 0.18-0.5 m high, tops 0.45-1 m, eps_r 18-26; loose zones 0.8-1.6 m, 0.3-0.6 m
+            # high, tops 0.35-0.8 m; pipes 0.4-1.1 m deep, 0.08-0.35 m across, metal or plastic
+            ("cavity", 900, "cavity", dict(length_m=0.52, height_m=0.46, depth_top_m=0.67)),
+            ("cavity", 400, "cavity", dict(length_m=0.63, height_m=0.36, depth_top_m=0.74)),
+            ("void", 600, "void", dict(length_m=1.2, height_m=0.034, under="asphalt")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.16, height_m=0.35, depth_top_m=0.68, eps_r=22.9)),
+            ("loose", 600, "loose", dict(length_m=1.51, height_m=0.46, depth_top_m=0.78)),
+            ("pipe", 900, "pipe", dict(depth_m=0.94, diameter_m=0.12, material="pvc")),
+            ("pipe", 400, "pipe", dict(depth_m=0.42, diameter_m=0.15, material="metal")),
             ("clean", 400, "clean", dict())]]
 
 
