@@ -324,11 +324,47 @@ def test_a_compact_top_whose_flanks_read_far_too_fast_for_a_pipe_is_a_wet_lens()
                 z_top=15.0, z_peak=15.0, z_peak_short=15.0)
     rows = [_row(**lens, hyperbola_v_ratio=1.94),                    # a 900 MHz lens under noise
             _row(**lens, hyperbola_v_ratio=1.3),                     # a pipe's velocity: a pipe
-            _row(**{**lens, "hyperbola_rms_ns": 0.5}, hyperbola_v_ratio=1.79),  # a poor fit: a pipe
+            _row(**{**lens, "hyperbola_rms_ns": 0.5}, hyperbola_v_ratio=1.79),  # fits nothing (0.46 period)
             _row(**{**lens, "distance_end_m": 1.3}, hyperbola_v_ratio=1.79)]    # a short region: a pipe
     sc = scores(pd.DataFrame(rows), Thresholds())
     assert sc["pipe"].iloc[0] == 0.0 and sc["water_rich"].iloc[0] > 0.9
     assert (sc["pipe"].iloc[1:] > 0.9).all() and (sc["water_rich"].iloc[1:] == 0.0).all()
+
+
+def test_a_compact_top_fitting_a_fast_hyperbola_only_roughly_is_a_domed_lens_not_a_round_pipe():
+    """A round pipe's top bends as a point's a radius deeper: a fast fit of a pipe is still a close
+    one (full-wave pipes fitting 1.4-1.7 times the ground's velocity: misfit 0.06-0.11 period). A
+    wet lens's flattened dome fits a fast hyperbola only roughly (noisy 600-900 MHz lenses called
+    pipes: 1.67-1.9 at 0.14-0.27 period): no pipe (classify.DOMED_TOP_V_RATIO). A rough fit at a
+    pipe's velocity, a misfit so large that nothing fits, or a region too short for its depth to
+    constrain the velocity, still says pipe."""
+    period = 1.08
+    lens = dict(polarity=-1.0, depth_top_m=0.27, distance_start_m=0.83, distance_end_m=1.62, period_ns=period,
+                apex_flat_ratio=0.32, top_range_ns=1.6, coherence=0.03, coherence_dip=0.97, ringing=0.03,
+                z_top=10.7, z_peak=10.7, z_peak_short=10.7)
+    rows = [_row(**lens, hyperbola_v_ratio=1.9, hyperbola_rms_ns=0.27 * period),   # noisy bw900 lens: domed
+            _row(**lens, hyperbola_v_ratio=1.69, hyperbola_rms_ns=0.087 * period),  # noisy metal pipe: close fit
+            _row(**lens, hyperbola_v_ratio=1.3, hyperbola_rms_ns=0.27 * period),   # a pipe's velocity
+            _row(**lens, hyperbola_v_ratio=1.9, hyperbola_rms_ns=0.9 * period),    # fits nothing
+            _row(**{**lens, "distance_end_m": 1.0}, hyperbola_v_ratio=1.9, hyperbola_rms_ns=0.27 * period)]
+    sc = scores(pd.DataFrame(rows), Thresholds())
+    assert sc["pipe"].iloc[0] == 0.0 and sc.iloc[0].idxmax() == "water_rich"
+    for i in (1, 2, 3, 4):
+        assert sc["pipe"].iloc[i] > 0.9 and sc["water_rich"].iloc[i] == 0.0, i
+
+
+def test_a_noisy_wet_lens_whose_fast_fit_is_rough_is_found(monkeypatch):
+    """Blind, noisy, 900 MHz: a wet lens (eps_r 22) 0.64 m long, 0.26 m down. Its top is as compact
+    as a pipe's apex (0.32 Fresnel zones) and its flanks fit a hyperbola 1.9 times the ground's
+    velocity, roughly (0.27 period): a domed lens, found as a wet zone at its depth. Without the
+    rule on rough fast fits it is called a pipe and lost."""
+    import roadhealth.detect.classify as classify_mod
+
+    survey = _blind_line("bw900_water_rich_18_noisy")
+    found = _kinds_near(detect(survey), 0.9, 1.5)
+    assert [k for k, _ in found] == ["water_rich"] and abs(found[0][1] - 0.26) <= 0.1, found
+    monkeypatch.setattr(classify_mod, "DOMED_TOP_V_RATIO", None)
+    assert _kinds_near(detect(survey), 0.9, 1.5) == []
 
 
 def test_a_noisy_wet_lens_with_a_domed_top_is_not_taken_for_a_pipe(monkeypatch):

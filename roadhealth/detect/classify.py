@@ -74,6 +74,16 @@ PIPE_FLANKS_PER_DEPTH = 1.7
 #: Hyperbola velocity (over the scores' velocity) from which a compact top whose flanks fit a
 #: hyperbola well is too flat for a round pipe (:func:`scores`).
 PIPE_MAX_V_RATIO = 1.7
+
+#: ... and from which (the first of these; all of it from the second) a compact top whose flanks
+#: fit a hyperbola only roughly, misfit within ``DOMED_TOP_MISFIT`` periods (the first pair a ramp
+#: up, the second down), is a domed top, no round pipe: a round pipe's top bends as a point's a
+#: radius deeper, so a fast fit of a pipe is still a close one (full-wave pipes fitting 1.4-1.7:
+#: misfits 0.06-0.11 period, clean and noisy), while a lens's flattened dome fits a fast
+#: hyperbola only roughly (noisy 600-900 MHz wet lenses called pipes: 1.67-1.9 at 0.14-0.27).
+#: A misfit over the second pair fits no hyperbola at all (the velocity says nothing). None: not used.
+DOMED_TOP_V_RATIO: tuple[float, float] | None = (1.55, 1.65)
+DOMED_TOP_MISFIT = ((0.12, 0.15), (0.45, 0.35))
 CLUTTER = ("pipe", "surface", "layer", "weak")
 
 #: The surface-anomaly ratio a region must reach when its top lies at the first searched rows
@@ -282,8 +292,13 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # regions 1.9-3 times as long as deep)
     # (over an aperture that constrains the velocity: flanks along at least about the depth; an
     # air-filled PVC pipe's 0.35 m region 0.5 m down read 2.07 at 900 MHz)
-    too_fast = (ramp(logv, np.log(PIPE_MAX_V_RATIO), np.log(PIPE_MAX_V_RATIO + 0.15)) * ramp(hrms, 0.25, 0.15)
-                * ramp(length / np.maximum(depth, 0.05), 0.8, 1.2))
+    wide = ramp(length / np.maximum(depth, 0.05), 0.8, 1.2)
+    too_fast = ramp(logv, np.log(PIPE_MAX_V_RATIO), np.log(PIPE_MAX_V_RATIO + 0.15)) * ramp(hrms, 0.25, 0.15) * wide
+    if DOMED_TOP_V_RATIO is not None:  # (see DOMED_TOP_V_RATIO)
+        (m0, m1), (m2, m3) = DOMED_TOP_MISFIT
+        domed = (ramp(logv, np.log(DOMED_TOP_V_RATIO[0]), np.log(DOMED_TOP_V_RATIO[1]))
+                 * ramp(hrms, m0, m1) * ramp(hrms, m2, m3) * wide)
+        too_fast = np.maximum(too_fast, domed)
     compact_top = (ramp(np.nan_to_num(flat_ratio, nan=9.0), th.compact_max_ratio + 0.2, th.compact_max_ratio)
                    * ramp(consistency, 0.5, 0.7)  # one clean wavelet
                    * (1 - ramp(rng_p, 0.78, 0.55) * ramp(coh, 0.6, 0.85))  # not a flat continuous top (a void)
