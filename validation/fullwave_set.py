@@ -1270,7 +1270,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.51, height_m=0.46, depth_top_m=0.78)),
             ("pipe", 900, "pipe", dict(depth_m=0.94, diameter_m=0.12, material="pvc")),
             ("pipe", 400, "pipe", dict(depth_m=0.42, diameter_m=0.15, material="metal")),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # eighty-fourth batch (same session, written after batch 83 was scored, no rule changed
+            # since): drawn as batches 82 and 83 were, with numpy default_rng(84)
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.41, depth_top_m=0.88)),
+            ("cavity", 900, "cavity", dict(length_m=0.55, height_m=0.25, depth_top_m=1.06)),
+            ("void", 400, "void", dict(length_m=0.95, height_m=0.028, under="base")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.18, height_m=0.28, depth_top_m=0.64, eps_r=23.9)),
+            ("loose", 400, "loose", dict(length_m=1.06, height_m=0.46, depth_top_m=0.41)),
+            ("pipe", 600, "pipe", dict(depth_m=0.7, diameter_m=0.29, material="pvc")),
+            ("pipe", 400, "pipe", dict(depth_m=0.64, diameter_m=0.15, material="pvc")),
+            ("clean", 900, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
