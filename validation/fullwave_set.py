@@ -1280,6 +1280,19 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.06, height_m=0.46, depth_top_m=0.41)),
             ("pipe", 600, "pipe", dict(depth_m=0.7, diameter_m=0.29, material="pvc")),
             ("pipe", 400, "pipe", dict(depth_m=0.64, diameter_m=0.15, material="pvc")),
+            ("clean", 900, "clean", dict())],
+            [  # eighty-fifth batch (same session, written after batch 84 was scored, no rule changed
+            # since): drawn as batches 82-84 were, with numpy default_rng(85), but each body's top
+            # (a pipe's, with its diameter) clipped to the band's model depth less the body and
+            # 0.15 m, as the plain batches are (batch 84 put a 900 MHz cavity's top at 1.06 m, past
+            # its 1.0 m model and its record)
+            ("cavity", 600, "cavity", dict(length_m=1.01, height_m=0.23, depth_top_m=0.9)),
+            ("cavity", 400, "cavity", dict(length_m=0.46, height_m=0.33, depth_top_m=0.43)),
+            ("void", 900, "void", dict(length_m=1.16, height_m=0.022, under="base")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.97, height_m=0.49, depth_top_m=0.56, eps_r=20.5)),
+            ("loose", 400, "loose", dict(length_m=0.84, height_m=0.37, depth_top_m=0.48)),
+            ("pipe", 400, "pipe", dict(depth_m=0.95, diameter_m=0.15, material="pvc")),
+            ("pipe", 600, "pipe", dict(depth_m=0.84, diameter_m=0.32, material="metal")),
             ("clean", 900, "clean", dict())]]
 
 
