@@ -1293,7 +1293,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=0.84, height_m=0.37, depth_top_m=0.48)),
             ("pipe", 400, "pipe", dict(depth_m=0.95, diameter_m=0.15, material="pvc")),
             ("pipe", 600, "pipe", dict(depth_m=0.84, diameter_m=0.32, material="metal")),
-            ("clean", 900, "clean", dict())]]
+            ("clean", 900, "clean", dict())],
+            [  # eighty-sixth batch (same session, written after batch 85 was scored, no rule changed
+            # since): drawn as batch 85 was, with numpy default_rng(86), tops clipped the same way
+            ("cavity", 900, "cavity", dict(length_m=1.16, height_m=0.2, depth_top_m=0.65)),
+            ("cavity", 400, "cavity", dict(length_m=0.61, height_m=0.2, depth_top_m=0.55)),
+            ("void", 400, "void", dict(length_m=1.04, height_m=0.028, under="base")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.94, height_m=0.38, depth_top_m=0.93, eps_r=24.0)),
+            ("loose", 600, "loose", dict(length_m=0.97, height_m=0.54, depth_top_m=0.69)),
+            ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.16, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=1.04, diameter_m=0.28, material="metal")),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
