@@ -1304,7 +1304,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=0.97, height_m=0.54, depth_top_m=0.69)),
             ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.16, material="metal")),
             ("pipe", 400, "pipe", dict(depth_m=1.04, diameter_m=0.28, material="metal")),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # eighty-seventh batch (same session, written after batch 86 was scored, no rule changed
+            # since): drawn as batch 85 was, with numpy default_rng(87), tops clipped the same way
+            ("cavity", 400, "cavity", dict(length_m=0.69, height_m=0.22, depth_top_m=0.79)),
+            ("cavity", 900, "cavity", dict(length_m=0.75, height_m=0.41, depth_top_m=0.44)),
+            ("void", 900, "void", dict(length_m=1.45, height_m=0.02, under="base")),
+            ("water_rich", 600, "water_rich", dict(length_m=0.72, height_m=0.46, depth_top_m=0.84, eps_r=22.4)),
+            ("loose", 400, "loose", dict(length_m=1.0, height_m=0.31, depth_top_m=0.53)),
+            ("pipe", 400, "pipe", dict(depth_m=0.43, diameter_m=0.13, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.91, diameter_m=0.17, material="metal")),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
