@@ -1420,16 +1420,16 @@ def build_model(sc: dict) -> RoadModel:
             for lay in layers]
     s = j["s_m"]
     obj = sc["object"]
+    if p.get("top_at"):  # the top at the interface over the named layer (plus ``top_offset_m``)
+        names = [lay.name for lay in layers]
+        above = sum(lay.thickness_m for lay in layers[:names.index(p["top_at"])])
+        p = dict(p, depth_top_m=round(above + float(p.get("top_offset_m", 0.0)), 3))
     top = p.get("depth_top_m", p.get("depth_m"))
     if top is not None and float(top) >= acq["depth_m"]:
         # (blind batch 84 put a 900 MHz cavity's top at 1.06 m: past the model and its record)
         warnings.warn(f"{sc['name']}: a body's top {float(top):g} m down lies past the {acq['depth_m']:g} m of the "
                       f"{f} MHz model (and about the end of its {acq['window_ns']:g} ns record): no reader can find it",
                       stacklevel=2)
-    if p.get("top_at"):  # the top at the interface over the named layer (plus ``top_offset_m``)
-        names = [lay.name for lay in layers]
-        above = sum(lay.thickness_m for lay in layers[:names.index(p["top_at"])])
-        p = dict(p, depth_top_m=round(above + float(p.get("top_offset_m", 0.0)), 3))
     objects: list = []
     if obj == "multi":  # several objects along one longer line, each at its own position
         for kind, q in p["items"]:

@@ -78,8 +78,8 @@ PIPE_MAX_V_RATIO = 1.7
 #: ... and from which (the first of these; all of it from the second) a compact top whose flanks
 #: fit a hyperbola only roughly, misfit within ``DOMED_TOP_MISFIT`` periods (the first pair a ramp
 #: up, the second down), is a domed top, no round pipe: a round pipe's top bends as a point's a
-#: radius deeper, so a fast fit of a pipe is still a close one (full-wave pipes fitting 1.4-1.7:
-#: misfits 0.06-0.11 period, clean and noisy), while a lens's flattened dome fits a fast
+#: radius deeper, so a fast fit of a pipe is still a close one (full-wave pipes fitting 1.4-1.75:
+#: misfits 0.03-0.11 period, clean and noisy), while a lens's flattened dome fits a fast
 #: hyperbola only roughly (noisy 600-900 MHz wet lenses called pipes: 1.67-1.9 at 0.14-0.27).
 #: A misfit over the second pair fits no hyperbola at all (the velocity says nothing). None: not used.
 DOMED_TOP_V_RATIO: tuple[float, float] | None = (1.55, 1.65)
