@@ -1314,7 +1314,31 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.0, height_m=0.31, depth_top_m=0.53)),
             ("pipe", 400, "pipe", dict(depth_m=0.43, diameter_m=0.13, material="metal")),
             ("pipe", 400, "pipe", dict(depth_m=0.91, diameter_m=0.17, material="metal")),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # eighty-eighth batch (thirty-eighth session, written before any change of that session):
+            # drawn as batch 85 was, with numpy default_rng(88), tops clipped the same way, and now a
+            # soil drawn for each line too (default twice as likely as dry sand, wet clay or one
+            # uniform soil). A void under the base on the uniform soil (no base there) lies under the asphalt.
+            ("cavity", 400, "cavity", dict(length_m=0.41, height_m=0.21, depth_top_m=0.58, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.35, height_m=0.28, depth_top_m=0.91)),
+            ("void", 400, "void", dict(length_m=1.23, height_m=0.024, under="asphalt", soil="uniform")),
+            ("water_rich", 400, "water_rich", dict(length_m=0.98, height_m=0.47, depth_top_m=0.75, eps_r=25.7,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 600, "loose", dict(length_m=1.06, height_m=0.57, depth_top_m=0.35)),
+            ("pipe", 900, "pipe", dict(depth_m=0.72, diameter_m=0.13, material="metal", soil="uniform")),
+            ("pipe", 900, "pipe", dict(depth_m=0.6, diameter_m=0.1, material="metal", soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict())],
+            [  # eighty-ninth batch (same session, written with batch 88, before any change): drawn as
+            # batch 88 was, with numpy default_rng(89)
+            ("cavity", 400, "cavity", dict(length_m=0.79, height_m=0.47, depth_top_m=1.0)),
+            ("cavity", 600, "cavity", dict(length_m=0.57, height_m=0.21, depth_top_m=0.75, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=1.46, height_m=0.038, under="asphalt")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.89, height_m=0.23, depth_top_m=0.86, eps_r=20.6,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.04, height_m=0.52, depth_top_m=0.5)),
+            ("pipe", 900, "pipe", dict(depth_m=0.65, diameter_m=0.18, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.79, diameter_m=0.11, material="pvc", soil="uniform")),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
