@@ -1338,7 +1338,29 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.04, height_m=0.52, depth_top_m=0.5)),
             ("pipe", 900, "pipe", dict(depth_m=0.65, diameter_m=0.18, material="metal")),
             ("pipe", 400, "pipe", dict(depth_m=0.79, diameter_m=0.11, material="pvc", soil="uniform")),
-            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # ninetieth batch (same session, written after batches 88 and 89 were scored, before any
+            # change): drawn as batch 88 was, with numpy default_rng(90)
+            ("cavity", 400, "cavity", dict(length_m=0.93, height_m=0.19, depth_top_m=0.93, soil_materials=DRY_SAND)),
+            ("cavity", 600, "cavity", dict(length_m=1.07, height_m=0.3, depth_top_m=0.3)),
+            ("void", 400, "void", dict(length_m=1.39, height_m=0.03, under="asphalt", soil="uniform")),
+            ("water_rich", 900, "water_rich", dict(length_m=1.56, height_m=0.27, depth_top_m=0.58, eps_r=18.5,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=1.53, height_m=0.34, depth_top_m=0.49, soil="uniform")),
+            ("pipe", 400, "pipe", dict(depth_m=0.79, diameter_m=0.32, material="metal", soil="uniform")),
+            ("pipe", 400, "pipe", dict(depth_m=1.01, diameter_m=0.09, material="metal", soil_materials=WET_CLAY)),
+            ("clean", 600, "clean", dict(soil_materials=WET_CLAY))],
+            [  # ninety-first batch (same session, written with batch 90): drawn as batch 88 was, with
+            # numpy default_rng(91)
+            ("cavity", 400, "cavity", dict(length_m=1.05, height_m=0.47, depth_top_m=0.56)),
+            ("cavity", 400, "cavity", dict(length_m=1.1, height_m=0.29, depth_top_m=0.82)),
+            ("void", 600, "void", dict(length_m=1.39, height_m=0.038, under="asphalt")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.37, height_m=0.25, depth_top_m=0.89, eps_r=18.5,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.55, height_m=0.42, depth_top_m=0.54)),
+            ("pipe", 900, "pipe", dict(depth_m=0.62, diameter_m=0.23, material="metal", soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.29, material="metal")),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
