@@ -403,6 +403,28 @@ def test_bad_input_raises_a_clear_error(make, match):
     assert isinstance(info.value, RoadHealthError) and isinstance(info.value, ValueError)
 
 
+def _positions(d):
+    x = np.random.default_rng(0).standard_normal((1, d.size, 256)).astype(np.float32)
+    return roadhealth.make_survey(x, dt_ns=0.125, distance_m=d, antenna_mhz=600.0)
+
+
+def test_corrupt_positions_raise_a_clear_error_not_a_memory_error():
+    """Found by fuzzing: one SEG-Y CDP_X of 2**31 - 1 made the spacing's regularisation ask for 28
+    million traces (52 GB); a MALA start position of 1e308 left every trace at one float distance
+    and the hyperbola fits without a moveout (numpy's LinAlgError)."""
+    d = np.arange(50) * 0.05
+    jump = d.copy()
+    jump[1:] += 2147483.0
+    with pytest.raises(DetectionError, match=r"distance_m jumps by 2\.1\d*e\+06 m between traces 0 and 1"):
+        detect(_positions(jump))
+    with pytest.raises(DetectionError, match=r"distance_m reaches 1e\+308"):
+        detect(_positions(np.full(50, 1e308)))
+    # an uneven line whose spacing can be evened out is still searched (no more than 4 x the traces)
+    gap = d.copy()
+    gap[25:] += 1.0
+    detect(_positions(gap))
+
+
 def test_the_data_check_reads_every_sample_until_it_finds_one():
     """The finite / non-zero check stops at the first finite non-zero sample, in chunks: a
     float survey that is zero or NaN everywhere but its very last sample is searchable, NaNs with

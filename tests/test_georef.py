@@ -418,6 +418,18 @@ def test_regularize_uniform_and_linear_signal_exact():
     assert out.attrs["history"][-1]["step"] == "regularize"
 
 
+def test_regularize_refuses_a_corrupt_jump():
+    survey, _ = _irregular_survey()
+    dist = survey.distance_m.values.copy()
+    dist[:, 10:] += 5e6  # a position thousands of kilometres off: 1e8 traces at 5 cm
+    bad = survey.assign_coords(distance_m=(("channel", "trace"), dist))
+    with pytest.raises(ProcessingError, match=r"would make 1e\+08 traces.*between traces 9 and 10"):
+        regularize(bad, 0.05)
+    # the same count within the bound when the user asks for it (start_m/end_m)
+    out = regularize(bad, 0.05, end_m=float(dist[0, 9]))
+    assert out.sizes["trace"] <= survey.sizes["trace"] * 2
+
+
 def test_regularize_stationary_traces():
     survey, d = _irregular_survey(stationary=range(40, 60))  # 20 repeated distances
     assert np.sum(np.diff(d) == 0) == 20

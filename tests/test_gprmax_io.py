@@ -172,3 +172,42 @@ def test_campaign_reads_a_series_once(tmp_path):
     assert found == ["bscan_merged.h5", "bscan_v3_merged.out"]
     (tmp_path / "bscan_merged.h5").unlink()
     assert sorted(p.name for p in load_campaign(tmp_path).surveys) == ["bscan1.h5", "bscan_v3_merged.out"]
+
+
+def test_corrupt_hdf5_metadata_is_a_format_error_naming_the_file(tmp_path):
+    # h5py raises RuntimeError (not OSError) on a damaged object header or link: found by fuzzing
+    # (one byte of the root object header; four bytes of a gprMax 4 merge's link table)
+    v3 = tmp_path / "bad_merged.out"
+    b = bytearray(V3.read_bytes())
+    b[938] = 223
+    v3.write_bytes(bytes(b))
+    with pytest.raises(FormatError, match=r"bad_merged\.out.*gprmax"):
+        roadhealth.read(v3)
+    h5 = tmp_path / "bad_merged.h5"
+    b = bytearray(MERGED.read_bytes())
+    for offset, value in ((172, 174), (1124, 27), (1482, 158), (1966, 170)):
+        b[offset] = value
+    h5.write_bytes(bytes(b))
+    with pytest.raises(FormatError, match=r"bad_merged\.h5"):
+        roadhealth.read(h5)
+
+
+def test_a_series_with_an_unreadable_run_is_read_alone_and_says_so(tmp_path):
+    for k in range(1, 7):
+        shutil.copy(DATA / f"bscan{k}.h5", tmp_path / f"bscan{k}.h5")
+    (tmp_path / "bscan3.h5").write_bytes(b"\0" * 100)
+    with pytest.warns(UserWarning, match=r"read alone.*bscan3\.h5"):
+        s = roadhealth.read(tmp_path / "bscan1.h5")
+    assert s.sizes["trace"] == 1
+
+
+def test_an_impossible_step_between_runs_gives_no_positions(tmp_path):
+    f = tmp_path / "steps_merged.h5"
+    shutil.copy(MERGED, f)
+    with h5py.File(f, "r+") as h:
+        h.attrs["srcsteps"] = np.array([1e300, 0, 0])
+        h.attrs["rxsteps"] = np.array([1e300, 0, 0])
+    with pytest.warns(UserWarning, match="trace_spacing_m"):
+        s = roadhealth.read(f)
+    assert s.attrs["distance_source"] == "trace index"
+    assert np.isfinite(s.distance_m.values).all()

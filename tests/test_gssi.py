@@ -178,6 +178,9 @@ def test_bad_headers_raise_format_error(tmp_path):
         ("rh_nsamp", 0, "rh_nsamp"),
         ("rh_nchan", 0, "rh_nchan"),
         ("rhf_range", np.nan, "rhf_range"),
+        # a range that implies a sample interval no radar has (2e-6 ns, 195 ns: found by fuzzing)
+        ("rhf_range", 1e-3, "rhf_range.*sample interval"),
+        ("rhf_range", 1e5, "rhf_range.*sample interval"),
         ("rh_data", 0, "rh_data"),  # would read the header itself as the first scan
     ]:
         bad = hdr.copy()

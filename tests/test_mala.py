@@ -201,6 +201,7 @@ def test_empty_file_is_format_error(tmp_path, samples_dir):
     [
         ("SAMPLES", "abc", "SAMPLES"),
         ("SAMPLES", "0", "SAMPLES"),
+        ("SAMPLES", "1", "at least 2 samples"),  # one sample per 'trace' holds no waveform
         ("SAMPLES", "inf", "SAMPLES"),
         ("SAMPLES", "511.5", "whole number"),
         ("FREQUENCY", "0", None),  # falls back to TIMEWINDOW, with a warning

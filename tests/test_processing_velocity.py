@@ -57,6 +57,19 @@ def test_fit_hyperbola_exact():
     assert fit["eps_r"] == pytest.approx((C0_M_PER_NS / v) ** 2, rel=1e-5)
 
 
+def test_fit_hyperbola_far_from_the_origin_and_without_moveout():
+    x = np.linspace(0, 2, 41)
+    t = np.sqrt(7.0**2 + (2 * (x - 0.8) / 0.11) ** 2)
+    # the same top 1e6 m along a chainage: the centred fit is unchanged
+    far = velocity.fit_hyperbola(x + 1e6, t)
+    assert far["velocity_m_per_ns"] == pytest.approx(0.11, rel=1e-4)
+    assert far["x0_m"] == pytest.approx(1e6 + 0.8, abs=1e-3)
+    # positions all alike (a corrupt start position of 1e308 swallowing the steps): no fit, no
+    # LinAlgError from inside numpy
+    for bad in (np.full(41, 1e308), np.full(41, 3.0)):
+        assert np.isnan(velocity.fit_hyperbola(bad, t)["velocity_m_per_ns"])
+
+
 @pytest.mark.parametrize("v_true", [0.08, 0.12])
 def test_hyperbola_velocity_within_3_percent(v_true):
     rng = np.random.default_rng(2)

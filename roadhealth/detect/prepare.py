@@ -209,11 +209,18 @@ def _finite_nonzero(values: np.ndarray, chunk: int = 1 << 18) -> tuple[bool, boo
     return finite, False
 
 
+#: Largest along-track distance (m) a survey may carry: a road line, or a campaign's chainage, is
+#: shorter than the equator (4e7 m); a start position of 1e308 (a corrupt MALA header) left every
+#: trace at the same float distance and the hyperbola fits without a moveout.
+MAX_DISTANCE_M = 1e8
+
+
 def check_input(survey: Any) -> xr.DataArray:
     """Raise :class:`DetectionError` unless ``survey`` can be searched for defects.
 
     Checks: a DataArray with dims (channel, trace, sample), ``dt_ns``, at least one sample and
-    trace, some finite non-zero data, a depth-domain survey with its velocity.
+    trace, some finite non-zero data, a depth-domain survey with its velocity, along-track
+    distances within :data:`MAX_DISTANCE_M`.
     """
     if not isinstance(survey, xr.DataArray):
         raise DetectionError(f"detect: expected a survey (xarray.DataArray); got {type(survey).__name__}")
@@ -242,6 +249,14 @@ def check_input(survey: Any) -> xr.DataArray:
                 f"{src}: depth-domain data (attrs['domain'] = 'depth') without a velocity: "
                 f"attrs['pseudo_velocity_m_per_ns'] is {v!r}; expected the velocity (m/ns) that relates "
                 "its twt_ns to depth_m (roadhealth.processing.to_depth writes it)")
+    if "distance_m" in survey.coords:
+        d = np.asarray(survey.coords["distance_m"].values, dtype=float)
+        big = np.abs(d[np.isfinite(d)])
+        if big.size and float(big.max()) > MAX_DISTANCE_M:
+            raise DetectionError(
+                f"{src}: distance_m reaches {float(big.max()):.6g} m; expected along-track distances within "
+                f"+-{MAX_DISTANCE_M:g} m (a corrupt start position or coordinate?). Give the survey an even "
+                "spacing instead (roadhealth.survey.with_trace_spacing)")
     values = survey.data
     if is_dask(values):
         import dask.array as da
@@ -346,8 +361,16 @@ def _declip_if_clipped(survey: xr.DataArray, notes: list) -> xr.DataArray:
     return out
 
 
+#: Most traces (times those recorded) that evening out the spacing of a survey may make: beyond,
+#: the positions have a jump that no survey makes (a corrupt coordinate: one SEG-Y CDP_X of
+#: 2147483647 asked for 28 million traces from 47), and detection stops with a clear error
+#: instead of interpolating a road out of nothing or running out of memory.
+MAX_REGULARISE_GROWTH = 4.0
+
+
 def _regularise_if_uneven(survey: xr.DataArray, notes: list) -> xr.DataArray:
-    """Resample to even trace spacing when the spacing varies by more than 10 %."""
+    """Resample to even trace spacing when the spacing varies by more than 10 % (at most
+    :data:`MAX_REGULARISE_GROWTH` times as many traces as recorded)."""
     from roadhealth.processing import resample_traces
 
     d = np.asarray(survey.coords["distance_m"].values, dtype=float) if "distance_m" in survey.coords else None
@@ -360,6 +383,16 @@ def _regularise_if_uneven(survey: xr.DataArray, notes: list) -> xr.DataArray:
     monotonic = np.all(step > 0) or np.all(step < 0)  # a line may be recorded backwards
     if monotonic and float(np.max(np.abs(np.abs(step) - med))) <= 0.1 * med:
         return survey
+    n_t = d.shape[-1]
+    n_new = float(np.ptp(d[0])) / med + 1
+    if n_new > MAX_REGULARISE_GROWTH * n_t:
+        k = int(np.argmax(np.abs(step)))
+        raise DetectionError(
+            f"{_source(survey)}: distance_m jumps by {abs(float(step[k])):.6g} m between traces {k} and {k + 1}, "
+            f"where the median step is {med:.4g} m: regularising the spacing would make {n_new:.3g} traces of "
+            f"{n_t} recorded (more than {MAX_REGULARISE_GROWTH:g} times as many, nearly all interpolated). The "
+            "positions look corrupt: check the file's positions, or give the survey an even spacing "
+            "(roadhealth.survey.with_trace_spacing; read(..., trace_spacing_m=) for SEG-Y)")
     try:
         out = resample_traces(survey, spacing_m=med, backwards="drop")
     except ProcessingError as exc:

@@ -89,7 +89,9 @@ def detect_format(path: str | os.PathLike) -> str:
     if head.startswith(b"\x89HDF\r\n\x1a\n"):
         from roadhealth.io.gprmax import is_gprmax
 
-        return "gprmax" if is_gprmax(p) else "netcdf"
+        # (an HDF5 ".out", gprMax 3's name for its output, whose metadata cannot be read gets the
+        # gprMax reader's error rather than NetCDF's)
+        return "gprmax" if is_gprmax(p) or ext == "out" else "netcdf"
     if head.startswith(b"CDF"):
         return "netcdf"
     if ext == "dzt":
@@ -167,8 +169,9 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         raise
     except MemoryError:
         raise
-    except (ValueError, IndexError, KeyError, OSError, OverflowError) as exc:
-        # A reader should raise FormatError itself; this is the safety net that keeps the file name.
+    except (ValueError, IndexError, KeyError, OSError, OverflowError, RuntimeError) as exc:
+        # A reader should raise FormatError itself; this is the safety net that keeps the file name
+        # (h5py raises RuntimeError on a corrupt HDF5 object header or link).
         raise FormatError(path, None, f"could not be read as {fmt}: {type(exc).__name__}: {exc}") from exc
     _warn_unused_positioning(survey, path, options)
     if spacing is not None:

@@ -835,6 +835,13 @@ def _left_normal(cx: np.ndarray, cy: np.ndarray):
 # --------------------------------------------------------------------------------------------
 
 
+#: :func:`regularize` refuses to make more than this many traces *and* more than
+#: :data:`MAX_REGULARIZE_GROWTH` times those recorded: such a count comes from a corrupt position
+#: (a jump of thousands of kilometres), not from a survey, and would exhaust memory.
+MAX_REGULARIZE_TRACES = 1_000_000
+MAX_REGULARIZE_GROWTH = 100.0
+
+
 def regularize(
     survey: xr.DataArray,
     spacing_m: float,
@@ -885,7 +892,8 @@ def regularize(
     ------
     ProcessingError
         If ``spacing_m`` is not positive, distances are not finite, fewer than one trace remains,
-        or ``backwards="raise"`` and the track goes backwards.
+        ``backwards="raise"`` and the track goes backwards, or the new traces would number more than
+        :data:`MAX_REGULARIZE_TRACES` and :data:`MAX_REGULARIZE_GROWTH` times those recorded.
     """
     spacing_m = float(spacing_m)
     _check_regularize_options(survey, spacing_m, method, stationary, backwards)
@@ -907,6 +915,14 @@ def regularize(
     hi = float(dk[-1]) if end_m is None else float(end_m)
     if not (np.isfinite(lo) and np.isfinite(hi) and hi >= lo):
         raise ProcessingError(f"regularize: empty or invalid distance range {lo:g}..{hi:g} m")
+    n_new = (hi - lo) / spacing_m + 1
+    if n_new > MAX_REGULARIZE_TRACES and n_new > MAX_REGULARIZE_GROWTH * n_trace:
+        jump = np.abs(np.diff(d))
+        k = int(np.argmax(jump)) if jump.size else 0
+        raise ProcessingError(
+            f"regularize: {hi - lo:.6g} m at {spacing_m:g} m spacing would make {n_new:.3g} traces from {n_trace} "
+            f"(the largest step of distance_m, {float(jump[k]) if jump.size else 0.0:.6g} m between traces {k} and "
+            f"{k + 1}, looks corrupt); pass start_m/end_m or fix the positions")
     d_new, i0, i1, w = _grid_weights(dk, lo, hi, spacing_m, method)
     rows0, rows1 = (i0, i1) if base_index is None else (base_index[i0], base_index[i1])
     a0 = data_base[:, rows0, :]

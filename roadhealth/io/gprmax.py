@@ -51,7 +51,7 @@ def is_gprmax(path: str | os.PathLike) -> bool:
     try:
         with h5py.File(path, "r") as h:
             return "gprMax" in h.attrs or "Iterations" in h.attrs or ("dt" in h.attrs and "rxs" in h)
-    except OSError:
+    except (OSError, RuntimeError, KeyError):  # h5py raises RuntimeError on corrupt object headers
         return False
 
 
@@ -61,7 +61,7 @@ def _title(path: Path) -> str | None:
     try:
         with h5py.File(path, "r") as h:
             t = h.attrs.get("Title")
-    except OSError:
+    except (OSError, RuntimeError, KeyError):
         return None
     return _text(t)
 
@@ -206,8 +206,15 @@ def _steps_m(h) -> np.ndarray | None:
 
     s_src, s_rx = metres(_attr_vector(h, "srcsteps")), metres(_attr_vector(h, "rxsteps"))
     if s_src is not None and s_rx is not None and s_src.size == s_rx.size:
-        return 0.5 * (s_src + s_rx)
-    return s_rx if s_rx is not None else s_src
+        out = 0.5 * (s_src + s_rx)
+    else:
+        out = s_rx if s_rx is not None else s_src
+    # a step no model makes (beyond MAX_STEP_M, or overflowing) gives no positions
+    return out if out is not None and np.all(np.abs(out) <= MAX_STEP_M) else None
+
+
+#: Largest step between runs (m) taken as the B-scan's trace spacing: a model is metres across.
+MAX_STEP_M = 1e3
 
 
 def _waveform_mhz(h) -> float | None:
@@ -282,6 +289,14 @@ def read_gprmax(
     del lazy, crs, gnss
     p = Path(path)
     files = series_files(p) if series else [p]
+    if series and len(files) == 1:
+        runs = series_files(p, check_titles=False)
+        # numbered files beside it that are separate models (another title) are left alone; one that
+        # cannot be read would silently cut a B-scan short, so that is said
+        bad = [f.name for f in runs if f != p and _title(f) is None] if len(runs) > 1 else []
+        if bad:
+            warn(f"{p}: read alone; the numbered files beside it ({runs[0].name} ... {runs[-1].name}) may be runs of "
+                 f"one B-scan, but {', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''} cannot be read as HDF5")
     traces, mids, comps = [], [], []
     dt_ns = None
     title = version = None

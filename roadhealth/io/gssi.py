@@ -51,6 +51,7 @@ from roadhealth.errors import FormatError
 from roadhealth.io._common import (
     antenna_mhz_from_name,
     atomic_write,
+    check_dt,
     file_channel_order,
     find_companion,
     lazy_or_loaded,
@@ -195,6 +196,7 @@ def _decode_header(path, rec: np.void, raw: bytes, channel: int) -> dict:
         rng = h["rhf_range"]
         if not (np.isfinite(rng) and 0 < rng < 1e6):
             raise FormatError(path, "rhf_range", f"expected a positive time range in ns; got {rng}")
+        check_dt(path, "rhf_range", rng / h["rh_nsamp"], h["rh_nsamp"])  # the interval it implies, as other readers check
         for key in ("rhf_sps", "rhf_spm"):
             if not (np.isfinite(h[key]) and (h[key] == 0 or 1e-3 <= h[key] < 1e7)):
                 raise FormatError(path, key, f"expected 0 (not used) or a rate of 0.001..1e7 per s or m; got {h[key]}")

@@ -276,9 +276,9 @@ def read_mala(
     fmt = "mala_rd7" if dtype.itemsize == 4 else "mala_rd3"
 
     n_samples = header_int(rad_path, header, "SAMPLES")
-    if n_samples <= 0:
+    if n_samples < 2:  # (a one-sample 'trace' holds no waveform: the DZT reader asks the same)
         raise FormatError(
-            rad_path, "SAMPLES", f"expected a positive number of samples per trace; got {n_samples}"
+            rad_path, "SAMPLES", f"expected at least 2 samples per trace; got {n_samples}"
         )
     last_trace = header_int(rad_path, header, "LAST TRACE", required=False)
     dt, dt_attrs = dt_from_frequency_or_window(rad_path, header, n_samples, dt_source)

@@ -183,9 +183,11 @@ def fit_hyperbola(distance_m, twt_ns, *, weights=None) -> dict:
     }  # fmt: skip
     if x.size < 4:
         return nan
-    xc = x.mean()
+    xc = float(np.median(x))  # (a mean of distances near the float range overflows)
     xs = x - xc  # centred for conditioning
     g = np.stack([np.ones_like(xs), xs, xs**2], axis=1)
+    if not (np.isfinite(g).all() and np.isfinite(t**2).all()) or not np.ptp(xs) > 0:
+        return nan  # positions all alike (or beyond what their squares can hold): no moveout to fit
     sw = np.sqrt(w)
     coef, *_ = np.linalg.lstsq(g * sw[:, None], t**2 * sw, rcond=None)
     a, b, c = coef
