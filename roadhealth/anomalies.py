@@ -245,6 +245,15 @@ def validate_anomalies(table: gpd.GeoDataFrame, *, risk_levels: Sequence[str] | 
             problems.append(f"geometry must be footprint polygons; found {sorted(types - _POLYGONAL)}")
         if g.isna().any():
             problems.append(f"geometry is missing in {int(g.isna().sum())} row(s)")
+        present = g[~g.isna()]
+        empty = present.is_empty.to_numpy()
+        if empty.any():
+            problems.append(f"geometry is empty in {int(empty.sum())} row(s)")
+        import shapely
+
+        coords = shapely.get_coordinates(present[~empty].to_numpy())
+        if coords.size and not np.isfinite(coords).all():
+            problems.append("geometry has non-finite (NaN or infinite) coordinates")
     if table.crs is not None:
         if not table.crs.is_projected:
             problems.append(f"the CRS must be projected (footprints in metres); got {table.crs.to_string()}")

@@ -187,7 +187,8 @@ def _campaign_logging(args) -> None:
 
     level = logging.WARNING - 10 * getattr(args, "verbose", 0) + (20 if getattr(args, "quiet", False) else 0)
     logger = logging.getLogger("roadhealth")
-    logger.setLevel(max(logging.DEBUG, min(logging.CRITICAL, level)))
+    # (-q hides warnings, never errors: a fatal error must still say what it is)
+    logger.setLevel(max(logging.DEBUG, min(logging.ERROR, level)))
     for h in [h for h in logger.handlers if getattr(h, "_roadhealth_cli", False)]:
         logger.removeHandler(h)  # a handler of an earlier call may hold a stale stderr
     handler = logging.StreamHandler(sys.stderr)
@@ -297,7 +298,15 @@ def cmd_plan(args) -> int:
         anomalies = read_anomalies(args.anomalies)
         import geopandas as gpd
 
-        cl = gpd.read_file(camp.centrelines, engine="pyogrio")
+        try:
+            cl = gpd.read_file(camp.centrelines, layer=camp.centrelines_layer, engine="pyogrio")
+        except Exception as exc:  # (pyogrio's errors are no OSError)
+            log.error("%s: cannot read the centrelines: %s", camp.centrelines, " ".join(str(exc).split()))
+            return 2
+        if not hasattr(cl, "geom_type") or not len(cl) or not set(cl.geom_type.dropna()) <= {"LineString",
+                                                                                            "MultiLineString"}:
+            log.error("%s: expected road centrelines (lines)", camp.centrelines)
+            return 2
         if camp.crs and cl.crs is not None and cl.crs != camp.crs:
             log.warning("%s is in %s; reprojected to %s", camp.centrelines, cl.crs.to_string(), camp.crs)
             cl = cl.to_crs(camp.crs)
@@ -462,6 +471,12 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (OSError, RoadHealthError) as exc:
+        # the safety net of every command: an output folder that is a file or read-only, a path
+        # in a missing folder, an input that a command did not check itself (found by fuzzing the
+        # command lines); the message, not a traceback, and the usage status
+        print(f"roadhealth {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

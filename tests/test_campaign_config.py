@@ -48,6 +48,12 @@ def _folder(tmp_path: Path, toml: str | None) -> Path:
     ("[thickness]\nwindow_ns = [5.0, 2.0]", "window_ns"),
     ("surveys = [1]", "expected a file name or glob"),
     ("= broken", "not valid TOML"),
+    # found by fuzzing: a NaN edge passed the increasing check and gave all-NaN slices (exit 0)
+    ("[slices]\ndepth_m = [0.1, nan, 0.5]", "increasing depths"),
+    ("[slices]\ndepth_m = [-0.2, 0.3]", "increasing depths"),
+    ("[slices]\nresolution_m = inf", "resolution_m = inf"),
+    ('[evidence]\nmargin_m = "x"', r"\[evidence\] margin_m = 'x'"),
+    ("[evidence]\nmax_anomalies = -1", "max_anomalies = -1"),
 ])
 def test_bad_campaign_toml_names_key_and_value(tmp_path, toml, match):
     with pytest.raises(CampaignError, match=match) as info:

@@ -151,3 +151,37 @@ def test_convert_overwrite_replaces_a_zarr_store(tmp_path, capsys):
     assert main(["convert", str(b), str(out), "--overwrite"]) == 0
     np.testing.assert_array_equal(roadhealth.read(out).values, roadhealth.read(b).values)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing left aside
+
+
+# --- bad output paths and -q: a message and status 2, never a traceback (found by fuzzing) ---
+
+
+def test_detect_into_a_missing_folder_or_onto_a_folder_says_so(tmp_path, capsys):
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "sample_data" / "longdu" / "WAIMAO.DZT"
+    rc = main(["detect", str(src), "--out", str(tmp_path / "no" / "such" / "a.gpkg"), "-q"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is not an existing folder" in err and "Traceback" not in err
+    rc = main(["detect", str(src), "--out", str(tmp_path), "-q"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "is a folder; expected a GeoPackage file name" in err
+
+
+def test_quiet_hides_warnings_not_fatal_errors(tmp_path, capsys):
+    d = tmp_path / "camp"
+    d.mkdir()
+    (d / "campaign.toml").write_text("[slices\n")
+    rc = main(["run", str(d), "--out", str(tmp_path / "o"), "-q"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "campaign.toml" in err
+
+
+def test_run_into_an_output_under_a_file_says_so(tmp_path, capsys):
+    from pathlib import Path
+
+    (tmp_path / "afile").write_text("x")
+    camp = Path(__file__).resolve().parents[1] / "sample_data" / "longdu"
+    rc = main(["run", str(camp), "--out", str(tmp_path / "afile" / "sub"), "-q"])
+    err = capsys.readouterr().err
+    assert rc == 2 and "afile" in err and "Traceback" not in err

@@ -322,6 +322,61 @@ def test_config_overrides_and_errors(tmp_path):
         load_config(bad)
 
 
+@pytest.mark.parametrize(("over", "match"), [
+    # found by fuzzing the planner: a NaN passes range checks written as ``x < 0`` (no emergencies,
+    # no runs without a word), and unchecked values dropped or inverted pre-treatments
+    ({"pretreatment": {"emergency_risk_score": float("nan")}}, r"pretreatment\.emergency_risk_score = nan; expected a finite"),
+    ({"runs": {"bridge_gap_m": float("nan")}}, r"runs\.bridge_gap_m = nan"),
+    ({"schedule": {"trains": float("inf")}}, r"schedule\.trains = inf"),
+    ({"schedule": {"crews": 1.5}}, r"schedule\.trains/crews"),
+    ({"pretreatment": {"buffer_m": -50}}, r"pretreatment\.buffer_m = -50"),
+    ({"pretreatment": {"grout": {"hole_spacing_m": 0}}}, r"hole_spacing_m > 0"),
+    ({"pretreatment": {"grout": {"waste_factor": -1}}}, r"waste_factor >= 1"),
+    ({"pretreatment": {"grout": {"curing_days": 1e9}}}, r"curing_days <= 365"),
+    ({"pretreatment": {"excavation": {"margin_m": -0.3}}}, r"excavation\.margin_m"),
+    ({"sections": {"penalty": -1}}, r"penalty >= 0"),
+    ({"schedule": {"start_date": "9999-12-01"}}, r"start_date.*1900\.\.2200"),
+    ({"hir": {"hours_per_day": 30}}, r"hours_per_day = 30; expected at most 24"),
+    ({"condition": {"pci_sound": 500}}, r"PCIs in 0\.\.100"),
+    ({"referencing": {"tolerance_m": 0}}, r"referencing\.tolerance_m"),
+])
+def test_config_values_out_of_range_are_refused(over, match):
+    with pytest.raises(PlanError, match=match):
+        load_config(over)
+
+
+def test_bad_ids_footprints_and_centrelines_are_plan_errors():
+    from shapely.geometry import LineString, Polygon
+
+    cl, an, cond, th = base_inputs([(0, 200.0, -1.8, "cavity", "medium", 1.0, 0.8, 0.6),
+                                    (1, 50.0, -1.8, "cavity", "high", 1.2, 1.0, 0.25)])
+    a = an.copy()
+    a["anomaly_id"] = "X"
+    with pytest.raises(PlanError, match="anomaly_id must name each anomaly once"):
+        plan(cl, a, cond, th)
+    a = an.copy()
+    a.loc[a.index[0], "geometry"] = Polygon()
+    with pytest.raises(PlanError, match="geometry is empty in 1 row"):
+        plan(cl, a, cond, th)
+    a = an.copy()
+    a.loc[a.index[0], "geometry"] = Polygon([(0, 0), (float("inf"), 0), (1, 1)])
+    with pytest.raises(PlanError, match="non-finite"):
+        plan(cl, a, cond, th)
+    c = cl.copy()
+    c["width_m"] = c["width_m"].astype(float)
+    c.loc[c.index[0], "width_m"] = float("inf")
+    with pytest.raises(PlanError, match=r"'width_m'.*finite"):
+        plan(c, an, cond, th)
+    with pytest.raises(PlanError, match="no roads"):
+        plan(cl.iloc[:0], an, cond, th)
+    c = cl.copy()
+    g = list(c.geometry)
+    g[0] = LineString([(0, 0), (1, 1), (float("inf"), 3)])
+    c = c.set_geometry(g, crs=cl.crs)
+    with pytest.raises(PlanError, match="finite coordinates"):
+        plan(c, an, cond, th)
+
+
 def test_input_errors_name_file_row_and_field(tmp_path):
     cl, an, cond, th = base_inputs()
     c = cond.copy()

@@ -181,3 +181,24 @@ def test_centre_frequency_of_a_record_cut_in_its_first_arrival(cut_periods, monk
     assert est == pytest.approx(whole, rel=0.1 if cut_periods < 1.5 else 0.25)
     monkeypatch.setattr(core, "CENTRED_WINDOW", False)
     assert abs(estimate_centre_frequency_mhz(cut) / whole - 1) > abs(est / whole - 1)
+
+
+@pytest.mark.parametrize(("step", "params", "match"), [
+    # found by fuzzing recipes: a NaN power made most samples NaN without a word; text where a
+    # number belongs and a huge filter order failed deep inside numpy
+    ("tpower_gain", {"power": float("nan")}, r"step 0 \(tpower_gain\): parameter power = nan: expected a finite"),
+    ("bandpass", {"order": "four"}, r"parameter order = 'four': expected a number"),
+    ("time_zero", {"search_ns": "abc"}, r"parameter search_ns = 'abc'"),
+    ("bandpass", {"low_mhz": "abc"}, r"step 0 \(bandpass, parameters \{'low_mhz': 'abc'\}\) failed"),
+    ("tpower_gain", {"max_gain_db": 1e12}, r"tpower_gain.*OverflowError"),
+])
+def test_bad_parameter_values_name_the_step_and_parameter(step, params, match):
+    with pytest.raises(ProcessingError, match=match):
+        apply(_raw(n_chan=1, n_tr=20), [{"name": step, "params": params}])
+
+
+def test_good_parameter_values_still_pass():
+    s = _raw(n_chan=1, n_tr=20)
+    out = apply(s, [{"name": "bandpass", "params": {"low_mhz": "auto", "order": 4}},
+                    {"name": "tpower_gain", "params": {"power": 1.5, "max_gain_db": None}}])
+    assert np.isfinite(out.values).all()

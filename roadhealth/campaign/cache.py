@@ -223,7 +223,28 @@ def gpkg_temp(path: Path):
 
 
 def write_gpkg(path: Path, layers: dict) -> None:
-    """Write GeoDataFrames as layers of one GeoPackage, atomically and reproducibly."""
-    with reproducible_gpkg(), gpkg_temp(path) as tmp:
-        for layer, gdf in layers.items():
-            gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
+    """Write GeoDataFrames as layers of one GeoPackage, atomically and reproducibly.
+
+    Raises
+    ------
+    roadhealth.errors.WriteError
+        The folder is missing or not a folder, ``path`` is a folder, or GDAL cannot write there
+        (pyogrio's DataSourceError is no OSError: it reached the command line as a traceback).
+    """
+    from roadhealth.errors import WriteError
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise WriteError(f"{path}: cannot write a GeoPackage there: {path.parent} is not an existing folder")
+    if path.is_dir():
+        raise WriteError(f"{path}: is a folder; expected a GeoPackage file name")
+    try:
+        with reproducible_gpkg(), gpkg_temp(path) as tmp:
+            for layer, gdf in layers.items():
+                gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
+    except OSError as exc:
+        raise WriteError(f"{path}: the GeoPackage could not be written: {exc}") from exc
+    except Exception as exc:  # pyogrio.errors.DataSourceError and kin: GDAL could not write the file
+        if type(exc).__module__.startswith("pyogrio"):
+            raise WriteError(f"{path}: the GeoPackage could not be written: {exc}") from exc
+        raise

@@ -54,6 +54,7 @@ from __future__ import annotations
 import copy
 import glob
 import itertools
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -303,16 +304,32 @@ def _merge_known(source: str, section: str, base: dict, over: dict) -> dict:
 def _check_slices(source: str, s: dict) -> dict:
     edges = s["depth_m"]
     if (not isinstance(edges, list) or len(edges) < 2
-            or not all(isinstance(e, (int, float)) and not isinstance(e, bool) for e in edges)
-            or any(b <= a for a, b in itertools.pairwise(edges))):
-        raise CampaignError(f"{source}: [slices] depth_m = {edges!r}; expected at least 2 increasing depths in m")
+            or not all(isinstance(e, (int, float)) and not isinstance(e, bool) and math.isfinite(e) and e >= 0
+                       for e in edges)
+            or any(not b > a for a, b in itertools.pairwise(edges))):
+        # (``not b > a``: a NaN edge compares False both ways and had given all-NaN slices)
+        raise CampaignError(f"{source}: [slices] depth_m = {edges!r}; expected at least 2 increasing depths in m, "
+                            "from 0 down")
     for k in ("resolution_m", "tile_length_m"):
         v = s[k]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
-            raise CampaignError(f"{source}: [slices] {k} = {v!r}; expected a positive number of metres")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1e3:
+            raise CampaignError(f"{source}: [slices] {k} = {v!r}; expected a positive number of metres (under 1 km)")
     if s["statistic"] not in ("envelope", "mean_abs", "energy"):
         raise CampaignError(f"{source}: [slices] statistic = {s['statistic']!r}; expected envelope, mean_abs or energy")
     return {**s, "depth_m": [float(e) for e in edges]}
+
+
+def _check_evidence(source: str, e: dict) -> dict:
+    """[evidence]: positive finite metres and a whole number of anomalies (a text margin failed
+    every survey one by one, found by fuzzing the campaign file)."""
+    for k in ("margin_m", "max_depth_m"):
+        v = e[k]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1e3:
+            raise CampaignError(f"{source}: [evidence] {k} = {v!r}; expected a positive number of metres")
+    v = e["max_anomalies"]
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise CampaignError(f"{source}: [evidence] max_anomalies = {v!r}; expected a whole number >= 0")
+    return e
 
 
 def _check_depth(source: str, d: dict) -> dict:
@@ -463,7 +480,7 @@ def load_campaign(folder: str | os.PathLike, *, exclude: list[os.PathLike] = ())
         slices=_check_slices(source, _merge_known(source, "slices", DEFAULT_SLICES, cfg.get("slices", {}))),
         detect=detect,
         plan=plan,
-        evidence=_merge_known(source, "evidence", DEFAULT_EVIDENCE, cfg.get("evidence", {})),
+        evidence=_check_evidence(source, _merge_known(source, "evidence", DEFAULT_EVIDENCE, cfg.get("evidence", {}))),
         thickness=_check_thickness(source, cfg["thickness"]) if "thickness" in cfg else None,
         problems=problems,
     )

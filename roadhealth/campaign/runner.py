@@ -307,6 +307,10 @@ def _read_centrelines(camp: Campaign, crs: str | None, skipped: list, notes: lis
     except Exception as exc:
         skipped.append({"input": src, "stage": "centrelines", "reason": f"cannot read: {' '.join(str(exc).split())}"})
         return None
+    if not hasattr(cl, "geom_type"):  # a table without geometry (a CSV): no lines at all
+        skipped.append({"input": src, "stage": "centrelines",
+                        "reason": "expected road centrelines (lines); the file holds a table without geometry"})
+        return None
     if not len(cl) or not set(cl.geom_type.dropna()) <= {"LineString", "MultiLineString"}:
         skipped.append({"input": src, "stage": "centrelines",
                         "reason": f"expected road centrelines (lines); found {sorted(set(cl.geom_type.dropna()))}"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -63,6 +64,7 @@ def _check(cfg: dict, source: str) -> dict:
     def bad(key, value, expected):
         raise PlanError(f"{source}: {key} = {value!r}; expected {expected}")
 
+    _finite_numbers(cfg, source)
     h = cfg["hir"]
     if not 0 <= h["new_mix_fraction"] <= 0.30:
         bad("hir.new_mix_fraction", h["new_mix_fraction"], "0..0.30 (JTG/T 5521: new mix <= 30 %)")
@@ -71,6 +73,13 @@ def _check(cfg: dict, source: str) -> dict:
     for k in ("depth_mm", "hours_per_day", "mix_density_t_m3"):
         if not h[k] > 0:
             bad(f"hir.{k}", h[k], "> 0")
+    if not h["hours_per_day"] <= 24:
+        bad("hir.hours_per_day", h["hours_per_day"], "at most 24 hours")
+    if not 0 <= h["rejuvenator_pct"] <= 10 or not h["min_remaining_mm"] >= 0:
+        bad("hir.rejuvenator_pct/min_remaining_mm", (h["rejuvenator_pct"], h["min_remaining_mm"]),
+            "0..10 % of the binder and a thickness >= 0")
+    if not cfg["referencing"]["tolerance_m"] > 0:
+        bad("referencing.tolerance_m", cfg["referencing"]["tolerance_m"], "a distance > 0 m")
     if not 0 < h["utilisation"] <= 1:
         bad("hir.utilisation", h["utilisation"], "0 < utilisation <= 1")
     s = cfg["sections"]
@@ -81,7 +90,11 @@ def _check(cfg: dict, source: str) -> dict:
     r = cfg["runs"]
     if r["min_run_m"] < 0 or r["bridge_gap_m"] < 0 or not 0 <= r["min_coverage"] <= 1 or not r["coverage_gap_m"] > 0:
         bad("runs", r, "min_run_m >= 0, bridge_gap_m >= 0, 0 <= min_coverage <= 1, coverage_gap_m > 0")
+    if not s["penalty"] >= 0 or not s["cda_threshold"] > 0:
+        bad("sections.penalty/cda_threshold", (s["penalty"], s["cda_threshold"]), "penalty >= 0 and cda_threshold > 0")
     c = cfg["condition"]
+    if not (0 <= c["pci_reconstruct"] and c["pci_sound"] <= 100):
+        bad("condition.pci_sound/pci_reconstruct", (c["pci_sound"], c["pci_reconstruct"]), "PCIs in 0..100")
     if c["ravelling_sound"] not in c["ravelling_grades"]:
         bad("condition.ravelling_sound", c["ravelling_sound"], f"one of {c['ravelling_grades']}")
     if not c["pci_reconstruct"] < c["pci_sound"]:
@@ -95,8 +108,22 @@ def _check(cfg: dict, source: str) -> dict:
         if not isinstance(v, (int, float)) or not 0 <= v <= 1:
             bad(f"pretreatment.risk_scores.{k}", v, "a number in 0..1")
     for part in ("grout", "excavation"):
-        if not p[part]["rate_m3_per_day"] > 0 or p[part]["curing_days"] < 0:
-            bad(f"pretreatment.{part}", p[part], "rate_m3_per_day > 0 and curing_days >= 0")
+        if not p[part]["rate_m3_per_day"] > 0 or not 0 <= p[part]["curing_days"] <= 365:
+            bad(f"pretreatment.{part}", p[part], "rate_m3_per_day > 0 and 0 <= curing_days <= 365")
+    for k in ("buffer_m", "excavate_min_area_m2", "excavate_max_depth_top_m", "min_job_days"):
+        if not p[k] >= 0:
+            bad(f"pretreatment.{k}", p[k], ">= 0")
+    if not 0 <= p["emergency_risk_score"] <= 1:
+        bad("pretreatment.emergency_risk_score", p["emergency_risk_score"], "a number in 0..1")
+    g = p["grout"]
+    if not g["hole_spacing_m"] > 0 or not g["waste_factor"] >= 1:
+        bad("pretreatment.grout", {k: g[k] for k in ("hole_spacing_m", "waste_factor")},
+            "hole_spacing_m > 0 and waste_factor >= 1 (a multiplier of the void volume)")
+    for k, v in g["fill_fraction"].items():
+        if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            bad(f"pretreatment.grout.fill_fraction.{k}", v, "a fraction in 0..1")
+    if not p["excavation"]["margin_m"] >= 0:
+        bad("pretreatment.excavation.margin_m", p["excavation"]["margin_m"], ">= 0")
     if not p["grout"]["void_max_gap_m"] > 0:
         bad("pretreatment.grout.void_max_gap_m", p["grout"]["void_max_gap_m"], "a thickness > 0")
     sc = cfg["schedule"]
@@ -104,9 +131,12 @@ def _check(cfg: dict, source: str) -> dict:
         sc[k] = _date(sc[k], f"schedule.{k}", source)
     sc["phase_deadlines"] = {str(k): _date(v, f"schedule.phase_deadlines.{k}", source)
                              for k, v in sc["phase_deadlines"].items()}
+    if not 1900 <= sc["start_date"].year <= 2200:
+        bad("schedule.start_date", sc["start_date"], "a date in 1900..2200")
     if not sc["deadline"] > sc["start_date"]:
         bad("schedule.deadline", sc["deadline"], f"after start_date {sc['start_date']}")
-    if int(sc["trains"]) < 1 or int(sc["crews"]) < 1:
+    if any(isinstance(sc[k], bool) or not isinstance(sc[k], (int, float)) or sc[k] != int(sc[k]) for k in ("trains", "crews")) \
+            or int(sc["trains"]) < 1 or int(sc["crews"]) < 1:
         bad("schedule.trains/crews", (sc["trains"], sc["crews"]), "at least 1 each")
     if not set(sc["weekdays"]) <= set(range(7)) or not sc["weekdays"]:
         bad("schedule.weekdays", sc["weekdays"], "a non-empty list of 0 (Monday) .. 6")
@@ -119,6 +149,19 @@ def _check(cfg: dict, source: str) -> dict:
     if not 0 < sc["time_step_days"] <= 1:
         bad("schedule.time_step_days", sc["time_step_days"], "in (0, 1] working days")
     return cfg
+
+
+def _finite_numbers(cfg, source: str, prefix: str = "") -> None:
+    """Every number of the configuration must be finite: a NaN compares False with everything,
+    so range checks written as ``x < 0`` let it through, and a NaN emergency threshold or gap
+    bridge silently dropped emergencies and runs (found by fuzzing the planner)."""
+    items = cfg.items() if isinstance(cfg, dict) else enumerate(cfg) if isinstance(cfg, list) else ()
+    for k, v in items:
+        key = f"{prefix}{k}" if isinstance(cfg, dict) else f"{prefix.rstrip('.')}[{k}]"
+        if isinstance(v, float) and not math.isfinite(v):
+            raise PlanError(f"{source}: {key} = {v!r}; expected a finite number")
+        if isinstance(v, (dict, list)):
+            _finite_numbers(v, source, f"{key}.")
 
 
 def _date(value, key: str, source: str) -> dt.date:

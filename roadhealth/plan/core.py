@@ -334,8 +334,16 @@ def plan(centrelines, anomalies, condition, thickness, config=None, *, cores=Non
     an = an.reset_index(drop=True)
     score = risk_scores(an, cfg["pretreatment"]["risk_scores"], src)
     loc = locate_footprints(an.geometry.values, cl, tolerance_m=cfg["referencing"]["tolerance_m"])
-    ids = (an["anomaly_id"].astype(str).to_numpy(object) if "anomaly_id" in an
-           else np.array([f"A{i + 1:04d}" for i in range(len(an))], dtype=object))
+    if "anomaly_id" in an:
+        missing = an["anomaly_id"].isna().to_numpy()
+        ids = an["anomaly_id"].astype(str).to_numpy(object)
+        dup = pd.Series(ids).duplicated(keep=False).to_numpy() & ~missing
+        if missing.any() or dup.any():
+            rows = np.flatnonzero(missing | dup)[:5].tolist()
+            raise PlanError(f"{src}: anomaly_id must name each anomaly once; "
+                            f"{int(missing.sum())} missing and {int(dup.sum())} repeated (rows {rows})")
+    else:
+        ids = np.array([f"A{i + 1:04d}" for i in range(len(an))], dtype=object)
     defects = pd.DataFrame({
         "defect_id": ids, "kind": an["kind"].astype(str).to_numpy(object), "risk": an["risk"].astype(str).to_numpy(),
         "risk_score": score, "road": loc["road"].to_numpy(object), "lane": loc["lane"].to_numpy(object),

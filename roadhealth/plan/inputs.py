@@ -72,6 +72,9 @@ def _numeric(df: pd.DataFrame, col: str, source: str, *, lo=None, hi=None, allow
     if bad.any():
         raise _bad_rows(source, col, bad, raw, "a number")
     ok = np.isnan(v)
+    bad = ~ok & ~np.isfinite(v)
+    if bad.any():
+        raise _bad_rows(source, col, bad, raw, "a finite number")
     if lo is not None:
         bad = ~ok & (v < lo)
         if bad.any():
@@ -107,6 +110,11 @@ def check_centrelines(obj, *, crs=None) -> gpd.GeoDataFrame:
         raise PlanError(f"{source}: the centrelines need a projected CRS in metres; got {df.crs}")
     if crs is not None:
         df = df.to_crs(crs)
+    if not len(df):
+        raise PlanError(f"{source}: the centrelines table has no roads")
+    nameless = df["name"].isna().to_numpy()
+    if nameless.any():
+        raise _bad_rows(source, "name", nameless, df["name"].to_numpy(object), "a road name")
     names = df["name"].astype(str).to_numpy(object)
     dup = pd.Series(names).duplicated(keep=False).to_numpy()
     if dup.any():
@@ -136,6 +144,11 @@ def check_centrelines(obj, *, crs=None) -> gpd.GeoDataFrame:
     bad = types != "LineString"
     if bad.any():
         raise _bad_rows(source, "geometry", bad, types, "a LineString")
+    import shapely
+
+    bad = np.array([not np.isfinite(shapely.get_coordinates(g)).all() for g in geom])
+    if bad.any():
+        raise _bad_rows(source, "geometry", bad, names, "finite coordinates")
     out = gpd.GeoDataFrame({
         "name": names, "width_m": width, "lanes": lanes.astype(int), "direction": direction,
         "phase": np.nan_to_num(phase).astype(int),
