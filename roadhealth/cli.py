@@ -368,7 +368,7 @@ def _add_campaign_commands(sub) -> None:
     run.add_argument("--scheduler", default=os.environ.get("ROADHEALTH_SCHEDULER"),
                      help="dask.distributed scheduler address, e.g. tcp://10.0.0.5:8786 "
                           "(default: $ROADHEALTH_SCHEDULER, else threads on this machine)")
-    run.add_argument("--workers", type=int, default=None, help="local threads (default: CPUs, max 4)")
+    run.add_argument("--workers", type=_positive_int, default=None, help="local threads (default: CPUs, max 4)")
     run.add_argument("--anomalies", type=Path, default=None,
                      help="use this anomaly table (GeoPackage) instead of running detection")
     _verbosity(run)
@@ -445,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     proc.add_argument("--recipe", default=None, help="TOML recipe file (default: the road recipe)")
     proc.add_argument("--format", default="nc", help="output format by extension: nc (default), zarr, sgy")
     proc.add_argument("--overwrite", action="store_true", help="replace outputs that exist (never an input)")
-    proc.add_argument("--workers", type=int, default=None, help="files processed at once (default: CPUs, max 4)")
+    proc.add_argument("--workers", type=_positive_int, default=None, help="files processed at once (default: CPUs, max 4)")
     proc.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
     proc.add_argument("--quiet", action="store_true", help="no progress bar")
     proc.set_defaults(func=cmd_process)
@@ -459,6 +459,19 @@ def build_parser() -> argparse.ArgumentParser:
     syn.set_defaults(func=cmd_synth)
     _add_campaign_commands(sub)
     return p
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1 (``--workers -3`` had failed deep in the runner)."""
+    import argparse
+
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {v}")
+    return v
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -410,6 +410,15 @@ def evaluate(
     tru = _as_table(truth, "truth").reset_index(drop=True)
     length_km = _length_km(survey_length_km)
     n_d, n_t = len(det), len(tru)
+    if n_d and n_t and "survey" in det and "survey" in tru:
+        sd = set(det["survey"].dropna().astype(str))
+        st = set(tru["survey"].dropna().astype(str))
+        if sd and st and not sd & st:
+            from roadhealth.io._common import warn
+
+            warn(f"evaluate: no survey is named in both tables (detections: {sorted(sd)[:3]}, truth: "
+                 f"{sorted(st)[:3]}); nothing can match, so every detection is a false alarm and every "
+                 "defect is missed. Do the survey names agree?")
     kd = det["kind"].astype(str).to_numpy()
     kt = tru["kind"].astype(str).to_numpy()
     conf = det["confidence"].to_numpy(float)
