@@ -185,3 +185,9 @@ def test_run_into_an_output_under_a_file_says_so(tmp_path, capsys):
     rc = main(["run", str(camp), "--out", str(tmp_path / "afile" / "sub"), "-q"])
     err = capsys.readouterr().err
     assert rc == 2 and "afile" in err and "Traceback" not in err
+
+
+def test_workers_must_be_positive(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(tmp_path), "--out", str(tmp_path / "o"), "--workers", "-3"])
+    assert info.value.code == 2 and "expected a whole number >= 1" in capsys.readouterr().err
