@@ -342,6 +342,11 @@ def conform_anomalies(table, *, crs=None, risk_levels: Sequence[str] | None = No
             out[c] = out[c].astype(dtype)
         except (TypeError, ValueError) as exc:
             raise AnomalyTableError(f"{where}column {c!r} must be {dtype}: {exc}") from None
+    if len(out):
+        given = out["kind"].astype(object)
+        unknown = sorted({str(k) for k in given[given.notna()]} - set(ANOMALY_KINDS))
+        if unknown:  # (the categorical cast would turn them into 'missing')
+            raise AnomalyTableError(f"{where}kind must be one of {ANOMALY_KINDS}; found {unknown}")
     out["kind"] = out["kind"].astype(str).astype(_kind_dtype()) if len(out) else out["kind"].astype(_kind_dtype())
     risk = out["risk"].astype(object)
     out["risk"] = risk.astype(_risk_dtype(risk, risk_levels))

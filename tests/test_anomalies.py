@@ -71,6 +71,8 @@ def test_risk_grades_are_not_hard_coded():
     ({"geometry": shapely.Point(0, 0)}, "polygon"),
     ({"risk_score": 2.0}, "risk_score"),
     ({"features": "{not json"}, "JSON"),
+    ({"geometry": shapely.Polygon()}, "geometry is empty in 1 row"),  # (found by fuzzing the planner)
+    ({"geometry": shapely.box(0, 0, float("inf"), 1)}, "non-finite"),
 ])
 def test_bad_values_are_named(change, message):
     t = anomaly_table([row(), row(**change)], "EPSG:4545")
@@ -141,3 +143,9 @@ def test_float_columns_take_numbers_of_any_type_and_fill_missing_with_nan():
     assert t["depth_top_m"].dtype == np.float64 and t["depth_top_m"].iloc[0] == 1.0
     assert np.isnan(t["cover_m"].iloc[1]) and t["risk_score"].dtype == np.float64
     assert t["risk_score"].iloc[0] == 0.25 and np.isnan(t["risk_score"].iloc[1])
+
+
+def test_an_unknown_kind_is_named_not_called_missing():
+    t = gpd.GeoDataFrame(pd.DataFrame([row(), row(kind="CAVITY")]), geometry="geometry", crs="EPSG:4545")
+    with pytest.raises(AnomalyTableError, match=r"kind must be one of .*found \['CAVITY'\]"):
+        conform_anomalies(t)

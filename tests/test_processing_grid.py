@@ -164,6 +164,19 @@ def test_cscan_and_geotiff_axis_aligned(tmp_path):
     )
 
 
+def test_geotiff_bad_targets_are_processing_errors(tmp_path):
+    """Found by fuzzing the exporters: a folder as the file, a missing folder, a CRS that is no
+    CRS and a text resolution failed inside rasterio, pyproj or float()."""
+    c = slices.cscan(_grid_with_target(), twt_ns=(7.0, 9.0))
+    for kw, match in [({"path": tmp_path}, "GeoTIFF file name in an existing folder"),
+                      ({"path": tmp_path / "no" / "c.tif"}, "existing folder"),
+                      ({"path": tmp_path / "c.tif", "crs": "EPSG:nope"}, "is not a coordinate reference system"),
+                      ({"path": tmp_path / "c.tif", "resolution_m": "abc"}, "resolution_m must be a number")]:
+        with pytest.raises(ProcessingError, match=match):
+            slices.write_geotiff(c, **kw)
+    assert not list(tmp_path.glob("*"))
+
+
 def test_cscan_depth_window_and_rotated_geotiff(tmp_path):
     from roadhealth.processing.depth import Layer, add_depth
 

@@ -14,6 +14,7 @@ writes them (one band per slice) in the survey's CRS:
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import warnings
 from pathlib import Path
@@ -220,6 +221,17 @@ def write_geotiff(
         )
     if "x" not in slices.coords or "y" not in slices.coords:
         raise ProcessingError("write_geotiff needs x and y coordinates (channel, trace)")
+    if 0 in (slices.sizes["channel"], slices.sizes["trace"]):
+        raise ProcessingError(f"{path}: the slices have no traces or channels; nothing to write")
+    if Path(path).is_dir() or not Path(path).parent.is_dir():
+        raise ProcessingError(f"{path}: expected a GeoTIFF file name in an existing folder")
+    if resolution_m is not None:
+        try:
+            resolution_m = float(resolution_m)
+        except (TypeError, ValueError):
+            raise ProcessingError(f"resolution_m must be a number of metres > 0; got {resolution_m!r}") from None
+        if not (math.isfinite(resolution_m) and resolution_m > 0):
+            raise ProcessingError(f"resolution_m must be a number of metres > 0; got {resolution_m!r}")
     da3 = slices if "slice" in slices.dims else slices.expand_dims("slice")
     da3 = da3.transpose("slice", "channel", "trace")
     vals = np.asarray(da3.values, dtype=np.float32)
@@ -242,6 +254,14 @@ def write_geotiff(
         vals.shape[1:],
     )
     crs = crs if crs is not None else slices.attrs.get("crs")
+    if crs is not None:
+        from pyproj import CRS
+        from pyproj.exceptions import CRSError
+
+        try:
+            CRS.from_user_input(crs)
+        except CRSError as exc:
+            raise ProcessingError(f"{path}: crs {crs!r} is not a coordinate reference system: {exc}") from None
     if crs is None:
         warnings.warn(
             f"{path}: the slices have no CRS; writing a GeoTIFF in a local frame",
