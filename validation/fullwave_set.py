@@ -1360,7 +1360,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.55, height_m=0.42, depth_top_m=0.54)),
             ("pipe", 900, "pipe", dict(depth_m=0.62, diameter_m=0.23, material="metal", soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.29, material="metal")),
-            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))],
+            [  # ninety-second batch (same session, written after batches 90 and 91 were scored; no
+            # rule changed in the session): drawn as batch 88 was, with numpy default_rng(92)
+            ("cavity", 600, "cavity", dict(length_m=0.33, height_m=0.15, depth_top_m=0.87)),
+            ("cavity", 900, "cavity", dict(length_m=0.44, height_m=0.22, depth_top_m=0.63)),
+            ("void", 400, "void", dict(length_m=1.1, height_m=0.029, under="base", soil_materials=WET_CLAY)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.06, height_m=0.19, depth_top_m=0.66, eps_r=21.2)),
+            ("loose", 400, "loose", dict(length_m=1.59, height_m=0.54, depth_top_m=0.6, soil="uniform")),
+            ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.15, material="metal", soil="uniform")),
+            ("pipe", 600, "pipe", dict(depth_m=1.03, diameter_m=0.32, material="pvc", soil="uniform")),
+            ("clean", 400, "clean", dict())],
+            [  # ninety-third batch (same session, written with batch 92): drawn as batch 88 was, with
+            # numpy default_rng(93)
+            ("cavity", 400, "cavity", dict(length_m=0.35, height_m=0.49, depth_top_m=0.7, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.99, height_m=0.16, depth_top_m=1.18, soil="uniform")),
+            ("void", 400, "void", dict(length_m=0.9, height_m=0.034, under="base")),
+            ("water_rich", 900, "water_rich", dict(length_m=1.91, height_m=0.26, depth_top_m=0.56, eps_r=25.5,
+                                                   soil="uniform")),
+            ("loose", 600, "loose", dict(length_m=0.84, height_m=0.36, depth_top_m=0.71, soil="uniform")),
+            ("pipe", 600, "pipe", dict(depth_m=1.0, diameter_m=0.35, material="metal", soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.62, diameter_m=0.12, material="pvc")),
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
