@@ -242,6 +242,23 @@ def cmd_detect(args) -> int:
     if any(Path(f).resolve() == out for f in args.files):
         log.error("--out %s is one of the inputs; choose another file", out)
         return 2
+    # the options every file shares are checked before any work: a usage error, not N skipped files
+    try:
+        from roadhealth.detect.risk import load_table
+        from roadhealth.io.georef import check_target_crs
+        from roadhealth.processing.recipe import load_recipe
+
+        load_table(args.risk)
+        if args.recipe and args.recipe != "default":
+            load_recipe(args.recipe)
+        if args.crs is not None:
+            check_target_crs(args.crs, "--crs")
+    except RoadHealthError as exc:
+        log.error("%s", exc)
+        return 2
+    if out.is_dir() or not out.parent.is_dir():
+        log.error("--out %s: expected a GeoPackage file name in an existing folder", out)
+        return 2
     tables, failed = [], 0
     for path in tqdm(args.files, unit="file", desc="detecting", disable=args.quiet):
         try:

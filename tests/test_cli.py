@@ -162,10 +162,10 @@ def test_detect_into_a_missing_folder_or_onto_a_folder_says_so(tmp_path, capsys)
     src = Path(__file__).resolve().parents[1] / "sample_data" / "longdu" / "WAIMAO.DZT"
     rc = main(["detect", str(src), "--out", str(tmp_path / "no" / "such" / "a.gpkg"), "-q"])
     err = capsys.readouterr().err
-    assert rc == 2 and "is not an existing folder" in err and "Traceback" not in err
+    assert rc == 2 and "in an existing folder" in err and "Traceback" not in err
     rc = main(["detect", str(src), "--out", str(tmp_path), "-q"])
     err = capsys.readouterr().err
-    assert rc == 2 and "is a folder; expected a GeoPackage file name" in err
+    assert rc == 2 and "expected a GeoPackage file name" in err
 
 
 def test_quiet_hides_warnings_not_fatal_errors(tmp_path, capsys):
@@ -191,3 +191,11 @@ def test_workers_must_be_positive(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["run", str(tmp_path), "--out", str(tmp_path / "o"), "--workers", "-3"])
     assert info.value.code == 2 and "expected a whole number >= 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [["--risk", "bogus"], ["--recipe", "nothere.toml"], ["--crs", "EPSG:nope"]])
+def test_detect_options_shared_by_every_file_are_usage_errors(tmp_path, capsys, bad):
+    src = _dzt(tmp_path / "a.DZT")
+    rc = main(["detect", str(src), "--out", str(tmp_path / "a.gpkg"), "-q", *bad])
+    assert rc == 2 and bad[1] in capsys.readouterr().err
+    assert not (tmp_path / "a.gpkg").exists()
