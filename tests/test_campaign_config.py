@@ -153,3 +153,19 @@ def test_slice_tiles_blank_the_inside_of_a_bend(tmp_path):
     tiles = write_slice_tiles(da, tmp_path / "t", "ARC", resolution_m=0.1, tile_length_m=25.0, crs="EPSG:4545")
     assert [t["file"] for t in tiles] == ["ARC.000.tif", "ARC.001.tif", "ARC.002.tif"]
     assert all(os.path.getsize(tmp_path / "t" / t["file"]) > 0 for t in tiles)
+
+
+def test_write_gpkg_refuses_a_missing_folder_or_a_folder(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    from roadhealth.campaign.cache import write_gpkg
+    from roadhealth.errors import WriteError
+
+    g = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4545")
+    with pytest.raises(WriteError, match="is not an existing folder"):
+        write_gpkg(tmp_path / "no" / "x.gpkg", {"t": g})
+    with pytest.raises(WriteError, match="is a folder"):
+        write_gpkg(tmp_path, {"t": g})
+    write_gpkg(tmp_path / "x.gpkg", {"t": g})
+    assert len(gpd.read_file(tmp_path / "x.gpkg")) == 1 and not list(tmp_path.glob(".*part*"))
