@@ -425,6 +425,54 @@ def test_corrupt_positions_raise_a_clear_error_not_a_memory_error():
     detect(_positions(gap))
 
 
+def test_infinite_samples_count_as_missing_not_as_the_largest_float():
+    """Found by fuzzing: one +inf sample 150 traces away, taken as the largest float by the
+    surface and polarity measurements, turned the cavity into a wet zone."""
+    from roadhealth.synth import Acquisition, simulate
+
+    model = RoadModel(20.0, objects=[Cavity(s_m=10, u_m=0.0, depth_top_m=0.6, length_m=1.2, width_m=0.9,
+                                            height_m=0.4)], seed=1)
+    s = simulate(model, Acquisition(frequency_mhz=400, n_channels=1, trace_spacing_m=0.05))
+    assert detect(s)["kind"].astype(str).tolist() == ["cavity"]
+    for bad in (np.inf, -np.inf):
+        v = np.asarray(s.values, dtype=np.float64).copy()
+        v[0, 50, 80] = bad
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # no overflow either
+            d = detect(s.copy(data=v))
+        assert d["kind"].astype(str).tolist() == ["cavity"]
+
+
+def test_channels_at_one_offset_give_a_profile_footprint(cavity_road):
+    """A multi-channel file that records no offsets (all 0) had empty footprints (width 0)."""
+    s = cavity_road[1]
+    three = roadhealth.make_survey(np.repeat(np.asarray(s.values), 3, axis=0), dt_ns=float(s.attrs["dt_ns"]),
+                                   distance_m=np.asarray(s.distance_m.values).reshape(-1, s.sizes["trace"])[0],
+                                   antenna_mhz=float(s.attrs["antenna_mhz"]))
+    d = detect(three)
+    assert len(d) >= 1 and not d.geometry.is_empty.any() and (d["width_m"] > 0).all()
+    validate_anomalies(d)
+
+
+@pytest.mark.parametrize(("options", "match"), [
+    ({"min_confidence": 2.0}, r"min_confidence = 2\.0; expected in \[0, 1\]"),
+    ({"max_depth_m": -1}, "max_depth_m = -1"),
+    ({"z_seed": 5.0, "z_low": 100.0}, "z_low = 100.0 is above z_seed"),
+    ({"asphalt_m": float("nan")}, "asphalt_m = nan"),
+])
+def test_out_of_range_options_are_refused(options, match):
+    with pytest.raises(DetectionError, match=match):
+        detect(_positions(np.arange(50) * 0.05), **options)
+
+
+def test_a_line_that_does_not_advance_and_complex_samples_are_refused():
+    with pytest.raises(DetectionError, match="distance_m does not advance"):
+        detect(_positions(np.full(50, 5.0)))
+    s = _positions(np.arange(50) * 0.05)
+    with pytest.raises(DetectionError, match="complex"):
+        detect(s.copy(data=s.values.astype(np.complex64)))
+
+
 def test_the_data_check_reads_every_sample_until_it_finds_one():
     """The finite / non-zero check stops at the first finite non-zero sample, in chunks: a
     float survey that is zero or NaN everywhere but its very last sample is searchable, NaNs with

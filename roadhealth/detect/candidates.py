@@ -257,7 +257,7 @@ def attributes(x: np.ndarray, *, dt_ns: float, centre_mhz: float, surface_ns: fl
     """
     x = np.asarray(x, dtype=np.float32)
     if not np.isfinite(x).all():  # one pass; nan_to_num alone makes three
-        x = np.nan_to_num(x, copy=False)
+        x = np.nan_to_num(x, copy=False, posinf=0.0, neginf=0.0)
     n_c, n_t, n_s = x.shape
     period = max(2, round(1000.0 / centre_mhz / dt_ns))
     # the scores are computed every ``ds`` samples (six per period or more: the processed data

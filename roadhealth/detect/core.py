@@ -184,6 +184,23 @@ def _check_options(options: dict) -> None:
         from roadhealth.detect.prepare import removed_surface_ns
 
         removed_surface_ns(1.0, options["surface_ns"])  # a time of at least 0, or a DetectionError
+    # (found by fuzzing: these were taken as given, and an out-of-range one silently emptied the table)
+    for key, lo, hi, closed in (("min_confidence", 0.0, 1.0, True), ("max_depth_m", 0.0, math.inf, False),
+                                ("z_seed", 0.0, math.inf, False), ("z_low", 0.0, math.inf, False),
+                                ("zc_seed", 0.0, math.inf, False), ("zc_low", 0.0, math.inf, False),
+                                ("asphalt_m", 0.0, math.inf, False)):
+        v = options.get(key)
+        if v is None:
+            continue
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v <= hi and (
+            v >= lo if closed else v > lo)
+        if not ok:
+            rng = f"in [{lo:g}, {hi:g}]" if closed else f"a finite number > {lo:g}"
+            raise DetectionError(f"detect: option {key} = {v!r}; expected {rng}")
+    for seed, low in (("z_seed", "z_low"), ("zc_seed", "zc_low")):
+        if options.get(seed) is not None and options.get(low) is not None and options[low] > options[seed]:
+            raise DetectionError(f"detect: option {low} = {options[low]!r} is above {seed} = {options[seed]!r}; "
+                                 "regions grow from seeds down to the lower threshold")
 
 
 def _spacing(d: np.ndarray) -> float:
@@ -881,9 +898,9 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
         nx, ny = -ty / norm, tx / norm
         if not np.any(np.hypot(tx, ty) > 0):
             nx, ny = np.zeros_like(nx), np.ones_like(ny)
-        pad = 0.5 * ch_sp if c_left != c_right or n_c > 1 else 0.5 * w
-        if n_c == 1:
-            pad = 0.5 * w
+        # (channels at one offset, as a file that records none gives, span no width: the footprint
+        # is then a profile's, as wide as it is long; found by fuzzing, an empty polygon before)
+        pad = 0.5 * ch_sp if n_c > 1 and ch_sp > 0 else 0.5 * w
         lx, ly = x[c_left, js] + pad * nx, y[c_left, js] + pad * ny
         rx, ry = x[c_right, js] - pad * nx, y[c_right, js] - pad * ny
         if js.size == 1:  # one trace: a small square
@@ -1069,11 +1086,11 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
     ch_sp = float(np.median(np.abs(np.diff(off)))) if n_c > 1 else 0.0
     sp = _spacing(np.asarray(s.coords["distance_m"].values, dtype=float).reshape(-1, s.sizes["trace"])[0])
     length = (dets["distance_end_m"] - dets["distance_start_m"]).to_numpy(float) + sp
-    if n_c > 1:
+    if n_c > 1 and ch_sp > 0:
         width = (dets["offset_max"] - dets["offset_min"]).to_numpy(float) + ch_sp
         o_start = dets["offset_min"].to_numpy(float) - 0.5 * ch_sp
         o_end = dets["offset_max"].to_numpy(float) + 0.5 * ch_sp
-    else:  # one profile: the width is not measured; a round footprint is assumed
+    else:  # one profile (or channels at one offset): the width is not measured; a round footprint is assumed
         width = length.copy()
         o_start = off[0] - 0.5 * width
         o_end = off[0] + 0.5 * width
@@ -1505,7 +1522,7 @@ def candidates(survey, recipe: Any = "default", **options) -> gpd.GeoDataFrame:
     ch_sp = float(np.median(np.abs(np.diff(off)))) if n_c > 1 else 0.0
     f = feats.reset_index().rename(columns={"index": "label"})
     width = np.maximum((f["offset_max"] - f["offset_min"]).to_numpy(float) + ch_sp,
-                       (f["distance_end_m"] - f["distance_start_m"]).to_numpy(float) if n_c == 1 else 0)
+                       (f["distance_end_m"] - f["distance_start_m"]).to_numpy(float) if n_c == 1 or ch_sp == 0 else 0)
     polys, crs = _footprints(s, f.set_index("label"), width)
     f.insert(0, "candidate", [f"{name}-c{i + 1:04d}" for i in range(len(f))])
     f["offset_start_m"] = f["offset_min"] - 0.5 * ch_sp

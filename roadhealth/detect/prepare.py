@@ -257,6 +257,15 @@ def check_input(survey: Any) -> xr.DataArray:
                 f"{src}: distance_m reaches {float(big.max()):.6g} m; expected along-track distances within "
                 f"+-{MAX_DISTANCE_M:g} m (a corrupt start position or coordinate?). Give the survey an even "
                 "spacing instead (roadhealth.survey.with_trace_spacing)")
+        d0 = d.reshape(-1, survey.sizes["trace"])[0]
+        d0 = d0[np.isfinite(d0)]
+        if survey.sizes["trace"] > 1 and d0.size > 1 and not float(np.ptp(d0)) > 0:
+            raise DetectionError(
+                f"{src}: distance_m does not advance (every trace at {float(d0[0]):g} m: recorded standing "
+                "still, or a wheel that did not turn); a search along the road needs positions. Give the survey "
+                "an even spacing (roadhealth.survey.with_trace_spacing)")
+    if np.iscomplexobj(survey.data):
+        raise DetectionError(f"{src}: the samples are complex ({survey.dtype}); expected real radar amplitudes")
     values = survey.data
     if is_dask(values):
         import dask.array as da
@@ -440,7 +449,7 @@ def background_fraction(survey: xr.DataArray) -> float:
     """
     hdr = int(survey.attrs.get("header_words", 0) or 0)
     x = np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values)
-    x = np.nan_to_num(x[..., hdr:].astype(np.float64))
+    x = np.nan_to_num(x[..., hdr:].astype(np.float64), posinf=0.0, neginf=0.0)
     x -= np.median(x, axis=-1, keepdims=True)
     mean_energy = np.square(x).sum(axis=-1).mean(axis=-1)  # (channel,)
     frac = np.square(x.mean(axis=1)).sum(axis=-1) / np.maximum(mean_energy, np.finfo(float).tiny)
@@ -506,7 +515,7 @@ def first_arrival_vote(survey: xr.DataArray, centre_mhz: float, *, max_traces: i
     hdr = int(survey.attrs.get("header_words", 0) or 0)
     step = max(1, survey.sizes["trace"] // max_traces) if max_traces else _sample_step(survey)
     x = np.asarray(survey.isel(trace=slice(None, None, step)).values)
-    x = np.nan_to_num(x[..., hdr:].astype(np.float32))
+    x = np.nan_to_num(x[..., hdr:].astype(np.float32), posinf=0.0, neginf=0.0)
     x -= np.median(x, axis=-1, keepdims=True)
     env = envelope_kernel(x)
     first = np.argmax(env >= 0.5 * env.max(axis=-1, keepdims=True), axis=-1)
@@ -535,7 +544,7 @@ def _crop_leading_air(survey: xr.DataArray, centre_mhz: float, notes: list) -> x
     dt = float(survey.attrs["dt_ns"])
     p = max(2, round(1000.0 / centre_mhz / dt))
     x = np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values)
-    x = np.nan_to_num(x.astype(np.float32))
+    x = np.nan_to_num(x.astype(np.float32), posinf=0.0, neginf=0.0)
     x -= np.median(x, axis=-1, keepdims=True)
     env = envelope_kernel(x, pad=True)
     first = np.argmax(env >= 0.3 * env.max(axis=-1, keepdims=True), axis=-1)
@@ -556,7 +565,7 @@ def _mean_trace_envelope(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray, 
 
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values,
-                                   dtype=np.float32))
+                                   dtype=np.float32), posinf=0.0, neginf=0.0)
     env = envelope_kernel(sub.mean(axis=(0, 1), dtype=np.float64)[None].astype(np.float32), pad=True)[0]
     return t, sub, env
 
@@ -838,7 +847,7 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     _n_c, n_t, n_s = survey.shape
     if n_t < 10:
         return None
-    x = np.nan_to_num(np.asarray(survey.values, dtype=np.float32))
+    x = np.nan_to_num(np.asarray(survey.values, dtype=np.float32), posinf=0.0, neginf=0.0)
     n_end = max(3, round(END_FRACTION * n_t))
     ends = np.r_[0:n_end, n_t - n_end:n_t]
     # the traces are judged stacked along track over JUDGE_STACK_M: noise drops by the square
@@ -1072,7 +1081,7 @@ def _mean_trace(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
     radar sample."""
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     sub = survey.isel(trace=slice(None, None, _sample_step(survey))).values
-    mean = np.nan_to_num(np.asarray(sub, dtype=np.float64)).mean(axis=(0, 1))
+    mean = np.nan_to_num(np.asarray(sub, dtype=np.float64), posinf=0.0, neginf=0.0).mean(axis=(0, 1))
     n_header = header_words(survey)
     mean[:n_header] = mean[n_header]
     mean -= np.median(mean)
@@ -1336,7 +1345,7 @@ def _lateral_consistency(traces: np.ndarray, mask: np.ndarray, samples: np.ndarr
     if not picked:
         return out
     need = np.unique(np.concatenate(list(picked.values())))
-    x = np.nan_to_num(np.asarray(traces[need], dtype=np.float64))
+    x = np.nan_to_num(np.asarray(traces[need], dtype=np.float64), posinf=0.0, neginf=0.0)
     za = hilbert(np.concatenate([x, np.zeros_like(x)], axis=1), axis=1)
     for k, rows in picked.items():
         z = za[np.searchsorted(need, rows), samples[k]]
@@ -1374,7 +1383,8 @@ def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) 
     if velocity_m_per_ns is not None:
         v = float(velocity_m_per_ns)
         if not 0 < v <= C0_M_PER_NS:
-            raise DetectionError(f"velocity_m_per_ns must be in (0, {C0_M_PER_NS:.3f}]; got {velocity_m_per_ns!r}")
+            raise DetectionError(f"velocity_m_per_ns must be in (0, {C0_M_PER_NS:.6f}] (the speed of light); "
+                                 f"got {velocity_m_per_ns!r}")
         return v, f"given velocity {v:.3f} m/ns", False
     if eps_r is not None:
         e = float(eps_r)
