@@ -393,7 +393,7 @@ def _tiny(values, **attrs):
     (lambda: _tiny(np.zeros((1, 50, 256), np.int16)), "every sample is zero"),
     (lambda: _tiny(np.full((1, 50, 256), np.nan, np.float32)), "NaN"),
     (lambda: _tiny(np.random.default_rng(0).standard_normal((1, 50, 20)).astype(np.float32)),
-     "time window ends"),
+     "below the pavement needs at least"),
     (lambda: _tiny(np.random.default_rng(0).standard_normal((1, 50, 256)).astype(np.float32), domain="depth"),
      "depth-domain"),
 ])
@@ -452,6 +452,14 @@ def test_channels_at_one_offset_give_a_profile_footprint(cavity_road):
     d = detect(three)
     assert len(d) >= 1 and not d.geometry.is_empty.any() and (d["width_m"] > 0).all()
     validate_anomalies(d)
+
+
+@pytest.mark.parametrize("n_samples", [8, 20, 40])
+def test_a_record_too_short_is_named_before_the_recipe_runs(n_samples):
+    """Short records had failed in the recipe's dewow step, with a message about its window."""
+    s = _positions(np.arange(50) * 0.05).isel(sample=slice(0, n_samples))
+    with pytest.raises(DetectionError, match=rf"the record is [\d.]+ ns long \({n_samples} samples\)"):
+        detect(s)
 
 
 @pytest.mark.parametrize(("options", "match"), [

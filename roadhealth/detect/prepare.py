@@ -1554,6 +1554,16 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     polarity = -1.0
     pol_src = "assumed (negative surface reflection; the data's surface was removed before detect)"
     surface_ns = 0.0
+    # a record shorter than the search needs below the surface (which lies at or after its start)
+    # is refused before the recipe, whose steps would otherwise fail first with a message about
+    # their own windows (found by feeding detect short records)
+    tw = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    record_ns = float(tw[-1] - tw[0]) if tw.size > 1 else 0.0
+    if not processed and record_ns < MIN_PERIODS_BELOW * 1000.0 / centre:
+        raise DetectionError(
+            f"{_source(survey)}: the record is {record_ns:.2f} ns long ({tw.size} samples); a search below the "
+            f"pavement needs at least {MIN_PERIODS_BELOW * 1000.0 / centre:.2f} ns under the road surface "
+            f"({MIN_PERIODS_BELOW:g} periods of the {centre:.0f} MHz antenna)")
     if not processed:
         survey = _regularise_if_uneven(survey, notes)
         r = load_recipe(None if recipe in (None, "default") else recipe)
