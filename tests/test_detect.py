@@ -443,6 +443,23 @@ def test_infinite_samples_count_as_missing_not_as_the_largest_float():
         assert d["kind"].astype(str).tolist() == ["cavity"]
 
 
+@pytest.mark.parametrize("scale", [1e-25, 1e25])
+def test_detection_does_not_depend_on_the_amplitude_scale(scale):
+    """Found by feeding detect valid extremes: a simulated cavity scaled by 1e-25 or 1e25 (float32
+    envelopes underflow or overflow) gave an empty table."""
+    from roadhealth.synth import Acquisition, simulate
+
+    model = RoadModel(20.0, objects=[Cavity(s_m=10, u_m=0.0, depth_top_m=0.6, length_m=1.2, width_m=0.9,
+                                            height_m=0.4)], seed=1)
+    s = simulate(model, Acquisition(frequency_mhz=400, n_channels=1, trace_spacing_m=0.05))
+    base = detect(s)
+    d = detect(s.copy(data=np.asarray(s.values, dtype=np.float64) * scale))
+    assert d["kind"].astype(str).tolist() == base["kind"].astype(str).tolist() == ["cavity"]
+    assert d["confidence"].to_numpy() == pytest.approx(base["confidence"].to_numpy(), abs=1e-4)
+    assert any("amplitudes scaled" in n for n in d.attrs["detect"]["notes"])
+    assert not any("amplitudes scaled" in n for n in base.attrs["detect"]["notes"])
+
+
 def test_channels_at_one_offset_give_a_profile_footprint(cavity_road):
     """A multi-channel file that records no offsets (all 0) had empty footprints (width 0)."""
     s = cavity_road[1]

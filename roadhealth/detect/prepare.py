@@ -377,6 +377,28 @@ def _declip_if_clipped(survey: xr.DataArray, notes: list) -> xr.DataArray:
 MAX_REGULARISE_GROWTH = 4.0
 
 
+#: Peak amplitudes of float data outside this range are scaled to a peak of 1 first: the
+#: detector's float32 envelopes square amplitudes, which overflow above about 1e19 and underflow
+#: below about 1e-19 (found by feeding detect a simulated cavity scaled by 1e-25 and 1e25: nothing
+#: found). Data in range are used as they are (bit for bit).
+PEAK_RANGE = (1e-6, 1e8)
+
+
+def _rescale_if_extreme(survey: xr.DataArray, notes: list) -> xr.DataArray:
+    """Float data whose peak (on the evenly spread traces the surface measurements use) lies
+    outside :data:`PEAK_RANGE`, scaled to a peak of 1, with a note."""
+    if survey.dtype.kind != "f":
+        return survey
+    sub = np.abs(np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values, dtype=np.float64))
+    sub = sub[np.isfinite(sub)]
+    peak = float(sub.max()) if sub.size else 0.0
+    if not peak > 0 or PEAK_RANGE[0] <= peak <= PEAK_RANGE[1]:
+        return survey
+    notes.append(f"amplitudes scaled by {1.0 / peak:.3g} (peak {peak:.3g}: outside {PEAK_RANGE[0]:g}..{PEAK_RANGE[1]:g}, "
+                 "where the detector's float32 envelopes would overflow or underflow)")
+    return survey.copy(data=survey.data * np.asarray(1.0 / peak, dtype=survey.dtype))
+
+
 def _regularise_if_uneven(survey: xr.DataArray, notes: list) -> xr.DataArray:
     """Resample to even trace spacing when the spacing varies by more than 10 % (at most
     :data:`MAX_REGULARISE_GROWTH` times as many traces as recorded)."""
@@ -1530,6 +1552,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
 
     check_input(survey)
     notes: list[str] = []
+    survey = _rescale_if_extreme(survey, notes)
     processed = _is_processed(survey)
     background_traces = None
     ref_phase = math.nan
