@@ -425,15 +425,22 @@ def test_corrupt_positions_raise_a_clear_error_not_a_memory_error():
     detect(_positions(gap))
 
 
-def test_infinite_samples_count_as_missing_not_as_the_largest_float():
-    """Found by fuzzing: one +inf sample 150 traces away, taken as the largest float by the
-    surface and polarity measurements, turned the cavity into a wet zone."""
+@pytest.fixture(scope="module")
+def one_cavity():
+    """A 400 MHz profile over one cavity (the survey the extreme-input checks started from)."""
     from roadhealth.synth import Acquisition, simulate
 
     model = RoadModel(20.0, objects=[Cavity(s_m=10, u_m=0.0, depth_top_m=0.6, length_m=1.2, width_m=0.9,
                                             height_m=0.4)], seed=1)
     s = simulate(model, Acquisition(frequency_mhz=400, n_channels=1, trace_spacing_m=0.05))
-    assert detect(s)["kind"].astype(str).tolist() == ["cavity"]
+    return s, detect(s)
+
+
+def test_infinite_samples_count_as_missing_not_as_the_largest_float(one_cavity):
+    """Found by fuzzing: one +inf sample 150 traces away, taken as the largest float by the
+    surface and polarity measurements, turned the cavity into a wet zone."""
+    s, base = one_cavity
+    assert base["kind"].astype(str).tolist() == ["cavity"]
     for bad in (np.inf, -np.inf):
         v = np.asarray(s.values, dtype=np.float64).copy()
         v[0, 50, 80] = bad
@@ -444,15 +451,10 @@ def test_infinite_samples_count_as_missing_not_as_the_largest_float():
 
 
 @pytest.mark.parametrize("scale", [1e-25, 1e25])
-def test_detection_does_not_depend_on_the_amplitude_scale(scale):
+def test_detection_does_not_depend_on_the_amplitude_scale(one_cavity, scale):
     """Found by feeding detect valid extremes: a simulated cavity scaled by 1e-25 or 1e25 (float32
     envelopes underflow or overflow) gave an empty table."""
-    from roadhealth.synth import Acquisition, simulate
-
-    model = RoadModel(20.0, objects=[Cavity(s_m=10, u_m=0.0, depth_top_m=0.6, length_m=1.2, width_m=0.9,
-                                            height_m=0.4)], seed=1)
-    s = simulate(model, Acquisition(frequency_mhz=400, n_channels=1, trace_spacing_m=0.05))
-    base = detect(s)
+    s, base = one_cavity
     d = detect(s.copy(data=np.asarray(s.values, dtype=np.float64) * scale))
     assert d["kind"].astype(str).tolist() == base["kind"].astype(str).tolist() == ["cavity"]
     assert d["confidence"].to_numpy() == pytest.approx(base["confidence"].to_numpy(), abs=1e-4)

@@ -209,6 +209,14 @@ def _finite_nonzero(values: np.ndarray, chunk: int = 1 << 18) -> tuple[bool, boo
     return finite, False
 
 
+def _finite(x: np.ndarray) -> np.ndarray:
+    """``x`` with NaN and +-inf samples as 0: the detector's own measurements (surface, polarity,
+    background, phases) treat a missing or infinite sample alike (np.nan_to_num's largest float for
+    inf overflowed every sum after it: one +inf sample turned a cavity 150 traces away into a wet
+    zone)."""
+    return np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+
+
 #: Largest along-track distance (m) a survey may carry: a road line, or a campaign's chainage, is
 #: shorter than the equator (4e7 m); a start position of 1e308 (a corrupt MALA header) left every
 #: trace at the same float distance and the hyperbola fits without a moveout.
@@ -471,7 +479,7 @@ def background_fraction(survey: xr.DataArray) -> float:
     """
     hdr = int(survey.attrs.get("header_words", 0) or 0)
     x = np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values)
-    x = np.nan_to_num(x[..., hdr:].astype(np.float64), posinf=0.0, neginf=0.0)
+    x = _finite(x[..., hdr:].astype(np.float64))
     x -= np.median(x, axis=-1, keepdims=True)
     mean_energy = np.square(x).sum(axis=-1).mean(axis=-1)  # (channel,)
     frac = np.square(x.mean(axis=1)).sum(axis=-1) / np.maximum(mean_energy, np.finfo(float).tiny)
@@ -537,7 +545,7 @@ def first_arrival_vote(survey: xr.DataArray, centre_mhz: float, *, max_traces: i
     hdr = int(survey.attrs.get("header_words", 0) or 0)
     step = max(1, survey.sizes["trace"] // max_traces) if max_traces else _sample_step(survey)
     x = np.asarray(survey.isel(trace=slice(None, None, step)).values)
-    x = np.nan_to_num(x[..., hdr:].astype(np.float32), posinf=0.0, neginf=0.0)
+    x = _finite(x[..., hdr:].astype(np.float32))
     x -= np.median(x, axis=-1, keepdims=True)
     env = envelope_kernel(x)
     first = np.argmax(env >= 0.5 * env.max(axis=-1, keepdims=True), axis=-1)
@@ -566,7 +574,7 @@ def _crop_leading_air(survey: xr.DataArray, centre_mhz: float, notes: list) -> x
     dt = float(survey.attrs["dt_ns"])
     p = max(2, round(1000.0 / centre_mhz / dt))
     x = np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values)
-    x = np.nan_to_num(x.astype(np.float32), posinf=0.0, neginf=0.0)
+    x = _finite(x.astype(np.float32))
     x -= np.median(x, axis=-1, keepdims=True)
     env = envelope_kernel(x, pad=True)
     first = np.argmax(env >= 0.3 * env.max(axis=-1, keepdims=True), axis=-1)
@@ -586,8 +594,8 @@ def _mean_trace_envelope(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray, 
     from roadhealth.processing._core import envelope_kernel
 
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
-    sub = np.nan_to_num(np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values,
-                                   dtype=np.float32), posinf=0.0, neginf=0.0)
+    sub = _finite(np.asarray(survey.isel(trace=slice(None, None, _sample_step(survey))).values,
+                             dtype=np.float32))
     env = envelope_kernel(sub.mean(axis=(0, 1), dtype=np.float64)[None].astype(np.float32), pad=True)[0]
     return t, sub, env
 
@@ -869,7 +877,7 @@ def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period
     _n_c, n_t, n_s = survey.shape
     if n_t < 10:
         return None
-    x = np.nan_to_num(np.asarray(survey.values, dtype=np.float32), posinf=0.0, neginf=0.0)
+    x = _finite(np.asarray(survey.values, dtype=np.float32))
     n_end = max(3, round(END_FRACTION * n_t))
     ends = np.r_[0:n_end, n_t - n_end:n_t]
     # the traces are judged stacked along track over JUDGE_STACK_M: noise drops by the square
@@ -1103,7 +1111,7 @@ def _mean_trace(survey: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
     radar sample."""
     t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
     sub = survey.isel(trace=slice(None, None, _sample_step(survey))).values
-    mean = np.nan_to_num(np.asarray(sub, dtype=np.float64), posinf=0.0, neginf=0.0).mean(axis=(0, 1))
+    mean = _finite(np.asarray(sub, dtype=np.float64)).mean(axis=(0, 1))
     n_header = header_words(survey)
     mean[:n_header] = mean[n_header]
     mean -= np.median(mean)
@@ -1367,7 +1375,7 @@ def _lateral_consistency(traces: np.ndarray, mask: np.ndarray, samples: np.ndarr
     if not picked:
         return out
     need = np.unique(np.concatenate(list(picked.values())))
-    x = np.nan_to_num(np.asarray(traces[need], dtype=np.float64), posinf=0.0, neginf=0.0)
+    x = _finite(np.asarray(traces[need], dtype=np.float64))
     za = hilbert(np.concatenate([x, np.zeros_like(x)], axis=1), axis=1)
     for k, rows in picked.items():
         z = za[np.searchsorted(need, rows), samples[k]]

@@ -268,32 +268,17 @@ def apply(survey: xr.DataArray, recipe: Any = None, *, fuse: bool = True) -> xr.
     if r["steps"] and not _has_antenna(survey) and survey.attrs.get("centre_mhz_estimate") is None:
         survey = survey.assign_attrs(centre_mhz_estimate=estimate_centre_frequency_mhz(survey))
     steps = r["steps"]
-    try:
-        survey = _run_steps(survey, steps, fuse)
-    except RoadHealthError:
-        raise
-    except (ValueError, OverflowError, FloatingPointError, MemoryError, IndexError) as exc:
-        at = getattr(exc, "_roadhealth_step", None)
-        where = f"recipe step {at[0]} ({at[1]}, parameters {at[2]})" if at else "recipe"
-        raise ProcessingError(f"{where} failed on this survey: {type(exc).__name__}: {exc}") from exc
-    return survey
-
-
-def _run_steps(survey: xr.DataArray, steps: list[dict[str, Any]], fuse: bool) -> xr.DataArray:
-    """The steps of :func:`apply`, fused where they can be; an exception leaving a step carries
-    which one (``_roadhealth_step``) for :func:`apply`'s message."""
     i = 0
     while i < len(steps):
         step = steps[i]
         try:
             survey, i = _run_one(survey, steps, i, fuse)
-        except Exception as exc:
-            if not hasattr(exc, "_roadhealth_step"):
-                try:
-                    exc._roadhealth_step = (i, step["name"], step["params"])
-                except AttributeError:  # (an exception type that takes no attributes)
-                    pass
+        except RoadHealthError:
             raise
+        except (ValueError, OverflowError, FloatingPointError, MemoryError, IndexError) as exc:
+            # (a step that fails on this survey: named with its parameters, not a numpy traceback)
+            raise ProcessingError(f"recipe step {i} ({step['name']}, parameters {step['params']}) failed on this "
+                                  f"survey: {type(exc).__name__}: {exc}") from exc
     return survey
 
 
