@@ -1381,7 +1381,33 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=0.84, height_m=0.36, depth_top_m=0.71, soil="uniform")),
             ("pipe", 600, "pipe", dict(depth_m=1.0, diameter_m=0.35, material="metal", soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.62, diameter_m=0.12, material="pvc")),
-            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))],
+            [  # ninety-fourth batch (thirty-ninth session, written before any change of that session):
+            # drawn as batch 88 was, with numpy default_rng(94) (the drawing script rewritten: bands
+            # 400 MHz twice as likely as 600 or 900, tops clipped to 0.8 of the band's model depth
+            # less the body's height, soils as before)
+            ("cavity", 400, "cavity", dict(length_m=0.88, height_m=0.43, depth_top_m=0.34)),
+            ("cavity", 400, "cavity", dict(length_m=0.75, height_m=0.24, depth_top_m=1.1)),
+            ("void", 400, "void", dict(length_m=1.48, height_m=0.027, under="asphalt",
+                                                   soil_materials=WET_CLAY)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.88, height_m=0.43, depth_top_m=0.37, eps_r=20.8,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 600, "loose", dict(length_m=0.94, height_m=0.34, depth_top_m=0.48)),
+            ("pipe", 600, "pipe", dict(depth_m=0.9, diameter_m=0.22, material="metal")),
+            ("pipe", 600, "pipe", dict(depth_m=0.72, diameter_m=0.27, material="metal", soil="uniform")),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # ninety-fifth batch (same session, written with batch 94): numpy default_rng(95)
+            ("cavity", 400, "cavity", dict(length_m=0.48, height_m=0.47, depth_top_m=0.64,
+                                                   soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.43, height_m=0.32, depth_top_m=1.0,
+                                                   soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.15, height_m=0.021, under="base")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.69, height_m=0.27, depth_top_m=0.66, eps_r=24.6,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 600, "loose", dict(length_m=1.39, height_m=0.37, depth_top_m=0.62, soil="uniform")),
+            ("pipe", 400, "pipe", dict(depth_m=0.45, diameter_m=0.33, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.18, material="pvc", soil="uniform")),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
