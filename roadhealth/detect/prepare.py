@@ -299,10 +299,16 @@ def _has_antenna(survey) -> bool:
         return False
 
 
+#: Steps that repair a raw record rather than process it: a survey whose history holds only these
+#: is raw (its recipe still runs).
+REPAIR_STEPS = ("despike", "declip")
+
+
 def _is_processed(survey) -> bool:
     from roadhealth.processing import STEPS
 
-    return any(isinstance(r, dict) and r.get("step") in STEPS for r in survey.attrs.get("history", []))
+    return any(isinstance(r, dict) and r.get("step") in STEPS and r.get("step") not in REPAIR_STEPS
+               for r in survey.attrs.get("history", []))
 
 
 def _history_steps(survey) -> list[str]:
@@ -390,6 +396,28 @@ MAX_REGULARISE_GROWTH = 4.0
 #: below about 1e-19 (found by feeding detect a simulated cavity scaled by 1e-25 and 1e25: nothing
 #: found). Data in range are used as they are (bit for bit).
 PEAK_RANGE = (1e-6, 1e8)
+
+
+def _despike_if_spiked(survey: xr.DataArray, notes: list) -> xr.DataArray:
+    """The survey with its isolated spikes replaced (:func:`roadhealth.processing.despike`), with a
+    note, where it has any; otherwise the survey as it is (bit for bit). A single corrupt sample
+    sets the scale of everything after it: one of 1e6 in a full-wave line peaking at 250 took a
+    cavity 1.2 m away from it out of the result (at ten times the peak already), one of 1e30 left no
+    first arrival to find."""
+    from roadhealth.processing.despike import count_spikes, despike
+
+    try:
+        n = count_spikes(survey)
+    except ProcessingError:  # (no antenna frequency to estimate: the recipe's own check names it)
+        return survey
+    if n == 0:
+        return survey
+    out = despike(survey)
+    rec = out.attrs["history"][-1]["parameters"]
+    notes.append(f"{n} isolated spike sample{'s' if n > 1 else ''} (at least {rec['ratio']:g} times the neighbouring "
+                 f"traces within half a period, and {rec['min_level']:g} times the survey's 99.9th-percentile "
+                 "magnitude) replaced by the mean of the neighbouring traces (despike)")
+    return out
 
 
 def _rescale_if_extreme(survey: xr.DataArray, notes: list) -> xr.DataArray:
@@ -1560,6 +1588,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
 
     check_input(survey)
     notes: list[str] = []
+    survey = _despike_if_spiked(survey, notes)
     survey = _rescale_if_extreme(survey, notes)
     processed = _is_processed(survey)
     background_traces = None

@@ -35,6 +35,7 @@ from roadhealth.processing.depth import (
     rms_velocity,
     to_depth,
 )
+from roadhealth.processing.despike import count_spikes, despike
 from roadhealth.processing.filters import (
     background_removal,
     bandpass,
@@ -86,6 +87,7 @@ __all__ = [
     "clip_statistics",
     "clipped_fraction",
     "coherence",
+    "count_spikes",
     "cscan",
     "cscans",
     "decimate_samples",
@@ -94,6 +96,7 @@ __all__ = [
     "depth",
     "depth_of_twt",
     "design_bandpass",
+    "despike",
     "dewow",
     "dominant_frequency",
     "energy_ratio",

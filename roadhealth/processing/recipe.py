@@ -42,6 +42,7 @@ from roadhealth.processing.attributes import (
     instantaneous_phase,
 )
 from roadhealth.processing.depth import add_depth, to_depth
+from roadhealth.processing.despike import despike
 from roadhealth.processing.filters import background_removal, bandpass, dewow, dewow_bandpass
 from roadhealth.processing.fused import background_tpower_gain
 from roadhealth.processing.gain import agc, exp_gain, sec_gain, tpower_gain
@@ -81,6 +82,7 @@ def register_step(name: str, func: Callable[..., xr.DataArray]) -> Callable[...,
 #: (``cscan``, ``surface_permittivity``, ``hyperbola_velocities``, ``pick_layers``) are analysis
 #: functions, called directly.
 BUILTIN_STEPS = (
+    despike,
     time_zero,
     dewow,
     bandpass,

@@ -1,0 +1,192 @@
+"""Replace isolated spikes: samples a glitch or a corrupt record set far above everything near them.
+
+A single bad sample is enough to spoil a survey: a value of 1e6 in a record whose peak is 250 (a
+corrupt float in a SEG-Y export, an electrical glitch in the digitiser) becomes the survey's
+peak, which sets the scale of every later step, and the robust statistics the detector compares
+rows against. Fed to :func:`roadhealth.detect`, one such sample on a 49-trace full-wave line took
+the cavity 1.2 m away from it out of the result (at 10 times the survey's peak already), and one
+of 1e30 left no first arrival to find at all.
+
+A reflection is no such sample. The antenna sees a reflector over its footprint (a first Fresnel
+zone of tens of centimetres), which a survey samples with several traces, so the trace beside any
+reflection records the same event within half a period, at a similar amplitude; and a radar trace
+is band-limited, so a reflection spans a good part of a period. A sample that is
+
+* at least :data:`MIN_LEVEL` times the survey's 99.9th-percentile magnitude (nothing weaker
+  spoils the scale: the direct wave and surface reflection, present on every trace, set that
+  percentile on a raw record), and
+* at least :data:`RATIO` times the largest magnitude of the neighbouring traces within half a
+  period of its time (the trace on each side; at the ends of the line the one there is),
+
+is a spike: it is replaced by the mean of the neighbouring traces at its time. A survey with
+none is returned as it is. Traces farther apart than half a wavelength (at 0.1 m/ns) may see a
+shallow point reflector at quite different amplitudes, so such surveys are only judged where the
+spike is at least :data:`SPARSE_RATIO` times its neighbours; a survey of one trace is not judged.
+A glitch that spans several neighbouring traces at one time is not found (each trace's neighbour
+is the glitch too).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from roadhealth.errors import ProcessingError
+from roadhealth.processing._core import (
+    apply_along_traces,
+    centre_frequency_mhz,
+    check_dims,
+    finish,
+    header_words,
+    trace_spacing_m,
+)
+from roadhealth.survey import positive_number
+
+__all__ = ["MIN_LEVEL", "RATIO", "SPARSE_RATIO", "count_spikes", "despike", "spike_mask"]
+
+#: Samples weaker than this many times the survey's 99.9th-percentile magnitude are not judged.
+MIN_LEVEL = 3.0
+
+#: A spike is at least this many times the largest magnitude of its neighbouring traces within
+#: half a period of it.
+RATIO = 5.0
+
+#: ... or this many times, where the traces lie more than half a wavelength (at 0.1 m/ns) apart.
+SPARSE_RATIO = 50.0
+
+#: Traces read for the survey's 99.9th-percentile magnitude (evenly spread).
+SAMPLE_TRACES = 64
+
+#: The velocity at which "half a wavelength" is reckoned for the trace spacing, m/ns.
+_V_M_PER_NS = 0.1
+
+
+def _level(survey: xr.DataArray, n_header: int) -> float:
+    """The survey's 99.9th-percentile magnitude (finite samples of evenly spread traces)."""
+    step = max(1, -(-survey.sizes["trace"] // SAMPLE_TRACES))
+    a = np.abs(np.asarray(survey.isel(trace=slice(None, None, step)).values)[..., n_header:].astype(np.float64))
+    a = a[np.isfinite(a)]
+    return float(np.percentile(a, 99.9)) if a.size else math.nan
+
+
+def spike_mask(x: np.ndarray, *, threshold: float, half_window: int, ratio: float) -> np.ndarray:
+    """Bool mask (same shape as ``x``, (channel, trace, sample)) of the spikes of ``x``: samples
+    whose magnitude is above ``threshold`` and at least ``ratio`` times the largest magnitude of the
+    neighbouring traces within ``half_window`` samples of them. Only the candidates above the
+    threshold are looked at (none on most records: the survey's extremes are read first)."""
+    mask = np.zeros(x.shape, dtype=bool)
+    n_t, n_s = x.shape[1], x.shape[2]
+    if n_t < 2 or x.size == 0 or not np.isfinite(threshold):
+        return mask
+    hi, lo = float(x.max()), float(x.min())
+    if hi <= threshold and lo >= -threshold:  # (NaN extremes fail this and are looked at)
+        return mask
+    cand = (x > threshold) | (x < -threshold)
+    rows = cand.any(axis=-1)  # (channel, trace): the few traces that hold a candidate
+    c_r, t_r = np.nonzero(rows)
+    if c_r.size == 0:
+        return mask
+    k, s = np.nonzero(cand[c_r, t_r])
+    c, t = c_r[k], t_r[k]
+    offs = np.arange(-half_window, half_window + 1)
+    cols = np.clip(s[:, None] + offs[None, :], 0, n_s - 1)
+    near = np.zeros(c.size)
+    for dt in (-1, 1):  # the trace on each side (only the one there at the ends of the line)
+        tn = t + dt
+        ok = (tn >= 0) & (tn < n_t)
+        rows_n = np.abs(x[c[ok], tn[ok]].astype(np.float64))  # (n, sample)
+        near[ok] = np.maximum(near[ok], np.nanmax(np.take_along_axis(rows_n, cols[ok], axis=1), axis=1))
+    hit = np.abs(x[c, t, s].astype(np.float64)) >= ratio * near
+    mask[c[hit], t[hit], s[hit]] = True
+    return mask
+
+
+def _replace(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``x`` with the masked samples set to the mean of the neighbouring traces at their time (the
+    one trace there at a line's end), in place."""
+    c, t, s = np.nonzero(mask)
+    n_t = x.shape[1]
+    lo = np.where(t > 0, t - 1, t + 1)
+    hi = np.where(t < n_t - 1, t + 1, t - 1)
+    x[c, t, s] = 0.5 * (x[c, lo, s] + x[c, hi, s])
+    return x
+
+
+def _despike_kernel(x: np.ndarray, *, threshold: float, half_window: int, ratio: float, hdr: int) -> np.ndarray:
+    m = spike_mask(x[..., hdr:], threshold=threshold, half_window=half_window, ratio=ratio)
+    if m.any():
+        _replace(x[..., hdr:], m)
+    return x
+
+
+def _resolve(survey: xr.DataArray, ratio: Any, min_level: Any) -> dict[str, Any]:
+    """The kernel's arguments for ``survey`` (threshold, half window, ratio, header words)."""
+    if isinstance(ratio, str) and ratio == "auto":
+        try:
+            spacing = trace_spacing_m(survey)
+        except ProcessingError:  # one trace, or positions that do not advance: judged as dense
+            spacing = math.nan
+        half_wave = 0.5 * _V_M_PER_NS * 1e3 / centre_frequency_mhz(survey)
+        r = SPARSE_RATIO if math.isfinite(spacing) and spacing > half_wave else RATIO
+    else:
+        r = positive_number(ratio)
+        if not r > 1.0:
+            raise ProcessingError(f"despike: ratio must be a number above 1 or 'auto'; got {ratio!r}")
+    lvl = positive_number(min_level)
+    if math.isnan(lvl):
+        raise ProcessingError(f"despike: min_level must be a positive number; got {min_level!r}")
+    hdr = header_words(survey)
+    period = 1e3 / centre_frequency_mhz(survey) / float(survey.attrs["dt_ns"])
+    return dict(threshold=lvl * _level(survey, hdr), half_window=max(1, round(0.5 * period)), ratio=r, hdr=hdr)
+
+
+def count_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL) -> int:
+    """Number of samples :func:`despike` would replace (reads the whole survey)."""
+    check_dims(survey)
+    kw = _resolve(survey, ratio, min_level)
+    hdr = kw.pop("hdr")
+    return int(spike_mask(np.asarray(survey.values)[..., hdr:], **kw).sum())
+
+
+def despike(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL) -> xr.DataArray:
+    """Replace isolated spikes by the mean of the neighbouring traces (see the module).
+
+    Parameters
+    ----------
+    survey : xarray.DataArray, dims (channel, trace, sample)
+        Raw or processed data, numpy- or dask-backed.
+    ratio : float or "auto"
+        How many times the largest magnitude of the neighbouring traces within half a period a
+        spike is at least: "auto" is :data:`RATIO`, or :data:`SPARSE_RATIO` for traces more than
+        half a wavelength (at 0.1 m/ns) apart.
+    min_level : float
+        Only samples at least this many times the survey's 99.9th-percentile magnitude are judged
+        (:data:`MIN_LEVEL`).
+
+    Returns
+    -------
+    xarray.DataArray
+        The survey with its spikes replaced (float, as every step returns) and a history record
+        ``despike`` with the threshold, the ratio and, for a numpy-backed survey, the number of
+        samples replaced (``None`` for a dask-backed one, judged block by block when computed).
+
+    Raises
+    ------
+    ProcessingError
+        ``ratio`` not a number above 1 or ``min_level`` not a positive number.
+    """
+    check_dims(survey)
+    kw = _resolve(survey, ratio, min_level)
+    params = {"ratio": kw["ratio"], "min_level": float(min_level), "threshold": kw["threshold"], "replaced": None}
+    if not isinstance(survey.data, np.ndarray):
+        return finish(survey, apply_along_traces(survey, _despike_kernel, 1, **kw), "despike", params)
+    hdr = kw.pop("hdr")
+    data = apply_along_traces(survey, lambda b: b, 0)  # a float copy, header words zeroed
+    m = spike_mask(data[..., hdr:], **kw)
+    params["replaced"] = int(m.sum())
+    if params["replaced"]:
+        _replace(data[..., hdr:], m)
+    return finish(survey, data, "despike", params)
