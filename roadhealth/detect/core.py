@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 
 from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.constants import C0_M_PER_NS
@@ -868,8 +869,29 @@ def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *
     return out, strong, replaced
 
 
+#: Without a CRS, x/y whose steps along the line are under this fraction of the distance's are not
+#: metres (longitudes and latitudes, degrees): the footprints are drawn in the local frame instead.
+DEGREE_LIKE_STEP_RATIO = 1e-3
+
+
+def _geographic(crs) -> bool:
+    """Whether ``crs`` is a geographic (degrees) CRS; False for None or one pyproj cannot read."""
+    if crs is None:
+        return False
+    try:
+        from pyproj import CRS
+
+        return bool(CRS.from_user_input(crs).is_geographic)
+    except Exception:  # (the survey's own CRS text; an unreadable one is left to the writers)
+        return False
+
+
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
-    """Footprint polygons from the x/y of the first/last channel over the region's traces."""
+    """Footprint polygons from the x/y of the first/last channel over the region's traces.
+
+    Widths are metres: in a geographic CRS (degrees) the polygons are drawn in the WGS84 / UTM zone
+    of the survey and returned in its own CRS; x/y without a CRS whose steps are far shorter than the
+    distance's (degrees taken for metres) give way to the local along/across frame, with a warning."""
     n_c, n_t = s.sizes["channel"], s.sizes["trace"]
     crs = s.attrs.get("crs")
     if "x" in s.coords and "y" in s.coords:
@@ -877,6 +899,32 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
         y = np.broadcast_to(np.asarray(s.coords["y"].values, dtype=float), (n_c, n_t))
     else:
         x = y = None
+    back = None  # the transformer from the frame drawn in back to the survey's geographic CRS
+    if x is not None and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
+        if _geographic(crs):
+            from pyproj import Transformer
+
+            from roadhealth.io.georef import utm_crs_for
+
+            utm = utm_crs_for(float(np.median(x)), float(np.median(y)))
+            fwd = Transformer.from_crs(crs, utm, always_xy=True)
+            back = Transformer.from_crs(utm, crs, always_xy=True)
+            px, py = fwd.transform(x.ravel(), y.ravel())
+            x, y = np.asarray(px).reshape(n_c, n_t), np.asarray(py).reshape(n_c, n_t)
+        elif crs is None and n_t > 1 and "distance_m" in s.coords:
+            d = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
+            step_xy = float(np.median(np.hypot(np.diff(x[0]), np.diff(y[0]))))
+            step_d = float(np.median(np.abs(np.diff(d[0]))))
+            if step_d > 0 and step_xy < DEGREE_LIKE_STEP_RATIO * step_d:
+                import warnings
+
+                from roadhealth.errors import RoadHealthWarning
+
+                warnings.warn(f"{_source_name(s)}: x/y advance {step_xy:.3g} per trace where the distance advances "
+                              f"{step_d:.3g} m and the survey has no CRS (degrees?): the footprints are drawn in "
+                              "the local along/across frame, crs None (set attrs['crs'] to place them)",
+                              RoadHealthWarning, stacklevel=3)
+                x = None
     if x is None or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         x = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
         off = np.asarray(s.coords["offset_m"].values, dtype=float) if "offset_m" in s.coords else np.zeros(n_c)
@@ -913,8 +961,14 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
             poly = shapely.make_valid(poly).buffer(0)
             if poly.geom_type not in ("Polygon", "MultiPolygon"):
                 poly = shapely.convex_hull(shapely.MultiPoint(ring))
+        if back is not None:
+            poly = shapely.ops.transform(lambda a, b, z=None: back.transform(a, b), poly)
         polys.append(poly)
     return polys, crs
+
+
+def _source_name(s) -> str:
+    return str(s.attrs.get("source") or "<survey>")
 
 
 def _severity(kind: str, z: float, below_db: float) -> str | None:

@@ -1,0 +1,61 @@
+"""Footprints of a survey whose positions are longitudes and latitudes: drawn in metres."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pyproj import Transformer
+
+import roadhealth
+from roadhealth.detect import candidates, detect
+from roadhealth.errors import RoadHealthWarning
+
+LINE = Path(__file__).resolve().parent.parent / "validation" / "fullwave_blind" / "bw400_cavity_01_clean.sgy"
+E0, N0, UTM = 540000.0, 3408000.0, "EPSG:32649"  # near Wanzhou, WGS84 / UTM 49N
+
+
+def _in_degrees(heading_deg=30.0):
+    """The blind line (a cavity 0.8 m down at 1.2-1.9 m) with its positions as WGS84 lon/lat along
+    a line heading 30 degrees east of north, and the positions in metres (UTM) it stands for."""
+    if not LINE.exists():
+        pytest.skip(f"{LINE} not in this checkout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RoadHealthWarning)
+        s = roadhealth.read(LINE)
+    d = np.asarray(s.coords["distance_m"].values, dtype=float).reshape(-1)
+    e, n = E0 + d * np.sin(np.radians(heading_deg)), N0 + d * np.cos(np.radians(heading_deg))
+    lon, lat = Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(e, n)
+    g = s.assign_coords(x=(("channel", "trace"), np.asarray(lon)[None]), y=(("channel", "trace"), np.asarray(lat)[None]))
+    g.attrs["crs"] = "EPSG:4326"
+    return s, g, d
+
+
+def test_a_survey_in_longitude_and_latitude_gets_footprints_in_metres_in_its_own_crs():
+    s, g, _ = _in_degrees()
+    local = detect(s)
+    geo = detect(g)
+    assert list(geo["kind"]) == list(local["kind"]) == ["cavity"]
+    assert str(geo.crs) == "EPSG:4326"
+    poly = geo.to_crs(UTM).geometry.iloc[0]
+    # the same footprint as in the local frame (metres), placed along the line's heading
+    assert poly.area == pytest.approx(local.geometry.iloc[0].area, rel=1e-3)
+    along = (poly.centroid.x - E0) * np.sin(np.radians(30)) + (poly.centroid.y - N0) * np.cos(np.radians(30))
+    mid = 0.5 * (geo["distance_start_m"].iloc[0] + geo["distance_end_m"].iloc[0])
+    assert along == pytest.approx(mid, abs=0.1)
+    # (drawn in degrees, a 0.9 m wide footprint had been 0.9 degrees, some 100 km, wide)
+    assert np.ptp(np.asarray(geo.geometry.iloc[0].exterior.xy[0])) < 1e-4
+
+
+def test_degrees_without_a_crs_give_the_local_frame_and_a_warning():
+    _, g, d = _in_degrees()
+    g.attrs["crs"] = None
+    with pytest.warns(RoadHealthWarning, match="degrees"):
+        out = detect(g)
+    assert out.crs is None
+    x0, _, x1, _ = out.geometry.iloc[0].bounds
+    assert d[0] <= x0 < x1 <= d[-1] + 0.5
+    with pytest.warns(RoadHealthWarning, match="degrees"):
+        assert candidates(g).crs is None
