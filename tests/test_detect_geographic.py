@@ -59,3 +59,18 @@ def test_degrees_without_a_crs_give_the_local_frame_and_a_warning():
     assert d[0] <= x0 < x1 <= d[-1] + 0.5
     with pytest.warns(RoadHealthWarning, match="degrees"):
         assert candidates(g).crs is None
+
+
+def test_a_local_frame_table_is_written_without_a_crs_warning(tmp_path):
+    """A table in the local frame (crs None, by contract) is written to a GeoPackage without
+    pyogrio's "'crs' was not provided" warning, which reached the command line's output."""
+    import geopandas as gpd
+    import shapely
+
+    from roadhealth.campaign.cache import write_gpkg
+
+    table = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(0, 0).buffer(1)], crs=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write_gpkg(tmp_path / "a.gpkg", {"anomalies": table})
+    assert gpd.read_file(tmp_path / "a.gpkg", layer="anomalies").crs is None

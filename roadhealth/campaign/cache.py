@@ -222,6 +222,18 @@ def gpkg_temp(path: Path):
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def no_crs_warning():
+    """Silence pyogrio's warning on a layer without a CRS: a survey without positions gives a table
+    in its local along/across frame, ``crs`` None by contract (the warning reached the command
+    line's output as if something were wrong)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="'crs' was not provided", category=UserWarning)
+        yield
+
+
 def write_gpkg(path: Path, layers: dict) -> None:
     """Write GeoDataFrames as layers of one GeoPackage, atomically and reproducibly.
 
@@ -239,7 +251,7 @@ def write_gpkg(path: Path, layers: dict) -> None:
     if path.is_dir():
         raise WriteError(f"{path}: is a folder; expected a GeoPackage file name")
     try:
-        with reproducible_gpkg(), gpkg_temp(path) as tmp:
+        with reproducible_gpkg(), no_crs_warning(), gpkg_temp(path) as tmp:
             for layer, gdf in layers.items():
                 gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
     except OSError as exc:

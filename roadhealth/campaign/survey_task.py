@@ -308,7 +308,10 @@ def _compute(task: SurveyTask, out: Path) -> dict:
     timings["anomalies_s"] = time.perf_counter() - t
     evidence: list[dict] = []
     if table is not None:
-        table.to_file(out / "anomalies.gpkg", layer="anomalies", driver="GPKG", engine="pyogrio")
+        from roadhealth.campaign.cache import no_crs_warning
+
+        with no_crs_warning():
+            table.to_file(out / "anomalies.gpkg", layer="anomalies", driver="GPKG", engine="pyogrio")
         t = time.perf_counter()
         evidence = _evidence_figures(task, depth_survey, slices, table, out)
         timings["figures_s"] = time.perf_counter() - t
