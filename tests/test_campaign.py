@@ -415,3 +415,32 @@ def test_plan_command_with_radar_thickness(tmp_path):
     runs = gpd.read_file(out / "plan.gpkg", layer="hir_runs")
     assert len(runs) > 0
     assert "hir_runs" in {lyr[0] for lyr in pyogrio.list_layers(out / "plan.gpkg")}
+
+
+def test_a_survey_with_a_corrupt_sample_is_despiked_with_a_warning(tmp_path, small_reference):
+    """JINLING rewritten as 32-bit words with one sample of 2e9 (a hundred thousand times the
+    record's peak): the campaign repairs it (a warning in the run's record) and its depth slices
+    are those of the clean record, where without the repair the spike set their scale."""
+    import rasterio
+
+    import roadhealth
+    from roadhealth.io.gssi import write_dzt
+
+    _, ref_out = small_reference
+    camp = small_campaign(tmp_path / "camp", surveys=("JINLING",))
+    s = roadhealth.read(camp / "JINLING.DZT")
+    x = s.values.astype(np.int64)
+    x[5, 400, 120] = 2_000_000_000
+    spiked = s.copy(data=x.astype(np.int32))
+    spiked.attrs["bits"] = 32
+    (camp / "JINLING.DZT").unlink()
+    write_dzt(spiked, camp / "JINLING.DZT", bits=32, gnss=False)
+    out = tmp_path / "out"
+    result = run_campaign(camp, out, progress=False, anomalies=TRUTH)
+    assert result.exit_code == 0
+    run = json.loads((out / "run.json").read_text())
+    assert "1 isolated spike sample replaced" in json.dumps(run)
+    with rasterio.open(out / "slices" / "JINLING.tif") as a, rasterio.open(ref_out / "slices" / "JINLING.tif") as b:
+        got, ref = a.read(masked=True), b.read(masked=True)
+    assert got.shape == ref.shape
+    assert np.ma.allclose(got, ref, rtol=0.02, atol=0.02 * float(np.ma.max(np.abs(ref))))

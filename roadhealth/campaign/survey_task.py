@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from roadhealth.errors import RoadHealthError
+from roadhealth.errors import RoadHealthError, RoadHealthWarning
 
 __all__ = ["SurveyTask", "run_survey"]
 
@@ -266,6 +266,13 @@ def _compute(task: SurveyTask, out: Path) -> dict:
     timings["read_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    # a corrupt sample sets the scale of everything after it (and one of 1e30 leaves no first
+    # arrival to find): isolated spikes are repaired first, with a warning in the survey's record
+    n_spikes = rp.count_spikes(survey)
+    if n_spikes:
+        survey = rp.despike(survey)
+        warnings.warn(f"{task.path}: {n_spikes} isolated spike sample{'s' if n_spikes > 1 else ''} replaced by the "
+                      "mean of the neighbouring traces (despike)", RoadHealthWarning, stacklevel=2)
     processed = rp.apply(survey, task.recipe)
     depth_survey = rp.add_depth(processed, _layers(task.depth))
     timings["process_s"] = time.perf_counter() - t
