@@ -1407,7 +1407,32 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.39, height_m=0.37, depth_top_m=0.62, soil="uniform")),
             ("pipe", 400, "pipe", dict(depth_m=0.45, diameter_m=0.33, material="metal")),
             ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.18, material="pvc", soil="uniform")),
-            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # ninety-sixth batch (same session, written after batches 94 and 95 were scored; no detection rule changed
+            # in the session): drawn as batch 94 was, with numpy default_rng(96)
+            ("cavity", 900, "cavity", dict(length_m=0.74, height_m=0.41, depth_top_m=0.39,
+                                                   soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.37, height_m=0.39, depth_top_m=0.41,
+                                                   soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.04, height_m=0.035, under="base", soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.30, height_m=0.23, depth_top_m=0.92, eps_r=22.8,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.25, height_m=0.34, depth_top_m=0.61)),
+            ("pipe", 400, "pipe", dict(depth_m=0.42, diameter_m=0.33, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.31, material="metal",
+                                                   soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # ninety-seventh batch (same session, written with batch 96): numpy default_rng(97)
+            ("cavity", 400, "cavity", dict(length_m=0.72, height_m=0.3, depth_top_m=1.18,
+                                                   soil_materials=WET_CLAY)),
+            ("cavity", 600, "cavity", dict(length_m=0.33, height_m=0.41, depth_top_m=0.34)),
+            ("void", 400, "void", dict(length_m=1.31, height_m=0.039, under="asphalt")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.79, height_m=0.3, depth_top_m=0.53, eps_r=25.6, soil="uniform")),
+            ("loose", 400, "loose", dict(length_m=1.32, height_m=0.37, depth_top_m=0.5, soil="uniform")),
+            ("pipe", 400, "pipe", dict(depth_m=0.47, diameter_m=0.10, material="metal",
+                                                   soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.33, material="metal")),
+            ("clean", 400, "clean", dict(soil="uniform"))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
