@@ -74,3 +74,27 @@ def test_a_local_frame_table_is_written_without_a_crs_warning(tmp_path):
         warnings.simplefilter("error")
         write_gpkg(tmp_path / "a.gpkg", {"anomalies": table})
     assert gpd.read_file(tmp_path / "a.gpkg", layer="anomalies").crs is None
+
+
+def test_a_geographic_crs_on_metres_falls_back_to_the_local_frame_with_a_warning():
+    """x/y in metres labelled EPSG:4326 are no longitudes and latitudes: a warning and local-frame
+    footprints (choosing a UTM zone for them had raised)."""
+    s, g, d = _in_degrees()
+    g = g.assign_coords(x=(("channel", "trace"), (540000.0 + d)[None]), y=(("channel", "trace"), np.full((1, d.size), 3408000.0)))
+    with pytest.warns(RoadHealthWarning, match="no longitude and latitude"):
+        out = detect(g)
+    assert out.crs is None and list(out["kind"]) == ["cavity"]
+
+
+def test_positions_repeated_over_several_traces_are_still_metres():
+    """GNSS fixes at 1 Hz repeat over several traces: most steps are 0, the path is not (no
+    'degrees?' warning, footprints in the survey's metric frame)."""
+    s, _, d = _in_degrees()
+    held = np.floor(np.arange(d.size) / 4) * 4  # each fix held over four traces
+    x = (E0 + d[held.astype(int)])[None]
+    m = s.assign_coords(x=(("channel", "trace"), x), y=(("channel", "trace"), np.full_like(x, N0)))
+    m.attrs["crs"] = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RoadHealthWarning)
+        out = detect(m)
+    assert out.geometry.iloc[0].bounds[0] > E0

@@ -140,3 +140,64 @@ def test_without_the_despike_the_corrupt_sample_loses_the_cavity(monkeypatch):
     x[0, 5, 300] = 1e6
     monkeypatch.setattr(prep, "_despike_if_spiked", lambda survey, notes: survey)
     assert "cavity" not in set(detect(s.copy(data=x))["kind"])
+
+
+def test_a_spike_on_a_short_record_of_few_traces_is_found():
+    """The level is the median of the traces' peaks: a spike raises one trace's peak, not the level
+    (a 99.9th percentile of 900 samples had been the spike itself)."""
+    s = _survey(n_trace=3)
+    x = s.values.copy()
+    x[0, 1, 150] = 1e6
+    assert rp.count_spikes(s.copy(data=x)) == 1
+    assert rp.despike(s.copy(data=x)).values[0, 1, 150] == pytest.approx(0.5 * (x[0, 0, 150] + x[0, 2, 150]))
+
+
+def test_missing_and_infinite_samples_are_no_spikes_and_count_agrees_with_despike():
+    import warnings
+
+    s = _survey()
+    x = s.values.copy()
+    x[0, 10, 120] = np.inf
+    x[0, 11:14, 200] = np.nan  # a spike whose neighbours are missing at its time
+    x[0, 12, 200] = 1e6
+    x[0, 20, 50] = 1e6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no all-NaN RuntimeWarning)
+        n = rp.count_spikes(s.copy(data=x))
+        out = rp.despike(s.copy(data=x))
+    assert n == out.attrs["history"][-1]["parameters"]["replaced"] == 2
+
+
+def test_spikes_are_judged_per_channel_and_header_words_left_alone():
+    s = _survey()
+    x = np.repeat(s.values, 3, axis=0)
+    x[1, 15, 100] = 1e6  # a spike on the middle channel; the other channels are its own traces' neighbours
+    x[:, :, :2] = 30000.0  # GSSI-like header words (scan counters) in samples 0-1
+    m = make_survey(x, dt_ns=0.1, distance_m=np.arange(40) * 0.05, offset_m=[0.0, 0.1, 0.2], antenna_mhz=400.0,
+                    attrs={"header_words": 2})
+    assert rp.count_spikes(m) == 1
+    y = rp.despike(m).values
+    assert y[1, 15, 100] == pytest.approx(0.5 * (x[1, 14, 100] + x[1, 16, 100]))
+    assert np.array_equal(y[[0, 2], :, 2:], x[[0, 2], :, 2:].astype(y.dtype))
+
+
+def test_a_despiked_survey_is_still_raw_to_the_chunked_detector():
+    from roadhealth.detect import chunked
+
+    assert not chunked._is_processed(rp.despike(_survey()))
+    assert chunked._is_processed(rp.apply(_survey(), {"name": "p", "steps": [{"name": "dewow"}]}))
+
+
+def test_a_lazily_held_spiked_line_is_repaired_by_the_chunked_detector():
+    """``detect_chunked`` on a dask-backed survey (the streamed recipe of large files) repairs the
+    spike block by block, as ``detect`` does in memory: the cavity is found."""
+    from roadhealth.detect import detect_chunked
+
+    path = BLIND / "bw400_cavity_01_clean.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    s = roadhealth.read(path)
+    x = s.values.astype(np.float32)
+    x[0, 5, 300] = 1e6
+    got = detect_chunked(s.copy(data=da.from_array(x, chunks=(1, 16, -1))))
+    assert list(got["kind"]) == ["cavity"]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from roadhealth.errors import RoadHealthError, RoadHealthWarning
+from roadhealth.errors import ProcessingError, RoadHealthError, RoadHealthWarning
 
 __all__ = ["SurveyTask", "run_survey"]
 
@@ -268,7 +268,15 @@ def _compute(task: SurveyTask, out: Path) -> dict:
     t = time.perf_counter()
     # a corrupt sample sets the scale of everything after it (and one of 1e30 leaves no first
     # arrival to find): isolated spikes are repaired first, with a warning in the survey's record
-    n_spikes = rp.count_spikes(survey)
+    # (a lazily read survey is repaired block by block as it is computed: counting its spikes would
+    # read it once more)
+    lazy = survey.chunks is not None
+    try:
+        n_spikes = 0 if lazy else rp.count_spikes(survey)
+        if lazy:
+            survey = rp.despike(survey)
+    except ProcessingError:  # (no frequency to judge by: the recipe's own first step says what is wrong)
+        n_spikes = 0
     if n_spikes:
         survey = rp.despike(survey)
         warnings.warn(f"{task.path}: {n_spikes} isolated spike sample{'s' if n_spikes > 1 else ''} replaced by the "

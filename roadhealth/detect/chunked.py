@@ -135,9 +135,11 @@ def plan_windows(n_trace: int, window_traces: int, overlap_traces: int) -> list[
 
 
 def _is_processed(survey: xr.DataArray) -> bool:
-    from roadhealth.processing import STEPS
+    """As :func:`roadhealth.detect.prepare._is_processed`: a survey whose history holds only repairs
+    (despike, declip) is raw."""
+    from roadhealth.detect.prepare import _is_processed as processed
 
-    return any(isinstance(r, dict) and r.get("step") in STEPS for r in survey.attrs.get("history", []))
+    return processed(survey)
 
 
 def _background_window_m(recipe: Any, spacing_m: float, trace_index: bool) -> float:
@@ -235,6 +237,12 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list, surface_ns: f
     from roadhealth.io._common import CHUNK_BYTES
     from roadhealth.processing.recipe import load_recipe
 
+    # isolated spikes repaired first, lazily, block by block (a corrupt sample would set the scale of
+    # the reference and of every step; counting them would read the whole survey once more)
+    try:
+        survey = rp.despike(survey)
+    except ProcessingError:  # (no frequency to judge by: the reference and the recipe say what is wrong)
+        pass
     ref = _prep.surface_reference(survey, recipe, surface_ns=surface_ns)
     s = survey
     if s.chunks is None:  # an in-memory survey: streamed in chunks of the readers' size

@@ -18,7 +18,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import shapely.ops
 
 from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.constants import C0_M_PER_NS
@@ -902,28 +901,16 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
     back = None  # the transformer from the frame drawn in back to the survey's geographic CRS
     if x is not None and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
         if _geographic(crs):
-            from pyproj import Transformer
-
-            from roadhealth.io.georef import utm_crs_for
-
-            utm = utm_crs_for(float(np.median(x)), float(np.median(y)))
-            fwd = Transformer.from_crs(crs, utm, always_xy=True)
-            back = Transformer.from_crs(utm, crs, always_xy=True)
-            px, py = fwd.transform(x.ravel(), y.ravel())
-            x, y = np.asarray(px).reshape(n_c, n_t), np.asarray(py).reshape(n_c, n_t)
+            x, y, back = _in_utm(s, crs, x, y)
         elif crs is None and n_t > 1 and "distance_m" in s.coords:
             d = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
-            step_xy = float(np.median(np.hypot(np.diff(x[0]), np.diff(y[0]))))
-            step_d = float(np.median(np.abs(np.diff(d[0]))))
-            if step_d > 0 and step_xy < DEGREE_LIKE_STEP_RATIO * step_d:
-                import warnings
-
-                from roadhealth.errors import RoadHealthWarning
-
-                warnings.warn(f"{_source_name(s)}: x/y advance {step_xy:.3g} per trace where the distance advances "
-                              f"{step_d:.3g} m and the survey has no CRS (degrees?): the footprints are drawn in "
-                              "the local along/across frame, crs None (set attrs['crs'] to place them)",
-                              RoadHealthWarning, stacklevel=3)
+            # (the whole path over the whole distance: GNSS fixes repeated over several traces leave
+            # most steps at 0)
+            path_xy = float(np.sum(np.hypot(np.diff(x[0]), np.diff(y[0]))))
+            path_d = float(np.sum(np.abs(np.diff(d[0]))))
+            if path_d > 0 and path_xy < DEGREE_LIKE_STEP_RATIO * path_d:
+                _warn_footprints(s, f"x/y span a path of {path_xy:.3g} where the distance spans {path_d:.3g} m and the "
+                                    "survey has no CRS (degrees?)")
                 x = None
     if x is None or not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         x = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
@@ -962,13 +949,45 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
             if poly.geom_type not in ("Polygon", "MultiPolygon"):
                 poly = shapely.convex_hull(shapely.MultiPoint(ring))
         if back is not None:
-            poly = shapely.ops.transform(lambda a, b, z=None: back.transform(a, b), poly)
+            poly = shapely.transform(poly, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
         polys.append(poly)
     return polys, crs
 
 
 def _source_name(s) -> str:
     return str(s.attrs.get("source") or "<survey>")
+
+
+def _warn_footprints(s, why: str) -> None:
+    import warnings
+
+    from roadhealth.errors import RoadHealthWarning
+
+    warnings.warn(f"{_source_name(s)}: {why}: the footprints are drawn in the local along/across frame, crs None "
+                  "(set attrs['crs'] to place them)", RoadHealthWarning, stacklevel=4)
+
+
+def _in_utm(s, crs, x: np.ndarray, y: np.ndarray):
+    """x/y of a survey in a geographic CRS, in metres of its WGS84 / UTM zone, and the transformer
+    back; (None, None, None) with a warning where they are no longitudes and latitudes (a CRS
+    that does not fit the numbers: the footprints then fall back to the local frame)."""
+    from pyproj import Transformer
+
+    from roadhealth.io.georef import utm_crs_for
+
+    try:
+
+        utm = utm_crs_for(float(np.median(x)), float(np.median(y)))
+        fwd = Transformer.from_crs(crs, utm, always_xy=True)
+        px, py = fwd.transform(x.ravel(), y.ravel())
+        px, py = np.asarray(px, dtype=float).reshape(x.shape), np.asarray(py, dtype=float).reshape(y.shape)
+        if not (np.all(np.isfinite(px)) and np.all(np.isfinite(py))):
+            raise ValueError("coordinates outside the CRS")
+        return px, py, Transformer.from_crs(utm, crs, always_xy=True)
+    except Exception as exc:  # (the reader's GeoreferenceError, pyproj's own errors)
+        _warn_footprints(s, f"x/y ({float(np.median(x)):.6g}, {float(np.median(y)):.6g}) are no longitude and latitude "
+                            f"of its CRS {crs!r} ({exc})")
+        return None, None, None
 
 
 def _severity(kind: str, z: float, below_db: float) -> str | None:

@@ -415,8 +415,8 @@ def _despike_if_spiked(survey: xr.DataArray, notes: list) -> xr.DataArray:
     out = despike(survey)
     rec = out.attrs["history"][-1]["parameters"]
     notes.append(f"{n} isolated spike sample{'s' if n > 1 else ''} (at least {rec['ratio']:g} times the neighbouring "
-                 f"traces within half a period, and {rec['min_level']:g} times the survey's 99.9th-percentile "
-                 "magnitude) replaced by the mean of the neighbouring traces (despike)")
+                 f"traces within half a period, and {rec['min_level']:g} times the survey's typical trace "
+                 "peak) replaced by the mean of the neighbouring traces (despike)")
     return out
 
 

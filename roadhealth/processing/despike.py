@@ -12,16 +12,19 @@ zone of tens of centimetres), which a survey samples with several traces, so the
 reflection records the same event within half a period, at a similar amplitude; and a radar trace
 is band-limited, so a reflection spans a good part of a period. A sample that is
 
-* at least :data:`MIN_LEVEL` times the survey's 99.9th-percentile magnitude (nothing weaker
-  spoils the scale: the direct wave and surface reflection, present on every trace, set that
-  percentile on a raw record), and
+* at least :data:`MIN_LEVEL` times the survey's typical trace peak (the median over its traces of
+  each one's largest magnitude: on a raw record the direct wave or surface reflection, present on
+  every trace; a spike raises one trace's peak, not the median; nothing weaker spoils the scale),
+  and
 * at least :data:`RATIO` times the largest magnitude of the neighbouring traces within half a
   period of its time (the trace on each side; at the ends of the line the one there is),
 
 is a spike: it is replaced by the mean of the neighbouring traces at its time. A survey with
-none is returned as it is. Traces farther apart than half a wavelength (at 0.1 m/ns) may see a
-shallow point reflector at quite different amplitudes, so such surveys are only judged where the
-spike is at least :data:`SPARSE_RATIO` times its neighbours; a survey of one trace is not judged.
+none keeps its samples (as float, as every step returns them). Missing and infinite samples are
+no spikes (the steps and the detector zero them). Traces farther apart than half a wavelength (at 0.1 m/ns) may see a
+shallow point reflector at quite different amplitudes, so such surveys (and those whose positions
+do not advance) are only judged where the spike is at least :data:`SPARSE_RATIO` times its
+neighbours; a survey of one trace is not judged.
 A glitch that spans several neighbouring traces at one time is not found (each trace's neighbour
 is the glitch too).
 """
@@ -29,6 +32,7 @@ is the glitch too).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -47,7 +51,7 @@ from roadhealth.survey import positive_number
 
 __all__ = ["MIN_LEVEL", "RATIO", "SPARSE_RATIO", "count_spikes", "despike", "spike_mask"]
 
-#: Samples weaker than this many times the survey's 99.9th-percentile magnitude are not judged.
+#: Samples weaker than this many times the survey's typical trace peak are not judged.
 MIN_LEVEL = 3.0
 
 #: A spike is at least this many times the largest magnitude of its neighbouring traces within
@@ -57,7 +61,7 @@ RATIO = 5.0
 #: ... or this many times, where the traces lie more than half a wavelength (at 0.1 m/ns) apart.
 SPARSE_RATIO = 50.0
 
-#: Traces read for the survey's 99.9th-percentile magnitude (evenly spread).
+#: Traces read for the survey's typical trace peak (evenly spread).
 SAMPLE_TRACES = 64
 
 #: The velocity at which "half a wavelength" is reckoned for the trace spacing, m/ns.
@@ -65,11 +69,19 @@ _V_M_PER_NS = 0.1
 
 
 def _level(survey: xr.DataArray, n_header: int) -> float:
-    """The survey's 99.9th-percentile magnitude (finite samples of evenly spread traces)."""
+    """The survey's typical trace peak: the median over evenly spread traces (and channels) of each
+    trace's largest finite magnitude (a spike raises one trace's peak, not the median; NaN where no
+    trace has a finite sample)."""
     step = max(1, -(-survey.sizes["trace"] // SAMPLE_TRACES))
     a = np.abs(np.asarray(survey.isel(trace=slice(None, None, step)).values)[..., n_header:].astype(np.float64))
-    a = a[np.isfinite(a)]
-    return float(np.percentile(a, 99.9)) if a.size else math.nan
+    a[~np.isfinite(a)] = np.nan
+    if a.size == 0 or np.isnan(a).all():
+        return math.nan
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # (all-NaN traces)
+        peaks = np.nanmax(a.reshape(-1, a.shape[-1]), axis=1)
+    peaks = peaks[np.isfinite(peaks)]
+    return float(np.median(peaks)) if peaks.size else math.nan
 
 
 def spike_mask(x: np.ndarray, *, threshold: float, half_window: int, ratio: float) -> np.ndarray:
@@ -84,22 +96,29 @@ def spike_mask(x: np.ndarray, *, threshold: float, half_window: int, ratio: floa
     hi, lo = float(x.max()), float(x.min())
     if hi <= threshold and lo >= -threshold:  # (NaN extremes fail this and are looked at)
         return mask
-    cand = (x > threshold) | (x < -threshold)
+    with np.errstate(invalid="ignore"):
+        cand = (x > threshold) | (x < -threshold)  # (NaN is no candidate; +-inf is, and is left alone below)
     rows = cand.any(axis=-1)  # (channel, trace): the few traces that hold a candidate
     c_r, t_r = np.nonzero(rows)
     if c_r.size == 0:
         return mask
     k, s = np.nonzero(cand[c_r, t_r])
     c, t = c_r[k], t_r[k]
+    val = np.abs(x[c, t, s].astype(np.float64))
+    finite = np.isfinite(val)  # (a missing or infinite sample is the detector's to zero, not a spike to replace)
+    c, t, s, val = c[finite], t[finite], s[finite], val[finite]
     offs = np.arange(-half_window, half_window + 1)
     cols = np.clip(s[:, None] + offs[None, :], 0, n_s - 1)
     near = np.zeros(c.size)
     for dt in (-1, 1):  # the trace on each side (only the one there at the ends of the line)
         tn = t + dt
         ok = (tn >= 0) & (tn < n_t)
-        rows_n = np.abs(x[c[ok], tn[ok]].astype(np.float64))  # (n, sample)
-        near[ok] = np.maximum(near[ok], np.nanmax(np.take_along_axis(rows_n, cols[ok], axis=1), axis=1))
-    hit = np.abs(x[c, t, s].astype(np.float64)) >= ratio * near
+        # (only each candidate's window of the neighbouring trace is read: whole rows of a long
+        # record, many candidates strong, had cost hundreds of megabytes)
+        win = np.abs(x[c[ok, None], tn[ok, None], cols[ok]].astype(np.float64))
+        win[~np.isfinite(win)] = 0.0
+        near[ok] = np.maximum(near[ok], win.max(axis=1) if win.size else 0.0)
+    hit = val >= ratio * near
     mask[c[hit], t[hit], s[hit]] = True
     return mask
 
@@ -127,10 +146,10 @@ def _resolve(survey: xr.DataArray, ratio: Any, min_level: Any) -> dict[str, Any]
     if isinstance(ratio, str) and ratio == "auto":
         try:
             spacing = trace_spacing_m(survey)
-        except ProcessingError:  # one trace, or positions that do not advance: judged as dense
-            spacing = math.nan
+        except ProcessingError:  # one trace, or positions that do not advance: judged as sparse
+            spacing = math.inf
         half_wave = 0.5 * _V_M_PER_NS * 1e3 / centre_frequency_mhz(survey)
-        r = SPARSE_RATIO if math.isfinite(spacing) and spacing > half_wave else RATIO
+        r = SPARSE_RATIO if not spacing <= half_wave else RATIO
     else:
         r = positive_number(ratio)
         if not r > 1.0:
@@ -163,7 +182,7 @@ def despike(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_L
         spike is at least: "auto" is :data:`RATIO`, or :data:`SPARSE_RATIO` for traces more than
         half a wavelength (at 0.1 m/ns) apart.
     min_level : float
-        Only samples at least this many times the survey's 99.9th-percentile magnitude are judged
+        Only samples at least this many times the survey's typical trace peak are judged
         (:data:`MIN_LEVEL`).
 
     Returns
