@@ -79,7 +79,7 @@ def test_a_local_frame_table_is_written_without_a_crs_warning(tmp_path):
 def test_a_geographic_crs_on_metres_falls_back_to_the_local_frame_with_a_warning():
     """x/y in metres labelled EPSG:4326 are no longitudes and latitudes: a warning and local-frame
     footprints (choosing a UTM zone for them had raised)."""
-    s, g, d = _in_degrees()
+    _, g, d = _in_degrees()
     g = g.assign_coords(x=(("channel", "trace"), (540000.0 + d)[None]), y=(("channel", "trace"), np.full((1, d.size), 3408000.0)))
     with pytest.warns(RoadHealthWarning, match="no longitude and latitude"):
         out = detect(g)

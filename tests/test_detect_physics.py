@@ -2488,3 +2488,20 @@ def test_a_lone_deep_apex_is_read_again_only_over_a_top_of_the_opposite_phase():
     att, recs = records(-1.0)  # the same phase above: no top of that body
     out = _lone_apex_tops(recs, _Groups(recs["label"].to_numpy()), att, p)
     assert list(out["s_top"]) == list(recs["s_top"])
+
+
+def test_a_metal_pipe_that_shadows_what_lies_under_it_is_no_wet_lens(monkeypatch):
+    """Blind, clean, 400 MHz: a 0.15 m metal pipe 0.42 m down. The wave creeping round it comes back
+    as a 'bottom' at 0.26 of its top, as a wet lens's lossy bottom does, and it was called wet
+    (0.88). But 1-5 periods under it the section is 4.2 dB quieter than at those times elsewhere
+    (a shadow), where a lens rings with its own bottom and multiples: a pipe, not reported. Two
+    lenses stay wet: one whose bottom lies beyond that window (0.6 m tall, eps_r 25: -16 dB under
+    its wide, flat top) and one with the least energy under a compact top (-1.0 dB)."""
+    import roadhealth.detect.classify as cl
+
+    pipe = _blind_line("bw400_pipe_39_clean")
+    assert len(detect(pipe)) == 0
+    for name in ("bw400_water_rich_25_clean", "bw400_water_rich_21_clean"):
+        assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
+    monkeypatch.setattr(cl, "SHADOW_BELOW_DB", None)
+    assert list(detect(pipe)["kind"]) == ["water_rich"]

@@ -197,6 +197,17 @@ PIPE_AMBIENT_V_RATIO = (1.1, 1.2)
 LOSSY_BOTTOM: tuple[float, float] | None = (0.2, 0.45)
 LOSSY_MAX_MULTIPLE = 0.3
 
+#: ... unless what lies 1-5 periods under it is quieter than the rows at those times elsewhere
+#: (``below_db`` under the first of these values, dB; none of it over the second): a shadow. A wet
+#: lens rings with its own bottom and internal multiples under its top (the 101 clean blind lenses
+#: called wet: ``below_db`` -1.0 to +22 but for one 0.6 m tall lens, -16, whose bottom lies past
+#: that window and whose wide, flat top is no pipe's anyway), while a metal pipe passes nothing and
+#: shadows the layers under it, and the wave creeping round it reads as a 'bottom' (clean blind
+#: metal pipes 0.15-0.33 m wide called wet: ``bottom_ratio`` 0.24-0.29, ``below_db`` -4.2 to
+#: -3.7). Noise fills a shadow: noisy pipes read -0.3 to +2.0 and are not told so. None: off
+#: (thirty-ninth session).
+SHADOW_BELOW_DB: tuple[float, float] | None = (-2.5, -1.5)
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -343,6 +354,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         lo, hi = LOSSY_BOTTOM
         lossy = (np.nan_to_num(ramp(bt, lo - 0.03, lo + 0.03) * ramp(bt, hi + 0.05, hi - 0.05), nan=0.0)
                  * np.where(np.isnan(mult), 1.0, ramp(mult, LOSSY_MAX_MULTIPLE + 0.05, LOSSY_MAX_MULTIPLE - 0.05)))
+        if SHADOW_BELOW_DB is not None and "below_db" in f:
+            b_db = f["below_db"].to_numpy(float)
+            lossy = lossy * np.where(np.isnan(b_db), 1.0, ramp(b_db, *SHADOW_BELOW_DB))
         point_same = point_same * (1 - lossy)
     if PIPE_COHERENT_TOP is not None:
         # and a pipe is one interface: its top one coherent hyperbola along its own dip, nothing
