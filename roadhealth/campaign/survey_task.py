@@ -91,9 +91,11 @@ _installed = False
 
 
 def _install_dispatcher() -> None:
+    """Install the dispatcher, again wherever something (a ``warnings.catch_warnings`` block, a test
+    runner between tests) has put another ``showwarning`` in its place since."""
     global _installed
     with _install_lock:
-        if _installed:
+        if _installed and getattr(warnings.showwarning, "_roadhealth_dispatcher", False):
             return
         original = warnings.showwarning
 
@@ -104,6 +106,7 @@ def _install_dispatcher() -> None:
             else:
                 original(message, category, filename, lineno, file, line)
 
+        show._roadhealth_dispatcher = True
         warnings.showwarning = show
         _installed = True
 
