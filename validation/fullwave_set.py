@@ -1432,7 +1432,33 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.47, diameter_m=0.10, material="metal",
                                                    soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.33, material="metal")),
-            ("clean", 400, "clean", dict(soil="uniform"))]]
+            ("clean", 400, "clean", dict(soil="uniform"))],
+            [  # ninety-eighth batch (same session, written after batches 96 and 97 were scored and the session's
+            # shadow rule made): drawn as batch 94 was, with numpy default_rng(98)
+            ("cavity", 400, "cavity", dict(length_m=0.36, height_m=0.45, depth_top_m=0.56, soil="uniform")),
+            ("cavity", 900, "cavity", dict(length_m=0.52, height_m=0.27, depth_top_m=0.34)),
+            ("void", 900, "void", dict(length_m=1.14, height_m=0.019, under="asphalt")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.22, height_m=0.26, depth_top_m=0.69, eps_r=25.4,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 600, "loose", dict(length_m=1.02, height_m=0.45, depth_top_m=0.36,
+                                                   soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.34, material="metal")),
+            ("pipe", 600, "pipe", dict(depth_m=0.67, diameter_m=0.16, material="pvc")),
+            ("clean", 900, "clean", dict())],
+            [  # ninety-ninth batch (same session, written with batch 98): numpy default_rng(99)
+            ("cavity", 900, "cavity", dict(length_m=0.71, height_m=0.35, depth_top_m=0.45,
+                                                   soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.53, height_m=0.35, depth_top_m=0.45,
+                                                   soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.27, height_m=0.038, under="asphalt")),
+            ("water_rich", 400, "water_rich", dict(length_m=1.21, height_m=0.28, depth_top_m=0.62, eps_r=20.8,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=1.42, height_m=0.4, depth_top_m=0.37)),
+            ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.32, material="metal",
+                                                   soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.24, material="metal",
+                                                   soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
