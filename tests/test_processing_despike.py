@@ -201,3 +201,23 @@ def test_a_lazily_held_spiked_line_is_repaired_by_the_chunked_detector():
     x[0, 5, 300] = 1e6
     got = detect_chunked(s.copy(data=da.from_array(x, chunks=(1, 16, -1))))
     assert list(got["kind"]) == ["cavity"]
+
+
+def test_the_streamed_repair_keeps_the_sample_type_and_finds_spikes_at_block_edges():
+    """``despike_lazy`` (the chunked detector's and the campaign's repair of a lazily read record):
+    int16 stays int16, blocks without a spike pass unchanged, a spike inside a block and one on a
+    block's last trace (judged against its one neighbour inside the block) are replaced."""
+    from roadhealth.processing.despike import despike_lazy
+
+    s = _survey()
+    x = np.round(s.values * 1000).astype(np.int16)
+    x[0, 5, 150] = 32000  # inside the first block (traces 0-9)
+    x[0, 19, 200] = -32000  # the last trace of the second block (10-19)
+    lazy = despike_lazy(s.copy(data=da.from_array(x, chunks=(1, 10, -1))))
+    assert lazy.dtype == np.int16 and lazy.attrs["history"][-1]["step"] == "despike"
+    y = lazy.values
+    assert y[0, 5, 150] == round(0.5 * (int(x[0, 4, 150]) + int(x[0, 6, 150])))
+    assert y[0, 19, 200] == x[0, 18, 200]
+    changed = y != x
+    assert changed.sum() == 2
+    assert np.array_equal(y[0, 20:], x[0, 20:])

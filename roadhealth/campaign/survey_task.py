@@ -277,7 +277,9 @@ def _compute(task: SurveyTask, out: Path) -> dict:
     try:
         n_spikes = 0 if lazy else rp.count_spikes(survey)
         if lazy:
-            survey = rp.despike(survey)
+            from roadhealth.processing.despike import despike_lazy
+
+            survey = despike_lazy(survey)
     except ProcessingError:  # (no frequency to judge by: the recipe's own first step says what is wrong)
         n_spikes = 0
     if n_spikes:

@@ -240,7 +240,9 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list, surface_ns: f
     # isolated spikes repaired first, lazily, block by block (a corrupt sample would set the scale of
     # the reference and of every step; counting them would read the whole survey once more)
     try:
-        survey = rp.despike(survey)
+        from roadhealth.processing.despike import despike_lazy
+
+        survey = despike_lazy(survey)
     except ProcessingError:  # (no frequency to judge by: the reference and the recipe say what is wrong)
         pass
     ref = _prep.surface_reference(survey, recipe, surface_ns=surface_ns)

@@ -49,7 +49,7 @@ from roadhealth.processing._core import (
 )
 from roadhealth.survey import positive_number
 
-__all__ = ["MIN_LEVEL", "RATIO", "SPARSE_RATIO", "count_spikes", "despike", "spike_mask"]
+__all__ = ["MIN_LEVEL", "RATIO", "SPARSE_RATIO", "count_spikes", "despike", "despike_lazy", "spike_mask"]
 
 #: Samples weaker than this many times the survey's typical trace peak are not judged.
 MIN_LEVEL = 3.0
@@ -160,6 +160,37 @@ def _resolve(survey: xr.DataArray, ratio: Any, min_level: Any) -> dict[str, Any]
     hdr = header_words(survey)
     period = 1e3 / centre_frequency_mhz(survey) / float(survey.attrs["dt_ns"])
     return dict(threshold=lvl * _level(survey, hdr), half_window=max(1, round(0.5 * period)), ratio=r, hdr=hdr)
+
+
+def _native_block(x: np.ndarray, *, threshold: float, half_window: int, ratio: float, hdr: int) -> np.ndarray:
+    """One block of :func:`despike_lazy`: the block itself where it holds no spike (no copy), else a
+    copy with its spikes replaced (rounded for integer data)."""
+    m = spike_mask(x[..., hdr:], threshold=threshold, half_window=half_window, ratio=ratio)
+    if not m.any():
+        return x
+    y = np.array(x, dtype=np.float64)
+    _replace(y[..., hdr:], m)
+    if np.issubdtype(x.dtype, np.integer):
+        info = np.iinfo(x.dtype)
+        y = np.clip(np.rint(y), info.min, info.max)
+    return y.astype(x.dtype)
+
+
+def despike_lazy(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL) -> xr.DataArray:
+    """:func:`despike` for a streamed, dask-backed raw survey, in its own sample type and block by
+    block without a halo: a block with no spike is passed on as it is (no copy: the recipe's first
+    step makes the float copy), and a spike on a block's first or last trace is judged against, and
+    replaced by, its one neighbour inside the block (as at a line's end). The history records a
+    ``despike`` with ``replaced`` None. A numpy-backed survey gets :func:`despike`."""
+    check_dims(survey)
+    if isinstance(survey.data, np.ndarray):
+        return despike(survey, ratio=ratio, min_level=min_level)
+    kw = _resolve(survey, ratio, min_level)
+    params = {"ratio": kw["ratio"], "min_level": float(min_level), "threshold": kw["threshold"], "replaced": None}
+    data = survey.data
+    if len(data.chunks[2]) > 1:
+        data = data.rechunk({2: -1})
+    return finish(survey, data.map_blocks(_native_block, dtype=data.dtype, **kw), "despike", params)
 
 
 def count_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL) -> int:
