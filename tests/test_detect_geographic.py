@@ -98,3 +98,19 @@ def test_positions_repeated_over_several_traces_are_still_metres():
         warnings.simplefilter("error", RoadHealthWarning)
         out = detect(m)
     assert out.geometry.iloc[0].bounds[0] > E0
+
+
+def test_a_survey_in_a_crs_of_feet_gets_footprints_as_wide_in_feet_as_they_are_in_metres():
+    """NAD83 / New York Long Island (ftUS), EPSG:2263: x/y in US survey feet. The footprint is the
+    local frame's, in feet (its width had been the metres' number of feet, a third of it)."""
+    s, _, d = _in_degrees()
+    ft = 0.30480060960121924
+    g = s.assign_coords(x=(("channel", "trace"), ((300000.0 + d) / ft)[None]),
+                        y=(("channel", "trace"), np.full((1, d.size), 60000.0 / ft)))
+    g.attrs["crs"] = "EPSG:2263"
+    local = detect(s).geometry.iloc[0]
+    feet = detect(g).geometry.iloc[0]
+    assert feet.area == pytest.approx(local.area / ft**2, rel=1e-6)
+    _, y0, _, y1 = feet.bounds
+    _, ly0, _, ly1 = local.bounds
+    assert (y1 - y0) == pytest.approx((ly1 - ly0) / ft, rel=1e-6)

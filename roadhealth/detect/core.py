@@ -885,12 +885,30 @@ def _geographic(crs) -> bool:
         return False
 
 
+def _metres_per_unit(crs) -> float:
+    """Metres per unit of a projected CRS's first axis (0.3048006 for US survey feet); 1 for None,
+    a geographic CRS or one pyproj cannot read."""
+    if crs is None:
+        return 1.0
+    try:
+        from pyproj import CRS
+
+        c = CRS.from_user_input(crs)
+        if c.is_geographic or not c.axis_info:
+            return 1.0
+        f = float(c.axis_info[0].unit_conversion_factor)
+        return f if np.isfinite(f) and f > 0 else 1.0
+    except Exception:  # (the survey's own CRS text; an unreadable one is left to the writers)
+        return 1.0
+
+
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
     """Footprint polygons from the x/y of the first/last channel over the region's traces.
 
     Widths are metres: in a geographic CRS (degrees) the polygons are drawn in the WGS84 / UTM zone
-    of the survey and returned in its own CRS; x/y without a CRS whose steps are far shorter than the
-    distance's (degrees taken for metres) give way to the local along/across frame, with a warning."""
+    of the survey and returned in its own CRS, in a projected CRS of other units (feet) in metres and
+    returned in its units; x/y without a CRS whose path is far shorter than the distance's (degrees
+    taken for metres) give way to the local along/across frame, with a warning."""
     n_c, n_t = s.sizes["channel"], s.sizes["trace"]
     crs = s.attrs.get("crs")
     if "x" in s.coords and "y" in s.coords:
@@ -899,9 +917,13 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
     else:
         x = y = None
     back = None  # the transformer from the frame drawn in back to the survey's geographic CRS
+    unit = 1.0  # metres per unit of the survey's projected CRS where it is not metres (feet)
     if x is not None and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
         if _geographic(crs):
             x, y, back = _in_utm(s, crs, x, y)
+        elif _metres_per_unit(crs) != 1.0:  # (a CRS in feet: drawn in metres, returned in its unit)
+            unit = _metres_per_unit(crs)
+            x, y = x * unit, y * unit
         elif crs is None and n_t > 1 and "distance_m" in s.coords:
             d = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
             # (the whole path over the whole distance: GNSS fixes repeated over several traces leave
@@ -950,6 +972,8 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
                 poly = shapely.convex_hull(shapely.MultiPoint(ring))
         if back is not None:
             poly = shapely.transform(poly, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
+        elif unit != 1.0:
+            poly = shapely.transform(poly, lambda xy, u=unit: xy / u)
         polys.append(poly)
     return polys, crs
 
