@@ -106,6 +106,22 @@ def test_bad_despike_parameters_are_named(kw):
         rp.despike(_survey(), **kw)
 
 
+def _cavity_line():
+    """Blind full-wave line (clean, 400 MHz; peak 248): a cavity 0.8 m down at 1.2-1.9 m (skipped where
+    the set is not in the checkout)."""
+    path = BLIND / "bw400_cavity_01_clean.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    return roadhealth.read(path)
+
+
+def _with_spike(s, trace=5, sample=300, value=1e6):
+    """The samples of ``s`` as float32, one of them set to ``value``."""
+    x = s.values.astype(np.float32)
+    x[0, trace, sample] = value
+    return x
+
+
 @pytest.mark.parametrize("value, trace, sample", [(1e30, 5, 300), (1e6, 5, 300), (-1e12, 20, 450),
                                                   (2480.0, 25, 150)])
 def test_one_corrupt_sample_does_not_take_a_cavity_out_of_detection(value, trace, sample):
@@ -113,15 +129,10 @@ def test_one_corrupt_sample_does_not_take_a_cavity_out_of_detection(value, trace
     of 1e30 had left no first arrival to find (an error), one of 1e6 or -1e12, or one ten times the
     record's peak (2480), took the cavity out of the result silently. Despiked first (with a note),
     the cavity is found as on the record without it."""
-    path = BLIND / "bw400_cavity_01_clean.sgy"
-    if not path.exists():
-        pytest.skip(f"{path} not in this checkout")
-    s = roadhealth.read(path)
+    s = _cavity_line()
     ref = detect(s)
     assert list(ref["kind"]) == ["cavity"]
-    x = s.values.astype(np.float32)
-    x[0, trace, sample] = value
-    got = detect(s.copy(data=x))
+    got = detect(s.copy(data=_with_spike(s, trace, sample, value)))
     assert list(got["kind"]) == ["cavity"]
     assert got["depth_top_m"].iloc[0] == pytest.approx(ref["depth_top_m"].iloc[0], abs=0.02)
     assert any("1 isolated spike sample" in n for n in got.attrs["detect"]["notes"])
@@ -132,14 +143,9 @@ def test_without_the_despike_the_corrupt_sample_loses_the_cavity(monkeypatch):
     """The case the despike is for: the same line and sample of 1e6, not despiked, has no cavity."""
     import roadhealth.detect.prepare as prep
 
-    path = BLIND / "bw400_cavity_01_clean.sgy"
-    if not path.exists():
-        pytest.skip(f"{path} not in this checkout")
-    s = roadhealth.read(path)
-    x = s.values.astype(np.float32)
-    x[0, 5, 300] = 1e6
+    s = _cavity_line()
     monkeypatch.setattr(prep, "_despike_if_spiked", lambda survey, notes: survey)
-    assert "cavity" not in set(detect(s.copy(data=x))["kind"])
+    assert "cavity" not in set(detect(s.copy(data=_with_spike(s)))["kind"])
 
 
 def test_a_spike_on_a_short_record_of_few_traces_is_found():
@@ -193,13 +199,8 @@ def test_a_lazily_held_spiked_line_is_repaired_by_the_chunked_detector():
     spike block by block, as ``detect`` does in memory: the cavity is found."""
     from roadhealth.detect import detect_chunked
 
-    path = BLIND / "bw400_cavity_01_clean.sgy"
-    if not path.exists():
-        pytest.skip(f"{path} not in this checkout")
-    s = roadhealth.read(path)
-    x = s.values.astype(np.float32)
-    x[0, 5, 300] = 1e6
-    got = detect_chunked(s.copy(data=da.from_array(x, chunks=(1, 16, -1))))
+    s = _cavity_line()
+    got = detect_chunked(s.copy(data=da.from_array(_with_spike(s), chunks=(1, 16, -1))))
     assert list(got["kind"]) == ["cavity"]
 
 
@@ -221,3 +222,21 @@ def test_the_streamed_repair_keeps_the_sample_type_and_finds_spikes_at_block_edg
     changed = y != x
     assert changed.sum() == 2
     assert np.array_equal(y[0, 20:], x[0, 20:])
+
+
+def test_repair_gives_a_clean_record_back_as_it_is_and_counts_what_it_replaced():
+    """``repair_spikes`` (what detect, its streamed pass and a campaign call): a record without a
+    spike is returned itself (bit for bit, its sample type kept), one with spikes despiked and
+    counted, a dask-backed one despiked lazily and uncounted."""
+    from roadhealth.processing.despike import repair_spikes
+
+    s = _survey()
+    ints = s.copy(data=np.round(s.values * 1000).astype(np.int16))
+    out, n = repair_spikes(ints)
+    assert out is ints and n == 0
+    x = s.values.copy()
+    x[0, 7, 150] = 1e6
+    out, n = repair_spikes(s.copy(data=x))
+    assert n == 1 and out.attrs["history"][-1]["parameters"]["replaced"] == 1 and abs(out.values[0, 7, 150]) < 1e3
+    out, n = repair_spikes(s.copy(data=da.from_array(x, chunks=(1, 10, -1))))
+    assert n is None and abs(out.values[0, 7, 150]) < 1e3

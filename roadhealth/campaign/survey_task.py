@@ -271,19 +271,14 @@ def _compute(task: SurveyTask, out: Path) -> dict:
     t = time.perf_counter()
     # a corrupt sample sets the scale of everything after it (and one of 1e30 leaves no first
     # arrival to find): isolated spikes are repaired first, with a warning in the survey's record
-    # (a lazily read survey is repaired block by block as it is computed: counting its spikes would
-    # read it once more)
-    lazy = survey.chunks is not None
-    try:
-        n_spikes = 0 if lazy else rp.count_spikes(survey)
-        if lazy:
-            from roadhealth.processing.despike import despike_lazy
+    # (a lazily read survey is repaired block by block as it is computed, uncounted)
+    from roadhealth.processing.despike import repair_spikes
 
-            survey = despike_lazy(survey)
+    try:
+        survey, n_spikes = repair_spikes(survey)
     except ProcessingError:  # (no frequency to judge by: the recipe's own first step says what is wrong)
         n_spikes = 0
     if n_spikes:
-        survey = rp.despike(survey)
         warnings.warn(f"{task.path}: {n_spikes} isolated spike sample{'s' if n_spikes > 1 else ''} replaced by the "
                       "mean of the neighbouring traces (despike)", RoadHealthWarning, stacklevel=2)
     processed = rp.apply(survey, task.recipe)

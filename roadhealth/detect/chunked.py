@@ -53,6 +53,7 @@ from roadhealth.anomalies import conform_anomalies
 from roadhealth.detect import core as _core
 from roadhealth.detect import risk as _risk
 from roadhealth.detect.classify import Thresholds
+from roadhealth.detect.prepare import _is_processed
 from roadhealth.errors import DetectionError, RoadHealthWarning
 
 __all__ = ["BYTES_PER_SAMPLE", "BYTES_PER_SAMPLE_PROCESSED", "CLAIM_MARGIN_M", "DEFAULT_MEMORY_MB", "Window", "default_overlap_m",
@@ -132,14 +133,6 @@ def plan_windows(n_trace: int, window_traces: int, overlap_traces: int) -> list[
     edges = np.linspace(0, n_trace, n_win + 1).round().astype(int)
     return [Window(max(0, int(a) - overlap_traces), min(n_trace, int(b) + overlap_traces), int(a), int(b))
             for a, b in itertools.pairwise(edges)]
-
-
-def _is_processed(survey: xr.DataArray) -> bool:
-    """As :func:`roadhealth.detect.prepare._is_processed`: a survey whose history holds only repairs
-    (despike, declip) is raw."""
-    from roadhealth.detect.prepare import _is_processed as processed
-
-    return processed(survey)
 
 
 def _background_window_m(recipe: Any, spacing_m: float, trace_index: bool) -> float:
@@ -240,9 +233,9 @@ def _stream_recipe(survey: xr.DataArray, recipe: Any, notes: list, surface_ns: f
     # isolated spikes repaired first, lazily, block by block (a corrupt sample would set the scale of
     # the reference and of every step; counting them would read the whole survey once more)
     try:
-        from roadhealth.processing.despike import despike_lazy
+        from roadhealth.processing.despike import repair_spikes
 
-        survey = despike_lazy(survey)
+        survey, _ = repair_spikes(survey)
     except ProcessingError:  # (no frequency to judge by: the reference and the recipe say what is wrong)
         pass
     ref = _prep.surface_reference(survey, recipe, surface_ns=surface_ns)

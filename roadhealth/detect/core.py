@@ -45,6 +45,7 @@ from roadhealth.detect.prepare import (
     DEFAULT_LAYERS_FAST,
     DEFAULT_LAYERS_SLOW,
     Prepared,
+    _source,
     default_depth_m,
     default_depth_range_m,
     default_model_text,
@@ -873,33 +874,21 @@ def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *
 DEGREE_LIKE_STEP_RATIO = 1e-3
 
 
-def _geographic(crs) -> bool:
-    """Whether ``crs`` is a geographic (degrees) CRS; False for None or one pyproj cannot read."""
+def _crs_units(crs) -> tuple[bool, float]:
+    """(whether ``crs`` is geographic, metres per unit of a projected one's first axis: 0.3048006 for
+    US survey feet); (False, 1.0) for None or a CRS pyproj cannot read."""
     if crs is None:
-        return False
-    try:
-        from pyproj import CRS
-
-        return bool(CRS.from_user_input(crs).is_geographic)
-    except Exception:  # (the survey's own CRS text; an unreadable one is left to the writers)
-        return False
-
-
-def _metres_per_unit(crs) -> float:
-    """Metres per unit of a projected CRS's first axis (0.3048006 for US survey feet); 1 for None,
-    a geographic CRS or one pyproj cannot read."""
-    if crs is None:
-        return 1.0
+        return False, 1.0
     try:
         from pyproj import CRS
 
         c = CRS.from_user_input(crs)
         if c.is_geographic or not c.axis_info:
-            return 1.0
+            return bool(c.is_geographic), 1.0
         f = float(c.axis_info[0].unit_conversion_factor)
-        return f if np.isfinite(f) and f > 0 else 1.0
+        return False, (f if np.isfinite(f) and f > 0 else 1.0)
     except Exception:  # (the survey's own CRS text; an unreadable one is left to the writers)
-        return 1.0
+        return False, 1.0
 
 
 def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]:
@@ -919,10 +908,10 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
     back = None  # the transformer from the frame drawn in back to the survey's geographic CRS
     unit = 1.0  # metres per unit of the survey's projected CRS where it is not metres (feet)
     if x is not None and np.all(np.isfinite(x)) and np.all(np.isfinite(y)):
-        if _geographic(crs):
+        geographic, unit = _crs_units(crs)
+        if geographic:
             x, y, back = _in_utm(s, crs, x, y)
-        elif _metres_per_unit(crs) != 1.0:  # (a CRS in feet: drawn in metres, returned in its unit)
-            unit = _metres_per_unit(crs)
+        elif unit != 1.0:  # (a CRS in feet: drawn in metres, returned in its unit)
             x, y = x * unit, y * unit
         elif crs is None and n_t > 1 and "distance_m" in s.coords:
             d = np.broadcast_to(np.asarray(s.coords["distance_m"].values, dtype=float), (n_c, n_t))
@@ -978,16 +967,12 @@ def _footprints(s, feats: pd.DataFrame, width_m: np.ndarray) -> tuple[list, Any]
     return polys, crs
 
 
-def _source_name(s) -> str:
-    return str(s.attrs.get("source") or "<survey>")
-
-
 def _warn_footprints(s, why: str) -> None:
     import warnings
 
     from roadhealth.errors import RoadHealthWarning
 
-    warnings.warn(f"{_source_name(s)}: {why}: the footprints are drawn in the local along/across frame, crs None "
+    warnings.warn(f"{_source(s)}: {why}: the footprints are drawn in the local along/across frame, crs None "
                   "(set attrs['crs'] to place them)", RoadHealthWarning, stacklevel=4)
 
 
@@ -1000,7 +985,6 @@ def _in_utm(s, crs, x: np.ndarray, y: np.ndarray):
     from roadhealth.io.georef import utm_crs_for
 
     try:
-
         utm = utm_crs_for(float(np.median(x)), float(np.median(y)))
         fwd = Transformer.from_crs(crs, utm, always_xy=True)
         px, py = fwd.transform(x.ravel(), y.ravel())

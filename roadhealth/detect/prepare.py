@@ -399,24 +399,22 @@ PEAK_RANGE = (1e-6, 1e8)
 
 
 def _despike_if_spiked(survey: xr.DataArray, notes: list) -> xr.DataArray:
-    """The survey with its isolated spikes replaced (:func:`roadhealth.processing.despike`), with a
-    note, where it has any; otherwise the survey as it is (bit for bit). A single corrupt sample
-    sets the scale of everything after it: one of 1e6 in a full-wave line peaking at 250 took a
+    """The survey with its isolated spikes repaired (:func:`roadhealth.processing.despike.repair_spikes`),
+    with a note where there were any; otherwise the survey as it is (bit for bit). A single corrupt
+    sample sets the scale of everything after it: one of 1e6 in a full-wave line peaking at 250 took a
     cavity 1.2 m away from it out of the result (at ten times the peak already), one of 1e30 left no
     first arrival to find."""
-    from roadhealth.processing.despike import count_spikes, despike
+    from roadhealth.processing.despike import repair_spikes
 
     try:
-        n = count_spikes(survey)
+        out, n = repair_spikes(survey)
     except ProcessingError:  # (no antenna frequency to estimate: the recipe's own check names it)
         return survey
-    if n == 0:
-        return survey
-    out = despike(survey)
-    rec = out.attrs["history"][-1]["parameters"]
-    notes.append(f"{n} isolated spike sample{'s' if n > 1 else ''} (at least {rec['ratio']:g} times the neighbouring "
-                 f"traces within half a period, and {rec['min_level']:g} times the survey's typical trace "
-                 "peak) replaced by the mean of the neighbouring traces (despike)")
+    if n:
+        rec = out.attrs["history"][-1]["parameters"]
+        notes.append(f"{n} isolated spike sample{'s' if n > 1 else ''} (at least {rec['ratio']:g} times the "
+                     f"neighbouring traces within half a period, and {rec['min_level']:g} times the survey's typical "
+                     "trace peak) replaced by the mean of the neighbouring traces (despike)")
     return out
 
 

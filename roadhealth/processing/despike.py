@@ -21,11 +21,10 @@ is band-limited, so a reflection spans a good part of a period. A sample that is
 
 is a spike: it is replaced by the mean of the neighbouring traces at its time. A survey with
 none keeps its samples (as float, as every step returns them). Missing and infinite samples are
-no spikes (the steps and the detector zero them). Traces farther apart than half a wavelength (at 0.1 m/ns) may see a
-shallow point reflector at quite different amplitudes, so such surveys (and those whose positions
-do not advance) are only judged where the spike is at least :data:`SPARSE_RATIO` times its
-neighbours; a survey of one trace is not judged.
-A glitch that spans several neighbouring traces at one time is not found (each trace's neighbour
+no spikes (the steps and the detector zero them). Traces farther apart than half a wavelength (at
+0.1 m/ns) may see a shallow point reflector at quite different amplitudes, so such surveys (and
+those whose positions do not advance) are only judged where the spike is at least
+:data:`SPARSE_RATIO` times its neighbours; a survey of one trace is not judged. A glitch that spans several neighbouring traces at one time is not found (each trace's neighbour
 is the glitch too).
 """
 
@@ -49,7 +48,8 @@ from roadhealth.processing._core import (
 )
 from roadhealth.survey import positive_number
 
-__all__ = ["MIN_LEVEL", "RATIO", "SPARSE_RATIO", "count_spikes", "despike", "despike_lazy", "spike_mask"]
+__all__ = ["MIN_LEVEL", "RATIO", "SPARSE_RATIO", "count_spikes", "despike", "despike_lazy", "repair_spikes",
+           "spike_mask"]
 
 #: Samples weaker than this many times the survey's typical trace peak are not judged.
 MIN_LEVEL = 3.0
@@ -142,7 +142,8 @@ def _despike_kernel(x: np.ndarray, *, threshold: float, half_window: int, ratio:
 
 
 def _resolve(survey: xr.DataArray, ratio: Any, min_level: Any) -> dict[str, Any]:
-    """The kernel's arguments for ``survey`` (threshold, half window, ratio, header words)."""
+    """The kernels' arguments for ``survey`` (threshold, half window, ratio, header words) and the
+    resolved ``min_level``."""
     if isinstance(ratio, str) and ratio == "auto":
         try:
             spacing = trace_spacing_m(survey)
@@ -159,7 +160,8 @@ def _resolve(survey: xr.DataArray, ratio: Any, min_level: Any) -> dict[str, Any]
         raise ProcessingError(f"despike: min_level must be a positive number; got {min_level!r}")
     hdr = header_words(survey)
     period = 1e3 / centre_frequency_mhz(survey) / float(survey.attrs["dt_ns"])
-    return dict(threshold=lvl * _level(survey, hdr), half_window=max(1, round(0.5 * period)), ratio=r, hdr=hdr)
+    return dict(threshold=lvl * _level(survey, hdr), half_window=max(1, round(0.5 * period)), ratio=r, hdr=hdr,
+                min_level=lvl)
 
 
 def _native_block(x: np.ndarray, *, threshold: float, half_window: int, ratio: float, hdr: int) -> np.ndarray:
@@ -186,19 +188,51 @@ def despike_lazy(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = 
     if isinstance(survey.data, np.ndarray):
         return despike(survey, ratio=ratio, min_level=min_level)
     kw = _resolve(survey, ratio, min_level)
-    params = {"ratio": kw["ratio"], "min_level": float(min_level), "threshold": kw["threshold"], "replaced": None}
+    params = {"ratio": kw["ratio"], "min_level": kw["min_level"], "threshold": kw["threshold"], "replaced": None}
+    block = {k: kw[k] for k in ("threshold", "half_window", "ratio", "hdr")}
     data = survey.data
     if len(data.chunks[2]) > 1:
         data = data.rechunk({2: -1})
-    return finish(survey, data.map_blocks(_native_block, dtype=data.dtype, **kw), "despike", params)
+    return finish(survey, data.map_blocks(_native_block, dtype=data.dtype, **block), "despike", params)
+
+
+def _mask(survey: xr.DataArray, kw: dict[str, Any]) -> np.ndarray:
+    """The spike mask of an in-memory survey's samples after its header words."""
+    hdr = kw["hdr"]
+    return spike_mask(np.asarray(survey.values)[..., hdr:], threshold=kw["threshold"],
+                      half_window=kw["half_window"], ratio=kw["ratio"])
+
+
+def _replaced(survey: xr.DataArray, kw: dict[str, Any], mask: np.ndarray) -> xr.DataArray:
+    """A float copy of an in-memory survey (header words zeroed, as every step leaves them) with
+    the masked samples replaced, and its ``despike`` record."""
+    data = apply_along_traces(survey, lambda b: b, 0)
+    n = int(mask.sum())
+    if n:
+        _replace(data[..., kw["hdr"]:], mask)
+    params = {"ratio": kw["ratio"], "min_level": kw["min_level"], "threshold": kw["threshold"], "replaced": n}
+    return finish(survey, data, "despike", params)
 
 
 def count_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL) -> int:
     """Number of samples :func:`despike` would replace (reads the whole survey)."""
     check_dims(survey)
+    return int(_mask(survey, _resolve(survey, ratio, min_level)).sum())
+
+
+def repair_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL
+                  ) -> tuple[xr.DataArray, int | None]:
+    """A raw record with its isolated spikes repaired, and how many there were: an in-memory survey
+    without any comes back as it is (bit for bit, 0), one with some as :func:`despike` returns it; a
+    dask-backed one through :func:`despike_lazy` (None: judged block by block as it is computed).
+    What ``detect``, its streamed pass and a campaign call on what they read."""
+    check_dims(survey)
+    if not isinstance(survey.data, np.ndarray):
+        return despike_lazy(survey, ratio=ratio, min_level=min_level), None
     kw = _resolve(survey, ratio, min_level)
-    hdr = kw.pop("hdr")
-    return int(spike_mask(np.asarray(survey.values)[..., hdr:], **kw).sum())
+    mask = _mask(survey, kw)
+    n = int(mask.sum())
+    return (survey, 0) if n == 0 else (_replaced(survey, kw, mask), n)
 
 
 def despike(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL) -> xr.DataArray:
@@ -230,13 +264,8 @@ def despike(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_L
     """
     check_dims(survey)
     kw = _resolve(survey, ratio, min_level)
-    params = {"ratio": kw["ratio"], "min_level": float(min_level), "threshold": kw["threshold"], "replaced": None}
-    if not isinstance(survey.data, np.ndarray):
-        return finish(survey, apply_along_traces(survey, _despike_kernel, 1, **kw), "despike", params)
-    hdr = kw.pop("hdr")
-    data = apply_along_traces(survey, lambda b: b, 0)  # a float copy, header words zeroed
-    m = spike_mask(data[..., hdr:], **kw)
-    params["replaced"] = int(m.sum())
-    if params["replaced"]:
-        _replace(data[..., hdr:], m)
-    return finish(survey, data, "despike", params)
+    if isinstance(survey.data, np.ndarray):
+        return _replaced(survey, kw, _mask(survey, kw))
+    params = {"ratio": kw["ratio"], "min_level": kw["min_level"], "threshold": kw["threshold"], "replaced": None}
+    block = {k: kw[k] for k in ("threshold", "half_window", "ratio", "hdr")}
+    return finish(survey, apply_along_traces(survey, _despike_kernel, 1, **block), "despike", params)
