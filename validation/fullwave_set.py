@@ -1458,7 +1458,29 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                                                    soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.24, material="metal",
                                                    soil_materials=DRY_SAND)),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # hundredth batch (fortieth session, written before any change of that session): drawn as
+            # batch 94 was, with numpy default_rng(100)
+            ("cavity", 900, "cavity", dict(length_m=0.53, height_m=0.36, depth_top_m=0.34, soil="uniform")),
+            ("cavity", 600, "cavity", dict(length_m=0.93, height_m=0.36, depth_top_m=0.84, soil="uniform")),
+            ("void", 400, "void", dict(length_m=1.01, height_m=0.040, under="base", soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.46, height_m=0.37, depth_top_m=0.77, eps_r=22.3,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=1.42, height_m=0.44, depth_top_m=0.36)),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.17, material="metal", soil="uniform")),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.27, material="pvc", soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil="uniform"))],
+            [  # hundred-and-first batch (same session, written with batch 100): numpy default_rng(101)
+            ("cavity", 400, "cavity", dict(length_m=0.93, height_m=0.28, depth_top_m=0.83, soil="uniform")),
+            ("cavity", 600, "cavity", dict(length_m=1.00, height_m=0.47, depth_top_m=0.63)),
+            ("void", 400, "void", dict(length_m=1.03, height_m=0.035, under="base")),
+            ("water_rich", 600, "water_rich", dict(length_m=0.74, height_m=0.32, depth_top_m=0.88, eps_r=22.6,
+                                                   soil="uniform")),
+            ("loose", 400, "loose", dict(length_m=1.32, height_m=0.4, depth_top_m=0.49,
+                                                   soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.44, diameter_m=0.16, material="metal")),
+            ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.26, material="pvc", soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
