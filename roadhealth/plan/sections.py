@@ -19,6 +19,8 @@ Both return change points as sample indices (the index where a new section start
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from roadhealth.plan.config import PlanError
@@ -71,8 +73,26 @@ def cumulative_difference(signal, *, min_size: int = 2, threshold: float = 1.63)
     x = standardise(signal)
     n = x.shape[0]
     noise = _noise(x)
+    crit_scale = threshold * noise * np.sqrt(x.shape[1])
+    edges = [0, n]
+    # Binary segmentation, then each change point re-placed between its neighbours; a first cut
+    # between two close steps (a saw-tooth) can leave a segment too short to split that the
+    # re-placing then lengthens, so the segments are tested again until no new cut is found
+    # (at most n / min_size rounds).
+    for _ in range(n // max(min_size, 1) + 1):
+        found = _binary_cuts(x, edges, min_size, crit_scale)
+        if not found:
+            break
+        edges = sorted([*edges, *found])
+        for i in range(1, len(edges) - 1):  # one refinement pass
+            edges[i] = edges[i - 1] + _best_split(x[edges[i - 1]:edges[i + 1]], min_size)
+    return edges[1:-1]
+
+
+def _binary_cuts(x: np.ndarray, edges: list[int], min_size: int, crit_scale: float) -> list[int]:
+    """New cuts of a recursive cumulative-difference test of each segment between ``edges``."""
     found: list[int] = []
-    stack = [(0, n)]
+    stack = list(pairwise(edges))
     while stack:  # a loop over segments (at most n / min_size)
         a, b = stack.pop()
         m = b - a
@@ -85,17 +105,11 @@ def cumulative_difference(signal, *, min_size: int = 2, threshold: float = 1.63)
         valid = (k >= min_size) & (k <= m - min_size)
         if not valid.any():
             continue
-        crit = threshold * noise * np.sqrt(m) * np.sqrt(x.shape[1])
-        if np.max(np.where(valid, score, -np.inf)) > crit:
+        if np.max(np.where(valid, score, -np.inf)) > crit_scale * np.sqrt(m):
             cut = a + _best_split(seg, min_size)
             found.append(cut)
             stack += [(a, cut), (cut, b)]
-    found.sort()
-    # one refinement pass: each change point re-placed between its neighbours
-    edges = [0, *found, n]
-    for i in range(1, len(edges) - 1):
-        edges[i] = edges[i - 1] + _best_split(x[edges[i - 1]:edges[i + 1]], min_size)
-    return edges[1:-1]
+    return found
 
 
 def _best_split(seg: np.ndarray, min_size: int) -> int:
