@@ -154,13 +154,18 @@ LOOSE_MIN_WAVELENGTHS = 5.0
 
 #: A top broken along its own best dip is chaotic whatever its polarity and phase read
 #: (``coherence_dip`` under the first value, fully at the second; None: not used). Polarity and
-#: phase consistency are read on the top's strong columns, and under noise a scattering zone's
-#: top is one to four bright columns, whose phases agree by chance (a mean of four random unit
-#: phasors is 0.44 on average and often 0.7); the semblance along the dip is read over the whole
-#: top. One reflector keeps it: on the blind set, tops called cavities, wet zones, voids, pipes
-#: or layers read 0.69-0.97 at their 5th percentile, clean and noisy; noisy loose zones read
-#: 0.08-0.34 and were called nothing.
+#: phase consistency are read on the top's strong columns, and a scattering zone's top may be a
+#: few bright columns whose phases agree by chance (the mean of four random unit phasors is 0.44
+#: on average and often 0.7); the semblance along the dip is read at each column over its
+#: neighbouring traces. One reflector keeps it: on the blind set, tops called cavities, wet
+#: zones, voids, pipes or layers read 0.69-0.97 at their 5th percentile, clean and noisy; a noisy
+#: loose zone called nothing read 0.34, a clean one called wet 0.25.
 INCOHERENT_TOP_DIP: tuple[float, float] | None = (0.4, 0.3)
+#: ... read on a top of at least this many strong columns: the dip of a lone column is not known
+#: (its neighbours are predicted flat), so a dipping flank there, or two flanks crossing, read as
+#: incoherent as chaos (between a cavity and a void of a hand-written gprMax model whose background
+#: was removed, a lone column 0.03: called loose).
+INCOHERENT_TOP_MIN_COLUMNS = 3
 
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
 #: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
@@ -288,7 +293,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     coh_dip = f["coherence_dip"].to_numpy(float) if "coherence_dip" in f else coh
     chaotic = np.maximum(ramp(np.abs(pol), 0.5, 0.2), ramp(consistency, 0.5, 0.3)) * ramp(coh_dip, 0.7, 0.5)
     if INCOHERENT_TOP_DIP is not None:  # (see INCOHERENT_TOP_DIP)
-        chaotic = np.maximum(chaotic, ramp(coh_dip, *INCOHERENT_TOP_DIP))
+        n_cols = f["n_columns"].to_numpy(float) if "n_columns" in f else np.zeros(len(f))
+        chaotic = np.maximum(chaotic, ramp(coh_dip, *INCOHERENT_TOP_DIP) * (n_cols >= INCOHERENT_TOP_MIN_COLUMNS))
     logv = np.log(np.where(np.isfinite(vr) & (vr > 0), vr, 1e9))
     # a point diffractor's hyperbola is seen over about +-40 degrees of the antenna beam: its
     # flanks reach +-0.85 x its depth, so a deep pipe's region is longer than a shallow one's
