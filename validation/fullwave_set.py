@@ -1480,7 +1480,32 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
                                                    soil_materials=WET_CLAY)),
             ("pipe", 600, "pipe", dict(depth_m=0.44, diameter_m=0.16, material="metal")),
             ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.26, material="pvc", soil_materials=WET_CLAY)),
-            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-second batch (same session, written after its one rule change, the
+            # broken-top rule, and after batches 100-101 were scored): drawn as batch 94 was, with
+            # numpy default_rng(102)
+            ("cavity", 400, "cavity", dict(length_m=0.96, height_m=0.36, depth_top_m=0.57)),
+            ("cavity", 400, "cavity", dict(length_m=1.01, height_m=0.31, depth_top_m=0.81,
+                                                   soil_materials=WET_CLAY)),
+            ("void", 600, "void", dict(length_m=1.05, height_m=0.018, under="base", soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.40, height_m=0.41, depth_top_m=0.92, eps_r=26.0,
+                                                   soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.27, height_m=0.34, depth_top_m=0.46)),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.10, material="pvc")),
+            ("pipe", 400, "pipe", dict(depth_m=0.77, diameter_m=0.12, material="pvc", soil="uniform")),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-third batch (same session, written with batch 102): numpy default_rng(103)
+            ("cavity", 600, "cavity", dict(length_m=0.45, height_m=0.23, depth_top_m=0.97)),
+            ("cavity", 600, "cavity", dict(length_m=0.53, height_m=0.19, depth_top_m=0.9, soil="uniform")),
+            ("void", 600, "void", dict(length_m=1.16, height_m=0.027, under="base", soil_materials=DRY_SAND)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.95, height_m=0.31, depth_top_m=0.64, eps_r=18.9,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.32, depth_top_m=0.61,
+                                                   soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.95, diameter_m=0.19, material="pvc")),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.13, material="metal",
+                                                   soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
