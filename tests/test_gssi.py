@@ -327,3 +327,29 @@ def test_longdu_sample_reads_ascending_and_writes_back_bit_exact(tmp_path):
     assert np.all(np.diff(s.offset_m.values) > 0)
     out = write_dzt(s, tmp_path / "WAIMAO.DZT", gnss=False)
     assert out.read_bytes() == src.read_bytes()
+
+
+def test_channels_of_different_time_windows_are_read_apart(tmp_path):
+    """A dual-frequency antenna's DZT: each channel header has its own time window (rhf_range).
+    One survey has one time axis, so reading both together is refused with the field named (the
+    second channel was read on the first's axis, its times half what they are); each channel read
+    alone gets its own window, its own samples and its index in the file."""
+    s = _synthetic(2, 16, seed=7)
+    p = write_dzt(s, tmp_path / "dual.dzt", bits=16)
+    raw = bytearray(p.read_bytes())
+    field = HEADER_DTYPE.fields["rhf_range"][1]
+    raw[1024 + field:1024 + field + 4] = np.float32(2 * read_dzt_header(p)[0]["rhf_range"]).tobytes()
+    p.write_bytes(bytes(raw))
+    with pytest.raises(FormatError, match="rhf_range"):
+        read(p)
+    first, second = read(p, channels=[0]), read(p, channels=1)
+    assert first.attrs["dt_ns"] == pytest.approx(0.1, rel=1e-6)
+    assert second.attrs["dt_ns"] == pytest.approx(0.2, rel=1e-6)
+    assert first.sizes["channel"] == second.sizes["channel"] == 1
+    np.testing.assert_array_equal(first.values[0], s.values[0])
+    np.testing.assert_array_equal(second.values[0], s.values[1])
+    assert list(second.coords["source_channel"].values) == [1]
+    np.testing.assert_array_equal(read(p, channels=1, lazy=True).values, second.values)
+    for bad in (2, [0, 0], [-1], "x"):
+        with pytest.raises(FormatError, match="channels"):
+            read(p, channels=bad)

@@ -305,8 +305,9 @@ def read_dzt(
     latency_s: float = 0.0,
     antenna_mhz: float | None = None,
     offset_m=None,
+    channels=None,
 ):
-    """Read a GSSI DZT file (all channels) into a survey.
+    """Read a GSSI DZT file (all channels, or those chosen) into a survey.
 
     Parameters
     ----------
@@ -331,7 +332,11 @@ def read_dzt(
         Across-track offset of each channel, m (positive to the left). DZT has no standard field
         for it; files written by roadhealth keep it in the header text area (``offset_m=...``),
         which is used when this is not given. Otherwise 0 for every channel, with
-        ``attrs["offset_source"]`` saying so.
+        ``attrs["offset_source"]`` saying so. With ``channels``, one offset per chosen channel.
+    channels : int or sequence of int, optional
+        The channels to read (indices in the file, from 0); default all. Channels that record
+        different time windows (``rhf_range``: a dual-frequency antenna's) cannot share one time
+        axis and must be read apart; reading them together raises a :class:`FormatError`.
 
     Returns
     -------
@@ -343,8 +348,15 @@ def read_dzt(
     """
     path = Path(path)
     headers = read_dzt_header(path)
-    h0 = headers[0]
-    nchan, nsamp, bits = len(headers), h0["rh_nsamp"], h0["rh_bits"]
+    nchan = len(headers)
+    sel = _chosen_channels(path, channels, nchan)
+    ranges = [float(headers[i]["rhf_range"]) for i in sel]
+    if max(ranges) - min(ranges) > 1e-6 * max(ranges):
+        listed = ", ".join(f"channel {i}: {r:g} ns" for i, r in zip(sel, ranges, strict=True))
+        raise FormatError(path, "rhf_range", f"the channels record different time windows ({listed}); one survey "
+                          "has one time axis: read them apart, e.g. read(path, channels=[0])")
+    h0 = headers[sel[0]]
+    nsamp, bits = h0["rh_nsamp"], h0["rh_bits"]
     word = _WORD[bits]
     offset = h0["data_offset"]
     size = path.stat().st_size
@@ -365,6 +377,8 @@ def read_dzt(
     convert = _remove_offset if bits in (8, 16) else None
     data = lazy_or_loaded(block, lazy_flag, trace_axis=0, convert=convert)
     data = data.transpose(1, 0, 2)
+    if len(sel) < nchan:
+        data = data[sel]
     if not lazy_flag:
         data = np.ascontiguousarray(data)
 
@@ -406,11 +420,15 @@ def read_dzt(
     dzx, dzx_text = _read_dzx(path)
     instrument = _system_name(dzx_text, h0)
     if offset_m is None:
-        offset_m, attrs_extra["offset_source"] = h0["text_offset_m"], "header text (offset_m=)"
+        offset_m, attrs_extra["offset_source"] = headers[0]["text_offset_m"], "header text (offset_m=)"
         if offset_m is None or len(offset_m) != nchan:
             offset_m, attrs_extra["offset_source"] = np.zeros(nchan), "not recorded: all 0"
+        offset_m = np.asarray(offset_m, dtype=float)[sel]
     else:
         attrs_extra["offset_source"] = "given"
+    if len(sel) < nchan:  # each chosen channel's index in the file
+        coords["source_channel"] = ("channel", np.asarray(sel, dtype=np.int64))
+        attrs_extra["channels_read"] = list(sel)
     survey = make_survey(
         data,
         dt_ns=h0["rhf_range"] / nsamp,
@@ -440,6 +458,20 @@ def read_dzt(
 
             survey = georeference_from_file(survey, dzg, read_dzg, crs=crs, n_traces=n_trace, lever_arm_m=lever_arm_m, latency_s=latency_s)
     return survey
+
+
+def _chosen_channels(path, channels, nchan: int) -> list[int]:
+    """The file's channel indices to read (``channels``: None for all, an int or a sequence)."""
+    if channels is None:
+        return list(range(nchan))
+    chosen = [channels] if isinstance(channels, (int, np.integer)) else list(channels)
+    try:
+        sel = [int(c) for c in chosen]
+    except (TypeError, ValueError):
+        raise FormatError(path, "channels", f"expected channel indices 0..{nchan - 1}; got {channels!r}") from None
+    if not sel or len(set(sel)) != len(sel) or any(c != k or not 0 <= c < nchan for c, k in zip(sel, chosen, strict=True)):
+        raise FormatError(path, "channels", f"expected distinct channel indices 0..{nchan - 1}; got {channels!r}")
+    return sel
 
 
 def _remove_offset(words: np.ndarray) -> np.ndarray:
