@@ -379,3 +379,15 @@ def test_corrupted_rad_field_never_raises_anything_else(samples_dir, field, valu
             lines = [f"{field}:{value}" if ln.split(":")[0] == field else ln for ln in lines]
         rad.write_text("\n".join(lines) + "\n", encoding="utf-8")
         read_outcome(lambda: read_mala(path), original)
+
+
+def test_rad_saved_with_a_byte_order_mark_reads_the_same(tmp_path, samples_dir):
+    """A .rad re-saved by a Windows editor starts with a UTF-8 byte-order mark, which had joined
+    the first key ("SAMPLES" was then missing); it is dropped, and the record reads as the
+    original does."""
+    shutil.copy(samples_dir / TEN_COL, tmp_path / "x.rd3")
+    rad = (samples_dir / "mala/impdar_ten_col/ten_col.rad").read_bytes()
+    (tmp_path / "x.rad").write_bytes(b"\xef\xbb\xbf" + rad)
+    back, original = _read(tmp_path / "x.rd3"), _read(samples_dir / TEN_COL)
+    np.testing.assert_array_equal(back.values, original.values)
+    assert back.attrs["dt_ns"] == original.attrs["dt_ns"]

@@ -273,6 +273,11 @@ def test_dt_rev2_extended_field_written_in_ns_is_warned(tmp_path):
         ("C 1 PROCESSED\nC 2 dt=0.1 ns, 512 samples", 0.1),
         ("C 1 sampling interval: 25 ps", 0.025),
         ("C 1 SAMPLING FREQUENCY 20 GHZ", 0.05),
+        # the unit first, as trace spacings are written too, and a rate in GHz
+        ("C 1 SAMPLE INTERVAL (NS): 0.0500", 0.05),
+        ("C 1 SAMPLING INTERVAL (PS) = 25", 0.025),
+        ("C 1 SAMPLING RATE: 20 GHZ", 0.05),
+        ("C 1 SAMPLING FREQUENCY (MHZ): 10000", 0.1),
     ],
 )
 def test_dt_from_textual_header(tmp_path, text, expected):

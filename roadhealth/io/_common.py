@@ -219,12 +219,13 @@ def parse_text_header(text: str, source=None) -> dict[str, str]:
 
 
 def read_text(path: str | os.PathLike, max_bytes: int = 1 << 20) -> str:
-    """Read a small text companion file, tolerating Latin-1 bytes and stray NULs."""
+    """Read a small text companion file, tolerating Latin-1 bytes and stray NULs (and a UTF-8
+    byte-order mark, as Windows editors save a header: it would otherwise join the first key)."""
     with open(path, "rb") as f:
         raw = f.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise FormatError(path, None, f"text header is larger than {max_bytes} bytes; is this really a header?")
-    return raw.replace(b"\x00", b"").decode("latin-1")
+    return raw.removeprefix(b"\xef\xbb\xbf").replace(b"\x00", b"").decode("latin-1")
 
 
 def header_number(path, header: dict[str, str], key: str, kind=float, default=None, required=True):

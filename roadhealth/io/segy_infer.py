@@ -58,8 +58,18 @@ _DT_RES = (
         re.IGNORECASE,
     ),
 )
+#: ... and with the unit first: "SAMPLE INTERVAL (NS): 0.05"
+_DT_UNIT_FIRST_RE = re.compile(
+    r"\b(?:SAMPLE|SAMPLING)\s*(?:INTERVAL|PERIOD|TIME|STEP)\s*[(\[]\s*(NS|PS|US|µS|NSEC|PSEC)\s*[)\]]"
+    r"[^0-9+\-.\n]{0,6}?" + _NUM,
+    re.IGNORECASE,
+)
 _FREQ_RE = re.compile(
-    r"\bSAMPLING\s*FREQUENCY\b[^0-9\n]{0,12}" + _NUM + r"\s*(GHZ|MHZ)\b", re.IGNORECASE
+    r"\bSAMPLING\s*(?:FREQUENCY|RATE)\b[^0-9\n]{0,12}" + _NUM + r"\s*(GHZ|MHZ)\b", re.IGNORECASE
+)
+#: ... and with the unit first: "SAMPLING FREQUENCY (GHZ): 20"
+_FREQ_UNIT_FIRST_RE = re.compile(
+    r"\bSAMPLING\s*(?:FREQUENCY|RATE)\s*[(\[]\s*(GHZ|MHZ)\s*[)\]][^0-9+\-.\n]{0,6}?" + _NUM, re.IGNORECASE
 )
 _T0_RE = re.compile(r"\bTIME\s+OF\s+FIRST\s+SAMPLE\s*[:=]?\s*" + _NUM + r"\s*NS\b", re.IGNORECASE)
 _ANTENNA_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(MHZ|GHZ)\b", re.IGNORECASE)
@@ -111,8 +121,14 @@ def _dt_text(lines: list[str]) -> list[float]:
                 value = float(m.group(1)) * _UNIT_TO_NS[m.group(2).upper().replace("Μ", "µ")]
                 if value > 0 and math.isfinite(value):
                     found.append(value)
-        for m in _FREQ_RE.finditer(ln):
-            f = float(m.group(1)) * (1.0 if m.group(2).upper() == "GHZ" else 1e-3)
+        for m in _DT_UNIT_FIRST_RE.finditer(ln):
+            value = float(m.group(2)) * _UNIT_TO_NS[m.group(1).upper().replace("Μ", "µ")]
+            if value > 0 and math.isfinite(value):
+                found.append(value)
+        freqs = [(m.group(1), m.group(2)) for m in _FREQ_RE.finditer(ln)]
+        freqs += [(m.group(2), m.group(1)) for m in _FREQ_UNIT_FIRST_RE.finditer(ln)]
+        for num, unit in freqs:
+            f = float(num) * (1.0 if unit.upper() == "GHZ" else 1e-3)
             if f > 0 and math.isfinite(f):
                 found.append(1.0 / f)
     return found
