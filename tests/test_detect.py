@@ -592,3 +592,88 @@ def test_processed_survey_keeps_the_polarity_reference_measured_on_its_raw_data(
     assert "measured on the raw survey" in detect(bare, reference=sub).attrs["detect"]["polarity_source"]
     with pytest.raises(DetectionError, match="raw survey"):
         surface_reference(pr.survey)
+
+
+def test_unusable_positions_offsets_and_crs_are_named_before_the_search():
+    """Found by fuzzing detect: a NaN or infinite channel offset crashed in shapely (footprint
+    rings), an infinite distance in numpy's least squares (the hyperbola fits), NaN distances read
+    as "does not advance", and an unknown CRS failed in pyproj at the very end."""
+    s = _positions(np.arange(50) * 0.05)
+    two = roadhealth.make_survey(np.repeat(np.asarray(s.values), 2, axis=0), dt_ns=0.125,
+                                 distance_m=np.arange(50) * 0.05, antenna_mhz=600.0)
+    for bad in (np.nan, np.inf):
+        with pytest.raises(DetectionError, match=r"offset_m of channel 1 is (nan|inf)"):
+            detect(two.assign_coords(offset_m=("channel", [0.0, bad])))
+        d = np.arange(50) * 0.05
+        d[20] = bad
+        with pytest.raises(DetectionError, match=r"distance_m is not finite at 1 trace\(s\) \(first: trace 20\)"):
+            detect(_positions(d))
+    with pytest.raises(DetectionError, match=r"attrs\['crs'\] = 'EPSG:999999' is not a coordinate reference"):
+        detect(s.assign_attrs(crs="EPSG:999999"))
+
+
+@pytest.mark.parametrize(("options", "match"), [
+    ({"velocity_m_per_ns": "fast"}, r"velocity_m_per_ns = 'fast'; expected a number"),
+    ({"velocity_m_per_ns": np.array([0.1, 0.12])}, "velocity_m_per_ns = array"),
+    ({"eps_r": "nine"}, "eps_r = 'nine'"),
+    ({"surface_ns": "late"}, "surface_ns = 'late'"),
+    ({"thresholds": {"z_seed": 3}}, r"unknown: \['z_seed'\]"),
+    ({"thresholds": {"min_z": "high"}}, "expected numbers for the fields"),
+    ({"thresholds": 3}, "expected a roadhealth.detect.classify.Thresholds or a dict"),
+])
+def test_options_of_the_wrong_type_are_refused(options, match):
+    """Found by fuzzing: these raised ValueError, TypeError or AttributeError from inside."""
+    with pytest.raises(DetectionError, match=match):
+        detect(_positions(np.arange(50) * 0.05), **options)
+
+
+def test_numpy_scalars_and_a_dict_of_thresholds_are_accepted(one_cavity):
+    """numpy scalars were refused as "not in [0, 1]"; thresholds may be given as a dict of
+    Thresholds' fields (the same detections as the dataclass)."""
+    from roadhealth.detect.classify import Thresholds
+
+    s, base = one_cavity
+    d = detect(s, min_confidence=np.float32(0.5), max_depth_m=np.int64(3))
+    assert d["kind"].astype(str).tolist() == base["kind"].astype(str).tolist()
+    a = detect(s, thresholds={"min_z": 12})
+    b = detect(s, thresholds=Thresholds(min_z=12.0))
+    assert a["confidence"].tolist() == b["confidence"].tolist()
+
+
+def test_a_line_recorded_backwards_gives_the_same_extents():
+    """Found by fuzzing: distances falling with the trace index gave a chaotic loose zone (whose
+    extent is read at its zone's first and last trace) a start past its end and a negative length.
+    A blind full-wave loose zone (600 MHz, noisy), its distances reversed: the same zone, mirrored."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "validation" / "fullwave_blind" / "bw600_loose_10_noisy.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    s = roadhealth.read(path)
+    d = np.asarray(s.distance_m.values).reshape(-1, s.sizes["trace"])[0]
+    back = s.assign_coords(distance_m=(("channel", "trace"), (d.max() - d)[None, :]))
+    base, out = detect(s), detect(back)
+    assert out["kind"].astype(str).tolist() == base["kind"].astype(str).tolist() == ["loose"]
+    assert (out["distance_end_m"] > out["distance_start_m"]).all() and (out["length_m"] > 0).all()
+    mirrored = d.max() - base[["distance_end_m", "distance_start_m"]].to_numpy()
+    np.testing.assert_allclose(out[["distance_start_m", "distance_end_m"]].to_numpy(), mirrored, atol=0.06)
+
+
+def test_explain_takes_one_row_and_skips_feature_values_that_are_not_numbers(cavity_detections):
+    """Found by fuzzing explain: a one-row table, a features record that is a JSON list, a
+    feature value of text and a confidence of None or text raised from deep inside."""
+    row = cavity_detections.iloc[0]
+    assert explain(cavity_detections.iloc[[0]]) == explain(row)
+    with pytest.raises(DetectionError, match="got a table of 2 rows"):
+        explain(pd.concat([cavity_detections.iloc[[0]]] * 2))
+    odd = row.copy()
+    odd["features"] = json.dumps({**json.loads(row["features"]), "z_top": "high", "depth_top_range_m": ["a", 1]})
+    text = explain(odd)
+    assert text.startswith(explain(row).split(" deep")[0]) and "robust SD" not in text
+    assert "velocity model's range" not in text and "velocity model's range" in explain(row)
+    odd["features"] = "[1, 2]"
+    assert "confidence" in explain(odd)
+    for bad in (None, "high"):
+        odd["confidence"] = bad
+        with pytest.raises(DetectionError, match=r"column confidence = .*; expected a number"):
+            explain(odd)

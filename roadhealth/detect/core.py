@@ -9,8 +9,10 @@ survey -> :func:`~roadhealth.detect.prepare.prepare` (recipe, surface, velocity)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import numbers
 from pathlib import Path
 from typing import Any
 
@@ -181,6 +183,23 @@ def _check_options(options: dict) -> None:
     unknown = set(options) - _OPTIONS
     if unknown:
         raise DetectionError(f"detect: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTIONS)}")
+    # numbers where numbers are meant (a string or an array had raised from deep inside)
+    for key in ("velocity_m_per_ns", "eps_r", "surface_ns"):
+        v = options.get(key)
+        if v is not None and not _is_real(v):
+            raise DetectionError(f"detect: option {key} = {v!r}; expected a number")
+    th = options.get("thresholds")
+    if th is not None and not isinstance(th, Thresholds):
+        if not isinstance(th, dict):
+            raise DetectionError(f"detect: option thresholds = {th!r}; expected a roadhealth.detect.classify."
+                                 "Thresholds or a dict of its fields")
+        known = {f.name for f in dataclasses.fields(Thresholds)}
+        bad = sorted(set(th) - known)
+        if bad or not all(_is_real(v) and math.isfinite(float(v)) for v in th.values()):
+            raise DetectionError(f"detect: option thresholds = {th!r}; expected numbers for the fields of "
+                                 f"roadhealth.detect.classify.Thresholds ({', '.join(sorted(known))})"
+                                 + (f"; unknown: {bad}" if bad else ""))
+        options["thresholds"] = Thresholds(**{k: float(v) for k, v in th.items()})
     if options.get("surface_ns") is not None:
         from roadhealth.detect.prepare import removed_surface_ns
 
@@ -193,8 +212,7 @@ def _check_options(options: dict) -> None:
         v = options.get(key)
         if v is None:
             continue
-        ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v <= hi and (
-            v >= lo if closed else v > lo)
+        ok = _is_real(v) and math.isfinite(float(v)) and v <= hi and (v >= lo if closed else v > lo)
         if not ok:
             rng = f"in [{lo:g}, {hi:g}]" if closed else f"a finite number > {lo:g}"
             raise DetectionError(f"detect: option {key} = {v!r}; expected {rng}")
@@ -202,6 +220,11 @@ def _check_options(options: dict) -> None:
         if options.get(seed) is not None and options.get(low) is not None and options[low] > options[seed]:
             raise DetectionError(f"detect: option {low} = {options[low]!r} is above {seed} = {options[seed]!r}; "
                                  "regions grow from seeds down to the lower threshold")
+
+
+def _is_real(v) -> bool:
+    """A real number (numpy scalars included), not a bool."""
+    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
 def _spacing(d: np.ndarray) -> float:

@@ -6,6 +6,8 @@ import json
 import math
 from collections.abc import Mapping
 
+import pandas as pd
+
 from roadhealth.detect.classify import SOIL_BODY_CALL
 from roadhealth.errors import DetectionError
 
@@ -46,7 +48,12 @@ def explain(row) -> str:
     DetectionError
         When the row lacks the columns of a detection.
     """
-    if not isinstance(row, Mapping) and not hasattr(row, "index"):
+    if isinstance(row, pd.DataFrame):  # a table: one row of it only
+        if len(row) != 1:
+            raise DetectionError(f"explain: expected one row of a detection table; got a table of {len(row)} rows "
+                                 "(explain each: table.iloc[i])")
+        row = row.iloc[0]
+    if not isinstance(row, Mapping) and not isinstance(row, pd.Series):
         raise DetectionError(f"explain: expected one row of a detection table; got {type(row).__name__}")
     need = ("kind", "confidence", "distance_start_m", "distance_end_m", "offset_start_m", "offset_end_m",
             "depth_top_m", "length_m", "width_m")
@@ -54,34 +61,38 @@ def explain(row) -> str:
     if missing:
         raise DetectionError(f"explain: the row lacks column(s) {missing}; pass a row of roadhealth.detect's table")
     kind = str(row["kind"])
+    num = {k: _field(row, k) for k in need[1:]}
     feats = {}
-    raw = row.get("features") if hasattr(row, "get") else None
+    raw = row.get("features")
     if isinstance(raw, str) and raw:
         try:
             feats = json.loads(raw)
         except ValueError:
             feats = {}
+    if not isinstance(feats, dict):  # (a JSON list or number is no feature record)
+        feats = {}
     rng = feats.get("depth_top_range_m")
-    rng_txt = (f" ({float(rng[0]):.2f}-{float(rng[1]):.2f} m over the default velocity model's range)"
-               if isinstance(rng, list) and len(rng) == 2 else "")
-    est = feats.get("trace_spacing_estimated_m")
-    est_txt = f" (the file gives no positions: {float(est):.3g} m per trace estimated)" if est else ""
-    head = (f"{_KIND_WORDS.get(kind, kind)} (confidence {float(row['confidence']):.2f}) at "
-            f"{float(row['distance_start_m']):.1f}-{float(row['distance_end_m']):.1f} m along the survey{est_txt}, "
-            f"{_side(float(row['offset_start_m']), float(row['offset_end_m']))}, top "
-            f"{float(row['depth_top_m']):.2f} m deep{rng_txt}, {float(row['length_m']):.1f} m long, "
-            f"{float(row['width_m']):.1f} m wide")
+    rng = [_real(v) for v in rng] if isinstance(rng, list) and len(rng) == 2 else [None]
+    rng_txt = (f" ({rng[0]:.2f}-{rng[1]:.2f} m over the default velocity model's range)"
+               if None not in rng else "")
+    est = _real(feats.get("trace_spacing_estimated_m"))
+    est_txt = f" (the file gives no positions: {est:.3g} m per trace estimated)" if est else ""
+    head = (f"{_KIND_WORDS.get(kind, kind)} (confidence {num['confidence']:.2f}) at "
+            f"{num['distance_start_m']:.1f}-{num['distance_end_m']:.1f} m along the survey{est_txt}, "
+            f"{_side(num['offset_start_m'], num['offset_end_m'])}, top "
+            f"{num['depth_top_m']:.2f} m deep{rng_txt}, {num['length_m']:.1f} m long, "
+            f"{num['width_m']:.1f} m wide")
     why = []
-    z = feats.get("z_top")
-    pol = feats.get("polarity")
+    # (feature values that are not numbers are left out of the sentence)
+    z, pol, slow, coh, soil, mult = (_real(feats.get(k)) for k in ("z_top", "polarity", "slow_bottom_ratio",
+                                                                    "coherence", "soil_body", "multiple_ratio"))
     if z is not None:
         why.append(f"a reflection {z:.0f} robust SD above the background")
-    slow = feats.get("slow_bottom_ratio")
     if slow is not None and pol is not None and pol > 0.2:
         # the measured reflection is the wet body's bottom (wetter to drier soil, as air reflects);
         # its top, of the surface's polarity, is the stronger reflection above it
         why.append(f"the bottom of a slow, wet body (polarity of air, wetter to drier soil) under a reflection of "
-                   f"the road surface's polarity {float(slow):.1f} times stronger, its top")
+                   f"the road surface's polarity {slow:.1f} times stronger, its top")
     elif pol is not None:
         if kind == "void":
             why.append("flat and continuous under the pavement")
@@ -91,21 +102,38 @@ def explain(row) -> str:
             why.append("with the road surface's polarity (into a slower, wetter medium)")
         else:
             why.append("with no consistent polarity")
-    coh = feats.get("coherence")
-    soil, mult = feats.get("soil_body"), feats.get("multiple_ratio")
     if kind == "loose" and soil is not None and soil >= SOIL_BODY_CALL and mult is not None:
         why.append(f"a top and a separate bottom without an air body's internal multiple ({mult:.2f} of the "
                    f"bottom): soil looser or drier than around it")
     elif kind == "loose" and coh is not None:
         why.append(f"chaotic (lateral coherence {coh:.2f})")
     sev = feats.get("severity")
-    if sev:
-        why.append(f"{sev}")
+    if isinstance(sev, str) and sev:
+        why.append(sev)
     text = head + (": " + ", ".join(why) if why else "") + "."
     if "risk" in row and row["risk"] is not None and not (isinstance(row["risk"], float) and math.isnan(row["risk"])):
-        score = row.get("risk_score") if hasattr(row, "get") else None
-        if score is not None and not (isinstance(score, float) and math.isnan(score)):
-            text += f" Risk {row['risk']} (score {float(score):.2f})."
+        score = _real(row.get("risk_score"))
+        if score is not None:
+            text += f" Risk {row['risk']} (score {score:.2f})."
         else:
             text += f" Risk {row['risk']}."
     return text
+
+
+def _real(v) -> float | None:
+    """``v`` as a finite float, else None."""
+    if isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _field(row, key: str) -> float:
+    """A numeric column of the row, or a DetectionError naming it."""
+    try:
+        return float(row[key])
+    except (TypeError, ValueError):
+        raise DetectionError(f"explain: column {key} = {row[key]!r}; expected a number") from None

@@ -782,8 +782,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
             t_lo[has] = np.round(np.minimum(lo, hi)[pos[has]])
             t_hi[has] = np.round(np.maximum(lo, hi)[pos[has]])
             ch_own[has] = np.round(gr.min(r_c[own])[pos[has]]).astype(np.intp)
-        return (t_lo, t_hi, *(np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan)
-                              for b in (t_lo, t_hi)))
+        d_lo, d_hi = (np.where(has, distance_m[ch_own, np.nan_to_num(b).astype(np.intp)], np.nan) for b in (t_lo, t_hi))
+        # (positions in ascending order: a line recorded backwards has its distance falling with the trace index)
+        return t_lo, t_hi, np.fmin(d_lo, d_hi), np.fmax(d_lo, d_hi)
 
     (cols_out["region_trace_min"], cols_out["region_trace_max"], cols_out["region_start_m"],
      cols_out["region_end_m"]) = extent(zs >= ZONE_MIN_Z)

@@ -227,8 +227,9 @@ def check_input(survey: Any) -> xr.DataArray:
     """Raise :class:`DetectionError` unless ``survey`` can be searched for defects.
 
     Checks: a DataArray with dims (channel, trace, sample), ``dt_ns``, at least one sample and
-    trace, some finite non-zero data, a depth-domain survey with its velocity, along-track
-    distances within :data:`MAX_DISTANCE_M`.
+    trace, some finite non-zero data, a depth-domain survey with its velocity, finite channel
+    offsets, a CRS pyproj knows (or none), finite along-track distances within
+    :data:`MAX_DISTANCE_M`.
     """
     if not isinstance(survey, xr.DataArray):
         raise DetectionError(f"detect: expected a survey (xarray.DataArray); got {type(survey).__name__}")
@@ -257,8 +258,29 @@ def check_input(survey: Any) -> xr.DataArray:
                 f"{src}: depth-domain data (attrs['domain'] = 'depth') without a velocity: "
                 f"attrs['pseudo_velocity_m_per_ns'] is {v!r}; expected the velocity (m/ns) that relates "
                 "its twt_ns to depth_m (roadhealth.processing.to_depth writes it)")
+    if "offset_m" in survey.coords:
+        off = np.asarray(survey.coords["offset_m"].values, dtype=float).ravel()
+        bad = np.flatnonzero(~np.isfinite(off))
+        if bad.size:
+            raise DetectionError(f"{src}: offset_m of channel {int(bad[0])} is {float(off[bad[0]])}; expected each "
+                                 "channel's across-track offset in metres (0 where it is not known)")
+    crs = survey.attrs.get("crs")
+    if crs is not None:
+        import pyproj
+
+        try:
+            pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as exc:
+            raise DetectionError(f"{src}: attrs['crs'] = {crs!r} is not a coordinate reference system pyproj knows "
+                                 f"({exc}); expected e.g. 'EPSG:4545', or None for a local frame") from None
     if "distance_m" in survey.coords:
         d = np.asarray(survey.coords["distance_m"].values, dtype=float)
+        bad = np.flatnonzero(~np.isfinite(d.reshape(-1, survey.sizes["trace"])).any(axis=0))
+        if bad.size:
+            raise DetectionError(
+                f"{src}: distance_m is not finite at {bad.size} trace(s) (first: trace {int(bad[0])}); expected "
+                "along-track distances in metres at every trace. Fill the gaps (interpolate the positions) or "
+                "give the survey an even spacing (roadhealth.survey.with_trace_spacing)")
         big = np.abs(d[np.isfinite(d)])
         if big.size and float(big.max()) > MAX_DISTANCE_M:
             raise DetectionError(
