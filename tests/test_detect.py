@@ -677,3 +677,14 @@ def test_explain_takes_one_row_and_skips_feature_values_that_are_not_numbers(cav
         odd["confidence"] = bad
         with pytest.raises(DetectionError, match=r"column confidence = .*; expected a number"):
             explain(odd)
+
+
+@requires_samples
+def test_traces_of_nan_are_named_when_no_first_arrival_is_usable():
+    """Found by fuzzing: a real 400 MHz line with every second trace NaN was reported as "all-zero
+    or flat data?" (its picks are checked against their neighbours, which are NaN)."""
+    s = roadhealth.read(SAMPLES_DIR / "gssi/gprpy_400mhz/FILE____032.DZT")
+    v = np.asarray(s.values, dtype=np.float32).copy()
+    v[:, ::2] = np.nan
+    with pytest.raises(DetectionError, match=r"520 of 1040 traces hold NaN or infinite samples"):
+        detect(s.copy(data=v))

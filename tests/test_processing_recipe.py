@@ -117,6 +117,9 @@ def test_recipe_errors():
         apply(raw, "[[steps]\nname=")
     with pytest.raises(ProcessingError, match="not found"):
         apply(raw, "missing_recipe.toml")
+    # a misspelt name was reported as invalid TOML (found by fuzzing detect)
+    with pytest.raises(ProcessingError, match="'defualt' is no recipe: expected 'default'"):
+        apply(raw, "defualt")
 
 
 @pytest.mark.parametrize("f_mhz", [400.0, 900.0, 1600.0])

@@ -150,6 +150,9 @@ def load_recipe(recipe: Any = None) -> dict[str, Any]:
             text = path.read_text(encoding="utf-8")
         else:
             source = "<string>"
+        if source == "<string>" and not any(c in text for c in "=[\n"):  # a single word: a name or a file
+            raise ProcessingError(f"recipe {text!r} is no recipe: expected 'default' (roadhealth.detect), a .toml "
+                                  "file path, a TOML document, a dict or a list of steps")
         try:
             recipe = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -651,7 +651,13 @@ def _time_zero_plan(survey: xr.DataArray, *, threshold: float = 0.2, pick: str =
         max_picks=MAX_CHANNEL_PICKS)
     if rejected.all():
         src = survey.attrs.get("source") or "survey"
-        raise ProcessingError(f"time_zero: {src}: no trace has a usable first arrival (all-zero or flat data?)")
+        why = "all-zero or flat data?"
+        if not is_dask(survey.data):  # (a lazy survey is not read whole for the message)
+            bad = ~np.isfinite(np.asarray(survey.values)).all(axis=-1)
+            if bad.any():
+                why = (f"{int(bad.sum())} of {bad.size} traces hold NaN or infinite samples; the picks are checked "
+                       "against their neighbours: fill or drop those traces")
+        raise ProcessingError(f"time_zero: {src}: no trace has a usable first arrival ({why})")
     pre = (pre_ns - surface_delay_ns) / dt
     shift = picks - pre
     if interpolation == "nearest":
