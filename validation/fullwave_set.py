@@ -1505,7 +1505,31 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.95, diameter_m=0.19, material="pvc")),
             ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.13, material="metal",
                                                    soil_materials=WET_CLAY)),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-fourth batch (same session, written after batches 102-103 were scored; no
+            # detection rule changed since they were written): drawn as batch 94 was, with numpy
+            # default_rng(104)
+            ("cavity", 600, "cavity", dict(length_m=0.47, height_m=0.39, depth_top_m=0.41, soil="uniform")),
+            ("cavity", 600, "cavity", dict(length_m=0.89, height_m=0.41, depth_top_m=0.67)),
+            ("void", 900, "void", dict(length_m=1.39, height_m=0.017, under="base")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.77, height_m=0.4, depth_top_m=0.6, eps_r=21.9)),
+            ("loose", 400, "loose", dict(length_m=1.44, height_m=0.37, depth_top_m=0.57)),
+            ("pipe", 600, "pipe", dict(depth_m=0.85, diameter_m=0.11, material="pvc")),
+            ("pipe", 900, "pipe", dict(depth_m=0.5, diameter_m=0.14, material="pvc", soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-fifth batch (same session, written with batch 104): numpy default_rng(105)
+            ("cavity", 400, "cavity", dict(length_m=0.38, height_m=0.5, depth_top_m=0.76,
+                                                   soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=1.01, height_m=0.22, depth_top_m=0.79)),
+            ("void", 600, "void", dict(length_m=1.07, height_m=0.029, under="base", soil="uniform")),
+            ("water_rich", 600, "water_rich", dict(length_m=1.04, height_m=0.25, depth_top_m=0.65, eps_r=22.1,
+                                                   soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.28, height_m=0.43, depth_top_m=0.66,
+                                                   soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.9, diameter_m=0.19, material="metal",
+                                                   soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.28, material="metal")),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
