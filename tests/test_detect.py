@@ -688,3 +688,16 @@ def test_traces_of_nan_are_named_when_no_first_arrival_is_usable():
     v[:, ::2] = np.nan
     with pytest.raises(DetectionError, match=r"520 of 1040 traces hold NaN or infinite samples"):
         detect(s.copy(data=v))
+
+
+def test_a_distance_missing_on_one_channel_of_an_array_is_named():
+    """Found by review: the check read a trace as bad only where every channel's distance was,
+    so an infinite distance on one channel of three passed and the table came out empty."""
+    x = np.random.default_rng(0).standard_normal((3, 50, 256)).astype(np.float32)
+    d = np.tile(np.arange(50) * 0.05, (3, 1))
+    for bad in (np.inf, np.nan):
+        d2 = d.copy()
+        d2[1, 20] = bad
+        s = roadhealth.make_survey(x, dt_ns=0.125, distance_m=d2, offset_m=[0.0, 0.1, 0.2], antenna_mhz=600.0)
+        with pytest.raises(DetectionError, match=r"distance_m is not finite at 1 trace\(s\) \(first: trace 20\)"):
+            detect(s)

@@ -353,3 +353,30 @@ def test_channels_of_different_time_windows_are_read_apart(tmp_path):
     for bad in (2, [0, 0], [-1], "x"):
         with pytest.raises(FormatError, match="channels"):
             read(p, channels=bad)
+
+
+def test_chosen_channels_in_any_order_and_an_unfilled_secondary_header(tmp_path):
+    """Found by review: ``channels`` given as a permutation of all channels reordered the offsets
+    but not the samples; a secondary header whose time window was left unfilled (0), which read
+    fine before, must not count as a different window; the scan's wheel rate is the first
+    header's; and a channel index must be an integer."""
+    s = _synthetic(3, 16, seed=11)
+    p = write_dzt(s, tmp_path / "three.dzt", bits=16)
+    for order in ([1, 0, 2], [2, 1, 0], [2, 0]):
+        r = read(p, channels=order)
+        off = np.asarray(r.coords["offset_m"].values)
+        for c in range(r.sizes["channel"]):  # each channel's samples are those of the file channel at its offset
+            k = int(np.argmin(np.abs(np.asarray(s.coords["offset_m"].values) - off[c])))
+            np.testing.assert_array_equal(r.values[c], s.values[k])
+            assert int(r.coords["source_channel"].values[c]) == k
+    raw = bytearray(p.read_bytes())
+    for name, value in (("rhf_range", 0.0), ("rhf_spm", -5.0)):
+        at = 1024 + HEADER_DTYPE.fields[name][1]
+        raw[at:at + 4] = np.float32(value).tobytes()
+    p.write_bytes(bytes(raw))
+    whole, second = read(p), read(p, channels=[1])
+    assert whole.attrs["dt_ns"] == second.attrs["dt_ns"] == pytest.approx(0.1, rel=1e-6)
+    np.testing.assert_allclose(second.coords["distance_m"].values[0], s.coords["distance_m"].values[0], atol=1e-9)
+    for bad in (1.5, True, [0.0]):
+        with pytest.raises(FormatError, match="channels"):
+            read(p, channels=bad)

@@ -228,8 +228,8 @@ def check_input(survey: Any) -> xr.DataArray:
 
     Checks: a DataArray with dims (channel, trace, sample), ``dt_ns``, at least one sample and
     trace, some finite non-zero data, a depth-domain survey with its velocity, finite channel
-    offsets, a CRS pyproj knows (or none), finite along-track distances within
-    :data:`MAX_DISTANCE_M`.
+    offsets, a CRS pyproj knows (or none) for finite x/y positions, finite along-track distances
+    on every channel within :data:`MAX_DISTANCE_M`.
     """
     if not isinstance(survey, xr.DataArray):
         raise DetectionError(f"detect: expected a survey (xarray.DataArray); got {type(survey).__name__}")
@@ -265,8 +265,8 @@ def check_input(survey: Any) -> xr.DataArray:
             raise DetectionError(f"{src}: offset_m of channel {int(bad[0])} is {float(off[bad[0]])}; expected each "
                                  "channel's across-track offset in metres (0 where it is not known)")
     crs = survey.attrs.get("crs")
-    if crs is not None:
-        import pyproj
+    if crs is not None and "x" in survey.coords and np.isfinite(np.asarray(survey.coords["x"].values, dtype=float)).all():
+        import pyproj  # (the CRS of positions the footprints use; without them the local frame)
 
         try:
             pyproj.CRS.from_user_input(crs)
@@ -275,7 +275,7 @@ def check_input(survey: Any) -> xr.DataArray:
                                  f"({exc}); expected e.g. 'EPSG:4545', or None for a local frame") from None
     if "distance_m" in survey.coords:
         d = np.asarray(survey.coords["distance_m"].values, dtype=float)
-        bad = np.flatnonzero(~np.isfinite(d.reshape(-1, survey.sizes["trace"])).any(axis=0))
+        bad = np.flatnonzero((~np.isfinite(d.reshape(-1, survey.sizes["trace"]))).any(axis=0))
         if bad.size:
             raise DetectionError(
                 f"{src}: distance_m is not finite at {bad.size} trace(s) (first: trace {int(bad[0])}); expected "

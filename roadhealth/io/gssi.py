@@ -350,12 +350,16 @@ def read_dzt(
     headers = read_dzt_header(path)
     nchan = len(headers)
     sel = _chosen_channels(path, channels, nchan)
-    ranges = [float(headers[i]["rhf_range"]) for i in sel]
+    # each channel's time window: a secondary header left unfilled (no positive range) shares the
+    # first channel's, which is checked (scan-level fields, sps, spm and the dates, are the first
+    # channel's: the scans are one)
+    ranges = [_channel_range(headers, i) for i in sel]
     if max(ranges) - min(ranges) > 1e-6 * max(ranges):
         listed = ", ".join(f"channel {i}: {r:g} ns" for i, r in zip(sel, ranges, strict=True))
         raise FormatError(path, "rhf_range", f"the channels record different time windows ({listed}); one survey "
                           "has one time axis: read them apart, e.g. read(path, channels=[0])")
-    h0 = headers[sel[0]]
+    h0 = headers[0]
+    window_ns = ranges[0]
     nsamp, bits = h0["rh_nsamp"], h0["rh_bits"]
     word = _WORD[bits]
     offset = h0["data_offset"]
@@ -377,7 +381,7 @@ def read_dzt(
     convert = _remove_offset if bits in (8, 16) else None
     data = lazy_or_loaded(block, lazy_flag, trace_axis=0, convert=convert)
     data = data.transpose(1, 0, 2)
-    if len(sel) < nchan:
+    if sel != list(range(nchan)):
         data = data[sel]
     if not lazy_flag:
         data = np.ascontiguousarray(data)
@@ -411,7 +415,8 @@ def read_dzt(
         t0 = np.datetime64(h0["created"].replace("+00:00", ""), "ns")
         coords["time"] = ("trace", t0 + (np.arange(n_trace) / sps * 1e9).astype("timedelta64[ns]"))
 
-    ant = antenna_mhz if antenna_mhz is not None else h0["antenna_mhz"]
+    own = headers[sel[0]]["antenna_mhz"]  # (the chosen channel's antenna where its header names one)
+    ant = antenna_mhz if antenna_mhz is not None else (own if own else h0["antenna_mhz"])
     header = {k: v for k, v in h0.items() if k != "channel"}
     header["channels"] = [  # in file order; ``source_channel`` maps survey channels to it
         {"antenna_name": h["antenna_name"], "antenna_mhz": h["antenna_mhz"], "rh_chanmask": h.get("rh_pass0TX")}
@@ -426,12 +431,12 @@ def read_dzt(
         offset_m = np.asarray(offset_m, dtype=float)[sel]
     else:
         attrs_extra["offset_source"] = "given"
-    if len(sel) < nchan:  # each chosen channel's index in the file
+    if sel != list(range(nchan)):  # each chosen channel's index in the file
         coords["source_channel"] = ("channel", np.asarray(sel, dtype=np.int64))
         attrs_extra["channels_read"] = list(sel)
     survey = make_survey(
         data,
-        dt_ns=h0["rhf_range"] / nsamp,
+        dt_ns=window_ns / nsamp,
         distance_m=distance,
         offset_m=offset_m,
         format="gssi_dzt",
@@ -444,7 +449,7 @@ def read_dzt(
             "raw_offset": raw_offset,
             "header_words": header_words,
             "bits": bits,
-            "time_window_ns": h0["rhf_range"],
+            "time_window_ns": window_ns,
             "epsr": h0["rhf_epsr"],
             **attrs_extra,
         },
@@ -461,17 +466,22 @@ def read_dzt(
 
 
 def _chosen_channels(path, channels, nchan: int) -> list[int]:
-    """The file's channel indices to read (``channels``: None for all, an int or a sequence)."""
+    """The file's channel indices to read (``channels``: None for all, an int or a sequence of ints)."""
     if channels is None:
         return list(range(nchan))
-    chosen = [channels] if isinstance(channels, (int, np.integer)) else list(channels)
-    try:
-        sel = [int(c) for c in chosen]
-    except (TypeError, ValueError):
-        raise FormatError(path, "channels", f"expected channel indices 0..{nchan - 1}; got {channels!r}") from None
-    if not sel or len(set(sel)) != len(sel) or any(c != k or not 0 <= c < nchan for c, k in zip(sel, chosen, strict=True)):
+    chosen = np.asarray(channels, dtype=object).ravel().tolist() if not isinstance(channels, str) else [channels]
+    ok = bool(chosen) and all(isinstance(c, int | np.integer) and not isinstance(c, bool | np.bool_) for c in chosen)
+    sel = [int(c) for c in chosen] if ok else []
+    if not ok or len(set(sel)) != len(sel) or not all(0 <= c < nchan for c in sel):
         raise FormatError(path, "channels", f"expected distinct channel indices 0..{nchan - 1}; got {channels!r}")
     return sel
+
+
+def _channel_range(headers: list[dict], i: int) -> float:
+    """Channel ``i``'s time window (``rhf_range``, ns); a secondary header without a positive one
+    (left unfilled) has the first channel's."""
+    r = float(headers[i]["rhf_range"])
+    return r if i == 0 or (np.isfinite(r) and 0 < r < 1e6) else float(headers[0]["rhf_range"])
 
 
 def _remove_offset(words: np.ndarray) -> np.ndarray:

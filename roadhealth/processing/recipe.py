@@ -132,12 +132,12 @@ def load_recipe(recipe: Any = None) -> dict[str, Any]:
     ----------
     recipe : path, str, dict, list or None
         A ``.toml`` file path, a TOML document as a string, a dict with a ``steps`` list, a list
-        of steps, or None for the default recipe. A step is a mapping with ``name`` and either a
+        of steps, or None (or ``"default"``) for the default recipe. A step is a mapping with ``name`` and either a
         ``params`` table or its parameters directly.
     """
     source = "<dict>"
     from_toml = False
-    if recipe is None:
+    if recipe is None or (isinstance(recipe, str) and recipe == "default"):  # (detect's name for it too)
         recipe = DEFAULT_RECIPE
     if isinstance(recipe, (str, os.PathLike)):
         text = str(recipe)
@@ -151,8 +151,8 @@ def load_recipe(recipe: Any = None) -> dict[str, Any]:
         else:
             source = "<string>"
         if source == "<string>" and not any(c in text for c in "=[\n"):  # a single word: a name or a file
-            raise ProcessingError(f"recipe {text!r} is no recipe: expected 'default' (roadhealth.detect), a .toml "
-                                  "file path, a TOML document, a dict or a list of steps")
+            raise ProcessingError(f"recipe {text!r} is no recipe: expected 'default', a .toml file path, a TOML "
+                                  "document, a dict or a list of steps")
         try:
             recipe = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
