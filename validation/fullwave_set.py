@@ -1521,7 +1521,9 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("cavity", 400, "cavity", dict(length_m=0.38, height_m=0.5, depth_top_m=0.76,
                                                    soil_materials=WET_CLAY)),
             ("cavity", 400, "cavity", dict(length_m=1.01, height_m=0.22, depth_top_m=0.79)),
-            ("void", 600, "void", dict(length_m=1.07, height_m=0.029, under="base", soil="uniform")),
+            # (drawn under="base"; one uniform soil has no base layer, so the gap lies under the
+            # asphalt, the one interface there; changed before it was run)
+            ("void", 600, "void", dict(length_m=1.07, height_m=0.029, under="asphalt", soil="uniform")),
             ("water_rich", 600, "water_rich", dict(length_m=1.04, height_m=0.25, depth_top_m=0.65, eps_r=22.1,
                                                    soil_materials=WET_CLAY)),
             ("loose", 400, "loose", dict(length_m=1.28, height_m=0.43, depth_top_m=0.66,
