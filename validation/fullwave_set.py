@@ -1531,7 +1531,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.9, diameter_m=0.19, material="metal",
                                                    soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.28, material="metal")),
-            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-sixth batch (forty-first session, written before any change of that session,
+            # after batches 104-105 were scored): validation/draw_blind_batch.py 106 (the drawing script
+            # rewritten from the ranges of batches 88-105; the earlier one did not survive)
+            ("cavity", 600, "cavity", dict(length_m=0.4, height_m=0.16, depth_top_m=0.72, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.56, height_m=0.2, depth_top_m=0.47, soil='uniform')),
+            ("void", 600, "void", dict(length_m=1.28, height_m=0.017, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.07, height_m=0.23, depth_top_m=0.4, eps_r=23.8)),
+            ("loose", 900, "loose", dict(length_m=1.37, height_m=0.45, depth_top_m=0.35)),
+            ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.2, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.68, diameter_m=0.27, material='metal', soil='uniform')),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-seventh batch (same session, written with batch 106): draw_blind_batch.py 107
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.32, depth_top_m=0.96, soil_materials=WET_CLAY)),
+            ("cavity", 600, "cavity", dict(length_m=0.63, height_m=0.18, depth_top_m=1.02, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.04, height_m=0.021, under='asphalt')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.59, height_m=0.22, depth_top_m=0.58, eps_r=20.6, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.35, depth_top_m=0.45, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.57, diameter_m=0.23, material='metal')),
+            ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='pvc', soil='uniform')),
+            ("clean", 900, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table

@@ -1,0 +1,86 @@
+"""Draw one batch of the blind full-wave set and print it as the tuples ``fullwave_set.py`` lists.
+
+Usage: ``python validation/draw_blind_batch.py SEED`` (a batch N is drawn with ``SEED = N``).
+
+The blind batches from 88 on were drawn by a scratch script that did not survive; this one, written in
+the forty-first session, draws from the ranges those batches show (batches 88-105, 144 lines):
+
+* kinds in a fixed order: two cavities, a void, a water-rich zone, a loose zone, two pipes, a clean road;
+* band: 400 MHz twice as likely as 600 or 900 MHz;
+* soil: the default layered road twice as likely as dry sand, wet clay or one uniform soil;
+* cavities 0.3-1.1 m long, 0.15-0.5 m tall, tops 0.3-1.2 m; voids 0.9-1.5 m long, 15-40 mm tall, under
+  the asphalt or the base (under the asphalt on the uniform soil, which has no base); water-rich zones
+  0.7-1.95 m long, 0.19-0.47 m tall, tops 0.37-0.93 m, eps_r 18.5-26; loose zones 0.84-1.6 m long,
+  0.32-0.57 m tall, tops 0.35-0.71 m; pipes 0.09-0.35 m across at 0.42-1.03 m, a third of them
+  air-filled plastic;
+* every top clipped to 0.8 of the band's model depth less the body's height (a pipe's, its diameter).
+
+The draw is made before the batch is run and written into ``fullwave_set.py`` unchanged; nothing in it
+looks at any detection result.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+MODEL_DEPTH_M = {400: 2.1, 600: 1.5, 900: 1.0}
+SOILS = ["default", "default", "DRY_SAND", "WET_CLAY", "uniform"]
+BANDS = [400, 400, 600, 900]
+KINDS = ["cavity", "cavity", "void", "water_rich", "loose", "pipe", "pipe", "clean"]
+
+
+def _r(rng: np.random.Generator, lo: float, hi: float, nd: int = 2) -> float:
+    return round(float(rng.uniform(lo, hi)), nd)
+
+
+def _top(rng, band, lo, hi, height):
+    top = _r(rng, lo, hi)
+    return round(min(top, 0.8 * MODEL_DEPTH_M[band] - height), 2)
+
+
+def draw(seed: int) -> list[tuple[str, int, str, dict]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for kind in KINDS:
+        band = int(rng.choice(BANDS))
+        soil = str(rng.choice(SOILS))
+        if kind == "cavity":
+            h = _r(rng, 0.15, 0.5)
+            p = dict(length_m=_r(rng, 0.3, 1.1), height_m=h, depth_top_m=_top(rng, band, 0.3, 1.2, h))
+        elif kind == "void":
+            under = str(rng.choice(["asphalt", "base"]))
+            if soil == "uniform":
+                under = "asphalt"
+            p = dict(length_m=_r(rng, 0.9, 1.5), height_m=_r(rng, 0.015, 0.04, 3), under=under)
+        elif kind == "water_rich":
+            h = _r(rng, 0.19, 0.47)
+            p = dict(length_m=_r(rng, 0.7, 1.95), height_m=h, depth_top_m=_top(rng, band, 0.37, 0.93, h),
+                     eps_r=_r(rng, 18.5, 26.0, 1))
+        elif kind == "loose":
+            h = _r(rng, 0.32, 0.57)
+            p = dict(length_m=_r(rng, 0.84, 1.6), height_m=h, depth_top_m=_top(rng, band, 0.35, 0.71, h))
+        elif kind == "pipe":
+            d = _r(rng, 0.09, 0.35)
+            p = dict(depth_m=_top(rng, band, 0.42, 1.03, d), diameter_m=d,
+                     material="pvc" if rng.uniform() < 1 / 3 else "metal")
+        else:
+            p = {}
+        if soil == "uniform":
+            p["soil"] = "uniform"
+        elif soil != "default":
+            p["soil_materials"] = soil
+        out.append((kind, band, kind, p))
+    return out
+
+
+def main(argv: list[str]) -> None:
+    seed = int(argv[1])
+    for kind, band, obj, p in draw(seed):
+        items = ", ".join(f"{k}={v}" if k == "soil_materials" else f"{k}={v!r}" for k, v in p.items())
+        print(f'            ("{kind}", {band}, "{obj}", dict({items})),')
+
+
+if __name__ == "__main__":
+    main(sys.argv)
