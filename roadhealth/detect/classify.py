@@ -187,6 +187,17 @@ SOIL_BODY_MULTIPLE = (0.17, 0.13)
 #: loose as soil, measured as a body, not as chaotic scattering).
 SOIL_BODY_CALL = 0.5
 
+#: ... but not a layer that steps: a top laterally continuous at zero dip (``coherence`` from the
+#: first value of the first pair, fully at the second) that fits no single plane (``plane_rms_ns``
+#: over the period from the first value of the second pair, fully at the second) is two flat
+#: pieces of one layer at two depths, whose residual after background removal reads as a top and
+#: a 'bottom' with no multiple. A body's top is one plane (the hand-written eps_r 7 box: zero-dip
+#: coherence 0.99, plane misfit 0.025 period) or curved, and then not continuous at zero dip
+#: (blind loose zones called soil bodies: 0.02-0.51). Blind clean roads (forty-first session): two
+#: layer steps near a line's start called loose by this path, coherence 0.96-0.97, misfit 0.39-0.62
+#: period. None: off.
+SOIL_BODY_LAYER_STEP: tuple[tuple[float, float], tuple[float, float]] | None = ((0.85, 0.93), (0.15, 0.25))
+
 #: A top of a pipe's shape and the surface's polarity is no pipe where it is broken along its own
 #: dip (``coherence_dip`` under the first pair: none at its upper value, full at its lower) and
 #: energy follows it (``ringing`` over the second pair). A metal pipe is one interface that
@@ -490,6 +501,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # the ramps' middle would tie them and lose the body to any clutter class or to the
     # confidence floor)
     is_soil = soil_body >= SOIL_BODY_CALL
+    step = np.zeros(len(f))
+    if SOIL_BODY_LAYER_STEP is not None and "plane_rms_ns" in f:  # (see SOIL_BODY_LAYER_STEP)
+        (c0, c1), (p0, p1) = SOIL_BODY_LAYER_STEP
+        p_step = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
+        step = np.nan_to_num(ramp(coh, c0, c1) * ramp(p_step, p0, p1), nan=0.0)
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
@@ -538,7 +554,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ramp(ring, 0.2, 0.4)
                     * ramp(np.maximum(length, zone), loose_min, 2 * loose_min))
     # (a body of soil scores as loose what it would have scored as a cavity)
-    soil = np.where(is_soil, air_body.to_numpy(float), 0.0)
+    soil = np.where(is_soil, air_body.to_numpy(float) * (1 - step), 0.0)
     out["loose"] = np.maximum(out["loose"].to_numpy(float), soil)
     out["pipe"] = np.maximum(point_same * same, point_opposite * opposite)
     z_surf = f["z_surface"].to_numpy(float)
