@@ -1551,7 +1551,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.54, height_m=0.35, depth_top_m=0.45, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.57, diameter_m=0.23, material='metal')),
             ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='pvc', soil='uniform')),
-            ("clean", 900, "clean", dict())]]
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-eighth batch (same session, written after its layer-step rule, before batches
+            # 106-107 were scored): draw_blind_batch.py 108
+            ("cavity", 400, "cavity", dict(length_m=0.39, height_m=0.37, depth_top_m=0.62, soil='uniform')),
+            ("cavity", 900, "cavity", dict(length_m=0.68, height_m=0.18, depth_top_m=0.62)),
+            ("void", 400, "void", dict(length_m=1.22, height_m=0.029, under='asphalt', soil_materials=DRY_SAND)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.95, height_m=0.22, depth_top_m=0.47, eps_r=21.1)),
+            ("loose", 400, "loose", dict(length_m=1.49, height_m=0.5, depth_top_m=0.38, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.97, diameter_m=0.12, material='metal')),
+            ("pipe", 600, "pipe", dict(depth_m=0.94, diameter_m=0.26, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-ninth batch (same session, written with batch 108): draw_blind_batch.py 109
+            ("cavity", 600, "cavity", dict(length_m=0.9, height_m=0.44, depth_top_m=0.6, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.42, height_m=0.22, depth_top_m=0.75, soil_materials=DRY_SAND)),
+            ("void", 600, "void", dict(length_m=1.49, height_m=0.028, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.65, height_m=0.25, depth_top_m=0.55, eps_r=25.7)),
+            ("loose", 600, "loose", dict(length_m=1.33, height_m=0.43, depth_top_m=0.55, soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.26, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.97, diameter_m=0.16, material='metal')),
+            ("clean", 400, "clean", dict(soil='uniform'))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
