@@ -137,6 +137,15 @@ TOP_FROM_PEAK = 0.25
 #: 'voids' at 0.14-0.19 m; no full-wave void lies at a line's end).
 END_VOID_MIN_M = 0.8
 
+#: ... and, however long, a top there no stronger than the subtracted background's own reflection
+#: at its time (``background_ratio``, a short line's: none at the first value, fully at the second)
+#: is that layer displaced, no void or cavity: a layer that steps near a line's end leaves, from
+#: the step on, the difference of two shifted copies of its own reflection (blind lines, forty-first
+#: session: seven 'voids' and 'cavities' 0.16-0.22 m down from a step to the line's end, 0.8-1.5 m
+#: long, ratios 0.06-0.43), while a body's top adds a reflection of its own (blind air bodies found:
+#: 5th percentile 1.25, those at a line's end 11-14). None: off.
+END_LAYER_RATIO: tuple[float, float] | None = (0.9, 0.6)
+
 #: A flat shallow top of the surface's polarity whose envelope energy under it has arrived only
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
 THICK_DELAY_PERIODS = 3.5
@@ -419,6 +428,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
     top_main = ramp(ring, 2.0, 1.2)
     at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
+    end_layer = np.zeros(len(f))
+    if END_LAYER_RATIO is not None and "background_ratio" in f:  # (see END_LAYER_RATIO)
+        end_layer = at_end * np.nan_to_num(ramp(f["background_ratio"].to_numpy(float), *END_LAYER_RATIO), nan=0.0)
     # a top of the surface's polarity, one clean wavelet along it, whose energy under it arrives
     # periods later: a body with a bottom that is slower than its surroundings (a wet lens), not a
     # thin air gap (whose top and bottom make one wavelet; full-wave voids that read the
@@ -430,7 +442,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
                    * ramp(consistency, 0.6, 0.8)  # a thin gap: one wavelet along the whole top
-                   * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2))
+                   * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2)) * (1 - end_layer)
                    * (1 - thick_slow))
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
@@ -524,7 +536,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     cav_max = th.cavity_max_length_m + 2 * np.maximum(fres - CAVITY_FRESNEL_REF_M, 0.0)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
     air_body = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
-                * (1 - several) * (1 - rough) * (1 - edge_layer)
+                * (1 - several) * (1 - rough) * (1 - edge_layer) * (1 - end_layer)
                 * ramp(length, 0.25, 0.45) * ramp(length, cav_max + 1.0, cav_max))
     out["cavity"] = np.where(is_soil, 0.0, air_body)
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)

@@ -71,7 +71,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
-                "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio")
+                "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
@@ -422,6 +422,7 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
                            ("t_max", "t", g.max)):
         feats[name] = red(strong[col].to_numpy())[at].astype(np.int64)
     feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float), n_traces)
+    feats["background_ratio"] = _background_ratio(strong, g, at, pr, float(feats["period_ns"].iloc[0]))
     across = _across_line(feats, n_traces)
     feats["across_line"] = across.astype(float)
     feats["z_top"] = np.where(across, np.fmax(feats["z_top"], feats["z_top_depth"]), feats["z_top"])
@@ -433,6 +434,33 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     feats["z_peak"] = np.where(across, np.fmax(feats["z_peak"], feats["z_top"]), feats["z_peak"])
     feats["surface_ratio"] = feats["z_surface"] / feats["z_peak"].clip(lower=1e-6)
     return feats
+
+
+def _background_ratio(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_ns: float) -> np.ndarray:
+    """Per region: its top's envelope over the envelope of the subtracted background trace (a short
+    line's layers, :attr:`Prepared.background`) within a quarter period of the top, the median over
+    its apex columns. About 1 or less where the 'top' is a layer of the background displaced (a
+    layer that steps leaves, after removal, the difference of two shifted copies of its own
+    reflection); a body's top adds a reflection of its own (a void under the pavement about five
+    times the asphalt's own bottom). NaN where no background is known (long lines: the recipe's
+    moving background)."""
+    n = len(at)
+    if pr.background is None or strong.empty:
+        return np.full(n, np.nan)
+    from scipy.signal import hilbert
+
+    bg = np.asarray(pr.background, dtype=np.float64)
+    env = np.abs(hilbert(bg, axis=-1))
+    dt = float(pr.survey.attrs["dt_ns"])
+    q = max(1, round(0.25 * period_ns / dt))
+    from scipy import ndimage
+
+    env_q = ndimage.maximum_filter1d(env, 2 * q + 1, axis=-1, mode="nearest")
+    c = strong["c"].to_numpy(np.intp)
+    s_top = np.clip(strong["s_top"].to_numpy(float).round().astype(np.intp), 0, env.shape[-1] - 1)
+    ratio = strong["e_top"].to_numpy(float) / np.maximum(env_q[c, s_top], 1e-30)
+    apex = strong["apex"].to_numpy(bool) if "apex" in strong else np.ones(len(strong), dtype=bool)
+    return g.quantile(np.where(apex, ratio, np.nan), 0.5)[at]
 
 
 def _two_air_bodies(cls: pd.DataFrame, is_bent: np.ndarray, whole_air: bool = True,

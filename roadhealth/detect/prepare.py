@@ -136,6 +136,11 @@ class Prepared:
     background_traces : bool array (channel, trace, sample) or None
         The traces that define the background of a line shorter than the background window, at
         every sample (:func:`undisturbed_background`); None: every trace.
+    background : float array (channel, sample) or None
+        On such a line, the background trace that was subtracted, in the processed survey's units
+        (the steps after the removal, a gain, applied to it as they acted on the survey): the
+        layers' own reflections, against which a region's top is compared
+        (``background_ratio``); None: not known (the recipe's own background removal).
     """
 
     survey: xr.DataArray
@@ -153,6 +158,7 @@ class Prepared:
     layer_phase_rad: float = math.nan
     layer_strength: float = 0.0
     first_arrival_phase_rad: float = math.nan
+    background: np.ndarray | None = None
 
     @property
     def polarity_reference_rad(self) -> float:
@@ -846,6 +852,21 @@ def _line_length_m(survey: xr.DataArray) -> float:
         return 0.0
     d = d.reshape(-1, d.shape[-1])
     return float(np.nanmax(np.nanmax(d, axis=1) - np.nanmin(d, axis=1)))
+
+
+def _processed_background(before: xr.DataArray, removed: xr.DataArray, processed: xr.DataArray) -> np.ndarray:
+    """The background trace a short line's removal subtracted (``before`` less ``removed``, the
+    same on every trace), carried through the recipe's later steps as they acted on the survey:
+    at every sample the least-squares factor from ``removed`` to ``processed`` over the traces
+    (a gain's curve exactly; a linear step's effect on a sample approximately). (channel, sample)
+    float32, in the processed survey's units."""
+    b = np.asarray(before.values[:, 0, :], dtype=np.float64) - np.asarray(removed.values[:, 0, :], dtype=np.float64)
+    r = _finite(np.asarray(removed.values, dtype=np.float32))
+    p = _finite(np.asarray(processed.values, dtype=np.float32))
+    num = np.einsum("cts,cts->cs", r, p, dtype=np.float64)
+    den = np.einsum("cts,cts->cs", r, r, dtype=np.float64)
+    gain = np.where(den > 0, num / np.maximum(den, 1e-300), 0.0)
+    return (b * np.maximum(gain, 0.0)).astype(np.float32)
 
 
 def undisturbed_background(survey: xr.DataArray, *, skip_ns: float = 0.0, period_ns: float | None = None,
@@ -1612,6 +1633,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
     survey = _rescale_if_extreme(survey, notes)
     processed = _is_processed(survey)
     background_traces = None
+    background = None
     ref_phase = math.nan
     lay_phase = (math.nan, 0.0)
     fa_phase = math.nan
@@ -1699,12 +1721,15 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                 notes.append(f"line shorter than the background window: background from {whence}, "
                              "statistics at every time from the traces undisturbed then "
                              "(undisturbed_background)")
+                removed_out = out
                 if k + 1 < len(steps):
                     out = rp.apply(out, {"name": r["name"], "steps": steps[k + 1:]})
                 if out.shape != background_traces.shape:  # a later step stacked or cut traces or samples
                     notes.append(f"the recipe's steps after the background removal changed the survey's shape "
                                  f"{background_traces.shape} -> {out.shape}: score statistics from every trace")
                     background_traces = None
+                else:
+                    background = _processed_background(head, removed_out, out)
             if removed:  # (no layer reflection is left either)
                 lay_phase = (math.nan, 0.0)
         except ProcessingError as exc:
@@ -1754,4 +1779,4 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                                                                             lay_phase, centre, fa_phase))})
     return Prepared(out, centre, polarity, surface_measured and not pol_src.startswith("assumed"), v, vsrc,
                     surface_ns, notes, pol_src, default_v, background_traces, ref_phase, lay_phase[0],
-                    lay_phase[1], fa_phase)
+                    lay_phase[1], fa_phase, background)
