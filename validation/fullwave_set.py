@@ -1570,7 +1570,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.33, height_m=0.43, depth_top_m=0.55, soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.26, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.97, diameter_m=0.16, material='metal')),
-            ("clean", 400, "clean", dict(soil='uniform'))]]
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-tenth batch (same session, written after its final rule and after batches
+            # 106-109 were scored): draw_blind_batch.py 110
+            ("cavity", 600, "cavity", dict(length_m=0.87, height_m=0.33, depth_top_m=0.75, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.36, height_m=0.46, depth_top_m=0.93)),
+            ("void", 900, "void", dict(length_m=1.21, height_m=0.022, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.31, height_m=0.37, depth_top_m=0.73, eps_r=21.8, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=1.13, height_m=0.5, depth_top_m=0.65)),
+            ("pipe", 600, "pipe", dict(depth_m=0.92, diameter_m=0.21, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.56, diameter_m=0.24, material='metal')),
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-eleventh batch (same session, written with batch 110): draw_blind_batch.py 111
+            ("cavity", 400, "cavity", dict(length_m=0.7, height_m=0.21, depth_top_m=0.89)),
+            ("cavity", 900, "cavity", dict(length_m=0.94, height_m=0.19, depth_top_m=0.61, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.1, height_m=0.033, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.2, height_m=0.31, depth_top_m=0.9, eps_r=20.8, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=0.9, height_m=0.51, depth_top_m=0.66, soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.7, diameter_m=0.32, material='metal')),
+            ("pipe", 600, "pipe", dict(depth_m=0.49, diameter_m=0.16, material='pvc', soil_materials=WET_CLAY)),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
