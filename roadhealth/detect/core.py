@@ -20,6 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import ndimage
+from scipy.signal import hilbert
 
 from roadhealth.anomalies import anomaly_table, empty_anomalies
 from roadhealth.constants import C0_M_PER_NS
@@ -447,14 +449,10 @@ def _background_ratio(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, per
     n = len(at)
     if pr.background is None or strong.empty:
         return np.full(n, np.nan)
-    from scipy.signal import hilbert
-
     bg = np.asarray(pr.background, dtype=np.float64)
     env = np.abs(hilbert(bg, axis=-1))
     dt = float(pr.survey.attrs["dt_ns"])
     q = max(1, round(0.25 * period_ns / dt))
-    from scipy import ndimage
-
     env_q = ndimage.maximum_filter1d(env, 2 * q + 1, axis=-1, mode="nearest")
     c = strong["c"].to_numpy(np.intp)
     s_top = np.clip(strong["s_top"].to_numpy(float).round().astype(np.intp), 0, env.shape[-1] - 1)
@@ -798,8 +796,6 @@ def _cut_under(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, sel, *
     measured top (``s_top``) or, for the labels in ``cut_first``, under its first event's
     (``s_top_first``). Returns the classified table and strong columns with the regions replaced
     where a defect was found under them, and the labels of those regions."""
-    from scipy import ndimage
-
     from roadhealth.detect.candidates import Regions
 
     rec_lab = recs["label"].to_numpy()
@@ -1532,8 +1528,6 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
     delay between the two (the height inside the body, as for any wet zone); ``slow_bottom_ratio``
     records the strength ratio. ``reported``: the rows that will be reported (default: every
     defect), over which a defect already covers it. Loops over the few cavities, not traces."""
-    from scipy.signal import hilbert
-
     dec = cls["decision"].astype(str).to_numpy() if "decision" in cls else np.zeros(0, dtype=str)
     cand = np.flatnonzero((dec == "cavity") & cls["is_defect"].to_numpy(bool)) if dec.size else dec
     if cand.size == 0:
