@@ -1589,7 +1589,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=0.9, height_m=0.51, depth_top_m=0.66, soil_materials=DRY_SAND)),
             ("pipe", 600, "pipe", dict(depth_m=0.7, diameter_m=0.32, material='metal')),
             ("pipe", 600, "pipe", dict(depth_m=0.49, diameter_m=0.16, material='pvc', soil_materials=WET_CLAY)),
-            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-twelfth batch (same session, written at its end, after batches 110-111 were
+            # scored, for a later session to score once): draw_blind_batch.py 112
+            ("cavity", 400, "cavity", dict(length_m=0.94, height_m=0.45, depth_top_m=0.32)),
+            ("cavity", 400, "cavity", dict(length_m=0.96, height_m=0.32, depth_top_m=0.54)),
+            ("void", 900, "void", dict(length_m=0.93, height_m=0.036, under='base')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.93, height_m=0.41, depth_top_m=0.66, eps_r=19.9, soil='uniform')),
+            ("loose", 900, "loose", dict(length_m=1.42, height_m=0.57, depth_top_m=0.23, soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.65, diameter_m=0.15, material='pvc', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.72, diameter_m=0.22, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-thirteenth batch (written with batch 112): draw_blind_batch.py 113
+            ("cavity", 400, "cavity", dict(length_m=0.42, height_m=0.2, depth_top_m=0.85)),
+            ("cavity", 900, "cavity", dict(length_m=0.7, height_m=0.5, depth_top_m=0.3, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.19, height_m=0.03, under='base')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.05, height_m=0.23, depth_top_m=0.78, eps_r=24.7, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.53, height_m=0.37, depth_top_m=0.66)),
+            ("pipe", 900, "pipe", dict(depth_m=0.45, diameter_m=0.35, material='pvc', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.22, material='metal')),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
