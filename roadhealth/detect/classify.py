@@ -430,7 +430,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
     end_layer = np.zeros(len(f))
     if END_LAYER_RATIO is not None and "background_ratio" in f:  # (see END_LAYER_RATIO)
-        end_layer = at_end * np.nan_to_num(ramp(f["background_ratio"].to_numpy(float), *END_LAYER_RATIO), nan=0.0)
+        end_layer = at_end * ramp(f["background_ratio"].to_numpy(float), *END_LAYER_RATIO)  # (NaN: unknown -> 0)
     # a top of the surface's polarity, one clean wavelet along it, whose energy under it arrives
     # periods later: a body with a bottom that is slower than its surroundings (a wet lens), not a
     # thin air gap (whose top and bottom make one wavelet; full-wave voids that read the
@@ -517,7 +517,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     if SOIL_BODY_LAYER_STEP is not None and "plane_rms_ns" in f:  # (see SOIL_BODY_LAYER_STEP)
         (c0, c1), (p0, p1) = SOIL_BODY_LAYER_STEP
         p_step = (f["plane_rms_ns"] / f["period_ns"]).to_numpy(float)
-        step = np.nan_to_num(ramp(coh, c0, c1) * ramp(p_step, p0, p1), nan=0.0)
+        step = ramp(coh, c0, c1) * ramp(p_step, p0, p1)
     # a flat, planar, laterally coherent event that runs off the end of the line: a layer whose
     # depth steps (its residual after background removal has an opposite-looking lobe), not a
     # body, whose top is curved or ends in diffractions (zero-dip coherence of full-wave cavity
