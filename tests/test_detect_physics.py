@@ -1189,6 +1189,26 @@ def test_a_surface_anomaly_over_a_deep_region_must_be_strong_in_amplitude_to_mak
     assert list(c["decision"]) == ["cavity", "surface"]
 
 
+def test_a_faint_surface_residual_over_a_ringing_region_makes_no_cover():
+    """A blind clean 400 MHz loose zone 0.76 m down (`bw400_loose_37`) rings (0.90) and reverberates
+    (internal multiple 0.96) with its bottom, under surface rows scoring 10.8: the reverberation
+    terms of the cover rule called it a metal cover, though the surface anomaly is 0.018 of its top
+    in amplitude (the direct wave's residual, large in score only because the record is noise-free;
+    with noise the line was loose at 1.0). A cover's anomaly is its own total reflection: with the
+    surface anomaly as strong as its top the same region is a cover."""
+    base = dict(polarity=1.0, polarity_peak=-1.0, z_top=598.2, z_peak=838.2, z_peak_short=838.2, zc_peak=361.6,
+                coherence=0.53, coherence_dip=0.76, coherence_below=0.57, top_range_ns=1.15, period_ns=2.4,
+                depth_top_m=0.76, depth_bottom_m=2.0, distance_start_m=1.37, distance_end_m=2.2,
+                ringing=0.90, phase_consistency=0.91, t_below_ns=13.85, z_surface=10.8, surface_ratio=0.013,
+                multiple_ratio=0.96, bottom_delay_ns=5.0, bottom_ratio=0.59, energy_delay_ns=9.3,
+                primary_delay_ns=9.2, below_db=2.7, hyperbola_v_ratio=1.85, hyperbola_rms_ns=0.25,
+                hyperbola_rms_all_ns=0.25, apex_flat_ratio=0.53, plane_rms_ns=0.64, dip_ns_per_m=-1.58,
+                freq_ratio=1.23, at_line_end=0.0, zone_start_m=1.29, zone_end_m=2.51, background_ratio=52.3)
+    c = classify(pd.DataFrame([_row(surface_amplitude_ratio=0.018, **base), _row(surface_amplitude_ratio=1.0, **base)]))
+    assert c["decision"].iloc[0] == "loose", c[["decision", "score_surface", "score_loose"]]
+    assert c["decision"].iloc[1] == "surface"
+
+
 def test_a_void_under_thin_asphalt_whose_lobe_reaches_the_surface_rows_is_no_cover():
     """A flat, strong, continuous top 0.9 period under the surface (a void under 13.5 cm of
     asphalt at 400 MHz) whose surface rows score 1.65 times its own, over the 1.4 a cover needs

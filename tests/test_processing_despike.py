@@ -144,7 +144,7 @@ def test_without_the_despike_the_corrupt_sample_loses_the_cavity(monkeypatch):
     import roadhealth.detect.prepare as prep
 
     s = _cavity_line()
-    monkeypatch.setattr(prep, "_despike_if_spiked", lambda survey, notes: survey)
+    monkeypatch.setattr(prep, "_despike_if_spiked", lambda survey, notes, **kw: survey)
     assert "cavity" not in set(detect(s.copy(data=_with_spike(s)))["kind"])
 
 
@@ -240,3 +240,22 @@ def test_repair_gives_a_clean_record_back_as_it_is_and_counts_what_it_replaced()
     assert n == 1 and out.attrs["history"][-1]["parameters"]["replaced"] == 1 and abs(out.values[0, 7, 150]) < 1e3
     out, n = repair_spikes(s.copy(data=da.from_array(x, chunks=(1, 10, -1))))
     assert n is None and abs(out.values[0, 7, 150]) < 1e3
+
+
+def test_only_samples_from_the_first_judged_one_are_repaired():
+    """``repair_spikes(first_sample=k)`` judges and repairs only samples k and later (what detect
+    does on a processed survey, from where its search starts): a spike above stays, one below is
+    replaced, and the level is the whole traces' (the same threshold as without the bound)."""
+    from roadhealth.processing.despike import repair_spikes
+
+    s = _survey()
+    x = s.values.copy()
+    x[0, 7, 20] = 1e6
+    x[0, 9, 150] = 1e6
+    out, n = repair_spikes(s.copy(data=x), first_sample=100)
+    assert n == 1
+    assert out.values[0, 7, 20] == 1e6
+    assert out.values[0, 9, 150] == pytest.approx(0.5 * (x[0, 8, 150] + x[0, 10, 150]))
+    assert out.attrs["history"][-1]["parameters"]["threshold"] == rp.despike(s.copy(data=x)).attrs["history"][-1]["parameters"]["threshold"]
+    same, n0 = repair_spikes(s.copy(data=x), first_sample=200)
+    assert n0 == 0 and same.values[0, 9, 150] == 1e6

@@ -120,6 +120,17 @@ SURFACE_AMPLITUDE_BELOW = (0.8, 1.2)
 #: top; every full-wave defect that close to the surface 0.72 or less, but a 2 GHz wet lens, 1.52)
 COVER_AMPLITUDE = (1.0, 1.4)
 
+#: A region under an anomalous surface reflection is a metal cover by its ringing (the second and
+#: third surface terms) only where that anomaly is at least this fraction of the region's top in
+#: amplitude (ramp from the first value to the second; unmeasured: no bar), as the first term
+#: already asks outside the band where a top's lobes reach the surface rows. A cover's anomaly is
+#: its own reflection, total (full-wave covers and the sample survey's 0.6-29 of what lies under
+#: them); the direct wave's residual that only a noise-free record's score makes large is a few
+#: hundredths (a blind clean 400 MHz loose zone 0.6 m down, ringing 0.96 with its bottom, under
+#: surface rows scoring 10.8 at 0.018 of its amplitude: called a cover; the same line with noise
+#: was loose at 1.0).
+COVER_MIN_AMPLITUDE = (0.1, 0.2)
+
 #: A shallow region that rings is a metal plate only where it reverberates: its first internal
 #: multiple (``multiple_ratio``) at least this fraction of the echo under its top (ramp from the
 #: first value to the second; unmeasured: no bar). The sample survey's covers 0.45-0.80; a blind
@@ -588,6 +599,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
            else np.full(len(f), np.nan))  # (not measured: no bar)
     inner_spill = spill * (1 - np.nan_to_num(at_end))  # (the band where a top's lobes reach the surface rows, not at a line's end)
     reverberates = np.where(np.isnan(mult), 1.0, ramp(mult, *COVER_REVERBERATION))
+    cover_amp = ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), *COVER_MIN_AMPLITUDE)
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
         * ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), 0.1 + (SURFACE_AMPLITUDE_BELOW[0] - 0.1) * inner_spill,
@@ -604,13 +616,13 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         * reverberates,
         # a metal cover: the surface reflection itself is anomalous and what lies under it
         # reverberates (a defect under the pavement leaves the surface reflection alone)
-        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5) * reverberates,
+        ramp(z_surf, 6.0, 10.0) * ramp(ring, 0.3, 0.5) * reverberates * cover_amp,
         # (with a little reverberation only where the surface rows' anomaly cannot be the region's
         # own leading lobes: a top 0.8-2.5 periods down reaches them, as a void under thin asphalt
         # does, a blind one beside a pipe z 18 there; the real covers that ring little lie 2.9
         # periods down. At the ends of a line, where records start anomalous and nothing shows a
         # body bounded, the surface anomaly still counts: a blind clean road's first 0.4 m, z 271)
-        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3) * (1 - spill * (1 - np.nan_to_num(at_end))),
+        ramp(z_surf, 8.0, 12.0) * ramp(ring, 0.15, 0.3) * (1 - spill * (1 - np.nan_to_num(at_end))) * cover_amp,
         # a metal cover's surface anomaly outshines what lies under it in amplitude (its reflection
         # is total where asphalt's is 0.4: COVER_AMPLITUDE), whatever the rows' scores say
         ramp(np.nan_to_num(amp, nan=0.0), *COVER_AMPLITUDE) * ramp(f["surface_ratio"].to_numpy(float), 0.3, 0.45)

@@ -220,16 +220,23 @@ def count_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = 
     return int(_mask(survey, _resolve(survey, ratio, min_level)).sum())
 
 
-def repair_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL
-                  ) -> tuple[xr.DataArray, int | None]:
+def repair_spikes(survey: xr.DataArray, *, ratio: Any = "auto", min_level: Any = MIN_LEVEL,
+                  first_sample: int = 0) -> tuple[xr.DataArray, int | None]:
     """A raw record with its isolated spikes repaired, and how many there were: an in-memory survey
     without any comes back as it is (bit for bit, 0), one with some as :func:`despike` returns it; a
     dask-backed one through :func:`despike_lazy` (None: judged block by block as it is computed).
-    What ``detect``, its streamed pass and a campaign call on what they read."""
+    What ``detect``, its streamed pass and a campaign call on what they read.
+
+    ``first_sample``: only samples from this index on are judged (and repaired) in an in-memory
+    survey; the level they are judged against is the whole traces' as before."""
     check_dims(survey)
     if not isinstance(survey.data, np.ndarray):
         return despike_lazy(survey, ratio=ratio, min_level=min_level), None
     kw = _resolve(survey, ratio, min_level)
+    if first_sample > kw["hdr"]:
+        if first_sample >= survey.sizes["sample"]:
+            return survey, 0
+        kw = dict(kw, hdr=int(first_sample))
     mask = _mask(survey, kw)
     n = int(mask.sum())
     return (survey, 0) if n == 0 else (_replaced(survey, kw, mask), n)
