@@ -349,6 +349,13 @@ LOOK_UNDER_ABOVE = ("pipe", "water_rich")
 #: A region called a pipe where nothing was found under its measured top is cut under its first
 #: event too, where that differs (a switch for tests).
 LOOK_UNDER_FIRST_EVENT = True
+
+#: A whole region that reads as no defect, some of whose columns had their top moved under a faint
+#: event joined above a strong body (:data:`~roadhealth.detect.features.PRECURSOR_RATIO`), is
+#: measured again with every column's top at its first event, and reported as that reading where it
+#: is a defect of at least :data:`SPLIT_MIN_CONFIDENCE` (:func:`_remeasure_first_event`). The
+#: decisions so read again (None: the switch off).
+REMEASURE_DECISIONS: tuple | None = ("pipe", "weak", "layer")
 #: Under a wet zone a piece is judged by :func:`_echo_below`, not by its length (off: by its length,
 #: as under a pipe; a switch for tests).
 UNDER_WET_BY_ECHO = True
@@ -702,7 +709,61 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     if classified and not cls.empty:
         cls, strong = _look_under_pipes(cls, strong, att, reg, recs, pr, depth_rule, th, dt=dt, t0=t0, dist=dist,
                                         off=off, n_channels=s.sizes["channel"], n_traces=s.sizes["trace"])
+        cls, strong = _remeasure_first_event(cls, strong, att, reg, recs, pr, depth_rule, th, v0=v0, dt=dt, t0=t0,
+                                             dist=dist, off=off, n_channels=s.sizes["channel"],
+                                             n_traces=s.sizes["trace"])
     return pr, (cls if classified else cls[fcols]), strong
+
+
+def _remeasure_first_event(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, v0, dt, t0, dist, off,
+                           n_channels, n_traces):
+    """The regions of :data:`REMEASURE_DECISIONS` with columns moved under a faint first event,
+    measured again with every column's top at that event (``s_top_first``) and replaced by that
+    reading where it is a defect of :data:`SPLIT_MIN_CONFIDENCE` or more.
+
+    A column's top is moved under a first event scoring under a tenth of the column's peak, for a
+    faint pipe over a strong cavity. In a noise-free record the top of a loose or wet body scores
+    under a tenth of the strong reflections inside or under it while scoring tens of robust
+    standard deviations itself (blind clean 400 MHz loose zones: tops at 33-52 over bodies at
+    390-660); moved there, the region's top is a bright point inside the body, read as a pipe or as
+    nothing, and with noise the same line, its first event kept, is found."""
+    if REMEASURE_DECISIONS is None or cls.empty or recs.empty:
+        return cls, strong
+    rec_lab = recs["label"].to_numpy()
+    whole = rec_lab == recs["parent"].to_numpy() if "parent" in recs else np.ones(rec_lab.size, dtype=bool)
+    ok = np.isin(cls["decision"].to_numpy(object), REMEASURE_DECISIONS)
+    if "split" in cls:
+        ok &= cls["split"].isna().to_numpy()
+    r = recs[whole & np.isin(rec_lab, cls.index[ok])]
+    moved = np.unique(r["label"].to_numpy()[r["s_top_first"].to_numpy() != r["s_top"].to_numpy()])
+    if moved.size == 0:
+        return cls, strong
+    r = r[np.isin(r["label"].to_numpy(), moved)].drop(columns=[c for c in ("parent",) if c in r])
+    n_t, n_s = att.x.shape[1], att.x.shape[2]
+    cols = (r["c"].to_numpy() * n_t + r["t"].to_numpy()).astype(np.int64)
+    s_top = r["s_top_first"].to_numpy()
+    env_all, h_all, ri = att.analytic_rows(cols)
+    r = r.assign(s_top=s_top, s_first=np.minimum(r["s_first"].to_numpy(), s_top),
+                 a_top=att.x.reshape(-1, n_s)[cols, s_top].astype(float), e_top=env_all[ri, s_top].astype(float),
+                 h_top=h_all[ri, s_top].astype(float))
+    f2, s2 = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns, centre_mhz=pr.centre_mhz,
+                             velocity_m_per_ns=v0, distance_m=dist, offset_m=off, records=r,
+                             max_regions=MAX_FIT_REGIONS)
+    if f2.empty:
+        return cls, strong
+    f2 = _finish_features(f2, s2, pr, depth_rule, n_channels, n_traces)
+    c2 = classify(f2, th)
+    # (a first event that is a point's hyperbola is a pipe over what lies under it, which
+    # :func:`_look_under_pipes` reads: blind clean, a water-filled pipe's near wall over its far
+    # wall's stronger echo, read again, was a 'wet zone' at 1.0)
+    good = c2.index[c2["is_defect"].to_numpy(bool) & (c2["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE)
+                    & (_column(c2, "point_top") < 0.5)]
+    if good.size == 0:
+        return cls, strong
+    cls = pd.concat([cls.drop(index=good), c2.loc[good].reindex(columns=cls.columns)])
+    strong = pd.concat([strong[~np.isin(strong["label"].to_numpy(), good)],
+                        s2[np.isin(s2["label"].to_numpy(), good)]], ignore_index=True)
+    return cls, strong
 
 
 def _length(t: pd.DataFrame) -> np.ndarray:
