@@ -1608,7 +1608,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.53, height_m=0.37, depth_top_m=0.66)),
             ("pipe", 900, "pipe", dict(depth_m=0.45, diameter_m=0.35, material='pvc', soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.22, material='metal')),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-fourteenth batch (forty-second session, drawn after its two rule changes and
+            # before anything of it was run, to be scored once with the session's final code):
+            # draw_blind_batch.py 114
+            ("cavity", 400, "cavity", dict(length_m=0.65, height_m=0.2, depth_top_m=0.93, soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.65, height_m=0.38, depth_top_m=0.42, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.0, height_m=0.015, under='asphalt', soil='uniform')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.1, height_m=0.24, depth_top_m=0.93, eps_r=24.7, soil_materials=WET_CLAY)),
+            ("loose", 600, "loose", dict(length_m=1.14, height_m=0.56, depth_top_m=0.53)),
+            ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.2, material='pvc', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.43, diameter_m=0.22, material='pvc')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-fifteenth batch (written with batch 114): draw_blind_batch.py 115
+            ("cavity", 600, "cavity", dict(length_m=0.74, height_m=0.36, depth_top_m=0.84, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.8, height_m=0.19, depth_top_m=0.67)),
+            ("void", 400, "void", dict(length_m=0.99, height_m=0.02, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.24, height_m=0.23, depth_top_m=0.75, eps_r=23.2, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=1.34, height_m=0.54, depth_top_m=0.43, soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.78, diameter_m=0.09, material='pvc')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
