@@ -126,9 +126,9 @@ COVER_AMPLITUDE = (1.0, 1.4)
 #: already asks outside the band where a top's lobes reach the surface rows. A cover's anomaly is
 #: its own reflection, total (full-wave covers and the sample survey's 0.6-29 of what lies under
 #: them); the direct wave's residual that only a noise-free record's score makes large is a few
-#: hundredths (a blind clean 400 MHz loose zone 0.6 m down, ringing 0.96 with its bottom, under
-#: surface rows scoring 10.8 at 0.018 of its amplitude: called a cover; the same line with noise
-#: was loose at 1.0).
+#: hundredths (a blind clean 400 MHz loose zone 0.76 m down, ringing 0.90 and reverberating 0.96
+#: with its bottom, under surface rows scoring 10.8 at 0.018 of its amplitude: called a cover; the
+#: same line with noise was loose at 1.0).
 COVER_MIN_AMPLITUDE = (0.1, 0.2)
 
 #: A shallow region that rings is a metal plate only where it reverberates: its first internal
