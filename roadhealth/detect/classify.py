@@ -128,7 +128,9 @@ COVER_AMPLITUDE = (1.0, 1.4)
 #: them); the direct wave's residual that only a noise-free record's score makes large is a few
 #: hundredths (a blind clean 400 MHz loose zone 0.76 m down, ringing 0.90 and reverberating 0.96
 #: with its bottom, under surface rows scoring 10.8 at 0.018 of its amplitude: called a cover; the
-#: same line with noise was loose at 1.0).
+#: same line with noise was loose at 1.0). Not at a line's end, where records start anomalous (a
+#: blind clean road's layer step running off its end, 0.2 m down: a 'void' without that exemption
+#: where the displaced-layer rule is off).
 COVER_MIN_AMPLITUDE = (0.1, 0.2)
 
 #: A shallow region that rings is a metal plate only where it reverberates: its first internal
@@ -599,7 +601,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
            else np.full(len(f), np.nan))  # (not measured: no bar)
     inner_spill = spill * (1 - np.nan_to_num(at_end))  # (the band where a top's lobes reach the surface rows, not at a line's end)
     reverberates = np.where(np.isnan(mult), 1.0, ramp(mult, *COVER_REVERBERATION))
-    cover_amp = ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), *COVER_MIN_AMPLITUDE)
+    # (not at a line's end, where records start anomalous and the surface anomaly still counts)
+    cover_amp = np.maximum(ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), *COVER_MIN_AMPLITUDE),
+                           np.nan_to_num(at_end))
     out["surface"] = np.maximum.reduce([
         ramp(f["surface_ratio"].to_numpy(float), 0.6 * ratio_min, ratio_min) * ramp(z_surf, 6.0, 10.0)
         * ramp(np.nan_to_num(amp, nan=1e6, posinf=1e6), 0.1 + (SURFACE_AMPLITUDE_BELOW[0] - 0.1) * inner_spill,
