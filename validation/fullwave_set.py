@@ -1628,6 +1628,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.34, height_m=0.54, depth_top_m=0.43, soil_materials=WET_CLAY)),
             ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.78, diameter_m=0.09, material='pvc')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-sixteenth batch (forty-second session, drawn after batches 114-115 were
+            # scored, with the session's final code, for this or a later session to score once):
+            # draw_blind_batch.py 116
+            ("cavity", 400, "cavity", dict(length_m=1.07, height_m=0.46, depth_top_m=1.16)),
+            ("cavity", 400, "cavity", dict(length_m=0.54, height_m=0.36, depth_top_m=0.79, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.09, height_m=0.019, under='base')),
+            ("water_rich", 600, "water_rich", dict(length_m=0.73, height_m=0.45, depth_top_m=0.52, eps_r=25.6)),
+            ("loose", 900, "loose", dict(length_m=0.94, height_m=0.47, depth_top_m=0.33)),
+            ("pipe", 600, "pipe", dict(depth_m=0.92, diameter_m=0.14, material='pvc')),
+            ("pipe", 600, "pipe", dict(depth_m=0.95, diameter_m=0.18, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-seventeenth batch (written with batch 116): draw_blind_batch.py 117
+            ("cavity", 400, "cavity", dict(length_m=0.78, height_m=0.21, depth_top_m=0.62, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.86, height_m=0.26, depth_top_m=0.65, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.42, height_m=0.023, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.83, height_m=0.44, depth_top_m=0.76, eps_r=23.5, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=0.92, height_m=0.44, depth_top_m=0.68)),
+            ("pipe", 400, "pipe", dict(depth_m=0.88, diameter_m=0.27, material='pvc', soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.1, material='pvc', soil_materials=WET_CLAY)),
             ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
 
 
