@@ -1648,7 +1648,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=0.92, height_m=0.44, depth_top_m=0.68)),
             ("pipe", 400, "pipe", dict(depth_m=0.88, diameter_m=0.27, material='pvc', soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.1, material='pvc', soil_materials=WET_CLAY)),
-            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-eighteenth batch (forty-second session, written at its end after batches
+            # 116-117 were scored, for a later session to run and score once): draw_blind_batch.py 118
+            ("cavity", 400, "cavity", dict(length_m=0.52, height_m=0.48, depth_top_m=0.49, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.84, height_m=0.16, depth_top_m=1.04, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=0.94, height_m=0.035, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.3, height_m=0.31, depth_top_m=0.49, eps_r=22.3, soil_materials=DRY_SAND)),
+            ("loose", 600, "loose", dict(length_m=1.34, height_m=0.53, depth_top_m=0.67, soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.5, diameter_m=0.23, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.57, diameter_m=0.23, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-nineteenth batch (written with batch 118): draw_blind_batch.py 119
+            ("cavity", 400, "cavity", dict(length_m=0.96, height_m=0.41, depth_top_m=0.43, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.75, height_m=0.16, depth_top_m=0.32, soil_materials=WET_CLAY)),
+            ("void", 600, "void", dict(length_m=0.98, height_m=0.037, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.46, height_m=0.38, depth_top_m=0.42, eps_r=19.5, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.57, height_m=0.38, depth_top_m=0.54)),
+            ("pipe", 400, "pipe", dict(depth_m=0.44, diameter_m=0.26, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.27, material='metal')),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
