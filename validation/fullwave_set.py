@@ -1667,7 +1667,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.57, height_m=0.38, depth_top_m=0.54)),
             ("pipe", 400, "pipe", dict(depth_m=0.44, diameter_m=0.26, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.27, material='metal')),
-            ("clean", 600, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-twentieth batch (forty-third session, written at its start after batches
+            # 118-119 were scored, before any change of the session): draw_blind_batch.py 120
+            ("cavity", 400, "cavity", dict(length_m=0.5, height_m=0.17, depth_top_m=0.89, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.73, height_m=0.35, depth_top_m=0.64, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=0.92, height_m=0.027, under='asphalt', soil='uniform')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.4, height_m=0.24, depth_top_m=0.57, eps_r=22.4, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.5, height_m=0.35, depth_top_m=0.4)),
+            ("pipe", 400, "pipe", dict(depth_m=0.55, diameter_m=0.2, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.25, material='metal')),
+            ("clean", 600, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-twenty-first batch (written with batch 120): draw_blind_batch.py 121
+            ("cavity", 400, "cavity", dict(length_m=0.96, height_m=0.25, depth_top_m=0.82, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.66, height_m=0.43, depth_top_m=0.65, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.37, height_m=0.032, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.73, height_m=0.31, depth_top_m=0.7, eps_r=23.9)),
+            ("loose", 900, "loose", dict(length_m=0.86, height_m=0.47, depth_top_m=0.33)),
+            ("pipe", 400, "pipe", dict(depth_m=0.76, diameter_m=0.3, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.26, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
