@@ -105,6 +105,19 @@ SURFACE_RATIO_BELOW = 1.4
 #: (a blind 400 MHz void under 13.5 cm of asphalt on dry sand, 0.9 period down: 0.64, at a score
 #: ratio of 1.65, taken for a cover before). Not at the ends of a line, where records start
 #: anomalous and nothing shows a body bounded (a blind cavity line's first 1.2 m would be a void).
+#: A void's length is its flat top's (``flat_top_length_m``: down to a quarter of its strongest
+#: top, :data:`~roadhealth.detect.features.FLAT_TOP_FRACTION`) where the region is a thin gap:
+#: little energy under its top (``ringing`` under this ramp; an air gap thinner than a quarter
+#: wavelength reflects in proportion to its thickness, so it fades towards its edges, while a
+#: body tall enough to return a bottom of its own does not: blind voids found in the upper
+#: 0.7 m, 90 % under 0.12; cavities there, median 0.18) ...
+FLAT_TOP_MAX_RINGING: tuple | None = (0.2, 0.12)
+#: ... and a reflector of its own: on a short line, its top stronger than the subtracted
+#: background's reflection at its time (``background_ratio`` over this ramp): a layer's residual
+#: continues faintly along the layer (four blind 'voids' so lengthened, a clean road's among them,
+#: 0.38-0.60; the voids it found 2.0-9.1).
+FLAT_TOP_MIN_BACKGROUND_RATIO = (0.9, 1.2)
+
 #: Covers that ring (the sample survey's, 1.7 periods down, amplitude 0.58-0.62) are the
 #: reverberation terms' whatever this says. It holds from the first searched rows on (until the
 #: thirtieth session from 0.7-0.8 period down): a top closer to the surface reaches the surface
@@ -452,8 +465,22 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     e_delay_p = (f["energy_delay_ns"] / f["period_ns"]).to_numpy(float) if "energy_delay_ns" in f else np.zeros(len(f))
     thick_slow = (ramp(pol, -0.6, -0.8) * ramp(consistency, 0.85, 0.95)
                   * np.nan_to_num(ramp(e_delay_p, THICK_DELAY_PERIODS - 0.5, THICK_DELAY_PERIODS + 0.5), nan=0.0))
+    # a void's length: its flat top's down to a quarter of its strongest (a gap thins to nothing
+    # at its edges and reflects in proportion to its thickness; features.FLAT_TOP_FRACTION), where
+    # it is such a gap and a reflector of its own (see FLAT_TOP_MAX_RINGING)
+    void_len = length
+    if FLAT_TOP_MAX_RINGING is not None and "flat_top_length_m" in f:
+        own = np.ones(len(f))
+        if "background_ratio" in f:  # (NaN: not measured, a long line's moving background)
+            own = np.where(np.isnan(f["background_ratio"].to_numpy(float)), 1.0,
+                           ramp(f["background_ratio"].to_numpy(float), *FLAT_TOP_MIN_BACKGROUND_RATIO))
+        taper = ramp(ring, *FLAT_TOP_MAX_RINGING) * own
+        void_len = length + np.nan_to_num(np.fmax(f["flat_top_length_m"].to_numpy(float) - length, 0.0)) * taper
+        tapered = taper  # (reported: core._zone_extent gives such a void its flat top's extent)
+    else:
+        tapered = np.zeros(len(f))
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
-                   * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(length, 0.3, 0.5) * top_main
+                   * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(void_len, 0.3, 0.5) * top_main
                    * ramp(consistency, 0.6, 0.8)  # a thin gap: one wavelet along the whole top
                    * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2)) * (1 - end_layer)
                    * (1 - thick_slow))
@@ -649,6 +676,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out.attrs["point_top"] = shape_top * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
     out.attrs["lossy_bottom"] = lossy * shape
     out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
+    out.attrs["flat_top_taper"] = tapered
     return out
 
 
@@ -704,6 +732,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     new.update(point_like=np.asarray(s.attrs.get("point_like", np.zeros(len(s))), dtype=float),
                point_top=np.asarray(s.attrs.get("point_top", np.zeros(len(s))), dtype=float),
                lossy_bottom=np.asarray(s.attrs.get("lossy_bottom", np.zeros(len(s))), dtype=float),
+               flat_top_taper=np.asarray(s.attrs.get("flat_top_taper", np.zeros(len(s))), dtype=float),
                soil_body=soil_body, decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns

@@ -1390,6 +1390,15 @@ def _zone_extent(dets: pd.DataFrame) -> pd.DataFrame:
                      ("t_min", "top_trace_min"), ("t_max", "top_trace_max")):
             if a in dets and b in dets:
                 dets[a] = np.where(body, dets[b].to_numpy(float), dets[a].to_numpy(float))
+    if "flat_top_taper" in dets and "flat_top_start_m" in dets:
+        # a thin gap's: its flat top's, down to a quarter of its strongest top (it fades towards
+        # its edges as it thins; classify.FLAT_TOP_MAX_RINGING), where that reaches further
+        void = ((dets["decision"] == "void").to_numpy() & (dets["flat_top_taper"].to_numpy(float) >= 0.5)
+                & np.isfinite(dets["flat_top_start_m"].to_numpy(float)))
+        for a, b, red in (("distance_start_m", "flat_top_start_m", np.fmin), ("distance_end_m", "flat_top_end_m", np.fmax),
+                          ("t_min", "flat_trace_min", np.fmin), ("t_max", "flat_trace_max", np.fmax)):
+            if a in dets and b in dets:
+                dets[a] = np.where(void, red(dets[a].to_numpy(float), dets[b].to_numpy(float)), dets[a].to_numpy(float))
     return dets
 
 

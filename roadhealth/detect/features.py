@@ -286,6 +286,14 @@ TERRACE_HALF_M = 0.5
 #: period +0.26 and -0.04 m).
 TOP_EXTENT_PERIODS = 0.5
 
+#: The extent of a flat top (``flat_top_length_m``, read by the void rule's length): the region's
+#: columns whose top lies within half a period of the apex's time and reaches this fraction of
+#: its strongest top envelope. An air gap thins to nothing at its edges and a gap much thinner
+#: than a quarter wavelength reflects in proportion to its thickness, so a tapered void's strong
+#: columns (half its strongest) are its middle: blind voids 1.15 and 0.5 m long, 2-3 cm at the
+#: thickest, read 0.32 and 0.24 m and were called a doubtful cavity and nothing.
+FLAT_TOP_FRACTION = 0.25
+
 #: The fraction of a column's envelope energy, from its top to the region's last sample, by whose
 #: arrival ``energy_delay_ns`` is measured (a cavity's height, :mod:`roadhealth.detect.core`).
 ENERGY_FRACTION = 0.9
@@ -559,6 +567,8 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     e_max = g_all.max(r_e)[g_all.inv]
     t_apex = g_all.quantile(np.where(r_e >= 0.8 * e_max, r_s, np.nan), 0.5)[g_all.inv]
     strong = recs[(r_e >= 0.5 * e_max) & (r_s >= t_apex - 0.5 * p)].reset_index(drop=True)
+    # the columns that continue the apex's own event, however faint (see FLAT_TOP_FRACTION)
+    flat_own = (r_e >= FLAT_TOP_FRACTION * e_max) & (np.abs(r_s - t_apex) <= 0.5 * p)
     if strong.empty:  # (only where every top envelope is NaN)
         return pd.DataFrame(), strong
     lab_s = strong["label"].to_numpy()
@@ -788,6 +798,16 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
 
     (cols_out["region_trace_min"], cols_out["region_trace_max"], cols_out["region_start_m"],
      cols_out["region_end_m"]) = extent(zs >= ZONE_MIN_Z)
+    # the flat top's extent (FLAT_TOP_FRACTION): its columns within half a period of the apex's
+    # time down to that fraction of the strongest (every region has such columns: its apex's)
+    g_fl = _Groups(r_lab[flat_own])
+    d_fl = distance_m[r_c[flat_own].astype(np.intp), r_t[flat_own].astype(np.intp)]
+    pos = np.minimum(np.searchsorted(g_fl.keys, grp.keys), max(g_fl.n - 1, 0))
+    has = (g_fl.keys[pos] == grp.keys) if g_fl.n else np.zeros(grp.n, dtype=bool)
+    for name, v, red in (("flat_top_start_m", d_fl, "min"), ("flat_top_end_m", d_fl, "max"),
+                         ("flat_trace_min", r_t[flat_own], "min"), ("flat_trace_max", r_t[flat_own], "max")):
+        cols_out[name] = np.where(has, getattr(g_fl, red)(v)[pos], np.nan) if g_fl.n else np.full(grp.n, np.nan)
+    cols_out["flat_top_length_m"] = cols_out["flat_top_end_m"] - cols_out["flat_top_start_m"]
     # the extent reported for a chaotic zone: its columns that also reach ZONE_PEAK_FRACTION of
     # the region's strongest (the diffraction tails of the scatterers at a zone's edges keep the
     # absolute score past them, far on in a quiet record)
