@@ -115,7 +115,8 @@ FLAT_TOP_MAX_RINGING: tuple | None = (0.2, 0.12)
 #: ... and a reflector of its own: on a short line, its top stronger than the subtracted
 #: background's reflection at its time (``background_ratio`` over this ramp): a layer's residual
 #: continues faintly along the layer (four blind 'voids' so lengthened, a clean road's among them,
-#: 0.38-0.60; the voids it found 2.0-9.1).
+#: 0.38-0.60; the voids it found 2.0-9.1). Not at a line's end, where that background holds the
+#: region's own reflection.
 FLAT_TOP_MIN_BACKGROUND_RATIO = (0.9, 1.2)
 
 #: Covers that ring (the sample survey's, 1.7 periods down, amplitude 0.58-0.62) are the
@@ -474,7 +475,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         if "background_ratio" in f:  # (NaN: not measured, a long line's moving background)
             own = np.where(np.isnan(f["background_ratio"].to_numpy(float)), 1.0,
                            ramp(f["background_ratio"].to_numpy(float), *FLAT_TOP_MIN_BACKGROUND_RATIO))
-        taper = ramp(ring, *FLAT_TOP_MAX_RINGING) * own
+        # (not at a line's end: there the short line's background, seeded by the end traces, holds
+        # the region's own reflection, and its inverse painted on the traces beside it reads as a
+        # faint continuation of its top: a hand-written void running off a line's end read 0.74 m
+        # longer than it is)
+        taper = ramp(ring, *FLAT_TOP_MAX_RINGING) * own * (1 - at_end)
         void_len = length + np.nan_to_num(np.fmax(f["flat_top_length_m"].to_numpy(float) - length, 0.0)) * taper
         tapered = taper  # (reported: core._zone_extent gives such a void its flat top's extent)
     else:
