@@ -36,25 +36,27 @@ def test_a_gap_is_as_long_as_its_flat_top_where_it_is_thin_and_its_own_reflector
     edges span its middle 0.24 m: too short for a void. Its flat top, down to a quarter of the
     strongest, is its length; not where energy follows under the top (a body with a bottom of its
     own, which does not fade with its thickness) nor where the top is no stronger than the
-    background reflection it stands on (a layer's residual continues faintly along the layer); a
-    long line, whose background is not one trace, has no ratio and keeps the flat top. Nor at a
-    line's end, where a short line's background, seeded by the end traces, holds the region's own
-    reflection and paints its inverse beside it."""
+    background reflection it stands on (a layer's residual continues faintly along the layer). A
+    long line, whose moving background gives no such ratio, reads the flat top's length too, but
+    reports its strong columns' extent (a gap right under an interface lies at its time, and the
+    layer's residual runs on from its edges). Not at a line's end, where a short line's background,
+    seeded by the end traces, holds the region's own reflection and paints its inverse beside it."""
     rows = pd.DataFrame([_row(),                                  # a thin gap, its own reflector
                          _row(ringing=0.30),                      # a body with a bottom of its own
                          _row(background_ratio=0.5),              # a layer's residual
-                         _row(background_ratio=np.nan),           # a long line
+                         _row(background_ratio=np.nan),           # a long line (no ratio)
                          _row(flat_top_length_m=np.nan)])         # (no flat top measured)
     sc = scores(rows, Thresholds())
     assert sc["void"].iloc[0] > 0.8 and sc.iloc[0].idxmax() == "void"
     assert sc["void"].iloc[3] == pytest.approx(sc["void"].iloc[0])
     for i in (1, 2, 4):
         assert sc["void"].iloc[i] < 0.05, i
-    # a void seen over 0.9 m at a line's end keeps the extent of its strong columns
+    # a void seen over 0.9 m at a line's end, or on a long line, keeps the extent of its strong columns
     long = dict(distance_start_m=2.9, distance_end_m=3.8, flat_top_length_m=1.7)
-    c = classify(pd.DataFrame([_row(**long), _row(at_line_end=1.0, **long)]), Thresholds())
-    assert list(c["decision"]) == ["void", "void"]
-    assert c["flat_top_taper"].iloc[0] == 1.0 and c["flat_top_taper"].iloc[1] == 0.0
+    c = classify(pd.DataFrame([_row(**long), _row(at_line_end=1.0, **long), _row(background_ratio=np.nan, **long)]),
+                 Thresholds())
+    assert list(c["decision"]) == ["void", "void", "void"]
+    assert list(c["flat_top_taper"]) == [1.0, 0.0, 0.0]
 
 
 def _void_52(variant):

@@ -293,6 +293,10 @@ TOP_EXTENT_PERIODS = 0.5
 #: columns (half its strongest) are its middle: blind voids 1.15 and 0.5 m long, 2-3 cm at the
 #: thickest, read 0.32 and 0.24 m and were called a doubtful cavity and nothing.
 FLAT_TOP_FRACTION = 0.25
+#: ... in one run with the strong columns: gaps of at most this many traces (a plateau of a layer's
+#: residual a few traces beyond a void, at the same time and a quarter of its strength, had set
+#: the extent of blind voids 1 m long at up to 2.1 m).
+FLAT_TOP_MAX_GAP = 1
 
 #: The fraction of a column's envelope energy, from its top to the region's last sample, by whose
 #: arrival ``energy_delay_ns`` is measured (a cavity's height, :mod:`roadhealth.detect.core`).
@@ -799,14 +803,41 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     (cols_out["region_trace_min"], cols_out["region_trace_max"], cols_out["region_start_m"],
      cols_out["region_end_m"]) = extent(zs >= ZONE_MIN_Z)
     # the flat top's extent (FLAT_TOP_FRACTION): its columns within half a period of the apex's
-    # time down to that fraction of the strongest (every region has such columns: its apex's)
-    g_fl = _Groups(r_lab[flat_own])
-    d_fl = distance_m[r_c[flat_own].astype(np.intp), r_t[flat_own].astype(np.intp)]
-    pos = np.minimum(np.searchsorted(g_fl.keys, grp.keys), max(g_fl.n - 1, 0))
-    has = (g_fl.keys[pos] == grp.keys) if g_fl.n else np.zeros(grp.n, dtype=bool)
-    for name, v, red in (("flat_top_start_m", d_fl, "min"), ("flat_top_end_m", d_fl, "max"),
-                         ("flat_trace_min", r_t[flat_own], "min"), ("flat_trace_max", r_t[flat_own], "max")):
-        cols_out[name] = np.where(has, getattr(g_fl, red)(v)[pos], np.nan) if g_fl.n else np.full(grp.n, np.nan)
+    # time down to that fraction of the strongest, in one run with the strong columns (gaps of at
+    # most FLAT_TOP_MAX_GAP traces), not reaching a line's end; NaN where there is none (a region
+    # whose apex columns lie far apart in time may have no column at their median time)
+    for name in ("flat_top_start_m", "flat_top_end_m", "flat_trace_min", "flat_trace_max"):
+        cols_out[name] = np.full(grp.n, np.nan)
+    fl_lab = r_lab[flat_own].astype(np.int64)
+    gi = np.minimum(np.searchsorted(grp.keys, fl_lab), max(grp.n - 1, 0))
+    ok = grp.keys[gi] == fl_lab if grp.n else np.zeros(fl_lab.size, dtype=bool)
+    if ok.any():
+        from roadhealth.detect.core import LINE_END_TRACES
+
+        gi, fl_t, fl_c = gi[ok], r_t[flat_own][ok].astype(np.intp), r_c[flat_own][ok].astype(np.intp)
+        order = np.lexsort((fl_t, gi))
+        gi, fl_t, fl_c = gi[order], fl_t[order], fl_c[order]
+        step = FLAT_TOP_MAX_GAP + 1
+        brk = np.r_[True, (gi[1:] != gi[:-1]) | (np.diff(fl_t) > step)]
+        first = np.flatnonzero(brk)
+        run = np.cumsum(brk) - 1
+        r_lo, r_hi, r_g = np.minimum.reduceat(fl_t, first), np.maximum.reduceat(fl_t, first), gi[first]
+        s_lo, s_hi = grp.min(tt).astype(np.intp), grp.max(tt).astype(np.intp)  # the strong columns' traces
+        joined = (r_hi >= s_lo[r_g] - step) & (r_lo <= s_hi[r_g] + step)
+        keep = joined[run]
+        gk, tk, dk = gi[keep], fl_t[keep], distance_m[fl_c[keep], fl_t[keep]]
+        lo, hi = np.full(grp.n, np.iinfo(np.intp).max), np.full(grp.n, -1)
+        d_lo, d_hi = np.full(grp.n, np.inf), np.full(grp.n, -np.inf)
+        np.minimum.at(lo, gk, tk)
+        np.maximum.at(hi, gk, tk)
+        np.minimum.at(d_lo, gk, dk)
+        np.maximum.at(d_hi, gk, dk)
+        # (a flat top that runs off the line cannot be shown to fade: a layer's residual, or the
+        # short line's background holding the region's own reflection, may continue it there)
+        inside = (hi >= 0) & (lo > LINE_END_TRACES - 1) & (hi < n_t - LINE_END_TRACES)
+        for name, v in (("flat_top_start_m", d_lo), ("flat_top_end_m", d_hi), ("flat_trace_min", lo),
+                        ("flat_trace_max", hi)):
+            cols_out[name] = np.where(inside, v, np.nan)
     cols_out["flat_top_length_m"] = cols_out["flat_top_end_m"] - cols_out["flat_top_start_m"]
     # the extent reported for a chaotic zone: its columns that also reach ZONE_PEAK_FRACTION of
     # the region's strongest (the diffraction tails of the scatterers at a zone's edges keep the
