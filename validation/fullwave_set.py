@@ -1686,7 +1686,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=0.86, height_m=0.47, depth_top_m=0.33)),
             ("pipe", 400, "pipe", dict(depth_m=0.76, diameter_m=0.3, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.26, material='pvc', soil_materials=DRY_SAND)),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-twenty-second batch (forty-third session, written at its end after batches
+            # 120-121 were scored, for a later session to score once): draw_blind_batch.py 122
+            ("cavity", 900, "cavity", dict(length_m=0.6, height_m=0.21, depth_top_m=0.49, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.92, height_m=0.33, depth_top_m=0.37, soil='uniform')),
+            ("void", 600, "void", dict(length_m=0.92, height_m=0.031, under='asphalt', soil='uniform')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.75, height_m=0.23, depth_top_m=0.57, eps_r=20.4)),
+            ("loose", 600, "loose", dict(length_m=0.9, height_m=0.35, depth_top_m=0.57, soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.97, diameter_m=0.18, material='pvc')),
+            ("pipe", 600, "pipe", dict(depth_m=0.93, diameter_m=0.16, material='pvc')),
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-twenty-third batch (written with batch 122): draw_blind_batch.py 123
+            ("cavity", 400, "cavity", dict(length_m=0.48, height_m=0.17, depth_top_m=0.47, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=1.04, height_m=0.43, depth_top_m=0.55)),
+            ("void", 900, "void", dict(length_m=1.21, height_m=0.021, under='asphalt', soil='uniform')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.63, height_m=0.25, depth_top_m=0.55, eps_r=25.5)),
+            ("loose", 900, "loose", dict(length_m=1.23, height_m=0.52, depth_top_m=0.28, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.78, diameter_m=0.22, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.21, material='metal')),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
