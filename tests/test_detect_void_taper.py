@@ -80,3 +80,21 @@ def test_a_tapered_void_under_the_base_is_found_over_its_whole_length(variant, m
     assert abs(float(v["depth_top_m"].iloc[0]) - truth["depth_top_m"]) < 0.1
     monkeypatch.setattr(cl, "FLAT_TOP_MAX_RINGING", None)
     assert not (detect(s)["kind"] == "void").any()
+
+
+@pytest.mark.parametrize("name, variant", [("bw400_void_62", "clean"), ("bw400_multi_26", "clean"),
+                                           ("bw400_multi_26", "noisy")])
+def test_a_void_s_flat_top_stops_at_a_gap_and_short_of_the_line_s_end(name, variant):
+    """The flat top is one run with the strong columns and does not reach a line's end. On
+    ``bw400_void_62`` a plateau of a layer's residual a few traces beyond the gap, at its time and a
+    quarter of its strength, had set the void at 1.56-3.69 m (truth 1.55-2.54 m); on
+    ``bw400_multi_26`` a faint run to the line's start had set it at -0.04-2.73 m (truth 1.52-2.81)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d = detect(roadhealth.read(BLIND / f"{name}_{variant}.sgy"))
+    truth = gpd.read_file(BLIND / f"{name}_truth.geojson")
+    t = truth[truth["kind"] == "void"].iloc[0]
+    v = d[d["kind"] == "void"]
+    assert len(v) == 1
+    assert abs(float(v["distance_start_m"].iloc[0]) - t["distance_start_m"]) < 0.3
+    assert abs(float(v["distance_end_m"].iloc[0]) - t["distance_end_m"]) < 0.3

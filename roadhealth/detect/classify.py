@@ -105,25 +105,6 @@ SURFACE_RATIO_BELOW = 1.4
 #: (a blind 400 MHz void under 13.5 cm of asphalt on dry sand, 0.9 period down: 0.64, at a score
 #: ratio of 1.65, taken for a cover before). Not at the ends of a line, where records start
 #: anomalous and nothing shows a body bounded (a blind cavity line's first 1.2 m would be a void).
-#: A void's length is its flat top's (``flat_top_length_m``: down to a quarter of its strongest
-#: top, :data:`~roadhealth.detect.features.FLAT_TOP_FRACTION`) where the region is a thin gap:
-#: little energy under its top (``ringing`` under this ramp; an air gap thinner than a quarter
-#: wavelength reflects in proportion to its thickness, so it fades towards its edges, while a
-#: body tall enough to return a bottom of its own does not: blind voids found in the upper
-#: 0.7 m, 90 % under 0.12; cavities there, median 0.18) ...
-FLAT_TOP_MAX_RINGING: tuple | None = (0.2, 0.12)
-#: ... and a reflector of its own: on a short line, its top stronger than the subtracted
-#: background's reflection at its time (``background_ratio`` over this ramp): a layer's residual
-#: continues faintly along the layer (four blind 'voids' so lengthened, a clean road's among them,
-#: 0.38-0.60; the voids it found 2.0-9.1). Not at a line's end, where that background holds the
-#: region's own reflection. On a line long enough for a moving background no ratio is measured:
-#: the rule reads the flat top's length there (fast-model test split, long lines: voids found 0.706
-#: -> 0.853, void precision 0.955 -> 0.966), but the reported extent stays the strong columns' (a
-#: gap under a layer interface lies at the layer's time, and a layer residual runs on from its faint
-#: edges: the sample campaign's WAIMAO void, 1.80 m in its truth, read 3.65 m from its flat top and
-#: 1.60 m from its strong columns).
-FLAT_TOP_MIN_BACKGROUND_RATIO = (0.9, 1.2)
-
 #: Covers that ring (the sample survey's, 1.7 periods down, amplitude 0.58-0.62) are the
 #: reverberation terms' whatever this says. It holds from the first searched rows on (until the
 #: thirtieth session from 0.7-0.8 period down): a top closer to the surface reaches the surface
@@ -181,6 +162,25 @@ END_LAYER_RATIO: tuple[float, float] | None = (0.9, 0.6)
 #: A flat shallow top of the surface's polarity whose envelope energy under it has arrived only
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
 THICK_DELAY_PERIODS = 3.5
+
+#: A void's length is its flat top's (``flat_top_length_m``: down to a quarter of its strongest
+#: top, :data:`~roadhealth.detect.features.FLAT_TOP_FRACTION`) where the region is a thin gap:
+#: little energy under its top (``ringing`` under this ramp; an air gap thinner than a quarter
+#: wavelength reflects in proportion to its thickness, so it fades towards its edges, while a
+#: body tall enough to return a bottom of its own does not: blind voids found in the upper
+#: 0.7 m, 90 % under 0.12; cavities there, median 0.18) ...
+FLAT_TOP_MAX_RINGING: tuple | None = (0.2, 0.12)
+#: ... and a reflector of its own: on a short line, its top stronger than the subtracted
+#: background's reflection at its time (``background_ratio`` over this ramp): a layer's residual
+#: continues faintly along the layer (four blind 'voids' so lengthened, a clean road's among them,
+#: 0.38-0.60; the voids it found 2.0-9.1). Not at a line's end, where that background holds the
+#: region's own reflection. On a line long enough for a moving background no ratio is measured:
+#: the rule reads the flat top's length there (fast-model test split, long lines: voids found 0.706
+#: -> 0.853, void precision 0.955 -> 0.966), but the reported extent stays the strong columns' (a
+#: gap under a layer interface lies at the layer's time, and a layer residual runs on from its faint
+#: edges: the sample campaign's WAIMAO void, 1.80 m in its truth, read 3.65 m from its flat top and
+#: 1.60 m from its strong columns).
+FLAT_TOP_MIN_BACKGROUND_RATIO = (0.9, 1.2)
 
 #: A reverberating top is a metal cover's only within this many antenna periods of the surface
 #: (to two more, partly) as well as within 0.25-0.35 m of it: a cover lies at the surface, its top

@@ -432,6 +432,13 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
                            ("t_max", "t", g.max)):
         feats[name] = red(strong[col].to_numpy())[at].astype(np.int64)
     feats["at_line_end"] = at_line_end(feats["t_min"].to_numpy(float), feats["t_max"].to_numpy(float), n_traces)
+    if "flat_trace_min" in feats:
+        # a flat top that runs off the line cannot be shown to fade: a layer's residual, or the short
+        # line's background holding the region's own reflection, may continue it there (NaN: none)
+        off = at_line_end(feats["flat_trace_min"].to_numpy(float), feats["flat_trace_max"].to_numpy(float),
+                          n_traces) > 0
+        for c in ("flat_top_start_m", "flat_top_end_m", "flat_trace_min", "flat_trace_max", "flat_top_length_m"):
+            feats[c] = np.where(off, np.nan, feats[c].to_numpy(float))
     feats["background_ratio"] = _background_ratio(strong, g, at, pr, float(feats["period_ns"].iloc[0]))
     across = _across_line(feats, n_traces)
     feats["across_line"] = across.astype(float)

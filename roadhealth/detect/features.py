@@ -804,16 +804,15 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
      cols_out["region_end_m"]) = extent(zs >= ZONE_MIN_Z)
     # the flat top's extent (FLAT_TOP_FRACTION): its columns within half a period of the apex's
     # time down to that fraction of the strongest, in one run with the strong columns (gaps of at
-    # most FLAT_TOP_MAX_GAP traces), not reaching a line's end; NaN where there is none (a region
-    # whose apex columns lie far apart in time may have no column at their median time)
+    # most FLAT_TOP_MAX_GAP traces); NaN where there is none (a region whose apex columns lie far
+    # apart in time may have no column at their median time) and, in core._finish_features, where
+    # it reaches a line's end
     for name in ("flat_top_start_m", "flat_top_end_m", "flat_trace_min", "flat_trace_max"):
         cols_out[name] = np.full(grp.n, np.nan)
     fl_lab = r_lab[flat_own].astype(np.int64)
-    gi = np.minimum(np.searchsorted(grp.keys, fl_lab), max(grp.n - 1, 0))
-    ok = grp.keys[gi] == fl_lab if grp.n else np.zeros(fl_lab.size, dtype=bool)
+    gi = np.minimum(np.searchsorted(grp.keys, fl_lab), grp.n - 1)  # (every region here has strong columns)
+    ok = grp.keys[gi] == fl_lab
     if ok.any():
-        from roadhealth.detect.core import LINE_END_TRACES
-
         gi, fl_t, fl_c = gi[ok], r_t[flat_own][ok].astype(np.intp), r_c[flat_own][ok].astype(np.intp)
         order = np.lexsort((fl_t, gi))
         gi, fl_t, fl_c = gi[order], fl_t[order], fl_c[order]
@@ -832,12 +831,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         np.maximum.at(hi, gk, tk)
         np.minimum.at(d_lo, gk, dk)
         np.maximum.at(d_hi, gk, dk)
-        # (a flat top that runs off the line cannot be shown to fade: a layer's residual, or the
-        # short line's background holding the region's own reflection, may continue it there)
-        inside = (hi >= 0) & (lo > LINE_END_TRACES - 1) & (hi < n_t - LINE_END_TRACES)
         for name, v in (("flat_top_start_m", d_lo), ("flat_top_end_m", d_hi), ("flat_trace_min", lo),
                         ("flat_trace_max", hi)):
-            cols_out[name] = np.where(inside, v, np.nan)
+            cols_out[name] = np.where(hi >= 0, v, np.nan)
     cols_out["flat_top_length_m"] = cols_out["flat_top_end_m"] - cols_out["flat_top_start_m"]
     # the extent reported for a chaotic zone: its columns that also reach ZONE_PEAK_FRACTION of
     # the region's strongest (the diffraction tails of the scatterers at a zone's edges keep the
