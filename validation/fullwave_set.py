@@ -1705,7 +1705,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=1.23, height_m=0.52, depth_top_m=0.28, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.78, diameter_m=0.22, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.21, material='metal')),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-twenty-fourth batch (forty-fourth session, written at its start after
+            # batches 122-123 were scored, for the session's end or a later session to score once):
+            # draw_blind_batch.py 124
+            ("cavity", 900, "cavity", dict(length_m=1.08, height_m=0.43, depth_top_m=0.37, soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.44, height_m=0.48, depth_top_m=0.32, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.1, height_m=0.019, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.59, height_m=0.26, depth_top_m=0.65, eps_r=23.5, soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=0.89, height_m=0.33, depth_top_m=0.47, soil='uniform')),
+            ("pipe", 600, "pipe", dict(depth_m=0.59, diameter_m=0.2, material='pvc', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.63, diameter_m=0.13, material='metal', soil='uniform')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-twenty-fifth batch (written with batch 124): draw_blind_batch.py 125
+            ("cavity", 400, "cavity", dict(length_m=0.61, height_m=0.32, depth_top_m=0.46, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.93, height_m=0.42, depth_top_m=0.78)),
+            ("void", 400, "void", dict(length_m=1.27, height_m=0.033, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.05, height_m=0.41, depth_top_m=0.4, eps_r=20.5)),
+            ("loose", 400, "loose", dict(length_m=1.42, height_m=0.49, depth_top_m=0.44, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.1, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.3, material='metal', soil='uniform')),
+            ("clean", 400, "clean", dict(soil='uniform'))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
