@@ -1523,7 +1523,8 @@ def test_a_pipes_own_flank_beside_it_is_no_body_under_it(monkeypatch):
     looked under, the pipe's own flank past the cut at the region's end makes a piece whose top
     lies 0.3 m beyond the pipe's strong columns, 8.5 ns under the pipe, with the polarity of air.
     It is no body under the pipe (:func:`~roadhealth.detect.core._top_under`); taken for one, it
-    reads as a cavity at full confidence."""
+    reads as a cavity at full confidence. (Its top lies on the pipe's curve, so the rule for a pipe's
+    far flanks, :func:`~roadhealth.detect.core._pipe_flanks`, rejects it too: both are switched off.)"""
     from conftest import resampled_in_time
 
     import roadhealth.detect.core as core
@@ -1534,6 +1535,8 @@ def test_a_pipes_own_flank_beside_it_is_no_body_under_it(monkeypatch):
     survey = resampled_in_time(roadhealth.read(path), 9, 8)
     assert len(detect(survey)) == 0
     monkeypatch.setattr(core, "_top_under", lambda pieces, above: np.ones(len(pieces), dtype=bool))
+    assert len(detect(survey)) == 0  # the flank rule alone
+    monkeypatch.setattr(core, "PIPE_FLANK_PERIODS", (1.0, -1.0))
     assert [k for k, _ in _kinds_near(detect(survey), 2.5, 3.5)] == ["cavity"]
 
 

@@ -362,6 +362,23 @@ REMEASURE_DECISIONS: tuple | None = ("pipe", "weak", "layer")
 UNDER_WET_BY_ECHO = True
 
 
+#: A candidate whose strong tops lie on a loud pipe's hyperbola, extrapolated past the pipe's own
+#: strong columns (:func:`_pipe_flanks`), is that pipe's far flank (or the wavelet's tail along
+#: it), cut off from the pipe's region where the flank fades between them: its tops lie, at the
+#: median, within this window of the pipe's curve, in periods (earlier, later). Blind 400 MHz metal
+#: pipes: the flanks called wet zones lie 0.29 and 0.55 period after it at the median (0.25 and
+#: 0.34 m across, 0.7-0.8 m down); bodies under pipes lie at least 1.2 periods under it (a body under a
+#: pipe diffracts from its own depth, so its tops part from the pipe's curve by its own depth
+#: under the pipe), and nothing reflects earlier than the curve it lies on.
+PIPE_FLANK_PERIODS = (-0.5, 0.75)
+#: ... and scoring at most this fraction of the pipe's peak score (a flank is weaker than the apex
+#: it comes from; blind flanks 0.25; bodies under pipes 0.41-0.86 but far under the curve).
+PIPE_FLANK_MAX_RATIO = 0.5
+#: Loud enough to have its flanks so traced: a pipe scoring at least this (as
+#: :data:`ECHO_STRONG_PRIMARY_Z`, whose surface multiples are dropped).
+PIPE_FLANK_MIN_Z = 24.0
+
+
 #: A region's top fills its line when its strong columns span at least this fraction of the line's
 #: traces: the median along track of its rows is then its own, and its top scores against itself.
 ACROSS_LINE_MIN_SPAN = 0.3
@@ -720,7 +737,82 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         cls, strong = _remeasure_first_event(cls, strong, att, reg, recs, pr, depth_rule, th, v0=v0, dt=dt, t0=t0,
                                              dist=dist, off=off, n_channels=s.sizes["channel"],
                                              n_traces=s.sizes["trace"])
+        cls = _pipe_flanks(cls, strong, dist)
     return pr, (cls if classified else cls[fcols]), strong
+
+
+def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> pd.DataFrame:
+    """Regions that are a loud pipe's far flanks, called pipes (clutter, not defects).
+
+    A metal pipe's hyperbola fades along its flanks and rises again further out (the antenna's
+    pattern and the flank's steepness), so its far flanks may form a region of their own, which,
+    as a strong same-polarity reflector with no bottom, reads as a wet zone. Each pipe (decision
+    ``pipe``, peak score at least :data:`PIPE_FLANK_MIN_Z`, a hyperbola fitted) gives its curve,
+    t(x)^2 = a + b x + (2 x / v)^2 per channel (the fitted velocity ``v``; ``a`` and ``b`` by
+    least squares through the pipe's own strong tops in that channel, so that a pipe crossing an
+    array obliquely has its apex where each channel sees it). A defect region whose strong tops in
+    those channels lie within :data:`PIPE_FLANK_PERIODS` of a pipe's curve at the median, and which
+    scores at most :data:`PIPE_FLANK_MAX_RATIO` of the pipe, is that pipe's flank: its decision
+    becomes ``pipe`` (``pipe_flank``: the label of the pipe). Loops over the few pipes and
+    defects, never over traces."""
+    if cls.empty or "decision" not in cls or strong.empty:
+        return cls
+    dec = cls["decision"].astype(str).to_numpy()
+    z = cls["z_peak"].to_numpy(float)
+    v = _column(cls, "hyperbola_v")
+    pipes = np.flatnonzero((dec == "pipe") & (z >= PIPE_FLANK_MIN_Z) & np.isfinite(v) & (v > 0))
+    cand = np.flatnonzero(cls["is_defect"].to_numpy(bool))
+    if pipes.size == 0 or cand.size == 0:
+        return cls
+    lab_s = strong["label"].to_numpy()
+    c_s = strong["c"].to_numpy().astype(np.int64)
+    x_s = dist[c_s, strong["t"].to_numpy().astype(np.int64)]
+    t_s = strong["t_top"].to_numpy(float)
+    period = cls["period_ns"].to_numpy(float)
+    curves = []  # (pipe row, {channel: (a, b, v)})
+    for i in pipes:
+        on = lab_s == cls.index[i]
+        per_c = {}
+        for c in np.unique(c_s[on]):
+            m = on & (c_s == c)
+            if m.sum() < 3:
+                continue
+            x, t = x_s[m], t_s[m]
+            y = t**2 - (2.0 * x / v[i]) ** 2  # = a + b x on the pipe's curve
+            b, a = np.polyfit(x, y, 1)
+            per_c[int(c)] = (a, b, v[i])
+        if per_c:
+            curves.append((i, per_c))
+    out = cls
+    for j in cand:
+        on = lab_s == cls.index[j]
+        if not on.any():
+            continue
+        for i, per_c in curves:
+            if z[j] > PIPE_FLANK_MAX_RATIO * z[i]:
+                continue
+            delays = []
+            for c, (a, b, vi) in per_c.items():
+                m = on & (c_s == c)
+                if m.any():
+                    x = x_s[m]
+                    t2 = a + b * x + (2.0 * x / vi) ** 2
+                    delays.append((t_s[m] - np.sqrt(np.maximum(t2, 0.0))) / period[j])
+            if not delays:
+                continue
+            med = float(np.median(np.concatenate(delays)))
+            if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1]:
+                if out is cls:
+                    out = cls.copy()
+                    if "pipe_flank" not in out:
+                        out["pipe_flank"] = np.nan
+                k = out.index[j]
+                out.loc[k, "decision"] = "pipe"
+                out.loc[k, "is_defect"] = False
+                out.loc[k, "confidence"] = 0.0
+                out.loc[k, "pipe_flank"] = float(cls.index[i])
+                break
+    return out
 
 
 def _remeasure_first_event(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, v0, dt, t0, dist, off,

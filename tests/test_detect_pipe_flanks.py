@@ -1,0 +1,115 @@
+"""A loud pipe's far flanks, cut off from the pipe's own region where its hyperbola fades, are the
+pipe's, not a wet zone: a candidate whose strong tops lie on the pipe's extrapolated curve and
+which scores well under the pipe is called a pipe. A body under the pipe, whose tops lie periods
+under that curve, or one as strong as the pipe, stays what it is."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import roadhealth
+from roadhealth.detect import core
+from roadhealth.detect import detect
+
+BLIND = Path(__file__).resolve().parent.parent / "validation" / "fullwave_blind"
+
+V = 0.1        # m/ns, the pipe's hyperbola
+T0 = 15.0      # ns, its apex time
+X0 = 1.9       # m, its apex
+PERIOD = 2.5   # ns
+
+
+def _curve(x):
+    return np.sqrt(T0**2 + (2.0 * (x - X0) / V) ** 2)
+
+
+def _tables(delay_periods: float, z_flank: float = 40.0):
+    """A pipe (label 1) whose strong tops lie on its hyperbola at traces 15-34 (4 cm apart), and a
+    candidate called a wet zone (label 2) on traces 5-10 and 39-44, its tops ``delay_periods``
+    after that hyperbola."""
+    dist = (np.arange(60) * 0.04)[None, :]
+    tp = np.arange(15, 35)
+    tf = np.r_[np.arange(5, 11), np.arange(39, 45)]
+    strong = pd.DataFrame({
+        "label": np.r_[np.full(tp.size, 1), np.full(tf.size, 2)],
+        "c": 0,
+        "t": np.r_[tp, tf],
+        "t_top": np.r_[_curve(dist[0, tp]), _curve(dist[0, tf]) + delay_periods * PERIOD],
+    })
+    cls = pd.DataFrame({
+        "decision": ["pipe", "water_rich"],
+        "is_defect": [False, True],
+        "confidence": [0.0, 0.95],
+        "z_peak": [170.0, z_flank],
+        "hyperbola_v": [V, np.nan],
+        "period_ns": [PERIOD, PERIOD],
+    }, index=[1, 2])
+    return cls, strong, dist
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.3, 0.7, -0.4])
+def test_a_candidate_on_a_loud_pipe_s_curve_is_its_flank(delay):
+    cls, strong, dist = _tables(delay)
+    out = core._pipe_flanks(cls, strong, dist)
+    assert out.loc[2, "decision"] == "pipe"
+    assert not out.loc[2, "is_defect"] and out.loc[2, "confidence"] == 0.0
+    assert out.loc[2, "pipe_flank"] == 1
+    assert cls.loc[2, "decision"] == "water_rich"  # the input is not modified
+
+
+@pytest.mark.parametrize("delay,z", [(1.2, 40.0),   # a body under the pipe: its own depth under the curve
+                                     (-1.0, 40.0),  # earlier than the curve: nothing of the pipe's
+                                     (0.3, 100.0)])  # as strong as a body, not a fading flank
+def test_a_body_under_a_pipe_or_as_strong_as_it_stays_a_defect(delay, z):
+    cls, strong, dist = _tables(delay, z_flank=z)
+    out = core._pipe_flanks(cls, strong, dist)
+    assert out.loc[2, "decision"] == "water_rich" and out.loc[2, "is_defect"]
+
+
+def test_a_quiet_pipe_s_curve_is_not_traced():
+    cls, strong, dist = _tables(0.0)
+    cls.loc[1, "z_peak"] = core.PIPE_FLANK_MIN_Z - 1.0
+    cls.loc[2, "z_peak"] = 5.0
+    assert core._pipe_flanks(cls, strong, dist).loc[2, "decision"] == "water_rich"
+
+
+def test_an_oblique_pipe_s_curve_is_taken_per_channel():
+    """In an array a pipe crossing at an angle has its apex at another distance in each channel:
+    the curve is fitted per channel through the pipe's own tops there (one curve through both
+    channels' tops would put the flank in channel 1 periods off it)."""
+    cls, strong, dist = _tables(0.3)
+    dist = np.vstack([dist[0], dist[0]])
+    shift = 0.6  # m: the apex 0.6 m further along in channel 1
+    pipe1 = strong[strong["label"] == 1].assign(c=1, t=lambda d: d["t"] + 15)
+    flank1 = strong[strong["label"] == 2].assign(c=1, t=lambda d: d["t"] + 15)
+    dist = np.tile(np.arange(75) * 0.04, (2, 1))
+    for part, late in ((pipe1, 0.0), (flank1, 0.3 * PERIOD)):
+        x = dist[1, part["t"].to_numpy()]
+        part["t_top"] = np.sqrt(T0**2 + (2.0 * (x - X0 - shift) / V) ** 2) + late
+    both = pd.concat([strong[strong["label"] == 1], pipe1, flank1], ignore_index=True)
+    out = core._pipe_flanks(cls, both, dist)
+    assert out.loc[2, "decision"] == "pipe"
+    # the same tops read against one curve through both channels' pipe tops lie periods off it
+    x = dist[both["c"].to_numpy(), both["t"].to_numpy()]
+    on = both["label"].to_numpy() == 1
+    b, a = np.polyfit(x[on], both["t_top"].to_numpy()[on] ** 2 - (2 * x[on] / V) ** 2, 1)
+    off = both["t_top"].to_numpy()[~on] - np.sqrt(np.maximum(a + b * x[~on] + (2 * x[~on] / V) ** 2, 0))
+    assert np.median(np.abs(off)) / PERIOD > 1.0
+
+
+@pytest.mark.skipif(not (BLIND / "bw400_pipe_32_clean.sgy").exists(), reason="blind full-wave files not present")
+def test_a_metal_pipe_s_far_flanks_are_no_wet_zone(monkeypatch):
+    """Blind gprMax line: a 0.25 m metal pipe 0.8 m down at 400 MHz. Its far flanks (0.3-0.4 m and
+    1.6-1.7 m from its apex) formed a region of their own, called a wet zone at 1.00; without the
+    flank rule (an empty window) they are again."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(BLIND / "bw400_pipe_32_clean.sgy")
+        assert len(detect(s)) == 0
+        monkeypatch.setattr(core, "PIPE_FLANK_PERIODS", (1.0, -1.0))
+        again = detect(s)
+    assert list(again["kind"]) == ["water_rich"]
