@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 import roadhealth
-from roadhealth.detect import core
-from roadhealth.detect import detect
+from roadhealth.detect import core, detect
 
 BLIND = Path(__file__).resolve().parent.parent / "validation" / "fullwave_blind"
 
