@@ -58,6 +58,7 @@ def test_a_candidate_on_a_loud_pipe_s_curve_is_its_flank(delay):
     assert not out.loc[2, "is_defect"] and out.loc[2, "confidence"] == 0.0
     assert out.loc[2, "pipe_flank"] == 1
     assert cls.loc[2, "decision"] == "water_rich"  # the input is not modified
+    assert np.isnan(out.loc[1, "pipe_flank"])
 
 
 @pytest.mark.parametrize("delay,z", [(1.2, 40.0),   # a body under the pipe: its own depth under the curve
@@ -67,6 +68,7 @@ def test_a_body_under_a_pipe_or_as_strong_as_it_stays_a_defect(delay, z):
     cls, strong, dist = _tables(delay, z_flank=z)
     out = core._pipe_flanks(cls, strong, dist)
     assert out.loc[2, "decision"] == "water_rich" and out.loc[2, "is_defect"]
+    assert out["pipe_flank"].isna().all()  # the column is there, empty
 
 
 def test_a_quiet_pipe_s_curve_is_not_traced():

@@ -753,9 +753,12 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
     array obliquely has its apex where each channel sees it). A defect region whose strong tops in
     those channels lie within :data:`PIPE_FLANK_PERIODS` of a pipe's curve at the median, and which
     scores at most :data:`PIPE_FLANK_MAX_RATIO` of the pipe, is that pipe's flank: its decision
-    becomes ``pipe`` (``pipe_flank``: the label of the pipe). Loops over the few pipes and
-    defects, never over traces."""
-    if cls.empty or "decision" not in cls or strong.empty:
+    becomes ``pipe`` (``pipe_flank``: the label of the pipe; NaN in every other row). Loops over
+    the few pipes and defects, never over traces."""
+    if cls.empty or "decision" not in cls:
+        return cls
+    cls = cls.assign(pipe_flank=np.nan)
+    if strong.empty:
         return cls
     dec = cls["decision"].astype(str).to_numpy()
     z = cls["z_peak"].to_numpy(float)
@@ -775,9 +778,9 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
         per_c = {}
         for c in np.unique(c_s[on]):
             m = on & (c_s == c)
-            if m.sum() < 3:
-                continue
             x, t = x_s[m], t_s[m]
+            if m.sum() < 3 or not np.ptp(x) > 0:
+                continue
             y = t**2 - (2.0 * x / v[i]) ** 2  # = a + b x on the pipe's curve
             b, a = np.polyfit(x, y, 1)
             per_c[int(c)] = (a, b, v[i])
@@ -804,8 +807,6 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
             if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1]:
                 if out is cls:
                     out = cls.copy()
-                    if "pipe_flank" not in out:
-                        out["pipe_flank"] = np.nan
                 k = out.index[j]
                 out.loc[k, "decision"] = "pipe"
                 out.loc[k, "is_defect"] = False
