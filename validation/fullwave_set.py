@@ -1725,7 +1725,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.42, height_m=0.49, depth_top_m=0.44, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.1, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.3, material='metal', soil='uniform')),
-            ("clean", 400, "clean", dict(soil='uniform'))]]
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-twenty-sixth batch (forty-fourth session, written after batches 124-125
+            # were run, for a later session to score once): draw_blind_batch.py 126
+            ("cavity", 400, "cavity", dict(length_m=0.35, height_m=0.48, depth_top_m=1.18)),
+            ("cavity", 400, "cavity", dict(length_m=0.95, height_m=0.19, depth_top_m=1.15)),
+            ("void", 600, "void", dict(length_m=1.37, height_m=0.018, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.92, height_m=0.32, depth_top_m=0.53, eps_r=19.4)),
+            ("loose", 400, "loose", dict(length_m=1.38, height_m=0.44, depth_top_m=0.47, soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.88, diameter_m=0.32, material='pvc', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.6, diameter_m=0.2, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-twenty-seventh batch (written with batch 126): draw_blind_batch.py 127
+            ("cavity", 600, "cavity", dict(length_m=0.54, height_m=0.22, depth_top_m=0.98)),
+            ("cavity", 600, "cavity", dict(length_m=1.07, height_m=0.35, depth_top_m=0.85)),
+            ("void", 600, "void", dict(length_m=1.45, height_m=0.019, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.7, height_m=0.31, depth_top_m=0.55, eps_r=22.9, soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.51, height_m=0.41, depth_top_m=0.38, soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.52, diameter_m=0.3, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.56, diameter_m=0.3, material='metal')),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
