@@ -230,10 +230,8 @@ def cmd_detect(args) -> int:
 
     _campaign_logging(args)
     log = logging.getLogger("roadhealth.detect")
-    import pandas as pd
     from tqdm.auto import tqdm
 
-    from roadhealth.anomalies import conform_anomalies
     from roadhealth.campaign.cache import write_gpkg
     from roadhealth.detect import detect
     from roadhealth.io import read
@@ -259,7 +257,7 @@ def cmd_detect(args) -> int:
     if out.is_dir() or not out.parent.is_dir():
         log.error("--out %s: expected a GeoPackage file name in an existing folder", out)
         return 2
-    tables, failed = [], 0
+    tables, names, failed = [], [], 0
     for path in tqdm(args.files, unit="file", desc="detecting", disable=args.quiet):
         try:
             survey = read(path, crs=args.crs)
@@ -273,23 +271,66 @@ def cmd_detect(args) -> int:
             found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
             found["survey"] = Path(path).stem
             tables.append(found)
+            names.append(Path(path).stem)
         except (RoadHealthError, OSError) as exc:
             failed += 1
             log.warning("skipped %s: %s", path, " ".join(str(exc).split()))
     if not tables:
         log.error("no survey could be searched")
         return 1
+    layers = _detections_layers(tables, names, args.crs, log)
+    try:
+        write_gpkg(out, layers)
+    except RoadHealthError as exc:
+        log.error("%s", exc)
+        return 2
+    if not args.quiet:
+        n = sum(len(t) for t in layers.values())
+        print(f"wrote {out} ({n} anomalies from {len(tables)} survey(s))")
+    return 1 if failed else 0
+
+
+def _detections_layers(tables: list, names: list, crs, log) -> dict:
+    """The GeoPackage layers of ``roadhealth detect``: ``anomalies``, every survey's detections in
+    one projected CRS (``crs`` where given, else the first georeferenced survey's: surveys whose
+    GNSS was projected into another UTM zone are reprojected, with a warning), and, where some
+    surveys have no positions in a projected CRS while others do, ``anomalies_local``: theirs, in
+    each survey's local along/across frame (metres, no CRS). A local frame's metres placed in a
+    projected CRS would put those anomalies somewhere on the map they are not; where no survey is
+    georeferenced, ``anomalies`` holds them all in their local frames. ``names``: each table's
+    survey, for the warnings."""
     import geopandas as gpd
+    import pandas as pd
+    from pyproj import CRS
+
+    from roadhealth.anomalies import conform_anomalies
 
     risk0 = tables[0]["risk"].dtype
     levels = list(risk0.categories) if getattr(risk0, "ordered", False) else None  # one preset for all files
-    merged = gpd.GeoDataFrame(pd.concat([t.astype({"risk": object}) for t in tables], ignore_index=True),
-                              geometry="geometry", crs=tables[0].crs)
-    merged = conform_anomalies(merged, risk_levels=levels, source="detections")
-    write_gpkg(out, {"anomalies": merged})
-    if not args.quiet:
-        print(f"wrote {out} ({len(merged)} anomalies from {len(tables)} survey(s))")
-    return 1 if failed else 0
+    geo = [i for i, t in enumerate(tables) if t.crs is not None]
+    local = [i for i, t in enumerate(tables) if t.crs is None]
+    target = CRS.from_user_input(crs) if crs is not None else (tables[geo[0]].crs if geo else None)
+    moved = [i for i in geo if tables[i].crs != target]
+    if moved:
+        log.warning("%d survey(s) with positions in another CRS (%s: %s) reprojected to %s; pass --crs to choose it",
+                    len(moved), ", ".join(sorted({tables[i].crs.to_string() for i in moved})),
+                    ", ".join(names[i] for i in moved), target.to_string())
+        tables = [t.to_crs(target) if i in moved else t for i, t in enumerate(tables)]
+
+    def merge(rows, c):
+        m = gpd.GeoDataFrame(pd.concat([tables[i].astype({"risk": object}) for i in rows], ignore_index=True),
+                             geometry="geometry", crs=c)
+        return conform_anomalies(m, risk_levels=levels, source="detections")
+
+    if not geo:
+        return {"anomalies": merge(local, None)}
+    layers = {"anomalies": merge(geo, target)}
+    if local:
+        log.warning("%d survey(s) without positions in a projected CRS (%s): their %d anomalies are in the layer "
+                    "anomalies_local, in each survey's local along/across frame", len(local),
+                    ", ".join(names[i] for i in local), sum(len(tables[i]) for i in local))
+        layers["anomalies_local"] = merge(local, None)
+    return layers
 
 
 def cmd_plan(args) -> int:

@@ -199,3 +199,82 @@ def test_detect_options_shared_by_every_file_are_usage_errors(tmp_path, capsys, 
     rc = main(["detect", str(src), "--out", str(tmp_path / "a.gpkg"), "-q", *bad])
     assert rc == 2 and bad[1] in capsys.readouterr().err
     assert not (tmp_path / "a.gpkg").exists()
+
+
+# --- detect over surveys in several CRSs or none: one map layer, nothing misplaced ---------------
+
+
+def _three_frames():
+    """WAIMAO's detections read into CGCS2000 / 3-degree GK (EPSG:4545), the same anomalies in UTM
+    49N, and the same in a local frame (no CRS, metres from the first anomaly's corner)."""
+    import warnings
+    from pathlib import Path
+
+    import roadhealth.detect as rdetect
+
+    src = Path(__file__).resolve().parents[1] / "sample_data" / "longdu" / "WAIMAO.DZT"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        base = rdetect.detect(roadhealth.read(src, crs="EPSG:4545"))
+    assert len(base) and base.crs == "EPSG:4545"
+    other = base.to_crs("EPSG:32649")
+    local = base.set_geometry(base.geometry.translate(-base.total_bounds[0], -base.total_bounds[1]))
+    return base, other, local.set_crs(None, allow_override=True)
+
+
+def _fake_detect(monkeypatch, tables):
+    import roadhealth.detect as rdetect
+    import roadhealth.io as rio
+
+    it = iter(tables)
+    monkeypatch.setattr(rio, "read", lambda path, crs=None: None)
+    monkeypatch.setattr(rdetect, "detect", lambda survey, **kw: next(it).copy())
+
+
+def test_detect_puts_every_survey_on_one_map_and_local_frames_apart(tmp_path, capsys, monkeypatch):
+    """Three surveys: GNSS projected into one CRS, GNSS projected into another (a file of the
+    same campaign read without --crs: its own UTM zone), and one without positions (local
+    along/across metres). Merged as they were, geopandas refused the two CRSs with a traceback
+    (found on the shared real files: a pulseEKKO and a MALA line in two UTM zones); a local frame's
+    metres would have been placed in the projected CRS, far from the road. Now: one ``anomalies``
+    layer in the first survey's CRS (the other reprojected, with a warning) and ``anomalies_local``
+    apart."""
+    import geopandas as gpd
+    import pyogrio
+
+    base, other, local = _three_frames()
+    _fake_detect(monkeypatch, [base, other, local])
+    files = [str(tmp_path / f"{n}.DZT") for n in ("a", "b", "c")]
+    out = tmp_path / "all.gpkg"
+    assert main(["detect", *files, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "reprojected to EPSG:4545" in err and "(EPSG:32649: b)" in err
+    assert "anomalies_local" in err and "(c)" in err and "Traceback" not in err
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["anomalies", "anomalies_local"]
+    got = gpd.read_file(out, layer="anomalies")
+    assert got.crs == "EPSG:4545" and len(got) == 2 * len(base)
+    # the reprojected survey's anomalies lie where the first survey's do (the same places)
+    a, b = got[got["survey"] == "a"], got[got["survey"] == "b"]
+    np.testing.assert_allclose(b.geometry.centroid.x.to_numpy(), a.geometry.centroid.x.to_numpy(), atol=0.01)
+    np.testing.assert_allclose(b.geometry.centroid.y.to_numpy(), a.geometry.centroid.y.to_numpy(), atol=0.01)
+    loc = gpd.read_file(out, layer="anomalies_local")
+    assert loc.crs is None and list(loc["survey"]) == ["c"] * len(base)
+    assert loc.total_bounds[0] == pytest.approx(0.0, abs=1e-6)  # still in its own frame
+
+
+def test_detect_with_only_local_frames_or_one_crs_keeps_one_layer(tmp_path, capsys, monkeypatch):
+    import pyogrio
+
+    base, other, local = _three_frames()
+    for tables, crs in (([local, local], None), ([base, base], "EPSG:4545")):
+        _fake_detect(monkeypatch, tables)
+        out = tmp_path / f"{crs}.gpkg".replace(":", "")
+        assert main(["detect", str(tmp_path / "a.DZT"), str(tmp_path / "b.DZT"), "--out", str(out)]) == 0
+        assert list(pyogrio.list_layers(out)[:, 0]) == ["anomalies"]
+        assert "reprojected" not in capsys.readouterr().err
+    # --crs names the map's CRS: every georeferenced survey goes there
+    _fake_detect(monkeypatch, [other, base])
+    out = tmp_path / "gk.gpkg"
+    assert main(["detect", str(tmp_path / "a.DZT"), str(tmp_path / "b.DZT"), "--out", str(out),
+                 "--crs", "EPSG:4545"]) == 0
+    assert "(EPSG:32649: a)" in capsys.readouterr().err
