@@ -505,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     proc.add_argument("--overwrite", action="store_true", help="replace outputs that exist (never an input)")
     proc.add_argument("--workers", type=_positive_int, default=None, help="files processed at once (default: CPUs, max 4)")
     proc.add_argument("--crs", default=None, help="target CRS for GNSS positions, e.g. EPSG:4545")
-    proc.add_argument("--quiet", action="store_true", help="no progress bar")
+    proc.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     proc.set_defaults(func=cmd_process)
     syn = sub.add_parser("synth", help="generate a synthetic survey campaign with known truth")
     syn.add_argument("out", type=Path, help="output folder")

@@ -278,3 +278,9 @@ def test_detect_with_only_local_frames_or_one_crs_keeps_one_layer(tmp_path, caps
     assert main(["detect", str(tmp_path / "a.DZT"), str(tmp_path / "b.DZT"), "--out", str(out),
                  "--crs", "EPSG:4545"]) == 0
     assert "(EPSG:32649: a)" in capsys.readouterr().err
+
+
+def test_process_takes_q_as_every_other_command_does(tmp_path, capsys):
+    a = _dzt(tmp_path / "a.DZT")
+    assert main(["process", str(a), "--out", str(tmp_path / "o"), "-q"]) == 0
+    assert (tmp_path / "o" / "a.nc").exists() and "processing" not in capsys.readouterr().err
