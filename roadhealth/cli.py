@@ -257,24 +257,33 @@ def cmd_detect(args) -> int:
     if out.is_dir() or not out.parent.is_dir():
         log.error("--out %s: expected a GeoPackage file name in an existing folder", out)
         return 2
+    import warnings
+
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
     tables, names, failed = [], [], 0
-    for path in tqdm(args.files, unit="file", desc="detecting", disable=args.quiet):
-        try:
-            survey = read(path, crs=args.crs)
-            opts = {}
-            if args.trace_spacing_m is not None and survey.attrs.get("distance_source") == "trace index":
-                opts["trace_spacing_m"] = args.trace_spacing_m  # files without positions only
-            if args.surface_ns is not None:
-                opts["surface_ns"] = args.surface_ns  # acts only on files whose background was removed
-            if args.antenna_height_m is not None:
-                opts["antenna_height_m"] = args.antenna_height_m
-            found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
-            found["survey"] = Path(path).stem
-            tables.append(found)
-            names.append(Path(path).stem)
-        except (RoadHealthError, OSError) as exc:
-            failed += 1
-            log.warning("skipped %s: %s", path, " ".join(str(exc).split()))
+
+    # (each message on a line of its own above the progress bar, not glued to it; a reader's
+    # warning as one line naming its file, not Python's warning with the line of this script)
+    with logging_redirect_tqdm(loggers=[logging.getLogger("roadhealth")]), warnings.catch_warnings():
+        warnings.showwarning = lambda message, *a, **k: log.warning("%s", " ".join(str(message).split()))
+        for path in tqdm(args.files, unit="file", desc="detecting", disable=args.quiet):
+            try:
+                survey = read(path, crs=args.crs)
+                opts = {}
+                if args.trace_spacing_m is not None and survey.attrs.get("distance_source") == "trace index":
+                    opts["trace_spacing_m"] = args.trace_spacing_m  # files without positions only
+                if args.surface_ns is not None:
+                    opts["surface_ns"] = args.surface_ns  # acts only on files whose background was removed
+                if args.antenna_height_m is not None:
+                    opts["antenna_height_m"] = args.antenna_height_m
+                found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
+                found["survey"] = Path(path).stem
+                tables.append(found)
+                names.append(Path(path).stem)
+            except (RoadHealthError, OSError) as exc:
+                failed += 1
+                log.warning("skipped %s: %s", path, " ".join(str(exc).split()))
     if not tables:
         log.error("no survey could be searched")
         return 1

@@ -284,3 +284,29 @@ def test_process_takes_q_as_every_other_command_does(tmp_path, capsys):
     a = _dzt(tmp_path / "a.DZT")
     assert main(["process", str(a), "--out", str(tmp_path / "o"), "-q"]) == 0
     assert (tmp_path / "o" / "a.nc").exists() and "processing" not in capsys.readouterr().err
+
+
+def test_detect_says_a_reader_s_warning_and_a_skip_in_one_line_each(tmp_path, capsys):
+    """A truncated file is read with a warning, a file without its companion header is skipped:
+    each is one 'roadhealth: ...' line naming the file (not Python's warning format, which quoted
+    the line of the script that called main), and -q hides both but keeps the exit status."""
+    import warnings
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "sample_data" / "longdu" / "WAIMAO.DZT"
+    data = src.read_bytes()
+    cut = tmp_path / "cut.DZT"
+    cut.write_bytes(data[: len(data) - 700])  # the last scan incomplete
+    lone = tmp_path / "lone.rd3"
+    lone.write_bytes(b"\0" * 4096)  # a MALA data file without its .rad
+    out = tmp_path / "a.gpkg"
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        assert main(["detect", str(cut), str(lone), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    lines = [x for x in err.replace("\r", "\n").splitlines() if x.startswith("roadhealth:")]
+    assert any("cut.DZT" in x and "incomplete scan" in x for x in lines), err
+    assert any(x.startswith("roadhealth: skipped") and "lone.rd3" in x and ".rad" in x for x in lines), err
+    assert "RoadHealthWarning" not in err and "Traceback" not in err
+    assert main(["detect", str(cut), str(lone), "--out", str(out), "-q"]) == 1
+    assert "roadhealth:" not in capsys.readouterr().err
