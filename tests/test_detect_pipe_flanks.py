@@ -63,7 +63,7 @@ def test_a_candidate_on_a_loud_pipe_s_curve_is_its_flank(delay):
 
 @pytest.mark.parametrize("delay,z", [(1.2, 40.0),   # a body under the pipe: its own depth under the curve
                                      (-1.0, 40.0),  # earlier than the curve: nothing of the pipe's
-                                     (0.3, 100.0)])  # as strong as a body, not a fading flank
+                                     (0.3, 200.0)])  # stronger than the pipe: no flank of it
 def test_a_body_under_a_pipe_or_as_strong_as_it_stays_a_defect(delay, z):
     cls, strong, dist = _tables(delay, z_flank=z)
     out = core._pipe_flanks(cls, strong, dist)
@@ -114,3 +114,30 @@ def test_a_metal_pipe_s_far_flanks_are_no_wet_zone(monkeypatch):
         monkeypatch.setattr(core, "PIPE_FLANK_PERIODS", (1.0, -1.0))
         again = detect(s)
     assert list(again["kind"]) == ["water_rich"]
+
+
+def test_a_region_only_partly_on_the_pipe_s_curve_stays_a_defect():
+    """A body beside a pipe merged with the pipe's flank into one region: most of its tops on the
+    curve (the median too), but the body's, a fifth of them or more, off it. It is no flank."""
+    cls, strong, dist = _tables(0.2)
+    body = strong["label"].to_numpy() == 2
+    rows = np.flatnonzero(body)
+    strong.loc[rows[: len(rows) // 4 + 1], "t_top"] += 3.0 * PERIOD  # a quarter of its tops 3 periods off
+    out = core._pipe_flanks(cls, strong, dist)
+    assert out.loc[2, "decision"] == "water_rich"
+    strong.loc[rows[: len(rows) // 4 + 1], "t_top"] -= 2.0 * PERIOD  # ... or a period late: the pipe's lobe
+    assert core._pipe_flanks(cls, strong, dist).loc[2, "decision"] == "pipe"
+
+
+@pytest.mark.skipif(not (BLIND / "bw400_pipe_86_clean.sgy").exists(), reason="blind full-wave files not present")
+def test_a_small_pipe_s_flank_as_strong_as_half_the_pipe_is_the_pipe_s(monkeypatch):
+    """Blind gprMax line (batch 125): a 0.1 m metal pipe 0.69 m down at 400 MHz. Its far flanks lie
+    half a period after its curve and score 0.53 of it (later rows are quieter): a 'cavity' at
+    1.00 when a flank had to score under half the pipe."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = roadhealth.read(BLIND / "bw400_pipe_86_clean.sgy")
+        assert len(detect(s)) == 0
+        monkeypatch.setattr(core, "PIPE_FLANK_MAX_RATIO", 0.5)
+        again = detect(s)
+    assert list(again["kind"]) == ["cavity"]

@@ -371,9 +371,18 @@ UNDER_WET_BY_ECHO = True
 #: pipe diffracts from its own depth, so its tops part from the pipe's curve by its own depth
 #: under the pipe), and nothing reflects earlier than the curve it lies on.
 PIPE_FLANK_PERIODS = (-0.5, 0.75)
-#: ... and scoring at most this fraction of the pipe's peak score (a flank is weaker than the apex
-#: it comes from; blind flanks 0.25; bodies under pipes 0.41-0.86 but far under the curve).
-PIPE_FLANK_MAX_RATIO = 0.5
+#: ... with at least this fraction of them within :data:`PIPE_FLANK_ON_CURVE` periods of it (the
+#: wavelet's length and the pipe's own later lobes, which follow its curve a period or so behind:
+#: blind flanks 1.0): a region that is a flank only in part, merged with a body beside the pipe,
+#: keeps the body's tops off the curve (a fast-model wet zone 1 m beside a 1.6 GHz pipe, in one
+#: region with the pipe's flank: 0.79, found as a wet zone).
+PIPE_FLANK_MIN_FRACTION = 0.85
+PIPE_FLANK_ON_CURVE = (-0.5, 1.25)
+#: ... and scoring at most this fraction of the pipe's peak score: no stronger than the pipe it comes
+#: from (blind flanks 0.25-0.53: a flank lies later, in quieter rows, so its robust score falls
+#: less than its amplitude; a 0.1 m metal pipe's at 0.53 was a 'cavity' at 1.00 with 0.5 here).
+#: Bodies under pipes score 0.41-0.86 of theirs: the curve, not this bar, tells them apart.
+PIPE_FLANK_MAX_RATIO = 1.0
 #: Loud enough to have its flanks so traced: a pipe scoring at least this (as
 #: :data:`ECHO_STRONG_PRIMARY_Z`, whose surface multiples are dropped).
 PIPE_FLANK_MIN_Z = 24.0
@@ -751,8 +760,9 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
     t(x)^2 = a + b x + (2 x / v)^2 per channel (the fitted velocity ``v``; ``a`` and ``b`` by
     least squares through the pipe's own strong tops in that channel, so that a pipe crossing an
     array obliquely has its apex where each channel sees it). A defect region whose strong tops in
-    those channels lie within :data:`PIPE_FLANK_PERIODS` of a pipe's curve at the median, and which
-    scores at most :data:`PIPE_FLANK_MAX_RATIO` of the pipe, is that pipe's flank: its decision
+    those channels lie within :data:`PIPE_FLANK_PERIODS` of a pipe's curve at the median, at least
+    :data:`PIPE_FLANK_MIN_FRACTION` of them within :data:`PIPE_FLANK_ON_CURVE`, and which scores at
+    most :data:`PIPE_FLANK_MAX_RATIO` of the pipe, is that pipe's flank: its decision
     becomes ``pipe`` (``pipe_flank``: the label of the pipe; NaN in every other row). Loops over
     the few pipes and defects, never over traces."""
     if cls.empty or "decision" not in cls:
@@ -803,8 +813,10 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
                     delays.append((t_s[m] - np.sqrt(np.maximum(t2, 0.0))) / period[j])
             if not delays:
                 continue
-            med = float(np.median(np.concatenate(delays)))
-            if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1]:
+            delays = np.concatenate(delays)
+            med = float(np.median(delays))
+            on = float(np.mean((delays >= PIPE_FLANK_ON_CURVE[0]) & (delays <= PIPE_FLANK_ON_CURVE[1])))
+            if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1] and on >= PIPE_FLANK_MIN_FRACTION:
                 if out is cls:
                     out = cls.copy()
                 k = out.index[j]
