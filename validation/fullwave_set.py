@@ -1744,7 +1744,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=1.51, height_m=0.41, depth_top_m=0.38, soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=0.52, diameter_m=0.3, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 600, "pipe", dict(depth_m=0.56, diameter_m=0.3, material='metal')),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-twenty-eighth batch (forty-fourth session, written at its end after batches
+            # 126-127 were run, for a later session to score once): draw_blind_batch.py 128
+            ("cavity", 600, "cavity", dict(length_m=0.65, height_m=0.32, depth_top_m=0.66, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=1.04, height_m=0.36, depth_top_m=1.06)),
+            ("void", 900, "void", dict(length_m=1.42, height_m=0.024, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.83, height_m=0.39, depth_top_m=0.51, eps_r=25.8)),
+            ("loose", 900, "loose", dict(length_m=0.86, height_m=0.4, depth_top_m=0.4, soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=1.02, diameter_m=0.23, material='pvc')),
+            ("pipe", 900, "pipe", dict(depth_m=0.56, diameter_m=0.24, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-twenty-ninth batch (written with batch 128): draw_blind_batch.py 129
+            ("cavity", 600, "cavity", dict(length_m=1.02, height_m=0.23, depth_top_m=0.97)),
+            ("cavity", 400, "cavity", dict(length_m=1.03, height_m=0.43, depth_top_m=0.62, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=1.02, height_m=0.039, under='asphalt', soil='uniform')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.87, height_m=0.37, depth_top_m=0.79, eps_r=24.4, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.37, height_m=0.37, depth_top_m=0.48, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.33, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=1.01, diameter_m=0.1, material='metal')),
+            ("clean", 900, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
