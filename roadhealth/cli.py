@@ -303,7 +303,8 @@ def _detections_layers(tables: list, names: list, crs, log) -> dict:
     """The GeoPackage layers of ``roadhealth detect``: ``anomalies``, every survey's detections in
     one projected CRS (``crs`` where given, else the first georeferenced survey's: surveys whose
     GNSS was projected into another UTM zone are reprojected, with a warning), and, where some
-    surveys have no positions in a projected CRS while others do, ``anomalies_local``: theirs, in
+    surveys have no positions in a projected CRS while others do, ``anomalies_local``: their
+    anomalies (where they have any), in
     each survey's local along/across frame (metres, no CRS). A local frame's metres placed in a
     projected CRS would put those anomalies somewhere on the map they are not; where no survey is
     georeferenced, ``anomalies`` holds them all in their local frames. ``names``: each table's
@@ -321,9 +322,10 @@ def _detections_layers(tables: list, names: list, crs, log) -> dict:
     target = CRS.from_user_input(crs) if crs is not None else (tables[geo[0]].crs if geo else None)
     moved = [i for i in geo if tables[i].crs != target]
     if moved:
-        log.warning("%d survey(s) with positions in another CRS (%s: %s) reprojected to %s; pass --crs to choose it",
+        log.warning("%d survey(s) with positions in another CRS (%s: %s) reprojected to %s%s",
                     len(moved), ", ".join(sorted({tables[i].crs.to_string() for i in moved})),
-                    ", ".join(names[i] for i in moved), target.to_string())
+                    ", ".join(names[i] for i in moved), target.to_string(),
+                    " (--crs)" if crs is not None else "; pass --crs to choose it")
         tables = [t.to_crs(target) if i in moved else t for i, t in enumerate(tables)]
 
     def merge(rows, c):
@@ -332,9 +334,12 @@ def _detections_layers(tables: list, names: list, crs, log) -> dict:
         return conform_anomalies(m, risk_levels=levels, source="detections")
 
     if not geo:
+        if crs is not None:
+            log.warning("no survey has positions that --crs %s could place (no usable GNSS): the anomalies are in "
+                        "each survey's local along/across frame, no CRS", crs)
         return {"anomalies": merge(local, None)}
     layers = {"anomalies": merge(geo, target)}
-    if local:
+    if any(len(tables[i]) for i in local):
         log.warning("%d survey(s) without positions in a projected CRS (%s): their %d anomalies are in the layer "
                     "anomalies_local, in each survey's local along/across frame", len(local),
                     ", ".join(names[i] for i in local), sum(len(tables[i]) for i in local))

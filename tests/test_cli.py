@@ -263,6 +263,7 @@ def test_detect_puts_every_survey_on_one_map_and_local_frames_apart(tmp_path, ca
 
 
 def test_detect_with_only_local_frames_or_one_crs_keeps_one_layer(tmp_path, capsys, monkeypatch):
+    import geopandas as gpd
     import pyogrio
 
     base, other, local = _three_frames()
@@ -277,7 +278,22 @@ def test_detect_with_only_local_frames_or_one_crs_keeps_one_layer(tmp_path, caps
     out = tmp_path / "gk.gpkg"
     assert main(["detect", str(tmp_path / "a.DZT"), str(tmp_path / "b.DZT"), "--out", str(out),
                  "--crs", "EPSG:4545"]) == 0
-    assert "(EPSG:32649: a)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "(EPSG:32649: a)" in err and "(--crs)" in err and "pass --crs" not in err
+    got = gpd.read_file(out, layer="anomalies")
+    assert got.crs == "EPSG:4545"
+    a, b = got[got["survey"] == "a"], got[got["survey"] == "b"]
+    np.testing.assert_allclose(a.geometry.centroid.x.to_numpy(), b.geometry.centroid.x.to_numpy(), atol=0.01)
+    # --crs where no survey has positions: said, not silently ignored
+    _fake_detect(monkeypatch, [local, local])
+    assert main(["detect", str(tmp_path / "a.DZT"), str(tmp_path / "b.DZT"), "--out", str(tmp_path / "l2.gpkg"),
+                 "--crs", "EPSG:4545"]) == 0
+    assert "no survey has positions that --crs EPSG:4545 could place" in capsys.readouterr().err
+    # a local survey without anomalies adds no empty layer
+    _fake_detect(monkeypatch, [base, local.iloc[:0]])
+    out3 = tmp_path / "e.gpkg"
+    assert main(["detect", str(tmp_path / "a.DZT"), str(tmp_path / "b.DZT"), "--out", str(out3)]) == 0
+    assert list(pyogrio.list_layers(out3)[:, 0]) == ["anomalies"]
 
 
 def test_process_takes_q_as_every_other_command_does(tmp_path, capsys):

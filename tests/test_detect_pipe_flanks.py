@@ -1,7 +1,7 @@
 """A loud pipe's far flanks, cut off from the pipe's own region where its hyperbola fades, are the
 pipe's, not a wet zone: a candidate whose strong tops lie on the pipe's extrapolated curve and
-which scores well under the pipe is called a pipe. A body under the pipe, whose tops lie periods
-under that curve, or one as strong as the pipe, stays what it is."""
+which scores no more than the pipe is called a pipe. A body under the pipe, whose tops lie periods
+under that curve, one stronger than the pipe, or one only partly on the curve stays what it is."""
 from __future__ import annotations
 
 import warnings
@@ -141,3 +141,39 @@ def test_a_small_pipe_s_flank_as_strong_as_half_the_pipe_is_the_pipe_s(monkeypat
         monkeypatch.setattr(core, "PIPE_FLANK_MAX_RATIO", 0.5)
         again = detect(s)
     assert list(again["kind"]) == ["cavity"]
+
+
+def test_two_loud_pipes_each_trace_its_own_flanks():
+    """A line with two loud pipes: a flank of the second is the second's, a region on neither
+    curve stays what it is (the loop over pipes had reused a name and would have failed on a
+    region the first pipe did not explain)."""
+    cls, strong, dist = _tables(0.3)
+    dist = (np.arange(120) * 0.04)[None, :]
+    far = strong.assign(t=strong["t"] + 60)  # the same pipe and flank 2.4 m further on
+    far["label"] = far["label"].map({1: 3, 2: 4})
+    far["t_top"] = np.where(far["label"] == 3, _curve(dist[0, far["t"]] - 2.4),
+                            _curve(dist[0, far["t"]] - 2.4) + 0.3 * PERIOD)
+    both = pd.concat([strong[strong["label"] == 1], far], ignore_index=True)  # label 2 left out
+    off = strong[strong["label"] == 2].assign(label=2, t_top=lambda d: d["t_top"] + 3 * PERIOD)
+    both = pd.concat([both, off], ignore_index=True)
+    cls2 = pd.concat([cls, cls.rename(index={1: 3, 2: 4})])
+    out = core._pipe_flanks(cls2, both, dist)
+    assert out.loc[4, "decision"] == "pipe" and out.loc[4, "pipe_flank"] == 3
+    assert out.loc[2, "decision"] == "water_rich"  # 3 periods under the first pipe's curve
+
+
+def test_a_region_across_an_array_is_judged_by_all_its_tops():
+    """In an array the pipe is fitted in channel 0 only; a region with one top on its curve there
+    and 30 in channel 1, where the pipe has no curve, is no flank of it."""
+    cls, strong, dist = _tables(0.0)
+    dist = np.vstack([dist[0], dist[0]])
+    one = strong[strong["label"] == 2].iloc[[0]]
+    wide = pd.DataFrame({"label": 2, "c": 1, "t": np.arange(10, 40), "t_top": 40.0})
+    rows = pd.concat([strong[strong["label"] == 1], one, wide], ignore_index=True)
+    assert core._pipe_flanks(cls, rows, dist).loc[2, "decision"] == "water_rich"
+
+
+def test_a_region_without_a_score_is_no_flank():
+    cls, strong, dist = _tables(0.0)
+    cls.loc[2, "z_peak"] = np.nan
+    assert core._pipe_flanks(cls, strong, dist).loc[2, "decision"] == "water_rich"

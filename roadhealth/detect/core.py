@@ -383,9 +383,9 @@ PIPE_FLANK_ON_CURVE = (-0.5, 1.25)
 #: less than its amplitude; a 0.1 m metal pipe's at 0.53 was a 'cavity' at 1.00 with 0.5 here).
 #: Bodies under pipes score 0.41-0.86 of theirs: the curve, not this bar, tells them apart.
 PIPE_FLANK_MAX_RATIO = 1.0
-#: Loud enough to have its flanks so traced: a pipe scoring at least this (as
-#: :data:`ECHO_STRONG_PRIMARY_Z`, whose surface multiples are dropped).
-PIPE_FLANK_MIN_Z = 24.0
+#: Loud enough to have its flanks so traced: a pipe scoring at least this (the bar of a primary whose
+#: surface multiples are dropped).
+PIPE_FLANK_MIN_Z = ECHO_STRONG_PRIMARY_Z
 
 
 #: A region's top fills its line when its strong columns span at least this fraction of the line's
@@ -798,15 +798,16 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
             curves.append((i, per_c))
     out = cls
     for j in cand:
-        on = lab_s == cls.index[j]
-        if not on.any():
+        mine = lab_s == cls.index[j]
+        n_tops = int(mine.sum())
+        if n_tops == 0:
             continue
         for i, per_c in curves:
-            if z[j] > PIPE_FLANK_MAX_RATIO * z[i]:
+            if not z[j] <= PIPE_FLANK_MAX_RATIO * z[i]:  # (a NaN score is no flank's)
                 continue
             delays = []
             for c, (a, b, vi) in per_c.items():
-                m = on & (c_s == c)
+                m = mine & (c_s == c)
                 if m.any():
                     x = x_s[m]
                     t2 = a + b * x + (2.0 * x / vi) ** 2
@@ -815,8 +816,10 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
                 continue
             delays = np.concatenate(delays)
             med = float(np.median(delays))
-            on = float(np.mean((delays >= PIPE_FLANK_ON_CURVE[0]) & (delays <= PIPE_FLANK_ON_CURVE[1])))
-            if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1] and on >= PIPE_FLANK_MIN_FRACTION:
+            # (over all the region's tops: those in channels where the pipe has no curve count as
+            # off it, so that a region across an array is not judged by its few tops beside a pipe)
+            on_curve = np.count_nonzero((delays >= PIPE_FLANK_ON_CURVE[0]) & (delays <= PIPE_FLANK_ON_CURVE[1]))
+            if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1] and on_curve >= PIPE_FLANK_MIN_FRACTION * n_tops:
                 if out is cls:
                     out = cls.copy()
                 k = out.index[j]
@@ -1370,6 +1373,12 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         deep = cls["is_defect"] & (cls["depth_top_m"] > (np.inf if max_depth is None else float(max_depth)))
         if deep.any():
             info["rejected"]["deeper than max_depth_m"] = int(deep.sum())
+        if "pipe_flank" in cls and cls["pipe_flank"].notna().any():  # (counted apart from the pipes)
+            n_flank = int(cls["pipe_flank"].notna().sum())
+            info["rejected"]["pipe"] -= n_flank
+            if not info["rejected"]["pipe"]:
+                del info["rejected"]["pipe"]
+            info["rejected"]["pipe's far flank"] = n_flank
         unsure = cls["is_defect"] & ~deep & (cls["confidence"] < min_conf)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
