@@ -261,7 +261,7 @@ def cmd_detect(args) -> int:
 
     from tqdm.contrib.logging import logging_redirect_tqdm
 
-    tables, names, failed = [], [], 0
+    tables, names, skipped, failed = [], [], [], 0
 
     # (each message on a line of its own above the progress bar, not glued to it; a reader's
     # warning as one line naming its file, not Python's warning with the line of this script)
@@ -283,7 +283,10 @@ def cmd_detect(args) -> int:
                 names.append(Path(path).stem)
             except (RoadHealthError, OSError) as exc:
                 failed += 1
+                skipped.append(str(path))
                 log.warning("skipped %s: %s", path, " ".join(str(exc).split()))
+    if skipped:  # (an error-level line: -q still says which inputs were not searched)
+        log.error("%d of %d file(s) skipped (not searched): %s", len(skipped), len(args.files), ", ".join(skipped))
     if not tables:
         log.error("no survey could be searched")
         return 1

@@ -305,7 +305,8 @@ def test_process_takes_q_as_every_other_command_does(tmp_path, capsys):
 def test_detect_says_a_reader_s_warning_and_a_skip_in_one_line_each(tmp_path, capsys):
     """A truncated file is read with a warning, a file without its companion header is skipped:
     each is one 'roadhealth: ...' line naming the file (not Python's warning format, which quoted
-    the line of the script that called main), and -q hides both but keeps the exit status."""
+    the line of the script that called main); -q hides both, keeps the exit status and one line
+    naming what was skipped."""
     import warnings
     from pathlib import Path
 
@@ -324,5 +325,8 @@ def test_detect_says_a_reader_s_warning_and_a_skip_in_one_line_each(tmp_path, ca
     assert any("cut.DZT" in x and "incomplete scan" in x for x in lines), err
     assert any(x.startswith("roadhealth: skipped") and "lone.rd3" in x and ".rad" in x for x in lines), err
     assert "RoadHealthWarning" not in err and "Traceback" not in err
+    assert any(x.startswith("roadhealth: 1 of 2 file(s) skipped") and "lone.rd3" in x for x in lines), err
+    # -q hides the warnings (the truncated file's, each skip's reason) but still names what was skipped
     assert main(["detect", str(cut), str(lone), "--out", str(out), "-q"]) == 1
-    assert "roadhealth:" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [f"roadhealth: 1 of 2 file(s) skipped (not searched): {lone}"]
