@@ -1763,7 +1763,26 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.37, height_m=0.37, depth_top_m=0.48, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.33, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 600, "pipe", dict(depth_m=1.01, diameter_m=0.1, material='metal')),
-            ("clean", 900, "clean", dict())]]
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-thirtieth batch (forty-fourth session, written at its end after batches
+            # 128-129 were run, for a later session to run in full and score once): draw_blind_batch.py 130
+            ("cavity", 600, "cavity", dict(length_m=0.54, height_m=0.18, depth_top_m=0.67, soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.31, height_m=0.31, depth_top_m=0.49, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=1.15, height_m=0.034, under='base', soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.9, height_m=0.24, depth_top_m=0.64, eps_r=22.1)),
+            ("loose", 600, "loose", dict(length_m=1.45, height_m=0.52, depth_top_m=0.37)),
+            ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.25, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.45, diameter_m=0.13, material='metal', soil='uniform')),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-thirty-first batch (written with batch 130): draw_blind_batch.py 131
+            ("cavity", 400, "cavity", dict(length_m=0.73, height_m=0.36, depth_top_m=0.43, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=1.01, height_m=0.49, depth_top_m=0.82)),
+            ("void", 400, "void", dict(length_m=1.37, height_m=0.032, under='asphalt', soil_materials=WET_CLAY)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.46, height_m=0.23, depth_top_m=0.41, eps_r=25.6)),
+            ("loose", 600, "loose", dict(length_m=1.11, height_m=0.43, depth_top_m=0.44, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.26, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.3, material='metal', soil='uniform')),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
