@@ -2530,6 +2530,25 @@ def test_a_metal_pipe_that_shadows_what_lies_under_it_is_no_wet_lens(monkeypatch
     assert list(detect(pipe)["kind"]) == ["water_rich"]
 
 
+def test_a_pipes_surface_multiple_is_no_bottom_of_a_wet_lens(monkeypatch):
+    """Blind, 400 MHz: a 0.3 m metal pipe 0.5 m down was called wet (0.75 clean, 0.79 noisy): a
+    'bottom' 0.20 of its top came back with no internal multiple after it, as a wet lens's lossy
+    bottom does. It came back 8.6 ns under a top 8.5 ns under the surface: the top's surface
+    multiple (down to the pipe, up to the surface, down again), a hyperbola parallel to the pipe's.
+    Not a bottom: the line is a pipe, not reported; so are two 0.33 m metal pipes under noise.
+    Wet lenses stay wet."""
+    import roadhealth.detect.classify as cl
+
+    pipes = ("bw400_pipe_88_clean", "bw400_pipe_88_noisy", "bw400_pipe_51_noisy", "bw400_pipe_53_noisy")
+    for name in pipes:
+        assert len(detect(_blind_line(name))) == 0, name
+    for name in ("bw400_water_rich_25_clean", "bw400_water_rich_21_clean", "bw400_water_rich_73_noisy"):
+        assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
+    monkeypatch.setattr(cl, "SURFACE_MULTIPLE_PERIODS", None)
+    for name in pipes:
+        assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
+
+
 def test_a_top_broken_along_its_dip_is_chaotic_whatever_its_few_columns_read(monkeypatch):
     """Blind, 600 MHz, noisy: a loose zone 0.97 x 0.54 m at 0.69 m that scatters far above the
     noise (region score 42) was called nothing: its top was three bright columns whose phases

@@ -275,6 +275,15 @@ LOSSY_MAX_MULTIPLE = 0.3
 #: (thirty-ninth session).
 SHADOW_BELOW_DB: tuple[float, float] | None = (-2.5, -1.5)
 
+#: ... and a 'bottom' that arrives as long after the top as the top arrives after the surface
+#: (``bottom_delay_ns`` against ``t_below_ns``, within these many periods: none at the first, full
+#: at the second) is the top's surface multiple, not a bottom: a wave that went down to the top,
+#: back up to the surface, down again and back. A metal pipe reflects totally and the surface
+#: sends a third or more of it down again, so its multiple is a hyperbola parallel to it, one
+#: apex time under it (blind 400 MHz metal pipe 0.3 m wide 0.5 m down called wet: bottom 8.6 ns
+#: under a top 8.5 ns under the surface, 0.20 of it). None: off.
+SURFACE_MULTIPLE_PERIODS: tuple[float, float] | None = (0.5, 0.3)
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -427,6 +436,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         if SHADOW_BELOW_DB is not None and "below_db" in f:
             b_db = f["below_db"].to_numpy(float)
             lossy = lossy * np.where(np.isnan(b_db), 1.0, ramp(b_db, *SHADOW_BELOW_DB))
+        if SURFACE_MULTIPLE_PERIODS is not None and "bottom_delay_ns" in f and "t_below_ns" in f:
+            off = np.abs(f["bottom_delay_ns"].to_numpy(float) - f["t_below_ns"].to_numpy(float)) / f["period_ns"].to_numpy(float)
+            lossy = lossy * (1 - np.nan_to_num(ramp(off, *SURFACE_MULTIPLE_PERIODS), nan=0.0))
         point_same = point_same * (1 - lossy)
     if PIPE_COHERENT_TOP is not None:
         # and a pipe is one interface: its top one coherent hyperbola along its own dip, nothing
