@@ -1782,7 +1782,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.11, height_m=0.43, depth_top_m=0.44, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.26, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.8, diameter_m=0.3, material='metal', soil='uniform')),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-thirty-second batch (forty-fifth session): draw_blind_batch.py 132
+            ("cavity", 900, "cavity", dict(length_m=0.9, height_m=0.43, depth_top_m=0.37)),
+            ("cavity", 400, "cavity", dict(length_m=0.73, height_m=0.36, depth_top_m=1.15, soil='uniform')),
+            ("void", 900, "void", dict(length_m=1.49, height_m=0.039, under='asphalt', soil='uniform')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.45, height_m=0.47, depth_top_m=0.48, eps_r=24.2)),
+            ("loose", 400, "loose", dict(length_m=0.84, height_m=0.56, depth_top_m=0.62, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.91, diameter_m=0.15, material='metal', soil='uniform')),
+            ("pipe", 600, "pipe", dict(depth_m=0.59, diameter_m=0.22, material='pvc')),
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-thirty-third batch (forty-fifth session): draw_blind_batch.py 133
+            ("cavity", 600, "cavity", dict(length_m=0.59, height_m=0.33, depth_top_m=0.82, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.96, height_m=0.23, depth_top_m=0.97, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.35, height_m=0.032, under='asphalt', soil_materials=DRY_SAND)),
+            ("water_rich", 600, "water_rich", dict(length_m=0.98, height_m=0.36, depth_top_m=0.65, eps_r=24.4)),
+            ("loose", 400, "loose", dict(length_m=1.34, height_m=0.35, depth_top_m=0.68, soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.63, diameter_m=0.16, material='metal')),
+            ("pipe", 600, "pipe", dict(depth_m=0.97, diameter_m=0.13, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
