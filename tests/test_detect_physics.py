@@ -2549,6 +2549,37 @@ def test_a_pipes_surface_multiple_is_no_bottom_of_a_wet_lens(monkeypatch):
         assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
 
 
+def test_a_zone_broken_every_way_is_loose_however_little_rings_under_its_brightest_scatterer(monkeypatch):
+    """Blind, clean, 400 MHz: loose zones 1.3-1.5 m long whose regions score 35-101 were called
+    nothing. Their strong columns are a few bright scatterers, the brightest is the 'top' and little
+    rings under it (``ringing`` 0.06-0.19 under the 0.2-0.4 the loose rule asked). Their tops are
+    broken every way a top can be: no coherence at zero dip nor along any dip, no hyperbola, a
+    phase that wanders. Loose now, within the zone; a plastic pipe and a clean road whose pieces
+    are as broken but coherent along their dip stay quiet."""
+    import roadhealth.detect.classify as cl
+
+    for name in ("bw400_loose_28_clean", "bw400_loose_40_clean", "bw400_loose_41_clean"):
+        truth = gpd.read_file(BLIND / f"{name[:-6]}_truth.geojson").iloc[0]
+        out = detect(_blind_line(name))
+        assert list(out["kind"]) == ["loose"], name
+        assert float(out["distance_start_m"].iloc[0]) < truth["distance_end_m"], name
+        assert float(out["distance_end_m"].iloc[0]) > truth["distance_start_m"], name
+        assert float(out["depth_top_m"].iloc[0]) <= truth["depth_bottom_m"], name
+    for name in ("bw400_pipe_29_clean", "bw400_clean_31_clean"):
+        assert len(detect(_blind_line(name))) == 0, name
+    # a dipping flank (coherent along its dip, not at zero dip) is no such zone
+    from roadhealth.detect import core
+
+    _, cls, _ = core._analyse(_blind_line("bw400_loose_28_clean"), "default", {}, classified=True)
+    row = cls[cls["decision"] == "loose"].iloc[[0]]
+    flank = row.assign(coherence=0.05, coherence_dip=0.55)
+    loose = cl.scores(pd.concat([row, flank]))["loose"].to_numpy()
+    assert loose[0] > 0.5 and loose[1] == 0.0
+    monkeypatch.setattr(cl, "LOOSE_BROKEN_TOP", None)
+    for name in ("bw400_loose_28_clean", "bw400_loose_40_clean", "bw400_loose_41_clean"):
+        assert "loose" not in list(detect(_blind_line(name))["kind"]), name
+
+
 def test_a_top_broken_along_its_dip_is_chaotic_whatever_its_few_columns_read(monkeypatch):
     """Blind, 600 MHz, noisy: a loose zone 0.97 x 0.54 m at 0.69 m that scatters far above the
     noise (region score 42) was called nothing: its top was three bright columns whose phases

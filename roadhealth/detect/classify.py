@@ -208,6 +208,25 @@ INCOHERENT_TOP_DIP: tuple[float, float] | None = (0.4, 0.3)
 #: was removed, a lone column 0.03: called loose).
 INCOHERENT_TOP_MIN_COLUMNS = 3
 
+#: A loose zone's scattering must show below its top (``ringing``, energy 1-4 periods under the
+#: top lobe over the lobe's, over 0.2-0.4) ... unless its top is broken every way a top can be: no
+#: lateral coherence at zero dip nor along its own dip (``coherence``, ``coherence_dip`` under the
+#: first pair), no preferred dip either (``coherence_dip`` at most 0.2-0.3 over ``coherence``: a
+#: dipping flank, of a pipe's hyperbola or a body's edge, is coherent along its dip and not at
+#: zero dip; chaos is alike at every dip), no hyperbola (``hyperbola_rms_all_ns`` over the second
+#: pair of periods), a phase that wanders along it (``phase_consistency`` under the third), along
+#: a zone (the fourth pair, m) and strong (``z_peak`` over the strong-reflection threshold).
+#: ``ringing`` is read on the strong columns only, and where those are a few bright scatterers of
+#: the zone, its brightest is their 'top' and little lies under it (blind 400 MHz loose zones
+#: called nothing: ``ringing`` 0.06-0.19, ``coherence`` 0.20-0.61, ``coherence_dip`` 0.44-0.61,
+#: misfit 0.43-0.82 period, ``phase_consistency`` 0.19-0.48; pieces of three pipes' regions and a
+#: clean road's that the same bars without the dip condition made loose: ``coherence`` 0.01-0.08
+#: under ``coherence_dip`` 0.45-0.53; a noisy stone cluster, under the strength bar). None: the
+#: ringing alone (forty-fifth session).
+LOOSE_BROKEN_TOP: tuple[tuple[float, float], ...] | None = ((0.7, 0.6), (0.35, 0.45), (0.55, 0.45), (0.6, 0.8))
+#: ... the bounds of the "no preferred dip" condition above (``coherence_dip - coherence``).
+LOOSE_BROKEN_MAX_DIP_GAIN = (0.3, 0.2)
+
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
 #: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
 #: limit grows by twice the excess, the diffraction flanks reaching that much further past each
@@ -628,7 +647,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     lam = (f["velocity_m_per_ns"] * f["period_ns"]).to_numpy(float) if "velocity_m_per_ns" in f \
         else np.full(len(f), np.inf)  # wavelength, m (unknown: the length in metres alone)
     loose_min = np.minimum(0.4, LOOSE_MIN_WAVELENGTHS * np.where(np.isfinite(lam), lam, np.inf))
-    out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ramp(ring, 0.2, 0.4)
+    ring_gate = ramp(ring, 0.2, 0.4)
+    if LOOSE_BROKEN_TOP is not None:  # (see LOOSE_BROKEN_TOP)
+        (d0, d1), (m0, m1), (k0, k1), (l0, l1) = LOOSE_BROKEN_TOP
+        broken = (ramp(coh_dip, d0, d1) * ramp(coh, d0, d1) * np.nan_to_num(ramp(hrms_all, m0, m1), nan=0.0)
+                  * ramp(consistency, k0, k1) * ramp(np.maximum(length, zone), l0, l1)
+                  * ramp(coh_dip - coh, *LOOSE_BROKEN_MAX_DIP_GAIN) * ramp(zpk, th.min_z, th.min_z + 3))
+        ring_gate = np.maximum(ring_gate, broken)
+    out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ring_gate
                     * ramp(np.maximum(length, zone), loose_min, 2 * loose_min))
     # (a body of soil scores as loose what it would have scored as a cavity)
     soil = np.where(is_soil, air_body.to_numpy(float) * (1 - step), 0.0)
