@@ -444,3 +444,28 @@ def test_a_survey_with_a_corrupt_sample_is_despiked_with_a_warning(tmp_path, sma
         got, ref = a.read(masked=True), b.read(masked=True)
     assert got.shape == ref.shape
     assert np.ma.allclose(got, ref, rtol=0.02, atol=0.02 * float(np.ma.max(np.abs(ref))))
+
+
+def test_rasterios_own_no_geotransform_warning_is_not_reported_against_a_survey():
+    """rasterio's in-memory datasets (the slice tiles' strip mask is rasterised through one) now
+    and then warn that a dataset has no geotransform, whatever transform they are given. Reported,
+    it landed on whichever survey ran first in the process, so a resumed run's report differed from
+    a fresh one's. A survey task records its own warnings, and drops only that one from rasterio."""
+    import warnings
+
+    from rasterio.errors import NotGeoreferencedWarning
+
+    from roadhealth.campaign import survey_task as st
+    from roadhealth.errors import RoadHealthWarning
+
+    with st._recording() as sink:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            st._install_dispatcher()  # (again: catch_warnings put back the showwarning it found)
+            warnings.warn_explicit("Dataset has no geotransform, gcps, or rpcs.", NotGeoreferencedWarning,
+                                   "/x/site-packages/rasterio/features.py", 382)
+            warnings.warn_explicit("FILE.DZT: no GNSS", RoadHealthWarning, "/x/roadhealth/io/dzt.py", 10)
+            warnings.warn_explicit("a raster of the user's has no geotransform", NotGeoreferencedWarning,
+                                   "/x/roadhealth/io/other.py", 5)
+    assert sink == ["RoadHealthWarning: FILE.DZT: no GNSS",
+                    "NotGeoreferencedWarning: a raster of the user's has no geotransform"]

@@ -90,6 +90,17 @@ _install_lock = threading.Lock()
 _installed = False
 
 
+def _spurious(category, filename) -> bool:
+    """A warning raised inside rasterio about a dataset without a geotransform: rasterio's own
+    in-memory datasets (``rasterio.features.rasterize``, which the slice tiles' strip mask uses)
+    raise it now and then whatever transform they are given, never about an input of the campaign
+    (every raster the campaign writes has its transform). Dropped: reported against whichever survey
+    happened to run first in the process, it made the report depend on the process's history (a
+    resumed run's report differed from a fresh one's under load)."""
+    return (getattr(category, "__name__", "") == "NotGeoreferencedWarning"
+            and "rasterio" in str(filename).replace("\\", "/").split("/"))
+
+
 def _install_dispatcher() -> None:
     """Install the dispatcher, again wherever something (a ``warnings.catch_warnings`` block, a test
     runner between tests) has put another ``showwarning`` in its place since."""
@@ -101,6 +112,8 @@ def _install_dispatcher() -> None:
 
         def show(message, category, filename, lineno, file=None, line=None):
             sink = getattr(_local, "sink", None)
+            if _spurious(category, filename):
+                return
             if sink is not None:
                 sink.append(f"{category.__name__}: {message}")
             else:
