@@ -450,22 +450,33 @@ def test_rasterios_own_no_geotransform_warning_is_not_reported_against_a_survey(
     """rasterio's in-memory datasets (the slice tiles' strip mask is rasterised through one) now
     and then warn that a dataset has no geotransform, whatever transform they are given. Reported,
     it landed on whichever survey ran first in the process, so a resumed run's report differed from
-    a fresh one's. A survey task records its own warnings, and drops only that one from rasterio."""
+    a fresh one's. A survey task records its own warnings and drops only that one, raised inside
+    rasterio; the same warning from elsewhere is recorded, and outside a task nothing is dropped."""
+    import os
     import warnings
 
+    import rasterio
     from rasterio.errors import NotGeoreferencedWarning
 
     from roadhealth.campaign import survey_task as st
     from roadhealth.errors import RoadHealthWarning
 
+    inside = os.path.join(os.path.dirname(rasterio.__file__), "features.py")
+    elsewhere = os.path.join(os.path.dirname(os.path.dirname(rasterio.__file__)), "rasterio_tools", "x.py")
     with st._recording() as sink:
         with warnings.catch_warnings():
             warnings.simplefilter("always")
             st._install_dispatcher()  # (again: catch_warnings put back the showwarning it found)
-            warnings.warn_explicit("Dataset has no geotransform, gcps, or rpcs.", NotGeoreferencedWarning,
-                                   "/x/site-packages/rasterio/features.py", 382)
+            warnings.warn_explicit("Dataset has no geotransform, gcps, or rpcs.", NotGeoreferencedWarning, inside, 382)
             warnings.warn_explicit("FILE.DZT: no GNSS", RoadHealthWarning, "/x/roadhealth/io/dzt.py", 10)
-            warnings.warn_explicit("a raster of the user's has no geotransform", NotGeoreferencedWarning,
-                                   "/x/roadhealth/io/other.py", 5)
-    assert sink == ["RoadHealthWarning: FILE.DZT: no GNSS",
-                    "NotGeoreferencedWarning: a raster of the user's has no geotransform"]
+            warnings.warn_explicit("a user's raster has no geotransform", NotGeoreferencedWarning, elsewhere, 5)
+    assert sink == ["RoadHealthWarning: FILE.DZT: no GNSS", "NotGeoreferencedWarning: a user's raster has no geotransform"]
+    # outside a survey task the dispatcher hands every warning on, rasterio's too
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        shown = []
+        warnings.showwarning = lambda m, c, f, n, file=None, line=None: shown.append(str(m))
+        st._installed = False
+        st._install_dispatcher()
+        warnings.warn_explicit("Dataset has no geotransform, gcps, or rpcs.", NotGeoreferencedWarning, inside, 382)
+    assert shown == ["Dataset has no geotransform, gcps, or rpcs."]

@@ -2544,6 +2544,15 @@ def test_a_pipes_surface_multiple_is_no_bottom_of_a_wet_lens(monkeypatch):
         assert len(detect(_blind_line(name))) == 0, name
     for name in ("bw400_water_rich_25_clean", "bw400_water_rich_21_clean", "bw400_water_rich_73_noisy"):
         assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
+    # the same top whose 'bottom' comes a period later than its surface multiple keeps the veto
+    from roadhealth.detect import core
+
+    _, cls, _ = core._analyse(_blind_line("bw400_pipe_88_clean"), "default", {}, classified=True)
+    top = cls.iloc[[int(np.argmax(cls["z_peak"].to_numpy()))]]
+    later = top.assign(bottom_delay_ns=top["t_below_ns"] + top["period_ns"])
+    unknown = top.assign(bottom_delay_ns=np.nan)
+    pipe = cl.scores(pd.concat([top, later, unknown]))["pipe"].to_numpy()
+    assert pipe[0] > pipe[1] and pipe[1] == pipe[2]
     monkeypatch.setattr(cl, "SURFACE_MULTIPLE_PERIODS", None)
     for name in pipes:
         assert list(detect(_blind_line(name))["kind"]) == ["water_rich"], name
@@ -2573,8 +2582,9 @@ def test_a_zone_broken_every_way_is_loose_however_little_rings_under_its_brighte
     _, cls, _ = core._analyse(_blind_line("bw400_loose_28_clean"), "default", {}, classified=True)
     row = cls[cls["decision"] == "loose"].iloc[[0]]
     flank = row.assign(coherence=0.05, coherence_dip=0.55)
-    loose = cl.scores(pd.concat([row, flank]))["loose"].to_numpy()
-    assert loose[0] > 0.5 and loose[1] == 0.0
+    nofit = row.assign(hyperbola_rms_ns=np.nan, hyperbola_rms_all_ns=np.nan)  # no hyperbola fits at all
+    loose = cl.scores(pd.concat([row, flank, nofit]))["loose"].to_numpy()
+    assert loose[0] > 0.5 and loose[1] == 0.0 and loose[2] == loose[0]
     monkeypatch.setattr(cl, "LOOSE_BROKEN_TOP", None)
     for name in ("bw400_loose_28_clean", "bw400_loose_40_clean", "bw400_loose_41_clean"):
         assert "loose" not in list(detect(_blind_line(name))["kind"]), name

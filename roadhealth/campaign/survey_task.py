@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
 import traceback
@@ -91,14 +92,23 @@ _installed = False
 
 
 def _spurious(category, filename) -> bool:
-    """A warning raised inside rasterio about a dataset without a geotransform: rasterio's own
-    in-memory datasets (``rasterio.features.rasterize``, which the slice tiles' strip mask uses)
-    raise it now and then whatever transform they are given, never about an input of the campaign
-    (every raster the campaign writes has its transform). Dropped: reported against whichever survey
-    happened to run first in the process, it made the report depend on the process's history (a
-    resumed run's report differed from a fresh one's under load)."""
-    return (getattr(category, "__name__", "") == "NotGeoreferencedWarning"
-            and "rasterio" in str(filename).replace("\\", "/").split("/"))
+    """A warning a survey task does not record: rasterio's own "Dataset has no geotransform",
+    raised from inside the rasterio package. ``rasterio.features.rasterize`` (through which the
+    slice tiles' strip mask, :func:`roadhealth.campaign.rasters.rasterise`, is drawn) builds an
+    in-memory dataset and now and then raises it, whatever transform it is given (seen from
+    ``rasterio/features.py`` in a campaign run; not reproduced on the same arguments alone): never
+    about an input of the campaign, every raster of which is written with its transform. Recorded,
+    it landed on whichever survey first hit it in the process, and a resumed run's report differed
+    from a fresh one's. Only while a survey task records: elsewhere warnings go where they went."""
+    if getattr(category, "__name__", "") != "NotGeoreferencedWarning":
+        return False
+    try:
+        import rasterio
+    except ImportError:  # (no rasterio: the warning cannot be its)
+        return False
+    root = os.path.normcase(os.path.dirname(os.path.abspath(rasterio.__file__)))
+    here = os.path.normcase(os.path.abspath(str(filename)))
+    return here == root or here.startswith(root + os.sep)
 
 
 def _install_dispatcher() -> None:
@@ -112,10 +122,9 @@ def _install_dispatcher() -> None:
 
         def show(message, category, filename, lineno, file=None, line=None):
             sink = getattr(_local, "sink", None)
-            if _spurious(category, filename):
-                return
             if sink is not None:
-                sink.append(f"{category.__name__}: {message}")
+                if not _spurious(category, filename):
+                    sink.append(f"{category.__name__}: {message}")
             else:
                 original(message, category, filename, lineno, file, line)
 

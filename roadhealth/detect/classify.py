@@ -650,7 +650,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     ring_gate = ramp(ring, 0.2, 0.4)
     if LOOSE_BROKEN_TOP is not None:  # (see LOOSE_BROKEN_TOP)
         (d0, d1), (m0, m1), (k0, k1), (l0, l1) = LOOSE_BROKEN_TOP
-        broken = (ramp(coh_dip, d0, d1) * ramp(coh, d0, d1) * np.nan_to_num(ramp(hrms_all, m0, m1), nan=0.0)
+        broken = (ramp(coh_dip, d0, d1) * ramp(coh, d0, d1) * np.where(np.isnan(hrms_all), 1.0, ramp(hrms_all, m0, m1))
                   * ramp(consistency, k0, k1) * ramp(np.maximum(length, zone), l0, l1)
                   * ramp(coh_dip - coh, *LOOSE_BROKEN_MAX_DIP_GAIN) * ramp(zpk, th.min_z, th.min_z + 3))
         ring_gate = np.maximum(ring_gate, broken)
