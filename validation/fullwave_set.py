@@ -1800,7 +1800,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.34, height_m=0.35, depth_top_m=0.68, soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.63, diameter_m=0.16, material='metal')),
             ("pipe", 600, "pipe", dict(depth_m=0.97, diameter_m=0.13, material='metal', soil_materials=WET_CLAY)),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-thirty-fourth batch (forty-fifth session): draw_blind_batch.py 134
+            ("cavity", 900, "cavity", dict(length_m=0.74, height_m=0.33, depth_top_m=0.47, soil='uniform')),
+            ("cavity", 900, "cavity", dict(length_m=0.9, height_m=0.43, depth_top_m=0.37)),
+            ("void", 400, "void", dict(length_m=1.26, height_m=0.024, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.65, height_m=0.28, depth_top_m=0.4, eps_r=20.6)),
+            ("loose", 400, "loose", dict(length_m=1.35, height_m=0.34, depth_top_m=0.44)),
+            ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.21, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.76, diameter_m=0.33, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-thirty-fifth batch (forty-fifth session): draw_blind_batch.py 135
+            ("cavity", 400, "cavity", dict(length_m=1.02, height_m=0.25, depth_top_m=1.19, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=1.03, height_m=0.21, depth_top_m=0.75)),
+            ("void", 400, "void", dict(length_m=1.23, height_m=0.019, under='asphalt', soil='uniform')),
+            ("water_rich", 600, "water_rich", dict(length_m=0.98, height_m=0.44, depth_top_m=0.56, eps_r=25.8, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.39, height_m=0.38, depth_top_m=0.52, soil='uniform')),
+            ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.15, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.35, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
