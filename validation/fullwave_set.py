@@ -1818,7 +1818,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.39, height_m=0.38, depth_top_m=0.52, soil='uniform')),
             ("pipe", 600, "pipe", dict(depth_m=0.8, diameter_m=0.15, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.81, diameter_m=0.35, material='pvc', soil_materials=DRY_SAND)),
-            ("clean", 600, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-thirty-sixth batch (forty-fifth session, drawn at its end): draw_blind_batch.py 136
+            ("cavity", 900, "cavity", dict(length_m=0.39, height_m=0.17, depth_top_m=0.63)),
+            ("cavity", 400, "cavity", dict(length_m=1.06, height_m=0.33, depth_top_m=0.49, soil='uniform')),
+            ("void", 400, "void", dict(length_m=1.21, height_m=0.019, under='base')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.44, height_m=0.33, depth_top_m=0.47, eps_r=23.9, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=0.97, height_m=0.48, depth_top_m=0.7)),
+            ("pipe", 400, "pipe", dict(depth_m=0.87, diameter_m=0.12, material='metal')),
+            ("pipe", 900, "pipe", dict(depth_m=0.51, diameter_m=0.29, material='metal')),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-thirty-seventh batch (forty-fifth session, drawn at its end): draw_blind_batch.py 137
+            ("cavity", 400, "cavity", dict(length_m=0.64, height_m=0.25, depth_top_m=0.86, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.75, height_m=0.32, depth_top_m=0.61, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.4, height_m=0.035, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=0.93, height_m=0.33, depth_top_m=0.63, eps_r=23.6, soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.28, height_m=0.57, depth_top_m=0.23, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.78, diameter_m=0.21, material='pvc', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.42, diameter_m=0.1, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 900, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
