@@ -457,7 +457,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
             lossy = lossy * np.where(np.isnan(b_db), 1.0, ramp(b_db, *SHADOW_BELOW_DB))
         if SURFACE_MULTIPLE_PERIODS is not None and "bottom_delay_ns" in f and "t_below_ns" in f:
             off = np.abs(f["bottom_delay_ns"].to_numpy(float) - f["t_below_ns"].to_numpy(float)) / f["period_ns"].to_numpy(float)
-            lossy = lossy * (1 - np.nan_to_num(ramp(off, *SURFACE_MULTIPLE_PERIODS), nan=0.0))
+            lossy = lossy * (1 - ramp(off, *SURFACE_MULTIPLE_PERIODS))  # (unknown delay: no multiple)
         point_same = point_same * (1 - lossy)
     if PIPE_COHERENT_TOP is not None:
         # and a pipe is one interface: its top one coherent hyperbola along its own dip, nothing
@@ -647,15 +647,16 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     lam = (f["velocity_m_per_ns"] * f["period_ns"]).to_numpy(float) if "velocity_m_per_ns" in f \
         else np.full(len(f), np.inf)  # wavelength, m (unknown: the length in metres alone)
     loose_min = np.minimum(0.4, LOOSE_MIN_WAVELENGTHS * np.where(np.isfinite(lam), lam, np.inf))
+    extent = np.maximum(length, zone)
     ring_gate = ramp(ring, 0.2, 0.4)
     if LOOSE_BROKEN_TOP is not None:  # (see LOOSE_BROKEN_TOP)
         (d0, d1), (m0, m1), (k0, k1), (l0, l1) = LOOSE_BROKEN_TOP
         broken = (ramp(coh_dip, d0, d1) * ramp(coh, d0, d1) * np.where(np.isnan(hrms_all), 1.0, ramp(hrms_all, m0, m1))
-                  * ramp(consistency, k0, k1) * ramp(np.maximum(length, zone), l0, l1)
+                  * ramp(consistency, k0, k1) * ramp(extent, l0, l1)
                   * ramp(coh_dip - coh, *LOOSE_BROKEN_MAX_DIP_GAIN) * ramp(zpk, th.min_z, th.min_z + 3))
         ring_gate = np.maximum(ring_gate, broken)
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ring_gate
-                    * ramp(np.maximum(length, zone), loose_min, 2 * loose_min))
+                    * ramp(extent, loose_min, 2 * loose_min))
     # (a body of soil scores as loose what it would have scored as a cavity)
     soil = np.where(is_soil, air_body.to_numpy(float) * (1 - step), 0.0)
     out["loose"] = np.maximum(out["loose"].to_numpy(float), soil)
