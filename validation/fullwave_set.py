@@ -1836,6 +1836,24 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=1.28, height_m=0.57, depth_top_m=0.23, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.78, diameter_m=0.21, material='pvc', soil_materials=WET_CLAY)),
             ("pipe", 900, "pipe", dict(depth_m=0.42, diameter_m=0.1, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-thirty-eighth batch (forty-sixth session, drawn at its start): draw_blind_batch.py 138
+            ("cavity", 600, "cavity", dict(length_m=0.75, height_m=0.42, depth_top_m=0.78, soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.82, height_m=0.36, depth_top_m=0.44, soil='uniform')),
+            ("void", 400, "void", dict(length_m=1.12, height_m=0.022, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.4, height_m=0.29, depth_top_m=0.48, eps_r=20.7)),
+            ("loose", 400, "loose", dict(length_m=1.46, height_m=0.51, depth_top_m=0.49)),
+            ("pipe", 900, "pipe", dict(depth_m=0.7, diameter_m=0.1, material='pvc')),
+            ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='pvc')),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-thirty-ninth batch (forty-sixth session, drawn at its start): draw_blind_batch.py 139
+            ("cavity", 400, "cavity", dict(length_m=0.41, height_m=0.35, depth_top_m=0.37, soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.92, height_m=0.18, depth_top_m=0.51, soil='uniform')),
+            ("void", 400, "void", dict(length_m=0.95, height_m=0.018, under='asphalt', soil='uniform')),
+            ("water_rich", 900, "water_rich", dict(length_m=0.91, height_m=0.47, depth_top_m=0.33, eps_r=23.4, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=1.2, height_m=0.34, depth_top_m=0.36, soil='uniform')),
+            ("pipe", 900, "pipe", dict(depth_m=0.64, diameter_m=0.16, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.44, diameter_m=0.29, material='metal', soil_materials=WET_CLAY)),
             ("clean", 900, "clean", dict())]]
 
 
