@@ -1854,7 +1854,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.2, height_m=0.34, depth_top_m=0.36, soil='uniform')),
             ("pipe", 900, "pipe", dict(depth_m=0.64, diameter_m=0.16, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 900, "pipe", dict(depth_m=0.44, diameter_m=0.29, material='metal', soil_materials=WET_CLAY)),
-            ("clean", 900, "clean", dict())]]
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-fortieth batch (forty-sixth session, drawn in its middle): draw_blind_batch.py 140
+            ("cavity", 600, "cavity", dict(length_m=0.87, height_m=0.37, depth_top_m=0.5, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.67, height_m=0.35, depth_top_m=0.5, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=0.96, height_m=0.033, under='base')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.4, height_m=0.31, depth_top_m=0.44, eps_r=19.2)),
+            ("loose", 400, "loose", dict(length_m=0.84, height_m=0.36, depth_top_m=0.63, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.51, diameter_m=0.31, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.87, diameter_m=0.17, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-forty-first batch (forty-sixth session, drawn in its middle): draw_blind_batch.py 141
+            ("cavity", 400, "cavity", dict(length_m=0.3, height_m=0.5, depth_top_m=0.46, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.61, height_m=0.36, depth_top_m=0.56, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=1.34, height_m=0.025, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.47, height_m=0.42, depth_top_m=0.38, eps_r=20.4, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.06, height_m=0.57, depth_top_m=0.49, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.52, diameter_m=0.15, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.67, diameter_m=0.13, material='metal')),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
