@@ -240,6 +240,24 @@ LOOSE_BROKEN_TOP: tuple[tuple[float, float], ...] | None = ((0.7, 0.6), (0.35, 0
 #: ... the bounds of the "no preferred dip" condition above (``coherence_dip - coherence``).
 LOOSE_BROKEN_MAX_DIP_GAIN = (0.3, 0.2)
 
+#: A strong zone incoherent every way is loose whatever its top's polarity and phase read and
+#: however little rings under it: ``coherence`` under the first pair, ``coherence_dip`` under the
+#: second, no hyperbola (misfit over the third pair of periods, or no fit), at least the fourth
+#: pair of metres long (or of the region's zone) and ``z_peak`` over the fifth. In noise the strong
+#: columns of a scattering zone shrink to its few brightest scatterers, whose polarities and phases
+#: then agree by chance and under which little stands above the noise (blind noisy loose zones
+#: called nothing: polarity -1 to +1, phase consistency 0.08-1.0, ringing 0.06-0.75; coherence
+#: 0.02-0.39 and along the dip 0.15-0.72). None: off.
+LOOSE_INCOHERENT_ZONE: tuple[tuple[float, float], ...] | None = ((0.4, 0.3), (0.75, 0.65), (0.3, 0.4), (0.5, 0.7),
+                                                                  (12.0, 16.0))
+#: ... where its picks stay within a period or so of one curve (misfit under these periods: picks
+#: that jump further follow several events, a pipe's flanks and what rings under them: two blind
+#: pipe lines' pieces, 0.93 and 1.15, against the noisy loose zones' 0.40-0.67) ...
+LOOSE_INCOHERENT_MAX_MISFIT = (0.9, 0.8)
+#: ... and where no other kind or clutter class explains the region (every other score under the
+#: first value, fully under the second): blind clean wet lenses and cavities became loose without it.
+LOOSE_INCOHERENT_UNEXPLAINED = (0.35, 0.25)
+
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
 #: apex) up to which an air body's region may be ``Thresholds.cavity_max_length_m`` long; past it the
 #: limit grows by twice the excess, the diffraction flanks reaching that much further past each
@@ -675,6 +693,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         ring_gate = np.maximum(ring_gate, broken)
     out["loose"] = (scattering * np.maximum.reduce([chaotic, volume, rough_top]) * ring_gate
                     * ramp(extent, loose_min, 2 * loose_min))
+    if LOOSE_INCOHERENT_ZONE is not None:  # (see LOOSE_INCOHERENT_ZONE)
+        (c0, c1), (d0, d1), (m0, m1), (l0, l1), (z0, z1) = LOOSE_INCOHERENT_ZONE
+        # (the top measured along it: at least three strong columns whose picks were fitted; a
+        # region of one or two bright columns, a pipe's or a cavity's piece, has no measured top)
+        n_top = f["n_columns"].to_numpy(float) if "n_columns" in f else np.zeros(len(f))
+        incoherent_zone = (ramp(coh, c0, c1) * ramp(coh_dip, d0, d1) * (n_top >= INCOHERENT_TOP_MIN_COLUMNS)
+                           * ramp(hrms_all, m0, m1) * ramp(hrms_all, *LOOSE_INCOHERENT_MAX_MISFIT)
+                           * ramp(extent, max(l0, 0.0), l1) * ramp(extent, loose_min, 2 * loose_min)
+                           * ramp(zpk, z0, z1))
+    else:
+        incoherent_zone = np.zeros(len(f))
     # (a body of soil scores as loose what it would have scored as a cavity)
     soil = np.where(is_soil, air_body.to_numpy(float) * (1 - step), 0.0)
     out["loose"] = np.maximum(out["loose"].to_numpy(float), soil)
@@ -742,6 +771,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["layer"] = np.maximum.reduce([out["layer"].to_numpy(float), np.nan_to_num(np.maximum(planar, planar_long), nan=0.0),
                                       edge_layer * (1 - shallow), displaced])
     out["weak"] = np.minimum(ramp(zpk, th.min_z, th.min_z - 2), ramp(zcpk, 1.6, 1.3))
+    # (the incoherent zone only where nothing else explains the region: see LOOSE_INCOHERENT_ZONE)
+    others = out.drop(columns=["loose"]).to_numpy(float).max(axis=1) if out.shape[1] > 1 else np.zeros(len(f))
+    unexplained = incoherent_zone * ramp(others, *LOOSE_INCOHERENT_UNEXPLAINED)
+    out.attrs["unexplained_zone"] = np.where(unexplained > out["loose"].to_numpy(float), unexplained, 0.0)
+    out["loose"] = np.maximum(out["loose"].to_numpy(float), unexplained)
     out.attrs["point_like"] = point
     out.attrs["point_top"] = shape_top * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
     out.attrs["lossy_bottom"] = lossy * shape
@@ -803,6 +837,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                point_top=np.asarray(s.attrs.get("point_top", np.zeros(len(s))), dtype=float),
                lossy_bottom=np.asarray(s.attrs.get("lossy_bottom", np.zeros(len(s))), dtype=float),
                flat_top_taper=np.asarray(s.attrs.get("flat_top_taper", np.zeros(len(s))), dtype=float),
+               unexplained_zone=np.asarray(s.attrs.get("unexplained_zone", np.zeros(len(s))), dtype=float),
                soil_body=soil_body, decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns

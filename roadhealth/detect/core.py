@@ -841,7 +841,50 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
                                              dist=dist, off=off, n_channels=s.sizes["channel"],
                                              n_traces=s.sizes["trace"])
         cls = _pipe_flanks(cls, strong, dist)
+        cls = _unexplained_under_stronger(cls)
     return pr, (cls if classified else cls[fcols]), strong
+
+
+#: A region at least this many times stronger (``z_peak``), over the same traces and channels and
+#: a period or more earlier, makes an unexplained incoherent zone under it that region's shadow.
+UNEXPLAINED_UNDER_RATIO = 2.0
+
+
+def _unexplained_under_stronger(cls: pd.DataFrame) -> pd.DataFrame:
+    """Loose calls that rest only on an unexplained incoherent zone
+    (:data:`~roadhealth.detect.classify.LOOSE_INCOHERENT_ZONE`, column ``unexplained_zone``)
+    dropped (decision ``weak``) where a much stronger region lies above them over the same columns.
+
+    Under a strong reflector the record holds its reverberation, its bottom and multiples and the
+    shadow it casts on the layers, which are as incoherent as scattering soil and explained by
+    nothing of their own (two 900 MHz metal pipes, 0.8 m down, gave 'loose' zones at 1.00 and 0.77
+    six nanoseconds under their apex, 16 and 12 times weaker). A loose zone under a body must then
+    show the loose rules' own evidence. Pairwise over the few such calls and the regions, never
+    over traces."""
+    if cls.empty or "unexplained_zone" not in cls or "decision" not in cls:
+        return cls
+    cand = np.flatnonzero((cls["decision"].astype(str).to_numpy() == "loose")
+                          & (cls["unexplained_zone"].to_numpy(float) > 0))
+    if cand.size == 0:
+        return cls
+    z = cls["z_peak"].to_numpy(float)
+    t_top = cls["t_top_ns"].to_numpy(float)
+    period = cls["period_ns"].to_numpy(float)
+    lo_t, hi_t = _column(cls, "t_min"), _column(cls, "t_max")
+    lo_c, hi_c = _column(cls, "c_min"), _column(cls, "c_max")
+    over = ((lo_t[None, :] <= hi_t[cand, None]) & (hi_t[None, :] >= lo_t[cand, None])
+            & (lo_c[None, :] <= hi_c[cand, None]) & (hi_c[None, :] >= lo_c[cand, None]))
+    above = t_top[None, :] <= t_top[cand, None] - period[cand, None]
+    stronger = z[None, :] >= UNEXPLAINED_UNDER_RATIO * z[cand, None]
+    shadowed = cand[(over & above & stronger).any(axis=1)]
+    if shadowed.size == 0:
+        return cls
+    cls = cls.copy()
+    col = cls.columns
+    cls.iloc[shadowed, col.get_loc("decision")] = "weak"
+    cls.iloc[shadowed, col.get_loc("is_defect")] = False
+    cls.iloc[shadowed, col.get_loc("confidence")] = 0.0
+    return cls
 
 
 def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> pd.DataFrame:
