@@ -48,6 +48,17 @@ def test_a_strong_zone_incoherent_every_way_is_loose_whatever_its_few_bright_col
     assert not (c["decision"].iloc[1:] == "loose").any(), list(c["decision"])
 
 
+def test_in_an_array_a_zone_linear_in_plan_across_every_channel_is_no_loose_zone():
+    """The sample campaign's air-filled PVC pipe crossing a 12-channel array (its region: all
+    channels, apexes on a line within 0.11 m) scores zero as every kind, incoherent as it is; it is
+    not an unexplained zone. The same region scattered in plan (apexes off a line by 0.6 m) is."""
+    array = dict(n_channels_survey=12, channel_fraction=1.0, channel_amplitude_ratio=0.82)
+    c = classify(pd.DataFrame([_row(**array, apex_line_rms_m=0.11), _row(**array, apex_line_rms_m=0.6)]),
+                 Thresholds())
+    assert c["decision"].iloc[0] != "loose" and c["unexplained_zone"].iloc[0] == 0.0
+    assert c["decision"].iloc[1] == "loose"
+
+
 def test_an_incoherent_zone_that_another_kind_explains_keeps_that_kind():
     """A wet lens's broken dome (a top of the surface's polarity, one wavelet, flat over 1.4 m)
     scores as wet; the unexplained-zone path does not take it."""

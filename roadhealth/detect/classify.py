@@ -256,6 +256,7 @@ LOOSE_INCOHERENT_ZONE: tuple[tuple[float, float], ...] | None = ((0.4, 0.3), (0.
 LOOSE_INCOHERENT_MAX_MISFIT = (0.9, 0.8)
 #: ... and where no other kind or clutter class explains the region (every other score under the
 #: first value, fully under the second): blind clean wet lenses and cavities became loose without it.
+#: Nor, in an array, where the region is linear in plan across every channel (a pipe crossing it).
 LOOSE_INCOHERENT_UNEXPLAINED = (0.35, 0.25)
 
 #: The first Fresnel zone (``fresnel_m``: where a point's top stays within a quarter period of its
@@ -701,7 +702,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         incoherent_zone = (ramp(coh, c0, c1) * ramp(coh_dip, d0, d1) * (n_top >= INCOHERENT_TOP_MIN_COLUMNS)
                            * ramp(hrms_all, m0, m1) * ramp(hrms_all, *LOOSE_INCOHERENT_MAX_MISFIT)
                            * ramp(extent, max(l0, 0.0), l1) * ramp(extent, loose_min, 2 * loose_min)
-                           * ramp(zpk, z0, z1))
+                           * ramp(zpk, z0, z1)
+                           # (in an array, not linear in plan across every channel: a pipe or a
+                           # trench crossing it; the sample campaign's air-filled PVC pipe, 0.2 m,
+                           # crossing all 12 channels, apexes on a line within 0.11 m)
+                           * (1 - np.where(array, linear, 0.0)))
     else:
         incoherent_zone = np.zeros(len(f))
     # (a body of soil scores as loose what it would have scored as a cavity)
