@@ -2581,6 +2581,9 @@ def test_a_zone_broken_every_way_is_loose_however_little_rings_under_its_brighte
 
     _, cls, _ = core._analyse(_blind_line("bw400_loose_28_clean"), "default", {}, classified=True)
     row = cls[cls["decision"] == "loose"].iloc[[0]]
+    # (this rule alone: the unexplained-zone path, classify.LOOSE_INCOHERENT_ZONE, would make the
+    # flank loose too where nothing else explains it, as it does with the noisy loose zones)
+    monkeypatch.setattr(cl, "LOOSE_INCOHERENT_ZONE", None)
     flank = row.assign(coherence=0.05, coherence_dip=0.55)
     nofit = row.assign(hyperbola_rms_ns=np.nan, hyperbola_rms_all_ns=np.nan)  # no hyperbola fits at all
     loose = cl.scores(pd.concat([row, flank, nofit]))["loose"].to_numpy()
@@ -2608,6 +2611,9 @@ def test_a_top_broken_along_its_dip_is_chaotic_whatever_its_few_columns_read(mon
         assert top - 0.1 <= float(out["depth_top_m"].iloc[0]) <= top + height, name
     assert list(detect(_blind_line("bw400_cavity_01_noisy"))["kind"]) == ["cavity"]
     monkeypatch.setattr(cl, "INCOHERENT_TOP_DIP", None)
+    # (the unexplained-zone path, classify.LOOSE_INCOHERENT_ZONE, finds the noisy one too: off, to
+    # show this rule's own effect)
+    monkeypatch.setattr(cl, "LOOSE_INCOHERENT_ZONE", None)
     for name in lines:
         assert list(detect(_blind_line(name))["kind"]) == before[name], name
 
@@ -2634,6 +2640,9 @@ def test_a_layer_that_steps_is_no_body_of_soil(monkeypatch):
     assert list(out["kind"]) == ["loose"]
     assert "a body of soil looser or drier" in out["evidence"].iloc[0]
     monkeypatch.setattr(cl, "SOIL_BODY_LAYER_STEP", None)
+    # (the layer-step rule, classify.LAYER_SHIFT, explains the second road's residual as its layer
+    # moved and keeps it quiet as well: off, to show this rule's own effect)
+    monkeypatch.setattr(cl, "LAYER_SHIFT", None)
     for name in roads:
         assert list(detect(_blind_line(name))["kind"]) == ["loose"], name
 
@@ -2653,6 +2662,9 @@ def test_a_layer_displaced_at_a_line_end_is_no_void(monkeypatch):
     assert list(out["kind"]) == ["cavity"]
     assert 0.4 <= float(out["depth_top_m"].iloc[0]) <= 0.6
     monkeypatch.setattr(cl, "END_LAYER_RATIO", None)
+    # (the layer-step rule, classify.LAYER_SHIFT, explains that residual as the layer moved and
+    # keeps the line quiet as well: off, to show this rule's own effect)
+    monkeypatch.setattr(cl, "LAYER_SHIFT", None)
     assert list(detect(_blind_line("bw400_pipe_46_clean"))["kind"]) == ["void"]
     assert sorted(detect(_blind_line("bw400_cavity_105_clean"))["kind"]) == ["cavity", "cavity"]
 
