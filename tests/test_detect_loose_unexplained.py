@@ -100,4 +100,10 @@ def test_full_wave_noisy_loose_zone_is_found_and_the_shadow_of_a_metal_pipe_is_n
     at 0.77, has no detection."""
     found = _detect("fullwave_blind/bw400_loose_33_noisy.sgy")
     assert (found["kind"] == "loose").any()
+    # the evidence says why (not the polarity of its few bright scatterers)
+    from roadhealth.detect import explain
+
+    row = found[found["kind"] == "loose"].iloc[0]
+    assert "no other kind explains" in row["evidence"]
+    assert "incoherent zone" in explain(row) and "surface's polarity" not in explain(row)
     assert _detect("fullwave/fw900_pipe_03_clean.sgy").empty

@@ -74,7 +74,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
                 "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
-                "flat_top_length_m", "layer_shift_residual", "layer_shift_periods")
+                "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "unexplained_zone")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
@@ -1382,6 +1382,10 @@ def _evidence(r, pr: Prepared) -> str:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
                 f"({r['multiple_ratio']:.2f} of the bottom; an air body rings with 0.25-0.36)")
+    elif r["decision"] == "loose" and r.get("unexplained_zone", 0.0) > 0:
+        rule = ("an incoherent zone that no other kind explains: incoherent at zero dip and along its own dip "
+                f"({r.get('coherence_dip', np.nan):.2f}), its top fitting no hyperbola, whatever the polarity "
+                "and phase of its few brightest scatterers read (scattering soil, or a stone-rich fill)")
     parts = [rule,
              f"top reflection {r['z_top']:.0f} robust SD above the background"
              + (" of the rows around it in time (the top fills the line)" if r.get("across_line", 0.0) > 0 else "")

@@ -86,6 +86,9 @@ def explain(row) -> str:
     # (feature values that are not numbers are left out of the sentence)
     z, pol, slow, coh, soil, mult = (_real(feats.get(k)) for k in ("z_top", "polarity", "slow_bottom_ratio",
                                                                     "coherence", "soil_body", "multiple_ratio"))
+    unexplained = kind == "loose" and (_real(feats.get("unexplained_zone")) or 0.0) > 0
+    if unexplained:  # (the polarity of a few bright scatterers says nothing about a scattering zone)
+        pol = None
     if z is not None:
         why.append(f"a reflection {z:.0f} robust SD above the background")
     if slow is not None and pol is not None and pol > 0.2:
@@ -105,6 +108,11 @@ def explain(row) -> str:
     if kind == "loose" and soil is not None and soil >= SOIL_BODY_CALL and mult is not None:
         why.append(f"a top and a separate bottom without an air body's internal multiple ({mult:.2f} of the "
                    f"bottom): soil looser or drier than around it")
+    elif unexplained:
+        dip = _real(feats.get("coherence_dip"))
+        why.append("an incoherent zone that no other kind explains (lateral coherence "
+                   + (f"{coh:.2f}, " if coh is not None else "") + "along its dip "
+                   + (f"{dip:.2f}" if dip is not None else "low") + ", no diffraction hyperbola)")
     elif kind == "loose" and coh is not None:
         why.append(f"chaotic (lateral coherence {coh:.2f})")
     sev = feats.get("severity")
