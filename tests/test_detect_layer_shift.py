@@ -123,3 +123,28 @@ def test_a_full_wave_road_whose_asphalt_steps_by_a_centimetre_has_no_void():
     assert _blind("bw400_clean_47_clean").empty
     void = _blind("bw400_void_37_clean")
     assert (void["kind"] == "void").any()
+
+
+def test_the_shift_is_measured_per_region_and_a_top_not_picked_gives_nan():
+    """`_layer_shift` on hand-made rows: a region whose record is the background moved 0.2 ns reads
+    that shift and little left (the taper moves the layer's wavelet fully only from 0.3 period before
+    the top: about 6 % stays, as on the full-wave roads' steps, 6-13 %); a region whose top sample is unknown reads NaN; a line with
+    no background trace (a long line's moving background) reads NaN everywhere."""
+    from types import SimpleNamespace
+
+    from roadhealth.detect.features import _Groups
+
+    t = np.arange(N_SAMPLES) * DT_NS
+    bg = (-1.0 * _ricker(t - 5.0) + 0.25 * _ricker(t - 7.8))[None, :]
+    moved = -1.0 * _ricker(t - 5.0) + 0.25 * _ricker(t - 8.0)
+    data = np.stack([moved - bg[0], moved - bg[0]])[None]  # (channel, trace, sample): residuals
+    survey = SimpleNamespace(values=data, attrs={"dt_ns": DT_NS})
+    strong = pd.DataFrame({"label": [1, 2], "c": [0, 0], "t": [0, 1], "s_top": [7.8 / DT_NS, np.nan],
+                           "apex": [True, True]})
+    g = _Groups(strong["label"].to_numpy())
+    at = np.arange(2)
+    u, shift = core._layer_shift(strong, g, at, SimpleNamespace(background=bg, survey=survey), PERIOD_NS)
+    assert u[0] < 0.1 and shift[0] == pytest.approx(0.2 / PERIOD_NS, abs=0.01)
+    assert np.isnan(u[1]) and np.isnan(shift[1])
+    u, shift = core._layer_shift(strong, g, at, SimpleNamespace(background=None, survey=survey), PERIOD_NS)
+    assert np.isnan(u).all() and np.isnan(shift).all()

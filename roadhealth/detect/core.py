@@ -565,8 +565,10 @@ def _layer_shift(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_n
         c = part["c"].to_numpy(np.intp)
         t = part["t"].to_numpy(np.intp)
         s_top = part["s_top"].to_numpy(float)
+        known = np.isfinite(s_top)  # (a top not picked: no window, NaN)
+        s_top = np.where(known, s_top, 0.0)
         idx = np.round(s_top).astype(np.intp)[:, None] + np.arange(-h, h + 1)  # (row, window)
-        valid = (idx >= 0) & (idx < ns)
+        valid = (idx >= 0) & (idx < ns) & known[:, None]
         idx = np.clip(idx, 0, ns - 1)
         resid = np.where(valid, data[c[:, None], t[:, None], idx], 0.0).astype(np.float64)
         base = bg[c[:, None], idx]
@@ -589,6 +591,7 @@ def _layer_shift(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_n
         off = np.where(inner, 0.5 * (ym - yp) / np.where(inner, curv, 1.0), 0.0)
         shift_p[lo:lo + len(part)] = (shifts[k] + np.clip(off, -0.5, 0.5) * step) / period_ns
         unexplained[lo:lo + len(part)] = np.where(e0 > 0, best / np.where(e0 > 0, e0, 1.0), np.nan)
+        shift_p[lo:lo + len(part)] = np.where(e0 > 0, shift_p[lo:lo + len(part)], np.nan)
     # per region: the median over its apex columns (NaN: none)
     u = np.full(len(strong), np.nan)
     sp = np.full(len(strong), np.nan)
