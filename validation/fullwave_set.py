@@ -1872,6 +1872,24 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.06, height_m=0.57, depth_top_m=0.49, soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.52, diameter_m=0.15, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 900, "pipe", dict(depth_m=0.67, diameter_m=0.13, material='metal')),
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-forty-second batch (forty-sixth session, drawn at its end): draw_blind_batch.py 142
+            ("cavity", 400, "cavity", dict(length_m=0.82, height_m=0.19, depth_top_m=1.16)),
+            ("cavity", 400, "cavity", dict(length_m=0.48, height_m=0.47, depth_top_m=0.53, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.23, height_m=0.035, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.63, height_m=0.36, depth_top_m=0.52, eps_r=24.8)),
+            ("loose", 400, "loose", dict(length_m=1.3, height_m=0.37, depth_top_m=0.63, soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.1, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.53, diameter_m=0.27, material='metal')),
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-forty-third batch (forty-sixth session, drawn at its end): draw_blind_batch.py 143
+            ("cavity", 900, "cavity", dict(length_m=0.7, height_m=0.49, depth_top_m=0.31, soil_materials=DRY_SAND)),
+            ("cavity", 900, "cavity", dict(length_m=0.61, height_m=0.46, depth_top_m=0.34, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.11, height_m=0.035, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.61, height_m=0.4, depth_top_m=0.91, eps_r=23.4)),
+            ("loose", 400, "loose", dict(length_m=1.05, height_m=0.42, depth_top_m=0.56, soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.28, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.68, diameter_m=0.34, material='metal', soil='uniform')),
             ("clean", 600, "clean", dict())]]
 
 
