@@ -105,6 +105,13 @@ def test_the_rule_needs_both_a_good_explanation_and_a_small_shift():
     c = classify(pd.DataFrame(rows), Thresholds())
     assert c["decision"].iloc[0] == "layer" and c["score_void"].iloc[0] == 0.0
     assert list(c["decision"].iloc[1:]) == ["void", "void", "void"]
+    # a moved layer of the surface's polarity (what a wet zone's top would read) is no wet zone
+    # either: the void's lost score must not pass to it
+    wet_like = dict(polarity=-0.9, phase_consistency=0.9)
+    c = classify(pd.DataFrame([_row(layer_shift_residual=r, layer_shift_periods=0.06, **wet_like)
+                               for r in (0.06, 0.22)]), Thresholds())
+    assert list(c["decision"]) == ["layer", "layer"]
+    assert (c["score_water_rich"] <= c["score_layer"]).all()
 
 
 def _blind(name):

@@ -40,7 +40,8 @@ def test_a_strong_zone_incoherent_every_way_is_loose_whatever_its_few_bright_col
             _row(coherence_dip=0.9),                        # coherent along its dip: a flank
             _row(hyperbola_rms_all_ns=0.5),                 # its picks fit a hyperbola (0.2 period)
             _row(hyperbola_rms_all_ns=2.6),                 # picks jumping over a period: several events
-            _row(hyperbola_rms_all_ns=np.nan, n_columns=2),  # one or two columns: no top measured
+            _row(n_columns=2),                              # one or two columns: no top measured
+            _row(hyperbola_rms_all_ns=np.nan),              # picks that could not be fitted: none either
             _row(distance_start_m=2.2, region_start_m=2.2),  # 0.36 m: one scatterer, not a zone
             _row(z_peak=9.0, z_peak_short=9.0)]             # barely above the background
     c = classify(pd.DataFrame(rows), Thresholds())
@@ -83,6 +84,17 @@ def test_an_unexplained_zone_under_a_much_stronger_reflector_is_its_shadow():
     # under the pipe: dropped; beside it: kept; loose by the loose rules' own evidence: kept
     assert list(out["decision"]) == ["pipe", "weak", "loose", "loose"]
     assert out["confidence"].iloc[1] == 0.0 and not out["is_defect"].iloc[1]
+    # a layer's residual above (it runs along the line over anything) casts no such shadow, and a
+    # region that is not stronger neither
+    assert list(_unexplained_under_stronger(cls.assign(decision=["layer", "loose", "loose", "loose"]))["decision"]) \
+        == ["layer", "loose", "loose", "loose"]
+    assert list(_unexplained_under_stronger(cls.assign(z_peak=[60.0, 36.0, 36.0, 36.0]))["decision"]) \
+        == ["pipe", "loose", "loose", "loose"]
+    # NaN extents (no strong columns measured) shadow nothing and do not fail
+    assert list(_unexplained_under_stronger(cls.assign(t_min=np.nan))["decision"]) == ["pipe", "loose", "loose", "loose"]
+    # a categorical decision column is handled
+    cat = cls.assign(decision=pd.Categorical(cls["decision"]))
+    assert list(_unexplained_under_stronger(cat)["decision"]) == ["pipe", "weak", "loose", "loose"]
 
 
 def _detect(rel):

@@ -242,7 +242,8 @@ LOOSE_BROKEN_MAX_DIP_GAIN = (0.3, 0.2)
 
 #: A strong zone incoherent every way is loose whatever its top's polarity and phase read and
 #: however little rings under it: ``coherence`` under the first pair, ``coherence_dip`` under the
-#: second, no hyperbola (misfit over the third pair of periods, or no fit), at least the fourth
+#: second, no hyperbola (a fit made over at least three strong columns, its misfit over the third
+#: pair of periods; picks that could not be fitted measure no top), at least the fourth
 #: pair of metres long (or of the region's zone) and ``z_peak`` over the fifth. In noise the strong
 #: columns of a scattering zone shrink to its few brightest scatterers, whose polarities and phases
 #: then agree by chance and under which little stands above the noise (blind noisy loose zones
@@ -527,7 +528,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     if END_LAYER_RATIO is not None and "background_ratio" in f:  # (see END_LAYER_RATIO)
         end_layer = at_end * ramp(f["background_ratio"].to_numpy(float), *END_LAYER_RATIO)  # (NaN: unknown -> 0)
     displaced = np.zeros(len(f))
-    if LAYER_SHIFT is not None and "layer_shift_residual" in f:  # (see LAYER_SHIFT; NaN: unknown -> 0)
+    if LAYER_SHIFT is not None and {"layer_shift_residual", "layer_shift_periods"} <= set(f.columns):  # (NaN -> 0)
         (u0, u1), (p0, p1) = LAYER_SHIFT
         displaced = (ramp(f["layer_shift_residual"].to_numpy(float), u0, u1)
                      * ramp(np.abs(f["layer_shift_periods"].to_numpy(float)), p0, p1))
@@ -662,7 +663,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out["cavity"] = np.where(is_soil, 0.0, air_body)
     # the top of a wet zone is a smooth interface: one wavelet along it (full-wave 0.95-0.99)
     out["water_rich"] = (strong * same * top_main * (1 - point_same) * ramp(length, 0.6, 1.2) * (1 - out["void"])
-                         * ramp(consistency, 0.5, 0.7))
+                         * ramp(consistency, 0.5, 0.7) * (1 - displaced))  # (a layer moved: see LAYER_SHIFT)
     zcpk = f["zc_peak"].to_numpy(float) if "zc_peak" in f else np.zeros(len(f))
     # chaotic scattering is measured on the short stack: a longer one averages it out
     zpk_s = f["z_peak_short"].to_numpy(float) if "z_peak_short" in f else zpk

@@ -545,15 +545,18 @@ def _layer_shift(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_n
     dt = float(pr.survey.attrs["dt_ns"])
     ns = bg.shape[-1]
     shifts = np.linspace(-LAYER_SHIFT_MAX_PERIODS, LAYER_SHIFT_MAX_PERIODS, LAYER_SHIFT_STEPS) * period_ns
-    n_fft = 2 * ns
-    freq = np.fft.rfftfreq(n_fft, dt)
-    spec = np.fft.rfft(bg, n_fft, axis=-1)
-    moved = np.fft.irfft(spec[:, None, :] * np.exp(-2j * np.pi * freq * shifts[:, None]), n_fft,
-                         axis=-1)[..., :ns]  # (channel, shift, sample): the background moved later by each
     apex = strong["apex"].to_numpy(bool) if "apex" in strong else np.ones(len(strong), dtype=bool)
     if not apex.any():
         return nan, nan.copy()
     rows = strong[apex]
+    # the background moved later by each shift, for the channels with an apex column only:
+    # (channel used, shift, sample)
+    chans, chan_at = np.unique(rows["c"].to_numpy(np.intp), return_inverse=True)
+    n_fft = 2 * ns
+    freq = np.fft.rfftfreq(n_fft, dt)
+    spec = np.fft.rfft(bg[chans], n_fft, axis=-1)
+    moved = np.fft.irfft(spec[:, None, :] * np.exp(-2j * np.pi * freq * shifts[:, None]), n_fft,
+                         axis=-1)[..., :ns].copy()
     h = max(2, int(round(LAYER_SHIFT_WINDOW_PERIODS * period_ns / dt)))
     t0, t1 = LAYER_SHIFT_TAPER_PERIODS
     step = shifts[1] - shifts[0]
@@ -563,6 +566,7 @@ def _layer_shift(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_n
     for lo in range(0, len(rows), block):
         part = rows.iloc[lo:lo + block]
         c = part["c"].to_numpy(np.intp)
+        cu = chan_at[lo:lo + block]  # (the channel's row in ``moved``)
         t = part["t"].to_numpy(np.intp)
         s_top = part["s_top"].to_numpy(float)
         known = np.isfinite(s_top)  # (a top not picked: no window, NaN)
@@ -575,7 +579,7 @@ def _layer_shift(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_n
         # the taper: 0 before the layer's reflection, 1 from a little before the top on
         frac = np.clip((idx * dt - (s_top[:, None] * dt - t0 * period_ns)) / ((t0 - t1) * period_ns), 0.0, 1.0)
         w = 0.5 - 0.5 * np.cos(np.pi * frac)
-        shifted = moved[c[:, None, None], np.arange(shifts.size)[None, :, None], idx[:, None, :]]
+        shifted = moved[cu[:, None, None], np.arange(shifts.size)[None, :, None], idx[:, None, :]]
         # recorded = resid + base; moved model = base + w (shifted - base): misfit resid - w (shifted - base)
         misfit = ((resid[:, None, :] - w[:, None, :] * (shifted - base[:, None, :])) ** 2
                   * valid[:, None, :]).sum(-1)  # (row, shift)
@@ -856,7 +860,8 @@ UNEXPLAINED_UNDER_RATIO = 2.0
 def _unexplained_under_stronger(cls: pd.DataFrame) -> pd.DataFrame:
     """Loose calls that rest only on an unexplained incoherent zone
     (:data:`~roadhealth.detect.classify.LOOSE_INCOHERENT_ZONE`, column ``unexplained_zone``)
-    dropped (decision ``weak``) where a much stronger region lies above them over the same columns.
+    dropped (decision ``weak``) where a much stronger body or pipe (decision pipe, cavity, void or
+    wet zone) lies above them over the same columns.
 
     Under a strong reflector the record holds its reverberation, its bottom and multiples and the
     shadow it casts on the layers, which are as incoherent as scattering soil and explained by
@@ -873,16 +878,21 @@ def _unexplained_under_stronger(cls: pd.DataFrame) -> pd.DataFrame:
     z = cls["z_peak"].to_numpy(float)
     t_top = cls["t_top_ns"].to_numpy(float)
     period = cls["period_ns"].to_numpy(float)
+    # (a body or a pipe above, whose echoes and shadow these are; not a layer's residual or the
+    # surface's, which run along the line over anything under them)
+    body = np.isin(cls["decision"].astype(str).to_numpy(), ("pipe", "cavity", "void", "water_rich"))
     lo_t, hi_t = _column(cls, "t_min"), _column(cls, "t_max")
     lo_c, hi_c = _column(cls, "c_min"), _column(cls, "c_max")
     over = ((lo_t[None, :] <= hi_t[cand, None]) & (hi_t[None, :] >= lo_t[cand, None])
             & (lo_c[None, :] <= hi_c[cand, None]) & (hi_c[None, :] >= lo_c[cand, None]))
     above = t_top[None, :] <= t_top[cand, None] - period[cand, None]
     stronger = z[None, :] >= UNEXPLAINED_UNDER_RATIO * z[cand, None]
-    shadowed = cand[(over & above & stronger).any(axis=1)]
+    shadowed = cand[(over & above & stronger & body[None, :]).any(axis=1)]
     if shadowed.size == 0:
         return cls
     cls = cls.copy()
+    if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
+        cls["decision"] = cls["decision"].astype(object)
     col = cls.columns
     cls.iloc[shadowed, col.get_loc("decision")] = "weak"
     cls.iloc[shadowed, col.get_loc("is_defect")] = False
