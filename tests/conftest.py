@@ -89,3 +89,22 @@ def resampled_in_time(survey, up: int, down: int = 1):
                        coords={k: v for k, v in survey.coords.items() if "sample" not in v.dims},
                        attrs={**survey.attrs, "dt_ns": dt})
     return out.assign_coords(twt_ns=("sample", float(survey.coords["twt_ns"].values[0]) + dt * np.arange(x.shape[-1])))
+
+
+#: The repository's validation data (full-wave SEG-Y lines; large files, kept in the checkout).
+VALIDATION = Path(__file__).resolve().parent.parent / "validation"
+
+
+def detect_validation_file(rel: str):
+    """``roadhealth.detect`` on a file under ``validation/`` (warnings silenced); the test is
+    skipped where the file is not in this checkout."""
+    import warnings
+
+    import roadhealth
+
+    path = VALIDATION / rel
+    if not path.exists():
+        pytest.skip(f"{path} not in this checkout")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return roadhealth.detect(roadhealth.read(path))

@@ -5,18 +5,16 @@ the rule that reads them (roadhealth.detect.classify.LAYER_SHIFT)."""
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import detect_validation_file
 
 import roadhealth
 from roadhealth.detect import core
 from roadhealth.detect.classify import Thresholds, classify
 from roadhealth.survey import make_survey
-
-BLIND = Path(__file__).resolve().parent.parent / "validation" / "fullwave_blind"
 
 DT_NS, MHZ, STEP_M, N_TRACES, N_SAMPLES = 0.05, 400.0, 0.05, 61, 600
 PERIOD_NS = 1e3 / MHZ
@@ -115,12 +113,7 @@ def test_the_rule_needs_both_a_good_explanation_and_a_small_shift():
 
 
 def _blind(name):
-    path = BLIND / f"{name}.sgy"
-    if not path.exists():
-        pytest.skip(f"{path} not in this checkout")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return roadhealth.detect(roadhealth.read(path))
+    return detect_validation_file(f"fullwave_blind/{name}.sgy")
 
 
 def test_a_full_wave_road_whose_asphalt_steps_by_a_centimetre_has_no_void():

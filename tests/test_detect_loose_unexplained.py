@@ -4,18 +4,12 @@ reflector above it (roadhealth.detect.core._unexplained_under_stronger)."""
 
 from __future__ import annotations
 
-import warnings
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import pytest
+from conftest import detect_validation_file
 
-import roadhealth
 from roadhealth.detect.classify import Thresholds, classify
 from roadhealth.detect.core import _unexplained_under_stronger
-
-VALIDATION = Path(__file__).resolve().parent.parent / "validation"
 
 
 def _row(**kw):
@@ -97,20 +91,11 @@ def test_an_unexplained_zone_under_a_much_stronger_reflector_is_its_shadow():
     assert list(_unexplained_under_stronger(cat)["decision"]) == ["pipe", "weak", "loose", "loose"]
 
 
-def _detect(rel):
-    path = VALIDATION / rel
-    if not path.exists():
-        pytest.skip(f"{path} not in this checkout")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return roadhealth.detect(roadhealth.read(path))
-
-
 def test_full_wave_noisy_loose_zone_is_found_and_the_shadow_of_a_metal_pipe_is_not_loose():
     """Blind `bw400_loose_33` (noisy; called nothing before the rule) is a loose zone; the main
     set's 900 MHz metal pipe (`fw900_pipe_03`, clean), whose shadow the rule alone had called loose
     at 0.77, has no detection."""
-    found = _detect("fullwave_blind/bw400_loose_33_noisy.sgy")
+    found = detect_validation_file("fullwave_blind/bw400_loose_33_noisy.sgy")
     assert (found["kind"] == "loose").any()
     # the evidence says why (not the polarity of its few bright scatterers)
     from roadhealth.detect import explain
@@ -118,4 +103,4 @@ def test_full_wave_noisy_loose_zone_is_found_and_the_shadow_of_a_metal_pipe_is_n
     row = found[found["kind"] == "loose"].iloc[0]
     assert "no other kind explains" in row["evidence"]
     assert "incoherent zone" in explain(row) and "surface's polarity" not in explain(row)
-    assert _detect("fullwave/fw900_pipe_03_clean.sgy").empty
+    assert detect_validation_file("fullwave/fw900_pipe_03_clean.sgy").empty
