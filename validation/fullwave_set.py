@@ -1890,7 +1890,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.05, height_m=0.42, depth_top_m=0.56, soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.28, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=0.68, diameter_m=0.34, material='metal', soil='uniform')),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-forty-fourth batch (forty-seventh session, drawn at its start): draw_blind_batch.py 144
+            ("cavity", 400, "cavity", dict(length_m=0.54, height_m=0.17, depth_top_m=0.38, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=1.05, height_m=0.18, depth_top_m=1.04)),
+            ("void", 400, "void", dict(length_m=1.01, height_m=0.028, under='asphalt', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.71, height_m=0.21, depth_top_m=0.47, eps_r=24.8)),
+            ("loose", 400, "loose", dict(length_m=1.51, height_m=0.48, depth_top_m=0.61)),
+            ("pipe", 400, "pipe", dict(depth_m=0.57, diameter_m=0.11, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.22, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-forty-fifth batch (forty-seventh session, drawn at its start): draw_blind_batch.py 145
+            ("cavity", 600, "cavity", dict(length_m=1.0, height_m=0.24, depth_top_m=0.49, soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.52, height_m=0.39, depth_top_m=0.41, soil='uniform')),
+            ("void", 600, "void", dict(length_m=1.07, height_m=0.026, under='asphalt')),
+            ("water_rich", 900, "water_rich", dict(length_m=0.7, height_m=0.37, depth_top_m=0.43, eps_r=23.3, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=0.95, height_m=0.49, depth_top_m=0.58)),
+            ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.12, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.89, diameter_m=0.31, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
