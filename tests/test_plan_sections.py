@@ -34,17 +34,48 @@ def _recovered(found, cps):
     return len(found) == len(cps) and bool(np.all(np.abs(np.asarray(found) - np.asarray(cps)) <= 1))
 
 
+def _fixed_layouts(seed, count):
+    """``count`` layouts (n 60-240, 0-4 steps of 5-10 noise sd, segments of 10+ samples) with their
+    noisy series, from one fixed seed."""
+    rng = np.random.default_rng(seed)
+    out = []
+    while len(out) < count:
+        n = int(rng.integers(60, 241))
+        k = int(rng.integers(0, 5))
+        cps = sorted(rng.choice(np.arange(10, n - 9), k, replace=False).tolist())
+        if any(b - a < 10 for a, b in zip([0, *cps], [*cps, n], strict=True)):
+            continue
+        levels = np.concatenate([[0.0], np.cumsum(rng.choice([-1, 1], k) * rng.uniform(5, 10, k))])
+        out.append((cps, piecewise(cps, n, levels, 1.0, rng)))
+    return out
+
+
 @pytest.mark.parametrize("method", ["pelt", "dp"])
+def test_segmentation_recovers_known_change_points(method):
+    # Stricter than the defaults (penalty 3, threshold 1.63: about 1 % false splits of pure noise).
+    # Pure noise still splits now and then at any finite penalty (a 13-sample run 4.4 standard
+    # errors off its mean did, in a hypothesis search), so this is a rate over fixed draws, not a
+    # property of every draw: 0 of these 400 fail; a penalty or a noise estimate gone wrong fails
+    # (penalty 1: 165 of 400; 2: 16; the default 3: 2).
+    failed = [(cps, found) for cps, y in _fixed_layouts(7, 400)
+              if not _recovered(found := segment(y, method=method, min_size=10, penalty=5.0, threshold=2.2), cps)]
+    assert len(failed) <= 2, failed[:5]
+
+
+@pytest.mark.parametrize("method", ["pelt", "dp", "cda"])
 @settings(max_examples=25, deadline=None)
 @given(layout=layouts())
-def test_segmentation_recovers_known_change_points(method, layout):
-    # stricter than the defaults (penalty 3, threshold 1.63: about 1 % false splits of pure noise)
-    # so that no drawn noise splits falsely: a property over many draws (0 failures in 1,500)
+def test_segmentation_is_sign_and_scale_free_and_keeps_min_size(method, layout):
+    # properties of every draw: segments of at least min_size, sorted, inside the series, and the
+    # same change points for -y and 4y (the series count in units of their own noise; a power of
+    # two scales every sum exactly, so the optimum cannot move)
     n, cps, levels, seed = layout
-    rng = np.random.default_rng(seed)
-    y = piecewise(cps, n, levels, 1.0, rng)
+    y = piecewise(cps, n, levels, 1.0, np.random.default_rng(seed))
     found = segment(y, method=method, min_size=10, penalty=5.0, threshold=2.2)
-    assert _recovered(found, cps), (found, cps)  # within one sample spacing
+    edges = [0, *found, n]
+    assert all(b - a >= 10 for a, b in zip(edges[:-1], edges[1:], strict=True)), found
+    assert segment(-y, method=method, min_size=10, penalty=5.0, threshold=2.2) == found
+    assert segment(4.0 * y, method=method, min_size=10, penalty=5.0, threshold=2.2) == found
 
 
 def test_cumulative_difference_recovers_nearly_all_layouts():
