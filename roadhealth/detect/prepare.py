@@ -168,18 +168,48 @@ class Prepared:
         the first arrival's opposite phase turned by :data:`DIRECT_WAVE_LAG_DEG` (measured whether
         or not the sign vote on the first arrival was clear: a phase is defined where a sign at
         the envelope peak is not); NaN where neither was measured (the sign vote is used)."""
+        direct = self._direct_wave_reference_rad
         if math.isfinite(self.layer_phase_rad):
+            if self._weak_layer_reversed:
+                return direct
             return self.layer_phase_rad
-        if self.surface_ns == 0.0 and math.isfinite(self.first_arrival_phase_rad):  # ground-coupled
-            return float(math.remainder(self.first_arrival_phase_rad + math.pi + math.radians(DIRECT_WAVE_LAG_DEG),
-                                        2 * math.pi))
+        if math.isfinite(direct):
+            return direct
         if self.polarity_source == REMOVED_POLARITY_SOURCE and REMOVED_REFERENCE_DEG is not None:
             return math.radians(REMOVED_REFERENCE_DEG)  # nothing in the record: the assumed phase
         return math.nan
 
     @property
+    def _direct_wave_reference_rad(self) -> float:
+        """Under a ground-coupled antenna (the surface at the first arrival, not a separate later
+        arrival), the first arrival's opposite phase turned by :data:`DIRECT_WAVE_LAG_DEG`; NaN
+        otherwise or where the first arrival's phase was not measured."""
+        if self.surface_ns == 0.0 and math.isfinite(self.first_arrival_phase_rad):
+            return float(math.remainder(self.first_arrival_phase_rad + math.pi + math.radians(DIRECT_WAVE_LAG_DEG),
+                                        2 * math.pi))
+        return math.nan
+
+    @property
+    def _weak_layer_reversed(self) -> bool:
+        """Whether the layer reflection is weak and stands about opposite to the direct wave's
+        reference (:data:`WEAK_LAYER_REVERSED`): an interface into a *faster* medium, which the
+        direct wave then outvotes."""
+        if WEAK_LAYER_REVERSED is None or not math.isfinite(self.layer_phase_rad):
+            return False
+        direct = self._direct_wave_reference_rad
+        if not math.isfinite(direct):
+            return False
+        max_strength, min_deg = WEAK_LAYER_REVERSED
+        apart = abs(math.degrees(math.remainder(self.layer_phase_rad - direct, 2 * math.pi)))
+        return self.layer_strength < max_strength and apart > min_deg
+
+    @property
     def polarity_reference(self) -> str:
         """What the polarity of targets is measured against (for ``attrs["detect"]`` and evidence)."""
+        if self._weak_layer_reversed:
+            return (f"the phase of the raw first arrival (direct wave), opposite and {DIRECT_WAVE_LAG_DEG:g} "
+                    f"degrees later: the layer reflection ({self.layer_strength:.2f} of the surface's) is weak "
+                    "and stands opposite to it (an interface into a faster medium)")
         if math.isfinite(self.layer_phase_rad):
             return f"the phase of a layer reflection ({self.layer_strength:.2f} of the surface's)"
         if self.polarity_source == REMOVED_POLARITY_SOURCE:
@@ -1362,6 +1392,17 @@ FIRST_ARRIVAL_CUT_PERIODS: float | None = 0.35
 #: used until 1 December 2026, 0.37 (0.26). The offset belongs to the antenna (its near field, its
 #: height): an instrument whose first arrival sits elsewhere needs a layer reflection.
 DIRECT_WAVE_LAG_DEG = 50.0
+
+#: (strength, degrees): a layer reflection weaker than this fraction of the surface's that stands
+#: more than this many degrees from the direct wave's reference (:data:`DIRECT_WAVE_LAG_DEG`) is
+#: taken for an interface into a *faster* medium, and the direct wave is the reference. Road
+#: layers are mostly slower with depth, but over dry sand (base eps_r 6 over subbase 6.5 over
+#: subgrade 6) the strongest layer reflection clear of the surface wavelet may be the step back to
+#: the faster subgrade, and every target's polarity turned with it (blind full-wave lines: cavities
+#: called wet zones, wet zones cavities). Where the two agree (within 20 degrees on most blind
+#: lines) nothing changes; strong layers (real GSSI grid lines: 0.19-0.45 of the surface's, at any
+#: angle from the direct wave, whose lag is the antenna's) keep the layer. None: the layer always.
+WEAK_LAYER_REVERSED: tuple[float, float] | None = (0.15, 120.0)
 
 #: Antenna periods after the surface from which a layer reflection is clear of the surface wavelet.
 LAYER_START_PERIODS = 2.0
