@@ -1908,7 +1908,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=0.95, height_m=0.49, depth_top_m=0.58)),
             ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.12, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 600, "pipe", dict(depth_m=0.89, diameter_m=0.31, material='metal', soil_materials=WET_CLAY)),
-            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-forty-sixth batch (forty-seventh session, after its weak-layer rule): draw_blind_batch.py 146
+            ("cavity", 900, "cavity", dict(length_m=0.64, height_m=0.28, depth_top_m=0.52, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.39, height_m=0.21, depth_top_m=0.95, soil='uniform')),
+            ("void", 900, "void", dict(length_m=1.46, height_m=0.023, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.73, height_m=0.32, depth_top_m=0.57, eps_r=23.2, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.44, height_m=0.4, depth_top_m=0.51)),
+            ("pipe", 600, "pipe", dict(depth_m=0.97, diameter_m=0.1, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.13, material='metal')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-forty-seventh batch (forty-seventh session, after its weak-layer rule): draw_blind_batch.py 147
+            ("cavity", 400, "cavity", dict(length_m=0.81, height_m=0.42, depth_top_m=0.8, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.38, height_m=0.25, depth_top_m=0.93, soil_materials=WET_CLAY)),
+            ("void", 600, "void", dict(length_m=1.25, height_m=0.018, under='asphalt', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.78, height_m=0.19, depth_top_m=0.91, eps_r=18.9, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.33, depth_top_m=0.6, soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.11, material='pvc', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.2, material='metal')),
+            ("clean", 600, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
