@@ -46,7 +46,23 @@ def test_layer_keeps_the_reference_otherwise(layer_offset, strength):
     layer = _direct_deg() + layer_offset
     pr = _prepared(layer_deg=layer, strength=strength)
     assert _deg(pr.polarity_reference_rad) == pytest.approx(_deg(math.radians(layer)))
-    assert "layer reflection" in pr.polarity_reference
+    assert "layer reflection" in pr.polarity_reference and "faster medium" not in pr.polarity_reference
+
+
+@pytest.mark.parametrize("layer_offset", [10.0, -10.0])
+def test_angles_are_compared_around_the_circle(layer_offset):
+    # phases live in -180..180 degrees: a weak layer 10 degrees from the direct wave's reference
+    # across the +-180 wrap agrees with it (unwrapped, the two would stand 350 degrees apart)
+    first = 175.0 - 180.0 - DIRECT_WAVE_LAG_DEG  # puts the direct wave's reference at 175 degrees
+    assert _direct_deg(first) == pytest.approx(175.0)
+    layer = _deg(math.radians(175.0 + layer_offset))  # 185 -> -175 (across the wrap) or 165
+    pr = _prepared(layer_deg=layer, strength=0.05, first_arrival_deg=first)
+    assert _deg(pr.polarity_reference_rad) == pytest.approx(layer)
+
+
+def test_strength_bar_is_strict():
+    pr = _prepared(layer_deg=_direct_deg() + 170.0, strength=P.WEAK_LAYER_REVERSED[0])
+    assert "faster medium" not in pr.polarity_reference
 
 
 def test_no_direct_wave_reference_without_a_ground_coupled_first_arrival():
@@ -54,6 +70,7 @@ def test_no_direct_wave_reference_without_a_ground_coupled_first_arrival():
     # reference, the weak layer stays
     pr = _prepared(layer_deg=_direct_deg() + 170.0, strength=0.05, surface_ns=3.0)
     assert _deg(pr.polarity_reference_rad) == pytest.approx(_deg(math.radians(_direct_deg() + 170.0)))
+    assert "faster medium" not in pr.polarity_reference
 
 
 def test_switched_off_the_layer_always_wins(monkeypatch):

@@ -438,7 +438,7 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
         feats["depth_bottom_m"] = np.maximum(bottom, top)
     # polarity relative to the surface reflection: from the top wavelet's phase against a
     # layer reflection of the same section where one stands out (valid for thin bodies
-    # too); else, under a ground-coupled antenna, against the phase a reflection into a slower
+    # too; unless weak and opposite to the direct wave: prepare.WEAK_LAYER_REVERSED); else, under a ground-coupled antenna, against the phase a reflection into a slower
     # medium has relative to the first arrival (DIRECT_WAVE_LAG_DEG, prepare.py); else the sign
     # at the envelope peak against the surface's
     feats["polarity_peak"] = -pr.surface_polarity * feats["polarity_raw"]

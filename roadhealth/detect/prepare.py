@@ -163,7 +163,8 @@ class Prepared:
     @property
     def polarity_reference_rad(self) -> float:
         """Phase (rad) of a reflection into a slower medium in this survey, the reference of
-        :func:`relative_polarity`: a layer reflection's where one stands out, else, under a
+        :func:`relative_polarity`: a layer reflection's where one stands out (unless it is weak and
+        stands opposite to the direct wave's reference, :data:`WEAK_LAYER_REVERSED`), else, under a
         ground-coupled antenna (the surface at the first arrival, not a separate later arrival),
         the first arrival's opposite phase turned by :data:`DIRECT_WAVE_LAG_DEG` (measured whether
         or not the sign vote on the first arrival was clear: a phase is defined where a sign at
