@@ -1926,7 +1926,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.54, height_m=0.33, depth_top_m=0.6, soil_materials=WET_CLAY)),
             ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.11, material='pvc', soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.2, material='metal')),
-            ("clean", 600, "clean", dict())]]
+            ("clean", 600, "clean", dict())],
+            [  # hundred-and-forty-eighth batch (forty-seventh session, near its end): draw_blind_batch.py 148
+            ("cavity", 400, "cavity", dict(length_m=0.89, height_m=0.34, depth_top_m=0.9, soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.99, height_m=0.48, depth_top_m=0.32)),
+            ("void", 400, "void", dict(length_m=1.27, height_m=0.04, under='base', soil_materials=WET_CLAY)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.19, height_m=0.28, depth_top_m=0.84, eps_r=25.7, soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.08, height_m=0.56, depth_top_m=0.24)),
+            ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.33, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.35, material='pvc', soil='uniform')),
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-forty-ninth batch (forty-seventh session, near its end): draw_blind_batch.py 149
+            ("cavity", 400, "cavity", dict(length_m=0.48, height_m=0.24, depth_top_m=0.96)),
+            ("cavity", 600, "cavity", dict(length_m=0.69, height_m=0.22, depth_top_m=0.98, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.41, height_m=0.019, under='base', soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.84, height_m=0.4, depth_top_m=0.49, eps_r=24.5, soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=0.84, height_m=0.47, depth_top_m=0.33)),
+            ("pipe", 900, "pipe", dict(depth_m=0.57, diameter_m=0.14, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.23, material='metal')),
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
