@@ -1944,7 +1944,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=0.84, height_m=0.47, depth_top_m=0.33)),
             ("pipe", 900, "pipe", dict(depth_m=0.57, diameter_m=0.14, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.23, material='metal')),
-            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-fiftieth batch (forty-seventh session, drawn at its end): draw_blind_batch.py 150
+            ("cavity", 600, "cavity", dict(length_m=0.93, height_m=0.48, depth_top_m=0.6)),
+            ("cavity", 600, "cavity", dict(length_m=0.96, height_m=0.41, depth_top_m=0.4, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.26, height_m=0.03, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.17, height_m=0.4, depth_top_m=0.82, eps_r=22.2, soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.36, height_m=0.56, depth_top_m=0.24)),
+            ("pipe", 600, "pipe", dict(depth_m=0.6, diameter_m=0.31, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.18, material='pvc')),
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-fifty-first batch (forty-seventh session, drawn at its end): draw_blind_batch.py 151
+            ("cavity", 600, "cavity", dict(length_m=0.87, height_m=0.28, depth_top_m=0.92, soil_materials=DRY_SAND)),
+            ("cavity", 600, "cavity", dict(length_m=0.31, height_m=0.32, depth_top_m=0.88, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=0.92, height_m=0.039, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.93, height_m=0.31, depth_top_m=0.92, eps_r=23.7)),
+            ("loose", 600, "loose", dict(length_m=1.6, height_m=0.33, depth_top_m=0.46, soil='uniform')),
+            ("pipe", 900, "pipe", dict(depth_m=0.54, diameter_m=0.09, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.26, material='pvc', soil='uniform')),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
