@@ -83,18 +83,8 @@ def test_cumulative_difference_recovers_nearly_all_layouts():
     # 2 x min_size apart can leave a wrong split, and its significance test rests on a noise
     # estimate, so it is not exact on every draw the way the optimal methods are (about 0.3 % of
     # these layouts fail). A rate over a fixed set of draws, not a property of each.
-    rng = np.random.default_rng(11)
-    failed = drawn = 0
-    while drawn < 300:
-        n = int(rng.integers(60, 241))
-        k = int(rng.integers(0, 5))
-        cps = sorted(rng.choice(np.arange(10, n - 9), k, replace=False).tolist())
-        if any(b - a < 10 for a, b in zip([0, *cps], [*cps, n], strict=True)):
-            continue
-        levels = np.concatenate([[0.0], np.cumsum(rng.choice([-1, 1], k) * rng.uniform(5, 10, k))])
-        y = piecewise(cps, n, levels, 1.0, rng)
-        failed += not _recovered(segment(y, method="cda", min_size=10, threshold=2.2), cps)
-        drawn += 1
+    failed = sum(not _recovered(segment(y, method="cda", min_size=10, threshold=2.2), cps)
+                 for cps, y in _fixed_layouts(11, 300))
     assert failed <= 3, failed
 
 
