@@ -1962,6 +1962,24 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.6, height_m=0.33, depth_top_m=0.46, soil='uniform')),
             ("pipe", 900, "pipe", dict(depth_m=0.54, diameter_m=0.09, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.26, material='pvc', soil='uniform')),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-fifty-second batch (forty-eighth session, drawn at its start): draw_blind_batch.py 152
+            ("cavity", 600, "cavity", dict(length_m=0.34, height_m=0.24, depth_top_m=0.78)),
+            ("cavity", 900, "cavity", dict(length_m=1.03, height_m=0.43, depth_top_m=0.37, soil_materials=DRY_SAND)),
+            ("void", 600, "void", dict(length_m=1.44, height_m=0.031, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=0.94, height_m=0.43, depth_top_m=0.71, eps_r=25.6)),
+            ("loose", 900, "loose", dict(length_m=1.25, height_m=0.38, depth_top_m=0.42, soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.1, material='metal', soil='uniform')),
+            ("pipe", 900, "pipe", dict(depth_m=0.49, diameter_m=0.12, material='metal')),
+            ("clean", 900, "clean", dict())],
+            [  # hundred-and-fifty-third batch (forty-eighth session, drawn at its start): draw_blind_batch.py 153
+            ("cavity", 600, "cavity", dict(length_m=0.39, height_m=0.34, depth_top_m=0.86, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.61, height_m=0.48, depth_top_m=0.72)),
+            ("void", 400, "void", dict(length_m=1.48, height_m=0.021, under='asphalt', soil='uniform')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.17, height_m=0.43, depth_top_m=0.84, eps_r=21.4, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=1.5, height_m=0.54, depth_top_m=0.67)),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.24, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.79, diameter_m=0.19, material='metal', soil='uniform')),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
 
 
