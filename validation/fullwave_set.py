@@ -1980,7 +1980,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.5, height_m=0.54, depth_top_m=0.67)),
             ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.24, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.79, diameter_m=0.19, material='metal', soil='uniform')),
-            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))]]
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-fifty-fourth batch (forty-eighth session, drawn after 152-153 were scored): draw_blind_batch.py 154
+            ("cavity", 400, "cavity", dict(length_m=0.46, height_m=0.38, depth_top_m=0.48, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.72, height_m=0.18, depth_top_m=1.09, soil='uniform')),
+            ("void", 400, "void", dict(length_m=1.14, height_m=0.04, under='asphalt', soil='uniform')),
+            ("water_rich", 400, "water_rich", dict(length_m=0.7, height_m=0.32, depth_top_m=0.85, eps_r=24.1, soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.23, height_m=0.55, depth_top_m=0.25)),
+            ("pipe", 400, "pipe", dict(depth_m=0.52, diameter_m=0.33, material='metal')),
+            ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.11, material='metal')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-fifty-fifth batch (forty-eighth session, drawn after 152-153 were scored): draw_blind_batch.py 155
+            ("cavity", 400, "cavity", dict(length_m=0.59, height_m=0.44, depth_top_m=0.88)),
+            ("cavity", 900, "cavity", dict(length_m=0.47, height_m=0.4, depth_top_m=0.4)),
+            ("void", 600, "void", dict(length_m=1.15, height_m=0.034, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.21, height_m=0.24, depth_top_m=0.49, eps_r=25.8, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.34, height_m=0.36, depth_top_m=0.41)),
+            ("pipe", 900, "pipe", dict(depth_m=0.53, diameter_m=0.27, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.59, diameter_m=0.21, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
