@@ -1998,7 +1998,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.34, height_m=0.36, depth_top_m=0.41)),
             ("pipe", 900, "pipe", dict(depth_m=0.53, diameter_m=0.27, material='metal', soil_materials=WET_CLAY)),
             ("pipe", 900, "pipe", dict(depth_m=0.59, diameter_m=0.21, material='pvc', soil_materials=DRY_SAND)),
-            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))]]
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND))],
+            [  # hundred-and-fifty-sixth batch (forty-eighth session, drawn after 154-155 were scored): draw_blind_batch.py 156
+            ("cavity", 900, "cavity", dict(length_m=0.38, height_m=0.15, depth_top_m=0.37)),
+            ("cavity", 400, "cavity", dict(length_m=1.05, height_m=0.41, depth_top_m=0.96)),
+            ("void", 900, "void", dict(length_m=1.47, height_m=0.026, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.03, height_m=0.43, depth_top_m=0.82, eps_r=21.4)),
+            ("loose", 400, "loose", dict(length_m=1.44, height_m=0.36, depth_top_m=0.35, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.83, diameter_m=0.14, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.83, diameter_m=0.26, material='metal', soil='uniform')),
+            ("clean", 900, "clean", dict(soil='uniform'))],
+            [  # hundred-and-fifty-seventh batch (forty-eighth session, drawn after 154-155 were scored): draw_blind_batch.py 157
+            ("cavity", 400, "cavity", dict(length_m=0.62, height_m=0.45, depth_top_m=0.48)),
+            ("cavity", 400, "cavity", dict(length_m=0.32, height_m=0.47, depth_top_m=0.95)),
+            ("void", 600, "void", dict(length_m=1.02, height_m=0.017, under='asphalt', soil='uniform')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.78, height_m=0.43, depth_top_m=0.77, eps_r=24.9, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.32, depth_top_m=0.38)),
+            ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.93, diameter_m=0.27, material='pvc', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict())]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
