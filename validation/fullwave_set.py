@@ -2016,7 +2016,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.54, height_m=0.32, depth_top_m=0.38)),
             ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND)),
             ("pipe", 600, "pipe", dict(depth_m=0.93, diameter_m=0.27, material='pvc', soil_materials=WET_CLAY)),
-            ("clean", 400, "clean", dict())]]
+            ("clean", 400, "clean", dict())],
+            [  # hundred-and-fifty-eighth batch (forty-ninth session, drawn at its start): draw_blind_batch.py 158
+            ("cavity", 400, "cavity", dict(length_m=0.78, height_m=0.42, depth_top_m=0.84, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=0.58, height_m=0.49, depth_top_m=0.71, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=1.21, height_m=0.018, under='asphalt')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.64, height_m=0.21, depth_top_m=0.41, eps_r=20.1)),
+            ("loose", 600, "loose", dict(length_m=1.44, height_m=0.52, depth_top_m=0.38, soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.67, diameter_m=0.11, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.3, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY))],
+            [  # hundred-and-fifty-ninth batch (forty-ninth session, drawn at its start): draw_blind_batch.py 159
+            ("cavity", 900, "cavity", dict(length_m=0.59, height_m=0.35, depth_top_m=0.45, soil='uniform')),
+            ("cavity", 900, "cavity", dict(length_m=1.1, height_m=0.28, depth_top_m=0.52, soil='uniform')),
+            ("void", 900, "void", dict(length_m=0.96, height_m=0.017, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.27, height_m=0.32, depth_top_m=0.69, eps_r=24.0)),
+            ("loose", 400, "loose", dict(length_m=0.94, height_m=0.5, depth_top_m=0.67, soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.56, diameter_m=0.15, material='metal')),
+            ("pipe", 900, "pipe", dict(depth_m=0.64, diameter_m=0.16, material='pvc')),
+            ("clean", 400, "clean", dict(soil='uniform'))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
