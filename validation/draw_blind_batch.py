@@ -1,6 +1,6 @@
 """Draw one batch of the blind full-wave set and print it as the tuples ``fullwave_set.py`` lists.
 
-Usage: ``python validation/draw_blind_batch.py SEED`` (a batch N is drawn with ``SEED = N``).
+Usage: ``python validation/draw_blind_batch.py SEED [--varied]`` (a batch N is drawn with ``SEED = N``).
 
 The blind batches from 88 on were drawn by a scratch script that did not survive; this one, written in
 the forty-first session, draws from the ranges those batches show (batches 88-105, 144 lines):
@@ -14,6 +14,19 @@ the forty-first session, draws from the ranges those batches show (batches 88-10
   0.32-0.57 m tall, tops 0.35-0.71 m; pipes 0.09-0.35 m across at 0.42-1.03 m, a third of them
   air-filled plastic;
 * every top clipped to 0.8 of the band's model depth less the body's height (a pipe's, its diameter).
+
+With ``--varied`` (forty-ninth session on) the same draw is made and then each line gets the set-up
+variations an independent modeller's simulations may have and the plain draw never gives, each drawn
+on its own from a second stream of the seed (``[SEED, 1]``):
+
+* the unbound layers' properties varied by a fractal (gprMax ``#fractal_box``), +-10-30 % (p 0.3);
+* a Gaussian-derivative source instead of the Ricker (p 0.25);
+* the antenna 0-10 cm above the road instead of 2 cm (p 0.3);
+* trace steps of 2-4 cm instead of the band's (p 0.2);
+* asphalt 5-25 cm thick (p 0.3);
+* cavities flat-topped (p 0.3), a rounder or boxier footprint (``shape_power`` 1.5-4, p 0.3) or partly
+  water-filled (20-60 %, p 0.15); water-rich zones flat-topped (p 0.3) with a conductivity of
+  0.01-0.15 S/m (p 0.5); plastic pipes water-filled (p 0.3).
 
 The draw is made before the batch is run and written into ``fullwave_set.py`` unchanged; nothing in it
 looks at any detection result.
@@ -75,9 +88,46 @@ def draw(seed: int) -> list[tuple[str, int, str, dict]]:
     return out
 
 
+def vary(seed: int, lines: list[tuple[str, int, str, dict]]) -> list[tuple[str, int, str, dict]]:
+    """The lines of :func:`draw` with the ``--varied`` set-up variations (see the module's notes)."""
+    rng = np.random.default_rng([seed, 1])
+    out = []
+    for kind, band, obj, p in lines:
+        q = dict(p)
+        if rng.uniform() < 0.3:
+            q["heterogeneity"] = _r(rng, 0.1, 0.3)
+        if rng.uniform() < 0.25:
+            q["waveform"] = "gaussiandot"
+        if rng.uniform() < 0.3:
+            q["antenna_height_m"] = _r(rng, 0.0, 0.1)
+        if rng.uniform() < 0.2:
+            q["step_m"] = _r(rng, 0.02, 0.04)
+        if rng.uniform() < 0.3 and q.get("under") != "asphalt":
+            q["asphalt_m"] = _r(rng, 0.05, 0.25)
+        if kind == "cavity":
+            if rng.uniform() < 0.3:
+                q["flat_top"] = True
+            if rng.uniform() < 0.3:
+                q["shape_power"] = _r(rng, 1.5, 4.0, 1)
+            if rng.uniform() < 0.15:
+                q["water_fraction"] = _r(rng, 0.2, 0.6)
+        elif kind == "water_rich":
+            if rng.uniform() < 0.3:
+                q["flat_top"] = True
+            if rng.uniform() < 0.5:
+                q["sigma_s_m"] = _r(rng, 0.01, 0.15, 3)
+        elif kind == "pipe" and q.get("material") == "pvc" and rng.uniform() < 0.3:
+            q["fill"] = "water"
+        out.append((kind, band, obj, q))
+    return out
+
+
 def main(argv: list[str]) -> None:
+    varied = "--varied" in argv
+    argv = [a for a in argv if a != "--varied"]
     seed = int(argv[1])
-    for kind, band, obj, p in draw(seed):
+    lines = draw(seed)
+    for kind, band, obj, p in (vary(seed, lines) if varied else lines):
         items = ", ".join(f"{k}={v}" if k == "soil_materials" else f"{k}={v!r}" for k, v in p.items())
         print(f'            ("{kind}", {band}, "{obj}", dict({items})),')
 

@@ -2034,7 +2034,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=0.94, height_m=0.5, depth_top_m=0.67, soil_materials=DRY_SAND)),
             ("pipe", 900, "pipe", dict(depth_m=0.56, diameter_m=0.15, material='metal')),
             ("pipe", 900, "pipe", dict(depth_m=0.64, diameter_m=0.16, material='pvc')),
-            ("clean", 400, "clean", dict(soil='uniform'))]]
+            ("clean", 400, "clean", dict(soil='uniform'))],
+            [  # hundred-and-sixtieth batch (forty-ninth session, drawn with the set-up variations of draw_blind_batch.py --varied): draw_blind_batch.py 160 --varied
+            ("cavity", 400, "cavity", dict(length_m=0.58, height_m=0.36, depth_top_m=0.88, soil_materials=DRY_SAND, heterogeneity=0.23, flat_top=True, water_fraction=0.48)),
+            ("cavity", 400, "cavity", dict(length_m=0.58, height_m=0.28, depth_top_m=0.31, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=1.16, height_m=0.019, under='base', soil_materials=DRY_SAND, heterogeneity=0.19, asphalt_m=0.22)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.22, height_m=0.33, depth_top_m=0.5, eps_r=25.9, soil_materials=WET_CLAY, antenna_height_m=0.04, asphalt_m=0.11, sigma_s_m=0.092)),
+            ("loose", 400, "loose", dict(length_m=0.99, height_m=0.42, depth_top_m=0.55, step_m=0.02)),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.1, material='metal', soil_materials=WET_CLAY, asphalt_m=0.13)),
+            ("pipe", 900, "pipe", dict(depth_m=0.64, diameter_m=0.16, material='metal')),
+            ("clean", 400, "clean", dict(waveform='gaussiandot', step_m=0.02))],
+            [  # hundred-and-sixty-first batch (forty-ninth session, drawn with the set-up variations of draw_blind_batch.py --varied): draw_blind_batch.py 161 --varied
+            ("cavity", 900, "cavity", dict(length_m=0.49, height_m=0.4, depth_top_m=0.4, soil_materials=DRY_SAND, asphalt_m=0.18, shape_power=3.1)),
+            ("cavity", 400, "cavity", dict(length_m=0.93, height_m=0.21, depth_top_m=0.52, soil_materials=DRY_SAND, asphalt_m=0.13, flat_top=True, shape_power=2.9)),
+            ("void", 400, "void", dict(length_m=1.47, height_m=0.032, under='base', soil_materials=DRY_SAND, waveform='gaussiandot', asphalt_m=0.14)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.01, height_m=0.35, depth_top_m=0.62, eps_r=24.1, antenna_height_m=0.04)),
+            ("loose", 900, "loose", dict(length_m=1.18, height_m=0.53, depth_top_m=0.27, heterogeneity=0.1)),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.24, material='metal', soil_materials=DRY_SAND, antenna_height_m=0.02)),
+            ("pipe", 600, "pipe", dict(depth_m=0.95, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND, antenna_height_m=0.09)),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY, asphalt_m=0.24))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
