@@ -2076,6 +2076,10 @@ def _blind_batch_of() -> list[int]:
     return [b + 1 for b, batch in enumerate(_blind_batches()) for _ in batch]
 
 
+#: The first blind batch drawn with ``draw_blind_batch.py --varied`` (its set-up variations); every
+#: later batch is drawn so too (forty-ninth session on).
+VARIED_FROM_BATCH = 160
+
 #: Which set the module works on: "main" (``fullwave/``) or "blind" (``fullwave_blind/``).
 SET = "main"
 
