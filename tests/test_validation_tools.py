@@ -1,0 +1,87 @@
+"""The validation scripts' own logic: the blind set's varied draw, the white-noise robustness
+variant and the by-set-up breakdown (the full-wave records themselves are not needed)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from validation import draw_blind_batch as draw  # noqa: E402
+from validation import fullwave_breakdown as bd  # noqa: E402
+from validation import fullwave_set as fw  # noqa: E402
+
+
+def test_varied_draw_keeps_the_plain_draw_and_only_adds_set_up_variations():
+    """``--varied`` draws the same bodies as the plain draw (a batch's kinds, sizes and depths do
+    not depend on the flag) and adds set-up keys from a stream of its own, reproducibly."""
+    allowed = {"heterogeneity", "waveform", "antenna_height_m", "step_m", "asphalt_m", "flat_top",
+               "shape_power", "water_fraction", "sigma_s_m", "fill"}
+    added = set()
+    for seed in range(160, 176):
+        plain = draw.draw(seed)
+        varied = draw.vary(seed, draw.draw(seed))
+        assert varied == draw.vary(seed, draw.draw(seed))  # reproducible
+        assert [(k, b, o) for k, b, o, _ in varied] == [(k, b, o) for k, b, o, _ in plain]
+        for (_, _, _, p), (kind, _, _, q) in zip(plain, varied, strict=True):
+            assert {k: q[k] for k in p} == p  # the body as drawn
+            extra = set(q) - set(p)
+            assert extra <= allowed
+            added |= extra
+            if "antenna_height_m" in q:
+                assert 0.0 <= q["antenna_height_m"] <= 0.1
+            if "asphalt_m" in q:
+                assert 0.05 <= q["asphalt_m"] <= 0.25 and q.get("under") != "asphalt"
+            if "fill" in q:
+                assert kind == "pipe" and q["material"] == "pvc"
+    # over sixteen batches every kind of variation turns up
+    assert added == allowed
+
+
+@pytest.mark.skipif(not (ROOT / "validation" / "fullwave" / "fw900_void_01_clean.sgy").exists(),
+                    reason="full-wave set not in this checkout")
+def test_white_noise_variant_adds_broadband_noise_at_its_level():
+    from validation.fullwave_robustness import WHITE34_REL, variant_survey
+
+    fw.use_set("main")
+    sc = next(s for s in fw.scenarios() if s["name"] == "fw900_void_01")
+    clean = variant_survey(sc, "clean")
+    white = variant_survey(sc, "white34")
+    assert white.shape == clean.shape
+    noise = np.asarray(white.values, dtype=float) - np.asarray(clean.values, dtype=float)
+    assert noise.std() == pytest.approx(WHITE34_REL * np.abs(clean.values).max(), rel=0.05)
+    # white: as much power above half the Nyquist frequency as below it (band-limited noise has none)
+    spec = np.abs(np.fft.rfft(noise, axis=-1)) ** 2
+    half = spec.shape[-1] // 2
+    assert spec[..., half:].sum() == pytest.approx(spec[..., :half].sum(), rel=0.15)
+    assert np.array_equal(white.values, variant_survey(sc, "white34").values)  # seeded
+
+
+def test_breakdown_counts_each_line_in_its_groups():
+    """Recall per group counts air kinds as right for cavities and voids, the own kind for wet and
+    loose zones; false alarms on pipes count as flagged pipes, the rest per line."""
+    scs = {
+        "a": dict(name="a", frequency_mhz=400, object="cavity", params=dict(soil="uniform"), batch=1),
+        "b": dict(name="b", frequency_mhz=400, object="pipe", params=dict(material="pvc"), batch=fw.VARIED_FROM_BATCH),
+        "c": dict(name="c", frequency_mhz=900, object="water_rich", params=dict(soil_materials=fw.WET_CLAY,
+                                                                                 sigma_s_m=0.1), batch=2),
+    }
+    per = {
+        "a": dict(found=["cavity->void (top +0.01 m)"], missed=[], false_alarms=["loose 0.61"]),
+        "b": dict(found=[], missed=[], false_alarms=["cavity 0.86 on pipe"]),
+        "c": dict(found=["water_rich->cavity (top +0.10 m)"], missed=["water_rich"], false_alarms=[]),
+    }
+    t = bd.tally(per, scs)
+    assert t["all lines"]["lines"] == 3
+    assert (t["all lines"]["cv"], t["all lines"]["cv_right"]) == (1, 1)
+    assert (t["all lines"]["water_rich"], t["all lines"]["water_rich_right"]) == (2, 0)
+    assert t["band 400 MHz"]["lines"] == 2 and t["band 900 MHz"]["lines"] == 1
+    assert t["soil: one uniform soil"]["fa_other"] == 1
+    assert (t["varied draw (--varied)"]["pipes"], t["varied draw (--varied)"]["pipes_flagged"]) == (1, 1)
+    assert t["soil: wet clay"]["water_rich"] == 2 and t["wet zone flat or lossier"]["lines"] == 1
+    assert "several bodies on the line" not in t
