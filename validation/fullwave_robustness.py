@@ -8,6 +8,9 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
 * ``dt2``: samples resampled to twice the interval (an anti-aliased ``resample_poly``);
 * ``noise40``: the clean files with band-limited noise at -40 dB of the direct wave and a wow
   (the noisy files have -46 dB), a different random seed;
+* ``white34``: the clean files with white Gaussian noise at -34 dB of the direct wave over the
+  file's whole band (up to its Nyquist frequency, 5-12 GHz: about a sixth of that power lies in
+  the antenna's band), as a modeller adds noise to a simulation;
 * ``bgsub`` (clean and noisy files): the mean trace subtracted before detection sees the file, as a
   "scattered field" export of a simulation or processed data saved without their history have
   it: no direct wave, surface or layer reflection is left to time or orient anything by;
@@ -52,7 +55,7 @@ from validation.fullwave_set import exported, scenarios
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40",
             "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub",
-            "clean_t0cut", "noisy_t0cut", "clean_t0peak", "noisy_t0peak")
+            "clean_t0cut", "noisy_t0cut", "clean_t0peak", "noisy_t0peak", "white34")
 
 #: The short-line variants: metres kept on each side of the body, and the shortest line, m.
 CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}
@@ -66,6 +69,11 @@ T0PEAK_PERIODS = 1.65
 
 #: Noise of the ``noise40`` variant, relative to the largest amplitude (-40 dB), and its wow.
 NOISE40_REL, NOISE40_WOW = 0.01, 0.02
+
+#: RMS of the ``white34`` variant's noise, relative to the largest amplitude (-34 dB): white
+#: Gaussian noise over the whole band of the file's sampling, as a modeller adds it to a
+#: simulation (no instrument's band limit, no wow).
+WHITE34_REL = 0.02
 
 
 def variant_survey(sc: dict, variant: str):
@@ -99,6 +107,11 @@ def variant_survey(sc: dict, variant: str):
     if variant.endswith("bgsub"):
         x = np.asarray(s.values, dtype=np.float64)
         s = s.copy(data=(x - x.mean(axis=1, keepdims=True)).astype(np.float32))
+    if variant == "white34":
+        x = np.asarray(s.values, dtype=np.float64)
+        rng = np.random.default_rng(int(sc["index"]) + 7)
+        x = x + rng.standard_normal(x.shape) * WHITE34_REL * float(np.max(np.abs(x)))
+        s = s.copy(data=x.astype(np.float32))
     if variant == "noise40":
         x = add_noise(np.asarray(s.values), float(s.attrs["dt_ns"]), sc["frequency_mhz"],
                       noise_rel=NOISE40_REL, wow_rel=NOISE40_WOW, seed=int(sc["index"]) + 99)
