@@ -387,6 +387,29 @@ PIPE_FLANK_MAX_RATIO = 1.0
 #: surface multiples are dropped).
 PIPE_FLANK_MIN_Z = ECHO_STRONG_PRIMARY_Z
 
+#: A candidate whose strong tops lie on twice a loud pipe's hyperbola (two-way times below the
+#: surface) is that pipe's first surface multiple (:func:`_pipe_flanks`, :func:`_on_pipe_multiple`):
+#: the wave bounces pipe - road surface - pipe, so at every offset it arrives at twice the pipe's
+#: time, t_m(x) = 2 t(x), and a metal pipe's comes back with the opposite polarity (-1 x +0.4 x -1
+#: against -1), the polarity of air, so it reads as a cavity. Its curve, twice the pipe's, bends
+#: twice as fast in time as a hyperbola of its own apex would: a body under the pipe at about twice
+#: its time diffracts from its own depth and leaves that curve within a Fresnel zone or so of the
+#: apex, and a flat top leaves it at once. The time-and-score rule of :func:`_suppress_echoes`
+#: misses the multiple of a shallow pipe in low-loss soil, which scores more than
+#: :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe (forty-ninth session: blind ``bw400_pipe_123``, a
+#: 0.3 m metal pipe 0.48 m down in dry sand, its multiple at 2.006 times its time and 0.45 of its
+#: score, merged at its ends with the pipe's own far flanks, a 'cavity' at 1.00; on the 1187 lines
+#: of blind batches 1-157 nothing else moved). False: off.
+PIPE_MULTIPLES = True
+#: ... its tops within this window of twice the pipe's curve (periods, earlier, later: the
+#: multiple's strong columns read a little early, -0.9 to 0 on that line) ...
+PIPE_MULTIPLE_ON_CURVE = (-1.0, 1.0)
+#: ... at least this fraction of them (a multiple merged with the pipe's far flanks where they
+#: cross its time has the rest on the pipe's own curve: :data:`PIPE_FLANK_MIN_FRACTION` of the
+#: tops on one curve or the other) ...
+PIPE_MULTIPLE_MIN_FRACTION = 0.5
+#: ... and scoring at most the pipe's peak score (:data:`PIPE_FLANK_MAX_RATIO`).
+
 
 #: A region's top fills its line when its strong columns span at least this fraction of the line's
 #: traces: the median along track of its rows is then its own, and its top scores against itself.
@@ -847,7 +870,7 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
         cls, strong = _remeasure_first_event(cls, strong, att, reg, recs, pr, depth_rule, th, v0=v0, dt=dt, t0=t0,
                                              dist=dist, off=off, n_channels=s.sizes["channel"],
                                              n_traces=s.sizes["trace"])
-        cls = _pipe_flanks(cls, strong, dist)
+        cls = _pipe_flanks(cls, strong, dist, pr.surface_ns)
         cls = _unexplained_under_stronger(cls)
     return pr, (cls if classified else cls[fcols]), strong
 
@@ -900,7 +923,35 @@ def _unexplained_under_stronger(cls: pd.DataFrame) -> pd.DataFrame:
     return cls
 
 
-def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> pd.DataFrame:
+def _on_pipe_multiple(mine: np.ndarray, pipe: np.ndarray, v_pipe: float, per_c: dict, c_s: np.ndarray,
+                      x_s: np.ndarray, t_s: np.ndarray, surface_ns: float, period_ns: float) -> bool:
+    """Whether the strong tops ``mine`` are a pipe's first surface multiple: at least
+    :data:`PIPE_MULTIPLE_MIN_FRACTION` of them within :data:`PIPE_MULTIPLE_ON_CURVE` periods of
+    twice the pipe's curve (two-way times below the surface ``surface_ns``; the curve fitted per
+    channel through the pipe's strong tops ``pipe`` at its velocity ``v_pipe``, as the flank's) and
+    :data:`PIPE_FLANK_MIN_FRACTION` of them on it or on the pipe's own flank (``per_c``, within
+    :data:`PIPE_FLANK_ON_CURVE`). See :data:`PIPE_MULTIPLES`."""
+    n_tops = int(np.count_nonzero(mine))
+    on1 = np.zeros(0, dtype=bool)
+    on2 = np.zeros(0, dtype=bool)
+    for c in np.unique(c_s[mine]):
+        m, p = mine & (c_s == c), pipe & (c_s == c)
+        if int(c) not in per_c or p.sum() < 3:
+            continue
+        xp, tp = x_s[p], t_s[p] - surface_ns
+        b, a = np.polyfit(xp, tp**2 - (2.0 * xp / v_pipe) ** 2, 1)
+        x = x_s[m]
+        below = np.sqrt(np.maximum(a + b * x + (2.0 * x / v_pipe) ** 2, 0.0))
+        d2 = (t_s[m] - surface_ns - 2.0 * below) / period_ns
+        a1, b1, v1 = per_c[int(c)]
+        d1 = (t_s[m] - np.sqrt(np.maximum(a1 + b1 * x + (2.0 * x / v1) ** 2, 0.0))) / period_ns
+        on2 = np.r_[on2, (d2 >= PIPE_MULTIPLE_ON_CURVE[0]) & (d2 <= PIPE_MULTIPLE_ON_CURVE[1])]
+        on1 = np.r_[on1, (d1 >= PIPE_FLANK_ON_CURVE[0]) & (d1 <= PIPE_FLANK_ON_CURVE[1])]
+    return bool(n_tops and np.count_nonzero(on2) >= PIPE_MULTIPLE_MIN_FRACTION * n_tops
+                and np.count_nonzero(on1 | on2) >= PIPE_FLANK_MIN_FRACTION * n_tops)
+
+
+def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surface_ns: float = 0.0) -> pd.DataFrame:
     """Regions that are a loud pipe's far flanks, called pipes (clutter, not defects).
 
     A metal pipe's hyperbola fades along its flanks and rises again further out (the antenna's
@@ -917,7 +968,7 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
     the few pipes and defects, never over traces."""
     if cls.empty or "decision" not in cls:
         return cls
-    cls = cls.assign(pipe_flank=np.nan)
+    cls = cls.assign(pipe_flank=np.nan, pipe_multiple=np.nan)
     if strong.empty:
         return cls
     dec = cls["decision"].astype(str).to_numpy()
@@ -964,6 +1015,16 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray) -> p
                     delays.append((t_s[m] - np.sqrt(np.maximum(t2, 0.0))) / period[j])
             if not delays:
                 continue
+            if PIPE_MULTIPLES and _on_pipe_multiple(mine, lab_s == cls.index[i], v[i], per_c, c_s, x_s,
+                                                                        t_s, surface_ns, period[j]):
+                if out is cls:
+                    out = cls.copy()
+                k = out.index[j]
+                out.loc[k, "decision"] = "pipe"
+                out.loc[k, "is_defect"] = False
+                out.loc[k, "confidence"] = 0.0
+                out.loc[k, "pipe_multiple"] = float(cls.index[i])
+                break
             delays = np.concatenate(delays)
             med = float(np.median(delays))
             # (over all the region's tops: those in channels where the pipe has no curve count as
@@ -1533,6 +1594,12 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
             if not info["rejected"]["pipe"]:
                 del info["rejected"]["pipe"]
             info["rejected"]["pipe's far flank"] = n_flank
+        if "pipe_multiple" in cls and cls["pipe_multiple"].notna().any():  # (counted apart from the pipes)
+            n_mult = int(cls["pipe_multiple"].notna().sum())
+            info["rejected"]["pipe"] -= n_mult
+            if not info["rejected"]["pipe"]:
+                del info["rejected"]["pipe"]
+            info["rejected"]["pipe's surface multiple"] = n_mult
         unsure = cls["is_defect"] & ~deep & (cls["confidence"] < min_conf)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
