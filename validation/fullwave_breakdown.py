@@ -120,7 +120,7 @@ def table(variant: str, counts: dict) -> list[str]:
         lines.append(f"| {grp} | {t['lines']} | {_rate(t['cv_right'], t['cv'])} | "
                      f"{_rate(t['water_rich_right'], t['water_rich'])} | {_rate(t['loose_right'], t['loose'])} | "
                      f"{t['fa_other'] / t['lines']:.3f} | {_rate(t['pipes_flagged'], t['pipes'])} |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def main(argv=None) -> int:
