@@ -387,27 +387,34 @@ PIPE_FLANK_MAX_RATIO = 1.0
 #: surface multiples are dropped).
 PIPE_FLANK_MIN_Z = ECHO_STRONG_PRIMARY_Z
 
-#: A candidate whose strong tops lie on twice a loud pipe's hyperbola (two-way times below the
-#: surface) is that pipe's first surface multiple (:func:`_pipe_flanks`, :func:`_on_pipe_multiple`):
-#: the wave bounces pipe - road surface - pipe, so at every offset it arrives at twice the pipe's
-#: time, t_m(x) = 2 t(x), and a metal pipe's comes back with the opposite polarity (-1 x +0.4 x -1
-#: against -1), the polarity of air, so it reads as a cavity. Its curve, twice the pipe's, bends
-#: twice as fast in time as a hyperbola of its own apex would: a body under the pipe at about twice
-#: its time diffracts from its own depth and leaves that curve within a Fresnel zone or so of the
-#: apex, and a flat top leaves it at once. The time-and-score rule of :func:`_suppress_echoes`
-#: misses the multiple of a shallow pipe in low-loss soil, which scores more than
-#: :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe (forty-ninth session: blind ``bw400_pipe_123``, a
-#: 0.3 m metal pipe 0.48 m down in dry sand, its multiple at 2.006 times its time and 0.45 of its
-#: score, merged at its ends with the pipe's own far flanks, a 'cavity' at 1.00; on the 1187 lines
-#: of blind batches 1-157 nothing else moved). False: off.
+#: A candidate of the polarity of air whose strong tops lie on a loud pipe's hyperbola delayed by
+#: the pipe's apex time is that pipe's first surface multiple (:func:`_pipe_flanks`,
+#: :func:`_on_pipe_multiple`). The wave scattered by the pipe goes up to the road surface, comes
+#: back down to the pipe on the vertical path (the one a flat surface returns to a point) and is
+#: scattered back to the antenna: at every offset it arrives one vertical round trip later than
+#: the pipe's own echo, t_m(x) = t(x) + t(0) (two-way times below the surface), twice the pipe's
+#: time at the apex and a copy of its curve elsewhere. Its polarity is the pipe's reflection
+#: squared times the surface's from below (soil to air, positive): that of air whatever the pipe
+#: (a metal pipe's -1 x +0.4 x -1), so it reads as a cavity. A body under the pipe diffracts from
+#: its own depth, a hyperbola flatter than the pipe's copy, and leaves that curve outside a Fresnel
+#: zone or so of the apex; a wet zone under a leaking pipe has the pipe's polarity and is never
+#: taken. What this cannot tell apart: a small air body right under the pipe at twice its time,
+#: whose strong tops lie within about 0.3 m of the pipe's apex (on one profile the same echo). The
+#: time-and-score rule of :func:`_suppress_echoes` misses the multiple of a shallow pipe in
+#: low-loss soil, which scores more than :data:`ECHO_MULTIPLE_MAX_RATIO` of the pipe (forty-ninth
+#: session: blind ``bw400_pipe_123``, a 0.3 m metal pipe 0.48 m down in dry sand, its multiple at
+#: 2.006 times its time and 0.45 of its score, merged at its ends with the pipe's own far flanks, a
+#: 'cavity' at 1.00: its 14 inner tops lie -0.02 to +0.24 period from the delayed curve). False:
+#: off.
 PIPE_MULTIPLES = True
-#: ... its tops within this window of twice the pipe's curve (periods, earlier, later: the
-#: multiple's strong columns read a little early, -0.9 to 0 on that line) ...
-PIPE_MULTIPLE_ON_CURVE = (-1.0, 1.0)
+#: ... its tops within this window of the delayed curve (periods, earlier, later) ...
+PIPE_MULTIPLE_ON_CURVE = (-0.5, 0.5)
 #: ... at least this fraction of them (a multiple merged with the pipe's far flanks where they
 #: cross its time has the rest on the pipe's own curve: :data:`PIPE_FLANK_MIN_FRACTION` of the
 #: tops on one curve or the other) ...
 PIPE_MULTIPLE_MIN_FRACTION = 0.5
+#: ... its polarity on the side of air (``polarity`` at least this) ...
+PIPE_MULTIPLE_MIN_POLARITY = 0.3
 #: ... and scoring at most the pipe's peak score (:data:`PIPE_FLANK_MAX_RATIO`).
 
 
@@ -926,11 +933,13 @@ def _unexplained_under_stronger(cls: pd.DataFrame) -> pd.DataFrame:
 def _on_pipe_multiple(mine: np.ndarray, pipe: np.ndarray, v_pipe: float, per_c: dict, c_s: np.ndarray,
                       x_s: np.ndarray, t_s: np.ndarray, surface_ns: float, period_ns: float) -> bool:
     """Whether the strong tops ``mine`` are a pipe's first surface multiple: at least
-    :data:`PIPE_MULTIPLE_MIN_FRACTION` of them within :data:`PIPE_MULTIPLE_ON_CURVE` periods of
-    twice the pipe's curve (two-way times below the surface ``surface_ns``; the curve fitted per
-    channel through the pipe's strong tops ``pipe`` at its velocity ``v_pipe``, as the flank's) and
+    :data:`PIPE_MULTIPLE_MIN_FRACTION` of them within :data:`PIPE_MULTIPLE_ON_CURVE` periods of the
+    pipe's curve delayed by its apex time (two-way times below the surface ``surface_ns``; the
+    curve t^2 = a + b x + (2 x / v)^2 fitted per channel through the pipe's strong tops ``pipe`` at
+    its velocity ``v_pipe``, its apex time sqrt(a - b^2 v^2 / 16)) and
     :data:`PIPE_FLANK_MIN_FRACTION` of them on it or on the pipe's own flank (``per_c``, within
-    :data:`PIPE_FLANK_ON_CURVE`). See :data:`PIPE_MULTIPLES`."""
+    :data:`PIPE_FLANK_ON_CURVE`). Tops in channels where the pipe has no curve count as off both.
+    The polarity and score are the caller's to check. See :data:`PIPE_MULTIPLES`."""
     n_tops = int(np.count_nonzero(mine))
     on1 = np.zeros(0, dtype=bool)
     on2 = np.zeros(0, dtype=bool)
@@ -940,9 +949,10 @@ def _on_pipe_multiple(mine: np.ndarray, pipe: np.ndarray, v_pipe: float, per_c: 
             continue
         xp, tp = x_s[p], t_s[p] - surface_ns
         b, a = np.polyfit(xp, tp**2 - (2.0 * xp / v_pipe) ** 2, 1)
+        t_apex = math.sqrt(max(a - b * b * v_pipe * v_pipe / 16.0, 0.0))
         x = x_s[m]
         below = np.sqrt(np.maximum(a + b * x + (2.0 * x / v_pipe) ** 2, 0.0))
-        d2 = (t_s[m] - surface_ns - 2.0 * below) / period_ns
+        d2 = (t_s[m] - surface_ns - (below + t_apex)) / period_ns
         a1, b1, v1 = per_c[int(c)]
         d1 = (t_s[m] - np.sqrt(np.maximum(a1 + b1 * x + (2.0 * x / v1) ** 2, 0.0))) / period_ns
         on2 = np.r_[on2, (d2 >= PIPE_MULTIPLE_ON_CURVE[0]) & (d2 <= PIPE_MULTIPLE_ON_CURVE[1])]
@@ -964,8 +974,13 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
     those channels lie within :data:`PIPE_FLANK_PERIODS` of a pipe's curve at the median, at least
     :data:`PIPE_FLANK_MIN_FRACTION` of them within :data:`PIPE_FLANK_ON_CURVE`, and which scores at
     most :data:`PIPE_FLANK_MAX_RATIO` of the pipe, is that pipe's flank: its decision
-    becomes ``pipe`` (``pipe_flank``: the label of the pipe; NaN in every other row). Loops over
-    the few pipes and defects, never over traces."""
+    becomes ``pipe`` (``pipe_flank``: the label of the pipe; NaN in every other row). A defect
+    region of the polarity of air scoring no more than the pipe whose tops lie on the pipe's curve
+    delayed by its apex time is the pipe's first surface multiple (:func:`_on_pipe_multiple`,
+    :data:`PIPE_MULTIPLES`): called ``pipe`` too, ``pipe_multiple`` giving the pipe's label (NaN in
+    every other row). Rows so re-labelled count as the pipe's clutter in the later steps (the
+    echo rule, the shadows under stronger regions). Loops over the few pipes and defects, never
+    over traces."""
     if cls.empty or "decision" not in cls:
         return cls
     cls = cls.assign(pipe_flank=np.nan, pipe_multiple=np.nan)
@@ -974,6 +989,7 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
     dec = cls["decision"].astype(str).to_numpy()
     z = cls["z_peak"].to_numpy(float)
     v = _column(cls, "hyperbola_v")
+    pol = _column(cls, "polarity")  # (NaN: never a multiple)
     pipes = np.flatnonzero((dec == "pipe") & (z >= PIPE_FLANK_MIN_Z) & np.isfinite(v) & (v > 0))
     cand = np.flatnonzero(cls["is_defect"].to_numpy(bool))
     if pipes.size == 0 or cand.size == 0:
@@ -1015,7 +1031,7 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
                     delays.append((t_s[m] - np.sqrt(np.maximum(t2, 0.0))) / period[j])
             if not delays:
                 continue
-            if PIPE_MULTIPLES and _on_pipe_multiple(mine, lab_s == cls.index[i], v[i], per_c, c_s, x_s,
+            if PIPE_MULTIPLES and pol[j] >= PIPE_MULTIPLE_MIN_POLARITY and _on_pipe_multiple(mine, lab_s == cls.index[i], v[i], per_c, c_s, x_s,
                                                                         t_s, surface_ns, period[j]):
                 if out is cls:
                     out = cls.copy()
