@@ -85,3 +85,10 @@ def test_breakdown_counts_each_line_in_its_groups():
     assert (t["varied draw (--varied)"]["pipes"], t["varied draw (--varied)"]["pipes_flagged"]) == (1, 1)
     assert t["soil: wet clay"]["water_rich"] == 2 and t["wet zone flat or lossier"]["lines"] == 1
     assert "several bodies on the line" not in t
+    # a line of several bodies counts in the groups of its bodies' shapes too
+    scs["d"] = dict(name="d", frequency_mhz=400, object="multi", batch=3,
+                    params=dict(items=[("pipe", dict(depth_m=0.5)), ("cavity", dict(flat_top=True))]))
+    per["d"] = dict(found=["cavity->cavity (top +0.02 m)"], missed=[], false_alarms=[])
+    t = bd.tally(per, scs)
+    assert t["several bodies on the line"]["cv_right"] == 1
+    assert t["cavity shape (flat, boxy, round, part water)"]["lines"] == 1

@@ -55,7 +55,8 @@ def set_up_groups(sc: dict) -> list[str]:
         g.append("soil: other")
     else:
         g.append("soil: default layered road")
-    items = [q for _, q in p["items"]] if "items" in p else [p]
+    # the bodies of the line, (kind, parameters): a multi-object line's items, else the line's own
+    items = list(p["items"]) if "items" in p else [(sc["object"], p)]
     if "items" in p:
         g.append("several bodies on the line")
     if float(p.get("antenna_height_m", 0.0) or 0.0) > fw.ANTENNA_HEIGHT_M + 1e-9:
@@ -68,7 +69,7 @@ def set_up_groups(sc: dict) -> list[str]:
         g.append("trace step given")
     if "asphalt_m" in p:
         g.append("asphalt thickness given")
-    if sc["object"].startswith("cavity") and any(k in q for q in items for k in ("flat_top", "shape_power", "water_fraction")):
+    if any(kind.startswith("cavity") and k in q for kind, q in items for k in ("flat_top", "shape_power", "water_fraction")):
         g.append("cavity shape (flat, boxy, round, part water)")
     if sc["object"] == "water_rich" and any(k in p for k in ("flat_top", "sigma_s_m")):
         g.append("wet zone flat or lossier")
