@@ -2052,7 +2052,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 900, "loose", dict(length_m=1.18, height_m=0.53, depth_top_m=0.27, heterogeneity=0.1)),
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.24, material='metal', soil_materials=DRY_SAND, antenna_height_m=0.02)),
             ("pipe", 600, "pipe", dict(depth_m=0.95, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND, antenna_height_m=0.09)),
-            ("clean", 900, "clean", dict(soil_materials=WET_CLAY, asphalt_m=0.24))]]
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY, asphalt_m=0.24))],
+            [  # hundred-and-sixty-second batch (forty-ninth session, drawn at its end with draw_blind_batch.py --varied): draw_blind_batch.py 162 --varied
+            ("cavity", 600, "cavity", dict(length_m=0.82, height_m=0.23, depth_top_m=0.97, flat_top=True)),
+            ("cavity", 600, "cavity", dict(length_m=0.49, height_m=0.36, depth_top_m=0.49, heterogeneity=0.23, asphalt_m=0.11, water_fraction=0.48)),
+            ("void", 400, "void", dict(length_m=1.02, height_m=0.035, under='base', soil_materials=WET_CLAY, asphalt_m=0.17)),
+            ("water_rich", 600, "water_rich", dict(length_m=0.76, height_m=0.47, depth_top_m=0.6, eps_r=22.2, waveform='gaussiandot', antenna_height_m=0.04, flat_top=True, sigma_s_m=0.081)),
+            ("loose", 400, "loose", dict(length_m=1.06, height_m=0.42, depth_top_m=0.37, antenna_height_m=0.02)),
+            ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.34, material='metal', soil_materials=WET_CLAY, heterogeneity=0.1, asphalt_m=0.24)),
+            ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.2, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, asphalt_m=0.15))],
+            [  # hundred-and-sixty-third batch (forty-ninth session, drawn at its end with draw_blind_batch.py --varied): draw_blind_batch.py 163 --varied
+            ("cavity", 400, "cavity", dict(length_m=0.75, height_m=0.16, depth_top_m=1.02, soil='uniform', waveform='gaussiandot')),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.33, depth_top_m=0.37, antenna_height_m=0.07, step_m=0.02, flat_top=True)),
+            ("void", 400, "void", dict(length_m=1.31, height_m=0.038, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.45, height_m=0.28, depth_top_m=0.52, eps_r=19.9, soil_materials=WET_CLAY, antenna_height_m=0.04, sigma_s_m=0.05)),
+            ("loose", 400, "loose", dict(length_m=1.08, height_m=0.42, depth_top_m=0.38)),
+            ("pipe", 900, "pipe", dict(depth_m=0.46, diameter_m=0.34, material='metal', soil='uniform')),
+            ("pipe", 600, "pipe", dict(depth_m=0.68, diameter_m=0.32, material='metal', soil='uniform')),
+            ("clean", 900, "clean", dict(heterogeneity=0.21, waveform='gaussiandot', antenna_height_m=0.0))]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
