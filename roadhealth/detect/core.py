@@ -1031,30 +1031,28 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
                     delays.append((t_s[m] - np.sqrt(np.maximum(t2, 0.0))) / period[j])
             if not delays:
                 continue
-            if PIPE_MULTIPLES and pol[j] >= PIPE_MULTIPLE_MIN_POLARITY and _on_pipe_multiple(mine, lab_s == cls.index[i], v[i], per_c, c_s, x_s,
-                                                                        t_s, surface_ns, period[j]):
-                if out is cls:
-                    out = cls.copy()
-                k = out.index[j]
-                out.loc[k, "decision"] = "pipe"
-                out.loc[k, "is_defect"] = False
-                out.loc[k, "confidence"] = 0.0
-                out.loc[k, "pipe_multiple"] = float(cls.index[i])
-                break
-            delays = np.concatenate(delays)
-            med = float(np.median(delays))
-            # (over all the region's tops: those in channels where the pipe has no curve count as
-            # off it, so that a region across an array is not judged by its few tops beside a pipe)
-            on_curve = np.count_nonzero((delays >= PIPE_FLANK_ON_CURVE[0]) & (delays <= PIPE_FLANK_ON_CURVE[1]))
-            if PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1] and on_curve >= PIPE_FLANK_MIN_FRACTION * n_tops:
-                if out is cls:
-                    out = cls.copy()
-                k = out.index[j]
-                out.loc[k, "decision"] = "pipe"
-                out.loc[k, "is_defect"] = False
-                out.loc[k, "confidence"] = 0.0
-                out.loc[k, "pipe_flank"] = float(cls.index[i])
-                break
+            # the pipe's surface multiple (see PIPE_MULTIPLES), else its far flank
+            multiple = bool(PIPE_MULTIPLES and pol[j] >= PIPE_MULTIPLE_MIN_POLARITY
+                            and _on_pipe_multiple(mine, lab_s == cls.index[i], v[i], per_c, c_s, x_s, t_s,
+                                                  surface_ns, period[j]))
+            if not multiple:
+                delays = np.concatenate(delays)
+                med = float(np.median(delays))
+                # (over all the region's tops: those in channels where the pipe has no curve count
+                # as off it, so that a region across an array is not judged by its few tops beside
+                # a pipe)
+                on_curve = np.count_nonzero((delays >= PIPE_FLANK_ON_CURVE[0]) & (delays <= PIPE_FLANK_ON_CURVE[1]))
+                if not (PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1]
+                        and on_curve >= PIPE_FLANK_MIN_FRACTION * n_tops):
+                    continue
+            if out is cls:
+                out = cls.copy()
+            k = out.index[j]
+            out.loc[k, "decision"] = "pipe"
+            out.loc[k, "is_defect"] = False
+            out.loc[k, "confidence"] = 0.0
+            out.loc[k, "pipe_multiple" if multiple else "pipe_flank"] = float(cls.index[i])
+            break
     return out
 
 
