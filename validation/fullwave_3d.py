@@ -13,7 +13,7 @@ two minutes per trace on one core at the defaults) and merges the traces into
 :func:`roadhealth.detect.detect` on it, clean and with the validation sets' noise
 (:func:`validation.common.add_noise`, relative to the largest amplitude: the direct wave, which in
 3-D is relatively stronger than the deep reflections than in 2-D), and prints what it reports
-against the truth. Results: ``docs/detection.md`` section 9; the first run is the test fixture
+against the truth. Results: ``docs/detection-log.md``; the first run is the test fixture
 ``tests/data/gprmax/cavity_3d_merged.h5``.
 
 Usage (from the repository root)::

@@ -8,7 +8,7 @@ first midpoint 0.3 m into the domain. ``run`` runs gprMax on every chosen model 
 ``OMP_NUM_THREADS`` as set, default 1, resumable per trace) and merges the traces as gprMax 4's merge tool does;
 ``detect`` runs :func:`roadhealth.detect.detect` on each merged file, clean and with the
 validation sets' noise (:func:`validation.common.add_noise`), and prints what it reports against
-the truth. The twelfth session's results are in ``docs/detection.md`` section 9; the two 400 MHz
+the truth. The twelfth session's results are in ``docs/detection-log.md``; the two 400 MHz
 boxes are also test fixtures (``tests/data/gprmax/make_models.py``).
 
 Usage (from the repository root; 10-60 min per model on one core, the Peplinski ones longest)::

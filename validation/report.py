@@ -28,7 +28,7 @@ SETS = {
     "full-wave blind, clean": HERE / "fullwave_blind" / "metrics_clean.json",
     "full-wave blind, noisy": HERE / "fullwave_blind" / "metrics_noisy.json",
     # the last blind batch, scored with the final code of the session that wrote it (earlier ones
-    # as scored blind: metrics_*_b10_blind.json ... _b32_blind; docs/detection.md section 9):
+    # as scored blind: metrics_*_b10_blind.json ... _b32_blind; docs/detection-log.md):
     # batch 33 (lines sampled 2-4 cm), written at the start of the fourteenth session before any
     # change was scored on it; one of its lines then informed that session's second change
     "blind batch 33 (fine trace steps), clean": HERE / "fullwave_blind" / "metrics_clean_b33_blind.json",
