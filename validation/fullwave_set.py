@@ -2070,7 +2070,25 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 400, "loose", dict(length_m=1.08, height_m=0.42, depth_top_m=0.38)),
             ("pipe", 900, "pipe", dict(depth_m=0.46, diameter_m=0.34, material='metal', soil='uniform')),
             ("pipe", 600, "pipe", dict(depth_m=0.68, diameter_m=0.32, material='metal', soil='uniform')),
-            ("clean", 900, "clean", dict(heterogeneity=0.21, waveform='gaussiandot', antenna_height_m=0.0))]]
+            ("clean", 900, "clean", dict(heterogeneity=0.21, waveform='gaussiandot', antenna_height_m=0.0))],
+            [  # hundred-and-sixty-fourth batch (fiftieth session, drawn at its start with draw_blind_batch.py --varied)
+            ("cavity", 600, "cavity", dict(length_m=0.59, height_m=0.27, depth_top_m=0.44, shape_power=1.8)),
+            ("cavity", 900, "cavity", dict(length_m=0.73, height_m=0.49, depth_top_m=0.31, heterogeneity=0.11, antenna_height_m=0.01, step_m=0.02)),
+            ("void", 900, "void", dict(length_m=0.99, height_m=0.037, under='base', antenna_height_m=0.0)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.52, height_m=0.43, depth_top_m=0.8, eps_r=21.8, soil_materials=DRY_SAND, heterogeneity=0.16, waveform='gaussiandot', flat_top=True, sigma_s_m=0.041)),
+            ("loose", 400, "loose", dict(length_m=1.19, height_m=0.4, depth_top_m=0.6)),
+            ("pipe", 900, "pipe", dict(depth_m=0.61, diameter_m=0.19, material='metal', heterogeneity=0.25, antenna_height_m=0.1)),
+            ("pipe", 900, "pipe", dict(depth_m=0.52, diameter_m=0.28, material='pvc', waveform='gaussiandot', antenna_height_m=0.09)),
+            ("clean", 900, "clean", dict(heterogeneity=0.2, antenna_height_m=0.01, asphalt_m=0.07)),],
+            [  # hundred-and-sixty-fifth batch (fiftieth session, drawn at its start with draw_blind_batch.py --varied)
+            ("cavity", 600, "cavity", dict(length_m=0.92, height_m=0.35, depth_top_m=0.85, soil_materials=DRY_SAND, waveform='gaussiandot', step_m=0.03, flat_top=True, shape_power=2.0)),
+            ("cavity", 900, "cavity", dict(length_m=0.39, height_m=0.19, depth_top_m=0.61, soil='uniform', heterogeneity=0.19)),
+            ("void", 900, "void", dict(length_m=1.28, height_m=0.04, under='asphalt', soil='uniform', heterogeneity=0.11)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.7, height_m=0.34, depth_top_m=0.46, eps_r=22.3, antenna_height_m=0.02, asphalt_m=0.21, sigma_s_m=0.041)),
+            ("loose", 600, "loose", dict(length_m=1.59, height_m=0.49, depth_top_m=0.4, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.27, material='metal', heterogeneity=0.27)),
+            ("pipe", 600, "pipe", dict(depth_m=0.9, diameter_m=0.1, material='pvc')),
+            ("clean", 600, "clean", dict(asphalt_m=0.13)),]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
