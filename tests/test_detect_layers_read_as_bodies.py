@@ -1,14 +1,16 @@
-"""A reflector that goes on past an air body's region is an interface, not a cavity's top
-(``core._continuing_reflector``, ``core.LAYER_CONTINUES_FRACTION``): the measure on synthetic
-events (an interface, a body's top that ends in fading diffractions, a residual of the other sign),
-on the real geological section whose dipping reflector had read as a cavity, and on blind
-full-wave cavities kept in the repository, which keep their kind."""
+"""Layers read as bodies: a reflector that goes on past an air body's region is an interface, not a
+cavity's top (``core._continuing_reflector``, ``core.LAYER_CONTINUES_FRACTION``), and a loose call
+whose interior is a bundle of parallel reflectors is layered ground, not scattering soil
+(``core._layered_interior``, ``core.LAYERED_INTERIOR``). Each measure on synthetic events, on the
+real geological section whose reflectors had read as a cavity and a loose zone, and on blind
+full-wave bodies kept in the repository, which keep their kind."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import roadhealth
@@ -106,3 +108,60 @@ def test_blind_air_bodies_keep_their_kind(name):
     assert len(air) >= 1
     length = np.maximum(1.0, (air["distance_end_m"] - air["distance_start_m"]).to_numpy(float))
     assert (air["layer_continues_m"].to_numpy(float) < core.LAYER_CONTINUES_FRACTION * length).all()
+
+
+def _loose_region(x, s_top):
+    """A one-row classified table (a loose call) and its strong tops over traces 60-140 of one
+    channel, for :func:`core._layered_interior`."""
+    t = np.arange(60, 141)
+    cls = pd.DataFrame({"decision": ["loose"], "is_defect": [True], "confidence": [0.9],
+                        "period_ns": [PERIOD * DT]}, index=pd.Index([1], name="label"))
+    strong = pd.DataFrame({"label": 1, "c": 0, "t": t, "s_top": np.full(t.size, s_top)})
+    dist = (np.arange(N_T) * 0.02)[None, :]
+    return core._layered_interior(cls, strong, x[None], dist, DT, 0.1, 400.0)
+
+
+def test_parallel_dipping_reflectors_under_a_loose_top_are_a_layer():
+    """Five parallel reflectors dipping 1 ns/m (0.2 samples per 2 cm trace), 40 samples apart,
+    under the top: coherent along their dip and nearly so at zero dip, so the call is a layer."""
+    t = np.arange(N_T)
+    x = sum(_ricker(N_S, 100 + 40 * i + 0.2 * t, np.ones(N_T)) for i in range(5))
+    out = _loose_region(x, 100)
+    assert out["decision"].iloc[0] == "layer" and not out["is_defect"].iloc[0]
+    assert out["interior_dip_semblance"].iloc[0] >= 0.9
+
+
+def test_scattering_under_a_loose_top_stays_loose():
+    """Random point scatterers (a wavelet at a random time in each trace of every 25-sample band,
+    random signs) under the top: incoherent along every dip, the call stays loose."""
+    rng = np.random.default_rng(3)
+    x = np.zeros((N_T, N_S), np.float32)
+    for band in range(130, 330, 25):
+        x += _ricker(N_S, band + rng.uniform(0, 25, N_T), rng.choice([-1.0, 1.0], N_T))
+    out = _loose_region(x, 100)
+    assert out["decision"].iloc[0] == "loose" and out["is_defect"].iloc[0]
+    assert out["interior_dip_semblance"].iloc[0] < core.LAYERED_INTERIOR[0]
+
+
+@pytest.mark.usefixtures("samples_dir")
+def test_the_real_bundle_of_dipping_reflectors_is_no_loose_zone(samples_dir, monkeypatch):
+    """The same section's 'loose zone' at 0.98 (18.3-19.9 m, 1.6 m down) lies on a bundle of
+    parallel dipping reflectors: coherent along their dip under its top, it is a layer. Without
+    the rule the loose zone comes back."""
+    path = samples_dir / "gssi" / "gprpy_400mhz" / "FILE____032.DZT"
+    d = roadhealth.detect(roadhealth.read(path))
+    assert not ((d["kind"] == "loose") & (d["distance_start_m"] > 17.5)).any()
+    monkeypatch.setattr(core, "LAYERED_INTERIOR", None)
+    d0 = roadhealth.detect(roadhealth.read(path))
+    assert ((d0["kind"] == "loose") & (d0["distance_start_m"] > 17.5)).any()
+
+
+@pytest.mark.parametrize("name", ["bw200_loose_05_clean", "bw400_loose_32_clean"])
+def test_blind_loose_zones_keep_their_kind(name):
+    """Blind full-wave loose zones: a 200 MHz zone whose interior is the most coherent along a dip
+    of the clean blind loose zones (0.87), and a 400 MHz one under a faint top, both still loose."""
+    path = BLIND / f"{name}.sgy"
+    if not path.exists():
+        pytest.skip(f"{path} is not in this checkout")
+    d = roadhealth.detect(roadhealth.read(path))
+    assert "loose" in set(d["kind"])

@@ -36,9 +36,12 @@ from roadhealth.detect.classify import (
     classify,
 )
 from roadhealth.detect.features import (
+    COHERENCE_STEP_M,
+    COHERENCE_STEP_WAVELENGTHS,
     SADDLE_MIN_PART_M,
     TERRACE_HALF_M,
     _Groups,
+    _semblance,
     column_records,
     region_features,
     split_at_saddles,
@@ -879,6 +882,7 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
                                              n_traces=s.sizes["trace"])
         cls = _pipe_flanks(cls, strong, dist, pr.surface_ns)
         cls = _continuing_reflector(cls, strong, att.x, dist, dt)
+        cls = _layered_interior(cls, strong, att.x, dist, dt, v0, pr.centre_mhz)
         cls = _unexplained_under_stronger(cls)
     return pr, (cls if classified else cls[fcols]), strong
 
@@ -991,6 +995,83 @@ def _continuing_reflector(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray
         cont[i] = n * spacing
     cls = cls.assign(layer_continues_m=cont)
     hit = np.flatnonzero(cont >= LAYER_CONTINUES_FRACTION * np.maximum(1.0, length) - 1e-9)
+    if hit.size == 0:
+        return cls
+    if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
+        cls["decision"] = cls["decision"].astype(object)
+    col = cls.columns
+    cls.iloc[hit, col.get_loc("decision")] = "layer"
+    cls.iloc[hit, col.get_loc("is_defect")] = False
+    cls.iloc[hit, col.get_loc("confidence")] = 0.0
+    return cls
+
+
+#: A loose call whose interior is layered, not scattering, is a layer (:func:`_layered_interior`):
+#: loose soil scatters, so what lies under its top (1.5-4 periods, the window of ``ringing`` and
+#: ``coherence_below``) is incoherent from trace to trace along every dip, while a bundle of
+#: parallel reflectors (dipping strata, a layered fill) is coherent along their common dip and, where
+#: that dip is gentle, nearly so at zero dip. Per strong column, the semblance of that window over
+#: five neighbouring traces (``features.COHERENCE_STEP_*`` apart) is scanned over dips up to
+#: :data:`LAYERED_INTERIOR_MAX_DIP_NS_PER_M`; a loose region whose median best semblance reaches
+#: the first value and whose median zero-dip semblance the second is called ``layer``. Measured
+#: (fiftieth session, every blind loose call at confidence >= 0.5, clean and noisy, 319): loose
+#: zones found 0.26-0.87 best (99th percentile 0.83) and 0.01-0.62 at zero dip, never both over
+#: the pair; the real GSSI section ``FILE____032.DZT``'s 'loose zone' at 0.98 on parallel dipping
+#: reflectors 0.90 and 0.74. A loose call made on a body of soil's bottom (``soil_body``, a
+#: homogeneous block of lower permittivity, whose bottom is one flat coherent reflection under its
+#: top by nature) is not looked at. None: off.
+LAYERED_INTERIOR: tuple[float, float] | None = (0.85, 0.6)
+LAYERED_INTERIOR_MAX_DIP_NS_PER_M = 8.0
+LAYERED_INTERIOR_DIPS = 17
+
+
+def _layered_interior(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray, dist: np.ndarray, dt_ns: float,
+                      velocity_m_per_ns: float, centre_mhz: float) -> pd.DataFrame:
+    """Loose calls whose interior is coherent along a common, gentle dip, called ``layer`` (see
+    :data:`LAYERED_INTERIOR`); ``interior_dip_semblance`` and ``interior_flat_semblance`` give the
+    two medians for every loose region looked at (NaN in every other row). Loops over the few loose
+    regions and the scanned dips, never over traces."""
+    if LAYERED_INTERIOR is None or cls.empty or "decision" not in cls or strong.empty:
+        return cls
+    # (a body of soil is loose by its own flat bottom, coherent by nature: not looked at)
+    soil = cls["soil_body"].to_numpy(float) >= SOIL_BODY_CALL if "soil_body" in cls else np.zeros(len(cls), bool)
+    loose = np.flatnonzero((cls["decision"].astype(str).to_numpy() == "loose") & ~soil)
+    if loose.size == 0:
+        return cls
+    n_c, n_t, n_s = x.shape
+    sp = np.abs(np.diff(dist[0])) if dist.shape[1] > 1 else np.array([0.05])
+    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05
+    step = float(np.clip(COHERENCE_STEP_WAVELENGTHS * 1000.0 * velocity_m_per_ns / max(centre_mhz, 1.0),
+                         *COHERENCE_STEP_M))
+    if not math.isfinite(step):
+        step = COHERENCE_STEP_M[0]
+    offs = max(1, round(step / sp)) * np.arange(-2, 3)
+    dips = (np.linspace(-1.0, 1.0, LAYERED_INTERIOR_DIPS) * LAYERED_INTERIOR_MAX_DIP_NS_PER_M * sp / dt_ns)
+    lab_s = strong["label"].to_numpy()
+    best = np.full(len(cls), np.nan)
+    flat = np.full(len(cls), np.nan)
+    for i in loose:
+        mine = lab_s == cls.index[i]
+        if not mine.any():
+            continue
+        c = strong["c"].to_numpy()[mine].astype(np.int64)
+        t = strong["t"].to_numpy()[mine].astype(np.int64)
+        s_top = strong["s_top"].to_numpy()[mine].astype(np.int64)
+        p = float(cls["period_ns"].iloc[i]) / dt_ns
+        k = np.arange(int(p + max(2, round(0.5 * p))), int(4 * p))
+        if k.size == 0:
+            continue
+        tn = np.clip(t[:, None] + offs[None, :], 0, n_t - 1)
+        sem = np.empty((c.size, dips.size))
+        for j, d in enumerate(dips):
+            kb = s_top[:, None, None] + np.round(d * offs).astype(np.int64)[None, :, None] + k[None, None, :]
+            blk = x[c[:, None, None], tn[:, :, None], np.clip(kb, 0, n_s - 1)].astype(np.float64)
+            blk[(kb < 0) | (kb >= n_s)] = 0.0
+            sem[:, j] = _semblance(blk)
+        best[i] = float(np.median(sem.max(axis=1)))
+        flat[i] = float(np.median(sem[:, dips.size // 2]))
+    cls = cls.assign(interior_dip_semblance=best, interior_flat_semblance=flat)
+    hit = np.flatnonzero((best >= LAYERED_INTERIOR[0]) & (flat >= LAYERED_INTERIOR[1]))
     if hit.size == 0:
         return cls
     if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
