@@ -32,7 +32,7 @@ def _ricker(n_s: int, centre: np.ndarray, amp: np.ndarray) -> np.ndarray:
 
 def _measure(x, tr, side, n_ext=50):
     s_top = np.round(120 + 0.4 * tr).astype(np.int64)
-    return core._continues(x, tr, s_top, side, n_ext, half=12, period_s=PERIOD, dip_tol_s=0.2)
+    return core._continues(x, tr, s_top, side, n_ext, period_s=PERIOD, dip_tol_s=0.2)
 
 
 def test_a_dipping_interface_continues_past_its_brightest_stretch():
@@ -60,6 +60,20 @@ def test_a_body_top_that_ends_in_fading_diffractions_does_not_continue():
     tr = np.arange(80, 121)
     assert _measure(x, tr, +1) <= 5
     assert _measure(x, tr, -1) <= 5
+
+
+def test_a_diffraction_flank_that_does_not_fade_is_not_followed_as_far_as_a_layer():
+    """The same top whose diffraction flanks keep 0.9 of its strength (an undamped edge, a
+    worst case): the run along them stops where the hyperbola leaves the window about the end's
+    dip, well short of the fraction of the region's length the rule needs."""
+    t = np.arange(N_T)
+    k = np.where(t > 120, t - 120, np.where(t < 80, 80 - t, 0)).astype(float)
+    edge = np.where(t > 120, 120 + 0.4 * 120, 120 + 0.4 * 80)
+    centre = np.where(k > 0, edge + np.sqrt((k * 2.0) ** 2 + 30.0 ** 2) - 30.0, 120 + 0.4 * t)
+    x = _ricker(N_S, centre, np.where(k > 0, 0.9, 1.0))
+    tr = np.arange(80, 121)
+    for side in (-1, +1):
+        assert 0 < _measure(x, tr, side) < core.LAYER_CONTINUES_FRACTION * 50
 
 
 def test_a_residual_of_the_other_sign_past_the_body_does_not_count():
@@ -129,6 +143,18 @@ def test_parallel_dipping_reflectors_under_a_loose_top_are_a_layer():
     out = _loose_region(x, 100)
     assert out["decision"].iloc[0] == "layer" and not out["is_defect"].iloc[0]
     assert out["interior_dip_semblance"].iloc[0] >= 0.9
+
+
+def test_steeply_dipping_reflectors_are_coherent_along_their_dip_only():
+    """The bundle dipping 5 ns/m (one sample per 2 cm trace): the dip scan finds it coherent
+    (the dips are in the right units), but not at zero dip, so the call stays loose (the rule is
+    for gentle dips only)."""
+    t = np.arange(N_T)
+    x = sum(_ricker(N_S, 100 + 40 * i + 1.0 * t, np.ones(N_T)) for i in range(5))
+    out = _loose_region(x, 150)
+    assert out["interior_dip_semblance"].iloc[0] >= 0.9
+    assert out["interior_flat_semblance"].iloc[0] < core.LAYERED_INTERIOR[1]
+    assert out["decision"].iloc[0] == "loose"
 
 
 def test_scattering_under_a_loose_top_stays_loose():

@@ -909,35 +909,47 @@ LAYER_CONTINUES_AMPLITUDE = 0.5
 LAYER_CONTINUES_DIP_NS_PER_M = 1.0
 
 
-def _continues(x: np.ndarray, tr: np.ndarray, s_top: np.ndarray, side: int, n_ext: int, half: int,
-               period_s: float, dip_tol_s: float) -> int:
+#: Along-track step (m) at which the continuation is followed (every trace on coarser lines), and
+#: samples per period it is read at: a finely sampled line costs no more than a coarse one.
+LAYER_CONTINUES_STEP_M = 0.04
+LAYER_CONTINUES_SAMPLES_PER_PERIOD = 16
+
+
+def _continues(x: np.ndarray, tr: np.ndarray, s_top: np.ndarray, side: int, n_ext: int, period_s: float,
+               dip_tol_s: float, stride: int = 1) -> int:
     """Traces over which the event of a region's end column continues past that end (``side``
-    -1: before its first trace, +1: after its last), in one channel ``x`` (trace, sample), the
-    region's tops ``tr`` (sorted traces) and ``s_top`` (samples): see :data:`LAYER_CONTINUES_FRACTION`.
-    The end column's wavelet (``half`` samples each side of its top) is correlated with every one
-    of the ``n_ext`` traces past it at every lag within half a period plus ``dip_tol_s`` samples per
-    trace of the end's dip (a line through its last five tops); the run of traces from the end
-    whose best lag correlates and is strong enough, each within a quarter period of the previous
-    one's, is counted. One gather over those traces and lags, no loop over traces."""
+    -1: before its first trace, +1: after its last), in one channel ``x`` (trace, sample), given
+    the region's tops ``tr`` (sorted traces) and ``s_top`` (samples): see
+    :data:`LAYER_CONTINUES_FRACTION`. The end column's wavelet (a period about its top) is
+    correlated with every ``stride``-th of the ``n_ext`` traces past it, at lags within half a
+    period plus ``dip_tol_s`` samples per trace of the end's dip (a line through its tops over the
+    last 0.3 m or five of them), at most two periods; the run of those traces from the end whose
+    best lag correlates and is strong enough, each within a quarter period of the previous one's,
+    is counted (in traces). The samples are read every ``period_s / 16`` at most (one gather
+    over those traces and lags, no loop over traces; a few hundred kB whatever the sampling)."""
     n_t, n_s = x.shape
-    m = min(5, tr.size)
+    m = max(min(5, tr.size), int(np.count_nonzero(np.abs(tr - (tr[0] if side < 0 else tr[-1])) <= 7 * stride)))
     tt, ss = (tr[:m], s_top[:m]) if side < 0 else (tr[-m:], s_top[-m:])
     te, se = int(tt[0] if side < 0 else tt[-1]), int(ss[0] if side < 0 else ss[-1])
     dip = float(np.polyfit(tt, ss, 1)[0]) if np.ptp(tt) > 0 else 0.0  # samples per trace
-    k = np.arange(1, n_ext + 1)
+    q = max(1, int(period_s // LAYER_CONTINUES_SAMPLES_PER_PERIOD))  # sample step
+    half = max(2, round(0.5 * period_s / q))  # wavelet half-length, in steps of q
+    k = stride * np.arange(1, n_ext // stride + 1)
     tk = te + side * k
-    k, tk = k[(tk >= 0) & (tk < n_t)], tk[(tk >= 0) & (tk < n_t)]
-    if k.size == 0 or se - half < 0 or se + half + 1 > n_s:
+    inside = (tk >= 0) & (tk < n_t)
+    k, tk = k[inside], tk[inside]
+    if k.size == 0 or se - half * q < 0 or se + half * q + 1 > n_s:
         return 0
-    w = x[te, se - half: se + half + 1].astype(np.float64)
+    w = x[te, se - half * q: se + half * q + 1: q].astype(np.float64)
     w_norm = float(np.linalg.norm(w))
     if w_norm == 0:
         return 0
-    allow = 0.5 * period_s + k * dip_tol_s  # lags allowed at each trace, samples
-    lags = np.arange(-int(np.ceil(allow[-1])), int(np.ceil(allow[-1])) + 1)
+    allow = np.minimum(0.5 * period_s + k * dip_tol_s, 2.0 * period_s)  # lags allowed at each trace, samples
+    n_lag = int(np.ceil(allow.max() / q))
+    lags = q * np.arange(-n_lag, n_lag + 1)
     pos = np.round(se + side * dip * k[:, None] + lags[None, :]).astype(np.int64)  # (trace, lag)
-    valid = (np.abs(lags)[None, :] <= allow[:, None]) & (pos - half >= 0) & (pos + half + 1 <= n_s)
-    idx = np.clip(pos[:, :, None] + np.arange(-half, half + 1), 0, n_s - 1)
+    valid = (np.abs(lags)[None, :] <= allow[:, None]) & (pos - half * q >= 0) & (pos + half * q + 1 <= n_s)
+    idx = np.clip(pos[:, :, None] + q * np.arange(-half, half + 1), 0, n_s - 1)
     seg = x[tk[:, None, None], idx].astype(np.float64)  # (trace, lag, wavelet)
     seg_norm = np.linalg.norm(seg, axis=2)
     corr = np.where(valid, (seg @ w) / (np.maximum(seg_norm, 1e-300) * w_norm), -np.inf)
@@ -947,7 +959,8 @@ def _continues(x: np.ndarray, tr: np.ndarray, s_top: np.ndarray, side: int, n_ex
     ok = ((corr[rows, best] >= LAYER_CONTINUES_CORRELATION)
           & (seg_norm[rows, best] >= LAYER_CONTINUES_AMPLITUDE * w_norm)
           & (np.abs(np.diff(np.r_[se, picks])) <= max(1.0, 0.25 * period_s)))
-    return int(ok.size if ok.all() else np.argmin(ok))
+    n = ok.size if ok.all() else int(np.argmin(ok))
+    return int(k[n - 1]) if n else 0
 
 
 def _continuing_reflector(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray, dist: np.ndarray,
@@ -967,7 +980,6 @@ def _continuing_reflector(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray
     c_s = strong["c"].to_numpy().astype(np.int64)
     t_s = strong["t"].to_numpy().astype(np.int64)
     s_s = strong["s_top"].to_numpy().astype(np.int64)
-    e_s = strong["e_top"].to_numpy(float)
     length = _length(cls)
     period = cls["period_ns"].to_numpy(float) / dt_ns  # samples
     cont = np.full(len(cls), np.nan)
@@ -975,23 +987,17 @@ def _continuing_reflector(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray
         mine = lab_s == cls.index[i]
         if not mine.any():
             continue
-        # the region's best channel: the most strong tops reaching 30 % of its strongest
-        keep = mine & (e_s >= 0.3 * np.nanmax(np.where(mine, e_s, np.nan)))
-        if not keep.any():
-            continue
-        ch = np.bincount(c_s[keep]).argmax()
-        sel = keep & (c_s == ch)
+        ch = np.bincount(c_s[mine]).argmax()  # the region's best channel: the most strong tops
+        sel = mine & (c_s == ch)
         order = np.argsort(t_s[sel], kind="stable")
         tr, st = t_s[sel][order], s_s[sel][order]
         if tr.size < 3:
             continue
-        spacing = float(np.median(np.abs(np.diff(dist[ch])))) if dist.shape[1] > 1 else 0.0
-        if not spacing > 0:
-            continue
+        spacing = _spacing(dist[ch])
         n_ext = max(1, math.ceil(max(1.0, length[i]) / spacing))
-        half = max(2, round(0.5 * period[i]))
+        stride = max(1, round(LAYER_CONTINUES_STEP_M / spacing))
         dip_tol = LAYER_CONTINUES_DIP_NS_PER_M * spacing / dt_ns
-        n = max(_continues(x[ch], tr, st, side, n_ext, half, period[i], dip_tol) for side in (-1, 1))
+        n = max(_continues(x[ch], tr, st, side, n_ext, period[i], dip_tol, stride) for side in (-1, 1))
         cont[i] = n * spacing
     cls = cls.assign(layer_continues_m=cont)
     hit = np.flatnonzero(cont >= LAYER_CONTINUES_FRACTION * np.maximum(1.0, length) - 1e-9)
@@ -1069,7 +1075,7 @@ def _layered_interior(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray, di
             blk[(kb < 0) | (kb >= n_s)] = 0.0
             sem[:, j] = _semblance(blk)
         best[i] = float(np.median(sem.max(axis=1)))
-        flat[i] = float(np.median(sem[:, dips.size // 2]))
+        flat[i] = float(np.median(sem[:, int(np.argmin(np.abs(dips)))]))
     cls = cls.assign(interior_dip_semblance=best, interior_flat_semblance=flat)
     hit = np.flatnonzero((best >= LAYERED_INTERIOR[0]) & (flat >= LAYERED_INTERIOR[1]))
     if hit.size == 0:
