@@ -103,6 +103,7 @@ def test_the_real_dipping_reflector_is_no_cavity(samples_dir, monkeypatch):
     path = samples_dir / "gssi" / "gprpy_400mhz" / "FILE____032.DZT"
     d = roadhealth.detect(roadhealth.read(path))
     assert not ((d["kind"] == "cavity") & (d["distance_start_m"] > 12.5) & (d["distance_end_m"] < 16.5)).any()
+    assert d.attrs["detect"]["rejected"]["reflector going on past it"] == 1  # (said apart from other layers)
     monkeypatch.setattr(core, "LAYER_CONTINUES_FRACTION", None)
     d0 = roadhealth.detect(roadhealth.read(path))
     assert ((d0["kind"] == "cavity") & (d0["distance_start_m"] > 12.5) & (d0["distance_end_m"] < 16.5)).any()
@@ -177,6 +178,7 @@ def test_the_real_bundle_of_dipping_reflectors_is_no_loose_zone(samples_dir, mon
     path = samples_dir / "gssi" / "gprpy_400mhz" / "FILE____032.DZT"
     d = roadhealth.detect(roadhealth.read(path))
     assert not ((d["kind"] == "loose") & (d["distance_start_m"] > 17.5)).any()
+    assert d.attrs["detect"]["rejected"]["layered interior"] == 1
     monkeypatch.setattr(core, "LAYERED_INTERIOR", None)
     d0 = roadhealth.detect(roadhealth.read(path))
     assert ((d0["kind"] == "loose") & (d0["distance_start_m"] > 17.5)).any()

@@ -1809,18 +1809,18 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         deep = cls["is_defect"] & (cls["depth_top_m"] > (np.inf if max_depth is None else float(max_depth)))
         if deep.any():
             info["rejected"]["deeper than max_depth_m"] = int(deep.sum())
-        if "pipe_flank" in cls and cls["pipe_flank"].notna().any():  # (counted apart from the pipes)
-            n_flank = int(cls["pipe_flank"].notna().sum())
-            info["rejected"]["pipe"] -= n_flank
-            if not info["rejected"]["pipe"]:
-                del info["rejected"]["pipe"]
-            info["rejected"]["pipe's far flank"] = n_flank
-        if "pipe_multiple" in cls and cls["pipe_multiple"].notna().any():  # (counted apart from the pipes)
-            n_mult = int(cls["pipe_multiple"].notna().sum())
-            info["rejected"]["pipe"] -= n_mult
-            if not info["rejected"]["pipe"]:
-                del info["rejected"]["pipe"]
-            info["rejected"]["pipe's surface multiple"] = n_mult
+        # (counted apart from the pipes and layers they were made: why each was dropped)
+        dec = cls["decision"].astype(str).to_numpy()
+        for column, of, reason in (("pipe_flank", "pipe", "pipe's far flank"),
+                                   ("pipe_multiple", "pipe", "pipe's surface multiple"),
+                                   ("layer_continues_m", "layer", "reflector going on past it"),
+                                   ("interior_dip_semblance", "layer", "layered interior")):
+            n_apart = int(((dec == of) & cls[column].notna().to_numpy()).sum()) if column in cls else 0
+            if n_apart:
+                info["rejected"][of] -= n_apart
+                if not info["rejected"][of]:
+                    del info["rejected"][of]
+                info["rejected"][reason] = n_apart
         unsure = cls["is_defect"] & ~deep & (cls["confidence"] < min_conf)
         if unsure.any():
             info["rejected"]["confidence below min_confidence"] = int(unsure.sum())
