@@ -2088,7 +2088,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("loose", 600, "loose", dict(length_m=1.59, height_m=0.49, depth_top_m=0.4, waveform='gaussiandot')),
             ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.27, material='metal', heterogeneity=0.27)),
             ("pipe", 600, "pipe", dict(depth_m=0.9, diameter_m=0.1, material='pvc')),
-            ("clean", 600, "clean", dict(asphalt_m=0.13)),]]
+            ("clean", 600, "clean", dict(asphalt_m=0.13)),],
+            [  # hundred-and-sixty-sixth batch (fiftieth session, drawn at its end with draw_blind_batch.py 166)
+            ("cavity", 900, "cavity", dict(length_m=0.86, height_m=0.21, depth_top_m=0.51, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.65, height_m=0.39, depth_top_m=0.43, soil='uniform')),
+            ("void", 900, "void", dict(length_m=1.1, height_m=0.039, under='asphalt')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.88, height_m=0.39, depth_top_m=0.38, eps_r=18.6, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.31, height_m=0.5, depth_top_m=0.57)),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.11, material='pvc', soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.82, diameter_m=0.26, material='metal', soil='uniform')),
+            ("clean", 600, "clean", dict()),
+            ],
+            [  # hundred-and-sixty-seventh batch (fiftieth session, drawn at its end with draw_blind_batch.py --varied)
+            ("cavity", 900, "cavity", dict(length_m=0.76, height_m=0.38, depth_top_m=0.42, step_m=0.04, flat_top=True)),
+            ("cavity", 400, "cavity", dict(length_m=0.6, height_m=0.28, depth_top_m=1.03, soil_materials=WET_CLAY, heterogeneity=0.1, water_fraction=0.58)),
+            ("void", 600, "void", dict(length_m=1.33, height_m=0.028, under='asphalt', soil='uniform', heterogeneity=0.14, step_m=0.03)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.37, height_m=0.22, depth_top_m=0.51, eps_r=22.1, soil='uniform', flat_top=True, sigma_s_m=0.106)),
+            ("loose", 600, "loose", dict(length_m=1.13, height_m=0.4, depth_top_m=0.66, waveform='gaussiandot', antenna_height_m=0.07)),
+            ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.1, material='metal', soil_materials=WET_CLAY, heterogeneity=0.11, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.56, diameter_m=0.27, material='metal', soil_materials=WET_CLAY, heterogeneity=0.23, step_m=0.04)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, waveform='gaussiandot', asphalt_m=0.25)),
+            ]]
 
 
 #: Soils of batch 28 ({layer: [eps_r, sigma S/m]}): a dry sandy base and fill (Daniels 2004 table
