@@ -36,12 +36,11 @@ from roadhealth.detect.classify import (
     classify,
 )
 from roadhealth.detect.features import (
-    COHERENCE_STEP_M,
-    COHERENCE_STEP_WAVELENGTHS,
     SADDLE_MIN_PART_M,
     TERRACE_HALF_M,
     _Groups,
     _semblance,
+    coherence_stride,
     column_records,
     region_features,
     split_at_saddles,
@@ -887,6 +886,18 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     return pr, (cls if classified else cls[fcols]), strong
 
 
+def _relabel(cls: pd.DataFrame, rows: np.ndarray, decision: str) -> pd.DataFrame:
+    """``cls`` (changed in place and returned) with the regions at positions ``rows`` re-labelled
+    ``decision`` as clutter: not a defect, confidence 0."""
+    if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
+        cls["decision"] = cls["decision"].astype(object)
+    col = cls.columns
+    cls.iloc[rows, col.get_loc("decision")] = decision
+    cls.iloc[rows, col.get_loc("is_defect")] = False
+    cls.iloc[rows, col.get_loc("confidence")] = 0.0
+    return cls
+
+
 #: A reflector that goes on past an air body's region is an interface, not the body's top
 #: (:func:`_continuing_reflector`): a cavity's or void's top ends at its edges in diffractions
 #: that bend away from it and fade, while a layer's (a dipping or bending interface whose
@@ -926,7 +937,8 @@ def _continues(x: np.ndarray, tr: np.ndarray, s_top: np.ndarray, side: int, n_ex
     last 0.3 m or five of them), at most two periods; the run of those traces from the end whose
     best lag correlates and is strong enough, each within a quarter period of the previous one's,
     is counted (in traces). The samples are read every ``period_s / 16`` at most (one gather
-    over those traces and lags, no loop over traces; a few hundred kB whatever the sampling)."""
+    over those traces and lags, no loop over traces; 2.3 MB at the peak for a 6 m region on 1 cm
+    traces at 0.02 ns)."""
     n_t, n_s = x.shape
     m = max(min(5, tr.size), int(np.count_nonzero(np.abs(tr - (tr[0] if side < 0 else tr[-1])) <= 7 * stride)))
     tt, ss = (tr[:m], s_top[:m]) if side < 0 else (tr[-m:], s_top[-m:])
@@ -1003,13 +1015,7 @@ def _continuing_reflector(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray
     hit = np.flatnonzero(cont >= LAYER_CONTINUES_FRACTION * np.maximum(1.0, length) - 1e-9)
     if hit.size == 0:
         return cls
-    if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
-        cls["decision"] = cls["decision"].astype(object)
-    col = cls.columns
-    cls.iloc[hit, col.get_loc("decision")] = "layer"
-    cls.iloc[hit, col.get_loc("is_defect")] = False
-    cls.iloc[hit, col.get_loc("confidence")] = 0.0
-    return cls
+    return _relabel(cls, hit, "layer")
 
 
 #: A loose call whose interior is layered, not scattering, is a layer (:func:`_layered_interior`):
@@ -1045,13 +1051,8 @@ def _layered_interior(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray, di
     if loose.size == 0:
         return cls
     n_c, n_t, n_s = x.shape
-    sp = np.abs(np.diff(dist[0])) if dist.shape[1] > 1 else np.array([0.05])
-    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05
-    step = float(np.clip(COHERENCE_STEP_WAVELENGTHS * 1000.0 * velocity_m_per_ns / max(centre_mhz, 1.0),
-                         *COHERENCE_STEP_M))
-    if not math.isfinite(step):
-        step = COHERENCE_STEP_M[0]
-    offs = max(1, round(step / sp)) * np.arange(-2, 3)
+    sp, stride = coherence_stride(dist, velocity_m_per_ns, centre_mhz)
+    offs = stride * np.arange(-2, 3)
     dips = (np.linspace(-1.0, 1.0, LAYERED_INTERIOR_DIPS) * LAYERED_INTERIOR_MAX_DIP_NS_PER_M * sp / dt_ns)
     lab_s = strong["label"].to_numpy()
     best = np.full(len(cls), np.nan)
@@ -1080,13 +1081,7 @@ def _layered_interior(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray, di
     hit = np.flatnonzero((best >= LAYERED_INTERIOR[0]) & (flat >= LAYERED_INTERIOR[1]))
     if hit.size == 0:
         return cls
-    if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
-        cls["decision"] = cls["decision"].astype(object)
-    col = cls.columns
-    cls.iloc[hit, col.get_loc("decision")] = "layer"
-    cls.iloc[hit, col.get_loc("is_defect")] = False
-    cls.iloc[hit, col.get_loc("confidence")] = 0.0
-    return cls
+    return _relabel(cls, hit, "layer")
 
 
 #: A region at least this many times stronger (``z_peak``), over the same traces and channels and
@@ -1127,14 +1122,7 @@ def _unexplained_under_stronger(cls: pd.DataFrame) -> pd.DataFrame:
     shadowed = cand[(over & above & stronger & body[None, :]).any(axis=1)]
     if shadowed.size == 0:
         return cls
-    cls = cls.copy()
-    if isinstance(cls["decision"].dtype, pd.CategoricalDtype):
-        cls["decision"] = cls["decision"].astype(object)
-    col = cls.columns
-    cls.iloc[shadowed, col.get_loc("decision")] = "weak"
-    cls.iloc[shadowed, col.get_loc("is_defect")] = False
-    cls.iloc[shadowed, col.get_loc("confidence")] = 0.0
-    return cls
+    return _relabel(cls.copy(), shadowed, "weak")
 
 
 def _on_pipe_multiple(mine: np.ndarray, pipe: np.ndarray, v_pipe: float, per_c: dict, c_s: np.ndarray,

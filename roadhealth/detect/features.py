@@ -626,13 +626,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # lateral semblance of the top over 5 traces of the same channel, a fifth of a wavelength and
     # at least 5 cm apart (COHERENCE_STEP_*; every ``stride``-th trace on a finely sampled line:
     # over a few centimetres every event looks continuous)
-    sp = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
-    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05  # trace spacing, m
-    step = float(np.clip(COHERENCE_STEP_WAVELENGTHS * 1000.0 * velocity_m_per_ns / max(centre_mhz, 1.0),
-                         *COHERENCE_STEP_M))
-    if not math.isfinite(step):  # (no velocity or frequency: the floor)
-        step = COHERENCE_STEP_M[0]
-    stride = max(1, round(step / sp))
+    sp, stride = coherence_stride(distance_m, velocity_m_per_ns, centre_mhz)
     offs = stride * np.arange(-2, 3)
     tn = np.clip(tt[:, None] + offs[None, :], 0, n_t - 1)
     kw = np.clip(s_top[:, None] + np.arange(-half, half + 1)[None, :], 0, n_s - 1)
@@ -925,6 +919,19 @@ def _internal_multiple(gi: np.ndarray, n_groups: int, rows: np.ndarray, s_top: n
     out[1] = np.where(ok, e_bot / np.where(ok, e_top, 1.0), np.nan)
     out[2] = np.where(ok & win_in, e_mult / np.where(ok, e_bot, 1.0), np.nan)
     return out
+
+
+def coherence_stride(distance_m: np.ndarray, velocity_m_per_ns: float, centre_mhz: float) -> tuple[float, int]:
+    """The trace spacing (m; the median positive step of the first channel, 0.05 where none) and
+    the trace stride at which lateral semblance is read: a fifth of a wavelength, clipped to
+    :data:`COHERENCE_STEP_M` (the floor where no velocity or frequency is known)."""
+    sp = np.abs(np.diff(distance_m[0])) if distance_m.shape[1] > 1 else np.array([0.05])
+    sp = float(np.median(sp[sp > 0])) if np.any(sp > 0) else 0.05
+    step = float(np.clip(COHERENCE_STEP_WAVELENGTHS * 1000.0 * velocity_m_per_ns / max(centre_mhz, 1.0),
+                         *COHERENCE_STEP_M))
+    if not math.isfinite(step):
+        step = COHERENCE_STEP_M[0]
+    return sp, max(1, round(step / sp))
 
 
 def _semblance(blk: np.ndarray) -> np.ndarray:
