@@ -2108,6 +2108,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.86, diameter_m=0.1, material='metal', soil_materials=WET_CLAY, heterogeneity=0.11, waveform='gaussiandot')),
             ("pipe", 400, "pipe", dict(depth_m=0.56, diameter_m=0.27, material='metal', soil_materials=WET_CLAY, heterogeneity=0.23, step_m=0.04)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, waveform='gaussiandot', asphalt_m=0.25)),
+            ],
+            [  # hundred-and-sixty-eighth batch (fifty-first session, drawn with draw_blind_batch.py 168
+               # after the session's one change, before its lines were run)
+            ("cavity", 400, "cavity", dict(length_m=0.95, height_m=0.16, depth_top_m=1.03)),
+            ("cavity", 400, "cavity", dict(length_m=0.37, height_m=0.27, depth_top_m=0.74, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=1.41, height_m=0.035, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=0.97, height_m=0.23, depth_top_m=0.41, eps_r=18.8, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.57, depth_top_m=0.37, soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.46, diameter_m=0.34, material='pvc')),
+            ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict(soil_materials=WET_CLAY)),
+            ],
+            [  # hundred-and-sixty-ninth batch (fifty-first session, drawn with draw_blind_batch.py 169 --varied)
+            ("cavity", 900, "cavity", dict(length_m=0.67, height_m=0.42, depth_top_m=0.38, soil_materials=DRY_SAND, asphalt_m=0.18, water_fraction=0.33)),
+            ("cavity", 400, "cavity", dict(length_m=0.93, height_m=0.22, depth_top_m=0.94, heterogeneity=0.13)),
+            ("void", 400, "void", dict(length_m=1.45, height_m=0.023, under='base', soil_materials=WET_CLAY, antenna_height_m=0.1)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.07, height_m=0.31, depth_top_m=0.8, eps_r=25.2, soil='uniform', flat_top=True)),
+            ("loose", 600, "loose", dict(length_m=1.11, height_m=0.34, depth_top_m=0.67, soil='uniform')),
+            ("pipe", 900, "pipe", dict(depth_m=0.63, diameter_m=0.17, material='pvc', asphalt_m=0.19, fill='water')),
+            ("pipe", 400, "pipe", dict(depth_m=0.56, diameter_m=0.29, material='pvc', waveform='gaussiandot', fill='water')),
+            ("clean", 400, "clean", dict(soil='uniform', waveform='gaussiandot', antenna_height_m=0.06)),
             ]]
 
 
