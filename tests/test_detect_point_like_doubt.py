@@ -61,3 +61,22 @@ def test_a_clear_cavity_stays_sure():
     # a blind 400 MHz cavity whose top is only partly point-like keeps a confidence over 0.9
     det = detect_validation_file("fullwave_blind/bw400_cavity_01_clean.sgy")
     assert list(det["kind"]) == ["cavity"] and det["confidence"].iloc[0] > 0.9
+
+
+def test_explain_says_an_air_filled_pipe_is_possible():
+    from roadhealth.detect import explain
+
+    det = detect_validation_file("fullwave_blind/bw400_pipe_02_clean.sgy")
+    assert "air-filled pipe crossing the line cannot be excluded" in explain(det.iloc[0])
+    row = det.iloc[0].copy()
+    row["features"] = row["features"].replace('"point_like": 1.0', '"point_like": 0.0')
+    assert '"point_like": 0.0' in row["features"]
+    assert "air-filled pipe" not in explain(row)
+
+
+def test_explain_says_nothing_of_pipes_for_a_void():
+    from roadhealth.detect import explain
+
+    det = detect_validation_file("fullwave_blind/bw400_void_05_clean.sgy")
+    assert list(det["kind"]) == ["void"]
+    assert "air-filled pipe" not in explain(det.iloc[0])

@@ -68,6 +68,11 @@ __all__ = ["KIND_RULES", "SOIL_BODY_CALL", "Thresholds", "classify"]
 
 KINDS = ("cavity", "void", "water_rich", "loose")
 
+#: A cavity whose ``point_like`` exceeds this has a response that is also a point diffractor's (an
+#: air-filled pipe crossing the line gives the same picture on one profile): its evidence and
+#: :func:`~roadhealth.detect.explain.explain` say so.
+POINT_LIKE_SAID = 0.1
+
 #: Along-track extent of a point diffractor's hyperbola per metre of depth (flanks to +-40 degrees).
 PIPE_FLANKS_PER_DEPTH = 1.7
 

@@ -30,6 +30,7 @@ from roadhealth.detect import spacing as _trace_spacing
 from roadhealth.detect.candidates import attributes, regions
 from roadhealth.detect.classify import (
     KIND_RULES,
+    POINT_LIKE_SAID,
     SOIL_BODY_CALL,
     THICK_DELAY_PERIODS,
     Thresholds,
@@ -76,7 +77,8 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
                 "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
-                "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "unexplained_zone")
+                "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "unexplained_zone",
+                "point_like")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
@@ -1714,7 +1716,7 @@ def _evidence(r, pr: Prepared) -> str:
         parts.append(f"read as a slow body's bottom: a reflection of the surface's polarity "
                      f"{float(r['bottom_delay_ns']):.1f} ns above it, {float(ratio):.1f} times stronger, is its top "
                      "(wetter to drier soil reflects as air does)")
-    if r["decision"] == "cavity" and r.get("point_like", 0.0) > 0.1:
+    if r["decision"] == "cavity" and r.get("point_like", 0.0) > POINT_LIKE_SAID:
         parts.append("the response is also that of a point diffractor: an air-filled pipe cannot be excluded")
     parts.append(f"depth from {pr.velocity_source}; polarity reference: {pr.polarity_reference}")
     if pr.survey.attrs.get("distance_source") == _trace_spacing.ESTIMATED:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from roadhealth.detect.classify import SOIL_BODY_CALL
+from roadhealth.detect.classify import POINT_LIKE_SAID, SOIL_BODY_CALL
 from roadhealth.errors import DetectionError
 
 __all__ = ["explain"]
@@ -115,6 +115,11 @@ def explain(row) -> str:
                    + (f"{dip:.2f}" if dip is not None else "low") + ", no diffraction hyperbola)")
     elif kind == "loose" and coh is not None:
         why.append(f"chaotic (lateral coherence {coh:.2f})")
+    point = _real(feats.get("point_like"))
+    if kind == "cavity" and point is not None and point > POINT_LIKE_SAID:
+        # (on one profile an air-filled pipe crossing the line gives the same picture)
+        why.append("its response is also a point diffractor's, so an air-filled pipe crossing the line cannot "
+                   "be excluded (a crossing line or an array's channels tell them apart)")
     sev = feats.get("severity")
     if isinstance(sev, str) and sev:
         why.append(sev)
