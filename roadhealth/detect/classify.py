@@ -181,6 +181,18 @@ LAYER_SHIFT: tuple | None = ((0.25, 0.2), (0.11, 0.09))
 #: this many periods later (``energy_delay_ns``) is a slow body's top (a wet lens), not a void's.
 THICK_DELAY_PERIODS = 3.5
 
+#: A flat top that firmly keeps the surface's polarity (``polarity`` under the first pair: none at
+#: its first value, full at its second; one wavelet along it) below the upper part of the pavement
+#: (``depth_top_m`` over the second pair, m) is a slower body's top, a wet lens, not a void's. An
+#: air gap there lies clear of the surface wavelet: one thinner than a quarter wavelength returns
+#: its top and bottom merged (about 90 degrees from either polarity), a thicker one the polarity
+#: of air; the blind full-wave voids that read the surface's polarity (under -0.6: 18 of the 359
+#: regions found as voids, clean and noisy) all lie 0.08-0.43 m down, where their reflection
+#: overlaps the surface's and the asphalt's, while six of the nine wet-lens regions read as voids
+#: lie 0.57-0.61 m down at -0.85 to -1.0 (fifty-second session). The depth ramp starts at 0.5 m:
+#: a fast-model void 0.49 m down under its base read -1.0 (at 0.4-0.5 m it was lost). None: off.
+VOID_SLOW_BODY: tuple[tuple[float, float], tuple[float, float]] | None = ((-0.5, -0.7), (0.5, 0.56))
+
 #: A void's length is its flat top's (``flat_top_length_m``: down to a quarter of its strongest
 #: top, :data:`~roadhealth.detect.features.FLAT_TOP_FRACTION`) where the region is a thin gap:
 #: little energy under its top (``ringing`` under this ramp; an air gap thinner than a quarter
@@ -545,6 +557,12 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     e_delay_p = (f["energy_delay_ns"] / f["period_ns"]).to_numpy(float) if "energy_delay_ns" in f else np.zeros(len(f))
     thick_slow = (ramp(pol, -0.6, -0.8) * ramp(consistency, 0.85, 0.95)
                   * np.nan_to_num(ramp(e_delay_p, THICK_DELAY_PERIODS - 0.5, THICK_DELAY_PERIODS + 0.5), nan=0.0))
+    # a flat top of the surface's polarity under the upper part of the pavement: a slower body (a
+    # wet lens), not an air gap (see VOID_SLOW_BODY)
+    slow_deep = np.zeros(len(f))
+    if VOID_SLOW_BODY is not None:
+        (p0, p1), (d0, d1) = VOID_SLOW_BODY
+        slow_deep = ramp(pol, p0, p1) * one_wavelet * ramp(depth, d0, d1)
     # a void's length: its flat top's down to a quarter of its strongest (a gap thins to nothing
     # at its edges and reflects in proportion to its thickness; features.FLAT_TOP_FRACTION), where
     # it is such a gap and a reflector of its own (see FLAT_TOP_MAX_RINGING)
@@ -570,7 +588,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                    * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(void_len, 0.3, 0.5) * top_main
                    * ramp(consistency, 0.6, 0.8)  # a thin gap: one wavelet along the whole top
                    * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2)) * (1 - end_layer)
-                   * (1 - thick_slow) * (1 - displaced))
+                   * (1 - thick_slow) * (1 - displaced) * (1 - slow_deep))
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
     # shifts by up to 45 degrees); coherent along its dip (unlike chaotic loose soil) and strong:
