@@ -2129,6 +2129,27 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.63, diameter_m=0.17, material='pvc', asphalt_m=0.19, fill='water')),
             ("pipe", 400, "pipe", dict(depth_m=0.56, diameter_m=0.29, material='pvc', waveform='gaussiandot', fill='water')),
             ("clean", 400, "clean", dict(soil='uniform', waveform='gaussiandot', antenna_height_m=0.06)),
+            ],
+            [  # hundred-and-seventieth batch (fifty-second session, drawn with draw_blind_batch.py 170
+               # after the session's two changes, before its lines were run)
+            ("cavity", 900, "cavity", dict(length_m=0.99, height_m=0.49, depth_top_m=0.31, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.32, height_m=0.49, depth_top_m=0.35)),
+            ("void", 400, "void", dict(length_m=1.42, height_m=0.037, under='asphalt', soil_materials=WET_CLAY)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.27, height_m=0.29, depth_top_m=0.39, eps_r=21.7, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=1.46, height_m=0.35, depth_top_m=0.38)),
+            ("pipe", 400, "pipe", dict(depth_m=0.59, diameter_m=0.3, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.68, diameter_m=0.19, material='pvc', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict()),
+            ],
+            [  # hundred-and-seventy-first batch (fifty-second session, drawn with draw_blind_batch.py 171 --varied)
+            ("cavity", 900, "cavity", dict(length_m=0.73, height_m=0.42, depth_top_m=0.38, flat_top=True, shape_power=1.5)),
+            ("cavity", 600, "cavity", dict(length_m=0.61, height_m=0.34, depth_top_m=0.7, soil='uniform', asphalt_m=0.19)),
+            ("void", 600, "void", dict(length_m=1.04, height_m=0.035, under='asphalt', soil='uniform', antenna_height_m=0.08)),
+            ("water_rich", 600, "water_rich", dict(length_m=0.96, height_m=0.28, depth_top_m=0.87, eps_r=23.7, flat_top=True)),
+            ("loose", 600, "loose", dict(length_m=1.52, height_m=0.56, depth_top_m=0.64, soil='uniform', antenna_height_m=0.05)),
+            ("pipe", 900, "pipe", dict(depth_m=0.65, diameter_m=0.13, material='metal')),
+            ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.14, material='pvc', soil_materials=WET_CLAY, heterogeneity=0.19, waveform='gaussiandot')),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND, heterogeneity=0.2)),
             ]]
 
 
