@@ -125,8 +125,8 @@ PRECURSOR_MIN_COLUMNS = 4
 #: before the flank's arrival 0.87 m off the apex, the window ending 0.9 ns before the envelope's
 #: peak, and the hyperbola fitted 1.46 times the survey velocity (1.33 with the peaks), too fast
 #: for a pipe. Every other feature keeps the window's maximum (``s_top``): with the climbed picks
-#: for all of them (fifty-second session) blind loose F1 fell 0.857 ->
-#: 0.833 clean and 0.871 -> 0.831 noisy (a scattering zone's top climbed onto deeper scatterers).
+#: for all of them (fifty-second session) blind loose F1 fell 0.857 -> 0.833 clean and 0.871 ->
+#: 0.831 noisy (a scattering zone's top climbed onto deeper scatterers).
 TOP_CLIMB_PERIODS: float | None = 1.0
 
 
