@@ -122,9 +122,9 @@ PRECURSOR_MIN_COLUMNS = 4
 #: the stacked scores that grow it average the flank over neighbouring traces whose arrivals come
 #: earlier, and the window from that first sample ends on the rising edge of the column's own
 #: wavelet. A blind 400 MHz metal pipe 0.93 m down in dry sand: its region's first sample 6 ns
-#: before the flank's arrival 0.87 m off the apex, the window ending 0.9 ns before the envelope's
-#: peak, and the hyperbola fitted 1.46 times the survey velocity (1.33 with the peaks), too fast
-#: for a pipe. Every other feature keeps the window's maximum (``s_top``): with the climbed picks
+#: before the flank's arrival 0.87 m off the apex, the pick there 0.9 ns before the envelope's
+#: peak, on its rising edge, and the hyperbola fitted 1.46 times the survey velocity (1.33 with
+#: the peaks), too fast for a pipe. Every other feature keeps the window's maximum (``s_top``): with the climbed picks
 #: for all of them (fifty-second session) blind loose F1 fell 0.857 -> 0.833 clean and 0.871 ->
 #: 0.831 noisy (a scattering zone's top climbed onto deeper scatterers).
 TOP_CLIMB_PERIODS: float | None = 1.0
