@@ -2150,6 +2150,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.65, diameter_m=0.13, material='metal')),
             ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.14, material='pvc', soil_materials=WET_CLAY, heterogeneity=0.19, waveform='gaussiandot')),
             ("clean", 400, "clean", dict(soil_materials=DRY_SAND, heterogeneity=0.2)),
+            ],
+            [  # hundred-and-seventy-second batch (fifty-third session, drawn with draw_blind_batch.py 172
+               # at the session's start, before any rule changed)
+            ("cavity", 400, "cavity", dict(length_m=0.77, height_m=0.47, depth_top_m=0.58)),
+            ("cavity", 400, "cavity", dict(length_m=0.64, height_m=0.28, depth_top_m=0.81, soil_materials=DRY_SAND)),
+            ("void", 400, "void", dict(length_m=0.91, height_m=0.025, under='base')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.65, height_m=0.27, depth_top_m=0.42, eps_r=24.9, soil='uniform')),
+            ("loose", 600, "loose", dict(length_m=1.58, height_m=0.38, depth_top_m=0.68)),
+            ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.47, diameter_m=0.2, material='metal')),
+            ("clean", 900, "clean", dict()),
+            ],
+            [  # hundred-and-seventy-third batch (fifty-third session, drawn with draw_blind_batch.py 173 --varied,
+               # at the session's start)
+            ("cavity", 900, "cavity", dict(length_m=0.52, height_m=0.33, depth_top_m=0.47, asphalt_m=0.17, water_fraction=0.5)),
+            ("cavity", 600, "cavity", dict(length_m=0.94, height_m=0.37, depth_top_m=0.5, heterogeneity=0.12, shape_power=2.2)),
+            ("void", 400, "void", dict(length_m=1.46, height_m=0.037, under='asphalt', soil='uniform', antenna_height_m=0.1, step_m=0.02)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.25, height_m=0.22, depth_top_m=0.58, eps_r=23.0, soil_materials=DRY_SAND, heterogeneity=0.27, asphalt_m=0.24, flat_top=True, sigma_s_m=0.017)),
+            ("loose", 900, "loose", dict(length_m=1.38, height_m=0.45, depth_top_m=0.35, soil_materials=WET_CLAY, asphalt_m=0.14)),
+            ("pipe", 400, "pipe", dict(depth_m=0.62, diameter_m=0.18, material='metal', soil_materials=DRY_SAND, asphalt_m=0.15)),
+            ("pipe", 600, "pipe", dict(depth_m=0.81, diameter_m=0.1, material='metal', soil_materials=DRY_SAND, asphalt_m=0.06)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.25)),
             ]]
 
 
