@@ -78,7 +78,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
                 "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
                 "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "unexplained_zone",
-                "point_like")
+                "point_like", "phase_consistency_smooth")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",

@@ -30,6 +30,9 @@ feature           meaning
 ``phase_consistency``  0..1: length of the envelope-weighted mean of the top wavelets' unit
                   phasors (1: one wavelet along the whole top, a reflector; near 0: random
                   phases, chaotic scattering)
+``phase_consistency_smooth``  the same with each column's wavelet read at the running median of
+                  the region's top times around it (:data:`SMOOTH_TOP_TRACES`), not at its own
+                  envelope maximum, which noise jitters
 ``top_range_ns``  spread of the top times over the strong columns (0 for a flat top)
 ``energy_delay_ns``  time after the top by which 90 % of the envelope energy down to the region's
                   last sample (at most 8 periods) has arrived (median over the strong columns that
@@ -128,6 +131,14 @@ PRECURSOR_MIN_COLUMNS = 4
 #: for all of them (fifty-second session) blind loose F1 fell 0.857 -> 0.833 clean and 0.871 ->
 #: 0.831 noisy (a scattering zone's top climbed onto deeper scatterers).
 TOP_CLIMB_PERIODS: float | None = 1.0
+
+#: ``phase_consistency_smooth`` reads each strong column's top wavelet at the running median of
+#: the region's top times over this many traces on each side in the same channel (at least one):
+#: half the short stack of the detection scores (:attr:`~roadhealth.detect.candidates.Attributes.stack_traces`,
+#: 0.25 m) when None. In noise a column's envelope maximum jitters around the wavelet's own peak,
+#: and the phase read there turns with it (144 degrees per ns at 400 MHz); read along the smoothed
+#: arrival time, a reflector keeps one phase.
+SMOOTH_TOP_TRACES: int | None = None
 
 
 #: A region's apex read on at most this many columns whose tops lie at least half a period and at
@@ -626,7 +637,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     tt = strong["t"].to_numpy()
     cols = (cc * n_t + tt).astype(np.int64)
     s_top = strong["s_top"].to_numpy()
-    env2, _, rows2 = att.analytic_rows(cols)  # the strong columns' rows in the kept arrays
+    env2, h2, rows2 = att.analytic_rows(cols)  # the strong columns' rows in the kept arrays
     half = max(1, p // 2)
     e1, _ = _window_energy(rows2, s_top, -half, half + 1, env2)
     e2, _ = _window_energy(rows2, s_top, p + half, 4 * p, env2)
@@ -733,6 +744,20 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
                if att.bg_median_depth is not None else z_top)
     distance = distance_m[cc, tt]
     offset = offset_m[cc]
+    # the top wavelets read along the region's smoothed top: each column's top time replaced by the
+    # running median of the strong columns' tops within SMOOTH_TOP_TRACES traces of it (same
+    # region and channel; the column itself always among them), its phasor and envelope there
+    w_tr = max(1, SMOOTH_TOP_TRACES if SMOOTH_TOP_TRACES is not None else int(att.stack_traces) // 2)
+    offs_s = np.arange(-w_tr, w_tr + 1)
+    want_s = key[:, None] + offs_s[None, :]
+    tn_s = tt[:, None] + offs_s[None, :]
+    pos_s = np.clip(np.searchsorted(key_sorted, want_s), 0, key_sorted.size - 1)
+    ok_s = (key_sorted[pos_s] == want_s) & (tn_s >= 0) & (tn_s < n_t)
+    s_sm = np.nanmedian(np.where(ok_s, s_sorted[pos_s].astype(float), np.nan), axis=1)
+    s_sm = np.clip(np.round(s_sm).astype(np.int64), 0, n_s - 1)
+    a_sm = att.x.reshape(n_c * n_t, n_s)[cols, s_sm].astype(float)
+    h_sm = h2[rows2, s_sm].astype(float)
+    e_sm = env2[rows2, s_sm].astype(float)
     t_top = t0_ns + s_top * dt_ns
     t_last = t0_ns + s_last * dt_ns
     strong = strong.assign(apex=apex, e1=e1, e2=e2, eb=eb, nb=nb, bgw=bgw, centroid=centroid, semblance=semblance,
@@ -771,6 +796,9 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
         # summed envelope
         "phase_top_rad": np.arctan2(sum_h, sum_a),
         "phase_consistency": np.hypot(sum_h, sum_a) / np.maximum(grp.sum(e_top_s), 1e-30),
+        # the same read along the smoothed top (SMOOTH_TOP_TRACES): noise that jitters the picks
+        # does not scatter it
+        "phase_consistency_smooth": np.hypot(grp.sum(h_sm), grp.sum(a_sm)) / np.maximum(grp.sum(e_sm), 1e-30),
         "ringing": grp.sum(e2) / np.maximum(grp.sum(e1), 1e-30),
         "below_db": 10 * np.log10(np.maximum(grp.sum(eb), 1e-30) / np.maximum(grp.sum(bgw), 1e-30)),
         "centroid_mhz": grp.quantile(centroid, 0.5),
