@@ -753,7 +753,11 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     tn_s = tt[:, None] + offs_s[None, :]
     pos_s = np.clip(np.searchsorted(key_sorted, want_s), 0, key_sorted.size - 1)
     ok_s = (key_sorted[pos_s] == want_s) & (tn_s >= 0) & (tn_s < n_t)
-    s_sm = np.nanmedian(np.where(ok_s, s_sorted[pos_s].astype(float), np.nan), axis=1)
+    # (the median of each row's present neighbours: sorted with the absent ones last)
+    srt = np.sort(np.where(ok_s, s_sorted[pos_s].astype(float), np.inf), axis=1)
+    n_ok = ok_s.sum(axis=1)
+    r_i = np.arange(srt.shape[0])
+    s_sm = 0.5 * (srt[r_i, (n_ok - 1) // 2] + srt[r_i, n_ok // 2])
     s_sm = np.clip(np.round(s_sm).astype(np.int64), 0, n_s - 1)
     a_sm = att.x.reshape(n_c * n_t, n_s)[cols, s_sm].astype(float)
     h_sm = h2[rows2, s_sm].astype(float)
