@@ -88,10 +88,11 @@ def test_random_scatterers_stay_incoherent_along_a_smoothed_top():
     assert r["phase_consistency_smooth"] < 0.6
 
 
-def test_a_one_trace_window_reads_the_columns_own_picks(monkeypatch):
-    # the window's width is the only thing that smooths: with none the two readings coincide
+def test_a_wider_window_smooths_the_jittered_picks_more(monkeypatch):
+    # the window's width is what smooths: the narrowest (0 is taken as one trace each side, a
+    # three-trace median) leaves more of the jitter than six traces each side
     x, d = _flat_reflector_in_noise(0.3)
-    monkeypatch.setattr(F, "SMOOTH_TOP_TRACES", 0)  # (at least one trace each side is kept)
+    monkeypatch.setattr(F, "SMOOTH_TOP_TRACES", 0)
     f1 = _features(x, d)
     monkeypatch.setattr(F, "SMOOTH_TOP_TRACES", 6)
     f6 = _features(x, d)
