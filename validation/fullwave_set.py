@@ -2172,6 +2172,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.62, diameter_m=0.18, material='metal', soil_materials=DRY_SAND, asphalt_m=0.15)),
             ("pipe", 600, "pipe", dict(depth_m=0.81, diameter_m=0.1, material='metal', soil_materials=DRY_SAND, asphalt_m=0.06)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.25)),
+            ],
+            [  # hundred-and-seventy-fourth batch (fifty-fourth session, drawn with draw_blind_batch.py 174
+               # at the session's start, before any rule changed)
+            ("cavity", 400, "cavity", dict(length_m=1.04, height_m=0.44, depth_top_m=0.67, soil='uniform')),
+            ("cavity", 900, "cavity", dict(length_m=1.08, height_m=0.34, depth_top_m=0.46)),
+            ("void", 400, "void", dict(length_m=0.91, height_m=0.038, under='asphalt', soil='uniform')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.23, height_m=0.34, depth_top_m=0.82, eps_r=20.1, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.32, height_m=0.33, depth_top_m=0.61, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.1, material='pvc')),
+            ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.26, material='metal')),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # hundred-and-seventy-fifth batch (fifty-fourth session, drawn with draw_blind_batch.py 175 --varied,
+               # at the session's start)
+            ("cavity", 600, "cavity", dict(length_m=0.36, height_m=0.33, depth_top_m=0.34, soil_materials=DRY_SAND, heterogeneity=0.15, antenna_height_m=0.03, asphalt_m=0.23, water_fraction=0.47)),
+            ("cavity", 900, "cavity", dict(length_m=0.94, height_m=0.26, depth_top_m=0.5, flat_top=True)),
+            ("void", 400, "void", dict(length_m=1.33, height_m=0.034, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.87, height_m=0.43, depth_top_m=0.72, eps_r=20.3, soil='uniform', step_m=0.04, sigma_s_m=0.036)),
+            ("loose", 900, "loose", dict(length_m=1.45, height_m=0.37, depth_top_m=0.43, soil_materials=DRY_SAND, antenna_height_m=0.03, asphalt_m=0.13)),
+            ("pipe", 900, "pipe", dict(depth_m=0.57, diameter_m=0.23, material='pvc', soil='uniform', waveform='gaussiandot', antenna_height_m=0.03)),
+            ("pipe", 400, "pipe", dict(depth_m=0.63, diameter_m=0.16, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, antenna_height_m=0.09, step_m=0.03, asphalt_m=0.1)),
             ]]
 
 
