@@ -212,6 +212,21 @@ FLAT_TOP_MAX_RINGING: tuple | None = (0.2, 0.12)
 #: 1.60 m from its strong columns).
 FLAT_TOP_MIN_BACKGROUND_RATIO = (0.9, 1.2)
 
+#: A flat shallow air top is no thin gap where the body under it is tall enough to return a bottom
+#: and an internal multiple of its own: energy under the top (``ringing`` over the first pair: none
+#: at its first value, full at its second) with the internal multiple of an air body after its
+#: bottom (``multiple_ratio`` over the second pair). A gap thinner than a quarter wavelength returns
+#: its top and bottom as one wavelet, and what rings under it is the layer it lies on, which has no
+#: such multiple (blind voids found as voids that ring 0.29-0.40: multiple 0.05-0.26, the higher
+#: values in noise), while an air body bounces between its bottom and top, r^2 of the bottom (air in
+#: soil of eps_r 9-16: 0.25-0.36). Blind flat-topped cavities 0.2-0.4 m tall, 0.36-0.47 m down,
+#: called voids at 0.8-1.0 (fifty-fourth session): ringing 0.32-0.74, multiple 0.26-0.49; one
+#: 0.21 m tall at 400 MHz, whose bottom merges into its top (ringing 0.13), stays a void. The
+#: bounce inside one body is weaker than the bottom it follows: a 'multiple' stronger than that
+#: (over the third pair: full at its first value, none at its second) is another reflector, a layer
+#: of a real road (the faint 'void' of the 400 MHz GSSI line ``FILE____032.DZT``: 2.39). None: off.
+VOID_TALL_BODY: tuple[tuple[float, float], ...] | None = ((0.25, 0.35), (0.2, 0.3), (0.8, 1.0))
+
 #: A reverberating top is a metal cover's only within this many antenna periods of the surface
 #: (to two more, partly) as well as within 0.25-0.35 m of it: a cover lies at the surface, its top
 #: within a few periods (real covers 2.9; 0.35 m is 6 periods at 900 MHz, 14 at 2 GHz).
@@ -594,6 +609,11 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                    * ramp(consistency, 0.6, 0.8)  # a thin gap: one wavelet along the whole top
                    * (1 - at_end * ramp(length, END_VOID_MIN_M, END_VOID_MIN_M - 0.2)) * (1 - end_layer)
                    * (1 - thick_slow) * (1 - displaced) * (1 - slow_deep))
+    if VOID_TALL_BODY is not None:  # a tall air body, no thin gap (see VOID_TALL_BODY)
+        (r0, r1), (m0, m1), (u0, u1) = VOID_TALL_BODY
+        tall = np.nan_to_num(ramp(ring, r0, r1) * ramp(mult, m0, m1) * ramp(mult, u1, u0),
+                             nan=0.0)  # (no multiple measured: none)
+        out["void"] = out["void"].to_numpy(float) * (1 - tall)
     # an air body thinner than about a quarter wavelength: its top and bottom reflections merge
     # into one wavelet of undefined polarity (so does a curved top, whose phase diffraction
     # shifts by up to 45 degrees); coherent along its dip (unlike chaotic loose soil) and strong:
