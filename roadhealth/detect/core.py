@@ -421,6 +421,28 @@ PIPE_MULTIPLE_MIN_FRACTION = 0.5
 PIPE_MULTIPLE_MIN_POLARITY = 0.3
 #: ... and scoring at most the pipe's peak score (:data:`PIPE_FLANK_MAX_RATIO`).
 
+#: A defect candidate whose strong tops follow a loud pipe's curve a little later, a copy of it, is
+#: that pipe's late arrivals (:func:`_pipe_flanks`): the wave creeping round a metal pipe and what
+#: rings between it and the layer under it come back along the pipe's own hyperbola, a period or
+#: two behind it, several arrivals at once. Its tops lie, at the median, past the flank window
+#: (:data:`PIPE_FLANK_PERIODS`) and at most this many periods after the pipe's curve ...
+PIPE_LATE_MAX_PERIODS = 2.0
+#: ... at one delay along the whole curve (their delays' interquartile range at most this many
+#: periods: a copy of the pipe's curve; the top of a body under the pipe as wide as a Fresnel zone
+#: or more, flat or gently curved, parts from the pipe's curve away from the apex: a 0.5 m flat top
+#: 1.5 periods under a 400 MHz pipe's apex, 1.5 periods there and 1.1 at its edges) ...
+PIPE_LATE_MAX_SPREAD = 0.25
+#: ... of no single wavelet along them (``phase_consistency`` under this: the arrivals interfere),
+#: and scoring at most the pipe's peak score (:data:`PIPE_FLANK_MAX_RATIO`). Fifty-fourth session:
+#: blind 400 MHz metal pipes 0.13-0.34 m across, 0.6 m down, had such 'cavities' at 0.7-1.0 on them
+#: (clean and noisy), 1.48-1.56 periods after the curve at the median, spread 0.04-0.19, consistency
+#: 0.55-0.73; the bodies under pipes that come that close (a 900 MHz cavity at 1.34, a noisy 400 MHz
+#: one at 1.81) spread 0.59-0.69 and read 0.96-0.99. What this cannot tell apart: a small round body
+#: right under the pipe, within two periods of it, whose hyperbola near the apex is a copy of the
+#: pipe's too (a point 1.5 periods under the apex: spread 0.06 over +-0.3 m), where its top is not
+#: one wavelet either. None: off.
+PIPE_LATE_MAX_CONSISTENCY: float | None = 0.75
+
 
 #: A region's top fills its line when its strong columns span at least this fraction of the line's
 #: traces: the median along track of its rows is then its own, and its top scores against itself.
@@ -1201,18 +1223,23 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
     region of the polarity of air scoring no more than the pipe whose tops lie on the pipe's curve
     delayed by its apex time is the pipe's first surface multiple (:func:`_on_pipe_multiple`,
     :data:`PIPE_MULTIPLES`): called ``pipe`` too, ``pipe_multiple`` giving the pipe's label (NaN in
-    every other row). Rows so re-labelled count as the pipe's clutter in the later steps (the
+    every other row). A defect region whose strong tops follow the pipe's curve as a copy a period or
+    two behind it (:data:`PIPE_LATE_MAX_PERIODS`, :data:`PIPE_LATE_MAX_SPREAD`), of no single
+    wavelet (:data:`PIPE_LATE_MAX_CONSISTENCY`) and no stronger than the pipe, is the pipe's late
+    arrivals (the wave creeping round a metal pipe): called ``pipe`` too, ``pipe_late`` giving the
+    pipe's label. Rows so re-labelled count as the pipe's clutter in the later steps (the
     echo rule, the shadows under stronger regions). Loops over the few pipes and defects, never
     over traces."""
     if cls.empty or "decision" not in cls:
         return cls
-    cls = cls.assign(pipe_flank=np.nan, pipe_multiple=np.nan)
+    cls = cls.assign(pipe_flank=np.nan, pipe_multiple=np.nan, pipe_late=np.nan)
     if strong.empty:
         return cls
     dec = cls["decision"].astype(str).to_numpy()
     z = cls["z_peak"].to_numpy(float)
     v = _column(cls, "hyperbola_v")
     pol = _column(cls, "polarity")  # (NaN: never a multiple)
+    cons = _column(cls, "phase_consistency")  # (NaN: never late arrivals)
     pipes = np.flatnonzero((dec == "pipe") & (z >= PIPE_FLANK_MIN_Z) & np.isfinite(v) & (v > 0))
     cand = np.flatnonzero(cls["is_defect"].to_numpy(bool))
     if pipes.size == 0 or cand.size == 0:
@@ -1258,6 +1285,7 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
             multiple = bool(PIPE_MULTIPLES and pol[j] >= PIPE_MULTIPLE_MIN_POLARITY
                             and _on_pipe_multiple(mine, lab_s == cls.index[i], v[i], per_c, c_s, x_s, t_s,
                                                   surface_ns, period[j]))
+            late = False
             if not multiple:
                 delays = np.concatenate(delays)
                 med = float(np.median(delays))
@@ -1267,14 +1295,24 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
                 on_curve = np.count_nonzero((delays >= PIPE_FLANK_ON_CURVE[0]) & (delays <= PIPE_FLANK_ON_CURVE[1]))
                 if not (PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1]
                         and on_curve >= PIPE_FLANK_MIN_FRACTION * n_tops):
-                    continue
+                    # the pipe's late arrivals: a copy of its curve a little later, of no single
+                    # wavelet (see PIPE_LATE_MAX_PERIODS); every top in a channel where the pipe
+                    # has a curve (``delays`` covers all of them: a region across an array is not
+                    # judged by its few tops beside a pipe)
+                    q1, q3 = np.percentile(delays, [25, 75])
+                    late = bool(PIPE_LATE_MAX_CONSISTENCY is not None and delays.size == n_tops
+                                and PIPE_FLANK_PERIODS[1] < med <= PIPE_LATE_MAX_PERIODS
+                                and q3 - q1 <= PIPE_LATE_MAX_SPREAD
+                                and cons[j] < PIPE_LATE_MAX_CONSISTENCY)
+                    if not late:
+                        continue
             if out is cls:
                 out = cls.copy()
             k = out.index[j]
             out.loc[k, "decision"] = "pipe"
             out.loc[k, "is_defect"] = False
             out.loc[k, "confidence"] = 0.0
-            out.loc[k, "pipe_multiple" if multiple else "pipe_flank"] = float(cls.index[i])
+            out.loc[k, "pipe_multiple" if multiple else "pipe_late" if late else "pipe_flank"] = float(cls.index[i])
             break
     return out
 
@@ -1829,6 +1867,7 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         dec = cls["decision"].astype(str).to_numpy()
         for column, of, reason in (("pipe_flank", "pipe", "pipe's far flank"),
                                    ("pipe_multiple", "pipe", "pipe's surface multiple"),
+                                   ("pipe_late", "pipe", "pipe's late arrivals"),
                                    ("layer_continues_m", "layer", "reflector going on past it"),
                                    ("interior_dip_semblance", "layer", "layered interior")):
             n_apart = int(((dec == of) & cls[column].notna().to_numpy()).sum()) if column in cls else 0
