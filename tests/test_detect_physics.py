@@ -1433,7 +1433,9 @@ def test_what_lies_under_a_pipe_counts_only_as_another_reflectors_top(monkeypatc
     also a delayed copy of its top's hyperbola, slower than the ground, which since the
     thirty-first session rejects it too: both conditions are turned off for it. Since the
     thirty-second session the lens's top is no pipe but the lens, its bottom lossy, and it is still
-    looked under as a pipe: the lens is reported, its bottom is not.)"""
+    looked under as a pipe: the lens is reported, its bottom is not. The pipe's late arrivals,
+    a copy of its curve that follows it closely, are since the fifty-fourth session also rejected
+    as such, ``PIPE_LATE_*``: that is turned off for them.)"""
     import roadhealth.detect.core as core
 
     path = BLIND / f"{name}.sgy"
@@ -1446,6 +1448,9 @@ def test_what_lies_under_a_pipe_counts_only_as_another_reflectors_top(monkeypatc
     if switch == "UNDER_PIPE_MIN_LENGTH":
         assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == expected
         monkeypatch.setattr(core, "UNDER_PIPE_MIN_V_RATIO", 0.0)
+    else:
+        assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == expected
+        monkeypatch.setattr(core, "PIPE_LATE_MAX_CONSISTENCY", None)
     assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == ["cavity"]
 
 
@@ -1542,7 +1547,9 @@ def test_a_pipes_own_flank_beside_it_is_no_body_under_it(monkeypatch):
     lies 0.3 m beyond the pipe's strong columns, 8.5 ns under the pipe, with the polarity of air.
     It is no body under the pipe (:func:`~roadhealth.detect.core._top_under`); taken for one, it
     reads as a cavity at full confidence. (Its top lies on the pipe's curve, so the rule for a pipe's
-    far flanks, :func:`~roadhealth.detect.core._pipe_flanks`, rejects it too: both are switched off.)"""
+    far flanks, :func:`~roadhealth.detect.core._pipe_flanks`, rejects it too: both are switched off,
+    and so is the rule for its late arrivals, ``PIPE_LATE_*``, whose window starts where the flank
+    window, emptied here, ends.)"""
     from conftest import resampled_in_time
 
     import roadhealth.detect.core as core
@@ -1555,6 +1562,7 @@ def test_a_pipes_own_flank_beside_it_is_no_body_under_it(monkeypatch):
     monkeypatch.setattr(core, "_top_under", lambda pieces, above: np.ones(len(pieces), dtype=bool))
     assert len(detect(survey)) == 0  # the flank rule alone
     monkeypatch.setattr(core, "PIPE_FLANK_PERIODS", (1.0, -1.0))
+    monkeypatch.setattr(core, "PIPE_LATE_MAX_CONSISTENCY", None)
     assert [k for k, _ in _kinds_near(detect(survey), 2.5, 3.5)] == ["cavity"]
 
 
