@@ -434,7 +434,7 @@ PIPE_LATE_MAX_PERIODS = 2.0
 PIPE_LATE_MAX_SPREAD = 0.25
 #: ... of no single wavelet along them (``phase_consistency`` under this: the arrivals interfere),
 #: and scoring at most the pipe's peak score (:data:`PIPE_FLANK_MAX_RATIO`). Fifty-fourth session:
-#: blind 400 MHz metal pipes 0.13-0.34 m across, 0.6 m down, had such 'cavities' at 0.7-1.0 on them
+#: blind 400 MHz metal pipes 0.13-0.34 m across, 0.6 m down, had such 'cavities' at 0.67-1.00 on them
 #: (clean and noisy), 1.48-1.56 periods after the curve at the median, spread 0.04-0.19, consistency
 #: 0.55-0.73; the bodies under pipes that come that close (a 900 MHz cavity at 1.34, a noisy 400 MHz
 #: one at 1.81) spread 0.59-0.69 and read 0.96-0.99. What this cannot tell apart: a small round body
@@ -1296,9 +1296,9 @@ def _pipe_flanks(cls: pd.DataFrame, strong: pd.DataFrame, dist: np.ndarray, surf
                 if not (PIPE_FLANK_PERIODS[0] <= med <= PIPE_FLANK_PERIODS[1]
                         and on_curve >= PIPE_FLANK_MIN_FRACTION * n_tops):
                     # the pipe's late arrivals: a copy of its curve a little later, of no single
-                    # wavelet (see PIPE_LATE_MAX_PERIODS); every top in a channel where the pipe
-                    # has a curve (``delays`` covers all of them: a region across an array is not
-                    # judged by its few tops beside a pipe)
+                    # wavelet (see PIPE_LATE_MAX_PERIODS); only where every one of the region's
+                    # tops lies in a channel where the pipe has a curve (a region across an array
+                    # is not judged by its few tops beside a pipe)
                     q1, q3 = np.percentile(delays, [25, 75])
                     late = bool(PIPE_LATE_MAX_CONSISTENCY is not None and delays.size == n_tops
                                 and PIPE_FLANK_PERIODS[1] < med <= PIPE_LATE_MAX_PERIODS
