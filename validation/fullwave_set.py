@@ -2194,6 +2194,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.57, diameter_m=0.23, material='pvc', soil='uniform', waveform='gaussiandot', antenna_height_m=0.03)),
             ("pipe", 400, "pipe", dict(depth_m=0.63, diameter_m=0.16, material='metal', soil_materials=DRY_SAND)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, antenna_height_m=0.09, step_m=0.03, asphalt_m=0.1)),
+            ],
+            [  # hundred-and-seventy-sixth batch (fifty-fourth session, drawn with draw_blind_batch.py 176
+               # at the session's end, after its changes; to be scored first by the next session)
+            ("cavity", 400, "cavity", dict(length_m=1.05, height_m=0.2, depth_top_m=1.08, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.96, height_m=0.28, depth_top_m=0.46, soil='uniform')),
+            ("void", 600, "void", dict(length_m=1.12, height_m=0.031, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.9, height_m=0.22, depth_top_m=0.91, eps_r=23.7, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=0.89, height_m=0.45, depth_top_m=0.57, soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.52, diameter_m=0.15, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.76, diameter_m=0.32, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict(soil='uniform')),
+            ],
+            [  # hundred-and-seventy-seventh batch (fifty-fourth session, drawn with draw_blind_batch.py 177
+               # --varied at the session's end; to be scored first by the next session)
+            ("cavity", 600, "cavity", dict(length_m=0.77, height_m=0.26, depth_top_m=0.78, soil_materials=DRY_SAND, heterogeneity=0.29, step_m=0.02, flat_top=True)),
+            ("cavity", 600, "cavity", dict(length_m=0.93, height_m=0.21, depth_top_m=0.99, soil='uniform', heterogeneity=0.25, asphalt_m=0.08)),
+            ("void", 400, "void", dict(length_m=0.91, height_m=0.026, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.93, height_m=0.28, depth_top_m=0.63, eps_r=20.7, soil_materials=WET_CLAY, antenna_height_m=0.09, asphalt_m=0.13, flat_top=True)),
+            ("loose", 400, "loose", dict(length_m=0.91, height_m=0.49, depth_top_m=0.6, soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.87, diameter_m=0.18, material='metal', heterogeneity=0.18)),
+            ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='metal', waveform='gaussiandot')),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND)),
             ]]
 
 
