@@ -219,7 +219,7 @@ FLAT_TOP_MIN_BACKGROUND_RATIO = (0.9, 1.2)
 #: its top and bottom as one wavelet, and what rings under it is the layer it lies on, which has no
 #: such multiple (blind voids found as voids that ring 0.29-0.40: multiple 0.05-0.26, the higher
 #: values in noise), while an air body bounces between its bottom and top, r^2 of the bottom (air in
-#: soil of eps_r 9-16: 0.25-0.36). Blind flat-topped cavities 0.2-0.4 m tall, 0.36-0.47 m down,
+#: soil of eps_r 9-16: 0.25-0.36). Blind cavities 0.14-0.42 m tall, tops 0.34-0.42 m down,
 #: called voids at 0.86-1.00 (fifty-fourth session): ringing 0.32-0.74, multiple 0.26-0.49; one
 #: 0.21 m tall at 400 MHz, whose bottom merges into its top (ringing 0.13), stays a void. The
 #: bounce inside one body is weaker than the bottom it follows: a 'multiple' stronger than that
