@@ -2216,6 +2216,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.87, diameter_m=0.18, material='metal', heterogeneity=0.18)),
             ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='metal', waveform='gaussiandot')),
             ("clean", 600, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # hundred-and-seventy-eighth batch (fifty-fifth session, drawn with draw_blind_batch.py 178
+               # at the session's start, before any change)
+            ("cavity", 600, "cavity", dict(length_m=0.3, height_m=0.17, depth_top_m=0.98, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.94, height_m=0.36, depth_top_m=0.97)),
+            ("void", 600, "void", dict(length_m=1.35, height_m=0.038, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.21, height_m=0.45, depth_top_m=0.63, eps_r=24.0, soil_materials=DRY_SAND)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.41, depth_top_m=0.52, soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.72, diameter_m=0.27, material='pvc', soil='uniform')),
+            ("pipe", 900, "pipe", dict(depth_m=0.55, diameter_m=0.25, material='metal')),
+            ("clean", 400, "clean", dict()),
+            ],
+            [  # hundred-and-seventy-ninth batch (fifty-fifth session, drawn with draw_blind_batch.py 179
+               # --varied at the session's start, before any change)
+            ("cavity", 900, "cavity", dict(length_m=1.07, height_m=0.48, depth_top_m=0.32, soil='uniform', waveform='gaussiandot', asphalt_m=0.17)),
+            ("cavity", 900, "cavity", dict(length_m=0.56, height_m=0.2, depth_top_m=0.6, soil_materials=WET_CLAY, step_m=0.03, asphalt_m=0.22, shape_power=2.1)),
+            ("void", 400, "void", dict(length_m=1.16, height_m=0.015, under='base', heterogeneity=0.14, asphalt_m=0.07)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.86, height_m=0.28, depth_top_m=0.52, eps_r=18.6, soil_materials=DRY_SAND, step_m=0.02, flat_top=True, sigma_s_m=0.037)),
+            ("loose", 600, "loose", dict(length_m=0.89, height_m=0.53, depth_top_m=0.61, soil_materials=WET_CLAY, antenna_height_m=0.04, asphalt_m=0.25)),
+            ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.11, material='metal', waveform='gaussiandot', step_m=0.03)),
+            ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.35, material='metal', step_m=0.02, asphalt_m=0.06)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, waveform='gaussiandot')),
             ]]
 
 
