@@ -149,6 +149,16 @@ ECHO_THIRD_ORDER_POLARITY = True
 #: surface.
 ECHO_CLUTTER = ("pipe", "surface")
 
+#: Regions read as no kind at all whose surface multiples are dropped too (:func:`_suppress_echoes`;
+#: fifty-fifth session): a strong, compact reflector that no rule explains (an air body whose top's
+#: phase is undefined, a boxy cavity read at its internal focus) still bounces off the road surface,
+#: and its second-order multiple comes back with the polarity of air and reads as a cavity twice as
+#: deep. Such a region counts as a primary where it reaches :data:`ECHO_STRONG_PRIMARY_Z`; the
+#: detection under it is its multiple where it scores less, lies at twice its two-way time (within
+#: a period or 10 %) and holds its centre (the multiple spreads wider than the strong columns of a
+#: compact primary) or overlaps it over half its own extent (None: off).
+ECHO_UNEXPLAINED: tuple | None = ("weak",)
+
 #: A surface multiple of a pipe is a hyperbola of about half its primary's apparent velocity (its
 #: path is twice as long at every offset: t_m(x) = 2 t(x)); full-wave multiples of pipes fit
 #: 0.29-0.69 of their primary's velocity. A reflector under a pipe whose top fits this fraction of
@@ -1883,7 +1893,9 @@ def detect(survey, recipe: Any = "default", *, risk: Any = "beijing", **options)
         cls = _slow_body_tops(cls, info)
         cls = _slow_body_bottoms(cls, pr, info, reported=(cls["is_defect"] & ~deep & ~unsure).to_numpy())
         dets = _suppress_echoes(cls[cls["is_defect"] & ~deep & ~unsure], info,
-                                clutter=cls[cls["decision"].isin(ECHO_CLUTTER)])
+                                clutter=cls[cls["decision"].isin(ECHO_CLUTTER)],
+                                unexplained=(None if ECHO_UNEXPLAINED is None
+                                             else cls[cls["decision"].isin(ECHO_UNEXPLAINED)]))
         dets = _zone_extent(dets)
     if dets.empty:
         out = empty_anomalies(_crs_or_none(s, crs_out), extras=EXTRAS, risk_levels=table["grades"])
@@ -2046,7 +2058,8 @@ def _echo_below(top_m, z, top_above_m, bottom_above_m, z_above):
             & (z <= ECHO_MAX_RATIO * np.asarray(z_above)))
 
 
-def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | None = None) -> pd.DataFrame:
+def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | None = None,
+                     unexplained: pd.DataFrame | None = None) -> pd.DataFrame:
     """Drop a detection lying under another: the bottom reflection or the multiples of the defect
     above (over at least half of its along-track extent and across the same channels, its top
     within 0.5 m below the other's bottom and its score at most :data:`ECHO_MAX_RATIO` times the
@@ -2067,14 +2080,21 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     Only their multiples: a cavity right under a pipe, a leak's, is kept. A detection of the
     opposite clear polarity at three times the time of a body that is not a thin void is no
     multiple of it (:data:`ECHO_THIRD_ORDER_POLARITY`: a third-order multiple keeps its
-    primary's polarity). The loop runs over detections, not traces."""
+    primary's polarity). ``unexplained``: regions read as no kind (:data:`ECHO_UNEXPLAINED`); a
+    weaker detection at twice the two-way time of one scoring at least
+    :data:`ECHO_STRONG_PRIMARY_Z`, holding its centre or overlapping it over half its own extent
+    and sharing a channel, is its surface multiple. The loop runs over detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
              "period_ns", "t_below_ns", "hyperbola_v_ratio", "top_range_ns")
     prim = {c: np.zeros(0) for c in names}
     if clutter is not None and len(clutter):
         loud = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
         prim = {c: _column(loud, c) for c in names}
-    if len(dets) < 2 and prim["z_peak"].size == 0:
+    lone = {c: np.zeros(0) for c in names}
+    if unexplained is not None and len(unexplained):
+        loud = unexplained[unexplained["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
+        lone = {c: _column(loud, c) for c in names}
+    if len(dets) < 2 and prim["z_peak"].size == 0 and lone["z_peak"].size == 0:
         return dets
     order = dets.sort_values("depth_top_m", kind="stable")
     col = {c: _column(order, c) for c in names}
@@ -2115,6 +2135,13 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
             # over the pipe's strong columns along at least half its own extent
             on_it |= ov_p >= 0.5 * span
             if np.any(on_it & across & weak & multiple_of(i, prim, q, True) & (~as_fast | faint)):
+                continue
+        if lone["z_peak"].size:  # a strong region no rule explains: its surface multiple
+            q = np.arange(lone["z_peak"].size)
+            ov_l, across = overlap(i, lone, q)
+            centre = 0.5 * (lone["distance_start_m"] + lone["distance_end_m"])
+            on_it = ((centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])) | (ov_l >= 0.5 * span)
+            if np.any(on_it & across & (col["z_peak"][i] < lone["z_peak"]) & multiple_of(i, lone, q, orders=(2.0,))):
                 continue
         q = np.flatnonzero(kept)
         if q.size:
