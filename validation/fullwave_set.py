@@ -2238,6 +2238,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.69, diameter_m=0.11, material='metal', waveform='gaussiandot', step_m=0.03)),
             ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.35, material='metal', step_m=0.02, asphalt_m=0.06)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, waveform='gaussiandot')),
+            ],
+            [  # hundred-and-eightieth batch (fifty-fifth session, drawn with draw_blind_batch.py 180
+               # at the session's end, after its change; to be scored first by the next session)
+            ("cavity", 400, "cavity", dict(length_m=0.74, height_m=0.38, depth_top_m=0.49, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.54, height_m=0.33, depth_top_m=1.17)),
+            ("void", 400, "void", dict(length_m=1.26, height_m=0.023, under='asphalt', soil='uniform')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.75, height_m=0.42, depth_top_m=0.55, eps_r=19.8)),
+            ("loose", 400, "loose", dict(length_m=0.98, height_m=0.38, depth_top_m=0.55)),
+            ("pipe", 400, "pipe", dict(depth_m=0.46, diameter_m=0.09, material='metal')),
+            ("pipe", 900, "pipe", dict(depth_m=0.49, diameter_m=0.28, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 900, "clean", dict()),
+            ],
+            [  # hundred-and-eighty-first batch (fifty-fifth session, drawn with draw_blind_batch.py 181
+               # --varied at the session's end; to be scored first by the next session)
+            ("cavity", 600, "cavity", dict(length_m=0.66, height_m=0.36, depth_top_m=0.84, soil_materials=WET_CLAY, heterogeneity=0.29, waveform='gaussiandot', antenna_height_m=0.02, step_m=0.03, shape_power=3.0)),
+            ("cavity", 600, "cavity", dict(length_m=0.91, height_m=0.34, depth_top_m=0.71, soil='uniform', heterogeneity=0.15, waveform='gaussiandot', flat_top=True, shape_power=3.0)),
+            ("void", 900, "void", dict(length_m=1.25, height_m=0.039, under='base', antenna_height_m=0.09)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.78, height_m=0.44, depth_top_m=0.91, eps_r=24.3, soil_materials=DRY_SAND, antenna_height_m=0.05, step_m=0.03, sigma_s_m=0.139)),
+            ("loose", 400, "loose", dict(length_m=0.94, height_m=0.34, depth_top_m=0.47, antenna_height_m=0.1)),
+            ("pipe", 400, "pipe", dict(depth_m=0.76, diameter_m=0.24, material='metal', soil_materials=DRY_SAND, heterogeneity=0.14, antenna_height_m=0.08, step_m=0.02, asphalt_m=0.13)),
+            ("pipe", 400, "pipe", dict(depth_m=0.67, diameter_m=0.33, material='metal', soil_materials=DRY_SAND, antenna_height_m=0.02, asphalt_m=0.08)),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY, asphalt_m=0.09)),
             ]]
 
 
