@@ -2086,14 +2086,14 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
     and sharing a channel, is its surface multiple. The loop runs over detections, not traces."""
     names = ("distance_start_m", "distance_end_m", "c_min", "c_max", "depth_top_m", "depth_bottom_m", "z_peak",
              "period_ns", "t_below_ns", "hyperbola_v_ratio", "top_range_ns")
-    prim = {c: np.zeros(0) for c in names}
-    if clutter is not None and len(clutter):
-        loud = clutter[clutter["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
-        prim = {c: _column(loud, c) for c in names}
-    lone = {c: np.zeros(0) for c in names}
-    if unexplained is not None and len(unexplained):
-        loud = unexplained[unexplained["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
-        lone = {c: _column(loud, c) for c in names}
+
+    def loud(frame):  # the columns of the regions of ``frame`` strong enough to be primaries
+        if frame is None or not len(frame):
+            return {c: np.zeros(0) for c in names}
+        frame = frame[frame["z_peak"].to_numpy(float) >= ECHO_STRONG_PRIMARY_Z]
+        return {c: _column(frame, c) for c in names}
+
+    prim, lone = loud(clutter), loud(unexplained)
     if len(dets) < 2 and prim["z_peak"].size == 0 and lone["z_peak"].size == 0:
         return dets
     order = dets.sort_values("depth_top_m", kind="stable")
@@ -2118,30 +2118,33 @@ def _suppress_echoes(dets: pd.DataFrame, info: dict, clutter: pd.DataFrame | Non
         across = np.minimum(col["c_max"][i], src["c_max"][q]) >= np.maximum(col["c_min"][i], src["c_min"][q])
         return ov, across
 
+    def over_it(i, src, q, span):  # a compact primary's multiple spreads wider than it: the
+        # primary's centre within the detection's extent, or the detection over it along at least
+        # half its own extent, in a shared channel
+        ov, across = overlap(i, src, q)
+        centre = 0.5 * (src["distance_start_m"][q] + src["distance_end_m"][q])
+        inside = (centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])
+        return (inside | (ov >= 0.5 * span)) & across
+
     for i in range(len(order)):  # shallowest first; each against every detection kept so far
         span = max(col["distance_end_m"][i] - col["distance_start_m"][i], 1e-6)
         if prim["z_peak"].size:
             q = np.arange(prim["z_peak"].size)
-            ov_p, across = overlap(i, prim, q)
             as_fast = col["hyperbola_v_ratio"][i] >= ECHO_MULTIPLE_MAX_V * prim["hyperbola_v_ratio"]
             weak = col["z_peak"][i] < ECHO_MULTIPLE_MAX_RATIO * prim["z_peak"]
             faint = col["z_peak"][i] < ECHO_MULTIPLE_FAINT_RATIO * prim["z_peak"]
             # the pipe's apex within the detection's extent: its multiple, a hyperbola twice as
             # late, is centred on it and spreads wider (and so overlaps the pipe's strong columns,
-            # its apex, over at least half the shorter of the two extents)
-            centre = 0.5 * (prim["distance_start_m"] + prim["distance_end_m"])
-            on_it = (centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])
-            # or one flank of that hyperbola, cut from the other at its faint apex: a piece lying
-            # over the pipe's strong columns along at least half its own extent
-            on_it |= ov_p >= 0.5 * span
-            if np.any(on_it & across & weak & multiple_of(i, prim, q, True) & (~as_fast | faint)):
+            # its apex, over at least half the shorter of the two extents); or one flank of that
+            # hyperbola, cut from the other at its faint apex: a piece lying over the pipe's
+            # strong columns along at least half its own extent
+            on_it = over_it(i, prim, q, span)
+            if np.any(on_it & weak & multiple_of(i, prim, q, True) & (~as_fast | faint)):
                 continue
         if lone["z_peak"].size:  # a strong region no rule explains: its surface multiple
             q = np.arange(lone["z_peak"].size)
-            ov_l, across = overlap(i, lone, q)
-            centre = 0.5 * (lone["distance_start_m"] + lone["distance_end_m"])
-            on_it = ((centre >= col["distance_start_m"][i]) & (centre <= col["distance_end_m"][i])) | (ov_l >= 0.5 * span)
-            if np.any(on_it & across & (col["z_peak"][i] < lone["z_peak"]) & multiple_of(i, lone, q, orders=(2.0,))):
+            stronger = col["z_peak"][i] < lone["z_peak"]
+            if np.any(over_it(i, lone, q, span) & stronger & multiple_of(i, lone, q, orders=(2.0,))):
                 continue
         q = np.flatnonzero(kept)
         if q.size:
