@@ -2260,6 +2260,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.76, diameter_m=0.24, material='metal', soil_materials=DRY_SAND, heterogeneity=0.14, antenna_height_m=0.08, step_m=0.02, asphalt_m=0.13)),
             ("pipe", 400, "pipe", dict(depth_m=0.67, diameter_m=0.33, material='metal', soil_materials=DRY_SAND, antenna_height_m=0.02, asphalt_m=0.08)),
             ("clean", 900, "clean", dict(soil_materials=WET_CLAY, asphalt_m=0.09)),
+            ],
+            [  # hundred-and-eighty-second batch (fifty-sixth session, drawn with draw_blind_batch.py 182
+               # at the session's start, before any change; to be scored first)
+            ("cavity", 900, "cavity", dict(length_m=0.68, height_m=0.26, depth_top_m=0.54)),
+            ("cavity", 900, "cavity", dict(length_m=0.76, height_m=0.25, depth_top_m=0.53, soil_materials=WET_CLAY)),
+            ("void", 900, "void", dict(length_m=0.95, height_m=0.022, under='base', soil_materials=WET_CLAY)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.92, height_m=0.43, depth_top_m=0.37, eps_r=23.1, soil='uniform')),
+            ("loose", 900, "loose", dict(length_m=1.5, height_m=0.49, depth_top_m=0.31, soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.73, diameter_m=0.11, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.46, diameter_m=0.33, material='metal')),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY)),
             ]]
 
 
