@@ -196,15 +196,24 @@ def run_gprmax_traces(python: str, stem: str, n: int, work: Path) -> None:
         subprocess.run(cmd, cwd=work, check=True, env=dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1")))
 
 
-def print_clean_noisy(survey, frequency_mhz: float) -> None:
+def clean_noisy_lines(survey, frequency_mhz: float) -> list[tuple[str, str]]:
     """Detect on ``survey`` as it is and with the validation sets' noise (:func:`add_noise`,
-    seed 3), and print one line of what each reports."""
+    seed 3): ``[("clean", text), ("noisy", text)]``, each text one line of what was reported."""
     from roadhealth.detect import detect
 
     noisy = survey.copy(data=add_noise(survey.values.astype(float), float(survey.attrs["dt_ns"]), frequency_mhz,
                                        seed=3).astype(np.float32))
+    out = []
     for variant, sv in (("clean", survey), ("noisy", noisy)):
         d = detect(sv)
         found = "; ".join(f"{r.kind} {r.distance_start_m:.2f}-{r.distance_end_m:.2f} m, top {r.depth_top_m:.2f} m "
                           f"({r.confidence:.2f})" for r in d.itertuples()) or "nothing"
+        out.append((variant, found))
+    return out
+
+
+def print_clean_noisy(survey, frequency_mhz: float) -> None:
+    """Detect on ``survey`` as it is and with the validation sets' noise (:func:`add_noise`,
+    seed 3), and print one line of what each reports."""
+    for variant, found in clean_noisy_lines(survey, frequency_mhz):
         print(f"  {variant}: {found}")

@@ -8,13 +8,16 @@ first midpoint 0.3 m into the domain. ``run`` runs gprMax on every chosen model 
 ``OMP_NUM_THREADS`` as set, default 1, resumable per trace) and merges the traces as gprMax 4's merge tool does;
 ``detect`` runs :func:`roadhealth.detect.detect` on each merged file, clean and with the
 validation sets' noise (:func:`validation.common.add_noise`), and prints what it reports against
-the truth. The twelfth session's results are in ``docs/detection-log.md``; the two 400 MHz
-boxes are also test fixtures (``tests/data/gprmax/make_models.py``).
+the truth, and writes that table to ``validation/handwritten/results.md``. The merged B-scans
+(0.1-0.3 MB each) are kept in ``validation/handwritten/`` and committed, so that a later session
+scores them again without rerunning gprMax; the per-trace files stay in ``--work`` (ignored). The
+twelfth, fifteenth and twenty-ninth sessions' results are in ``docs/detection-log.md``; the two 400
+MHz boxes are also test fixtures (``tests/data/gprmax/make_models.py``).
 
 Usage (from the repository root; 10-60 min per model on one core, the Peplinski ones longest)::
 
     python validation/handwritten_gprmax.py run /path/to/python-with-gprMax [NAME ...] [--work DIR]
-    python validation/handwritten_gprmax.py detect [NAME ...] [--work DIR]
+    python validation/handwritten_gprmax.py detect [NAME ...]
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ sys.path.insert(0, str(ROOT / "tests" / "data" / "gprmax"))
 L400 = [(0.18, 5.5, 0.001, "asphalt"), (0.30, 8, 0.005, "base"), (None, 13, 0.01, "subgrade")]
 L900 = [(0.10, 6, 0.001, "asphalt"), (0.25, 9, 0.005, "base"), (None, 12, 0.01, "subgrade")]
 X0, OFFSET, STEP = 0.25, 0.1, 0.05
+
+#: Where the merged B-scans and the results table are kept (committed; the per-trace files are not).
+OUT = ROOT / "validation" / "handwritten"
 
 
 def _material(eps, sigma, name):
@@ -169,23 +175,41 @@ def run(names, python: str, work: Path) -> None:
         w.mkdir(parents=True, exist_ok=True)
         (w / f"{name}.in").write_text(text, encoding="ascii")
         run_gprmax_traces(python, name, n, w)
-        merge([w / f"{name}{k}.h5" for k in range(1, n + 1)], work / f"{name}_merged.h5", 2 if MODELS[name][0] >= 900 else 3)
+        OUT.mkdir(parents=True, exist_ok=True)
+        merge([w / f"{name}{k}.h5" for k in range(1, n + 1)], OUT / f"{name}_merged.h5", 2 if MODELS[name][0] >= 900 else 3)
         print(name, "merged", flush=True)
 
 
-def detect(names, work: Path) -> None:
+def detect(names) -> None:
+    """Detect on each merged model, clean and noisy; print and write ``results.md`` (every model
+    run so far, in :data:`MODELS` order)."""
     import roadhealth
-    from validation.common import print_clean_noisy
+    from validation.common import clean_noisy_lines
 
     warnings.simplefilter("ignore")
+    rows = []
     for name in names:
-        path = work / f"{name}_merged.h5"
+        path = OUT / f"{name}_merged.h5"
         if not path.exists():
             print(name, "not run")
             continue
         kind, a, b, top = MODELS[name][7]
-        print(f"{name}: truth {kind} {a:.2f}-{b:.2f} m, top {top:.2f} m")
-        print_clean_noisy(roadhealth.read(path), MODELS[name][0])
+        head = f"{name}: truth {kind} {a:.2f}-{b:.2f} m, top {top:.2f} m"
+        found = clean_noisy_lines(roadhealth.read(path), MODELS[name][0])
+        print(head)
+        for variant, text in found:
+            print(f"  {variant}: {text}")
+        rows.append((name, MODELS[name][0], f"{kind} {a:.2f}-{b:.2f} m, top {top:.2f} m", *(t for _, t in found)))
+    if rows and set(names) == {n for n in MODELS if (OUT / f"{n}_merged.h5").exists()}:
+        lines = ["# Hand-written gprMax models: what the detector reports", "",
+                 "Written by `python validation/handwritten_gprmax.py detect` (the models: that script's `MODELS`; "
+                 "noisy: `validation.common.add_noise`, seed 3). Each found body: kind, along-track extent, top, "
+                 "confidence.", "",
+                 "| model | MHz | truth | clean | noisy |", "|---|---|---|---|---|"]
+        lines += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
+        tmp = OUT / "results.md.part"
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(OUT / "results.md")
 
 
 def main(argv=None) -> int:
@@ -197,17 +221,15 @@ def main(argv=None) -> int:
     r.add_argument("--work", default=str(ROOT / "validation" / "handwritten" / "work"))
     d = sub.add_parser("detect")
     d.add_argument("names", nargs="*")
-    d.add_argument("--work", default=str(ROOT / "validation" / "handwritten" / "work"))
     a = ap.parse_args(argv)
     names = a.names or list(MODELS)
     unknown = [n for n in names if n not in MODELS]
     if unknown:
         ap.error(f"unknown model(s) {unknown}; choose from {sorted(MODELS)}")
-    work = Path(a.work)
     if a.cmd == "run":
-        run(names, a.python, work)
+        run(names, a.python, Path(a.work))
     else:
-        detect(names, work)
+        detect(names if a.names else [n for n in MODELS if (OUT / f"{n}_merged.h5").exists()])
     return 0
 
 
