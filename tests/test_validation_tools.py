@@ -92,3 +92,28 @@ def test_breakdown_counts_each_line_in_its_groups():
     t = bd.tally(per, scs)
     assert t["several bodies on the line"]["cv_right"] == 1
     assert t["cavity shape (flat, boxy, round, part water)"]["lines"] == 1
+
+
+def test_handwritten_detect_writes_a_row_per_merged_model(tmp_path, monkeypatch):
+    """``handwritten_gprmax.py detect`` scores every merged model kept beside it and writes
+    ``results.md`` (one row each, clean and noisy); a subset scored alone leaves the table as it
+    was."""
+    import shutil
+
+    from validation import handwritten_gprmax as hw
+
+    src = ROOT / "tests" / "data" / "gprmax" / "air_box_merged.h5"  # a 400 MHz air box in a layered road
+    shutil.copy(src, tmp_path / "airbox400_merged.h5")
+    monkeypatch.setattr(hw, "OUT", tmp_path)
+    hw.main(["detect"])
+    table = (tmp_path / "results.md").read_text(encoding="utf-8").splitlines()
+    rows = [r for r in table if r.startswith("| airbox400 ")]
+    assert len(rows) == 1 and len([r for r in table if r.startswith("| ") and "---" not in r]) == 2
+    cells = [c.strip() for c in rows[0].strip("|").split("|")]
+    assert cells[1] == "400" and cells[2].startswith("cavity")
+    assert cells[3] != "nothing" and "top" in cells[3]  # the box is found on the clean record
+    # a model named alone (not every merged one) prints but leaves the table untouched
+    shutil.copy(src, tmp_path / "airbox900_merged.h5")
+    before = (tmp_path / "results.md").read_text(encoding="utf-8")
+    hw.main(["detect", "airbox900"])
+    assert (tmp_path / "results.md").read_text(encoding="utf-8") == before
