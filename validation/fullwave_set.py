@@ -2271,6 +2271,28 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.73, diameter_m=0.11, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.46, diameter_m=0.33, material='metal')),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY)),
+            ],
+            [  # hundred-and-eighty-third batch (fifty-sixth session, drawn with draw_blind_batch.py 183
+               # at the session's end, no detector change in that session; to be scored first by the next)
+            ("cavity", 900, "cavity", dict(length_m=0.85, height_m=0.47, depth_top_m=0.33, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.99, height_m=0.41, depth_top_m=0.63, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.45, height_m=0.024, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.81, height_m=0.45, depth_top_m=0.39, eps_r=21.3)),
+            ("loose", 900, "loose", dict(length_m=1.31, height_m=0.5, depth_top_m=0.3, soil='uniform')),
+            ("pipe", 600, "pipe", dict(depth_m=0.91, diameter_m=0.28, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.19, material='pvc', soil='uniform')),
+            ("clean", 600, "clean", dict(soil='uniform')),
+            ],
+            [  # hundred-and-eighty-fourth batch (fifty-sixth session, drawn with draw_blind_batch.py 184
+               # --varied at the session's end; to be scored first by the next session)
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.35, depth_top_m=0.95, waveform='gaussiandot', antenna_height_m=0.03, step_m=0.02)),
+            ("cavity", 400, "cavity", dict(length_m=0.61, height_m=0.23, depth_top_m=0.65, soil='uniform', asphalt_m=0.12)),
+            ("void", 400, "void", dict(length_m=1.29, height_m=0.031, under='asphalt', waveform='gaussiandot', step_m=0.03)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.06, height_m=0.25, depth_top_m=0.69, eps_r=24.2, sigma_s_m=0.04)),
+            ("loose", 400, "loose", dict(length_m=0.9, height_m=0.5, depth_top_m=0.7, soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.29, material='pvc', soil_materials=WET_CLAY, step_m=0.02)),
+            ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.13, material='metal', antenna_height_m=0.04)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, antenna_height_m=0.05, asphalt_m=0.17)),
             ]]
 
 
