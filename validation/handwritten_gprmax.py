@@ -194,12 +194,12 @@ def detect(names) -> None:
             print(name, "not run")
             continue
         kind, a, b, top = MODELS[name][7]
-        head = f"{name}: truth {kind} {a:.2f}-{b:.2f} m, top {top:.2f} m"
+        truth = f"{kind} {a:.2f}-{b:.2f} m, top {top:.2f} m"
         found = clean_noisy_lines(roadhealth.read(path), MODELS[name][0])
-        print(head)
+        print(f"{name}: truth {truth}")
         for variant, text in found:
             print(f"  {variant}: {text}")
-        rows.append((name, MODELS[name][0], f"{kind} {a:.2f}-{b:.2f} m, top {top:.2f} m", *(t for _, t in found)))
+        rows.append((name, MODELS[name][0], truth, *(t for _, t in found)))
     if rows and set(names) == {n for n in MODELS if (OUT / f"{n}_merged.h5").exists()}:
         lines = ["# Hand-written gprMax models: what the detector reports", "",
                  "Written by `python validation/handwritten_gprmax.py detect` (the models: that script's `MODELS`; "
