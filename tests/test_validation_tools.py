@@ -62,6 +62,38 @@ def test_white_noise_variant_adds_broadband_noise_at_its_level():
     assert np.array_equal(white.values, variant_survey(sc, "white34").values)  # seeded
 
 
+def test_pulse_variants_turn_the_phase_and_keep_what_the_envelope_holds():
+    """The robustness variants of another source pulse: ``quad`` turns a Ricker wavelet 90 degrees
+    and keeps its envelope (where it peaks and how strong); ``integral`` is the running integral, so
+    its differences give the trace back. Coordinates and attributes are kept."""
+    import xarray as xr
+    from scipy.signal import hilbert
+
+    from validation.fullwave_robustness import with_pulse
+
+    dt, f = 0.05, 0.4  # ns, GHz
+    t = np.arange(800) * dt
+    arg = (np.pi * f * (t - 12.0)) ** 2
+    ricker = (1 - 2 * arg) * np.exp(-arg)
+    x = np.stack([ricker, 0.5 * np.roll(ricker, 100)])[None]  # (channel, trace, sample)
+    s = xr.DataArray(x, dims=("channel", "trace", "sample"), coords={"twt_ns": ("sample", t)},
+                     attrs={"dt_ns": dt})
+    q = with_pulse(s, "quad")
+    assert q.shape == s.shape and q.attrs["dt_ns"] == dt and np.array_equal(q.twt_ns, s.twt_ns)
+    env, env_q = np.abs(hilbert(x, axis=-1)), np.abs(hilbert(np.asarray(q.values, float), axis=-1))
+    assert np.argmax(env_q[0, 0]) == np.argmax(env[0, 0])
+    assert env_q[0, 0].max() == pytest.approx(env[0, 0].max(), rel=0.02)
+    assert env_q[0, 1].max() / env_q[0, 0].max() == pytest.approx(0.5, rel=0.02)
+    # in quadrature: uncorrelated with the original at zero lag, the Hilbert pair of it
+    qa = np.asarray(q.values, float)[0, 0]
+    assert abs(np.dot(qa, ricker)) < 0.02 * np.dot(ricker, ricker)
+    i = with_pulse(s, "integral")
+    back = np.diff(np.asarray(i.values, float), axis=-1) / dt
+    assert np.allclose(back[0, 0], ricker[1:], atol=1e-4)
+    with pytest.raises(ValueError):
+        with_pulse(s, "gaussian")
+
+
 def test_breakdown_counts_each_line_in_its_groups():
     """Recall per group counts air kinds as right for cavities and voids, the own kind for wet and
     loose zones; false alarms on pipes count as flagged pipes, the rest per line."""

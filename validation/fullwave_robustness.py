@@ -18,6 +18,15 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
   inside the direct wave's rising lobes, as an export time-zeroed at the first break has it (the
   quiet lead-in and the wavelet's first half period gone); time zero at the new first sample;
   ``t0peak`` the same, cut at the direct wave's envelope peak (1.65 periods);
+* ``quad`` (clean and noisy files): every trace turned 90 degrees at every frequency, its
+  spectrum kept (the Hilbert transform), as if the source pulse were another of the same band: a
+  first-derivative Gaussian (gprMax's ``gaussiandot``) against the simulations' Ricker, or an
+  instrument whose wavelet has another phase. The records are linear in the source, so every
+  arrival turns alike and keeps its envelope; what the detector reads relative to the surface,
+  a layer or the direct wave should not change;
+* ``integral`` (clean and noisy files): every trace integrated in time (the Ricker becomes a
+  first-derivative Gaussian of a lower band: every arrival 90 degrees later and its spectrum
+  weighted by 1/f, the peak about 0.7 times the Ricker's frequency);
 * ``crop1`` and ``crop05``: a short line, as an independent modeller may simulate to save time:
   the B-scan cut to the body's extent and 1 m (at least 2.5 m in all) or 0.5 m (at least 1.5 m)
   on each side of it, centred on the body (clean roads: on the line's middle). Only the
@@ -55,7 +64,8 @@ from validation.fullwave_set import exported, scenarios
 
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40",
             "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub",
-            "clean_t0cut", "noisy_t0cut", "clean_t0peak", "noisy_t0peak", "white34")
+            "clean_t0cut", "noisy_t0cut", "clean_t0peak", "noisy_t0peak", "white34", "clean_quad", "noisy_quad",
+            "clean_integral", "noisy_integral")
 
 #: The short-line variants: metres kept on each side of the body, and the shortest line, m.
 CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}
@@ -112,11 +122,30 @@ def variant_survey(sc: dict, variant: str):
         rng = np.random.default_rng(int(sc["index"]) + 7)
         x = x + rng.standard_normal(x.shape) * WHITE34_REL * float(np.max(np.abs(x)))
         s = s.copy(data=x.astype(np.float32))
+    if variant.endswith(("quad", "integral")):
+        s = with_pulse(s, variant.rsplit("_", 1)[-1])
     if variant == "noise40":
         x = add_noise(np.asarray(s.values), float(s.attrs["dt_ns"]), sc["frequency_mhz"],
                       noise_rel=NOISE40_REL, wow_rel=NOISE40_WOW, seed=int(sc["index"]) + 99)
         s = s.copy(data=x.astype(np.float32))
     return s
+
+
+def with_pulse(survey, pulse: str):
+    """``survey`` as if its source pulse were another (the records are linear in the source):
+    ``"quad"`` turns every frequency 90 degrees, the spectrum kept (the Hilbert transform of each
+    trace); ``"integral"`` integrates every trace in time (its first sample's value taken off
+    first, so that nothing before the record adds a ramp)."""
+    from scipy.signal import hilbert
+
+    x = np.asarray(survey.values, dtype=np.float64)
+    if pulse == "quad":
+        y = np.imag(hilbert(x - x.mean(axis=-1, keepdims=True), axis=-1))
+    elif pulse == "integral":
+        y = np.cumsum(x - x[..., :1], axis=-1) * float(survey.attrs["dt_ns"])
+    else:
+        raise ValueError(f"pulse {pulse!r}: expected 'quad' or 'integral'")
+    return survey.copy(data=y.astype(np.float32))
 
 
 def _crop_of(variant: str) -> str | None:
