@@ -1435,12 +1435,19 @@ def test_what_lies_under_a_pipe_counts_only_as_another_reflectors_top(monkeypatc
     thirty-second session the lens's top is no pipe but the lens, its bottom lossy, and it is still
     looked under as a pipe: the lens is reported, its bottom is not. The pipe's late arrivals,
     a copy of its curve that follows it closely, are since the fifty-fourth session also rejected
-    as such, ``PIPE_LATE_*``: that is turned off for them.)"""
+    as such, ``PIPE_LATE_*``: that is turned off for them. Since the fifty-seventh session the
+    pipe line's layer reflection, read on the whole surface wavelet, is too weak to be the
+    polarity reference, and against the direct wave's the late arrivals stay in the pipe's
+    region, so nothing is looked under there: the line is read with the layer reference of the
+    cut wavelet, ``prepare.REFERENCE_PRE_PERIODS`` None, as the rule was measured.)"""
     import roadhealth.detect.core as core
+    import roadhealth.detect.prepare as prep
 
     path = BLIND / f"{name}.sgy"
     if not path.exists():
         pytest.skip(f"{path} not in this checkout")
+    if switch == "UNDER_PIPE_MIN_CONSISTENCY":
+        monkeypatch.setattr(prep, "REFERENCE_PRE_PERIODS", None)
     survey = roadhealth.read(path)
     expected = ["water_rich"] if switch == "UNDER_PIPE_MIN_LENGTH" else []
     assert [k for k, _ in _kinds_near(detect(survey), a_m, b_m)] == expected
@@ -2689,7 +2696,13 @@ def test_a_layer_displaced_at_a_line_end_is_no_void(monkeypatch):
     assert 0.4 <= float(out["depth_top_m"].iloc[0]) <= 0.6
     monkeypatch.setattr(cl, "END_LAYER_RATIO", None)
     # (the layer-step rule, classify.LAYER_SHIFT, explains that residual as the layer moved and
-    # keeps the line quiet as well: off, to show this rule's own effect)
+    # keeps the line quiet as well: off, to show this rule's own effect; and the layer reference
+    # as the rule was measured, on the cut surface wavelet: on the whole one, since the
+    # fifty-seventh session, the cavity line's residual reads another polarity and is no second
+    # cavity even without the rule)
+    import roadhealth.detect.prepare as prep
+
+    monkeypatch.setattr(prep, "REFERENCE_PRE_PERIODS", None)
     monkeypatch.setattr(cl, "LAYER_SHIFT", None)
     assert list(detect(_blind_line("bw400_pipe_46_clean"))["kind"]) == ["void"]
     assert sorted(detect(_blind_line("bw400_cavity_105_clean"))["kind"]) == ["cavity", "cavity"]
@@ -2717,3 +2730,33 @@ def test_the_processed_background_follows_the_gain():
     out = _processed_background(before, removed, processed)
     assert out.shape == (n_c, n_s)
     np.testing.assert_allclose(out, bg * gain, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("n_traces", [40, 400])  # a short line (one background) and a long one
+def test_the_layer_reference_turns_with_the_source_pulse(n_traces):
+    """The polarity reference is read relative to the pulse, so a record whose every frequency
+    is turned 90 degrees (the Hilbert transform: another pulse of the same band, as gprMax's
+    first-derivative Gaussian against its Ricker) must give a layer phase turned 90 degrees and
+    the same layer strength. Read on the surface wavelet as the recipe's time zero cuts it (at its
+    envelope peak) it turned some 160 degrees (``prepare.REFERENCE_PRE_PERIODS``)."""
+    from scipy.signal import hilbert
+
+    from roadhealth.detect.prepare import prepare
+    from roadhealth.survey import make_survey
+
+    period = 1e3 / MHZ
+    t = np.arange(450) * DT_NS
+    t_s = 4.0  # the surface wavelet's peak, after a lead-in
+    trace = _ricker(t - t_s, MHZ) + 0.06 * _ricker(t - t_s - 5 * period, MHZ) + 0.04 * _ricker(t - t_s - 9 * period, MHZ)
+    rng = np.random.default_rng(0)
+    x = np.tile(trace, (1, n_traces, 1)) + 1e-3 * rng.standard_normal((1, n_traces, t.size))
+    read = {}
+    for pulse, data in (("ricker", x), ("turned", np.imag(hilbert(x, axis=-1)))):
+        s = make_survey(data.astype(np.float32), dt_ns=DT_NS, distance_m=np.arange(n_traces) * SPACING_M,
+                        antenna_mhz=MHZ)
+        pr = prepare(s, "default")
+        read[pulse] = (pr.layer_phase_rad, pr.layer_strength)
+    turn = np.degrees(np.angle(np.exp(1j * (read["turned"][0] - read["ricker"][0]))))
+    assert abs(turn + 90) < 10
+    assert read["turned"][1] == pytest.approx(read["ricker"][1], rel=0.1)
+    assert 0.03 < read["ricker"][1] < 0.1

@@ -120,5 +120,9 @@ def test_cavity_whose_flanks_fill_a_short_line_is_a_cavity(monkeypatch):
     rel = "fullwave_blind/bw400_cavity_144_clean.sgy"
     kinds = list(detect_validation_file(rel)["kind"])
     assert kinds == ["cavity"], kinds
+    # (the rule as measured: the layer read on the cut surface wavelet; read on the whole one, since
+    # the fifty-seventh session, it stands nearer the direct wave and the cavity stays a cavity
+    # without the rule)
+    monkeypatch.setattr(P, "REFERENCE_PRE_PERIODS", None)
     monkeypatch.setattr(P, "WEAK_LAYER_REVERSED", (0.15, 120.0))
     assert list(detect_validation_file(rel)["kind"]) == ["water_rich"]

@@ -623,7 +623,7 @@ def _layer_shift(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_n
     spec = np.fft.rfft(bg[chans], n_fft, axis=-1)
     moved = np.fft.irfft(spec[:, None, :] * np.exp(-2j * np.pi * freq * shifts[:, None]), n_fft,
                          axis=-1)[..., :ns].copy()
-    h = max(2, int(round(LAYER_SHIFT_WINDOW_PERIODS * period_ns / dt)))
+    h = max(2, round(LAYER_SHIFT_WINDOW_PERIODS * period_ns / dt))
     t0, t1 = LAYER_SHIFT_TAPER_PERIODS
     step = shifts[1] - shifts[0]
     unexplained = np.empty(len(rows))
@@ -1110,7 +1110,7 @@ def _layered_interior(cls: pd.DataFrame, strong: pd.DataFrame, x: np.ndarray, di
     loose = np.flatnonzero((cls["decision"].astype(str).to_numpy() == "loose") & ~soil)
     if loose.size == 0:
         return cls
-    n_c, n_t, n_s = x.shape
+    _n_c, n_t, n_s = x.shape
     sp, stride = coherence_stride(dist, velocity_m_per_ns, centre_mhz)
     offs = stride * np.arange(-2, 3)
     dips = (np.linspace(-1.0, 1.0, LAYERED_INTERIOR_DIPS) * LAYERED_INTERIOR_MAX_DIP_NS_PER_M * sp / dt_ns)
