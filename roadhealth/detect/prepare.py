@@ -1697,6 +1697,15 @@ REFERENCE_PRE_PERIODS: float | None = 1.0
 REFERENCE_MAX_TRACES = 64
 
 
+def _short_line_background(head: xr.DataArray, surface_ns: float, centre_mhz: float):
+    """:func:`undisturbed_background` of a short line's ``head`` with the detector's windows: the
+    residuals judged from 1.5 periods under the surface, the searched rows and the surface rows
+    each a window of their own."""
+    return undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre_mhz, period_ns=1e3 / centre_mhz,
+                                  stats_from_ns=_periods_after(surface_ns, STATS_FROM_PERIODS, centre_mhz),
+                                  surface_rows_ns=_periods_after(surface_ns, SURFACE_ROWS_FROM_PERIODS, centre_mhz))
+
+
 def _reference_head(survey: xr.DataArray, name: str, steps: list, centre_mhz: float,
                     max_traces: int | None = None) -> xr.DataArray | None:
     """The recipe's steps before the background removal (``steps``) applied with
@@ -1814,11 +1823,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                 ref_phase = surface_phase(head, surface_ns, centre, pol_src)
                 fa_phase = first_arrival_phase(survey, centre)
                 surface_measured = True
-            short = (undisturbed_background(head, skip_ns=surface_ns + 1.5e3 / centre,
-                                           period_ns=1e3 / centre,
-                                           stats_from_ns=_periods_after(surface_ns, STATS_FROM_PERIODS, centre),
-                                           surface_rows_ns=_periods_after(surface_ns, SURFACE_ROWS_FROM_PERIODS,
-                                                                          centre))
+            short = (_short_line_background(head, surface_ns, centre)
                      if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
             if short is None:
@@ -1837,10 +1842,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                 hr, o_r, bt_r = head, out, background_traces
                 head_ref = _reference_head(survey, r["name"], steps[:k], centre)
                 if head_ref is not None:
-                    sr = undisturbed_background(head_ref, skip_ns=surface_ns + 1.5e3 / centre, period_ns=1e3 / centre,
-                                                stats_from_ns=_periods_after(surface_ns, STATS_FROM_PERIODS, centre),
-                                                surface_rows_ns=_periods_after(surface_ns, SURFACE_ROWS_FROM_PERIODS,
-                                                                               centre))
+                    sr = _short_line_background(head_ref, surface_ns, centre)
                     if sr is not None:
                         hr, (o_r, bt_r) = head_ref, sr
                 n_s = hr.sizes["sample"]
