@@ -2760,3 +2760,34 @@ def test_the_layer_reference_turns_with_the_source_pulse(n_traces):
     assert abs(turn + 90) < 10
     assert read["turned"][1] == pytest.approx(read["ricker"][1], rel=0.1)
     assert 0.03 < read["ricker"][1] < 0.1
+
+
+def test_a_reference_head_the_recipe_fails_on_falls_back_to_the_searchs_head(monkeypatch):
+    """Where the recipe's steps fail on the head kept whole above the surface (the polarity
+    reference's, ``prepare.REFERENCE_PRE_PERIODS``), detection does not fail: the layer is read
+    on the search's own head, as with the option off."""
+    import roadhealth.processing as rp
+    from roadhealth.detect import prepare as prep
+    from roadhealth.errors import ProcessingError
+    from roadhealth.survey import make_survey
+
+    t = np.arange(450) * DT_NS
+    trace = _ricker(t - 4.0, MHZ) + 0.06 * _ricker(t - 4.0 - 5e3 / MHZ, MHZ)
+    rng = np.random.default_rng(1)
+    x = (np.tile(trace, (1, 40, 1)) + 1e-3 * rng.standard_normal((1, 40, t.size))).astype(np.float32)
+    s = make_survey(x, dt_ns=DT_NS, distance_m=np.arange(40) * SPACING_M, antenna_mhz=MHZ)
+    monkeypatch.setattr(prep, "REFERENCE_PRE_PERIODS", None)
+    off = prep.prepare(s, "default")
+    real_apply = rp.apply
+
+    def failing(survey, recipe=None, **kw):
+        steps = (recipe or {}).get("steps", []) if isinstance(recipe, dict) else []
+        if any(st.get("name") == "time_zero" and (st.get("params") or {}).get("pre_ns", 0) > 0 for st in steps):
+            raise ProcessingError("time_zero: nothing left (simulated)")
+        return real_apply(survey, recipe, **kw)
+
+    monkeypatch.setattr(rp, "apply", failing)
+    monkeypatch.setattr(prep, "REFERENCE_PRE_PERIODS", 1.0)
+    fell_back = prep.prepare(s, "default")
+    assert fell_back.layer_phase_rad == pytest.approx(off.layer_phase_rad)
+    assert fell_back.layer_strength == pytest.approx(off.layer_strength)

@@ -1711,7 +1711,8 @@ def _reference_head(survey: xr.DataArray, name: str, steps: list, centre_mhz: fl
     """The recipe's steps before the background removal (``steps``) applied with
     :data:`REFERENCE_PRE_PERIODS` periods kept above the surface by its time zero, on at most
     ``max_traces`` evenly spread traces per channel (None: every trace); None where the steps have
-    no time zero that keeps nothing above the surface, or where that is off."""
+    no time zero that keeps nothing above the surface, where that is off, or where the steps fail
+    on it."""
     import roadhealth.processing as rp
 
     if REFERENCE_PRE_PERIODS is None:
@@ -1729,7 +1730,10 @@ def _reference_head(survey: xr.DataArray, name: str, steps: list, centre_mhz: fl
     n_t = survey.sizes["trace"]
     if max_traces is not None and n_t > max_traces:
         survey = survey.isel(trace=np.unique(np.linspace(0, n_t - 1, max_traces).round().astype(int)))
-    return rp.apply(survey, {"name": name, "steps": out})
+    try:
+        return rp.apply(survey, {"name": name, "steps": out})
+    except ProcessingError:  # (the search's own head was made: the reference falls back to it)
+        return None
 
 
 def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=None,
