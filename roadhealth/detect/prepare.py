@@ -1680,9 +1680,9 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
 #: Antenna periods above the road surface that the recipe's time zero keeps in the head the layer
 #: reflection is read on (:func:`layer_phase`, the polarity reference), where the recipe keeps
 #: none (``pre_ns`` 0): the filters then see the surface wavelet whole. Cut at its envelope peak,
-#: as the recipe leaves it for the search, its filtered envelope and the ringing the cut starts
-#: depend on the source pulse's phase, and so did the layer reflection's strength against it and
-#: its phase (fifty-seventh session, blind 1-182 every trace turned 90 degrees,
+#: as the recipe leaves it for the search, the filtered surface wavelet depends on the source
+#: pulse's phase, and so did the layer reflection's strength against it and its phase (the
+#: wavelet filtered whole and then cut did not help; fifty-seventh session, blind 1-182 every trace turned 90 degrees,
 #: ``validation/fullwave_robustness.py`` ``*_quad``: the reference turned a median 22 degrees more
 #: or less than the pulse on the lines that moved, 111 of 282 changed source). Read on the whole
 #: wavelet: clean cavity+void recall under that turn 0.917 -> 0.931, water-rich F1 0.834 -> 0.854,
