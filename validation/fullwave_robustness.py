@@ -26,7 +26,7 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
   a layer or the direct wave should not change;
 * ``integral`` (clean and noisy files): every trace integrated in time (the Ricker becomes a
   first-derivative Gaussian of a lower band: every arrival 90 degrees later and its spectrum
-  weighted by 1/f, the peak about 0.7 times the Ricker's frequency);
+  weighted by 1/f: a Ricker spectrum's peak moves to 1/sqrt(2) of its frequency);
 * ``crop1`` and ``crop05``: a short line, as an independent modeller may simulate to save time:
   the B-scan cut to the body's extent and 1 m (at least 2.5 m in all) or 0.5 m (at least 1.5 m)
   on each side of it, centred on the body (clean roads: on the line's middle). Only the

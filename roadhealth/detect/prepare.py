@@ -1671,9 +1671,8 @@ def surface_reference(survey: xr.DataArray, recipe: Any = "default", *, max_trac
     except ProcessingError as exc:
         raise DetectionError(f"{_source(survey)}: the processing recipe failed: {exc}") from None
     surface_ns, polarity, pol_src = _find_surface(head, centre, sub, antenna_height(survey), steps)
-    head_ref = _reference_head(sub, r["name"], steps[:k], centre, REFERENCE_MAX_TRACES)
     return _reference_dict(surface_ns, polarity, pol_src, surface_phase(head, surface_ns, centre, pol_src),
-                           layer_phase(head if head_ref is None else head_ref, surface_ns, centre), centre,
+                           _long_line_layer(sub, r["name"], steps[:k], head, surface_ns, centre), centre,
                            first_arrival_phase(sub, centre))
 
 
@@ -1734,6 +1733,15 @@ def _reference_head(survey: xr.DataArray, name: str, steps: list, centre_mhz: fl
         return rp.apply(survey, {"name": name, "steps": out})
     except ProcessingError:  # (the search's own head was made: the reference falls back to it)
         return None
+
+
+def _long_line_layer(survey: xr.DataArray, name: str, steps: list, head: xr.DataArray, surface_ns: float,
+                     centre_mhz: float) -> tuple[float, float]:
+    """:func:`layer_phase` of a line read without a short line's background: on the reference
+    head (:func:`_reference_head`, :data:`REFERENCE_MAX_TRACES` traces per channel), else on the
+    search's ``head``."""
+    ref = _reference_head(survey, name, steps, centre_mhz, REFERENCE_MAX_TRACES)
+    return layer_phase(head if ref is None else ref, surface_ns, centre_mhz)
 
 
 def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=None,
@@ -1831,8 +1839,7 @@ def prepare(survey: xr.DataArray, recipe: Any = "default", *, velocity_m_per_ns=
                      if k < len(steps)
                      and _window_covers_line(head, dict(steps[k].get("params") or {})) else None)
             if short is None:
-                head_ref = _reference_head(survey, r["name"], steps[:k], centre, REFERENCE_MAX_TRACES)
-                lay_phase = layer_phase(head if head_ref is None else head_ref, surface_ns, centre)
+                lay_phase = _long_line_layer(survey, r["name"], steps[:k], head, surface_ns, centre)
                 out = rp.apply(head, {"name": r["name"], "steps": steps[k:]}) if k < len(steps) else head
             else:
                 out, background_traces = short
