@@ -2293,6 +2293,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.29, material='pvc', soil_materials=WET_CLAY, step_m=0.02)),
             ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.13, material='metal', antenna_height_m=0.04)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, antenna_height_m=0.05, asphalt_m=0.17)),
+            ],
+            [  # hundred-and-eighty-fifth batch (fifty-eighth session, drawn with draw_blind_batch.py 185
+               # at the session's start, before any change; to be scored first when it finishes)
+            ("cavity", 400, "cavity", dict(length_m=0.59, height_m=0.34, depth_top_m=0.65)),
+            ("cavity", 600, "cavity", dict(length_m=0.32, height_m=0.21, depth_top_m=0.57)),
+            ("void", 900, "void", dict(length_m=1.04, height_m=0.019, under='asphalt', soil_materials=WET_CLAY)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.84, height_m=0.24, depth_top_m=0.5, eps_r=23.8, soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=1.21, height_m=0.48, depth_top_m=0.32, soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.88, diameter_m=0.28, material='pvc', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.18, material='metal')),
+            ("clean", 900, "clean", dict()),
             ]]
 
 
