@@ -2304,6 +2304,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.88, diameter_m=0.28, material='pvc', soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.18, material='metal')),
             ("clean", 900, "clean", dict()),
+            ],
+            [  # hundred-and-eighty-sixth batch (fifty-eighth session, drawn with draw_blind_batch.py 186
+               # --varied after batch 185 was scored, no detector change kept in that session)
+            ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.37, depth_top_m=0.95, soil_materials=DRY_SAND, step_m=0.03)),
+            ("cavity", 400, "cavity", dict(length_m=0.51, height_m=0.48, depth_top_m=0.76, soil_materials=WET_CLAY, shape_power=2.6)),
+            ("void", 600, "void", dict(length_m=1.42, height_m=0.038, under='base', soil_materials=DRY_SAND, waveform='gaussiandot', step_m=0.02)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.85, height_m=0.33, depth_top_m=0.47, eps_r=19.8, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.22, height_m=0.51, depth_top_m=0.47, heterogeneity=0.12, asphalt_m=0.15)),
+            ("pipe", 600, "pipe", dict(depth_m=0.91, diameter_m=0.27, material='pvc', asphalt_m=0.07)),
+            ("pipe", 900, "pipe", dict(depth_m=0.59, diameter_m=0.21, material='metal', soil_materials=WET_CLAY, asphalt_m=0.1)),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND, waveform='gaussiandot', asphalt_m=0.13)),
             ]]
 
 
