@@ -43,6 +43,36 @@ def test_varied_draw_keeps_the_plain_draw_and_only_adds_set_up_variations():
     assert added == allowed
 
 
+@pytest.mark.parametrize("which,folder", [("main", "fullwave"), ("blind", "fullwave_blind")])
+def test_committed_scenario_list_is_what_the_generator_draws(which, folder):
+    """Every full-wave line already run was drawn from its template and seed as the committed
+    ``scenarios.json`` records them (name, seed index, body, batch, drawn position and layers):
+    a template edited or inserted before others would re-seed every later line and leave their
+    committed records and truth files describing other models. The list must also hold every
+    scenario the generator knows (``fullwave_set.py --set NAME list`` rewrites it)."""
+    import json
+
+    listed = ROOT / "validation" / folder / "scenarios.json"
+    if not listed.exists():
+        pytest.skip(f"{listed} not in this checkout")
+    fw.use_set(which)
+    try:
+        drawn = json.loads(json.dumps(fw.scenarios()))  # tuples -> lists, as the file holds them
+    finally:
+        fw.use_set("main")
+    committed = {d["name"]: d for d in json.loads(listed.read_text(encoding="utf-8"))}
+    names = [sc["name"] for sc in drawn]
+    assert len(set(names)) == len(names)
+    changed = [sc["name"] for sc in drawn if sc["name"] in committed
+               and any(committed[sc["name"]].get(k) != v for k, v in sc.items())]
+    assert not changed, f"scenarios differ from the committed list: {changed[:10]}"
+    gone = sorted(set(committed) - set(names))
+    assert not gone, f"listed scenarios the generator no longer draws: {gone[:10]}"
+    missing = [n for n in names if n not in committed]
+    assert not missing, (f"{len(missing)} scenarios not in {listed.name} (run `python validation/fullwave_set.py "
+                         f"--set {which} list`): {missing[:10]}")
+
+
 @pytest.mark.skipif(not (ROOT / "validation" / "fullwave" / "fw900_void_01_clean.sgy").exists(),
                     reason="full-wave set not in this checkout")
 def test_white_noise_variant_adds_broadband_noise_at_its_level():
