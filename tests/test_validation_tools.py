@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from validation import draw_blind_batch as draw  # noqa: E402
+from validation import explain_line as ex  # noqa: E402
 from validation import fullwave_breakdown as bd  # noqa: E402
 from validation import fullwave_set as fw  # noqa: E402
 
@@ -179,3 +180,32 @@ def test_handwritten_detect_writes_a_row_per_merged_model(tmp_path, monkeypatch)
     before = (tmp_path / "results.md").read_text(encoding="utf-8")
     hw.main(["detect", "airbox900"])
     assert (tmp_path / "results.md").read_text(encoding="utf-8") == before
+
+
+def test_explain_line_shows_the_region_at_a_true_body_and_why(tmp_path):
+    """The diagnostic reports the cavity of a simulated line at its truth, with its decision and
+    rule scores, keeps only the regions near a body unless asked for all, and draws the B-scan."""
+    import pandas as pd
+
+    import roadhealth.synth as S
+
+    model = S.RoadModel(length_m=6.0, seed=1, objects=[
+        S.Cavity(s_m=3.0, u_m=0.0, depth_top_m=0.5, length_m=0.6, width_m=0.6, height_m=0.3)])
+    survey = S.simulate(model, S.Acquisition(frequency_mhz=600, n_samples=256, window_ns=30),
+                        S.SystemEffects.ideal())
+    truth = pd.DataFrame([dict(kind="cavity", distance_start_m=2.7, distance_end_m=3.3, depth_top_m=0.5)])
+    res = ex.explain(survey, truth)
+    reg = res["regions"]
+    assert reg["near"].all() and (reg["decision"] == "cavity").any()
+    hit = reg[reg["decision"] == "cavity"].iloc[0]
+    assert "cavity" in hit["scores"] and abs(hit["depth_top_m"] - 0.5) < 0.2
+    assert (res["detections"]["kind"] == "cavity").any()
+    text = ex.report("synthetic", res, truth)
+    assert "cavity 2.70-3.30 m, top 0.50 m" in text and "-> cavity" in text
+    # a truth elsewhere: no region is near it, but every region is there when asked for
+    far = pd.DataFrame([dict(kind="cavity", distance_start_m=0.0, distance_end_m=0.2, depth_top_m=1.5)])
+    assert ex.explain(survey, far)["regions"].empty
+    every = ex.explain(survey, far, every=True)["regions"]
+    assert len(every) >= 1 and not every["near"].any()
+    assert ex.draw(survey, res, tmp_path / "b.png", truth).stat().st_size > 1000
+
