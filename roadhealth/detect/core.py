@@ -77,7 +77,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
                 "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
-                "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "unexplained_zone",
+                "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "top_surface_ratio", "unexplained_zone",
                 "point_like", "phase_consistency_smooth")
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
@@ -532,6 +532,7 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
         for c in ("flat_top_start_m", "flat_top_end_m", "flat_trace_min", "flat_trace_max", "flat_top_length_m"):
             feats[c] = np.where(off, np.nan, feats[c].to_numpy(float))
     feats["background_ratio"] = _background_ratio(strong, g, at, pr, float(feats["period_ns"].iloc[0]))
+    feats["top_surface_ratio"] = _top_surface_ratio(strong, g, at, pr, float(feats["period_ns"].iloc[0]))
     feats["layer_shift_residual"], feats["layer_shift_periods"] = _layer_shift(
         strong, g, at, pr, float(feats["period_ns"].iloc[0]))
     across = _across_line(feats, n_traces)
@@ -566,6 +567,62 @@ def _background_ratio(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, per
     c = strong["c"].to_numpy(np.intp)
     s_top = np.clip(strong["s_top"].to_numpy(float).round().astype(np.intp), 0, env.shape[-1] - 1)
     ratio = strong["e_top"].to_numpy(float) / np.maximum(env_q[c, s_top], 1e-30)
+    apex = strong["apex"].to_numpy(bool) if "apex" in strong else np.ones(len(strong), dtype=bool)
+    return g.quantile(np.where(apex, ratio, np.nan), 0.5)[at]
+
+
+#: Gain steps whose curve :func:`_top_surface_ratio` can undo from their recorded parameters.
+_UNDOABLE_GAINS = {"tpower_gain"}
+
+
+def _recorded_gain(survey) -> np.ndarray | None:
+    """The gain the survey's history applied after its background removal, per sample (1 where
+    none), or None where a step's gain cannot be rebuilt from its record (AGC, for one)."""
+    from roadhealth.processing.gain import gain_curve
+
+    t = np.asarray(survey.coords["twt_ns"].values, dtype=float)
+    g = np.ones_like(t)
+    hist = [r for r in survey.attrs.get("history", []) if isinstance(r, dict)]
+    steps = [r.get("step") for r in hist]
+    after = hist[steps.index("background_removal") + 1:] if "background_removal" in steps else hist
+    for r in after:
+        step = str(r.get("step", ""))
+        if not step.endswith("gain") and step != "agc":
+            continue
+        if step not in _UNDOABLE_GAINS:
+            return None
+        q = r.get("parameters", {})
+        try:
+            g = g * gain_curve(t, power=float(q["power"]), start_ns=float(q["start_ns"]),
+                               max_gain_db=q.get("max_gain_db"), stop_ns=q.get("stop_ns"))
+        except (KeyError, TypeError, ValueError):
+            return None
+    return g
+
+
+def _top_surface_ratio(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_ns: float) -> np.ndarray:
+    """Per region: its top's envelope, the gain undone, over the surface reflection's (the short
+    line's background trace at the surface, :attr:`Prepared.background`), the median over its apex
+    columns: the strength of the top's reflection against the surface's, neither spreading nor
+    losses undone (about 0.1-0.6 for an air gap a few centimetres thick right under the pavement,
+    a few hundredths for a layer's residual). Unlike a robust score it does not depend on the
+    section's noise. NaN where no background is known (long lines) or the gain cannot be undone."""
+    n = len(at)
+    if pr.background is None or strong.empty:
+        return np.full(n, np.nan)
+    gain = _recorded_gain(pr.survey)
+    if gain is None:
+        return np.full(n, np.nan)
+    bg = np.asarray(pr.background, dtype=np.float64)
+    env = np.abs(hilbert(bg, axis=-1))
+    t = np.asarray(pr.survey.coords["twt_ns"].values, dtype=float)
+    near = np.abs(t - pr.surface_ns) <= 0.5 * period_ns
+    if not near.any():
+        return np.full(n, np.nan)
+    surface = env[:, near].max(axis=1) / np.maximum(gain[near].max(), 1e-30)  # per channel
+    c = strong["c"].to_numpy(np.intp)
+    s_top = np.clip(strong["s_top"].to_numpy(float).round().astype(np.intp), 0, env.shape[-1] - 1)
+    ratio = strong["e_top"].to_numpy(float) / gain[s_top] / np.maximum(surface[c], 1e-30)
     apex = strong["apex"].to_numpy(bool) if "apex" in strong else np.ones(len(strong), dtype=bool)
     return g.quantile(np.where(apex, ratio, np.nan), 0.5)[at]
 
