@@ -2306,7 +2306,7 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("clean", 900, "clean", dict()),
             ],
             [  # hundred-and-eighty-sixth batch (fifty-eighth session, drawn with draw_blind_batch.py 186
-               # --varied after batch 185 was scored, no detector change kept in that session)
+               # --varied after batch 185 was scored; to be scored first with that session's final code)
             ("cavity", 400, "cavity", dict(length_m=1.0, height_m=0.37, depth_top_m=0.95, soil_materials=DRY_SAND, step_m=0.03)),
             ("cavity", 400, "cavity", dict(length_m=0.51, height_m=0.48, depth_top_m=0.76, soil_materials=WET_CLAY, shape_power=2.6)),
             ("void", 600, "void", dict(length_m=1.42, height_m=0.038, under='base', soil_materials=DRY_SAND, waveform='gaussiandot', step_m=0.02)),
