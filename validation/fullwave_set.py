@@ -2315,6 +2315,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.91, diameter_m=0.27, material='pvc', asphalt_m=0.07)),
             ("pipe", 900, "pipe", dict(depth_m=0.59, diameter_m=0.21, material='metal', soil_materials=WET_CLAY, asphalt_m=0.1)),
             ("clean", 600, "clean", dict(soil_materials=DRY_SAND, waveform='gaussiandot', asphalt_m=0.13)),
+            ],
+            [  # hundred-and-eighty-seventh batch (fifty-eighth session, drawn with draw_blind_batch.py 187
+               # at the session's end, after its last detector change; to be scored first with that code)
+            ("cavity", 600, "cavity", dict(length_m=0.7, height_m=0.27, depth_top_m=0.57)),
+            ("cavity", 400, "cavity", dict(length_m=0.85, height_m=0.35, depth_top_m=0.44, soil='uniform')),
+            ("void", 900, "void", dict(length_m=1.31, height_m=0.027, under='asphalt', soil_materials=DRY_SAND)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.92, height_m=0.43, depth_top_m=0.77, eps_r=22.3, soil_materials=WET_CLAY)),
+            ("loose", 900, "loose", dict(length_m=1.43, height_m=0.5, depth_top_m=0.3)),
+            ("pipe", 600, "pipe", dict(depth_m=0.87, diameter_m=0.19, material='pvc', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.56, diameter_m=0.13, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 600, "clean", dict()),
             ]]
 
 
