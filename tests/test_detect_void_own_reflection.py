@@ -3,7 +3,7 @@ noise (roadhealth.detect.classify.VOID_OWN_REFLECTION): the void rule's scores m
 against the section's noise, so under noise a thin gap's top scores like a layer residual of a
 quiet record. Its reflection against the short line's background trace (``background_ratio``), the
 part of it no shift of that trace explains (``layer_shift_residual``) and its strength against the
-surface's with the gain undone (``top_surface_ratio``, roadhealth.detect.core._top_surface_ratio)
+surface's with the gain undone (``top_surface_ratio``, roadhealth.detect.core._background_ratios)
 do not depend on the noise."""
 
 from __future__ import annotations

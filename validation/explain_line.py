@@ -84,8 +84,8 @@ def explain(survey, truth: pd.DataFrame | None = None, clutter: pd.DataFrame | N
         warnings.simplefilter("ignore")
         det = roadhealth.detect(survey)
         pr, cls, _ = core._analyse(survey, "default", {}, classified=True)
-    bodies = pd.concat([t for t in (truth, clutter) if t is not None and len(t)], ignore_index=True) \
-        if any(t is not None and len(t) for t in (truth, clutter)) else None
+    present = [t for t in (truth, clutter) if t is not None and len(t)]
+    bodies = pd.concat(present, ignore_index=True) if present else None
     cols = ["distance_start_m", "distance_end_m", "depth_top_m"] + [c for c in SHOWN if c in cls]
     reg = cls[cols].copy() if not cls.empty else pd.DataFrame(columns=cols)
     if not cls.empty:

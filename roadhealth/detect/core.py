@@ -531,8 +531,8 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
                           n_traces) > 0
         for c in ("flat_top_start_m", "flat_top_end_m", "flat_trace_min", "flat_trace_max", "flat_top_length_m"):
             feats[c] = np.where(off, np.nan, feats[c].to_numpy(float))
-    feats["background_ratio"] = _background_ratio(strong, g, at, pr, float(feats["period_ns"].iloc[0]))
-    feats["top_surface_ratio"] = _top_surface_ratio(strong, g, at, pr, float(feats["period_ns"].iloc[0]))
+    feats["background_ratio"], feats["top_surface_ratio"] = _background_ratios(
+        strong, g, at, pr, float(feats["period_ns"].iloc[0]))
     feats["layer_shift_residual"], feats["layer_shift_periods"] = _layer_shift(
         strong, g, at, pr, float(feats["period_ns"].iloc[0]))
     across = _across_line(feats, n_traces)
@@ -548,30 +548,49 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     return feats
 
 
-def _background_ratio(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_ns: float) -> np.ndarray:
-    """Per region: its top's envelope over the envelope of the subtracted background trace (a short
-    line's layers, :attr:`Prepared.background`) within a quarter period of the top, the median over
-    its apex columns. About 1 or less where the 'top' is a layer of the background displaced (a
-    layer that steps leaves, after removal, the difference of two shifted copies of its own
-    reflection); a body's top adds a reflection of its own (a void under the pavement about five
-    times the asphalt's own bottom). NaN where no background is known (long lines: the recipe's
-    moving background)."""
+def _background_ratios(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_ns: float
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Per region, against the subtracted background trace of a short line (its layers and its
+    surface reflection, :attr:`Prepared.background`), the median over its apex columns of:
+
+    * ``background_ratio``: the top's envelope over the background's within a quarter period of
+      the top. About 1 or less where the 'top' is a layer of the background displaced (a layer
+      that steps leaves, after removal, the difference of two shifted copies of its own
+      reflection); a body's top adds a reflection of its own (a void under the pavement about five
+      times the asphalt's own bottom);
+    * ``top_surface_ratio``: the top's envelope, the gain undone (:func:`_recorded_gain`), over the
+      surface reflection's: the strength of the top's reflection against the surface's, neither
+      spreading nor losses undone (about 0.1-0.6 for an air gap a few centimetres thick right under
+      the pavement, a few hundredths for a layer's residual). Unlike a robust score it does not
+      depend on the section's noise. NaN where the gain cannot be undone.
+
+    Both NaN where no background is known (long lines: the recipe's moving background)."""
     n = len(at)
     if pr.background is None or strong.empty:
-        return np.full(n, np.nan)
-    bg = np.asarray(pr.background, dtype=np.float64)
-    env = np.abs(hilbert(bg, axis=-1))
+        return np.full(n, np.nan), np.full(n, np.nan)
+    env = np.abs(hilbert(np.asarray(pr.background, dtype=np.float64), axis=-1))
     dt = float(pr.survey.attrs["dt_ns"])
     q = max(1, round(0.25 * period_ns / dt))
     env_q = ndimage.maximum_filter1d(env, 2 * q + 1, axis=-1, mode="nearest")
     c = strong["c"].to_numpy(np.intp)
     s_top = np.clip(strong["s_top"].to_numpy(float).round().astype(np.intp), 0, env.shape[-1] - 1)
-    ratio = strong["e_top"].to_numpy(float) / np.maximum(env_q[c, s_top], 1e-30)
+    e_top = strong["e_top"].to_numpy(float)
     apex = strong["apex"].to_numpy(bool) if "apex" in strong else np.ones(len(strong), dtype=bool)
-    return g.quantile(np.where(apex, ratio, np.nan), 0.5)[at]
+
+    def median_over_apex(ratio):
+        return g.quantile(np.where(apex, ratio, np.nan), 0.5)[at]
+
+    background = median_over_apex(e_top / np.maximum(env_q[c, s_top], 1e-30))
+    gain = _recorded_gain(pr.survey)
+    t = np.asarray(pr.survey.coords["twt_ns"].values, dtype=float)
+    near = np.abs(t - pr.surface_ns) <= 0.5 * period_ns
+    if gain is None or not near.any():
+        return background, np.full(n, np.nan)
+    surface = env[:, near].max(axis=1) / np.maximum(gain[near].max(), 1e-30)  # per channel
+    return background, median_over_apex(e_top / gain[s_top] / np.maximum(surface[c], 1e-30))
 
 
-#: Gain steps whose curve :func:`_top_surface_ratio` can undo from their recorded parameters.
+#: Gain steps whose curve :func:`_recorded_gain` can rebuild from their recorded parameters.
 _UNDOABLE_GAINS = {"tpower_gain"}
 
 
@@ -598,33 +617,6 @@ def _recorded_gain(survey) -> np.ndarray | None:
         except (KeyError, TypeError, ValueError):
             return None
     return g
-
-
-def _top_surface_ratio(strong: pd.DataFrame, g, at: np.ndarray, pr: Prepared, period_ns: float) -> np.ndarray:
-    """Per region: its top's envelope, the gain undone, over the surface reflection's (the short
-    line's background trace at the surface, :attr:`Prepared.background`), the median over its apex
-    columns: the strength of the top's reflection against the surface's, neither spreading nor
-    losses undone (about 0.1-0.6 for an air gap a few centimetres thick right under the pavement,
-    a few hundredths for a layer's residual). Unlike a robust score it does not depend on the
-    section's noise. NaN where no background is known (long lines) or the gain cannot be undone."""
-    n = len(at)
-    if pr.background is None or strong.empty:
-        return np.full(n, np.nan)
-    gain = _recorded_gain(pr.survey)
-    if gain is None:
-        return np.full(n, np.nan)
-    bg = np.asarray(pr.background, dtype=np.float64)
-    env = np.abs(hilbert(bg, axis=-1))
-    t = np.asarray(pr.survey.coords["twt_ns"].values, dtype=float)
-    near = np.abs(t - pr.surface_ns) <= 0.5 * period_ns
-    if not near.any():
-        return np.full(n, np.nan)
-    surface = env[:, near].max(axis=1) / np.maximum(gain[near].max(), 1e-30)  # per channel
-    c = strong["c"].to_numpy(np.intp)
-    s_top = np.clip(strong["s_top"].to_numpy(float).round().astype(np.intp), 0, env.shape[-1] - 1)
-    ratio = strong["e_top"].to_numpy(float) / gain[s_top] / np.maximum(surface[c], 1e-30)
-    apex = strong["apex"].to_numpy(bool) if "apex" in strong else np.ones(len(strong), dtype=bool)
-    return g.quantile(np.where(apex, ratio, np.nan), 0.5)[at]
 
 
 #: Time shifts (antenna periods either way) tried in :func:`_layer_shift`, and its window about a
