@@ -2326,6 +2326,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.87, diameter_m=0.19, material='pvc', soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=0.56, diameter_m=0.13, material='pvc', soil_materials=DRY_SAND)),
             ("clean", 600, "clean", dict()),
+            ],
+            [  # hundred-and-eighty-eighth batch (fifty-ninth session, drawn with draw_blind_batch.py 188
+               # --varied at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=0.97, height_m=0.4, depth_top_m=0.85, heterogeneity=0.16)),
+            ("cavity", 600, "cavity", dict(length_m=0.85, height_m=0.3, depth_top_m=0.56, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.11, height_m=0.019, under='base', soil_materials=WET_CLAY, step_m=0.02)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.51, height_m=0.47, depth_top_m=0.6, eps_r=20.3, antenna_height_m=0.04, step_m=0.03, flat_top=True, sigma_s_m=0.086)),
+            ("loose", 600, "loose", dict(length_m=1.39, height_m=0.39, depth_top_m=0.48, soil_materials=WET_CLAY, heterogeneity=0.13, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.3, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.21, material='metal', soil='uniform', waveform='gaussiandot')),
+            ("clean", 600, "clean", dict(soil='uniform', heterogeneity=0.2, waveform='gaussiandot', antenna_height_m=0.08, asphalt_m=0.19)),
             ]]
 
 
