@@ -2337,6 +2337,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.69, diameter_m=0.3, material='metal', soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.21, material='metal', soil='uniform', waveform='gaussiandot')),
             ("clean", 600, "clean", dict(soil='uniform', heterogeneity=0.2, waveform='gaussiandot', antenna_height_m=0.08, asphalt_m=0.19)),
+            ],
+            [  # hundred-and-eighty-ninth batch (fifty-ninth session, drawn with draw_blind_batch.py 189
+               # after batch 188 was scored and the session's echo change; to be scored first with that code)
+            ("cavity", 400, "cavity", dict(length_m=0.67, height_m=0.2, depth_top_m=1.04, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.45, height_m=0.16, depth_top_m=0.35)),
+            ("void", 400, "void", dict(length_m=1.45, height_m=0.027, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=0.77, height_m=0.29, depth_top_m=0.4, eps_r=23.0)),
+            ("loose", 600, "loose", dict(length_m=1.06, height_m=0.56, depth_top_m=0.64, soil='uniform')),
+            ("pipe", 900, "pipe", dict(depth_m=0.54, diameter_m=0.26, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.44, diameter_m=0.25, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND)),
             ]]
 
 
