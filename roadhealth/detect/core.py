@@ -1796,6 +1796,12 @@ def _evidence(r, pr: Prepared) -> str:
     pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
                else "inconsistent")
     rule = KIND_RULES[r["decision"]]
+    if r["decision"] == "cavity" and pol_txt != "opposite to the surface's":
+        # the rule's statement would contradict what was measured: say what the call rests on
+        rule = ("strong reflection read as an air body although its polarity is not clearly opposite to the "
+                "surface's (a small air body's merged top and bottom, or a small metal pipe's echo, turn its phase)")
+    elif r["decision"] == "cavity" and r.get("point_like", 0.0) > POINT_LIKE_SAID:
+        rule = "strong reflection of polarity opposite to the surface's"  # (point-like: said below)
     if r["decision"] == "loose" and r.get("soil_body", 0.0) >= SOIL_BODY_CALL:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
