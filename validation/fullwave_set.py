@@ -2348,6 +2348,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.54, diameter_m=0.26, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=0.44, diameter_m=0.25, material='metal', soil_materials=WET_CLAY)),
             ("clean", 400, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # hundred-and-ninetieth batch (fifty-ninth session, drawn with draw_blind_batch.py 190
+               # --varied after batch 189 was scored, after the session's detector change; to be scored first with that code)
+            ("cavity", 400, "cavity", dict(length_m=1.09, height_m=0.18, depth_top_m=0.89, soil_materials=DRY_SAND, heterogeneity=0.25, antenna_height_m=0.02, step_m=0.03)),
+            ("cavity", 400, "cavity", dict(length_m=0.79, height_m=0.46, depth_top_m=0.41, soil_materials=DRY_SAND, flat_top=True)),
+            ("void", 400, "void", dict(length_m=1.03, height_m=0.038, under='asphalt', soil_materials=WET_CLAY, waveform='gaussiandot', step_m=0.03)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.51, height_m=0.46, depth_top_m=0.34, eps_r=19.3, step_m=0.04, asphalt_m=0.25, sigma_s_m=0.141)),
+            ("loose", 600, "loose", dict(length_m=0.88, height_m=0.44, depth_top_m=0.61, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.64, diameter_m=0.27, material='metal', soil_materials=DRY_SAND, antenna_height_m=0.09, asphalt_m=0.16)),
+            ("pipe", 400, "pipe", dict(depth_m=0.95, diameter_m=0.22, material='metal', soil_materials=DRY_SAND, heterogeneity=0.23)),
+            ("clean", 600, "clean", dict(soil='uniform', antenna_height_m=0.1)),
             ]]
 
 
