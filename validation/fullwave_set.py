@@ -2359,6 +2359,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.64, diameter_m=0.27, material='metal', soil_materials=DRY_SAND, antenna_height_m=0.09, asphalt_m=0.16)),
             ("pipe", 400, "pipe", dict(depth_m=0.95, diameter_m=0.22, material='metal', soil_materials=DRY_SAND, heterogeneity=0.23)),
             ("clean", 600, "clean", dict(soil='uniform', antenna_height_m=0.1)),
+            ],
+            [  # hundred-and-ninety-first batch (fifty-ninth session, drawn with draw_blind_batch.py 191
+               # at the session's end, after batch 190 was scored; to be scored first with that session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.38, height_m=0.43, depth_top_m=0.66, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.53, height_m=0.39, depth_top_m=0.99, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.24, height_m=0.035, under='base')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.58, height_m=0.46, depth_top_m=0.74, eps_r=20.5)),
+            ("loose", 600, "loose", dict(length_m=0.88, height_m=0.55, depth_top_m=0.4)),
+            ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.16, material='metal', soil_materials=DRY_SAND)),
+            ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.22, material='pvc')),
+            ("clean", 400, "clean", dict()),
             ]]
 
 
