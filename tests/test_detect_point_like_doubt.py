@@ -4,7 +4,6 @@ gives up a share of its excess over one half (roadhealth.detect.core.POINT_LIKE_
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -86,9 +85,6 @@ def test_explain_says_nothing_of_pipes_for_a_void():
     assert "air-filled pipe" not in explain(det.iloc[0])
 
 
-HANDWRITTEN = Path(__file__).resolve().parent.parent / "validation" / "handwritten"
-
-
 @pytest.mark.parametrize("name,clear", [("hs_pec400", False), ("hs_aircyl400", True), ("airbox400", True)])
 def test_a_cavitys_evidence_states_only_what_was_measured(name, clear):
     """The evidence of a 'cavity' claims a polarity opposite to the surface's only where it was read
@@ -96,16 +92,7 @@ def test_a_cavitys_evidence_states_only_what_was_measured(name, clear):
     half-space metal cylinder (10 cm at 400 MHz, whose echo's phase is turned) is reported as a
     cavity of undefined polarity, the air cylinder as a point-like cavity of air's polarity, the air
     box as neither point-like nor of undefined polarity."""
-    import warnings
-
-    import roadhealth
-
-    path = HANDWRITTEN / f"{name}_merged.h5"
-    if not path.exists():
-        pytest.skip(f"{path} not in this checkout")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        det = roadhealth.detect(roadhealth.read(path))
+    det = detect_validation_file(f"handwritten/{name}_merged.h5")
     assert list(det["kind"]) == ["cavity"]
     evidence = det["evidence"].iloc[0]
     feats = json.loads(det["features"].iloc[0])
