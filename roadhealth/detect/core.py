@@ -1796,7 +1796,7 @@ def _evidence(r, pr: Prepared) -> str:
     pol_txt = ("opposite to the surface's" if pol > 0.2 else "the same as the surface's" if pol < -0.2
                else "inconsistent")
     rule = KIND_RULES[r["decision"]]
-    if r["decision"] == "cavity" and pol_txt != "opposite to the surface's":
+    if r["decision"] == "cavity" and not pol > 0.2:  # (NaN too)
         # the rule's statement would contradict what was measured: say what the call rests on
         rule = ("strong reflection read as an air body although its polarity is not clearly opposite to the "
                 "surface's (a small air body's merged top and bottom, or a small metal pipe's echo, turn its phase)")
