@@ -2370,6 +2370,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.16, material='metal', soil_materials=DRY_SAND)),
             ("pipe", 400, "pipe", dict(depth_m=0.94, diameter_m=0.22, material='pvc')),
             ("clean", 400, "clean", dict()),
+            ],
+            [  # hundred-and-ninety-second batch (sixtieth session, drawn with draw_blind_batch.py 192
+               # --varied at the session's start, before any change; to be scored first with the starting code 8f454d6)
+            ("cavity", 900, "cavity", dict(length_m=0.31, height_m=0.36, depth_top_m=0.39, soil_materials=WET_CLAY, waveform='gaussiandot', shape_power=1.8)),
+            ("cavity", 600, "cavity", dict(length_m=0.51, height_m=0.38, depth_top_m=0.82, soil='uniform', flat_top=True, water_fraction=0.4)),
+            ("void", 400, "void", dict(length_m=1.36, height_m=0.021, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.13, height_m=0.22, depth_top_m=0.4, eps_r=23.6, soil_materials=DRY_SAND, waveform='gaussiandot', asphalt_m=0.16, sigma_s_m=0.138)),
+            ("loose", 600, "loose", dict(length_m=1.59, height_m=0.35, depth_top_m=0.46, antenna_height_m=0.03, step_m=0.04)),
+            ("pipe", 600, "pipe", dict(depth_m=0.76, diameter_m=0.31, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.53, diameter_m=0.24, material='metal', heterogeneity=0.22)),
+            ("clean", 900, "clean", dict()),
             ]]
 
 
