@@ -117,6 +117,16 @@ PRECURSOR_MIN_PEAK = 24.0
 #: ... and only in a region where at least this many columns have such a precursor.
 PRECURSOR_MIN_COLUMNS = 4
 
+#: A column's earliest strong wavelet (``s_top_early``): the earliest envelope maximum at least
+#: ``EARLY_TOP_MIN_PERIODS`` periods before the top window's largest (a separate wavelet, not a
+#: lobe of the same one) reaching this fraction of it (none: the top itself). A body's top is its
+#: first strong reflection: under a flat-topped cavity its bottom and the crossing diffractions of
+#: its two edges arrive together, 1-2 periods later and stronger (blind 600 MHz flat-topped
+#: cavities in dry sand: their regions' tops were read there, of the surface's polarity, and
+#: called nothing). Read where a region reads as no defect (core._remeasure_earliest_lobe).
+EARLY_TOP_FRACTION = 0.6
+EARLY_TOP_MIN_PERIODS = 1.0
+
 #: A column's top wavelet is the envelope maximum within 2.5 periods of the region's first sample
 #: in that column; where that maximum is the window's last sample (the envelope still rising),
 #: the times the diffraction hyperbola is fitted to (``s_peak``, :func:`_hyperbolas`: its
@@ -233,6 +243,22 @@ def _climb_to_peak(env: np.ndarray, ri: np.ndarray, s_top: np.ndarray, rising: n
     return out
 
 
+def _earliest_strong_lobe(win: np.ndarray, j: np.ndarray, fraction: float, period: int) -> np.ndarray:
+    """``j`` (each row's envelope maximum in ``win``) moved to the row's earliest local envelope
+    maximum that reaches ``fraction`` of it and lies at least ``EARLY_TOP_MIN_PERIODS`` periods
+    before it (a separate wavelet, not a lobe of the same one; :data:`EARLY_TOP_FRACTION`)."""
+    n = win.shape[1]
+    if fraction is None or n < 3:
+        return j
+    peak = win[np.arange(win.shape[0]), j]
+    local = np.zeros(win.shape, dtype=bool)
+    local[:, 1:-1] = (win[:, 1:-1] >= win[:, :-2]) & (win[:, 1:-1] > win[:, 2:])
+    idx = np.arange(n)[None, :]
+    ok = local & (win >= fraction * peak[:, None]) & (idx <= (j - EARLY_TOP_MIN_PERIODS * period)[:, None])
+    has = ok.any(axis=1)
+    return np.where(has, np.argmax(ok, axis=1), j)
+
+
 def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     """One row per (region, channel, trace) column: first/last sample and the top reflection.
 
@@ -246,7 +272,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     n_s2 = lab3.shape[-1]
     flat = np.flatnonzero(lab3.ravel() != 0)  # (of a boolean: a third of the time of an int array's)
     if flat.size == 0:
-        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "s_top_first", "s_peak", "a_top", "e_top", "h_top", "z_max",
+        return pd.DataFrame(columns=["label", "c", "t", "s_first", "s_last", "s_top", "s_top_first", "s_top_early", "s_peak", "a_top", "e_top", "h_top", "z_max",
                                      "zc_max", "zs_max"])
     lab = lab3.ravel()[flat].astype(np.int64)
     col = flat // n_s2
@@ -292,6 +318,9 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     win = env_all[ri[:, None], k]
     # the envelope maximum within 2.5 periods of the region's first sample: the top wavelet
     j = np.argmax(win, axis=1)
+    # and the earliest separate wavelet nearly as strong (``s_top_early``, read again by
+    # core._remeasure_earliest_lobe where the region reads as nothing)
+    s_top_early = k[np.arange(k.shape[0]), _earliest_strong_lobe(win, j, EARLY_TOP_FRACTION, p)]
     s_top = k[rows, j]
     # the top wavelet's own envelope peak, where the window ended on its rising edge (the times
     # the diffraction-hyperbola fit reads; :data:`TOP_CLIMB_PERIODS`)
@@ -309,7 +338,8 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     # the top wavelet's analytic signal at its envelope peak: x + i h = e_top * exp(i phase)
     h_top = h_all[ri, s_top].astype(float)
     return pd.DataFrame({"label": lab_u, "c": c, "t": t, "s_first": s_first, "s_last": s_last,
-                         "s_top": s_top, "s_top_first": s_top_first, "s_peak": s_peak, "a_top": a_top.astype(float),
+                         "s_top": s_top, "s_top_first": s_top_first, "s_top_early": s_top_early, "s_peak": s_peak,
+                         "a_top": a_top.astype(float),
                          "e_top": e_top.astype(float),
                          "h_top": h_top,
                          "z_max": z_col.astype(float), "zc_max": zc_col.astype(float),
