@@ -1419,6 +1419,10 @@ def _remeasure_first_event(cls, strong, att, reg, recs, pr: Prepared, depth_rule
 #: a surer cavity reading: blind 1-191, one noisy cavity found (it was 'wet'), one noisy loose
 #: zone lost (to 'cavity'), nothing clean; not taken. None: off.
 REMEASURE_EARLY_DECISIONS: tuple | None = ("weak", "layer")
+#: ... and only a region whose peak score reaches this, twice the seed's: a second reading is for
+#: a body well above the background (the blind cavities so found: 19-865; the sample survey's
+#: regions that would be read again, at 9 and 11, cost a tenth more time and gave nothing).
+REMEASURE_EARLY_MIN_Z = 16.0
 
 
 def _remeasure_earliest_lobe(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, *, v0, dt, t0, dist, off,
@@ -1435,17 +1439,19 @@ def _remeasure_earliest_lobe(cls, strong, att, reg, recs, pr: Prepared, depth_ru
         return cls, strong
     return _remeasure_at(cls, strong, att, reg, recs, pr, depth_rule, th, REMEASURE_EARLY_DECISIONS, "s_top_early",
                          v0=v0, dt=dt, t0=t0, dist=dist, off=off, n_channels=n_channels, n_traces=n_traces,
-                         peak_at_top=True, kinds=AIR_KINDS)
+                         peak_at_top=True, kinds=AIR_KINDS, min_z=REMEASURE_EARLY_MIN_Z)
 
 
 def _remeasure_at(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, decisions, top_column, *, v0, dt, t0,
-                  dist, off, n_channels, n_traces, peak_at_top: bool = False, kinds: tuple | None = None):
+                  dist, off, n_channels, n_traces, peak_at_top: bool = False, kinds: tuple | None = None,
+                  min_z: float | None = None):
     """The whole regions whose decision is one of ``decisions`` and some of whose columns have
     ``top_column`` (a column of the records) other than their top, measured again with every
     column's top there, and replaced by that reading where it is a defect of
     :data:`SPLIT_MIN_CONFIDENCE` or more, not a point's top. With ``peak_at_top`` the times the
     hyperbola is fitted to (``s_peak``) are the new tops too (a local envelope maximum). With
-    ``kinds`` only a reading as one of those kinds replaces a region."""
+    ``kinds`` only a reading as one of those kinds replaces a region; with ``min_z`` only regions
+    whose ``z_peak`` reaches it are read again."""
     if cls.empty or recs.empty:
         return cls, strong
     rec_lab = recs["label"].to_numpy()
@@ -1453,6 +1459,8 @@ def _remeasure_at(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, dec
     ok = np.isin(cls["decision"].to_numpy(object), decisions)
     if "split" in cls:
         ok &= cls["split"].isna().to_numpy()
+    if min_z is not None:
+        ok &= cls["z_peak"].to_numpy(float) >= min_z
     r = recs[whole & np.isin(rec_lab, cls.index[ok])]
     moved = np.unique(r["label"].to_numpy()[r[top_column].to_numpy() != r["s_top"].to_numpy()])
     if moved.size == 0:
