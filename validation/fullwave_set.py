@@ -2381,6 +2381,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.76, diameter_m=0.31, material='metal', soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=0.53, diameter_m=0.24, material='metal', heterogeneity=0.22)),
             ("clean", 900, "clean", dict()),
+            ],
+            [  # hundred-and-ninety-third batch (sixtieth session, drawn with draw_blind_batch.py 193
+               # after batch 192 was scored and the session's detector change; to be scored first with that code)
+            ("cavity", 600, "cavity", dict(length_m=0.86, height_m=0.24, depth_top_m=0.42, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.69, height_m=0.34, depth_top_m=0.73)),
+            ("void", 900, "void", dict(length_m=1.43, height_m=0.034, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.18, height_m=0.35, depth_top_m=0.45, eps_r=25.3, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.0, height_m=0.5, depth_top_m=0.54)),
+            ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.14, material='pvc')),
+            ("pipe", 600, "pipe", dict(depth_m=0.63, diameter_m=0.25, material='metal', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil='uniform')),
             ]]
 
 
