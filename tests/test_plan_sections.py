@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -73,7 +75,7 @@ def test_segmentation_is_sign_and_scale_free_and_keeps_min_size(method, layout):
     y = piecewise(cps, n, levels, 1.0, np.random.default_rng(seed))
     found = segment(y, method=method, min_size=10, penalty=5.0, threshold=2.2)
     edges = [0, *found, n]
-    assert all(b - a >= 10 for a, b in zip(edges[:-1], edges[1:], strict=True)), found
+    assert all(b - a >= 10 for a, b in pairwise(edges)), found
     assert segment(-y, method=method, min_size=10, penalty=5.0, threshold=2.2) == found
     assert segment(4.0 * y, method=method, min_size=10, penalty=5.0, threshold=2.2) == found
 
