@@ -2392,6 +2392,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.66, diameter_m=0.14, material='pvc')),
             ("pipe", 600, "pipe", dict(depth_m=0.63, diameter_m=0.25, material='metal', soil_materials=DRY_SAND)),
             ("clean", 400, "clean", dict(soil='uniform')),
+            ],
+            [  # hundred-and-ninety-fourth batch (sixtieth session, drawn with draw_blind_batch.py 194
+               # --varied at the session's end, after batch 193 was scored; to be scored first with that session's final code)
+            ("cavity", 900, "cavity", dict(length_m=0.51, height_m=0.45, depth_top_m=0.35, soil='uniform', asphalt_m=0.08)),
+            ("cavity", 400, "cavity", dict(length_m=0.54, height_m=0.48, depth_top_m=0.58, soil_materials=DRY_SAND, step_m=0.03)),
+            ("void", 600, "void", dict(length_m=1.48, height_m=0.018, under='asphalt', soil='uniform', waveform='gaussiandot', step_m=0.03)),
+            ("water_rich", 400, "water_rich", dict(length_m=1.07, height_m=0.37, depth_top_m=0.85, eps_r=22.5, soil_materials=WET_CLAY, step_m=0.03, asphalt_m=0.15, sigma_s_m=0.064)),
+            ("loose", 400, "loose", dict(length_m=1.31, height_m=0.51, depth_top_m=0.58, antenna_height_m=0.01, step_m=0.03, asphalt_m=0.19)),
+            ("pipe", 900, "pipe", dict(depth_m=0.59, diameter_m=0.21, material='pvc', soil_materials=DRY_SAND, heterogeneity=0.26, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.31, material='metal', heterogeneity=0.12, waveform='gaussiandot')),
+            ("clean", 600, "clean", dict(soil='uniform')),
             ]]
 
 
