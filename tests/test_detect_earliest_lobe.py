@@ -54,6 +54,15 @@ def test_a_flat_topped_cavity_is_found_at_its_top():
     # the truth: 1.03-1.95 m along the line, top 0.85 m down
     assert row["distance_start_m"] < 1.25 and row["distance_end_m"] > 1.75
     assert abs(row["depth_top_m"] - 0.85) < 0.2
+    # and its evidence says how its top was read
+    assert "earliest strong wavelet" in row["evidence"]
+
+
+def test_a_cavity_read_at_its_strongest_wavelet_says_nothing_of_it():
+    det = detect_validation_file("fullwave_blind/bw400_cavity_01_clean.sgy")
+    cav = _cavities(det)
+    assert len(cav) >= 1
+    assert not cav["evidence"].str.contains("earliest strong wavelet").any()
 
 
 def test_without_the_remeasure_it_is_missed(monkeypatch):

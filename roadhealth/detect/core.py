@@ -316,6 +316,12 @@ SPLIT_TEXT = {
              "the top of the other (the top bends the wrong way for one body there)"),
 }
 
+#: What the evidence says of a region read again with other tops (``top_reading``).
+TOP_READING_TEXT = {
+    "earliest": ("top read at each column's earliest strong wavelet: read at the strongest, a later arrival "
+                 "(the body's bottom and the crossing diffractions of its edges) gave no kind"),
+}
+
 #: A region with a point-like top whose energy 1.5-4 periods under its top exceeds this fraction of
 #: its top lobe's may be a pipe with something under it, and is looked under as pipes are
 #: (:func:`_look_under_pipes`): a metal pipe has no bottom reflection and hardly rings (full-wave
@@ -1439,19 +1445,20 @@ def _remeasure_earliest_lobe(cls, strong, att, reg, recs, pr: Prepared, depth_ru
         return cls, strong
     return _remeasure_at(cls, strong, att, reg, recs, pr, depth_rule, th, REMEASURE_EARLY_DECISIONS, "s_top_early",
                          v0=v0, dt=dt, t0=t0, dist=dist, off=off, n_channels=n_channels, n_traces=n_traces,
-                         peak_at_top=True, kinds=AIR_KINDS, min_z=REMEASURE_EARLY_MIN_Z)
+                         peak_at_top=True, kinds=AIR_KINDS, min_z=REMEASURE_EARLY_MIN_Z, mark="earliest")
 
 
 def _remeasure_at(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, decisions, top_column, *, v0, dt, t0,
                   dist, off, n_channels, n_traces, peak_at_top: bool = False, kinds: tuple | None = None,
-                  min_z: float | None = None):
+                  min_z: float | None = None, mark: str | None = None):
     """The whole regions whose decision is one of ``decisions`` and some of whose columns have
     ``top_column`` (a column of the records) other than their top, measured again with every
     column's top there, and replaced by that reading where it is a defect of
     :data:`SPLIT_MIN_CONFIDENCE` or more, not a point's top. With ``peak_at_top`` the times the
     hyperbola is fitted to (``s_peak``) are the new tops too (a local envelope maximum). With
     ``kinds`` only a reading as one of those kinds replaces a region; with ``min_z`` only regions
-    whose ``z_peak`` reaches it are read again."""
+    whose ``z_peak`` reaches it are read again; with ``mark`` the rows so replaced carry it in
+    ``top_reading`` (None in the others; the evidence says so, :data:`TOP_READING_TEXT`)."""
     if cls.empty or recs.empty:
         return cls, strong
     rec_lab = recs["label"].to_numpy()
@@ -1491,6 +1498,10 @@ def _remeasure_at(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, dec
                     & (np.isin(c2["decision"].to_numpy(object), kinds) if kinds is not None else True)]
     if good.size == 0:
         return cls, strong
+    if mark is not None:
+        if "top_reading" not in cls:
+            cls = cls.assign(top_reading=None)
+        c2 = c2.assign(top_reading=mark)
     cls = pd.concat([cls.drop(index=good), c2.loc[good].reindex(columns=cls.columns)])
     strong = pd.concat([strong[~np.isin(strong["label"].to_numpy(), good)],
                         s2[np.isin(s2["label"].to_numpy(), good)]], ignore_index=True)
@@ -1884,6 +1895,9 @@ def _evidence(r, pr: Prepared) -> str:
     split = r.get("split")
     if isinstance(split, str) and split in SPLIT_TEXT:
         parts.append(SPLIT_TEXT[split])
+    reading = r.get("top_reading")
+    if isinstance(reading, str) and reading in TOP_READING_TEXT:
+        parts.append(TOP_READING_TEXT[reading])
     ratio = r.get("slow_bottom_ratio", np.nan)
     if np.isfinite(ratio):
         parts.append(f"read as a slow body's bottom: a reflection of the surface's polarity "
