@@ -1441,7 +1441,7 @@ def _remeasure_earliest_lobe(cls, strong, att, reg, recs, pr: Prepared, depth_ru
     flat-topped cavity the bottom reflection and the crossing diffractions of the two edges arrive
     together 1-2 periods after the top, and stronger: read there, the top has the surface's
     polarity and the region reads as nothing (blind 600 MHz flat-topped cavities in dry sand)."""
-    if REMEASURE_EARLY_DECISIONS is None or "s_top_early" not in recs:
+    if REMEASURE_EARLY_DECISIONS is None:
         return cls, strong
     return _remeasure_at(cls, strong, att, reg, recs, pr, depth_rule, th, REMEASURE_EARLY_DECISIONS, "s_top_early",
                          v0=v0, dt=dt, t0=t0, dist=dist, off=off, n_channels=n_channels, n_traces=n_traces,
@@ -1477,12 +1477,11 @@ def _remeasure_at(cls, strong, att, reg, recs, pr: Prepared, depth_rule, th, dec
     cols = (r["c"].to_numpy() * n_t + r["t"].to_numpy()).astype(np.int64)
     s_top = r[top_column].to_numpy()
     env_all, h_all, ri = att.analytic_rows(cols)
-    r = r.assign(s_top=s_top, s_first=np.minimum(r["s_first"].to_numpy(), s_top),
+    # (the columns moved: their new top is a local envelope maximum, the fitted times too)
+    s_peak = np.where(s_top != r["s_top"].to_numpy(), s_top, r["s_peak"].to_numpy()) if peak_at_top else r["s_peak"]
+    r = r.assign(s_top=s_top, s_first=np.minimum(r["s_first"].to_numpy(), s_top), s_peak=s_peak,
                  a_top=att.x.reshape(-1, n_s)[cols, s_top].astype(float), e_top=env_all[ri, s_top].astype(float),
                  h_top=h_all[ri, s_top].astype(float))
-    if peak_at_top:
-        moved_col = s_top != recs.loc[r.index, "s_top"].to_numpy()
-        r = r.assign(s_peak=np.where(moved_col, s_top, r["s_peak"].to_numpy()))
     f2, s2 = region_features(att, reg, dt_ns=dt, t0_ns=t0, surface_ns=pr.surface_ns, centre_mhz=pr.centre_mhz,
                              velocity_m_per_ns=v0, distance_m=dist, offset_m=off, records=r,
                              max_regions=MAX_FIT_REGIONS)

@@ -243,10 +243,12 @@ def _climb_to_peak(env: np.ndarray, ri: np.ndarray, s_top: np.ndarray, rising: n
     return out
 
 
-def _earliest_strong_lobe(win: np.ndarray, j: np.ndarray, fraction: float, period: int) -> np.ndarray:
+def _earliest_strong_lobe(win: np.ndarray, j: np.ndarray, fraction: float | None, period: int,
+                          min_periods: float = EARLY_TOP_MIN_PERIODS) -> np.ndarray:
     """``j`` (each row's envelope maximum in ``win``) moved to the row's earliest local envelope
-    maximum that reaches ``fraction`` of it and lies at least ``EARLY_TOP_MIN_PERIODS`` periods
-    before it (a separate wavelet, not a lobe of the same one; :data:`EARLY_TOP_FRACTION`)."""
+    maximum that reaches ``fraction`` of it and lies at least ``min_periods`` periods of ``period``
+    samples before it (a separate wavelet, not a lobe of the same one; :data:`EARLY_TOP_FRACTION`;
+    ``fraction`` None: ``j`` itself)."""
     n = win.shape[1]
     if fraction is None or n < 3:
         return j
@@ -254,7 +256,7 @@ def _earliest_strong_lobe(win: np.ndarray, j: np.ndarray, fraction: float, perio
     local = np.zeros(win.shape, dtype=bool)
     local[:, 1:-1] = (win[:, 1:-1] >= win[:, :-2]) & (win[:, 1:-1] > win[:, 2:])
     idx = np.arange(n)[None, :]
-    ok = local & (win >= fraction * peak[:, None]) & (idx <= (j - EARLY_TOP_MIN_PERIODS * period)[:, None])
+    ok = local & (win >= fraction * peak[:, None]) & (idx <= (j - min_periods * period)[:, None])
     has = ok.any(axis=1)
     return np.where(has, np.argmax(ok, axis=1), j)
 
@@ -320,7 +322,7 @@ def column_records(att: Attributes, reg: Regions) -> pd.DataFrame:
     j = np.argmax(win, axis=1)
     # and the earliest separate wavelet nearly as strong (``s_top_early``, read again by
     # core._remeasure_earliest_lobe where the region reads as nothing)
-    s_top_early = k[np.arange(k.shape[0]), _earliest_strong_lobe(win, j, EARLY_TOP_FRACTION, p)]
+    s_top_early = k[rows, _earliest_strong_lobe(win, j, EARLY_TOP_FRACTION, p)]
     s_top = k[rows, j]
     # the top wavelet's own envelope peak, where the window ended on its rising edge (the times
     # the diffraction-hyperbola fit reads; :data:`TOP_CLIMB_PERIODS`)
