@@ -2403,6 +2403,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.59, diameter_m=0.21, material='pvc', soil_materials=DRY_SAND, heterogeneity=0.26, waveform='gaussiandot')),
             ("pipe", 400, "pipe", dict(depth_m=0.54, diameter_m=0.31, material='metal', heterogeneity=0.12, waveform='gaussiandot')),
             ("clean", 600, "clean", dict(soil='uniform')),
+            ],
+            [  # hundred-and-ninety-fifth batch (sixty-first session, drawn with draw_blind_batch.py 195
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=0.93, height_m=0.18, depth_top_m=0.57)),
+            ("cavity", 900, "cavity", dict(length_m=0.43, height_m=0.21, depth_top_m=0.59, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.12, height_m=0.015, under='asphalt', soil_materials=DRY_SAND)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.69, height_m=0.39, depth_top_m=0.68, eps_r=22.9, soil_materials=DRY_SAND)),
+            ("loose", 900, "loose", dict(length_m=1.33, height_m=0.53, depth_top_m=0.27)),
+            ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.13, material='metal')),
+            ("pipe", 600, "pipe", dict(depth_m=0.65, diameter_m=0.3, material='pvc')),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND)),
             ]]
 
 
