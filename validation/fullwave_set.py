@@ -2414,6 +2414,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.51, diameter_m=0.13, material='metal')),
             ("pipe", 600, "pipe", dict(depth_m=0.65, diameter_m=0.3, material='pvc')),
             ("clean", 600, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # hundred-and-ninety-sixth batch (sixty-first session, drawn with draw_blind_batch.py 196
+               # --varied after batch 195 was scored; to be scored first with the session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.88, height_m=0.3, depth_top_m=1.13, soil='uniform', waveform='gaussiandot', step_m=0.02, water_fraction=0.25)),
+            ("cavity", 600, "cavity", dict(length_m=0.36, height_m=0.15, depth_top_m=0.63, waveform='gaussiandot', asphalt_m=0.07, flat_top=True, water_fraction=0.59)),
+            ("void", 400, "void", dict(length_m=1.46, height_m=0.036, under='base', heterogeneity=0.23, antenna_height_m=0.09)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.7, height_m=0.37, depth_top_m=0.43, eps_r=18.7, soil_materials=DRY_SAND, step_m=0.03)),
+            ("loose", 600, "loose", dict(length_m=1.34, height_m=0.42, depth_top_m=0.59, soil_materials=DRY_SAND, antenna_height_m=0.05)),
+            ("pipe", 600, "pipe", dict(depth_m=0.62, diameter_m=0.17, material='metal', soil='uniform', antenna_height_m=0.05)),
+            ("pipe", 400, "pipe", dict(depth_m=0.92, diameter_m=0.25, material='metal', soil_materials=WET_CLAY, heterogeneity=0.15, asphalt_m=0.1)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.13, step_m=0.03)),
             ]]
 
 
