@@ -325,6 +325,20 @@ SOIL_BODY_MULTIPLE = (0.17, 0.13)
 #: loose as soil, measured as a body, not as chaotic scattering).
 SOIL_BODY_CALL = 0.5
 
+#: A body of soil, not air, by its strength (:func:`scores`): a wide, flat top (``flat_top_length_m``
+#: from the second pair's first value, fully at its second), laterally continuous at zero dip
+#: (``coherence``, first pair), of the polarity of air but weak against the surface reflection
+#: (``top_surface_ratio`` under the third pair's first value, fully under its second), no deeper
+#: than the last value (m). A reflector wider than its Fresnel zone is not weakened by its size:
+#: air under soil returns |r| 0.4-0.6 and a looser or drier body of soil 0.05-0.15 (eps_r 7 in 12:
+#: 0.13). Blind full-wave cavities called cavities whose tops are that flat and continuous (19,
+#: clean and noisy, 0.35-1.07 m down, 400-900 MHz) read 0.20-0.90; the hand-written loose boxes (eps_r
+#: 5-9, 0.7-1.1 m down) 0.025-0.076, and were cavities wherever noise lifted their internal multiple
+#: over the bar above (the multiple of a body of soil is a few hundredths of its bottom; noise reads
+#: 0.36-0.46 there). Where the measure exists only: short lines with their gain known
+#: (``top_surface_ratio`` is NaN otherwise). None: off.
+WEAK_FLAT_BODY: tuple | None = ((0.85, 0.9), (0.6, 0.7), (0.14, 0.10), 1.2)
+
 #: ... but not a layer that steps: a top laterally continuous at zero dip (``coherence`` from the
 #: first value of the first pair, fully at the second) that fits no single plane (``plane_rms_ns``
 #: over the period from the first value of the second pair, fully at the second) is two flat
@@ -699,6 +713,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # box of eps_r 7 in 13, 0.5 m tall, 0.12. Not for voids: a layer under the pavement is their
     # "bottom" (0.02-0.06 then)
     soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
+    # or, whatever rings under it, by its strength: a wide flat top of air's polarity that reflects
+    # as weakly as soil on soil (see WEAK_FLAT_BODY)
+    weak_flat = np.zeros(len(f))
+    if WEAK_FLAT_BODY is not None and {"top_surface_ratio", "flat_top_length_m"} <= set(f.columns):
+        (c0, c1), (l0, l1), (s0, s1), d_max = WEAK_FLAT_BODY
+        weak_flat = np.nan_to_num(ramp(coh, c0, c1) * ramp(f["flat_top_length_m"].to_numpy(float), l0, l1)
+                                  * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0) * (depth <= d_max)
+        soil_body = np.maximum(soil_body, weak_flat)
     # (one or the other, with the body's whole score: a score shared between cavity and loose in
     # the ramps' middle would tie them and lose the body to any clutter class or to the
     # confidence floor)
@@ -863,6 +885,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out.attrs["point_top"] = shape_top * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
     out.attrs["lossy_bottom"] = lossy * shape
     out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
+    out.attrs["weak_flat_body"] = np.where((soil > 0) & (weak_flat >= soil_body), weak_flat, 0.0)  # (by its strength)
     out.attrs["flat_top_taper"] = tapered
     return out
 
@@ -921,7 +944,9 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                lossy_bottom=np.asarray(s.attrs.get("lossy_bottom", np.zeros(len(s))), dtype=float),
                flat_top_taper=np.asarray(s.attrs.get("flat_top_taper", np.zeros(len(s))), dtype=float),
                unexplained_zone=np.asarray(s.attrs.get("unexplained_zone", np.zeros(len(s))), dtype=float),
-               soil_body=soil_body, decision=decision,
+               soil_body=soil_body,
+               weak_flat_body=np.asarray(s.attrs.get("weak_flat_body", np.zeros(len(s))), dtype=float),
+               decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns
     # already in ``f`` (classifying a classified table) are replaced

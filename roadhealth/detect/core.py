@@ -76,7 +76,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
-                "soil_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
+                "soil_body", "weak_flat_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
                 "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "top_surface_ratio", "unexplained_zone",
                 "point_like", "phase_consistency_smooth")
 
@@ -1872,7 +1872,11 @@ def _evidence(r, pr: Prepared) -> str:
                 "surface's (a small air body's merged top and bottom, or a small metal pipe's echo, turn its phase)")
     elif r["decision"] == "cavity" and r.get("point_like", 0.0) > POINT_LIKE_SAID:
         rule = "strong reflection of polarity opposite to the surface's"  # (point-like: said below)
-    if r["decision"] == "loose" and r.get("soil_body", 0.0) >= SOIL_BODY_CALL:
+    if r["decision"] == "loose" and r.get("weak_flat_body", 0.0) >= SOIL_BODY_CALL:
+        rule = ("a body of soil looser or drier than its surroundings: a wide flat top of the polarity of air "
+                f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone), as soil on soil does; "
+                "air under soil would return several times that")
+    elif r["decision"] == "loose" and r.get("soil_body", 0.0) >= SOIL_BODY_CALL:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
                 f"({r['multiple_ratio']:.2f} of the bottom; an air body rings with 0.25-0.36)")
