@@ -91,3 +91,11 @@ def test_an_air_box_on_the_same_road_stays_a_cavity():
     times stronger."""
     det = _detect(HANDWRITTEN / "airbox400_merged.h5")
     assert list(det["kind"]) == ["cavity"]
+
+
+def test_where_the_missing_multiple_says_it_too_the_evidence_gives_that():
+    """The body of soil by its missing internal multiple (``SOIL_BODY_MULTIPLE``) was there first;
+    where both say soil, the row is marked as that one's (its evidence names the multiple)."""
+    cls = classify(pd.DataFrame([_row(**{**BASE, "multiple_ratio": 0.1})]), Thresholds())
+    assert cls["decision"].iloc[0] == "loose"
+    assert cls["soil_body"].iloc[0] >= cl.SOIL_BODY_CALL and cls["weak_flat_body"].iloc[0] == 0.0

@@ -713,6 +713,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # box of eps_r 7 in 13, 0.5 m tall, 0.12. Not for voids: a layer under the pavement is their
     # "bottom" (0.02-0.06 then)
     soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
+    by_multiple = soil_body.copy()
     # or, whatever rings under it, by its strength: a wide flat top of air's polarity that reflects
     # as weakly as soil on soil (see WEAK_FLAT_BODY)
     weak_flat = np.zeros(len(f))
@@ -885,7 +886,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out.attrs["point_top"] = shape_top * ramp(length, th.pipe_max_length_m + 0.4, th.pipe_max_length_m)
     out.attrs["lossy_bottom"] = lossy * shape
     out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
-    out.attrs["weak_flat_body"] = np.where((soil > 0) & (weak_flat >= soil_body), weak_flat, 0.0)  # (by its strength)
+    # (by its strength alone: where the missing multiple says it too, the evidence gives that)
+    out.attrs["weak_flat_body"] = np.where((soil > 0) & (by_multiple < SOIL_BODY_CALL), weak_flat, 0.0)
     out.attrs["flat_top_taper"] = tapered
     return out
 
