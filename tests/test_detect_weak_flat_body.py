@@ -99,3 +99,29 @@ def test_where_the_missing_multiple_says_it_too_the_evidence_gives_that():
     cls = classify(pd.DataFrame([_row(**{**BASE, "multiple_ratio": 0.1})]), Thresholds())
     assert cls["decision"].iloc[0] == "loose"
     assert cls["soil_body"].iloc[0] >= cl.SOIL_BODY_CALL and cls["weak_flat_body"].iloc[0] == 0.0
+
+
+def test_one_skipped_pick_is_no_layer_step():
+    """The layer-step guard (``SOIL_BODY_LAYER_STEP``) reads the plane's misfit without isolated
+    cycle skips: a flat top whose one edge pick jumped a lobe keeps a small misfit, a top in two
+    runs at two depths keeps its large one."""
+    from roadhealth.detect.features import _robust_plane_rms
+
+    period = 2.2
+    x = np.linspace(1.2, 2.4, 25)
+    a = np.vstack([np.ones_like(x), x - x.mean()]).T
+    rng = np.random.default_rng(0)
+    flat = 13.6 + 0.15 * rng.standard_normal(x.size)
+    flat[0] += 2.6  # one pick a lobe late
+    step = np.where(x < 1.8, 13.6, 13.6 + period)
+    for t, small in ((flat, True), (step, False)):
+        coef, *_ = np.linalg.lstsq(a, t, rcond=None)
+        rms_all = float(np.sqrt(np.mean((a @ coef - t) ** 2)))
+        kept = _robust_plane_rms(a, t, coef, period)
+        assert (kept < 0.15 * period) == small
+        assert kept <= rms_all
+    # so a body of soil whose noisy top has such a skip stays loose, and a stepping layer does not
+    rows = [_row(**{**BASE, "plane_rms_ns": 0.55, "plane_rms_kept_ns": 0.2}),
+            _row(**{**BASE, "plane_rms_ns": 0.55, "plane_rms_kept_ns": 0.55})]
+    cls = classify(pd.DataFrame(rows), Thresholds())
+    assert cls["decision"].iloc[0] == "loose" and cls["decision"].iloc[1] != "loose"

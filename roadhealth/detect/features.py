@@ -69,7 +69,8 @@ feature           meaning
 ``channel_fraction``  fraction of the array's channels the region reaches
 ``apex_line_rms_m``   misfit of a straight line through the per-channel apexes in plan (a pipe)
 ``plane_rms_ns``  misfit of a straight line through the top times along track (0: a flat or
-                  dipping plane, a layer), and its slope ``dip_ns_per_m``
+                  dipping plane, a layer), and its slope ``dip_ns_per_m``; ``plane_rms_kept_ns``
+                  the same without isolated cycle skips (:func:`_robust_plane_rms`)
 ================  =================================================================================
 """
 
@@ -1159,6 +1160,27 @@ HYPERBOLA_MAX_DROPPED = 0.15
 HYPERBOLA_KEEP_RESIDUAL_PERIODS = 0.25
 
 
+PLANE_KEEP = True
+
+
+def _robust_plane_rms(a: np.ndarray, t: np.ndarray, coef: np.ndarray, period_ns: float) -> float:
+    """The misfit (ns) of a straight line through a region's top picks refitted without isolated
+    cycle skips, as :func:`_robust_hyperbola` drops them: picks off the first line by more than three
+    robust standard deviations and :data:`HYPERBOLA_KEEP_RESIDUAL_PERIODS` period, when they are at
+    most :data:`HYPERBOLA_MAX_DROPPED` of the picks (one at least) and five remain. A layer whose
+    depth steps leaves two runs of picks at two depths, which this keeps; one pick that jumped a
+    lobe in noise is not a step."""
+    res = t - a @ coef
+    rms = float(np.sqrt(np.mean(res ** 2)))
+    mad = 1.4826 * float(np.median(np.abs(res - np.median(res))))
+    bad = np.abs(res) > max(3.0 * mad, HYPERBOLA_KEEP_RESIDUAL_PERIODS * period_ns)
+    n_bad = int(bad.sum())
+    if n_bad == 0 or n_bad > max(1, int(HYPERBOLA_MAX_DROPPED * t.size)) or t.size - n_bad < 5:
+        return rms
+    c2, *_ = np.linalg.lstsq(a[~bad], t[~bad], rcond=None)
+    return float(np.sqrt(np.mean((a[~bad] @ c2 - t[~bad]) ** 2)))
+
+
 def _robust_hyperbola(x: np.ndarray, t: np.ndarray, w: np.ndarray, period_ns: float) -> dict:
     """:func:`~roadhealth.processing.fit_hyperbola` of one region's top picks, refitted without
     isolated cycle skips.
@@ -1246,6 +1268,7 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         a = np.vstack([np.ones_like(xd), xd - xd.mean()]).T
         coef, *_ = np.linalg.lstsq(a, tt, rcond=None)
         line_rms = float(np.sqrt(np.mean((a @ coef - tt) ** 2)))
+        kept_rms = _robust_plane_rms(a, tt, coef, period_ns) if PLANE_KEEP else line_rms
         # the flat part of the top: along-track extent of the tops within a quarter period of
         # the apex (the earliest strong top), against what a point diffractor there would give
         strong_top = w >= 0.5 * float(w.max())
@@ -1253,8 +1276,8 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         near = strong_top & (tt <= t_apex + 0.25 * period_ns)
         flat_m = float(np.ptp(xd[near])) + spacing_m if near.any() else np.nan
         rows[lab[sel[i0]]] = (fit["velocity_m_per_ns"], fit["rms_residual_ns"], fit["rms_all_ns"], fit["x0_m"],
-                              float(coef[1]), line_rms, flat_m, t_apex)
+                              float(coef[1]), line_rms, flat_m, t_apex, kept_rms)
     cols = ["hyperbola_v", "hyperbola_rms_ns", "hyperbola_rms_all_ns", "hyperbola_x0_m", "dip_ns_per_m",
-            "plane_rms_ns", "apex_flat_m", "t_apex_ns"]
+            "plane_rms_ns", "apex_flat_m", "t_apex_ns", "plane_rms_kept_ns"]
     # float columns even when no region has enough columns for a fit (an empty frame)
     return pd.DataFrame.from_dict(rows, orient="index", columns=cols).astype(float)
