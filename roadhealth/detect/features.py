@@ -1160,9 +1160,6 @@ HYPERBOLA_MAX_DROPPED = 0.15
 HYPERBOLA_KEEP_RESIDUAL_PERIODS = 0.25
 
 
-PLANE_KEEP = True
-
-
 def _robust_plane_rms(a: np.ndarray, t: np.ndarray, coef: np.ndarray, period_ns: float) -> float:
     """The misfit (ns) of a straight line through a region's top picks refitted without isolated
     cycle skips, as :func:`_robust_hyperbola` drops them: picks off the first line by more than three
@@ -1268,7 +1265,7 @@ def _hyperbolas(recs: pd.DataFrame, distance_m: np.ndarray, t0_ns: float, dt_ns:
         a = np.vstack([np.ones_like(xd), xd - xd.mean()]).T
         coef, *_ = np.linalg.lstsq(a, tt, rcond=None)
         line_rms = float(np.sqrt(np.mean((a @ coef - tt) ** 2)))
-        kept_rms = _robust_plane_rms(a, tt, coef, period_ns) if PLANE_KEEP else line_rms
+        kept_rms = _robust_plane_rms(a, tt, coef, period_ns)
         # the flat part of the top: along-track extent of the tops within a quarter period of
         # the apex (the earliest strong top), against what a point diffractor there would give
         strong_top = w >= 0.5 * float(w.max())
