@@ -126,3 +126,28 @@ def test_source_waveform_is_written_and_checked():
     assert "#waveform: ricker 1" in to_gprmax(model, dx_m=0.004, depth_m=0.5, frequency_mhz=400.0)
     with pytest.raises(ValueError, match="waveform"):
         to_gprmax(model, dx_m=0.004, waveform="sine-ish")
+
+
+def _loose_boxes(**kw):
+    from roadhealth.synth.model import LooseZone, default_layers
+
+    model = RoadModel(2.6, layers=default_layers(), seed=3, scatterer_density_per_m3=0.0,
+                      objects=[LooseZone(s_m=1.3, u_m=0.0, depth_top_m=0.5, length_m=1.0, width_m=1.0,
+                                         height_m=0.4, **kw)])
+    text = to_gprmax(model, dx_m=0.01, body_cell_m=0.01, depth_m=1.2)
+    mats = {ln.split()[-1]: float(ln.split()[1]) for ln in text.splitlines()
+            if ln.startswith("#material:") and "loose" in ln}
+    n_boxes = sum(1 for ln in text.splitlines() if ln.startswith("#box:") and "loose" in ln)
+    return mats, n_boxes
+
+
+def test_a_loose_zone_is_a_mosaic_of_random_cells_or_one_homogeneous_body():
+    """The default builds loose soil from cells of random permittivity (eps_r 4.5-8.5); the
+    ``uniform`` style, as another modeller may build loosened soil, from one material of the
+    zone's ``eps_r`` (the validation's ``--varied`` draws use it from batch 197 on)."""
+    mats, _ = _loose_boxes()
+    assert len(mats) >= 3 and min(mats.values()) == 4.5 and max(mats.values()) <= 8.5
+    mats, n = _loose_boxes(style="uniform", eps_r=7.8)
+    assert mats == {"loose_soil_7p8": 7.8} and n > 0
+    with pytest.raises(ValueError, match="style"):
+        _loose_boxes(style="fractal")

@@ -44,6 +44,26 @@ def test_varied_draw_keeps_the_plain_draw_and_only_adds_set_up_variations():
     assert added == allowed
 
 
+def test_varied_draw_builds_loose_zones_uniform_from_batch_197_on():
+    """From batch 197 (``draw_blind_batch.UNIFORM_LOOSE_FROM``) a varied loose zone may be one
+    homogeneous body of 0.5-0.75 times the permittivity around it; the batches before are drawn as
+    they were. The full-wave model gives it that permittivity of the layer holding its middle."""
+    for seed in range(160, draw.UNIFORM_LOOSE_FROM):
+        assert all("loose_style" not in q for *_, q in draw.vary(seed, draw.draw(seed)))
+    uniform = [(seed, q) for seed in range(draw.UNIFORM_LOOSE_FROM, draw.UNIFORM_LOOSE_FROM + 30)
+               for kind, _, _, q in draw.vary(seed, draw.draw(seed)) if "loose_style" in q]
+    assert uniform and all(q["loose_style"] == "uniform" and 0.5 <= q["eps_ratio"] <= 0.75 for _, q in uniform)
+    sc = {"name": "bw400_loose_x", "index": 1, "frequency_mhz": 400, "object": "loose", "batch": 197,
+          "jitter": {"s_m": 2.0, "asphalt_m": 0.15, "base_m": 0.3, "subbase_m": 0.25},
+          "params": {"length_m": 1.2, "height_m": 0.4, "depth_top_m": 0.9, "loose_style": "uniform",
+                     "eps_ratio": 0.6}}
+    (zone,) = fw.build_model(sc).objects
+    assert zone.style == "uniform" and zone.eps_r == pytest.approx(0.6 * 13.0)  # in the subgrade (eps_r 13)
+    sc["params"] = dict(sc["params"], depth_top_m=0.2)  # its middle, 0.4 m down, in the base (0.15-0.45 m, eps_r 8)
+    (zone,) = fw.build_model(sc).objects
+    assert zone.eps_r == pytest.approx(0.6 * 8.0)
+
+
 @pytest.mark.parametrize("which,folder", [("main", "fullwave"), ("blind", "fullwave_blind")])
 def test_committed_scenario_list_is_what_the_generator_draws(which, folder):
     """Every full-wave line already run was drawn from its template and seed as the committed

@@ -26,7 +26,10 @@ on its own from a second stream of the seed (``[SEED, 1]``):
 * asphalt 5-25 cm thick (p 0.3);
 * cavities flat-topped (p 0.3), a rounder or boxier footprint (``shape_power`` 1.5-4, p 0.3) or partly
   water-filled (20-60 %, p 0.15); water-rich zones flat-topped (p 0.3) with a conductivity of
-  0.01-0.15 S/m (p 0.5); plastic pipes water-filled (p 0.3).
+  0.01-0.15 S/m (p 0.5); plastic pipes water-filled (p 0.3); from batch 197 on (sixty-first session),
+  loose zones built as one homogeneous body of 0.5-0.75 times the permittivity around them instead
+  of the mosaic of random cells (``loose_style="uniform"``, ``eps_ratio``; p 0.3), as another
+  modeller may build loosened soil (the draw of every later line of such a batch moves with it).
 
 The draw is made before the batch is run and written into ``fullwave_set.py`` unchanged; nothing in it
 looks at any detection result.
@@ -88,6 +91,11 @@ def draw(seed: int) -> list[tuple[str, int, str, dict]]:
     return out
 
 
+#: The first batch whose ``--varied`` draw may build a loose zone as one homogeneous body (earlier
+#: batches are drawn as they were).
+UNIFORM_LOOSE_FROM = 197
+
+
 def vary(seed: int, lines: list[tuple[str, int, str, dict]]) -> list[tuple[str, int, str, dict]]:
     """The lines of :func:`draw` with the ``--varied`` set-up variations (see the module's notes)."""
     rng = np.random.default_rng([seed, 1])
@@ -118,6 +126,9 @@ def vary(seed: int, lines: list[tuple[str, int, str, dict]]) -> list[tuple[str, 
                 q["sigma_s_m"] = _r(rng, 0.01, 0.15, 3)
         elif kind == "pipe" and q.get("material") == "pvc" and rng.uniform() < 0.3:
             q["fill"] = "water"
+        elif kind == "loose" and seed >= UNIFORM_LOOSE_FROM and rng.uniform() < 0.3:
+            q["loose_style"] = "uniform"
+            q["eps_ratio"] = _r(rng, 0.5, 0.75)
         out.append((kind, band, obj, q))
     return out
 

@@ -2565,8 +2565,19 @@ def build_model(sc: dict) -> RoadModel:
         objects.append(Void(s_m=s, u_m=0.0, length_m=p["length_m"], width_m=1.0, height_m=p["height_m"],
                             under=p["under"]))
     elif obj == "loose":
+        extra = {}
+        if p.get("loose_style") == "uniform":  # one homogeneous body, eps_ratio x its surroundings'
+            mid, top_of = p["depth_top_m"] + 0.5 * p["height_m"], 0.0
+            around = layers[-1].material.eps_r
+            for lay in layers:  # (the layer holding the body's middle; the last one is unbounded)
+                if lay.thickness_m is not None and top_of + lay.thickness_m <= mid:
+                    top_of += lay.thickness_m
+                    continue
+                around = lay.material.eps_r
+                break
+            extra = dict(style="uniform", eps_r=round(float(p["eps_ratio"]) * around, 2))
         objects.append(LooseZone(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
-                                 width_m=p["length_m"], height_m=p["height_m"]))
+                                 width_m=p["length_m"], height_m=p["height_m"], **extra))
     elif obj == "water_rich":
         objects.append(WaterRichZone(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
                                      width_m=p["length_m"], height_m=p["height_m"], eps_r=p["eps_r"],

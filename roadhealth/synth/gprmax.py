@@ -276,7 +276,8 @@ def to_gprmax(
         m = obj.material()
         body_lines.append(f"{obj.kind}: {obj.description()}")
         bs0, bs1, bu0, bu1 = obj.extent()
-        c = loose_cell if isinstance(obj, LooseZone) else cell
+        mosaic = isinstance(obj, LooseZone) and obj.style == "mosaic"
+        c = loose_cell if mosaic else cell
         sx = np.arange(max(bs0, s0) + c / 2, min(bs1, s1), c)
         if sx.size == 0:
             continue
@@ -284,7 +285,7 @@ def to_gprmax(
         for u in uu:
             top, bottom = obj.profile(obj.rho(sx, u))
             inside = np.isfinite(top)
-            if isinstance(obj, LooseZone):
+            if mosaic:
                 zc = np.arange(obj.depth_top_m + c / 2, obj.depth_top_m + obj.height_m, c)
                 for zk in zc:
                     m_in = inside & (np.nan_to_num(top, nan=1e9) <= zk) & (zk < np.nan_to_num(bottom, nan=-1e9))
@@ -309,8 +310,8 @@ def to_gprmax(
                 zt, zb = tq[k] * cell, max(bq[k] * cell, tq[k] * cell + dx_m)
                 xa, xb = X(sx[k] - cell / 2), X(sx[j] + cell / 2)
                 ya, yb = (Y(u - cell / 2), Y(u + cell / 2)) if not two_d else (None, None)
-                name = material(m.name if m.name != "wet_soil" else f"wet_soil_{m.eps_r:g}".replace(".", "p"),
-                                m.eps_r, m.sigma_s_m)
+                name = material(f"{m.name}_{m.eps_r:g}".replace(".", "p") if m.name in ("wet_soil", "loose_soil")
+                                else m.name, m.eps_r, m.sigma_s_m)
                 box(xa, V(zb), xb, V(zt), name, ya, yb)
                 if isinstance(obj, Cavity) and obj.water_fraction > 0:
                     zw = obj.depth_top_m + obj.height_m * (1 - obj.water_fraction)

@@ -516,17 +516,29 @@ class LooseZone(_Body):
         Standard deviation of the reflection coefficient of its internal scatterers.
     density_per_m3 : float
         Number of internal scatterers per cubic metre.
+    style : {"mosaic", "uniform"}
+        How a full-wave model (:func:`roadhealth.synth.gprmax.write_input`) builds it: a mosaic of
+        small cells of random permittivity (the default), or one homogeneous body of ``eps_r``, as
+        another modeller may build loosened soil (lower permittivity, no internal scatterers). The
+        fast model (:mod:`roadhealth.synth.forward`) reads neither.
     """
 
     eps_r: float = 6.0
     heterogeneity: float = 0.25
     density_per_m3: float = 4000.0
+    style: str = "mosaic"
     kind: ClassVar[str] = "loose"
+
+    def __post_init__(self) -> None:
+        if self.style not in ("mosaic", "uniform"):
+            raise ValueError(f"LooseZone style must be 'mosaic' or 'uniform'; got {self.style!r}")
 
     def material(self) -> Material:
         return dataclasses.replace(MATERIALS["loose_soil"], eps_r=self.eps_r)
 
     def description(self) -> str:
+        if self.style == "uniform":
+            return f"loose soil, one homogeneous body of eps_r {self.eps_r:g}"
         return f"loose soil, eps_r {self.eps_r:g}, chaotic internal scattering"
 
 
