@@ -175,6 +175,12 @@ def test_breakdown_counts_each_line_in_its_groups():
     t = bd.tally(per, scs)
     assert t["several bodies on the line"]["cv_right"] == 1
     assert t["cavity shape (flat, boxy, round, part water)"]["lines"] == 1
+    # a loose zone built as one homogeneous body has a group of its own
+    scs["e"] = dict(name="e", frequency_mhz=400, object="loose", batch=198,
+                    params=dict(length_m=1.2, loose_style="uniform", eps_ratio=0.6))
+    per["e"] = dict(found=["loose->cavity (top +0.02 m)"], missed=[], false_alarms=[])
+    t = bd.tally(per, scs)
+    assert (t["loose zone one homogeneous body"]["loose"], t["loose zone one homogeneous body"]["loose_right"]) == (1, 0)
 
 
 def test_handwritten_detect_writes_a_row_per_merged_model(tmp_path, monkeypatch):

@@ -12,7 +12,8 @@ nothing is detected again) and groups the lines by what their set-up has:
 * ``several bodies``: lines of two to four objects (``multi``);
 * ``antenna raised``, ``fractal soil``, ``Gaussian-derivative source``, ``trace step given``,
   ``asphalt thickness given``, ``cavity shape`` (flat-topped, boxy or round footprint, part water),
-  ``wet zone flat or lossier``, ``varied draw`` (batches drawn with ``draw_blind_batch.py
+  ``wet zone flat or lossier``, ``loose zone one homogeneous body`` (``loose_style="uniform"``, from
+  batch 197 on), ``varied draw`` (batches drawn with ``draw_blind_batch.py
   --varied``).
 
 A line counts in every group it belongs to. Per group and variant (clean, noisy): lines; cavities
@@ -73,6 +74,8 @@ def set_up_groups(sc: dict) -> list[str]:
         g.append("cavity shape (flat, boxy, round, part water)")
     if sc["object"] == "water_rich" and any(k in p for k in ("flat_top", "sigma_s_m")):
         g.append("wet zone flat or lossier")
+    if any(kind == "loose" and q.get("loose_style") == "uniform" for kind, q in items):
+        g.append("loose zone one homogeneous body")
     if (sc.get("batch") or 0) >= fw.VARIED_FROM_BATCH:
         g.append("varied draw (--varied)")
     return g
