@@ -2567,14 +2567,9 @@ def build_model(sc: dict) -> RoadModel:
     elif obj == "loose":
         extra = {}
         if p.get("loose_style") == "uniform":  # one homogeneous body, eps_ratio x its surroundings'
-            mid, top_of = p["depth_top_m"] + 0.5 * p["height_m"], 0.0
-            around = layers[-1].material.eps_r
-            for lay in layers:  # (the layer holding the body's middle; the last one is unbounded)
-                if lay.thickness_m is not None and top_of + lay.thickness_m <= mid:
-                    top_of += lay.thickness_m
-                    continue
-                around = lay.material.eps_r
-                break
+            # (the layer holding its middle, on the line's own road: the model below, bodies aside)
+            road = RoadModel(line_length_m(sc), layers=layers, seed=1000 + sc["index"], scatterer_density_per_m3=0.0)
+            around = layers[road.layer_at(s, 0.0, p["depth_top_m"] + 0.5 * p["height_m"])].material.eps_r
             extra = dict(style="uniform", eps_r=round(float(p["eps_ratio"]) * around, 2))
         objects.append(LooseZone(s_m=s, u_m=0.0, depth_top_m=p["depth_top_m"], length_m=p["length_m"],
                                  width_m=p["length_m"], height_m=p["height_m"], **extra))

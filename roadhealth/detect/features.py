@@ -1160,20 +1160,29 @@ HYPERBOLA_MAX_DROPPED = 0.15
 HYPERBOLA_KEEP_RESIDUAL_PERIODS = 0.25
 
 
-def _robust_plane_rms(a: np.ndarray, t: np.ndarray, coef: np.ndarray, period_ns: float) -> float:
-    """The misfit (ns) of a straight line through a region's top picks refitted without isolated
-    cycle skips, as :func:`_robust_hyperbola` drops them: picks off the first line by more than three
-    robust standard deviations and :data:`HYPERBOLA_KEEP_RESIDUAL_PERIODS` period, when they are at
-    most :data:`HYPERBOLA_MAX_DROPPED` of the picks (one at least) and five remain. A layer whose
-    depth steps leaves two runs of picks at two depths, which this keeps; one pick that jumped a
-    lobe in noise is not a step."""
-    res = t - a @ coef
-    rms = float(np.sqrt(np.mean(res ** 2)))
+def _isolated_skips(res: np.ndarray, period_ns: float) -> np.ndarray | None:
+    """The picks whose residual ``res`` from a first fit marks them as isolated cycle skips: off it
+    by more than three robust standard deviations (1.4826 x MAD) and more than
+    :data:`HYPERBOLA_KEEP_RESIDUAL_PERIODS` period, when they are at most
+    :data:`HYPERBOLA_MAX_DROPPED` of the picks (one at least) and five remain; None where there are
+    none or too many to be skips (a top that is not that shape)."""
     mad = 1.4826 * float(np.median(np.abs(res - np.median(res))))
     bad = np.abs(res) > max(3.0 * mad, HYPERBOLA_KEEP_RESIDUAL_PERIODS * period_ns)
     n_bad = int(bad.sum())
-    if n_bad == 0 or n_bad > max(1, int(HYPERBOLA_MAX_DROPPED * t.size)) or t.size - n_bad < 5:
-        return rms
+    if n_bad == 0 or n_bad > max(1, int(HYPERBOLA_MAX_DROPPED * res.size)) or res.size - n_bad < 5:
+        return None
+    return bad
+
+
+def _robust_plane_rms(a: np.ndarray, t: np.ndarray, coef: np.ndarray, period_ns: float) -> float:
+    """The misfit (ns) of a straight line through a region's top picks refitted without isolated
+    cycle skips (:func:`_isolated_skips`, as :func:`_robust_hyperbola` drops them). A layer whose
+    depth steps leaves two runs of picks at two depths, which this keeps; one pick that jumped a
+    lobe in noise is not a step."""
+    res = t - a @ coef
+    bad = _isolated_skips(res, period_ns)
+    if bad is None:
+        return float(np.sqrt(np.mean(res ** 2)))
     c2, *_ = np.linalg.lstsq(a[~bad], t[~bad], rcond=None)
     return float(np.sqrt(np.mean((a[~bad] @ c2 - t[~bad]) ** 2)))
 
@@ -1196,11 +1205,8 @@ def _robust_hyperbola(x: np.ndarray, t: np.ndarray, w: np.ndarray, period_ns: fl
     v, x0, t0 = fit["velocity_m_per_ns"], fit["x0_m"], fit["t0_ns"]
     if not (np.isfinite(v) and np.isfinite(x0) and np.isfinite(t0)):
         return fit
-    res = t - np.sqrt(t0**2 + (2.0 * (x - x0) / v) ** 2)
-    mad = 1.4826 * float(np.median(np.abs(res - np.median(res))))
-    bad = np.abs(res) > max(3.0 * mad, HYPERBOLA_KEEP_RESIDUAL_PERIODS * period_ns)
-    n_bad = int(bad.sum())
-    if n_bad == 0 or n_bad > max(1, int(HYPERBOLA_MAX_DROPPED * x.size)) or x.size - n_bad < 5:
+    bad = _isolated_skips(t - np.sqrt(t0**2 + (2.0 * (x - x0) / v) ** 2), period_ns)
+    if bad is None:
         return fit
     refit = fit_hyperbola(x[~bad], t[~bad], weights=w[~bad])
     if not np.isfinite(refit["velocity_m_per_ns"]):
