@@ -2425,6 +2425,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.62, diameter_m=0.17, material='metal', soil='uniform', antenna_height_m=0.05)),
             ("pipe", 400, "pipe", dict(depth_m=0.92, diameter_m=0.25, material='metal', soil_materials=WET_CLAY, heterogeneity=0.15, asphalt_m=0.1)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.13, step_m=0.03)),
+            ],
+            [  # hundred-and-ninety-seventh batch (sixty-second session, drawn with draw_blind_batch.py 197
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 900, "cavity", dict(length_m=0.94, height_m=0.42, depth_top_m=0.38, soil='uniform')),
+            ("cavity", 600, "cavity", dict(length_m=1.09, height_m=0.46, depth_top_m=0.32)),
+            ("void", 600, "void", dict(length_m=1.41, height_m=0.017, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.66, height_m=0.25, depth_top_m=0.74, eps_r=24.5, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.25, height_m=0.47, depth_top_m=0.55, soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.27, material='pvc', soil_materials=WET_CLAY)),
+            ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND)),
             ]]
 
 
