@@ -33,6 +33,7 @@ from roadhealth.detect.classify import (
     POINT_LIKE_SAID,
     SOIL_BODY_CALL,
     THICK_DELAY_PERIODS,
+    THICK_WEAK_BODY,
     Thresholds,
     classify,
 )
@@ -1873,9 +1874,15 @@ def _evidence(r, pr: Prepared) -> str:
     elif r["decision"] == "cavity" and r.get("point_like", 0.0) > POINT_LIKE_SAID:
         rule = "strong reflection of polarity opposite to the surface's"  # (point-like: said below)
     if r["decision"] == "loose" and r.get("weak_flat_body", 0.0) >= SOIL_BODY_CALL:
+        bottom = r.get("bottom_ratio", np.nan)
+        thick = (THICK_WEAK_BODY is not None and bottom >= THICK_WEAK_BODY[0][0]
+                 and np.isfinite(r.get("bottom_delay_ns", np.nan)))
+        under = (f" over a bottom reflection {bottom:.2f} as strong, {r['bottom_delay_ns']:.1f} ns under it (a body "
+                 "returns its contrast at its top and again at its bottom; a thin air gap has no bottom of its own)"
+                 if thick else "")
         rule = ("a body of soil looser or drier than its surroundings: a wide flat top of the polarity of air "
-                f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone), as soil on soil does; "
-                "air under soil would return several times that")
+                f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone), as soil on soil does"
+                f"{under}; air under soil would return several times that")
     elif r["decision"] == "loose" and r.get("soil_body", 0.0) >= SOIL_BODY_CALL:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "
