@@ -166,7 +166,7 @@ class Prepared:
         :func:`relative_polarity`: a layer reflection's where one stands out (unless it is weak and
         stands far from the direct wave's reference, :data:`WEAK_LAYER_REVERSED`), else, under a
         ground-coupled antenna (the surface at the first arrival, not a separate later arrival),
-        the first arrival's opposite phase turned by :data:`DIRECT_WAVE_LAG_DEG` (measured whether
+        the first arrival's opposite phase turned by :func:`direct_wave_lag_deg` (measured whether
         or not the sign vote on the first arrival was clear: a phase is defined where a sign at
         the envelope peak is not); NaN where neither was measured (the sign vote is used)."""
         direct = self._direct_wave_reference_rad
@@ -183,10 +183,11 @@ class Prepared:
     @property
     def _direct_wave_reference_rad(self) -> float:
         """Under a ground-coupled antenna (the surface at the first arrival, not a separate later
-        arrival), the first arrival's opposite phase turned by :data:`DIRECT_WAVE_LAG_DEG`; NaN
+        arrival), the first arrival's opposite phase turned by :func:`direct_wave_lag_deg`; NaN
         otherwise or where the first arrival's phase was not measured."""
         if self.surface_ns == 0.0 and math.isfinite(self.first_arrival_phase_rad):
-            return float(math.remainder(self.first_arrival_phase_rad + math.pi + math.radians(DIRECT_WAVE_LAG_DEG),
+            return float(math.remainder(self.first_arrival_phase_rad + math.pi
+                                        + math.radians(direct_wave_lag_deg(self.centre_mhz)),
                                         2 * math.pi))
         return math.nan
 
@@ -216,8 +217,8 @@ class Prepared:
             why = ("stands opposite to it (an interface into a faster medium)" if apart > OPPOSITE_LAYER_DEG else
                    f"stands {apart:.0f} degrees from it, neither with it nor opposite (a thin layer's merged top "
                    "and bottom, or a target's flanks in the mean trace of a short line)")
-            return (f"the phase of the raw first arrival (direct wave), opposite and {DIRECT_WAVE_LAG_DEG:g} "
-                    f"degrees later: the layer reflection ({self.layer_strength:.2f} of the surface's) is weak "
+            return (f"the phase of the raw first arrival (direct wave), opposite and "
+                    f"{direct_wave_lag_deg(self.centre_mhz):.0f} degrees later: the layer reflection ({self.layer_strength:.2f} of the surface's) is weak "
                     f"and {why}")
         if math.isfinite(self.layer_phase_rad):
             return f"the phase of a layer reflection ({self.layer_strength:.2f} of the surface's)"
@@ -225,8 +226,8 @@ class Prepared:
             return self.polarity_source
         if math.isfinite(self.polarity_reference_rad):
             raw = " (measured on the raw survey)" if "measured on the raw survey" in self.polarity_source else ""
-            return (f"the phase of the raw first arrival (direct wave), opposite and {DIRECT_WAVE_LAG_DEG:g} "
-                    "degrees later, where full-wave simulation puts a reflection into a slower medium (no layer "
+            return (f"the phase of the raw first arrival (direct wave), opposite and "
+                    f"{direct_wave_lag_deg(self.centre_mhz):.0f} degrees later, where full-wave simulation puts a reflection into a slower medium (no layer "
                     f"reflection stands out){raw}")
         return self.polarity_source
 
@@ -1399,8 +1400,40 @@ FIRST_ARRIVAL_CUT_PERIODS: float | None = 0.35
 #: the full-wave sets' strong one-wavelet regions over cavities, voids, wet zones and pipes, right
 #: 0.81 of the time (0.76 where no layer reflection stands out); the sign at the envelope peak,
 #: used until 1 December 2026, 0.37 (0.26). The offset belongs to the antenna (its near field, its
-#: height): an instrument whose first arrival sits elsewhere needs a layer reflection.
+#: height): an instrument whose first arrival sits elsewhere needs a layer reflection. This is the
+#: lag at and above 400 MHz; lower, see :data:`DIRECT_WAVE_LAG_LOW`.
 DIRECT_WAVE_LAG_DEG = 50.0
+
+#: (MHz, degrees, MHz): the lag of :data:`DIRECT_WAVE_LAG_DEG` under an antenna of the first centre
+#: frequency or lower, rising log-linearly with the frequency to :data:`DIRECT_WAVE_LAG_DEG` at the
+#: third (:func:`direct_wave_lag_deg`; 350 MHz: the blind 400 MHz lines' centres, estimated from
+#: their spectra, lie at 337-524 MHz). The first arrival mixes the wave through the air with the one
+#: along the ground and the surface's echo; how far it stands from a far reflection's wavelet is
+#: set by the antenna's height and the dipoles' separation *in wavelengths*, and a height of a few
+#: centimetres is a smaller part of a longer wavelength. Single gprMax 2-D traces (sixty-second
+#: session: dipoles 0-5 cm over a half-space of eps_r 6, 4-24 cm apart, 400 MHz, a slower layer
+#: 0.5 m down), the raw lag: 0-6 degrees with the dipoles on the ground, 0-19 at 1 cm (1/75 of a
+#: wavelength), 4-55 at 2 cm, growing with the separation. The blind full-wave lines (dipoles 2 cm
+#: up), the layer reflection against the first arrival as the detector reads them: median 3 degrees
+#: at 200 MHz (interquartile -12 to 16), 30 at 400, 39 at 600, 47 at 900. None: the one lag at
+#: every frequency (until the sixty-second session).
+DIRECT_WAVE_LAG_LOW: tuple[float, float, float] | None = (200.0, 15.0, 350.0)
+
+
+def direct_wave_lag_deg(centre_mhz: float) -> float:
+    """The lag (degrees) of a reflection into a slower medium past the phase opposite to a
+    ground-coupled first arrival, under an antenna of centre frequency ``centre_mhz``
+    (:data:`DIRECT_WAVE_LAG_DEG`, :data:`DIRECT_WAVE_LAG_LOW`)."""
+    if DIRECT_WAVE_LAG_LOW is None or not math.isfinite(centre_mhz):
+        return float(DIRECT_WAVE_LAG_DEG)
+    f_low, lag_low, f_full = DIRECT_WAVE_LAG_LOW
+    if centre_mhz >= f_full:
+        return float(DIRECT_WAVE_LAG_DEG)
+    if centre_mhz <= f_low:
+        return float(lag_low)
+    w = math.log(centre_mhz / f_low) / math.log(f_full / f_low)
+    return float(lag_low + w * (DIRECT_WAVE_LAG_DEG - lag_low))
+
 
 #: (strength, degrees): a layer reflection weaker than this fraction of the surface's that stands
 #: more than this many degrees from the direct wave's reference (:data:`DIRECT_WAVE_LAG_DEG`) is
