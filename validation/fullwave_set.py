@@ -2436,6 +2436,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.9, diameter_m=0.27, material='pvc', soil_materials=WET_CLAY)),
             ("pipe", 900, "pipe", dict(depth_m=0.48, diameter_m=0.32, material='metal', soil_materials=WET_CLAY)),
             ("clean", 400, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # hundred-and-ninety-eighth batch (sixty-second session, drawn with draw_blind_batch.py 198
+               # --varied after batch 197 was scored; the first draw with loose zones built as one uniform body)
+            ("cavity", 400, "cavity", dict(length_m=0.37, height_m=0.44, depth_top_m=0.81, soil_materials=WET_CLAY, asphalt_m=0.05, flat_top=True)),
+            ("cavity", 600, "cavity", dict(length_m=0.67, height_m=0.47, depth_top_m=0.46, soil_materials=WET_CLAY, step_m=0.04, flat_top=True)),
+            ("void", 900, "void", dict(length_m=1.28, height_m=0.023, under='base', heterogeneity=0.17)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.37, height_m=0.4, depth_top_m=0.4, eps_r=21.5, heterogeneity=0.3, flat_top=True)),
+            ("loose", 600, "loose", dict(length_m=0.94, height_m=0.32, depth_top_m=0.36)),
+            ("pipe", 400, "pipe", dict(depth_m=0.84, diameter_m=0.17, material='pvc', soil='uniform', heterogeneity=0.14, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.28, material='metal', soil='uniform', heterogeneity=0.21, antenna_height_m=0.06)),
+            ("clean", 400, "clean", dict()),
             ]]
 
 
