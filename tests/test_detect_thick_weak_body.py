@@ -12,16 +12,15 @@ are under 0.2 of the surface's at most 0.33."""
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-import roadhealth
 from roadhealth.detect import classify as cl
 from roadhealth.detect.classify import Thresholds, classify
 from tests.test_detect_physics import _row
+from tests.test_detect_weak_flat_body import _detect, one_loose_body
 
 HANDWRITTEN = Path(__file__).resolve().parents[1] / "validation" / "handwritten"
 
@@ -60,20 +59,9 @@ def test_the_kind_follows_the_top_and_the_bottom(change, kind):
     assert (cls["weak_flat_body"].iloc[0] >= cl.SOIL_BODY_CALL) == (kind == "loose")
 
 
-def _detect(path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return roadhealth.detect(roadhealth.read(path))
-
-
 def test_the_900_mhz_box_is_loose_soil_where_it_is_and_says_why():
     """``loosebox900``: an eps_r 6.5 box, 0.9-1.9 m along the line's truth, 0.3 m tall, top 0.55 m."""
-    det = _detect(HANDWRITTEN / "loosebox900_merged.h5")
-    assert len(det) == 1
-    r = det.iloc[0]
-    assert r["kind"] == "loose"
-    assert abs(r["distance_start_m"] - 0.9) <= 0.15 and abs(r["distance_end_m"] - 1.9) <= 0.15
-    assert abs(r["depth_top_m"] - 0.55) <= 0.1
+    r = one_loose_body("loosebox900", 0.9, 1.9, 0.55, 0.1)
     assert "bottom reflection" in r["evidence"] and "thin air gap has no bottom" in r["evidence"]
 
 

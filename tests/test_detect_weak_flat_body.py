@@ -68,15 +68,22 @@ def _detect(path):
         return roadhealth.detect(roadhealth.read(path))
 
 
-def test_a_dry_sand_box_is_loose_soil_where_it_is():
-    """The hand-written eps_r 5 box (1.3-2.1 m of the line, 0.3 m tall, top 1.0 m down, in the
-    400 MHz road's subgrade): one detection, loose, over the box, its evidence saying why."""
-    det = _detect(HANDWRITTEN / "drybox400_merged.h5")
+def one_loose_body(model, start_m, end_m, top_m, top_tol_m):
+    """The one detection on a hand-written model, checked to be loose over the body (its ends
+    within 0.15 m, its top within ``top_tol_m``); returned for its evidence."""
+    det = _detect(HANDWRITTEN / f"{model}_merged.h5")
     assert len(det) == 1
     r = det.iloc[0]
     assert r["kind"] == "loose"
-    assert abs(r["distance_start_m"] - 1.3) <= 0.15 and abs(r["distance_end_m"] - 2.1) <= 0.15
-    assert abs(r["depth_top_m"] - 1.0) <= 0.12
+    assert abs(r["distance_start_m"] - start_m) <= 0.15 and abs(r["distance_end_m"] - end_m) <= 0.15
+    assert abs(r["depth_top_m"] - top_m) <= top_tol_m
+    return r
+
+
+def test_a_dry_sand_box_is_loose_soil_where_it_is():
+    """The hand-written eps_r 5 box (1.3-2.1 m of the line, 0.3 m tall, top 1.0 m down, in the
+    400 MHz road's subgrade): one detection, loose, over the box, its evidence saying why."""
+    r = one_loose_body("drybox400", 1.3, 2.1, 1.0, 0.12)
     assert "as soil on soil does" in r["evidence"]
 
 
