@@ -340,7 +340,7 @@ SOIL_BODY_CALL = 0.5
 WEAK_FLAT_BODY: tuple | None = ((0.85, 0.9), (0.6, 0.7), (0.14, 0.10), 1.2)
 
 #: ... and, with the same flat, continuous top no deeper than ``WEAK_FLAT_BODY``'s depth, a body of
-#: soil at any depth, the voids' included, where its bottom reflection is nearly as strong as its top
+#: soil among the void calls too (not only the cavity calls), where its bottom reflection is nearly as strong as its top
 #: (``bottom_ratio`` from the first pair's first value, fully at its second) and its top is weak for
 #: air (``top_surface_ratio`` under the second pair's first value, fully under its second). A body of
 #: soil in soil returns its contrast twice, at its top and, reversed, at its bottom, 2h sqrt(eps_r)/c

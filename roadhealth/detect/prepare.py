@@ -1401,12 +1401,12 @@ FIRST_ARRIVAL_CUT_PERIODS: float | None = 0.35
 #: 0.81 of the time (0.76 where no layer reflection stands out); the sign at the envelope peak,
 #: used until 1 December 2026, 0.37 (0.26). The offset belongs to the antenna (its near field, its
 #: height): an instrument whose first arrival sits elsewhere needs a layer reflection. This is the
-#: lag at and above 400 MHz; lower, see :data:`DIRECT_WAVE_LAG_LOW`.
+#: lag at and above 350 MHz; under lower frequencies, see :data:`DIRECT_WAVE_LAG_LOW`.
 DIRECT_WAVE_LAG_DEG = 50.0
 
-#: (MHz, degrees, MHz): the lag of :data:`DIRECT_WAVE_LAG_DEG` under an antenna of the first centre
-#: frequency or lower, rising log-linearly with the frequency to :data:`DIRECT_WAVE_LAG_DEG` at the
-#: third (:func:`direct_wave_lag_deg`; 350 MHz: the blind 400 MHz lines' centres, estimated from
+#: (MHz, degrees, MHz): in place of :data:`DIRECT_WAVE_LAG_DEG`, the second value (degrees) under an
+#: antenna of the first centre frequency or lower, rising log-linearly with the frequency to
+#: :data:`DIRECT_WAVE_LAG_DEG` at the third (:func:`direct_wave_lag_deg`; 350 MHz: the blind 400 MHz lines' centres, estimated from
 #: their spectra, lie at 337-524 MHz). The first arrival mixes the wave through the air with the one
 #: along the ground and the surface's echo; how far it stands from a far reflection's wavelet is
 #: set by the antenna's height and the dipoles' separation *in wavelengths*, and a height of a few
