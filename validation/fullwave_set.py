@@ -2447,6 +2447,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.84, diameter_m=0.17, material='pvc', soil='uniform', heterogeneity=0.14, waveform='gaussiandot')),
             ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.28, material='metal', soil='uniform', heterogeneity=0.21, antenna_height_m=0.06)),
             ("clean", 400, "clean", dict()),
+            ],
+            [  # hundred-and-ninety-ninth batch (sixty-second session, drawn with draw_blind_batch.py 199
+               # at its end, after its last detector change; to be scored first with that final code)
+            ("cavity", 400, "cavity", dict(length_m=0.36, height_m=0.36, depth_top_m=0.42, soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.51, height_m=0.5, depth_top_m=0.3, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.48, height_m=0.038, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.74, height_m=0.46, depth_top_m=0.49, eps_r=25.9)),
+            ("loose", 400, "loose", dict(length_m=1.1, height_m=0.56, depth_top_m=0.39)),
+            ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.14, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.09, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil='uniform')),
             ]]
 
 
