@@ -743,9 +743,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # as weakly as soil on soil (see WEAK_FLAT_BODY)
     weak_flat = np.zeros(len(f))
     if WEAK_FLAT_BODY is not None and {"top_surface_ratio", "flat_top_length_m"} <= set(f.columns):
-        (c0, c1), (l0, l1), (s0, s1), d_max = WEAK_FLAT_BODY
-        weak_flat = np.nan_to_num(ramp(coh, c0, c1) * ramp(f["flat_top_length_m"].to_numpy(float), l0, l1)
-                                  * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0) * (depth <= d_max)
+        _, _, (s0, s1), _ = WEAK_FLAT_BODY
+        weak_flat = flat_wide * np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0)
         weak_flat = np.maximum(weak_flat, thick_weak)  # (or weak for air over a bottom as strong)
         soil_body = np.maximum(soil_body, weak_flat)
     # (one or the other, with the body's whole score: a score shared between cavity and loose in
