@@ -2458,6 +2458,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.14, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.09, material='metal', soil_materials=WET_CLAY)),
             ("clean", 400, "clean", dict(soil='uniform')),
+            ],
+            [  # two-hundredth batch (sixty-third session, drawn with draw_blind_batch.py 200
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=0.32, height_m=0.38, depth_top_m=0.46, soil_materials=WET_CLAY)),
+            ("cavity", 900, "cavity", dict(length_m=0.72, height_m=0.34, depth_top_m=0.46, soil_materials=DRY_SAND)),
+            ("void", 600, "void", dict(length_m=1.11, height_m=0.021, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.36, height_m=0.44, depth_top_m=0.43, eps_r=19.6, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=1.44, height_m=0.45, depth_top_m=0.36, soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.98, diameter_m=0.31, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 400, "pipe", dict(depth_m=0.44, diameter_m=0.28, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY)),
             ]]
 
 
