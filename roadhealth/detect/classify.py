@@ -351,6 +351,22 @@ WEAK_FLAT_BODY: tuple | None = ((0.85, 0.9), (0.6, 0.7), (0.14, 0.10), 1.2)
 #: bottom 0.74, called a void. None: off.
 THICK_WEAK_BODY: tuple | None = ((0.5, 0.6), (0.18, 0.14))
 
+#: ... and, at any depth and whatever the shape of its top, a body of soil by what rings under a
+#: weak top: a top of air's polarity that reflects under the first pair's first value of the
+#: surface's (``top_surface_ratio``, fully under its second) with more energy in the periods under
+#: it than the second pair asks (``ringing``, from its first value, fully at its second), where the
+#: top stands clear of the noise (``z_peak`` from the third pair's first value, fully at its
+#: second). An air body's bottom and internal multiples return its own contrast (|r| 0.4-0.6): a top
+#: weakened by its size or depth has a bottom weakened alike, so it rings no more than a strong one
+#: (blind full-wave cavities found clean whose tops read under 0.14 of the surface's: ringing at
+#: most 0.26; those that ring over 0.35 read 0.145 and more). Soil looser or drier than its
+#: surroundings reflects weakly at its top (|r| 0.05-0.15) while what scatters inside it does not
+#: follow that contrast: blind clean loose zones with domed tops called cavities (sixty-third
+#: session) read 0.06-0.10 and ring 0.56-1.21. Noise under a faint top rings too (noisy blind
+#: cavities at ``z_peak`` 14-19 rang 0.61), hence the third pair. Where the strength is measured
+#: only (short lines with their gain known). None: off.
+RINGING_WEAK_BODY: tuple | None = ((0.12, 0.10), (0.35, 0.45), (25.0, 40.0))
+
 #: ... but not a layer that steps: a top laterally continuous at zero dip (``coherence`` from the
 #: first value of the first pair, fully at the second) that fits no single plane (``plane_rms_ns``
 #: over the period from the first value of the second pair, fully at the second) is two flat
@@ -747,6 +763,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         weak_flat = flat_wide * np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0)
         weak_flat = np.maximum(weak_flat, thick_weak)  # (or weak for air over a bottom as strong)
         soil_body = np.maximum(soil_body, weak_flat)
+    # or, whatever its top's shape, a weak top with more under it than an air body's contrast
+    # returns (see RINGING_WEAK_BODY)
+    weak_ringing = np.zeros(len(f))
+    if RINGING_WEAK_BODY is not None and "top_surface_ratio" in f:
+        (s0, s1), (r0, r1), (z0, z1) = RINGING_WEAK_BODY
+        weak_ringing = np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float), s0, s1) * ramp(ring, r0, r1)
+                                     * ramp(zpk, z0, z1), nan=0.0)
+        soil_body = np.maximum(soil_body, weak_ringing)
     # (one or the other, with the body's whole score: a score shared between cavity and loose in
     # the ramps' middle would tie them and lose the body to any clutter class or to the
     # confidence floor)
@@ -916,6 +940,8 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     out.attrs["soil_body"] = np.where(soil > 0, soil_body, 0.0)  # the factor, where it moved a body
     # (by its strength alone: where the missing multiple says it too, the evidence gives that)
     out.attrs["weak_flat_body"] = np.where((soil > 0) & (by_multiple < SOIL_BODY_CALL), weak_flat, 0.0)
+    out.attrs["weak_ringing_body"] = np.where((soil > 0) & (by_multiple < SOIL_BODY_CALL) & (weak_flat < SOIL_BODY_CALL),
+                                              weak_ringing, 0.0)
     out.attrs["flat_top_taper"] = tapered
     return out
 
@@ -976,6 +1002,7 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                unexplained_zone=np.asarray(s.attrs.get("unexplained_zone", np.zeros(len(s))), dtype=float),
                soil_body=soil_body,
                weak_flat_body=np.asarray(s.attrs.get("weak_flat_body", np.zeros(len(s))), dtype=float),
+               weak_ringing_body=np.asarray(s.attrs.get("weak_ringing_body", np.zeros(len(s))), dtype=float),
                decision=decision,
                is_defect=is_defect, score=best, margin=margin, confidence=np.where(is_defect, conf, 0.0))
     # one concatenation (a column at a time costs more than the rules on a few regions); columns

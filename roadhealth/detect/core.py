@@ -77,7 +77,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
                 "freq_ratio", "hyperbola_v_ratio", "surface_ratio", "n_channels", "period_ns",
                 "velocity_m_per_ns", "severity", "coherence_dip", "coherence_below", "phase_consistency",
                 "apex_flat_ratio", "hyperbola_rms_ns", "bottom_delay_ns", "bottom_ratio", "multiple_ratio",
-                "soil_body", "weak_flat_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
+                "soil_body", "weak_flat_body", "weak_ringing_body", "z_top_depth", "across_line", "slow_bottom_ratio", "background_ratio",
                 "flat_top_length_m", "layer_shift_residual", "layer_shift_periods", "top_surface_ratio", "unexplained_zone",
                 "point_like", "phase_consistency_smooth")
 
@@ -1883,6 +1883,11 @@ def _evidence(r, pr: Prepared) -> str:
         rule = ("a body of soil looser or drier than its surroundings: a wide flat top of the polarity of air "
                 f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone), as soil on soil does"
                 f"{under}; air under soil would return several times that")
+    elif r["decision"] == "loose" and r.get("weak_ringing_body", 0.0) >= SOIL_BODY_CALL:
+        rule = ("a body of soil looser or drier than its surroundings: a top of the polarity of air reflecting "
+                f"{r['top_surface_ratio']:.2f} of the surface's (the gain undone) with {r['ringing']:.2f} of its "
+                "energy in the periods under it; an air body's bottom and multiples return its own contrast, "
+                "while what scatters inside looser soil does not follow its weak top")
     elif r["decision"] == "loose" and r.get("soil_body", 0.0) >= SOIL_BODY_CALL:
         rule = (f"a body of soil looser or drier than its surroundings: a top of the polarity of air with a bottom "
                 f"reflection {r.get('bottom_delay_ns', np.nan):.1f} ns under it but no internal multiple after it "

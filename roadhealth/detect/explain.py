@@ -105,7 +105,15 @@ def explain(row) -> str:
             why.append("with the road surface's polarity (into a slower, wetter medium)")
         else:
             why.append("with no consistent polarity")
-    if kind == "loose" and soil is not None and soil >= SOIL_BODY_CALL and mult is not None:
+    ringing_body, flat_body, strength, ring = (_real(feats.get(k)) for k in ("weak_ringing_body", "weak_flat_body",
+                                                                            "top_surface_ratio", "ringing"))
+    if kind == "loose" and (ringing_body or 0.0) >= SOIL_BODY_CALL and strength is not None and ring is not None:
+        why.append(f"a top {strength:.2f} as strong as the surface's, weak for air, with {ring:.2f} of its energy "
+                   f"in the periods under it: soil looser or drier than around it, scattering inside")
+    elif kind == "loose" and (flat_body or 0.0) >= SOIL_BODY_CALL and strength is not None:
+        why.append(f"a wide flat top {strength:.2f} as strong as the surface's, weak for air: soil looser or "
+                   f"drier than around it")
+    elif kind == "loose" and soil is not None and soil >= SOIL_BODY_CALL and mult is not None:
         why.append(f"a top and a separate bottom without an air body's internal multiple ({mult:.2f} of the "
                    f"bottom): soil looser or drier than around it")
     elif unexplained:
