@@ -2469,6 +2469,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.98, diameter_m=0.31, material='metal', soil_materials=WET_CLAY)),
             ("pipe", 400, "pipe", dict(depth_m=0.44, diameter_m=0.28, material='metal', soil_materials=WET_CLAY)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY)),
+            ],
+            [  # two-hundred-and-first batch (sixty-third session, drawn with draw_blind_batch.py 201
+               # --varied after batch 200 was scored, to be scored first with the code of its day)
+            ("cavity", 400, "cavity", dict(length_m=0.69, height_m=0.34, depth_top_m=0.83, soil='uniform', asphalt_m=0.09, flat_top=True)),
+            ("cavity", 900, "cavity", dict(length_m=0.42, height_m=0.33, depth_top_m=0.47, soil_materials=WET_CLAY, waveform='gaussiandot')),
+            ("void", 900, "void", dict(length_m=1.2, height_m=0.029, under='asphalt', soil='uniform', step_m=0.02)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.68, height_m=0.19, depth_top_m=0.51, eps_r=19.2, soil='uniform', heterogeneity=0.19, antenna_height_m=0.09, flat_top=True, sigma_s_m=0.084)),
+            ("loose", 400, "loose", dict(length_m=1.17, height_m=0.38, depth_top_m=0.64, soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.73, diameter_m=0.14, material='pvc', soil_materials=WET_CLAY, step_m=0.03)),
+            ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.33, material='metal', soil='uniform', heterogeneity=0.19, antenna_height_m=0.01)),
+            ("clean", 600, "clean", dict(heterogeneity=0.23, antenna_height_m=0.02, step_m=0.03)),
             ]]
 
 
