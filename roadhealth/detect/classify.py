@@ -324,6 +324,15 @@ SOIL_BODY_MULTIPLE = (0.17, 0.13)
 #: ... where the product of the two ramps reaches this (the ``soil_body`` column: a body called
 #: loose as soil, measured as a body, not as chaotic scattering).
 SOIL_BODY_CALL = 0.5
+#: ... but not where the top reflects as strongly as air does: a top at the first value of the
+#: surface's reflection (``top_surface_ratio``, the gain undone) and more is spared that call, fully
+#: at the second. The 'bottom' read 1.2-6 periods under a strong top may be no bottom of its own: a
+#: layer under a small cavity, pulled up where the wave crossed air, leaves a residual under it with
+#: no multiple at twice its delay. Blind clean cavities so called loose (sixty-third session) read
+#: 0.22-0.42 with such 'bottoms' 3.3-3.6 periods down; the blind loose zones this path calls loose
+#: read at most 0.14 (soil on soil reflects |r| 0.05-0.15, air under soil 0.4-0.6). Where the
+#: strength is measured only. None: off.
+SOIL_BODY_MAX_STRENGTH: tuple | None = (0.19, 0.22)
 
 #: A body of soil, not air, by its strength (:func:`scores`): a wide, flat top (``flat_top_length_m``
 #: from the second pair's first value, fully at its second), laterally continuous at zero dip
@@ -754,6 +763,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # box of eps_r 7 in 13, 0.5 m tall, 0.12. Not for voids: a layer under the pavement is their
     # "bottom" (0.02-0.06 then)
     soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
+    if SOIL_BODY_MAX_STRENGTH is not None and "top_surface_ratio" in f:  # (a top as strong as air's)
+        soil_body = soil_body * (1 - np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float),
+                                                        *SOIL_BODY_MAX_STRENGTH), nan=0.0))
     by_multiple = soil_body.copy()
     # or, whatever rings under it, by its strength: a wide flat top of air's polarity that reflects
     # as weakly as soil on soil (see WEAK_FLAT_BODY)
