@@ -2480,6 +2480,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.73, diameter_m=0.14, material='pvc', soil_materials=WET_CLAY, step_m=0.03)),
             ("pipe", 400, "pipe", dict(depth_m=0.89, diameter_m=0.33, material='metal', soil='uniform', heterogeneity=0.19, antenna_height_m=0.01)),
             ("clean", 600, "clean", dict(heterogeneity=0.23, antenna_height_m=0.02, step_m=0.03)),
+            ],
+            [  # two-hundred-and-second batch (sixty-third session, drawn with draw_blind_batch.py 202
+               # after batch 201 was scored, to be scored first with the session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.95, height_m=0.31, depth_top_m=0.92)),
+            ("cavity", 400, "cavity", dict(length_m=0.75, height_m=0.3, depth_top_m=1.05)),
+            ("void", 900, "void", dict(length_m=1.09, height_m=0.034, under='base')),
+            ("water_rich", 900, "water_rich", dict(length_m=1.4, height_m=0.29, depth_top_m=0.51, eps_r=19.6, soil_materials=WET_CLAY)),
+            ("loose", 600, "loose", dict(length_m=1.34, height_m=0.55, depth_top_m=0.39)),
+            ("pipe", 400, "pipe", dict(depth_m=0.72, diameter_m=0.27, material='pvc', soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.75, diameter_m=0.16, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 600, "clean", dict()),
             ]]
 
 
