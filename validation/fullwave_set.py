@@ -2491,6 +2491,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.72, diameter_m=0.27, material='pvc', soil_materials=DRY_SAND)),
             ("pipe", 600, "pipe", dict(depth_m=0.75, diameter_m=0.16, material='metal', soil_materials=WET_CLAY)),
             ("clean", 600, "clean", dict()),
+            ],
+            [  # two-hundred-and-third batch (sixty-third session, drawn with draw_blind_batch.py 203
+               # --varied after batch 202 was scored, to be scored first with the session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.37, height_m=0.27, depth_top_m=0.51, soil_materials=WET_CLAY, antenna_height_m=0.09, asphalt_m=0.23, flat_top=True, water_fraction=0.27)),
+            ("cavity", 600, "cavity", dict(length_m=0.79, height_m=0.45, depth_top_m=0.7, antenna_height_m=0.09, asphalt_m=0.14, flat_top=True, water_fraction=0.3)),
+            ("void", 400, "void", dict(length_m=1.01, height_m=0.018, under='base', soil_materials=WET_CLAY, heterogeneity=0.22, step_m=0.02, asphalt_m=0.21)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.96, height_m=0.43, depth_top_m=0.37, eps_r=22.2)),
+            ("loose", 600, "loose", dict(length_m=1.36, height_m=0.5, depth_top_m=0.62, waveform='gaussiandot', antenna_height_m=0.02, step_m=0.04)),
+            ("pipe", 400, "pipe", dict(depth_m=0.87, diameter_m=0.28, material='pvc', waveform='gaussiandot', fill='water')),
+            ("pipe", 400, "pipe", dict(depth_m=1.02, diameter_m=0.15, material='pvc', soil='uniform', heterogeneity=0.16, asphalt_m=0.21)),
+            ("clean", 400, "clean", dict(soil_materials=DRY_SAND, asphalt_m=0.17)),
             ]]
 
 
