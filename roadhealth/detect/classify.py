@@ -329,7 +329,7 @@ SOIL_BODY_CALL = 0.5
 #: at the second. The 'bottom' read 1.2-6 periods under a strong top may be no bottom of its own: a
 #: layer under a small cavity, pulled up where the wave crossed air, leaves a residual under it with
 #: no multiple at twice its delay. Blind clean cavities so called loose (sixty-third session) read
-#: 0.22-0.42 with such 'bottoms' 3.3-3.6 periods down; the blind loose zones this path calls loose
+#: 0.22-0.42 with such 'bottoms' 3-5.3 periods down; the blind loose zones this path calls loose
 #: read at most 0.14 (soil on soil reflects |r| 0.05-0.15, air under soil 0.4-0.6). Where the
 #: strength is measured only. None: off.
 SOIL_BODY_MAX_STRENGTH: tuple | None = (0.19, 0.22)
