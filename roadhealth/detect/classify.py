@@ -481,6 +481,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     length = (f["distance_end_m"] - f["distance_start_m"]).to_numpy(float)
     depth = f["depth_top_m"].to_numpy(float)
     ring = f["ringing"].to_numpy(float)
+    # the top's reflection against the surface's, the gain undone (NaN where not measured: the
+    # strength rules then say nothing)
+    strength = (f["top_surface_ratio"].to_numpy(float) if "top_surface_ratio" in f
+                else np.full(len(f), np.nan))
     vr = f["hyperbola_v_ratio"].to_numpy(float)
     hrms = (f["hyperbola_rms_ns"] / f["period_ns"]).to_numpy(float)
     # the residual of every pick, isolated cycle skips included: a scattering top's picks wander,
@@ -684,9 +688,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         flat_wide = np.nan_to_num(ramp(coh, c0, c1) * ramp(f["flat_top_length_m"].to_numpy(float), l0, l1),
                                   nan=0.0) * (depth <= d_max)
     thick_weak = np.zeros(len(f))
-    if THICK_WEAK_BODY is not None and "top_surface_ratio" in f:
+    if THICK_WEAK_BODY is not None:
         (b0, b1), (s0, s1) = THICK_WEAK_BODY
-        thick_weak = flat_wide * np.nan_to_num(ramp(bt, b0, b1) * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1),
+        thick_weak = flat_wide * np.nan_to_num(ramp(bt, b0, b1) * ramp(strength, s0, s1),
                                                nan=0.0)
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(void_len, 0.3, 0.5) * top_main
@@ -763,25 +767,23 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # box of eps_r 7 in 13, 0.5 m tall, 0.12. Not for voids: a layer under the pavement is their
     # "bottom" (0.02-0.06 then)
     soil_body = ramp(bt, *SOIL_BODY_BOTTOM) * ramp(mult, *SOIL_BODY_MULTIPLE)  # (NaN -> 0)
-    if SOIL_BODY_MAX_STRENGTH is not None and "top_surface_ratio" in f:  # (a top as strong as air's)
-        soil_body = soil_body * (1 - np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float),
-                                                        *SOIL_BODY_MAX_STRENGTH), nan=0.0))
+    if SOIL_BODY_MAX_STRENGTH is not None:  # (a top as strong as air's)
+        soil_body = soil_body * (1 - np.nan_to_num(ramp(strength, *SOIL_BODY_MAX_STRENGTH), nan=0.0))
     by_multiple = soil_body.copy()
     # or, whatever rings under it, by its strength: a wide flat top of air's polarity that reflects
     # as weakly as soil on soil (see WEAK_FLAT_BODY)
     weak_flat = np.zeros(len(f))
-    if WEAK_FLAT_BODY is not None and {"top_surface_ratio", "flat_top_length_m"} <= set(f.columns):
+    if WEAK_FLAT_BODY is not None:  # (flat_wide is 0 where the flat top is not measured)
         _, _, (s0, s1), _ = WEAK_FLAT_BODY
-        weak_flat = flat_wide * np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0)
+        weak_flat = flat_wide * np.nan_to_num(ramp(strength, s0, s1), nan=0.0)
         weak_flat = np.maximum(weak_flat, thick_weak)  # (or weak for air over a bottom as strong)
         soil_body = np.maximum(soil_body, weak_flat)
     # or, whatever its top's shape, a weak top with more under it than an air body's contrast
     # returns (see RINGING_WEAK_BODY)
     weak_ringing = np.zeros(len(f))
-    if RINGING_WEAK_BODY is not None and "top_surface_ratio" in f:
+    if RINGING_WEAK_BODY is not None:
         (s0, s1), (r0, r1), (z0, z1) = RINGING_WEAK_BODY
-        weak_ringing = np.nan_to_num(ramp(f["top_surface_ratio"].to_numpy(float), s0, s1) * ramp(ring, r0, r1)
-                                     * ramp(zpk, z0, z1), nan=0.0)
+        weak_ringing = np.nan_to_num(ramp(strength, s0, s1) * ramp(ring, r0, r1) * ramp(zpk, z0, z1), nan=0.0)
         soil_body = np.maximum(soil_body, weak_ringing)
     # (one or the other, with the body's whole score: a score shared between cavity and loose in
     # the ramps' middle would tie them and lose the body to any clutter class or to the

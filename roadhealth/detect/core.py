@@ -826,12 +826,13 @@ def _keep_splits(cls: pd.DataFrame, strong: pd.DataFrame, part_offset: int,
     some_defect = count(defect)
     # (NaN is no confidence: the comparison fails as it must)
     all_confident = ~count(defect & ~(parts["confidence"].to_numpy(float) >= SPLIT_MIN_CONFIDENCE))
-    # the defect kinds of the parts are not all the whole's (a part far fainter than a whole that
-    # is a defect is a piece of its own tail: see SPLIT_MIN_PEAK_RATIO)
+    # the defect kinds of the parts are not all the whole's (a part far fainter than its whole is a
+    # piece of its own tail: see SPLIT_MIN_PEAK_RATIO; where the whole is no defect, its parts tell
+    # another story anyway)
     faint = np.zeros(decision.size, dtype=bool)
     if SPLIT_MIN_PEAK_RATIO is not None and "z_peak" in cls:
         w_z = np.where(found, cls["z_peak"].to_numpy(float)[at], np.nan)
-        faint = w_defect[inv] & (parts["z_peak"].to_numpy(float) < SPLIT_MIN_PEAK_RATIO * w_z[inv])
+        faint = parts["z_peak"].to_numpy(float) < SPLIT_MIN_PEAK_RATIO * w_z[inv]
     other_kind = count(defect & (decision != w_kind[inv]) & ~faint)
     # (a clear pipe among the parts tells another story too: the whole's kind and extent were
     # read partly on the pipe; a cut where the top jumps is kept only there)
