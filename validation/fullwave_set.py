@@ -2502,6 +2502,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.87, diameter_m=0.28, material='pvc', waveform='gaussiandot', fill='water')),
             ("pipe", 400, "pipe", dict(depth_m=1.02, diameter_m=0.15, material='pvc', soil='uniform', heterogeneity=0.16, asphalt_m=0.21)),
             ("clean", 400, "clean", dict(soil_materials=DRY_SAND, asphalt_m=0.17)),
+            ],
+            [  # two-hundred-and-fourth batch (sixty-fourth session, drawn with draw_blind_batch.py 204
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 600, "cavity", dict(length_m=0.79, height_m=0.43, depth_top_m=0.5, soil_materials=DRY_SAND)),
+            ("cavity", 400, "cavity", dict(length_m=0.35, height_m=0.22, depth_top_m=0.54)),
+            ("void", 900, "void", dict(length_m=1.16, height_m=0.016, under='asphalt', soil='uniform')),
+            ("water_rich", 900, "water_rich", dict(length_m=0.95, height_m=0.25, depth_top_m=0.49, eps_r=22.5, soil_materials=WET_CLAY)),
+            ("loose", 400, "loose", dict(length_m=0.97, height_m=0.46, depth_top_m=0.53)),
+            ("pipe", 400, "pipe", dict(depth_m=0.87, diameter_m=0.27, material='metal')),
+            ("pipe", 600, "pipe", dict(depth_m=0.83, diameter_m=0.2, material='metal')),
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND)),
             ]]
 
 
