@@ -2513,6 +2513,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.87, diameter_m=0.27, material='metal')),
             ("pipe", 600, "pipe", dict(depth_m=0.83, diameter_m=0.2, material='metal')),
             ("clean", 900, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # two-hundred-and-fifth batch (sixty-fourth session, drawn with draw_blind_batch.py 205 --varied
+               # after batch 204 was scored; to be scored first with the code of the time it is run)
+            ("cavity", 600, "cavity", dict(length_m=0.96, height_m=0.23, depth_top_m=0.47, soil='uniform', flat_top=True)),
+            ("cavity", 400, "cavity", dict(length_m=0.67, height_m=0.2, depth_top_m=0.38, soil_materials=DRY_SAND, heterogeneity=0.28, waveform='gaussiandot', step_m=0.03, asphalt_m=0.15)),
+            ("void", 400, "void", dict(length_m=1.44, height_m=0.03, under='base', waveform='gaussiandot', antenna_height_m=0.04)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.82, height_m=0.43, depth_top_m=0.37, eps_r=21.8, antenna_height_m=0.05, step_m=0.03, asphalt_m=0.24, sigma_s_m=0.09)),
+            ("loose", 400, "loose", dict(length_m=1.49, height_m=0.48, depth_top_m=0.41, soil_materials=WET_CLAY, waveform='gaussiandot', asphalt_m=0.11, loose_style='uniform', eps_ratio=0.57)),
+            ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.21, material='metal', soil_materials=DRY_SAND, step_m=0.04)),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.21, material='metal')),
+            ("clean", 900, "clean", dict(antenna_height_m=0.06)),
             ]]
 
 
