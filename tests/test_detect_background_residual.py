@@ -6,7 +6,9 @@ top reflects on its own: against a weak interface its excess over that backgroun
 the interface's reflection or larger, and where the background is strong (the surface wavelet over
 a void under thin asphalt) the body is strong against the surface too. A region whose top reads
 under about one times the background's reflection at its time *and* weak against the surface is
-that reflection's own change along the line, and no defect of any kind. Measured on every region
+that reflection's own change along the line, and no defect of any kind. The surface bar (0.16-0.13)
+sits low: a thin gap reflects in proportion to its thickness over the wavelength, and under a
+longer pulse a true void under the asphalt reads 0.19. Measured on every region
 the blind full-wave set called a defect: none of the 1,700 on a true body of their kind is both;
 18 on no body are.
 """
@@ -48,10 +50,12 @@ def _scores(**kw):
 
 def test_a_part_of_the_interface_reflection_weak_against_the_surface_is_no_void():
     sc = _scores()
-    assert all(sc[k].iloc[0] == 0.0 for k in KINDS)
+    assert all(sc[k].iloc[0] < 0.2 for k in KINDS)
     cls = classify(pd.DataFrame([_row(**INTERFACE_CHANGE)]), Thresholds())
     assert not cls["is_defect"].iloc[0]
-    assert cls["background_residual"].iloc[0] == pytest.approx(1.0)
+    assert cls["background_residual"].iloc[0] > 0.8
+    weaker = _scores(top_surface_ratio=0.08)  # the same under an integrated pulse: 0.079
+    assert all(weaker[k].iloc[0] == 0.0 for k in KINDS)
 
 
 def test_off_the_same_top_is_a_void(monkeypatch):
@@ -61,6 +65,7 @@ def test_off_the_same_top_is_a_void(monkeypatch):
 
 @pytest.mark.parametrize("kw", [
     dict(top_surface_ratio=0.45),  # as strong as a gap under thin asphalt (true voids: 0.27-0.77 there)
+    dict(top_surface_ratio=0.19),  # a thin gap under a longer pulse (a blind 200 MHz void, integrated: 0.19)
     dict(background_ratio=1.6),  # a reflection of its own, stronger than the background's
     dict(background_ratio=np.nan),  # not measured (a long line's moving background): no say
 ])
@@ -71,7 +76,8 @@ def test_a_top_of_its_own_stays_a_void(kw):
 def test_the_rule_acts_on_every_kind():
     """A wet-looking top (the surface's polarity, further down) that is as much a part of the
     background is no wet zone either."""
-    wet = dict(polarity=-1.0, depth_top_m=0.9, t_below_ns=15.0, distance_start_m=1.0, distance_end_m=2.5)
+    wet = dict(polarity=-1.0, depth_top_m=0.9, t_below_ns=15.0, distance_start_m=1.0, distance_end_m=2.5,
+               top_surface_ratio=0.08)
     with_rule = _scores(**wet)
     assert with_rule["water_rich"].iloc[0] == 0.0
     own = _scores(**wet, background_ratio=3.0)

@@ -2712,13 +2712,12 @@ def test_a_layer_displaced_at_a_line_end_is_no_void(monkeypatch):
 
     monkeypatch.setattr(prep, "REFERENCE_PRE_PERIODS", None)
     monkeypatch.setattr(cl, "LAYER_SHIFT", None)
-    # (the residual is also a part of the background's own reflection at its time, weak against
-    # the surface: classify.BACKGROUND_RESIDUAL, sixty-fourth session, keeps it quiet on its own;
-    # off too)
-    assert detect(_blind_line("bw400_pipe_46_clean")).empty
+    assert list(detect(_blind_line("bw400_pipe_46_clean"))["kind"]) == ["void"]
+    # (the cavity line's residual is also a part of the background's own reflection at its time,
+    # weak against the surface: classify.BACKGROUND_RESIDUAL, sixty-fourth session, takes that
+    # second 'cavity' away on its own; off too)
     assert list(detect(_blind_line("bw400_cavity_105_clean"))["kind"]) == ["cavity"]
     monkeypatch.setattr(cl, "BACKGROUND_RESIDUAL", None)
-    assert list(detect(_blind_line("bw400_pipe_46_clean"))["kind"]) == ["void"]
     assert sorted(detect(_blind_line("bw400_cavity_105_clean"))["kind"]) == ["cavity", "cavity"]
 
 
