@@ -2524,6 +2524,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.6, diameter_m=0.21, material='metal', soil_materials=DRY_SAND, step_m=0.04)),
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.21, material='metal')),
             ("clean", 900, "clean", dict(antenna_height_m=0.06)),
+            ],
+            [  # two-hundred-and-sixth batch (sixty-fourth session, drawn with draw_blind_batch.py 206
+               # after batch 205 was scored; to be scored first with the code of the time it is run)
+            ("cavity", 600, "cavity", dict(length_m=1.1, height_m=0.29, depth_top_m=0.59, soil='uniform')),
+            ("cavity", 900, "cavity", dict(length_m=0.98, height_m=0.19, depth_top_m=0.61, soil='uniform')),
+            ("void", 900, "void", dict(length_m=1.37, height_m=0.039, under='base', soil_materials=WET_CLAY)),
+            ("water_rich", 900, "water_rich", dict(length_m=1.74, height_m=0.21, depth_top_m=0.59, eps_r=24.6)),
+            ("loose", 900, "loose", dict(length_m=0.97, height_m=0.42, depth_top_m=0.38)),
+            ("pipe", 600, "pipe", dict(depth_m=0.59, diameter_m=0.16, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.69, diameter_m=0.33, material='metal', soil_materials=WET_CLAY)),
+            ("clean", 600, "clean", dict(soil_materials=WET_CLAY)),
             ]]
 
 
