@@ -197,14 +197,16 @@ VOID_OWN_REFLECTION: tuple | None = ((1.5, 2.0), (0.5, 0.7), (0.12, 0.2))
 #: the interface's reflection or larger (an air body replaces the interface's reflection with one
 #: of the other sign), and where the background is strong (the surface wavelet over a void under
 #: thin asphalt) the body is strong against the surface too. A region whose top reads under the
-#: first pair of times the background's reflection at its time (``background_ratio``, ramp) and
-#: under the second pair of the surface's (``top_surface_ratio``, ramp) is that reflection's own
+#: first pair of times the background's reflection at its time (``background_ratio``; the factor
+#: starts at the first value and is full at the second) and under the second pair of the surface's
+#: (``top_surface_ratio``, likewise) is that reflection's own
 #: change along the line (an interface in heterogeneous ground, a layer bent or shadowed under a
 #: body, a body's late echo) and scores as no defect of any kind. Measured (sixty-fourth session,
 #: every region the blind set called a defect, batches 1-202 and batch 203's lines run, clean and
 #: noisy): of the 1,700 on a true body of their kind, none reads under 1.28 times the background
-#: with a top under 0.22 of the surface's (under 1.25 times, every one is a void under the asphalt
-#: at 0.27-0.77 of the surface); 18 on no body do (0.06-1.21 times, tops 0.000-0.134), among them
+#: with a top under 0.22 of the surface's, the separation measured (under 1.25 times, every one is
+#: a void under the asphalt at 0.27-0.77 of the surface); 18 on no body do (0.06-1.21 times, tops
+#: 0.000-0.134), 17 of them within the bar below and 13 fully, among them
 #: the 'void' over an air-filled pipe 1 m down under 21 cm of asphalt in heterogeneous ground
 #: (blind batch 203; 0.35, 0.13) and deep echoes under cavities (0.81-0.97). The surface bar sits
 #: low: a gap much thinner than a quarter wavelength reflects in proportion to its thickness over
@@ -985,8 +987,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     residual = np.zeros(len(f))
     if BACKGROUND_RESIDUAL is not None and {"background_ratio", "top_surface_ratio"} <= set(f.columns):
         (b0, b1), (s0, s1) = BACKGROUND_RESIDUAL  # (see BACKGROUND_RESIDUAL; NaN: unmeasured -> 0)
-        residual = np.nan_to_num(ramp(f["background_ratio"].to_numpy(float), b0, b1)
-                                 * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0)
+        # (the factor taken off every kind's score, 0-1; ramp reads NaN as 0)
+        residual = (ramp(f["background_ratio"].to_numpy(float), b0, b1)
+                    * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1))
         for k in KINDS:
             out[k] = out[k].to_numpy(float) * (1 - residual)
     out.attrs["background_residual"] = residual
@@ -1005,7 +1008,9 @@ def classify(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``f`` plus ``decision`` (a kind or a clutter class), ``is_defect``, ``score``, ``margin``,
-        ``confidence`` and one ``score_<class>`` column per class.
+        ``confidence``, one ``score_<class>`` column per class and the factors some rules measured
+        (``point_like``, ``soil_body``, ... and ``background_residual``, the fraction taken off every
+        kind's score by :data:`BACKGROUND_RESIDUAL`).
     """
     if f.empty:
         return f.assign(decision=pd.Series(dtype=object), is_defect=pd.Series(dtype=bool),
