@@ -512,6 +512,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # strength rules then say nothing)
     strength = (f["top_surface_ratio"].to_numpy(float) if "top_surface_ratio" in f
                 else np.full(len(f), np.nan))
+    # ... and against the short line's subtracted background at its time (NaN likewise: long lines)
+    bg_ratio = (f["background_ratio"].to_numpy(float) if "background_ratio" in f
+                else np.full(len(f), np.nan))
     vr = f["hyperbola_v_ratio"].to_numpy(float)
     hrms = (f["hyperbola_rms_ns"] / f["period_ns"]).to_numpy(float)
     # the residual of every pick, isolated cycle skips included: a scattering top's picks wander,
@@ -656,17 +659,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     if VOID_OWN_REFLECTION is not None and {"background_ratio", "layer_shift_residual",
                                             "top_surface_ratio"} <= set(f.columns):
         (b0, b1), (u0, u1), (s0, s1) = VOID_OWN_REFLECTION
-        own_reflection = np.nan_to_num(ramp(f["background_ratio"].to_numpy(float), b0, b1)
+        own_reflection = np.nan_to_num(ramp(bg_ratio, b0, b1)
                                        * ramp(f["layer_shift_residual"].to_numpy(float), u0, u1)
-                                       * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1), nan=0.0)
+                                       * ramp(strength, s0, s1), nan=0.0)
         z_flat = np.maximum(z_flat, (th.void_min_z + 0.5) * own_reflection)
     out = pd.DataFrame(index=f.index)
     # the top reflection of a void, cavity or wet zone is its main lobe, not a weak precursor
     top_main = ramp(ring, 2.0, 1.2)
     at_end = f["at_line_end"].to_numpy(float) if "at_line_end" in f else np.zeros(len(f))
     end_layer = np.zeros(len(f))
-    if END_LAYER_RATIO is not None and "background_ratio" in f:  # (see END_LAYER_RATIO)
-        end_layer = at_end * ramp(f["background_ratio"].to_numpy(float), *END_LAYER_RATIO)  # (NaN: unknown -> 0)
+    if END_LAYER_RATIO is not None:  # (see END_LAYER_RATIO)
+        end_layer = at_end * ramp(bg_ratio, *END_LAYER_RATIO)  # (NaN: unknown -> 0)
     displaced = np.zeros(len(f))
     if LAYER_SHIFT is not None and {"layer_shift_residual", "layer_shift_periods"} <= set(f.columns):  # (NaN -> 0)
         (u0, u1), (p0, p1) = LAYER_SHIFT
@@ -697,15 +700,14 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # faint continuation of its top: a hand-written void running off a line's end read 0.74 m
         # longer than it is)
         thin_gap = ramp(ring, *FLAT_TOP_MAX_RINGING) * (1 - at_end)
-        bg = f["background_ratio"].to_numpy(float) if "background_ratio" in f else np.full(len(f), np.nan)
-        own = ramp(bg, *FLAT_TOP_MIN_BACKGROUND_RATIO)
+        own = ramp(bg_ratio, *FLAT_TOP_MIN_BACKGROUND_RATIO)
         # the length the rule reads: where no ratio is measured (a long line's moving background)
         # nothing speaks against the flat top; the extent reported (core._zone_extent): only where
         # the ratio says the top is the gap's own (a gap right under a layer interface lies at its
         # time, and its flat top runs on along the layer's residual: the sample campaign's WAIMAO
         # void, 1.80 m in its truth and 1.60 m from its strong columns, read 3.65 m)
         void_len = length + (np.nan_to_num(np.fmax(f["flat_top_length_m"].to_numpy(float) - length, 0.0))
-                             * thin_gap * np.where(np.isnan(bg), 1.0, own))
+                             * thin_gap * np.where(np.isnan(bg_ratio), 1.0, own))
         tapered = thin_gap * np.nan_to_num(own, nan=0.0)
     # a wide, flat, continuous top that is weak for air over a bottom nearly as strong: a body of
     # soil, thick, not a thin air gap (see THICK_WEAK_BODY); scored as loose below
@@ -985,11 +987,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
                                               weak_ringing, 0.0)
     out.attrs["flat_top_taper"] = tapered
     residual = np.zeros(len(f))
-    if BACKGROUND_RESIDUAL is not None and {"background_ratio", "top_surface_ratio"} <= set(f.columns):
-        (b0, b1), (s0, s1) = BACKGROUND_RESIDUAL  # (see BACKGROUND_RESIDUAL; NaN: unmeasured -> 0)
-        # (the factor taken off every kind's score, 0-1; ramp reads NaN as 0)
-        residual = (ramp(f["background_ratio"].to_numpy(float), b0, b1)
-                    * ramp(f["top_surface_ratio"].to_numpy(float), s0, s1))
+    if BACKGROUND_RESIDUAL is not None:  # (see BACKGROUND_RESIDUAL)
+        (b0, b1), (s0, s1) = BACKGROUND_RESIDUAL
+        # (the factor taken off every kind's score, 0-1; ramp reads NaN, not measured, as 0)
+        residual = ramp(bg_ratio, b0, b1) * ramp(strength, s0, s1)
         for k in KINDS:
             out[k] = out[k].to_numpy(float) * (1 - residual)
     out.attrs["background_residual"] = residual
