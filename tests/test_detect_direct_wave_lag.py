@@ -11,6 +11,7 @@ degrees at 200 MHz, 30 at 400, 47 at 900; one lag of 50 degrees at every frequen
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -24,7 +25,7 @@ def test_the_lag_is_the_low_one_under_long_wavelengths_and_the_calibrated_one_ab
     assert direct_wave_lag_deg(100.0) == lag_low == direct_wave_lag_deg(f_low)
     assert direct_wave_lag_deg(f_full) == P.DIRECT_WAVE_LAG_DEG == direct_wave_lag_deg(900.0)
     lags = [direct_wave_lag_deg(f) for f in (f_low, 230.0, 260.0, 300.0, f_full)]
-    assert all(a < b for a, b in zip(lags, lags[1:]))  # rising with the frequency in between
+    assert all(a < b for a, b in itertools.pairwise(lags))  # rising with the frequency in between
     # log-linear: halfway in log frequency, halfway in lag
     mid = math.sqrt(f_low * f_full)
     assert direct_wave_lag_deg(mid) == pytest.approx(0.5 * (lag_low + P.DIRECT_WAVE_LAG_DEG))
