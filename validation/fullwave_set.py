@@ -2535,6 +2535,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.59, diameter_m=0.16, material='metal', soil_materials=WET_CLAY)),
             ("pipe", 600, "pipe", dict(depth_m=0.69, diameter_m=0.33, material='metal', soil_materials=WET_CLAY)),
             ("clean", 600, "clean", dict(soil_materials=WET_CLAY)),
+            ],
+            [  # two-hundred-and-seventh batch (sixty-fifth session, drawn with draw_blind_batch.py 207
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=1.01, height_m=0.32, depth_top_m=0.82)),
+            ("cavity", 600, "cavity", dict(length_m=0.97, height_m=0.32, depth_top_m=0.56, soil='uniform')),
+            ("void", 400, "void", dict(length_m=1.19, height_m=0.03, under='asphalt', soil_materials=WET_CLAY)),
+            ("water_rich", 900, "water_rich", dict(length_m=0.78, height_m=0.34, depth_top_m=0.46, eps_r=18.5)),
+            ("loose", 600, "loose", dict(length_m=1.24, height_m=0.35, depth_top_m=0.47, soil_materials=DRY_SAND)),
+            ("pipe", 600, "pipe", dict(depth_m=0.72, diameter_m=0.21, material='metal')),
+            ("pipe", 400, "pipe", dict(depth_m=0.51, diameter_m=0.33, material='pvc')),
+            ("clean", 400, "clean", dict()),
             ]]
 
 
