@@ -2546,6 +2546,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 600, "pipe", dict(depth_m=0.72, diameter_m=0.21, material='metal')),
             ("pipe", 400, "pipe", dict(depth_m=0.51, diameter_m=0.33, material='pvc')),
             ("clean", 400, "clean", dict()),
+            ],
+            [  # two-hundred-and-eighth batch (sixty-fifth session, drawn with draw_blind_batch.py 208 --varied
+               # after batch 207 was scored; to be scored first with the code of the time)
+            ("cavity", 900, "cavity", dict(length_m=0.47, height_m=0.39, depth_top_m=0.41, soil='uniform', waveform='gaussiandot', asphalt_m=0.09, shape_power=3.6, water_fraction=0.38)),
+            ("cavity", 900, "cavity", dict(length_m=0.98, height_m=0.43, depth_top_m=0.37, soil='uniform', antenna_height_m=0.09)),
+            ("void", 900, "void", dict(length_m=1.26, height_m=0.038, under='base')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.88, height_m=0.26, depth_top_m=0.78, eps_r=24.4, soil_materials=DRY_SAND, antenna_height_m=0.05, step_m=0.02)),
+            ("loose", 400, "loose", dict(length_m=1.31, height_m=0.34, depth_top_m=0.36, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.26, material='metal', antenna_height_m=0.06, step_m=0.04)),
+            ("pipe", 900, "pipe", dict(depth_m=0.47, diameter_m=0.28, material='metal', step_m=0.03, asphalt_m=0.1)),
+            ("clean", 900, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.2, step_m=0.03)),
             ]]
 
 
