@@ -2268,6 +2268,35 @@ def test_a_shallow_region_that_rings_is_a_plate_only_where_it_reverberates():
     assert sc["surface"].iloc[0] > 0.9 and sc["surface"].iloc[1] < 0.2
 
 
+def _undisturbed_under_asphalt(void_amp, asphalt_change, end_jitter, void_centre_m):
+    """Traces left in the subtracted background of a short synthetic line (81 traces at 5 cm): the
+    surface wavelet, the asphalt's bottom reflection (changed by ``asphalt_change`` over 1.4-2.6
+    m), a reflection whose amplitude varies at random from trace to trace by ``end_jitter`` (rough
+    pavement), a deep layer, and a void under the asphalt of amplitude ``void_amp`` over 1 m
+    centred at ``void_centre_m``."""
+    import roadhealth.detect.prepare as prep
+    from roadhealth.survey import make_survey
+
+    n_t, n_s = 81, 400
+    period = 1e3 / MHZ
+    t = np.arange(n_s) * DT_NS - 2.0
+    d = np.arange(n_t) * 0.05
+    void = np.abs(d - void_centre_m) <= 0.5
+    rng = np.random.default_rng(5)
+    x = np.zeros((1, n_t, n_s), dtype=np.float32)
+    x[0] += _ricker(t[None, :], MHZ)
+    middle = np.abs(d - 2.0) <= 0.6
+    x[0] += (0.15 + np.where(middle, asphalt_change, 0.0))[:, None] * _ricker(t[None, :] - 0.9 * period, MHZ)
+    x[0] += end_jitter * rng.standard_normal(n_t)[:, None] * _ricker(t[None, :] - 1.0 * period, MHZ)
+    x[0] += 0.2 * _ricker(t[None, :] - 12.0, MHZ)
+    x[0, void] += void_amp * _ricker(t - 0.8 * period, MHZ)
+    x += 0.002 * rng.standard_normal(x.shape).astype(np.float32)
+    s = make_survey(x, dt_ns=DT_NS, distance_m=d, antenna_mhz=MHZ).assign_coords(twt_ns=("sample", t))
+    out, _ = prep.undisturbed_background(s, skip_ns=1.5 * period, period_ns=period,
+                                         stats_from_ns=0.6 * period, surface_rows_ns=-0.5 * period)
+    return out.attrs["history"][-1]["parameters"]["undisturbed_traces"][0], int(void.sum()), n_t
+
+
 def test_a_void_under_thin_asphalt_is_no_background_but_a_varying_asphalt_is(monkeypatch):
     """On a short line the whole-trace test that picks the background's traces starts under the
     surface wavelet, so a void under thin asphalt, which reflects above that, counted undisturbed
@@ -2277,31 +2306,12 @@ def test_a_void_under_thin_asphalt_is_no_background_but_a_varying_asphalt_is(mon
     among themselves as much as the seed's tail (real uneven pavement) the searched rows take
     nothing out."""
     import roadhealth.detect.prepare as prep
-    from roadhealth.survey import make_survey
-
-    n_t, n_s = 81, 400
-    period = 1e3 / MHZ
-    t = np.arange(n_s) * DT_NS - 2.0
-    d = np.arange(n_t) * 0.05
-    void = np.abs(d - 1.0) <= 0.5
 
     def quiet_traces(void_amp, asphalt_change, end_jitter):
-        rng = np.random.default_rng(5)
-        x = np.zeros((1, n_t, n_s), dtype=np.float32)
-        x[0] += _ricker(t[None, :], MHZ)
-        middle = np.abs(d - 2.0) <= 0.6
-        x[0] += (0.15 + np.where(middle, asphalt_change, 0.0))[:, None] * _ricker(t[None, :] - 0.9 * period, MHZ)
-        x[0] += end_jitter * rng.standard_normal(n_t)[:, None] * _ricker(t[None, :] - 1.0 * period, MHZ)
-        x[0] += 0.2 * _ricker(t[None, :] - 12.0, MHZ)
-        x[0, void] += void_amp * _ricker(t - 0.8 * period, MHZ)
-        x += 0.002 * rng.standard_normal(x.shape).astype(np.float32)
-        s = make_survey(x, dt_ns=DT_NS, distance_m=d, antenna_mhz=MHZ).assign_coords(twt_ns=("sample", t))
-        out, _ = prep.undisturbed_background(s, skip_ns=1.5 * period, period_ns=period,
-                                             stats_from_ns=0.6 * period, surface_rows_ns=-0.5 * period)
-        return out.attrs["history"][-1]["parameters"]["undisturbed_traces"][0]
+        return _undisturbed_under_asphalt(void_amp, asphalt_change, end_jitter, 1.0)[0]
 
-    n_void = quiet_traces(0.6, 0.0, 0.0)
-    assert n_void <= n_t - void.sum() + 4  # the void's traces (but for its faint edges) are out
+    _, n_void, n_t = _undisturbed_under_asphalt(0.0, 0.0, 0.0, 1.0)
+    assert quiet_traces(0.6, 0.0, 0.0) <= n_t - n_void + 4  # the void's traces (but for its faint edges) are out
     assert quiet_traces(0.0, -0.03, 0.0) == n_t  # a 20 % change of the asphalt's bottom reflection is background
     n_rough = quiet_traces(0.6, 0.0, 0.6)
     monkeypatch.setattr(prep, "SEARCH_ROWS_IN_BACKGROUND", False)
@@ -2312,37 +2322,20 @@ def test_a_void_under_thin_asphalt_is_no_background_but_a_varying_asphalt_is(mon
 def test_a_void_standing_far_above_end_traces_that_disagree_is_no_background(monkeypatch):
     """Where the end traces disagree among themselves in the searched rows (over 0.3 of the seed's
     RMS there: rough pavement), a trace is still left out of the background where its residual
-    there is over four times theirs: a void under the asphalt, not the pavement's variation. The
+    there is over five times theirs: a void under the asphalt, not the pavement's variation. The
     rough pavement alone loses no more traces than before."""
     import roadhealth.detect.prepare as prep
-    from roadhealth.survey import make_survey
-
-    n_t, n_s = 81, 400
-    period = 1e3 / MHZ
-    t = np.arange(n_s) * DT_NS - 2.0
-    d = np.arange(n_t) * 0.05
-    void = np.abs(d - 2.0) <= 0.5
 
     def quiet_traces(void_amp, end_jitter):
-        rng = np.random.default_rng(5)
-        x = np.zeros((1, n_t, n_s), dtype=np.float32)
-        x[0] += _ricker(t[None, :], MHZ)
-        x[0] += 0.15 * _ricker(t[None, :] - 0.9 * period, MHZ)
-        x[0] += end_jitter * rng.standard_normal(n_t)[:, None] * _ricker(t[None, :] - 1.0 * period, MHZ)
-        x[0] += 0.2 * _ricker(t[None, :] - 12.0, MHZ)
-        x[0, void] += void_amp * _ricker(t - 0.8 * period, MHZ)
-        x += 0.002 * rng.standard_normal(x.shape).astype(np.float32)
-        s = make_survey(x, dt_ns=DT_NS, distance_m=d, antenna_mhz=MHZ).assign_coords(twt_ns=("sample", t))
-        out, _ = prep.undisturbed_background(s, skip_ns=1.5 * period, period_ns=period,
-                                             stats_from_ns=0.6 * period, surface_rows_ns=-0.5 * period)
-        return out.attrs["history"][-1]["parameters"]["undisturbed_traces"][0]
+        return _undisturbed_under_asphalt(void_amp, 0.0, end_jitter, 2.0)[0]
 
+    _, n_void, n_t = _undisturbed_under_asphalt(0.0, 0.0, 0.0, 2.0)
     rough = quiet_traces(0.0, 0.3)  # the pavement's reflection varies by 0.3 of its tail's: rough
-    assert quiet_traces(0.9, 0.3) <= n_t - void.sum()  # the void's traces are out
+    assert quiet_traces(0.9, 0.3) <= n_t - n_void  # the void's traces are out
     monkeypatch.setattr(prep, "SEARCH_ROWS_OUTLIER_RATIO", None)
     assert quiet_traces(0.0, 0.3) == rough  # the rule takes out no trace of the rough pavement alone
-    assert quiet_traces(0.9, 0.3) > n_t - void.sum()  # before: the void was in the background
-    assert quiet_traces(0.9, 0.05) <= n_t - void.sum()  # (as where the end traces agree)
+    assert quiet_traces(0.9, 0.3) > n_t - n_void  # before: the void was in the background
+    assert quiet_traces(0.9, 0.05) <= n_t - n_void  # (as where the end traces agree)
 
 
 def test_a_blind_void_under_the_asphalt_beside_rough_end_traces_is_found(monkeypatch):
