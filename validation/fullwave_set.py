@@ -2557,6 +2557,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.26, material='metal', antenna_height_m=0.06, step_m=0.04)),
             ("pipe", 900, "pipe", dict(depth_m=0.47, diameter_m=0.28, material='metal', step_m=0.03, asphalt_m=0.1)),
             ("clean", 900, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.2, step_m=0.03)),
+            ],
+            [  # two-hundred-and-ninth batch (sixty-fifth session, drawn with draw_blind_batch.py 209
+               # at its end, after its last detector change; to be scored first with that session's final code)
+            ("cavity", 600, "cavity", dict(length_m=0.85, height_m=0.35, depth_top_m=0.31)),
+            ("cavity", 900, "cavity", dict(length_m=0.91, height_m=0.41, depth_top_m=0.39)),
+            ("void", 900, "void", dict(length_m=1.41, height_m=0.039, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.86, height_m=0.28, depth_top_m=0.62, eps_r=24.3, soil='uniform')),
+            ("loose", 400, "loose", dict(length_m=1.24, height_m=0.33, depth_top_m=0.4)),
+            ("pipe", 400, "pipe", dict(depth_m=0.85, diameter_m=0.15, material='metal', soil_materials=WET_CLAY)),
+            ("pipe", 600, "pipe", dict(depth_m=0.79, diameter_m=0.33, material='metal')),
+            ("clean", 600, "clean", dict(soil_materials=WET_CLAY)),
             ]]
 
 
