@@ -529,6 +529,13 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # ... and against the short line's subtracted background at its time (NaN likewise: long lines)
     bg_ratio = (f["background_ratio"].to_numpy(float) if "background_ratio" in f
                 else np.full(len(f), np.nan))
+    # the flat top's reach past the strong columns (0 where not measured) and whether that flat top
+    # is the region's own reflector, not the background's continued (1 where no ratio is measured):
+    # read by the void rule's length and the cavity rule's (FLAT_TOP_MIN_BACKGROUND_RATIO)
+    flat_extra = (np.nan_to_num(np.fmax(f["flat_top_length_m"].to_numpy(float) - length, 0.0))
+                  if "flat_top_length_m" in f else np.zeros(len(f)))
+    own_flat = ramp(bg_ratio, *FLAT_TOP_MIN_BACKGROUND_RATIO)
+    own_flat_or_unknown = np.where(np.isnan(bg_ratio), 1.0, own_flat)
     vr = f["hyperbola_v_ratio"].to_numpy(float)
     hrms = (f["hyperbola_rms_ns"] / f["period_ns"]).to_numpy(float)
     # the residual of every pick, isolated cycle skips included: a scattering top's picks wander,
@@ -714,15 +721,13 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
         # faint continuation of its top: a hand-written void running off a line's end read 0.74 m
         # longer than it is)
         thin_gap = ramp(ring, *FLAT_TOP_MAX_RINGING) * (1 - at_end)
-        own = ramp(bg_ratio, *FLAT_TOP_MIN_BACKGROUND_RATIO)
         # the length the rule reads: where no ratio is measured (a long line's moving background)
         # nothing speaks against the flat top; the extent reported (core._zone_extent): only where
         # the ratio says the top is the gap's own (a gap right under a layer interface lies at its
         # time, and its flat top runs on along the layer's residual: the sample campaign's WAIMAO
         # void, 1.80 m in its truth and 1.60 m from its strong columns, read 3.65 m)
-        void_len = length + (np.nan_to_num(np.fmax(f["flat_top_length_m"].to_numpy(float) - length, 0.0))
-                             * thin_gap * np.where(np.isnan(bg_ratio), 1.0, own))
-        tapered = thin_gap * np.nan_to_num(own, nan=0.0)
+        void_len = length + flat_extra * thin_gap * own_flat_or_unknown
+        tapered = thin_gap * np.nan_to_num(own_flat, nan=0.0)
     # a wide, flat, continuous top that is weak for air over a bottom nearly as strong: a body of
     # soil, thick, not a thin air gap (see THICK_WEAK_BODY); scored as loose below
     flat_wide = np.zeros(len(f))
@@ -857,10 +862,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     fres = np.nan_to_num(f["fresnel_m"].to_numpy(float), nan=0.0) if "fresnel_m" in f else np.zeros(len(f))
     cav_max = th.cavity_max_length_m + 2 * np.maximum(fres - CAVITY_FRESNEL_REF_M, 0.0)
     edge_layer = np.nan_to_num(at_end * ramp(coh, 0.8, 0.9) * ramp(plane_p, 0.2, 0.1), nan=0.0)
-    cav_len = length  # (see COMPACT_BODY_FLAT_TOP)
-    if COMPACT_BODY_FLAT_TOP and "flat_top_length_m" in f:
-        own_top = np.where(np.isnan(bg_ratio), 1.0, ramp(bg_ratio, *FLAT_TOP_MIN_BACKGROUND_RATIO))
-        cav_len = length + np.nan_to_num(np.fmax(f["flat_top_length_m"].to_numpy(float) - length, 0.0)) * own_top
+    cav_len = length + flat_extra * own_flat_or_unknown if COMPACT_BODY_FLAT_TOP else length
     air_body = (strong * air * top_main * (1 - point_opposite) * (1 - 0.4 * point) * (1 - 0.5 * out["void"])
                 * (1 - several) * (1 - rough) * (1 - edge_layer) * (1 - end_layer) * (1 - displaced)
                 * ramp(cav_len, 0.25, 0.45) * ramp(length, cav_max + 1.0, cav_max))

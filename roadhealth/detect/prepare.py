@@ -1107,7 +1107,7 @@ SEARCH_ROWS_END_AGREEMENT = 0.3
 #: void under the asphalt over 1.2 m of a 3.9 m line (noisy): end traces 0.35 of the seed's RMS,
 #: the void's traces up to 3.7 (ten times theirs); in the background it scored 6.7 and was lost,
 #: out of it 28.6, a void. Nothing else moved on the blind set 1-206, the main set, the real
-#: files, the fast-model test split or the sample campaign (at 4 either).
+#: files, the fast-model test split or the sample campaign (nor at 4).
 SEARCH_ROWS_OUTLIER_RATIO: float | None = 5.0
 
 #: ... and the surface rows above them (the half period before the surface on), for the surface
