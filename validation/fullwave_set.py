@@ -2568,6 +2568,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.85, diameter_m=0.15, material='metal', soil_materials=WET_CLAY)),
             ("pipe", 600, "pipe", dict(depth_m=0.79, diameter_m=0.33, material='metal')),
             ("clean", 600, "clean", dict(soil_materials=WET_CLAY)),
+            ],
+            [  # two-hundred-and-tenth batch (sixty-sixth session, drawn with draw_blind_batch.py 210
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=0.63, height_m=0.39, depth_top_m=0.86, soil_materials=WET_CLAY)),
+            ("cavity", 400, "cavity", dict(length_m=0.63, height_m=0.35, depth_top_m=0.72)),
+            ("void", 600, "void", dict(length_m=1.08, height_m=0.038, under='asphalt', soil='uniform')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.58, height_m=0.43, depth_top_m=0.4, eps_r=24.0)),
+            ("loose", 900, "loose", dict(length_m=0.91, height_m=0.57, depth_top_m=0.23)),
+            ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.13, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.32, material='metal')),
+            ("clean", 900, "clean", dict(soil_materials=DRY_SAND)),
             ]]
 
 
