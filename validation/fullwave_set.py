@@ -2579,6 +2579,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.93, diameter_m=0.13, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=1.0, diameter_m=0.32, material='metal')),
             ("clean", 900, "clean", dict(soil_materials=DRY_SAND)),
+            ],
+            [  # two-hundred-and-eleventh batch (sixty-sixth session, drawn with draw_blind_batch.py 211 --varied
+               # after batch 210 was scored with the starting code; to be scored first with the session's final code)
+            ("cavity", 400, "cavity", dict(length_m=0.47, height_m=0.28, depth_top_m=0.88, soil_materials=DRY_SAND)),
+            ("cavity", 600, "cavity", dict(length_m=1.04, height_m=0.5, depth_top_m=0.7, waveform='gaussiandot', shape_power=4.0)),
+            ("void", 900, "void", dict(length_m=1.31, height_m=0.019, under='base')),
+            ("water_rich", 600, "water_rich", dict(length_m=1.25, height_m=0.38, depth_top_m=0.44, eps_r=24.2, step_m=0.03, asphalt_m=0.12, flat_top=True)),
+            ("loose", 600, "loose", dict(length_m=1.58, height_m=0.57, depth_top_m=0.38, heterogeneity=0.27, waveform='gaussiandot', step_m=0.03, asphalt_m=0.1, loose_style='uniform', eps_ratio=0.68)),
+            ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='metal', soil_materials=DRY_SAND, heterogeneity=0.14, antenna_height_m=0.01)),
+            ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.29, material='metal', heterogeneity=0.17, step_m=0.03)),
+            ("clean", 400, "clean", dict(heterogeneity=0.25)),
             ]]
 
 
