@@ -22,15 +22,6 @@ from roadhealth.detect.classify import Thresholds, classify
 from tests.test_detect_physics import _row
 from tests.test_detect_weak_flat_body import _detect, one_loose_body
 
-
-@pytest.fixture(autouse=True)
-def _two_d_spreading(monkeypatch):
-    """These tests read the rule as set on 2-D simulations, whose deep reflections are as strong
-    against the surface as a line source leaves them: the strength is taken as measured
-    (``classify.STRENGTH_SPREADING`` off; what that adds: ``tests/test_detect_strength_spreading.py``)."""
-    monkeypatch.setattr(cl, "STRENGTH_SPREADING", None)
-
-
 HANDWRITTEN = Path(__file__).resolve().parents[1] / "validation" / "handwritten"
 
 #: A strong, flat, continuous top of air's polarity 0.25 m down (the voids' depth), reflecting 0.15
