@@ -11,9 +11,9 @@ cavity: 4.9 times), and with bars set on 2-D files 22 blind cavities were called
 spreading (the robustness variant ``clean_3d``). These two read the strength times
 sqrt(1 + t / (0.65 T)), t the top's two-way time under the surface and T the period: a body is
 called soil by them only where its top is weak whichever way the wave spread. (The wide-flat-top
-rules, ``WEAK_FLAT_BODY`` and ``THICK_WEAK_BODY``, read it as measured: their bars lie far under
-the flattest 2-D cavities, and homogeneous boxes of loose soil, as a modeller writes them, are told
-by them alone.)"""
+rules, ``WEAK_FLAT_BODY`` and ``THICK_WEAK_BODY``, read it as measured: the homogeneous boxes of
+loose soil they tell, as a modeller writes them, read 2.6 times and more under the flattest 2-D
+cavities, and only these rules tell them from air.)"""
 
 from __future__ import annotations
 

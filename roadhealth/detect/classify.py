@@ -433,10 +433,11 @@ RINGING_WEAK_BODY: tuple | None = ((0.12, 0.10), (0.35, 0.45), (25.0, 40.0))
 #: files they then call fewer bodies soil: of blind 1-209 clean, eight loose zones became cavities
 #: and one was missed, two cavities called loose are cavities; noisy, one loose zone a cavity. The
 #: wide-flat-top rules (``WEAK_FLAT_BODY``, ``THICK_WEAK_BODY``) read the strength as measured:
-#: their bars lie 2.6 times and more under the flattest 2-D cavities, and homogeneous boxes of loose
-#: soil, as an independent modeller writes them (the hand-written gprMax models), are told by them
-#: alone; under a 3-D spreading they call six flat, wide-topped blind cavities loose (or leave one
-#: missed). The time under the surface unknown: read as measured. None: off.
+#: the homogeneous boxes of loose soil they tell, as an independent modeller writes them (the
+#: hand-written gprMax models, 0.025-0.076), read 2.6 times and more under the flattest 2-D cavities
+#: (0.20), and only these rules tell them from air; under a 3-D spreading they call six flat,
+#: wide-topped blind cavities loose (or leave one missed). The time under the surface unknown: read
+#: as measured. None: off.
 STRENGTH_SPREADING: float | None = 0.65
 
 #: ... but not a layer that steps: a top laterally continuous at zero dip (``coherence`` from the
