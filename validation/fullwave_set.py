@@ -2590,6 +2590,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.58, diameter_m=0.22, material='metal', soil_materials=DRY_SAND, heterogeneity=0.14, antenna_height_m=0.01)),
             ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.29, material='metal', heterogeneity=0.17, step_m=0.03)),
             ("clean", 400, "clean", dict(heterogeneity=0.25)),
+            ],
+            [  # two-hundred-and-twelfth batch (sixty-seventh session, drawn with draw_blind_batch.py 212
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=0.69, height_m=0.25, depth_top_m=1.01, soil_materials=DRY_SAND)),
+            ("cavity", 600, "cavity", dict(length_m=1.1, height_m=0.2, depth_top_m=0.87)),
+            ("void", 400, "void", dict(length_m=1.39, height_m=0.04, under='asphalt')),
+            ("water_rich", 600, "water_rich", dict(length_m=0.92, height_m=0.34, depth_top_m=0.82, eps_r=22.4, soil='uniform')),
+            ("loose", 600, "loose", dict(length_m=1.58, height_m=0.42, depth_top_m=0.46)),
+            ("pipe", 900, "pipe", dict(depth_m=0.56, diameter_m=0.2, material='pvc')),
+            ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.28, material='pvc', soil_materials=DRY_SAND)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY)),
             ]]
 
 
