@@ -700,9 +700,17 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     below = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), np.nan)
     # the strength the soil-body rules read: a 3-D wave's spreading from the surface arrival to the
     # top undone (see STRENGTH_SPREADING; unknown time under the surface: as measured)
+    # (where the survey says its wave spread in 2-D, as measured; see STRENGTH_SPREADING) and the
+    # strength the wide-flat-top rules read: that spreading undone only where the survey says its
+    # wave spread in 3-D
+    spread3d = (f["wave_spreading_3d"].to_numpy(float) if "wave_spreading_3d" in f
+                else np.full(len(f), np.nan))
     soil_strength = strength
+    flat_strength = strength
     if STRENGTH_SPREADING is not None:
-        soil_strength = strength * np.sqrt(1.0 + np.maximum(np.nan_to_num(below, nan=0.0), 0.0) / STRENGTH_SPREADING)
+        undone = strength * np.sqrt(1.0 + np.maximum(np.nan_to_num(below, nan=0.0), 0.0) / STRENGTH_SPREADING)
+        soil_strength = np.where(spread3d == 0.0, strength, undone)
+        flat_strength = np.where(spread3d == 1.0, undone, strength)
     below_p = np.nan_to_num(below, nan=9.0)
     z_flat = np.where(below_p <= FIRST_ROWS_PERIODS, np.maximum(z, TOP_FROM_PEAK * zpk), z)
     if VOID_OWN_REFLECTION is not None and {"background_ratio", "layer_shift_residual",
@@ -766,7 +774,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     thick_weak = np.zeros(len(f))
     if THICK_WEAK_BODY is not None:
         (b0, b1), (s0, s1) = THICK_WEAK_BODY
-        thick_weak = flat_wide * np.nan_to_num(ramp(bt, b0, b1) * ramp(strength, s0, s1),
+        thick_weak = flat_wide * np.nan_to_num(ramp(bt, b0, b1) * ramp(flat_strength, s0, s1),
                                                nan=0.0)
     out["void"] = (ramp(zpk, th.void_min_z - 1, th.void_min_z + 1) * flat * continuous * shallow
                    * ramp(z_flat, th.void_min_z - 1.5, th.void_min_z + 0.5) * ramp(void_len, 0.3, 0.5) * top_main
@@ -851,7 +859,7 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     weak_flat = np.zeros(len(f))
     if WEAK_FLAT_BODY is not None:  # (flat_wide is 0 where the flat top is not measured)
         _, _, (s0, s1), _ = WEAK_FLAT_BODY
-        weak_flat = flat_wide * np.nan_to_num(ramp(strength, s0, s1), nan=0.0)
+        weak_flat = flat_wide * np.nan_to_num(ramp(flat_strength, s0, s1), nan=0.0)
         weak_flat = np.maximum(weak_flat, thick_weak)  # (or weak for air over a bottom as strong)
         soil_body = np.maximum(soil_body, weak_flat)
     # or, whatever its top's shape, a weak top with more under it than an air body's contrast

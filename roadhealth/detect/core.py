@@ -60,6 +60,7 @@ from roadhealth.detect.prepare import (
     prepare,
     relative_polarity,
     velocity_from_hyperbolas,
+    wave_spreading,
 )
 from roadhealth.errors import DetectionError
 
@@ -83,7 +84,7 @@ FEATURE_KEYS = ("z_peak", "z_top", "polarity", "polarity_peak", "top_range_ns", 
 
 _OPTIONS = {"velocity_m_per_ns", "eps_r", "asphalt_m", "z_seed", "z_low", "zc_seed", "zc_low",
             "min_confidence", "survey_name", "thresholds", "max_depth_m", "reference", "chunk_m",
-            "trace_spacing_m", "surface_ns", "antenna_height_m"}
+            "trace_spacing_m", "surface_ns", "antenna_height_m", "wave_spreading"}
 
 #: Deepest top reported by default, m: road collapse hazards (cavities, voids, loosened and
 #: saturated soil under the pavement) lie in the first metres; deeper reflectors of a
@@ -228,6 +229,12 @@ def _check_options(options: dict) -> None:
                                  f"roadhealth.detect.classify.Thresholds ({', '.join(sorted(known))})"
                                  + (f"; unknown: {bad}" if bad else ""))
         options["thresholds"] = Thresholds(**{k: float(v) for k, v in th.items()})
+    if options.get("wave_spreading") is not None:
+        from roadhealth.detect.prepare import WAVE_SPREADINGS
+
+        if str(options["wave_spreading"]).strip().lower() not in WAVE_SPREADINGS:
+            raise DetectionError(f"detect: option wave_spreading = {options['wave_spreading']!r}; expected one of "
+                                 f"{list(WAVE_SPREADINGS)} (or None: the survey's attrs['wave_spreading'], else not known)")
     if options.get("surface_ns") is not None:
         from roadhealth.detect.prepare import removed_surface_ns
 
@@ -538,6 +545,9 @@ def _finish_features(feats: pd.DataFrame, strong: pd.DataFrame, pr: Prepared, de
     feats["polarity"] = (relative_polarity(feats["phase_top_rad"], ref) if np.isfinite(ref)
                          else feats["polarity_peak"])
     feats["t_below_ns"] = feats["t_top_ns"] - pr.surface_ns  # two-way time below the surface
+    # how the wave spread (1: in 3-D, 0: in 2-D, NaN: not known), for the strength rules
+    # (classify.STRENGTH_SPREADING)
+    feats["wave_spreading_3d"] = {"3d": 1.0, "2d": 0.0}.get(pr.wave_spreading, np.nan)
     feats["velocity_m_per_ns"] = pr.velocity_m_per_ns
     if depth_rule is not None and depth_rule[0] == "layered":  # the average velocity down to each top
         feats["velocity_m_per_ns"] = np.where(
@@ -907,6 +917,7 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
     pr = prepare(survey, recipe, velocity_m_per_ns=options.get("velocity_m_per_ns"),
                  eps_r=options.get("eps_r"), reference=options.get("reference"),
                  removed_surface=options.get("surface_ns"))
+    pr.wave_spreading = wave_spreading(survey, options.get("wave_spreading"))
     s = pr.survey
     dt = float(s.attrs["dt_ns"])
     t0 = float(s.coords["twt_ns"].values[0])
@@ -1895,8 +1906,15 @@ def _evidence(r, pr: Prepared) -> str:
         under = (f" over a bottom reflection {bottom:.2f} as strong, {r['bottom_delay_ns']:.1f} ns under it (a body "
                  "returns its contrast at its top and again at its bottom; a thin air gap has no bottom of its own)"
                  if thick else "")
+        from roadhealth.detect.classify import STRENGTH_SPREADING
+
+        spread = ""
+        if r.get("wave_spreading_3d", np.nan) == 1.0 and STRENGTH_SPREADING is not None:
+            periods = max(float(r.get("t_below_ns", 0.0)) / float(r["period_ns"]), 0.0)
+            spread = (f"; {r['top_surface_ratio'] * math.sqrt(1.0 + periods / STRENGTH_SPREADING):.2f} with the "
+                      "3-D wave's spreading to it undone")
         rule = ("a body of soil looser or drier than its surroundings: a wide flat top of the polarity of air "
-                f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone), as soil on soil does"
+                f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone{spread}), as soil on soil does"
                 f"{under}; air under soil would return several times that")
     elif r["decision"] == "loose" and r.get("weak_ringing_body", 0.0) >= SOIL_BODY_CALL:
         rule = ("a body of soil looser or drier than its surroundings: a top of the polarity of air reflecting "

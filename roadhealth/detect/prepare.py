@@ -43,11 +43,19 @@ __all__ = [
     "surface_reference",
     "velocity_from_hyperbolas",
     "velocity_model",
+    "wave_spreading",
 ]
 
 #: Attribute of a processed survey holding the surface and polarity reference measured on its raw
 #: data (a JSON text; :func:`surface_reference`), which background removal would otherwise erase.
 REFERENCE_ATTR = "surface_reference"
+
+#: How a recorded wave spread from its source, the values of a survey's ``attrs["wave_spreading"]``
+#: and of :func:`roadhealth.detect.detect`'s ``wave_spreading`` option: ``"3d"``, as from every
+#: real antenna (a point-like source: amplitude 1 / r; the field instruments' readers say so) and in
+#: a 3-D simulation; ``"2d"``, the line source of a 2-D simulation (1 / sqrt(r); the gprMax reader
+#: says which from the model's cells). Absent: not known (SEG-Y, arrays built in memory).
+WAVE_SPREADINGS = ("2d", "3d")
 
 #: Relative permittivity used for depths when the data give no velocity: the average of a
 #: flexible pavement over granular base and subgrade down to ~1 m (asphalt 4-7, base 6-10,
@@ -141,6 +149,12 @@ class Prepared:
         (the steps after the removal, a gain, applied to it as they acted on the survey): the
         layers' own reflections, against which a region's top is compared
         (``background_ratio``); None: not known (the recipe's own background removal).
+    wave_spreading : str or None
+        How the recorded wave spread: ``"3d"`` (a field instrument's file, a 3-D simulation),
+        ``"2d"`` (a 2-D simulation's line source) or None (not known: a SEG-Y file, an array in
+        memory). From the ``wave_spreading`` option of :func:`roadhealth.detect.detect`, else the
+        raw survey's ``attrs["wave_spreading"]`` (:data:`WAVE_SPREADINGS`); read by the strength
+        rules (:data:`roadhealth.detect.classify.STRENGTH_SPREADING`).
     """
 
     survey: xr.DataArray
@@ -159,6 +173,7 @@ class Prepared:
     layer_strength: float = 0.0
     first_arrival_phase_rad: float = math.nan
     background: np.ndarray | None = None
+    wave_spreading: str | None = None
 
     @property
     def polarity_reference_rad(self) -> float:
@@ -1592,6 +1607,19 @@ def relative_polarity(phase_rad, reference_rad: float):
     """
     d = np.asarray(phase_rad, dtype=float) - float(reference_rad)
     return np.clip(np.sqrt(2.0) * np.cos(d + 0.75 * np.pi), -1.0, 1.0)
+
+
+def wave_spreading(survey: xr.DataArray, given: str | None = None) -> str | None:
+    """How ``survey``'s wave spread (:data:`WAVE_SPREADINGS`): ``given`` where not None, else its
+    ``attrs["wave_spreading"]``, else None (not known). Raises DetectionError for any other value."""
+    value = given if given is not None else survey.attrs.get("wave_spreading")
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text not in WAVE_SPREADINGS:
+        where = "option wave_spreading" if given is not None else 'attrs["wave_spreading"]'
+        raise DetectionError(f"detect: {where} = {value!r}; expected one of {list(WAVE_SPREADINGS)} (or None: not known)")
+    return text
 
 
 def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) -> tuple[float, str, bool]:

@@ -22,7 +22,9 @@ transmitter-receiver midpoints where the files give them (each run's ``Position`
 the merged file's ``srcsteps``/``rxsteps``), else ``trace_spacing_m``; without either, the trace
 index (``attrs["distance_source"] = "trace index"``) and a warning. The component read is
 ``component`` or, by default, the electric component with the most energy (``Ez`` of a 2-D TMz
-model, ``Ey`` of a 3-D model with a y-directed dipole).
+model, ``Ey`` of a 3-D model with a y-directed dipole). ``attrs["wave_spreading"]`` says whether
+the model was 2-D (one cell thick: a line source) or 3-D, from ``nx_ny_nz``, where the file keeps it
+(the detector's strength rules read it: :data:`roadhealth.detect.classify.STRENGTH_SPREADING`).
 """
 
 from __future__ import annotations
@@ -129,6 +131,16 @@ def _attr_vector(h, name: str) -> np.ndarray | None:
         return None
     v = np.atleast_1d(np.asarray(h.attrs[name], dtype=float))
     return v if v.size in (2, 3) and np.all(np.isfinite(v)) else None
+
+
+def _spreading(h) -> str | None:
+    """``"2d"`` for a model one cell thick (``nx_ny_nz`` with a 1: gprMax's 2-D mode, a line source
+    whose wave spreads as 1 / sqrt(r)), ``"3d"`` for any other grid, None where the file does not
+    say (gprMax 3's merge keeps no ``nx_ny_nz``)."""
+    v = _attr_vector(h, "nx_ny_nz")
+    if v is None or v.size != 3 or np.any(v < 1):
+        return None
+    return "2d" if np.any(v == 1) else "3d"
 
 
 def _component(path, rx, component: str | None) -> str:
@@ -300,7 +312,7 @@ def read_gprmax(
     traces, mids, comps = [], [], []
     dt_ns = None
     title = version = None
-    steps = mhz_file = None
+    steps = mhz_file = spreading = None
     for f in files:
         with _open(f) as h:
             rx = _receiver(f, h, receiver)
@@ -329,6 +341,8 @@ def read_gprmax(
                 steps = _steps_m(h)
             if mhz_file is None:
                 mhz_file = _waveform_mhz(h)
+            if spreading is None:
+                spreading = _spreading(h)
     data = np.concatenate(traces, axis=1).T  # (trace, sample)
     n = data.shape[0]
     title = _text(title)
@@ -359,5 +373,7 @@ def read_gprmax(
                         "files": [f.name for f in files], "title": title}}
     if source is not None:
         attrs["distance_source"] = source
+    if spreading is not None:
+        attrs["wave_spreading"] = spreading
     return make_survey(data, dt_ns=dt_ns, time_zero_ns=0.0, distance_m=distance, format="gprmax",
                        instrument=f"gprMax {version} (simulation)", antenna_mhz=mhz, source=str(p), attrs=attrs)
