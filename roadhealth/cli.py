@@ -277,6 +277,8 @@ def cmd_detect(args) -> int:
                     opts["surface_ns"] = args.surface_ns  # acts only on files whose background was removed
                 if args.antenna_height_m is not None:
                     opts["antenna_height_m"] = args.antenna_height_m
+                if args.wave_spreading is not None:
+                    opts["wave_spreading"] = args.wave_spreading
                 found = detect(survey, recipe=args.recipe or "default", risk=args.risk, **opts)
                 found["survey"] = Path(path).stem
                 tables.append(found)
@@ -477,6 +479,10 @@ def _add_campaign_commands(sub) -> None:
                      help="height of an antenna held above the road, m (air-launched antennas): the surface is "
                           "the reflection that height puts after the direct wave (default: the file's, else "
                           "ground-coupled)")
+    det.add_argument("--wave-spreading", choices=("2d", "3d"), default=None,
+                     help="how the recorded wave spread: 2d (a 2-D simulation's line source) or 3d (a real "
+                          "antenna, a 3-D simulation); the strength rules read a top's strength for that world "
+                          "(default: the file's, which field instruments' and gprMax files say, else not known)")
     _verbosity(det)
     det.set_defaults(func=cmd_detect)
 

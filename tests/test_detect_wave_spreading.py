@@ -116,3 +116,25 @@ def test_a_spreading_that_is_neither_is_refused(where):
         else:
             survey.attrs["wave_spreading"] = "line"
             roadhealth.detect(survey)
+
+
+@pytest.mark.skipif(not (HANDWRITTEN / "drybox400_merged.h5").exists(), reason="hand-written models not in this checkout")
+def test_the_cli_passes_the_spreading(tmp_path):
+    """The 2-D box written as SEG-Y says nothing of its wave: loose (the wide-flat-top rule reads the
+    strength as measured); ``--wave-spreading 3d`` reads it as a 3-D wave's and calls it air."""
+    import geopandas as gpd
+
+    from roadhealth.cli import main
+
+    survey = _read(HANDWRITTEN / "drybox400_merged.h5")
+    src = tmp_path / "drybox400.sgy"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        roadhealth.write(survey, src)
+        kinds = {}
+        for spread in (None, "3d"):
+            out = tmp_path / f"found_{spread}.gpkg"
+            args = ["detect", str(src), "--out", str(out), "-q"] + (["--wave-spreading", spread] if spread else [])
+            assert main(args) == 0
+            kinds[spread] = list(gpd.read_file(out, layer="anomalies")["kind"])
+    assert kinds == {None: ["loose"], "3d": ["cavity"]}

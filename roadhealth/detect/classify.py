@@ -438,6 +438,14 @@ RINGING_WEAK_BODY: tuple | None = ((0.12, 0.10), (0.35, 0.45), (25.0, 40.0))
 #: (0.20), and only these rules tell them from air; under a 3-D spreading they call six flat,
 #: wide-topped blind cavities loose (or leave one missed). The time under the surface unknown: read
 #: as measured. None: off.
+#:
+#: That is where the file does not say how its wave spread (SEG-Y, arrays in memory). Where it does
+#: (``wave_spreading_3d``, from the survey's ``attrs["wave_spreading"]`` or detect's
+#: ``wave_spreading`` option, :data:`roadhealth.detect.prepare.WAVE_SPREADINGS`; sixty-seventh
+#: session), the strength is read for that world: on a 2-D file (a gprMax model one cell thick) as
+#: measured by all four rules, as the bars were set; on a 3-D one (a field instrument's file, a 3-D
+#: gprMax model) with the spreading undone by all four, the wide-flat-top rules too (no 2-D box is
+#: then at stake: under ``clean_3d`` declared 3-D the six flat cavities keep their kind).
 STRENGTH_SPREADING: float | None = 0.65
 
 #: ... but not a layer that steps: a top laterally continuous at zero dip (``coherence`` from the
