@@ -2601,6 +2601,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 900, "pipe", dict(depth_m=0.56, diameter_m=0.2, material='pvc')),
             ("pipe", 400, "pipe", dict(depth_m=0.5, diameter_m=0.28, material='pvc', soil_materials=DRY_SAND)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY)),
+            ],
+            [  # two-hundred-and-thirteenth batch (sixty-seventh session, drawn with draw_blind_batch.py 213 --varied
+               # after batch 212 was scored; to be scored first with the code of the time)
+            ("cavity", 400, "cavity", dict(length_m=0.62, height_m=0.4, depth_top_m=0.66, soil_materials=WET_CLAY, step_m=0.02, asphalt_m=0.09, shape_power=1.6)),
+            ("cavity", 600, "cavity", dict(length_m=0.98, height_m=0.44, depth_top_m=0.38, antenna_height_m=0.06, water_fraction=0.43)),
+            ("void", 600, "void", dict(length_m=1.49, height_m=0.035, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.07, height_m=0.3, depth_top_m=0.93, eps_r=21.2, heterogeneity=0.11, step_m=0.03, sigma_s_m=0.124)),
+            ("loose", 400, "loose", dict(length_m=1.54, height_m=0.54, depth_top_m=0.5, loose_style='uniform', eps_ratio=0.52)),
+            ("pipe", 400, "pipe", dict(depth_m=0.98, diameter_m=0.15, material='metal', antenna_height_m=0.05)),
+            ("pipe", 900, "pipe", dict(depth_m=0.51, diameter_m=0.29, material='metal', soil_materials=WET_CLAY, antenna_height_m=0.08)),
+            ("clean", 400, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.22)),
             ]]
 
 
