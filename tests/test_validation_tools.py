@@ -190,6 +190,25 @@ def test_3d_spreading_variant_weakens_late_arrivals_as_one_over_r():
     assert 2.5 < ratio < 6.0  # (the gprMax 3-D run of this line: 0.151 / 0.031 = 4.9)
 
 
+def test_said_variants_are_their_base_with_the_spreading_stated():
+    """``*_said`` is the variant before it, samples untouched, with ``attrs["wave_spreading"]`` the
+    world it is: the 2-D files say "2d", the 3-D emulation "3d"; the base variants say nothing."""
+    from validation.fullwave_robustness import VARIANTS, variant_survey
+
+    assert {"clean_said", "noisy_said", "clean_3d_said", "noisy_3d_said"} <= set(VARIANTS)
+    fw.use_set("blind")
+    try:
+        sc = next((s for s in fw.scenarios() if s["name"] == "bw400_cavity_25"), None)
+        if sc is None or not fw.exported(sc):
+            pytest.skip("blind line bw400_cavity_25 not in this checkout")
+        for base, said in (("clean", "2d"), ("noisy", "2d"), ("clean_3d", "3d"), ("noisy_3d", "3d")):
+            a, b = variant_survey(sc, base), variant_survey(sc, base + "_said")
+            assert "wave_spreading" not in a.attrs and b.attrs["wave_spreading"] == said
+            np.testing.assert_array_equal(np.asarray(a.values), np.asarray(b.values))
+    finally:
+        fw.use_set("main")
+
+
 def test_breakdown_counts_each_line_in_its_groups():
     """Recall per group counts air kinds as right for cavities and voids, the own kind for wet and
     loose zones; false alarms on pipes count as flagged pipes, the rest per line."""

@@ -31,6 +31,11 @@ happen to be sampled, by re-scoring them after changes an independent survey cou
   the geometric spreading of a 3-D point source (:func:`with_3d_spreading`: amplitudes falling as
   1 / r instead of 1 / sqrt(r)), as an independent modeller running gprMax in 3-D, or a field
   survey, has them: deep reflections 2-3 times weaker against the surface than in the 2-D files;
+* ``said`` (``clean_said``, ``noisy_said``, ``clean_3d_said``, ``noisy_3d_said``): the variant
+  before it with ``attrs["wave_spreading"]`` set to the world it is, ``"2d"`` (the 2-D files) or
+  ``"3d"``, as a gprMax file or a field instrument's says it (a SEG-Y file does not: the other
+  variants); the strength rules then read a top's strength for that world
+  (``roadhealth.detect.classify.STRENGTH_SPREADING``);
 * ``crop1`` and ``crop05``: a short line, as an independent modeller may simulate to save time:
   the B-scan cut to the body's extent and 1 m (at least 2.5 m in all) or 0.5 m (at least 1.5 m)
   on each side of it, centred on the body (clean roads: on the line's middle). Only the
@@ -69,7 +74,8 @@ from validation.fullwave_set import exported, scenarios
 VARIANTS = ("clean", "noisy", "clean_dec2", "noisy_dec2", "clean_dt2", "noisy_dt2", "noise40",
             "clean_crop1", "noisy_crop1", "clean_crop05", "noisy_crop05", "clean_bgsub", "noisy_bgsub",
             "clean_t0cut", "noisy_t0cut", "clean_t0peak", "noisy_t0peak", "white34", "clean_quad", "noisy_quad",
-            "clean_integral", "noisy_integral", "clean_3d", "noisy_3d")
+            "clean_integral", "noisy_integral", "clean_3d", "noisy_3d",
+            "clean_said", "noisy_said", "clean_3d_said", "noisy_3d_said")
 
 #: The short-line variants: metres kept on each side of the body, and the shortest line, m.
 CROPS = {"crop1": (1.0, 2.5), "crop05": (0.5, 1.5)}
@@ -92,6 +98,10 @@ WHITE34_REL = 0.02
 
 def variant_survey(sc: dict, variant: str):
     """The scenario's survey as the variant acquires it."""
+    if variant.endswith("_said"):  # the same, its file saying how its wave spread
+        s = variant_survey(sc, variant[: -len("_said")])
+        s.attrs["wave_spreading"] = "3d" if variant.endswith("3d_said") else "2d"
+        return s
     from scipy.signal import resample_poly
 
     import roadhealth
