@@ -63,6 +63,11 @@ def test_readers_say_how_the_wave_spread(tmp_path):
             roadhealth.write(scaled, tmp_path / name)
     assert _read(tmp_path / "line.DZT").attrs["wave_spreading"] == "3d"
     assert "wave_spreading" not in _read(tmp_path / "line.sgy").attrs
+    # unless it was written from a survey that says it: roadhealth's SEG-Y textual header keeps it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        roadhealth.write(scaled.assign_attrs(wave_spreading="2d"), tmp_path / "said.sgy")
+    assert _read(tmp_path / "said.sgy").attrs["wave_spreading"] == "2d"
 
 
 @pytest.mark.parametrize("spread, kind", [(np.nan, "loose"), (0.0, "loose"), (1.0, "cavity")])

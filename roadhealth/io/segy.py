@@ -390,6 +390,9 @@ def read_segy(
     extra = {"header": header}
     if distance_source:
         extra["distance_source"] = distance_source
+    spreading = _spreading_from_text(hd.lines)
+    if spreading is not None:
+        extra["wave_spreading"] = spreading
     return make_survey(
         data,
         dt_ns=dt,
@@ -1069,6 +1072,20 @@ def _card_text(rows: list[str]) -> str:
     return "".join(cards)
 
 
+#: The textual header's line stating how the recorded wave spread (``attrs["wave_spreading"]``,
+#: :data:`roadhealth.detect.prepare.WAVE_SPREADINGS`), as :func:`write_segy` writes it.
+_SPREADING_RE = re.compile(r"WAVE\s+SPREADING\s*[:=]\s*([23])\s*-?\s*D\b", re.IGNORECASE)
+
+
+def _spreading_from_text(lines) -> str | None:
+    """``"2d"``/``"3d"`` where a textual header line states it ("WAVE SPREADING: 2D"), else None."""
+    for ln in lines:
+        m = _SPREADING_RE.search(ln)
+        if m:
+            return f"{m.group(1)}d"
+    return None
+
+
 def _default_text(survey, code, endian, ns, n_total, n_chan, dt, t0, revision, scalar) -> str:
     attrs = survey.attrs
     crs = attrs.get("crs")
@@ -1081,6 +1098,8 @@ def _default_text(survey, code, endian, ns, n_total, n_chan, dt, t0, revision, s
         f"SAMPLE INTERVAL: {_fmt_num(dt)} NS",
         f"TIME OF FIRST SAMPLE: {_fmt_num(t0)} NS",
     ]
+    if str(attrs.get("wave_spreading", "")).lower() in ("2d", "3d"):  # (a simulation's, or a field survey's)
+        rows.append(f"WAVE SPREADING: {str(attrs['wave_spreading']).upper()}")
     crs_text = "LOCAL" if crs is None else str(crs)
     if len(crs_text) > 70:
         try:
