@@ -143,3 +143,14 @@ def test_the_cli_passes_the_spreading(tmp_path):
             assert main(args) == 0
             kinds[spread] = list(gpd.read_file(out, layer="anomalies")["kind"])
     assert kinds == {None: ["loose"], "3d": ["cavity"]}
+
+
+def test_a_grid_keeps_the_spreading_its_lines_agree_on():
+    from roadhealth.processing.grid import assemble_grid
+
+    lines = [_read(GPRMAX / "air_box_merged.h5") for _ in range(3)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert assemble_grid(lines, line_offsets_m=[0.0, 0.2, 0.4], spacing_m=0.02).attrs["wave_spreading"] == "2d"
+        lines[1].attrs["wave_spreading"] = "3d"
+        assert "wave_spreading" not in assemble_grid(lines, line_offsets_m=[0.0, 0.2, 0.4], spacing_m=0.02).attrs

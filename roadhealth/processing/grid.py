@@ -244,6 +244,9 @@ def assemble_grid(
     )
     if starts is None:
         out.attrs["crs"] = None
+    spreading = {s.attrs.get("wave_spreading") for s in surveys}
+    if len(spreading) == 1 and None not in spreading:  # (lines that agree on how their wave spread)
+        out.attrs["wave_spreading"] = spreading.pop()
     if align == "none" and time_zero_ns is None and all(time_zero_at_surface(s) for s in surveys):
         # lines processed alike (e.g. the default recipe on each): the grid keeps the first line's
         # processing history, and twt_ns = 0 stays the road surface
