@@ -107,7 +107,9 @@ def test_a_2d_box_of_dry_soil_is_read_for_its_own_world():
     assert survey.attrs["wave_spreading"] == "2d"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert list(roadhealth.detect(survey)["kind"]) == ["loose"]
+        found = roadhealth.detect(survey)
+        assert list(found["kind"]) == ["loose"]
+        assert any(n.startswith("wave spreading 2D (the file's)") for n in found.attrs["detect"]["notes"])
         assert list(roadhealth.detect(survey, wave_spreading="2d")["kind"]) == ["loose"]
         assert list(roadhealth.detect(survey, wave_spreading="3d")["kind"]) == ["cavity"]
 

@@ -918,6 +918,11 @@ def _analyse(survey, recipe, options, *, classified: bool = False) -> tuple[Prep
                  eps_r=options.get("eps_r"), reference=options.get("reference"),
                  removed_surface=options.get("surface_ns"))
     pr.wave_spreading = wave_spreading(survey, options.get("wave_spreading"))
+    if pr.wave_spreading is not None:  # (the strength rules read a top's strength for that world)
+        given = "given" if options.get("wave_spreading") is not None else "the file's"
+        pr.notes.append(f"wave spreading {pr.wave_spreading.upper()} ({given}): soil and air told apart by "
+                        f"top strengths read for a {'3-D' if pr.wave_spreading == '3d' else '2-D line-source'} wave "
+                        "(wave_spreading)")
     s = pr.survey
     dt = float(s.attrs["dt_ns"])
     t0 = float(s.coords["twt_ns"].values[0])
