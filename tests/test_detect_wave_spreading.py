@@ -156,3 +156,23 @@ def test_a_grid_keeps_the_spreading_its_lines_agree_on():
         assert assemble_grid(lines, line_offsets_m=[0.0, 0.2, 0.4], spacing_m=0.02).attrs["wave_spreading"] == "2d"
         lines[1].attrs["wave_spreading"] = "3d"
         assert "wave_spreading" not in assemble_grid(lines, line_offsets_m=[0.0, 0.2, 0.4], spacing_m=0.02).attrs
+
+
+@pytest.mark.skipif(not (HANDWRITTEN / "drybox400_merged.h5").exists(), reason="hand-written models not in this checkout")
+def test_the_evidence_gives_the_strength_read_in_3d():
+    """A wide flat top called soil in a 3-D world says the strength it was read at: measured, and
+    with the 3-D spreading to it undone."""
+    from roadhealth.detect import core
+
+    survey = _read(HANDWRITTEN / "drybox400_merged.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pr, cls, _ = core._analyse(survey, "default", {}, classified=True)
+    row = cls[cls["decision"] == "loose"].iloc[0].copy()
+    assert row["wave_spreading_3d"] == 0.0 and row["weak_flat_body"] >= cl.SOIL_BODY_CALL
+    assert "spreading" not in core._evidence(row, pr)
+    row["wave_spreading_3d"] = 1.0
+    text = core._evidence(row, pr)
+    periods = row["t_below_ns"] / row["period_ns"]
+    undone = row["top_surface_ratio"] * np.sqrt(1.0 + periods / cl.STRENGTH_SPREADING)
+    assert f"{undone:.2f} with the 3-D wave's spreading to it undone" in text

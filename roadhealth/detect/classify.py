@@ -706,11 +706,10 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # full-wave void 9-40, with peaks 1.5-17 times that)
     # periods under the surface (unknown: 9, well under the first rows; 0 for the cover rule below)
     below = (f["t_below_ns"] / f["period_ns"]).to_numpy(float) if "t_below_ns" in f else np.full(len(f), np.nan)
-    # the strength the soil-body rules read: a 3-D wave's spreading from the surface arrival to the
-    # top undone (see STRENGTH_SPREADING; unknown time under the surface: as measured)
-    # (where the survey says its wave spread in 2-D, as measured; see STRENGTH_SPREADING) and the
-    # strength the wide-flat-top rules read: that spreading undone only where the survey says its
-    # wave spread in 3-D
+    # the strength the soil-body rules read against what lies under a top: a 3-D wave's spreading
+    # from the surface arrival to the top undone, unless the survey says its wave spread in 2-D;
+    # and the strength the wide-flat-top rules read: undone only where it says 3-D (see
+    # STRENGTH_SPREADING; unknown time under the surface: as measured)
     spread3d = (f["wave_spreading_3d"].to_numpy(float) if "wave_spreading_3d" in f
                 else np.full(len(f), np.nan))
     soil_strength = strength

@@ -1915,7 +1915,7 @@ def _evidence(r, pr: Prepared) -> str:
 
         spread = ""
         if r.get("wave_spreading_3d", np.nan) == 1.0 and STRENGTH_SPREADING is not None:
-            periods = max(float(r.get("t_below_ns", 0.0)) / float(r["period_ns"]), 0.0)
+            periods = max(float(np.nan_to_num(r.get("t_below_ns", 0.0) / r["period_ns"], nan=0.0)), 0.0)
             spread = (f"; {r['top_surface_ratio'] * math.sqrt(1.0 + periods / STRENGTH_SPREADING):.2f} with the "
                       "3-D wave's spreading to it undone")
         rule = ("a body of soil looser or drier than its surroundings: a wide flat top of the polarity of air "
