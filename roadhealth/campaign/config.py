@@ -33,6 +33,7 @@ the key, the value and what was expected.
     risk = "beijing"
     # anomalies = "my_picks.gpkg"        # use this anomaly table instead of running detection
     # antenna_height_m = 0.45            # an antenna held above the road (air-launched), m
+    # wave_spreading = "2d"              # simulations in SEG-Y, which does not say: "2d" or "3d"
 
     [thickness]                          # asphalt thickness from the radar, for the planner
     window_ns = [2.2, 5.0]               # two-way time window of the asphalt-bottom reflection
