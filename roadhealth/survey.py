@@ -21,6 +21,7 @@ from roadhealth.errors import SurveyContractError
 
 __all__ = [
     "DIMS",
+    "WAVE_SPREADINGS",
     "add_history",
     "history_record",
     "make_survey",
@@ -52,6 +53,11 @@ OPTIONAL_COORDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "trace_number": (("trace",), ("channel", "trace")),
     "depth_m": (("sample",), ("channel", "trace", "sample")),
 }
+
+#: The values of ``attrs["wave_spreading"]`` (optional): how the recorded wave spread from its
+#: source. ``"3d"``, as from every real antenna (amplitude 1 / r) and in a 3-D simulation; ``"2d"``,
+#: the line source of a 2-D simulation (1 / sqrt(r)). Absent: not known (``docs/data-model.md``).
+WAVE_SPREADINGS = ("2d", "3d")
 
 REQUIRED_ATTRS = ("format", "instrument", "antenna_mhz", "dt_ns", "source", "crs", "history")
 

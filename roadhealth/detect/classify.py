@@ -441,7 +441,7 @@ RINGING_WEAK_BODY: tuple | None = ((0.12, 0.10), (0.35, 0.45), (25.0, 40.0))
 #:
 #: That is where the file does not say how its wave spread (SEG-Y, arrays in memory). Where it does
 #: (``wave_spreading_3d``, from the survey's ``attrs["wave_spreading"]`` or detect's
-#: ``wave_spreading`` option, :data:`roadhealth.detect.prepare.WAVE_SPREADINGS`; sixty-seventh
+#: ``wave_spreading`` option, :data:`roadhealth.survey.WAVE_SPREADINGS`; sixty-seventh
 #: session), the strength is read for that world: on a 2-D file (a gprMax model one cell thick) as
 #: measured by all four rules, as the bars were set; on a 3-D one (a field instrument's file, a 3-D
 #: gprMax model) with the spreading undone by all four, the wide-flat-top rules too (no 2-D box is
@@ -534,6 +534,16 @@ KIND_RULES = {
     "layer": "flat coherent event, weak or long: a layer change",
     "weak": "too weak above the background",
 }
+
+
+def undo_spreading(strength, periods_below):
+    """A top's strength against the surface's with a 3-D wave's spreading from the surface arrival
+    to the top undone (:data:`STRENGTH_SPREADING`; ``periods_below`` the top's two-way time under
+    the surface in periods, unknown or negative read as 0); as measured where that is off."""
+    if STRENGTH_SPREADING is None:
+        return strength
+    periods = np.maximum(np.nan_to_num(np.asarray(periods_below, dtype=float), nan=0.0), 0.0)
+    return strength * np.sqrt(1.0 + periods / STRENGTH_SPREADING)
 
 
 def ramp(x, lo, hi):
@@ -712,12 +722,9 @@ def scores(f: pd.DataFrame, th: Thresholds = Thresholds()) -> pd.DataFrame:
     # STRENGTH_SPREADING; unknown time under the surface: as measured)
     spread3d = (f["wave_spreading_3d"].to_numpy(float) if "wave_spreading_3d" in f
                 else np.full(len(f), np.nan))
-    soil_strength = strength
-    flat_strength = strength
-    if STRENGTH_SPREADING is not None:
-        undone = strength * np.sqrt(1.0 + np.maximum(np.nan_to_num(below, nan=0.0), 0.0) / STRENGTH_SPREADING)
-        soil_strength = np.where(spread3d == 0.0, strength, undone)
-        flat_strength = np.where(spread3d == 1.0, undone, strength)
+    undone = undo_spreading(strength, below)
+    soil_strength = np.where(spread3d == 0.0, strength, undone)
+    flat_strength = np.where(spread3d == 1.0, undone, strength)
     below_p = np.nan_to_num(below, nan=9.0)
     z_flat = np.where(below_p <= FIRST_ROWS_PERIODS, np.maximum(z, TOP_FROM_PEAK * zpk), z)
     if VOID_OWN_REFLECTION is not None and {"background_ratio", "layer_shift_residual",

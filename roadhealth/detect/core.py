@@ -59,6 +59,7 @@ from roadhealth.detect.prepare import (
     default_model_text,
     prepare,
     relative_polarity,
+    spreading_value,
     velocity_from_hyperbolas,
     wave_spreading,
 )
@@ -229,12 +230,7 @@ def _check_options(options: dict) -> None:
                                  f"roadhealth.detect.classify.Thresholds ({', '.join(sorted(known))})"
                                  + (f"; unknown: {bad}" if bad else ""))
         options["thresholds"] = Thresholds(**{k: float(v) for k, v in th.items()})
-    if options.get("wave_spreading") is not None:
-        from roadhealth.detect.prepare import WAVE_SPREADINGS
-
-        if str(options["wave_spreading"]).strip().lower() not in WAVE_SPREADINGS:
-            raise DetectionError(f"detect: option wave_spreading = {options['wave_spreading']!r}; expected one of "
-                                 f"{list(WAVE_SPREADINGS)} (or None: the survey's attrs['wave_spreading'], else not known)")
+    spreading_value(options.get("wave_spreading"))  # one of WAVE_SPREADINGS or None, before any work
     if options.get("surface_ns") is not None:
         from roadhealth.detect.prepare import removed_surface_ns
 
@@ -1911,13 +1907,12 @@ def _evidence(r, pr: Prepared) -> str:
         under = (f" over a bottom reflection {bottom:.2f} as strong, {r['bottom_delay_ns']:.1f} ns under it (a body "
                  "returns its contrast at its top and again at its bottom; a thin air gap has no bottom of its own)"
                  if thick else "")
-        from roadhealth.detect.classify import STRENGTH_SPREADING
+        from roadhealth.detect import classify as _classify
 
         spread = ""
-        if r.get("wave_spreading_3d", np.nan) == 1.0 and STRENGTH_SPREADING is not None:
-            periods = max(float(np.nan_to_num(r.get("t_below_ns", 0.0) / r["period_ns"], nan=0.0)), 0.0)
-            spread = (f"; {r['top_surface_ratio'] * math.sqrt(1.0 + periods / STRENGTH_SPREADING):.2f} with the "
-                      "3-D wave's spreading to it undone")
+        if r.get("wave_spreading_3d", np.nan) == 1.0 and _classify.STRENGTH_SPREADING is not None:
+            undone = _classify.undo_spreading(r["top_surface_ratio"], r.get("t_below_ns", np.nan) / r["period_ns"])
+            spread = f"; {float(undone):.2f} with the 3-D wave's spreading to it undone"
         rule = ("a body of soil looser or drier than its surroundings: a wide flat top of the polarity of air "
                 f"reflecting {r['top_surface_ratio']:.2f} of the surface's (the gain undone{spread}), as soil on soil does"
                 f"{under}; air under soil would return several times that")

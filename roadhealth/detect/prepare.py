@@ -30,6 +30,7 @@ from roadhealth.processing._core import (
     is_dask,
 )
 from roadhealth.processing.depth import Layer, depth_of_twt
+from roadhealth.survey import WAVE_SPREADINGS
 
 __all__ = [
     "DEFAULT_EPS_R",
@@ -49,13 +50,6 @@ __all__ = [
 #: Attribute of a processed survey holding the surface and polarity reference measured on its raw
 #: data (a JSON text; :func:`surface_reference`), which background removal would otherwise erase.
 REFERENCE_ATTR = "surface_reference"
-
-#: How a recorded wave spread from its source, the values of a survey's ``attrs["wave_spreading"]``
-#: and of :func:`roadhealth.detect.detect`'s ``wave_spreading`` option: ``"3d"``, as from every
-#: real antenna (a point-like source: amplitude 1 / r; the field instruments' readers say so) and in
-#: a 3-D simulation; ``"2d"``, the line source of a 2-D simulation (1 / sqrt(r); the gprMax reader
-#: says which from the model's cells). Absent: not known (SEG-Y, arrays built in memory).
-WAVE_SPREADINGS = ("2d", "3d")
 
 #: Relative permittivity used for depths when the data give no velocity: the average of a
 #: flexible pavement over granular base and subgrade down to ~1 m (asphalt 4-7, base 6-10,
@@ -153,7 +147,7 @@ class Prepared:
         How the recorded wave spread: ``"3d"`` (a field instrument's file, a 3-D simulation),
         ``"2d"`` (a 2-D simulation's line source) or None (not known: a SEG-Y file, an array in
         memory). From the ``wave_spreading`` option of :func:`roadhealth.detect.detect`, else the
-        raw survey's ``attrs["wave_spreading"]`` (:data:`WAVE_SPREADINGS`); read by the strength
+        raw survey's ``attrs["wave_spreading"]`` (:data:`roadhealth.survey.WAVE_SPREADINGS`); read by the strength
         rules (:data:`roadhealth.detect.classify.STRENGTH_SPREADING`).
     """
 
@@ -1609,17 +1603,25 @@ def relative_polarity(phase_rad, reference_rad: float):
     return np.clip(np.sqrt(2.0) * np.cos(d + 0.75 * np.pi), -1.0, 1.0)
 
 
-def wave_spreading(survey: xr.DataArray, given: str | None = None) -> str | None:
-    """How ``survey``'s wave spread (:data:`WAVE_SPREADINGS`): ``given`` where not None, else its
-    ``attrs["wave_spreading"]``, else None (not known). Raises DetectionError for any other value."""
-    value = given if given is not None else survey.attrs.get("wave_spreading")
+def spreading_value(value, where: str = "option wave_spreading") -> str | None:
+    """``value`` as one of :data:`~roadhealth.survey.WAVE_SPREADINGS` (None stays None: not
+    known); DetectionError naming ``where`` for anything else."""
     if value is None:
         return None
     text = str(value).strip().lower()
     if text not in WAVE_SPREADINGS:
-        where = "option wave_spreading" if given is not None else 'attrs["wave_spreading"]'
-        raise DetectionError(f"detect: {where} = {value!r}; expected one of {list(WAVE_SPREADINGS)} (or None: not known)")
+        raise DetectionError(f"detect: {where} = {value!r}; expected one of {list(WAVE_SPREADINGS)} "
+                             "(or None: the survey's attrs['wave_spreading'], else not known)")
     return text
+
+
+def wave_spreading(survey: xr.DataArray, given: str | None = None) -> str | None:
+    """How ``survey``'s wave spread (:data:`~roadhealth.survey.WAVE_SPREADINGS`): ``given`` where not
+    None, else its ``attrs["wave_spreading"]``, else None (not known). Raises DetectionError for any
+    other value."""
+    if given is not None:
+        return spreading_value(given)
+    return spreading_value(survey.attrs.get("wave_spreading"), 'attrs["wave_spreading"]')
 
 
 def velocity_model(survey: xr.DataArray, *, velocity_m_per_ns=None, eps_r=None) -> tuple[float, str, bool]:

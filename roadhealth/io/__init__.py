@@ -62,7 +62,7 @@ WRITTEN_COMPANIONS: dict[str, tuple[str, ...]] = {
 
 #: Formats that field instruments write: what they record is a real antenna's wave, which spreads in
 #: three dimensions (``attrs["wave_spreading"] = "3d"``, set by :func:`read` where the reader left it
-#: unset; see :data:`roadhealth.detect.prepare.WAVE_SPREADINGS`).
+#: unset; see :data:`roadhealth.survey.WAVE_SPREADINGS`).
 FIELD_FORMATS = ("gssi_dzt", "mala_rd3", "mala_rd7", "pulseekko_dt1", "impulseradar_iprb")
 
 #: Formats that store integer samples only (a processed, float survey must be scaled first).
@@ -180,7 +180,7 @@ def read(path: str | os.PathLike, *, format: str | None = None, **options):
         raise FormatError(path, None, f"could not be read as {fmt}: {type(exc).__name__}: {exc}") from exc
     _warn_unused_positioning(survey, path, options)
     if fmt in FIELD_FORMATS and "wave_spreading" not in survey.attrs:
-        survey.attrs["wave_spreading"] = "3d"  # a real antenna's wave (roadhealth.detect.prepare.WAVE_SPREADINGS)
+        survey.attrs["wave_spreading"] = "3d"  # a real antenna's wave (roadhealth.survey.WAVE_SPREADINGS)
     if spacing is not None:
         survey = _given_spacing(survey, path, spacing)
     return survey

@@ -58,7 +58,7 @@ from roadhealth.io.segy_infer import (
     resolve_offsets,
     trace_spacing_from_text,
 )
-from roadhealth.survey import make_survey, positive_number
+from roadhealth.survey import WAVE_SPREADINGS, make_survey, positive_number
 
 __all__ = [
     "BINARY_HEADER_DTYPE",
@@ -1073,7 +1073,7 @@ def _card_text(rows: list[str]) -> str:
 
 
 #: The textual header's line stating how the recorded wave spread (``attrs["wave_spreading"]``,
-#: :data:`roadhealth.detect.prepare.WAVE_SPREADINGS`), as :func:`write_segy` writes it.
+#: :data:`roadhealth.survey.WAVE_SPREADINGS`), as :func:`write_segy` writes it.
 _SPREADING_RE = re.compile(r"WAVE\s+SPREADING\s*[:=]\s*([23])\s*-?\s*D\b", re.IGNORECASE)
 
 
@@ -1098,7 +1098,7 @@ def _default_text(survey, code, endian, ns, n_total, n_chan, dt, t0, revision, s
         f"SAMPLE INTERVAL: {_fmt_num(dt)} NS",
         f"TIME OF FIRST SAMPLE: {_fmt_num(t0)} NS",
     ]
-    if str(attrs.get("wave_spreading", "")).lower() in ("2d", "3d"):  # (a simulation's, or a field survey's)
+    if str(attrs.get("wave_spreading", "")).lower() in WAVE_SPREADINGS:  # (a simulation's, or a field survey's)
         rows.append(f"WAVE SPREADING: {str(attrs['wave_spreading']).upper()}")
     crs_text = "LOCAL" if crs is None else str(crs)
     if len(crs_text) > 70:
