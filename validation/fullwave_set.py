@@ -2612,6 +2612,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.98, diameter_m=0.15, material='metal', antenna_height_m=0.05)),
             ("pipe", 900, "pipe", dict(depth_m=0.51, diameter_m=0.29, material='metal', soil_materials=WET_CLAY, antenna_height_m=0.08)),
             ("clean", 400, "clean", dict(soil_materials=WET_CLAY, heterogeneity=0.22)),
+            ],
+            [  # two-hundred-and-fourteenth batch (sixty-eighth session, drawn with draw_blind_batch.py 214
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 400, "cavity", dict(length_m=0.34, height_m=0.3, depth_top_m=1.11)),
+            ("cavity", 400, "cavity", dict(length_m=1.07, height_m=0.44, depth_top_m=0.32, soil_materials=DRY_SAND)),
+            ("void", 900, "void", dict(length_m=1.37, height_m=0.02, under='base', soil_materials=DRY_SAND)),
+            ("water_rich", 600, "water_rich", dict(length_m=1.4, height_m=0.38, depth_top_m=0.77, eps_r=19.4)),
+            ("loose", 900, "loose", dict(length_m=1.28, height_m=0.51, depth_top_m=0.29)),
+            ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.29, material='metal')),
+            ("pipe", 900, "pipe", dict(depth_m=0.7, diameter_m=0.1, material='pvc')),
+            ("clean", 400, "clean", dict()),
             ]]
 
 
