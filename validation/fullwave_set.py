@@ -2623,6 +2623,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.71, diameter_m=0.29, material='metal')),
             ("pipe", 900, "pipe", dict(depth_m=0.7, diameter_m=0.1, material='pvc')),
             ("clean", 400, "clean", dict()),
+            ],
+            [  # two-hundred-and-fifteenth batch (sixty-eighth session, drawn with draw_blind_batch.py 215 --varied
+               # after batch 214 was scored and the session's change was made; to be scored first with the final code)
+            ("cavity", 900, "cavity", dict(length_m=1.1, height_m=0.17, depth_top_m=0.63, soil='uniform', waveform='gaussiandot', flat_top=True, water_fraction=0.43)),
+            ("cavity", 400, "cavity", dict(length_m=0.66, height_m=0.18, depth_top_m=0.82, soil_materials=DRY_SAND)),
+            ("void", 600, "void", dict(length_m=1.09, height_m=0.021, under='asphalt', soil='uniform', waveform='gaussiandot')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.89, height_m=0.37, depth_top_m=0.81, eps_r=25.9, soil_materials=WET_CLAY, flat_top=True)),
+            ("loose", 400, "loose", dict(length_m=1.34, height_m=0.53, depth_top_m=0.62, antenna_height_m=0.09, step_m=0.03, asphalt_m=0.18, loose_style='uniform', eps_ratio=0.68)),
+            ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.23, material='metal', soil_materials=WET_CLAY, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.65, diameter_m=0.23, material='metal', waveform='gaussiandot')),
+            ("clean", 400, "clean", dict(heterogeneity=0.1)),
             ]]
 
 
