@@ -1,5 +1,5 @@
 """A region's top is its heaviest event, not a few columns that peaked on a later lobe
-(``features.HEAVIER_TOP_RATIO``, ``features._heaviest_top``).
+(``features.HEAVIER_TOP_RATIO``, ``features._apex_time``).
 
 A region's apex is the top time of its strongest columns, and columns whose tops lie more than half
 a period above it are set aside as shallower events joined through weak voxels. Under noise and a
@@ -16,23 +16,29 @@ import numpy as np
 import pytest
 
 from roadhealth.detect import features
-from roadhealth.detect.features import _Groups, _heaviest_top
+from roadhealth.detect.features import _apex_time, _Groups
+
+LATE_PAIR = ([266 + (i % 5) for i in range(19)] + [303, 303],  # 19 columns of the top at samples
+             [0.3 + 0.008 * i for i in range(19)] + [0.47, 0.58])  # 266-270; the two strongest at 303
 
 
 def _apex(s, e, period=26):
-    """The apex time per column as region_features first reads it, then moved."""
+    """The apex time of one region's columns as region_features reads it, without the rule and
+    with it."""
     s, e = np.asarray(s, float), np.asarray(e, float)
     g = _Groups(np.zeros(s.size, dtype=int))
     e_max = g.max(e)[g.inv]
-    t_apex = g.quantile(np.where(e >= 0.8 * e_max, s, np.nan), 0.5)[g.inv]
-    return t_apex, _heaviest_top(g, s, e, e_max, t_apex, period)
+    ratio = features.HEAVIER_TOP_RATIO
+    try:
+        features.HEAVIER_TOP_RATIO = None
+        before = _apex_time(g, s, e, e_max, period)
+    finally:
+        features.HEAVIER_TOP_RATIO = ratio
+    return before, _apex_time(g, s, e, e_max, period)
 
 
 def test_a_heavy_event_above_a_few_late_columns_is_the_top():
-    # 19 columns of the top at samples 266-270, envelope 0.3-0.5; the two strongest at 303
-    s = [266 + (i % 5) for i in range(19)] + [303, 303]
-    e = [0.3 + 0.008 * i for i in range(19)] + [0.47, 0.58]
-    before, after = _apex(s, e)
+    before, after = _apex(*LATE_PAIR)
     assert before[0] == 303
     assert 266 <= after[0] <= 270
 
@@ -51,21 +57,18 @@ def test_the_apex_stays_otherwise(s, e):
 
 
 def test_groups_are_independent():
-    s = np.r_[[266 + (i % 5) for i in range(19)] + [303, 303], [266, 303, 303, 304]].astype(float)
-    e = np.r_[[0.3 + 0.008 * i for i in range(19)] + [0.47, 0.58], [0.35, 0.47, 0.58, 0.5]]
-    lab = np.r_[np.zeros(21, int), np.ones(4, int)]
-    g = _Groups(lab)
-    e_max = g.max(e)[g.inv]
-    t_apex = g.quantile(np.where(e >= 0.8 * e_max, s, np.nan), 0.5)[g.inv]
-    got = _heaviest_top(g, s, e, e_max, t_apex, 26)
-    assert np.all(got[:21] < 280) and np.all(got[21:] == 303)
+    s = np.r_[LATE_PAIR[0], [266, 303, 303, 304]].astype(float)
+    e = np.r_[LATE_PAIR[1], [0.35, 0.47, 0.58, 0.5]]
+    g = _Groups(np.r_[np.zeros(21, int), np.ones(4, int)])
+    got = _apex_time(g, s, e, g.max(e)[g.inv], 26)
+    assert got[0] < 280 and got[1] == 303
 
 
 def test_off_leaves_the_apex(monkeypatch):
     monkeypatch.setattr(features, "HEAVIER_TOP_RATIO", None)
-    before, after = _apex([266 + (i % 5) for i in range(19)] + [303, 303],
-                          [0.3 + 0.008 * i for i in range(19)] + [0.47, 0.58])
-    assert np.array_equal(before, after)
+    s, e = (np.asarray(v, float) for v in LATE_PAIR)
+    g = _Groups(np.zeros(s.size, dtype=int))
+    assert _apex_time(g, s, e, g.max(e)[g.inv], 26)[0] == 303
 
 
 def test_a_flat_cavity_under_noise_and_a_3d_spreading_is_found():

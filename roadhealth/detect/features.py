@@ -604,7 +604,7 @@ def _windows(arr2d: np.ndarray, cols: np.ndarray, centre: np.ndarray, lo: int, h
 #: unless they carry at least this many times the envelope of the apex's own event (the strong
 #: columns, half the strongest and more, whose tops lie within half a period of it): then the
 #: apex's columns are a few whose top window peaked on a later lobe, and the top is that earlier,
-#: heavier event's (:func:`_heaviest_top`). Under noise and a 3-D wave's spreading a flat cavity
+#: heavier event's (:func:`_apex_time`). Under noise and a 3-D wave's spreading a flat cavity
 #: top 0.9 m long read its two strongest columns a period and a half late, on its bottom and the
 #: edges' crossing diffractions, and the region shrank to them (robustness variant ``noisy_3d``,
 #: blind ``bw600_cavity_58``: 19 columns of 0.3-0.5 of the strongest at 16 ns, the two strongest
@@ -618,26 +618,26 @@ HEAVIER_TOP_RATIO: float | None = 2.0
 HEAVIER_TOP_PERIODS = (1.0, 2.0)
 
 
-def _heaviest_top(g: _Groups, s: np.ndarray, e: np.ndarray, e_max: np.ndarray, t_apex: np.ndarray,
-                  period: int) -> np.ndarray:
-    """``t_apex`` (per column, its group's apex time) moved up to the median top of the heaviest
-    event above it, where that event lies :data:`HEAVIER_TOP_PERIODS` periods above the apex and
-    carries :data:`HEAVIER_TOP_RATIO` times the apex's own envelope (sums over the strong columns,
-    ``e`` at least half ``e_max``, whose tops ``s`` lie within half a ``period`` of the event's
-    time); the events are read on bins of half a period."""
+def _apex_time(g: _Groups, s: np.ndarray, e: np.ndarray, e_max: np.ndarray, period: int) -> np.ndarray:
+    """Per group of columns (``g``; tops ``s``, top envelopes ``e``, ``e_max`` each column's group
+    maximum): the apex time, the median top of the columns reaching 0.8 of the maximum, moved up
+    to the median top of a heavier event above it where that event lies :data:`HEAVIER_TOP_PERIODS`
+    periods above the apex and carries :data:`HEAVIER_TOP_RATIO` times the apex's own envelope
+    (sums over the strong columns, ``e`` at least half ``e_max``, whose tops lie within half a
+    ``period`` of the event's time); the events are read on bins of half a period."""
+    apex = g.quantile(np.where(e >= 0.8 * e_max, s, np.nan), 0.5)
     if HEAVIER_TOP_RATIO is None or s.size == 0:
-        return t_apex
+        return apex
     cand = (e >= 0.5 * e_max) & np.isfinite(e)
     half = max(1.0, 0.5 * period)
     w = np.where(cand, e, 0.0)
-    own = g.sum(np.where(np.abs(s - t_apex) <= half, w, 0.0))  # the apex's own event
+    own = g.sum(np.where(np.abs(s - apex[g.inv]) <= half, w, 0.0))  # the apex's own event
     # events above the apex: bins of half a period from each group's earliest top
     s0 = g.min(np.where(cand, s, np.nan))
     s0 = np.where(np.isfinite(s0), s0, 0.0)
     b = np.floor((s - s0[g.inv]) / half).astype(np.int64)
     b = np.where(cand & (b >= 0), b, -1)
-    nb = int(b.max()) + 3 if b.size else 3
-    hist = np.zeros((g.n, nb))
+    hist = np.zeros((g.n, int(b.max()) + 3))
     ok = b >= 0
     np.add.at(hist, (g.inv[ok], b[ok] + 1), w[ok])
     heavy = hist[:, :-2] + hist[:, 1:-1] + hist[:, 2:]  # bins b-1..b+1 (one period and a half)
@@ -646,11 +646,10 @@ def _heaviest_top(g: _Groups, s: np.ndarray, e: np.ndarray, e_max: np.ndarray, t
     t_best_bin = s0 + (best + 0.5) * half  # the heaviest event's centre
     near = cand & (np.abs(s - t_best_bin[g.inv]) <= 1.5 * half)
     t_best = g.quantile(np.where(near, s, np.nan), 0.5)
-    apex_g = g.quantile(t_apex, 0.5)  # (the same for every column of a group)
     lo, hi = HEAVIER_TOP_PERIODS
-    moved = ((w_best >= HEAVIER_TOP_RATIO * own) & np.isfinite(t_best) & (t_best <= apex_g - lo * period)
-             & (t_best >= apex_g - hi * period))
-    return np.where(moved[g.inv], t_best[g.inv], t_apex)
+    moved = ((w_best >= HEAVIER_TOP_RATIO * own) & np.isfinite(t_best) & (t_best <= apex - lo * period)
+             & (t_best >= apex - hi * period))
+    return np.where(moved, t_best, apex)
 
 
 def _window_energy(cols: np.ndarray, centre: np.ndarray, lo: int, hi: int, arr2d: np.ndarray,
@@ -710,8 +709,7 @@ def region_features(att: Attributes, reg: Regions, *, dt_ns: float, t0_ns: float
     # strongest whose top is not shallower than the apex (shallower events joined to the region
     # through weak voxels are not its top)
     e_max = g_all.max(r_e)[g_all.inv]
-    t_apex = g_all.quantile(np.where(r_e >= 0.8 * e_max, r_s, np.nan), 0.5)[g_all.inv]
-    t_apex = _heaviest_top(g_all, r_s, r_e, e_max, t_apex, p)
+    t_apex = _apex_time(g_all, r_s, r_e, e_max, p)[g_all.inv]
     strong = recs[(r_e >= 0.5 * e_max) & (r_s >= t_apex - 0.5 * p)].reset_index(drop=True)
     # the columns that continue the apex's own event, however faint (see FLAT_TOP_FRACTION)
     flat_own = (r_e >= FLAT_TOP_FRACTION * e_max) & (np.abs(r_s - t_apex) <= 0.5 * p)
