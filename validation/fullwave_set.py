@@ -2634,6 +2634,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.48, diameter_m=0.23, material='metal', soil_materials=WET_CLAY, waveform='gaussiandot')),
             ("pipe", 400, "pipe", dict(depth_m=0.65, diameter_m=0.23, material='metal', waveform='gaussiandot')),
             ("clean", 400, "clean", dict(heterogeneity=0.1)),
+            ],
+            [  # two-hundred-and-sixteenth batch (sixty-ninth session, drawn with draw_blind_batch.py 216
+               # at the session's start, before any change; to be scored first with the starting code)
+            ("cavity", 900, "cavity", dict(length_m=0.58, height_m=0.41, depth_top_m=0.39, soil='uniform')),
+            ("cavity", 400, "cavity", dict(length_m=0.74, height_m=0.49, depth_top_m=0.72, soil_materials=WET_CLAY)),
+            ("void", 400, "void", dict(length_m=1.11, height_m=0.026, under='asphalt')),
+            ("water_rich", 400, "water_rich", dict(length_m=1.86, height_m=0.36, depth_top_m=0.68, eps_r=19.6)),
+            ("loose", 600, "loose", dict(length_m=1.56, height_m=0.45, depth_top_m=0.49)),
+            ("pipe", 400, "pipe", dict(depth_m=0.84, diameter_m=0.14, material='metal', soil='uniform')),
+            ("pipe", 400, "pipe", dict(depth_m=0.43, diameter_m=0.14, material='metal', soil='uniform')),
+            ("clean", 400, "clean", dict()),
             ]]
 
 
