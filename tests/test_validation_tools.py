@@ -324,3 +324,27 @@ def test_the_direct_wave_lag_study_reads_a_known_lag():
     assert lag == pytest.approx(30.0, abs=2.0)
     text = dwl.model_text(0.16, 0.02)
     assert "#hertzian_dipole: z 0.5 0.9200 0 src" in text and "#rx: 0.6600 0.9200 0" in text
+
+
+def test_3d_lines_are_scored_in_their_own_frame():
+    """``fullwave_3d.truth_tables`` moves a scenario's 2-D truth into the frame of its 3-D line (a
+    2 m stretch of it, distance 0 at the first trace's midpoint): the kept run of blind
+    ``bw400_cavity_25`` (0.8 m cavity, top 0.70 m) lies at 0.52-1.32 m there, as the run's own
+    record says, not at its 2-D distance."""
+    import json
+
+    from validation import fullwave_3d as f3
+
+    meta = json.loads((f3.RESULTS / "bw400_cavity_25_3d.json").read_text(encoding="utf-8"))
+    truth, clutter, length = f3.truth_tables(meta)
+    assert clutter is None and len(truth) == 1
+    r = truth.iloc[0]
+    assert r["kind"] == "cavity" and r["depth_top_m"] == pytest.approx(0.70, abs=0.01)
+    assert (r["distance_start_m"], r["distance_end_m"]) == pytest.approx(tuple(meta["truth"]["distance_m"]), abs=0.01)
+    assert (r["distance_start_m"], r["distance_end_m"]) == pytest.approx((0.52, 1.32), abs=0.02)
+    from validation.common import read_table
+
+    fw.use_set("blind")
+    two_d = read_table(fw.OUT / "bw400_cavity_25_truth.geojson")
+    assert abs(float(two_d["distance_start_m"].iloc[0]) - r["distance_start_m"]) > 0.5  # another frame
+    assert 1.5 < length < 2.1
