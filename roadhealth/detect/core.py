@@ -127,6 +127,23 @@ SLOW_BOTTOM_POINT_V = 1.2
 #: polarity of air, and a cavity under a pipe has its top at 1.6-2.2 times the pipe's time.
 SLOW_BOTTOM_MULTIPLES = (2.0, 3.0)
 
+#: ... unless it is too strong to be that multiple: the gain undone, its reflection more than this
+#: many times the upper reflection's strength against the surface's, of the upper reflection's own
+#: amplitude. A reflector of coefficient r under a surface of coefficient r_s sends back r r_s r of
+#: the wave in its first surface multiple against r in its primary, so the multiple over the
+#: primary is r r_s times the spreading from the primary's time to twice it; and the primary over
+#: the surface reflection is (r / r_s) (1 - r_s^2) times the spreading from the surface to the
+#: primary. With |r_s| at most 0.5 (asphalt eps_r 9), the multiple is at most that strength times its
+#: primary for a 2-D wave (a line source, t^-1/2) with the primary up to 18 times the surface's time
+#: from the source, and for a 3-D one (t^-1) up to six times; deeper in 3-D a multiple may pass the
+#: bar and its 'cavity' becomes a wet zone at the upper reflection (a false alarm either way, or the
+#: upper reflection's body found). A wet lens's
+#: bottom is its top's contrast reversed, come back through the lossy body: blind ``bw400_water_rich_115``
+#: (a lens domed over a layer, its bottom 1.93 times its top's time): upper strength 0.085, bottom
+#: 0.103 of the top. Only on short lines, where the surface reflection is known (the subtracted
+#: background) and the gain can be undone. None: off.
+SLOW_BOTTOM_MULTIPLE_MAX: float | None = 1.0
+
 #: A detection under another is its echo only if its peak score is at most this many times the
 #: other's: an echo is weaker than its primary, and a faint event above a strong defect (a
 #: residual of the surface wavelet) must not hide it.
@@ -2428,6 +2445,17 @@ def _slow_body_tops(cls: pd.DataFrame, info: dict) -> pd.DataFrame:
     return cls
 
 
+def too_strong_for_a_multiple(upper: float, lower: float, surface: float) -> bool:
+    """Whether a reflection of amplitude ``lower`` is too strong to be the first surface multiple
+    of one of amplitude ``upper`` above it, under a surface reflection of amplitude ``surface``
+    (all recorded amplitudes, the gain undone): ``lower / upper`` over
+    :data:`SLOW_BOTTOM_MULTIPLE_MAX` times ``upper / surface``. False where that is off or the
+    surface is not a positive amplitude."""
+    if SLOW_BOTTOM_MULTIPLE_MAX is None or not surface > 0 or not upper > 0:
+        return False
+    return lower / upper > SLOW_BOTTOM_MULTIPLE_MAX * upper / surface
+
+
 def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=None) -> pd.DataFrame:
     """A 'cavity' that is the bottom of a slow body: on the mean trace of its top columns, the
     strongest reflection :data:`~roadhealth.detect.classify.THICK_DELAY_PERIODS` periods to
@@ -2456,6 +2484,21 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
     hv = _column(cls, "hyperbola_v_ratio")
     pipe = (dec == "pipe") & (hv <= SLOW_BOTTOM_POINT_V)
     is_def = cls["is_defect"].to_numpy(bool) if reported is None else np.asarray(reported, dtype=bool)
+    gain = _recorded_gain(s) if SLOW_BOTTOM_MULTIPLE_MAX is not None and pr.background is not None else None
+    surface_amp = None
+    if gain is not None:
+        t_s = np.asarray(s.coords["twt_ns"].values, dtype=float)
+        near = np.abs(t_s - pr.surface_ns) <= 0.5 * float(cls["period_ns"].iloc[0])
+        if near.any():
+            env_bg = np.abs(hilbert(np.asarray(pr.background, dtype=np.float64), axis=-1))
+            surface_amp = float(env_bg[:, near].max()) / max(float(gain[near].max()), 1e-30)
+
+    def _too_strong_for_a_multiple(e_up, e_low, i_up, i_low, surf):
+        # (the envelopes at samples i_up, i_low with the gain undone; unknown surface: not too strong)
+        if surf is None:
+            return False
+        return too_strong_for_a_multiple(e_up / max(gain[i_up], 1e-30), e_low / max(gain[i_low], 1e-30), surf)
+
     found = {}
     for q in cand:
         r = cls.iloc[q]
@@ -2485,7 +2528,8 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
         t_up = float(t_below[q]) - delay  # the upper reflection under the surface
         # a surface multiple of the upper reflector comes back with the opposite polarity
         tol = max(float(r["period_ns"]), 0.1 * float(t_below[q]))
-        if t_up > 0 and np.any(np.abs(np.asarray(SLOW_BOTTOM_MULTIPLES, float) * t_up - float(t_below[q])) <= tol):
+        if (t_up > 0 and np.any(np.abs(np.asarray(SLOW_BOTTOM_MULTIPLES, float) * t_up - float(t_below[q])) <= tol)
+                and not _too_strong_for_a_multiple(env[u], env[k], u, k, surface_amp)):
             continue
         centre = 0.5 * (a[q] + b[q])
         # (under a point pipe a body is kept, unless its top fits a hyperbola slower than the
