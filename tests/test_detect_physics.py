@@ -2113,9 +2113,11 @@ def test_a_cavity_under_a_metal_pipe_is_not_read_as_a_slow_bodys_bottom(monkeypa
     """Blind, clean, 400 MHz: a metal pipe 0.8 m deep over a 0.8 x 0.2 m cavity 1.15 m deep. The
     pipe is twice as strong as the cavity's top and of the opposite phase, as a wet lens's top is
     over its bottom; 2.0 times is under the 2.5 a lens's bottom reaches. With the strength bar
-    lowered to 1.5 it stays a cavity: its top lies near twice the pipe's two-way time (where the
-    pipe's surface multiple would be) and the pipe is a point diffractor over it; each test alone
-    keeps it, and with both off it is lost."""
+    lowered to 1.5 it stays a cavity: the pipe is a point diffractor over it. Its top also lies near
+    twice the pipe's two-way time, where the pipe's surface multiple would be, but at half the
+    pipe's amplitude it is far too strong to be that multiple (``SLOW_BOTTOM_MULTIPLE_MAX``, sixty-
+    ninth session), so the multiple rule alone no longer holds it; with that bar off it does. With
+    the pipe test and the multiple rule both off it is lost."""
     import roadhealth.detect.core as core
 
     survey = _blind_line("bw400_multi_12_clean")
@@ -2123,6 +2125,8 @@ def test_a_cavity_under_a_metal_pipe_is_not_read_as_a_slow_bodys_bottom(monkeypa
     monkeypatch.setattr(core, "SLOW_BOTTOM_MIN_RATIO", 1.5)
     assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
     monkeypatch.setattr(core, "SLOW_BOTTOM_POINT_V", 0.0)
+    assert "cavity" not in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]  # too strong for a multiple
+    monkeypatch.setattr(core, "SLOW_BOTTOM_MULTIPLE_MAX", None)
     assert "cavity" in [k for k, _ in _kinds_near(detect(survey), 1.5, 2.3)]
     monkeypatch.setattr(core, "SLOW_BOTTOM_POINT_V", 1.2)
     monkeypatch.setattr(core, "SLOW_BOTTOM_MULTIPLES", ())

@@ -124,7 +124,9 @@ SLOW_BOTTOM_POINT_V = 1.2
 
 #: ... nor where the 'cavity' lies at a whole multiple of the upper reflection's two-way time (within
 #: a period or 10 %): a same-polarity reflector's second-order surface multiple comes back with the
-#: polarity of air, and a cavity under a pipe has its top at 1.6-2.2 times the pipe's time.
+#: polarity of air. (A cavity under a pipe has its top at 1.6-2.2 times the pipe's time, but at up
+#: to half the pipe's amplitude it is too strong for its multiple, ``SLOW_BOTTOM_MULTIPLE_MAX``: the
+#: strength bar above and the point-pipe test below keep it a cavity.)
 SLOW_BOTTOM_MULTIPLES = (2.0, 3.0)
 
 #: ... unless it is too strong to be that multiple: the gain undone, its reflection more than this
