@@ -2493,7 +2493,7 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
         near = np.abs(t_s - pr.surface_ns) <= 0.5 * float(cls["period_ns"].iloc[0])
         if near.any():
             env_bg = np.abs(hilbert(np.asarray(pr.background, dtype=np.float64), axis=-1))
-            surface_amp = float(env_bg[:, near].max()) / max(float(gain[near].max()), 1e-30)
+            surface_amp = env_bg[:, near].max(axis=1) / max(float(gain[near].max()), 1e-30)  # per channel
 
     def _too_strong_for_a_multiple(e_up, e_low, i_up, i_low, surf):
         # (the envelopes at samples i_up, i_low with the gain undone; unknown surface: not too strong)
@@ -2531,7 +2531,8 @@ def _slow_body_bottoms(cls: pd.DataFrame, pr: Prepared, info: dict, reported=Non
         # a surface multiple of the upper reflector comes back with the opposite polarity
         tol = max(float(r["period_ns"]), 0.1 * float(t_below[q]))
         if (t_up > 0 and np.any(np.abs(np.asarray(SLOW_BOTTOM_MULTIPLES, float) * t_up - float(t_below[q])) <= tol)
-                and not _too_strong_for_a_multiple(env[u], env[k], u, k, surface_amp)):
+                and not _too_strong_for_a_multiple(env[u], env[k], u, k,
+                                                   None if surface_amp is None else float(surface_amp[c0:c1 + 1].max()))):
             continue
         centre = 0.5 * (a[q] + b[q])
         # (under a point pipe a body is kept, unless its top fits a hyperbola slower than the
