@@ -2645,6 +2645,17 @@ def _blind_batches() -> list[list[tuple[str, int, str, dict]]]:
             ("pipe", 400, "pipe", dict(depth_m=0.84, diameter_m=0.14, material='metal', soil='uniform')),
             ("pipe", 400, "pipe", dict(depth_m=0.43, diameter_m=0.14, material='metal', soil='uniform')),
             ("clean", 400, "clean", dict()),
+            ],
+            [  # two-hundred-and-seventeenth batch (sixty-ninth session, drawn with draw_blind_batch.py 217 --varied
+               # after batch 216 was scored and the session's change made; to be scored first with its final code)
+            ("cavity", 600, "cavity", dict(length_m=0.88, height_m=0.4, depth_top_m=0.8, soil='uniform', asphalt_m=0.19)),
+            ("cavity", 400, "cavity", dict(length_m=0.84, height_m=0.47, depth_top_m=0.94, asphalt_m=0.16, flat_top=True)),
+            ("void", 600, "void", dict(length_m=1.47, height_m=0.033, under='asphalt', soil='uniform', heterogeneity=0.22, antenna_height_m=0.09)),
+            ("water_rich", 400, "water_rich", dict(length_m=0.73, height_m=0.4, depth_top_m=0.9, eps_r=24.5, soil_materials=DRY_SAND, antenna_height_m=0.03, sigma_s_m=0.141)),
+            ("loose", 900, "loose", dict(length_m=0.94, height_m=0.33, depth_top_m=0.47, step_m=0.04)),
+            ("pipe", 600, "pipe", dict(depth_m=0.72, diameter_m=0.22, material='pvc', soil_materials=DRY_SAND, waveform='gaussiandot')),
+            ("pipe", 400, "pipe", dict(depth_m=0.61, diameter_m=0.26, material='pvc', soil_materials=WET_CLAY, antenna_height_m=0.08, step_m=0.03)),
+            ("clean", 600, "clean", dict(soil_materials=DRY_SAND, antenna_height_m=0.02)),
             ]]
 
 
